@@ -1,0 +1,56 @@
+# The two commands of the README: `make run` and `make test`.
+SHELL := /bin/sh
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON_FOR_VENV = $(shell scripts/find-python)
+TEST_VAR := $(CURDIR)/var/test
+PYTEST_ARGS ?=
+
+.PHONY: run test install install-test lint check test-sqlite test-postgres clean
+
+$(BIN)/python:
+	$(PYTHON_FOR_VENV) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+## make run: install, migrate, build the demo back office and serve it on 127.0.0.1:8000
+run: install
+	RCMDESK_HTTPS=false $(BIN)/rcmdesk migrate
+	RCMDESK_HTTPS=false $(BIN)/rcmdesk demo
+	RCMDESK_HTTPS=false $(BIN)/rcmdesk serve --host 127.0.0.1 --port 8000
+
+## make test: lint, type-check, then the whole suite on SQLite and on PostgreSQL
+test: install-test
+	scripts/system-deps
+	$(MAKE) --no-print-directory check
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+check:
+	$(BIN)/ruff check rcmdesk bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+	RCMDESK_VAR_DIR=$(TEST_VAR) $(BIN)/rcmdesk manage makemigrations --check --dry-run
+
+test-sqlite:
+	@echo "== pytest on SQLite"
+	RCMDESK_VAR_DIR=$(TEST_VAR) $(BIN)/pytest $(PYTEST_ARGS)
+
+# The pure X12 engine touches no database, so its tests run once, in the SQLite pass.
+test-postgres:
+	@echo "== pytest on PostgreSQL"
+	RCMDESK_VAR_DIR=$(TEST_VAR) scripts/with-postgres $(BIN)/pytest --ignore=rcmdesk/x12 $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) var/test

@@ -1,0 +1,79 @@
+"""Account operations shared by the web pages, the API and the CLI."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+
+import segno
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from rcmdesk.accounts.models import User
+from rcmdesk.accounts.signals import end_all_sessions
+from rcmdesk.audit.services import record
+from rcmdesk.tenancy.models import Organization
+from rcmdesk.tenancy.roles import Role
+
+
+def client_of(user: User) -> int | None:
+    """The client org an account event concerns: the user's own org if it is a client."""
+    org = user.organization
+    return org.pk if org is not None and org.is_client else None
+
+
+@transaction.atomic
+def create_user(
+    *, username: str, password: str, role: Role, organization: Organization | None,
+    email: str = "", first_name: str = "", last_name: str = "",
+) -> User:
+    user = User(username=username, email=email, role=role.value, organization=organization,
+                first_name=first_name, last_name=last_name)
+    user.is_staff = role is Role.PLATFORM_ADMIN
+    user.full_clean(exclude=["password"])
+    validate_password(password, user)
+    user.set_password(password)
+    user.save()
+    record("create", client_id=client_of(user), obj=user,
+           detail={"username": username, "role": role.value})
+    return user
+
+
+@transaction.atomic
+def disable_user(user: User) -> int:
+    """Disable an account and end every session and token it holds, at once."""
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    ended = end_all_sessions(user)
+    record("disable", client_id=client_of(user), obj=user, detail={"sessions_ended": ended})
+    return ended
+
+
+@dataclass(frozen=True)
+class Enrollment:
+    device: TOTPDevice
+    secret_base32: str
+    otpauth_uri: str
+    qr_data_uri: str
+
+
+def start_enrollment(user: User) -> Enrollment:
+    """An unconfirmed TOTP device; it counts only once the user proves they hold it."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    return describe_device(device)
+
+
+def describe_device(device: TOTPDevice) -> Enrollment:
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    uri = device.config_url
+    qr = segno.make(uri, error="m").svg_data_uri(scale=4)
+    return Enrollment(device=device, secret_base32=secret, otpauth_uri=uri, qr_data_uri=qr)
+
+
+def install_totp(user: User, secret_hex: str) -> TOTPDevice:
+    """A confirmed device with a known key: for the demo and tests only."""
+    TOTPDevice.objects.filter(user=user).delete()
+    return TOTPDevice.objects.create(user=user, name="authenticator", key=secret_hex,
+                                     confirmed=True)

@@ -1,0 +1,66 @@
+"""Session bookkeeping: record each login's session, end them all when a user is disabled."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.contrib.sessions.models import Session
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
+from django.http import HttpRequest
+from django.utils import timezone
+
+from rcmdesk.accounts.models import User, UserSession
+
+
+@receiver(user_logged_in)
+def remember_session(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
+    if request.session.session_key is None:
+        request.session.save()
+    key = request.session.session_key
+    assert key is not None
+    UserSession.objects.update_or_create(session_key=key, defaults={"user": user})
+
+
+@receiver(pre_save, sender=User)
+def end_sessions_of_disabled_user(sender: Any, instance: User, **kwargs: Any) -> None:
+    if instance.pk is None or instance.is_active:
+        return
+    was_active = User.objects.filter(pk=instance.pk, is_active=True).exists()
+    if was_active:
+        end_all_sessions(instance)
+
+
+def end_all_sessions(user: User) -> int:
+    keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
+    Session.objects.filter(session_key__in=keys).delete()
+    UserSession.objects.filter(user=user).delete()
+    user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    return len(keys)
+
+
+
+@receiver(user_logged_in)
+def audit_login(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
+    from rcmdesk.accounts.services import client_of
+    from rcmdesk.audit.services import record
+
+    record("login", client_id=client_of(user), actor=user, obj=user)
+
+
+@receiver(user_logged_out)
+def audit_logout(sender: Any, request: HttpRequest, user: User | None, **kwargs: Any) -> None:
+    from rcmdesk.accounts.services import client_of
+    from rcmdesk.audit.services import record
+
+    if user is not None:
+        record("logout", client_id=client_of(user), actor=user, obj=user)
+
+
+@receiver(user_login_failed)
+def audit_login_failure(sender: Any, credentials: dict[str, Any], **kwargs: Any) -> None:
+    from rcmdesk.audit.services import record
+
+    username = str(credentials.get("username", ""))[:150]
+    record("login_failed", client_id=None, detail={"username": username})

@@ -1,0 +1,113 @@
+"""Sign-in, second factor, enrollment and sign-out. Thin: the rules live in services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
+from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from rcmdesk.accounts import services
+from rcmdesk.accounts.forms import TokenForm
+from rcmdesk.accounts.middleware import needs_second_factor
+from rcmdesk.audit.services import record
+
+EXPIRED_MESSAGES = {
+    "idle": "You were signed out after a period of inactivity.",
+    "lifetime": "Your session reached its maximum length. Please sign in again.",
+}
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["expired"] = EXPIRED_MESSAGES.get(self.request.GET.get("expired", ""))
+        return context
+
+    def get_success_url(self) -> str:
+        if needs_second_factor(self.request.user):
+            self.request.session["otp_next"] = super().get_success_url()
+            if user_has_device(self.request.user, confirmed=True):
+                return str(reverse_lazy("accounts:otp"))
+            return str(reverse_lazy("accounts:enroll"))
+        return super().get_success_url()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def otp(request: HttpRequest) -> HttpResponse:
+    if request.user.is_verified():  # type: ignore[union-attr]
+        return redirect("web:home")
+    devices = TOTPDevice.objects.devices_for_user(request.user, confirmed=True)
+    device = devices.first()
+    if device is None:
+        return redirect("accounts:enroll")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _verify(request, device, form.cleaned_data["token"]):
+            return _after_second_factor(request)
+        form.add_error("token", "That code is not valid. Check the time on your device.")
+    return render(request, "accounts/otp.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enroll(request: HttpRequest) -> HttpResponse:
+    if user_has_device(request.user, confirmed=True):
+        return redirect("accounts:otp")
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    enrollment = (services.describe_device(device) if device
+                  else services.start_enrollment(request.user))  # type: ignore[arg-type]
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _verify(request, enrollment.device, form.cleaned_data["token"]):
+            enrollment.device.confirmed = True
+            enrollment.device.save(update_fields=["confirmed"])
+            record("otp_enrolled", client_id=services.client_of(request.user),  # type: ignore[arg-type]
+                   obj=request.user)
+            return _after_second_factor(request)
+        form.add_error("token", "That code is not valid. Scan the code again and retry.")
+    return render(request, "accounts/enroll.html", {"form": form, "enrollment": enrollment})
+
+
+def _verify(request: HttpRequest, device: TOTPDevice, token: str) -> bool:
+    allowed, _ = device.verify_is_allowed()
+    if allowed and device.verify_token(token):
+        otp_login(request, device)
+        return True
+    record("otp_failed", client_id=services.client_of(request.user),  # type: ignore[arg-type]
+           obj=request.user, detail={"throttled": not allowed})
+    return False
+
+
+def _after_second_factor(request: HttpRequest) -> HttpResponse:
+    target = request.session.pop("otp_next", "") or "/"
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = "/"
+    messages.success(request, "Signed in.")
+    return redirect(target)
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """A reset sets a new password and stops there: it never signs the user in, so the
+    second factor is still asked for at the next sign-in."""
+
+    post_reset_login = False
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")

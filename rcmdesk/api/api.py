@@ -1,0 +1,46 @@
+"""The one NinjaAPI object; each app contributes a router from its own ``api.py``."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+
+from rcmdesk.api.auth import AUTH
+
+api = NinjaAPI(
+    title="rcmdesk API",
+    version="1",
+    description="Tenant-scoped API of the rcmdesk back office. Objects outside your "
+    "visibility answer 404, exactly like missing ones.",
+    auth=AUTH,
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "Forbidden."}, status=403)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.messages}, status=422)
+
+
+def _register() -> None:
+    from rcmdesk.accounts.api import router as accounts_router
+    from rcmdesk.audit.api import router as audit_router
+    from rcmdesk.tenancy.api import router as tenancy_router
+
+    api.add_router("/", accounts_router)
+    api.add_router("/", tenancy_router)
+    api.add_router("/audit", audit_router)
+
+
+_register()

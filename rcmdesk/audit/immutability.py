@@ -1,0 +1,61 @@
+"""Database triggers that refuse UPDATE and DELETE on append-only tables.
+
+Shared by the audit trail now and the ledger later. A database superuser can still drop a
+trigger; the HMAC chain is what catches that.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+PG_FUNCTION = """
+CREATE OR REPLACE FUNCTION rcmdesk_refuse_change() RETURNS trigger AS $$
+BEGIN
+  RAISE EXCEPTION 'rcmdesk: % is append-only; % refused', TG_TABLE_NAME, TG_OP
+    USING ERRCODE = 'insufficient_privilege';
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+
+def forward_sql(vendor: str, table: str) -> list[str]:
+    if vendor == "postgresql":
+        return [PG_FUNCTION, (
+            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION rcmdesk_refuse_change();"
+        ), (
+            f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION rcmdesk_refuse_change();"
+        )]
+    if vendor == "sqlite":
+        return [
+            f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, 'rcmdesk: {table} is append-only; UPDATE refused'); END;",
+            f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, 'rcmdesk: {table} is append-only; DELETE refused'); END;",
+        ]
+    return []
+
+
+def backward_sql(vendor: str, table: str) -> list[str]:
+    if vendor == "postgresql":
+        return [f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};",
+                f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table};"]
+    if vendor == "sqlite":
+        return [f"DROP TRIGGER IF EXISTS {table}_no_update;",
+                f"DROP TRIGGER IF EXISTS {table}_no_delete;"]
+    return []
+
+
+def make_operations(table: str) -> tuple[Any, Any]:
+    """RunPython callables that install or remove the triggers for the current vendor."""
+
+    def forward(apps: Any, schema_editor: Any) -> None:
+        for sql in forward_sql(schema_editor.connection.vendor, table):
+            schema_editor.execute(sql)
+
+    def backward(apps: Any, schema_editor: Any) -> None:
+        for sql in backward_sql(schema_editor.connection.vendor, table):
+            schema_editor.execute(sql)
+
+    return forward, backward

@@ -1,0 +1,147 @@
+"""Writing, verifying and exporting the audit trail."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.utils import timezone
+
+from rcmdesk.audit import chain
+from rcmdesk.audit.context import current
+from rcmdesk.audit.models import AuditChainHead, AuditEvent
+
+
+def record(
+    action: str,
+    *,
+    client_id: int | None,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    detail: Mapping[str, Any] | None = None,
+    actor: Any = None,
+) -> AuditEvent:
+    """Append one event to the chain, inside the caller's transaction.
+
+    Callers that change data call this inside the same ``transaction.atomic()`` block as the
+    change, so the event and the change commit or roll back together.
+    """
+    ctx = current()
+    actor = actor if actor is not None else ctx.user
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+    actor_id, username, org_id = _describe_actor(actor, ctx.channel)
+    clean_detail = json.loads(json.dumps(dict(detail or {}), cls=DjangoJSONEncoder))
+    with transaction.atomic():
+        head = AuditChainHead.objects.select_for_update().get_or_create(pk=1)[0]
+        seq, at = head.seq + 1, timezone.now()
+        fields = chain.event_fields(
+            seq=seq, at=at, actor_id=actor_id, actor_username=username,
+            acting_org_id=org_id, client_org_id=client_id, action=action,
+            object_type=object_type, object_id=str(object_id), ip=ctx.ip,
+            request_id=ctx.request_id, detail=clean_detail,
+        )
+        digest = chain.link(settings.AUDIT_HMAC_KEY, head.hash, fields)
+        event = AuditEvent.objects.create(
+            seq=seq, at=at, actor_id=actor_id, actor_username=username, acting_org_id=org_id,
+            client_org_id=client_id, action=action, object_type=object_type,
+            object_id=str(object_id), ip=ctx.ip, request_id=ctx.request_id,
+            detail=clean_detail, prev_hash=head.hash, hash=digest,
+        )
+        AuditChainHead.objects.filter(pk=1).update(seq=seq, hash=digest)
+    return event
+
+
+def _describe_actor(actor: Any, channel: str) -> tuple[int | None, str, int | None]:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return None, f"<{channel}>", None
+    return actor.pk, actor.get_username(), actor.organization_id
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    seq: int
+    event_id: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"event #{self.seq}" + (f" (id {self.event_id})" if self.event_id else "")
+        return f"audit chain broken at {where}: {self.reason}"
+
+
+def verify(key: str | None = None, batch: int = 5000) -> tuple[int, ChainBreak | None]:
+    """Recompute the chain; return how many events checked out and the first break, if any."""
+    key = key or settings.AUDIT_HMAC_KEY
+    prev, expected_seq, checked = chain.GENESIS, 1, 0
+    for event in _in_order(batch):
+        problem = _check(event, key, prev, expected_seq)
+        if problem:
+            return checked, ChainBreak(event.seq, event.pk, problem)
+        prev, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and (head.seq, head.hash) != (expected_seq - 1, prev):
+        return checked, ChainBreak(head.seq, None, "events after the last one found are missing")
+    return checked, None
+
+
+def _in_order(batch: int) -> Iterator[AuditEvent]:
+    return AuditEvent.objects.order_by("seq").iterator(chunk_size=batch)
+
+
+def _check(event: AuditEvent, key: str, prev: str, expected_seq: int) -> str | None:
+    if event.seq != expected_seq:
+        return f"expected sequence {expected_seq}: an event was deleted"
+    if event.prev_hash != prev:
+        return "prev_hash does not match the previous event"
+    fields = chain.event_fields(
+        seq=event.seq, at=event.at, actor_id=event.actor_id, actor_username=event.actor_username,
+        acting_org_id=event.acting_org_id, client_org_id=event.client_org_id,
+        action=event.action, object_type=event.object_type, object_id=event.object_id,
+        ip=event.ip, request_id=event.request_id, detail=event.detail,
+    )
+    if chain.link(key, prev, fields) != event.hash:
+        return "its contents were changed after it was written"
+    return None
+
+
+EXPORT_COLUMNS = [
+    "seq", "at", "actor_username", "acting_org_id", "client_org_id", "action",
+    "object_type", "object_id", "ip", "request_id", "detail", "hash",
+]
+
+
+def export_csv(events: Iterable[AuditEvent]) -> Iterator[str]:
+    """Stream events as CSV lines; cells that a spreadsheet would run as formulas are quoted."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(EXPORT_COLUMNS)
+    yield _drain(buffer)
+    for event in events:
+        row = [_cell(getattr(event, c)) for c in EXPORT_COLUMNS]
+        writer.writerow(row)
+        yield _drain(buffer)
+
+
+def _drain(buffer: io.StringIO) -> str:
+    value = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return value
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    text = json.dumps(value, sort_keys=True) if isinstance(value, dict) else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text

@@ -1,0 +1,245 @@
+"""The ``rcmdesk`` command: thin commands that call services.
+
+Django is set up only by the commands that need it, so ``rcmdesk x12 ...`` works as a plain
+library tool with no database.
+"""
+
+from __future__ import annotations
+
+import getpass
+import ipaddress
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(help="rcmdesk: the co-managed revenue-cycle back office.",
+                  no_args_is_help=True)
+orgs_app = typer.Typer(help="Organizations.", no_args_is_help=True)
+users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
+app.add_typer(orgs_app, name="orgs")
+app.add_typer(users_app, name="users")
+app.add_typer(audit_app, name="audit")
+err = Console(stderr=True)
+
+
+def _mount_x12() -> None:
+    try:
+        from rcmdesk.x12.cli import app as x12_app
+    except ImportError:
+        return
+    app.add_typer(x12_app, name="x12", help="Read, validate and inspect X12 5010 files.")
+
+
+_mount_x12()
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rcmdesk.settings")
+    import django
+
+    django.setup()
+
+
+def cli_context() -> Any:
+    """The audit context for a command run by the server's operator."""
+    from rcmdesk.audit.context import acting
+
+    return acting(None, channel=f"cli:{getpass.getuser()}")
+
+
+@app.command()
+def migrate() -> None:
+    """Create or upgrade the database schema."""
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1)
+
+
+@app.command()
+def manage(args: Annotated[list[str] | None, typer.Argument()] = None) -> None:
+    """Run a Django management command (e.g. ``rcmdesk manage db_worker``)."""
+    setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["rcmdesk manage", *(args or [])])
+
+
+@app.command()
+def demo() -> None:
+    """Build the demo back office (idempotent) and print its logins."""
+    setup_django()
+    from rcmdesk.demo.services import build_demo
+
+    with cli_context():
+        logins = build_demo()
+    table = Table(title="Demo logins (synthetic data only)")
+    for column in ("username", "role", "org", "password", "TOTP secret (base32)"):
+        table.add_column(column)
+    for login in logins:
+        table.add_row(login.username, login.role, login.org, login.password,
+                      login.totp_base32 or "-")
+    Console().print(table)
+    Console().print("Add a TOTP secret to any authenticator app, or run "
+                    "[bold]rcmdesk users totp USERNAME[/bold] for the current code.")
+
+
+@app.command()
+def serve(
+    host: str = "127.0.0.1", port: int = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=32)] = 2,
+) -> None:
+    """Serve the web workbench with gunicorn."""
+    setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if not settings.HTTPS and not _is_loopback(host):
+        err.print("[red]Refusing to serve plain HTTP beyond loopback; set RCMDESK_HTTPS=true "
+                  "behind a TLS proxy.[/red]")
+        raise typer.Exit(2)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    Console().print(f"rcmdesk is serving on http://{host}:{port}/")
+    os.execvp(sys.executable, [
+        sys.executable, "-m", "gunicorn", "rcmdesk.wsgi:application",
+        "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", "4",
+        "--access-logfile", "-",
+    ])
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@orgs_app.command("list")
+def orgs_list(
+    kind: Annotated[str | None, typer.Option(help="client or partner")] = None,
+) -> None:
+    """Organization slugs, one per line."""
+    if kind not in (None, "client", "partner"):
+        err.print(f"[red]--kind must be client or partner, not {kind!r}[/red]")
+        raise typer.Exit(2)
+    setup_django()
+    from rcmdesk.tenancy.models import Organization
+
+    qs = Organization.objects.order_by("slug")
+    for slug in (qs.filter(kind=kind) if kind else qs).values_list("slug", flat=True):
+        print(slug)
+
+
+@users_app.command("create")
+def users_create(
+    username: str,
+    role: Annotated[str, typer.Option(help="client_admin, partner_specialist, ...")],
+    org: Annotated[str | None, typer.Option(help="organization slug")] = None,
+    email: str = "",
+    totp: Annotated[bool, typer.Option(help="provision a TOTP device and print it")] = False,
+) -> None:
+    """Create a user; the password is read from RCMDESK_NEW_PASSWORD or prompted for."""
+    setup_django()
+    from django.core.exceptions import ValidationError
+
+    from rcmdesk.accounts.services import create_user, start_enrollment
+    from rcmdesk.tenancy.models import Organization
+    from rcmdesk.tenancy.roles import Role
+
+    try:
+        role_enum = Role(role)
+    except ValueError:
+        err.print(f"[red]Unknown role {role!r}; one of: {', '.join(r.value for r in Role)}[/red]")
+        raise typer.Exit(2) from None
+    organization = Organization.objects.filter(slug=org).first() if org else None
+    if org and organization is None:
+        err.print(f"[red]No organization with slug {org!r}[/red]")
+        raise typer.Exit(2)
+    password = os.environ.get("RCMDESK_NEW_PASSWORD") or getpass.getpass("Password: ")
+    try:
+        with cli_context():
+            user = create_user(username=username, password=password, role=role_enum,
+                               organization=organization, email=email)
+    except ValidationError as exc:
+        err.print(f"[red]{username}: {' '.join(exc.messages)}[/red]")
+        raise typer.Exit(1) from None
+    print(f"created {user.username} ({user.role})")
+    if totp or role_enum.requires_two_factor:
+        enrollment = start_enrollment(user)
+        print("The user enrols at first sign-in; or add this key to an authenticator now "
+              f"and confirm it then: {enrollment.secret_base32}")
+
+
+@users_app.command("totp")
+def users_totp(username: str) -> None:
+    """Print the current TOTP code of a user's device (demo and support use)."""
+    setup_django()
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user__username=username, confirmed=True).first()
+    if device is None:
+        err.print(f"[red]{username} has no confirmed TOTP device[/red]")
+        raise typer.Exit(1)
+    print(f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Recompute the HMAC chain; exit 1 naming the first broken event."""
+    setup_django()
+    from rcmdesk.audit.services import verify
+
+    checked, broken = verify()
+    if broken is not None:
+        err.print(f"[red]{broken}[/red] ({checked} events before it verified)")
+        raise typer.Exit(1)
+    print(f"audit chain intact: {checked} events verified")
+
+
+@audit_app.command("export")
+def audit_export(
+    client: Annotated[str | None, typer.Option(help="client slug; all events if omitted")] = None,
+    output: Annotated[Path | None, typer.Option(help="CSV file; stdout if omitted")] = None,
+) -> None:
+    """Export audit events as CSV (the export itself is audited)."""
+    setup_django()
+    from rcmdesk.audit.models import AuditEvent
+    from rcmdesk.audit.services import export_csv, record
+    from rcmdesk.tenancy.models import Organization
+
+    events = AuditEvent.objects.order_by("seq")
+    client_id = None
+    if client:
+        org = Organization.objects.filter(slug=client, kind="client").first()
+        if org is None:
+            err.print(f"[red]No client organization with slug {client!r}[/red]")
+            raise typer.Exit(2)
+        client_id = org.pk
+        events = events.filter(client_org_id=org.pk)
+    with cli_context():
+        record("export", client_id=client_id, object_type="audit.auditevent",
+               detail={"output": str(output) if output else "stdout"})
+    handle = output.open("w", newline="") if output else sys.stdout
+    try:
+        for chunk in export_csv(events.iterator()):
+            handle.write(chunk)
+    finally:
+        if output:
+            handle.close()
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+"""Engagements, scope, assignments and break-glass access. Every change is audited in the
+same transaction as the change itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from rcmdesk.audit.services import record
+from rcmdesk.tenancy.authz import require
+from rcmdesk.tenancy.models import Assignment, BreakGlassGrant, Engagement, Organization
+from rcmdesk.tenancy.roles import Action, OrgKind, Role, Workflow
+from rcmdesk.tenancy.visibility import forget_visibility
+
+MAX_BREAK_GLASS = timedelta(hours=4)
+
+
+def _scope_list(scope: list[str] | set[str] | frozenset[str]) -> list[str]:
+    unknown = set(scope) - {w.value for w in Workflow}
+    if unknown:
+        raise ValidationError(f"Unknown workflows: {', '.join(sorted(unknown))}.")
+    return sorted(set(scope), key=[w.value for w in Workflow].index)
+
+
+@dataclass(frozen=True)
+class EngagementSpec:
+    partner: Organization
+    name: str
+    scope: list[str]
+    start_date: date
+    end_date: date | None = None
+    time_zone: str = "America/New_York"
+
+
+@transaction.atomic
+def create_engagement(actor: Any, client: Organization, spec: EngagementSpec) -> Engagement:
+    require(actor, Action.MANAGE_ENGAGEMENT_SCOPE, client.pk)
+    if spec.partner.kind != OrgKind.PARTNER:
+        raise ValidationError("Engagements are made with partner organizations.")
+    engagement = Engagement(
+        client=client, partner=spec.partner, name=spec.name, scope=_scope_list(spec.scope),
+        start_date=spec.start_date, end_date=spec.end_date, time_zone=spec.time_zone,
+    )
+    engagement.full_clean()
+    engagement.save()
+    record("create", client_id=client.pk, obj=engagement,
+           detail={"partner": spec.partner.slug, "scope": engagement.scope,
+                   "start_date": spec.start_date, "end_date": spec.end_date})
+    return engagement
+
+
+@transaction.atomic
+def change_scope(actor: Any, engagement: Engagement, scope: list[str]) -> Engagement:
+    """Only the client widens or narrows what its partner may work."""
+    require(actor, Action.MANAGE_ENGAGEMENT_SCOPE, engagement.client_id)
+    before = list(engagement.scope)
+    engagement.scope = _scope_list(scope)
+    engagement.save(update_fields=["scope"])
+    record("scope_changed", client_id=engagement.client_id, obj=engagement,
+           detail={"before": before, "after": engagement.scope})
+    return engagement
+
+
+@transaction.atomic
+def end_engagement(actor: Any, engagement: Engagement, end_date: date) -> Engagement:
+    require(actor, Action.MANAGE_ENGAGEMENT_SCOPE, engagement.client_id)
+    before = engagement.end_date
+    engagement.end_date = end_date
+    engagement.full_clean()
+    engagement.save(update_fields=["end_date"])
+    record("update", client_id=engagement.client_id, obj=engagement,
+           detail={"end_date": {"before": before, "after": end_date}})
+    return engagement
+
+
+@transaction.atomic
+def assign(actor: Any, engagement: Engagement, user: Any) -> Assignment:
+    """A partner lead puts one of their own partner's users on an engagement."""
+    require(actor, Action.ASSIGN_WORK, engagement.client_id)
+    _check_partner_side(actor, engagement)
+    if user.organization_id != engagement.partner_id or not Role(user.role).is_partner:
+        raise ValidationError("Only users of the engagement's partner can be assigned.")
+    assignment, created = Assignment.objects.get_or_create(engagement=engagement, user=user)
+    if created:
+        record("assigned", client_id=engagement.client_id, obj=assignment,
+               detail={"engagement": engagement.pk, "user": user.username})
+    forget_visibility(user)
+    return assignment
+
+
+@transaction.atomic
+def unassign(actor: Any, assignment: Assignment) -> None:
+    engagement = assignment.engagement
+    require(actor, Action.ASSIGN_WORK, engagement.client_id)
+    _check_partner_side(actor, engagement)
+    record("unassigned", client_id=engagement.client_id, obj=assignment,
+           detail={"engagement": engagement.pk, "user": assignment.user.username})
+    assignment.delete()
+
+
+def _check_partner_side(actor: Any, engagement: Engagement) -> None:
+    if Role(actor.role).is_partner and actor.organization_id != engagement.partner_id:
+        raise PermissionDenied("Leads assign only their own partner's staff.")
+
+
+@transaction.atomic
+def open_break_glass(actor: Any, client: Organization, reason: str,
+                     duration: timedelta = timedelta(hours=1)) -> BreakGlassGrant:
+    """Emergency read access for a platform admin: reasoned, time-boxed, and on the
+    client's own audit trail so the client sees every use."""
+    if Role(actor.role) is not Role.PLATFORM_ADMIN:
+        raise PermissionDenied("Only platform admins use break-glass access.")
+    if client.kind != OrgKind.CLIENT:
+        raise ValidationError("Break-glass access is to a client organization.")
+    if len(reason.strip()) < 20:
+        raise ValidationError("Give the reason for emergency access (20 characters or more).")
+    if not timedelta(0) < duration <= MAX_BREAK_GLASS:
+        raise ValidationError("Break-glass access lasts at most four hours.")
+    now = timezone.now()
+    grant = BreakGlassGrant.objects.create(user=actor, client=client, reason=reason.strip(),
+                                           starts_at=now, expires_at=now + duration)
+    record("break_glass_opened", client_id=client.pk, obj=grant,
+           detail={"reason": grant.reason, "expires_at": grant.expires_at})
+    forget_visibility(actor)
+    return grant
+
+
+@transaction.atomic
+def close_break_glass(actor: Any, grant: BreakGlassGrant) -> None:
+    if grant.user_id != actor.pk:
+        raise PermissionDenied("Only the holder closes a break-glass grant.")
+    grant.ended_at = timezone.now()
+    grant.save(update_fields=["ended_at"])
+    record("break_glass_closed", client_id=grant.client_id, obj=grant)
+    forget_visibility(actor)

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from rcmdesk.tenancy import views
+
+app_name = "tenancy"
+urlpatterns = [
+    path("clients/<slug:client>/", views.client_detail, name="client"),
+    path("engagements/<int:engagement_id>/", views.engagement_detail, name="engagement"),
+    path("engagements/<int:engagement_id>/scope/", views.change_scope, name="change_scope"),
+    path("engagements/<int:engagement_id>/assignments/", views.assign, name="assign"),
+    path("engagements/<int:engagement_id>/assignments/<int:assignment_id>/delete/",
+         views.unassign, name="unassign"),
+]

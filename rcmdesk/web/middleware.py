@@ -1,0 +1,69 @@
+"""Request-wide plumbing: request ids, the acting context for audit, refused-access events."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from rcmdesk.audit.context import acting
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+REFUSED_STATUSES = {401, 403, 404, 405}
+
+
+class RequestContextMiddleware:
+    """Give each request an id and an acting context; audit refusals to signed-in users.
+
+    Refused and failed reads are part of the trail (who probed what), so any 401/403/404
+    answered to an authenticated user becomes an audit event.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        supplied = request.headers.get("X-Request-ID", "")
+        request_id = supplied if _REQUEST_ID.match(supplied) else uuid.uuid4().hex
+        request.request_id = request_id  # type: ignore[attr-defined]
+        ip = request.META.get("REMOTE_ADDR") or None
+        with acting(None, ip=ip, request_id=request_id, channel="web") as ctx:
+            request.acting = ctx  # type: ignore[attr-defined]
+            response = self.get_response(request)
+            user = getattr(request, "user", None)
+            if response.status_code in REFUSED_STATUSES and _authenticated(user):
+                _audit_refusal(request, response, user)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+def _authenticated(user: object) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False))
+
+
+def _audit_refusal(request: HttpRequest, response: HttpResponse, user: object) -> None:
+    from rcmdesk.audit.services import record
+
+    record(
+        "access_refused", client_id=None, actor=user,
+        object_type="url", object_id=request.path[:64],
+        detail={"method": request.method, "status": response.status_code,
+                "path": request.get_full_path()[:500]},
+    )
+
+
+class PermissionsPolicyMiddleware:
+    """Switch off browser features the workbench never uses."""
+
+    POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", self.POLICY)
+        response.setdefault("Cache-Control", "no-store")
+        return response

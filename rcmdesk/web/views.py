@@ -1,0 +1,39 @@
+"""The shell: the home page and its queue-count fragment."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from rcmdesk.accounts.middleware import background_poll
+from rcmdesk.tenancy.models import BreakGlassGrant, Engagement, Organization
+from rcmdesk.tenancy.visibility import visibility_for
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    visibility = visibility_for(request.user)
+    clients = [
+        {"org": org, "workflows": sorted(visibility.workflows_by_client[org.pk])}
+        for org in Organization.objects.visible_to(request.user)
+    ]
+    engagements = Engagement.objects.visible_to(request.user).select_related("client", "partner")
+    grants = BreakGlassGrant.objects.filter(
+        user=request.user, ended_at__isnull=True, expires_at__gt=timezone.now()
+    ).select_related("client")
+    hour = timezone.localtime().hour
+    part = "morning" if hour < 12 else "afternoon" if hour < 18 else "evening"
+    return render(request, "web/home.html", {
+        "clients": clients, "engagements": engagements.distinct(),
+        "break_glass": list(grants), "part_of_day": part,
+    })
+
+
+@login_required
+@background_poll
+def queue_counts(request: HttpRequest, client: str) -> HttpResponse:
+    """Polled by the home page; never extends the session (see ``background_poll``)."""
+    Organization.objects.get_visible_or_404(request.user, slug=client)
+    return HttpResponse("no open items")
