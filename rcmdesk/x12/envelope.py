@@ -1,0 +1,256 @@
+"""Walk ISA/GS/ST envelopes over a segment stream without buffering bodies.
+
+``Envelopes.transactions()`` yields one ``TransactionSource`` per ST..SE whose ``body``
+iterator pulls segments from the shared reader, so a 2 GB interchange is never held in
+memory. Misplaced envelopes (a GS outside an ISA, data outside an ST, a file ending
+inside an envelope) raise ``X12EnvelopeError``; wrong counts and mismatched control
+numbers are recoverable and become SNIP 1 findings instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from rcmdesk.x12.errors import X12EnvelopeError
+from rcmdesk.x12.findings import Finding, Severity
+from rcmdesk.x12.reader import Delimiters, Segment
+
+
+@dataclass(frozen=True, slots=True)
+class Interchange:
+    """The ISA header of an interchange."""
+
+    segment: Segment
+
+    @property
+    def sender(self) -> str:
+        return self.segment.get(6).strip()
+
+    @property
+    def receiver(self) -> str:
+        return self.segment.get(8).strip()
+
+    @property
+    def control(self) -> str:
+        return self.segment.get(13).strip()
+
+    @property
+    def version(self) -> str:
+        return self.segment.get(12).strip()
+
+    @property
+    def delimiters(self) -> Delimiters:
+        return self.segment.delimiters
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """The GS header of a functional group."""
+
+    segment: Segment
+
+    @property
+    def functional_id(self) -> str:
+        return self.segment.get(1)
+
+    @property
+    def sender(self) -> str:
+        return self.segment.get(2)
+
+    @property
+    def receiver(self) -> str:
+        return self.segment.get(3)
+
+    @property
+    def control(self) -> str:
+        return self.segment.get(6)
+
+    @property
+    def version(self) -> str:
+        return self.segment.get(8)
+
+
+@dataclass(slots=True)
+class TransactionSource:
+    """An ST..SE transaction set whose segments are streamed through ``body``."""
+
+    interchange: Interchange
+    group: Group
+    st: Segment
+    body: Iterator[Segment]
+    se: Segment | None = None
+    count: int = 0
+
+    @property
+    def set_id(self) -> str:
+        return self.st.get(1)
+
+    @property
+    def control(self) -> str:
+        return self.st.get(2)
+
+
+@dataclass(slots=True)
+class _State:
+    isa: Segment | None = None
+    gs: Segment | None = None
+    groups: int = 0
+    sets: int = 0
+    ta1: list[Segment] = field(default_factory=list)
+
+
+class Envelopes:
+    """Validate envelope nesting over a segment stream and yield transaction sets."""
+
+    def __init__(self, segments: Iterable[Segment], name: str = "<input>") -> None:
+        self.name = name
+        self.findings: list[Finding] = []
+        self.ta1: list[tuple[Interchange, Segment]] = []
+        self._segments = iter(segments)
+        self._last: Segment | None = None
+        self._pending: TransactionSource | None = None
+
+    def _fail(self, message: str, segment: Segment | None, element: int = 0) -> X12EnvelopeError:
+        return X12EnvelopeError(
+            message,
+            file=self.name,
+            position=segment.position if segment else 0,
+            segment_id=segment.id if segment else "",
+            element=element,
+            offset=segment.offset if segment else None,
+        )
+
+    def _note(self, segment: Segment, element: int, rule: str, message: str) -> None:
+        self.findings.append(
+            Finding(self.name, segment.position, segment.id, element, rule, Severity.ERROR, message)
+        )
+
+    def transactions(self) -> Iterator[TransactionSource]:
+        """Yield each transaction set; raise on broken nesting or truncation."""
+        state = _State()
+        for segment in self._segments:
+            self._drain()
+            self._last = segment
+            sid = segment.id
+            if sid == "ST":
+                yield self._open_set(state, segment)
+            elif sid == "ISA":
+                self._open_interchange(state, segment)
+            elif sid == "GS":
+                self._open_group(state, segment)
+            elif sid == "GE":
+                self._close_group(state, segment)
+            elif sid == "IEA":
+                self._close_interchange(state, segment)
+            elif sid == "TA1" and state.isa is not None and state.gs is None:
+                self.ta1.append((Interchange(state.isa), segment))
+            else:
+                raise self._fail(
+                    f"segment {sid} appears outside a transaction set (ST..SE)", segment
+                )
+        self._drain()
+        if state.isa is not None:
+            what = "functional group (no GE)" if state.gs is not None else "interchange (no IEA)"
+            raise self._fail(f"file is truncated: unterminated {what}", self._last)
+
+    def _drain(self) -> None:
+        pending = self._pending
+        if pending is not None:
+            for _ in pending.body:
+                pass
+            self._pending = None
+
+    def _open_interchange(self, state: _State, segment: Segment) -> None:
+        if state.isa is not None:
+            raise self._fail("ISA found before the previous interchange's IEA", segment)
+        state.isa, state.groups = segment, 0
+
+    def _open_group(self, state: _State, segment: Segment) -> None:
+        if state.isa is None:
+            raise self._fail("GS found outside an interchange (no ISA)", segment)
+        if state.gs is not None:
+            raise self._fail("GS found before the previous group's GE", segment)
+        state.gs, state.sets = segment, 0
+        state.groups += 1
+
+    def _open_set(self, state: _State, segment: Segment) -> TransactionSource:
+        if state.isa is None or state.gs is None:
+            raise self._fail("ST found outside a functional group (no GS)", segment)
+        state.sets += 1
+        source = TransactionSource(Interchange(state.isa), Group(state.gs), segment, iter(()))
+        source.body = self._body(source)
+        self._pending = source
+        return source
+
+    def _body(self, source: TransactionSource) -> Iterator[Segment]:
+        count = 1
+        for segment in self._segments:
+            self._last = segment
+            count += 1
+            sid = segment.id
+            if sid in ("ISA", "GS", "ST", "GE", "IEA"):
+                raise self._fail(
+                    f"{sid} found inside transaction set {source.control} (no SE)", segment
+                )
+            yield segment
+            if sid == "SE":
+                source.se, source.count = segment, count
+                self._check_se(source, segment, count)
+                return
+        raise self._fail(
+            f"file is truncated: transaction set {source.control} has no SE", self._last
+        )
+
+    def _check_se(self, source: TransactionSource, se: Segment, count: int) -> None:
+        if se.get(1) != str(count):
+            self._note(
+                se, 1, "snip1.se-count", f"SE01 is {se.get(1)!r} but the set has {count} segments"
+            )
+        if se.get(2) != source.control:
+            self._note(
+                se,
+                2,
+                "snip1.se-control",
+                f"SE02 {se.get(2)!r} does not match ST02 {source.control!r}",
+            )
+
+    def _close_group(self, state: _State, segment: Segment) -> None:
+        if state.gs is None:
+            raise self._fail("GE found without a matching GS", segment)
+        if segment.get(1) != str(state.sets):
+            self._note(
+                segment,
+                1,
+                "snip1.ge-count",
+                f"GE01 is {segment.get(1)!r} but the group has {state.sets} transaction sets",
+            )
+        if segment.get(2) != state.gs.get(6):
+            self._note(
+                segment,
+                2,
+                "snip1.ge-control",
+                f"GE02 {segment.get(2)!r} does not match GS06 {state.gs.get(6)!r}",
+            )
+        state.gs = None
+
+    def _close_interchange(self, state: _State, segment: Segment) -> None:
+        if state.isa is None:
+            raise self._fail("IEA found without a matching ISA", segment)
+        if state.gs is not None:
+            raise self._fail("IEA found before the group's GE", segment)
+        if segment.get(1) != str(state.groups):
+            self._note(
+                segment,
+                1,
+                "snip1.iea-count",
+                f"IEA01 is {segment.get(1)!r} but the interchange has {state.groups} groups",
+            )
+        if segment.get(2) != state.isa.get(13).strip():
+            self._note(
+                segment,
+                2,
+                "snip1.iea-control",
+                f"IEA02 {segment.get(2)!r} does not match ISA13 {state.isa.get(13).strip()!r}",
+            )
+        state.isa = None

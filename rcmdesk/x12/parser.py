@@ -1,0 +1,294 @@
+"""Build loop trees from a segment stream with a compiled state machine.
+
+Each segment is resolved against the dispatch table of the innermost open loop, then
+its ancestors: a hit closes the loops below the level that matched and either appends
+the segment there or opens a child loop. Segments the guide does not place are kept
+(attached to the innermost loop) and reported, so a file with structural errors still
+yields a tree that validation can talk about.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from rcmdesk.x12.compile import CHILD, Node, Target, compile_guide
+from rcmdesk.x12.envelope import Envelopes, Group, Interchange, TransactionSource
+from rcmdesk.x12.errors import X12Error, X12SyntaxError
+from rcmdesk.x12.findings import Finding, Severity
+from rcmdesk.x12.reader import Segment, SegmentReader
+from rcmdesk.x12.schemas import guide_for
+from rcmdesk.x12.schemas.model import Guide, S
+
+Source = str | Path | bytes | BinaryIO
+
+
+class Loop:
+    """One iteration of a loop: its id and its segments and child loops in file order."""
+
+    __slots__ = ("id", "items", "node", "specs")
+
+    def __init__(self, node: Node | None, loop_id: str) -> None:
+        self.id = loop_id
+        self.node = node
+        self.items: list[Segment | Loop] = []
+        self.specs: list[S | None] = []
+
+    @property
+    def segments(self) -> list[Segment]:
+        """Segments directly in this loop."""
+        return [i for i in self.items if isinstance(i, Segment)]
+
+    @property
+    def loops(self) -> list[Loop]:
+        """Child loop iterations directly in this loop."""
+        return [i for i in self.items if isinstance(i, Loop)]
+
+    def first(self, segment_id: str, qualifier: str | None = None) -> Segment | None:
+        """The first segment with this id (and element-1 value) directly in this loop."""
+        for item in self.items:
+            if (
+                isinstance(item, Segment)
+                and item.elements[0] == segment_id
+                and (qualifier is None or item.get(1) == qualifier)
+            ):
+                return item
+        return None
+
+    def all(self, segment_id: str) -> list[Segment]:
+        """Every segment with this id directly in this loop."""
+        return [i for i in self.items if isinstance(i, Segment) and i.elements[0] == segment_id]
+
+    def children(self, loop_id: str) -> list[Loop]:
+        """Child loop iterations with this id."""
+        return [i for i in self.items if isinstance(i, Loop) and i.id == loop_id]
+
+    def walk(self) -> Iterator[Loop]:
+        """This loop and all loops below it, depth first."""
+        yield self
+        for item in self.items:
+            if isinstance(item, Loop):
+                yield from item.walk()
+
+    def __repr__(self) -> str:
+        return f"Loop({self.id!r}, {len(self.items)} items)"
+
+
+@dataclass(slots=True)
+class Transaction:
+    """A parsed transaction set with its envelope context and loop tree."""
+
+    file: str
+    interchange: Interchange
+    group: Group
+    set_id: str
+    control: str
+    version: str
+    guide: Guide | None
+    root: Loop
+    findings: list[Finding] = field(default_factory=list)
+    segment_count: int = 0
+
+    @property
+    def st(self) -> Segment:
+        return self.root.segments[0]
+
+
+class TreeBuilder:
+    """The state machine: feed segments of one ST..SE, read ``root`` afterwards."""
+
+    def __init__(
+        self,
+        guide: Guide | None,
+        file: str,
+        detach: frozenset[str] = frozenset(),
+        on_detach: Callable[[Loop], None] | None = None,
+    ) -> None:
+        self.file = file
+        self.findings: list[Finding] = []
+        node = compile_guide(guide) if guide is not None else None
+        self.root = Loop(node, node.id if node else "ST_LOOP")
+        self._stack: list[Loop] = [self.root]
+        self._detach = detach
+        self._on_detach = on_detach
+
+    def feed(self, segment: Segment) -> None:
+        """Place one segment in the tree."""
+        stack = self._stack
+        elements = segment.elements
+        sid = elements[0]
+        comp = segment.delimiters.component
+        for depth in range(len(stack) - 1, -1, -1):
+            node = stack[depth].node
+            if node is None:
+                break
+            dispatch = node.dispatch.get(sid)
+            if dispatch is None:
+                continue
+            target = dispatch.resolve(elements, comp)
+            if target is not None:
+                self._place(depth, target, segment)
+                return
+        self._misplaced(segment)
+
+    def _place(self, depth: int, target: Target, segment: Segment) -> None:
+        stack = self._stack
+        while len(stack) > depth + 1:
+            self._close(stack.pop())
+        parent = stack[-1]
+        if target.kind == CHILD and target.child is not None:
+            loop = Loop(target.child, target.child.loop.id)
+            loop.items.append(segment)
+            loop.specs.append(target.spec)
+            if loop.id not in self._detach:
+                parent.items.append(loop)
+                parent.specs.append(None)
+            stack.append(loop)
+        else:
+            parent.items.append(segment)
+            parent.specs.append(target.spec)
+
+    def _close(self, loop: Loop) -> None:
+        if self._on_detach is not None and loop.id in self._detach:
+            self._on_detach(loop)
+
+    def _misplaced(self, segment: Segment) -> None:
+        """Keep a segment the guide does not allow here, and say so."""
+        stack = self._stack
+        sid = segment.elements[0]
+        guess: tuple[int, Target] | None = None
+        for depth in range(len(stack) - 1, -1, -1):
+            node = stack[depth].node
+            dispatch = node.dispatch.get(sid) if node is not None else None
+            if dispatch is not None and dispatch.any is not None:
+                guess = (depth, dispatch.any)
+                break
+        if stack[0].node is None:
+            stack[-1].items.append(segment)
+            stack[-1].specs.append(None)
+            return
+        if guess is not None:
+            self._note(
+                segment,
+                "snip2.qualifier",
+                f"{sid} with qualifier {segment.get(1)!r} is not expected "
+                f"in loop {stack[guess[0]].id}",
+            )
+            self._place(guess[0], guess[1], segment)
+            return
+        self._note(
+            segment,
+            "snip2.unexpected-segment",
+            f"segment {sid} is not expected in loop {stack[-1].id}",
+        )
+        stack[-1].items.append(segment)
+        stack[-1].specs.append(None)
+
+    def _note(self, segment: Segment, rule: str, message: str) -> None:
+        self.findings.append(
+            Finding(
+                self.file, segment.position, segment.elements[0], 0, rule, Severity.ERROR, message
+            )
+        )
+
+    def finish(self) -> Loop:
+        """Close all open loops and return the root."""
+        while len(self._stack) > 1:
+            self._close(self._stack.pop())
+        return self.root
+
+
+def open_source(source: Source, name: str | None = None) -> tuple[BinaryIO, str, bool]:
+    """A binary stream for ``source``, its display name and whether we must close it."""
+    if isinstance(source, bytes):
+        return io.BytesIO(source), name or "<bytes>", True
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        try:
+            return path.open("rb"), name or str(source), True
+        except OSError as exc:
+            raise X12SyntaxError(
+                f"cannot open file: {exc.strerror or exc}", file=name or str(source)
+            ) from None
+    display = name or str(getattr(source, "name", "<stream>"))
+    return source, display, False
+
+
+def _start(source: TransactionSource, name: str) -> tuple[Guide | None, list[Segment]]:
+    """Pick the guide, peeking at the first body segment (BHT02 tells 278 apart)."""
+    head: list[Segment] = []
+    first = next(source.body, None)
+    if first is not None:
+        head.append(first)
+    bht02 = first.get(2) if first is not None and first.id == "BHT" else ""
+    version = source.group.version or source.st.get(3)
+    return guide_for(source.set_id, version, bht02), head
+
+
+def transactions(
+    source: Source,
+    *,
+    name: str | None = None,
+    detach: frozenset[str] = frozenset(),
+    on_detach: Callable[[Transaction, Loop], None] | None = None,
+    envelopes: Envelopes | None = None,
+) -> Iterator[Transaction]:
+    """Parse every transaction set in ``source``; see ``parse``."""
+    stream, display, owned = open_source(source, name)
+    try:
+        env = envelopes or Envelopes(SegmentReader(stream, display), display)
+        for raw in env.transactions():
+            yield _build(raw, display, detach, on_detach)
+    except X12Error:
+        raise
+    except (IndexError, KeyError, ValueError, UnicodeError, OSError) as exc:  # pragma: no cover
+        raise X12SyntaxError(f"unreadable input: {exc}", file=display) from None
+    finally:
+        if owned:
+            stream.close()
+
+
+def _build(
+    raw: TransactionSource,
+    display: str,
+    detach: frozenset[str],
+    on_detach: Callable[[Transaction, Loop], None] | None,
+) -> Transaction:
+    guide, head = _start(raw, display)
+    version = raw.group.version or raw.st.get(3)
+    tx = Transaction(
+        display,
+        raw.interchange,
+        raw.group,
+        raw.set_id,
+        raw.control,
+        version,
+        guide,
+        Loop(None, "ST_LOOP"),
+    )
+    callback = (lambda loop: on_detach(tx, loop)) if on_detach is not None else None
+    builder = TreeBuilder(guide, display, detach, callback)
+    builder.root.items.append(raw.st)
+    builder.root.specs.append(guide.root.first if guide is not None else None)
+    feed = builder.feed
+    for segment in head:
+        feed(segment)
+    for segment in raw.body:
+        feed(segment)
+    tx.root = builder.finish()
+    tx.findings = builder.findings
+    tx.segment_count = raw.count
+    return tx
+
+
+def parse(source: Source, *, name: str | None = None) -> Iterator[Transaction]:
+    """Stream the transaction sets of an X12 file (path, bytes or binary stream).
+
+    Each ``Transaction`` carries its ISA/GS context and full loop tree; interchanges
+    and groups are walked lazily so only one transaction set is in memory at a time.
+    Raises ``X12Error`` (with file and segment location) on input that is not X12.
+    """
+    return transactions(source, name=name)

@@ -1,0 +1,304 @@
+"""Tokenise X12 bytes into segments, streaming.
+
+The reader never holds more than one chunk (plus one partial segment) of the file, so
+memory stays flat however large the file is. It decodes 8-bit input as latin-1 so that
+character offsets equal byte offsets (and decoding can never fail); a segment holding
+non-ASCII bytes is re-decoded as UTF-8 afterwards. UTF-16 input is decoded
+incrementally and its offsets are reported as ``bom + 2 * character index``.
+
+Delimiters are taken from each ISA header by counting element separators rather than
+by fixed columns, because hand-edited and PDF-transcribed files rarely keep the
+106-character layout.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from rcmdesk.x12.errors import X12SyntaxError
+
+CHUNK_SIZE = 1 << 20
+_ISA_MAX = 4096  # an ISA longer than this is not an ISA
+_UTF8_BOM = b"\xef\xbb\xbf"
+_LEADING = " \t\r\n"  # tolerated between a terminator and the next segment id
+
+
+@dataclass(frozen=True, slots=True)
+class Delimiters:
+    """The four separators declared by an ISA header."""
+
+    element: str = "*"
+    repetition: str = "^"
+    component: str = ":"
+    segment: str = "~"
+
+
+class Segment:
+    """One segment; ``elements[0]`` is the segment id so ``elements[n]`` is element n."""
+
+    __slots__ = ("delimiters", "elements", "offset", "position")
+
+    def __init__(
+        self, elements: list[str], position: int, offset: int, delimiters: Delimiters
+    ) -> None:
+        self.elements = elements
+        self.position = position
+        self.offset = offset
+        self.delimiters = delimiters
+
+    @property
+    def id(self) -> str:
+        """The segment identifier, e.g. ``CLP``."""
+        return self.elements[0]
+
+    def get(self, index: int) -> str:
+        """Element ``index`` (1-based) or "" when the segment is shorter."""
+        elements = self.elements
+        return elements[index] if index < len(elements) else ""
+
+    def components(self, index: int) -> list[str]:
+        """Element ``index`` split on the component separator."""
+        return self.get(index).split(self.delimiters.component)
+
+    def component(self, index: int, sub: int) -> str:
+        """Component ``sub`` (1-based) of element ``index``, "" when absent."""
+        parts = self.components(index)
+        return parts[sub - 1] if sub <= len(parts) else ""
+
+    def __repr__(self) -> str:
+        return f"Segment({self.delimiters.element.join(self.elements)!r}, #{self.position})"
+
+
+def _chunks(stream: BinaryIO, name: str, size: int) -> tuple[Iterator[str], int, int, bool]:
+    """Return (text chunks, bom length, bytes per char, needs utf-8 fix-up)."""
+    first = stream.read(size)
+    if not isinstance(first, bytes):
+        raise X12SyntaxError("input must be opened in binary mode", file=name)
+    if first.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _utf16_chunks(stream, first, "utf-16", size), 2, 2, False
+    if first[:2] == b"I\x00":
+        return _utf16_chunks(stream, first, "utf-16-le", size), 0, 2, False
+    if first[:2] == b"\x00I":
+        return _utf16_chunks(stream, first, "utf-16-be", size), 0, 2, False
+    bom = 3 if first.startswith(_UTF8_BOM) else 0
+    return _latin1_chunks(stream, first[bom:], size), bom, 1, True
+
+
+def _latin1_chunks(stream: BinaryIO, first: bytes, size: int) -> Iterator[str]:
+    yield first.decode("latin-1")
+    while chunk := stream.read(size):
+        yield chunk.decode("latin-1")
+
+
+def _utf16_chunks(stream: BinaryIO, first: bytes, encoding: str, size: int) -> Iterator[str]:
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    yield decoder.decode(first)
+    while chunk := stream.read(size):
+        yield decoder.decode(chunk)
+    yield decoder.decode(b"", final=True)
+
+
+def _valid_id(segment_id: str) -> bool:
+    return (
+        2 <= len(segment_id) <= 3
+        and segment_id.isascii()
+        and segment_id.isalnum()
+        and segment_id[0].isalpha()
+        and segment_id.upper() == segment_id
+    )
+
+
+class SegmentReader:
+    """Iterate the segments of a binary stream, one interchange after another."""
+
+    def __init__(self, stream: BinaryIO, name: str = "<input>", chunk_size: int = CHUNK_SIZE):
+        self.name = name
+        self._stream = stream
+        self._chunk_size = chunk_size
+        self._position = 0
+        self._bom = 0
+        self._width = 1
+        self._fix_utf8 = True
+        self._known_ids: set[str] = set()
+        self.last_segment: Segment | None = None
+
+    def _byte(self, char_offset: int) -> int:
+        return self._bom + self._width * char_offset
+
+    def _error(
+        self, message: str, char_offset: int, segment_id: str = "", element: int = 0
+    ) -> X12SyntaxError:
+        return X12SyntaxError(
+            message,
+            file=self.name,
+            position=self._position + 1,
+            segment_id=segment_id,
+            element=element,
+            offset=self._byte(char_offset),
+        )
+
+    def __iter__(self) -> Iterator[Segment]:
+        chunks, self._bom, self._width, self._fix_utf8 = _chunks(
+            self._stream, self.name, self._chunk_size
+        )
+        buf, base, eof = "", 0, False
+        saw_any = False
+        while True:
+            buf, base, eof = self._skip_space(buf, base, eof, chunks)
+            if not buf:
+                if not saw_any:
+                    raise self._error("file is empty (no X12 data)", base)
+                return
+            saw_any = True
+            isa_base = base
+            buf, base, eof, delimiters, elements = self._read_isa(buf, base, eof, chunks)
+            yield self._isa_segment(delimiters, (elements, isa_base))
+            buf, base, eof = yield from self._read_body(buf, base, eof, chunks, delimiters)
+
+    def _skip_space(
+        self, buf: str, base: int, eof: bool, chunks: Iterator[str]
+    ) -> tuple[str, int, bool]:
+        while True:
+            stripped = buf.lstrip()
+            base += len(buf) - len(stripped)
+            buf = stripped
+            if buf or eof:
+                return buf, base, eof
+            nxt = next(chunks, None)
+            if nxt is None:
+                return buf, base, True
+            buf = nxt
+
+    def _more(self, buf: str, chunks: Iterator[str]) -> tuple[str, bool]:
+        nxt = next(chunks, None)
+        return (buf, True) if nxt is None else (buf + nxt, False)
+
+    def _read_isa(
+        self, buf: str, base: int, eof: bool, chunks: Iterator[str]
+    ) -> tuple[str, int, bool, Delimiters, list[str]]:
+        """Parse the ISA at the start of ``buf``, reading more chunks as needed."""
+        found = _split_isa(buf)
+        while found is None and not eof and len(buf) <= _ISA_MAX:
+            buf, eof = self._more(buf, chunks)
+            found = _split_isa(buf)
+        if not buf.startswith("ISA"):
+            head = buf[:3].rstrip("*|~^:")
+            raise self._error(
+                f"expected an ISA interchange header, found {buf[:20]!r}: not an X12 interchange",
+                base,
+                segment_id=head if _valid_id(head) else "",
+            )
+        if found is None:
+            raise self._error(
+                "ISA header is truncated or malformed: cannot find its 16 elements "
+                "and segment terminator",
+                base,
+                segment_id="ISA",
+            )
+        elements, delimiters, end = found
+        self._check_delimiters(delimiters, base)
+        return buf[end:], base + end, eof, delimiters, elements
+
+    def _check_delimiters(self, d: Delimiters, base: int) -> None:
+        seps = [d.element, d.component, d.segment]
+        bad = [s for s in seps if s.isalnum() or s == " "]
+        if bad or len(set(seps)) != 3:
+            raise self._error(
+                f"ISA declares unusable delimiters element={d.element!r} "
+                f"component={d.component!r} segment={d.segment!r}",
+                base,
+                segment_id="ISA",
+                element=16,
+            )
+
+    def _isa_segment(self, delimiters: Delimiters, used: tuple[list[str], int]) -> Segment:
+        elements, base = used
+        self._position += 1
+        segment = Segment(elements, self._position, self._byte(base), delimiters)
+        self.last_segment = segment
+        return segment
+
+    def _read_body(
+        self, buf: str, base: int, eof: bool, chunks: Iterator[str], d: Delimiters
+    ) -> Generator[Segment, None, tuple[str, int, bool]]:
+        """Yield segments until EOF or the next ISA; return the unread buffer."""
+        term, sep = d.segment, d.element
+        while True:
+            parts = buf.split(term)
+            rest = parts.pop()
+            off = base
+            for part in parts:
+                start = off
+                off += len(part) + 1
+                if part and part[0] in _LEADING:
+                    stripped = part.lstrip(_LEADING)
+                    start += len(part) - len(stripped)
+                    part = stripped.rstrip("\r\n")
+                elif part and part[-1] in "\r\n":
+                    part = part.rstrip("\r\n")
+                if not part:
+                    continue
+                if part.startswith("ISA"):
+                    return buf[start - base :], start, eof
+                yield self._segment(part, start, sep, d)
+            if eof:
+                return (yield from self._tail(rest, off, sep, d))
+            nxt = next(chunks, None)
+            if nxt is None:
+                eof = True
+                buf, base = rest, off
+            else:
+                buf, base = rest + nxt, off
+
+    def _tail(
+        self, rest: str, off: int, sep: str, d: Delimiters
+    ) -> Generator[Segment, None, tuple[str, int, bool]]:
+        stripped = rest.strip()
+        if stripped.startswith("ISA"):
+            return rest, off, True
+        if stripped:
+            yield self._segment(stripped, off + rest.index(stripped[0]), sep, d)
+        return "", off + len(rest), True
+
+    def _segment(self, text: str, start: int, sep: str, d: Delimiters) -> Segment:
+        if self._fix_utf8 and not text.isascii():
+            text = text.encode("latin-1").decode("utf-8", "replace")
+        elements = text.split(sep)
+        sid = elements[0]
+        if sid not in self._known_ids:
+            if not _valid_id(sid):
+                raise self._error(
+                    f"invalid segment identifier {sid[:20]!r} (segment text {text[:40]!r})",
+                    start,
+                )
+            self._known_ids.add(sid)
+        self._position += 1
+        segment = Segment(elements, self._position, self._bom + self._width * start, d)
+        self.last_segment = segment
+        return segment
+
+
+def _split_isa(buf: str) -> tuple[list[str], Delimiters, int] | None:
+    """Find the ISA elements and delimiters at the start of ``buf``, or None if incomplete."""
+    if len(buf) < 4 or not buf.startswith("ISA"):
+        return None
+    sep = buf[3]
+    idx = 3
+    for _ in range(15):
+        idx = buf.find(sep, idx + 1, _ISA_MAX)
+        if idx < 0:
+            return None
+    # idx is the separator before ISA16; ISA16 is one character, then the terminator.
+    if len(buf) < idx + 3:
+        return None
+    component, terminator = buf[idx + 1], buf[idx + 2]
+    elements = [*buf[:idx].split(sep), component]
+    if len(elements) != 17:
+        return None
+    raw_rep = elements[11].strip()
+    repetition = raw_rep if len(raw_rep) == 1 and not raw_rep.isalnum() else ""
+    delimiters = Delimiters(sep, repetition, component, terminator)
+    return elements, delimiters, idx + 3
