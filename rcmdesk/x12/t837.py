@@ -1,0 +1,265 @@
+"""Typed view of 837P (005010X222A1) and 837I (005010X223A2) claims.
+
+The HL hierarchy (billing provider > subscriber > patient > claim) is flattened: every
+``Claim`` carries its billing provider, subscriber and patient, which is how billers
+look at claims and what the writer regroups into HL loops.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from rcmdesk.x12.parser import Loop, Source, Transaction, transactions
+from rcmdesk.x12.reader import Segment
+from rcmdesk.x12.schemas import family
+from rcmdesk.x12.values import Address, DateRef, Name, composite, decimal, dtp, money
+
+
+@dataclass(frozen=True, slots=True)
+class Provider:
+    """Billing provider (2010AA): name/NPI, address and tax id (REF*EI or SY)."""
+
+    name: Name
+    address: Address | None = None
+    tax_id_qualifier: str = ""
+    tax_id: str = ""
+    taxonomy: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Subscriber:
+    """2000B/2010BA/2010BB: who is insured and with which payer."""
+
+    responsibility: str
+    relationship: str
+    group_number: str
+    filing_indicator: str
+    name: Name
+    payer: Name | None = None
+    address: Address | None = None
+    birth_date: str = ""
+    gender: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Patient:
+    """2000C/2010CA: the patient when not the subscriber."""
+
+    relationship: str
+    name: Name
+    address: Address | None = None
+    birth_date: str = ""
+    gender: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnosis:
+    """One HI composite: code list qualifier (ABK, ABF, BK, ...) and code."""
+
+    qualifier: str
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceLine:
+    """A 2400 line: SV1 (professional) or SV2 (institutional) with date and control no."""
+
+    number: str
+    procedure: tuple[str, ...]
+    charge: Decimal
+    unit_basis: str
+    units: Decimal | None
+    revenue_code: str = ""
+    diagnosis_pointers: tuple[str, ...] = ()
+    dates: tuple[DateRef, ...] = ()
+    control_number: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A 2300 claim with its provider/subscriber/patient context."""
+
+    patient_control_number: str
+    charge: Decimal
+    facility_code: str
+    facility_qualifier: str
+    frequency: str
+    billing_provider: Provider
+    subscriber: Subscriber
+    patient: Patient | None
+    diagnoses: tuple[Diagnosis, ...] = ()
+    dates: tuple[DateRef, ...] = ()
+    lines: tuple[ServiceLine, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimSubmission:
+    """A whole 837 transaction set; ``kind`` is "P" or "I"."""
+
+    kind: str
+    control: str
+    reference: str
+    submitter: Name | None
+    receiver: Name | None
+    claims: tuple[Claim, ...]
+
+
+def _first_loop(loop: Loop, loop_id: str) -> Loop | None:
+    return next(iter(loop.children(loop_id)), None)
+
+
+def provider(loop: Loop) -> Provider:
+    """Billing provider from a 2000A loop."""
+    name_loop = _first_loop(loop, "2010AA")
+    if name_loop is None:
+        return Provider(Name())
+    ref = name_loop.first("REF", "EI") or name_loop.first("REF", "SY")
+    prv = loop.first("PRV")
+    return Provider(
+        Name.of(name_loop.first("NM1")) or Name(),
+        Address.of(name_loop),
+        ref.get(1) if ref else "",
+        ref.get(2) if ref else "",
+        prv.get(3) if prv else "",
+    )
+
+
+def _demographics(loop: Loop | None) -> tuple[str, str]:
+    dmg = loop.first("DMG") if loop is not None else None
+    return (dmg.get(2), dmg.get(3)) if dmg is not None else ("", "")
+
+
+def subscriber(loop: Loop) -> Subscriber:
+    """Subscriber and payer from a 2000B loop."""
+    sbr = loop.items[0]
+    sbr = loop.first("SBR") or sbr
+    assert isinstance(sbr, Segment)
+    name_loop = _first_loop(loop, "2010BA")
+    payer_loop = _first_loop(loop, "2010BB")
+    birth, gender = _demographics(name_loop)
+    return Subscriber(
+        sbr.get(1),
+        sbr.get(2),
+        sbr.get(3),
+        sbr.get(9),
+        (Name.of(name_loop.first("NM1")) if name_loop else None) or Name(),
+        Name.of(payer_loop.first("NM1")) if payer_loop else None,
+        Address.of(name_loop) if name_loop else None,
+        birth,
+        gender,
+    )
+
+
+def patient(loop: Loop) -> Patient:
+    """Patient from a 2000C loop."""
+    pat = loop.first("PAT")
+    name_loop = _first_loop(loop, "2010CA")
+    birth, gender = _demographics(name_loop)
+    return Patient(
+        pat.get(1) if pat else "",
+        (Name.of(name_loop.first("NM1")) if name_loop else None) or Name(),
+        Address.of(name_loop) if name_loop else None,
+        birth,
+        gender,
+    )
+
+
+def diagnoses(loop: Loop) -> tuple[Diagnosis, ...]:
+    """Every HI composite of the claim, in order."""
+    out: list[Diagnosis] = []
+    for hi in loop.all("HI"):
+        for index in range(1, len(hi.elements)):
+            parts = composite(hi, index)
+            if len(parts) >= 2:
+                out.append(Diagnosis(parts[0], parts[1]))
+    return tuple(out)
+
+
+def service_line(loop: Loop, file: str) -> ServiceLine:
+    """A 2400 loop as a ServiceLine (SV1 for 837P, SV2 for 837I)."""
+    lx = loop.items[0]
+    assert isinstance(lx, Segment)
+    ref = loop.first("REF", "6R")
+    dates = tuple(dtp(s) for s in loop.all("DTP"))
+    control = ref.get(2) if ref is not None else ""
+    sv2 = loop.first("SV2")
+    if sv2 is not None:
+        return ServiceLine(
+            lx.get(1),
+            composite(sv2, 2),
+            money(sv2, 3, file),
+            sv2.get(4),
+            decimal(sv2, 5, file),
+            revenue_code=sv2.get(1),
+            dates=dates,
+            control_number=control,
+        )
+    sv1 = loop.first("SV1") or lx
+    return ServiceLine(
+        lx.get(1),
+        composite(sv1, 1),
+        money(sv1, 2, file),
+        sv1.get(3),
+        decimal(sv1, 4, file),
+        diagnosis_pointers=composite(sv1, 7),
+        dates=dates,
+        control_number=control,
+    )
+
+
+def claim(loop: Loop, billing: Provider, sub: Subscriber, pat: Patient | None, file: str) -> Claim:
+    """A 2300 loop as a Claim."""
+    clm = loop.items[0]
+    assert isinstance(clm, Segment)
+    facility = composite(clm, 5)
+    return Claim(
+        patient_control_number=clm.get(1),
+        charge=money(clm, 2, file),
+        facility_code=facility[0] if facility else "",
+        facility_qualifier=facility[1] if len(facility) > 1 else "",
+        frequency=facility[2] if len(facility) > 2 else "",
+        billing_provider=billing,
+        subscriber=sub,
+        patient=pat,
+        diagnoses=diagnoses(loop),
+        dates=tuple(dtp(s) for s in loop.all("DTP")),
+        lines=tuple(service_line(sub_loop, file) for sub_loop in loop.children("2400")),
+    )
+
+
+def _claims(root: Loop, file: str) -> Iterator[Claim]:
+    for level_a in root.children("2000A"):
+        billing = provider(level_a)
+        for level_b in level_a.children("2000B"):
+            sub = subscriber(level_b)
+            for clm in level_b.children("2300"):
+                yield claim(clm, billing, sub, None, file)
+            for level_c in level_b.children("2000C"):
+                pat = patient(level_c)
+                for clm in level_c.children("2300"):
+                    yield claim(clm, billing, sub, pat, file)
+
+
+def submission(tx: Transaction) -> ClaimSubmission:
+    """The typed 837 of a parsed transaction."""
+    root = tx.root
+    bht = root.first("BHT")
+    submitter = _first_loop(root, "1000A")
+    receiver = _first_loop(root, "1000B")
+    return ClaimSubmission(
+        kind="I" if family(tx.version) == "X223" else "P",
+        control=tx.control,
+        reference=bht.get(3) if bht is not None else "",
+        submitter=Name.of(submitter.first("NM1")) if submitter else None,
+        receiver=Name.of(receiver.first("NM1")) if receiver else None,
+        claims=tuple(_claims(root, tx.file)),
+    )
+
+
+def submissions(source: Source, *, name: str | None = None) -> Iterator[ClaimSubmission]:
+    """Every 837 in ``source``."""
+    for tx in transactions(source, name=name):
+        if tx.set_id == "837":
+            yield submission(tx)

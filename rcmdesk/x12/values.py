@@ -1,0 +1,120 @@
+"""Typed element conversions shared by the typed views.
+
+Money is always ``Decimal`` (never float: a remit must balance to the cent). A malformed
+number raises a located ``X12SyntaxError`` instead of ``decimal.InvalidOperation``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from rcmdesk.x12.errors import X12SyntaxError
+from rcmdesk.x12.parser import Loop
+from rcmdesk.x12.reader import Segment
+
+ZERO = Decimal("0")
+
+
+def decimal(segment: Segment, index: int, file: str = "<input>") -> Decimal | None:
+    """Element ``index`` as a Decimal, None when empty."""
+    raw = segment.get(index).strip()
+    if not raw:
+        return None
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite():
+        raise X12SyntaxError(
+            f"{raw[:20]!r} is not a number",
+            file=file,
+            position=segment.position,
+            segment_id=segment.id,
+            element=index,
+            offset=segment.offset,
+        )
+    return value
+
+
+def money(segment: Segment, index: int, file: str = "<input>") -> Decimal:
+    """Element ``index`` as an amount; an empty amount reads as zero."""
+    value = decimal(segment, index, file)
+    return ZERO if value is None else value
+
+
+def cents(amount: Decimal | None) -> str | None:
+    """Render an amount with exactly two decimals, as billers read it."""
+    return None if amount is None else f"{amount:.2f}"
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """An NM1 party: entity code, type, name parts and identifier."""
+
+    entity: str = ""
+    entity_type: str = ""
+    last: str = ""
+    first: str = ""
+    middle: str = ""
+    suffix: str = ""
+    id_qualifier: str = ""
+    id: str = ""
+
+    @classmethod
+    def of(cls, segment: Segment | None) -> Name | None:
+        if segment is None:
+            return None
+        g = segment.get
+        return cls(g(1), g(2), g(3), g(4), g(5), g(7), g(8), g(9))
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """N3/N4 address lines."""
+
+    line1: str = ""
+    line2: str = ""
+    city: str = ""
+    state: str = ""
+    postal_code: str = ""
+
+    @classmethod
+    def of(cls, loop: Loop) -> Address | None:
+        n3, n4 = loop.first("N3"), loop.first("N4")
+        if n3 is None and n4 is None:
+            return None
+        a = n3.get if n3 is not None else _empty
+        b = n4.get if n4 is not None else _empty
+        return cls(a(1), a(2), b(1), b(2), b(3))
+
+
+@dataclass(frozen=True, slots=True)
+class DateRef:
+    """A DTM/DTP date: qualifier, optional format qualifier (D8/RD8) and value."""
+
+    qualifier: str
+    value: str
+    format: str = ""
+
+
+def _empty(_index: int) -> str:
+    return ""
+
+
+def dtm(segment: Segment) -> DateRef:
+    """DTM*qual*CCYYMMDD."""
+    return DateRef(segment.get(1), segment.get(2))
+
+
+def dtp(segment: Segment) -> DateRef:
+    """DTP*qual*format*value."""
+    return DateRef(segment.get(1), segment.get(3), segment.get(2))
+
+
+def composite(segment: Segment, index: int) -> tuple[str, ...]:
+    """Element ``index`` as its components, trailing empties dropped."""
+    parts = segment.components(index) if segment.get(index) else []
+    while parts and not parts[-1]:
+        parts.pop()
+    return tuple(parts)
