@@ -7,6 +7,7 @@ library tool with no database.
 from __future__ import annotations
 
 import getpass
+import importlib
 import ipaddress
 import os
 import sys
@@ -30,10 +31,10 @@ err = Console(stderr=True)
 
 def _mount_x12() -> None:
     try:
-        from rcmdesk.x12.cli import app as x12_app
+        x12_cli = importlib.import_module("rcmdesk.x12.cli")
     except ImportError:
         return
-    app.add_typer(x12_app, name="x12", help="Read, validate and inspect X12 5010 files.")
+    app.add_typer(x12_cli.app, name="x12", help="Read, validate and inspect X12 5010 files.")
 
 
 _mount_x12()
@@ -91,6 +92,14 @@ def demo() -> None:
 
 
 @app.command()
+def roles() -> None:
+    """Print the permission matrix (the table docs/permissions.md is generated from)."""
+    from rcmdesk.tenancy.roles import matrix_markdown
+
+    print(matrix_markdown())
+
+
+@app.command()
 def serve(
     host: str = "127.0.0.1", port: int = 8000,
     workers: Annotated[int, typer.Option(min=1, max=32)] = 2,
@@ -106,7 +115,7 @@ def serve(
         raise typer.Exit(2)
     call_command("collectstatic", interactive=False, verbosity=0)
     Console().print(f"rcmdesk is serving on http://{host}:{port}/")
-    os.execvp(sys.executable, [
+    os.execvp(sys.executable, [  # noqa: S606 - replaces this process with gunicorn
         sys.executable, "-m", "gunicorn", "rcmdesk.wsgi:application",
         "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", "4",
         "--access-logfile", "-",

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rcmdesk.accounts.models import User
 from rcmdesk.accounts.services import install_totp
@@ -82,7 +83,7 @@ def world(db: Any) -> World:
 def sign_in(client: Client, user: User) -> Client:
     """A fully signed-in session, second factor included, as the login pages would leave it."""
     client.force_login(user, backend="rcmdesk.accounts.backends.ActiveUserBackend")
-    device = user.totpdevice_set.filter(confirmed=True).first()
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is not None:
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "axes",
     "django_htmx",
     "django_tasks_db",
+    "ninja",
     "rcmdesk.accounts",
     "rcmdesk.tenancy",
     "rcmdesk.audit",
@@ -178,10 +179,15 @@ SECURE_CSP = {
 OTP_TOTP_ISSUER = "rcmdesk"
 OTP_TOTP_THROTTLE_FACTOR = 1
 
-EMAIL_BACKEND = os.environ.get(
-    "RCMDESK_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
-)
-EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+# Mail goes to files under ./var/mail unless a real backend is configured.
+MAILERS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "RCMDESK_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
+        ),
+        "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
+    }
+}
 DEFAULT_FROM_EMAIL = os.environ.get("RCMDESK_FROM_EMAIL", "rcmdesk@localhost")
 
 LANGUAGE_CODE = "en-us"
@@ -191,6 +197,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

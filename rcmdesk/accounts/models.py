@@ -10,12 +10,19 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
 from rcmdesk.tenancy.roles import Role
+
+
+class OrgAwareUserManager(UserManager["User"]):
+    """Loads the organization with the user: every request needs it for visibility."""
+
+    def get_queryset(self) -> models.QuerySet[User]:
+        return super().get_queryset().select_related("organization")
 
 
 class User(AbstractUser):
@@ -25,6 +32,8 @@ class User(AbstractUser):
     )
     role = models.CharField(max_length=32, choices=[(r.value, r.value) for r in Role])
     time_zone = models.CharField(max_length=64, default="America/New_York")
+
+    objects = OrgAwareUserManager()
 
     class Meta:
         ordering = ["username"]
@@ -55,6 +64,9 @@ class UserSession(models.Model):
     session_key = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
 
+    def __str__(self) -> str:
+        return f"session of {self.user_id}"
+
 
 def _digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
@@ -78,6 +90,9 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
 
     @classmethod
     def issue(cls, user: User, name: str, days: int = 30) -> tuple[ApiToken, str]:

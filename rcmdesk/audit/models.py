@@ -58,3 +58,6 @@ class AuditChainHead(models.Model):
 
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"audit chain head at #{self.seq}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from rcmdesk.accounts.models import User
 from rcmdesk.audit.services import record
@@ -103,7 +103,7 @@ def get_engagement(request: HttpRequest, engagement_id: int) -> EngagementOut:
 
 
 @router.post("/engagements", response={201: EngagementOut})
-def create_engagement(request: HttpRequest, payload: EngagementIn) -> tuple[int, EngagementOut]:
+def create_engagement(request: HttpRequest, payload: EngagementIn) -> Status[EngagementOut]:
     client = request.user.organization  # type: ignore[union-attr]
     if client is None or client.kind != OrgKind.CLIENT:
         from django.core.exceptions import PermissionDenied
@@ -116,7 +116,7 @@ def create_engagement(request: HttpRequest, payload: EngagementIn) -> tuple[int,
     spec = services.EngagementSpec(partner=partner, name=payload.name, scope=payload.scope,
                                    start_date=payload.start_date, end_date=payload.end_date,
                                    time_zone=payload.time_zone)
-    return 201, _engagement_out(services.create_engagement(request.user, client, spec))
+    return Status(201, _engagement_out(services.create_engagement(request.user, client, spec)))
 
 
 @router.put("/engagements/{engagement_id}/scope", response=EngagementOut)
@@ -127,22 +127,22 @@ def change_scope(request: HttpRequest, engagement_id: int, payload: ScopeIn) -> 
 
 @router.post("/engagements/{engagement_id}/assignments", response={201: AssignmentOut})
 def assign(request: HttpRequest, engagement_id: int,
-           payload: AssignIn) -> tuple[int, AssignmentOut]:
+           payload: AssignIn) -> Status[AssignmentOut]:
     engagement = _engagement(request, engagement_id)
     user = User.objects.filter(username=payload.username,
                                organization_id=engagement.partner_id).first()
     if user is None:
         raise Http404("Not found.")
     a = services.assign(request.user, engagement, user)
-    return 201, AssignmentOut(id=a.pk, engagement=engagement.pk, username=user.username)
+    return Status(201, AssignmentOut(id=a.pk, engagement=engagement.pk, username=user.username))
 
 
 @router.delete("/engagements/{engagement_id}/assignments/{assignment_id}", response={204: None})
-def unassign(request: HttpRequest, engagement_id: int, assignment_id: int) -> tuple[int, None]:
+def unassign(request: HttpRequest, engagement_id: int, assignment_id: int) -> Status[None]:
     engagement = _engagement(request, engagement_id)
     assignment = Assignment.objects.visible_to(request.user).filter(
         engagement=engagement, pk=assignment_id).first()
     if assignment is None:
         raise Http404("Not found.")
     services.unassign(request.user, assignment)
-    return 204, None
+    return Status(204, None)

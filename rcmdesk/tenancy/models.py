@@ -147,7 +147,6 @@ class Assignment(models.Model):
     """A partner user placed on an engagement by their lead."""
 
     tenant_field = "engagement__client_id"
-    objects = AssignmentQuerySet.as_manager()
 
     engagement = models.ForeignKey(
         Engagement, on_delete=models.CASCADE, related_name="assignments"
@@ -157,10 +156,15 @@ class Assignment(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = AssignmentQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["engagement", "user"], name="one_assignment_per_user")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.engagement}"
 
 
 class BreakGlassGrant(models.Model):
@@ -180,6 +184,9 @@ class BreakGlassGrant(models.Model):
 
     class Meta:
         ordering = ["-starts_at"]
+
+    def __str__(self) -> str:
+        return f"break-glass {self.user} → {self.client} until {self.expires_at:%Y-%m-%d %H:%M}"
 
     def is_open(self) -> bool:
         now = timezone.now()

@@ -21,7 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
     ]
     engagements = Engagement.objects.visible_to(request.user).select_related("client", "partner")
     grants = BreakGlassGrant.objects.filter(
-        user=request.user, ended_at__isnull=True, expires_at__gt=timezone.now()
+        user_id=request.user.pk, ended_at__isnull=True, expires_at__gt=timezone.now()
     ).select_related("client")
     hour = timezone.localtime().hour
     part = "morning" if hour < 12 else "afternoon" if hour < 18 else "evening"

@@ -1,0 +1,85 @@
+"""Another tenant's object answers exactly like a missing one, on every route, for every role."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.test import Client
+
+from rcmdesk.accounts.models import ApiToken
+from rcmdesk.audit.services import record
+from rcmdesk.conftest import World, make_user, sign_in
+from rcmdesk.tenancy.models import Assignment, Engagement, Organization
+from rcmdesk.tenancy.roles import Role
+from rcmdesk.tenancy.tests.sweep import Sweep, routes
+
+FOREIGN_MARKERS = ["Birch Valley Hospital", "Birch eligibility", "birch-secret-marker"]
+
+
+def signer(user):
+    return lambda: sign_in(Client(), user)
+
+
+def everyone(world: World) -> dict[str, object]:
+    clients: dict[str, object] = {"anonymous": Client}
+    for role, user in world.users.items():
+        clients[role.value] = signer(user)
+    return clients
+
+
+@pytest.fixture
+def sweep(world: World) -> Sweep:
+    birch_only = make_user("pillar.birchonly", Role.PARTNER_SPECIALIST, world.pillar)
+    birch_assignment = Assignment.objects.create(engagement=world.birch_engagement,
+                                                 user=birch_only)
+    token, _ = ApiToken.issue(world.birch_admin, "birch automation")
+    record("read", client_id=world.birch.pk, detail={"note": "birch-secret-marker"})
+    return Sweep(
+        foreign={"client": "birch", "engagement_id": str(world.birch_engagement.pk),
+                 "assignment_id": str(birch_assignment.pk), "token_id": str(token.pk)},
+        missing={"client": "no-such-client", "engagement_id": "987654321",
+                 "assignment_id": "987654321", "token_id": "987654321"},
+        foreign_markers=FOREIGN_MARKERS,
+        clients=everyone(world),  # type: ignore[arg-type]
+    )
+
+
+def test_the_sweep_covers_the_routes_that_take_tenant_ids(sweep: Sweep) -> None:
+    swept = {r.path for r in routes()}
+    assert "tenancy/engagements/<int:engagement_id>/" in swept
+    assert "api/engagements/<engagement_id>" in swept
+    assert "api/clients/<client>" in swept
+
+
+def test_no_route_leaks_another_tenant_to_any_role(sweep: Sweep) -> None:
+    leaks = sweep.run()
+    assert leaks == [], "\n".join(str(leak) for leak in leaks)
+
+
+def test_the_sweep_catches_a_route_that_forgets_the_visibility_filter(
+    sweep: Sweep, settings: object
+) -> None:
+    leaks = sweep.run(urlconf="rcmdesk.tenancy.tests.leaky_urls")
+    leaky = {leak.route for leak in leaks}
+    assert "leaky/engagements/<int:engagement_id>/" in leaky
+    assert "leaky/engagements/" in leaky
+
+
+def test_another_partners_engagement_with_the_same_client_stays_hidden(world: World) -> None:
+    quill = Organization.objects.create(slug="quill", name="Quill Billing Co", kind="partner")
+    rival = Engagement.objects.create(partner=quill, client=world.acme, name="Quill coding",
+                                      scope=["charges_claims"],
+                                      start_date=date.today() - timedelta(days=3))
+    partner_roles = {r.value: signer(world.user(r))
+                     for r in (Role.PARTNER_LEAD, Role.PARTNER_SPECIALIST, Role.PARTNER_QA)}
+    sweep = Sweep(
+        foreign={"client": "birch", "engagement_id": str(rival.pk),
+                 "assignment_id": "987654320", "token_id": "987654320"},
+        missing={"client": "no-such-client", "engagement_id": "987654321",
+                 "assignment_id": "987654321", "token_id": "987654321"},
+        foreign_markers=["Quill coding", "Quill Billing Co"],
+        clients=partner_roles,  # type: ignore[arg-type]
+    )
+    leaks = sweep.run()
+    assert leaks == [], "\n".join(str(leak) for leak in leaks)
