@@ -10,7 +10,7 @@ yields a tree that validation can talk about.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -244,11 +244,11 @@ def stream(
     source: Source,
     *,
     name: str | None = None,
-    detach: frozenset[str] = frozenset(),
+    detach: Mapping[str, frozenset[str]] | None = None,
     envelopes: Envelopes | None = None,
 ) -> Iterator[tuple[Transaction, Loop | None]]:
-    """Yield ``(tx, loop)`` for each closed loop whose id is in ``detach`` (those loops
-    are not kept in ``tx.root``), then ``(tx, None)`` once the set is complete.
+    """Yield ``(tx, loop)`` for each closed loop whose id is in ``detach[set id]`` (those
+    loops are not kept in ``tx.root``), then ``(tx, None)`` once the set is complete.
 
     This is what keeps memory flat: a 20,000-claim 835 streams its 2100 loops one by one.
     """
@@ -256,7 +256,8 @@ def stream(
     try:
         env = envelopes or Envelopes(SegmentReader(stream_, display), display)
         for raw in env.transactions():
-            yield from _run(raw, display, detach)
+            ids = detach.get(raw.set_id, frozenset()) if detach else frozenset()
+            yield from _run(raw, display, ids)
     finally:
         if owned:
             stream_.close()

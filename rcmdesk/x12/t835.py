@@ -243,6 +243,6 @@ def remittances(source: Source, *, name: str | None = None) -> Iterator[Remittan
 
 def iter_claims(source: Source, *, name: str | None = None) -> Iterator[Claim]:
     """Stream the claims of every 835 in ``source`` without keeping 2100 loops."""
-    for tx, loop in stream(source, name=name, detach=frozenset({"2100"})):
+    for tx, loop in stream(source, name=name, detach={"835": frozenset({"2100"})}):
         if loop is not None and tx.set_id == "835":
             yield claim(loop, tx.file)

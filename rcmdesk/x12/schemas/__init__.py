@@ -2,7 +2,7 @@
 
 Guides are chosen by ST01 and the guide family in GS08 (``X222`` for 837P, ``X223``
 for 837I, ...) so that addenda (``A1``/``A2``/``A3``) of the same guide share a
-schema; 278 requests and responses share ST01/GS08 and are told apart by BHT02.
+schema. 278 requests and responses share one structure (see ``x217_278``).
 """
 
 from __future__ import annotations
@@ -21,8 +21,7 @@ _MODULES: dict[tuple[str, str], str] = {
     ("276", "X212"): "x212_276",
     ("277", "X212"): "x212_277",
     ("277", "X214"): "x214_277ca",
-    ("278", "X217"): "x217_278_request",
-    ("278R", "X217"): "x217_278_response",
+    ("278", "X217"): "x217_278",
     ("999", "X231"): "x231a1_999",
 }
 _FAMILY = re.compile(r"X\d{3}")
@@ -36,8 +35,6 @@ def family(version: str) -> str:
 
 def guide_for(set_id: str, version: str, bht02: str = "") -> Guide | None:
     """The guide for a transaction set, or None when we have none."""
-    if set_id == "278" and bht02 == "11":
-        set_id = "278R"
     module = _MODULES.get((set_id, family(version)))
     if module is None:
         return None
@@ -47,6 +44,4 @@ def guide_for(set_id: str, version: str, bht02: str = "") -> Guide | None:
 
 def all_guides() -> list[Guide]:
     """Every guide we ship (imports them all)."""
-    return [
-        importlib.import_module(f"rcmdesk.x12.schemas.{m}").GUIDE for m in _MODULES.values()
-    ]
+    return [importlib.import_module(f"rcmdesk.x12.schemas.{m}").GUIDE for m in _MODULES.values()]

@@ -21,6 +21,7 @@ GUIDE = Guide(
         S('ST', 'Transaction Set Header', 'R', 1, (
             E('143', 'R', 'ID', 3, 3, ('276',)),
             E('329', 'R', 'AN', 4, 9),
+            E('1705', 'R', 'AN', 1, 35),
         ), (1, 0)),
         S('BHT', 'Beginning of Hierarchical Transaction', 'R', 1, (
             E('1005', 'R', 'ID', 4, 4, ('0010',)),

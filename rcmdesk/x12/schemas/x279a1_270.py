@@ -21,6 +21,7 @@ GUIDE = Guide(
         S('ST', 'Transaction Set Header', 'R', 1, (
             E('143', 'R', 'ID', 3, 3, ('270',)),
             E('329', 'R', 'AN', 4, 9),
+            E('1705', 'R', 'AN', 1, 35),
         ), (1, 0)),
         S('BHT', 'Beginning of Hierarchical Transaction', 'R', 1, (
             E('1005', 'R', 'ID', 4, 4, ('0022',)),
@@ -201,7 +202,7 @@ GUIDE = Guide(
                         ), (1, 0)),
                         L('2110C', 'Subscriber Eligibility or Benefit Inquiry Information', 'S', 99, (
                             S('EQ', 'Subscriber Eligibility or Benefit Inquiry Information', 'R', 1, (
-                                E('1365', 'S', 'ID', 1, 2),
+                                E('1365', 'S', 'ID', 1, 2, (), 99),
                                 C('C003', 'S', (E('235', 'R', 'ID', 2, 2), E('234', 'R', 'AN', 1, 48), E('1339', 'S', 'AN', 2, 2), E('1339', 'S', 'AN', 2, 2), E('1339', 'S', 'AN', 2, 2), E('1339', 'S', 'AN', 2, 2), E('352', 'N', 'AN', 1, 80))),
                                 E('1207', 'S', 'ID', 3, 3),
                                 E('1336', 'S', 'ID', 1, 3),
@@ -325,7 +326,7 @@ GUIDE = Guide(
                             ), (1, 0)),
                             L('2110D', 'Dependent Eligibility or Benefit Inquiry Information', 'R', 99, (
                                 S('EQ', 'Dependent Eligibility or Benefit Inquiry Information', 'R', 1, (
-                                    E('1365', 'S', 'ID', 1, 2),
+                                    E('1365', 'S', 'ID', 1, 2, (), 99),
                                     C('C003', 'S', (E('235', 'R', 'ID', 2, 2), E('234', 'R', 'AN', 1, 48), E('1339', 'S', 'AN', 2, 2), E('1339', 'S', 'AN', 2, 2), E('1339', 'S', 'AN', 2, 2), E('1339', 'S', 'AN', 2, 2), E('352', 'N', 'AN', 1, 80))),
                                     E('1207', 'S', 'ID', 3, 3),
                                     E('1336', 'S', 'ID', 1, 3),

@@ -21,6 +21,7 @@ GUIDE = Guide(
         S('ST', 'Transaction Set Header', 'R', 1, (
             E('143', 'R', 'ID', 3, 3, ('271',)),
             E('329', 'R', 'AN', 4, 9),
+            E('1705', 'R', 'AN', 1, 35),
         ), (1, 0)),
         S('BHT', 'Beginning of Hierarchical Transaction', 'R', 1, (
             E('1005', 'R', 'ID', 4, 4, ('0022',)),
@@ -216,7 +217,7 @@ GUIDE = Guide(
                             S('EB', 'Subscriber Eligibility or Benefit Information', 'R', 1, (
                                 E('1390', 'R', 'ID', 1, 2, ('1', '2', '3', '4', '5', '6', '7', '8', 'A', 'B', 'C', 'CB', 'D', 'E', 'F', 'G', 'H', 'I', 'J', 'K', 'L', 'M', 'MC', 'N', 'O', 'P', 'Q', 'R', 'S', 'T', 'U', 'V', 'W', 'X', 'Y')),
                                 E('1207', 'S', 'ID', 3, 3),
-                                E('1365', 'S', 'ID', 1, 2),
+                                E('1365', 'S', 'ID', 1, 2, (), 99),
                                 E('1336', 'S', 'ID', 1, 3),
                                 E('1204', 'S', 'AN', 1, 50),
                                 E('615', 'S', 'ID', 1, 2),
@@ -428,7 +429,7 @@ GUIDE = Guide(
                                 S('EB', 'Dependent Eligibility or Benefit Information', 'R', 1, (
                                     E('1390', 'R', 'ID', 1, 2, ('1', '2', '3', '4', '5', '6', '7', '8', 'A', 'B', 'C', 'CB', 'D', 'E', 'F', 'G', 'H', 'I', 'J', 'K', 'L', 'M', 'MC', 'N', 'O', 'P', 'Q', 'R', 'S', 'T', 'U', 'V', 'W', 'X', 'Y')),
                                     E('1207', 'S', 'ID', 3, 3),
-                                    E('1365', 'S', 'ID', 1, 2),
+                                    E('1365', 'S', 'ID', 1, 2, (), 99),
                                     E('1336', 'S', 'ID', 1, 3),
                                     E('1204', 'S', 'AN', 1, 50),
                                     E('615', 'S', 'ID', 1, 2),

@@ -1,0 +1,220 @@
+"""SNIP 1/2 element rules: type, length, code values, usage and syntax conditions.
+
+Each check is a plain function over (segment, spec) returning findings, driven by the
+same guide data the parser uses, so adding a guide never means adding rule code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from rcmdesk.x12.findings import Finding, Severity
+from rcmdesk.x12.reader import Segment
+from rcmdesk.x12.schemas.model import C, E, S
+
+ISA_WIDTHS = (2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1)
+
+
+def finding(
+    file: str, segment: Segment, element: int, rule: str, message: str, warn: bool = False
+) -> Finding:
+    """A finding located at ``segment`` element ``element``."""
+    severity = Severity.WARNING if warn else Severity.ERROR
+    return Finding(file, segment.position, segment.id, element, rule, severity, message)
+
+
+def valid_date(value: str) -> bool:
+    """CCYYMMDD (or YYMMDD) that exists in the calendar."""
+    if not value.isdigit() or len(value) not in (6, 8):
+        return False
+    if len(value) == 6:
+        value = "20" + value
+    try:
+        dt.date(int(value[:4]), int(value[4:6]), int(value[6:8]))
+    except ValueError:
+        return False
+    return True
+
+
+def valid_time(value: str) -> bool:
+    """HHMM with optional seconds and decimal seconds."""
+    if not value.isdigit() or not 4 <= len(value) <= 8:
+        return False
+    ok = int(value[:2]) < 24 and int(value[2:4]) < 60
+    return ok and (len(value) < 6 or int(value[4:6]) < 60)
+
+
+def _numeric_digits(value: str, decimal_ok: bool) -> int | None:
+    """Number of digits in a valid N/R value, None when malformed."""
+    body = value[1:] if value.startswith("-") else value
+    if decimal_ok and body.count(".") == 1:
+        body = body.replace(".", "", 1)
+    return len(body) if body.isdigit() else None
+
+
+def _check_value(value: str, spec: E) -> str | None:
+    """Why ``value`` violates ``spec``, or None."""
+    kind = spec.type
+    if kind.startswith("N") or kind == "R":
+        digits = _numeric_digits(value, kind == "R")
+        if digits is None:
+            return f"{value!r} is not a valid {'decimal' if kind == 'R' else 'integer'}"
+        length = digits
+    else:
+        length = len(value)
+    if kind == "DT" and not valid_date(value):
+        return f"{value!r} is not a valid date"
+    if kind == "TM" and not valid_time(value):
+        return f"{value!r} is not a valid time"
+    if length < spec.min_len or length > spec.max_len:
+        return f"{value!r} has length {length}, allowed {spec.min_len}-{spec.max_len}"
+    if spec.codes and value not in spec.codes:
+        return f"{value!r} is not a valid code here"
+    return None
+
+
+def _simple(file: str, seg: Segment, index: int, value: str, spec: E) -> Iterator[Finding]:
+    values = [value]
+    rep = seg.delimiters.repetition
+    if spec.repeat != 1 and rep:
+        values = value.split(rep)
+    for item in values:
+        problem = _check_value(item, spec) if item else None
+        if problem:
+            rule = "snip2.code" if "code" in problem else "snip1.element"
+            yield finding(file, seg, index, rule, f"{seg.id}{index:02d}: {problem}")
+
+
+def _composite(file: str, seg: Segment, index: int, value: str, spec: C) -> Iterator[Finding]:
+    parts = value.split(seg.delimiters.component)
+    if len(parts) > len(spec.parts):
+        yield finding(
+            file, seg, index, "snip1.composite", f"{seg.id}{index:02d} has too many components"
+        )
+    for sub, (part, part_spec) in enumerate(zip(parts, spec.parts, strict=False), start=1):
+        where = f"{seg.id}{index:02d}-{sub}"
+        if not part and part_spec.usage == "R":
+            yield finding(file, seg, index, "snip2.required-element", f"{where} is required")
+        elif part:
+            problem = _check_value(part, part_spec)
+            if problem:
+                rule = "snip2.code" if "code" in problem else "snip1.element"
+                yield finding(file, seg, index, rule, f"{where}: {problem}")
+
+
+def check_elements(file: str, seg: Segment, spec: S) -> Iterator[Finding]:
+    """Type, length, code, usage and syntax checks for one segment."""
+    elements = seg.elements
+    defined = spec.elements
+    if len(elements) - 1 > len(defined):
+        yield finding(
+            file,
+            seg,
+            len(defined) + 1,
+            "snip1.too-many-elements",
+            f"{seg.id} has {len(elements) - 1} elements, at most {len(defined)} allowed",
+        )
+    for index, item in enumerate(defined, start=1):
+        value = elements[index] if index < len(elements) else ""
+        if not value:
+            if item.usage == "R":
+                yield finding(
+                    file, seg, index, "snip2.required-element", f"{seg.id}{index:02d} is required"
+                )
+            continue
+        if item.usage == "N":
+            yield finding(
+                file,
+                seg,
+                index,
+                "snip2.not-used",
+                f"{seg.id}{index:02d} is not used in this guide",
+                warn=True,
+            )
+        if isinstance(item, C):
+            yield from _composite(file, seg, index, value, item)
+        else:
+            yield from _simple(file, seg, index, value, item)
+    for rule in spec.syntax:
+        yield from _syntax(file, seg, rule)
+
+
+def _syntax(file: str, seg: Segment, rule: str) -> Iterator[Finding]:
+    """X12 relational conditions: P paired, R required-one, E exclusive, C/L conditional."""
+    kind, body = rule[0], rule[1:]
+    positions = [int(body[i : i + 2]) for i in range(0, len(body), 2)]
+    present = [bool(seg.get(p)) for p in positions]
+    label = "/".join(f"{seg.id}{p:02d}" for p in positions)
+    bad = (
+        (kind == "P" and any(present) and not all(present))
+        or (kind == "R" and not any(present))
+        or (kind == "E" and sum(present) > 1)
+        or (kind == "C" and present[0] and not all(present[1:]))
+        or (kind == "L" and present[0] and not any(present[1:]))
+    )
+    if bad:
+        names = {
+            "P": "must be used together",
+            "R": "at least one is required",
+            "E": "only one may be used",
+            "C": "first requires the others",
+            "L": "first requires at least one other",
+        }
+        yield finding(
+            file, seg, positions[0], "snip2.syntax", f"{label}: {names.get(kind, rule)} ({rule})"
+        )
+
+
+def check_isa(file: str, seg: Segment) -> Iterator[Finding]:
+    """ISA must be fixed width with valid date, time and numeric control number."""
+    for index, width in enumerate(ISA_WIDTHS, start=1):
+        if len(seg.get(index)) != width:
+            yield finding(
+                file,
+                seg,
+                index,
+                "snip1.isa-width",
+                f"ISA{index:02d} must be exactly {width} characters, found {len(seg.get(index))}",
+            )
+    if not valid_date(seg.get(9).strip()):
+        yield finding(
+            file, seg, 9, "snip1.isa-date", f"ISA09 {seg.get(9)!r} is not a valid YYMMDD date"
+        )
+    if not valid_time(seg.get(10).strip()):
+        yield finding(
+            file, seg, 10, "snip1.isa-time", f"ISA10 {seg.get(10)!r} is not a valid HHMM time"
+        )
+    if not seg.get(13).strip().isdigit():
+        yield finding(file, seg, 13, "snip1.isa-control", "ISA13 must be numeric")
+
+
+FUNCTIONAL_IDS = {
+    "835": "HP",
+    "837": "HC",
+    "270": "HS",
+    "271": "HB",
+    "276": "HR",
+    "277": "HN",
+    "278": "HI",
+    "999": "FA",
+}
+
+
+def check_gs(file: str, seg: Segment, set_id: str) -> Iterator[Finding]:
+    """GS date/time/version and functional id for the set it carries."""
+    expected = FUNCTIONAL_IDS.get(set_id)
+    if expected and seg.get(1) != expected:
+        yield finding(
+            file,
+            seg,
+            1,
+            "snip1.gs-functional-id",
+            f"GS01 {seg.get(1)!r} should be {expected!r} for a {set_id}",
+        )
+    if not valid_date(seg.get(4)) or len(seg.get(4)) != 8:
+        yield finding(
+            file, seg, 4, "snip1.gs-date", f"GS04 {seg.get(4)!r} is not a valid CCYYMMDD date"
+        )
+    if not valid_time(seg.get(5)):
+        yield finding(file, seg, 5, "snip1.gs-time", f"GS05 {seg.get(5)!r} is not a valid time")
