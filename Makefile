@@ -38,7 +38,7 @@ test: install-test
 	$(MAKE) --no-print-directory test-postgres
 
 check:
-	$(BIN)/ruff check rcmdesk bench
+	$(BIN)/ruff check rcmdesk $(wildcard bench)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	RCMDESK_VAR_DIR=$(TEST_VAR) $(BIN)/rcmdesk manage makemigrations --check --dry-run

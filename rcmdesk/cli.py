@@ -92,6 +92,17 @@ def demo() -> None:
 
 
 @app.command()
+def worker(
+    batch: Annotated[bool, typer.Option(help="run what is queued, then exit")] = False,
+) -> None:
+    """Run background jobs (ingestion, reports, chain checks) from the database queue."""
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("db_worker", queue_name="*", batch=batch)
+
+
+@app.command()
 def roles() -> None:
     """Print the permission matrix (the table docs/permissions.md is generated from)."""
     from rcmdesk.tenancy.roles import matrix_markdown

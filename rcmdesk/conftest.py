@@ -7,17 +7,20 @@ most partner tests, and Birch is the foreign client for Acme's users.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rcmdesk.accounts.models import User
 from rcmdesk.accounts.services import install_totp
+from rcmdesk.audit import immutability
 from rcmdesk.tenancy.models import Assignment, Engagement, Organization
 from rcmdesk.tenancy.roles import Role
 
@@ -47,6 +50,27 @@ def make_user(username: str, role: Role, org: Organization | None) -> User:
     if role.requires_two_factor:
         install_totp(user, TOTP_KEY)
     return user
+
+
+TRANSACTIONAL_FIXTURES = ("transactional_db", "live_server")
+
+
+@pytest.fixture(autouse=True)
+def _append_only_tables(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Keep the append-only triggers in place for each test, and lift them only for the
+    flush that ends a transactional test (a flush deletes every row, audit rows included)."""
+    marker = request.node.get_closest_marker("django_db")
+    names = request.fixturenames
+    transactional = bool(marker and marker.kwargs.get("transaction")) or any(
+        f in names for f in TRANSACTIONAL_FIXTURES)
+    if marker is None and "db" not in names and not transactional:
+        yield
+        return
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    immutability.install(connection)
+    yield
+    if transactional:
+        immutability.remove(connection)
 
 
 @pytest.fixture(autouse=True)

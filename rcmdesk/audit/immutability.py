@@ -21,17 +21,17 @@ $$ LANGUAGE plpgsql;
 def forward_sql(vendor: str, table: str) -> list[str]:
     if vendor == "postgresql":
         return [PG_FUNCTION, (
-            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+            f"CREATE OR REPLACE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
             f"FOR EACH ROW EXECUTE FUNCTION rcmdesk_refuse_change();"
         ), (
-            f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+            f"CREATE OR REPLACE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
             f"FOR EACH STATEMENT EXECUTE FUNCTION rcmdesk_refuse_change();"
         )]
     if vendor == "sqlite":
         return [
-            f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
+            f"CREATE TRIGGER IF NOT EXISTS {table}_no_update BEFORE UPDATE ON {table} "
             f"BEGIN SELECT RAISE(ABORT, 'rcmdesk: {table} is append-only; UPDATE refused'); END;",
-            f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+            f"CREATE TRIGGER IF NOT EXISTS {table}_no_delete BEFORE DELETE ON {table} "
             f"BEGIN SELECT RAISE(ABORT, 'rcmdesk: {table} is append-only; DELETE refused'); END;",
         ]
     return []
@@ -45,6 +45,24 @@ def backward_sql(vendor: str, table: str) -> list[str]:
         return [f"DROP TRIGGER IF EXISTS {table}_no_update;",
                 f"DROP TRIGGER IF EXISTS {table}_no_delete;"]
     return []
+
+
+APPEND_ONLY_TABLES: list[str] = ["audit_auditevent"]
+
+
+def install(connection: Any, tables: list[str] | None = None) -> None:
+    """(Re)install the triggers; idempotent."""
+    with connection.cursor() as cursor:
+        for table in tables or APPEND_ONLY_TABLES:
+            for sql in forward_sql(connection.vendor, table):
+                cursor.execute(sql)
+
+
+def remove(connection: Any, tables: list[str] | None = None) -> None:
+    with connection.cursor() as cursor:
+        for table in tables or APPEND_ONLY_TABLES:
+            for sql in backward_sql(connection.vendor, table):
+                cursor.execute(sql)
 
 
 def make_operations(table: str) -> tuple[Any, Any]:
