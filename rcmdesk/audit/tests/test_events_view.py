@@ -1,0 +1,66 @@
+"""Client admins browse and export their own organization's audit events, and nobody else's."""
+
+import csv
+import io
+
+import pytest
+from django.test import Client
+
+from rcmdesk.audit.models import AuditEvent
+from rcmdesk.audit.services import record
+from rcmdesk.conftest import sign_in
+from rcmdesk.tenancy.roles import Role
+
+
+@pytest.fixture
+def trail(world):
+    record("read", client_id=world.acme.pk, object_type="claims.claim", object_id="A-1",
+           detail={"note": "acme-marker"})
+    record("read", client_id=world.birch.pk, object_type="claims.claim", object_id="B-1",
+           detail={"note": "birch-marker"})
+    return world
+
+
+def test_a_client_admin_sees_their_own_organizations_events(trail):
+    response = sign_in(Client(), trail.user(Role.CLIENT_ADMIN)).get("/audit/events/")
+    assert response.status_code == 200
+    assert b"acme-marker" in response.content
+    assert b"birch-marker" not in response.content
+
+
+@pytest.mark.parametrize("role", [r for r in Role if r is not Role.CLIENT_ADMIN])
+def test_other_roles_cannot_read_the_audit_log(trail, role):
+    client = sign_in(Client(), trail.user(role))
+    assert client.get("/audit/events/").status_code == 403
+    assert client.get("/audit/events.csv").status_code == 403
+    assert client.get("/api/audit/events").status_code == 403
+
+
+def test_the_export_is_csv_of_own_events_and_is_itself_audited(trail):
+    response = sign_in(Client(), trail.user(Role.CLIENT_ADMIN)).get("/audit/events.csv")
+    assert response["Content-Type"] == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert {r["client_org_id"] for r in rows} == {str(trail.acme.pk)}
+    assert any("acme-marker" in r["detail"] for r in rows)
+    assert AuditEvent.objects.filter(action="export", client_org_id=trail.acme.pk).exists()
+
+
+def test_spreadsheet_formulas_in_events_are_defused_in_the_export(trail):
+    record("read", client_id=trail.acme.pk, object_type="x", object_id="=HYPERLINK(1)")
+    response = sign_in(Client(), trail.user(Role.CLIENT_ADMIN)).get("/audit/events.csv")
+    body = b"".join(response.streaming_content).decode()
+    assert "'=HYPERLINK(1)" in body
+
+
+def test_the_api_lists_own_events_newest_first(trail):
+    rows = sign_in(Client(), trail.user(Role.CLIENT_ADMIN)).get("/api/audit/events").json()
+    assert [r["seq"] for r in rows] == sorted((r["seq"] for r in rows), reverse=True)
+    assert all("birch-marker" not in str(r["detail"]) for r in rows)
+
+
+def test_refused_requests_are_audited(trail):
+    specialist = trail.user(Role.PARTNER_SPECIALIST)
+    sign_in(Client(), specialist).get(f"/tenancy/engagements/{trail.birch_engagement.pk}/")
+    event = AuditEvent.objects.filter(action="access_refused").latest("seq")
+    assert event.actor_id == specialist.pk
+    assert event.detail["status"] == 404
