@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "rcmdesk.web.middleware.RejectedSessionMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "rcmdesk.accounts.middleware.SessionTimeoutMiddleware",
     "rcmdesk.accounts.middleware.RequireTwoFactorMiddleware",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
@@ -33,7 +34,7 @@ class User(AbstractUser):
     role = models.CharField(max_length=32, choices=[(r.value, r.value) for r in Role])
     time_zone = models.CharField(max_length=64, default="America/New_York")
 
-    objects = OrgAwareUserManager()
+    objects: ClassVar[OrgAwareUserManager] = OrgAwareUserManager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["username"]

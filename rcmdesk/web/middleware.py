@@ -67,3 +67,25 @@ class PermissionsPolicyMiddleware:
         response.setdefault("Permissions-Policy", self.POLICY)
         response.setdefault("Cache-Control", "no-store")
         return response
+
+
+class RejectedSessionMiddleware:
+    """Audit a session cookie the server does not know: forged, tampered or expired.
+
+    Django treats such a cookie as anonymous and deletes it; this leaves a trace of it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+
+        presented = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        if presented and request.session.is_empty():
+            from rcmdesk.audit.services import record
+
+            record("session_rejected", client_id=None,
+                   detail={"reason": "unknown, expired or tampered session cookie",
+                           "path": request.path[:200]})
+        return self.get_response(request)

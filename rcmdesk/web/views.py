@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from rcmdesk.accounts.middleware import background_poll
+from rcmdesk.accounts.models import User
 from rcmdesk.tenancy.models import BreakGlassGrant, Engagement, Organization
 from rcmdesk.tenancy.visibility import visibility_for
 
@@ -21,7 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
     ]
     engagements = Engagement.objects.visible_to(request.user).select_related("client", "partner")
     grants = BreakGlassGrant.objects.filter(
-        user_id=request.user.pk, ended_at__isnull=True, expires_at__gt=timezone.now()
+        user=cast(User, request.user), ended_at__isnull=True, expires_at__gt=timezone.now()
     ).select_related("client")
     hour = timezone.localtime().hour
     part = "morning" if hour < 12 else "afternoon" if hour < 18 else "evening"
