@@ -16,6 +16,23 @@ from rcmdesk.tenancy.models import Organization
 admin.site.__class__ = OTPAdminSite
 admin.site.site_header = "rcmdesk platform administration"
 
+# Models the platform admin may manage. Nothing holding patient or claim data belongs here:
+# a test fails if anything else is registered.
+ALLOWED_ADMIN_MODELS = {
+    "tenancy.organization", "accounts.user", "otp_totp.totpdevice",
+    "otp_static.staticdevice", "axes.accessattempt", "axes.accessfailurelog",
+    "axes.accesslog",
+}
+
+
+def unregister_unvetted() -> None:
+    """Third-party apps register their own admins; task results may carry tenant ids."""
+    for model in list(admin.site._registry):
+        if model._meta.label_lower not in ALLOWED_ADMIN_MODELS and model._meta.app_label in {
+            "django_tasks_database", "auth"
+        }:
+            admin.site.unregister(model)
+
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin[Organization]):

@@ -1,0 +1,27 @@
+"""The Django admin is the platform admin's, and holds no tenant data."""
+
+from django.contrib import admin
+from django.test import Client
+
+from rcmdesk.conftest import sign_in
+from rcmdesk.tenancy.admin import ALLOWED_ADMIN_MODELS
+from rcmdesk.tenancy.roles import Role
+
+
+def test_admin_registry_holds_only_vetted_models():
+    registered = {model._meta.label_lower for model in admin.site._registry}
+    assert registered <= ALLOWED_ADMIN_MODELS, registered - ALLOWED_ADMIN_MODELS
+
+
+def test_tenant_users_are_kept_out_of_the_admin(world):
+    for role in Role:
+        if role is Role.PLATFORM_ADMIN:
+            continue
+        response = sign_in(Client(), world.user(role)).get("/admin/")
+        assert response.status_code == 302, role
+        assert "/admin/login/" in response["Location"]
+
+
+def test_the_platform_admin_reaches_the_admin_with_a_second_factor(world):
+    response = sign_in(Client(), world.user(Role.PLATFORM_ADMIN)).get("/admin/")
+    assert response.status_code == 200
