@@ -99,6 +99,8 @@ def check_segment(file: str, seg: Segment) -> Iterator[Finding]:
     sid = seg.id
     if sid == "NM1" and seg.get(8) == "XX" and not npi_valid(seg.get(9)):
         yield finding(file, seg, 9, "snip4.npi", f"NPI {seg.get(9)!r} fails the check digit")
+    elif sid == "N1" and seg.get(3) == "XX" and not npi_valid(seg.get(4)):
+        yield finding(file, seg, 4, "snip4.npi", f"NPI {seg.get(4)!r} fails the check digit")
     elif sid == "DTP":
         yield from _dtp(file, seg)
     elif sid in ("SV1", "SVC", "SV2"):
