@@ -132,6 +132,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# A refused form says so plainly; the reason stays out of the page.
+CSRF_FAILURE_VIEW = "rcmdesk.accounts.views.csrf_failure"
 
 # Lockout after repeated failures, per username and IP together so one attacker cannot
 # lock every account from one address and cannot spray one account from many.

@@ -43,9 +43,11 @@ def create_user(
 @transaction.atomic
 def disable_user(user: User) -> int:
     """Disable an account and end every session and token it holds, at once."""
+    # End the sessions before saving: the pre_save receiver would otherwise end them first
+    # and this count would always read zero.
+    ended = end_all_sessions(user)
     user.is_active = False
     user.save(update_fields=["is_active"])
-    ended = end_all_sessions(user)
     record("disable", client_id=client_of(user), obj=user, detail={"sessions_ended": ended})
     return ended
 

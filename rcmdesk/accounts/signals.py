@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
+
+from axes.signals import user_locked_out
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.contrib.sessions.models import Session
@@ -11,6 +14,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
 
+from rcmdesk.accounts.middleware import LAST_ACTIVITY, STARTED
 from rcmdesk.accounts.models import User, UserSession
 
 
@@ -21,6 +25,10 @@ def remember_session(sender: Any, request: HttpRequest, user: User, **kwargs: An
     key = request.session.session_key
     assert key is not None
     UserSession.objects.update_or_create(session_key=key, defaults={"user": user})
+    # Both clocks start at sign-in, not at the first request after it.
+    now = time.time()
+    request.session[STARTED] = now
+    request.session[LAST_ACTIVITY] = now
 
 
 @receiver(pre_save, sender=User)
@@ -32,13 +40,15 @@ def end_sessions_of_disabled_user(sender: Any, instance: User, **kwargs: Any) ->
         end_all_sessions(instance)
 
 
-def end_all_sessions(user: User) -> int:
+def end_all_sessions(user: User, *, revoke_tokens: bool = True) -> int:
+    """Delete every tracked session of ``user`` (and revoke their API tokens); returns how
+    many sessions were still alive."""
     keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
-    Session.objects.filter(session_key__in=keys).delete()
+    alive, _ = Session.objects.filter(session_key__in=keys).delete()
     UserSession.objects.filter(user=user).delete()
-    user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
-    return len(keys)
-
+    if revoke_tokens:
+        user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    return alive
 
 
 @receiver(user_logged_in)
@@ -64,3 +74,11 @@ def audit_login_failure(sender: Any, credentials: dict[str, Any], **kwargs: Any)
 
     username = str(credentials.get("username", ""))[:150]
     record("login_failed", client_id=None, detail={"username": username})
+
+
+@receiver(user_locked_out)
+def audit_lockout(sender: Any, request: HttpRequest, username: str | None = None,
+                  **kwargs: Any) -> None:
+    from rcmdesk.audit.services import record
+
+    record("login_locked_out", client_id=None, detail={"username": str(username or "")[:150]})

@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rcmdesk.accounts import services
 from rcmdesk.accounts.forms import TokenForm
 from rcmdesk.accounts.middleware import needs_second_factor
+from rcmdesk.accounts.signals import end_all_sessions
 from rcmdesk.audit.services import record
 
 EXPIRED_MESSAGES = {
@@ -101,7 +102,9 @@ def _after_second_factor(request: HttpRequest) -> HttpResponse:
 
 
 class LogoutView(auth_views.LogoutView):
-    pass
+    """POST only (Django's default since 5.0): a link or an image cannot sign anyone out."""
+
+    http_method_names = ["post", "options"]
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
@@ -111,3 +114,18 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     post_reset_login = False
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        user = form.user
+        # The new password changes the session hash, which already voids other sessions;
+        # ending the tracked ones too keeps the bookkeeping honest.
+        ended = end_all_sessions(user, revoke_tokens=False)
+        record("password_reset", client_id=services.client_of(user), actor=user, obj=user,
+               detail={"sessions_ended": ended})
+        return response
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A plain refusal: the reason stays in the server log, never on the page."""
+    return render(request, "accounts/csrf_failure.html", status=403)
