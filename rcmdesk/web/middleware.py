@@ -82,7 +82,8 @@ class RejectedSessionMiddleware:
         from django.conf import settings
 
         presented = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
-        if presented and request.session.is_empty():
+        # Loading a session whose key the store does not know leaves it keyless.
+        if presented and not request.session.keys() and request.session.session_key is None:
             from rcmdesk.audit.services import record
 
             record("session_rejected", client_id=None,

@@ -90,9 +90,11 @@ class Sweep:
     foreign_markers: list[str]
     clients: dict[str, Callable[[], Client]]
 
-    def run(self, urlconf: str | None = None) -> list[Leak]:
+    def run(self, urlconf: str | None = None, only: str = "") -> list[Leak]:
         leaks: list[Leak] = []
         for route in routes(urlconf):
+            if not route.path.startswith(only):
+                continue
             unknown = [p for p in route.params if p not in self.foreign]
             if unknown:
                 leaks.append(Leak(route.path, "-", "-", f"unknown parameter(s) {unknown}: "

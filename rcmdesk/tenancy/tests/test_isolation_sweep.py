@@ -58,9 +58,10 @@ def test_no_route_leaks_another_tenant_to_any_role(sweep: Sweep) -> None:
 
 
 def test_the_sweep_catches_a_route_that_forgets_the_visibility_filter(
-    sweep: Sweep, settings: object
+    sweep: Sweep, settings
 ) -> None:
-    leaks = sweep.run(urlconf="rcmdesk.tenancy.tests.leaky_urls")
+    settings.ROOT_URLCONF = "rcmdesk.tenancy.tests.leaky_urls"
+    leaks = sweep.run(urlconf="rcmdesk.tenancy.tests.leaky_urls", only="leaky/")
     leaky = {leak.route for leak in leaks}
     assert "leaky/engagements/<int:engagement_id>/" in leaky
     assert "leaky/engagements/" in leaky
