@@ -6,7 +6,6 @@ import time
 from typing import Any
 
 from axes.signals import user_locked_out
-
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.contrib.sessions.models import Session
 from django.db.models.signals import pre_save

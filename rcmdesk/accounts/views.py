@@ -18,7 +18,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rcmdesk.accounts import services
 from rcmdesk.accounts.forms import TokenForm
-from rcmdesk.accounts.middleware import needs_second_factor
+from rcmdesk.accounts.middleware import is_verified, needs_second_factor
+from rcmdesk.accounts.models import User
 from rcmdesk.accounts.signals import end_all_sessions
 from rcmdesk.audit.services import record
 
@@ -46,12 +47,18 @@ class LoginView(auth_views.LoginView):
         return super().get_success_url()
 
 
+def _user(request: HttpRequest) -> User:
+    """The signed-in user of a ``login_required`` view."""
+    assert isinstance(request.user, User)
+    return request.user
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def otp(request: HttpRequest) -> HttpResponse:
-    if request.user.is_verified():  # type: ignore[union-attr]
+    if is_verified(request.user):
         return redirect("web:home")
-    devices = TOTPDevice.objects.devices_for_user(request.user, confirmed=True)
+    devices = TOTPDevice.objects.devices_for_user(_user(request), confirmed=True)
     device = devices.first()
     if device is None:
         return redirect("accounts:enroll")
@@ -66,18 +73,17 @@ def otp(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def enroll(request: HttpRequest) -> HttpResponse:
-    if user_has_device(request.user, confirmed=True):
+    user = _user(request)
+    if user_has_device(user, confirmed=True):
         return redirect("accounts:otp")
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
-    enrollment = (services.describe_device(device) if device
-                  else services.start_enrollment(request.user))  # type: ignore[arg-type]
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    enrollment = services.describe_device(device) if device else services.start_enrollment(user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if _verify(request, enrollment.device, form.cleaned_data["token"]):
             enrollment.device.confirmed = True
             enrollment.device.save(update_fields=["confirmed"])
-            record("otp_enrolled", client_id=services.client_of(request.user),  # type: ignore[arg-type]
-                   obj=request.user)
+            record("otp_enrolled", client_id=services.client_of(user), obj=user)
             return _after_second_factor(request)
         form.add_error("token", "That code is not valid. Scan the code again and retry.")
     return render(request, "accounts/enroll.html", {"form": form, "enrollment": enrollment})
@@ -88,8 +94,9 @@ def _verify(request: HttpRequest, device: TOTPDevice, token: str) -> bool:
     if allowed and device.verify_token(token):
         otp_login(request, device)
         return True
-    record("otp_failed", client_id=services.client_of(request.user),  # type: ignore[arg-type]
-           obj=request.user, detail={"throttled": not allowed})
+    user = _user(request)
+    record("otp_failed", client_id=services.client_of(user), obj=user,
+           detail={"throttled": not allowed})
     return False
 
 
