@@ -104,6 +104,11 @@ class RequireTwoFactorMiddleware:
         ):
             if wants_json(request):
                 return JsonResponse({"detail": "Two-factor verification required."}, status=401)
+            if request.headers.get("HX-Request"):
+                # Never swap the code form into a fragment: send the whole page there.
+                response = HttpResponse(status=401)
+                response["HX-Redirect"] = reverse("accounts:otp")
+                return response
             return redirect("accounts:otp")
         return self.get_response(request)
 

@@ -91,10 +91,11 @@ def enroll(request: HttpRequest) -> HttpResponse:
 
 def _verify(request: HttpRequest, device: TOTPDevice, token: str) -> bool:
     allowed, _ = device.verify_is_allowed()
+    user = _user(request)
     if allowed and device.verify_token(token):
         otp_login(request, device)
+        record("otp_verified", client_id=services.client_of(user), obj=user)
         return True
-    user = _user(request)
     record("otp_failed", client_id=services.client_of(user), obj=user,
            detail={"throttled": not allowed})
     return False

@@ -151,3 +151,20 @@ def test_a_verified_user_visiting_the_otp_page_goes_home(world, signed_in):
 def test_anonymous_visitors_cannot_reach_the_otp_page(db):
     response = Client().get(reverse("accounts:otp"))
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_a_valid_code_is_audited_as_otp_verified(world):
+    client = Client()
+    post_login(client, "pillar.specialist")
+    post_code(client, code_for(confirmed_device(world.user(Role.PARTNER_SPECIALIST))))
+    [event] = events("otp_verified")
+    assert event.actor_username == "pillar.specialist"
+
+
+def test_an_htmx_request_before_the_code_gets_401_and_hx_redirect(world):
+    client = Client()
+    post_login(client, "pillar.specialist")
+    response = client.get(reverse("web:queue_counts", args=["acme"]),
+                          headers={"HX-Request": "true"})
+    assert response.status_code == 401
+    assert response["HX-Redirect"] == reverse("accounts:otp")
