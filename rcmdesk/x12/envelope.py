@@ -16,6 +16,8 @@ from rcmdesk.x12.errors import X12EnvelopeError
 from rcmdesk.x12.findings import Finding, Severity
 from rcmdesk.x12.reader import Delimiters, Segment
 
+_ENVELOPE_IDS = frozenset({"ISA", "GS", "ST", "SE", "GE", "IEA"})
+
 
 @dataclass(frozen=True, slots=True)
 class Interchange:
@@ -185,19 +187,24 @@ class Envelopes:
 
     def _body(self, source: TransactionSource) -> Iterator[Segment]:
         count = 1
+        envelope_ids = _ENVELOPE_IDS
+        segment: Segment | None = None
         for segment in self._segments:
-            self._last = segment
             count += 1
-            sid = segment.id
-            if sid in ("ISA", "GS", "ST", "GE", "IEA"):
+            sid = segment.elements[0]
+            if sid in envelope_ids:
+                self._last = segment
+                if sid == "SE":
+                    yield segment
+                    source.se, source.count = segment, count
+                    self._check_se(source, segment, count)
+                    return
                 raise self._fail(
                     f"{sid} found inside transaction set {source.control} (no SE)", segment
                 )
             yield segment
-            if sid == "SE":
-                source.se, source.count = segment, count
-                self._check_se(source, segment, count)
-                return
+        if segment is not None:
+            self._last = segment
         raise self._fail(
             f"file is truncated: transaction set {source.control} has no SE", self._last
         )

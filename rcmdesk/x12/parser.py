@@ -16,7 +16,7 @@ from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
 
-from rcmdesk.x12.compile import CHILD, Node, Target, compile_guide
+from rcmdesk.x12.compile import CHILD, SEGMENT, Node, Target, compile_guide
 from rcmdesk.x12.envelope import Envelopes, Group, Interchange, TransactionSource
 from rcmdesk.x12.errors import X12SyntaxError
 from rcmdesk.x12.findings import Finding, Severity
@@ -30,11 +30,12 @@ Source = str | Path | bytes | BinaryIO
 class Loop:
     """One iteration of a loop: its id and its segments and child loops in file order."""
 
-    __slots__ = ("id", "items", "node", "specs")
+    __slots__ = ("id", "items", "node", "parent", "specs")
 
-    def __init__(self, node: Node | None, loop_id: str) -> None:
+    def __init__(self, node: Node | None, loop_id: str, parent: Loop | None = None) -> None:
         self.id = loop_id
         self.node = node
+        self.parent = parent
         self.items: list[Segment | Loop] = []
         self.specs: list[S | None] = []
 
@@ -117,22 +118,34 @@ class TreeBuilder:
         self._on_detach = on_detach
 
     def feed(self, segment: Segment) -> None:
-        """Place one segment in the tree."""
+        """Place one segment in the tree (the per-segment hot path, kept flat)."""
         stack = self._stack
         elements = segment.elements
         sid = elements[0]
-        comp = segment.delimiters.component
-        for depth in range(len(stack) - 1, -1, -1):
-            node = stack[depth].node
+        top = len(stack) - 1
+        for depth in range(top, -1, -1):
+            loop = stack[depth]
+            node = loop.node
             if node is None:
                 break
             dispatch = node.dispatch.get(sid)
             if dispatch is None:
                 continue
-            target = dispatch.resolve(elements, comp)
-            if target is not None:
+            target = dispatch.plain
+            index = dispatch.element
+            if index:
+                value = elements[index] if index < len(elements) else ""
+                if dispatch.component and value:
+                    value = value.split(segment.delimiters.component, 1)[0]
+                target = dispatch.by_code.get(value, target)
+            if target is None:
+                continue
+            if depth == top and target.kind == SEGMENT:
+                loop.items.append(segment)
+                loop.specs.append(target.spec)
+            else:
                 self._place(depth, target, segment)
-                return
+            return
         self._misplaced(segment)
 
     def _place(self, depth: int, target: Target, segment: Segment) -> None:
@@ -141,7 +154,7 @@ class TreeBuilder:
             self._close(stack.pop())
         parent = stack[-1]
         if target.kind == CHILD and target.child is not None:
-            loop = Loop(target.child, target.child.loop.id)
+            loop = Loop(target.child, target.child.loop.id, parent)
             loop.items.append(segment)
             loop.specs.append(target.spec)
             if loop.id not in self._detach:

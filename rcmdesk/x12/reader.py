@@ -20,7 +20,7 @@ from typing import BinaryIO
 
 from rcmdesk.x12.errors import X12SyntaxError
 
-CHUNK_SIZE = 1 << 20
+CHUNK_SIZE = 1 << 18
 _ISA_MAX = 4096  # an ISA longer than this is not an ISA
 _UTF8_BOM = b"\xef\xbb\xbf"
 _LEADING = " \t\r\n"  # tolerated between a terminator and the next segment id
@@ -123,7 +123,6 @@ class SegmentReader:
         self._width = 1
         self._fix_utf8 = True
         self._known_ids: set[str] = set()
-        self.last_segment: Segment | None = None
 
     def _byte(self, char_offset: int) -> int:
         return self._bom + self._width * char_offset
@@ -217,15 +216,18 @@ class SegmentReader:
     def _isa_segment(self, delimiters: Delimiters, used: tuple[list[str], int]) -> Segment:
         elements, base = used
         self._position += 1
-        segment = Segment(elements, self._position, self._byte(base), delimiters)
-        self.last_segment = segment
-        return segment
+        return Segment(elements, self._position, self._byte(base), delimiters)
 
     def _read_body(
         self, buf: str, base: int, eof: bool, chunks: Iterator[str], d: Delimiters
     ) -> Generator[Segment, None, tuple[str, int, bool]]:
-        """Yield segments until EOF or the next ISA; return the unread buffer."""
+        """Yield segments until EOF or the next ISA; return the unread buffer.
+
+        This is the hot loop of the whole engine, hence the inlining: a known segment
+        id costs one split, one set lookup and one object.
+        """
         term, sep = d.segment, d.element
+        known, fix, bom, width = self._known_ids, self._fix_utf8, self._bom, self._width
         while True:
             parts = buf.split(term)
             rest = parts.pop()
@@ -233,17 +235,25 @@ class SegmentReader:
             for part in parts:
                 start = off
                 off += len(part) + 1
-                if part and part[0] in _LEADING:
+                if not part:
+                    continue
+                if part[0] in _LEADING:
                     stripped = part.lstrip(_LEADING)
                     start += len(part) - len(stripped)
                     part = stripped.rstrip("\r\n")
-                elif part and part[-1] in "\r\n":
+                    if not part:
+                        continue
+                elif part[-1] in "\r\n":
                     part = part.rstrip("\r\n")
-                if not part:
-                    continue
-                if part.startswith("ISA"):
-                    return buf[start - base :], start, eof
-                yield self._segment(part, start, sep, d)
+                if fix and not part.isascii():
+                    part = part.encode("latin-1").decode("utf-8", "replace")
+                elements = part.split(sep)
+                if elements[0] not in known:
+                    if part.startswith("ISA"):
+                        return buf[start - base :], start, eof
+                    self._learn(elements[0], part, start)
+                self._position += 1
+                yield Segment(elements, self._position, bom + width * start, d)
             if eof:
                 return (yield from self._tail(rest, off, sep, d))
             nxt = next(chunks, None)
@@ -252,6 +262,15 @@ class SegmentReader:
                 buf, base = rest, off
             else:
                 buf, base = rest + nxt, off
+
+    def _learn(self, segment_id: str, text: str, start: int) -> None:
+        """Accept a new segment id or raise: ids are checked once, not per segment."""
+        if not _valid_id(segment_id):
+            raise self._error(
+                f"invalid segment identifier {segment_id[:20]!r} (segment text {text[:40]!r})",
+                start,
+            )
+        self._known_ids.add(segment_id)
 
     def _tail(
         self, rest: str, off: int, sep: str, d: Delimiters
@@ -267,18 +286,10 @@ class SegmentReader:
         if self._fix_utf8 and not text.isascii():
             text = text.encode("latin-1").decode("utf-8", "replace")
         elements = text.split(sep)
-        sid = elements[0]
-        if sid not in self._known_ids:
-            if not _valid_id(sid):
-                raise self._error(
-                    f"invalid segment identifier {sid[:20]!r} (segment text {text[:40]!r})",
-                    start,
-                )
-            self._known_ids.add(sid)
+        if elements[0] not in self._known_ids:
+            self._learn(elements[0], text, start)
         self._position += 1
-        segment = Segment(elements, self._position, self._bom + self._width * start, d)
-        self.last_segment = segment
-        return segment
+        return Segment(elements, self._position, self._byte(start), d)
 
 
 def _split_isa(buf: str) -> tuple[list[str], Delimiters, int] | None:

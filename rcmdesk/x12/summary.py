@@ -15,7 +15,7 @@ from rcmdesk.x12.values import cents, money
 
 _CLAIM_LOOPS = {
     "835": frozenset({"2100"}),
-    "837": frozenset({"2300"}),
+    "837": frozenset({"2300", "2000B"}),
 }
 _STATUS_CLAIM_LOOPS = frozenset({"2200D", "2200E"})
 
@@ -79,7 +79,7 @@ def _new(tx: Transaction) -> Summary:
 
 def _add_claim(summary: Summary, loop: Loop) -> None:
     head = loop.items[0]
-    if isinstance(head, Loop):
+    if isinstance(head, Loop) or head.elements[0] not in ("CLP", "CLM"):
         return
     summary.claim_count = (summary.claim_count or 0) + 1
     charge = money(head, 2 if head.id == "CLM" else 3, summary.file)

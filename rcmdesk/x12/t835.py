@@ -132,15 +132,44 @@ def adjustments(segments: list[Segment], file: str) -> tuple[Adjustment, ...]:
     return tuple(out)
 
 
-def _amounts(loop: Loop, file: str) -> tuple[tuple[str, Decimal], ...]:
-    return tuple((s.get(1), money(s, 2, file)) for s in loop.all("AMT"))
+def _amounts(segments: list[Segment], file: str) -> tuple[tuple[str, Decimal], ...]:
+    return tuple((s.get(1), money(s, 2, file)) for s in segments)
+
+
+def _by_id(loop: Loop) -> dict[str, list[Segment]]:
+    """The loop's own segments grouped by id, in one pass (cheaper than repeated scans)."""
+    groups: dict[str, list[Segment]] = {}
+    for item in loop.items:
+        if type(item) is Segment:
+            key = item.elements[0]
+            found = groups.get(key)
+            if found is None:
+                groups[key] = [item]
+            else:
+                found.append(item)
+    return groups
+
+
+def _ref(segments: list[Segment], qualifier: str) -> str:
+    for seg in segments:
+        if seg.get(1) == qualifier:
+            return seg.get(2)
+    return ""
+
+
+def _name(segments: list[Segment], entity: str) -> Name | None:
+    for seg in segments:
+        if seg.get(1) == entity:
+            return Name.of(seg)
+    return None
 
 
 def service_line(loop: Loop, file: str) -> ServiceLine:
     """Build a ServiceLine from a 2110 loop."""
     svc = loop.items[0]
     assert isinstance(svc, Segment)
-    ref = loop.first("REF", "6R")
+    groups = _by_id(loop)
+    empty: list[Segment] = []
     return ServiceLine(
         procedure=composite(svc, 1),
         charge=money(svc, 2, file),
@@ -149,11 +178,11 @@ def service_line(loop: Loop, file: str) -> ServiceLine:
         units=decimal(svc, 5, file),
         original_procedure=composite(svc, 6),
         original_units=decimal(svc, 7, file),
-        dates=tuple(dtm(s) for s in loop.all("DTM")),
-        adjustments=adjustments(loop.all("CAS"), file),
-        amounts=_amounts(loop, file),
-        remarks=tuple((s.get(1), s.get(2)) for s in loop.all("LQ")),
-        control_number=ref.get(2) if ref is not None else "",
+        dates=tuple(dtm(s) for s in groups.get("DTM", empty)),
+        adjustments=adjustments(groups.get("CAS", empty), file),
+        amounts=_amounts(groups.get("AMT", empty), file),
+        remarks=tuple((s.get(1), s.get(2)) for s in groups.get("LQ", empty)),
+        control_number=_ref(groups.get("REF", empty), "6R"),
     )
 
 
@@ -161,6 +190,9 @@ def claim(loop: Loop, file: str = "<input>") -> Claim:
     """Build a Claim from a 2100 loop."""
     clp = loop.items[0]
     assert isinstance(clp, Segment)
+    groups = _by_id(loop)
+    empty: list[Segment] = []
+    names = groups.get("NM1", empty)
     return Claim(
         patient_control_number=clp.get(1),
         status=clp.get(2),
@@ -171,13 +203,13 @@ def claim(loop: Loop, file: str = "<input>") -> Claim:
         payer_claim_control_number=clp.get(7),
         facility_type=clp.get(8),
         frequency=clp.get(9),
-        patient=Name.of(loop.first("NM1", "QC")),
-        insured=Name.of(loop.first("NM1", "IL")),
-        crossover=Name.of(loop.first("NM1", "TT")),
-        adjustments=adjustments(loop.all("CAS"), file),
-        dates=tuple(dtm(s) for s in loop.all("DTM")),
-        amounts=_amounts(loop, file),
-        lines=tuple(service_line(sub, file) for sub in loop.children("2110")),
+        patient=_name(names, "QC"),
+        insured=_name(names, "IL"),
+        crossover=_name(names, "TT"),
+        adjustments=adjustments(groups.get("CAS", empty), file),
+        dates=tuple(dtm(s) for s in groups.get("DTM", empty)),
+        amounts=_amounts(groups.get("AMT", empty), file),
+        lines=tuple(service_line(sub, file) for sub in loop.items if type(sub) is Loop),
     )
 
 

@@ -7,11 +7,11 @@ look at claims and what the writer regroups into HL loops.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from rcmdesk.x12.parser import Loop, Source, Transaction, transactions
+from rcmdesk.x12.parser import Loop, Source, Transaction, stream, transactions
 from rcmdesk.x12.reader import Segment
 from rcmdesk.x12.schemas import family
 from rcmdesk.x12.values import Address, DateRef, Name, composite, decimal, dtp, money
@@ -240,6 +240,47 @@ def _claims(root: Loop, file: str) -> Iterator[Claim]:
                 pat = patient(level_c)
                 for clm in level_c.children("2300"):
                     yield claim(clm, billing, sub, pat, file)
+
+
+class _Context:
+    """Typed provider/subscriber/patient of the loops the current claim hangs from.
+
+    Streaming claims one by one, consecutive claims usually share these parents, so
+    the typed parents are built once per parent loop instead of once per claim.
+    """
+
+    def __init__(self) -> None:
+        self._cache: dict[str, tuple[Loop, object]] = {}
+
+    def _get[T](self, key: str, loop: Loop, build: Callable[[Loop], T]) -> T:
+        hit = self._cache.get(key)
+        if hit is not None and hit[0] is loop:
+            return hit[1]  # type: ignore[return-value]
+        value = build(loop)
+        self._cache[key] = (loop, value)
+        return value
+
+    def claim(self, loop: Loop, file: str) -> Claim | None:
+        level = loop.parent
+        pat: Patient | None = None
+        if level is not None and level.id == "2000C":
+            pat = self._get("patient", level, patient)
+            level = level.parent
+        if level is None or level.id != "2000B" or level.parent is None:
+            return None
+        sub = self._get("subscriber", level, subscriber)
+        billing = self._get("provider", level.parent, provider)
+        return claim(loop, billing, sub, pat, file)
+
+
+def iter_claims(source: Source, *, name: str | None = None) -> Iterator[Claim]:
+    """Stream the claims of every 837 in ``source``; 2300 loops are not kept."""
+    context = _Context()
+    for tx, loop in stream(source, name=name, detach={"837": frozenset({"2300", "2000B"})}):
+        if loop is not None:
+            built = context.claim(loop, tx.file)
+            if built is not None:
+                yield built
 
 
 def submission(tx: Transaction) -> ClaimSubmission:

@@ -14,17 +14,19 @@ from rcmdesk.x12.parser import Loop
 from rcmdesk.x12.reader import Segment
 
 ZERO = Decimal("0")
+_NAN = Decimal("NaN")
 
 
 def decimal(segment: Segment, index: int, file: str = "<input>") -> Decimal | None:
     """Element ``index`` as a Decimal, None when empty."""
-    raw = segment.get(index).strip()
+    elements = segment.elements
+    raw = elements[index] if index < len(elements) else ""
     if not raw:
         return None
     try:
         value = Decimal(raw)
     except InvalidOperation:
-        value = Decimal("NaN")
+        value = _NAN
     if not value.is_finite():
         raise X12SyntaxError(
             f"{raw[:20]!r} is not a number",
