@@ -27,8 +27,8 @@ import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable, Iterable
-from functools import partial
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
