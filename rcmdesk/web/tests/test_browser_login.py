@@ -6,7 +6,6 @@ flags are switched off for these tests only.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -19,10 +18,6 @@ from django.urls import reverse
 from rcmdesk.accounts.tests.helpers import code_for, confirmed_device
 from rcmdesk.conftest import PASSWORD
 from rcmdesk.tenancy.roles import Role
-
-# Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
-# still plain synchronous code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu",
@@ -44,9 +39,12 @@ def http_cookies(settings: Any) -> None:
 
 
 @pytest.fixture
-def page(live_server: Any, http_cookies: None) -> Iterator[Any]:
+def page(live_server: Any, http_cookies: None, monkeypatch: Any) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls
+    # are still plain synchronous code.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
                                      headless=True)
@@ -64,7 +62,9 @@ def page(live_server: Any, http_cookies: None) -> Iterator[Any]:
             browser.close()
 
 
-def _sign_in(page: Any, world: Any, role: Role) -> None:
+def _sign_in(page: Any, world: Any, role: Role, steps_ahead: int = 0) -> None:
+    """Sign in through the pages. A TOTP code works once, so a second sign-in within the
+    same 30-second step needs the next step's code (``steps_ahead=1``)."""
     from playwright.sync_api import expect
 
     user = world.user(role)
@@ -74,8 +74,10 @@ def _sign_in(page: Any, world: Any, role: Role) -> None:
     page.get_by_test_id("login-submit").click()
     if role.requires_two_factor:
         expect(page.get_by_test_id("otp-form")).to_be_visible()
-        page.get_by_label("Authentication code").fill(code_for(confirmed_device(user)))
+        code = code_for(confirmed_device(user), steps_ahead)
+        page.get_by_label("Authentication code").fill(code)
         page.get_by_test_id("otp-submit").click()
+    expect(page).to_have_url(_url(page, reverse("web:home")))
     expect(page.get_by_test_id("who")).to_contain_text(user.username)
 
 
@@ -113,7 +115,7 @@ def test_an_idle_session_is_logged_off_even_while_a_poll_runs(page, world, setti
     # A page with an htmx poll every second: the polls carry X-RCM-Background and hit a
     # background_poll view, so they never extend the session; the first poll after the
     # timeout gets 401 + HX-Redirect and the browser lands on the login page by itself.
-    _sign_in(page, world, Role.PARTNER_SPECIALIST)
+    _sign_in(page, world, Role.PARTNER_SPECIALIST, steps_ahead=1)
     polls: list[dict[str, str]] = []
     page.on("request", lambda r: polls.append(r.headers) if "queue-counts" in r.url else None)
     page.evaluate(
@@ -134,6 +136,9 @@ def test_an_idle_session_is_logged_off_even_while_a_poll_runs(page, world, setti
     assert all(h.get("x-rcm-background") == "1" for h in htmx_polls)
 
 
+def _url(page: Any, path: str) -> str:
+    return "/".join(page.url.split("/", 3)[:3]) + path
+
+
 def _login_url(page: Any, reason: str) -> str:
-    base = page.url.split("/", 3)[:3]
-    return "/".join(base) + reverse("accounts:login") + f"?expired={reason}"
+    return _url(page, reverse("accounts:login") + f"?expired={reason}")
