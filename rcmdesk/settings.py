@@ -142,6 +142,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("RCMDESK_LOCKOUT_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "rcmdesk.accounts.views.locked_out"
 AXES_VERBOSE = False
 
 # Idle logoff and absolute lifetime, enforced by SessionTimeoutMiddleware.

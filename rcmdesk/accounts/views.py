@@ -134,6 +134,13 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return response
 
 
+def locked_out(request: HttpRequest, original_response: HttpResponse | None = None,
+               credentials: dict[str, Any] | None = None) -> HttpResponse:
+    """django-axes' lockout answer, the same for pages and XHR: no username, no limit, no
+    cool-off time (axes' own JSON answer to XHR would echo all three)."""
+    return render(request, "accounts/locked_out.html", status=429)
+
+
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A plain refusal: the reason stays in the server log, never on the page."""
     return render(request, "accounts/csrf_failure.html", status=403)

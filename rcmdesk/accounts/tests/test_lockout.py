@@ -59,3 +59,16 @@ def test_a_lockout_is_per_username_so_other_accounts_still_sign_in(world):
     client = Client()
     _fail(client, 5)
     assert post_login(client, "acme.manager").status_code == 302
+
+
+def test_an_xhr_lockout_answer_gives_an_attacker_nothing_either(world):
+    client = Client()
+    _fail(client, 5)
+    response = client.post(reverse("accounts:login"),
+                           {"username": "acme.staff", "password": "wrong-password-xyz"},
+                           headers={"X-Requested-With": "XMLHttpRequest"})
+    assert response.status_code == 429
+    assert response["Content-Type"].startswith("text/html")
+    body = response.content.decode()
+    assert "acme.staff" not in body
+    assert "failure_limit" not in body

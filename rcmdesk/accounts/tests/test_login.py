@@ -86,3 +86,16 @@ def test_anonymous_visitors_are_sent_to_login(db):
     response = Client().get(reverse("web:home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_signing_in_issues_a_new_session_key(world):
+    from django.conf import settings
+
+    client = Client()
+    client.get(reverse("accounts:login"))
+    session = client.session
+    session["planted"] = True
+    session.save()
+    before = session.session_key
+    post_login(client, "acme.staff")
+    assert client.cookies[settings.SESSION_COOKIE_NAME].value != before

@@ -85,3 +85,8 @@ def test_a_reset_link_works_only_once(world):
 def test_the_complete_page_reminds_that_the_second_factor_stays(db):
     body = Client().get(reverse("accounts:password_reset_complete")).content.decode()
     assert "two-factor" in body
+
+
+def test_the_email_has_a_plain_subject(world):
+    _request_link(Client(), "pillar.specialist@example.invalid")
+    assert mail.outbox[0].subject == "Reset your rcmdesk password"

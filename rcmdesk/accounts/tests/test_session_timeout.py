@@ -108,3 +108,16 @@ def test_an_api_request_after_expiry_gets_a_json_401(staff):
     response = staff.get("/api/me")
     assert response.status_code == 401
     assert response.json() == {"detail": "Session expired."}
+
+
+def test_the_code_step_also_times_out(world):
+    from django.test import Client
+
+    from rcmdesk.accounts.tests.helpers import post_login
+
+    client = Client()
+    post_login(client, "pillar.specialist")
+    age_session(client, idle=IDLE + 5)
+    response = client.get(reverse("accounts:otp"))
+    assert response["Location"] == LOGIN + "?expired=idle"
+    assert not is_signed_in(client)
