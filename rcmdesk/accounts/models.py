@@ -107,3 +107,32 @@ class ApiToken(models.Model):
     @classmethod
     def find(cls, raw: str) -> ApiToken | None:
         return cls.objects.usable().select_related("user").filter(digest=_digest(raw)).first()
+
+
+class EnrollmentInvite(models.Model):
+    """A one-time link that lets a user enrol an authenticator.
+
+    Without it, anyone holding only a partner's or admin's password could enrol their own
+    device on an account that has none yet and so pass the second factor.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrollment_invites")
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"enrollment invite for {self.user_id}"
+
+    @classmethod
+    def issue(cls, user: User, hours: int = 72) -> tuple[EnrollmentInvite, str]:
+        raw = secrets.token_urlsafe(32)
+        invite = cls.objects.create(user=user, digest=_digest(raw),
+                                    expires_at=timezone.now() + timedelta(hours=hours))
+        return invite, raw
+
+    @classmethod
+    def find_usable(cls, user: User, raw: str) -> EnrollmentInvite | None:
+        return cls.objects.filter(user=user, digest=_digest(raw), used_at__isnull=True,
+                                  expires_at__gt=timezone.now()).first()

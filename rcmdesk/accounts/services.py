@@ -10,7 +10,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from rcmdesk.accounts.models import User
+from rcmdesk.accounts.models import EnrollmentInvite, User
 from rcmdesk.accounts.signals import end_all_sessions
 from rcmdesk.audit.services import record
 from rcmdesk.tenancy.models import Organization
@@ -79,3 +79,25 @@ def install_totp(user: User, secret_hex: str) -> TOTPDevice:
     TOTPDevice.objects.filter(user=user).delete()
     return TOTPDevice.objects.create(user=user, name="authenticator", key=secret_hex,
                                      confirmed=True)
+
+
+@transaction.atomic
+def invite_to_enroll(user: User, *, reset: bool = False) -> str:
+    """A one-time enrolment link token (72 hours); ``reset`` also removes existing devices,
+    for a lost phone. Older unused invites of the user stop working."""
+    if reset:
+        TOTPDevice.objects.filter(user=user).delete()
+    EnrollmentInvite.objects.filter(user=user, used_at__isnull=True).delete()
+    invite, raw = EnrollmentInvite.issue(user)
+    record("enrollment_invited", client_id=client_of(user), obj=user,
+           detail={"expires_at": invite.expires_at, "devices_reset": reset})
+    return raw
+
+
+def enrollment_allowed(user: User, invite_token: str | None) -> EnrollmentInvite | bool:
+    """Users who must use a second factor enrol only through an invite; others may opt in."""
+    if not user.requires_two_factor:
+        return True
+    if not invite_token:
+        return False
+    return EnrollmentInvite.find_usable(user, invite_token) or False

@@ -9,6 +9,7 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("otp/", views.otp, name="otp"),
     path("otp/enroll/", views.enroll, name="enroll"),
+    path("invite/<str:token>/", views.accept_invite, name="accept_invite"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(

@@ -9,7 +9,8 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
@@ -19,7 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rcmdesk.accounts import services
 from rcmdesk.accounts.forms import TokenForm
 from rcmdesk.accounts.middleware import is_verified, needs_second_factor
-from rcmdesk.accounts.models import User
+from rcmdesk.accounts.models import EnrollmentInvite, User
 from rcmdesk.accounts.signals import end_all_sessions
 from rcmdesk.audit.services import record
 
@@ -70,12 +71,29 @@ def otp(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/otp.html", {"form": form})
 
 
+INVITE_SESSION_KEY = "rcm_enroll_invite"
+
+
+@require_http_methods(["GET"])
+def accept_invite(request: HttpRequest, token: str) -> HttpResponse:
+    """Keep the invite in the session (it survives sign-in) and go on to enrolment."""
+    request.session[INVITE_SESSION_KEY] = token[:100]
+    if request.user.is_authenticated:
+        return redirect("accounts:enroll")
+    return redirect(f"{reverse('accounts:login')}?next={reverse('accounts:enroll')}")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def enroll(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if user_has_device(user, confirmed=True):
         return redirect("accounts:otp")
+    invite = services.enrollment_allowed(user, request.session.get(INVITE_SESSION_KEY))
+    if not invite:
+        record("enrollment_refused", client_id=services.client_of(user), obj=user,
+               detail={"reason": "no valid invite"})
+        return render(request, "accounts/enroll_needs_invite.html", status=403)
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     enrollment = services.describe_device(device) if device else services.start_enrollment(user)
     form = TokenForm(request.POST or None)
@@ -83,6 +101,10 @@ def enroll(request: HttpRequest) -> HttpResponse:
         if _verify(request, enrollment.device, form.cleaned_data["token"]):
             enrollment.device.confirmed = True
             enrollment.device.save(update_fields=["confirmed"])
+            if isinstance(invite, EnrollmentInvite):
+                invite.used_at = timezone.now()
+                invite.save(update_fields=["used_at"])
+                request.session.pop(INVITE_SESSION_KEY, None)
             record("otp_enrolled", client_id=services.client_of(user), obj=user)
             return _after_second_factor(request)
         form.add_error("token", "That code is not valid. Scan the code again and retry.")

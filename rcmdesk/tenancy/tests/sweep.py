@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 EXEMPT_PREFIXES = {
     "admin/": "platform admins only; registers no tenant models (see test_admin_registry)",
     "accounts/reset/": "password reset tokens, answered identically for any input",
+    "accounts/invite/": "enrolment invite tokens, stored in the session unexamined",
     "static/": "public assets",
 }
 WRITE_METHODS = ("post", "put", "patch", "delete")
