@@ -104,6 +104,8 @@ class ClaimSubmission:
     submitter: Name | None
     receiver: Name | None
     claims: tuple[Claim, ...]
+    contact_name: str = ""
+    contact_phone: str = ""
 
 
 def _first_loop(loop: Loop, loop_id: str) -> Loop | None:
@@ -289,6 +291,7 @@ def submission(tx: Transaction) -> ClaimSubmission:
     bht = root.first("BHT")
     submitter = _first_loop(root, "1000A")
     receiver = _first_loop(root, "1000B")
+    per = submitter.first("PER") if submitter else None
     return ClaimSubmission(
         kind="I" if family(tx.version) == "X223" else "P",
         control=tx.control,
@@ -296,6 +299,8 @@ def submission(tx: Transaction) -> ClaimSubmission:
         submitter=Name.of(submitter.first("NM1")) if submitter else None,
         receiver=Name.of(receiver.first("NM1")) if receiver else None,
         claims=tuple(_claims(root, tx.file)),
+        contact_name=per.get(2) if per else "",
+        contact_phone=per.get(4) if per else "",
     )
 
 
