@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from rcmdesk.api.api import api
 
@@ -9,5 +10,7 @@ urlpatterns = [
     path("tenancy/", include("rcmdesk.tenancy.urls")),
     path("audit/", include("rcmdesk.audit.urls")),
     path("api/", api.urls),
+    # One sign-in page for everyone: the admin's own would be a second door to keep locked.
+    path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
     path("admin/", admin.site.urls),
 ]

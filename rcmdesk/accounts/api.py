@@ -2,13 +2,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
-from rcmdesk.accounts.models import ApiToken
+from rcmdesk.accounts import members
+from rcmdesk.accounts.models import ApiToken, User
 from rcmdesk.api.auth import SESSION_ONLY
 from rcmdesk.audit.services import record
+from rcmdesk.tenancy.roles import Role
 
 router = Router(tags=["accounts"])
 
@@ -61,3 +64,59 @@ def revoke_token(request: HttpRequest, token_id: int) -> Status[None]:
     token.save(update_fields=["revoked_at"])
     record("revoke", client_id=None, obj=token)
     return Status(204, None)
+
+
+class MemberOut(Schema):
+    id: int
+    username: str
+    role: str
+    is_active: bool
+
+
+class MemberIn(Schema):
+    username: str
+    password: str
+    role: str
+    email: str = ""
+    first_name: str = ""
+    last_name: str = ""
+
+
+class MemberCreated(MemberOut):
+    enrollment_token: str | None
+
+
+def _member_out(user: User) -> MemberOut:
+    return MemberOut(id=user.pk, username=user.username, role=user.role,
+                     is_active=user.is_active)
+
+
+@router.get("/members", response=list[MemberOut])
+def list_members(request: HttpRequest) -> list[MemberOut]:
+    """Your own organization's accounts (client admins only)."""
+    return [_member_out(u) for u in members.members(_actor(request))]
+
+
+@router.post("/members", response={201: MemberCreated})
+def add_member(request: HttpRequest, payload: MemberIn) -> Status[MemberCreated]:
+    """The organization is always your own; a one-time enrolment token comes back for roles
+    that must use two-factor sign-in."""
+    try:
+        role = Role(payload.role)
+    except ValueError:
+        raise ValidationError(f"Unknown role {payload.role!r}.") from None
+    user, token = members.add_member(
+        _actor(request), username=payload.username, password=payload.password, role=role,
+        email=payload.email, first_name=payload.first_name, last_name=payload.last_name)
+    return Status(201, MemberCreated(**_member_out(user).model_dump(), enrollment_token=token))
+
+
+@router.post("/members/{user_id}/disable", response=MemberOut)
+def disable_member(request: HttpRequest, user_id: int) -> MemberOut:
+    members.disable_member(_actor(request), user_id)
+    return _member_out(members.member(_actor(request), user_id))
+
+
+def _actor(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.validators import ASCIIUsernameValidator
 
 
 class TokenForm(forms.Form):
@@ -15,3 +16,16 @@ class TokenForm(forms.Form):
         if not token.isdigit():
             raise forms.ValidationError("Enter the digits from your authenticator app.")
         return token
+
+
+class MemberForm(forms.Form):
+    username = forms.CharField(max_length=150, validators=[ASCIIUsernameValidator()],
+                               help_text="Letters, digits and . - _ only.")
+    first_name = forms.CharField(max_length=150, required=False)
+    last_name = forms.CharField(max_length=150, required=False)
+    email = forms.EmailField(required=False)
+    role = forms.ChoiceField(choices=[("client_staff", "client staff"),
+                                      ("client_manager", "client manager"),
+                                      ("client_admin", "client admin")])
+    password = forms.CharField(widget=forms.PasswordInput(render_value=False),
+                               help_text="At least 12 characters; not a common password.")

@@ -6,6 +6,7 @@ import base64
 from dataclasses import dataclass
 
 import segno
+from django.contrib.auth.models import Permission
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -35,6 +36,11 @@ def create_user(
     validate_password(password, user)
     user.set_password(password)
     user.save()
+    if role is Role.PLATFORM_ADMIN:
+        user.user_permissions.set(Permission.objects.filter(
+            content_type__app_label__in=["tenancy", "accounts"],
+            content_type__model__in=["organization", "user"],
+            codename__regex=r"^(add|change|view)_"))
     record("create", client_id=client_of(user), obj=user,
            detail={"username": username, "role": role.value})
     return user

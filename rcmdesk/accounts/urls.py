@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from rcmdesk.accounts import views
+from rcmdesk.accounts import member_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -10,6 +10,10 @@ urlpatterns = [
     path("otp/", views.otp, name="otp"),
     path("otp/enroll/", views.enroll, name="enroll"),
     path("invite/<str:token>/", views.accept_invite, name="accept_invite"),
+    path("members/", member_views.member_list, name="members"),
+    path("members/<int:user_id>/disable/", member_views.member_disable, name="member_disable"),
+    path("members/<int:user_id>/reset-second-factor/", member_views.member_reset_second_factor,
+         name="member_reset_second_factor"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(

@@ -12,4 +12,5 @@ def nav(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"perms_view_audit": allows(user, Action.VIEW_AUDIT_LOG)}
+    return {"perms_view_audit": allows(user, Action.VIEW_AUDIT_LOG),
+            "perms_manage_users": allows(user, Action.MANAGE_USERS)}

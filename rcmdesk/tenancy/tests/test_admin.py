@@ -25,3 +25,18 @@ def test_tenant_users_are_kept_out_of_the_admin(world):
 def test_the_platform_admin_reaches_the_admin_with_a_second_factor(world):
     response = sign_in(Client(), world.user(Role.PLATFORM_ADMIN)).get("/admin/")
     assert response.status_code == 200
+
+
+def test_the_admins_own_login_page_sends_everyone_to_the_one_sign_in(db):
+    response = Client().get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_a_platform_admin_created_by_the_service_can_manage_organizations(db):
+    from rcmdesk.accounts.services import create_user
+
+    admin_user = create_user(username="ops.admin", password="a-long-enough-passphrase-7",
+                             role=Role.PLATFORM_ADMIN, organization=None)
+    assert admin_user.has_perm("tenancy.change_organization")
+    assert not admin_user.has_perm("tenancy.delete_organization")

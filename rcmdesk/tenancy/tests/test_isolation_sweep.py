@@ -14,7 +14,8 @@ from rcmdesk.tenancy.models import Assignment, Engagement, Organization
 from rcmdesk.tenancy.roles import Role
 from rcmdesk.tenancy.tests.sweep import Sweep, routes
 
-FOREIGN_MARKERS = ["Birch Valley Hospital", "Birch eligibility", "birch-secret-marker"]
+FOREIGN_MARKERS = ["Birch Valley Hospital", "Birch eligibility", "birch-secret-marker",
+                   "birch.admin"]
 
 
 def signer(user):
@@ -37,9 +38,11 @@ def sweep(world: World) -> Sweep:
     record("read", client_id=world.birch.pk, detail={"note": "birch-secret-marker"})
     return Sweep(
         foreign={"client": "birch", "engagement_id": str(world.birch_engagement.pk),
-                 "assignment_id": str(birch_assignment.pk), "token_id": str(token.pk)},
+                 "assignment_id": str(birch_assignment.pk), "token_id": str(token.pk),
+                 "user_id": str(world.birch_admin.pk)},
         missing={"client": "no-such-client", "engagement_id": "987654321",
-                 "assignment_id": "987654321", "token_id": "987654321"},
+                 "assignment_id": "987654321", "token_id": "987654321",
+                 "user_id": "987654321"},
         foreign_markers=FOREIGN_MARKERS,
         clients=everyone(world),  # type: ignore[arg-type]
     )
@@ -76,9 +79,9 @@ def test_another_partners_engagement_with_the_same_client_stays_hidden(world: Wo
                      for r in (Role.PARTNER_LEAD, Role.PARTNER_SPECIALIST, Role.PARTNER_QA)}
     sweep = Sweep(
         foreign={"client": "birch", "engagement_id": str(rival.pk),
-                 "assignment_id": "987654320", "token_id": "987654320"},
+                 "assignment_id": "987654320", "token_id": "987654320", "user_id": "987654320"},
         missing={"client": "no-such-client", "engagement_id": "987654321",
-                 "assignment_id": "987654321", "token_id": "987654321"},
+                 "assignment_id": "987654321", "token_id": "987654321", "user_id": "987654321"},
         foreign_markers=["Quill coding", "Quill Billing Co"],
         clients=partner_roles,  # type: ignore[arg-type]
     )
