@@ -1,4 +1,4 @@
-"""Build transaction sets from typed objects (837P/837I, 835, 278, 999).
+"""Build transaction sets from typed objects (837P/837I, 835, 270, 276, 278, 999).
 
 Each ``build_*`` returns a ``TransactionBody``; ``write_interchange`` wraps bodies in
 envelopes. Parsing what a builder wrote gives back equal typed objects (tested on every
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from itertools import groupby
 
-from rcmdesk.x12 import t278, t835, t837, t999
+from rcmdesk.x12 import t270, t276, t278, t835, t837, t999
 from rcmdesk.x12.values import Address, DateRef, Name
 from rcmdesk.x12.writer import Elements, TransactionBody, amount
 
@@ -348,3 +348,95 @@ def build_999(ack: t999.Acknowledgment) -> TransactionBody:
         segs.append(["IK5", item.status, *item.codes])
     segs.append(["AK9", ack.group_status, ack.included, ack.received, ack.accepted_count])
     return TransactionBody("999", "005010X231A1", "FA", ack.control or "0001", segs)
+
+
+# --- 270 -------------------------------------------------------------------------
+
+
+def build_270(inquiry: t270.EligibilityInquiry) -> TransactionBody:
+    """A 270 from an EligibilityInquiry."""
+    segs: list[Elements] = [
+        ["BHT", "0022", "13", inquiry.reference or "0", "20260101", "1200"],
+        ["HL", "1", "", "20", "1"],
+        name("PR", inquiry.source),
+        ["HL", "2", "1", "21", "1"],
+        name("1P", inquiry.receiver),
+    ]
+    counter = _Counter()
+    counter.value = 2
+    for member in inquiry.subscribers:
+        hl = counter.next()
+        segs.append(["HL", hl, "2", "22", "1" if member.dependents else "0"])
+        segs.extend(_inquiry_member(member, "IL"))
+        for dependent in member.dependents:
+            segs.append(["HL", counter.next(), hl, "23", "0"])
+            segs.extend(_inquiry_member(dependent, "03"))
+    return TransactionBody("270", "005010X279A1", "HS", inquiry.control or "0001", segs)
+
+
+def _inquiry_member(m: t270.InquiryMember, entity: str) -> list[Elements]:
+    segs: list[Elements] = []
+    if m.trace:
+        segs.append(["TRN", "1", m.trace, m.trace_originator])
+    segs.append(name(entity, m.name))
+    if m.birth_date or m.gender:
+        segs.append(["DMG", "D8", m.birth_date, m.gender])
+    segs.extend(dtp(d) for d in m.dates)
+    segs.extend(["EQ", code] for code in m.service_types)
+    return segs
+
+
+# --- 276 -------------------------------------------------------------------------
+
+
+def build_276(req: t276.StatusRequest) -> TransactionBody:
+    """A 276 from a StatusRequest."""
+    segs: list[Elements] = [
+        ["BHT", "0010", "13", req.reference or "0", "20260101", "1200"],
+        ["HL", "1", "", "20", "1"],
+        name("PR", req.payer),
+        ["HL", "2", "1", "21", "1"],
+        name("41", req.receiver),
+    ]
+    counter = _Counter()
+    counter.value = 2
+    for provider in req.providers:
+        provider_hl = counter.next()
+        segs.append(["HL", provider_hl, "2", "19", "1"])
+        segs.append(name("1P", provider.name))
+        for person in provider.subscribers:
+            hl = counter.next()
+            segs.append(["HL", hl, provider_hl, "22", "1" if person.dependents else "0"])
+            segs.extend(_status_person(person, "IL"))
+            for dependent in person.dependents:
+                segs.append(["HL", counter.next(), hl, "23"])
+                segs.extend(_status_person(dependent, "QC"))
+    return TransactionBody("276", "005010X212", "HR", req.control or "0001", segs)
+
+
+def _status_person(p: t276.Person, entity: str) -> list[Elements]:
+    segs: list[Elements] = []
+    if p.birth_date or p.gender:
+        segs.append(["DMG", "D8", p.birth_date, p.gender])
+    segs.append(name(entity, p.name))
+    for claim in p.claims:
+        segs.append(["TRN", "1", claim.trace])
+        segs.extend(["REF", q, v] for q, v in claim.references)
+        if claim.charge is not None:
+            segs.append(["AMT", "T3", amount(claim.charge)])
+        segs.extend(dtp(d) for d in claim.dates)
+        for service in claim.services:
+            segs.append(
+                [
+                    "SVC",
+                    composite(service.procedure),
+                    amount(service.charge),
+                    "",
+                    "",
+                    "",
+                    "",
+                    amount(service.units),
+                ]
+            )
+            segs.extend(dtp(d) for d in service.dates)
+    return segs

@@ -7,11 +7,18 @@ from typing import Any
 
 import pytest
 
-from rcmdesk.x12 import parse, t278, t835, t837, t999
+from rcmdesk.x12 import parse, t270, t276, t278, t835, t837, t999
 from rcmdesk.x12.tests.samples import ids, manifest, need_samples, no_envelope
 from rcmdesk.x12.validate import validate
 from rcmdesk.x12.writer import Envelope, TransactionBody, write_interchange
-from rcmdesk.x12.writers import build_278, build_835, build_837, build_999
+from rcmdesk.x12.writers import (
+    build_270,
+    build_276,
+    build_278,
+    build_835,
+    build_837,
+    build_999,
+)
 
 View = Callable[[Any], Iterator[Any]]
 CASES: dict[str, tuple[View, Callable[[Any], TransactionBody]]] = {
@@ -20,6 +27,8 @@ CASES: dict[str, tuple[View, Callable[[Any], TransactionBody]]] = {
     "835": (t835.remittances, build_835),
     "278": (t278.services_reviews, build_278),
     "999": (t999.acknowledgments, build_999),
+    "270": (t270.inquiries, build_270),
+    "276": (t276.requests, build_276),
 }
 ROWS = [
     r
