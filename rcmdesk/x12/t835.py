@@ -7,12 +7,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from rcmdesk.x12.parser import Loop, Source, Transaction, stream, transactions
 from rcmdesk.x12.reader import Segment
-from rcmdesk.x12.values import ZERO, DateRef, Name, composite, decimal, dtm, money
+from rcmdesk.x12.values import ZERO, DateRef, Name, composite, decimal, dtm, money, padded
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,45 +116,14 @@ def adjustments(segments: list[Segment], file: str) -> tuple[Adjustment, ...]:
     """Expand CAS segments (up to six reason/amount/quantity triplets each)."""
     out: list[Adjustment] = []
     for cas in segments:
-        group = cas.get(1)
-        for start in range(2, 20, 3):
-            reason = cas.get(start)
-            if not reason:
-                continue
-            out.append(
-                Adjustment(
-                    group,
-                    reason,
-                    money(cas, start + 1, file),
-                    decimal(cas, start + 2, file),
-                )
-            )
+        elements = padded(cas, 19)
+        group = elements[1]
+        for start in range(2, min(len(cas.elements), 20), 3):
+            reason = elements[start]
+            if reason:
+                amount = money(cas, start + 1, file)
+                out.append(Adjustment(group, reason, amount, decimal(cas, start + 2, file)))
     return tuple(out)
-
-
-def _amounts(segments: list[Segment], file: str) -> tuple[tuple[str, Decimal], ...]:
-    return tuple((s.get(1), money(s, 2, file)) for s in segments)
-
-
-def _by_id(loop: Loop) -> dict[str, list[Segment]]:
-    """The loop's own segments grouped by id, in one pass (cheaper than repeated scans)."""
-    groups: dict[str, list[Segment]] = {}
-    for item in loop.items:
-        if type(item) is Segment:
-            key = item.elements[0]
-            found = groups.get(key)
-            if found is None:
-                groups[key] = [item]
-            else:
-                found.append(item)
-    return groups
-
-
-def _ref(segments: list[Segment], qualifier: str) -> str:
-    for seg in segments:
-        if seg.get(1) == qualifier:
-            return seg.get(2)
-    return ""
 
 
 def _name(segments: list[Segment], entity: str) -> Name | None:
@@ -164,25 +133,59 @@ def _name(segments: list[Segment], entity: str) -> Name | None:
     return None
 
 
+@dataclass(slots=True)
+class _Parts:
+    """What one pass over a 2100/2110 loop collects, so each segment is looked at once."""
+
+    dates: list[DateRef] = field(default_factory=list)
+    cas: list[Segment] = field(default_factory=list)
+    amounts: list[tuple[str, Decimal]] = field(default_factory=list)
+    remarks: list[tuple[str, str]] = field(default_factory=list)
+    names: list[Segment] = field(default_factory=list)
+    control_number: str = ""
+
+
+def _collect(items: list[Segment | Loop], file: str) -> _Parts:
+    parts = _Parts()
+    for seg in items:
+        if type(seg) is not Segment:
+            continue
+        e = seg.elements
+        sid = e[0]
+        if sid == "CAS":
+            parts.cas.append(seg)
+        elif sid == "DTM":
+            parts.dates.append(dtm(seg))
+        elif sid == "AMT":
+            parts.amounts.append((e[1] if len(e) > 1 else "", money(seg, 2, file)))
+        elif sid == "NM1":
+            parts.names.append(seg)
+        elif sid == "LQ":
+            parts.remarks.append((e[1] if len(e) > 1 else "", e[2] if len(e) > 2 else ""))
+        elif sid == "REF" and len(e) > 2 and e[1] == "6R":
+            parts.control_number = e[2]
+    return parts
+
+
 def service_line(loop: Loop, file: str) -> ServiceLine:
     """Build a ServiceLine from a 2110 loop."""
     svc = loop.items[0]
     assert isinstance(svc, Segment)
-    groups = _by_id(loop)
-    empty: list[Segment] = []
+    e = padded(svc, 7)
+    parts = _collect(loop.items, file)
     return ServiceLine(
-        procedure=composite(svc, 1),
-        charge=money(svc, 2, file),
-        paid=money(svc, 3, file),
-        revenue_code=svc.get(4),
-        units=decimal(svc, 5, file),
-        original_procedure=composite(svc, 6),
-        original_units=decimal(svc, 7, file),
-        dates=tuple(dtm(s) for s in groups.get("DTM", empty)),
-        adjustments=adjustments(groups.get("CAS", empty), file),
-        amounts=_amounts(groups.get("AMT", empty), file),
-        remarks=tuple((s.get(1), s.get(2)) for s in groups.get("LQ", empty)),
-        control_number=_ref(groups.get("REF", empty), "6R"),
+        composite(svc, 1),
+        money(svc, 2, file),
+        money(svc, 3, file),
+        e[4],
+        decimal(svc, 5, file) if e[5] else None,
+        composite(svc, 6) if e[6] else (),
+        decimal(svc, 7, file) if e[7] else None,
+        tuple(parts.dates),
+        adjustments(parts.cas, file),
+        tuple(parts.amounts),
+        tuple(parts.remarks),
+        parts.control_number,
     )
 
 
@@ -190,26 +193,26 @@ def claim(loop: Loop, file: str = "<input>") -> Claim:
     """Build a Claim from a 2100 loop."""
     clp = loop.items[0]
     assert isinstance(clp, Segment)
-    groups = _by_id(loop)
-    empty: list[Segment] = []
-    names = groups.get("NM1", empty)
+    e = padded(clp, 9)
+    parts = _collect(loop.items, file)
+    names = parts.names
     return Claim(
-        patient_control_number=clp.get(1),
-        status=clp.get(2),
-        charge=money(clp, 3, file),
-        paid=money(clp, 4, file),
-        patient_responsibility=decimal(clp, 5, file),
-        filing_indicator=clp.get(6),
-        payer_claim_control_number=clp.get(7),
-        facility_type=clp.get(8),
-        frequency=clp.get(9),
-        patient=_name(names, "QC"),
-        insured=_name(names, "IL"),
-        crossover=_name(names, "TT"),
-        adjustments=adjustments(groups.get("CAS", empty), file),
-        dates=tuple(dtm(s) for s in groups.get("DTM", empty)),
-        amounts=_amounts(groups.get("AMT", empty), file),
-        lines=tuple(service_line(sub, file) for sub in loop.items if type(sub) is Loop),
+        e[1],
+        e[2],
+        money(clp, 3, file),
+        money(clp, 4, file),
+        decimal(clp, 5, file) if e[5] else None,
+        e[6],
+        e[7],
+        e[8],
+        e[9],
+        _name(names, "QC"),
+        _name(names, "IL"),
+        _name(names, "TT"),
+        adjustments(parts.cas, file),
+        tuple(parts.dates),
+        tuple(parts.amounts),
+        tuple([service_line(sub, file) for sub in loop.items if type(sub) is Loop]),
     )
 
 

@@ -39,6 +39,17 @@ def decimal(segment: Segment, index: int, file: str = "<input>") -> Decimal | No
     return value
 
 
+def padded(segment: Segment, last: int) -> list[str]:
+    """The elements list, padded with "" so that indexes up to ``last`` exist.
+
+    Typed views read many elements per segment; one padding beats a bounds check each.
+    """
+    elements = segment.elements
+    if len(elements) > last:
+        return elements
+    return elements + [""] * (last + 1 - len(elements))
+
+
 def money(segment: Segment, index: int, file: str = "<input>") -> Decimal:
     """Element ``index`` as an amount; an empty amount reads as zero."""
     value = decimal(segment, index, file)
@@ -67,8 +78,8 @@ class Name:
     def of(cls, segment: Segment | None) -> Name | None:
         if segment is None:
             return None
-        g = segment.get
-        return cls(g(1), g(2), g(3), g(4), g(5), g(7), g(8), g(9))
+        e = padded(segment, 9)
+        return cls(e[1], e[2], e[3], e[4], e[5], e[7], e[8], e[9])
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,17 +117,23 @@ def _empty(_index: int) -> str:
 
 def dtm(segment: Segment) -> DateRef:
     """DTM*qual*CCYYMMDD."""
-    return DateRef(segment.get(1), segment.get(2))
+    e = padded(segment, 2)
+    return DateRef(e[1], e[2])
 
 
 def dtp(segment: Segment) -> DateRef:
     """DTP*qual*format*value."""
-    return DateRef(segment.get(1), segment.get(3), segment.get(2))
+    e = padded(segment, 3)
+    return DateRef(e[1], e[3], e[2])
 
 
 def composite(segment: Segment, index: int) -> tuple[str, ...]:
     """Element ``index`` as its components, trailing empties dropped."""
-    parts = segment.components(index) if segment.get(index) else []
+    elements = segment.elements
+    raw = elements[index] if index < len(elements) else ""
+    if not raw:
+        return ()
+    parts = raw.split(segment.delimiters.component)
     while parts and not parts[-1]:
         parts.pop()
     return tuple(parts)
