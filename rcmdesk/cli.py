@@ -63,13 +63,14 @@ def migrate() -> None:
     call_command("migrate", interactive=False, verbosity=1)
 
 
-@app.command()
-def manage(args: Annotated[list[str] | None, typer.Argument()] = None) -> None:
-    """Run a Django management command (e.g. ``rcmdesk manage db_worker``)."""
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True,
+                                "help_option_names": []})
+def manage(ctx: typer.Context) -> None:
+    """Run a Django management command (e.g. ``rcmdesk manage showmigrations``)."""
     setup_django()
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["rcmdesk manage", *(args or [])])
+    execute_from_command_line(["rcmdesk manage", *ctx.args])
 
 
 @app.command()
@@ -80,14 +81,15 @@ def demo() -> None:
 
     with cli_context():
         logins = build_demo()
-    table = Table(title="Demo logins (synthetic data only)")
+    table = Table(title="Demo logins (synthetic data only)", title_justify="left")
     for column in ("username", "role", "org", "password", "TOTP secret (base32)"):
         table.add_column(column)
     for login in logins:
         table.add_row(login.username, login.role, login.org, login.password,
                       login.totp_base32 or "-")
-    Console().print(table)
-    Console().print("Add a TOTP secret to any authenticator app, or run "
+    wide = Console(width=max(Console().width, 120))  # never truncate a password
+    wide.print(table)
+    wide.print("Add a TOTP secret to any authenticator app, or run "
                     "[bold]rcmdesk users totp USERNAME[/bold] for the current code.")
 
 

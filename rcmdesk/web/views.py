@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import cast
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -26,7 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
     grants = BreakGlassGrant.objects.filter(
         user=cast(User, request.user), ended_at__isnull=True, expires_at__gt=timezone.now()
     ).select_related("client")
-    hour = timezone.localtime().hour
+    hour = timezone.localtime(timezone=ZoneInfo(request.user.time_zone)).hour  # type: ignore[union-attr]
     part = "morning" if hour < 12 else "afternoon" if hour < 18 else "evening"
     return render(request, "web/home.html", {
         "clients": clients, "engagements": engagements.distinct(),

@@ -98,3 +98,9 @@ def test_audit_export_writes_one_clients_events(tmp_path):
     lines = out.read_text().splitlines()
     assert lines[0].startswith("seq,at,")
     assert len(lines) > 1
+
+
+@pytest.mark.django_db
+def test_manage_passes_options_through_to_django():
+    result = runner.invoke(app, ["manage", "makemigrations", "--check", "--dry-run"])
+    assert result.exit_code == 0, result.output
