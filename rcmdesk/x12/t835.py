@@ -12,17 +12,29 @@ from decimal import Decimal
 
 from rcmdesk.x12.parser import Loop, Source, Transaction, stream, transactions
 from rcmdesk.x12.reader import Segment
-from rcmdesk.x12.values import ZERO, DateRef, Name, composite, decimal, dtm, money, padded
+from rcmdesk.x12.values import (
+    ZERO,
+    Address,
+    DateRef,
+    Name,
+    composite,
+    decimal,
+    dtm,
+    money,
+    padded,
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Party:
-    """N1 payer or payee with its identifier."""
+    """N1 payer or payee with its identifier, address and PER contacts (raw elements)."""
 
     entity: str
     name: str
     id_qualifier: str = ""
     id: str = ""
+    address: Address | None = None
+    contacts: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,7 +251,8 @@ def _party(loop: Loop | None) -> Party | None:
         return None
     n1 = loop.items[0]
     assert isinstance(n1, Segment)
-    return Party(n1.get(1), n1.get(2), n1.get(3), n1.get(4))
+    contacts = tuple(tuple(per.elements[1:]) for per in loop.all("PER"))
+    return Party(n1.get(1), n1.get(2), n1.get(3), n1.get(4), Address.of(loop), contacts)
 
 
 def _payment(root: Loop, file: str) -> Payment:

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from rcmdesk.x12.parser import Loop, Source, Transaction, transactions
+from rcmdesk.x12.envelope import Envelopes
+from rcmdesk.x12.parser import Loop, Source, Transaction, open_source, transactions
+from rcmdesk.x12.reader import SegmentReader
 from rcmdesk.x12.values import composite
 
 
@@ -111,6 +113,37 @@ def acknowledgment(tx: Transaction) -> Acknowledgment:
         g9(3),
         g9(4),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class InterchangeAck:
+    """A TA1: which interchange (ISA13/date/time) and whether it was accepted."""
+
+    control: str
+    date: str
+    time: str
+    status: str
+    note: str
+
+    @property
+    def accepted(self) -> bool:
+        return self.status == "A"
+
+
+def interchange_acks(source: Source, *, name: str | None = None) -> list[InterchangeAck]:
+    """Every TA1 in ``source`` (they live outside functional groups)."""
+    stream, display, owned = open_source(source, name)
+    try:
+        envelopes = Envelopes(SegmentReader(stream, display), display)
+        for _tx in envelopes.transactions():
+            pass
+    finally:
+        if owned:
+            stream.close()
+    return [
+        InterchangeAck(ta1.get(1), ta1.get(2), ta1.get(3), ta1.get(4), ta1.get(5))
+        for _isa, ta1 in envelopes.ta1
+    ]
 
 
 def acknowledgments(source: Source, *, name: str | None = None) -> Iterator[Acknowledgment]:

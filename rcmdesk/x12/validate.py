@@ -15,6 +15,7 @@ from rcmdesk.x12.reader import Segment, SegmentReader
 from rcmdesk.x12.rules_content import check_segment, check_transaction
 from rcmdesk.x12.rules_elements import check_elements, check_gs, check_isa, finding
 from rcmdesk.x12.rules_structure import check_loop
+from rcmdesk.x12.schemas.ta1 import TA1
 
 
 def _check_tree(tx: Transaction, seen_envelopes: set[int]) -> Iterator[Finding]:
@@ -61,6 +62,8 @@ def validate(source: Source, *, name: str | None = None) -> Iterator[Finding]:
         for tx in transactions(stream, name=display, envelopes=envelopes):
             yield from sorted(_check_tree(tx, seen), key=lambda f: f.position)
         yield from envelopes.findings
+        for _isa, ta1 in envelopes.ta1:
+            yield from check_elements(display, ta1, TA1)
     finally:
         if owned:
             stream.close()

@@ -192,7 +192,7 @@ def _line(line: t837.ServiceLine, kind: str) -> list[Elements]:
 
 
 def build_835(r: t835.Remittance) -> TransactionBody:
-    """An 835 from a Remittance (payer/payee addresses are not kept by the view)."""
+    """An 835 from a Remittance."""
     p = r.payment
     bpr: Elements = [
         "BPR",
@@ -208,6 +208,8 @@ def build_835(r: t835.Remittance) -> TransactionBody:
     for entity, party in (("PR", r.payer), ("PE", r.payee)):
         if party is not None:
             segs.append(["N1", entity, party.name, party.id_qualifier, party.id])
+            segs.extend(address(party.address))
+            segs.extend(["PER", *contact] for contact in party.contacts)
     if r.claims:
         segs.append(["LX", "1"])
     for claim in r.claims:

@@ -115,3 +115,16 @@ def test_999_lists_rejected_sets_with_error_locations():
     assert not rejected.accepted
     assert rejected.errors[0].segment_id == "NM"
     assert ack.group_status == "R"
+
+
+def test_ta1_interchange_acknowledgments_are_read_and_checked():
+    from rcmdesk.x12.tests.test_reader import ISA
+    from rcmdesk.x12.validate import validate
+
+    data = (ISA + "TA1*000000905*240101*1200*R*006~IEA*0*000000001~").encode()
+    (ack,) = t999.interchange_acks(data)
+    assert (ack.control, ack.status, ack.note) == ("000000905", "R", "006")
+    assert not ack.accepted
+    assert [f for f in validate(data, name="t") if f.severity == "error"] == []
+    bad = (ISA + "TA1*905*240101*1200*Q*006~IEA*0*000000001~").encode()
+    assert {f.element for f in validate(bad, name="t")} >= {1, 4}

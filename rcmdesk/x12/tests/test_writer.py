@@ -68,6 +68,13 @@ def test_a_clean_837_stays_clean_after_rewriting():
     assert [f for f in validate(data, name="w") if f.severity == "error"] == []
 
 
+def test_a_clean_835_stays_clean_after_rewriting():
+    path = need_samples() / "albmarin-badX12/X221-multiple-claims-single-check.edi"
+    assert [f for f in validate(path) if f.severity == "error"] == []
+    data = write_interchange([build_835(r) for r in t835.remittances(path)])
+    assert [f for f in validate(data, name="w") if f.severity == "error"] == []
+
+
 def test_the_writer_refuses_values_containing_delimiters():
     from rcmdesk.x12 import X12Error
     from rcmdesk.x12.writer import TransactionBody
