@@ -27,6 +27,7 @@ app.add_typer(orgs_app, name="orgs")
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 err = Console(stderr=True)
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 
 
 def _mount_x12() -> None:
@@ -166,13 +167,13 @@ def users_create(
     role: Annotated[str, typer.Option(help="client_admin, partner_specialist, ...")],
     org: Annotated[str | None, typer.Option(help="organization slug")] = None,
     email: str = "",
-    totp: Annotated[bool, typer.Option(help="provision a TOTP device and print it")] = False,
+    base_url: Annotated[str, typer.Option(help="where users reach rcmdesk")] = DEFAULT_BASE_URL,
 ) -> None:
     """Create a user; the password is read from RCMDESK_NEW_PASSWORD or prompted for."""
     setup_django()
     from django.core.exceptions import ValidationError
 
-    from rcmdesk.accounts.services import create_user, start_enrollment
+    from rcmdesk.accounts.services import create_user
     from rcmdesk.tenancy.models import Organization
     from rcmdesk.tenancy.roles import Role
 
@@ -194,10 +195,33 @@ def users_create(
         err.print(f"[red]{username}: {' '.join(exc.messages)}[/red]")
         raise typer.Exit(1) from None
     print(f"created {user.username} ({user.role})")
-    if totp or role_enum.requires_two_factor:
-        enrollment = start_enrollment(user)
-        print("The user enrols at first sign-in; or add this key to an authenticator now "
-              f"and confirm it then: {enrollment.secret_base32}")
+    if role_enum.requires_two_factor:
+        _print_invite(username, base_url, reset=False)
+
+
+@users_app.command("invite")
+def users_invite(
+    username: str,
+    reset: Annotated[bool, typer.Option(help="also remove existing devices (lost phone)")] = False,
+    base_url: Annotated[str, typer.Option(help="where users reach rcmdesk")] = DEFAULT_BASE_URL,
+) -> None:
+    """Issue a one-time link (72 hours) with which the user enrols an authenticator."""
+    setup_django()
+    _print_invite(username, base_url, reset=reset)
+
+
+def _print_invite(username: str, base_url: str, *, reset: bool) -> None:
+    from rcmdesk.accounts.models import User
+    from rcmdesk.accounts.services import invite_to_enroll
+
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        err.print(f"[red]No user {username!r}[/red]")
+        raise typer.Exit(2)
+    with cli_context():
+        token = invite_to_enroll(user, reset=reset)
+    print(f"enrolment link for {username} (one use, 72 hours; send it over a channel you "
+          f"trust): {base_url.rstrip('/')}/accounts/invite/{token}/")
 
 
 @users_app.command("totp")

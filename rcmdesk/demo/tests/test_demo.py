@@ -104,3 +104,23 @@ def test_audit_export_writes_one_clients_events(tmp_path):
 def test_manage_passes_options_through_to_django():
     result = runner.invoke(app, ["manage", "makemigrations", "--check", "--dry-run"])
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.django_db
+def test_creating_a_partner_user_prints_a_one_time_enrolment_link(monkeypatch):
+    build_demo()
+    monkeypatch.setenv("RCMDESK_NEW_PASSWORD", "a-much-longer-passphrase-42")
+    result = runner.invoke(app, ["users", "create", "pillar.new", "--role",
+                                 "partner_specialist", "--org", "pillar"])
+    assert result.exit_code == 0, result.output
+    assert "http://127.0.0.1:8000/accounts/invite/" in result.output
+
+
+@pytest.mark.django_db
+def test_users_invite_with_reset_removes_the_old_device():
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    build_demo()
+    result = runner.invoke(app, ["users", "invite", "pillar.qa", "--reset"])
+    assert result.exit_code == 0, result.output
+    assert not TOTPDevice.objects.filter(user__username="pillar.qa").exists()
