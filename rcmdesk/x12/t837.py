@@ -14,7 +14,7 @@ from decimal import Decimal
 from rcmdesk.x12.parser import Loop, Source, Transaction, stream, transactions
 from rcmdesk.x12.reader import Segment
 from rcmdesk.x12.schemas import family
-from rcmdesk.x12.values import Address, DateRef, Name, composite, decimal, dtp, money
+from rcmdesk.x12.values import Address, DateRef, Name, composite, decimal, dtp, money, padded
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,34 +180,47 @@ def diagnoses(loop: Loop) -> tuple[Diagnosis, ...]:
 
 
 def service_line(loop: Loop, file: str) -> ServiceLine:
-    """A 2400 loop as a ServiceLine (SV1 for 837P, SV2 for 837I)."""
+    """A 2400 loop as a ServiceLine (SV1 for 837P, SV2 for 837I), in one pass."""
     lx = loop.items[0]
     assert isinstance(lx, Segment)
-    ref = loop.first("REF", "6R")
-    dates = tuple(dtp(s) for s in loop.all("DTP"))
-    control = ref.get(2) if ref is not None else ""
-    sv2 = loop.first("SV2")
-    if sv2 is not None:
+    service: Segment | None = None
+    dates: list[DateRef] = []
+    control = ""
+    for seg in loop.items:
+        if type(seg) is not Segment:
+            continue
+        sid = seg.elements[0]
+        if sid in ("SV1", "SV2") and service is None:
+            service = seg
+        elif sid == "DTP":
+            dates.append(dtp(seg))
+        elif sid == "REF" and seg.get(1) == "6R":
+            control = seg.get(2)
+    number = lx.get(1)
+    if service is not None and service.elements[0] == "SV2":
+        e = padded(service, 5)
         return ServiceLine(
-            lx.get(1),
-            composite(sv2, 2),
-            money(sv2, 3, file),
-            sv2.get(4),
-            decimal(sv2, 5, file),
-            revenue_code=sv2.get(1),
-            dates=dates,
-            control_number=control,
+            number,
+            composite(service, 2),
+            money(service, 3, file),
+            e[4],
+            decimal(service, 5, file),
+            e[1],
+            (),
+            tuple(dates),
+            control,
         )
-    sv1 = loop.first("SV1") or lx
+    sv1 = service or lx
     return ServiceLine(
-        lx.get(1),
+        number,
         composite(sv1, 1),
         money(sv1, 2, file),
-        sv1.get(3),
+        padded(sv1, 3)[3],
         decimal(sv1, 4, file),
-        diagnosis_pointers=composite(sv1, 7),
-        dates=dates,
-        control_number=control,
+        "",
+        composite(sv1, 7),
+        tuple(dates),
+        control,
     )
 
 
