@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTHON_FOR_VENV = $(shell scripts/find-python)
 TEST_VAR := $(CURDIR)/var/test
+# Tests close every connection they open, so the throwaway database can be dropped.
+TEST_ENV := RCMDESK_VAR_DIR=$(TEST_VAR) RCMDESK_CONN_MAX_AGE=0
 PYTEST_ARGS ?=
 
 .PHONY: run test install install-test lint check test-sqlite test-postgres clean
@@ -41,16 +43,16 @@ check:
 	$(BIN)/ruff check rcmdesk $(wildcard bench)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	RCMDESK_VAR_DIR=$(TEST_VAR) $(BIN)/rcmdesk manage makemigrations --check --dry-run
+	$(TEST_ENV) $(BIN)/rcmdesk manage makemigrations --check --dry-run
 
 test-sqlite:
 	@echo "== pytest on SQLite"
-	RCMDESK_VAR_DIR=$(TEST_VAR) $(BIN)/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 # The pure X12 engine touches no database, so its tests run once, in the SQLite pass.
 test-postgres:
 	@echo "== pytest on PostgreSQL"
-	RCMDESK_VAR_DIR=$(TEST_VAR) scripts/with-postgres $(BIN)/pytest --ignore=rcmdesk/x12 $(PYTEST_ARGS)
+	$(TEST_ENV) scripts/with-postgres $(BIN)/pytest --ignore=rcmdesk/x12 $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) var/test

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+# No percent signs here: the SQL passes through drivers that treat % as a placeholder.
 PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION rcmdesk_refuse_change() RETURNS trigger AS $$
 BEGIN
-  RAISE EXCEPTION 'rcmdesk: % is append-only; % refused', TG_TABLE_NAME, TG_OP
-    USING ERRCODE = 'insufficient_privilege';
+  RAISE EXCEPTION USING
+    MESSAGE = 'rcmdesk: ' || TG_TABLE_NAME || ' is append-only; ' || TG_OP || ' refused',
+    ERRCODE = 'insufficient_privilege';
 END;
 $$ LANGUAGE plpgsql;
 """
