@@ -1,4 +1,4 @@
-"""``rcmdesk x12`` commands: inspect, validate and to-json.
+"""``rcmdesk x12`` commands: inspect, validate, to-json and ack.
 
 Bad input never produces a traceback: every ``X12Error`` becomes one line on stderr
 naming the file and location, and a non-zero exit status.
@@ -13,12 +13,15 @@ from typing import Annotated
 
 import typer
 
+from rcmdesk.x12.ack import acknowledge
 from rcmdesk.x12.errors import X12Error
 from rcmdesk.x12.findings import Finding, Severity
 from rcmdesk.x12.parser import transactions
 from rcmdesk.x12.summary import Summary, summaries
 from rcmdesk.x12.tojson import transaction_data
 from rcmdesk.x12.validate import validate as run_validation
+from rcmdesk.x12.writer import Envelope, write_interchange
+from rcmdesk.x12.writers import build_999
 
 app = typer.Typer(help="Read, check and convert X12 5010 files.", no_args_is_help=True)
 
@@ -101,6 +104,20 @@ def to_json(file: Path) -> None:
         raise _fail(error) from None
     json.dump({"file": str(file), "transactions": data}, sys.stdout)
     sys.stdout.write("\n")
+
+
+@app.command()
+def ack(file: Path) -> None:
+    """Print a 999 acknowledging every functional group of FILE (SNIP 1-2 errors)."""
+    try:
+        acks = list(acknowledge(file))
+        isa = next(iter(transactions(file))).interchange if acks else None
+    except X12Error as error:
+        raise _fail(error) from None
+    if isa is None:
+        return
+    envelope = Envelope(sender=isa.receiver, receiver=isa.sender)
+    sys.stdout.write(write_interchange([build_999(a) for a in acks], envelope).decode())
 
 
 def main() -> None:  # pragma: no cover - convenience for ``python -m``

@@ -27,6 +27,12 @@ def _check_tree(tx: Transaction, seen_envelopes: set[int]) -> Iterator[Finding]:
     if id(gs) not in seen_envelopes:
         seen_envelopes.add(id(gs))
         yield from check_gs(file, gs, tx.set_id)
+    yield from check_set(tx)
+
+
+def check_set(tx: Transaction) -> Iterator[Finding]:
+    """Guide-driven and content findings for one transaction set (no envelopes)."""
+    file = tx.file
     if tx.guide is None:
         yield finding(
             file,

@@ -87,3 +87,15 @@ def test_to_json_prints_the_loop_tree(tmp_path):
     tree = json.loads(result.stdout)["transactions"][0]["tree"]
     loops = [i["loop"] for i in tree["items"] if "loop" in i]
     assert loops == ["1000A", "1000B", "2000"]
+
+
+def test_ack_prints_a_999_that_parses_back(tmp_path):
+    from rcmdesk.x12 import t999
+
+    path = tmp_path / "remit.835"
+    path.write_text(SAMPLE)
+    result = runner.invoke(app, ["ack", str(path)])
+    assert result.exit_code == 0
+    (ack,) = t999.acknowledgments(result.stdout.encode())
+    assert ack.group_status == "A"
+    assert ack.sets[0].set_id == "835"

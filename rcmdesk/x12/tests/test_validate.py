@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from rcmdesk.x12 import X12Error
+from rcmdesk.x12 import X12Error, t999
+from rcmdesk.x12.ack import acknowledge
 from rcmdesk.x12.findings import Finding
 from rcmdesk.x12.rules_content import npi_valid
-from rcmdesk.x12.tests.samples import manifest, need_samples, pyx12_results
+from rcmdesk.x12.tests.samples import manifest, need_samples, pairs, pyx12_results
 from rcmdesk.x12.tests.test_reader import SAMPLE
 from rcmdesk.x12.validate import validate
 
@@ -101,3 +102,32 @@ def test_we_agree_with_pyx12_on_pass_or_fail_or_know_why_not(row):
     assert theirs_ok, "we pass a file pyx12 fails, without a known reason"
     assert found is not None
     assert {f.rule for f in found} == {"snip4.npi"}, NPI_ONLY
+
+
+PAIRS_999 = [p for p in pairs() if p["expected_local_path"].endswith(".999.txt")]
+
+
+@pytest.mark.parametrize("pair", PAIRS_999, ids=[p["input_local_path"] for p in PAIRS_999])
+def test_our_999_says_what_pyx12s_expected_999_says(pair):
+    root = need_samples()
+    ours = {
+        (a.functional_id, a.group_control, a.version, s.set_id, s.control, s.status, a.group_status)
+        for a in acknowledge(root / pair["input_local_path"])
+        for s in a.sets
+    }
+    theirs = {
+        (a.functional_id, a.group_control, a.version, s.set_id, s.control, s.status, a.group_status)
+        for a in t999.acknowledgments(root / pair["expected_local_path"])
+        for s in a.sets
+    }
+    assert ours == theirs
+
+
+def test_a_999_for_a_broken_file_locates_errors_relative_to_st():
+    (ack,) = acknowledge(SAMPLE.replace("CLP*PCN1*1*", "CLP*PCN1*77*").encode())
+    (response,) = ack.sets
+    assert response.status == "R"
+    (error,) = response.errors
+    assert (error.segment_id, error.position, error.code) == ("CLP", "10", "8")
+    assert error.elements[0].code == "7"
+    assert ack.group_status == "R"
