@@ -49,6 +49,10 @@ def test_it_reads_newline_terminated_files():
     assert segments(data) == segments(SAMPLE.encode())
 
 
+def test_it_reads_crlf_as_the_segment_terminator():
+    assert segments(SAMPLE.replace("~", "\r\n").encode()) == segments(SAMPLE.encode())
+
+
 def test_it_tolerates_crlf_after_terminators():
     data = SAMPLE.replace("~", "~\r\n").encode()
     assert segments(data) == segments(SAMPLE.encode())
