@@ -7,7 +7,6 @@ everything recoverable becomes a located ``Finding`` so one run reports all prob
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 
 from rcmdesk.x12.envelope import Envelopes
 from rcmdesk.x12.findings import Finding, Severity
@@ -31,28 +30,8 @@ def _check_tree(tx: Transaction, seen_envelopes: set[int]) -> Iterator[Finding]:
     yield from check_set(tx)
 
 
-# Code-value and placement rules are only advisory for guides derived from 4010 maps,
-# whose qualifier code lists differ from 5010's (see docs/x12.md).
-_ADVISORY_WHEN_DERIVED = frozenset({"snip2.code", "snip2.qualifier", "snip2.order"})
-
-
 def check_set(tx: Transaction) -> Iterator[Finding]:
     """Guide-driven and content findings for one transaction set (no envelopes)."""
-    findings = _check_set(tx)
-    if tx.guide is None or not tx.guide.derived_from:
-        yield from findings
-        return
-    for found in findings:
-        if found.rule in _ADVISORY_WHEN_DERIVED and found.severity is Severity.ERROR:
-            found = replace(
-                found,
-                severity=Severity.WARNING,
-                message=f"{found.message} (advisory: guide derived from a 4010 map)",
-            )
-        yield found
-
-
-def _check_set(tx: Transaction) -> Iterator[Finding]:
     file = tx.file
     if tx.guide is None:
         yield finding(

@@ -87,4 +87,3 @@ class Guide:
     functional_id: str
     name: str
     root: L
-    derived_from: str = ""

@@ -7,33 +7,9 @@ the response uses them. Elements are typed loosely (AN) except loop qualifiers a
 the amounts/dates the typed view reads, so validation of this guide is structural.
 """
 
+from rcmdesk.x12.schemas._build import hl as _hl
+from rcmdesk.x12.schemas._build import seg as _seg
 from rcmdesk.x12.schemas.model import E, Guide, L, S
-
-AN = E("", "S", "AN", 1, 80)
-
-
-def _seg(
-    sid: str, name: str, usage: str, max_use: int, width: int, codes: tuple[str, ...] = ()
-) -> S:
-    """A segment of ``width`` loosely typed elements, qualified by element 1 codes."""
-    first = E("", "R", "ID", 1, 3, codes) if codes else AN
-    return S(sid, name, usage, max_use, (first,) + (AN,) * (width - 1), (1, 0) if codes else (0, 0))
-
-
-def _hl(code: str, name: str) -> S:
-    return S(
-        "HL",
-        name,
-        "R",
-        1,
-        (
-            E("628", "R", "AN", 1, 12),
-            E("734", "S", "AN", 1, 12),
-            E("735", "R", "ID", 1, 2, (code,)),
-            E("736", "S", "ID", 1, 1),
-        ),
-        (3, 0),
-    )
 
 
 def _name_loop(loop_id: str, name: str, usage: str, repeat: int, codes: tuple[str, ...]) -> L:
@@ -80,7 +56,29 @@ _REVIEW = (
     _seg("PWK", "Additional Patient Information", "S", 10, 9),
     _seg("MSG", "Message Text", "S", 1, 3),
 )
-_EVENT_PROVIDER_CODES = ("1T", "71", "72", "73", "77", "AAJ", "DD", "DK", "DN", "FA", "G3", "P3", "QB", "QV", "SJ", "FS", "ND", "PW", "R3", "45", "L5")
+_EVENT_PROVIDER_CODES = (
+    "1T",
+    "71",
+    "72",
+    "73",
+    "77",
+    "AAJ",
+    "DD",
+    "DK",
+    "DN",
+    "FA",
+    "G3",
+    "P3",
+    "QB",
+    "QV",
+    "SJ",
+    "FS",
+    "ND",
+    "PW",
+    "R3",
+    "45",
+    "L5",
+)
 
 _SERVICE = L(
     "2000F",
@@ -192,7 +190,13 @@ GUIDE = Guide(
                 ),
             ),
             _SOURCE,
-            S("SE", "Transaction Set Trailer", "R", 1, (E("96", "R", "N0", 1, 10), E("329", "R", "AN", 4, 9))),
+            S(
+                "SE",
+                "Transaction Set Trailer",
+                "R",
+                1,
+                (E("96", "R", "N0", 1, 10), E("329", "R", "AN", 4, 9)),
+            ),
         ),
     ),
 )

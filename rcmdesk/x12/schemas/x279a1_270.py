@@ -1,368 +1,99 @@
-"""Eligibility, Coverage or Benefit Inquiry (005010X279A1).
+"""Eligibility, Coverage or Benefit Inquiry (005010X279A1), hand-written.
 
-Generated from pyx12 map 270.4010.X092.A1.xml (BSD licence, see NOTICE) by a one-off
-converter; do not edit by hand. Segment, loop and element structure only; code lists
-hold code values, never descriptions.
-
-pyx12 ships no 5010 map for this guide: the loop structure is derived from the
-4010 map (270.4010.X092.A1.xml) whose loops (2000A-2000E, 2100x, ...) the 5010 guide keeps;
-element code lists are dropped except loop-identifying qualifiers, so validation
-of this guide is structural.
+Loop structure from the 5010 TR3: 2000A information source > 2000B information
+receiver > 2000C subscriber (2100C name, 2110C EQ inquiries) > 2000D dependent.
 """
 
-from rcmdesk.x12.schemas.model import C, E, Guide, L, S
+from rcmdesk.x12.schemas._build import DATE, SERVICE_TYPES, hl, name_loop, seg, transaction
+from rcmdesk.x12.schemas.model import Guide, L, S
+
+
+def _member_rest(prefix: str) -> tuple[S | L, ...]:
+    return (
+        seg("REF", "Additional Identification", "S", 9, 3),
+        seg("N3", "Address", "S", 1, 2),
+        seg("N4", "City, State, ZIP Code", "S", 1, 7),
+        seg("PRV", "Provider Information", "S", 1, 3),
+        seg("DMG", "Demographic Information", "S", 1, 3, typed={2: DATE}),
+        seg("INS", "Multiple Birth Sequence Number", "S", 1, 17),
+        seg("HI", "Health Care Diagnosis Code", "S", 1, 8),
+        seg("DTP", "Date", "S", 2, 3),
+        L(
+            f"2110{prefix}",
+            "Eligibility or Benefit Inquiry",
+            "S",
+            99,
+            (
+                seg("EQ", "Eligibility or Benefit Inquiry", "R", 1, 5, typed={1: SERVICE_TYPES}),
+                seg("AMT", "Spend Down Amount", "S", 2, 2),
+                seg("III", "Additional Inquiry Information", "S", 10, 2),
+                seg("REF", "Additional Information", "S", 1, 2),
+                seg("DTP", "Date", "S", 1, 3),
+            ),
+        ),
+    )
+
+
+_DEPENDENT = L(
+    "2000D",
+    "Dependent Level",
+    "S",
+    0,
+    (
+        hl("23", "Dependent Level"),
+        seg("TRN", "Dependent Trace Number", "S", 2, 4),
+        name_loop("2100D", "Dependent Name", "R", 1, ("03",), *_member_rest("D")),
+    ),
+)
+_SUBSCRIBER = L(
+    "2000C",
+    "Subscriber Level",
+    "R",
+    0,
+    (
+        hl("22", "Subscriber Level"),
+        seg("TRN", "Subscriber Trace Number", "S", 2, 4),
+        name_loop("2100C", "Subscriber Name", "R", 1, ("IL",), *_member_rest("C")),
+        _DEPENDENT,
+    ),
+)
+_RECEIVER = L(
+    "2000B",
+    "Information Receiver Level",
+    "R",
+    0,
+    (
+        hl("21", "Information Receiver Level"),
+        name_loop(
+            "2100B",
+            "Information Receiver Name",
+            "R",
+            1,
+            ("1P", "2B", "36", "80", "FA", "GP", "P5", "PR"),
+            seg("REF", "Information Receiver Additional Identification", "S", 9, 3),
+            seg("N3", "Information Receiver Address", "S", 1, 2),
+            seg("N4", "Information Receiver City, State, ZIP Code", "S", 1, 7),
+            seg("PRV", "Information Receiver Provider Information", "S", 1, 3),
+        ),
+        _SUBSCRIBER,
+    ),
+)
+_SOURCE = L(
+    "2000A",
+    "Information Source Level",
+    "R",
+    0,
+    (
+        hl("20", "Information Source Level"),
+        name_loop("2100A", "Information Source Name", "R", 1, ("2B", "36", "GP", "P5", "PR")),
+        _RECEIVER,
+    ),
+)
 
 GUIDE = Guide(
-    '270',
-    '005010X279A1',
-    'HS',
-    'Eligibility, Coverage or Benefit Inquiry',
-    L('ST_LOOP', 'Transaction Set Header', 'R', 0, (
-        S('ST', 'Transaction Set Header', 'R', 1, (
-            E('143', 'R', 'ID', 3, 3, ('270',)),
-            E('329', 'R', 'AN', 4, 9),
-            E('1705', 'R', 'AN', 1, 35),
-        ), (1, 0)),
-        S('BHT', 'Beginning of Hierarchical Transaction', 'R', 1, (
-            E('1005', 'R', 'ID', 4, 4, ('0022',)),
-            E('353', 'R', 'ID', 2, 2),
-            E('127', 'S', 'AN', 1, 50),
-            E('373', 'R', 'DT', 8, 8),
-            E('337', 'R', 'TM', 4, 8),
-            E('640', 'S', 'ID', 2, 2),
-        ), (1, 0)),
-        L('2000A', 'Information Source Level', 'R', 0, (
-            S('HL', 'Information Source Level', 'R', 1, (
-                E('628', 'R', 'AN', 1, 12),
-                E('734', 'N', 'AN', 1, 12),
-                E('735', 'R', 'ID', 1, 2, ('20',)),
-                E('736', 'R', 'ID', 1, 1),
-            ), (3, 0)),
-            L('2100A', 'Information Source Name', 'R', 1, (
-                S('NM1', 'Information Source Name', 'R', 1, (
-                    E('98', 'R', 'ID', 2, 3, ('2B', '36', 'GP', 'P5', 'PR')),
-                    E('1065', 'R', 'ID', 1, 1),
-                    E('1035', 'S', 'AN', 1, 60),
-                    E('1036', 'S', 'AN', 1, 35),
-                    E('1037', 'S', 'AN', 1, 25),
-                    E('1038', 'N', 'AN', 1, 10),
-                    E('1039', 'S', 'AN', 1, 10),
-                    E('66', 'R', 'ID', 1, 2),
-                    E('67', 'R', 'AN', 2, 80),
-                    E('706', 'N', 'ID', 2, 2),
-                    E('98', 'N', 'ID', 2, 3),
-                ), (1, 0)),
-            )),
-            L('2000B', 'Information Receiver Level', 'R', 0, (
-                S('HL', 'Information Receiver Level', 'R', 1, (
-                    E('628', 'R', 'AN', 1, 12),
-                    E('734', 'R', 'AN', 1, 12),
-                    E('735', 'R', 'ID', 1, 2, ('21',)),
-                    E('736', 'R', 'ID', 1, 1),
-                ), (3, 0)),
-                L('2100B', 'Information Receiver Name', 'R', 1, (
-                    S('NM1', 'Information Receiver Name', 'R', 1, (
-                        E('98', 'R', 'ID', 2, 3, ('1P', '2B', '36', '80', 'FA', 'GP', 'P5', 'PR')),
-                        E('1065', 'R', 'ID', 1, 1),
-                        E('1035', 'S', 'AN', 1, 60),
-                        E('1036', 'S', 'AN', 1, 35),
-                        E('1037', 'S', 'AN', 1, 25),
-                        E('1038', 'N', 'AN', 1, 10),
-                        E('1039', 'S', 'AN', 1, 10),
-                        E('66', 'R', 'ID', 1, 2),
-                        E('67', 'R', 'AN', 2, 80),
-                        E('706', 'N', 'ID', 2, 2),
-                        E('98', 'N', 'ID', 2, 3),
-                    ), (1, 0)),
-                    S('REF', 'Information Receiver Additional Identification', 'S', 9, (
-                        E('128', 'R', 'ID', 2, 3, ('0B', '1C', '1D', '1J', '4A', 'CT', 'EL', 'EO', 'HPI', 'JD', 'N5', 'N7', 'Q4', 'SY', 'TJ')),
-                        E('127', 'R', 'AN', 1, 50),
-                        E('352', 'S', 'AN', 1, 80),
-                        C('C040', 'N', ()),
-                    ), (1, 0)),
-                    S('N3', 'Information Receiver Address', 'S', 1, (
-                        E('166', 'R', 'AN', 1, 55),
-                        E('166', 'S', 'AN', 1, 55),
-                    )),
-                    S('N4', 'Information Receiver City/State/Zip Code', 'S', 1, (
-                        E('19', 'R', 'AN', 2, 30),
-                        E('156', 'R', 'ID', 2, 2),
-                        E('116', 'R', 'ID', 3, 15),
-                        E('26', 'S', 'ID', 2, 3),
-                        E('309', 'N', 'ID', 1, 2),
-                        E('310', 'N', 'AN', 1, 30),
-                    )),
-                    S('PER', 'Information Receiver Contact Information', 'S', 3, (
-                        E('366', 'R', 'ID', 2, 2, ('IC',)),
-                        E('93', 'S', 'AN', 1, 60),
-                        E('365', 'S', 'ID', 2, 2),
-                        E('364', 'S', 'AN', 1, 256),
-                        E('365', 'S', 'ID', 2, 2),
-                        E('364', 'S', 'AN', 1, 256),
-                        E('365', 'S', 'ID', 2, 2),
-                        E('364', 'S', 'AN', 1, 256),
-                        E('443', 'N', 'AN', 1, 20),
-                    ), (1, 0)),
-                    S('PRV', 'Information Receiver Provider Information', 'S', 1, (
-                        E('1221', 'R', 'ID', 1, 3, ('AD', 'AT', 'BI', 'CO', 'CV', 'H', 'HH', 'LA', 'OT', 'P1', 'P2', 'PC', 'PE', 'R', 'RF', 'SB', 'SK', 'SU')),
-                        E('128', 'R', 'ID', 2, 3),
-                        E('127', 'R', 'AN', 1, 50),
-                        E('156', 'N', 'ID', 2, 2),
-                        C('C035', 'N', ()),
-                        E('1223', 'N', 'ID', 3, 3),
-                    ), (1, 0)),
-                )),
-                L('2000C', 'Subscriber Level', 'R', 0, (
-                    S('HL', 'Subscriber Level', 'R', 1, (
-                        E('628', 'R', 'AN', 1, 12),
-                        E('734', 'R', 'AN', 1, 12),
-                        E('735', 'R', 'ID', 1, 2, ('22',)),
-                        E('736', 'R', 'ID', 1, 1),
-                    ), (3, 0)),
-                    S('TRN', 'Subscriber Trace Number', 'S', 2, (
-                        E('481', 'R', 'ID', 1, 2, ('1',)),
-                        E('127', 'R', 'AN', 1, 50),
-                        E('509', 'R', 'AN', 10, 10),
-                        E('127', 'S', 'AN', 1, 50),
-                    ), (1, 0)),
-                    L('2100C', 'Subscriber Name', 'R', 1, (
-                        S('NM1', 'Subscriber Name', 'R', 1, (
-                            E('98', 'R', 'ID', 2, 3, ('IL',)),
-                            E('1065', 'R', 'ID', 1, 1),
-                            E('1035', 'S', 'AN', 1, 60),
-                            E('1036', 'S', 'AN', 1, 35),
-                            E('1037', 'S', 'AN', 1, 25),
-                            E('1038', 'N', 'AN', 1, 10),
-                            E('1039', 'S', 'AN', 1, 10),
-                            E('66', 'S', 'ID', 1, 2),
-                            E('67', 'S', 'AN', 2, 80),
-                            E('706', 'N', 'ID', 2, 2),
-                            E('98', 'N', 'ID', 2, 3),
-                        ), (1, 0)),
-                        S('REF', 'Subscriber Additional Identification', 'S', 9, (
-                            E('128', 'R', 'ID', 2, 3, ('18', '1L', '1W', '49', '6P', 'A6', 'CT', 'EA', 'EJ', 'F6', 'GH', 'HJ', 'IG', 'N6', 'NQ', 'SY')),
-                            E('127', 'R', 'AN', 1, 50),
-                            E('352', 'N', 'AN', 1, 80),
-                            C('C040', 'N', ()),
-                        ), (1, 0)),
-                        S('N3', 'Subscriber Address', 'S', 1, (
-                            E('166', 'R', 'AN', 1, 55),
-                            E('166', 'S', 'AN', 1, 55),
-                        )),
-                        S('N4', 'Subscriber City/State/ZIP Code', 'S', 1, (
-                            E('19', 'S', 'AN', 2, 30),
-                            E('156', 'S', 'ID', 2, 2),
-                            E('116', 'S', 'ID', 3, 15),
-                            E('26', 'S', 'ID', 2, 3),
-                            E('309', 'N', 'ID', 1, 2),
-                            E('310', 'N', 'AN', 1, 30),
-                        )),
-                        S('PRV', 'Provider Information', 'S', 1, (
-                            E('1221', 'R', 'ID', 1, 3, ('AD', 'AT', 'BI', 'CO', 'CV', 'H', 'HH', 'LA', 'OT', 'P1', 'P2', 'PC', 'PE', 'R', 'RF', 'SB', 'SK', 'SU')),
-                            E('128', 'R', 'ID', 2, 3),
-                            E('127', 'R', 'AN', 1, 50),
-                            E('156', 'N', 'ID', 2, 2),
-                            C('C035', 'N', ()),
-                            E('1223', 'N', 'ID', 3, 3),
-                        ), (1, 0)),
-                        S('DMG', 'Subscriber Demographic Information', 'S', 1, (
-                            E('1250', 'S', 'ID', 2, 3),
-                            E('1251', 'S', 'AN', 1, 35),
-                            E('1068', 'S', 'ID', 1, 1),
-                            E('1067', 'N', 'ID', 1, 1),
-                            E('1109', 'N', 'ID', 1, 1),
-                            E('1066', 'N', 'ID', 1, 2),
-                            E('26', 'N', 'ID', 2, 3),
-                            E('659', 'N', 'ID', 1, 2),
-                            E('380', 'N', 'R', 1, 15),
-                        )),
-                        S('INS', 'Subscriber Relationship', 'S', 1, (
-                            E('1073', 'R', 'ID', 1, 1, ('Y',)),
-                            E('1069', 'R', 'ID', 2, 2),
-                            E('875', 'N', 'ID', 3, 3),
-                            E('1203', 'N', 'ID', 2, 3),
-                            E('1216', 'N', 'ID', 1, 1),
-                            E('1218', 'N', 'ID', 1, 1),
-                            E('1219', 'N', 'ID', 1, 2),
-                            E('584', 'N', 'ID', 2, 2),
-                            E('1220', 'N', 'ID', 1, 1),
-                            E('1073', 'N', 'ID', 1, 1),
-                            E('1250', 'N', 'ID', 2, 3),
-                            E('1251', 'N', 'AN', 1, 35),
-                            E('1165', 'N', 'ID', 1, 1),
-                            E('19', 'N', 'AN', 2, 30),
-                            E('156', 'N', 'ID', 2, 2),
-                            E('26', 'N', 'ID', 2, 3),
-                            E('1470', 'R', 'N0', 1, 9),
-                        ), (1, 0)),
-                        S('DTP', 'Subscriber Date', 'S', 2, (
-                            E('374', 'R', 'ID', 3, 3, ('102', '307', '435', '472')),
-                            E('1250', 'R', 'ID', 2, 3),
-                            E('1251', 'R', 'AN', 1, 35),
-                        ), (1, 0)),
-                        L('2110C', 'Subscriber Eligibility or Benefit Inquiry Information', 'S', 99, (
-                            S('EQ', 'Subscriber Eligibility or Benefit Inquiry Information', 'R', 1, (
-                                E('1365', 'S', 'ID', 1, 2, (), 99),
-                                C('C003', 'S', (E('235', 'R', 'ID', 2, 2), E('234', 'R', 'AN', 1, 48), E('1339', 'S', 'AN', 2, 2), E('1339', 'S', 'AN', 2, 2), E('1339', 'S', 'AN', 2, 2), E('1339', 'S', 'AN', 2, 2), E('352', 'N', 'AN', 1, 80))),
-                                E('1207', 'S', 'ID', 3, 3),
-                                E('1336', 'S', 'ID', 1, 3),
-                            )),
-                            S('AMT', 'Subscriber Spend Down Amount', 'S', 1, (
-                                E('522', 'R', 'ID', 1, 3, ('R',)),
-                                E('782', 'R', 'R', 1, 18),
-                                E('478', 'N', 'ID', 1, 1),
-                            ), (1, 0)),
-                            S('III', 'Subscriber Eligibility or Benefit Additional Inquiry Information', 'S', 10, (
-                                E('1270', 'R', 'ID', 1, 3, ('BF', 'BK', 'ZZ')),
-                                E('1271', 'R', 'AN', 1, 30),
-                                E('1136', 'N', 'ID', 2, 2),
-                                E('933', 'N', 'AN', 1, 264),
-                                E('380', 'N', 'R', 1, 15),
-                                C('C001', 'N', ()),
-                                E('752', 'N', 'ID', 2, 2),
-                                E('752', 'N', 'ID', 2, 2),
-                                E('752', 'N', 'ID', 2, 2),
-                            ), (1, 0)),
-                            S('REF', 'Subscriber Additional Information', 'S', 1, (
-                                E('128', 'R', 'ID', 2, 3, ('9F', 'G1')),
-                                E('127', 'R', 'AN', 1, 50),
-                                E('352', 'N', 'AN', 1, 80),
-                                C('C040', 'N', ()),
-                            ), (1, 0)),
-                            S('DTP', 'Subscriber Eligibility/Benefit Date', 'S', 1, (
-                                E('374', 'R', 'ID', 3, 3, ('307', '435', '472')),
-                                E('1250', 'R', 'ID', 2, 3),
-                                E('1251', 'R', 'AN', 1, 35),
-                            ), (1, 0)),
-                        )),
-                    )),
-                    L('2000D', 'Dependent Level', 'S', 0, (
-                        S('HL', 'Dependent Level', 'R', 1, (
-                            E('628', 'R', 'AN', 1, 12),
-                            E('734', 'R', 'AN', 1, 12),
-                            E('735', 'R', 'ID', 1, 2, ('23',)),
-                            E('736', 'R', 'ID', 1, 1),
-                        ), (3, 0)),
-                        S('TRN', 'Dependent Trace Number', 'S', 2, (
-                            E('481', 'R', 'ID', 1, 2, ('1',)),
-                            E('127', 'R', 'AN', 1, 50),
-                            E('509', 'R', 'AN', 10, 10),
-                            E('127', 'S', 'AN', 1, 50),
-                        ), (1, 0)),
-                        L('2100D', 'Dependent Name', 'R', 1, (
-                            S('NM1', 'Dependent Name', 'R', 1, (
-                                E('98', 'R', 'ID', 2, 3, ('03',)),
-                                E('1065', 'R', 'ID', 1, 1),
-                                E('1035', 'S', 'AN', 1, 60),
-                                E('1036', 'S', 'AN', 1, 35),
-                                E('1037', 'S', 'AN', 1, 25),
-                                E('1038', 'N', 'AN', 1, 10),
-                                E('1039', 'S', 'AN', 1, 10),
-                                E('66', 'N', 'ID', 1, 2),
-                                E('67', 'N', 'AN', 2, 80),
-                                E('706', 'N', 'ID', 2, 2),
-                                E('98', 'N', 'ID', 2, 3),
-                            ), (1, 0)),
-                            S('REF', 'Dependent Additional Identification', 'S', 9, (
-                                E('128', 'R', 'ID', 2, 3, ('18', '1L', '6P', 'A6', 'CT', 'EA', 'EJ', 'F6', 'GH', 'HJ', 'IF', 'IG', 'N6', 'SY')),
-                                E('127', 'R', 'AN', 1, 50),
-                                E('352', 'N', 'AN', 1, 80),
-                                C('C040', 'N', ()),
-                            ), (1, 0)),
-                            S('N3', 'Dependent Address', 'S', 1, (
-                                E('166', 'R', 'AN', 1, 55),
-                                E('166', 'S', 'AN', 1, 55),
-                            )),
-                            S('N4', 'Dependent City/State/ZIP Code', 'S', 1, (
-                                E('19', 'S', 'AN', 2, 30),
-                                E('156', 'S', 'ID', 2, 2),
-                                E('116', 'S', 'ID', 3, 15),
-                                E('26', 'S', 'ID', 2, 3),
-                                E('309', 'N', 'ID', 1, 2),
-                                E('310', 'N', 'AN', 1, 30),
-                            )),
-                            S('PRV', 'Provider Information', 'S', 1, (
-                                E('1221', 'R', 'ID', 1, 3, ('AD', 'AT', 'BI', 'CO', 'CV', 'H', 'HH', 'LA', 'OT', 'P1', 'P2', 'PC', 'PE', 'R', 'RF', 'SB', 'SK', 'SU')),
-                                E('128', 'R', 'ID', 2, 3),
-                                E('127', 'R', 'AN', 1, 50),
-                                E('156', 'N', 'ID', 2, 2),
-                                C('C035', 'N', ()),
-                                E('1223', 'N', 'ID', 3, 3),
-                            ), (1, 0)),
-                            S('DMG', 'Dependent Demographic Information', 'S', 1, (
-                                E('1250', 'S', 'ID', 2, 3),
-                                E('1251', 'S', 'AN', 1, 35),
-                                E('1068', 'S', 'ID', 1, 1),
-                                E('1067', 'N', 'ID', 1, 1),
-                                E('1109', 'N', 'ID', 1, 1),
-                                E('1066', 'N', 'ID', 1, 2),
-                                E('26', 'N', 'ID', 2, 3),
-                                E('659', 'N', 'ID', 1, 2),
-                                E('380', 'N', 'R', 1, 15),
-                            )),
-                            S('INS', 'Dependent Relationship', 'S', 1, (
-                                E('1073', 'R', 'ID', 1, 1, ('N',)),
-                                E('1069', 'R', 'ID', 2, 2),
-                                E('875', 'N', 'ID', 3, 3),
-                                E('1203', 'N', 'ID', 2, 3),
-                                E('1216', 'N', 'ID', 1, 1),
-                                E('1218', 'N', 'ID', 1, 1),
-                                E('1219', 'N', 'ID', 1, 2),
-                                E('584', 'N', 'ID', 2, 2),
-                                E('1220', 'N', 'ID', 1, 1),
-                                E('1073', 'N', 'ID', 1, 1),
-                                E('1250', 'N', 'ID', 2, 3),
-                                E('1251', 'N', 'AN', 1, 35),
-                                E('1165', 'N', 'ID', 1, 1),
-                                E('19', 'N', 'AN', 2, 30),
-                                E('156', 'N', 'ID', 2, 2),
-                                E('26', 'N', 'ID', 2, 3),
-                                E('1470', 'S', 'N0', 1, 9),
-                            ), (1, 0)),
-                            S('DTP', 'Dependent Date', 'S', 2, (
-                                E('374', 'R', 'ID', 3, 3, ('102', '307', '435', '472')),
-                                E('1250', 'R', 'ID', 2, 3),
-                                E('1251', 'R', 'AN', 1, 35),
-                            ), (1, 0)),
-                            L('2110D', 'Dependent Eligibility or Benefit Inquiry Information', 'R', 99, (
-                                S('EQ', 'Dependent Eligibility or Benefit Inquiry Information', 'R', 1, (
-                                    E('1365', 'S', 'ID', 1, 2, (), 99),
-                                    C('C003', 'S', (E('235', 'R', 'ID', 2, 2), E('234', 'R', 'AN', 1, 48), E('1339', 'S', 'AN', 2, 2), E('1339', 'S', 'AN', 2, 2), E('1339', 'S', 'AN', 2, 2), E('1339', 'S', 'AN', 2, 2), E('352', 'N', 'AN', 1, 80))),
-                                    E('1207', 'S', 'ID', 3, 3),
-                                    E('1336', 'S', 'ID', 1, 3),
-                                )),
-                                S('III', 'Dependent Eligibility or Benefit Additional Inquiry Information', 'S', 10, (
-                                    E('1270', 'R', 'ID', 1, 3, ('BF', 'BK', 'ZZ')),
-                                    E('1271', 'R', 'AN', 1, 30),
-                                    E('1136', 'N', 'ID', 2, 2),
-                                    E('933', 'N', 'AN', 1, 264),
-                                    E('380', 'N', 'R', 1, 15),
-                                    C('C001', 'N', ()),
-                                    E('752', 'N', 'ID', 2, 2),
-                                    E('752', 'N', 'ID', 2, 2),
-                                    E('752', 'N', 'ID', 2, 2),
-                                ), (1, 0)),
-                                S('REF', 'Dependent Additional Information', 'S', 1, (
-                                    E('128', 'R', 'ID', 2, 3, ('9F', 'G1')),
-                                    E('127', 'R', 'AN', 1, 50),
-                                    E('352', 'N', 'AN', 1, 80),
-                                    C('C040', 'N', ()),
-                                ), (1, 0)),
-                                S('DTP', 'Dependent Eligibility/Benefit Date', 'S', 1, (
-                                    E('374', 'R', 'ID', 3, 3, ('307', '435', '472')),
-                                    E('1250', 'R', 'ID', 2, 3),
-                                    E('1251', 'R', 'AN', 1, 35),
-                                ), (1, 0)),
-                            )),
-                        )),
-                    )),
-                )),
-            )),
-        )),
-        S('SE', 'Transaction Set Trailer', 'R', 1, (
-            E('96', 'R', 'N0', 1, 10),
-            E('329', 'R', 'AN', 4, 9),
-        )),
-    )),
-    derived_from='270.4010.X092.A1.xml',
+    "270",
+    "005010X279A1",
+    "HS",
+    "Eligibility, Coverage or Benefit Inquiry",
+    transaction("270", "0022", ("01", "13", "36"), _SOURCE),
 )

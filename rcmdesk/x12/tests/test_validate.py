@@ -131,11 +131,3 @@ def test_a_999_for_a_broken_file_locates_errors_relative_to_st():
     assert (error.segment_id, error.position, error.code) == ("CLP", "10", "8")
     assert error.elements[0].code == "7"
     assert ack.group_status == "R"
-
-
-def test_code_rules_are_advisory_for_guides_derived_from_4010_maps():
-    path = need_samples() / "LinuxForHealth-x12/claim-level-status.276"
-    found = list(validate(path))
-    codes = [f for f in found if f.rule == "snip2.code"]
-    assert codes
-    assert all(f.severity == "warning" for f in codes)
