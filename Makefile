@@ -49,10 +49,9 @@ test-sqlite:
 	@echo "== pytest on SQLite"
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
-# The pure X12 engine touches no database, so its tests run once, in the SQLite pass.
 test-postgres:
 	@echo "== pytest on PostgreSQL"
-	$(TEST_ENV) scripts/with-postgres $(BIN)/pytest --ignore=rcmdesk/x12 $(PYTEST_ARGS)
+	$(TEST_ENV) scripts/with-postgres $(BIN)/pytest $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) var/test

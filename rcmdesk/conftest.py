@@ -52,6 +52,18 @@ def make_user(username: str, role: Role, org: Organization | None) -> User:
     return user
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_stray_connections(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    """The live server's request threads can outlive a browser test with a connection open,
+    which stops PostgreSQL from dropping the test database at the end of the run."""
+    yield
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                               "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+
+
 TRANSACTIONAL_FIXTURES = ("transactional_db", "live_server")
 
 
