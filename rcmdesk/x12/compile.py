@@ -28,24 +28,18 @@ class Target:
 
 @dataclass(slots=True, eq=False)
 class Dispatch:
-    """How to resolve one segment id inside one loop."""
+    """How to resolve one segment id inside one loop.
+
+    ``element``/``component`` locate the qualifier (0 = none); ``by_code`` maps its
+    values to targets; ``plain`` is used when no code matches; ``any`` is the first
+    target at all, used only to place a misfit segment somewhere sensible.
+    """
 
     element: int
     component: int
     by_code: dict[str, Target] = field(default_factory=dict)
     plain: Target | None = None
     any: Target | None = None
-
-    def resolve(self, elements: list[str], component_sep: str) -> Target | None:
-        """The target selected by the segment's qualifier, or None."""
-        if self.element:
-            value = elements[self.element] if self.element < len(elements) else ""
-            if self.component and value:
-                value = value.split(component_sep, 1)[0]
-            hit = self.by_code.get(value)
-            if hit is not None:
-                return hit
-        return self.plain
 
 
 @dataclass(slots=True, eq=False)

@@ -174,11 +174,13 @@ class TreeBuilder:
         stack = self._stack
         sid = segment.elements[0]
         guess: tuple[int, Target] | None = None
+        qualifier = ""
         for depth in range(len(stack) - 1, -1, -1):
             node = stack[depth].node
             dispatch = node.dispatch.get(sid) if node is not None else None
             if dispatch is not None and dispatch.any is not None:
                 guess = (depth, dispatch.any)
+                qualifier = segment.get(dispatch.element) if dispatch.element else ""
                 break
         if stack[0].node is None:
             stack[-1].items.append(segment)
@@ -188,7 +190,7 @@ class TreeBuilder:
             self._note(
                 segment,
                 "snip2.qualifier",
-                f"{sid} with qualifier {segment.get(1)!r} is not expected "
+                f"{sid} with qualifier {qualifier!r} is not expected "
                 f"in loop {stack[guess[0]].id}",
             )
             self._place(guess[0], guess[1], segment)
