@@ -34,6 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from rcmdesk.x12 import t835, t837
+from rcmdesk.x12.parser import stream
 
 ISA = (
     "ISA*00*          *00*          *ZZ*BENCHSENDER    *ZZ*BENCHRECEIVER  "
@@ -177,6 +178,14 @@ def split_floor(path: Path) -> int:
     return len([s.split("*") for s in text.split("~")])
 
 
+_CLAIM_LOOPS = {"835": frozenset({"2100"}), "837": frozenset({"2300", "2000B"})}
+
+
+def loop_tree(path: Path, kind: str) -> int:
+    """Our parse into loops only (no typed objects), for the breakdown line."""
+    return sum(1 for _ in stream(path, detach=_CLAIM_LOOPS))
+
+
 def ours(path: Path, kind: str) -> int:
     claims = t835.iter_claims(path) if kind == "835" else t837.iter_claims(path)
     return sum(1 for _ in claims)
@@ -237,7 +246,10 @@ def rates_for(
     mine = Result(f"{kind} rcmdesk typed claims", timed(lambda: ours(path, set_id)), size, segs)
     mine.peak = peak_memory(lambda: ours(path, set_id))
     tenth = peak_memory(lambda: ours(small, set_id))
-    for result in (floor, mine):
+    tree = Result(
+        f"{kind} rcmdesk loop tree only", timed(lambda: loop_tree(path, set_id)), size, segs
+    )
+    for result in (floor, tree, mine):
         print(result.line())
     print(
         f"{kind} rcmdesk peak memory: {tenth / 1e6:.1f}MB at {args.claims // 2} claims, "
