@@ -8,10 +8,9 @@ from datetime import date
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
 
-from rcmdesk.accounts.models import User
 from rcmdesk.audit.services import record
 from rcmdesk.tenancy import services
-from rcmdesk.tenancy.models import Assignment, Engagement, Organization
+from rcmdesk.tenancy.models import Engagement, Organization
 from rcmdesk.tenancy.roles import OrgKind
 from rcmdesk.tenancy.visibility import visibility_for
 
@@ -73,9 +72,7 @@ def _engagement_out(e: Engagement) -> EngagementOut:
 
 
 def _engagement(request: HttpRequest, engagement_id: int) -> Engagement:
-    found: Engagement = Engagement.objects.select_related("client", "partner") \
-        .get_visible_or_404(request.user, pk=engagement_id)
-    return found
+    return services.visible_engagement(request.user, engagement_id)
 
 
 @router.get("/clients", response=list[ClientOut])
@@ -129,20 +126,12 @@ def change_scope(request: HttpRequest, engagement_id: int, payload: ScopeIn) -> 
 def assign(request: HttpRequest, engagement_id: int,
            payload: AssignIn) -> Status[AssignmentOut]:
     engagement = _engagement(request, engagement_id)
-    user = User.objects.filter(username=payload.username,
-                               organization_id=engagement.partner_id).first()
-    if user is None:
-        raise Http404("Not found.")
-    a = services.assign(request.user, engagement, user)
-    return Status(201, AssignmentOut(id=a.pk, engagement=engagement.pk, username=user.username))
+    a = services.assign_username(request.user, engagement, payload.username)
+    return Status(201, AssignmentOut(id=a.pk, engagement=engagement.pk,
+                                      username=payload.username))
 
 
 @router.delete("/engagements/{engagement_id}/assignments/{assignment_id}", response={204: None})
 def unassign(request: HttpRequest, engagement_id: int, assignment_id: int) -> Status[None]:
-    engagement = _engagement(request, engagement_id)
-    assignment = Assignment.objects.visible_to(request.user).filter(
-        engagement=engagement, pk=assignment_id).first()
-    if assignment is None:
-        raise Http404("Not found.")
-    services.unassign(request.user, assignment)
+    services.unassign_id(request.user, _engagement(request, engagement_id), assignment_id)
     return Status(204, None)

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 
 from rcmdesk.audit.services import record
@@ -101,6 +102,30 @@ def unassign(actor: Any, assignment: Assignment) -> None:
     record("unassigned", client_id=engagement.client_id, obj=assignment,
            detail={"engagement": engagement.pk, "user": assignment.user.username})
     assignment.delete()
+
+
+def visible_engagement(user: Any, engagement_id: int) -> Engagement:
+    """The engagement if the user may see it; Http404 otherwise, exactly as if missing."""
+    found: Engagement = Engagement.objects.select_related("client", "partner") \
+        .get_visible_or_404(user, pk=engagement_id)
+    return found
+
+
+def assign_username(actor: Any, engagement: Engagement, username: str) -> Assignment:
+    from rcmdesk.accounts.models import User
+
+    user = User.objects.filter(username=username, organization_id=engagement.partner_id).first()
+    if user is None:
+        raise Http404("Not found.")
+    return assign(actor, engagement, user)
+
+
+def unassign_id(actor: Any, engagement: Engagement, assignment_id: int) -> None:
+    assignment = Assignment.objects.visible_to(actor).filter(
+        engagement=engagement, pk=assignment_id).first()
+    if assignment is None:
+        raise Http404("Not found.")
+    unassign(actor, assignment)
 
 
 def _check_partner_side(actor: Any, engagement: Engagement) -> None:

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from rcmdesk.accounts.models import User
 from rcmdesk.audit.services import record
 from rcmdesk.tenancy import services
 from rcmdesk.tenancy.authz import allows
 from rcmdesk.tenancy.forms import AssignForm, ScopeForm
-from rcmdesk.tenancy.models import Assignment, Engagement, Organization
+from rcmdesk.tenancy.models import Engagement, Organization
 from rcmdesk.tenancy.roles import Action
 
 
@@ -55,16 +55,11 @@ def assign(request: HttpRequest, engagement_id: int) -> HttpResponse:
     engagement = _visible_engagement(request, engagement_id)
     form = AssignForm(request.POST)
     if form.is_valid():
-        user = User.objects.filter(username=form.cleaned_data["username"],
-                                   organization_id=engagement.partner_id).first()
         try:
-            if user is None:
-                raise ValidationError("No such user at this engagement's partner.")
-            services.assign(request.user, engagement, user)
-        except ValidationError as exc:
-            from django.contrib import messages
-
-            messages.error(request, " ".join(exc.messages))
+            services.assign_username(request.user, engagement, form.cleaned_data["username"])
+        except (ValidationError, Http404):
+            messages.error(request, "No such user at this engagement's partner, or not "
+                                    "assignable.")
     return redirect("tenancy:engagement", engagement_id=engagement.pk)
 
 
@@ -72,15 +67,9 @@ def assign(request: HttpRequest, engagement_id: int) -> HttpResponse:
 @require_POST
 def unassign(request: HttpRequest, engagement_id: int, assignment_id: int) -> HttpResponse:
     engagement = _visible_engagement(request, engagement_id)
-    assignment = Assignment.objects.visible_to(request.user).filter(
-        engagement=engagement, pk=assignment_id).first()
-    if assignment is None:
-        raise Http404("Not found.")
-    services.unassign(request.user, assignment)
+    services.unassign_id(request.user, engagement, assignment_id)
     return redirect("tenancy:engagement", engagement_id=engagement.pk)
 
 
 def _visible_engagement(request: HttpRequest, engagement_id: int) -> Engagement:
-    engagement: Engagement = Engagement.objects.select_related("client", "partner") \
-        .get_visible_or_404(request.user, pk=engagement_id)
-    return engagement
+    return services.visible_engagement(request.user, engagement_id)
