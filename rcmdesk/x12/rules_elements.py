@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from functools import cache
 
 from rcmdesk.x12.findings import Finding, Severity
 from rcmdesk.x12.reader import Segment
@@ -134,18 +135,42 @@ def check_elements(file: str, seg: Segment, spec: S) -> Iterator[Finding]:
             )
         if isinstance(item, C):
             yield from _composite(file, seg, index, value, item)
-        else:
+        elif item.repeat != 1:
             yield from _simple(file, seg, index, value, item)
+        else:
+            problem = _check_value(value, item)
+            if problem:
+                rule = "snip2.code" if "code" in problem else "snip1.element"
+                yield finding(file, seg, index, rule, f"{seg.id}{index:02d}: {problem}")
     for rule in spec.syntax:
-        yield from _syntax(file, seg, rule)
+        broken = _syntax(file, seg, rule)
+        if broken is not None:
+            yield broken
 
 
-def _syntax(file: str, seg: Segment, rule: str) -> Iterator[Finding]:
+_SYNTAX_NAMES = {
+    "P": "must be used together",
+    "R": "at least one is required",
+    "E": "only one may be used",
+    "C": "first requires the others",
+    "L": "first requires at least one other",
+}
+
+
+@cache
+def _positions(rule: str) -> tuple[int, ...]:
+    """Element positions of a syntax rule such as ``P0809`` (parsed once per rule)."""
+    body = rule[1:]
+    return tuple(int(body[i : i + 2]) for i in range(0, len(body), 2))
+
+
+def _syntax(file: str, seg: Segment, rule: str) -> Finding | None:
     """X12 relational conditions: P paired, R required-one, E exclusive, C/L conditional."""
-    kind, body = rule[0], rule[1:]
-    positions = [int(body[i : i + 2]) for i in range(0, len(body), 2)]
-    present = [bool(seg.get(p)) for p in positions]
-    label = "/".join(f"{seg.id}{p:02d}" for p in positions)
+    kind = rule[0]
+    positions = _positions(rule)
+    elements = seg.elements
+    count = len(elements)
+    present = [p < count and elements[p] != "" for p in positions]
     bad = (
         (kind == "P" and any(present) and not all(present))
         or (kind == "R" and not any(present))
@@ -154,16 +179,10 @@ def _syntax(file: str, seg: Segment, rule: str) -> Iterator[Finding]:
         or (kind == "L" and present[0] and not any(present[1:]))
     )
     if bad:
-        names = {
-            "P": "must be used together",
-            "R": "at least one is required",
-            "E": "only one may be used",
-            "C": "first requires the others",
-            "L": "first requires at least one other",
-        }
-        yield finding(
-            file, seg, positions[0], "snip2.syntax", f"{label}: {names.get(kind, rule)} ({rule})"
-        )
+        label = "/".join(f"{seg.id}{p:02d}" for p in positions)
+        message = f"{label}: {_SYNTAX_NAMES.get(kind, rule)} ({rule})"
+        return finding(file, seg, positions[0], "snip2.syntax", message)
+    return None
 
 
 def check_isa(file: str, seg: Segment) -> Iterator[Finding]:
