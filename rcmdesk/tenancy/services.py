@@ -155,6 +155,14 @@ def open_break_glass(actor: Any, client: Organization, reason: str,
     return grant
 
 
+def open_break_glass_for_slug(actor: Any, slug: str, reason: str,
+                              duration: timedelta) -> BreakGlassGrant:
+    client = Organization.objects.filter(slug=slug, kind=OrgKind.CLIENT, is_active=True).first()
+    if client is None:
+        raise ValidationError(f"No active client organization {slug!r}.")
+    return open_break_glass(actor, client, reason, duration)
+
+
 @transaction.atomic
 def close_break_glass(actor: Any, grant: BreakGlassGrant) -> None:
     if grant.user_id != actor.pk:

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from rcmdesk.audit.services import record
 from rcmdesk.tenancy import services
 from rcmdesk.tenancy.authz import allows
-from rcmdesk.tenancy.forms import AssignForm, ScopeForm
-from rcmdesk.tenancy.models import Engagement, Organization
+from rcmdesk.tenancy.forms import AssignForm, BreakGlassForm, ScopeForm
+from rcmdesk.tenancy.models import BreakGlassGrant, Engagement, Organization
 from rcmdesk.tenancy.roles import Action
 
 
@@ -73,3 +75,35 @@ def unassign(request: HttpRequest, engagement_id: int, assignment_id: int) -> Ht
 
 def _visible_engagement(request: HttpRequest, engagement_id: int) -> Engagement:
     return services.visible_engagement(request.user, engagement_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def break_glass(request: HttpRequest) -> HttpResponse:
+    """The platform admin's emergency access: reasoned, time-boxed, read-only, audited."""
+    if not allows(request.user, Action.MANAGE_ORGANIZATIONS):
+        raise PermissionDenied("Break-glass access is for platform admins.")
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.open_break_glass_for_slug(
+                request.user, form.cleaned_data["client"], form.cleaned_data["reason"],
+                timedelta(minutes=form.cleaned_data["minutes"]))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.warning(request, "Break-glass access is open. Every read is audited "
+                                      "on the client's own trail.")
+            return redirect("web:home")
+    grants = BreakGlassGrant.objects.filter(user=request.user).select_related("client")[:20]
+    return render(request, "tenancy/break_glass.html", {"form": form, "grants": grants})
+
+
+@login_required
+@require_POST
+def break_glass_close(request: HttpRequest, grant_id: int) -> HttpResponse:
+    grant = BreakGlassGrant.objects.filter(user=request.user, pk=grant_id).first()
+    if grant is None:
+        raise Http404("Not found.")
+    services.close_break_glass(request.user, grant)
+    return redirect("tenancy:break_glass")

@@ -12,6 +12,7 @@ from rcmdesk.audit.services import record
 from rcmdesk.conftest import World, make_user, sign_in
 from rcmdesk.tenancy.models import Assignment, Engagement, Organization
 from rcmdesk.tenancy.roles import Role
+from rcmdesk.tenancy.services import open_break_glass
 from rcmdesk.tenancy.tests.sweep import Sweep, routes
 
 FOREIGN_MARKERS = ["Birch Valley Hospital", "Birch eligibility", "birch-secret-marker",
@@ -36,13 +37,17 @@ def sweep(world: World) -> Sweep:
                                                  user=birch_only)
     token, _ = ApiToken.issue(world.birch_admin, "birch automation")
     record("read", client_id=world.birch.pk, detail={"note": "birch-secret-marker"})
+    other_admin = make_user("ops.other", Role.PLATFORM_ADMIN, None)
+    birch_grant = open_break_glass(other_admin, world.birch,
+                                   "Investigating incident 88 for Birch Valley Hospital")
     return Sweep(
         foreign={"client": "birch", "engagement_id": str(world.birch_engagement.pk),
                  "assignment_id": str(birch_assignment.pk), "token_id": str(token.pk),
-                 "user_id": str(world.birch_admin.pk)},
+                 "user_id": str(world.birch_admin.pk),
+                 "grant_id": str(birch_grant.pk)},
         missing={"client": "no-such-client", "engagement_id": "987654321",
                  "assignment_id": "987654321", "token_id": "987654321",
-                 "user_id": "987654321"},
+                 "user_id": "987654321", "grant_id": "987654321"},
         foreign_markers=FOREIGN_MARKERS,
         clients=everyone(world),  # type: ignore[arg-type]
     )
@@ -79,9 +84,11 @@ def test_another_partners_engagement_with_the_same_client_stays_hidden(world: Wo
                      for r in (Role.PARTNER_LEAD, Role.PARTNER_SPECIALIST, Role.PARTNER_QA)}
     sweep = Sweep(
         foreign={"client": "birch", "engagement_id": str(rival.pk),
-                 "assignment_id": "987654320", "token_id": "987654320", "user_id": "987654320"},
+                 "assignment_id": "987654320", "token_id": "987654320", "user_id": "987654320",
+                 "grant_id": "987654320"},
         missing={"client": "no-such-client", "engagement_id": "987654321",
-                 "assignment_id": "987654321", "token_id": "987654321", "user_id": "987654321"},
+                 "assignment_id": "987654321", "token_id": "987654321", "user_id": "987654321",
+                 "grant_id": "987654321"},
         foreign_markers=["Quill coding", "Quill Billing Co"],
         clients=partner_roles,  # type: ignore[arg-type]
     )
