@@ -9,6 +9,7 @@ from ninja import Router, Schema, Status
 
 from rcmdesk.accounts import members
 from rcmdesk.accounts.models import ApiToken, User
+from rcmdesk.accounts.requests import acting_user
 from rcmdesk.api.auth import SESSION_ONLY
 from rcmdesk.audit.services import record
 from rcmdesk.tenancy.roles import Role
@@ -94,7 +95,7 @@ def _member_out(user: User) -> MemberOut:
 @router.get("/members", response=list[MemberOut])
 def list_members(request: HttpRequest) -> list[MemberOut]:
     """Your own organization's accounts (client admins only)."""
-    return [_member_out(u) for u in members.members(_actor(request))]
+    return [_member_out(u) for u in members.members(acting_user(request))]
 
 
 @router.post("/members", response={201: MemberCreated})
@@ -106,17 +107,12 @@ def add_member(request: HttpRequest, payload: MemberIn) -> Status[MemberCreated]
     except ValueError:
         raise ValidationError(f"Unknown role {payload.role!r}.") from None
     user, token = members.add_member(
-        _actor(request), username=payload.username, password=payload.password, role=role,
+        acting_user(request), username=payload.username, password=payload.password, role=role,
         email=payload.email, first_name=payload.first_name, last_name=payload.last_name)
     return Status(201, MemberCreated(**_member_out(user).model_dump(), enrollment_token=token))
 
 
 @router.post("/members/{user_id}/disable", response=MemberOut)
 def disable_member(request: HttpRequest, user_id: int) -> MemberOut:
-    members.disable_member(_actor(request), user_id)
-    return _member_out(members.member(_actor(request), user_id))
-
-
-def _actor(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
+    members.disable_member(acting_user(request), user_id)
+    return _member_out(members.member(acting_user(request), user_id))

@@ -12,13 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from rcmdesk.accounts import members
 from rcmdesk.accounts.forms import MemberForm
-from rcmdesk.accounts.models import User
+from rcmdesk.accounts.requests import acting_user
 from rcmdesk.tenancy.roles import Role
-
-
-def _actor(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _invite_url(request: HttpRequest, token: str) -> str:
@@ -28,7 +23,7 @@ def _invite_url(request: HttpRequest, token: str) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_list(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = acting_user(request)
     people = members.members(actor)
     form = MemberForm(request.POST or None)
     invite_url = None
@@ -55,7 +50,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def member_disable(request: HttpRequest, user_id: int) -> HttpResponse:
     try:
-        ended = members.disable_member(_actor(request), user_id)
+        ended = members.disable_member(acting_user(request), user_id)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -66,7 +61,7 @@ def member_disable(request: HttpRequest, user_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def member_reset_second_factor(request: HttpRequest, user_id: int) -> HttpResponse:
-    token = members.reset_member_second_factor(_actor(request), user_id)
+    token = members.reset_member_second_factor(acting_user(request), user_id)
     return render(request, "accounts/member_invite.html",
                   {"invite_url": _invite_url(request, token),
-                   "member": members.member(_actor(request), user_id)})
+                   "member": members.member(acting_user(request), user_id)})

@@ -20,7 +20,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rcmdesk.accounts import services
 from rcmdesk.accounts.forms import TokenForm
 from rcmdesk.accounts.middleware import is_verified, needs_second_factor
-from rcmdesk.accounts.models import EnrollmentInvite, User
+from rcmdesk.accounts.models import EnrollmentInvite
+from rcmdesk.accounts.requests import acting_user
 from rcmdesk.accounts.signals import end_all_sessions
 from rcmdesk.audit.services import record
 
@@ -48,18 +49,12 @@ class LoginView(auth_views.LoginView):
         return super().get_success_url()
 
 
-def _user(request: HttpRequest) -> User:
-    """The signed-in user of a ``login_required`` view."""
-    assert isinstance(request.user, User)
-    return request.user
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def otp(request: HttpRequest) -> HttpResponse:
     if is_verified(request.user):
         return redirect("web:home")
-    devices = TOTPDevice.objects.devices_for_user(_user(request), confirmed=True)
+    devices = TOTPDevice.objects.devices_for_user(acting_user(request), confirmed=True)
     device = devices.first()
     if device is None:
         return redirect("accounts:enroll")
@@ -86,7 +81,7 @@ def accept_invite(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def enroll(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     if user_has_device(user, confirmed=True):
         return redirect("accounts:otp")
     invite = services.enrollment_allowed(user, request.session.get(INVITE_SESSION_KEY))
@@ -113,7 +108,7 @@ def enroll(request: HttpRequest) -> HttpResponse:
 
 def _verify(request: HttpRequest, device: TOTPDevice, token: str) -> bool:
     allowed, _ = device.verify_is_allowed()
-    user = _user(request)
+    user = acting_user(request)
     if allowed and device.verify_token(token):
         otp_login(request, device)
         record("otp_verified", client_id=services.client_of(user), obj=user)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from datetime import timedelta
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from rcmdesk.accounts.requests import acting_user
 from rcmdesk.audit.services import record
 from rcmdesk.tenancy import services
 from rcmdesk.tenancy.authz import allows
@@ -95,14 +96,14 @@ def break_glass(request: HttpRequest) -> HttpResponse:
             messages.warning(request, "Break-glass access is open. Every read is audited "
                                       "on the client's own trail.")
             return redirect("web:home")
-    grants = BreakGlassGrant.objects.filter(user=request.user).select_related("client")[:20]
+    grants = BreakGlassGrant.objects.filter(user=acting_user(request)).select_related("client")[:20]
     return render(request, "tenancy/break_glass.html", {"form": form, "grants": grants})
 
 
 @login_required
 @require_POST
 def break_glass_close(request: HttpRequest, grant_id: int) -> HttpResponse:
-    grant = BreakGlassGrant.objects.filter(user=request.user, pk=grant_id).first()
+    grant = BreakGlassGrant.objects.filter(user=acting_user(request), pk=grant_id).first()
     if grant is None:
         raise Http404("Not found.")
     services.close_break_glass(request.user, grant)
