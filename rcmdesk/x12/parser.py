@@ -30,12 +30,13 @@ Source = str | Path | bytes | BinaryIO
 class Loop:
     """One iteration of a loop: its id and its segments and child loops in file order."""
 
-    __slots__ = ("id", "items", "node", "parent", "specs")
+    __slots__ = ("detached", "id", "items", "node", "parent", "specs")
 
     def __init__(self, node: Node | None, loop_id: str, parent: Loop | None = None) -> None:
         self.id = loop_id
         self.node = node
         self.parent = parent
+        self.detached: dict[str, int] | None = None  # child loops streamed away, by id
         self.items: list[Segment | Loop] = []
         self.specs: list[S | None] = []
 
@@ -160,6 +161,9 @@ class TreeBuilder:
             if loop.id not in self._detach:
                 parent.items.append(loop)
                 parent.specs.append(None)
+            else:
+                counts = parent.detached = parent.detached or {}
+                counts[loop.id] = counts.get(loop.id, 0) + 1
             stack.append(loop)
         else:
             parent.items.append(segment)
@@ -190,8 +194,7 @@ class TreeBuilder:
             self._note(
                 segment,
                 "snip2.qualifier",
-                f"{sid} with qualifier {qualifier!r} is not expected "
-                f"in loop {stack[guess[0]].id}",
+                f"{sid} with qualifier {qualifier!r} is not expected in loop {stack[guess[0]].id}",
             )
             self._place(guess[0], guess[1], segment)
             return

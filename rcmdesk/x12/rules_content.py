@@ -43,18 +43,22 @@ def _amount(file: str, seg: Segment, index: int) -> Decimal | None:
         return None  # already reported as a malformed number
 
 
-def check_835_balance(tx: Transaction) -> Iterator[Finding]:
-    """BPR02 = sum(CLP04) - sum(PLB amounts)."""
+def claim_paid(file: str, loop: Loop) -> Decimal:
+    """CLP04 of a 2100 loop (zero when malformed: that is reported elsewhere)."""
+    clp = loop.items[0]
+    return (_amount(file, clp, 4) or Decimal(0)) if isinstance(clp, Segment) else Decimal(0)
+
+
+def check_835_balance(tx: Transaction, streamed_paid: Decimal = Decimal(0)) -> Iterator[Finding]:
+    """BPR02 = sum(CLP04) - sum(PLB amounts); ``streamed_paid`` covers detached 2100s."""
     root, file = tx.root, tx.file
     bpr = root.first("BPR")
     if bpr is None:
         return
-    paid = Decimal(0)
+    paid = streamed_paid
     for loop in root.walk():
         if loop.id == "2100":
-            clp = loop.items[0]
-            if isinstance(clp, Segment):
-                paid += _amount(file, clp, 4) or 0
+            paid += claim_paid(file, loop)
     adjustments = Decimal(0)
     for plb in root.all("PLB"):
         for index in range(4, 15, 2):
@@ -72,26 +76,32 @@ def check_835_balance(tx: Transaction) -> Iterator[Finding]:
 
 
 def check_837_lines(tx: Transaction) -> Iterator[Finding]:
-    """CLM02 = sum of SV102/SV203 line charges."""
-    file = tx.file
+    """CLM02 = sum of SV102/SV203 line charges, for every 2300 still in the tree."""
     for loop in tx.root.walk():
-        if loop.id != "2300" or not isinstance(loop.items[0], Segment):
-            continue
-        clm = loop.items[0]
-        total = Decimal(0)
-        for line in loop.children("2400"):
-            sv = line.first("SV1") or line.first("SV2")
-            if sv is not None:
-                total += _amount(file, sv, 2 if sv.id == "SV1" else 3) or 0
-        charge = _amount(file, clm, 2)
-        if charge is not None and loop.children("2400") and charge != total:
-            yield finding(
-                file,
-                clm,
-                2,
-                "snip3.837-line-sum",
-                f"CLM02 {charge} does not equal the sum of line charges {total}",
-            )
+        if loop.id == "2300":
+            yield from check_claim_lines(tx.file, loop)
+
+
+def check_claim_lines(file: str, loop: Loop) -> Iterator[Finding]:
+    """CLM02 = sum of SV102/SV203 line charges for one 2300 loop."""
+    clm = loop.items[0]
+    if not isinstance(clm, Segment):
+        return
+    total = Decimal(0)
+    lines = loop.children("2400")
+    for line in lines:
+        sv = line.first("SV1") or line.first("SV2")
+        if sv is not None:
+            total += _amount(file, sv, 2 if sv.id == "SV1" else 3) or 0
+    charge = _amount(file, clm, 2)
+    if charge is not None and lines and charge != total:
+        yield finding(
+            file,
+            clm,
+            2,
+            "snip3.837-line-sum",
+            f"CLM02 {charge} does not equal the sum of line charges {total}",
+        )
 
 
 def check_segment(file: str, seg: Segment) -> Iterator[Finding]:
@@ -132,10 +142,10 @@ def _procedure(file: str, seg: Segment, index: int) -> Iterator[Finding]:
         )
 
 
-def check_transaction(tx: Transaction) -> Iterator[Finding]:
+def check_transaction(tx: Transaction, streamed_paid: Decimal = Decimal(0)) -> Iterator[Finding]:
     """Set-level balancing rules."""
     if tx.set_id == "835":
-        yield from check_835_balance(tx)
+        yield from check_835_balance(tx, streamed_paid)
     elif tx.set_id == "837":
         yield from check_837_lines(tx)
 

@@ -82,6 +82,7 @@ def _segments(file: str, loop: Loop, definition: L, anchor: Segment) -> Iterator
 
 def _child_loops(file: str, loop: Loop, definition: L, anchor: Segment) -> Iterator[Finding]:
     counts: Counter[str] = Counter(child.id for child in loop.loops)
+    counts.update(loop.detached or {})
     for child in definition.children:
         if not isinstance(child, L):
             continue
@@ -97,8 +98,9 @@ def _child_loops(file: str, loop: Loop, definition: L, anchor: Segment) -> Itera
                 f"starting at segment {anchor.position}",
             )
         if child.max_repeat and found > child.max_repeat:
-            extra = loop.children(child.id)[child.max_repeat]
-            head = _anchor(extra) or anchor
+            kept = loop.children(child.id)
+            extra = kept[child.max_repeat] if len(kept) > child.max_repeat else None
+            head = (_anchor(extra) if extra is not None else None) or anchor
             yield finding(
                 file,
                 head,
@@ -115,6 +117,6 @@ def _needed(loop: Loop, definition: L, child: L) -> bool:
     Guides such as 837 put 2300 under both 2000B and 2000C: a 2000B whose patient has
     a 2000C carries no 2300 of its own.
     """
-    present = {c.id for c in loop.loops}
+    present = {c.id for c in loop.loops} | set(loop.detached or {})
     siblings = [c for c in definition.children if isinstance(c, L) and c.id != child.id]
     return not any(s.id in present and s.first.id == child.first.id for s in siblings)

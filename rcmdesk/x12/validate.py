@@ -7,18 +7,26 @@ everything recoverable becomes a located ``Finding`` so one run reports all prob
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 
 from rcmdesk.x12.envelope import Envelopes
 from rcmdesk.x12.findings import Finding, Severity
-from rcmdesk.x12.parser import Loop, Source, Transaction, open_source, transactions
+from rcmdesk.x12.parser import Loop, Source, Transaction, open_source, stream
 from rcmdesk.x12.reader import Segment, SegmentReader
-from rcmdesk.x12.rules_content import check_segment, check_transaction
+from rcmdesk.x12.rules_content import (
+    check_claim_lines,
+    check_segment,
+    check_transaction,
+    claim_paid,
+)
 from rcmdesk.x12.rules_elements import check_elements, check_gs, check_isa, finding
 from rcmdesk.x12.rules_structure import check_loop
 from rcmdesk.x12.schemas.ta1 import TA1
 
 
-def _check_tree(tx: Transaction, seen_envelopes: set[int]) -> Iterator[Finding]:
+def _check_tree(
+    tx: Transaction, seen_envelopes: set[int], streamed_paid: Decimal = Decimal(0)
+) -> Iterator[Finding]:
     file = tx.file
     isa, gs = tx.interchange.segment, tx.group.segment
     if id(isa) not in seen_envelopes:
@@ -27,10 +35,10 @@ def _check_tree(tx: Transaction, seen_envelopes: set[int]) -> Iterator[Finding]:
     if id(gs) not in seen_envelopes:
         seen_envelopes.add(id(gs))
         yield from check_gs(file, gs, tx.set_id)
-    yield from check_set(tx)
+    yield from check_set(tx, streamed_paid)
 
 
-def check_set(tx: Transaction) -> Iterator[Finding]:
+def check_set(tx: Transaction, streamed_paid: Decimal = Decimal(0)) -> Iterator[Finding]:
     """Guide-driven and content findings for one transaction set (no envelopes)."""
     file = tx.file
     if tx.guide is None:
@@ -45,7 +53,7 @@ def check_set(tx: Transaction) -> Iterator[Finding]:
         return
     yield from tx.findings
     yield from _check_loop(file, tx.root)
-    yield from check_transaction(tx)
+    yield from check_transaction(tx, streamed_paid)
 
 
 def _check_loop(file: str, loop: Loop) -> Iterator[Finding]:
@@ -59,20 +67,45 @@ def _check_loop(file: str, loop: Loop) -> Iterator[Finding]:
             yield from _check_loop(file, item)
 
 
+# Claim-level loops are validated as they close and then dropped, so validating a
+# 20,000-claim remittance does not hold its whole tree.
+_STREAMED = {"835": frozenset({"2100"}), "837": frozenset({"2300", "2000B"})}
+
+
+def _check_detached(tx: Transaction, loop: Loop) -> tuple[list[Finding], Decimal]:
+    """Findings for one streamed loop, plus its CLP04 (835) for the balance check."""
+    if tx.guide is None:
+        return [], Decimal(0)
+    found = list(_check_loop(tx.file, loop))
+    if loop.id == "2300":
+        found.extend(check_claim_lines(tx.file, loop))
+    paid = claim_paid(tx.file, loop) if loop.id == "2100" else Decimal(0)
+    return found, paid
+
+
 def validate(source: Source, *, name: str | None = None) -> Iterator[Finding]:
-    """All findings for ``source`` in file order per transaction set, then envelopes."""
-    stream, display, owned = open_source(source, name)
+    """All findings for ``source``, by position per transaction set, then envelopes."""
+    handle, display, owned = open_source(source, name)
     try:
-        envelopes = Envelopes(SegmentReader(stream, display), display)
+        envelopes = Envelopes(SegmentReader(handle, display), display)
         seen: set[int] = set()
-        for tx in transactions(stream, name=display, envelopes=envelopes):
-            yield from sorted(_check_tree(tx, seen), key=lambda f: f.position)
+        pending: list[Finding] = []
+        paid = Decimal(0)
+        for tx, loop in stream(handle, name=display, detach=_STREAMED, envelopes=envelopes):
+            if loop is not None:
+                found, claim = _check_detached(tx, loop)
+                pending.extend(found)
+                paid += claim
+                continue
+            pending.extend(_check_tree(tx, seen, paid))
+            yield from sorted(pending, key=lambda f: f.position)
+            pending, paid = [], Decimal(0)
         yield from envelopes.findings
         for _isa, ta1 in envelopes.ta1:
             yield from check_elements(display, ta1, TA1)
     finally:
         if owned:
-            stream.close()
+            handle.close()
 
 
 def has_errors(findings: list[Finding]) -> bool:
