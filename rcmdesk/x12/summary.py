@@ -88,7 +88,19 @@ def _add_claim(summary: Summary, loop: Loop) -> None:
         summary.total_paid = (summary.total_paid or Decimal(0)) + money(head, 4, summary.file)
 
 
+def _flat_claims(summary: Summary, tx: Transaction) -> None:
+    """Without a guide (e.g. a 4010 file) the tree is flat: total the claim segments."""
+    for item in tx.root.items:
+        if isinstance(item, Loop) or item.elements[0] not in ("CLP", "CLM"):
+            continue
+        holder = Loop(None, "flat")
+        holder.items.append(item)
+        _add_claim(summary, holder)
+
+
 def _finish(summary: Summary, tx: Transaction) -> Summary:
+    if tx.guide is None:
+        _flat_claims(summary, tx)
     if tx.set_id == "835":
         bpr = tx.root.first("BPR")
         summary.payment_amount = money(bpr, 2, tx.file) if bpr is not None else None

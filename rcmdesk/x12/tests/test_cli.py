@@ -99,3 +99,10 @@ def test_ack_prints_a_999_that_parses_back(tmp_path):
     (ack,) = t999.acknowledgments(result.stdout.encode())
     assert ack.group_status == "A"
     assert ack.sets[0].set_id == "835"
+
+
+def test_inspect_still_totals_claims_of_sets_without_a_guide(tmp_path):
+    path = tmp_path / "old.835"
+    path.write_text(SAMPLE.replace("005010X221A1", "004010X091A1"))
+    (tx,) = json.loads(runner.invoke(app, ["inspect", str(path), "--json"]).stdout)["transactions"]
+    assert (tx["claim_count"], tx["total_paid"], tx["payment_amount"]) == (1, "100.00", "100.00")
