@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PYTHON_FOR_VENV = $(shell scripts/find-python)
 TEST_VAR := $(CURDIR)/var/test
 # Tests close every connection they open, so the throwaway database can be dropped.
-TEST_ENV := RCMDESK_VAR_DIR=$(TEST_VAR) RCMDESK_CONN_MAX_AGE=0
+TEST_ENV := RCMDESK_VAR_DIR=$(TEST_VAR) RCMDESK_CONN_MAX_AGE=0 RCMDESK_SQLITE_SYNC=OFF
 PYTEST_ARGS ?=
 
 .PHONY: run test install install-test lint check test-sqlite test-postgres clean
