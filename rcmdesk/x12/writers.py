@@ -15,6 +15,10 @@ from rcmdesk.x12 import t270, t276, t278, t835, t837, t999
 from rcmdesk.x12.values import Address, DateRef, Name
 from rcmdesk.x12.writer import Elements, TransactionBody, amount
 
+# BHT04/BHT05 default to a fixed instant so that generated files are reproducible.
+DEFAULT_DATE = "20260101"
+DEFAULT_TIME = "1200"
+
 
 def name(entity: str, who: Name | None) -> Elements:
     """NM1 from a Name; its own entity code wins (e.g. 1P or FA requester), else ``entity``."""
@@ -62,11 +66,13 @@ def _runs[T, K](items: Sequence[T], key: Callable[[T], K]) -> Iterator[tuple[K, 
 # --- 837 -------------------------------------------------------------------------
 
 
-def build_837(sub: t837.ClaimSubmission) -> TransactionBody:
+def build_837(
+    sub: t837.ClaimSubmission, *, date: str = DEFAULT_DATE, time: str = DEFAULT_TIME
+) -> TransactionBody:
     """An 837P or 837I from a ClaimSubmission."""
     version = "005010X223A2" if sub.kind == "I" else "005010X222A1"
     segs: list[Elements] = [
-        ["BHT", "0019", "00", sub.reference or "0", "20260101", "1200", "CH"],
+        ["BHT", "0019", "00", sub.reference or "0", date, time, "CH"],
         name("41", sub.submitter),
         ["PER", "IC", sub.contact_name or "BILLING", "TE", sub.contact_phone or "0000000000"],
         name("40", sub.receiver),
@@ -290,7 +296,9 @@ def _plb(items: Sequence[t835.ProviderAdjustment]) -> list[Elements]:
 # --- 278 request/response ---------------------------------------------------------
 
 
-def build_278(review: t278.ServicesReview) -> TransactionBody:
+def build_278(
+    review: t278.ServicesReview, *, date: str = DEFAULT_DATE, time: str = DEFAULT_TIME
+) -> TransactionBody:
     """A 278 from a ServicesReview: UMO, requester, subscriber, then event/service levels."""
     segs: list[Elements] = [
         [
@@ -298,8 +306,8 @@ def build_278(review: t278.ServicesReview) -> TransactionBody:
             "0007",
             "11" if review.response else "13",
             review.control or "0",
-            "20260101",
-            "1200",
+            date,
+            time,
         ]
     ]
     segs += [["HL", "1", "", "20", "1"], name("X3", review.umo)]
@@ -355,10 +363,12 @@ def build_999(ack: t999.Acknowledgment) -> TransactionBody:
 # --- 270 -------------------------------------------------------------------------
 
 
-def build_270(inquiry: t270.EligibilityInquiry) -> TransactionBody:
+def build_270(
+    inquiry: t270.EligibilityInquiry, *, date: str = DEFAULT_DATE, time: str = DEFAULT_TIME
+) -> TransactionBody:
     """A 270 from an EligibilityInquiry."""
     segs: list[Elements] = [
-        ["BHT", "0022", "13", inquiry.reference or "0", "20260101", "1200"],
+        ["BHT", "0022", "13", inquiry.reference or "0", date, time],
         ["HL", "1", "", "20", "1"],
         name("PR", inquiry.source),
         ["HL", "2", "1", "21", "1"],
@@ -391,10 +401,12 @@ def _inquiry_member(m: t270.InquiryMember, entity: str) -> list[Elements]:
 # --- 276 -------------------------------------------------------------------------
 
 
-def build_276(req: t276.StatusRequest) -> TransactionBody:
+def build_276(
+    req: t276.StatusRequest, *, date: str = DEFAULT_DATE, time: str = DEFAULT_TIME
+) -> TransactionBody:
     """A 276 from a StatusRequest."""
     segs: list[Elements] = [
-        ["BHT", "0010", "13", req.reference or "0", "20260101", "1200"],
+        ["BHT", "0010", "13", req.reference or "0", date, time],
         ["HL", "1", "", "20", "1"],
         name("PR", req.payer),
         ["HL", "2", "1", "21", "1"],
