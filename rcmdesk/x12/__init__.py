@@ -4,7 +4,7 @@ Pure Python and framework-free on purpose: it must never import Django so that t
 CLI, workers and tests can use it without settings.
 """
 
-from rcmdesk.x12.errors import X12EnvelopeError, X12Error, X12SchemaError, X12SyntaxError
+from rcmdesk.x12.errors import X12EnvelopeError, X12Error, X12SyntaxError
 from rcmdesk.x12.parser import Loop, Transaction, parse
 from rcmdesk.x12.reader import Delimiters, Segment
 
@@ -15,7 +15,6 @@ __all__ = [
     "Transaction",
     "X12EnvelopeError",
     "X12Error",
-    "X12SchemaError",
     "X12SyntaxError",
     "parse",
 ]

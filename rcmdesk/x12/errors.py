@@ -41,7 +41,3 @@ class X12SyntaxError(X12Error):
 
 class X12EnvelopeError(X12Error):
     """ISA/GS/ST envelopes are missing, misplaced, unterminated or inconsistent."""
-
-
-class X12SchemaError(X12Error):
-    """No implementation guide is known for the transaction set/version."""
