@@ -53,6 +53,10 @@ def test_it_reads_crlf_as_the_segment_terminator():
     assert segments(SAMPLE.replace("~", "\r\n").encode()) == segments(SAMPLE.encode())
 
 
+def test_it_accepts_a_last_segment_without_terminator():
+    assert segments(SAMPLE.rstrip("~").encode()) == segments(SAMPLE.encode())
+
+
 def test_it_tolerates_crlf_after_terminators():
     data = SAMPLE.replace("~", "~\r\n").encode()
     assert segments(data) == segments(SAMPLE.encode())
