@@ -50,7 +50,7 @@ class SessionTimeoutMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if not user.is_authenticated or getattr(request, "auth_by_token", False):
+        if not user.is_authenticated:  # bearer-token API calls are authenticated later
             return self.get_response(request)
         request.acting.user = user  # type: ignore[attr-defined]
         expired = self._expired(request)
@@ -97,7 +97,6 @@ class RequireTwoFactorMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and not getattr(request, "auth_by_token", False)
             and needs_second_factor(user)
             and not is_verified(user)
             and request.path_info not in self.exempt_paths()
