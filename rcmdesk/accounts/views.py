@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -23,6 +25,7 @@ from rcmdesk.accounts.middleware import is_verified, needs_second_factor
 from rcmdesk.accounts.models import EnrollmentInvite
 from rcmdesk.accounts.requests import acting_user
 from rcmdesk.accounts.signals import end_all_sessions
+from rcmdesk.audit.models import AuditEvent
 from rcmdesk.audit.services import record
 
 EXPIRED_MESSAGES = {
@@ -130,6 +133,30 @@ class LogoutView(auth_views.LogoutView):
     """POST only (Django's default since 5.0): a link or an image cannot sign anyone out."""
 
     http_method_names = ["post", "options"]
+
+
+RESET_REQUESTS_PER_HOUR = 3
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Mails a reset link at most three times an hour per address, so the form cannot be
+    used to flood someone's inbox; every request is audited and every answer is the same."""
+
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        address = hashlib.sha256(form.cleaned_data["email"].strip().lower().encode()).hexdigest()
+        recent = AuditEvent.objects.filter(
+            action="password_reset_requested", detail__address=address,
+            at__gte=timezone.now() - timedelta(hours=1)).count()
+        record("password_reset_requested", client_id=None,
+               detail={"address": address, "throttled": recent >= RESET_REQUESTS_PER_HOUR})
+        if recent >= RESET_REQUESTS_PER_HOUR:
+            return redirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

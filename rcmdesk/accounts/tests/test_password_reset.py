@@ -90,3 +90,14 @@ def test_the_complete_page_reminds_that_the_second_factor_stays(db):
 def test_the_email_has_a_plain_subject(world):
     _request_link(Client(), "pillar.specialist@example.invalid")
     assert mail.outbox[0].subject == "Reset your rcmdesk password"
+
+
+def test_reset_mails_are_limited_to_three_an_hour_per_address(world):
+    client = Client()
+    email = world.user(Role.CLIENT_STAFF).email
+    for _ in range(5):
+        response = client.post(reverse("accounts:password_reset"), {"email": email.upper()})
+        assert response["Location"] == reverse("accounts:password_reset_done")
+    assert len(mail.outbox) == 3
+    assert [e.detail["throttled"] for e in events("password_reset_requested")] == [
+        False, False, False, True, True]
