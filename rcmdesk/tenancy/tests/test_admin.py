@@ -40,3 +40,18 @@ def test_a_platform_admin_created_by_the_service_can_manage_organizations(db):
                              role=Role.PLATFORM_ADMIN, organization=None)
     assert admin_user.has_perm("tenancy.change_organization")
     assert not admin_user.has_perm("tenancy.delete_organization")
+
+
+def test_the_user_admin_offers_no_privilege_flags(world):
+    from rcmdesk.accounts.services import create_user, install_totp
+    from rcmdesk.conftest import TOTP_KEY
+
+    ops = create_user(username="ops.two", password="a-long-enough-passphrase-7",
+                      role=Role.PLATFORM_ADMIN, organization=None)
+    install_totp(ops, TOTP_KEY)
+    client = sign_in(Client(), ops)
+    staff = world.user(Role.CLIENT_STAFF)
+    body = client.get(f"/admin/accounts/user/{staff.pk}/change/").content.decode()
+    assert 'name="role"' in body
+    assert 'name="is_superuser"' not in body
+    assert 'name="user_permissions"' not in body
