@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from rcmdesk.x12.parser import Loop, Source, Transaction, stream, transactions
@@ -17,10 +17,11 @@ from rcmdesk.x12.values import (
     Address,
     DateRef,
     Name,
+    builder,
     composite,
-    decimal,
     dtm,
     money,
+    number,
     padded,
 )
 
@@ -124,107 +125,141 @@ class Remittance:
     provider_adjustments: tuple[ProviderAdjustment, ...] = ()
 
 
+_new_adjustment = builder(Adjustment)
+_new_line = builder(ServiceLine)
+_new_claim = builder(Claim)
+_CLAIM_NAMES = frozenset({"QC", "IL", "TT"})  # patient, insured, crossover carrier
+
+
+def _expand_cas(cas: Segment, out: list[Adjustment], file: str) -> None:
+    """Append the (up to six) reason/amount/quantity triplets of one CAS to ``out``."""
+    e = cas.elements
+    if len(e) < 20:
+        e = padded(cas, 19)
+    group = e[1]
+    for start in range(2, min(len(cas.elements), 20), 3):
+        reason = e[start]
+        if reason:
+            raw, quantity = e[start + 1], e[start + 2]
+            out.append(
+                _new_adjustment(
+                    group,
+                    reason,
+                    number(raw, cas, start + 1, file) if raw else ZERO,
+                    number(quantity, cas, start + 2, file) if quantity else None,
+                )
+            )
+
+
+def _amount(amt: Segment, file: str) -> tuple[str, Decimal]:
+    """AMT*qualifier*amount."""
+    e = amt.elements
+    raw = e[2] if len(e) > 2 else ""
+    return (e[1] if len(e) > 1 else "", number(raw, amt, 2, file) if raw else ZERO)
+
+
 def adjustments(segments: list[Segment], file: str) -> tuple[Adjustment, ...]:
     """Expand CAS segments (up to six reason/amount/quantity triplets each)."""
     out: list[Adjustment] = []
     for cas in segments:
-        elements = padded(cas, 19)
-        group = elements[1]
-        for start in range(2, min(len(cas.elements), 20), 3):
-            reason = elements[start]
-            if reason:
-                amount = money(cas, start + 1, file)
-                out.append(Adjustment(group, reason, amount, decimal(cas, start + 2, file)))
+        _expand_cas(cas, out, file)
     return tuple(out)
 
 
-def _name(segments: list[Segment], entity: str) -> Name | None:
-    for seg in segments:
-        if seg.get(1) == entity:
-            return Name.of(seg)
-    return None
-
-
-@dataclass(slots=True)
-class _Parts:
-    """What one pass over a 2100/2110 loop collects, so each segment is looked at once."""
-
-    dates: list[DateRef] = field(default_factory=list)
-    cas: list[Segment] = field(default_factory=list)
-    amounts: list[tuple[str, Decimal]] = field(default_factory=list)
-    remarks: list[tuple[str, str]] = field(default_factory=list)
-    names: list[Segment] = field(default_factory=list)
-    control_number: str = ""
-
-
-def _collect(items: list[Segment | Loop], file: str) -> _Parts:
-    parts = _Parts()
+def service_line(loop: Loop, file: str) -> ServiceLine:
+    """Build a ServiceLine from a 2110 loop, looking at each segment once."""
+    items = loop.items
+    svc = items[0]
+    assert isinstance(svc, Segment)
+    dates: list[DateRef] = []
+    cas: list[Adjustment] = []
+    amounts: list[tuple[str, Decimal]] = []
+    remarks: list[tuple[str, str]] = []
+    control = ""
     for seg in items:
         if type(seg) is not Segment:
             continue
         e = seg.elements
         sid = e[0]
-        if sid == "CAS":
-            parts.cas.append(seg)
-        elif sid == "DTM":
-            parts.dates.append(dtm(seg))
+        if sid == "DTM":
+            dates.append(dtm(seg))
+        elif sid == "CAS":
+            _expand_cas(seg, cas, file)
         elif sid == "AMT":
-            parts.amounts.append((e[1] if len(e) > 1 else "", money(seg, 2, file)))
-        elif sid == "NM1":
-            parts.names.append(seg)
+            amounts.append(_amount(seg, file))
+        elif sid == "REF":
+            if len(e) > 2 and e[1] == "6R":
+                control = e[2]
         elif sid == "LQ":
-            parts.remarks.append((e[1] if len(e) > 1 else "", e[2] if len(e) > 2 else ""))
-        elif sid == "REF" and len(e) > 2 and e[1] == "6R":
-            parts.control_number = e[2]
-    return parts
-
-
-def service_line(loop: Loop, file: str) -> ServiceLine:
-    """Build a ServiceLine from a 2110 loop."""
-    svc = loop.items[0]
-    assert isinstance(svc, Segment)
-    e = padded(svc, 7)
-    parts = _collect(loop.items, file)
-    return ServiceLine(
+            remarks.append((e[1] if len(e) > 1 else "", e[2] if len(e) > 2 else ""))
+    e = svc.elements
+    if len(e) < 8:
+        e = padded(svc, 7)
+    charge, paid, units, original_units = e[2], e[3], e[5], e[7]
+    return _new_line(
         composite(svc, 1),
-        money(svc, 2, file),
-        money(svc, 3, file),
+        number(charge, svc, 2, file) if charge else ZERO,
+        number(paid, svc, 3, file) if paid else ZERO,
         e[4],
-        decimal(svc, 5, file) if e[5] else None,
+        number(units, svc, 5, file) if units else None,
         composite(svc, 6) if e[6] else (),
-        decimal(svc, 7, file) if e[7] else None,
-        tuple(parts.dates),
-        adjustments(parts.cas, file),
-        tuple(parts.amounts),
-        tuple(parts.remarks),
-        parts.control_number,
+        number(original_units, svc, 7, file) if original_units else None,
+        tuple(dates),
+        tuple(cas),
+        tuple(amounts),
+        tuple(remarks),
+        control,
     )
 
 
 def claim(loop: Loop, file: str = "<input>") -> Claim:
-    """Build a Claim from a 2100 loop."""
-    clp = loop.items[0]
+    """Build a Claim from a 2100 loop, looking at each segment once."""
+    items = loop.items
+    clp = items[0]
     assert isinstance(clp, Segment)
-    e = padded(clp, 9)
-    parts = _collect(loop.items, file)
-    names = parts.names
-    return Claim(
+    names: dict[str, Name | None] = {}
+    cas: list[Adjustment] = []
+    dates: list[DateRef] = []
+    amounts: list[tuple[str, Decimal]] = []
+    lines: list[ServiceLine] = []
+    for item in items:
+        if type(item) is not Segment:
+            assert isinstance(item, Loop)
+            lines.append(service_line(item, file))
+            continue
+        e = item.elements
+        sid = e[0]
+        if sid == "DTM":
+            dates.append(dtm(item))
+        elif sid == "NM1":
+            entity = e[1] if len(e) > 1 else ""
+            if entity in _CLAIM_NAMES and entity not in names:
+                names[entity] = Name.of(item)
+        elif sid == "CAS":
+            _expand_cas(item, cas, file)
+        elif sid == "AMT":
+            amounts.append(_amount(item, file))
+    e = clp.elements
+    if len(e) < 10:
+        e = padded(clp, 9)
+    charge, paid, responsibility = e[3], e[4], e[5]
+    return _new_claim(
         e[1],
         e[2],
-        money(clp, 3, file),
-        money(clp, 4, file),
-        decimal(clp, 5, file) if e[5] else None,
+        number(charge, clp, 3, file) if charge else ZERO,
+        number(paid, clp, 4, file) if paid else ZERO,
+        number(responsibility, clp, 5, file) if responsibility else None,
         e[6],
         e[7],
         e[8],
         e[9],
-        _name(names, "QC"),
-        _name(names, "IL"),
-        _name(names, "TT"),
-        adjustments(parts.cas, file),
-        tuple(parts.dates),
-        tuple(parts.amounts),
-        tuple([service_line(sub, file) for sub in loop.items if type(sub) is Loop]),
+        names.get("QC"),
+        names.get("IL"),
+        names.get("TT"),
+        tuple(cas),
+        tuple(dates),
+        tuple(amounts),
+        tuple(lines),
     )
 
 

@@ -128,3 +128,51 @@ def test_ta1_interchange_acknowledgments_are_read_and_checked():
     assert [f for f in validate(data, name="t") if f.severity == "error"] == []
     bad = (ISA + "TA1*905*240101*1200*Q*006~IEA*0*000000001~").encode()
     assert {f.element for f in validate(bad, name="t")} >= {1, 4}
+
+
+_SMALL_835 = (
+    "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       "
+    "*260101*1200*^*00501*000000001*0*T*:~"
+    "GS*HP*SENDER*RECEIVER*20260101*1200*1*X*005010X221A1~ST*835*0001~"
+    "BPR*I*80*C*CHK************20260101~TRN*1*1*1512345678~N1*PR*PAYER~N1*PE*CLINIC~LX*1~"
+    "CLP*PCN1*1*100*80**12*ICN1~NM1*QC*1*DOE*JANE****MI*M1~"
+    "SVC*HC:99213*100*80**1~DTM*472*20251215~CAS*CO*45*20~AMT*B6*80~"
+    "SE*13*0001~GE*1*1~IEA*1*000000001~"
+)
+
+
+def test_835_streamed_claim_values_and_immutability():
+    import dataclasses
+
+    import pytest
+
+    (claim,) = t835.iter_claims(_SMALL_835.encode())
+    assert type(claim) is t835.Claim and type(claim.lines[0]) is t835.ServiceLine
+    assert claim.charge == Decimal(100) and claim.patient is not None
+    assert claim.lines[0].adjustments == (t835.Adjustment("CO", "45", Decimal(20)),)
+    assert claim.lines[0].amounts == (("B6", Decimal(80)),)
+    rebuilt = t835.Claim(**{f.name: getattr(claim, f.name) for f in dataclasses.fields(claim)})
+    assert rebuilt == claim and hash(rebuilt) == hash(claim)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        claim.paid = Decimal(0)  # type: ignore[misc]
+
+
+def test_835_bad_amounts_are_located():
+    import pytest
+
+    from rcmdesk.x12.errors import X12SyntaxError
+
+    cases = [
+        ("CLP*PCN1*1*100*", "CLP*PCN1*1*1O0*", 9, "CLP", 3),
+        ("SVC*HC:99213*100*80", "SVC*HC:99213*100*NaN", 11, "SVC", 3),
+        ("CAS*CO*45*20", "CAS*CO*45*2x", 13, "CAS", 3),
+        ("CAS*CO*45*20", "CAS*CO*45*20*Inf", 13, "CAS", 4),
+        ("AMT*B6*80", "AMT*B6*8 0", 14, "AMT", 2),
+    ]
+    for old, new, position, segment_id, element in cases:
+        data = _SMALL_835.replace(old, new, 1).encode()
+        with pytest.raises(X12SyntaxError) as info:
+            list(t835.iter_claims(data))
+        err = info.value
+        assert (err.position, err.segment_id, err.element) == (position, segment_id, element), new
+        assert err.offset == data.index(new.encode()), new
