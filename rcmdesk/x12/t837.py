@@ -14,7 +14,17 @@ from decimal import Decimal
 from rcmdesk.x12.parser import Loop, Source, Transaction, stream, transactions
 from rcmdesk.x12.reader import Segment
 from rcmdesk.x12.schemas import family
-from rcmdesk.x12.values import Address, DateRef, Name, composite, decimal, dtp, money, padded
+from rcmdesk.x12.values import (
+    Address,
+    DateRef,
+    Name,
+    builder,
+    composite,
+    decimal,
+    dtp,
+    money,
+    padded,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,18 +118,26 @@ class ClaimSubmission:
     contact_phone: str = ""
 
 
+_new_provider = builder(Provider)
+_new_subscriber = builder(Subscriber)
+_new_patient = builder(Patient)
+
+
 def _first_loop(loop: Loop, loop_id: str) -> Loop | None:
-    return next(iter(loop.children(loop_id)), None)
+    for item in loop.items:
+        if type(item) is Loop and item.id == loop_id:
+            return item
+    return None
 
 
 def provider(loop: Loop) -> Provider:
     """Billing provider from a 2000A loop."""
     name_loop = _first_loop(loop, "2010AA")
     if name_loop is None:
-        return Provider(Name())
+        return _new_provider(Name())
     ref = name_loop.first("REF", "EI") or name_loop.first("REF", "SY")
     prv = loop.first("PRV")
-    return Provider(
+    return _new_provider(
         Name.of(name_loop.first("NM1")) or Name(),
         Address.of(name_loop),
         ref.get(1) if ref else "",
@@ -141,7 +159,7 @@ def subscriber(loop: Loop) -> Subscriber:
     name_loop = _first_loop(loop, "2010BA")
     payer_loop = _first_loop(loop, "2010BB")
     birth, gender = _demographics(name_loop)
-    return Subscriber(
+    return _new_subscriber(
         sbr.get(1),
         sbr.get(2),
         sbr.get(3),
@@ -159,7 +177,7 @@ def patient(loop: Loop) -> Patient:
     pat = loop.first("PAT")
     name_loop = _first_loop(loop, "2010CA")
     birth, gender = _demographics(name_loop)
-    return Patient(
+    return _new_patient(
         pat.get(1) if pat else "",
         (Name.of(name_loop.first("NM1")) if name_loop else None) or Name(),
         Address.of(name_loop) if name_loop else None,
@@ -172,11 +190,13 @@ def diagnoses(loop: Loop) -> tuple[Diagnosis, ...]:
     """Every HI composite of the claim, in order."""
     out: list[Diagnosis] = []
     for hi in loop.all("HI"):
-        for index in range(1, len(hi.elements)):
-            parts = composite(hi, index)
-            if len(parts) >= 2:
-                out.append(Diagnosis(parts[0], parts[1]))
+        _diagnoses(hi, out)
     return tuple(out)
+
+
+_new_line = builder(ServiceLine)
+_new_claim = builder(Claim)
+_new_diagnosis = builder(Diagnosis)
 
 
 def service_line(loop: Loop, file: str) -> ServiceLine:
@@ -189,17 +209,19 @@ def service_line(loop: Loop, file: str) -> ServiceLine:
     for seg in loop.items:
         if type(seg) is not Segment:
             continue
-        sid = seg.elements[0]
-        if sid in ("SV1", "SV2") and service is None:
-            service = seg
-        elif sid == "DTP":
+        e = seg.elements
+        sid = e[0]
+        if sid == "DTP":
             dates.append(dtp(seg))
-        elif sid == "REF" and seg.get(1) == "6R":
-            control = seg.get(2)
+        elif sid == "REF":
+            if len(e) > 2 and e[1] == "6R":
+                control = e[2]
+        elif (sid == "SV1" or sid == "SV2") and service is None:
+            service = seg
     number = lx.get(1)
     if service is not None and service.elements[0] == "SV2":
         e = padded(service, 5)
-        return ServiceLine(
+        return _new_line(
             number,
             composite(service, 2),
             money(service, 3, file),
@@ -211,36 +233,63 @@ def service_line(loop: Loop, file: str) -> ServiceLine:
             control,
         )
     sv1 = service or lx
-    return ServiceLine(
+    e = padded(sv1, 7)
+    return _new_line(
         number,
         composite(sv1, 1),
         money(sv1, 2, file),
-        padded(sv1, 3)[3],
+        e[3],
         decimal(sv1, 4, file),
         "",
-        composite(sv1, 7),
+        composite(sv1, 7) if e[7] else (),
         tuple(dates),
         control,
     )
 
 
+def _diagnoses(hi: Segment, out: list[Diagnosis]) -> None:
+    """Append the HI composites that have a code (a component after the qualifier)."""
+    component = hi.delimiters.component
+    for raw in hi.elements[1:]:
+        if component in raw:
+            parts = raw.split(component)
+            if parts[1] or any(parts[2:]):
+                out.append(_new_diagnosis(parts[0], parts[1]))
+
+
 def claim(loop: Loop, billing: Provider, sub: Subscriber, pat: Patient | None, file: str) -> Claim:
-    """A 2300 loop as a Claim."""
-    clm = loop.items[0]
+    """A 2300 loop as a Claim, looking at each segment once."""
+    items = loop.items
+    clm = items[0]
     assert isinstance(clm, Segment)
+    found: list[Diagnosis] = []
+    dates: list[DateRef] = []
+    lines: list[ServiceLine] = []
+    for item in items:
+        if type(item) is not Segment:
+            assert isinstance(item, Loop)
+            if item.id == "2400":
+                lines.append(service_line(item, file))
+            continue
+        sid = item.elements[0]
+        if sid == "DTP":
+            dates.append(dtp(item))
+        elif sid == "HI":
+            _diagnoses(item, found)
     facility = composite(clm, 5)
-    return Claim(
-        patient_control_number=clm.get(1),
-        charge=money(clm, 2, file),
-        facility_code=facility[0] if facility else "",
-        facility_qualifier=facility[1] if len(facility) > 1 else "",
-        frequency=facility[2] if len(facility) > 2 else "",
-        billing_provider=billing,
-        subscriber=sub,
-        patient=pat,
-        diagnoses=diagnoses(loop),
-        dates=tuple(dtp(s) for s in loop.all("DTP")),
-        lines=tuple(service_line(sub_loop, file) for sub_loop in loop.children("2400")),
+    n = len(facility)
+    return _new_claim(
+        clm.get(1),
+        money(clm, 2, file),
+        facility[0] if n else "",
+        facility[1] if n > 1 else "",
+        facility[2] if n > 2 else "",
+        billing,
+        sub,
+        pat,
+        tuple(found),
+        tuple(dates),
+        tuple(lines),
     )
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from decimal import Decimal
 
+import pytest
+
 from rcmdesk.x12 import t271, t277, t278, t835, t837, t999
+from rcmdesk.x12.errors import X12SyntaxError
 from rcmdesk.x12.tests.samples import need_samples
 
 
@@ -142,26 +146,21 @@ _SMALL_835 = (
 
 
 def test_835_streamed_claim_values_and_immutability():
-    import dataclasses
-
-    import pytest
-
     (claim,) = t835.iter_claims(_SMALL_835.encode())
-    assert type(claim) is t835.Claim and type(claim.lines[0]) is t835.ServiceLine
-    assert claim.charge == Decimal(100) and claim.patient is not None
+    assert type(claim) is t835.Claim
+    assert type(claim.lines[0]) is t835.ServiceLine
+    assert claim.charge == Decimal(100)
+    assert claim.patient is not None
     assert claim.lines[0].adjustments == (t835.Adjustment("CO", "45", Decimal(20)),)
     assert claim.lines[0].amounts == (("B6", Decimal(80)),)
     rebuilt = t835.Claim(**{f.name: getattr(claim, f.name) for f in dataclasses.fields(claim)})
-    assert rebuilt == claim and hash(rebuilt) == hash(claim)
+    assert rebuilt == claim
+    assert hash(rebuilt) == hash(claim)
     with pytest.raises(dataclasses.FrozenInstanceError):
         claim.paid = Decimal(0)  # type: ignore[misc]
 
 
 def test_835_bad_amounts_are_located():
-    import pytest
-
-    from rcmdesk.x12.errors import X12SyntaxError
-
     cases = [
         ("CLP*PCN1*1*100*", "CLP*PCN1*1*1O0*", 9, "CLP", 3),
         ("SVC*HC:99213*100*80", "SVC*HC:99213*100*NaN", 11, "SVC", 3),
