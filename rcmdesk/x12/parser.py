@@ -119,14 +119,38 @@ class TreeBuilder:
         self._on_detach = on_detach
 
     def feed(self, segment: Segment) -> None:
-        """Place one segment in the tree (the per-segment hot path, kept flat)."""
+        """Place one segment in the tree (the per-segment hot path, kept flat).
+
+        Most segments belong to the innermost open loop, so that level is tried first
+        without setting up the walk over the ancestors.
+        """
         stack = self._stack
         elements = segment.elements
         sid = elements[0]
         top = len(stack) - 1
-        for depth in range(top, -1, -1):
-            loop = stack[depth]
-            node = loop.node
+        loop = stack[top]
+        node = loop.node
+        if node is None:
+            self._misplaced(segment)
+            return
+        dispatch = node.dispatch.get(sid)
+        if dispatch is not None:
+            target = dispatch.plain
+            index = dispatch.element
+            if index:
+                value = elements[index] if index < len(elements) else ""
+                if dispatch.component and value:
+                    value = value.split(segment.delimiters.component, 1)[0]
+                target = dispatch.by_code.get(value, target)
+            if target is not None:
+                if target.kind == SEGMENT:
+                    loop.items.append(segment)
+                    loop.specs.append(target.spec)
+                else:
+                    self._place(top, target, segment)
+                return
+        for depth in range(top - 1, -1, -1):
+            node = stack[depth].node
             if node is None:
                 break
             dispatch = node.dispatch.get(sid)
@@ -139,23 +163,23 @@ class TreeBuilder:
                 if dispatch.component and value:
                     value = value.split(segment.delimiters.component, 1)[0]
                 target = dispatch.by_code.get(value, target)
-            if target is None:
-                continue
-            if depth == top and target.kind == SEGMENT:
-                loop.items.append(segment)
-                loop.specs.append(target.spec)
-            else:
+            if target is not None:
                 self._place(depth, target, segment)
-            return
+                return
         self._misplaced(segment)
 
     def _place(self, depth: int, target: Target, segment: Segment) -> None:
         stack = self._stack
-        while len(stack) > depth + 1:
-            self._close(stack.pop())
+        if len(stack) > depth + 1:
+            detach, on_detach = self._detach, self._on_detach
+            while len(stack) > depth + 1:
+                closed = stack.pop()
+                if on_detach is not None and closed.id in detach:
+                    on_detach(closed)
         parent = stack[-1]
-        if target.kind == CHILD and target.child is not None:
-            loop = Loop(target.child, target.child.loop.id, parent)
+        child = target.child
+        if target.kind == CHILD and child is not None:
+            loop = Loop(child, child.loop.id, parent)
             loop.items.append(segment)
             loop.specs.append(target.spec)
             if loop.id not in self._detach:
