@@ -146,27 +146,44 @@ def provider(loop: Loop) -> Provider:
     )
 
 
-def _demographics(loop: Loop | None) -> tuple[str, str]:
-    dmg = loop.first("DMG") if loop is not None else None
-    return (dmg.get(2), dmg.get(3)) if dmg is not None else ("", "")
+def _firsts(loop: Loop | None) -> dict[str, Segment]:
+    """The first segment of each id directly in ``loop``, in one pass."""
+    found: dict[str, Segment] = {}
+    if loop is not None:
+        for item in loop.items:
+            if type(item) is Segment:
+                found.setdefault(item.elements[0], item)
+    return found
+
+
+def _person(loop: Loop | None) -> tuple[Name, Address | None, str, str]:
+    """Name, address, birth date and gender of a 2010BA/2010CA loop."""
+    if loop is None:
+        return Name(), None, "", ""
+    firsts = _firsts(loop)
+    dmg = firsts.get("DMG")
+    return (
+        Name.of(firsts.get("NM1")) or Name(),
+        Address.lines(firsts.get("N3"), firsts.get("N4")),
+        dmg.get(2) if dmg is not None else "",
+        dmg.get(3) if dmg is not None else "",
+    )
 
 
 def subscriber(loop: Loop) -> Subscriber:
     """Subscriber and payer from a 2000B loop."""
-    sbr = loop.items[0]
-    sbr = loop.first("SBR") or sbr
+    sbr = _firsts(loop).get("SBR") or loop.items[0]
     assert isinstance(sbr, Segment)
-    name_loop = _first_loop(loop, "2010BA")
     payer_loop = _first_loop(loop, "2010BB")
-    birth, gender = _demographics(name_loop)
+    name, address, birth, gender = _person(_first_loop(loop, "2010BA"))
     return _new_subscriber(
         sbr.get(1),
         sbr.get(2),
         sbr.get(3),
         sbr.get(9),
-        (Name.of(name_loop.first("NM1")) if name_loop else None) or Name(),
+        name,
         Name.of(payer_loop.first("NM1")) if payer_loop else None,
-        Address.of(name_loop) if name_loop else None,
+        address,
         birth,
         gender,
     )
@@ -175,15 +192,8 @@ def subscriber(loop: Loop) -> Subscriber:
 def patient(loop: Loop) -> Patient:
     """Patient from a 2000C loop."""
     pat = loop.first("PAT")
-    name_loop = _first_loop(loop, "2010CA")
-    birth, gender = _demographics(name_loop)
-    return _new_patient(
-        pat.get(1) if pat else "",
-        (Name.of(name_loop.first("NM1")) if name_loop else None) or Name(),
-        Address.of(name_loop) if name_loop else None,
-        birth,
-        gender,
-    )
+    name, address, birth, gender = _person(_first_loop(loop, "2010CA"))
+    return _new_patient(pat.get(1) if pat else "", name, address, birth, gender)
 
 
 def diagnoses(loop: Loop) -> tuple[Diagnosis, ...]:

@@ -146,12 +146,17 @@ class Address:
 
     @classmethod
     def of(cls, loop: Loop) -> Address | None:
-        n3, n4 = loop.first("N3"), loop.first("N4")
+        return cls.lines(loop.first("N3"), loop.first("N4"))
+
+    @classmethod
+    def lines(cls, n3: Segment | None, n4: Segment | None) -> Address | None:
+        """The address of an N3 and an N4 segment (either may be missing)."""
         if n3 is None and n4 is None:
             return None
         a = n3.get if n3 is not None else _empty
         b = n4.get if n4 is not None else _empty
-        return cls(a(1), a(2), b(1), b(2), b(3))
+        build = _new_address if cls is Address else cls
+        return build(a(1), a(2), b(1), b(2), b(3))
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +169,7 @@ class DateRef:
 
 
 _new_name = builder(Name)
+_new_address = builder(Address)
 _new_date = builder(DateRef)
 
 
