@@ -123,6 +123,8 @@ class SegmentReader:
         self._width = 1
         self._fix_utf8 = True
         self._known_ids: set[str] = set()
+        # raw text before the first separator -> (segment id, leading blanks to skip)
+        self._heads: dict[str, tuple[str, int]] = {}
 
     def _byte(self, char_offset: int) -> int:
         return self._bom + self._width * char_offset
@@ -224,10 +226,12 @@ class SegmentReader:
         """Yield segments until EOF or the next ISA; return the unread buffer.
 
         This is the hot loop of the whole engine, hence the inlining: a known segment
-        id costs one split, one set lookup and one object.
+        id costs one split, one dict lookup and one object. The lookup is keyed by the
+        raw text before the first element separator, so the newline most files put
+        after each terminator (``~\nCLP``) is recognised there instead of stripped.
         """
         term, sep = d.segment, d.element
-        known, fix, bom, width = self._known_ids, self._fix_utf8, self._bom, self._width
+        heads, fix, bom, width = self._heads, self._fix_utf8, self._bom, self._width
         while True:
             parts = buf.split(term)
             rest = parts.pop()
@@ -237,21 +241,30 @@ class SegmentReader:
                 off += len(part) + 1
                 if not part:
                     continue
-                if part[0] in _LEADING:
-                    stripped = part.lstrip(_LEADING)
-                    start += len(part) - len(stripped)
-                    part = stripped.rstrip("\r\n")
+                if part[-1] in "\r\n":
+                    part = part.rstrip("\r\n")
                     if not part:
                         continue
-                elif part[-1] in "\r\n":
-                    part = part.rstrip("\r\n")
                 if fix and not part.isascii():
                     part = part.encode("latin-1").decode("utf-8", "replace")
                 elements = part.split(sep)
-                if elements[0] not in known:
-                    if part.startswith("ISA"):
-                        return buf[start - base :], start, eof
-                    self._learn(elements[0], part, start)
+                head = heads.get(elements[0])
+                if head is None:
+                    raw = elements[0]
+                    segment_id = raw.lstrip(_LEADING)
+                    lead = len(raw) - len(segment_id)
+                    if not segment_id and len(elements) == 1:
+                        continue  # only blanks between two terminators
+                    if segment_id.startswith("ISA"):
+                        return buf[start + lead - base :], start + lead, eof
+                    self._learn(segment_id, part[lead:], start + lead)
+                    head = (segment_id, lead)
+                    if lead <= 2:  # "\n" or "\r\n"; odd blank runs are not remembered
+                        heads[raw] = head
+                segment_id, lead = head
+                if lead:
+                    elements[0] = segment_id
+                    start += lead
                 self._position += 1
                 yield Segment(elements, self._position, bom + width * start, d)
             if eof:
