@@ -49,6 +49,9 @@ class Node:
     loop: L
     dispatch: dict[str, Dispatch] = field(default_factory=dict)
     children: dict[str, Node] = field(default_factory=dict)
+    # segment ids that always mean the same segment of this loop, whatever their
+    # qualifier says: the parser's one-lookup fast path
+    segments: dict[str, Target] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -106,6 +109,14 @@ def _compile(loop: L) -> Node:
             node.children[child.id] = sub
             _add(node, Target(CHILD, child.first, order, sub))
     _lenient(node)
+    for segment_id, dispatch in node.dispatch.items():
+        plain = dispatch.plain
+        if (
+            plain is not None
+            and plain.kind == SEGMENT
+            and all(target is plain for target in dispatch.by_code.values())
+        ):
+            node.segments[segment_id] = plain
     return node
 
 

@@ -133,6 +133,11 @@ class TreeBuilder:
         if node is None:
             self._misplaced(segment)
             return
+        target = node.segments.get(sid)
+        if target is not None:
+            loop.items.append(segment)
+            loop.specs.append(target.spec)
+            return
         dispatch = node.dispatch.get(sid)
         if dispatch is not None:
             target = dispatch.plain
