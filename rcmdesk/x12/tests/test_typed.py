@@ -175,3 +175,24 @@ def test_835_bad_amounts_are_located():
         err = info.value
         assert (err.position, err.segment_id, err.element) == (position, segment_id, element), new
         assert err.offset == data.index(new.encode()), new
+
+
+def test_builder_makes_ordinary_frozen_instances():
+    from rcmdesk.x12.values import DateRef, builder
+
+    new_date = builder(DateRef)
+    fast, slow = new_date("472", "20250101"), DateRef("472", "20250101")
+    assert type(fast) is DateRef
+    assert fast == slow
+    assert hash(fast) == hash(slow)
+    assert new_date(qualifier="472", value="x", format="D8") == DateRef("472", "x", "D8")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.value = "x"  # type: ignore[misc]
+    assert dataclasses.replace(fast, value="20260101") == DateRef("472", "20260101")
+
+    @dataclasses.dataclass(frozen=True)
+    class Unslotted:
+        a: int
+
+    with pytest.raises(TypeError):
+        builder(Unslotted)
