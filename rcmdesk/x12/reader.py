@@ -232,6 +232,7 @@ class SegmentReader:
         """
         term, sep = d.segment, d.element
         heads, fix, bom, width = self._heads, self._fix_utf8, self._bom, self._width
+        position = self._position  # written back before anything else reads it
         while True:
             parts = buf.split(term)
             rest = parts.pop()
@@ -250,6 +251,7 @@ class SegmentReader:
                 elements = part.split(sep)
                 head = heads.get(elements[0])
                 if head is None:
+                    self._position = position
                     raw = elements[0]
                     segment_id = raw.lstrip(_LEADING)
                     lead = len(raw) - len(segment_id)
@@ -265,9 +267,10 @@ class SegmentReader:
                 if lead:
                     elements[0] = segment_id
                     start += lead
-                self._position += 1
-                yield Segment(elements, self._position, bom + width * start, d)
+                position += 1
+                yield Segment(elements, position, bom + width * start, d)
             if eof:
+                self._position = position
                 return (yield from self._tail(rest, off, sep, d))
             nxt = next(chunks, None)
             if nxt is None:
