@@ -237,6 +237,7 @@ class SegmentReader:
             parts = buf.split(term)
             rest = parts.pop()
             off = base
+            fix_here = fix and not buf.isascii()  # one check per chunk in the usual case
             for part in parts:
                 start = off
                 off += len(part) + 1
@@ -246,7 +247,7 @@ class SegmentReader:
                     part = part.rstrip("\r\n")
                     if not part:
                         continue
-                if fix and not part.isascii():
+                if fix_here and not part.isascii():
                     part = part.encode("latin-1").decode("utf-8", "replace")
                 elements = part.split(sep)
                 head = heads.get(elements[0])
