@@ -133,9 +133,7 @@ _CLAIM_NAMES = frozenset({"QC", "IL", "TT"})  # patient, insured, crossover carr
 
 def _expand_cas(cas: Segment, out: list[Adjustment], file: str) -> None:
     """Append the (up to six) reason/amount/quantity triplets of one CAS to ``out``."""
-    e = cas.elements
-    if len(e) < 20:
-        e = padded(cas, 19)
+    e = padded(cas, 19)
     group = e[1]
     for start in range(2, min(len(cas.elements), 20), 3):
         reason = e[start]
@@ -192,9 +190,7 @@ def service_line(loop: Loop, file: str) -> ServiceLine:
                 control = e[2]
         elif sid == "LQ":
             remarks.append((e[1] if len(e) > 1 else "", e[2] if len(e) > 2 else ""))
-    e = svc.elements
-    if len(e) < 8:
-        e = padded(svc, 7)
+    e = padded(svc, 7)
     charge, paid, units, original_units = e[2], e[3], e[5], e[7]
     return _new_line(
         composite(svc, 1),
@@ -239,9 +235,7 @@ def claim(loop: Loop, file: str = "<input>") -> Claim:
             _expand_cas(item, cas, file)
         elif sid == "AMT":
             amounts.append(_amount(item, file))
-    e = clp.elements
-    if len(e) < 10:
-        e = padded(clp, 9)
+    e = padded(clp, 9)
     charge, paid, responsibility = e[3], e[4], e[5]
     return _new_claim(
         e[1],
