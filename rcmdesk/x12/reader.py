@@ -37,7 +37,10 @@ class Delimiters:
 
 
 class Segment:
-    """One segment; ``elements[0]`` is the segment id so ``elements[n]`` is element n."""
+    """One segment; ``elements[0]`` is the segment id so ``elements[n]`` is element n.
+
+    The reader's hot loop fills the four slots directly; keep it in step with __init__.
+    """
 
     __slots__ = ("delimiters", "elements", "offset", "position")
 
@@ -233,6 +236,7 @@ class SegmentReader:
         term, sep = d.segment, d.element
         heads, fix, bom, width = self._heads, self._fix_utf8, self._bom, self._width
         position = self._position  # written back before anything else reads it
+        new = object.__new__
         while True:
             parts = buf.split(term)
             rest = parts.pop()
@@ -269,7 +273,12 @@ class SegmentReader:
                     elements[0] = segment_id
                     start += lead
                 position += 1
-                yield Segment(elements, position, bom + width * start, d)
+                segment = new(Segment)  # Segment(...) without the __init__ call
+                segment.elements = elements
+                segment.position = position
+                segment.offset = bom + width * start
+                segment.delimiters = d
+                yield segment
             if eof:
                 self._position = position
                 return (yield from self._tail(rest, off, sep, d))

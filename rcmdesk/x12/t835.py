@@ -133,12 +133,14 @@ _CLAIM_NAMES = frozenset({"QC", "IL", "TT"})  # patient, insured, crossover carr
 
 def _expand_cas(cas: Segment, out: list[Adjustment], file: str) -> None:
     """Append the (up to six) reason/amount/quantity triplets of one CAS to ``out``."""
-    e = padded(cas, 19)
-    group = e[1]
-    for start in range(2, min(len(cas.elements), 20), 3):
+    e = cas.elements
+    n = len(e)
+    group = e[1] if n > 1 else ""
+    for start in range(2, min(n, 20), 3):
         reason = e[start]
         if reason:
-            raw, quantity = e[start + 1], e[start + 2]
+            raw = e[start + 1] if start + 1 < n else ""
+            quantity = e[start + 2] if start + 2 < n else ""
             out.append(
                 _new_adjustment(
                     group,
