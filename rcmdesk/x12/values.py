@@ -19,36 +19,25 @@ ZERO = Decimal("0")
 _NAN = Decimal("NaN")
 
 
-_DECIMALS: dict[str, Decimal] = {}
-_DECIMALS_MAX = 4096  # amounts repeat (0, copays, fee-schedule prices); bound the memo
-
-
 def number(raw: str, segment: Segment, index: int, file: str = "<input>") -> Decimal:
     """The non-empty text ``raw`` of element ``index`` as a finite Decimal.
 
-    Each distinct string is parsed once (Decimals are immutable, so sharing is safe);
-    anything that is not a finite number raises an X12SyntaxError located at the element.
+    Anything that is not a finite number raises an X12SyntaxError located at the element.
     """
-    value = _DECIMALS.get(raw)
-    if value is not None:
-        return value
     try:
         value = Decimal(raw)
     except InvalidOperation:
         value = _NAN
-    if not value.is_finite():
-        raise X12SyntaxError(
-            f"{raw[:20]!r} is not a number",
-            file=file,
-            position=segment.position,
-            segment_id=segment.id,
-            element=index,
-            offset=segment.offset,
-        )
-    if len(_DECIMALS) >= _DECIMALS_MAX:
-        _DECIMALS.clear()
-    _DECIMALS[raw] = value
-    return value
+    if value.is_finite():
+        return value
+    raise X12SyntaxError(
+        f"{raw[:20]!r} is not a number",
+        file=file,
+        position=segment.position,
+        segment_id=segment.id,
+        element=index,
+        offset=segment.offset,
+    )
 
 
 def decimal(segment: Segment, index: int, file: str = "<input>") -> Decimal | None:
