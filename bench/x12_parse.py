@@ -9,7 +9,8 @@ temporary directory and, on the same bytes in the same run, times:
 
 One line per measurement, then ``ratio_vs_split=X ratio_vs_pyx12=Y ratio_vs_x12sdk=Z``
 as the last line (throughput ratios: ours / theirs, summed over both files).
-Memory is the tracemalloc peak of a separate run; ours is also measured at N/2 to
+Our times and the floor are the best of five runs (the box is shared); memory is the
+tracemalloc peak of a separate run; ours is also measured at N/2 to
 show it does not grow with the file (the reader holds one chunk at a time).
 
 Usage: python bench/x12_parse.py [--claims 20000]
@@ -154,7 +155,7 @@ class Result:
         )
 
 
-def timed(fn: Callable[[], object], repeat: int = 3) -> float:
+def timed(fn: Callable[[], object], repeat: int = 5) -> float:
     best = float("inf")
     for _ in range(repeat):
         gc.collect()
