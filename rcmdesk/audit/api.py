@@ -6,7 +6,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from rcmdesk.audit.views import own_org_events
+from rcmdesk.audit.services import events_of_own_organization
 
 router = Router(tags=["audit"])
 
@@ -32,9 +32,7 @@ class EventFilter(Schema):
 @router.get("/events", response=list[EventOut])
 def list_events(request: HttpRequest, filters: Query[EventFilter]) -> list[Any]:
     """The caller's own client organization's events, newest first (client admins only)."""
-    events = own_org_events(request)
-    if filters.action:
-        events = events.filter(action=filters.action)
+    events = events_of_own_organization(request.user, filters.action or "")
     if filters.before_seq:
         events = events.filter(seq__lt=filters.before_seq)
     return list(events.order_by("-seq")[: max(1, min(filters.limit, 500))])

@@ -10,13 +10,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
 from rcmdesk.audit import chain
 from rcmdesk.audit.context import current
-from rcmdesk.audit.models import AuditChainHead, AuditEvent
+from rcmdesk.audit.models import AuditChainHead, AuditEvent, AuditEventQuerySet
+from rcmdesk.tenancy.authz import allows
+from rcmdesk.tenancy.roles import Action
 
 
 def record(
@@ -111,6 +114,15 @@ def _check(event: AuditEvent, key: str, prev: str, expected_seq: int) -> str | N
     if chain.link(key, prev, fields) != event.hash:
         return "its contents were changed after it was written"
     return None
+
+
+def events_of_own_organization(user: Any, action: str = "") -> AuditEventQuerySet:
+    """A client admin's view of the trail: their own organization's events only."""
+    if not allows(user, Action.VIEW_AUDIT_LOG):
+        raise PermissionDenied("Only client admins read the audit log.")
+    events = AuditEvent.objects.visible_to(user)
+    action = action.strip()
+    return events.filter(action=action) if action else events
 
 
 EXPORT_COLUMNS = [
