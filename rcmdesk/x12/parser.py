@@ -25,10 +25,14 @@ from rcmdesk.x12.schemas import guide_for
 from rcmdesk.x12.schemas.model import Guide, S
 
 Source = str | Path | bytes | BinaryIO
+_new_loop = object.__new__
 
 
 class Loop:
-    """One iteration of a loop: its id and its segments and child loops in file order."""
+    """One iteration of a loop: its id and its segments and child loops in file order.
+
+    ``TreeBuilder._place`` fills the slots directly; keep it in step with __init__.
+    """
 
     __slots__ = ("detached", "id", "items", "node", "parent", "specs")
 
@@ -184,9 +188,13 @@ class TreeBuilder:
         parent = stack[-1]
         child = target.child
         if target.kind == CHILD and child is not None:
-            loop = Loop(child, child.loop.id, parent)
-            loop.items.append(segment)
-            loop.specs.append(target.spec)
+            loop = _new_loop(Loop)  # Loop(child, child.loop.id, parent) without __init__
+            loop.id = child.loop.id
+            loop.node = child
+            loop.parent = parent
+            loop.detached = None
+            loop.items = [segment]
+            loop.specs = [target.spec]
             if loop.id not in self._detach:
                 parent.items.append(loop)
                 parent.specs.append(None)
@@ -322,8 +330,18 @@ def _run(
     )
     builder.root.items.append(raw.st)
     builder.root.specs.append(guide.root.first if guide is not None else None)
-    feed = builder.feed
+    feed, stack = builder.feed, builder._stack
     for segment in chain(head, raw.body):
+        # TreeBuilder.feed's first case inlined: most segments stay in the innermost
+        # loop, and that never closes a loop, so the queue cannot have grown.
+        loop = stack[-1]
+        node = loop.node
+        if node is not None:
+            target = node.segments.get(segment.elements[0])
+            if target is not None:
+                loop.items.append(segment)
+                loop.specs.append(target.spec)
+                continue
         feed(segment)
         if queue:
             for loop in queue:
