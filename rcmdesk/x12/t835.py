@@ -126,6 +126,7 @@ class Remittance:
 
 
 _new_adjustment = builder(Adjustment)
+_new_date = builder(DateRef)
 _new_line = builder(ServiceLine)
 _new_claim = builder(Claim)
 _CLAIM_NAMES = frozenset({"QC", "IL", "TT"})  # patient, insured, crossover carrier
@@ -181,12 +182,17 @@ def service_line(loop: Loop, file: str) -> ServiceLine:
             continue
         e = seg.elements
         sid = e[0]
+        # DTM and AMT are read inline (see dtm() and _amount()): a call each costs more
+        # than the work on the usual three-element segment.
         if sid == "DTM":
-            dates.append(dtm(seg))
+            dates.append(_new_date(e[1], e[2], "") if len(e) > 2 else dtm(seg))
         elif sid == "CAS":
             _expand_cas(seg, cas, file)
         elif sid == "AMT":
-            amounts.append(_amount(seg, file))
+            if len(e) > 2 and e[2]:
+                amounts.append((e[1], number(e[2], seg, 2, file)))
+            else:
+                amounts.append(_amount(seg, file))
         elif sid == "REF":
             if len(e) > 2 and e[1] == "6R":
                 control = e[2]
@@ -228,7 +234,7 @@ def claim(loop: Loop, file: str = "<input>") -> Claim:
         e = item.elements
         sid = e[0]
         if sid == "DTM":
-            dates.append(dtm(item))
+            dates.append(_new_date(e[1], e[2], "") if len(e) > 2 else dtm(item))
         elif sid == "NM1":
             entity = e[1] if len(e) > 1 else ""
             if entity in _CLAIM_NAMES and entity not in names:
@@ -236,7 +242,10 @@ def claim(loop: Loop, file: str = "<input>") -> Claim:
         elif sid == "CAS":
             _expand_cas(item, cas, file)
         elif sid == "AMT":
-            amounts.append(_amount(item, file))
+            if len(e) > 2 and e[2]:
+                amounts.append((e[1], number(e[2], item, 2, file)))
+            else:
+                amounts.append(_amount(item, file))
     e = padded(clp, 9)
     charge, paid, responsibility = e[3], e[4], e[5]
     return _new_claim(

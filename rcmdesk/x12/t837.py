@@ -207,6 +207,7 @@ def diagnoses(loop: Loop) -> tuple[Diagnosis, ...]:
 _new_line = builder(ServiceLine)
 _new_claim = builder(Claim)
 _new_diagnosis = builder(Diagnosis)
+_new_date = builder(DateRef)
 
 
 def service_line(loop: Loop, file: str) -> ServiceLine:
@@ -221,8 +222,8 @@ def service_line(loop: Loop, file: str) -> ServiceLine:
             continue
         e = seg.elements
         sid = e[0]
-        if sid == "DTP":
-            dates.append(dtp(seg))
+        if sid == "DTP":  # dtp() inlined for the usual four-element segment
+            dates.append(_new_date(e[1], e[3], e[2]) if len(e) > 3 else dtp(seg))
         elif sid == "REF":
             if len(e) > 2 and e[1] == "6R":
                 control = e[2]
