@@ -142,6 +142,21 @@ class TreeBuilder:
             loop.items.append(segment)
             loop.specs.append(target.spec)
             return
+        self.feed_unlisted(segment)
+
+    def feed_unlisted(self, segment: Segment) -> None:
+        """``feed`` for a segment whose id is not in the innermost loop's ``segments``
+        table (the caller has looked): qualified segments, new loops, ancestors' ids.
+        """
+        stack = self._stack
+        elements = segment.elements
+        sid = elements[0]
+        top = len(stack) - 1
+        loop = stack[top]
+        node = loop.node
+        if node is None:
+            self._misplaced(segment)
+            return
         dispatch = node.dispatch.get(sid)
         if dispatch is not None:
             target = dispatch.plain
@@ -330,10 +345,11 @@ def _run(
     )
     builder.root.items.append(raw.st)
     builder.root.specs.append(guide.root.first if guide is not None else None)
-    feed, stack = builder.feed, builder._stack
+    feed, stack = builder.feed_unlisted, builder._stack
     for segment in chain(head, raw.body):
         # TreeBuilder.feed's first case inlined: most segments stay in the innermost
         # loop, and that never closes a loop, so the queue cannot have grown.
+        # feed_unlisted takes the rest without repeating that lookup.
         loop = stack[-1]
         node = loop.node
         if node is not None:
