@@ -345,19 +345,41 @@ def _run(
     )
     builder.root.items.append(raw.st)
     builder.root.specs.append(guide.root.first if guide is not None else None)
-    feed, stack = builder.feed_unlisted, builder._stack
+    feed, place, stack = builder.feed_unlisted, builder._place, builder._stack
     for segment in chain(head, raw.body):
-        # TreeBuilder.feed's first case inlined: most segments stay in the innermost
-        # loop, and that never closes a loop, so the queue cannot have grown.
-        # feed_unlisted takes the rest without repeating that lookup.
+        # TreeBuilder.feed inlined: most segments stay in the innermost loop (one
+        # lookup, and the queue cannot have grown); most others take the node's
+        # precompiled route. feed_unlisted takes the rest (misfits, odd guides).
         loop = stack[-1]
         node = loop.node
         if node is not None:
-            target = node.segments.get(segment.elements[0])
+            elements = segment.elements
+            target = node.segments.get(elements[0])
             if target is not None:
                 loop.items.append(segment)
                 loop.specs.append(target.spec)
                 continue
+            route = node.routes.get(elements[0])
+            if route is not None:
+                hop = route.plain
+                index = route.element
+                if index:
+                    value = elements[index] if index < len(elements) else ""
+                    if route.component and value:
+                        value = value.split(segment.delimiters.component, 1)[0]
+                    hop = route.by_code.get(value, hop)
+                if hop is not None:
+                    levels, target = hop
+                    if not levels and target.kind == SEGMENT:
+                        loop.items.append(segment)
+                        loop.specs.append(target.spec)
+                        continue
+                    place(len(stack) - 1 - levels, target, segment)
+                    if queue:
+                        for loop in queue:
+                            yield tx, loop
+                        queue.clear()
+                    continue
         feed(segment)
         if queue:
             for loop in queue:
