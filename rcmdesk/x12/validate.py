@@ -13,6 +13,7 @@ from rcmdesk.x12.envelope import Envelopes
 from rcmdesk.x12.findings import Finding, Severity
 from rcmdesk.x12.parser import Loop, Source, Transaction, open_source, stream
 from rcmdesk.x12.reader import Segment, SegmentReader
+from rcmdesk.x12.rules_codes import check_codes
 from rcmdesk.x12.rules_content import (
     check_claim_lines,
     check_segment,
@@ -63,6 +64,7 @@ def _check_loop(file: str, loop: Loop) -> Iterator[Finding]:
             if spec is not None:
                 yield from check_elements(file, item, spec)
             yield from check_segment(file, item)
+            yield from check_codes(file, item)
         else:
             yield from _check_loop(file, item)
 
