@@ -17,6 +17,17 @@ from rcmdesk.x12.findings import Finding, Severity
 from rcmdesk.x12.reader import Delimiters, Segment
 
 _ENVELOPE_IDS = frozenset({"ISA", "GS", "ST", "SE", "GE", "IEA"})
+# The guide assumed for a bare ST..SE set whose ST03 does not say (GS08 would).
+_DEFAULT_VERSION = {
+    "835": "005010X221A1",
+    "837": "005010X222A1",
+    "270": "005010X279A1",
+    "271": "005010X279A1",
+    "276": "005010X212",
+    "277": "005010X212",
+    "278": "005010X217",
+    "999": "005010X231A1",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,20 +134,34 @@ class Envelopes:
             offset=segment.offset if segment else None,
         )
 
-    def _note(self, segment: Segment, element: int, rule: str, message: str) -> None:
+    def _note(
+        self,
+        segment: Segment,
+        element: int,
+        rule: str,
+        message: str,
+        severity: Severity = Severity.ERROR,
+    ) -> None:
         self.findings.append(
-            Finding(self.name, segment.position, segment.id, element, rule, Severity.ERROR, message)
+            Finding(self.name, segment.position, segment.id, element, rule, severity, message)
         )
 
     def transactions(self) -> Iterator[TransactionSource]:
         """Yield each transaction set; raise on broken nesting or truncation."""
         state = _State()
+        bare: tuple[Segment, Segment] | None = None
         for segment in self._segments:
             self._drain()
-            self._last = segment
+            first, self._last = self._last is None, segment
             sid = segment.id
-            if sid == "ST":
+            if sid == "ST" and (first or bare is not None):
+                bare = bare or self._stand_in(segment)
+                yield self._open_set(_State(*bare), segment)
+            elif sid == "ST":
                 yield self._open_set(state, segment)
+            elif bare is not None and sid in ("GE", "IEA"):
+                message = f"{sid} closes an envelope never opened (bare ST..SE file); ignored"
+                self._note(segment, 0, "snip1.no-envelope", message, Severity.WARNING)
             elif sid == "ISA":
                 self._open_interchange(state, segment)
             elif sid == "GS":
@@ -155,6 +180,46 @@ class Envelopes:
         if state.isa is not None:
             what = "functional group (no GE)" if state.gs is not None else "interchange (no IEA)"
             raise self._fail(f"file is truncated: unterminated {what}", self._last)
+
+    def _stand_in(self, st: Segment) -> tuple[Segment, Segment]:
+        """An ISA and a GS for a bare ST..SE file, at position 0 (they are not in it).
+
+        Companion guides and test suites print transaction sets without envelopes;
+        parsing them is useful, pretending they had one is not: a warning says so.
+        """
+        d = st.delimiters
+        version = st.get(3) or _DEFAULT_VERSION.get(st.get(1), "")
+        isa = Segment(
+            [
+                "ISA",
+                "00",
+                " " * 10,
+                "00",
+                " " * 10,
+                "ZZ",
+                " " * 15,
+                "ZZ",
+                " " * 15,
+                "000000",
+                "0000",
+                d.repetition,
+                "00501",
+                "000000000",
+                "0",
+                "P",
+                d.component,
+            ],
+            0,
+            0,
+            d,
+        )
+        gs = Segment(["GS", "", "", "", "", "", "0", "X", version], 0, 0, d)
+        message = (
+            "bare ST..SE transaction set without ISA/GS envelope: delimiters guessed "
+            f"from the ST segment, guide {version or 'unknown'} assumed"
+        )
+        self._note(st, 0, "snip1.no-envelope", message, Severity.WARNING)
+        return isa, gs
 
     def _drain(self) -> None:
         pending = self._pending

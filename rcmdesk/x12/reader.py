@@ -126,6 +126,8 @@ class SegmentReader:
         self._width = 1
         self._fix_utf8 = True
         self._known_ids: set[str] = set()
+        # the delimiters guessed for a bare ST..SE file (no ISA), else None
+        self.fragment: Delimiters | None = None
         # raw text before the first separator -> (segment id, leading blanks to skip)
         self._heads: dict[str, tuple[str, int]] = {}
 
@@ -156,11 +158,37 @@ class SegmentReader:
                 if not saw_any:
                     raise self._error("file is empty (no X12 data)", base)
                 return
+            if not saw_any and _is_bare_st(buf):
+                saw_any = True
+                buf, base, eof = yield from self._read_fragment(buf, base, eof, chunks)
+                continue
             saw_any = True
             isa_base = base
             buf, base, eof, delimiters, elements = self._read_isa(buf, base, eof, chunks)
             yield self._isa_segment(delimiters, (elements, isa_base))
             buf, base, eof = yield from self._read_body(buf, base, eof, chunks, delimiters)
+
+    def _read_fragment(
+        self, buf: str, base: int, eof: bool, chunks: Iterator[str]
+    ) -> Generator[Segment, None, tuple[str, int, bool]]:
+        """Read a bare ST..SE file (companion guides print them so) with guessed delimiters.
+
+        Only at the very start of a file: the element separator follows ``ST`` and the
+        segment terminator is the first character the ST segment cannot contain. The
+        envelope walker wraps such sets in a stand-in envelope and says so.
+        """
+        while len(buf) < 256 and not eof:
+            buf, eof = self._more(buf, chunks)
+        delimiters = _fragment_delimiters(buf)
+        if delimiters is None:
+            raise self._error(
+                "file starts with ST but its segment terminator cannot be told: "
+                "not an X12 transaction set",
+                base,
+                segment_id="ST",
+            )
+        self.fragment = delimiters
+        return (yield from self._read_body(buf, base, eof, chunks, delimiters))
 
     def _skip_space(
         self, buf: str, base: int, eof: bool, chunks: Iterator[str]
@@ -339,3 +367,22 @@ def _split_isa(buf: str) -> tuple[list[str], Delimiters, int] | None:
     repetition = raw_rep if len(raw_rep) == 1 and not raw_rep.isalnum() else ""
     delimiters = Delimiters(sep, repetition, component, terminator)
     return elements, delimiters, idx + 3
+
+
+def _is_bare_st(buf: str) -> bool:
+    return buf.startswith("ST") and len(buf) > 2 and not (buf[2].isalnum() or buf[2].isspace())
+
+
+def _fragment_delimiters(buf: str) -> Delimiters | None:
+    """Delimiters of a file that starts ``ST*835*0001~``: ST holds only letters, digits
+    and its element separator, so the first other character ends the segment.
+    """
+    element = buf[2]
+    for char in buf[3:80]:
+        if char.isalnum() or char == element or char == " ":
+            continue
+        terminator = "\n" if char == "\r" else char
+        if terminator in (":", "^"):
+            return None
+        return Delimiters(element, "^", ":", terminator)
+    return None

@@ -30,6 +30,8 @@ def _check_tree(
 ) -> Iterator[Finding]:
     file = tx.file
     isa, gs = tx.interchange.segment, tx.group.segment
+    if not isa.position:  # the stand-in envelope of a bare ST..SE file: nothing to check
+        seen_envelopes.update((id(isa), id(gs)))
     if id(isa) not in seen_envelopes:
         seen_envelopes.add(id(isa))
         yield from check_isa(file, isa)

@@ -9,6 +9,9 @@ from pathlib import Path
 def naive_segments(path: Path) -> list[list[str]]:
     """Split on the ISA-declared delimiters with plain str.split (8-bit files only)."""
     text = path.read_bytes().decode("latin-1").lstrip("\ufeff\xef\xbb\xbf").lstrip()
+    if text.startswith("ST"):  # a bare ST..SE fragment: no ISA to read delimiters from
+        terminator = "~" if "~" in text else "\n"
+        return [s.strip().split(text[2]) for s in text.split(terminator) if s.strip()]
     sep = text[3]
     index = 3
     for _ in range(15):

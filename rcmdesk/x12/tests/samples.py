@@ -42,7 +42,7 @@ def pyx12_results() -> list[dict[str, str]]:
 
 
 def no_envelope(row: dict[str, str]) -> bool:
-    """Files that are bare ST..SE fragments: we reject those with a located error."""
+    """Files that are bare ST..SE fragments (no ISA/GS): parsed with a warning."""
     return "NO ISA envelope" in row["notes"]
 
 

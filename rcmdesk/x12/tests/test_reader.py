@@ -9,6 +9,7 @@ import pytest
 from rcmdesk.x12 import X12EnvelopeError, X12Error, X12SyntaxError, parse
 from rcmdesk.x12.reader import SegmentReader
 from rcmdesk.x12.t835 import remittances
+from rcmdesk.x12.validate import validate
 
 ISA = (
     "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       "
@@ -150,3 +151,31 @@ def test_the_error_names_segment_and_position():
 def test_a_missing_file_is_a_located_error(tmp_path):
     with pytest.raises(X12Error, match="cannot open"):
         list(parse(tmp_path / "nope.x12"))
+
+
+FRAGMENT = BODY[BODY.index("ST*") : BODY.index("GE*")]
+
+
+def test_it_reads_a_bare_st_se_fragment_with_guessed_delimiters():
+    (remit,) = remittances(FRAGMENT.encode())
+    assert remit.payment.amount == 100
+    assert [c.patient_control_number for c in remit.claims] == ["PCN1"]
+
+
+def test_it_reads_a_newline_terminated_fragment_with_crlf():
+    data = FRAGMENT.replace("~", "\r\n").encode()
+    assert segments(data) == segments(FRAGMENT.encode())
+
+
+def test_a_fragment_gets_a_stand_in_envelope_and_a_warning_not_envelope_errors():
+    findings = list(validate(FRAGMENT.encode()))
+    assert [(f.rule, f.severity, f.position) for f in findings] == [
+        ("snip1.no-envelope", "warning", 1)
+    ]
+
+
+def test_a_file_starting_with_st_but_no_terminator_is_rejected_with_a_location():
+    with pytest.raises(X12SyntaxError) as caught:
+        list(parse(b"ST*835*0001:BPR"))
+    assert caught.value.segment_id == "ST"
+    assert "terminator" in caught.value.message
