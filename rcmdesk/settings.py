@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "rcmdesk.accounts",
     "rcmdesk.tenancy",
     "rcmdesk.audit",
+    "rcmdesk.claims",
+    "rcmdesk.intake",
+    "rcmdesk.remits",
     "rcmdesk.web",
     "rcmdesk.api",
 ]

@@ -49,7 +49,9 @@ def backward_sql(vendor: str, table: str) -> list[str]:
     return []
 
 
-APPEND_ONLY_TABLES: list[str] = ["audit_auditevent"]
+APPEND_ONLY_TABLES: list[str] = [
+    "audit_auditevent", "remits_journalentry", "remits_ledgerentry",
+]
 
 
 def install(connection: Any, tables: list[str] | None = None) -> None:

@@ -1,0 +1,175 @@
+"""The client's claims, mirrored from the 837s its system of record sends.
+
+We mirror, we do not replace: the client's system stays the system of record, so rows here
+are created and updated from files, keyed by what the client controls (the patient control
+number), and every money movement lives in the ledger (``rcmdesk.remits``), not here.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+from django.utils import timezone
+
+from rcmdesk.tenancy.models import Organization
+from rcmdesk.tenancy.visibility import TenantQuerySet
+
+ZERO = Decimal("0.00")
+
+
+class ClaimsQuerySet(TenantQuerySet):
+    pass
+
+
+class TenantModel(models.Model):
+    """Every row belongs to one client; ``visible_to`` filters on it."""
+
+    tenant_field = "client_id"
+    tenant_workflow = None
+
+    client = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+
+    objects = ClaimsQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class PayerKind(models.TextChoices):
+    MEDICARE = "medicare"
+    MEDICAID = "medicaid"
+    COMMERCIAL = "commercial"
+    OTHER = "other"
+
+
+class MatchOrder(models.TextChoices):
+    """Which 835 identifier to try first: some payers echo CLP01 badly, so ops can flip it."""
+
+    PCN_FIRST = "pcn_first", "patient control number, then payer claim number"
+    PAYER_CCN_FIRST = "payer_ccn_first", "payer claim number, then patient control number"
+
+
+class Payer(TenantModel):
+    payer_id = models.CharField(max_length=80)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=12, choices=PayerKind.choices, default=PayerKind.OTHER)
+    timely_filing_days = models.PositiveIntegerField(null=True, blank=True)
+    match_order = models.CharField(max_length=16, choices=MatchOrder.choices,
+                                   default=MatchOrder.PCN_FIRST)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["client", "payer_id"],
+                                               name="one_payer_id_per_client")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.payer_id})"
+
+
+class Provider(TenantModel):
+    npi = models.CharField(max_length=10)
+    name = models.CharField(max_length=200)
+    taxonomy = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["client", "npi"],
+                                               name="one_provider_npi_per_client")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.npi})"
+
+
+class Patient(TenantModel):
+    last_name = models.CharField(max_length=100)
+    first_name = models.CharField(max_length=100, blank=True)
+    middle_name = models.CharField(max_length=50, blank=True)
+    suffix = models.CharField(max_length=10, blank=True)
+    birth_date = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=1, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.last_name}, {self.first_name}".strip(", ")
+
+
+class Coverage(TenantModel):
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="coverages")
+    payer = models.ForeignKey(Payer, on_delete=models.PROTECT, related_name="coverages")
+    member_id = models.CharField(max_length=80)
+    priority = models.CharField(max_length=1, default="P")  # SBR01: P, S, T, ...
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["patient", "payer", "member_id"],
+                                               name="one_coverage_per_member")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} ({self.priority})"
+
+
+class ClaimStatus(models.TextChoices):
+    SUBMITTED = "submitted"
+    PAID = "paid"
+    PARTIAL = "partial"
+    DENIED = "denied"
+    REVERSED = "reversed"
+    PATIENT_BALANCE = "patient_balance"
+
+
+class Claim(TenantModel):
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="claims")
+    payer = models.ForeignKey(Payer, on_delete=models.PROTECT, related_name="claims")
+    coverage = models.ForeignKey(Coverage, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="claims")
+    billing_provider = models.ForeignKey(Provider, null=True, blank=True,
+                                         on_delete=models.PROTECT, related_name="claims")
+    patient_control_number = models.CharField(max_length=38)
+    payer_claim_control_number = models.CharField(max_length=50, blank=True, db_index=True)
+    kind = models.CharField(max_length=1, choices=[("P", "professional"),
+                                                   ("I", "institutional")])
+    frequency = models.CharField(max_length=1, default="1")
+    facility_code = models.CharField(max_length=2, blank=True)
+    service_from = models.DateField(null=True, blank=True)
+    service_to = models.DateField(null=True, blank=True)
+    total_charge = models.DecimalField(max_digits=12, decimal_places=2)
+    status = models.CharField(max_length=16, choices=ClaimStatus.choices,
+                              default=ClaimStatus.SUBMITTED)
+    secondary_flag = models.BooleanField(default=False)  # crossed over: bill the next payer
+    version = models.PositiveIntegerField(default=1)
+    # Kept equal to the ledger by the posting services (``check_ledger`` proves it): lists
+    # and work queues read these instead of summing ledger rows per claim.
+    insurance_balance = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
+    patient_balance = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["client", "patient_control_number"],
+                                               name="one_claim_per_pcn")]
+
+    def __str__(self) -> str:
+        return self.patient_control_number
+
+
+class ClaimLine(models.Model):
+    tenant_field = "claim__client_id"
+    tenant_workflow = None
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="lines")
+    line_number = models.PositiveIntegerField()
+    control_number = models.CharField(max_length=50, blank=True)  # REF*6R
+    procedure_qualifier = models.CharField(max_length=2, blank=True)
+    procedure = models.CharField(max_length=48, blank=True)
+    modifiers = models.JSONField(default=list, blank=True)
+    revenue_code = models.CharField(max_length=4, blank=True)
+    charge = models.DecimalField(max_digits=12, decimal_places=2)
+    units = models.DecimalField(max_digits=10, decimal_places=3, null=True, blank=True)
+    service_date = models.DateField(null=True, blank=True)
+
+    objects = ClaimsQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["claim", "line_number"]
+        constraints = [models.UniqueConstraint(fields=["claim", "line_number"],
+                                               name="one_claim_line_per_number")]
+
+    def __str__(self) -> str:
+        return f"{self.claim} line {self.line_number}"

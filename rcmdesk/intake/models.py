@@ -1,0 +1,90 @@
+"""Files received from clients and payers, kept byte for byte.
+
+The raw bytes live in the row (a BinaryField) rather than under ``RCMDESK_VAR_DIR``: the file
+and its status then commit or roll back together, backups and encryption at rest of the
+database cover the PHI in it with no second store to secure, and two processes that race on
+the same file meet at one unique constraint instead of a half-written path on disk. The cost
+is database size; X12 files from one practice are megabytes, and a later issue can move the
+column to object storage behind the same ``content`` accessor if a client sends gigabytes.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from rcmdesk.tenancy.models import Organization
+from rcmdesk.tenancy.visibility import TenantQuerySet
+
+
+class Channel(models.TextChoices):
+    CLI = "cli"
+    WATCH = "watch"
+    UPLOAD = "upload"
+    API = "api"
+
+
+class FileStatus(models.TextChoices):
+    RECEIVED = "received"
+    APPLIED = "applied"
+    DUPLICATE = "duplicate"
+    QUARANTINED = "quarantined"
+    HELD_FOR_REVIEW = "held_for_review"
+    FAILED = "failed"
+
+
+class ReceivedFileQuerySet(TenantQuerySet):
+    pass
+
+
+class ReceivedFile(models.Model):
+    tenant_field = "client_id"
+    tenant_workflow = None
+
+    client = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    original_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    content = models.BinaryField()
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    received_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=16, choices=FileStatus.choices,
+                              default=FileStatus.RECEIVED)
+    reason = models.TextField(blank=True)  # why quarantined / held / failed, for a person
+    findings = models.JSONField(default=list, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+
+    objects = ReceivedFileQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [models.UniqueConstraint(fields=["client", "sha256"],
+                                               name="one_received_file_per_hash")]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.sha256[:12]})"
+
+
+class InterchangeKey(models.Model):
+    """ISA06 + ISA13 seen from one client: a second interchange reusing them is suspect."""
+
+    tenant_field = "client_id"
+    tenant_workflow = None
+
+    client = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    isa_sender = models.CharField(max_length=15)
+    isa13 = models.CharField(max_length=9)
+    sha256 = models.CharField(max_length=64)
+    file = models.ForeignKey(ReceivedFile, on_delete=models.PROTECT, related_name="interchanges")
+
+    objects = ReceivedFileQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["client", "isa_sender", "isa13"],
+                                               name="one_interchange_per_sender_control")]
+
+    def __str__(self) -> str:
+        return f"{self.isa_sender}/{self.isa13}"

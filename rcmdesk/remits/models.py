@@ -1,0 +1,316 @@
+"""Remittances as received, the double-entry ledger they post to, and what could not post.
+
+Ledger rows (JournalEntry, LedgerEntry) are append-only: database triggers refuse UPDATE and
+DELETE (``rcmdesk.audit.immutability``); a correction is a new reversing entry.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from rcmdesk.claims.models import Claim, ClaimLine, Payer
+from rcmdesk.tenancy.models import Organization
+from rcmdesk.tenancy.visibility import TenantQuerySet
+
+
+def money_field(*, null: bool = False) -> models.DecimalField[Any, Any]:
+    """Two places, twelve digits: every amount column of the ledger and the remits."""
+    return models.DecimalField(max_digits=12, decimal_places=2, null=null, blank=null)
+
+
+class RemitsQuerySet(TenantQuerySet):
+    pass
+
+
+class Account(models.TextChoices):
+    INSURANCE_AR = "insurance_ar"
+    PATIENT_AR = "patient_ar"
+    PAYER_CASH = "payer_cash"  # clearing: cleared by deposit reconciliation (later issue)
+    REVENUE = "revenue"  # gross charges
+    CONTRACTUAL = "contractual"  # CO adjustments the contract explains
+    OTHER_ADJUSTMENT = "other_adjustment"  # OA / PI (and CR, which 5010 does not use)
+    INTEREST_INCOME = "interest_income"  # AMT*I and PLB L6
+    PAYER_OFFSET = "payer_offset"  # provider-level PLB amounts not tied to a claim
+
+
+class JournalKind(models.TextChoices):
+    CHARGE = "charge"
+    CHARGE_REVERSAL = "charge_reversal"
+    PAYMENT = "payment"
+    ADJUSTMENT = "adjustment"
+    PATIENT_RESP = "patient_resp"
+    TRANSFER = "transfer"  # patient share handed back to a secondary payer
+    REVERSAL = "reversal"  # CLP02 = 22
+    INTEREST = "interest"
+    PLB = "plb"
+
+
+class Remittance(models.Model):
+    """One 835 transaction set that was posted (held ones are not stored: see intake)."""
+
+    tenant_field = "client_id"
+    tenant_workflow = None
+
+    client = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    file = models.ForeignKey("intake.ReceivedFile", null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="remittances")
+    st_control = models.CharField(max_length=9)
+    payer = models.ForeignKey(Payer, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="remittances")
+    payer_key = models.CharField(max_length=80)  # N1*PR id, else TRN03
+    payer_name = models.CharField(max_length=200, blank=True)
+    trace_number = models.CharField(max_length=50)  # TRN02
+    amount = money_field()  # BPR02
+    credit_debit = models.CharField(max_length=1, blank=True)
+    method = models.CharField(max_length=3, blank=True)  # BPR04: ACH, CHK, NON, ...
+    payment_date = models.DateField(null=True, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = RemitsQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.payer_name or self.payer_key} {self.trace_number}"
+
+
+class RemitClaim(models.Model):
+    tenant_field = "remittance__client_id"
+    tenant_workflow = None
+
+    remittance = models.ForeignKey(Remittance, on_delete=models.PROTECT, related_name="claims")
+    index = models.PositiveIntegerField()
+    claim = models.ForeignKey(Claim, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="remit_claims")
+    patient_control_number = models.CharField(max_length=38)
+    status_code = models.CharField(max_length=2)  # CLP02
+    charge = money_field()
+    paid = money_field()
+    patient_responsibility = money_field(null=True)
+    filing_indicator = models.CharField(max_length=2, blank=True)
+    payer_claim_control_number = models.CharField(max_length=50, blank=True)
+    facility_type = models.CharField(max_length=2, blank=True)
+    frequency = models.CharField(max_length=1, blank=True)
+    crossover_payer = models.CharField(max_length=200, blank=True)  # NM1*TT
+    interest = money_field(null=True)  # AMT*I
+    outcome = models.CharField(max_length=16, default="posted")  # posted / exception / denied
+
+    objects = RemitsQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.patient_control_number} ({self.status_code})"
+
+
+
+class RemitLine(models.Model):
+    tenant_field = "remit_claim__remittance__client_id"
+    tenant_workflow = None
+
+    remit_claim = models.ForeignKey(RemitClaim, on_delete=models.PROTECT, related_name="lines")
+    index = models.PositiveIntegerField()
+    claim_line = models.ForeignKey(ClaimLine, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="remit_lines")
+    procedure_qualifier = models.CharField(max_length=2, blank=True)
+    procedure = models.CharField(max_length=48, blank=True)
+    modifiers = models.JSONField(default=list, blank=True)
+    charge = money_field()
+    paid = money_field()
+    revenue_code = models.CharField(max_length=4, blank=True)
+    units = models.DecimalField(max_digits=10, decimal_places=3, null=True, blank=True)
+    control_number = models.CharField(max_length=50, blank=True)  # REF*6R
+    remarks = models.JSONField(default=list, blank=True)  # LQ: [[qualifier, code], ...]
+
+    objects = RemitsQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.remit_claim} line {self.index}"
+
+
+
+class RemitAdjustment(models.Model):
+    """One CAS triplet; ``posted`` is False for denials, which stay open as insurance AR."""
+
+    tenant_field = "remit_claim__remittance__client_id"
+    tenant_workflow = None
+
+    remit_claim = models.ForeignKey(RemitClaim, on_delete=models.PROTECT,
+                                    related_name="adjustments")
+    remit_line = models.ForeignKey(RemitLine, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="adjustments")
+    group = models.CharField(max_length=2)
+    reason = models.CharField(max_length=5)
+    amount = money_field()
+    quantity = models.DecimalField(max_digits=15, decimal_places=3, null=True, blank=True)
+    category = models.CharField(max_length=32, blank=True)  # ours: carc_categories.py
+    posted = models.BooleanField(default=True)
+
+    objects = RemitsQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.group}-{self.reason} {self.amount}"
+
+
+
+class ProviderAdjustment(models.Model):
+    """One PLB reason/amount pair; ``claim`` is set when the reference names a known PCN."""
+
+    tenant_field = "remittance__client_id"
+    tenant_workflow = None
+
+    remittance = models.ForeignKey(Remittance, on_delete=models.PROTECT,
+                                   related_name="provider_adjustments")
+    index = models.PositiveIntegerField()
+    provider_id = models.CharField(max_length=50)
+    fiscal_date = models.CharField(max_length=8, blank=True)
+    reason = models.CharField(max_length=2)
+    reference = models.CharField(max_length=50, blank=True)
+    amount = money_field()
+    claim = models.ForeignKey(Claim, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="provider_adjustments")
+
+    objects = RemitsQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"PLB {self.reason} {self.reference} {self.amount}"
+
+
+
+class JournalEntry(models.Model):
+    tenant_field = "client_id"
+    tenant_workflow = None
+
+    client = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    claim = models.ForeignKey(Claim, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="journal_entries")
+    kind = models.CharField(max_length=16, choices=JournalKind.choices)
+    remittance = models.ForeignKey(Remittance, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="journal_entries")
+    memo = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+
+    objects = RemitsQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"journal #{self.pk} {self.kind}"
+
+
+class LedgerEntry(models.Model):
+    """Signed: debits positive, credits negative; a journal's entries sum to zero."""
+
+    tenant_field = "client_id"
+    tenant_workflow = None
+
+    journal = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="entries")
+    client = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    claim = models.ForeignKey(Claim, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="ledger_entries")
+    claim_line = models.ForeignKey(ClaimLine, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="ledger_entries")
+    account = models.CharField(max_length=20, choices=Account.choices)
+    amount = money_field()
+    reason = models.CharField(max_length=8, blank=True)  # e.g. "CO-45", "PLB-WO"
+
+    objects = RemitsQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.amount}"
+
+
+
+class PostingKey(models.Model):
+    """Exactly-once: inserted in the same transaction as the entries it guards.
+
+    ``line_index`` is 0 for a claim, n for its n-th line posted on its own, and -n for the
+    n-th PLB pair. CLP02 is part of the key because a reversal (22) and its correction
+    usually share CLP01, and often CLP07, in the same 835.
+    """
+
+    client = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    payer_key = models.CharField(max_length=80)
+    trace_number = models.CharField(max_length=50)
+    patient_control_number = models.CharField(max_length=38, blank=True)
+    payer_claim_control_number = models.CharField(max_length=50, blank=True)
+    status_code = models.CharField(max_length=2, blank=True)
+    line_index = models.IntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(
+            fields=["client", "payer_key", "trace_number", "patient_control_number",
+                    "payer_claim_control_number", "status_code", "line_index"],
+            name="post_each_remit_item_once")]
+
+    def __str__(self) -> str:
+        return f"{self.trace_number}/{self.patient_control_number}/{self.line_index}"
+
+
+
+class ChargeKey(models.Model):
+    """Exactly-once for charges: one per claim version (a digest of what was billed)."""
+
+    client = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="+")
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["claim", "digest"],
+                                               name="post_each_claim_version_once")]
+
+    def __str__(self) -> str:
+        return f"charge {self.claim_id} {self.digest[:12]}"
+
+
+
+class ExceptionStatus(models.TextChoices):
+    OPEN = "open"
+    RESOLVED = "resolved"
+
+
+class PostingException(models.Model):
+    """A remit claim we would not post on our own; a person decides."""
+
+    tenant_field = "client_id"
+    tenant_workflow = None
+
+    client = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    remittance = models.ForeignKey(Remittance, on_delete=models.PROTECT,
+                                   related_name="exceptions")
+    remit_claim = models.ForeignKey(RemitClaim, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="exceptions")
+    reason = models.CharField(max_length=16)  # unmatched / overpaid / conflict
+    detail = models.TextField(blank=True)
+    status = models.CharField(max_length=8, choices=ExceptionStatus.choices,
+                              default=ExceptionStatus.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = RemitsQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.reason}: {self.detail[:60]}"
+
+
+
+class CodeDescription(models.Model):
+    """CARC/RARC texts a client loads under its own X12 licence; we ship values only."""
+
+    tenant_field = "client_id"
+    tenant_workflow = None
+
+    client = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    list = models.CharField(max_length=4, choices=[("carc", "CARC"), ("rarc", "RARC")])
+    code = models.CharField(max_length=8)
+    text = models.TextField()
+
+    objects = RemitsQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["client", "list", "code"],
+                                               name="one_description_per_code")]
+
+    def __str__(self) -> str:
+        return f"{self.list} {self.code}"
