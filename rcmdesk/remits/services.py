@@ -1,0 +1,363 @@
+"""835 auto-posting: match each remit claim to our mirror and post it to the ledger once.
+
+What we will not post on our own (no matching claim, more paid than is open, identifiers
+that disagree) becomes a PostingException for a person; nothing is silently dropped.
+Denials are recorded and left open as insurance AR: writing one off is the client's call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+
+from rcmdesk.audit.services import record
+from rcmdesk.claims.models import Claim, ClaimLine, ClaimStatus, MatchOrder, Payer
+from rcmdesk.claims.services import parse_date
+from rcmdesk.remits import balance, ledger
+from rcmdesk.remits.carc_categories import category, is_denial
+from rcmdesk.remits.models import (
+    Account,
+    JournalKind,
+    PostingException,
+    PostingKey,
+    ProviderAdjustment,
+    RemitAdjustment,
+    RemitClaim,
+    RemitLine,
+    Remittance,
+)
+from rcmdesk.tenancy.models import Organization
+from rcmdesk.x12 import t835
+from rcmdesk.x12.parser import Transaction
+
+REVERSAL = "22"
+CROSSOVER_STATUSES = frozenset({"19", "20", "21"})
+SECONDARY_STATUSES = frozenset({"2", "3", "20", "21"})
+ADJUSTMENT_ACCOUNTS = {"CO": Account.CONTRACTUAL, "OA": Account.OTHER_ADJUSTMENT,
+                       "PI": Account.OTHER_ADJUSTMENT, "CR": Account.OTHER_ADJUSTMENT}
+PLB_CLAIM_AR_REASONS = frozenset({"WO", "72"})  # recoupment of, or refund for, one claim
+PLB_INTEREST_REASONS = frozenset({"L6"})
+
+
+@dataclass
+class PostResult:
+    held: bool = False
+    reason: str = ""
+    remittance_id: int | None = None
+    posted: int = 0
+    denied: int = 0
+    exceptions: int = 0
+    already_posted: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def as_summary(self) -> dict[str, Any]:
+        return {"held": self.held, "reason": self.reason, "remittance": self.remittance_id,
+                "posted": self.posted, "denied": self.denied, "exceptions": self.exceptions,
+                "already_posted": self.already_posted, "warnings": self.warnings}
+
+
+@dataclass
+class _Run:
+    """What every claim of one remittance shares while it posts."""
+
+    client: Organization
+    remittance: Remittance
+    payer: Payer | None
+    actor: Any
+    result: PostResult
+
+    def key(self, pcn: str, ccn: str, status: str, line_index: int) -> dict[str, Any]:
+        return {"client": self.client, "payer_key": self.remittance.payer_key,
+                "trace_number": self.remittance.trace_number, "patient_control_number": pcn,
+                "payer_claim_control_number": ccn, "status_code": status,
+                "line_index": line_index}
+
+
+def post_835(client: Organization, tx: t835.Remittance | Transaction, *, file: Any = None,
+             actor: Any = None) -> PostResult:
+    """Post one 835 set in one transaction, or hold it if it does not balance."""
+    remit = tx if isinstance(tx, t835.Remittance) else t835.remittance(tx)
+    problem = balance.first_problem(remit)
+    if problem:
+        return PostResult(held=True, reason=f"835 {remit.control} does not balance: {problem}")
+    result = PostResult()
+    with transaction.atomic():
+        payer = _payer(client, remit)
+        remittance = _store_remittance(client, remit, payer, file)
+        run = _Run(client, remittance, payer, actor, result)
+        for index, claim in enumerate(remit.claims, start=1):
+            post_claim(run, index, claim)
+        for index, adjustment in enumerate(remit.provider_adjustments, start=1):
+            _post_plb(run, index, adjustment)
+        remittance.warnings = result.warnings
+        remittance.save(update_fields=["warnings"])
+        result.remittance_id = remittance.pk
+        record("remits.835_posted", client_id=client.pk, obj=remittance, actor=actor,
+               detail=result.as_summary())
+    return result
+
+
+def _payer_key(remit: t835.Remittance) -> str:
+    return (remit.payer.id if remit.payer and remit.payer.id else "") or remit.trace_originator
+
+
+def _payer(client: Organization, remit: t835.Remittance) -> Payer | None:
+    keys = {k for k in (_payer_key(remit), remit.trace_originator) if k}
+    return Payer.objects.filter(client=client, payer_id__in=keys).first()
+
+
+def _store_remittance(client: Organization, remit: t835.Remittance, payer: Payer | None,
+                      file: Any) -> Remittance:
+    return Remittance.objects.create(
+        client=client, file=file, st_control=remit.control, payer=payer,
+        payer_key=_payer_key(remit), payer_name=remit.payer.name if remit.payer else "",
+        trace_number=remit.trace, amount=remit.payment.amount,
+        credit_debit=remit.payment.credit_debit, method=remit.payment.method,
+        payment_date=parse_date(remit.payment.date))
+
+
+def post_claim(run: _Run, index: int, clp: t835.Claim) -> None:
+    """Record one CLP and post it unless it was posted before or needs a person."""
+    remit_claim = _store_claim(run, index, clp)
+    key = run.key(clp.patient_control_number, clp.payer_claim_control_number, clp.status, 0)
+    if PostingKey.objects.filter(**key).exists():
+        remit_claim.outcome = "already_posted"
+        remit_claim.save(update_fields=["outcome"])
+        run.result.already_posted += 1
+        return
+    PostingKey.objects.create(**key)
+    claim, problem = match_claim(run, clp)
+    if claim is None or problem:
+        _exception(run, remit_claim, "unmatched" if claim is None else "conflict", problem)
+        return
+    remit_claim.claim = claim
+    _match_lines(claim, remit_claim)
+    if clp.status != REVERSAL and clp.paid > claim.insurance_balance + claim.patient_balance:
+        _exception(run, remit_claim, "overpaid",
+                   f"paid {clp.paid} but only {claim.insurance_balance + claim.patient_balance} "
+                   f"is open on claim {claim.patient_control_number}")
+        return
+    _post_to_ledger(run, claim, clp, remit_claim)
+
+
+def _store_claim(run: _Run, index: int, clp: t835.Claim) -> RemitClaim:
+    crossover = clp.crossover
+    remit_claim = RemitClaim.objects.create(
+        remittance=run.remittance, index=index, patient_control_number=clp.patient_control_number,
+        status_code=clp.status, charge=clp.charge, paid=clp.paid,
+        patient_responsibility=clp.patient_responsibility,
+        filing_indicator=clp.filing_indicator,
+        payer_claim_control_number=clp.payer_claim_control_number,
+        facility_type=clp.facility_type, frequency=clp.frequency,
+        crossover_payer=(crossover.last or crossover.id) if crossover else "",
+        interest=balance.interest(clp) or None)
+    _store_adjustments(run, remit_claim, None, clp.adjustments)
+    for line_index, line in enumerate(clp.lines, start=1):
+        proc = line.procedure
+        remit_line = RemitLine.objects.create(
+            remit_claim=remit_claim, index=line_index,
+            procedure_qualifier=proc[0] if proc else "",
+            procedure=proc[1] if len(proc) > 1 else "", modifiers=list(proc[2:6]),
+            charge=line.charge, paid=line.paid, revenue_code=line.revenue_code,
+            units=line.units, control_number=line.control_number,
+            remarks=[list(r) for r in line.remarks])
+        _store_adjustments(run, remit_claim, remit_line, line.adjustments)
+    return remit_claim
+
+
+def _store_adjustments(run: _Run, remit_claim: RemitClaim, remit_line: RemitLine | None,
+                       adjustments: tuple[t835.Adjustment, ...]) -> None:
+    for adj in adjustments:
+        if adj.group == "CR":
+            run.result.warnings.append(
+                f"claim {remit_claim.patient_control_number}: group CR is not used in 5010; "
+                f"posted as OA")
+        RemitAdjustment.objects.create(
+            remit_claim=remit_claim, remit_line=remit_line, group=adj.group,
+            reason=adj.reason, amount=adj.amount, quantity=adj.quantity,
+            category=category(adj.reason), posted=not is_denial(adj.group, adj.reason))
+
+
+def match_claim(run: _Run, clp: t835.Claim) -> tuple[Claim | None, str]:
+    """CLP01 then CLP07 (or the payer's configured order); disagreeing hits are a conflict."""
+    claims = Claim.objects.select_for_update().filter(client=run.client)
+    by_pcn = claims.filter(patient_control_number=clp.patient_control_number).first()
+    ccn = clp.payer_claim_control_number
+    by_ccn = claims.filter(payer_claim_control_number=ccn).first() if ccn else None
+    if by_pcn and by_ccn and by_pcn.pk != by_ccn.pk:
+        return by_pcn, (f"CLP01 {clp.patient_control_number} names claim {by_pcn} but CLP07 "
+                        f"{ccn} names claim {by_ccn}")
+    order = run.payer.match_order if run.payer else MatchOrder.PCN_FIRST
+    found = (by_ccn or by_pcn) if order == MatchOrder.PAYER_CCN_FIRST else (by_pcn or by_ccn)
+    if found is None:
+        return None, (f"no claim with patient control number {clp.patient_control_number!r}"
+                      f" or payer claim number {ccn!r}")
+    return found, ""
+
+
+def _match_lines(claim: Claim, remit_claim: RemitClaim) -> None:
+    """REF*6R first, then the same position with the same procedure, then the procedure."""
+    lines = list(claim.lines.order_by("line_number"))
+    by_control = {ln.control_number: ln for ln in lines if ln.control_number}
+    used: set[int] = set()
+    for remit_line in remit_claim.lines.order_by("index"):
+        found = by_control.get(remit_line.control_number) if remit_line.control_number else None
+        found = found or _by_procedure(lines, remit_line, used)
+        if found is not None:
+            used.add(found.pk)
+            remit_line.claim_line = found
+            remit_line.save(update_fields=["claim_line"])
+
+
+def _by_procedure(lines: list[ClaimLine], remit_line: RemitLine,
+                  used: set[int]) -> ClaimLine | None:
+    position = remit_line.index - 1
+    if (position < len(lines) and lines[position].procedure == remit_line.procedure
+            and lines[position].pk not in used):
+        return lines[position]
+    return next((ln for ln in lines
+                 if ln.pk not in used and ln.procedure == remit_line.procedure), None)
+
+
+def _exception(run: _Run, remit_claim: RemitClaim, reason: str, detail: str) -> None:
+    remit_claim.outcome = "exception"
+    remit_claim.save()
+    PostingException.objects.create(client=run.client, remittance=run.remittance,
+                                    remit_claim=remit_claim, reason=reason, detail=detail)
+    run.result.exceptions += 1
+
+
+def _post_to_ledger(run: _Run, claim: Claim, clp: t835.Claim, remit_claim: RemitClaim) -> None:
+    reversal = clp.status == REVERSAL
+    if clp.status in SECONDARY_STATUSES:
+        _return_patient_share(run, claim, clp.paid)
+    interest = balance.interest(clp)
+    if clp.paid != clp.charge - _adjusted(clp) + interest:
+        interest = Decimal(0)  # reported but not part of CLP04: nothing reached us
+    payment, adjustments, responsibility = _entries(remit_claim, interest)
+    post = _poster(run, claim)
+    if reversal:
+        post(JournalKind.REVERSAL, payment + adjustments + responsibility,
+             f"reversal of {clp.payer_claim_control_number or clp.patient_control_number}")
+    else:
+        post(JournalKind.PAYMENT, payment, f"payment, CLP02 {clp.status}")
+        post(JournalKind.ADJUSTMENT, adjustments, "adjustments")
+        post(JournalKind.PATIENT_RESP, responsibility, "patient responsibility")
+    if interest:
+        post(JournalKind.INTEREST, [ledger.Line(Account.PAYER_CASH, interest),
+                                    ledger.Line(Account.INTEREST_INCOME, -interest)],
+             "claim interest (AMT*I)")
+    denied = remit_claim.adjustments.filter(posted=False).exists()
+    _update_claim(claim, clp, reversal=reversal, denied=denied)
+    remit_claim.outcome = "denied" if denied and not clp.paid else "posted"
+    remit_claim.save()
+    run.result.denied += int(denied and not clp.paid)
+    run.result.posted += 1
+
+
+def _adjusted(clp: t835.Claim) -> Decimal:
+    total = sum((a.amount for a in clp.adjustments), Decimal(0))
+    return total + sum((a.amount for ln in clp.lines for a in ln.adjustments), Decimal(0))
+
+
+def _poster(run: _Run, claim: Claim) -> Any:
+    def post(kind: str, lines: list[ledger.Line], memo: str) -> None:
+        ledger.post(run.client, kind, lines, claim=claim, remittance=run.remittance,
+                    memo=memo, actor=run.actor)
+    return post
+
+
+Entries = tuple[list[ledger.Line], list[ledger.Line], list[ledger.Line]]
+
+
+def _entries(remit_claim: RemitClaim, interest: Decimal) -> Entries:
+    """Payment, adjustment and patient-responsibility lines, per service line where known."""
+    payment: list[ledger.Line] = []
+    adjustments: list[ledger.Line] = []
+    responsibility: list[ledger.Line] = []
+    line_paid = Decimal(0)
+    for remit_line in remit_claim.lines.select_related("claim_line"):
+        payment.append(ledger.Line(Account.INSURANCE_AR, -remit_line.paid,
+                                   claim_line=remit_line.claim_line))
+        line_paid += remit_line.paid
+    claim_paid = remit_claim.paid - interest
+    payment.append(ledger.Line(Account.INSURANCE_AR, -(claim_paid - line_paid)))
+    payment.append(ledger.Line(Account.PAYER_CASH, claim_paid))
+    for adj in remit_claim.adjustments.filter(posted=True).select_related("remit_line"):
+        claim_line = adj.remit_line.claim_line if adj.remit_line else None
+        reason = f"{adj.group}-{adj.reason}"
+        out = ledger.Line(Account.INSURANCE_AR, -adj.amount, claim_line=claim_line,
+                          reason=reason)
+        if adj.group == "PR":
+            responsibility += [out, ledger.Line(Account.PATIENT_AR, adj.amount,
+                                                claim_line=claim_line, reason=reason)]
+        else:
+            account = ADJUSTMENT_ACCOUNTS.get(adj.group, Account.OTHER_ADJUSTMENT)
+            adjustments += [out, ledger.Line(account, adj.amount, claim_line=claim_line,
+                                             reason=reason)]
+    return payment, adjustments, responsibility
+
+
+def _return_patient_share(run: _Run, claim: Claim, paid: Decimal) -> None:
+    """A secondary payer paying what the primary left to the patient: move it back first."""
+    shortfall = paid - claim.insurance_balance
+    moved = min(shortfall, claim.patient_balance)
+    if moved > 0:
+        ledger.post(run.client, JournalKind.TRANSFER, [
+            ledger.Line(Account.INSURANCE_AR, moved), ledger.Line(Account.PATIENT_AR, -moved),
+        ], claim=claim, remittance=run.remittance, memo="patient share billed to next payer",
+            actor=run.actor)
+
+
+def _update_claim(claim: Claim, clp: t835.Claim, *, reversal: bool, denied: bool) -> None:
+    claim.refresh_from_db(fields=["insurance_balance", "patient_balance"])
+    if reversal:
+        claim.status = ClaimStatus.REVERSED
+    elif denied and not clp.paid:
+        claim.status = ClaimStatus.DENIED
+    elif claim.insurance_balance:
+        claim.status = ClaimStatus.PARTIAL
+    else:
+        claim.status = (ClaimStatus.PATIENT_BALANCE if claim.patient_balance
+                        else ClaimStatus.PAID)
+    if clp.status in CROSSOVER_STATUSES or clp.crossover is not None:
+        claim.secondary_flag = True
+    if clp.payer_claim_control_number and not reversal:
+        claim.payer_claim_control_number = clp.payer_claim_control_number
+    claim.save(update_fields=["status", "secondary_flag", "payer_claim_control_number"])
+
+
+def _post_plb(run: _Run, index: int, adj: t835.ProviderAdjustment) -> None:
+    """PLB: provider-level money; tied to a claim's AR when it recoups or refunds that claim."""
+    claim = _plb_claim(run.client, adj.reference)
+    ProviderAdjustment.objects.create(
+        remittance=run.remittance, index=index, provider_id=adj.provider_id,
+        fiscal_date=adj.fiscal_date, reason=adj.reason, reference=adj.reference,
+        amount=adj.amount, claim=claim)
+    key = run.key(adj.reference, "", f"P{adj.reason}"[:2], -index)
+    if PostingKey.objects.filter(**key).exists():
+        run.result.already_posted += 1
+        return
+    PostingKey.objects.create(**key)
+    if adj.reason in PLB_INTEREST_REASONS:
+        account = Account.INTEREST_INCOME
+    elif adj.reason in PLB_CLAIM_AR_REASONS and claim is not None:
+        account = Account.INSURANCE_AR
+    else:
+        account = Account.PAYER_OFFSET
+    ledger.post(run.client, JournalKind.PLB, [
+        ledger.Line(Account.PAYER_CASH, -adj.amount, claim=claim, reason=f"PLB-{adj.reason}"),
+        ledger.Line(account, adj.amount, claim=claim, reason=f"PLB-{adj.reason}"),
+    ], claim=claim, remittance=run.remittance,
+        memo=f"PLB {adj.reason} {adj.reference}".strip(), actor=run.actor)
+
+
+def _plb_claim(client: Organization, reference: str) -> Claim | None:
+    if not reference:
+        return None
+    return Claim.objects.filter(client=client).filter(
+        Q(patient_control_number=reference) | Q(payer_claim_control_number=reference)).first()
