@@ -60,6 +60,7 @@ class _Run:
         self.manifest = manifest
         self.controls = Controls()
         self.remits = 0
+        self.denials = 0
         self.last_paid: dict[str, str] = {}  # payer code -> a PCN it paid earlier
         for kind in KINDS:
             (out_dir / kind).mkdir(parents=True, exist_ok=True)
@@ -141,7 +142,8 @@ class _Run:
         for b, outcome in items:
             icn = self.controls.next_icn(payer)
             if outcome is Outcome.DENIED:
-                claims.append(outcomes.denied(rng, b, icn, received))
+                claims.append(outcomes.denied(b, icn, received, self.denials))
+                self.denials += 1
                 continue
             share = outcome is not Outcome.PAID
             claim = outcomes.paid(

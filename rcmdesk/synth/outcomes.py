@@ -69,7 +69,11 @@ DENIALS: tuple[Denial, ...] = (
     Denial("204", "PR", ("N130",), 1),
     Denial("242", "CO", (), 1),
 )
-_DENIAL_WEIGHTS = [d.weight for d in DENIALS]
+# Denials take reasons in turn from this weighted cycle rather than at random, so even a
+# few hundred claims show every reason (tests and demos rely on seeing them all).
+DENIAL_CYCLE: tuple[Denial, ...] = tuple(
+    denial for n in range(max(d.weight for d in DENIALS)) for denial in DENIALS if denial.weight > n
+)
 
 # Allowed amount as a share of charge, per claim filing indicator (low, high percent).
 _RATES = {"MB": (50, 70), "MC": (40, 60), "CI": (65, 90), "BL": (70, 88)}
@@ -230,9 +234,9 @@ def paid(
     return _claim(billed, "1", icn, lines, received)
 
 
-def denied(rng: random.Random, billed: Billed, icn: str, received: str) -> t835.Claim:
-    """A zero-pay denial (CLP02 4) with one reason on every line."""
-    denial = rng.choices(DENIALS, _DENIAL_WEIGHTS)[0]
+def denied(billed: Billed, icn: str, received: str, turn: int) -> t835.Claim:
+    """A zero-pay denial (CLP02 4) with the ``turn``-th reason of the cycle on every line."""
+    denial = DENIAL_CYCLE[turn % len(DENIAL_CYCLE)]
     lines = [
         _line(
             billed,
