@@ -103,8 +103,8 @@ def test_every_remitted_claim_and_line_traces_back_to_an_837(run):
     out = run[0]
     billed: dict[str, set[str]] = {}
     for path in _files(out, "837"):
-        for claim in t837.iter_claims(path):
-            billed[claim.patient_control_number] = {line.control_number for line in claim.lines}
+        for sent in t837.iter_claims(path):
+            billed[sent.patient_control_number] = {line.control_number for line in sent.lines}
     assert len(billed) == CLAIMS
     for remit in _remits(out):
         for claim in remit.claims:
