@@ -283,6 +283,37 @@ def audit_export(
             handle.close()
 
 
+@app.command()
+def synth(
+    out_dir: Path,
+    seed: Annotated[int, typer.Option(help="the same seed writes the same bytes")] = 1,
+    claims: Annotated[int, typer.Option(min=1, help="claims to generate")] = 2000,
+) -> None:
+    """Write synthetic 837/835/277CA/999 files and manifest.json (no database needed)."""
+    from rich.progress import Progress
+
+    from rcmdesk.synth import generate
+
+    with Progress(console=err) as progress:
+        task = progress.add_task("claims", total=claims)
+        manifest = generate(out_dir, seed=seed, claims=claims,
+                            progress=lambda done: progress.update(task, completed=done))
+    table = Table(title=f"{out_dir} (seed {seed}, {claims} claims)", title_justify="left")
+    for column in ("payer", "remits", "claim payments", "billed", "paid", "patient resp.",
+                   "PLB", "payments"):
+        table.add_column(column, justify="left" if column == "payer" else "right")
+    for code, t in manifest.payers.items():
+        table.add_row(code, str(t.remittances), str(t.claim_payments), f"{t.billed:,.2f}",
+                      f"{t.paid:,.2f}", f"{t.patient_responsibility:,.2f}",
+                      f"{t.provider_adjustments:,.2f}", f"{t.payments:,.2f}")
+    console = Console(width=max(Console().width, 120))  # never truncate an amount
+    console.print(table)
+    for label, counts in (("files", manifest.files), ("outcomes", manifest.outcomes),
+                          ("overlays", manifest.overlays),
+                          ("provider adjustments", manifest.provider_adjustments)):
+        console.print(f"{label}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+
+
 def main() -> None:
     app()
 
