@@ -1,0 +1,190 @@
+"""835 auto-posting: each test writes the 835 as X12 and the ledger it expects."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.db.models import Sum
+
+from rcmdesk.claims.models import Claim, ClaimStatus
+from rcmdesk.conftest import World
+from rcmdesk.intake.models import FileStatus
+from rcmdesk.intake.services import ingest
+from rcmdesk.remits.invariants import check_ledger
+from rcmdesk.remits.models import Account, LedgerEntry, PostingException
+from rcmdesk.remits.tests.x12text import header, make_claim, remit
+
+D = Decimal
+
+
+@pytest.fixture(autouse=True)
+def _ledger_stays_balanced(db: Any) -> Iterator[None]:
+    yield
+    assert check_ledger() == []
+
+
+def balances(claim: Claim) -> dict[str, Decimal]:
+    rows = LedgerEntry.objects.filter(claim=claim).values("account").annotate(t=Sum("amount"))
+    return {r["account"]: r["t"] for r in rows if r["t"]}
+
+
+def test_a_claim_paid_in_full_clears_its_insurance_balance(world: World) -> None:
+    claim = make_claim(world.acme, "PCN1", [("99213", "100.00")])
+    data = remit(header("100.00") + "CLP*PCN1*1*100*100**12*CCN1~SVC*HC:99213*100*100**1~")
+    assert ingest(world.acme, data, "paid.835").outcome == FileStatus.APPLIED
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.PAID
+    assert claim.payer_claim_control_number == "CCN1"
+    assert balances(claim) == {Account.REVENUE: D("-100"), Account.PAYER_CASH: D("100")}
+
+
+def test_a_partial_payment_posts_co45_as_contractual_and_pr_to_the_patient(world: World) -> None:
+    claim = make_claim(world.acme, "PCN2", [("99214", "200.00")])
+    data = remit(header("120.00") + "CLP*PCN2*1*200*120*50*12*CCN2~"
+                 "SVC*HC:99214*200*120**1~CAS*CO*45*30~CAS*PR*1*20**2*20**3*10~")
+    assert ingest(world.acme, data, "partial.835").outcome == FileStatus.APPLIED
+    claim.refresh_from_db()
+    assert balances(claim) == {
+        Account.REVENUE: D("-200"), Account.PAYER_CASH: D("120"),
+        Account.CONTRACTUAL: D("30"), Account.PATIENT_AR: D("50")}
+    assert (claim.insurance_balance, claim.patient_balance) == (D("0"), D("50"))
+    assert claim.status == ClaimStatus.PATIENT_BALANCE
+
+
+@pytest.mark.parametrize("reason", ["50", "197"])
+def test_a_zero_paid_denial_stays_open_as_insurance_ar(world: World, reason: str) -> None:
+    claim = make_claim(world.acme, "PCN3", [("99215", "150.00")])
+    data = remit(header("0.00", credit="C") + f"CLP*PCN3*4*150*0**12*CCN3~"
+                 f"SVC*HC:99215*150*0**1~CAS*CO*{reason}*150~")
+    assert ingest(world.acme, data, "denial.835").outcome == FileStatus.APPLIED
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.DENIED
+    assert claim.insurance_balance == D("150")
+    assert Account.CONTRACTUAL not in balances(claim)
+
+
+def test_a_reversal_and_its_correction_repost_the_claim(world: World) -> None:
+    claim = make_claim(world.acme, "PCN4", [("99213", "100.00")])
+    first = remit(header("80.00", trace="T1") + "CLP*PCN4*1*100*80**12*CCN4~"
+                  "SVC*HC:99213*100*80**1~CAS*CO*45*20~", isa13="000000201")
+    assert ingest(world.acme, first, "first.835").outcome == FileStatus.APPLIED
+    second = remit(header("10.00", trace="T2") +
+                   "CLP*PCN4*22*-100*-80**12*CCN4~SVC*HC:99213*-100*-80**1~CAS*CO*45*-20~"
+                   "CLP*PCN4*1*100*90**12*CCN4B~SVC*HC:99213*100*90**1~CAS*CO*45*10~",
+                   isa13="000000202")
+    assert ingest(world.acme, second, "second.835").outcome == FileStatus.APPLIED
+    claim.refresh_from_db()
+    assert balances(claim) == {Account.REVENUE: D("-100"), Account.PAYER_CASH: D("90"),
+                               Account.CONTRACTUAL: D("10")}
+    assert claim.status == ClaimStatus.PAID
+    assert claim.payer_claim_control_number == "CCN4B"
+
+
+def test_plb_wo_recoups_another_claim_and_l6_interest_is_income(world: World) -> None:
+    old = make_claim(world.acme, "OLD1", [("99213", "100.00")])
+    paid = remit(header("100.00", trace="T1") + "CLP*OLD1*1*100*100**12*CCNO~"
+                 "SVC*HC:99213*100*100**1~", isa13="000000301")
+    ingest(world.acme, paid, "old.835")
+    new = make_claim(world.acme, "NEW1", [("99213", "100.00")])
+    data = remit(header("85.00", trace="T2") + "CLP*NEW1*1*100*100**12*CCNN~"
+                 "SVC*HC:99213*100*100**1~PLB*1234567893*20251231*WO:OLD1*20*L6*-5",
+                 isa13="000000302")
+    assert ingest(world.acme, data, "plb.835").outcome == FileStatus.APPLIED
+    old.refresh_from_db()
+    new.refresh_from_db()
+    assert old.insurance_balance == D("20")  # the payer took 20 back: open again
+    assert new.insurance_balance == D("0")
+    interest = LedgerEntry.objects.filter(account=Account.INTEREST_INCOME).get()
+    assert interest.amount == D("-5")
+    cash = LedgerEntry.objects.filter(account=Account.PAYER_CASH,
+                                      journal__remittance__trace_number="T2")
+    assert cash.aggregate(t=Sum("amount"))["t"] == D("85")
+
+
+def test_a_crossover_flags_the_claim_for_secondary_billing(world: World) -> None:
+    claim = make_claim(world.acme, "PCN6", [("99213", "100.00")])
+    data = remit(header("70.00") + "CLP*PCN6*19*100*70*30*MB*CCN6~"
+                 "NM1*TT*2*MEDIGAP PLAN*****PI*MG01~SVC*HC:99213*100*70**1~CAS*PR*2*30~")
+    ingest(world.acme, data, "crossover.835")
+    claim.refresh_from_db()
+    assert claim.secondary_flag is True
+    assert claim.patient_balance == D("30")
+
+
+def test_an_unmatched_claim_becomes_an_exception_not_a_posting(world: World) -> None:
+    data = remit(header("50.00") + "CLP*NOPE*1*50*50**12*CCNX~")
+    assert ingest(world.acme, data, "unmatched.835").outcome == FileStatus.APPLIED
+    exception = PostingException.objects.get()
+    assert exception.reason == "unmatched"
+    assert "NOPE" in exception.detail
+    assert not LedgerEntry.objects.filter(account=Account.PAYER_CASH).exists()
+
+
+def test_paying_more_than_is_open_becomes_an_overpayment_exception(world: World) -> None:
+    make_claim(world.acme, "PCN8", [("99213", "40.00")])
+    data = remit(header("60.00") + "CLP*PCN8*1*60*60**12*CCN8~")
+    ingest(world.acme, data, "over.835")
+    assert PostingException.objects.get().reason == "overpaid"
+
+
+def test_an_unbalanced_835_is_held_and_posts_nothing(world: World) -> None:
+    make_claim(world.acme, "PCN9", [("99213", "100.00")])
+    data = remit(header("100.00") + "CLP*PCN9*1*100*90**12*CCN9~SVC*HC:99213*100*90**1~")
+    result = ingest(world.acme, data, "unbalanced.835")
+    assert result.outcome == FileStatus.HELD_FOR_REVIEW
+    assert "does not balance" in result.file.reason
+    assert not LedgerEntry.objects.filter(account=Account.PAYER_CASH).exists()
+
+
+def test_two_transactions_from_two_payers_in_one_file_both_post(world: World) -> None:
+    from rcmdesk.remits.tests.x12text import interchange
+
+    a = make_claim(world.acme, "PA1", [("99213", "100.00")], payer_id="PAYER01")
+    b = make_claim(world.acme, "PB1", [("99213", "50.00")], payer_id="PAYER02")
+    data = interchange([
+        ("HP", "005010X221A1", header("100.00", trace="TA") + "CLP*PA1*1*100*100**12*C1~"),
+        ("HP", "005010X221A1", header("50.00", trace="TB", payer="OTHER", payer_id="PAYER02")
+         + "CLP*PB1*1*50*50**12*C2~"),
+    ])
+    assert ingest(world.acme, data, "two.835").outcome == FileStatus.APPLIED
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.status, b.status) == (ClaimStatus.PAID, ClaimStatus.PAID)
+
+
+def test_lines_are_matched_by_their_ref_6r_control_number(world: World) -> None:
+    claim = make_claim(world.acme, "PCN11", [("99213", "100.00"), ("99213", "60.00")],
+                       control_numbers=["LINE-A", "LINE-B"])
+    data = remit(header("50.00") + "CLP*PCN11*1*160*50**12*CCN11~"
+                 "SVC*HC:99213*60*50**1~CAS*CO*45*10~REF*6R*LINE-B~"
+                 "SVC*HC:99213*100*0**1~CAS*CO*45*100~REF*6R*LINE-A~")
+    ingest(world.acme, data, "6r.835")
+    line_b = claim.lines.get(control_number="LINE-B")
+    paid = LedgerEntry.objects.get(claim_line=line_b, journal__kind="payment")
+    assert paid.amount == D("-50")
+
+
+def test_a_crash_midway_through_an_835_posts_nothing_of_it(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    from rcmdesk.remits import services
+
+    for n in (1, 2, 3):
+        make_claim(world.acme, f"C{n}", [("99213", "10.00")])
+    real, calls = services.post_claim, []
+
+    def failing(run: Any, index: int, clp: Any) -> None:
+        calls.append(index)
+        if index == 3:
+            raise RuntimeError("disk on fire")
+        real(run, index, clp)
+
+    monkeypatch.setattr(services, "post_claim", failing)
+    body = header("30.00") + "".join(f"CLP*C{n}*1*10*10**12*K{n}~" for n in (1, 2, 3))
+    result = ingest(world.acme, remit(body), "crash.835")
+    assert result.outcome == FileStatus.FAILED
+    assert calls == [1, 2, 3]
+    assert not LedgerEntry.objects.filter(account=Account.PAYER_CASH).exists()
+    assert Claim.objects.filter(status=ClaimStatus.PAID).count() == 0
