@@ -23,9 +23,13 @@ app = typer.Typer(help="rcmdesk: the co-managed revenue-cycle back office.",
 orgs_app = typer.Typer(help="Organizations.", no_args_is_help=True)
 users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
+ledger_app = typer.Typer(help="The posting ledger.", no_args_is_help=True)
+codes_app = typer.Typer(help="Code lists (CARC/RARC descriptions).", no_args_is_help=True)
 app.add_typer(orgs_app, name="orgs")
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
+app.add_typer(ledger_app, name="ledger")
+app.add_typer(codes_app, name="codes")
 err = Console(stderr=True)
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 
@@ -312,6 +316,101 @@ def synth(
                           ("overlays", manifest.overlays),
                           ("provider adjustments", manifest.provider_adjustments)):
         console.print(f"{label}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+
+
+def _client(slug: str) -> Any:
+    """The client organization a system-actor command works on, or exit 2."""
+    from rcmdesk.tenancy.models import Organization
+
+    org = Organization.objects.filter(slug=slug, kind="client").first()
+    if org is None:
+        err.print(f"[red]No client organization with slug {slug!r}[/red]")
+        raise typer.Exit(2)
+    return org
+
+
+@app.command()
+def ingest(
+    files: Annotated[list[Path], typer.Argument(help="X12 files to receive")],
+    client: Annotated[str, typer.Option(help="client slug")],
+) -> None:
+    """Receive X12 files: apply, report "already ingested", or quarantine (exit 1)."""
+    setup_django()
+    from rich.progress import track
+
+    from rcmdesk.intake.services import ingest as ingest_file
+
+    org, ok = _client(client), True
+    paths = track(files, description="ingesting", console=err) if len(files) > 3 else files
+    with cli_context():
+        for path in paths:
+            result = ingest_file(org, path.read_bytes(), path.name, channel="cli")
+            print(result.line())
+            ok = ok and result.ok
+    if not ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def watch(
+    folder: Annotated[Path, typer.Argument(help="drop folder")],
+    client: Annotated[str, typer.Option(help="client slug")],
+    once: Annotated[bool, typer.Option(help="process what is there, then exit")] = False,
+    interval: Annotated[float, typer.Option(help="seconds between polls")] = 5.0,
+) -> None:
+    """Poll a drop folder; processed files move to done/ or quarantine/."""
+    setup_django()
+    import time
+
+    from rcmdesk.intake.services import ingest as ingest_file
+
+    org = _client(client)
+    for sub in ("done", "quarantine"):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    while True:
+        with cli_context():
+            for path in sorted(p for p in folder.iterdir() if p.is_file()):
+                result = ingest_file(org, path.read_bytes(), path.name, channel="watch")
+                print(result.line())
+                path.rename(folder / ("done" if result.ok else "quarantine") / path.name)
+        if once:
+            return
+        time.sleep(interval)
+
+
+@ledger_app.command("check")
+def ledger_check(
+    client: Annotated[str | None, typer.Option(help="client slug; all if omitted")] = None,
+) -> None:
+    """Check the ledger's invariants; exit 1 naming the first problem."""
+    setup_django()
+    from rcmdesk.remits.invariants import check_ledger
+
+    problems = check_ledger(_client(client) if client else None)
+    if problems:
+        err.print(f"[red]ledger unbalanced: {problems[0]}[/red] ({len(problems)} problem(s))")
+        raise typer.Exit(1)
+    print("ledger balanced")
+
+
+@codes_app.command("import-descriptions")
+def codes_import_descriptions(
+    file: Annotated[Path, typer.Argument(help="code<TAB>text or code,text per line")],
+    code_list: Annotated[str, typer.Option("--list", help="carc or rarc")],
+    client: Annotated[str, typer.Option(help="client slug (whose X12 licence)")],
+) -> None:
+    """Load CARC/RARC description texts under the client's own X12 licence."""
+    setup_django()
+    from rcmdesk.remits.codes import import_descriptions
+
+    org = _client(client)
+    try:
+        with cli_context():
+            count = import_descriptions(org, code_list, file.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    print(f"loaded {count} {code_list} descriptions for {client}")
 
 
 def main() -> None:

@@ -1,0 +1,144 @@
+"""Receiving files: once only, suspicious repeats and broken files quarantined, all audited."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from rcmdesk.audit.models import AuditEvent
+from rcmdesk.cli import app
+from rcmdesk.conftest import World
+from rcmdesk.intake.models import FileStatus, ReceivedFile
+from rcmdesk.intake.services import ALREADY, ingest, retry
+from rcmdesk.remits.models import Account, LedgerEntry
+from rcmdesk.remits.tests.x12text import header, make_claim, remit
+
+PAID = "CLP*PCN1*1*100*100**12*CCN1~SVC*HC:99213*100*100**1~"
+
+
+def cash() -> Decimal:
+    return sum((e.amount for e in LedgerEntry.objects.filter(account=Account.PAYER_CASH)),
+               Decimal(0))
+
+
+def test_the_same_file_ingested_twice_posts_once(world: World) -> None:
+    make_claim(world.acme, "PCN1", [("99213", "100.00")])
+    data = remit(header("100.00") + PAID)
+    assert ingest(world.acme, data, "a.835").outcome == FileStatus.APPLIED
+    again = ingest(world.acme, data, "a-copy.835")
+    assert again.outcome == ALREADY
+    assert again.ok
+    assert cash() == Decimal("100")
+    assert ReceivedFile.objects.count() == 1
+
+
+def test_the_same_835_content_in_a_new_interchange_still_posts_once(world: World) -> None:
+    make_claim(world.acme, "PCN1", [("99213", "100.00")])
+    ingest(world.acme, remit(header("100.00") + PAID, isa13="000000001"), "a.835")
+    result = ingest(world.acme, remit(header("100.00") + PAID, isa13="000000002"), "b.835")
+    assert result.outcome == FileStatus.APPLIED
+    assert result.file.summary["sets"]["000000002/1/0001"]["already_posted"] == 1
+    assert cash() == Decimal("100")
+
+
+def test_a_reused_isa13_with_different_content_is_quarantined(world: World) -> None:
+    make_claim(world.acme, "PCN1", [("99213", "100.00")])
+    ingest(world.acme, remit(header("100.00") + PAID, isa13="000000009"), "a.835")
+    other = remit(header("100.00", trace="OTHER") + PAID, isa13="000000009")
+    result = ingest(world.acme, other, "b.835")
+    assert result.outcome == FileStatus.QUARANTINED
+    assert "000000009" in result.message
+    assert "a.835" in result.message
+    assert cash() == Decimal("100")
+
+
+def test_a_broken_file_is_quarantined_with_located_findings_and_nothing_applied(
+        world: World) -> None:
+    make_claim(world.acme, "PCN1", [("99213", "100.00")])
+    broken = remit(header("100.00") + "CLP*PCN1*1*ABC*100**12*CCN1~")
+    result = ingest(world.acme, broken, "broken.835")
+    assert result.outcome == FileStatus.QUARANTINED
+    finding = result.file.findings[0]
+    assert finding["segment"] == "CLP"
+    assert finding["position"] > 0
+    assert cash() == 0
+    assert bytes(ReceivedFile.objects.get().content) == broken
+
+
+def test_a_file_that_is_not_x12_is_quarantined(world: World) -> None:
+    result = ingest(world.acme, b"hello, this is not X12", "note.txt")
+    assert result.outcome == FileStatus.QUARANTINED
+    assert result.file.findings
+
+
+def test_a_held_file_can_be_retried_after_the_claim_arrives(world: World) -> None:
+    data = remit(header("100.00") + PAID)
+    first = ingest(world.acme, data, "early.835")
+    assert first.outcome == FileStatus.APPLIED  # unmatched: an exception, not a loss
+    unbalanced = ingest(world.acme, remit(header("90.00") + PAID, isa13="000000777"), "u.835")
+    assert unbalanced.outcome == FileStatus.HELD_FOR_REVIEW
+    assert retry(unbalanced.file).outcome == FileStatus.HELD_FOR_REVIEW
+
+
+def test_every_ingest_writes_an_audit_event(world: World) -> None:
+    data = remit(header("0.00") + "CLP*X*4*0*0**12*C~")
+    ingest(world.acme, data, "a.835")
+    ingest(world.acme, data, "a.835")
+    actions = list(AuditEvent.objects.filter(client_org_id=world.acme.pk)
+                   .values_list("action", flat=True))
+    assert "intake.received" in actions
+    assert "intake.applied" in actions
+    assert "intake.duplicate" in actions
+
+
+def test_an_837_creates_claims_and_charges_them_once(world: World) -> None:
+    from rcmdesk.claims.models import Claim
+
+    sample = Path(__file__).resolve().parents[3].parent / "shared" / "x12-samples"
+    path = sample / "LinuxForHealth-x12" / "demo.example1.837"
+    if not path.exists():
+        pytest.skip("shared samples not present")
+    assert ingest(world.acme, path.read_bytes(), "claims.837").outcome == FileStatus.APPLIED
+    claims = Claim.objects.filter(client=world.acme)
+    assert claims.exists()
+    revenue = sum((e.amount for e in LedgerEntry.objects.filter(account=Account.REVENUE)),
+                  Decimal(0))
+    assert -revenue == sum((c.total_charge for c in claims), Decimal(0))
+
+
+runner = CliRunner()
+
+
+def test_the_ingest_command_exits_0_for_applied_and_already_ingested(
+        world: World, tmp_path: Path) -> None:
+    make_claim(world.acme, "PCN1", [("99213", "100.00")])
+    path = tmp_path / "a.835"
+    path.write_bytes(remit(header("100.00") + PAID))
+    first = runner.invoke(app, ["ingest", str(path), "--client", "acme"])
+    assert first.exit_code == 0, first.output
+    assert "applied" in first.output
+    second = runner.invoke(app, ["ingest", str(path), "--client", "acme"])
+    assert second.exit_code == 0
+    assert "already ingested" in second.output
+
+
+def test_the_ingest_command_exits_1_when_a_file_is_quarantined(
+        world: World, tmp_path: Path) -> None:
+    path = tmp_path / "bad.835"
+    path.write_bytes(b"ISA*broken")
+    result = runner.invoke(app, ["ingest", str(path), "--client", "acme"])
+    assert result.exit_code == 1
+    assert "quarantined" in result.output
+
+
+def test_the_watch_command_moves_files_to_done_or_quarantine(
+        world: World, tmp_path: Path) -> None:
+    (tmp_path / "good.835").write_bytes(remit(header("0.00") + "CLP*X*4*0*0**12*C~"))
+    (tmp_path / "bad.835").write_bytes(b"not x12")
+    result = runner.invoke(app, ["watch", str(tmp_path), "--client", "acme", "--once"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "done" / "good.835").exists()
+    assert (tmp_path / "quarantine" / "bad.835").exists()

@@ -1,0 +1,38 @@
+"""Loading CARC/RARC description texts a client holds under its own X12 licence.
+
+We ship code values only; the texts are X12's to licence, so each client imports its own
+copy (``code<TAB>text`` or ``code,text`` per line) into CodeDescription.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.db import transaction
+
+from rcmdesk.audit.services import record
+from rcmdesk.remits.models import CodeDescription
+from rcmdesk.tenancy.models import Organization
+
+LISTS = frozenset({"carc", "rarc"})
+
+
+def import_descriptions(client: Organization, code_list: str, text: str, *,
+                        actor: Any = None) -> int:
+    """Create or replace the client's descriptions; returns how many rows were loaded."""
+    if code_list not in LISTS:
+        raise ValueError(f"list must be one of {sorted(LISTS)}, not {code_list!r}")
+    delimiter = "\t" if "\t" in text.split("\n", 1)[0] else ","
+    rows = [r for r in csv.reader(io.StringIO(text), delimiter=delimiter)
+            if len(r) >= 2 and r[0].strip() and r[0].strip().lower() != "code"]
+    with transaction.atomic():
+        for code, description, *_ in rows:
+            CodeDescription.objects.update_or_create(
+                client=client, list=code_list, code=code.strip().upper(),
+                defaults={"text": description.strip()})
+        record("remits.code_descriptions_imported", client_id=client.pk, actor=actor,
+               object_type="remits.codedescription", detail={"list": code_list,
+                                                             "rows": len(rows)})
+    return len(rows)
