@@ -210,3 +210,21 @@ def test_the_manifest_file_is_the_returned_manifest(run):
     assert sum(manifest.claim_kinds.values()) == CLAIMS
     paid = sum((t.payments for t in manifest.payers.values()), Decimal(0))
     assert paid == sum((r.payment.amount for r in _remits(out)), Decimal(0))
+
+
+def test_progress_reports_claims_done_after_every_batch(tmp_path):
+    seen: list[int] = []
+    generate(tmp_path, seed=2, claims=45, progress=seen.append)
+    assert seen == sorted(seen)
+    assert seen[-1] == 45
+
+
+def test_the_hospital_bills_outpatient_and_inpatient_837i_claims(run):
+    out = run[0]
+    bill_types = {
+        claim.facility_code + claim.facility_qualifier
+        for path in _files(out, "837")
+        for claim in t837.iter_claims(path)
+        if claim.lines[0].revenue_code
+    }
+    assert bill_types == {"13A", "11A"}
