@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Q, QuerySet, Sum
 
 from rcmdesk.claims.models import Claim
+from rcmdesk.remits.ledger import CENT
 from rcmdesk.remits.models import Account, LedgerEntry, Remittance
 from rcmdesk.tenancy.models import Organization
 
@@ -23,6 +24,11 @@ class Problem:
         return f"{self.kind} #{self.object_id}: {self.message}"
 
 
+def _cents(value: object) -> Decimal:
+    """SQLite sums DecimalFields as floats; round back to cents before comparing."""
+    return Decimal(str(value or 0)).quantize(CENT)
+
+
 def _scoped(qs: QuerySet[Any], client: Organization | None) -> QuerySet[Any]:
     return qs.filter(client=client) if client is not None else qs
 
@@ -34,9 +40,9 @@ def check_ledger(client: Organization | None = None) -> list[Problem]:
 
 def _journals(client: Organization | None) -> list[Problem]:
     sums = (_scoped(LedgerEntry.objects.all(), client).values("journal_id")
-            .annotate(total=Sum("amount")).exclude(total=0).order_by("journal_id"))
-    return [Problem("journal entry", row["journal_id"], f"lines sum to {row['total']}")
-            for row in sums]
+            .annotate(total=Sum("amount")).order_by("journal_id"))
+    return [Problem("journal entry", row["journal_id"], f"lines sum to {_cents(row['total'])}")
+            for row in sums if _cents(row["total"])]
 
 
 def _remittances(client: Organization | None) -> list[Problem]:
@@ -61,7 +67,7 @@ def _claims(client: Organization | None) -> list[Problem]:
     by_claim = {row["claim_id"]: row for row in totals}
     for claim in _scoped(Claim.objects.all(), client).order_by("pk"):
         row = by_claim.get(claim.pk, {})
-        ins, pat = row.get("ins") or Decimal(0), row.get("pat") or Decimal(0)
+        ins, pat = _cents(row.get("ins")), _cents(row.get("pat"))
         if (ins, pat) != (claim.insurance_balance, claim.patient_balance):
             problems.append(Problem("claim", claim.pk, (
                 f"{claim.patient_control_number} stores insurance {claim.insurance_balance} / "
