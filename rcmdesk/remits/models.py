@@ -113,7 +113,9 @@ class RemitLine(models.Model):
     index = models.PositiveIntegerField()
     claim_line = models.ForeignKey(ClaimLine, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="remit_lines")
-    procedure_qualifier = models.CharField(max_length=2, blank=True)
+    # Wide on purpose: a payer that writes the wrong component separator puts the whole
+    # composite here, and we keep what was received rather than refuse the remittance.
+    procedure_qualifier = models.CharField(max_length=48, blank=True)
     procedure = models.CharField(max_length=48, blank=True)
     modifiers = models.JSONField(default=list, blank=True)
     charge = money_field()
