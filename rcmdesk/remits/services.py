@@ -136,9 +136,10 @@ def post_claim(run: _Run, index: int, clp: t835.Claim) -> None:
         return
     remit_claim.claim = claim
     _match_lines(claim, remit_claim)
-    if clp.status != REVERSAL and clp.paid > claim.insurance_balance + claim.patient_balance:
+    paid = clp.paid - _included_interest(clp)
+    if clp.status != REVERSAL and paid > claim.insurance_balance + claim.patient_balance:
         _exception(run, remit_claim, "overpaid",
-                   f"paid {clp.paid} but only {claim.insurance_balance + claim.patient_balance} "
+                   f"paid {paid} but only {claim.insurance_balance + claim.patient_balance} "
                    f"is open on claim {claim.patient_control_number}")
         return
     _post_to_ledger(run, claim, clp, remit_claim)
@@ -235,9 +236,7 @@ def _post_to_ledger(run: _Run, claim: Claim, clp: t835.Claim, remit_claim: Remit
     reversal = clp.status == REVERSAL
     if clp.status in SECONDARY_STATUSES:
         _return_patient_share(run, claim, clp.paid)
-    interest = balance.interest(clp)
-    if clp.paid != clp.charge - _adjusted(clp) + interest:
-        interest = Decimal(0)  # reported but not part of CLP04: nothing reached us
+    interest = _included_interest(clp)
     payment, adjustments, responsibility = _entries(remit_claim, interest)
     post = _poster(run, claim)
     if reversal:
@@ -257,6 +256,13 @@ def _post_to_ledger(run: _Run, claim: Claim, clp: t835.Claim, remit_claim: Remit
     remit_claim.save()
     run.result.denied += int(denied and not clp.paid)
     run.result.posted += 1
+
+
+def _included_interest(clp: t835.Claim) -> Decimal:
+    """AMT*I when CLP04 carries it; interest reported outside CLP04 never reached us."""
+    interest = balance.interest(clp)
+    return interest if interest and clp.paid == clp.charge - _adjusted(clp) + interest else \
+        Decimal(0)
 
 
 def _adjusted(clp: t835.Claim) -> Decimal:

@@ -188,3 +188,40 @@ def test_a_crash_midway_through_an_835_posts_nothing_of_it(
     assert calls == [1, 2, 3]
     assert not LedgerEntry.objects.filter(account=Account.PAYER_CASH).exists()
     assert Claim.objects.filter(status=ClaimStatus.PAID).count() == 0
+
+
+def test_claim_interest_in_clp04_is_posted_as_interest_income(world: World) -> None:
+    claim = make_claim(world.acme, "PCN12", [("99213", "100.00")])
+    data = remit(header("103.00") + "CLP*PCN12*1*100*103**12*CCN12~AMT*I*3~"
+                 "SVC*HC:99213*100*100**1~")
+    assert ingest(world.acme, data, "interest.835").outcome == FileStatus.APPLIED
+    assert balances(claim) == {Account.REVENUE: D("-100"), Account.PAYER_CASH: D("103"),
+                               Account.INTEREST_INCOME: D("-3")}
+
+
+def test_group_cr_is_quarantined_at_intake_but_the_poster_treats_it_as_oa(
+        world: World) -> None:
+    from rcmdesk.remits.models import Remittance
+    from rcmdesk.remits.services import post_835
+    from rcmdesk.x12 import t835
+
+    claim = make_claim(world.acme, "PCN13", [("99213", "100.00")])
+    data = remit(header("90.00") + "CLP*PCN13*1*100*90**12*CCN13~"
+                 "SVC*HC:99213*100*90**1~CAS*CR*45*10~")
+    # intake quarantines CR (the validator knows 5010); the poster still copes with it
+    assert ingest(world.acme, data, "cr.835").outcome == FileStatus.QUARANTINED
+    post_835(world.acme, next(t835.remittances(data)))
+    assert balances(claim)[Account.OTHER_ADJUSTMENT] == D("10")
+    assert "CR is not used in 5010" in Remittance.objects.get().warnings[0]
+
+
+def test_the_payer_claim_number_is_tried_first_when_the_payer_says_so(world: World) -> None:
+    from rcmdesk.claims.models import MatchOrder, Payer
+
+    claim = make_claim(world.acme, "PCN14", [("99213", "100.00")])
+    Claim.objects.filter(pk=claim.pk).update(payer_claim_control_number="ICN14")
+    Payer.objects.filter(payer_id="PAYER01").update(match_order=MatchOrder.PAYER_CCN_FIRST)
+    data = remit(header("100.00") + "CLP*GARBLED*1*100*100**12*ICN14~")
+    ingest(world.acme, data, "ccn.835")
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.PAID
