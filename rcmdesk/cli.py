@@ -79,13 +79,19 @@ def manage(ctx: typer.Context) -> None:
 
 
 @app.command()
-def demo() -> None:
-    """Build the demo back office (idempotent) and print its logins."""
+def demo(
+    claims: Annotated[int, typer.Option(min=0, help="synthetic claims per client (0: none)")]
+    = 400,
+) -> None:
+    """Build the demo back office (idempotent): logins, then claims and remits for acme and
+    birch, ingested and posted as ``rcmdesk ingest`` would."""
     setup_django()
+    from rcmdesk.demo.backoffice import build_backoffice
     from rcmdesk.demo.services import build_demo
 
     with cli_context():
         logins = build_demo()
+        office = build_backoffice(claims) if claims else None
     table = Table(title="Demo logins (synthetic data only)", title_justify="left")
     for column in ("username", "role", "org", "password", "TOTP secret (base32)"):
         table.add_column(column)
@@ -96,6 +102,8 @@ def demo() -> None:
     wide.print(table)
     wide.print("Add a TOTP secret to any authenticator app, or run "
                     "[bold]rcmdesk users totp USERNAME[/bold] for the current code.")
+    if office is not None:
+        print(office.line())
 
 
 @app.command()
