@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from rcmdesk.claims.models import Claim, ClaimLine, Payer
 from rcmdesk.tenancy.models import Organization
+from rcmdesk.tenancy.roles import Workflow
 from rcmdesk.tenancy.visibility import TenantQuerySet
 
 
@@ -316,3 +317,64 @@ class CodeDescription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.list} {self.code}"
+
+
+class DepositImport(models.Model):
+    """One bank deposit file as received; the same bytes twice add nothing (sha256)."""
+
+    tenant_field = "client_id"
+    tenant_workflow = Workflow.POSTING
+
+    client = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    format = models.CharField(max_length=8, default="csv")  # csv / bai2
+    rows = models.PositiveIntegerField(default=0)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    objects = RemitsQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["client", "sha256"],
+                                               name="import_each_deposit_file_once")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.rows} deposits)"
+
+
+class MatchMethod(models.TextChoices):
+    TRACE_AMOUNT = "trace_amount"  # TRN02 and amount agree: matched automatically
+    TRACE_ONLY = "trace_only"  # TRN02 agrees, amount differs: only a person confirms it
+    MANUAL = "manual"  # a person paired them (checks without a trace)
+
+
+class Deposit(models.Model):
+    """One bank credit (or debit, negative) and the 835 payment it is matched to, if any."""
+
+    tenant_field = "client_id"
+    tenant_workflow = Workflow.POSTING
+
+    client = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    deposit_import = models.ForeignKey(DepositImport, on_delete=models.PROTECT,
+                                       related_name="deposits")
+    row = models.PositiveIntegerField()  # row (line) number in the file, header = 1
+    deposit_date = models.DateField()
+    amount = money_field()
+    trace = models.CharField(max_length=80, blank=True)  # as the bank wrote it
+    trace_key = models.CharField(max_length=80, blank=True, db_index=True)  # normalised
+    description = models.CharField(max_length=300, blank=True)
+    remittance = models.ForeignKey(Remittance, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="deposits")
+    match_method = models.CharField(max_length=16, choices=MatchMethod.choices, blank=True)
+    matched_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RemitsQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["remittance"],
+                                               name="match_each_remittance_once")]
+
+    def __str__(self) -> str:
+        return f"deposit {self.deposit_date} {self.amount} {self.trace}"
