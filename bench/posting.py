@@ -1,0 +1,244 @@
+"""Benchmark 835 auto-posting: ingest + post one big 835 into the current database.
+
+Generates (deterministically) an 837P and the 835 that pays it, both with N claims of
+two service lines each, built from the same claim list so that every remit claim
+matches a mirrored claim by CLP01/REF*6R and never pays more than is open. Then:
+
+  (a) setup, timed on its own: ingest the 837 (claims, lines and their charges);
+  (b) the measurement: ``rcmdesk.intake.services.ingest`` of the 835, which stores,
+      checks, parses and posts it to the double-entry ledger in one run;
+  (c) on the same file in the same run, parse-only: ``t835.iter_claims`` (best of 3).
+
+The last line is ``posting_claims_per_s=X ratio_vs_parse=Y`` (targets: >= 5,000 claims/s
+on PostgreSQL, posting >= 0.3x the parse-only rate). Django is set up here, with a
+throwaway RCMDESK_VAR_DIR (so a throwaway SQLite database) under a temporary directory
+and ``migrate``; DATABASE_URL, when set, wins, which is how PostgreSQL is measured:
+
+Usage: python bench/posting.py [--claims 20000] [--profile 30]
+       scripts/with-postgres python bench/posting.py [--claims 20000]
+``--profile N`` runs (b) under cProfile and prints its N hottest functions (by own time
+and by cumulative time) after the lines; the posting rate is then the profiled one.
+The synthetic-data generator has its own benchmark: bench/synth.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import os
+import pstats
+import random
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+ISA = (
+    "ISA*00*          *00*          *ZZ*{sender:<15}*ZZ*{receiver:<15}"
+    "*260101*1200*^*00501*{control:09d}*0*T*:~\n"
+)
+CLINIC_NPI = "1234567893"
+DATE = "20251215"
+
+
+@dataclass(frozen=True)
+class Line:
+    procedure: str
+    charge: int  # cents
+    paid: int
+    contractual: int  # CO-45 (or CO-50 on a denial)
+    coinsurance: int  # PR-2
+
+
+@dataclass(frozen=True)
+class BenchClaim:
+    pcn: str
+    lines: tuple[Line, ...]
+
+    @property
+    def charge(self) -> int:
+        return sum(ln.charge for ln in self.lines)
+
+    @property
+    def paid(self) -> int:
+        return sum(ln.paid for ln in self.lines)
+
+    @property
+    def coinsurance(self) -> int:
+        return sum(ln.coinsurance for ln in self.lines)
+
+
+def _line(rng: random.Random, n: int) -> Line:
+    charge = rng.randint(5000, 90000)
+    if n % 20 == 0:  # one claim in twenty is denied outright
+        return Line(f"{rng.randint(99201, 99499)}", charge, 0, charge, 0)
+    allowed = charge * rng.randint(50, 100) // 100
+    coinsurance = allowed // 5 if n % 3 == 0 else 0
+    return Line(f"{rng.randint(99201, 99499)}", charge, allowed - coinsurance,
+                charge - allowed, coinsurance)
+
+
+def make_claims(count: int, seed: int = 2026) -> list[BenchClaim]:
+    rng = random.Random(seed)
+    return [BenchClaim(f"PCN{n:07d}", (_line(rng, n), _line(rng, n)))
+            for n in range(1, count + 1)]
+
+
+def _cents(value: int) -> str:
+    return f"{value // 100}.{value % 100:02d}"
+
+
+def _interchange(functional: str, version: str, body: list[str], set_id: str,
+                 control: int) -> bytes:
+    head = [f"GS*{functional}*BENCHSENDER*BENCHRECEIVER*20260101*1200*{control}*X*{version}",
+            f"ST*{set_id}*0001" + (f"*{version}" if set_id == "837" else "")]
+    segments = head + body
+    segments += [f"SE*{len(segments)}*0001", f"GE*1*{control}", f"IEA*1*{control:09d}"]
+    isa = ISA.format(sender="BENCHSENDER", receiver="BENCHRECEIVER", control=control)
+    return (isa + "~\n".join(segments) + "~\n").encode()
+
+
+def build_837p(claims: list[BenchClaim]) -> bytes:
+    """One 837P set billing every claim (one subscriber each, REF*6R on every line)."""
+    body = ["BHT*0019*00*BENCH837*20260101*1200*CH",
+            "NM1*41*2*BENCH CLINIC*****46*SUBMITTER1", "PER*IC*HELP*TE*5555551212",
+            "NM1*40*2*BENCH PAYER*****46*RECEIVER1", "HL*1**20*1",
+            f"NM1*85*2*BENCH CLINIC*****XX*{CLINIC_NPI}", "N3*1 MAIN ST",
+            "N4*TOWN*NY*10001", "REF*EI*123456789"]
+    for n, claim in enumerate(claims, start=1):
+        body += [f"HL*{n + 1}*1*22*0", "SBR*P*18*GRP1******CI",
+                 f"NM1*IL*1*PATIENT{n}*ALEX****MI*M{n:08d}", "N3*2 SIDE ST",
+                 "N4*TOWN*NY*10001", "DMG*D8*19800101*F",
+                 "NM1*PR*2*BENCH PAYER*****PI*BENCHPAYER",
+                 f"CLM*{claim.pcn}*{_cents(claim.charge)}***11:B:1*Y*A*Y*Y", "HI*ABK:J020"]
+        for number, line in enumerate(claim.lines, start=1):
+            body += [f"LX*{number}", f"SV1*HC:{line.procedure}*{_cents(line.charge)}*UN*1***1",
+                     f"DTP*472*D8*{DATE}", f"REF*6R*{claim.pcn}L{number}"]
+    return _interchange("HC", "005010X222A1", body, "837", 1)
+
+
+def _svc(claim: BenchClaim, number: int, line: Line) -> list[str]:
+    segments = [f"SVC*HC:{line.procedure}*{_cents(line.charge)}*{_cents(line.paid)}**1",
+                f"DTM*472*{DATE}"]
+    if line.contractual:
+        reason = "50" if not line.paid else "45"
+        segments.append(f"CAS*CO*{reason}*{_cents(line.contractual)}")
+    if line.coinsurance:
+        segments.append(f"CAS*PR*2*{_cents(line.coinsurance)}")
+    segments.append(f"REF*6R*{claim.pcn}L{number}")
+    if line.paid:
+        segments.append(f"AMT*B6*{_cents(line.paid)}")
+    return segments
+
+
+def build_835(claims: list[BenchClaim]) -> bytes:
+    """One 835 set paying (or denying) every claim of the 837, balanced to the cent."""
+    total = sum(c.paid for c in claims)
+    body = [f"BPR*I*{_cents(total)}*C*CHK************20260101", "TRN*1*BENCH0001*1512345678",
+            "N1*PR*BENCH PAYER", "N3*1 MAIN ST", "N4*TOWN*NY*10001",
+            "PER*BL*HELP*TE*5555551212", f"N1*PE*BENCH CLINIC*XX*{CLINIC_NPI}", "LX*1"]
+    for n, claim in enumerate(claims, start=1):
+        status = "4" if not claim.paid else "1"
+        body += [f"CLP*{claim.pcn}*{status}*{_cents(claim.charge)}*{_cents(claim.paid)}*"
+                 f"{_cents(claim.coinsurance)}*12*PCC{n:09d}",
+                 f"NM1*QC*1*PATIENT{n}*ALEX****MI*M{n:08d}", f"DTM*232*{DATE}"]
+        for number, line in enumerate(claim.lines, start=1):
+            body += _svc(claim, number, line)
+    return _interchange("HP", "005010X221A1", body, "835", 2)
+
+
+def setup_django(tmp: Path) -> str:
+    """Django on a throwaway var dir (and SQLite file), migrated; returns the vendor."""
+    os.environ["RCMDESK_VAR_DIR"] = str(tmp / "var")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rcmdesk.settings")
+    os.environ.setdefault("RCMDESK_HTTPS", "false")
+    import django
+    from django.core.management import call_command
+    from django.db import connection
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    return connection.vendor
+
+
+def timed(fn: Callable[[], object]) -> tuple[float, object]:
+    gc.collect()
+    start = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - start, result
+
+
+def parse_only(path: Path) -> int:
+    from rcmdesk.x12 import t835
+
+    return sum(1 for _ in t835.iter_claims(path))
+
+
+def ingest_file(client: Any, data: bytes, name: str) -> Any:
+    from rcmdesk.intake.services import ingest
+
+    result = ingest(client, data, name, channel="cli")
+    if result.outcome != "applied":
+        raise SystemExit(f"{name}: {result.line()}")
+    return result
+
+
+def profiled(fn: Callable[[], object], top: int) -> Callable[[], object]:
+    def run() -> object:
+        profile = cProfile.Profile()
+        result = profile.runcall(fn)
+        stats = pstats.Stats(profile, stream=sys.stderr)
+        for order in ("tottime", "cumulative"):
+            stats.sort_stats(order).print_stats(top)
+        return result
+    return run
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--claims", type=int, default=20_000)
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="profile the posting run and print its N hottest functions")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="posting-bench-") as tmp:
+        run(Path(tmp), args)
+
+
+def run(tmp: Path, args: argparse.Namespace) -> None:
+    vendor = setup_django(tmp)
+    from rcmdesk.audit.context import acting
+    from rcmdesk.tenancy.models import Organization
+
+    claims = make_claims(args.claims)
+    path_837, path_835 = tmp / "bench.837", tmp / "bench.835"
+    path_837.write_bytes(build_837p(claims))
+    path_835.write_bytes(build_835(claims))
+    client = Organization.objects.create(slug=f"bench-{uuid.uuid4().hex[:8]}",
+                                         name="Posting bench", kind="client")
+    n = args.claims
+    with acting(None, channel="cli:bench"):
+        seconds, _ = timed(lambda: ingest_file(client, path_837.read_bytes(), path_837.name))
+        print(f"{vendor} setup: ingest 837 of {n:,} claims: {seconds:.2f}s "
+              f"({n / seconds:,.0f} claims/s)", flush=True)
+        post = lambda: ingest_file(client, path_835.read_bytes(), path_835.name)  # noqa: E731
+        seconds, result = timed(profiled(post, args.profile) if args.profile else post)
+    summary = result.file.summary["sets"]  # type: ignore[attr-defined]
+    outcome = next(iter(summary.values()))
+    posting = n / seconds
+    print(f"{vendor} ingest + post 835 of {n:,} claims: {seconds:.2f}s ({posting:,.0f} claims/s"
+          f"{', under cProfile' if args.profile else ''}); posted {outcome.get('posted')}, "
+          f"denied {outcome.get('denied')}, exceptions {outcome.get('exceptions')}", flush=True)
+    parse = min(timed(lambda: parse_only(path_835))[0] for _ in range(3))
+    print(f"parse-only t835.iter_claims: {parse:.2f}s ({n / parse:,.0f} claims/s)")
+    print(f"posting_claims_per_s={posting:.0f} ratio_vs_parse={posting / (n / parse):.4f}")
+
+
+if __name__ == "__main__":
+    main()
