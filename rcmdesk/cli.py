@@ -25,11 +25,14 @@ users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 ledger_app = typer.Typer(help="The posting ledger.", no_args_is_help=True)
 codes_app = typer.Typer(help="Code lists (CARC/RARC descriptions).", no_args_is_help=True)
+deposits_app = typer.Typer(help="Bank deposits and their reconciliation with 835 payments.",
+                           no_args_is_help=True)
 app.add_typer(orgs_app, name="orgs")
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(codes_app, name="codes")
+app.add_typer(deposits_app, name="deposits")
 err = Console(stderr=True)
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 
@@ -419,6 +422,76 @@ def codes_import_descriptions(
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None
     print(f"loaded {count} {code_list} descriptions for {client}")
+
+
+@deposits_app.command("import")
+def deposits_import(
+    file: Annotated[Path, typer.Argument(help="bank deposit CSV (date, amount, trace) or BAI2")],
+    client: Annotated[str, typer.Option(help="client slug")],
+) -> None:
+    """Import bank deposits (all or nothing), then match them to 835 payments."""
+    setup_django()
+    from rich.markup import escape
+
+    from rcmdesk.remits.deposits import DepositFileError, import_deposits_csv, match_deposits
+
+    org = _client(client)
+    try:
+        with cli_context():
+            imported = import_deposits_csv(org, file.read_bytes(), file.name)
+            matched = match_deposits(org)
+    except DepositFileError as exc:
+        err.print(f"[red]{escape(str(exc))}[/red]", soft_wrap=True)
+        raise typer.Exit(1) from None
+    if imported.added == 0 and imported.deposit_import.rows:
+        print(f"{file.name}: already imported on "
+              f"{imported.deposit_import.imported_at:%Y-%m-%d %H:%M}; nothing added")
+    print(f"{imported.added} rows imported, {matched.matched} matched, "
+          f"{matched.unmatched_deposits} deposit(s) and {matched.unmatched_remittances} "
+          f"remittance(s) unmatched, {matched.discrepancies} discrepancy(ies), "
+          f"{matched.suggestions} suggestion(s)")
+
+
+@deposits_app.command("unmatched")
+def deposits_unmatched(
+    client: Annotated[str, typer.Option(help="client slug")],
+) -> None:
+    """List unmatched deposits and unmatched 835 payments with their ages in days."""
+    setup_django()
+    from django.utils import timezone
+
+    from rcmdesk.audit.services import record
+    from rcmdesk.remits.deposits import unmatched
+
+    org = _client(client)
+    report = unmatched(org, timezone.localdate())
+    with cli_context():
+        record("read", client_id=org.pk, object_type="remits.deposit",
+               detail={"view": "unmatched", "deposits": len(report.deposits),
+                       "remittances": len(report.remittances)})
+    console = Console(width=max(Console().width, 120))  # never truncate an amount
+    deposits = Table(title=f"Unmatched deposits ({client})", title_justify="left")
+    for column in ("date", "age", "amount", "trace", "description", "file"):
+        deposits.add_column(column, justify="right" if column in ("age", "amount") else "left")
+    for d in report.deposits:
+        deposits.add_row(f"{d.deposit.deposit_date}", str(d.age_days), f"{d.deposit.amount:,.2f}",
+                         d.deposit.trace, d.deposit.description, d.deposit.deposit_import.name)
+    console.print(deposits)
+    remits = Table(title=f"Unmatched 835 payments ({client})", title_justify="left")
+    for column in ("paid", "age", "amount", "trace (TRN02)", "payer", "method"):
+        remits.add_column(column, justify="right" if column in ("age", "amount") else "left")
+    for r in report.remittances:
+        remits.add_row(f"{r.remittance.payment_date or '-'}", str(r.age_days), f"{r.amount:,.2f}",
+                       r.remittance.trace_number, r.remittance.payer_name or r.remittance.payer_key,
+                       r.remittance.method)
+    console.print(remits)
+    for x in report.discrepancies:
+        console.print(f"discrepancy: deposit {x.deposit.amount:,.2f} on {x.deposit.deposit_date} "
+                      f"vs 835 {x.remittance.amount:,.2f}, trace {x.remittance.trace_number} "
+                      f"(difference {x.difference:,.2f})")
+    for s in report.suggestions:
+        console.print(f"suggested: deposit {s.deposit.amount:,.2f} on {s.deposit.deposit_date} "
+                      f"may be 835 trace {s.remittance.trace_number} ({s.days_apart} days apart)")
 
 
 def main() -> None:
