@@ -36,11 +36,14 @@ def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 def _register() -> None:
     from rcmdesk.accounts.api import router as accounts_router
     from rcmdesk.audit.api import router as audit_router
+    from rcmdesk.intake.api import router as intake_router
     from rcmdesk.tenancy.api import router as tenancy_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", tenancy_router)
     api.add_router("/audit", audit_router)
+    api.add_router("/reconciliation", "rcmdesk.remits.deposit_api.router")
+    api.add_router("/intake", intake_router)
 
 
 _register()

@@ -1,0 +1,91 @@
+"""The received-files API: the tenant contract, findings in the detail, and upload."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from rcmdesk.api.testing import TenantResourceContract
+from rcmdesk.conftest import sign_in
+from rcmdesk.intake.models import Channel, FileStatus, ReceivedFile
+from rcmdesk.intake.services import ingest
+from rcmdesk.tenancy.roles import Role
+
+IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
+                         "QUEUES": ["default", "ingest", "reports"]}}
+
+
+def acme_file(world):
+    return ReceivedFile.objects.filter(client=world.acme).first() or ingest(
+        world.acme, b"not x12 at all", "acme.txt").file
+
+
+def birch_file(world):
+    return ReceivedFile.objects.filter(client=world.birch).first() or ingest(
+        world.birch, b"birch bytes", "birch.txt").file
+
+
+class TestReceivedFileResource(TenantResourceContract):
+    list_url = "/api/intake/files"
+    viewer = Role.PARTNER_SPECIALIST
+    list_query_budget = 11
+
+    def detail_url(self, key):
+        return f"/api/intake/files/{key}"
+
+    def own_key(self, world):
+        return str(acme_file(world).pk)
+
+    def foreign_key(self, world):
+        return str(birch_file(world).pk)
+
+    @pytest.fixture(autouse=True)
+    def _files(self, world):
+        acme_file(world)
+        birch_file(world)
+
+
+def test_the_detail_carries_findings_and_the_summary(world):
+    received = acme_file(world)
+    body = sign_in(Client(), world.user(Role.CLIENT_STAFF)).get(
+        f"/api/intake/files/{received.pk}").json()
+    assert body["status"] == FileStatus.QUARANTINED
+    assert body["findings"][0]["severity"] == "error"
+    assert "content" not in body
+
+
+def post_file(client, slug, data, name="api.txt"):
+    return client.post("/api/intake/files",
+                       {"client": slug, "file": SimpleUploadedFile(name, data)})
+
+
+def test_an_upload_is_stored_and_processed_by_the_task(world, settings):
+    settings.TASKS = IMMEDIATE
+    response = post_file(sign_in(Client(), world.user(Role.CLIENT_STAFF)), "acme", b"nope")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["new"] is True
+    assert body["task"]
+    received = ReceivedFile.objects.get(pk=body["file"]["id"])
+    assert (received.channel, received.status) == (Channel.API, FileStatus.QUARANTINED)
+
+
+def test_the_same_bytes_again_answer_200_with_the_first_file(world, settings):
+    settings.TASKS = IMMEDIATE
+    client = sign_in(Client(), world.user(Role.CLIENT_STAFF))
+    first = post_file(client, "acme", b"twice").json()
+    again = post_file(client, "acme", b"twice")
+    assert again.status_code == 200
+    assert (again.json()["file"]["id"], again.json()["new"]) == (first["file"]["id"], False)
+
+
+def test_uploading_for_a_client_out_of_sight_answers_404(world):
+    response = post_file(sign_in(Client(), world.user(Role.PARTNER_SPECIALIST)), "birch", b"x")
+    assert response.status_code == 404
+    assert not ReceivedFile.objects.exists()
+
+
+def test_a_role_without_work_items_may_not_upload(world):
+    response = post_file(sign_in(Client(), world.user(Role.CLIENT_ADMIN)), "acme", b"x")
+    assert response.status_code == 403
