@@ -42,7 +42,6 @@ def _register() -> None:
     api.add_router("/", accounts_router)
     api.add_router("/", tenancy_router)
     api.add_router("/audit", audit_router)
-    api.add_router("/reconciliation", "rcmdesk.remits.deposit_api.router")
     api.add_router("/intake", intake_router)
 
 
