@@ -191,8 +191,20 @@ def make_claim(
         diagnoses=dx,
         dates=dates,
         lines=lines,
+        **_admission(practice.kind, facility),
     )
     return Billed(claim, practice.kind, practice, patient, coverage, payer, dos)
+
+
+def _admission(kind: str, facility: str) -> dict[str, str]:
+    """CL1 for the 837I: an inpatient stay is an urgent admission from a physician
+    referral; outpatient visits carry only the discharge status (home).
+    """
+    if kind != "I":
+        return {}
+    if facility == "11":
+        return {"admission_type": "3", "admission_source": "1", "patient_status": "01"}
+    return {"patient_status": "01"}
 
 
 def service_date(rng: random.Random, billing_day: date) -> date:

@@ -16,7 +16,6 @@ from rcmdesk.synth.world import Payer, Practice
 from rcmdesk.x12 import t835, t837, t999
 from rcmdesk.x12.values import Name
 from rcmdesk.x12.writer import (
-    Element,
     Elements,
     Envelope,
     TransactionBody,
@@ -59,48 +58,6 @@ class Controls:
         return f"{payer.payer_id}{self.icn:011d}"
 
 
-def _institutional(body: TransactionBody, claims: Sequence[t837.Claim]) -> TransactionBody:
-    """Add the CL1 the 837I guide requires and drop CLM06, which it does not use.
-
-    ``build_837`` writes neither difference between 837P and 837I, so the segments are
-    adjusted here; the claims tell inpatient (bill type 11x) from outpatient.
-    """
-    kinds = iter(claims)
-    out: list[Elements] = []
-    pending: Elements | None = None
-    for seg in body.segments:
-        if pending is not None and seg[0] != "DTP":
-            out.append(pending)
-            pending = None
-        if seg[0] == "HI":
-            out.extend(_institutional_hi(seg))
-            continue
-        if seg[0] == "CLM":
-            seg = [*seg[:6], "", *seg[7:]]
-            claim = next(kinds)
-            inpatient = claim.facility_code == "11"
-            pending = ["CL1", "3", "1", "01"] if inpatient else ["CL1", "", "", "01"]
-        out.append(seg)
-    return TransactionBody(body.set_id, body.version, body.functional_id, body.control, out)
-
-
-_HI_ORDER = ("ABK", "ABJ", "ABF")  # principal, admitting, other: one HI segment each
-
-
-def _institutional_hi(seg: Elements) -> list[Elements]:
-    """The 837I wants one HI per diagnosis kind, where the 837P takes them in one HI."""
-    by_kind: dict[str, list[Element]] = {}
-    for item in seg[1:]:
-        assert isinstance(item, tuple)
-        by_kind.setdefault(item[0], []).append(item)
-    return [
-        ["HI", *by_kind[kind][start : start + 12]]
-        for kind in _HI_ORDER
-        if kind in by_kind
-        for start in range(0, len(by_kind[kind]), 12)
-    ]
-
-
 def write_837(
     path: Path,
     controls: Controls,
@@ -122,8 +79,6 @@ def write_837(
         contact_phone="5555550100",
     )
     body = build_837(submission, date=day, time="1200")
-    if kind == "I":
-        body = _institutional(body, claims)
     envelope = controls.envelope(practice.submitter_id, CLEARINGHOUSE_ID, day)
     path.write_bytes(write_interchange([body], envelope))
     return envelope.group_control

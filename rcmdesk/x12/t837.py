@@ -102,6 +102,10 @@ class Claim:
     diagnoses: tuple[Diagnosis, ...] = ()
     dates: tuple[DateRef, ...] = ()
     lines: tuple[ServiceLine, ...] = ()
+    # CL1, 837I only: admission type, admission source, patient status
+    admission_type: str = ""
+    admission_source: str = ""
+    patient_status: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,6 +280,7 @@ def claim(loop: Loop, billing: Provider, sub: Subscriber, pat: Patient | None, f
     found: list[Diagnosis] = []
     dates: list[DateRef] = []
     lines: list[ServiceLine] = []
+    cl1: Segment | None = None
     for item in items:
         if type(item) is not Segment:
             assert isinstance(item, Loop)
@@ -287,6 +292,8 @@ def claim(loop: Loop, billing: Provider, sub: Subscriber, pat: Patient | None, f
             dates.append(dtp(item))
         elif sid == "HI":
             _diagnoses(item, found)
+        elif sid == "CL1":
+            cl1 = item
     facility = composite(clm, 5)
     n = len(facility)
     return _new_claim(
@@ -301,6 +308,7 @@ def claim(loop: Loop, billing: Provider, sub: Subscriber, pat: Patient | None, f
         tuple(found),
         tuple(dates),
         tuple(lines),
+        *((cl1.get(1), cl1.get(2), cl1.get(3)) if cl1 is not None else ("", "", "")),
     )
 
 

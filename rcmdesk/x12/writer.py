@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from rcmdesk.x12.errors import X12SyntaxError
 from rcmdesk.x12.reader import Delimiters
+from rcmdesk.x12.schemas import guide_for
 
 Element = str | tuple[str, ...]  # a tuple is a composite, joined with ISA16 on output
 Elements = list[Element]
@@ -73,13 +74,13 @@ def _isa(env: Envelope) -> list[str]:
     ]
 
 
-def _render(elements: Elements, d: Delimiters, forbidden: str) -> str:
+def _render(elements: Elements, d: Delimiters, forbidden: frozenset[str]) -> str:
     """One segment: composites joined, trailing empties dropped, delimiters refused."""
     values: list[str] = []
     for index, item in enumerate(elements):
         parts = list(item) if isinstance(item, tuple) else [item]
         for part in parts:
-            if any(ch in part for ch in forbidden):
+            if not forbidden.isdisjoint(part):
                 raise X12SyntaxError(
                     f"value {part!r} contains a delimiter",
                     segment_id=str(elements[0]),
@@ -90,6 +91,16 @@ def _render(elements: Elements, d: Delimiters, forbidden: str) -> str:
     while end > 1 and values[end - 1] == "":
         end -= 1
     return d.element.join(values[:end])
+
+
+def _st03(body: TransactionBody) -> str:
+    """ST03 where the guide uses it (the 835 guide does not: it is left empty there)."""
+    guide = guide_for(body.set_id, body.version)
+    if guide is None:
+        return body.version
+    st = guide.root.first
+    usage = st.elements[2].usage if len(st.elements) > 2 else "N"
+    return "" if usage == "N" else body.version
 
 
 def _trim(parts: list[str]) -> list[str]:
@@ -125,7 +136,7 @@ def write_interchange(bodies: Sequence[TransactionBody], env: Envelope | None = 
             ]
         )
         for body in run:
-            st: Elements = ["ST", body.set_id, body.control, body.version]
+            st: Elements = ["ST", body.set_id, body.control, _st03(body)]
             segments = [st, *body.segments]
             out.extend(segments)
             out.append(["SE", str(len(segments) + 1), body.control])
@@ -133,6 +144,6 @@ def write_interchange(bodies: Sequence[TransactionBody], env: Envelope | None = 
         groups += 1
         index += len(run)
     out.append(["IEA", str(groups), f"{env.interchange_control:09d}"])
-    forbidden = d.element + d.segment + d.component + d.repetition
+    forbidden = frozenset(d.element + d.segment + d.component + d.repetition)
     lines = [d.element.join(_isa(env))] + [_render(seg, d, forbidden) for seg in out]
     return "".join(line + d.segment + "\n" for line in lines).encode("utf-8")

@@ -154,15 +154,55 @@ def _subscriber_level(
 
 def _claim(c: t837.Claim, kind: str) -> list[Elements]:
     facility = composite([c.facility_code, c.facility_qualifier, c.frequency])
-    segs: list[Elements] = [
-        ["CLM", c.patient_control_number, amount(c.charge), "", "", facility, "Y", "A", "Y", "Y"]
-    ]
+    signature = "" if kind == "I" else "Y"  # CLM06 is not used in the 837I
+    clm: Elements = ["CLM", c.patient_control_number, amount(c.charge), "", "", facility]
+    segs: list[Elements] = [[*clm, signature, "A", "Y", "Y"]]
     segs.extend(dtp(d) for d in c.dates)
-    for start in range(0, len(c.diagnoses), 12):
-        chunk = c.diagnoses[start : start + 12]
-        segs.append(["HI", *(composite([d.qualifier, d.code]) for d in chunk)])
+    if kind == "I":
+        segs.append(["CL1", c.admission_type, c.admission_source, c.patient_status])
+    segs.extend(_hi(c.diagnoses, kind))
     for line in c.lines:
         segs.extend(_line(line, kind))
+    return segs
+
+
+# 837I HI segments in guide order, by the code-list qualifiers each may carry, with
+# how many composites fit one segment (principal and admitting diagnosis: one).
+_INSTITUTIONAL_HI: tuple[tuple[frozenset[str], int], ...] = (
+    (frozenset({"ABK", "BK"}), 1),
+    (frozenset({"ABJ", "BJ"}), 1),
+    (frozenset({"APR", "PR"}), 3),
+    (frozenset({"ABN", "BN"}), 12),
+    (frozenset({"DR"}), 1),
+    (frozenset({"ABF", "BF"}), 12),
+    (frozenset({"BBR", "BR", "CAH"}), 1),
+    (frozenset({"BBQ", "BQ"}), 12),
+    (frozenset({"BI"}), 12),
+    (frozenset({"BH"}), 12),
+    (frozenset({"BE"}), 12),
+    (frozenset({"BG"}), 12),
+    (frozenset({"TC"}), 12),
+)
+
+
+def _hi(diagnoses: Sequence[t837.Diagnosis], kind: str) -> list[Elements]:
+    """HI segments: the 837P takes up to 12 codes a segment in order; the 837I wants one
+    segment per kind of code (principal, admitting, other ...) in the guide's order.
+    """
+    if kind != "I":
+        groups = [list(diagnoses)]
+        sizes = [12]
+    else:
+        groups = [[d for d in diagnoses if d.qualifier in q] for q, _ in _INSTITUTIONAL_HI]
+        sizes = [size for _, size in _INSTITUTIONAL_HI]
+        known = frozenset().union(*(q for q, _ in _INSTITUTIONAL_HI))
+        groups.append([d for d in diagnoses if d.qualifier not in known])
+        sizes.append(12)
+    segs: list[Elements] = []
+    for group, size in zip(groups, sizes, strict=True):
+        for start in range(0, len(group), size):
+            chunk = group[start : start + size]
+            segs.append(["HI", *(composite([d.qualifier, d.code]) for d in chunk)])
     return segs
 
 

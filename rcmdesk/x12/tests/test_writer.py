@@ -75,6 +75,29 @@ def test_a_clean_835_stays_clean_after_rewriting():
     assert [f for f in validate(data, name="w") if f.severity == "error"] == []
 
 
+I_ROWS = [r for r in ROWS if r["transaction_set"] == "837I"]
+
+
+@pytest.mark.parametrize("row", I_ROWS, ids=ids(I_ROWS))
+def test_rewriting_an_837i_adds_no_new_kind_of_finding(row):
+    """CL1, CLM06 and one HI per kind of code are the 837I's, not the 837P's."""
+    path = need_samples() / row["local_path"]
+    findings = list(validate(path))
+    if any(f.rule == "snip2.qualifier" and f.segment_id == "HI" for f in findings):
+        pytest.skip("its composites use '>' while ISA16 declares ':': no codes to rewrite")
+    before = {(f.rule, f.segment_id) for f in findings}
+    data = write_interchange([build_837(s) for s in t837.submissions(path)])
+    after = {(f.rule, f.segment_id) for f in validate(data, name="w")}
+    assert after - before == set()
+
+
+def test_a_rewritten_835_leaves_st03_empty_as_its_guide_says():
+    path = need_samples() / "albmarin-badX12/X221-multiple-claims-single-check.edi"
+    data = write_interchange([build_835(r) for r in t835.remittances(path)])
+    assert len(next(iter(parse(data))).st.elements) == 3  # ST01, ST02 and no ST03
+    assert list(validate(data, name="w")) == []
+
+
 def test_the_writer_refuses_values_containing_delimiters():
     from rcmdesk.x12 import X12Error
     from rcmdesk.x12.writer import TransactionBody
