@@ -36,6 +36,7 @@ def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 def _register() -> None:
     from rcmdesk.accounts.api import router as accounts_router
     from rcmdesk.audit.api import router as audit_router
+    from rcmdesk.claims.api import router as claims_router
     from rcmdesk.intake.api import router as intake_router
     from rcmdesk.tenancy.api import router as tenancy_router
 
@@ -43,6 +44,7 @@ def _register() -> None:
     api.add_router("/", tenancy_router)
     api.add_router("/audit", audit_router)
     api.add_router("/intake", intake_router)
+    api.add_router("/claims", claims_router)
 
 
 _register()

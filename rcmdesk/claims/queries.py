@@ -1,0 +1,128 @@
+"""Reading claims for the pages and the API: search, and one claim with its money history.
+
+Lookups start from ``visible_to``; the claim page's remits, adjustments and ledger rows are
+reached through the visible claim. CARC values are shown with our own root-cause category,
+and with X12's text only where the client loaded it under its own licence.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, Q
+
+from rcmdesk.audit.services import record
+from rcmdesk.claims.models import Claim, ClaimStatus
+from rcmdesk.remits.carc_categories import category
+from rcmdesk.remits.models import CodeDescription, JournalEntry, RemitClaim, RemitLine
+
+
+@dataclass(frozen=True)
+class ClaimFilter:
+    q: str = ""  # patient control number or patient name
+    payer: str = ""  # payer name or id
+    status: str = ""
+
+
+def search(user: Any, f: ClaimFilter) -> Any:
+    claims = (Claim.objects.visible_to(user)
+              .select_related("client", "patient", "payer").order_by("-service_from", "-id"))
+    for word in f.q.split()[:4]:
+        claims = claims.filter(Q(patient_control_number__icontains=word)
+                               | Q(payer_claim_control_number__icontains=word)
+                               | Q(patient__last_name__icontains=word)
+                               | Q(patient__first_name__icontains=word))
+    if f.payer.strip():
+        claims = claims.filter(Q(payer__name__icontains=f.payer.strip())
+                               | Q(payer__payer_id__iexact=f.payer.strip()))
+    if f.status in ClaimStatus.values:
+        claims = claims.filter(status=f.status)
+    return claims
+
+
+def audit_listing(claims: Iterable[Claim], *, detail: dict[str, Any]) -> None:
+    """Patient names were shown: one event per client, naming the claims listed."""
+    by_client: dict[int, list[int]] = defaultdict(list)
+    for claim in claims:
+        by_client[claim.client_id].append(claim.pk)
+    for client_id, ids in sorted(by_client.items()):
+        record("list", client_id=client_id, object_type="claims.claim",
+               detail={**detail, "claims": ids})
+
+
+@dataclass(frozen=True)
+class Code:
+    """A CARC or RARC value, our category (CARC only), and the client's own text if any."""
+
+    value: str
+    category: str = ""
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    group: str
+    code: Code
+    amount: Decimal
+    quantity: Decimal | None
+    posted: bool
+    line: int | None
+
+
+@dataclass
+class Remit:
+    remit: RemitClaim
+    adjustments: list[Adjustment] = field(default_factory=list)
+    remarks: list[tuple[int, str, Code]] = field(default_factory=list)  # (line, qualifier, code)
+
+
+@dataclass
+class ClaimDetail:
+    claim: Claim
+    lines: list[Any]
+    remits: list[Remit]
+    journals: list[JournalEntry]
+
+
+def get_claim(user: Any, claim_id: int) -> Claim:
+    claim: Claim = (Claim.objects.select_related("client", "patient", "payer", "billing_provider",
+                                                 "coverage")
+                    .get_visible_or_404(user, pk=claim_id))
+    return claim
+
+
+def detail(user: Any, claim: Claim) -> ClaimDetail:
+    """Everything the claim page shows, in a fixed number of queries."""
+    descriptions = {(d.list, d.code): d.text for d in
+                    CodeDescription.objects.visible_to(user).filter(client_id=claim.client_id)}
+
+    def code(code_list: str, value: str) -> Code:
+        return Code(value, category(value) if code_list == "carc" else "",
+                    descriptions.get((code_list, value.upper()), ""))
+
+    lines = Prefetch("lines", queryset=RemitLine.objects.order_by("index"))
+    remit_claims = (claim.remit_claims.select_related("remittance")
+                    .prefetch_related("adjustments", lines)
+                    .order_by("remittance__payment_date", "remittance_id", "index"))
+    remits = []
+    for rc in remit_claims:
+        line_numbers = {ln.pk: ln.index for ln in rc.lines.all()}
+        item = Remit(rc)
+        for adj in sorted(rc.adjustments.all(), key=lambda a: a.pk):
+            shown = Code(adj.reason, adj.category or category(adj.reason),
+                         descriptions.get(("carc", adj.reason.upper()), ""))
+            item.adjustments.append(Adjustment(
+                adj.group, shown, adj.amount, adj.quantity, adj.posted,
+                line_numbers.get(adj.remit_line_id) if adj.remit_line_id else None))
+        for ln in rc.lines.all():
+            for pair in ln.remarks:
+                if len(pair) >= 2:
+                    item.remarks.append((ln.index, str(pair[0]), code("rarc", str(pair[1]))))
+        remits.append(item)
+    journals = list(claim.journal_entries.select_related("remittance", "created_by")
+                    .prefetch_related("entries").order_by("created_at", "id"))
+    return ClaimDetail(claim, list(claim.lines.all()), remits, journals)

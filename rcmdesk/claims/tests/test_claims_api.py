@@ -1,0 +1,55 @@
+"""The claims API: the tenant contract, and one claim with its lines, remits and ledger."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from rcmdesk.api.testing import TenantResourceContract
+from rcmdesk.audit.models import AuditEvent
+from rcmdesk.claims.models import Claim
+from rcmdesk.claims.tests.test_claim_page import acme_claim, birch_claim
+from rcmdesk.conftest import sign_in
+from rcmdesk.tenancy.roles import Role
+
+
+class TestClaimResource(TenantResourceContract):
+    list_url = "/api/claims"
+    viewer = Role.PARTNER_SPECIALIST
+    # The fixed cost, the claims, and one audit event (three queries) per client listed.
+    list_query_budget = 14
+
+    def detail_url(self, key):
+        return f"/api/claims/{key}"
+
+    def own_key(self, world):
+        return str(Claim.objects.get(client=world.acme).pk)
+
+    def foreign_key(self, world):
+        return str(Claim.objects.get(client=world.birch).pk)
+
+    @pytest.fixture(autouse=True)
+    def _claims(self, world):
+        acme_claim(world)
+        birch_claim(world)
+
+
+def test_the_detail_carries_lines_remits_with_categories_and_the_ledger(world):
+    claim = acme_claim(world)
+    body = sign_in(Client(), world.user(Role.CLIENT_STAFF)).get(f"/api/claims/{claim.pk}").json()
+    assert body["patient_control_number"] == "PCN1"
+    assert [ln["procedure"] for ln in body["lines"]] == ["99213"]
+    adjustments = {a["carc"]["value"]: a for a in body["remits"][0]["adjustments"]}
+    assert adjustments["45"]["carc"] == {"value": "45", "category": "contractual", "text": ""}
+    assert adjustments["45"]["group"] == "CO"
+    assert body["remits"][0]["remarks"][0]["rarc"]["value"] == "N130"
+    assert {j["kind"] for j in body["ledger"]} >= {"charge", "payment"}
+    assert all(sum(float(e["amount"]) for e in j["entries"]) == 0 for j in body["ledger"])
+    assert body["patient_balance"] == str(claim.patient_balance)
+
+
+def test_the_list_is_audited_because_it_names_patients(world):
+    acme_claim(world)
+    sign_in(Client(), world.user(Role.CLIENT_STAFF)).get("/api/claims?q=doe")
+    event = AuditEvent.objects.filter(action="list").latest("seq")
+    assert (event.client_org_id, event.detail["q"]) == (world.acme.pk, "doe")

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from rcmdesk.claims import views
+
+app_name = "claims"
+urlpatterns = [
+    path("", views.claim_list, name="claims"),
+    path("<int:claim_id>/", views.claim_detail, name="claim"),
+]
