@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("rcmdesk.accounts.urls")),
     path("tenancy/", include("rcmdesk.tenancy.urls")),
     path("audit/", include("rcmdesk.audit.urls")),
+    path("reconciliation/", include("rcmdesk.remits.deposit_urls")),
     path("intake/", include("rcmdesk.intake.urls")),
     path("claims/", include("rcmdesk.claims.urls")),
     path("api/", api.urls),

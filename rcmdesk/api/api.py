@@ -43,6 +43,7 @@ def _register() -> None:
     api.add_router("/", accounts_router)
     api.add_router("/", tenancy_router)
     api.add_router("/audit", audit_router)
+    api.add_router("/reconciliation", "rcmdesk.remits.deposit_api.router")
     api.add_router("/intake", intake_router)
     api.add_router("/claims", claims_router)
 
