@@ -12,6 +12,7 @@ urlpatterns = [
     path("reconciliation/", include("rcmdesk.remits.deposit_urls")),
     path("intake/", include("rcmdesk.intake.urls")),
     path("claims/", include("rcmdesk.claims.urls")),
+    path("posting/", include("rcmdesk.remits.urls")),
     path("api/", api.urls),
     # One sign-in page for everyone: the admin's own would be a second door to keep locked.
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),

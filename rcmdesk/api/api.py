@@ -38,6 +38,7 @@ def _register() -> None:
     from rcmdesk.audit.api import router as audit_router
     from rcmdesk.claims.api import router as claims_router
     from rcmdesk.intake.api import router as intake_router
+    from rcmdesk.remits.api import router as remits_router
     from rcmdesk.tenancy.api import router as tenancy_router
 
     api.add_router("/", accounts_router)
@@ -46,6 +47,7 @@ def _register() -> None:
     api.add_router("/reconciliation", "rcmdesk.remits.deposit_api.router")
     api.add_router("/intake", intake_router)
     api.add_router("/claims", claims_router)
+    api.add_router("/", remits_router)
 
 
 _register()

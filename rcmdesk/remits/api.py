@@ -1,0 +1,55 @@
+"""Posting exceptions over the API (read-only; resolving comes in a later issue)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router, Schema
+
+from rcmdesk.audit.services import record
+from rcmdesk.remits import queries
+
+router = Router(tags=["remits"])
+
+
+class ExceptionOut(Schema):
+    id: int
+    client: str
+    reason: str
+    detail: str
+    status: str
+    created_at: datetime
+    age_days: int
+    payer: str
+    trace_number: str
+    amount: Decimal
+    patient_control_number: str | None
+    claim_id: int | None
+    file_id: int | None
+
+
+@router.get("/posting-exceptions", response=list[ExceptionOut])
+def list_exceptions(request: HttpRequest, status: str = "open",
+                    limit: int = 100) -> list[dict[str, Any]]:
+    """Exceptions of the clients whose posting you may see; status "" or "all" means any."""
+    qs = queries.exceptions(request.user, "" if status == "all" else status)
+    now = timezone.now()
+    rows = [queries.row(e, now) for e in qs[: max(1, min(limit, 500))]]
+    for client_id in sorted({r.exception.client_id for r in rows}):
+        record("list", client_id=client_id, object_type="remits.postingexception",
+               detail={"api": True, "exceptions": [r.exception.pk for r in rows
+                                                   if r.exception.client_id == client_id]})
+    return [{
+        "id": r.exception.pk, "client": r.exception.client.slug, "reason": r.exception.reason,
+        "detail": r.exception.detail, "status": r.exception.status,
+        "created_at": r.exception.created_at, "age_days": r.age_days,
+        "payer": r.exception.remittance.payer_name or r.exception.remittance.payer_key,
+        "trace_number": r.exception.remittance.trace_number, "amount": r.amount,
+        "patient_control_number": (r.exception.remit_claim.patient_control_number
+                                   if r.exception.remit_claim else None),
+        "claim_id": r.claim_id, "file_id": r.exception.remittance.file_id,
+    } for r in rows]
