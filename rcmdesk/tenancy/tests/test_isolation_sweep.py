@@ -10,13 +10,26 @@ from django.test import Client
 from rcmdesk.accounts.models import ApiToken
 from rcmdesk.audit.services import record
 from rcmdesk.conftest import World, make_user, sign_in
+from rcmdesk.intake.services import ingest
+from rcmdesk.remits.tests.x12text import header, make_claim, remit
 from rcmdesk.tenancy.models import Assignment, Engagement, Organization
 from rcmdesk.tenancy.roles import Role
 from rcmdesk.tenancy.services import open_break_glass
 from rcmdesk.tenancy.tests.sweep import Sweep, routes
 
 FOREIGN_MARKERS = ["Birch Valley Hospital", "Birch eligibility", "birch-secret-marker",
-                   "birch.admin"]
+                   "birch.admin", "birch-secret-file", "BIRCHPCN", "BIRCHTRACE"]
+MISSING_IDS = {"file_id": "987654321", "claim_id": "987654321"}
+
+
+def birch_patient_data(world: World) -> dict[str, str]:
+    """A received file, a claim and an unmatched remit (a posting exception) at Birch."""
+    received = ingest(world.birch, b"not x12", "birch-secret-file.txt").file
+    claim = make_claim(world.birch, "BIRCHPCN1", [("99213", "100.00")])
+    ingest(world.birch, remit(header("100.00", trace="BIRCHTRACE") +
+                              "CLP*BIRCHPCN9*1*100*100**12*X~SVC*HC:99213*100*100**1~"),
+           "birch-remit.835")
+    return {"file_id": str(received.pk), "claim_id": str(claim.pk)}
 
 
 def signer(user):
@@ -44,10 +57,10 @@ def sweep(world: World) -> Sweep:
         foreign={"client": "birch", "engagement_id": str(world.birch_engagement.pk),
                  "assignment_id": str(birch_assignment.pk), "token_id": str(token.pk),
                  "user_id": str(world.birch_admin.pk),
-                 "grant_id": str(birch_grant.pk)},
+                 "grant_id": str(birch_grant.pk), **birch_patient_data(world)},
         missing={"client": "no-such-client", "engagement_id": "987654321",
                  "assignment_id": "987654321", "token_id": "987654321",
-                 "user_id": "987654321", "grant_id": "987654321"},
+                 "user_id": "987654321", "grant_id": "987654321", **MISSING_IDS},
         foreign_markers=FOREIGN_MARKERS,
         clients=everyone(world),  # type: ignore[arg-type]
     )
@@ -58,6 +71,11 @@ def test_the_sweep_covers_the_routes_that_take_tenant_ids(sweep: Sweep) -> None:
     assert "tenancy/engagements/<int:engagement_id>/" in swept
     assert "api/engagements/<engagement_id>" in swept
     assert "api/clients/<client>" in swept
+    assert "intake/files/<int:file_id>/" in swept
+    assert "intake/files/<int:file_id>/retry/" in swept
+    assert "claims/<int:claim_id>/" in swept
+    assert "api/claims/<claim_id>" in swept
+    assert "api/intake/files/<file_id>" in swept
 
 
 def test_no_route_leaks_another_tenant_to_any_role(sweep: Sweep) -> None:
@@ -85,10 +103,10 @@ def test_another_partners_engagement_with_the_same_client_stays_hidden(world: Wo
     sweep = Sweep(
         foreign={"client": "birch", "engagement_id": str(rival.pk),
                  "assignment_id": "987654320", "token_id": "987654320", "user_id": "987654320",
-                 "grant_id": "987654320"},
+                 "grant_id": "987654320", "file_id": "987654320", "claim_id": "987654320"},
         missing={"client": "no-such-client", "engagement_id": "987654321",
                  "assignment_id": "987654321", "token_id": "987654321", "user_id": "987654321",
-                 "grant_id": "987654321"},
+                 "grant_id": "987654321", **MISSING_IDS},
         foreign_markers=["Quill coding", "Quill Billing Co"],
         clients=partner_roles,  # type: ignore[arg-type]
     )
