@@ -1,0 +1,52 @@
+"""Headless Chromium uploads a file as client staff, watches the page poll while the worker
+runs the ingestion task, and sees the outcome appear without touching the page."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from rcmdesk.intake.models import FileStatus, ReceivedFile
+from rcmdesk.tenancy.roles import Role
+from rcmdesk.web.tests.test_browser_login import (  # noqa: F401 (fixtures)
+    CHROMIUM,
+    _sign_in,
+    http_cookies,
+    page,
+)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed at "
+                       "/usr/bin/chromium; browser tests need it"),
+]
+
+
+def test_client_staff_upload_a_file_and_the_page_shows_the_outcome_when_the_worker_is_done(
+        page, world, tmp_path: Path) -> None:  # noqa: F811
+    from playwright.sync_api import expect
+
+    _sign_in(page, world, Role.CLIENT_STAFF)
+    page.get_by_role("link", name="Intake").click()
+    page.get_by_test_id("upload-link").click()
+    sent = tmp_path / "note.txt"
+    sent.write_bytes(b"this is not X12")
+    page.get_by_label("Client").select_option("acme")
+    page.get_by_label("X12 file (837 or 835)").set_input_files(str(sent))
+    page.get_by_role("button", name="Upload").click()
+    expect(page.get_by_test_id("progress")).to_be_visible()
+    assert ReceivedFile.objects.get().status == FileStatus.RECEIVED
+
+    call_command("db_worker", queue_name="*", batch=True, no_startup_delay=True, verbosity=0)
+
+    expect(page.get_by_test_id("status")).to_have_text("Quarantined", timeout=10_000)
+    expect(page.get_by_test_id("progress")).to_have_count(0)
+    expect(page.get_by_test_id("findings")).to_contain_text("error")
+    assert re.search(r"/intake/files/\d+/", page.url)
+    assert reverse("intake:files") in page.content()
+    assert page.csp_errors == []
