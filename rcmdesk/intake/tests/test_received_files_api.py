@@ -29,7 +29,6 @@ def birch_file(world):
 class TestReceivedFileResource(TenantResourceContract):
     list_url = "/api/intake/files"
     viewer = Role.PARTNER_SPECIALIST
-    list_query_budget = 11
 
     def detail_url(self, key):
         return f"/api/intake/files/{key}"
