@@ -10,7 +10,9 @@ import getpass
 import importlib
 import ipaddress
 import os
+import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -132,8 +134,11 @@ def roles() -> None:
 def serve(
     host: str = "127.0.0.1", port: int = 8000,
     workers: Annotated[int, typer.Option(min=1, max=32)] = 2,
+    background: Annotated[bool, typer.Option(
+        help="also run the background-job worker (uploads, reports) beside the web server",
+    )] = True,
 ) -> None:
-    """Serve the web workbench with gunicorn."""
+    """Serve the web workbench with gunicorn (and, unless told not to, the job worker)."""
     setup_django()
     from django.conf import settings
     from django.core.management import call_command
@@ -144,11 +149,36 @@ def serve(
         raise typer.Exit(2)
     call_command("collectstatic", interactive=False, verbosity=0)
     Console().print(f"rcmdesk is serving on http://{host}:{port}/")
-    os.execvp(sys.executable, [  # noqa: S606 - replaces this process with gunicorn
+    web = [
         sys.executable, "-m", "gunicorn", "rcmdesk.wsgi:application",
         "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", "4",
         "--access-logfile", "-",
-    ])
+    ]
+    if not background:
+        os.execvp(sys.executable, web)  # noqa: S606 - replaces this process with gunicorn
+    _serve_with_worker(web)
+
+
+def _serve_with_worker(web: list[str]) -> None:
+    """Run gunicorn and the job worker side by side; stop both when either stops.
+
+    Without a worker an uploaded file would wait in the queue forever, and a newcomer
+    running ``make run`` has no reason to know a second command exists.
+    """
+    job_worker = subprocess.Popen([sys.executable, "-m", "rcmdesk.cli", "worker"])
+    server = subprocess.Popen(web)  # noqa: S603
+    try:
+        while server.poll() is None and job_worker.poll() is None:
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for process in (server, job_worker):
+            if process.poll() is None:
+                process.terminate()
+        for process in (server, job_worker):
+            process.wait(timeout=30)
+    raise typer.Exit(server.returncode or 0)
 
 
 def _is_loopback(host: str) -> bool:
