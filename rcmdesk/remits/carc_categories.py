@@ -1,9 +1,11 @@
 """Our own root-cause category for each CARC value (X12 owns the codes and their texts).
 
 Only values and our categories live here: descriptions are X12's and a client loads them
-under its own licence (``rcmdesk codes import-descriptions``). A code not listed is "other".
-The category decides posting: adjustments in DENIAL_CATEGORIES are denials, recorded and
-left open as insurance AR for the client to decide, never written off on their own.
+under its own licence (``rcmdesk codes import-descriptions``). A code not listed is
+"unknown". The category decides posting: adjustments in DENIAL_CATEGORIES are denials,
+recorded and left open as insurance AR for the client to decide, never written off on their
+own; a CO/OA/PI adjustment with an unknown code is left open the same way (we cannot say
+whether it is a contract write-off or a denial) and the poster raises a posting exception.
 """
 
 from __future__ import annotations
@@ -41,11 +43,23 @@ DENIAL_CATEGORIES: Final[frozenset[str]] = frozenset({
 GROUP_CODES: Final[frozenset[str]] = frozenset({"CO", "PR", "OA", "PI"})
 
 
+UNKNOWN: Final[str] = "unknown"
+
+
 def category(reason: str) -> str:
-    """Our root-cause category of a CARC value."""
-    return CARC_CATEGORIES.get(reason.strip().upper(), "other")
+    """Our root-cause category of a CARC value; "unknown" when our table does not list it."""
+    return CARC_CATEGORIES.get(reason.strip().upper(), UNKNOWN)
+
+
+def is_unknown(group: str, reason: str) -> bool:
+    """An adjustment (not the patient's share) whose reason we cannot categorise."""
+    return group != "PR" and category(reason) == UNKNOWN
 
 
 def is_denial(group: str, reason: str) -> bool:
-    """A payer saying no (not a contract or the patient's share): left open, never written off."""
-    return group != "PR" and category(reason) in DENIAL_CATEGORIES
+    """A payer saying no (not a contract or the patient's share): left open, never written off.
+
+    An unknown reason counts too: writing off what we cannot categorise is not our call.
+    """
+    return group != "PR" and (category(reason) in DENIAL_CATEGORIES or
+                              is_unknown(group, reason))

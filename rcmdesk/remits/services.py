@@ -18,7 +18,7 @@ from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Claim, ClaimLine, ClaimStatus, MatchOrder, Payer
 from rcmdesk.claims.services import parse_date
 from rcmdesk.remits import balance, ledger
-from rcmdesk.remits.carc_categories import category, is_denial
+from rcmdesk.remits.carc_categories import UNKNOWN, category, is_denial
 from rcmdesk.remits.models import (
     Account,
     JournalKind,
@@ -41,6 +41,7 @@ ADJUSTMENT_ACCOUNTS = {"CO": Account.CONTRACTUAL, "OA": Account.OTHER_ADJUSTMENT
                        "PI": Account.OTHER_ADJUSTMENT, "CR": Account.OTHER_ADJUSTMENT}
 PLB_CLAIM_AR_REASONS = frozenset({"WO", "72"})  # recoupment of, or refund for, one claim
 PLB_INTEREST_REASONS = frozenset({"L6"})
+UNKNOWN_REASON = "unknown_carc"  # PostingException.reason: "unknown adjustment reason code"
 
 
 @dataclass
@@ -256,6 +257,19 @@ def _post_to_ledger(run: _Run, claim: Claim, clp: t835.Claim, remit_claim: Remit
     remit_claim.save()
     run.result.denied += int(denied and not clp.paid)
     run.result.posted += 1
+    _flag_unknown_reasons(run, remit_claim)
+
+
+def _flag_unknown_reasons(run: _Run, remit_claim: RemitClaim) -> None:
+    """CARCs our table does not list were left open; a person decides what they mean."""
+    unknown = [f"{a.group}-{a.reason} {a.amount}" for a in
+               remit_claim.adjustments.filter(posted=False, category=UNKNOWN).order_by("pk")]
+    if unknown:
+        PostingException.objects.create(
+            client=run.client, remittance=run.remittance, remit_claim=remit_claim,
+            reason=UNKNOWN_REASON, detail=(f"unknown adjustment reason code: {', '.join(unknown)}"
+                                           f" left open on claim {remit_claim.claim}"))
+        run.result.exceptions += 1
 
 
 def _included_interest(clp: t835.Claim) -> Decimal:

@@ -225,3 +225,31 @@ def test_the_payer_claim_number_is_tried_first_when_the_payer_says_so(world: Wor
     ingest(world.acme, data, "ccn.835")
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.PAID
+
+
+@pytest.mark.parametrize("group", ["CO", "OA", "PI"])
+def test_an_adjustment_with_an_unknown_reason_code_stays_open_and_becomes_an_exception(
+        world: World, group: str) -> None:
+    claim = make_claim(world.acme, "PCN15", [("99213", "100.00")])
+    data = remit(header("70.00") + "CLP*PCN15*1*100*70**12*CCN15~"
+                 f"SVC*HC:99213*100*70**1~CAS*CO*45*10~CAS*{group}*ZZ9*20~")
+    assert ingest(world.acme, data, "unknown.835").outcome == FileStatus.APPLIED
+    claim.refresh_from_db()
+    # CO-45 is known and written off; ZZ9 is not: its 20.00 stays open with the payer
+    assert balances(claim) == {Account.REVENUE: D("-100"), Account.PAYER_CASH: D("70"),
+                               Account.CONTRACTUAL: D("10"), Account.INSURANCE_AR: D("20")}
+    assert claim.insurance_balance == D("20")
+    exception = PostingException.objects.get()
+    assert exception.reason == "unknown_carc"
+    assert f"unknown adjustment reason code: {group}-ZZ9 20.00" in exception.detail
+
+
+def test_a_patient_responsibility_with_an_unknown_reason_code_still_moves_to_the_patient(
+        world: World) -> None:
+    claim = make_claim(world.acme, "PCN16", [("99213", "100.00")])
+    data = remit(header("80.00") + "CLP*PCN16*1*100*80*20*12*CCN16~"
+                 "SVC*HC:99213*100*80**1~CAS*PR*ZZ9*20~")
+    ingest(world.acme, data, "unknown-pr.835")
+    claim.refresh_from_db()
+    assert (claim.insurance_balance, claim.patient_balance) == (D("0"), D("20"))
+    assert not PostingException.objects.exists()
