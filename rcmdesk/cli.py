@@ -26,6 +26,7 @@ orgs_app = typer.Typer(help="Organizations.", no_args_is_help=True)
 users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 ledger_app = typer.Typer(help="The posting ledger.", no_args_is_help=True)
+posting_app = typer.Typer(help="835 posting exceptions.", no_args_is_help=True)
 codes_app = typer.Typer(help="Code lists (CARC/RARC descriptions).", no_args_is_help=True)
 deposits_app = typer.Typer(help="Bank deposits and their reconciliation with 835 payments.",
                            no_args_is_help=True)
@@ -33,6 +34,7 @@ app.add_typer(orgs_app, name="orgs")
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.add_typer(ledger_app, name="ledger")
+app.add_typer(posting_app, name="posting")
 app.add_typer(codes_app, name="codes")
 app.add_typer(deposits_app, name="deposits")
 err = Console(stderr=True)
@@ -432,6 +434,33 @@ def ledger_check(
         err.print(f"[red]ledger unbalanced: {problems[0]}[/red] ({len(problems)} problem(s))")
         raise typer.Exit(1)
     print("ledger balanced")
+
+
+@posting_app.command("repost")
+def posting_repost(
+    client: Annotated[str, typer.Option(help="client slug")],
+) -> None:
+    """Match and post every open exception of a client again (e.g. after its 837 arrived)."""
+    setup_django()
+    from rcmdesk.remits.models import ExceptionStatus, PostingException
+    from rcmdesk.remits.services import RETRYABLE_REASONS, repost_exception
+
+    org = _client(client)
+    posted = still_open = 0
+    open_ = (PostingException.objects.filter(client=org, status=ExceptionStatus.OPEN,
+                                             reason__in=RETRYABLE_REASONS)
+             .select_related("remit_claim", "remittance").order_by("created_at", "pk"))
+    with cli_context():
+        for exception in open_:
+            outcome = repost_exception(exception, actor=None)
+            rc, remittance = exception.remit_claim, exception.remittance
+            name = rc.patient_control_number if rc else f"exception #{exception.pk}"
+            print(f"{name} (trace {remittance.trace_number}): {outcome.replace('_', ' ')}")
+            if outcome in RETRYABLE_REASONS:
+                still_open += 1
+            else:
+                posted += 1
+    print(f"{posted} resolved, {still_open} still open")
 
 
 @codes_app.command("import-descriptions")

@@ -285,11 +285,18 @@ class PostingException(models.Model):
                                    related_name="exceptions")
     remit_claim = models.ForeignKey(RemitClaim, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="exceptions")
-    reason = models.CharField(max_length=16)  # unmatched / overpaid / conflict
+    # unmatched / overpaid / conflict (nothing posted: retried by ``repost_exception``),
+    # unknown_carc (posted, a code left open), credit_balance (a replacement charge below
+    # what was already settled)
+    reason = models.CharField(max_length=16)
     detail = models.TextField(blank=True)
     status = models.CharField(max_length=8, choices=ExceptionStatus.choices,
                               default=ExceptionStatus.OPEN)
     created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    resolution = models.CharField(max_length=300, blank=True)  # e.g. "posted", "already_posted"
 
     objects = RemitsQuerySet.as_manager()
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Claim, ClaimLine, ClaimStatus, MatchOrder, Payer
@@ -21,6 +22,7 @@ from rcmdesk.remits import balance, ledger
 from rcmdesk.remits.carc_categories import UNKNOWN, category, is_denial
 from rcmdesk.remits.models import (
     Account,
+    ExceptionStatus,
     JournalKind,
     PostingException,
     PostingKey,
@@ -41,6 +43,8 @@ ADJUSTMENT_ACCOUNTS = {"CO": Account.CONTRACTUAL, "OA": Account.OTHER_ADJUSTMENT
                        "PI": Account.OTHER_ADJUSTMENT, "CR": Account.OTHER_ADJUSTMENT}
 PLB_CLAIM_AR_REASONS = frozenset({"WO", "72"})  # recoupment of, or refund for, one claim
 PLB_INTEREST_REASONS = frozenset({"L6"})
+ALREADY_POSTED = "already_posted"
+RETRYABLE_REASONS = frozenset({"unmatched", "conflict", "overpaid"})  # nothing of them posted
 UNKNOWN_REASON = "unknown_carc"  # PostingException.reason: "unknown adjustment reason code"
 
 
@@ -124,26 +128,76 @@ def _store_remittance(client: Organization, remit: t835.Remittance, payer: Payer
 def post_claim(run: _Run, index: int, clp: t835.Claim) -> None:
     """Record one CLP and post it unless it was posted before or needs a person."""
     remit_claim = _store_claim(run, index, clp)
-    key = run.key(clp.patient_control_number, clp.payer_claim_control_number, clp.status, 0)
-    if PostingKey.objects.filter(**key).exists():
-        remit_claim.outcome = "already_posted"
+    outcome, detail = _try_post(run, remit_claim)
+    if outcome == ALREADY_POSTED:
+        remit_claim.outcome = ALREADY_POSTED
         remit_claim.save(update_fields=["outcome"])
         run.result.already_posted += 1
-        return
-    PostingKey.objects.create(**key)
-    claim, problem = match_claim(run, clp)
+    elif outcome in RETRYABLE_REASONS:
+        _exception(run, remit_claim, outcome, detail)
+
+
+def _try_post(run: _Run, remit_claim: RemitClaim) -> tuple[str, str]:
+    """Match and post a stored remit claim; returns (outcome, detail).
+
+    The outcome is "posted", "denied", ALREADY_POSTED, or an exception reason with its
+    detail (then nothing was posted and no posting key was taken, so it can be retried).
+    """
+    rc = remit_claim
+    key = run.key(rc.patient_control_number, rc.payer_claim_control_number, rc.status_code, 0)
+    if PostingKey.objects.filter(**key).exists():
+        return ALREADY_POSTED, ""
+    claim, problem = match_claim(run, rc)
     if claim is None or problem:
-        _exception(run, remit_claim, "unmatched" if claim is None else "conflict", problem)
-        return
-    remit_claim.claim = claim
-    _match_lines(claim, remit_claim)
-    paid = clp.paid - _included_interest(clp)
-    if clp.status != REVERSAL and paid > claim.insurance_balance + claim.patient_balance:
-        _exception(run, remit_claim, "overpaid",
-                   f"paid {paid} but only {claim.insurance_balance + claim.patient_balance} "
-                   f"is open on claim {claim.patient_control_number}")
-        return
-    _post_to_ledger(run, claim, clp, remit_claim)
+        return ("unmatched" if claim is None else "conflict"), problem
+    rc.claim = claim
+    _match_lines(claim, rc)
+    paid = rc.paid - _included_interest(rc)
+    if rc.status_code != REVERSAL and paid > claim.insurance_balance + claim.patient_balance:
+        return "overpaid", (f"paid {paid} but only "
+                            f"{claim.insurance_balance + claim.patient_balance} is open on "
+                            f"claim {claim.patient_control_number}")
+    _post_to_ledger(run, claim, rc, key)
+    return rc.outcome, ""
+
+
+def repost_exception(exception: PostingException, *, actor: Any = None) -> str:
+    """Match and post an exception's stored remit claim again (say, once the 837 arrived).
+
+    One transaction. Posted (or found posted already, by another remittance): the exception
+    is resolved with who, when and the outcome. Still not postable: it stays open with the
+    current reason. Resolved ones are left alone, so running it twice changes nothing; the
+    posting key still guards exactly-once. Returns the outcome.
+    """
+    with transaction.atomic():
+        exception = PostingException.objects.select_for_update().get(pk=exception.pk)
+        remit_claim = exception.remit_claim
+        if exception.status != ExceptionStatus.OPEN:
+            return exception.resolution or exception.status
+        if exception.reason not in RETRYABLE_REASONS or remit_claim is None:
+            return f"not retried ({exception.reason})"
+        remittance = exception.remittance
+        run = _Run(exception.client, remittance, remittance.payer, actor, PostResult())
+        previous = exception.reason
+        outcome, detail = _try_post(run, remit_claim)
+        if outcome in RETRYABLE_REASONS:
+            exception.reason, exception.detail = outcome, detail
+            exception.save(update_fields=["reason", "detail"])
+            remit_claim.save()
+        else:
+            if outcome == ALREADY_POSTED:
+                remit_claim.outcome = ALREADY_POSTED
+                remit_claim.save(update_fields=["outcome"])
+            exception.status, exception.resolution = ExceptionStatus.RESOLVED, outcome
+            exception.resolved_at = timezone.now()
+            exception.resolved_by = actor if getattr(actor, "is_authenticated", False) else None
+            exception.save(update_fields=["status", "resolution", "resolved_at",
+                                          "resolved_by"])
+        record("remits.exception_reposted", client_id=exception.client_id, obj=exception,
+               actor=actor, detail={"previous_reason": previous, "outcome": outcome,
+                                    "detail": detail[:500], "claim": remit_claim.claim_id,
+                                    "remittance": remittance.pk})
+    return outcome
 
 
 def _store_claim(run: _Run, index: int, clp: t835.Claim) -> RemitClaim:
@@ -155,7 +209,7 @@ def _store_claim(run: _Run, index: int, clp: t835.Claim) -> RemitClaim:
         filing_indicator=clp.filing_indicator,
         payer_claim_control_number=clp.payer_claim_control_number,
         facility_type=clp.facility_type, frequency=clp.frequency,
-        crossover_payer=(crossover.last or crossover.id) if crossover else "",
+        crossover_payer=(crossover.last or crossover.id or "(unnamed)") if crossover else "",
         interest=balance.interest(clp) or None)
     _store_adjustments(run, remit_claim, None, clp.adjustments)
     for line_index, line in enumerate(clp.lines, start=1):
@@ -184,7 +238,7 @@ def _store_adjustments(run: _Run, remit_claim: RemitClaim, remit_line: RemitLine
             category=category(adj.reason), posted=not is_denial(adj.group, adj.reason))
 
 
-def match_claim(run: _Run, clp: t835.Claim) -> tuple[Claim | None, str]:
+def match_claim(run: _Run, clp: RemitClaim) -> tuple[Claim | None, str]:
     """CLP01 then CLP07 (or the payer's configured order); disagreeing hits are a conflict."""
     claims = Claim.objects.select_for_update().filter(client=run.client)
     by_pcn = claims.filter(patient_control_number=clp.patient_control_number).first()
@@ -233,9 +287,13 @@ def _exception(run: _Run, remit_claim: RemitClaim, reason: str, detail: str) -> 
     run.result.exceptions += 1
 
 
-def _post_to_ledger(run: _Run, claim: Claim, clp: t835.Claim, remit_claim: RemitClaim) -> None:
-    reversal = clp.status == REVERSAL
-    if clp.status in SECONDARY_STATUSES:
+def _post_to_ledger(run: _Run, claim: Claim, remit_claim: RemitClaim,
+                    key: dict[str, Any]) -> None:
+    """The posting key and the entries it guards, in the caller's transaction."""
+    PostingKey.objects.create(**key)
+    clp = remit_claim
+    reversal = clp.status_code == REVERSAL
+    if clp.status_code in SECONDARY_STATUSES:
         _return_patient_share(run, claim, clp.paid)
     interest = _included_interest(clp)
     payment, adjustments, responsibility = _entries(remit_claim, interest)
@@ -244,7 +302,7 @@ def _post_to_ledger(run: _Run, claim: Claim, clp: t835.Claim, remit_claim: Remit
         post(JournalKind.REVERSAL, payment + adjustments + responsibility,
              f"reversal of {clp.payer_claim_control_number or clp.patient_control_number}")
     else:
-        post(JournalKind.PAYMENT, payment, f"payment, CLP02 {clp.status}")
+        post(JournalKind.PAYMENT, payment, f"payment, CLP02 {clp.status_code}")
         post(JournalKind.ADJUSTMENT, adjustments, "adjustments")
         post(JournalKind.PATIENT_RESP, responsibility, "patient responsibility")
     if interest:
@@ -272,16 +330,16 @@ def _flag_unknown_reasons(run: _Run, remit_claim: RemitClaim) -> None:
         run.result.exceptions += 1
 
 
-def _included_interest(clp: t835.Claim) -> Decimal:
+def _included_interest(clp: RemitClaim) -> Decimal:
     """AMT*I when CLP04 carries it; interest reported outside CLP04 never reached us."""
-    interest = balance.interest(clp)
+    interest = clp.interest or Decimal(0)
     return interest if interest and clp.paid == clp.charge - _adjusted(clp) + interest else \
         Decimal(0)
 
 
-def _adjusted(clp: t835.Claim) -> Decimal:
-    total = sum((a.amount for a in clp.adjustments), Decimal(0))
-    return total + sum((a.amount for ln in clp.lines for a in ln.adjustments), Decimal(0))
+def _adjusted(clp: RemitClaim) -> Decimal:
+    """Every CAS amount of the claim, claim level and line level (all stored per claim)."""
+    return sum((a.amount for a in clp.adjustments.all()), Decimal(0))
 
 
 def _poster(run: _Run, claim: Claim) -> Any:
@@ -333,7 +391,7 @@ def _return_patient_share(run: _Run, claim: Claim, paid: Decimal) -> None:
             actor=run.actor)
 
 
-def _update_claim(claim: Claim, clp: t835.Claim, *, reversal: bool, denied: bool) -> None:
+def _update_claim(claim: Claim, clp: RemitClaim, *, reversal: bool, denied: bool) -> None:
     claim.refresh_from_db(fields=["insurance_balance", "patient_balance"])
     if reversal:
         claim.status = ClaimStatus.REVERSED
@@ -344,7 +402,7 @@ def _update_claim(claim: Claim, clp: t835.Claim, *, reversal: bool, denied: bool
     else:
         claim.status = (ClaimStatus.PATIENT_BALANCE if claim.patient_balance
                         else ClaimStatus.PAID)
-    if clp.status in CROSSOVER_STATUSES or clp.crossover is not None:
+    if clp.status_code in CROSSOVER_STATUSES or clp.crossover_payer:
         claim.secondary_flag = True
     if clp.payer_claim_control_number and not reversal:
         claim.payer_claim_control_number = clp.payer_claim_control_number
