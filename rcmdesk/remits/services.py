@@ -90,19 +90,44 @@ def post_835(client: Organization, tx: t835.Remittance | Transaction, *, file: A
     if problem:
         return PostResult(held=True, reason=f"835 {remit.control} does not balance: {problem}")
     result = PostResult()
-    with transaction.atomic():
-        payer = _payer(client, remit)
-        remittance = _store_remittance(client, remit, payer, file)
-        run = _Run(client, remittance, payer, actor, result)
-        for index, claim in enumerate(remit.claims, start=1):
-            post_claim(run, index, claim)
-        for index, adjustment in enumerate(remit.provider_adjustments, start=1):
-            _post_plb(run, index, adjustment)
-        remittance.warnings = result.warnings
-        remittance.save(update_fields=["warnings"])
-        result.remittance_id = remittance.pk
-        record("remits.835_posted", client_id=client.pk, obj=remittance, actor=actor,
-               detail=result.as_summary())
+    try:
+        with transaction.atomic():
+            payer = _payer(client, remit)
+            remittance = _store_remittance(client, remit, payer, file)
+            run = _Run(client, remittance, payer, actor, result)
+            for index, claim in enumerate(remit.claims, start=1):
+                post_claim(run, index, claim)
+            for index, adjustment in enumerate(remit.provider_adjustments, start=1):
+                _post_plb(run, index, adjustment)
+            items = len(remit.claims) + len(remit.provider_adjustments)
+            if items and result.already_posted == items:
+                raise _NothingNew
+            remittance.warnings = result.warnings
+            remittance.save(update_fields=["warnings"])
+            result.remittance_id = remittance.pk
+            record("remits.835_posted", client_id=client.pk, obj=remittance, actor=actor,
+                   detail=result.as_summary())
+    except _NothingNew:
+        return _already_posted(client, remit, result, actor)
+    return result
+
+
+class _NothingNew(Exception):  # control flow, never seen outside post_835
+    """Every claim and PLB of the 835 was posted before: keep nothing of this copy."""
+
+
+def _already_posted(client: Organization, remit: t835.Remittance, result: PostResult,
+                    actor: Any) -> PostResult:
+    """A copy of an 835 already posted (new interchange, same content): no second Remittance,
+    which would otherwise wait forever among the unmatched payments of reconciliation."""
+    earlier = Remittance.objects.filter(client=client, payer_key=_payer_key(remit),
+                                        trace_number=remit.trace).order_by("pk").first()
+    result.remittance_id = None
+    result.reason = "already posted" + (f" (remittance #{earlier.pk})" if earlier else "")
+    record("remits.835_already_posted", client_id=client.pk, actor=actor,
+           object_type="remits.remittance", object_id=earlier.pk if earlier else "",
+           detail={**result.as_summary(), "st_control": remit.control,
+                   "trace_number": remit.trace})
     return result
 
 

@@ -253,3 +253,38 @@ def test_a_patient_responsibility_with_an_unknown_reason_code_still_moves_to_the
     claim.refresh_from_db()
     assert (claim.insurance_balance, claim.patient_balance) == (D("0"), D("20"))
     assert not PostingException.objects.exists()
+
+
+def test_the_same_835_in_a_new_interchange_keeps_no_second_remittance_and_says_already_posted(
+        world: World) -> None:
+    from rcmdesk.audit.models import AuditEvent
+    from rcmdesk.remits.deposits import open_remittances
+    from rcmdesk.remits.models import Remittance
+
+    make_claim(world.acme, "PCN17", [("99213", "100.00")])
+    old = make_claim(world.acme, "OLD17", [("99213", "10.00")])
+    body = header("95.00") + "CLP*PCN17*1*100*100**12*CCN17~PLB*1234567893*20251231*WO:OLD17*5"
+    first = ingest(world.acme, remit(body, isa13="000000501"), "first.835")
+    again = ingest(world.acme, remit(body, isa13="000000502"), "again.835")
+    assert again.outcome == FileStatus.APPLIED
+    summary = again.file.summary["sets"]["000000502/1/0001"]
+    assert summary["already_posted"] == 2
+    assert summary["remittance"] is None
+    assert summary["reason"].startswith("already posted")
+    remittance = Remittance.objects.get()
+    assert remittance.file == first.file
+    assert list(open_remittances(world.acme)) == [remittance]
+    assert AuditEvent.objects.filter(action="remits.835_already_posted").count() == 1
+    old.refresh_from_db()
+    assert old.insurance_balance == D("15")  # the PLB recouped 5 once, not twice
+
+
+def test_an_835_copy_with_one_new_claim_keeps_its_remittance(world: World) -> None:
+    from rcmdesk.remits.models import Remittance
+
+    body = header("50.00") + "CLP*PCN18*1*50*50**12*CCN18~"
+    ingest(world.acme, remit(body, isa13="000000503"), "early.835")  # unmatched: not posted
+    make_claim(world.acme, "PCN18", [("99213", "50.00")])
+    ingest(world.acme, remit(body, isa13="000000504"), "again.835")
+    assert Remittance.objects.count() == 2
+    assert LedgerEntry.objects.filter(account=Account.PAYER_CASH).get().amount == D("50")
