@@ -229,7 +229,8 @@ class PostingKey(models.Model):
     """Exactly-once: inserted in the same transaction as the entries it guards.
 
     ``line_index`` is 0 for a claim, n for its n-th line posted on its own, and -n for the
-    n-th PLB pair. CLP02 is part of the key because a reversal (22) and its correction
+    n-th PLB pair, whose ``status_code`` is "P" and the full PLB reason (PL6, PL3).
+    CLP02 is part of the key because a reversal (22) and its correction
     usually share CLP01, and often CLP07, in the same 835.
     """
 
@@ -238,7 +239,7 @@ class PostingKey(models.Model):
     trace_number = models.CharField(max_length=50)
     patient_control_number = models.CharField(max_length=38, blank=True)
     payer_claim_control_number = models.CharField(max_length=50, blank=True)
-    status_code = models.CharField(max_length=2, blank=True)
+    status_code = models.CharField(max_length=8, blank=True)  # CLP02, or "P" + PLB reason
     line_index = models.IntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
 

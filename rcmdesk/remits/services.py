@@ -441,7 +441,7 @@ def _post_plb(run: _Run, index: int, adj: t835.ProviderAdjustment) -> None:
         remittance=run.remittance, index=index, provider_id=adj.provider_id,
         fiscal_date=adj.fiscal_date, reason=adj.reason, reference=adj.reference,
         amount=adj.amount, claim=claim)
-    key = run.key(adj.reference, "", f"P{adj.reason}"[:2], -index)
+    key = run.key(adj.reference, "", f"P{adj.reason}", -index)  # the whole reason: L6 is not L3
     if PostingKey.objects.filter(**key).exists():
         run.result.already_posted += 1
         return

@@ -288,3 +288,37 @@ def test_an_835_copy_with_one_new_claim_keeps_its_remittance(world: World) -> No
     ingest(world.acme, remit(body, isa13="000000504"), "again.835")
     assert Remittance.objects.count() == 2
     assert LedgerEntry.objects.filter(account=Account.PAYER_CASH).get().amount == D("50")
+
+
+def test_plb_l6_and_l3_at_the_same_position_of_the_same_trace_both_post(world: World) -> None:
+    make_claim(world.acme, "PCN19", [("99213", "100.00")])
+    claim = "CLP*PCN19*1*100*100**12*CCN19~SVC*HC:99213*100*100**1~"
+    first = remit(header("105.00", trace="T19") + claim + "PLB*1234567893*20251231*L6*-5",
+                  isa13="000000601")
+    second = remit(header("90.00", trace="T19") + claim + "PLB*1234567893*20251231*L3*10",
+                   isa13="000000602")
+    ingest(world.acme, first, "l6.835")
+    result = ingest(world.acme, second, "l3.835")
+    assert result.file.summary["sets"]["000000602/1/0001"]["already_posted"] == 1  # the CLP
+    plb = LedgerEntry.objects.filter(journal__kind="plb")
+    assert plb.get(account=Account.INTEREST_INCOME).amount == D("-5")
+    assert plb.get(account=Account.PAYER_OFFSET).amount == D("10")
+
+
+def test_the_migration_rewrites_old_plb_keys_with_the_reason_that_posted(world: World) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    from rcmdesk.remits.models import PostingKey
+
+    make_claim(world.acme, "PCN20", [("99213", "100.00")])
+    ingest(world.acme, remit(header("105.00", trace="T20") + "CLP*PCN20*1*100*100**12*CCN20~"
+                             "PLB*1234567893*20251231*L6*-5"), "l6.835")
+    key = PostingKey.objects.get(line_index=-1)
+    assert key.status_code == "PL6"
+    PostingKey.objects.filter(pk=key.pk).update(status_code="PL")  # as written before
+    migration = importlib.import_module("rcmdesk.remits.migrations.0006_plb_key_full_reason")
+    migration.widen_plb_keys(apps, None)
+    key.refresh_from_db()
+    assert key.status_code == "PL6"
