@@ -19,12 +19,20 @@ from django.utils import timezone
 from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Claim, ClaimLine, Coverage, Patient, Payer, Provider
 from rcmdesk.remits import ledger
-from rcmdesk.remits.models import Account, ChargeKey, JournalKind
+from rcmdesk.remits.models import (
+    Account,
+    ChargeKey,
+    ExceptionStatus,
+    JournalEntry,
+    JournalKind,
+    PostingException,
+)
 from rcmdesk.tenancy.models import Organization
 from rcmdesk.x12 import t837
 from rcmdesk.x12.values import DateRef, Name
 
 SERVICE_DATE_QUALIFIERS = ("472", "434")
+CREDIT_BALANCE = "credit_balance"  # PostingException.reason
 
 
 @dataclass
@@ -155,8 +163,12 @@ def charge_digest(claim: Claim) -> str:
 
 
 def post_charges(claim: Claim, *, actor: Any = None) -> bool:
-    """Charge this version of the claim to the ledger once, reversing the previous version.
+    """Charge this version of the claim to the ledger once, reversing the previous charge.
 
+    Only the previous ``charge`` journal is reversed, line for line (revenue back out of the
+    AR it was posted to); payments, adjustments and patient shares stay where they are. A
+    version charged below what was already settled would leave insurance AR negative: that is
+    flagged for a person as a ``credit_balance`` posting exception, never hidden.
     Returns whether anything was posted.
     """
     digest = charge_digest(claim)
@@ -164,12 +176,14 @@ def post_charges(claim: Claim, *, actor: Any = None) -> bool:
         if ChargeKey.objects.filter(claim=claim, digest=digest).exists():
             return False
         ChargeKey.objects.create(client_id=claim.client_id, claim=claim, digest=digest)
-        previous = -sum((e.amount for e in claim.ledger_entries.filter(account=Account.REVENUE)),
-                        Decimal(0))
         client = claim.client
-        ledger.post(client, JournalKind.CHARGE_REVERSAL, [
-            ledger.Line(Account.INSURANCE_AR, -previous), ledger.Line(Account.REVENUE, previous),
-        ], claim=claim, memo=f"replaced by version {claim.version}", actor=actor)
+        previous = _charge_in_effect(claim)
+        if previous is not None:
+            ledger.post(client, JournalKind.CHARGE_REVERSAL, [
+                ledger.Line(e.account, -e.amount, claim_line=e.claim_line, reason=e.reason)
+                for e in previous.entries.select_related("claim_line").order_by("pk")
+            ], claim=claim, memo=f"charge #{previous.pk} replaced by version {claim.version}",
+                actor=actor)
         lines = list(claim.lines.all())
         entries = [ledger.Line(Account.INSURANCE_AR, ln.charge, claim_line=ln) for ln in lines]
         remainder = claim.total_charge - sum((ln.charge for ln in lines), Decimal(0))
@@ -177,4 +191,35 @@ def post_charges(claim: Claim, *, actor: Any = None) -> bool:
         entries.append(ledger.Line(Account.REVENUE, -claim.total_charge))
         ledger.post(client, JournalKind.CHARGE, entries, claim=claim,
                     memo=f"charges, version {claim.version}", actor=actor)
+        _flag_credit_balance(claim, actor)
     return True
+
+
+def _charge_in_effect(claim: Claim) -> JournalEntry | None:
+    """The latest charge journal, unless a charge reversal came after it (a zero version)."""
+    latest = (claim.journal_entries
+              .filter(kind__in=[JournalKind.CHARGE, JournalKind.CHARGE_REVERSAL])
+              .order_by("-pk").first())
+    return latest if latest is not None and latest.kind == JournalKind.CHARGE else None
+
+
+def _flag_credit_balance(claim: Claim, actor: Any) -> None:
+    """Insurance AR below zero: the payer settled more than this version charges."""
+    claim.refresh_from_db(fields=["insurance_balance", "patient_balance"])
+    if claim.insurance_balance >= 0:
+        return
+    detail = (f"version {claim.version} charges {claim.total_charge} but more was already paid"
+              f" or adjusted: insurance AR is {claim.insurance_balance} on claim "
+              f"{claim.patient_control_number}")
+    record("claims.credit_balance", client_id=claim.client_id, obj=claim, actor=actor,
+           detail={"insurance_balance": str(claim.insurance_balance),
+                   "version": claim.version})
+    remit_claim = claim.remit_claims.select_related("remittance").order_by("-pk").first()
+    if remit_claim is None or PostingException.objects.filter(
+            remit_claim__claim=claim, reason=CREDIT_BALANCE,
+            status=ExceptionStatus.OPEN).exists():
+        return
+    PostingException.objects.create(client_id=claim.client_id,
+                                    remittance=remit_claim.remittance,
+                                    remit_claim=remit_claim, reason=CREDIT_BALANCE,
+                                    detail=detail)

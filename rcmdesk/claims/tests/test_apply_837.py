@@ -78,3 +78,57 @@ def test_claims_of_another_client_are_invisible_to_its_users(world: World) -> No
     apply_837(world.birch, submission("BIRCH1", ["10.00"]))
     assert not Claim.objects.visible_to(world.user(Role.CLIENT_STAFF)).exists()
     assert Claim.objects.visible_to(world.birch_admin).count() == 1
+
+
+def _paid_with_patient_share() -> Claim:
+    """PCN5 charged 100 + 50; the payer pays 70 + 50 and leaves 30 to the patient."""
+    from rcmdesk.intake.services import ingest
+    from rcmdesk.remits.tests.x12text import header, remit
+
+    claim = Claim.objects.get(patient_control_number="PCN5")
+    data = remit(header("120.00") + "CLP*PCN5*1*150*120*30*12*CCN5~"
+                 "SVC*HC:99213*100*70**1~CAS*PR*1*30~REF*6R*L1~"
+                 "SVC*HC:99213*50*50**1~REF*6R*L2~")
+    assert ingest(claim.client, data, "pcn5.835").outcome == "applied"
+    claim.refresh_from_db()
+    assert (claim.insurance_balance, claim.patient_balance) == (D("0"), D("30"))
+    return claim
+
+
+def test_a_replacement_reverses_only_the_previous_charge_line_by_line_and_keeps_payments(
+        world: World) -> None:
+    from rcmdesk.remits.models import JournalEntry, PostingException
+
+    apply_837(world.acme, submission("PCN5", ["100.00", "50.00"]))
+    _paid_with_patient_share()
+    apply_837(world.acme, submission("PCN5", ["120.00", "50.00"], frequency="7"))
+    claim = Claim.objects.get(patient_control_number="PCN5")
+    reversal = JournalEntry.objects.get(claim=claim, kind="charge_reversal")
+    charge = JournalEntry.objects.filter(claim=claim, kind="charge").order_by("pk").first()
+    assert charge is not None
+    assert sorted((e.account, e.claim_line_id, -e.amount) for e in reversal.entries.all()) == \
+        sorted((e.account, e.claim_line_id, e.amount) for e in charge.entries.all())
+    # payments and the patient's share stay where they were; only the new 20 is open
+    assert (claim.insurance_balance, claim.patient_balance) == (D("20"), D("30"))
+    assert revenue() == D("170.00")
+    assert not PostingException.objects.exists()
+    assert check_ledger() == []
+
+
+def test_a_replacement_charged_below_what_was_settled_is_flagged_not_silently_negative(
+        world: World) -> None:
+    from rcmdesk.audit.models import AuditEvent
+    from rcmdesk.remits.models import PostingException
+
+    apply_837(world.acme, submission("PCN5", ["100.00", "50.00"]))
+    _paid_with_patient_share()
+    apply_837(world.acme, submission("PCN5", ["100.00", "40.00"], frequency="7"))
+    claim = Claim.objects.get(patient_control_number="PCN5")
+    assert (claim.insurance_balance, claim.patient_balance) == (D("-10"), D("30"))
+    exception = PostingException.objects.get()
+    assert exception.reason == "credit_balance"
+    assert exception.remit_claim is not None
+    assert exception.remit_claim.claim == claim
+    assert "insurance AR is -10.00" in exception.detail
+    assert AuditEvent.objects.filter(action="claims.credit_balance").exists()
+    assert check_ledger() == []
