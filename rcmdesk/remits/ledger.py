@@ -39,34 +39,102 @@ def post(client: Organization, kind: str, lines: Sequence[Line], *, claim: Claim
          remittance: Remittance | None = None, memo: str = "",
          actor: Any = None) -> JournalEntry | None:
     """One balanced journal entry; zero lines are dropped and an all-zero entry is skipped."""
-    lines = [ln for ln in lines if ln.amount]
+    lines = _checked(kind, lines, claim)
     if not lines:
         return None
-    if sum((ln.amount for ln in lines), Decimal(0)) != 0:
-        raise UnbalancedJournal(f"{kind} for {claim}: lines sum to "
-                                f"{sum(ln.amount for ln in lines)}")
     with transaction.atomic():
-        journal = JournalEntry.objects.create(
-            client=client, claim=claim, kind=kind, remittance=remittance, memo=memo[:300],
-            created_by=actor if getattr(actor, "is_authenticated", False) else None)
-        LedgerEntry.objects.bulk_create([
-            LedgerEntry(journal=journal, client=client, claim=ln.claim or claim,
-                        claim_line=ln.claim_line, account=ln.account,
-                        amount=ln.amount.quantize(CENT), reason=ln.reason[:8])
-            for ln in lines])
-        _move_balances(lines, claim)
+        journal = _journal(client, kind, claim, remittance, memo, actor)
+        journal.save()
+        LedgerEntry.objects.bulk_create(_ledger_entries(journal, client, lines, claim))
+        for (claim_id, field), amount in _moves(lines, claim).items():
+            Claim.objects.filter(pk=claim_id).update(**{field: F(field) + amount})
     return journal
 
 
-def _move_balances(lines: Sequence[Line], default: Claim | None) -> None:
-    """Apply AR movements to the claims' stored balances with F() (safe under concurrency)."""
+class Batch:
+    """Journals gathered in memory and written together by ``flush`` (same transaction).
+
+    ``post`` checks each journal as ``post`` above does and also moves the balances of the
+    Claim objects it is given, so a caller holding those claims (locked) sees them current.
+    ``flush`` inserts journals and entries in bulk and moves the stored balances with F().
+    """
+
+    def __init__(self) -> None:
+        self.journals: list[JournalEntry] = []
+        self.entries: list[LedgerEntry] = []
+        self.moves: dict[tuple[int, str], Decimal] = {}
+
+    def post(self, client: Organization, kind: str, lines: Sequence[Line], *,
+             claim: Claim | None = None, remittance: Remittance | None = None, memo: str = "",
+             actor: Any = None) -> None:
+        lines = _checked(kind, lines, claim)
+        if not lines:
+            return
+        journal = _journal(client, kind, claim, remittance, memo, actor)
+        self.journals.append(journal)
+        self.entries += _ledger_entries(journal, client, lines, claim)
+        for ln in lines:
+            target = ln.claim or claim
+            field = BALANCE_FIELDS.get(ln.account)
+            if target is not None and field:
+                setattr(target, field, getattr(target, field) + ln.amount)
+        for key, amount in _moves(lines, claim).items():
+            self.moves[key] = self.moves.get(key, Decimal(0)) + amount
+
+    def flush(self) -> None:
+        JournalEntry.objects.bulk_create(self.journals, batch_size=BATCH)
+        LedgerEntry.objects.bulk_create(self.entries, batch_size=BATCH)
+        by_claim: dict[int, Claim] = {}
+        for (claim_id, field), amount in self.moves.items():
+            proxy = by_claim.setdefault(claim_id, _unmoved(claim_id))
+            setattr(proxy, field, F(field) + amount)
+        Claim.objects.bulk_update(list(by_claim.values()), list(BALANCE_FIELDS.values()),
+                                  batch_size=BATCH)
+        self.journals, self.entries, self.moves = [], [], {}
+
+
+BATCH = 500
+BALANCE_FIELDS: dict[str, str] = {Account.INSURANCE_AR: "insurance_balance",
+                  Account.PATIENT_AR: "patient_balance"}
+
+
+def _unmoved(claim_id: int) -> Claim:
+    proxy = Claim(pk=claim_id)
+    proxy.insurance_balance = F("insurance_balance")  # type: ignore[assignment]
+    proxy.patient_balance = F("patient_balance")  # type: ignore[assignment]
+    return proxy
+
+
+def _checked(kind: str, lines: Sequence[Line], claim: Claim | None) -> list[Line]:
+    lines = [ln for ln in lines if ln.amount]
+    if sum((ln.amount for ln in lines), Decimal(0)) != 0:
+        raise UnbalancedJournal(f"{kind} for {claim}: lines sum to "
+                                f"{sum(ln.amount for ln in lines)}")
+    return lines
+
+
+def _journal(client: Organization, kind: str, claim: Claim | None,
+             remittance: Remittance | None, memo: str, actor: Any) -> JournalEntry:
+    return JournalEntry(
+        client=client, claim=claim, kind=kind, remittance=remittance, memo=memo[:300],
+        created_by=actor if getattr(actor, "is_authenticated", False) else None)
+
+
+def _ledger_entries(journal: JournalEntry, client: Organization, lines: Sequence[Line],
+                    claim: Claim | None) -> list[LedgerEntry]:
+    return [LedgerEntry(journal=journal, client=client, claim=ln.claim or claim,
+                        claim_line=ln.claim_line, account=ln.account,
+                        amount=ln.amount.quantize(CENT), reason=ln.reason[:8])
+            for ln in lines]
+
+
+def _moves(lines: Sequence[Line], default: Claim | None) -> dict[tuple[int, str], Decimal]:
+    """AR movements per (claim id, balance field), applied with F() (safe under concurrency)."""
     moves: dict[tuple[int, str], Decimal] = {}
     for ln in lines:
         target = ln.claim or default
-        if target is None or ln.account not in (Account.INSURANCE_AR, Account.PATIENT_AR):
+        field = BALANCE_FIELDS.get(ln.account)
+        if target is None or not field:
             continue
-        key = (target.pk, ln.account)
-        moves[key] = moves.get(key, Decimal(0)) + ln.amount
-    for (claim_id, account), amount in moves.items():
-        field = "insurance_balance" if account == Account.INSURANCE_AR else "patient_balance"
-        Claim.objects.filter(pk=claim_id).update(**{field: F(field) + amount})
+        moves[(target.pk, field)] = moves.get((target.pk, field), Decimal(0)) + ln.amount
+    return moves

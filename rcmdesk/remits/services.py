@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -32,6 +32,7 @@ from rcmdesk.remits.models import (
     RemitLine,
     Remittance,
 )
+from rcmdesk.remits.prefetch import ClaimIndex
 from rcmdesk.tenancy.models import Organization
 from rcmdesk.x12 import t835
 from rcmdesk.x12.parser import Transaction
@@ -44,6 +45,7 @@ ADJUSTMENT_ACCOUNTS = {"CO": Account.CONTRACTUAL, "OA": Account.OTHER_ADJUSTMENT
 PLB_CLAIM_AR_REASONS = frozenset({"WO", "72"})  # recoupment of, or refund for, one claim
 PLB_INTEREST_REASONS = frozenset({"L6"})
 ALREADY_POSTED = "already_posted"
+CLAIM_FIELDS = ["status", "secondary_flag", "payer_claim_control_number"]
 RETRYABLE_REASONS = frozenset({"unmatched", "conflict", "overpaid"})  # nothing of them posted
 UNKNOWN_REASON = "unknown_carc"  # PostingException.reason: "unknown adjustment reason code"
 
@@ -66,14 +68,72 @@ class PostResult:
 
 
 @dataclass
+class _Stored:
+    """A remit claim with its lines and adjustments, held in memory until the run flushes."""
+
+    claim: RemitClaim
+    lines: list[RemitLine] = field(default_factory=list)
+    adjustments: list[RemitAdjustment] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, remit_claim: RemitClaim) -> _Stored:
+        lines = list(remit_claim.lines.order_by("index"))
+        by_pk = {ln.pk: ln for ln in lines}
+        adjustments = list(remit_claim.adjustments.order_by("pk"))
+        for adj in adjustments:
+            adj.remit_line = by_pk.get(adj.remit_line_id) if adj.remit_line_id else None
+        return cls(remit_claim, lines, adjustments)
+
+
+@dataclass
 class _Run:
-    """What every claim of one remittance shares while it posts."""
+    """What every claim of one remittance shares while it posts.
+
+    Claims and posting keys are read in bulk by ``prepare``; what posting writes is kept
+    here and written in bulk by ``flush``, all inside the caller's transaction.
+    """
 
     client: Organization
     remittance: Remittance
     payer: Payer | None
     actor: Any
     result: PostResult
+    index: ClaimIndex | None = None
+    posted_keys: set[tuple[str, str, str, int]] = field(default_factory=set)
+    stored: list[_Stored] = field(default_factory=list)
+    new_keys: list[PostingKey] = field(default_factory=list)
+    exceptions: list[PostingException] = field(default_factory=list)
+    touched: dict[int, Claim] = field(default_factory=dict)
+    book: ledger.Batch = field(default_factory=ledger.Batch)
+
+    def prepare(self, pcns: list[str], ccns: list[str]) -> None:
+        """Lock the claims these CLPs may name, then read the keys already taken."""
+        self.index = ClaimIndex(self.client)
+        self.index.load(pcns, ccns)
+        taken = PostingKey.objects.filter(
+            client=self.client, payer_key=self.remittance.payer_key,
+            trace_number=self.remittance.trace_number, line_index=0)
+        self.posted_keys = set(taken.values_list(
+            "patient_control_number", "payer_claim_control_number", "status_code",
+            "line_index"))
+
+    def flush(self) -> None:
+        new = [s for s in self.stored if s.claim.pk is None]
+        old = [s for s in self.stored if s.claim.pk is not None]
+        RemitClaim.objects.bulk_create([s.claim for s in new], batch_size=ledger.BATCH)
+        RemitLine.objects.bulk_create([ln for s in new for ln in s.lines],
+                                      batch_size=ledger.BATCH)
+        RemitAdjustment.objects.bulk_create([a for s in new for a in s.adjustments],
+                                            batch_size=ledger.BATCH)
+        for saved in old:
+            saved.claim.save()
+            RemitLine.objects.bulk_update(saved.lines, ["claim_line"])
+        PostingKey.objects.bulk_create(self.new_keys, batch_size=ledger.BATCH)
+        self.book.flush()
+        Claim.objects.bulk_update(list(self.touched.values()), CLAIM_FIELDS,
+                                  batch_size=ledger.BATCH)
+        PostingException.objects.bulk_create(self.exceptions, batch_size=ledger.BATCH)
+        self.stored, self.new_keys, self.exceptions, self.touched = [], [], [], {}
 
     def key(self, pcn: str, ccn: str, status: str, line_index: int) -> dict[str, Any]:
         return {"client": self.client, "payer_key": self.remittance.payer_key,
@@ -95,8 +155,11 @@ def post_835(client: Organization, tx: t835.Remittance | Transaction, *, file: A
             payer = _payer(client, remit)
             remittance = _store_remittance(client, remit, payer, file)
             run = _Run(client, remittance, payer, actor, result)
+            run.prepare([c.patient_control_number for c in remit.claims],
+                        [c.payer_claim_control_number for c in remit.claims])
             for index, claim in enumerate(remit.claims, start=1):
                 post_claim(run, index, claim)
+            run.flush()
             for index, adjustment in enumerate(remit.provider_adjustments, start=1):
                 _post_plb(run, index, adjustment)
             items = len(remit.claims) + len(remit.provider_adjustments)
@@ -152,37 +215,36 @@ def _store_remittance(client: Organization, remit: t835.Remittance, payer: Payer
 
 def post_claim(run: _Run, index: int, clp: t835.Claim) -> None:
     """Record one CLP and post it unless it was posted before or needs a person."""
-    remit_claim = _store_claim(run, index, clp)
-    outcome, detail = _try_post(run, remit_claim)
+    stored = _store_claim(run, index, clp)
+    outcome, detail = _try_post(run, stored)
     if outcome == ALREADY_POSTED:
-        remit_claim.outcome = ALREADY_POSTED
-        remit_claim.save(update_fields=["outcome"])
+        stored.claim.outcome = ALREADY_POSTED
         run.result.already_posted += 1
     elif outcome in RETRYABLE_REASONS:
-        _exception(run, remit_claim, outcome, detail)
+        _exception(run, stored.claim, outcome, detail)
 
 
-def _try_post(run: _Run, remit_claim: RemitClaim) -> tuple[str, str]:
+def _try_post(run: _Run, stored: _Stored) -> tuple[str, str]:
     """Match and post a stored remit claim; returns (outcome, detail).
 
     The outcome is "posted", "denied", ALREADY_POSTED, or an exception reason with its
     detail (then nothing was posted and no posting key was taken, so it can be retried).
     """
-    rc = remit_claim
-    key = run.key(rc.patient_control_number, rc.payer_claim_control_number, rc.status_code, 0)
-    if PostingKey.objects.filter(**key).exists():
+    rc = stored.claim
+    key = (rc.patient_control_number, rc.payer_claim_control_number, rc.status_code, 0)
+    if key in run.posted_keys:
         return ALREADY_POSTED, ""
     claim, problem = match_claim(run, rc)
     if claim is None or problem:
         return ("unmatched" if claim is None else "conflict"), problem
     rc.claim = claim
-    _match_lines(claim, rc)
-    paid = rc.paid - _included_interest(rc)
+    _match_lines(run, claim, stored)
+    paid = rc.paid - _included_interest(stored)
     if rc.status_code != REVERSAL and paid > claim.insurance_balance + claim.patient_balance:
         return "overpaid", (f"paid {paid} but only "
                             f"{claim.insurance_balance + claim.patient_balance} is open on "
                             f"claim {claim.patient_control_number}")
-    _post_to_ledger(run, claim, rc, key)
+    _post_to_ledger(run, claim, stored, key)
     return rc.outcome, ""
 
 
@@ -204,7 +266,11 @@ def repost_exception(exception: PostingException, *, actor: Any = None) -> str:
         remittance = exception.remittance
         run = _Run(exception.client, remittance, remittance.payer, actor, PostResult())
         previous = exception.reason
-        outcome, detail = _try_post(run, remit_claim)
+        run.prepare([remit_claim.patient_control_number],
+                    [remit_claim.payer_claim_control_number])
+        run.stored.append(_Stored.load(remit_claim))
+        outcome, detail = _try_post(run, run.stored[0])
+        run.flush()
         if outcome in RETRYABLE_REASONS:
             exception.reason, exception.detail = outcome, detail
             exception.save(update_fields=["reason", "detail"])
@@ -225,9 +291,9 @@ def repost_exception(exception: PostingException, *, actor: Any = None) -> str:
     return outcome
 
 
-def _store_claim(run: _Run, index: int, clp: t835.Claim) -> RemitClaim:
+def _store_claim(run: _Run, index: int, clp: t835.Claim) -> _Stored:
     crossover = clp.crossover
-    remit_claim = RemitClaim.objects.create(
+    remit_claim = _as_stored(RemitClaim(
         remittance=run.remittance, index=index, patient_control_number=clp.patient_control_number,
         status_code=clp.status, charge=clp.charge, paid=clp.paid,
         patient_responsibility=clp.patient_responsibility,
@@ -235,40 +301,54 @@ def _store_claim(run: _Run, index: int, clp: t835.Claim) -> RemitClaim:
         payer_claim_control_number=clp.payer_claim_control_number,
         facility_type=clp.facility_type, frequency=clp.frequency,
         crossover_payer=(crossover.last or crossover.id or "(unnamed)") if crossover else "",
-        interest=balance.interest(clp) or None)
-    _store_adjustments(run, remit_claim, None, clp.adjustments)
+        interest=balance.interest(clp) or None))
+    stored = _Stored(remit_claim)
+    run.stored.append(stored)
+    _store_adjustments(run, stored, None, clp.adjustments)
     for line_index, line in enumerate(clp.lines, start=1):
         proc = line.procedure
-        remit_line = RemitLine.objects.create(
+        remit_line = _as_stored(RemitLine(
             remit_claim=remit_claim, index=line_index,
             procedure_qualifier=proc[0] if proc else "",
             procedure=proc[1] if len(proc) > 1 else "", modifiers=list(proc[2:6]),
             charge=line.charge, paid=line.paid, revenue_code=line.revenue_code,
             units=line.units, control_number=line.control_number,
-            remarks=[list(r) for r in line.remarks])
-        _store_adjustments(run, remit_claim, remit_line, line.adjustments)
-    return remit_claim
+            remarks=[list(r) for r in line.remarks]))
+        stored.lines.append(remit_line)
+        _store_adjustments(run, stored, remit_line, line.adjustments)
+    return stored
 
 
-def _store_adjustments(run: _Run, remit_claim: RemitClaim, remit_line: RemitLine | None,
+def _as_stored(obj: Any) -> Any:
+    """Decimals as the database gives them back (to the field's places): details and
+    messages read the same whether the row was just built or read again."""
+    for f in obj._meta.concrete_fields:
+        value = getattr(obj, f.attname)
+        if isinstance(f, models.DecimalField) and isinstance(value, Decimal):
+            setattr(obj, f.attname, value.quantize(Decimal(1).scaleb(-f.decimal_places)))
+    return obj
+
+
+def _store_adjustments(run: _Run, stored: _Stored, remit_line: RemitLine | None,
                        adjustments: tuple[t835.Adjustment, ...]) -> None:
+    remit_claim = stored.claim
     for adj in adjustments:
         if adj.group == "CR":
             run.result.warnings.append(
                 f"claim {remit_claim.patient_control_number}: group CR is not used in 5010; "
                 f"posted as OA")
-        RemitAdjustment.objects.create(
+        stored.adjustments.append(_as_stored(RemitAdjustment(
             remit_claim=remit_claim, remit_line=remit_line, group=adj.group,
             reason=adj.reason, amount=adj.amount, quantity=adj.quantity,
-            category=category(adj.reason), posted=not is_denial(adj.group, adj.reason))
+            category=category(adj.reason), posted=not is_denial(adj.group, adj.reason))))
 
 
 def match_claim(run: _Run, clp: RemitClaim) -> tuple[Claim | None, str]:
     """CLP01 then CLP07 (or the payer's configured order); disagreeing hits are a conflict."""
-    claims = Claim.objects.select_for_update().filter(client=run.client)
-    by_pcn = claims.filter(patient_control_number=clp.patient_control_number).first()
+    assert run.index is not None, "run.prepare() loads the claims first"
+    by_pcn = run.index.by_pcn(clp.patient_control_number)
     ccn = clp.payer_claim_control_number
-    by_ccn = claims.filter(payer_claim_control_number=ccn).first() if ccn else None
+    by_ccn = run.index.by_ccn(ccn) if ccn else None
     if by_pcn and by_ccn and by_pcn.pk != by_ccn.pk:
         return by_pcn, (f"CLP01 {clp.patient_control_number} names claim {by_pcn} but CLP07 "
                         f"{ccn} names claim {by_ccn}")
@@ -280,18 +360,18 @@ def match_claim(run: _Run, clp: RemitClaim) -> tuple[Claim | None, str]:
     return found, ""
 
 
-def _match_lines(claim: Claim, remit_claim: RemitClaim) -> None:
+def _match_lines(run: _Run, claim: Claim, stored: _Stored) -> None:
     """REF*6R first, then the same position with the same procedure, then the procedure."""
-    lines = list(claim.lines.order_by("line_number"))
+    assert run.index is not None
+    lines = run.index.lines[claim.pk]
     by_control = {ln.control_number: ln for ln in lines if ln.control_number}
     used: set[int] = set()
-    for remit_line in remit_claim.lines.order_by("index"):
+    for remit_line in stored.lines:
         found = by_control.get(remit_line.control_number) if remit_line.control_number else None
         found = found or _by_procedure(lines, remit_line, used)
         if found is not None:
             used.add(found.pk)
             remit_line.claim_line = found
-            remit_line.save(update_fields=["claim_line"])
 
 
 def _by_procedure(lines: list[ClaimLine], remit_line: RemitLine,
@@ -306,22 +386,23 @@ def _by_procedure(lines: list[ClaimLine], remit_line: RemitLine,
 
 def _exception(run: _Run, remit_claim: RemitClaim, reason: str, detail: str) -> None:
     remit_claim.outcome = "exception"
-    remit_claim.save()
-    PostingException.objects.create(client=run.client, remittance=run.remittance,
-                                    remit_claim=remit_claim, reason=reason, detail=detail)
+    run.exceptions.append(PostingException(client=run.client, remittance=run.remittance,
+                                           remit_claim=remit_claim, reason=reason,
+                                           detail=detail))
     run.result.exceptions += 1
 
 
-def _post_to_ledger(run: _Run, claim: Claim, remit_claim: RemitClaim,
-                    key: dict[str, Any]) -> None:
+def _post_to_ledger(run: _Run, claim: Claim, stored: _Stored,
+                    key: tuple[str, str, str, int]) -> None:
     """The posting key and the entries it guards, in the caller's transaction."""
-    PostingKey.objects.create(**key)
-    clp = remit_claim
+    run.new_keys.append(PostingKey(**run.key(*key)))
+    run.posted_keys.add(key)
+    clp = remit_claim = stored.claim
     reversal = clp.status_code == REVERSAL
     if clp.status_code in SECONDARY_STATUSES:
         _return_patient_share(run, claim, clp.paid)
-    interest = _included_interest(clp)
-    payment, adjustments, responsibility = _entries(remit_claim, interest)
+    interest = _included_interest(stored)
+    payment, adjustments, responsibility = _entries(stored, interest)
     post = _poster(run, claim)
     if reversal:
         post(JournalKind.REVERSAL, payment + adjustments + responsibility,
@@ -334,42 +415,43 @@ def _post_to_ledger(run: _Run, claim: Claim, remit_claim: RemitClaim,
         post(JournalKind.INTEREST, [ledger.Line(Account.PAYER_CASH, interest),
                                     ledger.Line(Account.INTEREST_INCOME, -interest)],
              "claim interest (AMT*I)")
-    denied = remit_claim.adjustments.filter(posted=False).exists()
-    _update_claim(claim, clp, reversal=reversal, denied=denied)
+    denied = any(not a.posted for a in stored.adjustments)
+    _update_claim(run, claim, clp, reversal=reversal, denied=denied)
     remit_claim.outcome = "denied" if denied and not clp.paid else "posted"
-    remit_claim.save()
     run.result.denied += int(denied and not clp.paid)
     run.result.posted += 1
-    _flag_unknown_reasons(run, remit_claim)
+    _flag_unknown_reasons(run, stored)
 
 
-def _flag_unknown_reasons(run: _Run, remit_claim: RemitClaim) -> None:
+def _flag_unknown_reasons(run: _Run, stored: _Stored) -> None:
     """CARCs our table does not list were left open; a person decides what they mean."""
-    unknown = [f"{a.group}-{a.reason} {a.amount}" for a in
-               remit_claim.adjustments.filter(posted=False, category=UNKNOWN).order_by("pk")]
+    remit_claim = stored.claim
+    unknown = [f"{a.group}-{a.reason} {a.amount}" for a in stored.adjustments
+               if not a.posted and a.category == UNKNOWN]
     if unknown:
-        PostingException.objects.create(
+        run.exceptions.append(PostingException(
             client=run.client, remittance=run.remittance, remit_claim=remit_claim,
             reason=UNKNOWN_REASON, detail=(f"unknown adjustment reason code: {', '.join(unknown)}"
-                                           f" left open on claim {remit_claim.claim}"))
+                                           f" left open on claim {remit_claim.claim}")))
         run.result.exceptions += 1
 
 
-def _included_interest(clp: RemitClaim) -> Decimal:
+def _included_interest(stored: _Stored) -> Decimal:
     """AMT*I when CLP04 carries it; interest reported outside CLP04 never reached us."""
+    clp = stored.claim
     interest = clp.interest or Decimal(0)
-    return interest if interest and clp.paid == clp.charge - _adjusted(clp) + interest else \
-        Decimal(0)
+    return interest if interest and clp.paid == clp.charge - _adjusted(stored) + interest \
+        else Decimal(0)
 
 
-def _adjusted(clp: RemitClaim) -> Decimal:
+def _adjusted(stored: _Stored) -> Decimal:
     """Every CAS amount of the claim, claim level and line level (all stored per claim)."""
-    return sum((a.amount for a in clp.adjustments.all()), Decimal(0))
+    return sum((a.amount for a in stored.adjustments), Decimal(0))
 
 
 def _poster(run: _Run, claim: Claim) -> Any:
     def post(kind: str, lines: list[ledger.Line], memo: str) -> None:
-        ledger.post(run.client, kind, lines, claim=claim, remittance=run.remittance,
+        run.book.post(run.client, kind, lines, claim=claim, remittance=run.remittance,
                     memo=memo, actor=run.actor)
     return post
 
@@ -377,20 +459,20 @@ def _poster(run: _Run, claim: Claim) -> Any:
 Entries = tuple[list[ledger.Line], list[ledger.Line], list[ledger.Line]]
 
 
-def _entries(remit_claim: RemitClaim, interest: Decimal) -> Entries:
+def _entries(stored: _Stored, interest: Decimal) -> Entries:
     """Payment, adjustment and patient-responsibility lines, per service line where known."""
     payment: list[ledger.Line] = []
     adjustments: list[ledger.Line] = []
     responsibility: list[ledger.Line] = []
     line_paid = Decimal(0)
-    for remit_line in remit_claim.lines.select_related("claim_line"):
+    for remit_line in stored.lines:
         payment.append(ledger.Line(Account.INSURANCE_AR, -remit_line.paid,
                                    claim_line=remit_line.claim_line))
         line_paid += remit_line.paid
-    claim_paid = remit_claim.paid - interest
+    claim_paid = stored.claim.paid - interest
     payment.append(ledger.Line(Account.INSURANCE_AR, -(claim_paid - line_paid)))
     payment.append(ledger.Line(Account.PAYER_CASH, claim_paid))
-    for adj in remit_claim.adjustments.filter(posted=True).select_related("remit_line"):
+    for adj in (a for a in stored.adjustments if a.posted):
         claim_line = adj.remit_line.claim_line if adj.remit_line else None
         reason = f"{adj.group}-{adj.reason}"
         out = ledger.Line(Account.INSURANCE_AR, -adj.amount, claim_line=claim_line,
@@ -410,14 +492,17 @@ def _return_patient_share(run: _Run, claim: Claim, paid: Decimal) -> None:
     shortfall = paid - claim.insurance_balance
     moved = min(shortfall, claim.patient_balance)
     if moved > 0:
-        ledger.post(run.client, JournalKind.TRANSFER, [
+        run.book.post(run.client, JournalKind.TRANSFER, [
             ledger.Line(Account.INSURANCE_AR, moved), ledger.Line(Account.PATIENT_AR, -moved),
         ], claim=claim, remittance=run.remittance, memo="patient share billed to next payer",
             actor=run.actor)
 
 
-def _update_claim(claim: Claim, clp: RemitClaim, *, reversal: bool, denied: bool) -> None:
-    claim.refresh_from_db(fields=["insurance_balance", "patient_balance"])
+def _update_claim(run: _Run, claim: Claim, clp: RemitClaim, *, reversal: bool,
+                  denied: bool) -> None:
+    """Status from the balances the run's book keeps current; written by ``_Run.flush``."""
+    assert run.index is not None
+    run.touched[claim.pk] = claim
     if reversal:
         claim.status = ClaimStatus.REVERSED
     elif denied and not clp.paid:
@@ -430,8 +515,7 @@ def _update_claim(claim: Claim, clp: RemitClaim, *, reversal: bool, denied: bool
     if clp.status_code in CROSSOVER_STATUSES or clp.crossover_payer:
         claim.secondary_flag = True
     if clp.payer_claim_control_number and not reversal:
-        claim.payer_claim_control_number = clp.payer_claim_control_number
-    claim.save(update_fields=["status", "secondary_flag", "payer_claim_control_number"])
+        run.index.set_ccn(claim, clp.payer_claim_control_number)
 
 
 def _post_plb(run: _Run, index: int, adj: t835.ProviderAdjustment) -> None:
