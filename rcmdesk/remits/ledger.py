@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F
 
 from rcmdesk.claims.models import Claim, ClaimLine
+from rcmdesk.remits import bulk
 from rcmdesk.remits.models import Account, JournalEntry, LedgerEntry, Remittance
 from rcmdesk.tenancy.models import Organization
 
@@ -55,14 +56,14 @@ class Batch:
     """Journals gathered in memory and written together by ``flush`` (same transaction).
 
     ``post`` checks each journal as ``post`` above does and also moves the balances of the
-    Claim objects it is given, so a caller holding those claims (locked) sees them current.
-    ``flush`` inserts journals and entries in bulk and moves the stored balances with F().
+    Claim objects it is given: the caller must hold those claims locked (select_for_update;
+    SQLite transactions are IMMEDIATE), since ``flush`` writes their balances as they stand.
     """
 
     def __init__(self) -> None:
         self.journals: list[JournalEntry] = []
         self.entries: list[LedgerEntry] = []
-        self.moves: dict[tuple[int, str], Decimal] = {}
+        self.moved: dict[int, Claim] = {}
 
     def post(self, client: Organization, kind: str, lines: Sequence[Line], *,
              claim: Claim | None = None, remittance: Remittance | None = None, memo: str = "",
@@ -78,31 +79,18 @@ class Batch:
             field = BALANCE_FIELDS.get(ln.account)
             if target is not None and field:
                 setattr(target, field, getattr(target, field) + ln.amount)
-        for key, amount in _moves(lines, claim).items():
-            self.moves[key] = self.moves.get(key, Decimal(0)) + amount
+                self.moved[target.pk] = target
 
     def flush(self) -> None:
         JournalEntry.objects.bulk_create(self.journals, batch_size=BATCH)
-        LedgerEntry.objects.bulk_create(self.entries, batch_size=BATCH)
-        by_claim: dict[int, Claim] = {}
-        for (claim_id, field), amount in self.moves.items():
-            proxy = by_claim.setdefault(claim_id, _unmoved(claim_id))
-            setattr(proxy, field, F(field) + amount)
-        Claim.objects.bulk_update(list(by_claim.values()), list(BALANCE_FIELDS.values()),
-                                  batch_size=BATCH)
-        self.journals, self.entries, self.moves = [], [], {}
+        bulk.insert(LedgerEntry, self.entries)
+        bulk.update(Claim, list(self.moved.values()), list(BALANCE_FIELDS.values()))
+        self.journals, self.entries, self.moved = [], [], {}
 
 
 BATCH = 500
 BALANCE_FIELDS: dict[str, str] = {Account.INSURANCE_AR: "insurance_balance",
                   Account.PATIENT_AR: "patient_balance"}
-
-
-def _unmoved(claim_id: int) -> Claim:
-    proxy = Claim(pk=claim_id)
-    proxy.insurance_balance = F("insurance_balance")  # type: ignore[assignment]
-    proxy.patient_balance = F("patient_balance")  # type: ignore[assignment]
-    return proxy
 
 
 def _checked(kind: str, lines: Sequence[Line], claim: Claim | None) -> list[Line]:

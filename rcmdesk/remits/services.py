@@ -18,7 +18,7 @@ from django.utils import timezone
 from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Claim, ClaimLine, ClaimStatus, MatchOrder, Payer
 from rcmdesk.claims.services import parse_date
-from rcmdesk.remits import balance, ledger
+from rcmdesk.remits import balance, bulk, ledger
 from rcmdesk.remits.carc_categories import UNKNOWN, category, is_denial
 from rcmdesk.remits.models import (
     Account,
@@ -123,15 +123,13 @@ class _Run:
         RemitClaim.objects.bulk_create([s.claim for s in new], batch_size=ledger.BATCH)
         RemitLine.objects.bulk_create([ln for s in new for ln in s.lines],
                                       batch_size=ledger.BATCH)
-        RemitAdjustment.objects.bulk_create([a for s in new for a in s.adjustments],
-                                            batch_size=ledger.BATCH)
+        bulk.insert(RemitAdjustment, [a for s in new for a in s.adjustments])
         for saved in old:
             saved.claim.save()
             RemitLine.objects.bulk_update(saved.lines, ["claim_line"])
-        PostingKey.objects.bulk_create(self.new_keys, batch_size=ledger.BATCH)
+        bulk.insert(PostingKey, self.new_keys)
         self.book.flush()
-        Claim.objects.bulk_update(list(self.touched.values()), CLAIM_FIELDS,
-                                  batch_size=ledger.BATCH)
+        bulk.update(Claim, list(self.touched.values()), CLAIM_FIELDS)
         PostingException.objects.bulk_create(self.exceptions, batch_size=ledger.BATCH)
         self.stored, self.new_keys, self.exceptions, self.touched = [], [], [], {}
 

@@ -1,0 +1,58 @@
+"""Plain multi-row INSERTs and batched UPDATEs for rows posting writes by the thousand.
+
+Django's ``bulk_create``/``bulk_update`` spend most of their time compiling SQL one value at
+a time; these take the same model instances and fields, prepare each value the way Django
+saves it (``pre_save`` then ``get_db_prep_save``), and send one statement per chunk (insert)
+or one executemany (update). Inserts return no primary keys: use them only for rows nothing
+else in the batch refers to. Updates write absolute values: the caller holds the rows locked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connection
+from django.db.models import Field, ForeignKey, Model
+
+CHUNK = 500
+
+
+def insert(model: type[Model], objs: Sequence[Model]) -> None:
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    if not objs:
+        return
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(str(f.column)) for f in fields)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), CHUNK):
+            chunk = objs[start:start + CHUNK]
+            params = [value for obj in chunk for value in _values(obj, fields)]
+            values = ", ".join([row] * len(chunk))
+            sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES {values}"  # noqa: S608 (names from the model)
+            cursor.execute(sql, params)
+
+
+def update(model: type[Model], objs: Sequence[Model], names: Sequence[str]) -> None:
+    if not objs:
+        return
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if f.name in names]
+    qn = connection.ops.quote_name
+    sets = ", ".join(f"{qn(str(f.column))} = %s" for f in fields)
+    where = qn(str(meta.pk.column)) if meta.pk else "id"
+    sql = f"UPDATE {qn(meta.db_table)} SET {sets} WHERE {where} = %s"  # noqa: S608 (names from the model)
+    rows = [[*_values(obj, fields), obj.pk] for obj in objs]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def _values(obj: Model, fields: Sequence[Field[Any, Any]]) -> list[Any]:
+    values = []
+    for f in fields:
+        if isinstance(f, ForeignKey) and getattr(obj, f.attname) is None and f.is_cached(obj):
+            related = f.get_cached_value(obj)
+            setattr(obj, f.attname, related.pk if related is not None else None)
+        values.append(f.get_db_prep_save(f.pre_save(obj, True), connection))
+    return values
