@@ -1,10 +1,11 @@
-"""Plain multi-row INSERTs and batched UPDATEs for rows posting writes by the thousand.
+"""Plain INSERTs and UPDATEs (one executemany each) for rows posting writes by the thousand.
 
 Django's ``bulk_create``/``bulk_update`` spend most of their time compiling SQL one value at
 a time; these take the same model instances and fields, prepare each value the way Django
-saves it (``pre_save`` then ``get_db_prep_save``), and send one statement per chunk (insert)
-or one executemany (update). Inserts return no primary keys: use them only for rows nothing
-else in the batch refers to. Updates write absolute values: the caller holds the rows locked.
+saves it (``pre_save`` then ``get_db_prep_save``), and send one executemany of a one-row
+statement (psycopg 3 pipelines and prepares it; sqlite3 loops in C). Inserts return no
+primary keys: use them only for rows nothing else in the batch refers to. Updates write
+absolute values: the caller holds the rows locked.
 """
 
 from __future__ import annotations
@@ -15,8 +16,6 @@ from typing import Any
 from django.db import connection
 from django.db.models import Field, ForeignKey, Model
 
-CHUNK = 500
-
 
 def insert(model: type[Model], objs: Sequence[Model]) -> None:
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
@@ -24,14 +23,10 @@ def insert(model: type[Model], objs: Sequence[Model]) -> None:
         return
     qn = connection.ops.quote_name
     columns = ", ".join(qn(str(f.column)) for f in fields)
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    row = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({row})"  # noqa: S608 (names from the model)
     with connection.cursor() as cursor:
-        for start in range(0, len(objs), CHUNK):
-            chunk = objs[start:start + CHUNK]
-            params = [value for obj in chunk for value in _values(obj, fields)]
-            values = ", ".join([row] * len(chunk))
-            sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES {values}"  # noqa: S608 (names from the model)
-            cursor.execute(sql, params)
+        cursor.executemany(sql, [_values(obj, fields) for obj in objs])
 
 
 def update(model: type[Model], objs: Sequence[Model], names: Sequence[str]) -> None:
