@@ -19,6 +19,7 @@ from django.utils import timezone
 from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Claim, ClaimLine, Coverage, Patient, Payer, Provider
 from rcmdesk.remits import ledger
+from rcmdesk.remits.bulk import as_stored
 from rcmdesk.remits.models import (
     Account,
     ChargeKey,
@@ -67,11 +68,15 @@ def apply_837(client: Organization, submission: t837.ClaimSubmission, *, file: A
               actor: Any = None) -> ApplyResult:
     """Create or update every claim of one 837 set; the caller owns the transaction."""
     result = ApplyResult()
+    refs = _Refs(client)
     with transaction.atomic():
         for source in submission.claims:
-            claim, created = _upsert_claim(client, submission.kind, source)
+            claim, lines = _upsert_claim(refs, submission.kind, source)
+            created = lines is not None
             (result.created if created else result.updated).append(claim.patient_control_number)
-            if post_charges(claim, actor=actor):
+            charged = (_charge_new(claim, lines, actor) if lines is not None
+                       else post_charges(claim, actor=actor))
+            if charged:
                 result.charged.append(claim.patient_control_number)
         record("claims.837_applied", client_id=client.pk, actor=actor,
                object_type="claims.claim", object_id=submission.control,
@@ -79,24 +84,47 @@ def apply_837(client: Organization, submission: t837.ClaimSubmission, *, file: A
     return result
 
 
-def _payer(client: Organization, name: Name | None) -> Payer:
+@dataclass
+class _Refs:
+    """Payers, providers, patients and coverages of one 837 set, each looked up once."""
+
+    client: Organization
+    payers: dict[str, Payer] = field(default_factory=dict)
+    providers: dict[str, Provider] = field(default_factory=dict)
+    patients: dict[tuple[str, str, date | None], Patient] = field(default_factory=dict)
+    coverages: dict[tuple[int, int, str], Coverage] = field(default_factory=dict)
+
+
+def _payer(refs: _Refs, name: Name | None) -> Payer:
     name = name or Name()
     payer_id = name.id or name.last or "UNKNOWN"
-    return Payer.objects.get_or_create(client=client, payer_id=payer_id,
-                                       defaults={"name": name.last or payer_id})[0]
+    if payer_id not in refs.payers:
+        refs.payers[payer_id] = Payer.objects.get_or_create(
+            client=refs.client, payer_id=payer_id, defaults={"name": name.last or payer_id})[0]
+    return refs.payers[payer_id]
 
 
-def _provider(client: Organization, billing: t837.Provider) -> Provider | None:
+def _provider(refs: _Refs, billing: t837.Provider) -> Provider | None:
     if not billing.name.id:
         return None
-    return Provider.objects.get_or_create(
-        client=client, npi=billing.name.id[:10],
-        defaults={"name": billing.name.last, "taxonomy": billing.taxonomy})[0]
+    npi = billing.name.id[:10]
+    if npi not in refs.providers:
+        refs.providers[npi] = Provider.objects.get_or_create(
+            client=refs.client, npi=npi,
+            defaults={"name": billing.name.last, "taxonomy": billing.taxonomy})[0]
+    return refs.providers[npi]
 
 
-def _patient(client: Organization, source: t837.Claim) -> Patient:
+def _patient(refs: _Refs, source: t837.Claim) -> Patient:
     person = source.patient or source.subscriber
     birth = parse_date(person.birth_date)
+    key = (person.name.last, person.name.first, birth)
+    if key not in refs.patients:
+        refs.patients[key] = _find_or_create_patient(refs.client, person, birth)
+    return refs.patients[key]
+
+
+def _find_or_create_patient(client: Organization, person: Any, birth: date | None) -> Patient:
     found = Patient.objects.filter(client=client, last_name=person.name.last,
                                    first_name=person.name.first, birth_date=birth).first()
     return found or Patient.objects.create(
@@ -105,17 +133,27 @@ def _patient(client: Organization, source: t837.Claim) -> Patient:
         sex=person.gender[:1])
 
 
-def _upsert_claim(client: Organization, kind: str, source: t837.Claim) -> tuple[Claim, bool]:
-    payer = _payer(client, source.subscriber.payer)
-    patient = _patient(client, source)
-    coverage = Coverage.objects.get_or_create(
-        client=client, patient=patient, payer=payer,
-        member_id=source.subscriber.name.id or "-",
-        defaults={"priority": source.subscriber.responsibility[:1] or "P"})[0]
+def _coverage(refs: _Refs, patient: Patient, payer: Payer, source: t837.Claim) -> Coverage:
+    member_id = source.subscriber.name.id or "-"
+    key = (patient.pk, payer.pk, member_id)
+    if key not in refs.coverages:
+        refs.coverages[key] = Coverage.objects.get_or_create(
+            client=refs.client, patient=patient, payer=payer, member_id=member_id,
+            defaults={"priority": source.subscriber.responsibility[:1] or "P"})[0]
+    return refs.coverages[key]
+
+
+def _upsert_claim(refs: _Refs, kind: str,
+                  source: t837.Claim) -> tuple[Claim, list[ClaimLine] | None]:
+    """The claim, with its new lines when it was created here (None when it was updated)."""
+    client = refs.client
+    payer = _payer(refs, source.subscriber.payer)
+    patient = _patient(refs, source)
+    coverage = _coverage(refs, patient, payer, source)
     starts, ends = date_span(source.dates + tuple(d for ln in source.lines for d in ln.dates))
     fields = {
         "patient": patient, "payer": payer, "coverage": coverage, "kind": kind,
-        "billing_provider": _provider(client, source.billing_provider),
+        "billing_provider": _provider(refs, source.billing_provider),
         "frequency": source.frequency or "1", "facility_code": source.facility_code,
         "service_from": starts, "service_to": ends, "total_charge": source.charge,
     }
@@ -125,41 +163,74 @@ def _upsert_claim(client: Organization, kind: str, source: t837.Claim) -> tuple[
         claim = Claim.objects.create(client=client,
                                      patient_control_number=source.patient_control_number,
                                      **fields)
-        _write_lines(claim, source.lines)
-        return claim, True
+        return claim, _create_lines(claim, source.lines)
     for name, value in fields.items():
         setattr(claim, name, value)
     claim.version += 1
     claim.updated_at = timezone.now()
     claim.save()
     _write_lines(claim, source.lines)
-    return claim, False
+    return claim, None
+
+
+def _line_fields(position: int, source: t837.ServiceLine) -> tuple[int, dict[str, Any]]:
+    number = int(source.number) if source.number.isdigit() else position
+    proc = source.procedure
+    return number, {
+        "control_number": source.control_number,
+        "procedure_qualifier": proc[0] if proc else "",
+        "procedure": proc[1] if len(proc) > 1 else "",
+        "modifiers": list(proc[2:6]), "revenue_code": source.revenue_code,
+        "charge": source.charge, "units": source.units,
+        "service_date": date_span(source.dates)[0]}
+
+
+def _create_lines(claim: Claim, lines: tuple[t837.ServiceLine, ...]) -> list[ClaimLine]:
+    """A new claim's lines in one insert (by number: a repeated number keeps the last)."""
+    by_number: dict[int, ClaimLine] = {}
+    for position, source in enumerate(lines, start=1):
+        number, values = _line_fields(position, source)
+        by_number[number] = as_stored(ClaimLine(claim=claim, line_number=number, **values))
+    created = sorted(by_number.values(), key=lambda ln: ln.line_number)
+    return ClaimLine.objects.bulk_create(created)
 
 
 def _write_lines(claim: Claim, lines: tuple[t837.ServiceLine, ...]) -> None:
     """Lines by number; lines a replacement drops are deleted unless the ledger names them."""
     numbers = []
     for position, source in enumerate(lines, start=1):
-        number = int(source.number) if source.number.isdigit() else position
+        number, values = _line_fields(position, source)
         numbers.append(number)
-        proc = source.procedure
-        ClaimLine.objects.update_or_create(claim=claim, line_number=number, defaults={
-            "control_number": source.control_number,
-            "procedure_qualifier": proc[0] if proc else "",
-            "procedure": proc[1] if len(proc) > 1 else "",
-            "modifiers": list(proc[2:6]), "revenue_code": source.revenue_code,
-            "charge": source.charge, "units": source.units,
-            "service_date": date_span(source.dates)[0]})
+        ClaimLine.objects.update_or_create(claim=claim, line_number=number, defaults=values)
     claim.lines.exclude(line_number__in=numbers).filter(
         ledger_entries__isnull=True, remit_lines__isnull=True).delete()
 
 
-def charge_digest(claim: Claim) -> str:
+def charge_digest(claim: Claim, lines: list[ClaimLine] | None = None) -> str:
     """What was billed, as a digest: the same claim sent twice is charged once."""
     parts = [claim.patient_control_number, str(claim.total_charge)]
     parts += [f"{ln.line_number}:{ln.procedure}:{ln.revenue_code}:{ln.charge}"
-              for ln in claim.lines.order_by("line_number")]
+              for ln in (claim.lines.order_by("line_number") if lines is None else lines)]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def _charge_new(claim: Claim, lines: list[ClaimLine], actor: Any) -> bool:
+    """``post_charges`` for a claim created in this transaction: no key, no earlier charge."""
+    ChargeKey.objects.create(client_id=claim.client_id, claim=claim,
+                             digest=charge_digest(claim, lines))
+    _post_charge(claim, lines, actor)
+    if claim.total_charge < 0:
+        _flag_credit_balance(claim, actor)
+    return True
+
+
+def _post_charge(claim: Claim, lines: list[ClaimLine], actor: Any) -> None:
+    entries = [ledger.Line(Account.INSURANCE_AR, ln.charge, claim_line=ln) for ln in lines]
+    remainder = claim.total_charge - sum((ln.charge for ln in lines), Decimal(0))
+    entries.append(ledger.Line(Account.INSURANCE_AR, remainder))
+    entries.append(ledger.Line(Account.REVENUE, -claim.total_charge))
+    ledger.post(claim.client, JournalKind.CHARGE, entries, claim=claim,
+                memo=f"charges, version {claim.version}", actor=actor)
 
 
 def post_charges(claim: Claim, *, actor: Any = None) -> bool:
@@ -184,13 +255,7 @@ def post_charges(claim: Claim, *, actor: Any = None) -> bool:
                 for e in previous.entries.select_related("claim_line").order_by("pk")
             ], claim=claim, memo=f"charge #{previous.pk} replaced by version {claim.version}",
                 actor=actor)
-        lines = list(claim.lines.all())
-        entries = [ledger.Line(Account.INSURANCE_AR, ln.charge, claim_line=ln) for ln in lines]
-        remainder = claim.total_charge - sum((ln.charge for ln in lines), Decimal(0))
-        entries.append(ledger.Line(Account.INSURANCE_AR, remainder))
-        entries.append(ledger.Line(Account.REVENUE, -claim.total_charge))
-        ledger.post(client, JournalKind.CHARGE, entries, claim=claim,
-                    memo=f"charges, version {claim.version}", actor=actor)
+        _post_charge(claim, list(claim.lines.all()), actor)
         _flag_credit_balance(claim, actor)
     return True
 

@@ -11,10 +11,21 @@ absolute values: the caller holds the rows locked.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Field, ForeignKey, Model
+from django.db.models import DecimalField, Field, ForeignKey, Model
+
+
+def as_stored[M: Model](obj: M) -> M:
+    """Decimals as the database gives them back (to the field's places), so that what is
+    built in memory reads (and digests) the same as the row read again."""
+    for f in obj._meta.concrete_fields:
+        value = getattr(obj, f.attname)
+        if isinstance(f, DecimalField) and isinstance(value, Decimal):
+            setattr(obj, f.attname, value.quantize(Decimal(1).scaleb(-(f.decimal_places or 0))))
+    return obj
 
 
 def insert(model: type[Model], objs: Sequence[Model]) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -291,7 +291,7 @@ def repost_exception(exception: PostingException, *, actor: Any = None) -> str:
 
 def _store_claim(run: _Run, index: int, clp: t835.Claim) -> _Stored:
     crossover = clp.crossover
-    remit_claim = _as_stored(RemitClaim(
+    remit_claim = bulk.as_stored(RemitClaim(
         remittance=run.remittance, index=index, patient_control_number=clp.patient_control_number,
         status_code=clp.status, charge=clp.charge, paid=clp.paid,
         patient_responsibility=clp.patient_responsibility,
@@ -305,7 +305,7 @@ def _store_claim(run: _Run, index: int, clp: t835.Claim) -> _Stored:
     _store_adjustments(run, stored, None, clp.adjustments)
     for line_index, line in enumerate(clp.lines, start=1):
         proc = line.procedure
-        remit_line = _as_stored(RemitLine(
+        remit_line = bulk.as_stored(RemitLine(
             remit_claim=remit_claim, index=line_index,
             procedure_qualifier=proc[0] if proc else "",
             procedure=proc[1] if len(proc) > 1 else "", modifiers=list(proc[2:6]),
@@ -317,16 +317,6 @@ def _store_claim(run: _Run, index: int, clp: t835.Claim) -> _Stored:
     return stored
 
 
-def _as_stored(obj: Any) -> Any:
-    """Decimals as the database gives them back (to the field's places): details and
-    messages read the same whether the row was just built or read again."""
-    for f in obj._meta.concrete_fields:
-        value = getattr(obj, f.attname)
-        if isinstance(f, models.DecimalField) and isinstance(value, Decimal):
-            setattr(obj, f.attname, value.quantize(Decimal(1).scaleb(-f.decimal_places)))
-    return obj
-
-
 def _store_adjustments(run: _Run, stored: _Stored, remit_line: RemitLine | None,
                        adjustments: tuple[t835.Adjustment, ...]) -> None:
     remit_claim = stored.claim
@@ -335,7 +325,7 @@ def _store_adjustments(run: _Run, stored: _Stored, remit_line: RemitLine | None,
             run.result.warnings.append(
                 f"claim {remit_claim.patient_control_number}: group CR is not used in 5010; "
                 f"posted as OA")
-        stored.adjustments.append(_as_stored(RemitAdjustment(
+        stored.adjustments.append(bulk.as_stored(RemitAdjustment(
             remit_claim=remit_claim, remit_line=remit_line, group=adj.group,
             reason=adj.reason, amount=adj.amount, quantity=adj.quantity,
             category=category(adj.reason), posted=not is_denial(adj.group, adj.reason))))
