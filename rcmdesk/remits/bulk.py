@@ -40,6 +40,19 @@ def insert(model: type[Model], objs: Sequence[Model]) -> None:
         cursor.executemany(sql, [_values(obj, fields) for obj in objs])
 
 
+def insert_values(model: type[Model], names: Sequence[str],
+                  rows: Sequence[Sequence[Any]]) -> None:
+    """Rows already in database terms (ids for foreign keys, Decimals, strings)."""
+    if not rows:
+        return
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(str(model._meta.get_field(name).column)) for name in names)  # type: ignore[union-attr]
+    row = ", ".join(["%s"] * len(names))
+    sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({row})"  # noqa: S608 (names from the model)
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
 def update(model: type[Model], objs: Sequence[Model], names: Sequence[str]) -> None:
     if not objs:
         return

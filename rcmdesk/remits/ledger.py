@@ -62,7 +62,7 @@ class Batch:
 
     def __init__(self) -> None:
         self.journals: list[JournalEntry] = []
-        self.entries: list[LedgerEntry] = []
+        self.entries: list[tuple[JournalEntry, tuple[Any, ...]]] = []
         self.moved: dict[int, Claim] = {}
 
     def post(self, client: Organization, kind: str, lines: Sequence[Line], *,
@@ -73,7 +73,7 @@ class Batch:
             return
         journal = _journal(client, kind, claim, remittance, memo, actor)
         self.journals.append(journal)
-        self.entries += _ledger_entries(journal, client, lines, claim)
+        self.entries += [(journal, _entry_values(client, ln, claim)) for ln in lines]
         for ln in lines:
             target = ln.claim or claim
             field = BALANCE_FIELDS.get(ln.account)
@@ -83,12 +83,14 @@ class Batch:
 
     def flush(self) -> None:
         JournalEntry.objects.bulk_create(self.journals, batch_size=BATCH)
-        bulk.insert(LedgerEntry, self.entries)
+        bulk.insert_values(LedgerEntry, ENTRY_FIELDS,
+                           [(journal.pk, *values) for journal, values in self.entries])
         bulk.update(Claim, list(self.moved.values()), list(BALANCE_FIELDS.values()))
         self.journals, self.entries, self.moved = [], [], {}
 
 
 BATCH = 500
+ENTRY_FIELDS = ["journal", "client", "claim", "claim_line", "account", "amount", "reason"]
 BALANCE_FIELDS: dict[str, str] = {Account.INSURANCE_AR: "insurance_balance",
                   Account.PATIENT_AR: "patient_balance"}
 
@@ -114,6 +116,13 @@ def _ledger_entries(journal: JournalEntry, client: Organization, lines: Sequence
                         claim_line=ln.claim_line, account=ln.account,
                         amount=ln.amount.quantize(CENT), reason=ln.reason[:8])
             for ln in lines]
+
+
+def _entry_values(client: Organization, ln: Line, claim: Claim | None) -> tuple[Any, ...]:
+    """A ledger entry as ENTRY_FIELDS values (after the journal), as ``_ledger_entries``."""
+    target = ln.claim or claim
+    return (client.pk, target.pk if target else None, ln.claim_line.pk if ln.claim_line else None,
+            ln.account, ln.amount.quantize(CENT), ln.reason[:8])
 
 
 def _moves(lines: Sequence[Line], default: Claim | None) -> dict[tuple[int, str], Decimal]:
