@@ -3,7 +3,7 @@
 Django's ``bulk_create``/``bulk_update`` spend most of their time compiling SQL one value at
 a time; these take the same model instances and fields, prepare each value the way Django
 saves it (``pre_save`` then ``get_db_prep_save``), and send one executemany of a one-row
-statement (psycopg 3 pipelines and prepares it; sqlite3 loops in C). Inserts return no
+statement (sqlite3 loops in C; PostgreSQL gets a COPY). Inserts return no
 primary keys: use them only for rows nothing else in the batch refers to. Updates write
 absolute values: the caller holds the rows locked.
 """
@@ -30,27 +30,31 @@ def as_stored[M: Model](obj: M) -> M:
 
 def insert(model: type[Model], objs: Sequence[Model]) -> None:
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    if not objs:
-        return
-    qn = connection.ops.quote_name
-    columns = ", ".join(qn(str(f.column)) for f in fields)
-    row = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({row})"  # noqa: S608 (names from the model)
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, [_values(obj, fields) for obj in objs])
+    _insert(model, [str(f.column) for f in fields], [_values(obj, fields) for obj in objs])
 
 
 def insert_values(model: type[Model], names: Sequence[str],
                   rows: Sequence[Sequence[Any]]) -> None:
     """Rows already in database terms (ids for foreign keys, Decimals, strings)."""
+    fields = [model._meta.get_field(name) for name in names]
+    _insert(model, [str(f.column) for f in fields], rows)  # type: ignore[union-attr]
+
+
+def _insert(model: type[Model], columns: list[str], rows: Sequence[Sequence[Any]]) -> None:
+    """COPY on PostgreSQL (psycopg 3), else one executemany of a one-row INSERT."""
     if not rows:
         return
     qn = connection.ops.quote_name
-    columns = ", ".join(qn(str(model._meta.get_field(name).column)) for name in names)  # type: ignore[union-attr]
-    row = ", ".join(["%s"] * len(names))
-    sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({row})"  # noqa: S608 (names from the model)
+    names = ", ".join(qn(c) for c in columns)
+    table = qn(model._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join(["%s"] * len(columns))
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608 (names from the model)
 
 
 def update(model: type[Model], objs: Sequence[Model], names: Sequence[str]) -> None:
