@@ -33,6 +33,32 @@ def insert(model: type[Model], objs: Sequence[Model]) -> None:
     _insert(model, [str(f.column) for f in fields], [_values(obj, fields) for obj in objs])
 
 
+def insert_with_ids(model: type[Model], objs: Sequence[Model]) -> None:
+    """Rows other rows will refer to: their primary keys are set on the objects.
+
+    PostgreSQL: the ids are drawn from the table's sequence in one query, then COPY.
+    Elsewhere: ``bulk_create`` (SQLite returns the ids).
+    """
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_create(objs, batch_size=CHUNK)
+        return
+    if not objs:
+        return
+    pk = model._meta.pk
+    assert pk is not None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
+                       "FROM generate_series(1, %s)", [model._meta.db_table, pk.column, len(objs)])
+        for obj, (new_id,) in zip(objs, cursor.fetchall(), strict=True):
+            obj.pk = new_id
+            obj._state.adding, obj._state.db = False, connection.alias
+    fields = list(model._meta.concrete_fields)
+    _insert(model, [str(f.column) for f in fields], [_values(obj, fields) for obj in objs])
+
+
+CHUNK = 500
+
+
 def insert_values(model: type[Model], names: Sequence[str],
                   rows: Sequence[Sequence[Any]]) -> None:
     """Rows already in database terms (ids for foreign keys, Decimals, strings)."""

@@ -82,7 +82,7 @@ class Batch:
                 self.moved[target.pk] = target
 
     def flush(self) -> None:
-        JournalEntry.objects.bulk_create(self.journals, batch_size=BATCH)
+        bulk.insert_with_ids(JournalEntry, self.journals)
         bulk.insert_values(LedgerEntry, ENTRY_FIELDS,
                            [(journal.pk, *values) for journal, values in self.entries])
         bulk.update(Claim, list(self.moved.values()), list(BALANCE_FIELDS.values()))

@@ -120,9 +120,8 @@ class _Run:
     def flush(self) -> None:
         new = [s for s in self.stored if s.claim.pk is None]
         old = [s for s in self.stored if s.claim.pk is not None]
-        RemitClaim.objects.bulk_create([s.claim for s in new], batch_size=ledger.BATCH)
-        RemitLine.objects.bulk_create([ln for s in new for ln in s.lines],
-                                      batch_size=ledger.BATCH)
+        bulk.insert_with_ids(RemitClaim, [s.claim for s in new])
+        bulk.insert_with_ids(RemitLine, [ln for s in new for ln in s.lines])
         bulk.insert(RemitAdjustment, [a for s in new for a in s.adjustments])
         for saved in old:
             saved.claim.save()
