@@ -87,6 +87,15 @@ class Patient(TenantModel):
     birth_date = models.DateField(null=True, blank=True)
     sex = models.CharField(max_length=1, blank=True)
 
+    class Meta:
+        # apply_837 finds the patient of each claim by name and birth date
+        indexes = [
+            models.Index(
+                fields=["client", "last_name", "first_name", "birth_date"],
+                name="claims_patient_identity",
+            )
+        ]
+
     def __str__(self) -> str:
         return f"{self.last_name}, {self.first_name}".strip(", ")
 
