@@ -92,12 +92,19 @@ def build_837(
 class _Counter:
     """HL01 numbering."""
 
-    def __init__(self) -> None:
-        self.value = 0
+    def __init__(self, start: int = 0) -> None:
+        self.value = start
 
     def next(self) -> str:
         self.value += 1
         return str(self.value)
+
+
+def _source_and_receiver(source: Elements, receiver: Elements) -> list[Elements]:
+    """HL 1 (information source) and HL 2 (information receiver) with their names: how
+    the 270, 276 and 278 all open their hierarchy.
+    """
+    return [["HL", "1", "", "20", "1"], source, ["HL", "2", "1", "21", "1"], receiver]
 
 
 def _provider(p: t837.Provider) -> list[Elements]:
@@ -350,8 +357,7 @@ def build_278(
             time,
         ]
     ]
-    segs += [["HL", "1", "", "20", "1"], name("X3", review.umo)]
-    segs += [["HL", "2", "1", "21", "1"], name("1P", review.requester)]
+    segs += _source_and_receiver(name("X3", review.umo), name("1P", review.requester))
     segs += [["HL", "3", "2", "22", "1"], name("IL", review.subscriber)]
     event = "3"
     for n, item in enumerate(review.reviews, start=4):
@@ -409,13 +415,9 @@ def build_270(
     """A 270 from an EligibilityInquiry."""
     segs: list[Elements] = [
         ["BHT", "0022", "13", inquiry.reference or "0", date, time],
-        ["HL", "1", "", "20", "1"],
-        name("PR", inquiry.source),
-        ["HL", "2", "1", "21", "1"],
-        name("1P", inquiry.receiver),
+        *_source_and_receiver(name("PR", inquiry.source), name("1P", inquiry.receiver)),
     ]
-    counter = _Counter()
-    counter.value = 2
+    counter = _Counter(start=2)
     for member in inquiry.subscribers:
         hl = counter.next()
         segs.append(["HL", hl, "2", "22", "1" if member.dependents else "0"])
@@ -447,13 +449,9 @@ def build_276(
     """A 276 from a StatusRequest."""
     segs: list[Elements] = [
         ["BHT", "0010", "13", req.reference or "0", date, time],
-        ["HL", "1", "", "20", "1"],
-        name("PR", req.payer),
-        ["HL", "2", "1", "21", "1"],
-        name("41", req.receiver),
+        *_source_and_receiver(name("PR", req.payer), name("41", req.receiver)),
     ]
-    counter = _Counter()
-    counter.value = 2
+    counter = _Counter(start=2)
     for provider in req.providers:
         provider_hl = counter.next()
         segs.append(["HL", provider_hl, "2", "19", "1"])
