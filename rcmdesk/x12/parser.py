@@ -16,7 +16,7 @@ from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
 
-from rcmdesk.x12.compile import CHILD, SEGMENT, Node, Target, compile_guide
+from rcmdesk.x12.compile import CHILD, SEGMENT, Dispatch, Node, Target, compile_guide
 from rcmdesk.x12.envelope import Envelopes, Group, Interchange, TransactionSource
 from rcmdesk.x12.errors import X12SyntaxError
 from rcmdesk.x12.findings import Finding, Severity
@@ -146,47 +146,18 @@ class TreeBuilder:
 
     def feed_unlisted(self, segment: Segment) -> None:
         """``feed`` for a segment whose id is not in the innermost loop's ``segments``
-        table (the caller has looked): qualified segments, new loops, ancestors' ids.
+        table (the caller has looked): walk up the open loops for the first that places
+        it. ``_run`` answers most such segments from the compiled routes first; this
+        walk is left with misfits and ids whose levels read different qualifiers.
         """
         stack = self._stack
-        elements = segment.elements
-        sid = elements[0]
-        top = len(stack) - 1
-        loop = stack[top]
-        node = loop.node
-        if node is None:
-            self._misplaced(segment)
-            return
-        dispatch = node.dispatch.get(sid)
-        if dispatch is not None:
-            target = dispatch.plain
-            index = dispatch.element
-            if index:
-                value = elements[index] if index < len(elements) else ""
-                if dispatch.component and value:
-                    value = value.split(segment.delimiters.component, 1)[0]
-                target = dispatch.by_code.get(value, target)
-            if target is not None:
-                if target.kind == SEGMENT:
-                    loop.items.append(segment)
-                    loop.specs.append(target.spec)
-                else:
-                    self._place(top, target, segment)
-                return
-        for depth in range(top - 1, -1, -1):
+        sid = segment.elements[0]
+        for depth in range(len(stack) - 1, -1, -1):
             node = stack[depth].node
             if node is None:
                 break
             dispatch = node.dispatch.get(sid)
-            if dispatch is None:
-                continue
-            target = dispatch.plain
-            index = dispatch.element
-            if index:
-                value = elements[index] if index < len(elements) else ""
-                if dispatch.component and value:
-                    value = value.split(segment.delimiters.component, 1)[0]
-                target = dispatch.by_code.get(value, target)
+            target = _resolve(dispatch, segment) if dispatch is not None else None
             if target is not None:
                 self._place(depth, target, segment)
                 return
@@ -270,6 +241,18 @@ class TreeBuilder:
         while len(self._stack) > 1:
             self._close(self._stack.pop())
         return self.root
+
+
+def _resolve(dispatch: Dispatch, segment: Segment) -> Target | None:
+    """The target one loop's dispatch entry picks for this segment's qualifier."""
+    index = dispatch.element
+    if not index:
+        return dispatch.plain
+    elements = segment.elements
+    value = elements[index] if index < len(elements) else ""
+    if dispatch.component and value:
+        value = value.split(segment.delimiters.component, 1)[0]
+    return dispatch.by_code.get(value, dispatch.plain)
 
 
 def open_source(source: Source, name: str | None = None) -> tuple[BinaryIO, str, bool]:
