@@ -12,7 +12,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from rcmdesk.audit.services import record
-from rcmdesk.intake import queries
+from rcmdesk.intake import queries, services
 from rcmdesk.intake.models import Channel, ReceivedFile
 from rcmdesk.intake.tasks import process_file
 from rcmdesk.intake.views import MAX_UPLOAD_BYTES
@@ -84,7 +84,7 @@ def upload_file(request: HttpRequest, client: Form[str],
         raise PermissionDenied("You may not send files for this client.")
     if not file.size or file.size > MAX_UPLOAD_BYTES:
         raise ValidationError(f"The file must be between 1 byte and {MAX_UPLOAD_BYTES} bytes.")
-    received, new = queries.receive(org, file.read(), file.name or "upload", actor=request.user,
+    received, new = services.receive(org, file.read(), file.name or "upload", actor=request.user,
                                     channel=Channel.API)
     task = process_file.enqueue(received.pk, request.user.pk).id if new else None
     received.client = org

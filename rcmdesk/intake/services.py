@@ -54,22 +54,38 @@ class IngestResult:
 def ingest(client: Organization, data: bytes, name: str, *, actor: Any = None,
            channel: str = "cli") -> IngestResult:
     """Receive one file and, when it can be trusted, apply it."""
+    received, new = receive(client, data, name, actor=actor, channel=channel)
+    if not new:
+        return IngestResult(received, ALREADY, f"{received.status} on "
+                                               f"{received.received_at:%Y-%m-%d %H:%M}")
+    return process(received, actor=actor)
+
+
+def receive(client: Organization, data: bytes, name: str, *, actor: Any = None,
+            channel: str = "cli") -> tuple[ReceivedFile, bool]:
+    """Store the bytes once per client; returns the file and whether it is new.
+
+    The first half of ``ingest``, on its own for the web upload, which answers the person
+    at once and leaves ``process`` to a background task.
+    """
     digest = hashlib.sha256(data).hexdigest()
     earlier = ReceivedFile.objects.filter(client=client, sha256=digest).first()
-    if earlier is not None:
-        return _already(earlier, actor)
-    try:
-        with transaction.atomic():
-            received = ReceivedFile.objects.create(
-                client=client, original_name=name[:255], sha256=digest, size=len(data),
-                content=data, channel=channel,
-                received_by=actor if getattr(actor, "is_authenticated", False) else None)
-            record("intake.received", client_id=client.pk, obj=received, actor=actor,
-                   detail={"name": name, "sha256": digest, "size": len(data),
-                           "channel": channel})
-    except IntegrityError:  # another process stored the same bytes first
-        return _already(ReceivedFile.objects.get(client=client, sha256=digest), actor)
-    return process(received, actor=actor)
+    if earlier is None:
+        try:
+            with transaction.atomic():
+                received = ReceivedFile.objects.create(
+                    client=client, original_name=name[:255], sha256=digest, size=len(data),
+                    content=data, channel=channel,
+                    received_by=actor if getattr(actor, "is_authenticated", False) else None)
+                record("intake.received", client_id=client.pk, obj=received, actor=actor,
+                       detail={"name": name, "sha256": digest, "size": len(data),
+                               "channel": channel})
+                return received, True
+        except IntegrityError:  # another process stored the same bytes first
+            earlier = ReceivedFile.objects.get(client=client, sha256=digest)
+    record("intake.duplicate", client_id=client.pk, obj=earlier, actor=actor,
+           detail={"status": earlier.status})
+    return earlier, False
 
 
 def retry(received: ReceivedFile, actor: Any = None) -> IngestResult:
@@ -79,13 +95,6 @@ def retry(received: ReceivedFile, actor: Any = None) -> IngestResult:
     record("intake.retry", client_id=received.client_id, obj=received, actor=actor,
            detail={"previous_status": received.status, "reason": received.reason})
     return process(received, actor=actor)
-
-
-def _already(earlier: ReceivedFile, actor: Any) -> IngestResult:
-    record("intake.duplicate", client_id=earlier.client_id, obj=earlier, actor=actor,
-           detail={"status": earlier.status})
-    return IngestResult(earlier, ALREADY, f"{earlier.status} on "
-                                          f"{earlier.received_at:%Y-%m-%d %H:%M}")
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rcmdesk.accounts.middleware import background_poll
 from rcmdesk.accounts.requests import acting_user
 from rcmdesk.audit.services import record
-from rcmdesk.intake import queries
+from rcmdesk.intake import queries, services
 from rcmdesk.intake.models import Channel, FileStatus, ReceivedFile
 from rcmdesk.intake.tasks import process_file
 
@@ -134,7 +134,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         org = form.by_slug[form.cleaned_data["client"]]
         upload = form.cleaned_data["file"]
-        received, new = queries.receive(org, upload.read(), upload.name, actor=user,
+        received, new = services.receive(org, upload.read(), upload.name, actor=user,
                                         channel=Channel.UPLOAD)
         target = reverse("intake:file", args=[received.pk])
         if not new:

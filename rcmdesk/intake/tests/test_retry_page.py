@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from rcmdesk.audit.models import AuditEvent
-from rcmdesk.intake import queries
+from rcmdesk.intake import services
 from rcmdesk.intake.models import Channel, FileStatus
 from rcmdesk.intake.services import ingest
 from rcmdesk.intake.tests.test_received_files_page import (
@@ -22,7 +22,7 @@ from rcmdesk.tenancy.roles import Role
 
 def test_retry_runs_a_stuck_file_again_and_is_audited(world, settings):
     run_tasks_at_once(settings)
-    received, _ = queries.receive(world.acme, b"not x12", "stuck.txt",
+    received, _ = services.receive(world.acme, b"not x12", "stuck.txt",
                                   actor=world.user(Role.CLIENT_STAFF), channel=Channel.UPLOAD)
     client = as_(world, Role.CLIENT_STAFF)
     assert 'data-testid="retry"' in client.get(page(received)).content.decode()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from rcmdesk.audit.models import AuditEvent
-from rcmdesk.intake import queries
+from rcmdesk.intake import queries, services
 from rcmdesk.intake.models import Channel, FileStatus
 from rcmdesk.intake.services import ingest
 from rcmdesk.intake.tasks import process_file
@@ -16,7 +16,7 @@ from rcmdesk.tenancy.roles import Role
 
 
 def queued_by(world, user, data=None):
-    received, _ = queries.receive(world.acme, data or remit(header("100.00") + PAID),
+    received, _ = services.receive(world.acme, data or remit(header("100.00") + PAID),
                                   "queued.835", actor=user, channel=Channel.UPLOAD)
     return received
 
