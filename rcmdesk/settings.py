@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "rcmdesk.claims",
     "rcmdesk.intake",
     "rcmdesk.remits",
+    "rcmdesk.playbooks",
+    "rcmdesk.workqueue",
     "rcmdesk.web",
     "rcmdesk.api",
 ]

@@ -51,6 +51,7 @@ def backward_sql(vendor: str, table: str) -> list[str]:
 
 APPEND_ONLY_TABLES: list[str] = [
     "audit_auditevent", "remits_journalentry", "remits_ledgerentry",
+    "workqueue_workaction",
 ]
 
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PlaybooksConfig(AppConfig):
+    name = "rcmdesk.playbooks"
+    label = "playbooks"

@@ -1,0 +1,293 @@
+"""Moving work items: claim-next, leases, actions, assignment and bulk changes.
+
+Every change is a conditional UPDATE on the item's ``version`` (its ETag): a writer holding a
+stale version gets ``Conflict`` instead of silently overwriting someone else's work. Claiming
+uses ``SELECT ... FOR UPDATE SKIP LOCKED`` on PostgreSQL, so concurrent "Get next" calls
+never wait on each other and never hand one item to two people; on SQLite every write
+transaction takes the database lock up front (``transaction_mode=IMMEDIATE`` in settings),
+which serialises the same code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.http import Http404
+from django.utils import timezone
+
+from rcmdesk.audit.services import record
+from rcmdesk.tenancy.authz import require
+from rcmdesk.tenancy.roles import Action, Workflow
+from rcmdesk.tenancy.visibility import visibility_for
+from rcmdesk.workqueue.models import (
+    TOUCH_ACTIONS,
+    ActionKind,
+    ItemStatus,
+    WorkAction,
+    WorkItem,
+)
+
+LEASE = timedelta(minutes=30)
+# A person may set these by hand; DONE by hand needs an outcome, and items also close by events.
+MANUAL_STATUSES = frozenset({ItemStatus.OPEN, ItemStatus.PENDING_PAYER,
+                             ItemStatus.PENDING_CLIENT_DECISION, ItemStatus.DONE})
+# Decisions that belong to the client: recorded only by the decision services, never here.
+CLIENT_DECISION_ACTIONS = frozenset({ActionKind.WRITTEN_OFF})
+
+
+class Conflict(Exception):
+    """The item changed since the caller read it (stale version / ETag)."""
+
+    def __init__(self, item_id: int, expected: int) -> None:
+        super().__init__(f"Work item {item_id} was changed by someone else "
+                         f"(you had version {expected}); reload it and try again.")
+        self.item_id = item_id
+
+
+class NotAllowed(PermissionDenied):
+    """The action is not this person's to take (not leased to them, client-only, ...)."""
+
+
+def _now() -> datetime:
+    return timezone.now()
+
+
+def claimable(user: Any, *, workflow: Workflow | None = None, kind: str | None = None,
+              now: datetime | None = None) -> Any:
+    """Items ``user`` may be handed by "Get next": visible, writable, not someone else's."""
+    now = now or _now()
+    today = timezone.localdate(now)
+    visibility = visibility_for(user)
+    items = WorkItem.objects.visible_to(user, workflow).exclude(
+        client_id__in=visibility.read_only_clients)
+    if kind:
+        items = items.filter(kind=kind)
+    free = Q(assignee__isnull=True) | Q(assignee=user)
+    not_snoozed = Q(follow_up_on__isnull=True) | Q(follow_up_on__lte=today)
+    waiting_done = Q(status=ItemStatus.PENDING_PAYER, follow_up_on__lte=today)
+    lapsed = Q(status=ItemStatus.IN_PROGRESS, lease_expires_at__lt=now)
+    return items.filter((Q(status=ItemStatus.OPEN) & not_snoozed & free)
+                        | (waiting_done & free) | lapsed)
+
+
+def claim_next(user: Any, *, workflow: Workflow | None = None, kind: str | None = None,
+               now: datetime | None = None) -> WorkItem | None:
+    """Hand ``user`` the highest-priority item they may work, leased to them."""
+    require(user, Action.WORK_ITEMS, None)
+    now = now or _now()
+    for _ in range(5):  # a lost race on SQLite's snapshot: try the next one
+        with transaction.atomic():
+            candidates = claimable(user, workflow=workflow, kind=kind, now=now)
+            candidates = candidates.order_by("-priority", "id")
+            if connection.features.has_select_for_update_skip_locked:
+                candidates = candidates.select_for_update(skip_locked=True, of=("self",))
+            item = candidates.first()
+            if item is None:
+                return None
+            try:
+                return _take(user, item, now, ActionKind.CLAIMED)
+            except Conflict:
+                continue
+    return None
+
+
+def claim(user: Any, item: WorkItem, version: int, *, now: datetime | None = None) -> WorkItem:
+    """Take one particular item from a list (it must be free, or already yours)."""
+    _require_work(user, item)
+    now = now or _now()
+    if item.status == ItemStatus.DONE:
+        raise NotAllowed("This item is done.")
+    held = (item.status == ItemStatus.IN_PROGRESS and item.lease_expires_at is not None
+            and item.lease_expires_at > now and item.assignee_id != user.pk)
+    if held:
+        raise NotAllowed("Someone else is working this item.")
+    with transaction.atomic():
+        item.version = version
+        return _take(user, item, now, ActionKind.CLAIMED)
+
+
+def _take(user: Any, item: WorkItem, now: datetime, kind: ActionKind) -> WorkItem:
+    changed = _change(item, item.version, assignee=user, status=ItemStatus.IN_PROGRESS,
+                      lease_expires_at=now + LEASE, first_touched_at=item.first_touched_at or now)
+    _history(changed, user, kind, from_status=item.status, to_status=changed.status)
+    record("workitem.claim", client_id=item.client_id, obj=item,
+           detail={"version": changed.version}, actor=user)
+    return changed
+
+
+def release(user: Any, item: WorkItem, version: int) -> WorkItem:
+    """Give an item back to the pool before the lease runs out."""
+    _require_work(user, item)
+    _require_holder(user, item)
+    with transaction.atomic():
+        changed = _change(item, version, assignee=None, status=ItemStatus.OPEN,
+                          lease_expires_at=None)
+        _history(changed, user, ActionKind.RELEASED, from_status=item.status,
+                 to_status=changed.status)
+        record("workitem.release", client_id=item.client_id, obj=item, actor=user)
+    return changed
+
+
+@dataclass(frozen=True)
+class Step:
+    """What a specialist did to an item, and where it goes next."""
+
+    kind: ActionKind
+    note: str = ""
+    outcome: str = ""
+    status: ItemStatus | None = None  # None: stays in progress
+    follow_up_on: date | None = None
+
+
+def act(user: Any, item: WorkItem, version: int, step: Step,
+        now: datetime | None = None) -> WorkItem:
+    """Record one action on an item the user holds, and move its status."""
+    _require_work(user, item)
+    _require_holder(user, item, now)
+    if step.kind in CLIENT_DECISION_ACTIONS:
+        raise NotAllowed("A write-off is the client's decision: propose it instead.")
+    if step.status is not None and step.status not in MANUAL_STATUSES:
+        raise NotAllowed(f"An item cannot be set to {step.status} by hand.")
+    if step.status is ItemStatus.DONE and not step.outcome:
+        raise NotAllowed("Say what the outcome was before closing the item.")
+    now = now or _now()
+    fields = _step_fields(user, item, step, now)
+    with transaction.atomic():
+        changed = _change(item, version, **fields)
+        _history(changed, user, step.kind, note=step.note, outcome=step.outcome,
+                 from_status=item.status, to_status=changed.status, at=now)
+        record(f"workitem.{step.kind}", client_id=item.client_id, obj=item, actor=user,
+               detail={"status": changed.status, "outcome": step.outcome})
+    return changed
+
+
+def _step_fields(user: Any, item: WorkItem, step: Step, now: datetime) -> dict[str, Any]:
+    fields: dict[str, Any] = {"lease_expires_at": now + LEASE}
+    if step.kind in TOUCH_ACTIONS:
+        fields["touches"] = F("touches") + 1
+    if step.follow_up_on is not None:
+        fields["follow_up_on"] = step.follow_up_on
+    if step.status is not None and step.status != ItemStatus.IN_PROGRESS:
+        fields.update(status=step.status, lease_expires_at=None)
+        if step.status == ItemStatus.DONE:
+            fields.update(closed_at=now, close_reason=step.outcome[:80])
+        elif step.status == ItemStatus.OPEN:
+            fields["assignee"] = None
+    return fields
+
+
+def assign(supervisor: Any, items: Iterable[WorkItem], assignee: Any | None) -> BulkResult:
+    """Assign (or with None, unassign) items; the assignee must be able to work each one."""
+    result = BulkResult()
+    for item in items:
+        try:
+            require(supervisor, Action.ASSIGN_WORK, item.client_id, _wf(item))
+            if assignee is not None:
+                _require_can_work(assignee, item)
+            with transaction.atomic():
+                changed = _change(item, item.version, assignee=assignee,
+                                  status=_status_after_assign(item), lease_expires_at=None)
+                _history(changed, supervisor, ActionKind.ASSIGNED,
+                         note=getattr(assignee, "username", "") or "unassigned",
+                         from_status=item.status, to_status=changed.status)
+                record("workitem.assign", client_id=item.client_id, obj=item, actor=supervisor,
+                       detail={"assignee": getattr(assignee, "pk", None)})
+            result.done.append(item.pk)
+        except (Conflict, PermissionDenied, Http404) as exc:
+            result.skipped[item.pk] = str(exc) or "not allowed"
+    return result
+
+
+def _status_after_assign(item: WorkItem) -> str:
+    return ItemStatus.OPEN if item.status == ItemStatus.IN_PROGRESS else item.status
+
+
+def snooze(user: Any, items: Iterable[WorkItem], until: date, note: str = "") -> BulkResult:
+    return _bulk(user, items, lambda item: Step(ActionKind.SNOOZED, note=note,
+                                                status=_snoozed_status(item),
+                                                follow_up_on=until))
+
+
+def _snoozed_status(item: WorkItem) -> ItemStatus:
+    return ItemStatus(item.status) if item.status == ItemStatus.PENDING_PAYER else ItemStatus.OPEN
+
+
+def close(user: Any, items: Iterable[WorkItem], outcome: str, note: str = "") -> BulkResult:
+    return _bulk(user, items, lambda item: Step(ActionKind.CLOSED, note=note, outcome=outcome,
+                                                status=ItemStatus.DONE))
+
+
+@dataclass
+class BulkResult:
+    done: list[int] = field(default_factory=list)
+    skipped: dict[int, str] = field(default_factory=dict)
+
+
+def _bulk(user: Any, items: Iterable[WorkItem], make_step: Any) -> BulkResult:
+    """Apply one step to many items; each item on its own, so one conflict skips only it."""
+    result = BulkResult()
+    now = _now()
+    for item in items:
+        try:
+            _require_work(user, item)
+            if not (item.assignee_id in (None, user.pk) or _supervises(user, item)):
+                raise NotAllowed("Assigned to someone else.")
+            with transaction.atomic():
+                held = _take(user, item, now, ActionKind.CLAIMED) if not item.is_leased_to(
+                    user, now) else item
+                act(user, held, held.version, make_step(item), now)
+            result.done.append(item.pk)
+        except (Conflict, PermissionDenied, Http404) as exc:
+            result.skipped[item.pk] = str(exc) or "not allowed"
+    return result
+
+
+def _supervises(user: Any, item: WorkItem) -> bool:
+    try:
+        require(user, Action.ASSIGN_WORK, item.client_id, _wf(item))
+    except (PermissionDenied, Http404):
+        return False
+    return True
+
+
+def _wf(item: WorkItem) -> Workflow:
+    return Workflow(item.workflow)
+
+
+def _require_work(user: Any, item: WorkItem) -> None:
+    require(user, Action.WORK_ITEMS, item.client_id, _wf(item))
+
+
+def _require_can_work(user: Any, item: WorkItem) -> None:
+    try:
+        _require_work(user, item)
+    except (PermissionDenied, Http404) as exc:
+        raise NotAllowed(f"{user} cannot work {item.get_kind_display()} items for "
+                         "this client.") from exc
+
+
+def _require_holder(user: Any, item: WorkItem, now: datetime | None = None) -> None:
+    if not item.is_leased_to(user, now):
+        raise NotAllowed("Take the item first (Get next, or Work this item).")
+
+
+def _change(item: WorkItem, expected_version: int, **fields: Any) -> WorkItem:
+    """The one write path: conditional on the version the caller saw."""
+    fields.update(version=F("version") + 1, updated_at=_now())
+    if not WorkItem.objects.filter(pk=item.pk, version=expected_version).update(**fields):
+        raise Conflict(item.pk, expected_version)
+    return WorkItem.objects.get(pk=item.pk)
+
+
+def _history(item: WorkItem, actor: Any, kind: ActionKind, *, note: str = "",
+             outcome: str = "", from_status: str = "", to_status: str = "",
+             at: datetime | None = None) -> WorkAction:
+    return WorkAction.objects.create(item=item, actor=actor, kind=kind, note=note,
+                                     outcome=outcome[:120], from_status=from_status,
+                                     to_status=to_status, at=at or _now())
