@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from rcmdesk.audit.services import record
 from rcmdesk.claims.services import apply_837
 from rcmdesk.intake.models import FileStatus, InterchangeKey, ReceivedFile
+from rcmdesk.intake.signals import APPLIERS, file_applied
 from rcmdesk.remits.services import post_835
 from rcmdesk.tenancy.models import Organization
 from rcmdesk.x12 import X12Error, t837
@@ -175,7 +176,10 @@ def _apply_sets(received: ReceivedFile, sets: list[Transaction], actor: Any,
             reasons.append(f"{tx.set_id} {tx.control}: {outcome.get('reason', '')}")
             status = _worse(status, FileStatus(outcome["outcome"]))
     received.summary = {"sets": done}
-    return _finish(received, status, "; ".join(reasons), actor, findings=findings)
+    result = _finish(received, status, "; ".join(reasons), actor, findings=findings)
+    if any(o.get("outcome") == "applied" for o in done.values()):
+        file_applied.send(sender=ReceivedFile, received=received, status=status.value)
+    return result
 
 
 def _worse(a: FileStatus, b: FileStatus) -> FileStatus:
@@ -206,6 +210,9 @@ def _dispatch(received: ReceivedFile, tx: Transaction, actor: Any) -> dict[str, 
         posted = post_835(client, tx, file=received, actor=actor)
         outcome = FileStatus.HELD_FOR_REVIEW.value if posted.held else "applied"
         return {"outcome": outcome, **posted.as_summary()}
+    applier = APPLIERS.get(tx.set_id)
+    if applier is not None:
+        return {"outcome": "applied", **applier(received, tx, actor)}
     return {"outcome": "applied", "stored_only": True, "control": tx.control}
 
 
