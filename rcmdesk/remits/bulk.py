@@ -6,11 +6,17 @@ saves it (``pre_save`` then ``get_db_prep_save``), and send one executemany of a
 statement (sqlite3 loops in C; PostgreSQL gets a COPY). Inserts return no
 primary keys: use them only for rows nothing else in the batch refers to. Updates write
 absolute values: the caller holds the rows locked.
+
+The ``*_values``/``reserve_ids`` functions skip model instances altogether: the caller hands
+rows already in database terms (ids for foreign keys, Decimals, str, dates), column order
+given by field names, which is what posting an 835 of thousands of claims does.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -64,6 +70,86 @@ def insert_values(model: type[Model], names: Sequence[str],
     """Rows already in database terms (ids for foreign keys, Decimals, strings)."""
     fields = [model._meta.get_field(name) for name in names]
     _insert(model, [str(f.column) for f in fields], rows)  # type: ignore[union-attr]
+
+
+def reserve_ids(model: type[Model], count: int) -> list[int]:
+    """``count`` primary keys for rows the caller will insert with explicit ids.
+
+    PostgreSQL draws them from the table's sequence (safe alongside other writers).
+    SQLite: the next ids after both the largest id and AUTOINCREMENT's high-water mark,
+    safe because write transactions are IMMEDIATE (we hold the database's write lock).
+    """
+    if count <= 0:
+        return []
+    pk = model._meta.pk
+    assert pk is not None
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
+                           "FROM generate_series(1, %s)", [table, pk.column, count])
+            return [row[0] for row in cursor.fetchall()]
+        qn = connection.ops.quote_name
+        cursor.execute(f"SELECT COALESCE(MAX({qn(str(pk.column))}), 0) FROM {qn(table)}")  # noqa: S608 (names from the model)
+        high = int(cursor.fetchone()[0])
+        cursor.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_sequence'")
+        if cursor.fetchone():
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+            row = cursor.fetchone()
+            high = max(high, int(row[0]) if row else 0)
+    return list(range(high + 1, high + 1 + count))
+
+
+def insert_rows(model: type[Model], names: Sequence[str],
+                rows: Sequence[Sequence[Any]]) -> None:
+    """As ``insert_values``; the column list is resolved once per model and names."""
+    _insert(model, _columns(model, tuple(names)), rows)
+
+
+_COLUMNS: dict[tuple[type[Model], tuple[str, ...]], list[str]] = {}
+
+
+def _columns(model: type[Model], names: tuple[str, ...]) -> list[str]:
+    key = (model, names)
+    if key not in _COLUMNS:
+        _COLUMNS[key] = [str(model._meta.get_field(n).column) for n in names]  # type: ignore[union-attr]
+    return _COLUMNS[key]
+
+
+def update_values(model: type[Model], names: Sequence[str],
+                  rows: Sequence[Sequence[Any]]) -> None:
+    """UPDATE ... SET names WHERE pk, rows being (*values, pk): absolute values, rows locked."""
+    if not rows:
+        return
+    meta = model._meta
+    qn = connection.ops.quote_name
+    sets = ", ".join(f"{qn(c)} = %s" for c in _columns(model, tuple(names)))
+    where = qn(str(meta.pk.column)) if meta.pk else "id"
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {qn(meta.db_table)} SET {sets} WHERE {where} = %s", rows)  # noqa: S608 (names from the model)
+
+
+def add_values(model: type[Model], names: Sequence[str],
+               rows: Sequence[Sequence[Any]]) -> None:
+    """UPDATE ... SET name = name + %s WHERE pk: relative moves, safe without a lock (F())."""
+    if not rows:
+        return
+    meta = model._meta
+    qn = connection.ops.quote_name
+    sets = ", ".join(f"{qn(c)} = {qn(c)} + %s" for c in _columns(model, tuple(names)))
+    where = qn(str(meta.pk.column)) if meta.pk else "id"
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {qn(meta.db_table)} SET {sets} WHERE {where} = %s", rows)  # noqa: S608 (names from the model)
+
+
+def db_datetime(value: datetime) -> Any:
+    """A timestamp as the backend's DateTimeField stores it (SQLite: naive UTC text)."""
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def db_json(value: Any) -> str:
+    """A JSONField value as text; PostgreSQL's COPY and SQLite both take JSON text."""
+    return json.dumps(value)
 
 
 def _insert(model: type[Model], columns: list[str], rows: Sequence[Sequence[Any]]) -> None:

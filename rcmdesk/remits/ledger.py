@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from rcmdesk.claims.models import Claim, ClaimLine
 from rcmdesk.remits import bulk
@@ -58,12 +59,19 @@ class Batch:
     ``post`` checks each journal as ``post`` above does and also moves the balances of the
     Claim objects it is given: the caller must hold those claims locked (select_for_update;
     SQLite transactions are IMMEDIATE), since ``flush`` writes their balances as they stand.
+    ``add`` is the same for a journal whose entries all belong to its claim, given as plain
+    ``Entry`` tuples: posting an 835 writes tens of thousands of them. Journals and entries
+    are kept as rows in database terms (no model instances) and written by COPY/executemany;
+    a journal's claim and remittance are read (``.pk``) at flush, as a model's foreign key
+    would be.
     """
 
-    def __init__(self) -> None:
-        self.journals: list[JournalEntry] = []
-        self.entries: list[tuple[JournalEntry, tuple[Any, ...]]] = []
+    def __init__(self, *, relative: bool = False) -> None:
+        self.relative = relative
+        self.journals: list[tuple[Any, ...]] = []
+        self.entries: list[tuple[Any, ...]] = []
         self.moved: dict[int, Claim] = {}
+        self.deltas: dict[tuple[int, str], Decimal] = {}
 
     def post(self, client: Organization, kind: str, lines: Sequence[Line], *,
              claim: Claim | None = None, remittance: Remittance | None = None, memo: str = "",
@@ -71,25 +79,75 @@ class Batch:
         lines = _checked(kind, lines, claim)
         if not lines:
             return
-        journal = _journal(client, kind, claim, remittance, memo, actor)
-        self.journals.append(journal)
-        self.entries += [(journal, _entry_values(client, ln, claim)) for ln in lines]
+        journal = self._journal(client.pk, kind, claim, remittance, memo, actor_id(actor))
+        self.entries += [(journal, *_entry_values(client, ln, claim)) for ln in lines]
         for ln in lines:
-            target = ln.claim or claim
-            field = BALANCE_FIELDS.get(ln.account)
-            if target is not None and field:
-                setattr(target, field, getattr(target, field) + ln.amount)
-                self.moved[target.pk] = target
+            self._move(ln.claim or claim, ln.account, ln.amount)
+
+    def add(self, client_id: int, kind: str, entries: Sequence[Entry], *, claim: Claim | None,
+            remittance: Remittance | None, memo: str, actor: int | None) -> None:
+        """One balanced journal of (account, amount, claim line id, reason) on ``claim``."""
+        entries = [e for e in entries if e[1]]
+        if not entries:
+            return
+        if sum(e[1] for e in entries) != 0:
+            raise UnbalancedJournal(f"{kind} for {claim}: lines sum to "
+                                    f"{sum(e[1] for e in entries)}")
+        journal = self._journal(client_id, kind, claim, remittance, memo, actor)
+        claim_id = claim.pk if claim is not None else None
+        self.entries += [(journal, client_id, claim_id, line_id, account, amount.quantize(CENT),
+                          reason[:8]) for account, amount, line_id, reason in entries]
+        if claim is not None:
+            for account, amount, _line, _reason in entries:
+                self._move(claim, account, amount)
+
+    def _journal(self, client_id: int, kind: str, claim: Claim | None,
+                 remittance: Remittance | None, memo: str, actor: int | None) -> int:
+        self.journals.append((client_id, claim, kind, remittance, memo[:300], timezone.now(),
+                              actor))
+        return len(self.journals) - 1
+
+    def _move(self, target: Claim | None, account: str, amount: Decimal) -> None:
+        field = BALANCE_FIELDS.get(account)
+        if target is None or not field:
+            return
+        if self.relative:
+            key = (target.pk, field)
+            self.deltas[key] = self.deltas.get(key, Decimal(0)) + amount
+            return
+        setattr(target, field, getattr(target, field) + amount)
+        self.moved[target.pk] = target
 
     def flush(self) -> None:
-        bulk.insert_with_ids(JournalEntry, self.journals)
-        bulk.insert_values(LedgerEntry, ENTRY_FIELDS,
-                           [(journal.pk, *values) for journal, values in self.entries])
-        bulk.update(Claim, list(self.moved.values()), list(BALANCE_FIELDS.values()))
-        self.journals, self.entries, self.moved = [], [], {}
+        ids = bulk.reserve_ids(JournalEntry, len(self.journals))
+        bulk.insert_rows(JournalEntry, JOURNAL_FIELDS, [
+            (new_id, client_id, claim.pk if claim is not None else None, kind,
+             remittance.pk if remittance is not None else None, memo, bulk.db_datetime(at),
+             actor)
+            for new_id, (client_id, claim, kind, remittance, memo, at, actor)
+            in zip(ids, self.journals, strict=True)])
+        bulk.insert_rows(LedgerEntry, ENTRY_FIELDS,
+                         [(ids[journal], *values) for journal, *values in self.entries])
+        names = list(BALANCE_FIELDS.values())
+        bulk.update_values(Claim, names, [(*(getattr(c, n) for n in names), c.pk)
+                                          for c in self.moved.values()])
+        for field in names:
+            bulk.add_values(Claim, [field], [(amount, claim_id) for (claim_id, f), amount
+                                             in self.deltas.items() if f == field])
+        self.journals, self.entries, self.moved, self.deltas = [], [], {}, {}
+
+
+Entry = tuple[str, Decimal, int | None, str]  # account, amount, claim line id, reason
+
+
+def actor_id(actor: Any) -> int | None:
+    """Who posted: a signed-in user's id, else nobody (the system actor, a test's None)."""
+    return actor.pk if getattr(actor, "is_authenticated", False) else None
 
 
 BATCH = 500
+JOURNAL_FIELDS = ["id", "client", "claim", "kind", "remittance", "memo", "created_at",
+                  "created_by"]
 ENTRY_FIELDS = ["journal", "client", "claim", "claim_line", "account", "amount", "reason"]
 BALANCE_FIELDS: dict[str, str] = {Account.INSURANCE_AR: "insurance_balance",
                   Account.PATIENT_AR: "patient_balance"}

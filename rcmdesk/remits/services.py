@@ -18,7 +18,7 @@ from django.utils import timezone
 from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Claim, ClaimLine, ClaimStatus, MatchOrder, Payer
 from rcmdesk.claims.services import parse_date
-from rcmdesk.remits import balance, bulk, ledger
+from rcmdesk.remits import balance, bulk, ledger, rows
 from rcmdesk.remits.carc_categories import UNKNOWN, category, is_denial
 from rcmdesk.remits.models import (
     Account,
@@ -27,12 +27,10 @@ from rcmdesk.remits.models import (
     PostingException,
     PostingKey,
     ProviderAdjustment,
-    RemitAdjustment,
-    RemitClaim,
-    RemitLine,
     Remittance,
 )
 from rcmdesk.remits.prefetch import ClaimIndex
+from rcmdesk.remits.rows import AdjustmentRow, ClaimRow, LineRow, cents
 from rcmdesk.tenancy.models import Organization
 from rcmdesk.x12 import t835
 from rcmdesk.x12.parser import Transaction
@@ -46,6 +44,8 @@ PLB_CLAIM_AR_REASONS = frozenset({"WO", "72"})  # recoupment of, or refund for, 
 PLB_INTEREST_REASONS = frozenset({"L6"})
 ALREADY_POSTED = "already_posted"
 CLAIM_FIELDS = ["status", "secondary_flag", "payer_claim_control_number"]
+KEY_FIELDS = ["client", "payer_key", "trace_number", "patient_control_number",
+              "payer_claim_control_number", "status_code", "line_index", "created_at"]
 RETRYABLE_REASONS = frozenset({"unmatched", "conflict", "overpaid"})  # nothing of them posted
 UNKNOWN_REASON = "unknown_carc"  # PostingException.reason: "unknown adjustment reason code"
 
@@ -67,22 +67,7 @@ class PostResult:
                 "already_posted": self.already_posted, "warnings": self.warnings}
 
 
-@dataclass
-class _Stored:
-    """A remit claim with its lines and adjustments, held in memory until the run flushes."""
-
-    claim: RemitClaim
-    lines: list[RemitLine] = field(default_factory=list)
-    adjustments: list[RemitAdjustment] = field(default_factory=list)
-
-    @classmethod
-    def load(cls, remit_claim: RemitClaim) -> _Stored:
-        lines = list(remit_claim.lines.order_by("index"))
-        by_pk = {ln.pk: ln for ln in lines}
-        adjustments = list(remit_claim.adjustments.order_by("pk"))
-        for adj in adjustments:
-            adj.remit_line = by_pk.get(adj.remit_line_id) if adj.remit_line_id else None
-        return cls(remit_claim, lines, adjustments)
+_Stored = ClaimRow  # a remit claim with its lines and adjustments, held until flush
 
 
 @dataclass
@@ -101,10 +86,16 @@ class _Run:
     index: ClaimIndex | None = None
     posted_keys: set[tuple[str, str, str, int]] = field(default_factory=set)
     stored: list[_Stored] = field(default_factory=list)
-    new_keys: list[PostingKey] = field(default_factory=list)
-    exceptions: list[PostingException] = field(default_factory=list)
+    new_keys: list[tuple[Any, ...]] = field(default_factory=list)
+    exceptions: list[tuple[PostingException, ClaimRow]] = field(default_factory=list)
     touched: dict[int, Claim] = field(default_factory=dict)
     book: ledger.Batch = field(default_factory=ledger.Batch)
+    now: Any = None  # posting keys' created_at, in database terms
+    actor_id: int | None = None
+
+    def __post_init__(self) -> None:
+        self.now = bulk.db_datetime(timezone.now())
+        self.actor_id = ledger.actor_id(self.actor)
 
     def prepare(self, pcns: list[str], ccns: list[str]) -> None:
         """Lock the claims these CLPs may name, then read the keys already taken."""
@@ -118,18 +109,17 @@ class _Run:
             "line_index"))
 
     def flush(self) -> None:
-        new = [s for s in self.stored if s.claim.pk is None]
-        old = [s for s in self.stored if s.claim.pk is not None]
-        bulk.insert_with_ids(RemitClaim, [s.claim for s in new])
-        bulk.insert_with_ids(RemitLine, [ln for s in new for ln in s.lines])
-        bulk.insert(RemitAdjustment, [a for s in new for a in s.adjustments])
-        for saved in old:
-            saved.claim.save()
-            RemitLine.objects.bulk_update(saved.lines, ["claim_line"])
-        bulk.insert(PostingKey, self.new_keys)
+        rows.insert(self.remittance.pk, [s for s in self.stored if s.pk is None])
+        rows.update([s for s in self.stored if s.pk is not None])
+        bulk.insert_rows(PostingKey, KEY_FIELDS, self.new_keys)
         self.book.flush()
-        bulk.update(Claim, list(self.touched.values()), CLAIM_FIELDS)
-        PostingException.objects.bulk_create(self.exceptions, batch_size=ledger.BATCH)
+        bulk.update_values(Claim, CLAIM_FIELDS, [
+            (c.status, c.secondary_flag, c.payer_claim_control_number, c.pk)
+            for c in self.touched.values()])
+        for exception, remit_claim in self.exceptions:
+            exception.remit_claim_id = remit_claim.pk
+        PostingException.objects.bulk_create([e for e, _ in self.exceptions],
+                                             batch_size=ledger.BATCH)
         self.stored, self.new_keys, self.exceptions, self.touched = [], [], [], {}
 
     def key(self, pcn: str, ccn: str, status: str, line_index: int) -> dict[str, Any]:
@@ -137,6 +127,11 @@ class _Run:
                 "trace_number": self.remittance.trace_number, "patient_control_number": pcn,
                 "payer_claim_control_number": ccn, "status_code": status,
                 "line_index": line_index}
+
+    def key_row(self, pcn: str, ccn: str, status: str, line_index: int) -> tuple[Any, ...]:
+        """A posting key in KEY_FIELDS order."""
+        return (self.client.pk, self.remittance.payer_key, self.remittance.trace_number, pcn,
+                ccn, status, line_index, self.now)
 
 
 def post_835(client: Organization, tx: t835.Remittance | Transaction, *, file: Any = None,
@@ -157,8 +152,7 @@ def post_835(client: Organization, tx: t835.Remittance | Transaction, *, file: A
             for index, claim in enumerate(remit.claims, start=1):
                 post_claim(run, index, claim)
             run.flush()
-            for index, adjustment in enumerate(remit.provider_adjustments, start=1):
-                _post_plb(run, index, adjustment)
+            _post_plbs(run, remit.provider_adjustments)
             items = len(remit.claims) + len(remit.provider_adjustments)
             if items and result.already_posted == items:
                 raise _NothingNew
@@ -215,10 +209,10 @@ def post_claim(run: _Run, index: int, clp: t835.Claim) -> None:
     stored = _store_claim(run, index, clp)
     outcome, detail = _try_post(run, stored)
     if outcome == ALREADY_POSTED:
-        stored.claim.outcome = ALREADY_POSTED
+        stored.outcome = ALREADY_POSTED
         run.result.already_posted += 1
     elif outcome in RETRYABLE_REASONS:
-        _exception(run, stored.claim, outcome, detail)
+        _exception(run, stored, outcome, detail)
 
 
 def _try_post(run: _Run, stored: _Stored) -> tuple[str, str]:
@@ -227,7 +221,7 @@ def _try_post(run: _Run, stored: _Stored) -> tuple[str, str]:
     The outcome is "posted", "denied", ALREADY_POSTED, or an exception reason with its
     detail (then nothing was posted and no posting key was taken, so it can be retried).
     """
-    rc = stored.claim
+    rc = stored
     key = (rc.patient_control_number, rc.payer_claim_control_number, rc.status_code, 0)
     if key in run.posted_keys:
         return ALREADY_POSTED, ""
@@ -268,10 +262,10 @@ def repost_exception(exception: PostingException, *, actor: Any = None) -> str:
         run.stored.append(_Stored.load(remit_claim))
         outcome, detail = _try_post(run, run.stored[0])
         run.flush()
+        remit_claim.refresh_from_db(fields=["claim", "outcome"])
         if outcome in RETRYABLE_REASONS:
             exception.reason, exception.detail = outcome, detail
             exception.save(update_fields=["reason", "detail"])
-            remit_claim.save()
         else:
             if outcome == ALREADY_POSTED:
                 remit_claim.outcome = ALREADY_POSTED
@@ -290,47 +284,39 @@ def repost_exception(exception: PostingException, *, actor: Any = None) -> str:
 
 def _store_claim(run: _Run, index: int, clp: t835.Claim) -> _Stored:
     crossover = clp.crossover
-    remit_claim = bulk.as_stored(RemitClaim(
-        remittance=run.remittance, index=index, patient_control_number=clp.patient_control_number,
-        status_code=clp.status, charge=clp.charge, paid=clp.paid,
-        patient_responsibility=clp.patient_responsibility,
-        filing_indicator=clp.filing_indicator,
-        payer_claim_control_number=clp.payer_claim_control_number,
-        facility_type=clp.facility_type, frequency=clp.frequency,
-        crossover_payer=(crossover.last or crossover.id or "(unnamed)") if crossover else "",
-        interest=balance.interest(clp) or None))
-    stored = _Stored(remit_claim)
+    interest = balance.interest(clp)
+    stored = ClaimRow(
+        index, clp.patient_control_number, clp.status, clp.charge.quantize(rows.CENT),
+        clp.paid.quantize(rows.CENT), clp.payer_claim_control_number,
+        (crossover.last or crossover.id or "(unnamed)") if crossover else "",
+        cents(interest) if interest else None, clp=clp)
     run.stored.append(stored)
-    _store_adjustments(run, stored, None, clp.adjustments)
+    if clp.adjustments:
+        _store_adjustments(run, stored, None, clp.adjustments)
+    lines = stored.lines
     for line_index, line in enumerate(clp.lines, start=1):
         proc = line.procedure
-        remit_line = bulk.as_stored(RemitLine(
-            remit_claim=remit_claim, index=line_index,
-            procedure_qualifier=proc[0] if proc else "",
-            procedure=proc[1] if len(proc) > 1 else "", modifiers=list(proc[2:6]),
-            charge=line.charge, paid=line.paid, revenue_code=line.revenue_code,
-            units=line.units, control_number=line.control_number,
-            remarks=[list(r) for r in line.remarks]))
-        stored.lines.append(remit_line)
-        _store_adjustments(run, stored, remit_line, line.adjustments)
+        remit_line = LineRow(line_index, proc[1] if len(proc) > 1 else "", line.control_number,
+                             line.paid.quantize(rows.CENT), svc=line)
+        lines.append(remit_line)
+        if line.adjustments:
+            _store_adjustments(run, stored, remit_line, line.adjustments)
     return stored
 
 
-def _store_adjustments(run: _Run, stored: _Stored, remit_line: RemitLine | None,
+def _store_adjustments(run: _Run, stored: _Stored, remit_line: LineRow | None,
                        adjustments: tuple[t835.Adjustment, ...]) -> None:
-    remit_claim = stored.claim
     for adj in adjustments:
         if adj.group == "CR":
             run.result.warnings.append(
-                f"claim {remit_claim.patient_control_number}: group CR is not used in 5010; "
+                f"claim {stored.patient_control_number}: group CR is not used in 5010; "
                 f"posted as OA")
-        stored.adjustments.append(bulk.as_stored(RemitAdjustment(
-            remit_claim=remit_claim, remit_line=remit_line, group=adj.group,
-            reason=adj.reason, amount=adj.amount, quantity=adj.quantity,
-            category=category(adj.reason), posted=not is_denial(adj.group, adj.reason))))
+        stored.adjustments.append(AdjustmentRow(
+            adj.group, adj.reason, adj.amount.quantize(rows.CENT), category(adj.reason),
+            not is_denial(adj.group, adj.reason), remit_line, adj))
 
 
-def match_claim(run: _Run, clp: RemitClaim) -> tuple[Claim | None, str]:
+def match_claim(run: _Run, clp: ClaimRow) -> tuple[Claim | None, str]:
     """CLP01 then CLP07 (or the payer's configured order); disagreeing hits are a conflict."""
     assert run.index is not None, "run.prepare() loads the claims first"
     by_pcn = run.index.by_pcn(clp.patient_control_number)
@@ -361,7 +347,7 @@ def _match_lines(run: _Run, claim: Claim, stored: _Stored) -> None:
             remit_line.claim_line = found
 
 
-def _by_procedure(lines: list[ClaimLine], remit_line: RemitLine,
+def _by_procedure(lines: list[ClaimLine], remit_line: LineRow,
                   used: set[int]) -> ClaimLine | None:
     position = remit_line.index - 1
     if (position < len(lines) and lines[position].procedure == remit_line.procedure
@@ -371,26 +357,26 @@ def _by_procedure(lines: list[ClaimLine], remit_line: RemitLine,
                  if ln.pk not in used and ln.procedure == remit_line.procedure), None)
 
 
-def _exception(run: _Run, remit_claim: RemitClaim, reason: str, detail: str) -> None:
+def _exception(run: _Run, remit_claim: ClaimRow, reason: str, detail: str) -> None:
     remit_claim.outcome = "exception"
-    run.exceptions.append(PostingException(client=run.client, remittance=run.remittance,
-                                           remit_claim=remit_claim, reason=reason,
-                                           detail=detail))
+    run.exceptions.append((PostingException(client=run.client, remittance=run.remittance,
+                                            reason=reason, detail=detail), remit_claim))
     run.result.exceptions += 1
 
 
 def _post_to_ledger(run: _Run, claim: Claim, stored: _Stored,
                     key: tuple[str, str, str, int]) -> None:
     """The posting key and the entries it guards, in the caller's transaction."""
-    run.new_keys.append(PostingKey(**run.key(*key)))
+    run.new_keys.append(run.key_row(*key))
     run.posted_keys.add(key)
-    clp = remit_claim = stored.claim
+    clp = remit_claim = stored
     reversal = clp.status_code == REVERSAL
     if clp.status_code in SECONDARY_STATUSES:
         _return_patient_share(run, claim, clp.paid)
     interest = _included_interest(stored)
     payment, adjustments, responsibility = _entries(stored, interest)
     post = _poster(run, claim)
+    cash, interest_income = Account.PAYER_CASH, Account.INTEREST_INCOME
     if reversal:
         post(JournalKind.REVERSAL, payment + adjustments + responsibility,
              f"reversal of {clp.payer_claim_control_number or clp.patient_control_number}")
@@ -399,8 +385,8 @@ def _post_to_ledger(run: _Run, claim: Claim, stored: _Stored,
         post(JournalKind.ADJUSTMENT, adjustments, "adjustments")
         post(JournalKind.PATIENT_RESP, responsibility, "patient responsibility")
     if interest:
-        post(JournalKind.INTEREST, [ledger.Line(Account.PAYER_CASH, interest),
-                                    ledger.Line(Account.INTEREST_INCOME, -interest)],
+        post(JournalKind.INTEREST, [(cash, interest, None, ""),
+                                    (interest_income, -interest, None, "")],
              "claim interest (AMT*I)")
     denied = any(not a.posted for a in stored.adjustments)
     _update_claim(run, claim, clp, reversal=reversal, denied=denied)
@@ -412,20 +398,21 @@ def _post_to_ledger(run: _Run, claim: Claim, stored: _Stored,
 
 def _flag_unknown_reasons(run: _Run, stored: _Stored) -> None:
     """CARCs our table does not list were left open; a person decides what they mean."""
-    remit_claim = stored.claim
+    remit_claim = stored
     unknown = [f"{a.group}-{a.reason} {a.amount}" for a in stored.adjustments
                if not a.posted and a.category == UNKNOWN]
     if unknown:
-        run.exceptions.append(PostingException(
-            client=run.client, remittance=run.remittance, remit_claim=remit_claim,
+        run.exceptions.append((PostingException(
+            client=run.client, remittance=run.remittance,
             reason=UNKNOWN_REASON, detail=(f"unknown adjustment reason code: {', '.join(unknown)}"
-                                           f" left open on claim {remit_claim.claim}")))
+                                           f" left open on claim {remit_claim.claim}")),
+            remit_claim))
         run.result.exceptions += 1
 
 
 def _included_interest(stored: _Stored) -> Decimal:
     """AMT*I when CLP04 carries it; interest reported outside CLP04 never reached us."""
-    clp = stored.claim
+    clp = stored
     interest = clp.interest or Decimal(0)
     return interest if interest and clp.paid == clp.charge - _adjusted(stored) + interest \
         else Decimal(0)
@@ -437,40 +424,41 @@ def _adjusted(stored: _Stored) -> Decimal:
 
 
 def _poster(run: _Run, claim: Claim) -> Any:
-    def post(kind: str, lines: list[ledger.Line], memo: str) -> None:
-        run.book.post(run.client, kind, lines, claim=claim, remittance=run.remittance,
-                    memo=memo, actor=run.actor)
+    def post(kind: str, entries: list[ledger.Entry], memo: str) -> None:
+        run.book.add(run.client.pk, kind, entries, claim=claim, remittance=run.remittance,
+                     memo=memo, actor=run.actor_id)
     return post
 
 
-Entries = tuple[list[ledger.Line], list[ledger.Line], list[ledger.Line]]
+Entries = tuple[list[ledger.Entry], list[ledger.Entry], list[ledger.Entry]]
+AR = Account.INSURANCE_AR
 
 
 def _entries(stored: _Stored, interest: Decimal) -> Entries:
     """Payment, adjustment and patient-responsibility lines, per service line where known."""
-    payment: list[ledger.Line] = []
-    adjustments: list[ledger.Line] = []
-    responsibility: list[ledger.Line] = []
+    payment: list[ledger.Entry] = []
+    adjustments: list[ledger.Entry] = []
+    responsibility: list[ledger.Entry] = []
     line_paid = Decimal(0)
     for remit_line in stored.lines:
-        payment.append(ledger.Line(Account.INSURANCE_AR, -remit_line.paid,
-                                   claim_line=remit_line.claim_line))
+        found = remit_line.claim_line
+        payment.append((AR, -remit_line.paid, found.pk if found else None, ""))
         line_paid += remit_line.paid
-    claim_paid = stored.claim.paid - interest
-    payment.append(ledger.Line(Account.INSURANCE_AR, -(claim_paid - line_paid)))
-    payment.append(ledger.Line(Account.PAYER_CASH, claim_paid))
-    for adj in (a for a in stored.adjustments if a.posted):
-        claim_line = adj.remit_line.claim_line if adj.remit_line else None
+    claim_paid = stored.paid - interest
+    payment.append((AR, -(claim_paid - line_paid), None, ""))
+    payment.append((Account.PAYER_CASH, claim_paid, None, ""))
+    for adj in stored.adjustments:
+        if not adj.posted:
+            continue
+        found = adj.line.claim_line if adj.line else None
+        line_id = found.pk if found else None
         reason = f"{adj.group}-{adj.reason}"
-        out = ledger.Line(Account.INSURANCE_AR, -adj.amount, claim_line=claim_line,
-                          reason=reason)
+        out = (AR, -adj.amount, line_id, reason)
         if adj.group == "PR":
-            responsibility += [out, ledger.Line(Account.PATIENT_AR, adj.amount,
-                                                claim_line=claim_line, reason=reason)]
+            responsibility += [out, (Account.PATIENT_AR, adj.amount, line_id, reason)]
         else:
             account = ADJUSTMENT_ACCOUNTS.get(adj.group, Account.OTHER_ADJUSTMENT)
-            adjustments += [out, ledger.Line(account, adj.amount, claim_line=claim_line,
-                                             reason=reason)]
+            adjustments += [out, (account, adj.amount, line_id, reason)]
     return payment, adjustments, responsibility
 
 
@@ -485,7 +473,7 @@ def _return_patient_share(run: _Run, claim: Claim, paid: Decimal) -> None:
             actor=run.actor)
 
 
-def _update_claim(run: _Run, claim: Claim, clp: RemitClaim, *, reversal: bool,
+def _update_claim(run: _Run, claim: Claim, clp: ClaimRow, *, reversal: bool,
                   denied: bool) -> None:
     """Status from the balances the run's book keeps current; written by ``_Run.flush``."""
     assert run.index is not None
@@ -505,33 +493,69 @@ def _update_claim(run: _Run, claim: Claim, clp: RemitClaim, *, reversal: bool,
         run.index.set_ccn(claim, clp.payer_claim_control_number)
 
 
-def _post_plb(run: _Run, index: int, adj: t835.ProviderAdjustment) -> None:
-    """PLB: provider-level money; tied to a claim's AR when it recoups or refunds that claim."""
-    claim = _plb_claim(run.client, adj.reference)
-    ProviderAdjustment.objects.create(
-        remittance=run.remittance, index=index, provider_id=adj.provider_id,
-        fiscal_date=adj.fiscal_date, reason=adj.reason, reference=adj.reference,
-        amount=adj.amount, claim=claim)
-    key = run.key(adj.reference, "", f"P{adj.reason}", -index)  # the whole reason: L6 is not L3
-    if PostingKey.objects.filter(**key).exists():
-        run.result.already_posted += 1
+PLB_FIELDS = ["remittance", "index", "provider_id", "fiscal_date", "reason", "reference",
+              "amount", "claim"]
+
+
+def _post_plbs(run: _Run, adjustments: tuple[t835.ProviderAdjustment, ...]) -> None:
+    """PLB: provider-level money; tied to a claim's AR when it recoups or refunds that claim.
+
+    Each pair is stored, then posted once (its posting key) as a ``plb`` journal. Written
+    together after the claims: the balances they move are added in the database (as
+    ``ledger.post``'s F() updates), not written from memory.
+    """
+    if not adjustments:
         return
-    PostingKey.objects.create(**key)
+    claims = _plb_claims(run.client, {adj.reference for adj in adjustments if adj.reference})
+    taken = set(PostingKey.objects.filter(
+        client=run.client, payer_key=run.remittance.payer_key,
+        trace_number=run.remittance.trace_number, line_index__lt=0,
+    ).values_list("patient_control_number", "payer_claim_control_number", "status_code",
+                  "line_index"))
+    book = ledger.Batch(relative=True)
+    stored: list[tuple[Any, ...]] = []
+    keys: list[tuple[Any, ...]] = []
+    for index, adj in enumerate(adjustments, start=1):
+        claim = claims.get(adj.reference) if adj.reference else None
+        amount = adj.amount.quantize(rows.CENT)
+        stored.append((run.remittance.pk, index, adj.provider_id, adj.fiscal_date, adj.reason,
+                       adj.reference, amount, claim.pk if claim else None))
+        key = (adj.reference, "", f"P{adj.reason}", -index)  # the whole reason: L6 is not L3
+        if key in taken:
+            run.result.already_posted += 1
+            continue
+        keys.append(run.key_row(*key))
+        reason = f"PLB-{adj.reason}"
+        book.add(run.client.pk, JournalKind.PLB, [
+            (Account.PAYER_CASH, -amount, None, reason),
+            (_plb_account(adj, claim), amount, None, reason),
+        ], claim=claim, remittance=run.remittance,
+            memo=f"PLB {adj.reason} {adj.reference}".strip(), actor=run.actor_id)
+    bulk.insert_rows(ProviderAdjustment, PLB_FIELDS, stored)
+    bulk.insert_rows(PostingKey, KEY_FIELDS, keys)
+    book.flush()
+
+
+def _plb_account(adj: t835.ProviderAdjustment, claim: Claim | None) -> str:
     if adj.reason in PLB_INTEREST_REASONS:
-        account = Account.INTEREST_INCOME
-    elif adj.reason in PLB_CLAIM_AR_REASONS and claim is not None:
-        account = Account.INSURANCE_AR
-    else:
-        account = Account.PAYER_OFFSET
-    ledger.post(run.client, JournalKind.PLB, [
-        ledger.Line(Account.PAYER_CASH, -adj.amount, claim=claim, reason=f"PLB-{adj.reason}"),
-        ledger.Line(account, adj.amount, claim=claim, reason=f"PLB-{adj.reason}"),
-    ], claim=claim, remittance=run.remittance,
-        memo=f"PLB {adj.reason} {adj.reference}".strip(), actor=run.actor)
+        return Account.INTEREST_INCOME
+    if adj.reason in PLB_CLAIM_AR_REASONS and claim is not None:
+        return Account.INSURANCE_AR
+    return Account.PAYER_OFFSET
 
 
-def _plb_claim(client: Organization, reference: str) -> Claim | None:
-    if not reference:
-        return None
-    return Claim.objects.filter(client=client).filter(
-        Q(patient_control_number=reference) | Q(payer_claim_control_number=reference)).first()
+def _plb_claims(client: Organization, references: set[str]) -> dict[str, Claim]:
+    """Each reference's claim by PCN or payer claim number, the lowest pk when several."""
+    found: dict[str, Claim] = {}
+    if not references:
+        return found
+    refs = sorted(references)
+    for start in range(0, len(refs), ledger.BATCH):
+        chunk = refs[start:start + ledger.BATCH]
+        query = Claim.objects.filter(client=client).filter(
+            Q(patient_control_number__in=chunk) | Q(payer_claim_control_number__in=chunk))
+        for claim in query.order_by("pk"):
+            for ref in (claim.patient_control_number, claim.payer_claim_control_number):
+                if ref in references and (ref not in found or claim.pk < found[ref].pk):
+                    found[ref] = claim
+    return found
