@@ -88,3 +88,54 @@ class InterchangeKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.isa_sender}/{self.isa13}"
+
+
+class OutboundFile(models.Model):
+    """A file we wrote for the client to send (837 batch, 276, 270, 278), kept as written.
+
+    Kept byte for byte for the same reasons as received files, and because a payer's
+    acknowledgment (999, 277CA, 277) names the interchange and group control numbers we used.
+    """
+
+    tenant_field = "client_id"
+    tenant_workflow = None
+
+    client = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    set_id = models.CharField(max_length=3)  # 837, 276, 270, 278
+    name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    content = models.BinaryField()
+    isa_sender = models.CharField(max_length=15)
+    isa13 = models.CharField(max_length=9)
+    gs06 = models.CharField(max_length=9)
+    count = models.PositiveIntegerField(default=0)  # claims / requests inside
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    purpose = models.CharField(max_length=200, blank=True)
+
+    objects = ReceivedFileQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["client", "isa_sender", "isa13"],
+                                               name="one_outbound_per_sender_control")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.set_id})"
+
+
+class ControlCounter(models.Model):
+    """The last interchange control number used per client and sender: never reused."""
+
+    client = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    isa_sender = models.CharField(max_length=15)
+    last = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["client", "isa_sender"],
+                                               name="one_control_counter_per_sender")]
+
+    def __str__(self) -> str:
+        return f"{self.isa_sender}: {self.last}"
