@@ -96,6 +96,9 @@ _CHECKS: dict[str, Callable[[str, Segment], Iterator[Finding]]] = {
     "STC": _stc,
 }
 
+# The only segment ids check_codes looks at: callers skip the call for all others.
+CODED_SEGMENTS = frozenset(_CHECKS)
+
 
 def check_codes(file: str, seg: Segment) -> Iterator[Finding]:
     """Unknown external codes in one segment; one dict lookup for segments without any."""

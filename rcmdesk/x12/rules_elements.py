@@ -2,16 +2,22 @@
 
 Each check is a plain function over (segment, spec) returning findings, driven by the
 same guide data the parser uses, so adding a guide never means adding rule code.
+
+Almost every segment of a real file is clean, so ``elements_clean`` answers "would
+``check_elements`` find nothing?" from rules compiled once per segment spec; only a
+segment it rejects goes through ``check_elements``, which alone words the findings.
+It may reject a clean segment (that only costs time) but never pass a dirty one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from functools import cache
 
 from rcmdesk.x12.findings import Finding, Severity
-from rcmdesk.x12.reader import Segment
+from rcmdesk.x12.reader import Delimiters, Segment
 from rcmdesk.x12.schemas.model import C, E, S
 
 ISA_WIDTHS = (2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1)
@@ -164,25 +170,152 @@ def _positions(rule: str) -> tuple[int, ...]:
     return tuple(int(body[i : i + 2]) for i in range(0, len(body), 2))
 
 
+def _syntax_broken(rule: str, present: tuple[bool, ...]) -> bool:
+    """Whether relational condition ``rule`` fails, given which elements are non-empty."""
+    kind = rule[0]
+    count = len(present)
+    here = [p < count and present[p] for p in _positions(rule)]
+    return (
+        (kind == "P" and any(here) and not all(here))
+        or (kind == "R" and not any(here))
+        or (kind == "E" and sum(here) > 1)
+        or (kind == "C" and here[0] and not all(here[1:]))
+        or (kind == "L" and here[0] and not any(here[1:]))
+    )
+
+
 def _syntax(file: str, seg: Segment, rule: str) -> Finding | None:
     """X12 relational conditions: P paired, R required-one, E exclusive, C/L conditional."""
-    kind = rule[0]
-    positions = _positions(rule)
-    elements = seg.elements
-    count = len(elements)
-    present = [p < count and elements[p] != "" for p in positions]
-    bad = (
-        (kind == "P" and any(present) and not all(present))
-        or (kind == "R" and not any(present))
-        or (kind == "E" and sum(present) > 1)
-        or (kind == "C" and present[0] and not all(present[1:]))
-        or (kind == "L" and present[0] and not any(present[1:]))
-    )
-    if bad:
+    if _syntax_broken(rule, tuple(map(bool, seg.elements))):
+        positions = _positions(rule)
         label = "/".join(f"{seg.id}{p:02d}" for p in positions)
-        message = f"{label}: {_SYNTAX_NAMES.get(kind, rule)} ({rule})"
+        message = f"{label}: {_SYNTAX_NAMES.get(rule[0], rule)} ({rule})"
         return finding(file, seg, positions[0], "snip2.syntax", message)
     return None
+
+
+# A value check: true when a non-empty value has no finding (its delimiters at hand
+# for composites and repeats).
+ValueCheck = Callable[[str, Delimiters], bool]
+
+
+def _simple_check(spec: E) -> Callable[[str], bool]:
+    """True exactly when ``_check_value(value, spec)`` is None."""
+    kind, low, high = spec.type, spec.min_len, spec.max_len
+    codes = frozenset(spec.codes) if spec.codes else None
+    if kind.startswith("N") or kind == "R":
+        decimal_ok = kind == "R"
+
+        def numeric(value: str) -> bool:
+            body = value[1:] if value.startswith("-") else value
+            if decimal_ok and body.count(".") == 1:
+                body = body.replace(".", "", 1)
+            return body.isdigit() and low <= len(body) <= high and (codes is None or value in codes)
+
+        return numeric
+    valid = valid_date if kind == "DT" else valid_time if kind == "TM" else None
+
+    def text(value: str) -> bool:
+        return (
+            (valid is None or valid(value))
+            and low <= len(value) <= high
+            and (codes is None or value in codes)
+        )
+
+    return text
+
+
+def _value_check(item: E | C) -> ValueCheck:
+    """The check ``check_elements`` makes of one non-empty element, as a predicate."""
+    if isinstance(item, C):
+        parts = tuple((part.usage == "R", _simple_check(part)) for part in item.parts)
+        width = len(parts)
+
+        def composite(value: str, delimiters: Delimiters) -> bool:
+            pieces = value.split(delimiters.component)
+            if len(pieces) > width:
+                return False
+            for piece, (required, check) in zip(pieces, parts, strict=False):
+                if piece:
+                    if not check(piece):
+                        return False
+                elif required:
+                    return False
+            return True
+
+        return composite
+    check = _simple_check(item)
+    if item.repeat != 1:
+
+        def repeated(value: str, delimiters: Delimiters) -> bool:
+            rep = delimiters.repetition
+            values = value.split(rep) if rep else [value]
+            return all(check(one) for one in values if one)
+
+        return repeated
+    return lambda value, _delimiters: check(value)
+
+
+# Most segment specs meet a handful of element patterns; past this many the memo
+# stops growing (a hostile file then only costs time, never memory).
+_MAX_SHAPES = 1024
+
+
+@dataclass(slots=True, eq=False)
+class _SegmentRules:
+    """``check_elements`` for one segment spec, compiled: value checks per position and
+    a memo of which presence patterns (usage, element count, syntax) pass.
+    """
+
+    spec: S
+    checks: tuple[ValueCheck, ...]
+    shapes: dict[tuple[bool, ...], bool] = field(default_factory=dict)
+
+    def shape_clean(self, present: tuple[bool, ...]) -> bool:
+        """Usage, element-count and syntax rules depend only on which elements are set."""
+        spec = self.spec
+        count = len(present)
+        if count - 1 > len(spec.elements):
+            return False
+        for index, item in enumerate(spec.elements, start=1):
+            here = index < count and present[index]
+            if (item.usage == "R" and not here) or (item.usage == "N" and here):
+                return False
+        return not any(_syntax_broken(rule, present) for rule in spec.syntax)
+
+
+_RULES: dict[int, _SegmentRules] = {}
+
+
+def _rules(spec: S) -> _SegmentRules:
+    """Compiled rules of ``spec``, keyed by identity (guide specs live for the process)."""
+    rules = _RULES.get(id(spec))
+    if rules is None or rules.spec is not spec:
+        checks = tuple(_value_check(item) for item in spec.elements)
+        rules = _RULES[id(spec)] = _SegmentRules(spec, checks)
+    return rules
+
+
+def elements_clean(seg: Segment, spec: S) -> bool:
+    """Whether ``check_elements(file, seg, spec)`` would find nothing (False: ask it)."""
+    rules = _RULES.get(id(spec))
+    if rules is None or rules.spec is not spec:
+        rules = _rules(spec)
+    elements = seg.elements
+    present = tuple(map(bool, elements))
+    shapes = rules.shapes
+    clean = shapes.get(present)
+    if clean is None:
+        clean = rules.shape_clean(present)
+        if len(shapes) < _MAX_SHAPES:
+            shapes[present] = clean
+    if not clean:
+        return False
+    delimiters = seg.delimiters
+    for check, value in zip(rules.checks, elements[1:], strict=False):
+        if value and not check(value, delimiters):
+            return False
+    return True
 
 
 def check_isa(file: str, seg: Segment) -> Iterator[Finding]:

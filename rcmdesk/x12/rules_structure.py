@@ -2,12 +2,17 @@
 
 Checked per loop iteration against the guide's ``L`` definition that the parser
 attached to it, so messages can name the loop and its iteration.
+
+A big file repeats a few loop shapes thousands of times, so ``loop_clean`` remembers,
+per definition, which sequences of segment specs and which child-loop counts pass;
+only a loop it cannot vouch for goes through ``check_loop``, which words the findings.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from rcmdesk.x12.findings import Finding
 from rcmdesk.x12.parser import Loop
@@ -120,3 +125,74 @@ def _needed(loop: Loop, definition: L, child: L) -> bool:
     present = {c.id for c in loop.loops} | set(loop.detached or {})
     siblings = [c for c in definition.children if isinstance(c, L) and c.id != child.id]
     return not any(s.id in present and s.first.id == child.first.id for s in siblings)
+
+
+# Distinct loop shapes remembered per definition; past this the memo stops growing.
+_MAX_SHAPES = 4096
+
+ChildCounts = tuple[tuple[str, ...], tuple[tuple[str, int], ...]]
+
+
+@dataclass(slots=True, eq=False)
+class _LoopRules:
+    """Memo of ``check_loop``'s verdicts for one loop definition.
+
+    The segment rules (order, max use, required segments) depend only on the specs the
+    parser attached, in order; the child-loop rules only on the child loops' ids and
+    the counts of detached ones. ``checks_children`` is False when no child loop is
+    required or limited, so there is nothing to count.
+    """
+
+    definition: L
+    checks_children: bool
+    segments: dict[tuple[int, ...], bool] = field(default_factory=dict)
+    children: dict[ChildCounts, bool] = field(default_factory=dict)
+
+
+_RULES: dict[int, _LoopRules] = {}
+
+
+def _rules(definition: L) -> _LoopRules:
+    rules = _RULES.get(id(definition))
+    if rules is None or rules.definition is not definition:
+        limited = any(
+            isinstance(child, L) and (child.usage == "R" or child.max_repeat)
+            for child in definition.children
+        )
+        rules = _RULES[id(definition)] = _LoopRules(definition, limited)
+    return rules
+
+
+def loop_clean(loop: Loop, child_ids: list[str]) -> bool:
+    """Whether ``check_loop`` would find nothing in ``loop`` (False: ask it).
+
+    ``child_ids`` are the ids of the child loop iterations kept in ``loop.items``, in
+    order, which the caller collects while it walks them anyway.
+    """
+    node = loop.node
+    if node is None:
+        return True
+    definition = node.loop
+    rules = _RULES.get(id(definition))
+    if rules is None or rules.definition is not definition:
+        rules = _rules(definition)
+    anchor = _anchor(loop)
+    if anchor is None:
+        return True
+    key = tuple(map(id, loop.specs))
+    memo = rules.segments
+    clean = memo.get(key)
+    if clean is None:
+        clean = next(_segments("", loop, definition, anchor), None) is None
+        if len(memo) < _MAX_SHAPES:
+            memo[key] = clean
+    if not clean or not rules.checks_children:
+        return clean
+    counts = (tuple(child_ids), tuple(loop.detached.items()) if loop.detached else ())
+    known = rules.children
+    clean = known.get(counts)
+    if clean is None:
+        clean = next(_child_loops("", loop, definition, anchor), None) is None
+        if len(known) < _MAX_SHAPES:
+            known[counts] = clean
+    return clean

@@ -13,30 +13,40 @@ from rcmdesk.x12.envelope import Envelopes
 from rcmdesk.x12.findings import Finding, Severity
 from rcmdesk.x12.parser import Loop, Source, Transaction, open_source, stream
 from rcmdesk.x12.reader import Segment, SegmentReader
-from rcmdesk.x12.rules_codes import check_codes
+from rcmdesk.x12.rules_codes import CODED_SEGMENTS, check_codes
 from rcmdesk.x12.rules_content import (
+    CHECKED_SEGMENTS,
     check_claim_lines,
     check_segment,
     check_transaction,
     claim_paid,
 )
-from rcmdesk.x12.rules_elements import check_elements, check_gs, check_isa, finding
-from rcmdesk.x12.rules_structure import check_loop
+from rcmdesk.x12.rules_elements import (
+    check_elements,
+    check_gs,
+    check_isa,
+    elements_clean,
+    finding,
+)
+from rcmdesk.x12.rules_structure import check_loop, loop_clean
 from rcmdesk.x12.schemas.ta1 import TA1
 
 
 def _check_tree(
-    tx: Transaction, seen_envelopes: set[int], streamed_paid: Decimal = Decimal(0)
+    tx: Transaction, seen_envelopes: dict[int, Segment], streamed_paid: Decimal = Decimal(0)
 ) -> Iterator[Finding]:
+    """``seen_envelopes`` holds the ISA/GS segments already checked, by identity; it keeps
+    them alive, or a later envelope could reuse a freed one's id and go unchecked.
+    """
     file = tx.file
     isa, gs = tx.interchange.segment, tx.group.segment
     if not isa.position:  # the stand-in envelope of a bare ST..SE file: nothing to check
-        seen_envelopes.update((id(isa), id(gs)))
+        seen_envelopes.update(((id(isa), isa), (id(gs), gs)))
     if id(isa) not in seen_envelopes:
-        seen_envelopes.add(id(isa))
+        seen_envelopes[id(isa)] = isa
         yield from check_isa(file, isa)
     if id(gs) not in seen_envelopes:
-        seen_envelopes.add(id(gs))
+        seen_envelopes[id(gs)] = gs
         yield from check_gs(file, gs, tx.set_id)
     yield from check_set(tx, streamed_paid)
 
@@ -55,20 +65,35 @@ def check_set(tx: Transaction, streamed_paid: Decimal = Decimal(0)) -> Iterator[
         )
         return
     yield from tx.findings
-    yield from _check_loop(file, tx.root)
+    found: list[Finding] = []
+    _check_loop(file, tx.root, found)
+    yield from found
     yield from check_transaction(tx, streamed_paid)
 
 
-def _check_loop(file: str, loop: Loop) -> Iterator[Finding]:
-    yield from check_loop(file, loop)
+def _check_loop(file: str, loop: Loop, out: list[Finding]) -> None:
+    """Append the findings of ``loop`` and everything under it to ``out``, in file order.
+
+    One pass over the tree: the cheap ``*_clean`` predicates vouch for clean loops and
+    segments, and only what they reject is run through the rules that word findings.
+    The loop's own structure findings go before its items', as they always have.
+    """
+    start = len(out)
+    child_ids: list[str] = []
     for item, spec in zip(loop.items, loop.specs, strict=False):
         if isinstance(item, Segment):
-            if spec is not None:
-                yield from check_elements(file, item, spec)
-            yield from check_segment(file, item)
-            yield from check_codes(file, item)
+            if spec is not None and not elements_clean(item, spec):
+                out.extend(check_elements(file, item, spec))
+            segment_id = item.elements[0]
+            if segment_id in CHECKED_SEGMENTS:
+                out.extend(check_segment(file, item))
+            if segment_id in CODED_SEGMENTS:
+                out.extend(check_codes(file, item))
         else:
-            yield from _check_loop(file, item)
+            child_ids.append(item.id)
+            _check_loop(file, item, out)
+    if not loop_clean(loop, child_ids):
+        out[start:start] = check_loop(file, loop)
 
 
 # Claim-level loops are validated as they close and then dropped, so validating a
@@ -80,7 +105,8 @@ def _check_detached(tx: Transaction, loop: Loop) -> tuple[list[Finding], Decimal
     """Findings for one streamed loop, plus its CLP04 (835) for the balance check."""
     if tx.guide is None:
         return [], Decimal(0)
-    found = list(_check_loop(tx.file, loop))
+    found: list[Finding] = []
+    _check_loop(tx.file, loop, found)
     if loop.id == "2300":
         found.extend(check_claim_lines(tx.file, loop))
     paid = claim_paid(tx.file, loop) if loop.id == "2100" else Decimal(0)
@@ -92,7 +118,7 @@ def validate(source: Source, *, name: str | None = None) -> Iterator[Finding]:
     handle, display, owned = open_source(source, name)
     try:
         envelopes = Envelopes(SegmentReader(handle, display), display)
-        seen: set[int] = set()
+        seen: dict[int, Segment] = {}
         pending: list[Finding] = []
         paid = Decimal(0)
         for tx, loop in stream(handle, name=display, detach=_STREAMED, envelopes=envelopes):
