@@ -256,32 +256,57 @@ def _value_check(item: E | C) -> ValueCheck:
     return lambda value, _delimiters: check(value)
 
 
+# (position, min length, max length, codes or None, special check or None): a plain
+# text element (AN, ID, ...) is checked inline from the first four, anything else
+# (numbers, dates, times, composites, repeats) by the special check alone.
+Field = tuple[int, int, int, frozenset[str] | None, ValueCheck | None]
+
+
+def _field(index: int, item: E | C) -> Field:
+    plain = (
+        isinstance(item, E)
+        and item.repeat == 1
+        and not item.type.startswith("N")
+        and item.type not in ("R", "DT", "TM")
+    )
+    if isinstance(item, E) and plain:
+        codes = frozenset(item.codes) if item.codes else None
+        return (index, item.min_len, item.max_len, codes, None)
+    return (index, 0, 0, None, _value_check(item))
+
+
 # Most segment specs meet a handful of element patterns; past this many the memo
 # stops growing (a hostile file then only costs time, never memory).
 _MAX_SHAPES = 1024
+# shapes' answer for a pattern that breaks a usage, count or syntax rule
+_DIRTY: tuple[Field, ...] = ((-1, 0, 0, None, None),)
 
 
 @dataclass(slots=True, eq=False)
 class _SegmentRules:
-    """``check_elements`` for one segment spec, compiled: value checks per position and
-    a memo of which presence patterns (usage, element count, syntax) pass.
+    """``check_elements`` for one segment spec, compiled.
+
+    ``shapes`` memoises, per presence pattern (which elements are non-empty), the
+    usage, element-count and syntax verdict, which depend on nothing else: ``_DIRTY``
+    when one fails, else the fields whose values still need checking.
     """
 
     spec: S
-    checks: tuple[ValueCheck, ...]
-    shapes: dict[tuple[bool, ...], bool] = field(default_factory=dict)
+    fields: tuple[Field, ...]
+    shapes: dict[tuple[bool, ...], tuple[Field, ...]] = field(default_factory=dict)
 
-    def shape_clean(self, present: tuple[bool, ...]) -> bool:
-        """Usage, element-count and syntax rules depend only on which elements are set."""
+    def shape(self, present: tuple[bool, ...]) -> tuple[Field, ...]:
         spec = self.spec
         count = len(present)
         if count - 1 > len(spec.elements):
-            return False
+            return _DIRTY
         for index, item in enumerate(spec.elements, start=1):
             here = index < count and present[index]
             if (item.usage == "R" and not here) or (item.usage == "N" and here):
-                return False
-        return not any(_syntax_broken(rule, present) for rule in spec.syntax)
+                return _DIRTY
+        if any(_syntax_broken(rule, present) for rule in spec.syntax):
+            return _DIRTY
+        return tuple(f for f in self.fields if f[0] < count and present[f[0]])
 
 
 _RULES: dict[int, _SegmentRules] = {}
@@ -291,8 +316,8 @@ def _rules(spec: S) -> _SegmentRules:
     """Compiled rules of ``spec``, keyed by identity (guide specs live for the process)."""
     rules = _RULES.get(id(spec))
     if rules is None or rules.spec is not spec:
-        checks = tuple(_value_check(item) for item in spec.elements)
-        rules = _RULES[id(spec)] = _SegmentRules(spec, checks)
+        fields = tuple(_field(index, item) for index, item in enumerate(spec.elements, start=1))
+        rules = _RULES[id(spec)] = _SegmentRules(spec, fields)
     return rules
 
 
@@ -304,16 +329,19 @@ def elements_clean(seg: Segment, spec: S) -> bool:
     elements = seg.elements
     present = tuple(map(bool, elements))
     shapes = rules.shapes
-    clean = shapes.get(present)
-    if clean is None:
-        clean = rules.shape_clean(present)
+    todo = shapes.get(present)
+    if todo is None:
+        todo = rules.shape(present)
         if len(shapes) < _MAX_SHAPES:
-            shapes[present] = clean
-    if not clean:
+            shapes[present] = todo
+    if todo is _DIRTY:
         return False
-    delimiters = seg.delimiters
-    for check, value in zip(rules.checks, elements[1:], strict=False):
-        if value and not check(value, delimiters):
+    for index, low, high, codes, special in todo:
+        value = elements[index]
+        if special is None:
+            if not low <= len(value) <= high or (codes is not None and value not in codes):
+                return False
+        elif not special(value, seg.delimiters):
             return False
     return True
 
