@@ -8,12 +8,15 @@ version (a digest of what was billed), never once per file.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Field, ForeignKey, Model
 from django.utils import timezone
 
 from rcmdesk.audit.services import record
@@ -26,6 +29,7 @@ from rcmdesk.remits.models import (
     ExceptionStatus,
     JournalEntry,
     JournalKind,
+    LedgerEntry,
     PostingException,
 )
 from rcmdesk.tenancy.models import Organization
@@ -66,22 +70,38 @@ def date_span(dates: tuple[DateRef, ...]) -> tuple[date | None, date | None]:
 
 def apply_837(client: Organization, submission: t837.ClaimSubmission, *, file: Any = None,
               actor: Any = None) -> ApplyResult:
-    """Create or update every claim of one 837 set; the caller owns the transaction."""
+    """Create or update every claim of one 837 set; the caller owns the transaction.
+
+    Claims go in chunks (a few queries and one ledger flush each, not a dozen queries per
+    claim); a PCN sent twice in one set starts a new chunk, so its second copy updates the
+    first exactly as a later file would.
+    """
     result = ApplyResult()
     refs = _Refs(client)
     with transaction.atomic():
-        for source in submission.claims:
-            claim, lines = _upsert_claim(refs, submission.kind, source)
-            created = lines is not None
-            (result.created if created else result.updated).append(claim.patient_control_number)
-            charged = (_charge_new(claim, lines, actor) if lines is not None
-                       else post_charges(claim, actor=actor))
-            if charged:
-                result.charged.append(claim.patient_control_number)
+        for chunk in _chunks(submission.claims):
+            _apply_chunk(refs, submission.kind, chunk, result, actor)
         record("claims.837_applied", client_id=client.pk, actor=actor,
                object_type="claims.claim", object_id=submission.control,
                detail={**result.as_summary(), "file": getattr(file, "pk", None)})
     return result
+
+
+CHUNK = 500
+
+
+def _chunks(claims: tuple[t837.Claim, ...]) -> Iterator[list[t837.Claim]]:
+    """Runs of at most CHUNK claims, none holding the same PCN twice."""
+    chunk: list[t837.Claim] = []
+    pcns: set[str] = set()
+    for source in claims:
+        if len(chunk) >= CHUNK or source.patient_control_number in pcns:
+            yield chunk
+            chunk, pcns = [], set()
+        chunk.append(source)
+        pcns.add(source.patient_control_number)
+    if chunk:
+        yield chunk
 
 
 @dataclass
@@ -91,86 +111,179 @@ class _Refs:
     client: Organization
     payers: dict[str, Payer] = field(default_factory=dict)
     providers: dict[str, Provider] = field(default_factory=dict)
-    patients: dict[tuple[str, str, date | None], Patient] = field(default_factory=dict)
+    patients: dict[PatientKey, Patient] = field(default_factory=dict)
     coverages: dict[tuple[int, int, str], Coverage] = field(default_factory=dict)
 
 
-def _payer(refs: _Refs, name: Name | None) -> Payer:
-    name = name or Name()
+type PatientKey = tuple[str, str, date | None]
+
+
+@dataclass
+class _Mirrored:
+    """One claim of the chunk: its row, its lines as they now stand, and how it got there."""
+
+    source: t837.Claim
+    claim: Claim
+    lines: list[ClaimLine]
+    created: bool
+
+
+def _apply_chunk(refs: _Refs, kind: str, chunk: list[t837.Claim], result: ApplyResult,
+                 actor: Any) -> None:
+    _load_payers(refs, chunk)
+    _load_providers(refs, chunk)
+    _load_patients(refs, chunk)
+    _load_coverages(refs, chunk)
+    mirrored = _upsert_claims(refs, kind, chunk)
+    charged = _charge(refs.client, mirrored, actor)
+    for m in mirrored:
+        pcn = m.claim.patient_control_number
+        (result.created if m.created else result.updated).append(pcn)
+        if m.claim.pk in charged:
+            result.charged.append(pcn)
+
+
+def _payer_key(source: t837.Claim) -> tuple[str, str]:
+    """The payer id (NM1*PR id, else its name) and the name a new payer gets."""
+    name = source.subscriber.payer or Name()
     payer_id = name.id or name.last or "UNKNOWN"
-    if payer_id not in refs.payers:
-        refs.payers[payer_id] = Payer.objects.get_or_create(
-            client=refs.client, payer_id=payer_id, defaults={"name": name.last or payer_id})[0]
-    return refs.payers[payer_id]
+    return payer_id, name.last or payer_id
 
 
-def _provider(refs: _Refs, billing: t837.Provider) -> Provider | None:
-    if not billing.name.id:
-        return None
-    npi = billing.name.id[:10]
-    if npi not in refs.providers:
-        refs.providers[npi] = Provider.objects.get_or_create(
-            client=refs.client, npi=npi,
-            defaults={"name": billing.name.last, "taxonomy": billing.taxonomy})[0]
-    return refs.providers[npi]
+def _load_payers(refs: _Refs, chunk: list[t837.Claim]) -> None:
+    wanted = dict(_payer_key(s) for s in reversed(chunk))  # the first claim names a new payer
+    missing = [k for k in wanted if k not in refs.payers]
+    if not missing:
+        return
+    for payer in Payer.objects.filter(client=refs.client, payer_id__in=missing):
+        refs.payers[payer.payer_id] = payer
+    new = [Payer(client=refs.client, payer_id=k, name=wanted[k])
+           for k in missing if k not in refs.payers]
+    for payer in _insert(Payer, new):
+        refs.payers[payer.payer_id] = payer
 
 
-def _patient(refs: _Refs, source: t837.Claim) -> Patient:
-    person = source.patient or source.subscriber
-    birth = parse_date(person.birth_date)
-    key = (person.name.last, person.name.first, birth)
-    if key not in refs.patients:
-        refs.patients[key] = _find_or_create_patient(refs.client, person, birth)
-    return refs.patients[key]
+def _npi(source: t837.Claim) -> str:
+    return (source.billing_provider.name.id or "")[:10]
 
 
-def _find_or_create_patient(client: Organization, person: Any, birth: date | None) -> Patient:
-    found = Patient.objects.filter(client=client, last_name=person.name.last,
-                                   first_name=person.name.first, birth_date=birth).first()
-    return found or Patient.objects.create(
-        client=client, last_name=person.name.last, first_name=person.name.first,
-        middle_name=person.name.middle, suffix=person.name.suffix, birth_date=birth,
-        sex=person.gender[:1])
+def _load_providers(refs: _Refs, chunk: list[t837.Claim]) -> None:
+    wanted = {_npi(s): s.billing_provider for s in reversed(chunk) if _npi(s)}
+    missing = [k for k in wanted if k not in refs.providers]
+    if not missing:
+        return
+    for provider in Provider.objects.filter(client=refs.client, npi__in=missing):
+        refs.providers[provider.npi] = provider
+    new = [Provider(client=refs.client, npi=k, name=wanted[k].name.last,
+                    taxonomy=wanted[k].taxonomy) for k in missing if k not in refs.providers]
+    for provider in _insert(Provider, new):
+        refs.providers[provider.npi] = provider
 
 
-def _coverage(refs: _Refs, patient: Patient, payer: Payer, source: t837.Claim) -> Coverage:
-    member_id = source.subscriber.name.id or "-"
-    key = (patient.pk, payer.pk, member_id)
-    if key not in refs.coverages:
-        refs.coverages[key] = Coverage.objects.get_or_create(
-            client=refs.client, patient=patient, payer=payer, member_id=member_id,
-            defaults={"priority": source.subscriber.responsibility[:1] or "P"})[0]
-    return refs.coverages[key]
+def _person(source: t837.Claim) -> t837.Patient | t837.Subscriber:
+    return source.patient or source.subscriber
 
 
-def _upsert_claim(refs: _Refs, kind: str,
-                  source: t837.Claim) -> tuple[Claim, list[ClaimLine] | None]:
-    """The claim, with its new lines when it was created here (None when it was updated)."""
-    client = refs.client
-    payer = _payer(refs, source.subscriber.payer)
-    patient = _patient(refs, source)
-    coverage = _coverage(refs, patient, payer, source)
+def _patient_key(source: t837.Claim) -> PatientKey:
+    person = _person(source)
+    return person.name.last, person.name.first, parse_date(person.birth_date)
+
+
+def _load_patients(refs: _Refs, chunk: list[t837.Claim]) -> None:
+    """Same name and birth date is the same patient: the oldest such row, else a new one."""
+    wanted = {_patient_key(s): _person(s) for s in reversed(chunk)}
+    missing = [k for k in wanted if k not in refs.patients]
+    if not missing:
+        return
+    found = Patient.objects.filter(
+        client=refs.client, last_name__in={k[0] for k in missing},
+        first_name__in={k[1] for k in missing}).order_by("-pk")
+    for patient in found:  # newest first, so the oldest of a key is the one kept
+        key = (patient.last_name, patient.first_name, patient.birth_date)
+        if key in wanted:
+            refs.patients[key] = patient
+    new = []
+    for key in missing:
+        if key in refs.patients:
+            continue
+        person = wanted[key]
+        new.append(Patient(client=refs.client, last_name=key[0], first_name=key[1],
+                           middle_name=person.name.middle, suffix=person.name.suffix,
+                           birth_date=key[2], sex=person.gender[:1]))
+    for patient in _insert(Patient, new):
+        refs.patients[(patient.last_name, patient.first_name, patient.birth_date)] = patient
+
+
+def _coverage_key(refs: _Refs, source: t837.Claim) -> tuple[int, int, str]:
+    patient = refs.patients[_patient_key(source)]
+    payer = refs.payers[_payer_key(source)[0]]
+    return patient.pk, payer.pk, source.subscriber.name.id or "-"
+
+
+def _load_coverages(refs: _Refs, chunk: list[t837.Claim]) -> None:
+    wanted = {_coverage_key(refs, s): s for s in reversed(chunk)}
+    missing = [k for k in wanted if k not in refs.coverages]
+    if not missing:
+        return
+    found = Coverage.objects.filter(
+        client=refs.client, patient_id__in={k[0] for k in missing},
+        payer_id__in={k[1] for k in missing}, member_id__in={k[2] for k in missing})
+    for coverage in found:
+        refs.coverages[(coverage.patient_id, coverage.payer_id, coverage.member_id)] = coverage
+    new = [Coverage(client=refs.client, patient_id=k[0], payer_id=k[1], member_id=k[2],
+                    priority=wanted[k].subscriber.responsibility[:1] or "P")
+           for k in missing if k not in refs.coverages]
+    for coverage in _insert(Coverage, new):
+        refs.coverages[(coverage.patient_id, coverage.payer_id, coverage.member_id)] = coverage
+
+
+CLAIM_FIELDS = ["patient", "payer", "coverage", "kind", "billing_provider", "frequency",
+                "facility_code", "service_from", "service_to", "total_charge", "version",
+                "updated_at"]
+LINE_FIELDS = ["control_number", "procedure_qualifier", "procedure", "modifiers",
+               "revenue_code", "charge", "units", "service_date"]
+
+
+def _claim_fields(refs: _Refs, kind: str, source: t837.Claim) -> dict[str, Any]:
     starts, ends = date_span(source.dates + tuple(d for ln in source.lines for d in ln.dates))
-    fields = {
-        "patient": patient, "payer": payer, "coverage": coverage, "kind": kind,
-        "billing_provider": _provider(refs, source.billing_provider),
+    npi = _npi(source)
+    return {
+        "patient": refs.patients[_patient_key(source)],
+        "payer": refs.payers[_payer_key(source)[0]],
+        "coverage": refs.coverages[_coverage_key(refs, source)], "kind": kind,
+        "billing_provider": refs.providers[npi] if npi else None,
         "frequency": source.frequency or "1", "facility_code": source.facility_code,
         "service_from": starts, "service_to": ends, "total_charge": source.charge,
     }
-    claim = Claim.objects.select_for_update().filter(
-        client=client, patient_control_number=source.patient_control_number).first()
-    if claim is None:
-        claim = Claim.objects.create(client=client,
-                                     patient_control_number=source.patient_control_number,
-                                     **fields)
-        return claim, _create_lines(claim, source.lines)
-    for name, value in fields.items():
-        setattr(claim, name, value)
-    claim.version += 1
-    claim.updated_at = timezone.now()
-    claim.save()
-    _write_lines(claim, source.lines)
-    return claim, None
+
+
+def _upsert_claims(refs: _Refs, kind: str, chunk: list[t837.Claim]) -> list[_Mirrored]:
+    """Every claim of the chunk written (new ones inserted, known ones updated), in order."""
+    client = refs.client
+    existing = {c.patient_control_number: c for c in Claim.objects.select_for_update().filter(
+        client=client, patient_control_number__in=[s.patient_control_number for s in chunk])}
+    now = timezone.now()
+    mirrored, new, changed = [], [], []
+    for source in chunk:
+        fields = _claim_fields(refs, kind, source)
+        claim = existing.get(source.patient_control_number)
+        if claim is None:
+            claim = as_stored(Claim(client=client,
+                                    patient_control_number=source.patient_control_number,
+                                    **fields))
+            new.append(claim)
+            mirrored.append(_Mirrored(source, claim, [], created=True))
+            continue
+        for name, value in fields.items():
+            setattr(claim, name, value)
+        claim.version += 1
+        claim.updated_at = now
+        changed.append(as_stored(claim))
+        mirrored.append(_Mirrored(source, claim, [], created=False))
+    _insert(Claim, new)
+    _update_rows(Claim, changed, CLAIM_FIELDS)
+    _write_lines(mirrored)
+    return mirrored
 
 
 def _line_fields(position: int, source: t837.ServiceLine) -> tuple[int, dict[str, Any]]:
@@ -185,25 +298,119 @@ def _line_fields(position: int, source: t837.ServiceLine) -> tuple[int, dict[str
         "service_date": date_span(source.dates)[0]}
 
 
-def _create_lines(claim: Claim, lines: tuple[t837.ServiceLine, ...]) -> list[ClaimLine]:
-    """A new claim's lines in one insert (by number: a repeated number keeps the last)."""
+def _sent_lines(claim: Claim, lines: tuple[t837.ServiceLine, ...]) -> dict[int, ClaimLine]:
+    """The lines as sent, by number (a repeated number keeps the last)."""
     by_number: dict[int, ClaimLine] = {}
     for position, source in enumerate(lines, start=1):
         number, values = _line_fields(position, source)
         by_number[number] = as_stored(ClaimLine(claim=claim, line_number=number, **values))
-    created = sorted(by_number.values(), key=lambda ln: ln.line_number)
-    return ClaimLine.objects.bulk_create(created)
+    return by_number
 
 
-def _write_lines(claim: Claim, lines: tuple[t837.ServiceLine, ...]) -> None:
-    """Lines by number; lines a replacement drops are deleted unless the ledger names them."""
-    numbers = []
-    for position, source in enumerate(lines, start=1):
-        number, values = _line_fields(position, source)
-        numbers.append(number)
-        ClaimLine.objects.update_or_create(claim=claim, line_number=number, defaults=values)
-    claim.lines.exclude(line_number__in=numbers).filter(
-        ledger_entries__isnull=True, remit_lines__isnull=True).delete()
+def _write_lines(mirrored: list[_Mirrored]) -> None:
+    """Lines by number; lines a replacement drops are deleted unless the ledger names them.
+
+    Each claim's ``lines`` end as its rows now stand, ordered by number.
+    """
+    known: dict[int, dict[int, ClaimLine]] = {}
+    for line in ClaimLine.objects.filter(
+            claim_id__in=[m.claim.pk for m in mirrored if not m.created]):
+        known.setdefault(line.claim_id, {})[line.line_number] = line
+    new: list[ClaimLine] = []
+    changed: list[ClaimLine] = []
+    dropped: list[ClaimLine] = []
+    for m in mirrored:
+        stored = known.get(m.claim.pk, {})
+        lines = []
+        for number, line in _sent_lines(m.claim, m.source.lines).items():
+            row = stored.pop(number, None)
+            if row is None:
+                new.append(line)
+            elif any(getattr(row, f) != getattr(line, f) for f in LINE_FIELDS):
+                for f in LINE_FIELDS:
+                    setattr(row, f, getattr(line, f))
+                changed.append(row)
+            lines.append(line if row is None else row)
+        dropped += stored.values()
+        m.lines = lines
+    _insert(ClaimLine, new)
+    _update_rows(ClaimLine, changed, LINE_FIELDS)
+    if dropped:
+        kept = _drop_lines(dropped)
+        for m in mirrored:
+            m.lines += [ln for ln in kept if ln.claim_id == m.claim.pk]
+    for m in mirrored:
+        m.lines.sort(key=lambda ln: ln.line_number)
+
+
+def _drop_lines(dropped: list[ClaimLine]) -> list[ClaimLine]:
+    """Delete lines no longer sent; those the ledger or a remit names stay (returned)."""
+    free = set(ClaimLine.objects.filter(
+        pk__in=[ln.pk for ln in dropped], ledger_entries__isnull=True,
+        remit_lines__isnull=True).values_list("pk", flat=True))
+    ClaimLine.objects.filter(pk__in=free).delete()
+    return [ln for ln in dropped if ln.pk not in free]
+
+
+def _insert(model: type[Model], objs: list[Any]) -> list[Any]:
+    """``bulk_create`` without its SQL compiled one value at a time (most of its cost here).
+
+    Multi-row ``INSERT ... RETURNING`` the primary key, which SQLite and PostgreSQL give back
+    in row order (as ``bulk_create`` relies on too); the keys are set on the objects.
+    """
+    if not objs:
+        return objs
+    db = connections[DEFAULT_DB_ALIAS]
+    meta, pk = model._meta, _pk_column(model)
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    qn = db.ops.quote_name
+    names = ", ".join(qn(str(f.column)) for f in fields)
+    head = f"INSERT INTO {qn(meta.db_table)} ({names}) VALUES "  # noqa: S608 (names from the model)
+    row = f"({', '.join(['%s'] * len(fields))})"
+    size = max(1, min(CHUNK, db.ops.bulk_batch_size(fields, objs)))
+    with db.cursor() as cursor:
+        for start in range(0, len(objs), size):
+            part = objs[start:start + size]
+            params = [value for obj in part for value in _prepared(db, obj, fields)]
+            cursor.execute(f"{head}{', '.join([row] * len(part))} RETURNING {qn(pk)}", params)
+            for obj, (new_pk,) in zip(part, cursor.fetchall(), strict=True):
+                obj.pk = new_pk
+                obj._state.adding, obj._state.db = False, db.alias
+    return objs
+
+
+def _pk_column(model: type[Model]) -> str:
+    pk = model._meta.pk
+    assert pk is not None
+    return str(pk.column)
+
+
+def _prepared(db: BaseDatabaseWrapper, obj: Model,
+              fields: Sequence[Field[Any, Any]]) -> list[Any]:
+    """Field values as ``save`` sends them (a related object saved since it was set, too)."""
+    values = []
+    for f in fields:
+        if isinstance(f, ForeignKey) and getattr(obj, f.attname) is None and f.is_cached(obj):
+            related = f.get_cached_value(obj)
+            setattr(obj, f.attname, related.pk if related is not None else None)
+        values.append(f.get_db_prep_save(f.pre_save(obj, True), db))
+    return values
+
+
+def _update_rows(model: type[Model], objs: list[Any], names: list[str]) -> None:
+    """One executemany UPDATE of the named fields by primary key (rows held by the caller)."""
+    if not objs:
+        return
+    db = connections[DEFAULT_DB_ALIAS]
+    fields = [f for name in names if isinstance(f := model._meta.get_field(name), Field)]
+    qn = db.ops.quote_name
+    sets = ", ".join(f"{qn(str(f.column))} = %s" for f in fields)
+    table, pk = qn(model._meta.db_table), qn(_pk_column(model))
+    sql = f"UPDATE {table} SET {sets} WHERE {pk} = %s"  # noqa: S608 (names from the model)
+    rows = [[f.get_db_prep_save(getattr(obj, f.attname), db) for f in fields] + [obj.pk]
+            for obj in objs]
+    with db.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def charge_digest(claim: Claim, lines: list[ClaimLine] | None = None) -> str:
@@ -214,23 +421,76 @@ def charge_digest(claim: Claim, lines: list[ClaimLine] | None = None) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-def _charge_new(claim: Claim, lines: list[ClaimLine], actor: Any) -> bool:
-    """``post_charges`` for a claim created in this transaction: no key, no earlier charge."""
-    ChargeKey.objects.create(client_id=claim.client_id, claim=claim,
-                             digest=charge_digest(claim, lines))
-    _post_charge(claim, lines, actor)
-    if claim.total_charge < 0:
+def _charge(client: Organization, mirrored: list[_Mirrored], actor: Any) -> set[int]:
+    """``post_charges`` for a whole chunk, in one ledger flush; returns the charged claim ids.
+
+    New claims have no key and no earlier charge; a known claim is charged again only when
+    its digest is new, its previous charge reversed first, as ``post_charges`` does.
+    """
+    digests = {m.claim.pk: charge_digest(m.claim, m.lines) for m in mirrored}
+    known = set(ChargeKey.objects.filter(
+        claim_id__in=[m.claim.pk for m in mirrored if not m.created],
+        digest__in={digests[m.claim.pk] for m in mirrored if not m.created},
+    ).values_list("claim_id", "digest"))
+    due = [m for m in mirrored if (m.claim.pk, digests[m.claim.pk]) not in known]
+    if not due:
+        return set()
+    _insert(ChargeKey, [ChargeKey(client=client, claim=m.claim,
+                                             digest=digests[m.claim.pk]) for m in due])
+    previous = _charges_in_effect([m.claim for m in due if not m.created])
+    batch = ledger.Batch()
+    for m in due:
+        if m.claim.pk in previous:
+            _reverse_charge(batch, m.claim, previous[m.claim.pk], actor)
+        _post_charge(m.claim, m.lines, actor, batch)
+    batch.flush()
+    # a new claim can only go below zero by its own negative charge
+    suspects = [m.claim.pk for m in due if not m.created or m.claim.total_charge < 0]
+    for claim in Claim.objects.filter(pk__in=suspects, insurance_balance__lt=0):
         _flag_credit_balance(claim, actor)
-    return True
+    return {m.claim.pk for m in due}
 
 
-def _post_charge(claim: Claim, lines: list[ClaimLine], actor: Any) -> None:
+def _charges_in_effect(claims: list[Claim]) -> dict[int, tuple[int, list[LedgerEntry]]]:
+    """``_charge_in_effect`` for many claims: claim id to (journal id, its entries)."""
+    if not claims:
+        return {}
+    latest: dict[int, tuple[int, str]] = {}
+    for pk, claim_id, kind in JournalEntry.objects.filter(
+            claim_id__in=[c.pk for c in claims],
+            kind__in=[JournalKind.CHARGE, JournalKind.CHARGE_REVERSAL],
+    ).order_by("pk").values_list("pk", "claim_id", "kind"):
+        latest[claim_id] = (pk, kind)
+    journals = {pk: claim_id for claim_id, (pk, kind) in latest.items()
+                if kind == JournalKind.CHARGE}
+    found: dict[int, tuple[int, list[LedgerEntry]]] = {
+        claim_id: (pk, []) for pk, claim_id in journals.items()}
+    for entry in LedgerEntry.objects.filter(journal_id__in=journals).select_related(
+            "claim_line").order_by("pk"):
+        found[journals[entry.journal_id]][1].append(entry)
+    return found
+
+
+def _reverse_charge(batch: ledger.Batch, claim: Claim, previous: tuple[int, list[LedgerEntry]],
+                    actor: Any) -> None:
+    journal_id, entries = previous
+    batch.post(claim.client, JournalKind.CHARGE_REVERSAL, [
+        ledger.Line(e.account, -e.amount, claim_line=e.claim_line, reason=e.reason)
+        for e in entries
+    ], claim=claim, memo=f"charge #{journal_id} replaced by version {claim.version}",
+        actor=actor)
+
+
+def _post_charge(claim: Claim, lines: list[ClaimLine], actor: Any,
+                 batch: ledger.Batch | None = None) -> None:
+    """Insurance AR per line (the rest on the claim) against revenue; into ``batch`` if given."""
     entries = [ledger.Line(Account.INSURANCE_AR, ln.charge, claim_line=ln) for ln in lines]
     remainder = claim.total_charge - sum((ln.charge for ln in lines), Decimal(0))
     entries.append(ledger.Line(Account.INSURANCE_AR, remainder))
     entries.append(ledger.Line(Account.REVENUE, -claim.total_charge))
-    ledger.post(claim.client, JournalKind.CHARGE, entries, claim=claim,
-                memo=f"charges, version {claim.version}", actor=actor)
+    post = ledger.post if batch is None else batch.post
+    post(claim.client, JournalKind.CHARGE, entries, claim=claim,
+         memo=f"charges, version {claim.version}", actor=actor)
 
 
 def post_charges(claim: Claim, *, actor: Any = None) -> bool:
