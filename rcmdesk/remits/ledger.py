@@ -22,6 +22,7 @@ from rcmdesk.remits.models import Account, JournalEntry, LedgerEntry, Remittance
 from rcmdesk.tenancy.models import Organization
 
 CENT = Decimal("0.01")
+ZERO = Decimal(0)
 
 
 class UnbalancedJournal(ValueError):
@@ -90,9 +91,11 @@ class Batch:
         entries = [e for e in entries if e[1]]
         if not entries:
             return
-        if sum(e[1] for e in entries) != 0:
-            raise UnbalancedJournal(f"{kind} for {claim}: lines sum to "
-                                    f"{sum(e[1] for e in entries)}")
+        total = ZERO
+        for entry in entries:
+            total += entry[1]
+        if total:
+            raise UnbalancedJournal(f"{kind} for {claim}: lines sum to {total}")
         journal = self._journal(client_id, kind, claim, remittance, memo, actor)
         claim_id = claim.pk if claim is not None else None
         self.entries += [(journal, client_id, claim_id, line_id, account, amount.quantize(CENT),

@@ -9,6 +9,7 @@ lines. Lookups then answer as the per-claim queries did (``.first()``: the lowes
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.db.models import Q
 
@@ -18,13 +19,21 @@ from rcmdesk.tenancy.models import Organization
 CHUNK = 500
 
 
+class IndexedLine(NamedTuple):
+    """What matching reads of a claim line (read as values, not model instances)."""
+
+    pk: int
+    procedure: str
+    control_number: str
+
+
 class ClaimIndex:
     def __init__(self, client: Organization) -> None:
         self.client = client
         self.claims: dict[int, Claim] = {}
         self.pcn: dict[str, Claim] = {}
         self.ccn: dict[str, dict[int, Claim]] = {}
-        self.lines: dict[int, list[ClaimLine]] = {}
+        self.lines: dict[int, list[IndexedLine]] = {}
 
     def load(self, pcns: Iterable[str], ccns: Iterable[str]) -> None:
         pcn_list = sorted({p for p in pcns if p})
@@ -43,8 +52,9 @@ class ClaimIndex:
             if claim.payer_claim_control_number:
                 self.ccn.setdefault(claim.payer_claim_control_number, {})[claim.pk] = claim
         lines = ClaimLine.objects.filter(claim_id__in=[c.pk for c in new])
-        for line in lines.order_by("claim_id", "line_number"):
-            self.lines[line.claim_id].append(line)
+        for claim_id, *line in lines.order_by("claim_id", "line_number").values_list(
+                "claim_id", "pk", "procedure", "control_number"):
+            self.lines[claim_id].append(IndexedLine(*line))
 
     def by_pcn(self, pcn: str) -> Claim | None:
         return self.pcn.get(pcn)

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
-from rcmdesk.claims.models import Claim, ClaimLine
+from rcmdesk.claims.models import Claim
 from rcmdesk.remits import bulk
 from rcmdesk.remits.models import RemitAdjustment, RemitClaim, RemitLine
 from rcmdesk.x12 import t835
@@ -32,6 +32,13 @@ ADJUSTMENT_FIELDS = ["remit_claim", "remit_line", "group", "reason", "amount", "
                      "category", "posted"]
 
 
+class Stored(Protocol):
+    """A row with a primary key: a matched claim line (a model or ``prefetch.IndexedLine``)."""
+
+    @property
+    def pk(self) -> Any: ...
+
+
 def cents(value: Decimal | None) -> Decimal | None:
     """Money as the database gives it back (two places), so it reads and prints the same."""
     return None if value is None else value.quantize(CENT)
@@ -43,7 +50,7 @@ class LineRow:
     procedure: str
     control_number: str
     paid: Decimal
-    claim_line: ClaimLine | None = None
+    claim_line: Stored | None = None
     pk: int | None = None
     svc: t835.ServiceLine | None = None
 

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from rcmdesk.audit.services import record
-from rcmdesk.claims.models import Claim, ClaimLine, ClaimStatus, MatchOrder, Payer
+from rcmdesk.claims.models import Claim, ClaimStatus, MatchOrder, Payer
 from rcmdesk.claims.services import parse_date
 from rcmdesk.remits import balance, bulk, ledger, rows
 from rcmdesk.remits.carc_categories import UNKNOWN, category, is_denial
@@ -29,7 +29,7 @@ from rcmdesk.remits.models import (
     ProviderAdjustment,
     Remittance,
 )
-from rcmdesk.remits.prefetch import ClaimIndex
+from rcmdesk.remits.prefetch import ClaimIndex, IndexedLine
 from rcmdesk.remits.rows import AdjustmentRow, ClaimRow, LineRow, cents
 from rcmdesk.tenancy.models import Organization
 from rcmdesk.x12 import t835
@@ -109,8 +109,9 @@ class _Run:
             "line_index"))
 
     def flush(self) -> None:
+        old = [s for s in self.stored if s.pk is not None]  # loaded again to repost
         rows.insert(self.remittance.pk, [s for s in self.stored if s.pk is None])
-        rows.update([s for s in self.stored if s.pk is not None])
+        rows.update(old)
         bulk.insert_rows(PostingKey, KEY_FIELDS, self.new_keys)
         self.book.flush()
         bulk.update_values(Claim, CLAIM_FIELDS, [
@@ -347,8 +348,8 @@ def _match_lines(run: _Run, claim: Claim, stored: _Stored) -> None:
             remit_line.claim_line = found
 
 
-def _by_procedure(lines: list[ClaimLine], remit_line: LineRow,
-                  used: set[int]) -> ClaimLine | None:
+def _by_procedure(lines: list[IndexedLine], remit_line: LineRow,
+                  used: set[int]) -> IndexedLine | None:
     position = remit_line.index - 1
     if (position < len(lines) and lines[position].procedure == remit_line.procedure
             and lines[position].pk not in used):
