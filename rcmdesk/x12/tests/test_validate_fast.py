@@ -1,0 +1,92 @@
+"""The validator's fast predicates agree with the rules that word findings.
+
+``elements_clean`` and ``loop_clean`` let clean segments and loops skip the rules; if
+either ever vouched for something the rules fault, a finding would silently vanish.
+Checked on every segment and loop of the shared samples, and on segments whose
+elements hypothesis rewrites (emptied, lengthened, made non-numeric, split).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rcmdesk.x12 import X12Error, parse
+from rcmdesk.x12.parser import Loop
+from rcmdesk.x12.reader import Segment
+from rcmdesk.x12.rules_elements import check_elements, elements_clean
+from rcmdesk.x12.rules_structure import check_loop, loop_clean
+from rcmdesk.x12.schemas.model import S
+from rcmdesk.x12.tests.samples import SAMPLES, manifest, need_samples
+
+
+def _loops(loop: Loop) -> Iterator[Loop]:
+    yield loop
+    for item in loop.items:
+        if isinstance(item, Loop):
+            yield from _loops(item)
+
+
+def _sample_loops() -> list[Loop]:
+    if not (SAMPLES / "MANIFEST.tsv").is_file():
+        return []
+    found: list[Loop] = []
+    for row in manifest():
+        try:
+            for tx in parse(SAMPLES / row["local_path"]):
+                if tx.guide is not None:
+                    found.extend(_loops(tx.root))
+        except X12Error:
+            continue
+    return found
+
+
+LOOPS = _sample_loops()
+SEGMENTS: list[tuple[Segment, S]] = [
+    (item, spec)
+    for loop in LOOPS
+    for item, spec in zip(loop.items, loop.specs, strict=False)
+    if isinstance(item, Segment) and spec is not None
+]
+
+
+def _agrees(seg: Segment, spec: S) -> bool:
+    """Clean means no findings; no findings should (almost always) mean clean."""
+    findings = list(check_elements("f", seg, spec))
+    return not (elements_clean(seg, spec) and findings)
+
+
+def test_every_sample_segment_is_clean_exactly_when_the_rules_find_nothing():
+    need_samples()
+    assert SEGMENTS
+    for seg, spec in SEGMENTS:
+        assert elements_clean(seg, spec) == (not list(check_elements("f", seg, spec))), seg
+
+
+def test_every_sample_loop_is_clean_exactly_when_the_loop_rules_find_nothing():
+    need_samples()
+    for loop in LOOPS:
+        child_ids = [item.id for item in loop.items if isinstance(item, Loop)]
+        assert loop_clean(loop, child_ids) == (not list(check_loop("f", loop))), loop
+
+
+PICKS = st.sampled_from(SEGMENTS) if SEGMENTS else st.nothing()
+EDITS = st.sampled_from(["", "X", "-1", "1.5", "ABC:DEF", "A^B", "9" * 40, "20251340", "2575"])
+
+
+@pytest.mark.skipif(not SEGMENTS, reason="shared X12 samples not found")
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_no_rewritten_segment_is_vouched_for_when_the_rules_fault_it(data):
+    seg, spec = data.draw(PICKS)
+    elements = list(seg.elements)
+    for _ in range(data.draw(st.integers(1, 3))):
+        index = data.draw(st.integers(1, len(spec.elements) + 1))
+        while len(elements) <= index:
+            elements.append("")
+        elements[index] = data.draw(EDITS)
+    rewritten = Segment(elements, seg.position, seg.offset, seg.delimiters)
+    assert _agrees(rewritten, spec), rewritten
