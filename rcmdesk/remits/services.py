@@ -7,6 +7,7 @@ Denials are recorded and left open as insurance AR: writing one off is the clien
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -312,9 +313,16 @@ def _store_adjustments(run: _Run, stored: _Stored, remit_line: LineRow | None,
             run.result.warnings.append(
                 f"claim {stored.patient_control_number}: group CR is not used in 5010; "
                 f"posted as OA")
+        carc_category, posted = _classified(adj.group, adj.reason)
         stored.adjustments.append(AdjustmentRow(
-            adj.group, adj.reason, adj.amount.quantize(rows.CENT), category(adj.reason),
-            not is_denial(adj.group, adj.reason), remit_line, adj))
+            adj.group, adj.reason, adj.amount.quantize(rows.CENT), carc_category, posted,
+            remit_line, adj))
+
+
+@functools.lru_cache(maxsize=4096)
+def _classified(group: str, reason: str) -> tuple[str, bool]:
+    """A CAS's category and whether it posts (not a denial): the same few codes recur."""
+    return category(reason), not is_denial(group, reason)
 
 
 def match_claim(run: _Run, clp: ClaimRow) -> tuple[Claim | None, str]:

@@ -104,6 +104,28 @@ def test_plb_wo_recoups_another_claim_and_l6_interest_is_income(world: World) ->
     assert cash.aggregate(t=Sum("amount"))["t"] == D("85")
 
 
+def test_two_plb_recoupments_of_one_claim_both_reopen_it_and_a_copy_posts_them_once(
+        world: World) -> None:
+    old = make_claim(world.acme, "OLD2", [("99213", "100.00")])
+    ingest(world.acme, remit(header("100.00", trace="T1") + "CLP*OLD2*1*100*100**12*CCNO2~"
+                             "SVC*HC:99213*100*100**1~", isa13="000000311"), "old.835")
+    make_claim(world.acme, "NEW2", [("99213", "100.00")])
+    make_claim(world.acme, "NEW3", [("99213", "100.00")])
+    new2 = "CLP*NEW2*1*100*100**12*CCNN2~SVC*HC:99213*100*100**1~"
+    new3 = "CLP*NEW3*1*100*100**12*CCNN3~SVC*HC:99213*100*100**1~"
+    plb = "PLB*1234567893*20251231*WO:OLD2*10*WO:OLD2*15"
+    first = remit(header("75.00", trace="T2") + new2 + plb, isa13="000000312")
+    copy = remit(header("175.00", trace="T2") + new2 + new3 + plb, isa13="000000313")
+    assert ingest(world.acme, first, "plb.835").outcome == FileStatus.APPLIED
+    result = ingest(world.acme, copy, "copy.835")
+    assert result.file.summary["sets"]["000000313/1/0001"]["already_posted"] == 3
+    old.refresh_from_db()
+    assert old.insurance_balance == D("25")
+    recouped = LedgerEntry.objects.filter(claim=old, journal__kind="plb",
+                                          account=Account.INSURANCE_AR)
+    assert sorted(e.amount for e in recouped) == [D("10"), D("15")]
+
+
 def test_a_crossover_flags_the_claim_for_secondary_billing(world: World) -> None:
     claim = make_claim(world.acme, "PCN6", [("99213", "100.00")])
     data = remit(header("70.00") + "CLP*PCN6*19*100*70*30*MB*CCN6~"
