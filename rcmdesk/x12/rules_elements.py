@@ -195,18 +195,18 @@ def _syntax(file: str, seg: Segment, rule: str) -> Finding | None:
 
 
 # A value check: true when a non-empty value has no finding (its delimiters at hand
-# for composites and repeats).
+# for composites and repeats; simple values ignore them).
 ValueCheck = Callable[[str, Delimiters], bool]
 
 
-def _simple_check(spec: E) -> Callable[[str], bool]:
+def _simple_check(spec: E) -> ValueCheck:
     """True exactly when ``_check_value(value, spec)`` is None."""
     kind, low, high = spec.type, spec.min_len, spec.max_len
     codes = frozenset(spec.codes) if spec.codes else None
     if kind.startswith("N") or kind == "R":
         decimal_ok = kind == "R"
 
-        def numeric(value: str) -> bool:
+        def numeric(value: str, _delimiters: Delimiters) -> bool:
             body = value[1:] if value.startswith("-") else value
             if decimal_ok and body.count(".") == 1:
                 body = body.replace(".", "", 1)
@@ -215,7 +215,7 @@ def _simple_check(spec: E) -> Callable[[str], bool]:
         return numeric
     valid = valid_date if kind == "DT" else valid_time if kind == "TM" else None
 
-    def text(value: str) -> bool:
+    def text(value: str, _delimiters: Delimiters) -> bool:
         return (
             (valid is None or valid(value))
             and low <= len(value) <= high
@@ -237,7 +237,7 @@ def _value_check(item: E | C) -> ValueCheck:
                 return False
             for piece, (required, check) in zip(pieces, parts, strict=False):
                 if piece:
-                    if not check(piece):
+                    if not check(piece, delimiters):
                         return False
                 elif required:
                     return False
@@ -250,10 +250,10 @@ def _value_check(item: E | C) -> ValueCheck:
         def repeated(value: str, delimiters: Delimiters) -> bool:
             rep = delimiters.repetition
             values = value.split(rep) if rep else [value]
-            return all(check(one) for one in values if one)
+            return all(check(one, delimiters) for one in values if one)
 
         return repeated
-    return lambda value, _delimiters: check(value)
+    return check
 
 
 # (position, min length, max length, codes or None, special check or None): a plain
@@ -309,13 +309,14 @@ class _SegmentRules:
         return tuple(f for f in self.fields if f[0] < count and present[f[0]])
 
 
+# Keyed by identity, as hashing a spec walks all of it; each entry keeps its spec alive,
+# so an id here can never be reused by another spec.
 _RULES: dict[int, _SegmentRules] = {}
 
 
 def _rules(spec: S) -> _SegmentRules:
-    """Compiled rules of ``spec``, keyed by identity (guide specs live for the process)."""
     rules = _RULES.get(id(spec))
-    if rules is None or rules.spec is not spec:
+    if rules is None:
         fields = tuple(_field(index, item) for index, item in enumerate(spec.elements, start=1))
         rules = _RULES[id(spec)] = _SegmentRules(spec, fields)
     return rules
@@ -323,9 +324,7 @@ def _rules(spec: S) -> _SegmentRules:
 
 def elements_clean(seg: Segment, spec: S) -> bool:
     """Whether ``check_elements(file, seg, spec)`` would find nothing (False: ask it)."""
-    rules = _RULES.get(id(spec))
-    if rules is None or rules.spec is not spec:
-        rules = _rules(spec)
+    rules = _RULES.get(id(spec)) or _rules(spec)
     elements = seg.elements
     present = tuple(map(bool, elements))
     shapes = rules.shapes

@@ -149,12 +149,14 @@ class _LoopRules:
     children: dict[ChildCounts, bool] = field(default_factory=dict)
 
 
+# Keyed by identity, as hashing a definition walks all of it; each entry keeps its
+# definition (and so every spec under it) alive, so these ids are never reused.
 _RULES: dict[int, _LoopRules] = {}
 
 
 def _rules(definition: L) -> _LoopRules:
     rules = _RULES.get(id(definition))
-    if rules is None or rules.definition is not definition:
+    if rules is None:
         limited = any(
             isinstance(child, L) and (child.usage == "R" or child.max_repeat)
             for child in definition.children
@@ -173,9 +175,7 @@ def loop_clean(loop: Loop, child_ids: list[str]) -> bool:
     if node is None:
         return True
     definition = node.loop
-    rules = _RULES.get(id(definition))
-    if rules is None or rules.definition is not definition:
-        rules = _rules(definition)
+    rules = _RULES.get(id(definition)) or _rules(definition)
     anchor = _anchor(loop)
     if anchor is None:
         return True
