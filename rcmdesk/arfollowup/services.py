@@ -1,0 +1,207 @@
+"""Asking payers where a claim stands: one 276 (005010X212) per request, for one claim or a batch.
+
+The 276 goes out through intake's outbound writer, so its control numbers are never reused and
+the file is kept as written. Each claim gets its own trace number (TRN02), unique per client:
+the payer echoes it in the 277, which is how the answer finds its question again
+(``rcmdesk.arfollowup.status277``).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from rcmdesk.arfollowup.models import ClaimStatusRequest
+from rcmdesk.audit.services import record
+from rcmdesk.claims.models import Claim, Payer, Provider
+from rcmdesk.intake import outbound
+from rcmdesk.intake.models import OutboundFile
+from rcmdesk.tenancy.authz import require
+from rcmdesk.tenancy.roles import Action, Workflow
+from rcmdesk.workqueue import services as workqueue
+from rcmdesk.workqueue.models import ActionKind, ItemKind, WorkAction, WorkItem
+from rcmdesk.x12 import t276
+from rcmdesk.x12.values import DateRef, Name
+from rcmdesk.x12.writer import Envelope, TransactionBody
+from rcmdesk.x12.writers import build_276
+
+
+class MixedClients(ValueError):
+    """One 276 file belongs to one client; a batch across clients is refused."""
+
+
+def request_status(user: Any, claims: Sequence[Claim], *, actor: Any = None,
+                   sender: str = "", receiver: str = "") -> OutboundFile:
+    """Write one 276 asking about ``claims`` and remember each question by its trace number.
+
+    One transaction set per payer (a 276 is addressed to one payer), all in one interchange.
+    ``actor`` is who the audit trail names (defaults to ``user``, whose permission is checked).
+    """
+    claims = _distinct(claims)
+    if not claims:
+        raise ValueError("Choose at least one claim to ask about.")
+    client = claims[0].client
+    if any(c.client_id != client.pk for c in claims):
+        raise MixedClients("A claim status request covers one client's claims.")
+    require(user, Action.WORK_ITEMS, client.pk, Workflow.AR_FOLLOWUP)
+    actor = actor if actor is not None else user
+    traces = {c.pk: new_trace(c) for c in claims}
+    bodies = _bodies(claims, traces, client.name, sender or _sender(client.slug))
+    envelope = Envelope(sender=sender or _sender(client.slug),
+                        receiver=receiver or _receiver(claims))
+    now = timezone.now()
+    with transaction.atomic():
+        out = outbound.write(client, "276", bodies, envelope, actor=actor, count=len(claims),
+                             name=f"276-{now:%Y%m%d%H%M%S}-{len(claims)}.x12",
+                             purpose="claim status request")
+        for claim in claims:
+            req = ClaimStatusRequest.objects.create(
+                client=client, claim=claim, outbound=out, trace=traces[claim.pk],
+                requested_at=now, requested_by=_person(user))
+            record("arfollowup.status_requested", client_id=client.pk, obj=req, actor=actor,
+                   detail={"claim": claim.pk, "trace": req.trace, "isa13": out.isa13})
+            _note_on_item(user, claim, req.trace, now)
+    return out
+
+
+def new_trace(claim: Claim) -> str:
+    """TRN02 for one inquiry: the claim id makes it readable on a call, the random tail makes
+    it unique (the database constraint has the last word)."""
+    return f"C{claim.pk}R{secrets.token_hex(5).upper()}"
+
+
+def _distinct(claims: Sequence[Claim]) -> list[Claim]:
+    seen: dict[int, Claim] = {}
+    for claim in claims:
+        seen.setdefault(claim.pk, claim)
+    return list(seen.values())
+
+
+def _sender(slug: str) -> str:
+    return slug.upper().replace("-", "")[:15] or "RCMDESK"
+
+
+def _receiver(claims: Sequence[Claim]) -> str:
+    payers = {c.payer.payer_id for c in claims}
+    return payers.pop()[:15] if len(payers) == 1 else "RECEIVER"
+
+
+def _person(user: Any) -> Any:
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+# --- the 276 body ------------------------------------------------------------------------
+
+
+def _bodies(claims: Sequence[Claim], traces: dict[int, str], client_name: str,
+            submitter: str) -> list[TransactionBody]:
+    by_payer: dict[int, list[Claim]] = {}
+    for claim in claims:
+        by_payer.setdefault(claim.payer_id, []).append(claim)
+    receiver = Name("41", "2", client_name, id_qualifier="46", id=submitter)
+    bodies = []
+    for n, group in enumerate(by_payer.values(), start=1):
+        request = t276.StatusRequest(
+            f"{n:04d}", traces[group[0].pk], _payer(group[0].payer), receiver,
+            _providers(group, traces))
+        bodies.append(build_276(request, date=f"{timezone.localdate():%Y%m%d}"))
+    return bodies
+
+
+def _payer(payer: Payer) -> Name:
+    return Name("PR", "2", payer.name, id_qualifier="PI", id=payer.payer_id)
+
+
+def _provider_name(provider: Provider | None, fallback: str) -> Name:
+    if provider is None:
+        return Name("1P", "2", fallback)
+    return Name("1P", "2", provider.name, id_qualifier="XX", id=provider.npi)
+
+
+def _providers(claims: Sequence[Claim], traces: dict[int, str]) -> tuple[
+        t276.ProviderInquiry, ...]:
+    """Provider > subscriber > claim, in the order the claims came."""
+    grouped: dict[int | None, dict[int, list[Claim]]] = {}
+    for claim in claims:
+        grouped.setdefault(claim.billing_provider_id, {}).setdefault(
+            claim.patient_id, []).append(claim)
+    out = []
+    for by_patient in grouped.values():
+        first = next(iter(by_patient.values()))[0]
+        people = tuple(_subscriber(group, traces) for group in by_patient.values())
+        out.append(t276.ProviderInquiry(
+            _provider_name(first.billing_provider, first.client.name), people))
+    return tuple(out)
+
+
+def _subscriber(claims: Sequence[Claim], traces: dict[int, str]) -> t276.Person:
+    """The patient as subscriber: 5010 member ids are unique per person, so the dependent
+    level is not needed to find the claim."""
+    claim = claims[0]
+    p = claim.patient
+    member = claim.coverage.member_id if claim.coverage is not None else ""
+    name = Name("IL", "1", p.last_name, p.first_name, p.middle_name, p.suffix,
+                "MI" if member else "", member)
+    return t276.Person(
+        name, f"{p.birth_date:%Y%m%d}" if p.birth_date else "", p.sex if p.birth_date else "",
+        tuple(_inquiry(c, traces[c.pk]) for c in claims))
+
+
+def _inquiry(claim: Claim, trace: str) -> t276.ClaimInquiry:
+    refs: list[tuple[str, str]] = []
+    if claim.payer_claim_control_number:
+        refs.append(("1K", claim.payer_claim_control_number))
+    refs.append(("EJ", claim.patient_control_number))
+    dates: tuple[DateRef, ...] = ()
+    if claim.service_from is not None:
+        end = claim.service_to or claim.service_from
+        dates = (DateRef("472", f"{claim.service_from:%Y%m%d}-{end:%Y%m%d}", "RD8"),)
+    return t276.ClaimInquiry(trace, tuple(refs), claim.total_charge, dates)
+
+
+# --- the AR item's history ---------------------------------------------------------------
+
+
+def open_ar_item(claim: Claim) -> WorkItem | None:
+    """The claim's active AR follow-up item, if a producer made one."""
+    return WorkItem.objects.active().filter(
+        client_id=claim.client_id, kind=ItemKind.AR_FOLLOWUP,
+        source_key=f"claim:{claim.pk}").first()
+
+
+def _note_on_item(user: Any, claim: Claim, trace: str, now: datetime) -> None:
+    item = open_ar_item(claim)
+    if item is None:
+        return
+    note = f"276 trace {trace}"
+    if item.is_leased_to(user, now):
+        workqueue.act(user, item, item.version, workqueue.Step(ActionKind.STATUS_REQUESTED,
+                                                               note=note), now)
+    else:
+        record_action(item, _person(user), ActionKind.STATUS_REQUESTED, note=note, at=now,
+                      touch=True)
+
+
+def record_action(item: WorkItem, actor: Any, kind: ActionKind, *, note: str = "",
+                  at: datetime | None = None, touch: bool = False,
+                  **fields: Any) -> WorkItem:
+    """History for a change nobody holds the item for (an event, or a 276 asked from a list).
+
+    The engine's ``act`` needs the lease; this writes the same two things it does — the
+    history row and a version bump, so a holder's stale copy gets a conflict — without it.
+    """
+    at = at or timezone.now()
+    changes: dict[str, Any] = {"version": F("version") + 1, "updated_at": at, **fields}
+    if touch:
+        changes["touches"] = F("touches") + 1
+    WorkItem.objects.filter(pk=item.pk).update(**changes)
+    changed = WorkItem.objects.get(pk=item.pk)
+    WorkAction.objects.create(item=changed, actor=actor, kind=kind, note=note,
+                              from_status=item.status, to_status=changed.status, at=at)
+    return changed
