@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "rcmdesk.remits",
     "rcmdesk.playbooks",
     "rcmdesk.workqueue",
+    "rcmdesk.denials",
     "rcmdesk.arfollowup",
     "rcmdesk.web",
     "rcmdesk.api",
