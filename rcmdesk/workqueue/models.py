@@ -142,6 +142,10 @@ class WorkItem(models.Model):
                          name="workitem_next"),
             models.Index(fields=["assignee", "status"], name="workitem_assignee"),
             models.Index(fields=["claim"], name="workitem_claim"),
+            # "Get next" walks this in priority order and stops at the first claimable row;
+            # done and client-decision items (never claimable) stay out of it.
+            models.Index(fields=["-priority", "id"], name="workitem_claimable",
+                         condition=Q(status__in=["open", "in_progress", "pending_payer"])),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,214 @@
+"""Read-only views over work items for the workbench pages, the API and the benchmarks."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, F, Min, Q, Sum
+
+from rcmdesk.audit.services import record
+from rcmdesk.remits.models import RemitClaim
+from rcmdesk.tenancy.roles import Workflow
+from rcmdesk.workqueue.models import (
+    ACTIVE_STATUSES,
+    ZERO,
+    AgingBucket,
+    ItemKind,
+    ItemStatus,
+    WorkAction,
+    WorkItem,
+)
+
+
+def queue_counts(user: Any) -> list[dict[str, Any]]:
+    """Active items the user may see, grouped by workflow, aging bucket and status.
+
+    One grouped query (never one per tile), so the workbench header costs the same whether a
+    user sees one client or fifty; ``amount`` is a Decimal, zero for a group of no-balance items.
+    """
+    rows = (WorkItem.objects.visible_to(user).active()
+            .values("workflow", "aging_bucket", "status")
+            .annotate(count=Count("id"), amount=Sum("amount"))
+            .order_by("workflow", "aging_bucket", "status"))
+    return [{"workflow": row["workflow"], "aging_bucket": row["aging_bucket"],
+             "status": row["status"], "count": row["count"],
+             "amount": row["amount"] if row["amount"] is not None else ZERO}
+            for row in rows]
+
+
+def client_counts(client_id: int) -> list[dict[str, Any]]:
+    """``queue_counts`` for one client as the operator sees it (the CLI has no user)."""
+    rows = (WorkItem.objects.filter(client_id=client_id).active()
+            .values("workflow", "aging_bucket", "status")
+            .annotate(count=Count("id"), amount=Sum("amount"))
+            .order_by("workflow", "aging_bucket", "status"))
+    return [{**row, "amount": row["amount"] if row["amount"] is not None else ZERO}
+            for row in rows]
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One cell of the workbench's workflow x aging-bucket table."""
+
+    count: int = 0
+    amount: Decimal = ZERO
+
+    def __add__(self, other: Tile) -> Tile:
+        return Tile(self.count + other.count, self.amount + other.amount)
+
+
+@dataclass
+class Board:
+    """Counts folded for the page: per workflow and bucket, per workflow and status."""
+
+    buckets: list[str]
+    statuses: list[str]
+    rows: list[tuple[str, list[Tile], list[Tile], Tile]]  # workflow, by bucket, by status, all
+    total: Tile
+
+
+def board(counts: list[dict[str, Any]]) -> Board:
+    """Fold ``queue_counts`` rows into the page's table (no query)."""
+    buckets = [*AgingBucket.values, ""]
+    statuses = list(ACTIVE_STATUSES)
+    cells: dict[tuple[str, str, str], Tile] = defaultdict(Tile)
+    workflows: list[str] = []
+    for row in counts:
+        if row["workflow"] not in workflows:
+            workflows.append(row["workflow"])
+        tile = Tile(row["count"], row["amount"])
+        cells[("b", row["workflow"], row["aging_bucket"])] += tile
+        cells[("s", row["workflow"], row["status"])] += tile
+    rows, total = [], Tile()
+    for wf in workflows:
+        by_bucket = [cells[("b", wf, b)] for b in buckets]
+        everything = sum(by_bucket, Tile())
+        total += everything
+        rows.append((wf, by_bucket, [cells[("s", wf, s)] for s in statuses], everything))
+    return Board(buckets, [str(s) for s in statuses], rows, total)
+
+
+@dataclass(frozen=True)
+class ItemFilter:
+    workflow: str = ""
+    kind: str = ""
+    status: str = ""  # "" means every active status; "done" lists closed items
+    bucket: str = ""
+    payer: str = ""  # payer name or id
+    assignee: str = ""  # "me", "none" or a username
+
+    @classmethod
+    def from_params(cls, params: Any) -> ItemFilter:
+        return cls(**{name: str(params.get(name, "") or "")[:100]
+                      for name in ("workflow", "kind", "status", "bucket", "payer",
+                                   "assignee")})
+
+
+def search(user: Any, f: ItemFilter) -> Any:
+    """The filtered item list, most valuable first; unknown filter values are ignored."""
+    items = (WorkItem.objects.visible_to(user)
+             .select_related("client", "claim__payer", "assignee")
+             .order_by("-priority", "id"))
+    items = items.filter(status=f.status) if f.status in ItemStatus.values else items.active()
+    if f.workflow in Workflow._value2member_map_:
+        items = items.filter(workflow=f.workflow)
+    if f.kind in ItemKind.values:
+        items = items.filter(kind=f.kind)
+    if f.bucket in AgingBucket.values:
+        items = items.filter(aging_bucket=f.bucket)
+    if f.payer.strip():
+        payer = f.payer.strip()
+        items = items.filter(Q(claim__payer__name__icontains=payer)
+                             | Q(claim__payer__payer_id__iexact=payer))
+    if f.assignee == "me":
+        items = items.filter(assignee=user)
+    elif f.assignee == "none":
+        items = items.filter(assignee__isnull=True)
+    elif f.assignee:
+        items = items.filter(assignee__username=f.assignee)
+    return items
+
+
+def my_items(user: Any) -> Any:
+    """Items assigned or leased to the user, the next follow-up first."""
+    return (WorkItem.objects.visible_to(user).active().filter(assignee=user)
+            .select_related("client", "claim")
+            .order_by(F("follow_up_on").asc(nulls_first=True), "-priority", "id"))
+
+
+def get_item(user: Any, item_id: int) -> WorkItem:
+    item: WorkItem = (WorkItem.objects.select_related("client", "claim__payer",
+                                                      "claim__patient", "assignee")
+                      .get_visible_or_404(user, pk=item_id))
+    return item
+
+
+def audit_listing(items: Iterable[WorkItem], *, detail: dict[str, Any]) -> None:
+    """Item titles name claims: one "list" event per client, naming the items shown."""
+    by_client: dict[int, list[int]] = defaultdict(list)
+    for item in items:
+        by_client[item.client_id].append(item.pk)
+    for client_id, ids in sorted(by_client.items()):
+        record("list", client_id=client_id, object_type="workqueue.workitem",
+               detail={**detail, "items": ids})
+
+
+@dataclass
+class ItemPage:
+    item: WorkItem
+    history: list[WorkAction]
+    remits: list[Any]
+    points: int
+    days_left: int | None
+    today: date
+
+
+def item_page(item: WorkItem, today: date) -> ItemPage:
+    """What the item page shows besides the item: history and the claim's remits."""
+    history = list(item.actions.select_related("actor").order_by("at", "id"))
+    remits: list[Any] = []
+    if item.claim_id is not None:
+        remits = list(RemitClaim.objects.filter(claim_id=item.claim_id)
+                      .select_related("remittance")
+                      .prefetch_related("adjustments")
+                      .order_by("remittance__payment_date", "remittance_id", "index"))
+    points = sum(int(f.get("points", 0)) for f in item.priority_factors
+                 if isinstance(f, dict))
+    return ItemPage(item, history, remits, points, item.days_to_deadline(today), today)
+
+
+@dataclass(frozen=True)
+class Workload:
+    """One person's load, for the supervisor's team view."""
+
+    user_id: int
+    username: str
+    leased: int
+    assigned: int
+    pending: int
+    oldest: datetime | None
+
+
+def team(user: Any, now: datetime) -> tuple[list[Workload], list[dict[str, Any]]]:
+    """Per assignee counts and oldest item, and unassigned counts per workflow (two queries)."""
+    active = WorkItem.objects.visible_to(user).active()
+    pending = (ItemStatus.PENDING_PAYER, ItemStatus.PENDING_CLIENT_DECISION)
+    rows = (active.filter(assignee__isnull=False)
+            .values("assignee_id", "assignee__username")
+            .annotate(leased=Count("id", filter=Q(status=ItemStatus.IN_PROGRESS,
+                                                    lease_expires_at__gt=now)),
+                      assigned=Count("id", filter=Q(status=ItemStatus.OPEN)),
+                      pending=Count("id", filter=Q(status__in=pending)),
+                      oldest=Min("created_at"))
+            .order_by("assignee__username"))
+    people = [Workload(r["assignee_id"], r["assignee__username"], r["leased"], r["assigned"],
+                       r["pending"], r["oldest"]) for r in rows]
+    unassigned = list(active.filter(assignee__isnull=True).values("workflow")
+                      .annotate(count=Count("id"), amount=Sum("amount"), oldest=Min("created_at"))
+                      .order_by("workflow"))
+    return people, unassigned
