@@ -1,0 +1,83 @@
+"""Work-item producers: items created, refreshed and closed by what happens to claims.
+
+Entry points:
+- ``on_file_applied`` (connected to intake's ``file_applied`` in ``WorkqueueConfig.ready``):
+  denials and posting exceptions of the file's 835s become items; claims the file settled
+  close their AR follow-up and denial items; the file's claims get their AR items re-checked
+  (a response restarts the follow-up clock).
+- ``on_exception_saved`` (``post_save`` of ``PostingException``): a resolved exception
+  closes its item at once, inside the transaction that resolved it.
+- ``sync_client(client, today)``: every producer for one client, the catch-all for what no
+  event announces (claims ageing into follow-up, scores moving with the calendar, events
+  missed while the producer failed). The ``rcmdesk queue refresh`` command and the
+  ``refresh_queues`` task (``producers.tasks``) call it.
+Every step is idempotent: running any of them twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+
+from rcmdesk.remits.models import ExceptionStatus, PostingException
+from rcmdesk.tenancy.models import Organization
+from rcmdesk.workqueue.payrates import pay_rates
+from rcmdesk.workqueue.producers import remits
+from rcmdesk.workqueue.producers.ar import sync_ar
+from rcmdesk.workqueue.producers.common import SLA, Written, chunks
+
+__all__ = ["SLA", "Written", "on_exception_saved", "on_file_applied", "produce_for_file",
+           "sync_ar", "sync_client"]
+
+log = logging.getLogger(__name__)
+
+
+def sync_client(client: Organization, today: date) -> dict[str, Written]:
+    """Run every producer for one client; returns what each changed, by item kind."""
+    rates = pay_rates(client.pk, today)
+    denials = remits.produce_denials(client.pk, remits.unitemised_denials(client.pk), today,
+                                     rates)
+    denials.closed += remits.close_settled(client.pk, None, "insurance balance settled")
+    denials.refreshed += remits.rescore_denials(client.pk, today, rates)
+    exceptions = remits.produce_exceptions(
+        client.pk, PostingException.objects.filter(client_id=client.pk), today, rates)
+    exceptions.closed += remits.close_resolved_exceptions(client.pk)
+    return {"denial": denials, "posting_exception": exceptions,
+            "ar_followup": sync_ar(client.pk, today, rates=rates)}
+
+
+def produce_for_file(received: Any, today: date) -> Written:
+    """What one applied file changes in the queues (safe to run again for the same file)."""
+    client_id: int = received.client_id
+    rates = pay_rates(client_id, today)
+    written = remits.produce_denials(
+        client_id, remits.denial_adjustments(client_id, file_id=received.pk), today, rates)
+    written.add(remits.produce_exceptions(
+        client_id, PostingException.objects.filter(remittance__file_id=received.pk), today,
+        rates))
+    claim_ids: set[int] = set()
+    for trace, settled in remits.settled_claims_by_trace(received.pk).items():
+        written.closed += remits.close_settled(client_id, settled, f"paid by remit {trace}")
+    claim_ids.update(received.remittances.filter(claims__claim__isnull=False)
+                     .values_list("claims__claim_id", flat=True))
+    for batch in chunks(sorted(claim_ids)):
+        written.add(sync_ar(client_id, today, claim_ids=batch, rates=rates))
+    return written
+
+
+def on_file_applied(sender: Any, received: Any, **kwargs: Any) -> None:
+    """Receiver for ``file_applied``: the file is committed, so a failure here must not
+    undo or fail the ingest; it is logged, and the next ``sync_client`` repairs the queue."""
+    try:
+        produce_for_file(received, timezone.localdate())
+    except Exception:
+        log.exception("work-item producers failed for file %s; the next queue refresh "
+                      "will catch up", getattr(received, "pk", "?"))
+
+
+def on_exception_saved(sender: Any, instance: PostingException, **kwargs: Any) -> None:
+    if instance.status != ExceptionStatus.OPEN:
+        remits.close_exception_item(instance)

@@ -1,0 +1,223 @@
+"""What every producer shares: the SLA table, scoring, and idempotent create/refresh/close.
+
+Producers describe the items that should exist (``Draft``) and the ones that should not
+(``close``); this module writes the difference in chunks. Refreshing computed fields
+(amount, aging, priority, deadline) does not bump an item's version: a specialist holding the
+item has changed none of them, and their next action should not fail on a score that moved
+overnight. Closing does bump it, so whoever holds a closed item hears so (Conflict).
+Audit events are one per chunk written (the item ids are in the detail): an event per item
+would make the nightly refresh of a large client write hundreds of thousands of chain links.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from rcmdesk.audit.services import record
+from rcmdesk.workqueue.models import (
+    KIND_WORKFLOW,
+    ActionKind,
+    ItemKind,
+    ItemStatus,
+    WorkAction,
+    WorkItem,
+)
+from rcmdesk.workqueue.priority import Facts, Priority, score
+
+CHUNK = 1000
+
+
+@dataclass(frozen=True)
+class Sla:
+    days: int
+    business: bool  # count Monday to Friday only
+
+    def due_on(self, today: date) -> date:
+        if not self.business:
+            return today + timedelta(days=self.days)
+        day, left = today, self.days
+        while left:
+            day += timedelta(days=1)
+            if day.weekday() < 5:
+                left -= 1
+        return day
+
+
+# How soon a new item should be touched, by kind. Exceptions hold cash out of the books and
+# block reconciliation, so they are the shortest; denials have appeal clocks running; an AR
+# follow-up is a status check on a claim the payer has been silent on for weeks already.
+SLA: dict[str, Sla] = {
+    ItemKind.POSTING_EXCEPTION: Sla(2, business=True),
+    ItemKind.DENIAL: Sla(5, business=True),
+    ItemKind.AR_FOLLOWUP: Sla(7, business=False),
+    ItemKind.REJECTION: Sla(2, business=True),
+    ItemKind.ELIGIBILITY: Sla(1, business=True),
+    ItemKind.PRIOR_AUTH: Sla(2, business=True),
+}
+
+
+@dataclass
+class Draft:
+    """An item as the event says it should be (created if missing, refreshed if present)."""
+
+    kind: str
+    source_key: str
+    title: str
+    amount: Decimal
+    priority: Priority
+    claim_id: int | None = None
+    claim_line_id: int | None = None
+    category: str = ""
+    aging_bucket: str = ""
+    deadline: date | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+def prioritise(amount: Decimal, rate: Decimal | None, service_date: date | None,
+               deadline: date | None, deadline_kind: str, today: date) -> Priority:
+    return score(Facts(balance=amount, pay_rate=rate, service_date=service_date,
+                       deadline=deadline, deadline_kind=deadline_kind, today=today))
+
+
+def chunks[T](items: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+@dataclass
+class Written:
+    """Counts of what a producer run changed (the CLI and the task report them)."""
+
+    created: int = 0
+    refreshed: int = 0
+    closed: int = 0
+
+    def add(self, other: Written) -> Written:
+        self.created += other.created
+        self.refreshed += other.refreshed
+        self.closed += other.closed
+        return self
+
+    def as_dict(self) -> dict[str, int]:
+        return {"created": self.created, "refreshed": self.refreshed, "closed": self.closed}
+
+
+REFRESHED_FIELDS = ("title", "amount", "aging_bucket", "priority", "priority_factors",
+                    "deadline", "category", "detail")
+
+
+def upsert(client_id: int, drafts: Sequence[Draft], today: date) -> Written:
+    """Create the drafts with no active item for their source; refresh the rest."""
+    written = Written()
+    for batch in chunks(drafts):
+        with transaction.atomic():
+            written.add(_upsert_chunk(client_id, batch, today))
+    return written
+
+
+def _upsert_chunk(client_id: int, batch: list[Draft], today: date) -> Written:
+    kinds = {d.kind for d in batch}
+    active = {(i.kind, i.source_key): i for i in WorkItem.objects.active().filter(
+        client_id=client_id, kind__in=kinds, source_key__in=[d.source_key for d in batch])}
+    new = [d for d in batch if (d.kind, d.source_key) not in active]
+    changed = [item for d in batch if (item := active.get((d.kind, d.source_key))) is not None
+               and _refresh(item, d)]
+    if changed:
+        now = timezone.now()
+        for item in changed:
+            item.updated_at = now
+        WorkItem.objects.bulk_update(changed, [*REFRESHED_FIELDS, "updated_at"])
+    created = _create(client_id, new, today) if new else []
+    if created:
+        record("workitem.created_by_event", client_id=client_id,
+               object_type="workqueue.workitem",
+               detail={"items": [i.pk for i in created], "kinds": sorted({i.kind for i in
+                                                                          created})})
+    return Written(created=len(created), refreshed=len(changed))
+
+
+def _refresh(item: WorkItem, draft: Draft) -> bool:
+    values = _fields(draft)
+    if all(getattr(item, name) == values[name] for name in REFRESHED_FIELDS):
+        return False
+    for name in REFRESHED_FIELDS:
+        setattr(item, name, values[name])
+    return True
+
+
+def _fields(draft: Draft) -> dict[str, Any]:
+    return {"title": draft.title[:200], "amount": draft.amount,
+            "aging_bucket": draft.aging_bucket, "priority": draft.priority.points,
+            "priority_factors": draft.priority.as_list(), "deadline": draft.deadline,
+            "category": draft.category[:40], "detail": draft.detail}
+
+
+def _create(client_id: int, drafts: list[Draft], today: date) -> list[WorkItem]:
+    now = timezone.now()
+    rows = [WorkItem(client_id=client_id, workflow=KIND_WORKFLOW[d.kind], kind=d.kind,
+                     source_key=d.source_key, claim_id=d.claim_id,
+                     claim_line_id=d.claim_line_id, due_on=SLA[d.kind].due_on(today),
+                     created_at=now, updated_at=now, **_fields(d)) for d in drafts]
+    try:
+        with transaction.atomic():
+            created = WorkItem.objects.bulk_create(rows)
+    except IntegrityError:  # a concurrent producer made some of them first: one by one
+        created = [row for row in rows if _create_one(row)]
+    WorkAction.objects.bulk_create(
+        WorkAction(item=item, kind=ActionKind.CREATED, to_status=item.status, at=now,
+                   note=item.source_key) for item in created)
+    return created
+
+
+def _create_one(row: WorkItem) -> bool:
+    try:
+        with transaction.atomic():
+            row.save(force_insert=True)
+    except IntegrityError:
+        return False
+    return True
+
+
+def close(client_id: int, reasons: dict[int, str]) -> int:
+    """Close active items (id -> close reason), with a CLOSED action each; returns how many."""
+    closed = 0
+    for batch in chunks(list(reasons.items())):
+        with transaction.atomic():
+            closed += _close_chunk(client_id, dict(batch))
+    return closed
+
+
+def _close_chunk(client_id: int, reasons: dict[int, str]) -> int:
+    items = WorkItem.objects.active().filter(client_id=client_id, pk__in=list(reasons))
+    before = dict(items.select_for_update().values_list("pk", "status"))
+    if not before:
+        return 0
+    now = timezone.now()
+    by_reason: dict[str, list[int]] = {}
+    for pk in before:
+        by_reason.setdefault(reasons[pk][:80], []).append(pk)
+    for reason, pks in by_reason.items():
+        WorkItem.objects.filter(pk__in=pks).update(
+            status=ItemStatus.DONE, closed_at=now, close_reason=reason, lease_expires_at=None,
+            version=F("version") + 1, updated_at=now)
+    WorkAction.objects.bulk_create(
+        WorkAction(item_id=pk, kind=ActionKind.CLOSED, outcome=reasons[pk][:120],
+                   from_status=status, to_status=ItemStatus.DONE, at=now)
+        for pk, status in before.items())
+    record("workitem.closed_by_event", client_id=client_id, object_type="workqueue.workitem",
+           detail={"items": {str(pk): reasons[pk] for pk in before}})
+    return len(before)
