@@ -78,7 +78,13 @@ class Move:
 
 
 def apply_277(received: ReceivedFile, tx: Transaction, actor: Any) -> dict[str, Any]:
-    """Intake's applier for a 277 set (runs inside the set's transaction)."""
+    """Intake's applier for a 277 set (runs inside the set's transaction).
+
+    A 277CA (005010X214) shares the set id but answers an 837, not a 276: its rejections
+    belong to the claim rejection work, so it is stored only here.
+    """
+    if "X214" in tx.version:
+        return {"control": tx.control, "stored_only": True, "guide": tx.version}
     client = received.client
     book = DeadlineBook(client.pk)
     counts = {"claims": 0, "matched": 0, "unmatched": 0, "new_statuses": 0, "items_moved": 0}

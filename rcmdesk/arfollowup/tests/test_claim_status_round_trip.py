@@ -3,6 +3,7 @@ and the claim's answers and AR item follow."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -13,10 +14,12 @@ from django.http import Http404
 
 from rcmdesk.arfollowup.models import ClaimStatusRequest, ClaimStatusResponse
 from rcmdesk.arfollowup.services import MixedClients, request_status
-from rcmdesk.arfollowup.tests.builders import Reply, write_277
+from rcmdesk.arfollowup.status277 import apply_277
+from rcmdesk.arfollowup.tests.builders import Reply, build_277, write_277
 from rcmdesk.audit.models import AuditEvent
 from rcmdesk.claims.models import Claim
 from rcmdesk.conftest import World, make_user
+from rcmdesk.intake import services as intake
 from rcmdesk.intake.models import OutboundFile
 from rcmdesk.intake.services import ALREADY, ingest
 from rcmdesk.playbooks.services import DeadlineBook
@@ -33,7 +36,9 @@ from rcmdesk.workqueue.models import (
 from rcmdesk.workqueue.tests.factories import make_claim
 from rcmdesk.x12 import t276
 from rcmdesk.x12.findings import Severity
+from rcmdesk.x12.parser import parse
 from rcmdesk.x12.validate import validate
+from rcmdesk.x12.writer import Envelope, write_interchange
 
 pytestmark = pytest.mark.django_db
 
@@ -343,3 +348,16 @@ def test_an_answer_for_a_claim_without_an_ar_item_is_still_kept(world: World) ->
     request_status(specialist(world), [claim])
     receive(world, [Reply(traces(claim)[0], "PCN1", "A1", "20")])
     assert ClaimStatusResponse.objects.filter(claim=claim).count() == 1
+
+
+def test_a_277ca_is_left_to_the_rejection_work(world: World) -> None:
+    """Applied directly: our 277 layout is not a valid 277CA, so intake would quarantine it."""
+    claim, item, _ = asked(world)
+    body = build_277([Reply(claim.patient_control_number, "PCN1", "A7", "21")])
+    data = write_interchange([replace(body, version="005010X214")], Envelope(sender="CH"))
+    received, _ = intake.receive(world.acme, data, "ack.277")
+    [tx] = parse(data)
+    assert apply_277(received, tx, None)["stored_only"] is True
+    assert not ClaimStatusResponse.objects.exists()
+    item.refresh_from_db()
+    assert item.status == ItemStatus.OPEN
