@@ -207,10 +207,17 @@ def _simple_check(spec: E) -> ValueCheck:
         decimal_ok = kind == "R"
 
         def numeric(value: str, _delimiters: Delimiters) -> bool:
-            body = value[1:] if value.startswith("-") else value
-            if decimal_ok and body.count(".") == 1:
-                body = body.replace(".", "", 1)
-            return body.isdigit() and low <= len(body) <= high and (codes is None or value in codes)
+            if value.isdigit():  # most numbers: no sign, no decimal point
+                length = len(value)
+            else:
+                body = value[1:] if value[0] == "-" else value
+                if decimal_ok and "." in body:  # a second point still fails isdigit
+                    whole, _, fraction = body.partition(".")
+                    body = whole + fraction
+                if not body.isdigit():
+                    return False
+                length = len(body)
+            return low <= length <= high and (codes is None or value in codes)
 
         return numeric
     valid = valid_date if kind == "DT" else valid_time if kind == "TM" else None

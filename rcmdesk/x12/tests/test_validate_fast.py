@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 
 from rcmdesk.x12 import X12Error, parse
 from rcmdesk.x12.parser import Loop
-from rcmdesk.x12.reader import Segment
-from rcmdesk.x12.rules_elements import check_elements, elements_clean
+from rcmdesk.x12.reader import Delimiters, Segment
+from rcmdesk.x12.rules_elements import _check_value, _simple_check, check_elements, elements_clean
 from rcmdesk.x12.rules_structure import check_loop, loop_clean
-from rcmdesk.x12.schemas.model import S
+from rcmdesk.x12.schemas.model import E, S
 from rcmdesk.x12.tests.samples import SAMPLES, manifest, need_samples
 
 
@@ -90,3 +90,19 @@ def test_no_rewritten_segment_is_vouched_for_when_the_rules_fault_it(data):
         elements[index] = data.draw(EDITS)
     rewritten = Segment(elements, seg.position, seg.offset, seg.delimiters)
     assert _agrees(rewritten, spec), rewritten
+
+
+KINDS = [
+    E("1", "R", "R", 1, 4),
+    E("2", "R", "N0", 2, 3),
+    E("3", "R", "N2", 1, 2, ("10", "-5")),
+    E("4", "R", "DT", 8, 8),
+    E("5", "R", "TM", 4, 6),
+    E("6", "R", "AN", 2, 3),
+    E("7", "R", "ID", 1, 2, ("A", "1.")),
+]
+
+
+@given(st.sampled_from(KINDS), st.text(alphabet="-.0123456789A²", min_size=1, max_size=9))
+def test_a_simple_value_passes_the_compiled_check_exactly_when_it_has_no_problem(spec, value):
+    assert _simple_check(spec)(value, Delimiters()) == (_check_value(value, spec) is None)
