@@ -232,21 +232,42 @@ def _simple_check(spec: E) -> ValueCheck:
     return text
 
 
+def _plain(spec: E) -> bool:
+    """Text types (AN, ID, ...): checked for length and codes only, which callers inline."""
+    kind = spec.type
+    return not kind.startswith("N") and kind not in ("R", "DT", "TM")
+
+
+# (required, min length, max length, codes or None, special check or None) of one
+# composite component; the special check is None when the component is plain text.
+Part = tuple[bool, int, int, frozenset[str] | None, ValueCheck | None]
+
+
+def _part(spec: E) -> Part:
+    if _plain(spec):
+        codes = frozenset(spec.codes) if spec.codes else None
+        return (spec.usage == "R", spec.min_len, spec.max_len, codes, None)
+    return (spec.usage == "R", 0, 0, None, _simple_check(spec))
+
+
 def _value_check(item: E | C) -> ValueCheck:
     """The check ``check_elements`` makes of one non-empty element, as a predicate."""
     if isinstance(item, C):
-        parts = tuple((part.usage == "R", _simple_check(part)) for part in item.parts)
+        parts = tuple(_part(part) for part in item.parts)
         width = len(parts)
 
         def composite(value: str, delimiters: Delimiters) -> bool:
             pieces = value.split(delimiters.component)
             if len(pieces) > width:
                 return False
-            for piece, (required, check) in zip(pieces, parts, strict=False):
-                if piece:
-                    if not check(piece, delimiters):
+            for piece, (required, low, high, codes, special) in zip(pieces, parts, strict=False):
+                if not piece:
+                    if required:
                         return False
-                elif required:
+                elif special is None:
+                    if not low <= len(piece) <= high or (codes is not None and piece not in codes):
+                        return False
+                elif not special(piece, delimiters):
                     return False
             return True
 
@@ -270,13 +291,7 @@ Field = tuple[int, int, int, frozenset[str] | None, ValueCheck | None]
 
 
 def _field(index: int, item: E | C) -> Field:
-    plain = (
-        isinstance(item, E)
-        and item.repeat == 1
-        and not item.type.startswith("N")
-        and item.type not in ("R", "DT", "TM")
-    )
-    if isinstance(item, E) and plain:
+    if isinstance(item, E) and item.repeat == 1 and _plain(item):
         codes = frozenset(item.codes) if item.codes else None
         return (index, item.min_len, item.max_len, codes, None)
     return (index, 0, 0, None, _value_check(item))
