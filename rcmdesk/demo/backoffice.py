@@ -8,7 +8,9 @@ The same seed and anchor give the same bytes, so a second run finds every file
 
 The first 837 of each feed is held back, as if billed from the client's old system
 before we mirrored it: the 835s for those claims find no claim and become "unmatched"
-posting exceptions, which is what a work queue needs to show.
+posting exceptions, which is what a work queue needs to show. After ingesting, every
+client's queues are refreshed (``sync_client``) so the workbench opens with AR follow-up,
+denial and exception items, as it would after the nightly refresh.
 """
 
 from __future__ import annotations
@@ -19,11 +21,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils import timezone
+
 from rcmdesk.claims.models import Claim
 from rcmdesk.intake.services import ingest
 from rcmdesk.remits.models import PostingException, RemitClaim, Remittance
 from rcmdesk.synth import DEFAULT_ANCHOR, generate
 from rcmdesk.tenancy.models import Organization
+from rcmdesk.workqueue.models import WorkItem
+from rcmdesk.workqueue.producers import sync_client
 
 DEFAULT_CLAIMS = 400  # per client: posting runs ~20-30 claims/s on SQLite today
 INGEST_ORDER = ("837", "999", "277ca", "835")  # claims before what answers them
@@ -51,12 +57,13 @@ class BackOffice:
     denied: int
     exceptions: int
     files: Counter[str]
+    items: int = 0  # active work items
 
     def line(self) -> str:
         files = ", ".join(f"{n} {outcome}" for outcome, n in sorted(self.files.items()))
         return (f"demo back office: {self.claims} claims, {self.remits} remits, "
                 f"{self.posted} posted ({self.denied} denied), {self.exceptions} exceptions "
-                f"(files: {files or 'none'})")
+                f"(files: {files or 'none'}), {self.items} open work items")
 
 
 def build_backoffice(claims: int = DEFAULT_CLAIMS, feeds: tuple[Feed, ...] = FEEDS,
@@ -69,6 +76,7 @@ def build_backoffice(claims: int = DEFAULT_CLAIMS, feeds: tuple[Feed, ...] = FEE
             generate(Path(tmp), seed=feed.seed, claims=claims, anchor=DEFAULT_ANCHOR)
             for path in feed_files(Path(tmp)):
                 files[ingest(org, path.read_bytes(), path.name, channel="cli").outcome] += 1
+        sync_client(org, timezone.localdate())
         if progress is not None:
             progress(feed.client)
     return tally(orgs, files)
@@ -99,4 +107,5 @@ def tally(orgs: list[Organization], files: Counter[str]) -> BackOffice:
         denied=remit_claims.filter(outcome="denied").count(),
         exceptions=PostingException.objects.filter(client__in=orgs).count(),
         files=files,
+        items=WorkItem.objects.active().filter(client__in=orgs).count(),
     )
