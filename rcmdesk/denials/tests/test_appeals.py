@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from rcmdesk.audit.models import AuditEvent
+from rcmdesk.conftest import World
+from rcmdesk.denials import appeals
+from rcmdesk.denials.appeals import AppealConflict
+from rcmdesk.denials.models import AppealStatus
+from rcmdesk.denials.playbook import save_template, set_policy
+from rcmdesk.denials.tests.builders import REMIT_DATE, denied_claim, lease
+from rcmdesk.playbooks.models import PayerRule
+from rcmdesk.tenancy.roles import Role
+from rcmdesk.workqueue.models import ActionKind, ItemStatus, WorkAction
+from rcmdesk.workqueue.services import NotAllowed
+
+
+def test_a_draft_merges_claim_and_remit_facts_into_the_default_wording(world: World) -> None:
+    specialist = world.user(Role.PARTNER_SPECIALIST)
+    denied = denied_claim(world.acme)
+    appeal = appeals.draft_appeal(specialist, lease(denied.item, specialist),
+                                  today=date(2026, 3, 10))
+    assert appeal.level == 1
+    assert appeal.status == AppealStatus.DRAFT
+    assert appeal.category == "authorization"
+    assert "PAYER-CCN-55512" in appeal.subject
+    text = appeal.letter_text
+    for fact in ("Acme Family Medicine", "Pat Synthetic", "05/17/1980", "MBR0042", "PCN-7781",
+                 "Acme Family Medicine PC", "1234567893", "01/14/2026", "$150.00", "CO-197",
+                 "N54", "03/02/2026", "authorisation reference"):
+        assert fact in text, fact
+    assert "CO-45" not in text  # the contractual adjustment of the paid line is no denial
+    assert appeal.deadline == REMIT_DATE + timedelta(days=180)  # commercial default
+    assert WorkAction.objects.filter(item=denied.item, kind=ActionKind.NOTE).exists()
+    assert AuditEvent.objects.filter(action="denials.appeal.draft").count() == 1
+
+
+def test_the_clients_template_for_the_payer_and_its_appeal_days_are_used(world: World) -> None:
+    admin, specialist = world.user(Role.CLIENT_ADMIN), world.user(Role.PARTNER_SPECIALIST)
+    denied = denied_claim(world.acme)
+    payer = denied.claim.payer
+    save_template(admin, world.acme.pk, category="authorization", subject="General",
+                  body="General wording")
+    save_template(admin, world.acme.pk, category="authorization", payer=payer,
+                  subject="Appeal of {payer_claim_number}",
+                  body="Auth {carc_codes} on {claim_number}, due {appeal_deadline}.")
+    PayerRule.objects.create(client=world.acme, payer=payer, appeal_days=60)
+    appeal = appeals.draft_appeal(specialist, lease(denied.item, specialist))
+    assert appeal.subject == "Appeal of PAYER-CCN-55512"
+    assert appeal.letter_text == "Auth CO-197 on PCN-7781, due 05/01/2026."
+    assert appeal.deadline == date(2026, 5, 1)
+
+
+def test_drafting_needs_the_item_leased_to_you(world: World) -> None:
+    specialist = world.user(Role.PARTNER_SPECIALIST)
+    denied = denied_claim(world.acme)
+    with pytest.raises(NotAllowed):
+        appeals.draft_appeal(specialist, denied.item)
+    lease(denied.item, world.user(Role.PARTNER_LEAD))
+    denied.item.refresh_from_db()
+    with pytest.raises(NotAllowed):
+        appeals.draft_appeal(specialist, denied.item)
+
+
+def test_roles_without_work_items_cannot_draft(world: World) -> None:
+    qa = world.user(Role.PARTNER_QA)
+    denied = denied_claim(world.acme)
+    with pytest.raises(PermissionDenied):
+        appeals.draft_appeal(qa, lease(denied.item, qa))
+
+
+def test_pending_decision_waits_for_the_client_before_filing(world: World) -> None:
+    specialist, manager = world.user(Role.PARTNER_SPECIALIST), world.user(Role.CLIENT_MANAGER)
+    denied = denied_claim(world.acme)
+    appeal = appeals.draft_appeal(specialist, lease(denied.item, specialist))
+    with pytest.raises(NotAllowed, match="approval"):
+        appeals.record_filed(specialist, appeal, appeal.version, filed_on=date(2026, 3, 12))
+    appeal = appeals.mark_pending_decision(specialist, appeal, appeal.version)
+    item = appeal.item
+    item.refresh_from_db()
+    assert appeal.status == AppealStatus.PENDING_CLIENT_DECISION
+    assert item.status == ItemStatus.PENDING_CLIENT_DECISION
+    assert "client's decision" in WorkAction.objects.filter(item=item).last().note  # type: ignore[union-attr]
+    with pytest.raises(PermissionDenied):  # a partner never decides for the client
+        appeals.decide(world.user(Role.PARTNER_LEAD), appeal, appeal.version, approve=True)
+    appeal = appeals.decide(manager, appeal, appeal.version, approve=True, note="go ahead")
+    assert appeal.status == AppealStatus.APPROVED
+    appeal = appeals.record_filed(specialist, appeal, appeal.version,
+                                  filed_on=date(2026, 3, 12), reference="PORTAL-991")
+    item.refresh_from_db()
+    assert appeal.status == AppealStatus.FILED
+    assert appeal.filed_on == date(2026, 3, 12)
+    assert item.status == ItemStatus.PENDING_PAYER
+    assert item.follow_up_on == date(2026, 4, 11)
+    appeal = appeals.record_outcome(specialist, appeal, appeal.version, won=False,
+                                    decided_on=date(2026, 4, 2), note="upheld")
+    assert appeal.status == AppealStatus.LOST
+    actions = set(AuditEvent.objects.filter(action__startswith="denials.appeal")
+                  .values_list("action", flat=True))
+    assert actions == {"denials.appeal.draft", "denials.appeal.pending_decision",
+                       "denials.appeal.decide", "denials.appeal.filed",
+                       "denials.appeal.outcome"}
+
+
+def test_a_lost_appeal_opens_the_next_level_counted_from_the_payers_answer(
+        world: World) -> None:
+    specialist = world.user(Role.PARTNER_SPECIALIST)
+    set_policy(world.user(Role.CLIENT_ADMIN), world.acme.pk, needs_approval=False)
+    denied = denied_claim(world.acme)
+    first = appeals.draft_appeal(specialist, lease(denied.item, specialist))
+    with pytest.raises(AppealConflict):
+        appeals.draft_appeal(specialist, lease(denied.item, specialist))
+    first = appeals.record_filed(specialist, first, first.version, filed_on=date(2026, 3, 5))
+    appeals.record_outcome(specialist, first, first.version, won=False,
+                           decided_on=date(2026, 4, 1))
+    second = appeals.draft_appeal(specialist, lease(denied.item, specialist))
+    assert second.level == 2
+    assert second.deadline == date(2026, 4, 1) + timedelta(days=180)
+
+
+def test_a_stale_appeal_version_is_a_conflict(world: World) -> None:
+    specialist = world.user(Role.PARTNER_SPECIALIST)
+    denied = denied_claim(world.acme)
+    appeal = appeals.draft_appeal(specialist, lease(denied.item, specialist))
+    appeals.edit_letter(specialist, appeal, appeal.version, subject="s", letter_text="t")
+    with pytest.raises(AppealConflict, match="changed by someone else"):
+        appeals.edit_letter(specialist, appeal, appeal.version, subject="x", letter_text="y")
