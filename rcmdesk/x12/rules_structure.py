@@ -176,7 +176,8 @@ def loop_clean(loop: Loop, child_ids: list[str]) -> bool:
         return True
     definition = node.loop
     rules = _RULES.get(id(definition)) or _rules(definition)
-    anchor = _anchor(loop)
+    items = loop.items
+    anchor = items[0] if items and isinstance(items[0], Segment) else _anchor(loop)
     if anchor is None:
         return True
     key = tuple(map(id, loop.specs))

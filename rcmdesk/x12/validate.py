@@ -71,6 +71,10 @@ def check_set(tx: Transaction, streamed_paid: Decimal = Decimal(0)) -> Iterator[
     yield from check_transaction(tx, streamed_paid)
 
 
+# segment ids with SNIP 4/5 checks of their own: one lookup skips both for the rest
+_CONTENT_CHECKED = CHECKED_SEGMENTS | CODED_SEGMENTS
+
+
 def _check_loop(file: str, loop: Loop, out: list[Finding]) -> None:
     """Append the findings of ``loop`` and everything under it to ``out``, in file order.
 
@@ -85,10 +89,11 @@ def _check_loop(file: str, loop: Loop, out: list[Finding]) -> None:
             if spec is not None and not elements_clean(item, spec):
                 out.extend(check_elements(file, item, spec))
             segment_id = item.elements[0]
-            if segment_id in CHECKED_SEGMENTS:
-                out.extend(check_segment(file, item))
-            if segment_id in CODED_SEGMENTS:
-                out.extend(check_codes(file, item))
+            if segment_id in _CONTENT_CHECKED:
+                if segment_id in CHECKED_SEGMENTS:
+                    out.extend(check_segment(file, item))
+                if segment_id in CODED_SEGMENTS:
+                    out.extend(check_codes(file, item))
         else:
             child_ids.append(item.id)
             _check_loop(file, item, out)
