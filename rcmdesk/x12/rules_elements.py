@@ -45,8 +45,12 @@ def valid_date(value: str) -> bool:
 
 
 def valid_time(value: str) -> bool:
-    """HHMM with optional seconds and decimal seconds."""
-    if not value.isdigit() or not 4 <= len(value) <= 8:
+    """HHMM with optional seconds and decimal seconds.
+
+    ``isdecimal``, not ``isdigit``: a latin-1 byte such as 0xB2 decodes to a superscript
+    that isdigit accepts and int() rejects, which used to crash validation.
+    """
+    if not value.isdecimal() or not 4 <= len(value) <= 8:
         return False
     ok = int(value[:2]) < 24 and int(value[2:4]) < 60
     return ok and (len(value) < 6 or int(value[4:6]) < 60)

@@ -21,6 +21,7 @@ from rcmdesk.x12.rules_elements import _check_value, _simple_check, check_elemen
 from rcmdesk.x12.rules_structure import check_loop, loop_clean
 from rcmdesk.x12.schemas.model import E, S
 from rcmdesk.x12.tests.samples import SAMPLES, manifest, need_samples
+from rcmdesk.x12.validate import validate
 
 
 def _loops(loop: Loop) -> Iterator[Loop]:
@@ -106,3 +107,15 @@ KINDS = [
 @given(st.sampled_from(KINDS), st.text(alphabet="-.0123456789A²", min_size=1, max_size=9))
 def test_a_simple_value_passes_the_compiled_check_exactly_when_it_has_no_problem(spec, value):
     assert _simple_check(spec)(value, Delimiters()) == (_check_value(value, spec) is None)
+
+
+def test_a_superscript_digit_in_the_isa_time_is_a_finding_not_a_crash(tmp_path):
+    path = tmp_path / "superscript.x12"
+    path.write_bytes(
+        b"ISA*00*          *00*          *ZZ*A              *ZZ*B              "
+        b"*260101*12\xb2\xb2*^*00501*000000001*0*T*:~"
+        b"GS*HP*A*B*20260101*1200*1*X*005010X221A1~ST*835*0001~SE*2*0001~GE*1*1~"
+        b"IEA*1*000000001~"
+    )
+    rules = {f.rule for f in validate(path)}
+    assert "snip1.isa-time" in rules
