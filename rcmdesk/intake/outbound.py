@@ -2,8 +2,8 @@
 
 ISA13 is nine digits, so a counter per client and sender runs to 999,999,999 before it
 would wrap; we refuse to wrap (a reused control number makes the payer drop a file as a
-duplicate). The group (GS06) and set (ST02) numbers reuse the interchange number, which keeps
-each of them unique too.
+duplicate). The group number (GS06) reuses the interchange number, which keeps it unique too;
+set numbers (ST02) are the caller's, unique within the group.
 """
 
 from __future__ import annotations

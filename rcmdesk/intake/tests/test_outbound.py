@@ -6,14 +6,15 @@ from rcmdesk.conftest import World
 from rcmdesk.intake import outbound
 from rcmdesk.intake.models import ControlCounter, OutboundFile
 from rcmdesk.x12.parser import parse
-from rcmdesk.x12.writer import Envelope, TransactionBody
+from rcmdesk.x12.writer import Elements, Envelope, TransactionBody
 
 pytestmark = pytest.mark.django_db
 
 
 def body() -> TransactionBody:
-    segments = [("BHT", "0010", "13", "REQ1", "20260101", "1200"),
-                ("HL", "1", "", "20", "1"), ("NM1", "PR", "2", "PAYER", "", "", "", "", "PI", "P1")]
+    segments: list[Elements] = [
+        ["BHT", "0010", "13", "REQ1", "20260101", "1200"], ["HL", "1", "", "20", "1"],
+        ["NM1", "PR", "2", "PAYER", "", "", "", "", "PI", "P1"]]
     return TransactionBody("276", "005010X212", "HR", "0001", segments)
 
 
