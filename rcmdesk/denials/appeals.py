@@ -206,7 +206,11 @@ def _item(appeal: Appeal) -> WorkItem:
 
 
 def mark_pending_decision(user: Any, appeal: Appeal, version: int, note: str = "") -> Appeal:
-    """Hand the filing decision to the client: the item waits in pending_client_decision."""
+    """Hand the filing decision to the client: the item waits in pending_client_decision.
+
+    Open to every draft, not only where the policy requires it: a specialist may want the
+    client's word on an appeal the policy would let them file.
+    """
     item = _item(appeal)
     _require(user, item)
     with transaction.atomic():

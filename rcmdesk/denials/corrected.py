@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from rcmdesk.audit.services import record
@@ -21,6 +22,8 @@ from rcmdesk.claims.models import Claim, ClaimLine
 from rcmdesk.denials.playbook import policy_for
 from rcmdesk.intake import outbound
 from rcmdesk.intake.models import OutboundFile
+from rcmdesk.remits.carc_categories import is_denial
+from rcmdesk.remits.models import RemitAdjustment, RemitClaim
 from rcmdesk.tenancy.authz import require
 from rcmdesk.tenancy.roles import Action, Workflow
 from rcmdesk.workqueue.services import NotAllowed
@@ -77,6 +80,19 @@ def corrected_claim(user: Any, claim: Claim, frequency: str = "7",
                                    "lines": [ln.line_number for ln in chosen],
                                    "payer_claim_number": claim.payer_claim_control_number})
     return out
+
+
+def denied_lines(claim: Claim) -> list[ClaimLine]:
+    """The claim's lines the latest remit denied (what "resubmit only the denied lines"
+    sends), in line order."""
+    remit = (RemitClaim.objects.filter(claim=claim)
+             .order_by(F("remittance__payment_date").desc(nulls_last=True), "-id").first())
+    if remit is None:
+        return []
+    ids = {adj.remit_line.claim_line_id
+           for adj in RemitAdjustment.objects.filter(remit_claim=remit, remit_line__isnull=False)
+           .select_related("remit_line") if is_denial(adj.group, adj.reason)}
+    return list(claim.lines.filter(pk__in=ids).order_by("line_number"))
 
 
 def _lines(user: Any, claim: Claim, frequency: str,

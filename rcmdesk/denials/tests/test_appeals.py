@@ -10,10 +10,11 @@ from rcmdesk.conftest import World
 from rcmdesk.denials import appeals
 from rcmdesk.denials.appeals import AppealConflict
 from rcmdesk.denials.models import AppealStatus
-from rcmdesk.denials.playbook import save_template, set_policy
+from rcmdesk.denials.playbook import policy_for, save_template, set_policy
 from rcmdesk.denials.tests.builders import REMIT_DATE, denied_claim, lease
 from rcmdesk.playbooks.models import PayerRule
 from rcmdesk.tenancy.roles import Role
+from rcmdesk.workqueue.categories import RootCause
 from rcmdesk.workqueue.models import ActionKind, ItemStatus, WorkAction
 from rcmdesk.workqueue.services import NotAllowed
 
@@ -128,3 +129,33 @@ def test_a_stale_appeal_version_is_a_conflict(world: World) -> None:
     appeals.edit_letter(specialist, appeal, appeal.version, subject="s", letter_text="t")
     with pytest.raises(AppealConflict, match="changed by someone else"):
         appeals.edit_letter(specialist, appeal, appeal.version, subject="x", letter_text="y")
+
+
+def test_template_choice_prefers_the_payer_then_the_highest_level_not_above_the_appeal(
+        world: World) -> None:
+    admin = world.user(Role.CLIENT_ADMIN)
+    payer = denied_claim(world.acme).claim.payer
+    general_1 = save_template(admin, world.acme.pk, category="coding", subject="g1", body="g1")
+    general_2 = save_template(admin, world.acme.pk, category="coding", subject="g2", body="g2",
+                              level=2)
+    payer_1 = save_template(admin, world.acme.pk, category="coding", subject="p1", body="p1",
+                            payer=payer)
+    choose = appeals.template_for
+    assert choose(world.acme.pk, RootCause.CODING, payer.pk, 1) == payer_1
+    assert choose(world.acme.pk, RootCause.CODING, payer.pk, 3) == payer_1
+    assert choose(world.acme.pk, RootCause.CODING, payer.pk + 1, 1) == general_1
+    assert choose(world.acme.pk, RootCause.CODING, payer.pk + 1, 2) == general_2
+    assert choose(world.birch.pk, RootCause.CODING, payer.pk, 1) is None
+
+
+def test_policy_falls_back_from_payer_to_client_default_to_approval_needed(
+        world: World) -> None:
+    admin = world.user(Role.CLIENT_ADMIN)
+    payer = denied_claim(world.acme).claim.payer
+    assert policy_for(world.acme.pk, payer).needs_approval
+    set_policy(admin, world.acme.pk, needs_approval=False)
+    assert not policy_for(world.acme.pk, payer).needs_approval
+    set_policy(admin, world.acme.pk, payer=payer, needs_approval=True)
+    assert policy_for(world.acme.pk, payer).needs_approval
+    with pytest.raises(PermissionDenied):
+        set_policy(world.user(Role.PARTNER_LEAD), world.acme.pk, needs_approval=False)

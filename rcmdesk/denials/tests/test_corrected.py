@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from rcmdesk.conftest import World
-from rcmdesk.denials.corrected import CannotCorrect, corrected_claim
+from rcmdesk.denials.corrected import CannotCorrect, corrected_claim, denied_lines
 from rcmdesk.denials.playbook import set_policy
 from rcmdesk.denials.tests.builders import denied_claim
 from rcmdesk.intake.models import OutboundFile
@@ -73,7 +73,9 @@ def test_only_the_denied_lines_go_out_where_the_payer_allows_it(world: World) ->
         corrected_claim(specialist, denied.claim, "7", [denied.lines[1]], diagnoses=DX)
     set_policy(world.user(Role.CLIENT_ADMIN), world.acme.pk, payer=denied.claim.payer,
                allows_line_resubmission=True)
-    out = corrected_claim(specialist, denied.claim, "7", [denied.lines[1]], diagnoses=DX)
+    assert denied_lines(denied.claim) == [denied.lines[1]]
+    out = corrected_claim(specialist, denied.claim, "7", denied_lines(denied.claim),
+                          diagnoses=DX)
     (claim,) = _reparsed(out)[0].claims
     assert [line.procedure[1] for line in claim.lines] == ["97110"]
     assert claim.lines[0].control_number == "L2CTRL"
