@@ -36,7 +36,9 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(posting_app, name="posting")
 app.add_typer(codes_app, name="codes")
+queue_app = typer.Typer(help="Work queues: counts, assignment, refresh.", no_args_is_help=True)
 app.add_typer(deposits_app, name="deposits")
+app.add_typer(queue_app, name="queue")
 err = Console(stderr=True)
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 
@@ -551,6 +553,121 @@ def deposits_unmatched(
     for s in report.suggestions:
         console.print(f"suggested: deposit {s.deposit.amount:,.2f} on {s.deposit.deposit_date} "
                       f"may be 835 trace {s.remittance.trace_number} ({s.days_apart} days apart)")
+
+
+@queue_app.command("counts")
+def queue_counts(
+    client: Annotated[str, typer.Option(help="client slug")],
+    as_json: Annotated[bool, typer.Option("--json", help="one JSON array on stdout")] = False,
+) -> None:
+    """Active work items of a client by workflow, aging bucket and status, with dollars."""
+    setup_django()
+    import json
+
+    from rcmdesk.workqueue.queries import client_counts
+
+    rows = client_counts(_client(client).pk)
+    if as_json:
+        print(json.dumps([{**r, "amount": str(r["amount"])} for r in rows]))
+        return
+    table = Table(title=f"Open work ({client})", title_justify="left")
+    for column in ("workflow", "aging", "status", "items", "amount"):
+        table.add_column(column, justify="right" if column in ("items", "amount") else "left")
+    for r in rows:
+        table.add_row(r["workflow"], r["aging_bucket"] or "-", r["status"], str(r["count"]),
+                      f"{r['amount']:,.2f}")
+    Console(width=max(Console().width, 100)).print(table)
+
+
+def _user(username: str, what: str) -> Any:
+    from rcmdesk.accounts.models import User
+
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        err.print(f"[red]No active user {username!r} ({what})[/red]")
+        raise typer.Exit(2)
+    return user
+
+
+@queue_app.command("assign")
+def queue_assign(
+    client: Annotated[str, typer.Option(help="client slug")],
+    to: Annotated[str, typer.Option("--to", help="username who gets the items")],
+    acting_as: Annotated[str, typer.Option("--as", help="supervisor username who assigns "
+                                           "(client_admin or partner_lead)")],
+    workflow: Annotated[str | None, typer.Option(help="only this workflow")] = None,
+    from_user: Annotated[str | None, typer.Option("--from", help="take items from this "
+                                                  "username (default: unassigned items)")]
+    = None,
+    limit: Annotated[int, typer.Option(min=1, help="at most this many, highest priority "
+                                       "first")] = 100,
+) -> None:
+    """Assign a client's items to a person, as a supervisor (the same checks as the pages).
+
+    Exit 0 when every item moved, 1 when some were skipped or the supervisor may not assign,
+    2 on a bad option."""
+    setup_django()
+    from django.core.exceptions import PermissionDenied
+
+    from rcmdesk.audit.context import acting
+    from rcmdesk.tenancy.authz import require
+    from rcmdesk.tenancy.roles import Action, Workflow
+    from rcmdesk.workqueue import services
+    from rcmdesk.workqueue.models import WorkItem
+
+    org = _client(client)
+    supervisor, assignee = _user(acting_as, "--as"), _user(to, "--to")
+    if workflow is not None and workflow not in Workflow._value2member_map_:
+        err.print(f"[red]Unknown workflow {workflow!r}[/red]")
+        raise typer.Exit(2)
+    try:
+        require(supervisor, Action.ASSIGN_WORK, org.pk, Workflow(workflow) if workflow else None)
+    except PermissionDenied as exc:
+        err.print(f"[red]{acting_as} may not assign work: {exc}[/red]")
+        raise typer.Exit(1) from None
+    except Exception:  # Http404: the client is out of the supervisor's sight
+        err.print(f"[red]{acting_as} does not see client {client!r}[/red]")
+        raise typer.Exit(1) from None
+    items = WorkItem.objects.visible_to(supervisor).active().filter(client=org)
+    if workflow:
+        items = items.filter(workflow=workflow)
+    items = (items.filter(assignee=_user(from_user, "--from")) if from_user
+             else items.filter(assignee__isnull=True))
+    with acting(supervisor, channel=f"cli:{getpass.getuser()}"):
+        result = services.assign(supervisor, list(items.order_by("-priority", "id")[:limit]),
+                                 assignee)
+    for pk, why in sorted(result.skipped.items()):
+        err.print(f"#{pk}: skipped: {why}")
+    print(f"assigned {len(result.done)} item(s) to {to}, {len(result.skipped)} skipped")
+    if result.skipped:
+        raise typer.Exit(1)
+
+
+@queue_app.command("refresh")
+def queue_refresh(
+    client: Annotated[str | None, typer.Option(help="client slug; every client if omitted")]
+    = None,
+) -> None:
+    """Create and close work items from the current claims and remits (idempotent)."""
+    setup_django()
+    from django.utils import timezone
+
+    from rcmdesk.tenancy.models import Organization
+
+    try:
+        from rcmdesk.workqueue.producers import sync_client
+    except ImportError:
+        err.print("[red]The work-item producers are not installed yet[/red]")
+        raise typer.Exit(1) from None
+    orgs = [_client(client)] if client else list(
+        Organization.objects.filter(kind="client").order_by("slug"))
+    today = timezone.localdate()
+    with cli_context():
+        for org in orgs:
+            written = sync_client(org, today)
+            print(f"{org.slug}: " + "; ".join(
+                f"{kind} " + ", ".join(f"{n} {what}" for what, n in w.as_dict().items())
+                for kind, w in written.items()))
 
 
 def main() -> None:

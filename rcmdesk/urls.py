@@ -13,6 +13,7 @@ urlpatterns = [
     path("intake/", include("rcmdesk.intake.urls")),
     path("claims/", include("rcmdesk.claims.urls")),
     path("posting/", include("rcmdesk.remits.urls")),
+    path("work/", include("rcmdesk.workqueue.urls")),
     path("api/", api.urls),
     # One sign-in page for everyone: the admin's own would be a second door to keep locked.
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),

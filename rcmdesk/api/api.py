@@ -40,6 +40,7 @@ def _register() -> None:
     from rcmdesk.intake.api import router as intake_router
     from rcmdesk.remits.api import router as remits_router
     from rcmdesk.tenancy.api import router as tenancy_router
+    from rcmdesk.workqueue.api import router as work_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", tenancy_router)
@@ -48,6 +49,7 @@ def _register() -> None:
     api.add_router("/intake", intake_router)
     api.add_router("/claims", claims_router)
     api.add_router("/", remits_router)
+    api.add_router("/work", work_router)
 
 
 _register()

@@ -13,4 +13,5 @@ def nav(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {}
     return {"perms_view_audit": allows(user, Action.VIEW_AUDIT_LOG),
-            "perms_manage_users": allows(user, Action.MANAGE_USERS)}
+            "perms_manage_users": allows(user, Action.MANAGE_USERS),
+            "perms_assign_work": allows(user, Action.ASSIGN_WORK)}

@@ -47,8 +47,10 @@ def client_counts(client_id: int) -> list[dict[str, Any]]:
             .values("workflow", "aging_bucket", "status")
             .annotate(count=Count("id"), amount=Sum("amount"))
             .order_by("workflow", "aging_bucket", "status"))
-    return [{**row, "amount": row["amount"] if row["amount"] is not None else ZERO}
-            for row in rows]
+    return [{**row, "amount": Decimal(row["amount"] or ZERO).quantize(CENT)} for row in rows]
+
+
+CENT = Decimal("0.01")  # SQLite sums decimals without their scale
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,7 @@ def board(counts: list[dict[str, Any]]) -> Board:
     for row in counts:
         if row["workflow"] not in workflows:
             workflows.append(row["workflow"])
-        tile = Tile(row["count"], row["amount"])
+        tile = Tile(row["count"], Decimal(row["amount"]).quantize(CENT))
         cells[("b", row["workflow"], row["aging_bucket"])] += tile
         cells[("s", row["workflow"], row["status"])] += tile
     rows, total = [], Tile()

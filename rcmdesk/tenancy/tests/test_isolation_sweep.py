@@ -16,20 +16,24 @@ from rcmdesk.tenancy.models import Assignment, Engagement, Organization
 from rcmdesk.tenancy.roles import Role
 from rcmdesk.tenancy.services import open_break_glass
 from rcmdesk.tenancy.tests.sweep import Sweep, routes
+from rcmdesk.workqueue.models import ItemKind
+from rcmdesk.workqueue.tests.factories import make_item
 
 FOREIGN_MARKERS = ["Birch Valley Hospital", "Birch eligibility", "birch-secret-marker",
                    "birch.admin", "birch-secret-file", "BIRCHPCN", "BIRCHTRACE"]
-MISSING_IDS = {"file_id": "987654321", "claim_id": "987654321"}
+MISSING_IDS = {"file_id": "987654321", "claim_id": "987654321", "item_id": "987654321"}
 
 
 def birch_patient_data(world: World) -> dict[str, str]:
-    """A received file, a claim and an unmatched remit (a posting exception) at Birch."""
+    """A received file, a claim, a work item on it and an unmatched remit (a posting
+    exception) at Birch."""
     received = ingest(world.birch, b"not x12", "birch-secret-file.txt").file
     claim = make_claim(world.birch, "BIRCHPCN1", [("99213", "100.00")])
     ingest(world.birch, remit(header("100.00", trace="BIRCHTRACE") +
                               "CLP*BIRCHPCN9*1*100*100**12*X~SVC*HC:99213*100*100**1~"),
            "birch-remit.835")
-    return {"file_id": str(received.pk), "claim_id": str(claim.pk)}
+    item = make_item(world.birch, 1, kind=ItemKind.ELIGIBILITY, claim=claim)
+    return {"file_id": str(received.pk), "claim_id": str(claim.pk), "item_id": str(item.pk)}
 
 
 def signer(user):
@@ -76,6 +80,10 @@ def test_the_sweep_covers_the_routes_that_take_tenant_ids(sweep: Sweep) -> None:
     assert "claims/<int:claim_id>/" in swept
     assert "api/claims/<claim_id>" in swept
     assert "api/intake/files/<file_id>" in swept
+    assert "work/items/<int:item_id>/" in swept
+    assert "work/items/<int:item_id>/act/" in swept
+    assert "api/work/items/<int:item_id>" in swept
+    assert "api/work/items/<int:item_id>/actions" in swept
 
 
 def test_no_route_leaks_another_tenant_to_any_role(sweep: Sweep) -> None:
@@ -103,7 +111,8 @@ def test_another_partners_engagement_with_the_same_client_stays_hidden(world: Wo
     sweep = Sweep(
         foreign={"client": "birch", "engagement_id": str(rival.pk),
                  "assignment_id": "987654320", "token_id": "987654320", "user_id": "987654320",
-                 "grant_id": "987654320", "file_id": "987654320", "claim_id": "987654320"},
+                 "grant_id": "987654320", "file_id": "987654320", "claim_id": "987654320",
+                 "item_id": "987654320"},
         missing={"client": "no-such-client", "engagement_id": "987654321",
                  "assignment_id": "987654321", "token_id": "987654321", "user_id": "987654321",
                  "grant_id": "987654321", **MISSING_IDS},

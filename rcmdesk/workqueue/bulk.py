@@ -1,0 +1,96 @@
+"""One entry point for the bulk actions the workbench page and the API offer.
+
+Each action goes through ``services`` item by item, so a stale or forbidden item is skipped
+and reported while the others go through (a ``BulkResult``). "Resubmit" does not send
+anything yet: it only marks the items' next step (``detail["next_step"]``) and notes it in
+their history, until corrected claims go out through the 837 writer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+
+from rcmdesk.accounts.models import User
+from rcmdesk.audit.services import record
+from rcmdesk.tenancy.authz import allows
+from rcmdesk.tenancy.roles import Action
+from rcmdesk.workqueue import services
+from rcmdesk.workqueue.models import ActionKind, WorkItem
+from rcmdesk.workqueue.services import BulkResult, Conflict, NotAllowed
+
+ACTIONS = ("assign", "unassign", "snooze", "close", "resubmit")
+
+
+class BadRequest(ValueError):
+    """The bulk request itself is incomplete (no date to snooze to, no outcome, ...)."""
+
+
+@dataclass(frozen=True)
+class Params:
+    assignee: str = ""  # username, for assign
+    until: date | None = None  # for snooze
+    outcome: str = ""  # for close
+    note: str = ""
+
+
+def run(user: Any, action: str, ids: list[int], params: Params) -> BulkResult:
+    """Apply ``action`` to the items among ``ids`` the user may see; others are "not found"."""
+    if action not in ACTIONS:
+        raise BadRequest(f"Unknown bulk action {action!r}; one of {', '.join(ACTIONS)}.")
+    if action in ("assign", "unassign") and not allows(user, Action.ASSIGN_WORK):
+        raise PermissionDenied("Only supervisors assign work.")
+    wanted = list(dict.fromkeys(ids))[:500]
+    found = {i.pk: i for i in WorkItem.objects.visible_to(user).filter(pk__in=wanted)}
+    items = [found[pk] for pk in wanted if pk in found]
+    result = _dispatch(user, action, items, params)
+    for pk in wanted:
+        if pk not in found:
+            result.skipped[pk] = "Not found."
+    return result
+
+
+def _dispatch(user: Any, action: str, items: list[WorkItem], params: Params) -> BulkResult:
+    if action == "assign":
+        assignee = User.objects.filter(username=params.assignee, is_active=True).first()
+        if assignee is None:
+            raise BadRequest(f"No active user {params.assignee!r}.")
+        return services.assign(user, items, assignee)
+    if action == "unassign":
+        return services.assign(user, items, None)
+    if action == "snooze":
+        if params.until is None:
+            raise BadRequest("Say until which day to snooze.")
+        return services.snooze(user, items, params.until, params.note)
+    if action == "close":
+        if not params.outcome.strip():
+            raise BadRequest("Say what the outcome was before closing items.")
+        return services.close(user, items, params.outcome.strip(), params.note)
+    return mark_resubmit(user, items, params.note)
+
+
+def mark_resubmit(user: Any, items: list[WorkItem], note: str = "") -> BulkResult:
+    """Mark items' next step as "resubmit" (nothing is sent yet; see the module docstring)."""
+    result = BulkResult()
+    for item in items:
+        try:
+            services._require_work(user, item)
+            if item.assignee_id not in (None, user.pk) and not services._supervises(user, item):
+                raise NotAllowed("Assigned to someone else.")
+            with transaction.atomic():
+                changed = services._change(item, item.version,
+                                           detail={**item.detail, "next_step": "resubmit"})
+                services._history(changed, user, ActionKind.NOTE,
+                                  note=("Next step: resubmit (marked in bulk). " + note).strip(),
+                                  from_status=item.status, to_status=changed.status)
+                record("workitem.mark_resubmit", client_id=item.client_id, obj=item,
+                       actor=user)
+            result.done.append(item.pk)
+        except (Conflict, PermissionDenied, Http404) as exc:
+            result.skipped[item.pk] = str(exc) or "not allowed"
+    return result

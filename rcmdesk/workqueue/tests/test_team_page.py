@@ -1,0 +1,55 @@
+"""The supervisor's team view: who holds what, what nobody holds, and reassigning."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from rcmdesk.tenancy.roles import Role
+from rcmdesk.workqueue import services
+from rcmdesk.workqueue.models import ItemKind, ItemStatus, WorkItem
+from rcmdesk.workqueue.tests.factories import make_item
+
+pytestmark = pytest.mark.django_db
+TEAM = "/work/team/"
+
+
+@pytest.mark.parametrize("role", [Role.PARTNER_SPECIALIST, Role.CLIENT_STAFF, Role.PARTNER_QA])
+def test_the_team_view_is_refused_to_people_who_do_not_assign_work(world, signed_in, role):
+    assert signed_in(role).get(TEAM).status_code == 403
+    assert signed_in(role).post(reverse("workqueue:reassign"), {
+        "from_user": "pillar.lead", "to_user": "pillar.specialist"}).status_code == 403
+
+
+def test_the_team_view_counts_each_persons_items_and_the_unassigned_ones(world, signed_in):
+    specialist = world.user(Role.PARTNER_SPECIALIST)
+    services.claim(specialist, make_item(world.acme, 1), 1)
+    make_item(world.acme, 2, assignee=specialist, status=ItemStatus.PENDING_PAYER)
+    make_item(world.acme, 3, assignee=specialist)
+    make_item(world.acme, 4, kind=ItemKind.AR_FOLLOWUP)
+    make_item(world.birch, 5, kind=ItemKind.ELIGIBILITY)
+    body = signed_in(Role.PARTNER_LEAD).get(TEAM).content.decode()
+    row = body.split('data-testid="load-pillar.specialist"')[1].split("</tr>")[0]
+    assert "<td>1</td><td>1</td><td>1</td>" in row  # leased, assigned, pending
+    unassigned = body.split('data-testid="unassigned"')[1].split("</table>")[0]
+    assert "ar_followup" in unassigned
+    assert "eligibility" not in unassigned
+
+
+def test_a_lead_reassigns_everything_one_person_holds_to_another(world, signed_in):
+    lead, specialist = world.user(Role.PARTNER_LEAD), world.user(Role.PARTNER_SPECIALIST)
+    for n in (1, 2):
+        make_item(world.acme, n, assignee=specialist)
+    response = signed_in(Role.PARTNER_LEAD).post(reverse("workqueue:reassign"), {
+        "from_user": specialist.username, "to_user": lead.username}, follow=True)
+    assert "Moved 2 item(s) from pillar.specialist to pillar.lead" in response.content.decode()
+    assert set(WorkItem.objects.values_list("assignee", flat=True)) == {lead.pk}
+
+
+def test_reassigning_to_someone_who_cannot_work_the_items_skips_them(world, signed_in):
+    specialist = world.user(Role.PARTNER_SPECIALIST)
+    make_item(world.acme, 1, assignee=specialist)
+    response = signed_in(Role.CLIENT_ADMIN).post(reverse("workqueue:reassign"), {
+        "from_user": specialist.username, "to_user": "pillar.qa"}, follow=True)
+    assert "Moved 0 item(s)" in response.content.decode()
+    assert WorkItem.objects.get().assignee == specialist

@@ -1,0 +1,233 @@
+"""The workbench, the item page and the team view.
+
+Every lookup goes through ``visible_to`` (another tenant's item answers 404 like a missing
+one); every change goes through ``services`` with the version the person saw, so a change
+made meanwhile by someone else answers 409 with the current state instead of overwriting it.
+Reading an item shows patient data and is audited; so is listing items.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from rcmdesk.accounts.models import User
+from rcmdesk.audit.services import record
+from rcmdesk.tenancy.authz import allows
+from rcmdesk.tenancy.roles import Action, Workflow
+from rcmdesk.tenancy.visibility import visibility_for
+from rcmdesk.workqueue import bulk, queries, services
+from rcmdesk.workqueue.forms import ActionForm, BulkForm, ReassignForm, VersionForm
+from rcmdesk.workqueue.models import (
+    KIND_WORKFLOW,
+    AgingBucket,
+    ItemKind,
+    ItemStatus,
+    WorkItem,
+)
+
+PAGE_SIZE = 50
+CONFLICT = ("This item was changed by someone else since you opened it — here is the current "
+            "state. Your change was not saved; look it over and try again.")
+
+
+def queue_workflows(user: Any) -> list[Workflow]:
+    """Workflows with a queue this user may take work from (one "Get next" button each)."""
+    if not allows(user, Action.WORK_ITEMS):
+        return []
+    visibility = visibility_for(user)
+    return [wf for wf in dict.fromkeys(KIND_WORKFLOW.values())
+            if visibility.clients_for(wf) - visibility.read_only_clients]
+
+
+@login_required
+@require_GET
+def workbench(request: HttpRequest) -> HttpResponse:
+    f = queries.ItemFilter.from_params(request.GET)
+    page = Paginator(queries.search(request.user, f), PAGE_SIZE).get_page(request.GET.get("page"))
+    mine = list(queries.my_items(request.user)[:PAGE_SIZE])
+    queries.audit_listing([*page, *mine], detail={"page": page.number, **vars(f)})
+    return render(request, "workqueue/workbench.html", {
+        "board": queries.board(queries.queue_counts(request.user)),
+        "page": page, "mine": mine, "filter": f, "today": timezone.localdate(),
+        "queues": queue_workflows(request.user),
+        "can_assign": allows(request.user, Action.ASSIGN_WORK),
+        "workflows": [wf.value for wf in dict.fromkeys(KIND_WORKFLOW.values())],
+        "kinds": ItemKind.choices, "statuses": ItemStatus.choices,
+        "buckets": AgingBucket.values, "bulk_actions": bulk.ACTIONS})
+
+
+@login_required
+@require_GET
+def counts(request: HttpRequest) -> HttpResponse:
+    """The counts table alone, for HTMX to refresh without reloading the list."""
+    return render(request, "workqueue/_counts.html",
+                  {"board": queries.board(queries.queue_counts(request.user))})
+
+
+@login_required
+@require_POST
+def get_next(request: HttpRequest) -> HttpResponse:
+    workflow = request.POST.get("workflow", "")
+    wf = Workflow(workflow) if workflow in Workflow._value2member_map_ else None
+    kind = request.POST.get("kind", "")
+    item = services.claim_next(request.user, workflow=wf,
+                               kind=kind if kind in ItemKind.values else None)
+    if item is None:
+        messages.info(request, f"The {wf or 'work'} queue is empty: nothing for you to take "
+                      "right now.")
+        return redirect("workqueue:workbench")
+    return redirect("workqueue:item", item.pk)
+
+
+@login_required
+@require_POST
+def bulk_action(request: HttpRequest) -> HttpResponse:
+    form = BulkForm(request.POST)
+    back = reverse("workqueue:workbench") + _query(request.POST.get("query", ""))
+    if not form.is_valid():
+        messages.error(request, "Pick an action and at least one item.")
+        return redirect(back)
+    try:
+        result = bulk.run(request.user, form.cleaned_data["action"], form.cleaned_data["ids"],
+                          form.params())
+    except bulk.BadRequest as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    messages.info(request, f"{form.cleaned_data['action']}: {len(result.done)} done, "
+                  f"{len(result.skipped)} skipped.")
+    for pk, why in sorted(result.skipped.items())[:10]:
+        messages.warning(request, f"#{pk}: {why}")
+    return redirect(back)
+
+
+def _query(raw: str) -> str:
+    """The list's filters to return to (a query string only, never another address)."""
+    raw = raw.lstrip("?")
+    return f"?{raw}" if raw and "/" not in raw and ":" not in raw else ""
+
+
+@login_required
+@require_GET
+def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = queries.get_item(request.user, item_id)
+    record("read", client_id=item.client_id, obj=item)
+    return _item_page(request, item)
+
+
+def _item_page(request: HttpRequest, item: WorkItem, *, status: int = 200,
+               problem: str = "", form: ActionForm | None = None) -> HttpResponse:
+    today = timezone.localdate()
+    user = request.user
+    return render(request, "workqueue/item.html", {
+        "p": queries.item_page(item, today), "problem": problem, "today": today,
+        "form": form or ActionForm(initial={"version": item.version}),
+        "holds": item.is_leased_to(user), "may_work": allows(user, Action.WORK_ITEMS),
+        "can_work": allows(user, Action.WORK_ITEMS) and item.status != ItemStatus.DONE,
+    }, status=status)
+
+
+def _change(request: HttpRequest, item_id: int, change: Any) -> HttpResponse:
+    """Run one change on the item; conflicts answer 409 and refusals 403, with the page."""
+    item = queries.get_item(request.user, item_id)
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        return _item_page(request, item, status=400, problem="The form lost the item's "
+                          "version; reload the page.")
+    try:
+        outcome = change(item, form.cleaned_data["version"])
+    except services.Conflict:
+        return _item_page(request, queries.get_item(request.user, item_id), status=409,
+                          problem=CONFLICT)
+    except services.NotAllowed as exc:
+        return _item_page(request, item, status=403, problem=str(exc))
+    if isinstance(outcome, HttpResponse):
+        return outcome
+    return redirect("workqueue:item", item.pk)
+
+
+@login_required
+@require_POST
+def item_claim(request: HttpRequest, item_id: int) -> HttpResponse:
+    return _change(request, item_id,
+                   lambda item, version: services.claim(request.user, item, version))
+
+
+@login_required
+@require_POST
+def item_release(request: HttpRequest, item_id: int) -> HttpResponse:
+    def release(item: WorkItem, version: int) -> HttpResponse:
+        services.release(request.user, item, version)
+        messages.info(request, "Released: the item is back in the queue.")
+        return redirect("workqueue:workbench")
+
+    return _change(request, item_id, release)
+
+
+@login_required
+@require_POST
+def item_act(request: HttpRequest, item_id: int) -> HttpResponse:
+    form = ActionForm(request.POST)
+
+    def act(item: WorkItem, version: int) -> HttpResponse | None:
+        if not form.is_valid():
+            return _item_page(request, item, status=400, form=form,
+                              problem="Some fields need attention.")
+        changed = services.act(request.user, item, version, form.step())
+        if changed.status == ItemStatus.IN_PROGRESS:
+            return None
+        messages.info(request, f"Recorded; the item is now {changed.get_status_display()}.")
+        return redirect("workqueue:workbench")
+
+    return _change(request, item_id, act)
+
+
+def _require_supervisor(user: Any) -> None:
+    if not allows(user, Action.ASSIGN_WORK):
+        raise PermissionDenied("Only supervisors (client admins, partner leads) see the team.")
+
+
+@login_required
+@require_GET
+def team(request: HttpRequest) -> HttpResponse:
+    _require_supervisor(request.user)
+    people, unassigned = queries.team(request.user, timezone.now())
+    return render(request, "workqueue/team.html", {
+        "people": people, "unassigned": unassigned, "now": timezone.now(),
+        "form": ReassignForm(), "workflows": [wf.value for wf in
+                                              dict.fromkeys(KIND_WORKFLOW.values())]})
+
+
+@login_required
+@require_POST
+def team_reassign(request: HttpRequest) -> HttpResponse:
+    """Move every active item of one person to another (e.g. someone left)."""
+    _require_supervisor(request.user)
+    form = ReassignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Name who to move items from and to.")
+        return redirect("workqueue:team")
+    data = form.cleaned_data
+    source = User.objects.filter(username=data["from_user"]).first()
+    target = User.objects.filter(username=data["to_user"], is_active=True).first()
+    if source is None or target is None:
+        messages.error(request, "No such user.")
+        return redirect("workqueue:team")
+    items = WorkItem.objects.visible_to(request.user).active().filter(assignee=source)
+    if data.get("workflow"):
+        items = items.filter(workflow=data["workflow"])
+    result = services.assign(request.user, list(items.order_by("-priority", "id")), target)
+    messages.info(request, f"Moved {len(result.done)} item(s) from {source.username} to "
+                  f"{target.username}; {len(result.skipped)} skipped.")
+    for pk, why in sorted(result.skipped.items())[:10]:
+        messages.warning(request, f"#{pk}: {why}")
+    return redirect("workqueue:team")
