@@ -298,12 +298,18 @@ def _line_fields(position: int, source: t837.ServiceLine) -> tuple[int, dict[str
         "service_date": date_span(source.dates)[0]}
 
 
+CENT, UNIT_PLACES = Decimal("0.01"), Decimal("0.001")  # ClaimLine.charge and .units, stored
+
+
 def _sent_lines(claim: Claim, lines: tuple[t837.ServiceLine, ...]) -> dict[int, ClaimLine]:
-    """The lines as sent, by number (a repeated number keeps the last)."""
+    """The lines as sent, by number (a repeated number keeps the last), decimals as stored."""
     by_number: dict[int, ClaimLine] = {}
     for position, source in enumerate(lines, start=1):
         number, values = _line_fields(position, source)
-        by_number[number] = as_stored(ClaimLine(claim=claim, line_number=number, **values))
+        values["charge"] = values["charge"].quantize(CENT)
+        if values["units"] is not None:
+            values["units"] = values["units"].quantize(UNIT_PLACES)
+        by_number[number] = ClaimLine(claim=claim, line_number=number, **values)
     return by_number
 
 
@@ -355,12 +361,16 @@ def _drop_lines(dropped: list[ClaimLine]) -> list[ClaimLine]:
 def _insert(model: type[Model], objs: list[Any]) -> list[Any]:
     """``bulk_create`` without its SQL compiled one value at a time (most of its cost here).
 
-    Multi-row ``INSERT ... RETURNING`` the primary key, which SQLite and PostgreSQL give back
-    in row order (as ``bulk_create`` relies on too); the keys are set on the objects.
+    SQLite: multi-row ``INSERT ... RETURNING`` the primary key, given back in row order (as
+    ``bulk_create`` relies on too). PostgreSQL: keys drawn from the table's sequence, then
+    COPY (psycopg spends longer splitting a long multi-row INSERT than the server running it).
+    The keys are set on the objects.
     """
     if not objs:
         return objs
     db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor == "postgresql":
+        return _copy_with_keys(db, model, objs)
     meta, pk = model._meta, _pk_column(model)
     fields = [f for f in meta.concrete_fields if not f.primary_key]
     qn = db.ops.quote_name
@@ -379,6 +389,42 @@ def _insert(model: type[Model], objs: list[Any]) -> list[Any]:
     return objs
 
 
+def _copy_with_keys(db: BaseDatabaseWrapper, model: type[Model], objs: list[Any]) -> list[Any]:
+    meta, pk = model._meta, _pk_column(model)
+    fields = list(meta.concrete_fields)
+    qn = db.ops.quote_name
+    names = ", ".join(qn(str(f.column)) for f in fields)
+    with db.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
+                       "FROM generate_series(1, %s)", [meta.db_table, pk, len(objs)])
+        for obj, (new_pk,) in zip(objs, cursor.fetchall(), strict=True):
+            obj.pk = new_pk
+            obj._state.adding, obj._state.db = False, db.alias
+        with db.wrap_database_errors, \
+                cursor.cursor.copy(f"COPY {qn(meta.db_table)} ({names}) FROM STDIN") as copy:
+            for obj in objs:
+                copy.write_row(_prepared(db, obj, fields))
+    return objs
+
+
+def _insert_rows(model: type[Model], columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+    """Rows nothing refers back to, already in database terms: COPY, else one executemany."""
+    if not rows:
+        return
+    db = connections[DEFAULT_DB_ALIAS]
+    qn = db.ops.quote_name
+    table, names = qn(model._meta.db_table), ", ".join(qn(c) for c in columns)
+    with db.cursor() as cursor:
+        if db.vendor == "postgresql":
+            with db.wrap_database_errors, \
+                    cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join(["%s"] * len(columns))
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608 (names from the model)
+
+
 def _pk_column(model: type[Model]) -> str:
     pk = model._meta.pk
     assert pk is not None
@@ -387,13 +433,18 @@ def _pk_column(model: type[Model]) -> str:
 
 def _prepared(db: BaseDatabaseWrapper, obj: Model,
               fields: Sequence[Field[Any, Any]]) -> list[Any]:
-    """Field values as ``save`` sends them (a related object saved since it was set, too)."""
+    """Field values as ``save`` sends them (a related object saved since it was set, too).
+
+    None of these models has an ``auto_now`` field, so ``pre_save`` is the attribute itself.
+    """
     values = []
     for f in fields:
-        if isinstance(f, ForeignKey) and getattr(obj, f.attname) is None and f.is_cached(obj):
+        value = getattr(obj, f.attname)
+        if value is None and isinstance(f, ForeignKey) and f.is_cached(obj):
             related = f.get_cached_value(obj)
-            setattr(obj, f.attname, related.pk if related is not None else None)
-        values.append(f.get_db_prep_save(f.pre_save(obj, True), db))
+            value = related.pk if related is not None else None
+            setattr(obj, f.attname, value)
+        values.append(f.get_db_prep_save(value, db))
     return values
 
 
@@ -435,8 +486,8 @@ def _charge(client: Organization, mirrored: list[_Mirrored], actor: Any) -> set[
     due = [m for m in mirrored if (m.claim.pk, digests[m.claim.pk]) not in known]
     if not due:
         return set()
-    _insert(ChargeKey, [ChargeKey(client=client, claim=m.claim,
-                                             digest=digests[m.claim.pk]) for m in due])
+    _insert_rows(ChargeKey, ["client_id", "claim_id", "digest"],
+                 [(client.pk, m.claim.pk, digests[m.claim.pk]) for m in due])
     previous = _charges_in_effect([m.claim for m in due if not m.created])
     batch = ledger.Batch()
     for m in due:
