@@ -17,6 +17,9 @@ from rcmdesk.claims.models import Claim, ClaimLine
 from rcmdesk.tenancy.models import Organization
 
 CHUNK = 500
+# What posting reads and writes of a claim; the rest (dates, parties) is not read.
+POSTED_FIELDS = ("client", "patient_control_number", "payer_claim_control_number", "status",
+                 "secondary_flag", "insurance_balance", "patient_balance")
 
 
 class IndexedLine(NamedTuple):
@@ -43,7 +46,8 @@ class ClaimIndex:
 
     def _load(self, pcns: list[str], ccns: list[str]) -> None:
         found = Claim.objects.select_for_update().filter(client=self.client).filter(
-            Q(patient_control_number__in=pcns) | Q(payer_claim_control_number__in=ccns))
+            Q(patient_control_number__in=pcns) | Q(payer_claim_control_number__in=ccns),
+        ).only(*POSTED_FIELDS)
         new = [c for c in found.order_by("pk") if c.pk not in self.claims]
         for claim in new:
             self.claims[claim.pk] = claim
