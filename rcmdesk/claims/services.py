@@ -16,7 +16,14 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Field, ForeignKey, Model
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Field,
+    ForeignKey,
+    IntegerField,
+    Model,
+)
 from django.utils import timezone
 
 from rcmdesk.audit.services import record
@@ -248,10 +255,10 @@ def _claim_fields(refs: _Refs, kind: str, source: t837.Claim) -> dict[str, Any]:
     starts, ends = date_span(source.dates + tuple(d for ln in source.lines for d in ln.dates))
     npi = _npi(source)
     return {
-        "patient": refs.patients[_patient_key(source)],
-        "payer": refs.payers[_payer_key(source)[0]],
-        "coverage": refs.coverages[_coverage_key(refs, source)], "kind": kind,
-        "billing_provider": refs.providers[npi] if npi else None,
+        "patient_id": refs.patients[_patient_key(source)].pk,
+        "payer_id": refs.payers[_payer_key(source)[0]].pk,
+        "coverage_id": refs.coverages[_coverage_key(refs, source)].pk, "kind": kind,
+        "billing_provider_id": refs.providers[npi].pk if npi else None,
         "frequency": source.frequency or "1", "facility_code": source.facility_code,
         "service_from": starts, "service_to": ends, "total_charge": source.charge,
     }
@@ -431,20 +438,28 @@ def _pk_column(model: type[Model]) -> str:
     return str(pk.column)
 
 
+# fields whose Python value is already what the database takes (strings, ints, bools, ids)
+PLAIN_FIELDS = (CharField, IntegerField, BooleanField, ForeignKey)
+
+
 def _prepared(db: BaseDatabaseWrapper, obj: Model,
               fields: Sequence[Field[Any, Any]]) -> list[Any]:
     """Field values as ``save`` sends them (a related object saved since it was set, too).
 
-    None of these models has an ``auto_now`` field, so ``pre_save`` is the attribute itself.
+    None of these models has an ``auto_now`` field, so ``pre_save`` is the attribute itself;
+    only decimals, dates and JSON go through the field's (costly) preparation.
     """
     values = []
     for f in fields:
         value = getattr(obj, f.attname)
-        if value is None and isinstance(f, ForeignKey) and f.is_cached(obj):
-            related = f.get_cached_value(obj)
-            value = related.pk if related is not None else None
-            setattr(obj, f.attname, value)
-        values.append(f.get_db_prep_save(value, db))
+        if isinstance(f, PLAIN_FIELDS):
+            if value is None and isinstance(f, ForeignKey) and f.is_cached(obj):
+                related = f.get_cached_value(obj)
+                value = related.pk if related is not None else None
+                setattr(obj, f.attname, value)
+            values.append(value)
+        else:
+            values.append(f.get_db_prep_save(value, db))
     return values
 
 
