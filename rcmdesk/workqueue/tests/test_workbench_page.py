@@ -180,3 +180,22 @@ def test_a_partner_lead_assigns_in_bulk_to_a_specialist(world, signed_in):
         "action": "assign", "ids": [i.pk for i in items], "assignee": "pillar.specialist"})
     assert set(WorkItem.objects.values_list("assignee__username", flat=True)) == {
         "pillar.specialist"}
+
+
+def test_the_workbench_costs_the_same_queries_for_six_items_as_for_one(world, signed_in):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in(Role.PARTNER_SPECIALIST)
+    me = world.user(Role.PARTNER_SPECIALIST)
+
+    def queries_for_page() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(WORKBENCH).status_code == 200
+        return len(captured)
+
+    make_item(world.acme, 0, claim=make_claim(world.acme, "ONE"), assignee=me)
+    one = queries_for_page()
+    for n in range(1, 6):
+        make_item(world.acme, n, claim=make_claim(world.acme, f"SIX{n}"), assignee=me)
+    assert queries_for_page() == one
