@@ -119,13 +119,13 @@ def _query(raw: str) -> str:
 @login_required
 @require_GET
 def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
-    item = queries.get_item(request.user, item_id)
-    record("read", client_id=item.client_id, obj=item)
-    return _item_page(request, item)
+    return _item_page(request, queries.get_item(request.user, item_id))
 
 
 def _item_page(request: HttpRequest, item: WorkItem, *, status: int = 200,
                problem: str = "", form: ActionForm | None = None) -> HttpResponse:
+    """The page, also after a refused change (it shows patient data, so each render is a read)."""
+    record("read", client_id=item.client_id, obj=item)
     today = timezone.localdate()
     user = request.user
     return render(request, "workqueue/item.html", {

@@ -150,3 +150,11 @@ def test_partner_qa_reads_the_item_but_is_offered_no_work(world, signed_in):
     item = make_item(world.acme, 1)
     body = signed_in(Role.PARTNER_QA).get(page_url(item)).content.decode()
     assert "You can read this item but not work it." in body
+
+
+def test_the_conflict_page_is_audited_as_a_read_too(world, signed_in):
+    item = leased(world, make_item(world.acme, 1))
+    before = AuditEvent.objects.filter(action="read").count()
+    signed_in(Role.PARTNER_SPECIALIST).post(reverse("workqueue:release", args=[item.pk]),
+                                            {"version": item.version - 1})
+    assert AuditEvent.objects.filter(action="read").count() == before + 1

@@ -199,3 +199,14 @@ def test_the_workbench_costs_the_same_queries_for_six_items_as_for_one(world, si
     for n in range(1, 6):
         make_item(world.acme, n, claim=make_claim(world.acme, f"SIX{n}"), assignee=me)
     assert queries_for_page() == one
+
+
+def test_get_next_without_a_csrf_token_is_refused(world):
+    from django.test import Client
+
+    from rcmdesk.conftest import sign_in
+
+    make_item(world.acme, 1)
+    client = sign_in(Client(enforce_csrf_checks=True), world.user(Role.PARTNER_SPECIALIST))
+    assert client.post(reverse("workqueue:next"), {"workflow": "denials"}).status_code == 403
+    assert WorkItem.objects.get().status == ItemStatus.OPEN
