@@ -14,6 +14,7 @@ urlpatterns = [
     path("claims/", include("rcmdesk.claims.urls")),
     path("posting/", include("rcmdesk.remits.urls")),
     path("work/", include("rcmdesk.workqueue.urls")),
+    path("appeals/", include("rcmdesk.denials.urls")),
     path("api/", api.urls),
     # One sign-in page for everyone: the admin's own would be a second door to keep locked.
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
