@@ -35,6 +35,7 @@ from rcmdesk.workqueue.producers.common import (
     close,
     prioritise,
     upsert,
+    write_fields,
 )
 
 ZERO = Decimal("0.00")
@@ -220,7 +221,7 @@ def unitemised_denials(client_id: int) -> Any:
 def rescore_denials(client_id: int, today: date, rates: dict[int, Decimal]) -> int:
     """Age and days-to-deadline move daily: recompute open denial items' priority."""
     items = WorkItem.objects.active().filter(client_id=client_id, kind=ItemKind.DENIAL)
-    changed: list[WorkItem] = []
+    changed: list[tuple[int, dict[str, Any]]] = []
     for item in items.select_related("claim", "claim_line").filter(~Q(claim=None)).only(
             "pk", "amount", "deadline", "priority", "priority_factors", "claim__payer_id",
             "claim__service_from", "claim_line__service_date").iterator(chunk_size=1000):
@@ -230,8 +231,8 @@ def rescore_denials(client_id: int, today: date, rates: dict[int, Decimal]) -> i
         priority = prioritise(item.amount, pay_rate(rates, payer_id), service, item.deadline,
                               "appeal", today)
         if priority.points != item.priority or priority.as_list() != item.priority_factors:
-            item.priority, item.priority_factors = priority.points, priority.as_list()
-            changed.append(item)
+            changed.append((item.pk, {"priority": priority.points,
+                                      "priority_factors": priority.as_list()}))
     for batch in chunks(changed):
-        WorkItem.objects.bulk_update(batch, ["priority", "priority_factors"])
+        write_fields(("priority", "priority_factors"), batch)
     return len(changed)

@@ -20,6 +20,7 @@ from rcmdesk.workqueue.models import ActionKind, ItemKind, ItemStatus, WorkItem
 from rcmdesk.workqueue.payrates import pay_rates
 from rcmdesk.workqueue.producers import produce_for_file, sync_ar, sync_client
 from rcmdesk.workqueue.producers.common import SLA
+from rcmdesk.workqueue.producers.tasks import refresh_queues
 from rcmdesk.workqueue.tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -212,3 +213,13 @@ def test_sla_counts_business_days_for_denials() -> None:
     assert SLA[ItemKind.DENIAL].due_on(friday) == date(2025, 1, 24)
     assert SLA[ItemKind.AR_FOLLOWUP].due_on(friday) == date(2025, 1, 24)
     assert SLA[ItemKind.POSTING_EXCEPTION].due_on(friday) == date(2025, 1, 21)
+
+
+def test_the_refresh_task_syncs_one_client_on_the_day_it_is_given(world: World) -> None:
+    factories.make_claim(world.acme, "OLD", service=TODAY - timedelta(days=45))
+    factories.make_claim(world.birch, "BIRCH", service=TODAY - timedelta(days=45))
+    out = refresh_queues.call(world.acme.pk, TODAY.isoformat())
+    assert out == {"acme": {"denial": {"created": 0, "refreshed": 0, "closed": 0},
+                            "posting_exception": {"created": 0, "refreshed": 0, "closed": 0},
+                            "ar_followup": {"created": 1, "refreshed": 0, "closed": 0}}}
+    assert WorkItem.objects.get().client == world.acme
