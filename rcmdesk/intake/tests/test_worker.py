@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from rcmdesk.audit.models import AuditEvent
 from rcmdesk.intake import queries, services
@@ -27,7 +27,8 @@ def test_the_worker_refuses_a_file_queued_before_the_partners_engagement_ended(w
     specialist = world.user(Role.PARTNER_SPECIALIST)
     assert queries.may_ingest(specialist, world.acme.pk)
     received = queued_by(world, specialist)
-    world.acme_engagement.end_date = date.today() - timedelta(days=1)
+    # "today" is the client's own day (its time zone), not the server's
+    world.acme_engagement.end_date = world.acme_engagement.today() - timedelta(days=1)
     world.acme_engagement.save()
 
     outcome = process_file.call(received.pk, specialist.pk)
