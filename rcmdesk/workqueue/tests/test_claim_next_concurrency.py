@@ -2,7 +2,7 @@
 
 These need committed rows that other connections can see, hence transactional tests. On
 PostgreSQL the claim relies on ``FOR UPDATE SKIP LOCKED``; on SQLite on IMMEDIATE
-transactions serialising the same code. Speed is measured in bench/queue.py, not here.
+transactions serialising the same code. Speed is measured in bench/work_queue.py, not here.
 """
 
 from __future__ import annotations

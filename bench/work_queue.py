@@ -17,7 +17,11 @@ and EXPLAIN ANALYZE shows which index get-next uses.
 Without a PostgreSQL DATABASE_URL the script re-runs itself under scripts/with-postgres.
 The last line is ``items=N duplicates=D missed=M p99_ms=P`` (part 1; D and M must be 0).
 
-Usage: python bench/queue.py [--items 2000] [--workers 32] [--no-scale] [--runs 50]
+(Named work_queue.py, not the issue's queue.py: a bench/queue.py would shadow the standard
+library's ``queue`` module for every other script in bench/, which multiprocessing and
+Django import.)
+
+Usage: python bench/work_queue.py [--items 2000] [--workers 32] [--no-scale] [--runs 50]
 """
 
 from __future__ import annotations
@@ -25,11 +29,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-# This file is named like the stdlib ``queue`` module that multiprocessing imports: keep bench/
-# off the path so that import finds the real one.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
+ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import argparse  # noqa: E402
