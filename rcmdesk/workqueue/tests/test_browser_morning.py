@@ -1,5 +1,5 @@
 """Headless Chromium walks a partner specialist's morning: sign in, read the counts, get the
-next denial, read why it scored what it did, (draft an appeal), mark it pending the client's
+next denial, read why it scored what it did, draft an appeal, mark it pending the client's
 decision, and get the next one."""
 
 from __future__ import annotations
@@ -42,12 +42,6 @@ def the_mornings_queue(world: Any) -> tuple[WorkItem, WorkItem]:
     return first, second
 
 
-def _draft_an_appeal(browser_page: Any, item: WorkItem) -> None:
-    """TODO(lead engineer): draft an appeal from the item page once rcmdesk/denials has an
-    appeal view (it had only the letter builders when this test was written): open the
-    appeal draft, check the merge fields, save it, and come back to the item page."""
-
-
 def test_a_partner_specialist_works_the_denial_queue_in_the_morning(
         page, world) -> None:  # noqa: F811
     from playwright.sync_api import expect
@@ -64,17 +58,18 @@ def test_a_partner_specialist_works_the_denial_queue_in_the_morning(
     expect(page.get_by_test_id("priority")).to_contain_text(WHY)
     expect(page.get_by_test_id("priority")).to_contain_text("420")
 
-    _draft_an_appeal(page, first)
+    page.get_by_test_id("draft-appeal").click()
+    expect(page).to_have_url(re.compile(r"/appeals/\d+/$"))
+    expect(page.get_by_test_id("appeal-status")).to_have_text("Draft", ignore_case=True)
+    expect(page.get_by_test_id("letter-preview")).to_contain_text("PCNMORNING1")
 
-    page.get_by_label("What you did").select_option("appealed")
-    page.get_by_label("Note").fill("Level 1 appeal drafted; the client decides whether to file")
-    page.get_by_label("Next status").select_option("pending_client_decision")
-    page.get_by_test_id("record").click()
-    expect(page.get_by_role("status").first).to_contain_text("pending client decision",
-                                                             ignore_case=True)
+    page.get_by_label("Note to the client").fill("Level 1 appeal drafted; file it?")
+    page.get_by_test_id("mark-pending").click()
+    expect(page.get_by_test_id("appeal-status")).to_contain_text("decision", ignore_case=True)
     first.refresh_from_db()
     assert first.status == ItemStatus.PENDING_CLIENT_DECISION
 
+    page.get_by_role("link", name="Work", exact=True).click()
     page.get_by_test_id("next-denials").click()
     expect(page).to_have_url(re.compile(rf"/work/items/{second.pk}/$"))
     expect(page.get_by_test_id("item-status")).to_have_text("In Progress")

@@ -158,3 +158,12 @@ def test_the_conflict_page_is_audited_as_a_read_too(world, signed_in):
     signed_in(Role.PARTNER_SPECIALIST).post(reverse("workqueue:release", args=[item.pk]),
                                             {"version": item.version - 1})
     assert AuditEvent.objects.filter(action="read").count() == before + 1
+
+
+def test_a_held_denial_with_a_claim_offers_to_draft_an_appeal(world, signed_in):
+    denial = leased(world, scored_item(world))
+    ar = leased(world, make_item(world.acme, 2, kind=ItemKind.AR_FOLLOWUP,
+                                 claim=make_claim(world.acme, "PCNAR")))
+    client = signed_in(Role.PARTNER_SPECIALIST)
+    assert 'data-testid="draft-appeal"' in client.get(page_url(denial)).content.decode()
+    assert 'data-testid="draft-appeal"' not in client.get(page_url(ar)).content.decode()
