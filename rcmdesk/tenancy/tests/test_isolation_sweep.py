@@ -10,6 +10,7 @@ from django.test import Client
 from rcmdesk.accounts.models import ApiToken
 from rcmdesk.audit.services import record
 from rcmdesk.conftest import World, make_user, sign_in
+from rcmdesk.denials.models import Appeal
 from rcmdesk.intake.services import ingest
 from rcmdesk.remits.tests.x12text import header, make_claim, remit
 from rcmdesk.tenancy.models import Assignment, Engagement, Organization
@@ -21,7 +22,8 @@ from rcmdesk.workqueue.tests.factories import make_item
 
 FOREIGN_MARKERS = ["Birch Valley Hospital", "Birch eligibility", "birch-secret-marker",
                    "birch.admin", "birch-secret-file", "BIRCHPCN", "BIRCHTRACE"]
-MISSING_IDS = {"file_id": "987654321", "claim_id": "987654321", "item_id": "987654321"}
+MISSING_IDS = {"file_id": "987654321", "claim_id": "987654321", "item_id": "987654321",
+               "appeal_id": "987654321"}
 
 
 def birch_patient_data(world: World) -> dict[str, str]:
@@ -33,7 +35,12 @@ def birch_patient_data(world: World) -> dict[str, str]:
                               "CLP*BIRCHPCN9*1*100*100**12*X~SVC*HC:99213*100*100**1~"),
            "birch-remit.835")
     item = make_item(world.birch, 1, kind=ItemKind.ELIGIBILITY, claim=claim)
-    return {"file_id": str(received.pk), "claim_id": str(claim.pk), "item_id": str(item.pk)}
+    denial = make_item(world.birch, 2, kind=ItemKind.DENIAL, claim=claim)
+    appeal = Appeal.objects.create(client=world.birch, item=denial, claim=claim,
+                                   category="authorization", subject="BIRCHPCN appeal",
+                                   letter_text="birch-secret-marker")
+    return {"file_id": str(received.pk), "claim_id": str(claim.pk), "item_id": str(item.pk),
+            "appeal_id": str(appeal.pk)}
 
 
 def signer(user):
@@ -81,6 +88,8 @@ def test_the_sweep_covers_the_routes_that_take_tenant_ids(sweep: Sweep) -> None:
     assert "api/claims/<claim_id>" in swept
     assert "api/intake/files/<file_id>" in swept
     assert "work/items/<int:item_id>/" in swept
+    assert "appeals/<int:appeal_id>/" in swept
+    assert "appeals/items/<int:item_id>/appeal/" in swept
     assert "work/items/<int:item_id>/act/" in swept
     assert "api/work/items/<int:item_id>" in swept
     assert "api/work/items/<int:item_id>/actions" in swept
@@ -112,7 +121,7 @@ def test_another_partners_engagement_with_the_same_client_stays_hidden(world: Wo
         foreign={"client": "birch", "engagement_id": str(rival.pk),
                  "assignment_id": "987654320", "token_id": "987654320", "user_id": "987654320",
                  "grant_id": "987654320", "file_id": "987654320", "claim_id": "987654320",
-                 "item_id": "987654320"},
+                 "item_id": "987654320", "appeal_id": "987654320"},
         missing={"client": "no-such-client", "engagement_id": "987654321",
                  "assignment_id": "987654321", "token_id": "987654321", "user_id": "987654321",
                  "grant_id": "987654321", **MISSING_IDS},
