@@ -28,4 +28,4 @@ def make_item(client: Organization, n: int = 1, *, kind: str = ItemKind.DENIAL,
               priority: int = 100, **fields: Any) -> WorkItem:
     return WorkItem.objects.create(
         client=client, workflow=KIND_WORKFLOW[kind], kind=kind, source_key=f"test:{n}",
-        title=f"item {n}", priority=priority, **fields)
+        title=fields.pop("title", f"item {n}"), priority=priority, **fields)
