@@ -52,6 +52,8 @@ def sync_client(client: Organization, today: date) -> dict[str, Written]:
 def produce_for_file(received: Any, today: date) -> Written:
     """What one applied file changes in the queues (safe to run again for the same file)."""
     client_id: int = received.client_id
+    if not received.remittances.exists():  # an 837, 999, 277...: nothing here makes items
+        return Written()
     rates = pay_rates(client_id, today)
     written = remits.produce_denials(
         client_id, remits.denial_adjustments(client_id, file_id=received.pk), today, rates)
