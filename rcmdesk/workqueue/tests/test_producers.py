@@ -223,3 +223,24 @@ def test_the_refresh_task_syncs_one_client_on_the_day_it_is_given(world: World) 
                             "posting_exception": {"created": 0, "refreshed": 0, "closed": 0},
                             "ar_followup": {"created": 1, "refreshed": 0, "closed": 0}}}
     assert WorkItem.objects.get().client == world.acme
+
+
+def test_a_denial_on_a_line_matching_no_claim_line_is_keyed_by_the_claim(
+        world: World) -> None:
+    claim = make_claim(world.acme, "PCN5", [("99213", "150.00")])
+    data = remit(header("0.00", trace="DEN5") + "CLP*PCN5*4*150*0**12*CCN5~"
+                 "SVC*HC:99999*150*0**1~CAS*CO*29*150~", isa13="000000405")
+    assert ingest(world.acme, data, "late.835").outcome == FileStatus.APPLIED
+    [item] = active(ItemKind.DENIAL)
+    assert (item.source_key, item.claim_line_id) == (f"claim:{claim.pk}", None)
+    assert item.category == "timely_filing"
+
+
+def test_a_partly_denied_line_makes_an_item_for_the_denied_dollars_only(world: World) -> None:
+    make_claim(world.acme, "PCN6", [("99214", "100.00")])
+    data = remit(header("60.00", trace="DEN6") + "CLP*PCN6*1*100*60**12*CCN6~"
+                 "SVC*HC:99214*100*60**1~CAS*CO*197*40~", isa13="000000406")
+    assert ingest(world.acme, data, "partial.835").outcome == FileStatus.APPLIED
+    [item] = active(ItemKind.DENIAL)
+    assert (item.amount, item.category) == (D("40.00"), "authorization")
+    assert active(ItemKind.AR_FOLLOWUP) == []  # the denial is the work on this claim
