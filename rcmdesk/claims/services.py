@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Claim, ClaimLine, Coverage, Patient, Payer, Provider
-from rcmdesk.remits import ledger
+from rcmdesk.remits import bulk, ledger
 from rcmdesk.remits.bulk import as_stored
 from rcmdesk.remits.models import (
     Account,
@@ -414,24 +414,6 @@ def _copy_with_keys(db: BaseDatabaseWrapper, model: type[Model], objs: list[Any]
     return objs
 
 
-def _insert_rows(model: type[Model], columns: list[str], rows: list[tuple[Any, ...]]) -> None:
-    """Rows nothing refers back to, already in database terms: COPY, else one executemany."""
-    if not rows:
-        return
-    db = connections[DEFAULT_DB_ALIAS]
-    qn = db.ops.quote_name
-    table, names = qn(model._meta.db_table), ", ".join(qn(c) for c in columns)
-    with db.cursor() as cursor:
-        if db.vendor == "postgresql":
-            with db.wrap_database_errors, \
-                    cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        marks = ", ".join(["%s"] * len(columns))
-        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608 (names from the model)
-
-
 def _pk_column(model: type[Model]) -> str:
     pk = model._meta.pk
     assert pk is not None
@@ -501,7 +483,7 @@ def _charge(client: Organization, mirrored: list[_Mirrored], actor: Any) -> set[
     due = [m for m in mirrored if (m.claim.pk, digests[m.claim.pk]) not in known]
     if not due:
         return set()
-    _insert_rows(ChargeKey, ["client_id", "claim_id", "digest"],
+    bulk.insert_rows(ChargeKey, ("client_id", "claim_id", "digest"),
                  [(client.pk, m.claim.pk, digests[m.claim.pk]) for m in due])
     previous = _charges_in_effect([m.claim for m in due if not m.created])
     batch = ledger.Batch()
