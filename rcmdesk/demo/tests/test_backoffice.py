@@ -8,6 +8,7 @@ from rcmdesk.intake.models import ReceivedFile
 from rcmdesk.intake.services import ALREADY
 from rcmdesk.remits.invariants import check_ledger
 from rcmdesk.remits.models import JournalEntry, LedgerEntry
+from rcmdesk.workqueue.models import ItemKind, WorkItem
 
 CLAIMS = 30  # per client: enough for every practice to bill twice, small enough to be quick
 
@@ -27,6 +28,16 @@ def test_the_back_office_has_claims_remits_and_a_balanced_ledger():
 
 
 @pytest.mark.django_db
+def test_the_workbench_opens_with_denial_exception_and_follow_up_items():
+    build_demo()
+    office = build_backoffice(CLAIMS)
+    kinds = set(WorkItem.objects.active().values_list("kind", flat=True))
+    assert {ItemKind.DENIAL, ItemKind.POSTING_EXCEPTION, ItemKind.AR_FOLLOWUP} <= kinds
+    assert office.items == WorkItem.objects.active().count()
+    assert not WorkItem.objects.active().filter(priority_factors=[]).exists()
+
+
+@pytest.mark.django_db
 def test_a_second_run_posts_nothing_new():
     build_demo()
     first = build_backoffice(CLAIMS)
@@ -35,5 +46,5 @@ def test_a_second_run_posts_nothing_new():
     assert set(second.files) == {ALREADY}
     assert sum(second.files.values()) == sum(first.files.values())
     assert JournalEntry.objects.count() == journals
-    assert (second.claims, second.remits, second.posted, second.exceptions) == (
-        first.claims, first.remits, first.posted, first.exceptions)
+    assert (second.claims, second.remits, second.posted, second.exceptions, second.items) == (
+        first.claims, first.remits, first.posted, first.exceptions, first.items)
