@@ -14,7 +14,6 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from rcmdesk.arfollowup.models import ClaimStatusRequest
@@ -25,7 +24,7 @@ from rcmdesk.intake.models import OutboundFile
 from rcmdesk.tenancy.authz import require
 from rcmdesk.tenancy.roles import Action, Workflow
 from rcmdesk.workqueue import services as workqueue
-from rcmdesk.workqueue.models import ActionKind, ItemKind, WorkAction, WorkItem
+from rcmdesk.workqueue.models import ActionKind, ItemKind, WorkItem
 from rcmdesk.x12 import t276
 from rcmdesk.x12.values import DateRef, Name
 from rcmdesk.x12.writer import Envelope, TransactionBody
@@ -184,24 +183,5 @@ def _note_on_item(user: Any, claim: Claim, trace: str, now: datetime) -> None:
         workqueue.act(user, item, item.version, workqueue.Step(ActionKind.STATUS_REQUESTED,
                                                                note=note), now)
     else:
-        record_action(item, _person(user), ActionKind.STATUS_REQUESTED, note=note, at=now,
-                      touch=True)
-
-
-def record_action(item: WorkItem, actor: Any, kind: ActionKind, *, note: str = "",
-                  at: datetime | None = None, touch: bool = False,
-                  **fields: Any) -> WorkItem:
-    """History for a change nobody holds the item for (an event, or a 276 asked from a list).
-
-    The engine's ``act`` needs the lease; this writes the same two things it does — the
-    history row and a version bump, so a holder's stale copy gets a conflict — without it.
-    """
-    at = at or timezone.now()
-    changes: dict[str, Any] = {"version": F("version") + 1, "updated_at": at, **fields}
-    if touch:
-        changes["touches"] = F("touches") + 1
-    WorkItem.objects.filter(pk=item.pk).update(**changes)
-    changed = WorkItem.objects.get(pk=item.pk)
-    WorkAction.objects.create(item=changed, actor=actor, kind=kind, note=note,
-                              from_status=item.status, to_status=changed.status, at=at)
-    return changed
+        workqueue.record_event(item, _person(user), ActionKind.STATUS_REQUESTED, note=note,
+                               at=now, touch=True)

@@ -41,12 +41,13 @@ from typing import Any
 from django.utils import timezone
 
 from rcmdesk.arfollowup.models import ClaimStatusRequest, ClaimStatusResponse
-from rcmdesk.arfollowup.services import open_ar_item, record_action
+from rcmdesk.arfollowup.services import open_ar_item
 from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Claim
 from rcmdesk.intake.models import ReceivedFile
 from rcmdesk.playbooks.services import DeadlineBook
 from rcmdesk.tenancy.models import Organization
+from rcmdesk.workqueue import services as work_services
 from rcmdesk.workqueue.models import ActionKind, ItemStatus, WorkItem
 from rcmdesk.x12 import t277
 from rcmdesk.x12.parser import Loop, Transaction
@@ -222,7 +223,8 @@ def _apply(claim: Claim, new: list[ClaimStatusResponse], book: DeadlineBook) -> 
     move = move_for(first.category, first.status_code, first.effective_date,
                     book.for_payer(claim.payer).followup_days, today)
     fields = _fields(item, move)
-    changed = record_action(item, None, ActionKind.UPDATED, note=f"277 {codes}", **fields)
+    changed = work_services.record_event(item, None, ActionKind.UPDATED, note=f"277 {codes}",
+                                         **fields)
     record("workitem.updated", client_id=claim.client_id, obj=item,
            detail={"by": "277", "statuses": [r.raw_stc for r in new],
                    "status": changed.status, "follow_up_on": changed.follow_up_on})

@@ -13,16 +13,13 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.http import Http404
 
 from rcmdesk.accounts.models import User
-from rcmdesk.audit.services import record
 from rcmdesk.tenancy.authz import allows
 from rcmdesk.tenancy.roles import Action
 from rcmdesk.workqueue import services
-from rcmdesk.workqueue.models import ActionKind, WorkItem
-from rcmdesk.workqueue.services import BulkResult, Conflict, NotAllowed
+from rcmdesk.workqueue.models import WorkItem
+from rcmdesk.workqueue.services import BulkResult
 
 ACTIONS = ("assign", "unassign", "snooze", "close", "resubmit")
 
@@ -76,21 +73,4 @@ def _dispatch(user: Any, action: str, items: list[WorkItem], params: Params) -> 
 
 def mark_resubmit(user: Any, items: list[WorkItem], note: str = "") -> BulkResult:
     """Mark items' next step as "resubmit" (nothing is sent yet; see the module docstring)."""
-    result = BulkResult()
-    for item in items:
-        try:
-            services._require_work(user, item)
-            if item.assignee_id not in (None, user.pk) and not services._supervises(user, item):
-                raise NotAllowed("Assigned to someone else.")
-            with transaction.atomic():
-                changed = services._change(item, item.version,
-                                           detail={**item.detail, "next_step": "resubmit"})
-                services._history(changed, user, ActionKind.NOTE,
-                                  note=("Next step: resubmit (marked in bulk). " + note).strip(),
-                                  from_status=item.status, to_status=changed.status)
-                record("workitem.mark_resubmit", client_id=item.client_id, obj=item,
-                       actor=user)
-            result.done.append(item.pk)
-        except (Conflict, PermissionDenied, Http404) as exc:
-            result.skipped[item.pk] = str(exc) or "not allowed"
-    return result
+    return services.mark_next_step(user, items, "resubmit", note)

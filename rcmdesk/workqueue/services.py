@@ -248,6 +248,50 @@ def _bulk(user: Any, items: Iterable[WorkItem], make_step: Any) -> BulkResult:
     return result
 
 
+def mark_next_step(user: Any, items: Iterable[WorkItem], step: str,
+                   note: str = "") -> BulkResult:
+    """Note the next step on items (``detail["next_step"]``) without taking them.
+
+    Open to whoever may work an item that is free or theirs, and to supervisors.
+    """
+    result = BulkResult()
+    for item in items:
+        try:
+            _require_work(user, item)
+            if item.assignee_id not in (None, user.pk) and not _supervises(user, item):
+                raise NotAllowed("Assigned to someone else.")
+            with transaction.atomic():
+                changed = _change(item, item.version, detail={**item.detail, "next_step": step})
+                _history(changed, user, ActionKind.NOTE,
+                         note=(f"Next step: {step} (marked in bulk). " + note).strip(),
+                         from_status=item.status, to_status=changed.status)
+                record(f"workitem.mark_{step}", client_id=item.client_id, obj=item,
+                       actor=user)
+            result.done.append(item.pk)
+        except (Conflict, PermissionDenied, Http404) as exc:
+            result.skipped[item.pk] = str(exc) or "not allowed"
+    return result
+
+
+def record_event(item: WorkItem, actor: Any, kind: ActionKind, *, note: str = "",
+                 at: datetime | None = None, touch: bool = False,
+                 **fields: Any) -> WorkItem:
+    """History for a change nobody holds the item for (an event, or a 276 asked from a list).
+
+    ``act`` needs the lease; this writes the same two things it does — the history row and
+    a version bump, so a holder's stale copy gets a conflict — without it.
+    """
+    at = at or _now()
+    changes: dict[str, Any] = {"version": F("version") + 1, "updated_at": at, **fields}
+    if touch:
+        changes["touches"] = F("touches") + 1
+    WorkItem.objects.filter(pk=item.pk).update(**changes)
+    changed = WorkItem.objects.get(pk=item.pk)
+    _history(changed, actor, kind, note=note, from_status=item.status,
+             to_status=changed.status, at=at)
+    return changed
+
+
 def _supervises(user: Any, item: WorkItem) -> bool:
     try:
         require(user, Action.ASSIGN_WORK, item.client_id, _wf(item))
