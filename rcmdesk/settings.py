@@ -54,6 +54,11 @@ INSTALLED_APPS = [
     "rcmdesk.workqueue",
     "rcmdesk.denials",
     "rcmdesk.arfollowup",
+    "rcmdesk.eligibility",
+    "rcmdesk.priorauth",
+    "rcmdesk.charges",
+    "rcmdesk.scrubber",
+    "rcmdesk.submission",
     "rcmdesk.web",
     "rcmdesk.api",
 ]

@@ -66,10 +66,27 @@ class Payer(TenantModel):
         return f"{self.name} ({self.payer_id})"
 
 
-class Provider(TenantModel):
+class Address(models.Model):
+    """Street address (N3/N4): the 837 needs it for the billing provider and subscriber."""
+
+    address_line1 = models.CharField(max_length=55, blank=True)
+    address_line2 = models.CharField(max_length=55, blank=True)
+    city = models.CharField(max_length=30, blank=True)
+    state = models.CharField(max_length=2, blank=True)
+    postal_code = models.CharField(max_length=15, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Provider(TenantModel, Address):
     npi = models.CharField(max_length=10)
     name = models.CharField(max_length=200)
     taxonomy = models.CharField(max_length=10, blank=True)
+    # REF*EI (employer id) or SY (social security number): the 837 requires one
+    tax_id_qualifier = models.CharField(max_length=2, blank=True)
+    tax_id = models.CharField(max_length=20, blank=True)
+    entity_type = models.CharField(max_length=1, default="2")  # NM102: 1 person, 2 organization
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["client", "npi"],
@@ -79,7 +96,7 @@ class Provider(TenantModel):
         return f"{self.name} ({self.npi})"
 
 
-class Patient(TenantModel):
+class Patient(TenantModel, Address):
     last_name = models.CharField(max_length=100)
     first_name = models.CharField(max_length=100, blank=True)
     middle_name = models.CharField(max_length=50, blank=True)
@@ -105,6 +122,15 @@ class Coverage(TenantModel):
     payer = models.ForeignKey(Payer, on_delete=models.PROTECT, related_name="coverages")
     member_id = models.CharField(max_length=80)
     priority = models.CharField(max_length=1, default="P")  # SBR01: P, S, T, ...
+    group_number = models.CharField(max_length=50, blank=True)  # SBR03
+    filing_indicator = models.CharField(max_length=2, blank=True)  # SBR09: MB, MC, CI, ...
+    # The patient's relationship to the subscriber (SBR02 / PAT01): 18 is "self". When not
+    # self, the subscriber is another person, named here (the 837 sends both).
+    relationship = models.CharField(max_length=2, default="18")
+    subscriber_last_name = models.CharField(max_length=100, blank=True)
+    subscriber_first_name = models.CharField(max_length=100, blank=True)
+    subscriber_birth_date = models.DateField(null=True, blank=True)
+    subscriber_sex = models.CharField(max_length=1, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["patient", "payer", "member_id"],
@@ -115,12 +141,35 @@ class Coverage(TenantModel):
 
 
 class ClaimStatus(models.TextChoices):
+    DRAFT = "draft"  # entered here, not yet sent: no ledger rows until submission
     SUBMITTED = "submitted"
     PAID = "paid"
     PARTIAL = "partial"
     DENIED = "denied"
     REVERSED = "reversed"
     PATIENT_BALANCE = "patient_balance"
+
+
+class ClaimOrigin(models.TextChoices):
+    """How the claim reached us: mirrored from the client's 837s, or entered for us to send."""
+
+    MIRROR = "mirror", "837 mirrored from the client's system"
+    ENTRY = "entry", "charge entry"
+    CSV = "csv", "charge import (CSV)"
+    FHIR = "fhir", "charge import (FHIR)"
+    X12 = "x12", "charge import (837)"
+
+
+class FrontDoor(models.TextChoices):
+    """Where a claim we send stands before adjudication (scrubber, 999, 277CA)."""
+
+    NONE = "", "not sent by us"
+    HELD = "held", "held by the scrubber"
+    READY = "ready", "clean, waiting for a batch"
+    SENT = "sent", "in a batch sent"
+    SYNTAX_ACCEPTED = "syntax_accepted", "accepted by the 999"
+    ACCEPTED = "accepted", "accepted by the payer (277CA)"
+    REJECTED = "rejected", "rejected at the front door"
 
 
 class Claim(TenantModel):
@@ -139,6 +188,13 @@ class Claim(TenantModel):
     service_from = models.DateField(null=True, blank=True)
     service_to = models.DateField(null=True, blank=True)
     total_charge = models.DecimalField(max_digits=12, decimal_places=2)
+    # [[qualifier, code], ...] as on the HI segments, principal first (ABK/ABF: ICD-10-CM)
+    diagnoses = models.JSONField(default=list, blank=True)
+    prior_authorization = models.CharField(max_length=50, blank=True)  # REF*G1
+    origin = models.CharField(max_length=8, choices=ClaimOrigin.choices,
+                              default=ClaimOrigin.MIRROR)
+    front_door = models.CharField(max_length=16, choices=FrontDoor.choices, blank=True,
+                                  default=FrontDoor.NONE)
     status = models.CharField(max_length=16, choices=ClaimStatus.choices,
                               default=ClaimStatus.SUBMITTED)
     secondary_flag = models.BooleanField(default=False)  # crossed over: bill the next payer
@@ -172,6 +228,8 @@ class ClaimLine(models.Model):
     charge = models.DecimalField(max_digits=12, decimal_places=2)
     units = models.DecimalField(max_digits=10, decimal_places=3, null=True, blank=True)
     service_date = models.DateField(null=True, blank=True)
+    diagnosis_pointers = models.JSONField(default=list, blank=True)  # 1-based ints into HI
+    place_of_service = models.CharField(max_length=2, blank=True)  # SV105, when not the claim's
 
     objects = ClaimsQuerySet.as_manager()
 

@@ -41,7 +41,7 @@ from rcmdesk.remits.models import (
 )
 from rcmdesk.tenancy.models import Organization
 from rcmdesk.x12 import t837
-from rcmdesk.x12.values import DateRef, Name
+from rcmdesk.x12.values import Address, DateRef, Name
 
 SERVICE_DATE_QUALIFIERS = ("472", "434")
 CREDIT_BALANCE = "credit_balance"  # PostingException.reason
@@ -181,10 +181,23 @@ def _load_providers(refs: _Refs, chunk: list[t837.Claim]) -> None:
         return
     for provider in Provider.objects.filter(client=refs.client, npi__in=missing):
         refs.providers[provider.npi] = provider
-    new = [Provider(client=refs.client, npi=k, name=wanted[k].name.last,
-                    taxonomy=wanted[k].taxonomy) for k in missing if k not in refs.providers]
+    new = [_new_provider(refs.client, k, wanted[k]) for k in missing if k not in refs.providers]
     for provider in _insert(Provider, new):
         refs.providers[provider.npi] = provider
+
+
+def _new_provider(client: Organization, npi: str, source: t837.Provider) -> Provider:
+    return Provider(client=client, npi=npi, name=source.name.last, taxonomy=source.taxonomy,
+                    tax_id_qualifier=source.tax_id_qualifier, tax_id=source.tax_id,
+                    entity_type=source.name.entity_type or "2", **address_fields(source.address))
+
+
+def address_fields(where: Address | None) -> dict[str, str]:
+    """N3/N4 as the Address columns of our rows (blank when the file had none)."""
+    if where is None:
+        return {}
+    return {"address_line1": where.line1, "address_line2": where.line2, "city": where.city,
+            "state": where.state, "postal_code": where.postal_code}
 
 
 def _person(source: t837.Claim) -> t837.Patient | t837.Subscriber:
@@ -216,7 +229,8 @@ def _load_patients(refs: _Refs, chunk: list[t837.Claim]) -> None:
         person = wanted[key]
         new.append(Patient(client=refs.client, last_name=key[0], first_name=key[1],
                            middle_name=person.name.middle, suffix=person.name.suffix,
-                           birth_date=key[2], sex=person.gender[:1]))
+                           birth_date=key[2], sex=person.gender[:1],
+                           **address_fields(person.address)))
     for patient in _insert(Patient, new):
         refs.patients[(patient.last_name, patient.first_name, patient.birth_date)] = patient
 
@@ -237,18 +251,31 @@ def _load_coverages(refs: _Refs, chunk: list[t837.Claim]) -> None:
         payer_id__in={k[1] for k in missing}, member_id__in={k[2] for k in missing})
     for coverage in found:
         refs.coverages[(coverage.patient_id, coverage.payer_id, coverage.member_id)] = coverage
-    new = [Coverage(client=refs.client, patient_id=k[0], payer_id=k[1], member_id=k[2],
-                    priority=wanted[k].subscriber.responsibility[:1] or "P")
-           for k in missing if k not in refs.coverages]
+    new = [_new_coverage(refs.client, k, wanted[k]) for k in missing if k not in refs.coverages]
     for coverage in _insert(Coverage, new):
         refs.coverages[(coverage.patient_id, coverage.payer_id, coverage.member_id)] = coverage
 
 
+def _new_coverage(client: Organization, key: tuple[int, int, str],
+                  source: t837.Claim) -> Coverage:
+    sub = source.subscriber
+    relationship = source.patient.relationship if source.patient else (sub.relationship or "18")
+    other = relationship != "18"
+    return Coverage(
+        client=client, patient_id=key[0], payer_id=key[1], member_id=key[2],
+        priority=sub.responsibility[:1] or "P", group_number=sub.group_number[:50],
+        filing_indicator=sub.filing_indicator[:2], relationship=relationship[:2] or "18",
+        subscriber_last_name=sub.name.last[:100] if other else "",
+        subscriber_first_name=sub.name.first[:100] if other else "",
+        subscriber_birth_date=parse_date(sub.birth_date) if other else None,
+        subscriber_sex=sub.gender[:1] if other else "")
+
+
 CLAIM_FIELDS = ["patient", "payer", "coverage", "kind", "billing_provider", "frequency",
-                "facility_code", "service_from", "service_to", "total_charge", "version",
-                "updated_at"]
+                "facility_code", "service_from", "service_to", "total_charge", "diagnoses",
+                "version", "updated_at"]
 LINE_FIELDS = ["control_number", "procedure_qualifier", "procedure", "modifiers",
-               "revenue_code", "charge", "units", "service_date"]
+               "revenue_code", "charge", "units", "service_date", "diagnosis_pointers"]
 
 
 def _claim_fields(refs: _Refs, kind: str, source: t837.Claim) -> dict[str, Any]:
@@ -261,6 +288,7 @@ def _claim_fields(refs: _Refs, kind: str, source: t837.Claim) -> dict[str, Any]:
         "billing_provider_id": refs.providers[npi].pk if npi else None,
         "frequency": source.frequency or "1", "facility_code": source.facility_code,
         "service_from": starts, "service_to": ends, "total_charge": source.charge,
+        "diagnoses": [[d.qualifier, d.code] for d in source.diagnoses],
     }
 
 
@@ -302,7 +330,8 @@ def _line_fields(position: int, source: t837.ServiceLine) -> tuple[int, dict[str
         "procedure": proc[1] if len(proc) > 1 else "",
         "modifiers": list(proc[2:6]), "revenue_code": source.revenue_code,
         "charge": source.charge, "units": source.units,
-        "service_date": date_span(source.dates)[0]}
+        "service_date": date_span(source.dates)[0],
+        "diagnosis_pointers": [int(p) for p in source.diagnosis_pointers if p.isdigit()]}
 
 
 CENT, UNIT_PLACES = Decimal("0.01"), Decimal("0.001")  # ClaimLine.charge and .units, stored

@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 from rcmdesk.audit.services import record
 from rcmdesk.claims.services import apply_837
 from rcmdesk.intake.models import FileStatus, InterchangeKey, ReceivedFile
-from rcmdesk.intake.signals import APPLIERS, file_applied
+from rcmdesk.intake.signals import applier_for, file_applied
 from rcmdesk.remits.services import post_835
 from rcmdesk.tenancy.models import Organization
 from rcmdesk.x12 import X12Error, t837
@@ -210,7 +210,7 @@ def _dispatch(received: ReceivedFile, tx: Transaction, actor: Any) -> dict[str, 
         posted = post_835(client, tx, file=received, actor=actor)
         outcome = FileStatus.HELD_FOR_REVIEW.value if posted.held else "applied"
         return {"outcome": outcome, **posted.as_summary()}
-    applier = APPLIERS.get(tx.set_id)
+    applier = applier_for(tx.set_id, tx.version)
     if applier is not None:
         return {"outcome": "applied", **applier(received, tx, actor)}
     return {"outcome": "applied", "stored_only": True, "control": tx.control}

@@ -25,6 +25,10 @@ class PayerRule(models.Model):
     timely_filing_days = models.PositiveIntegerField(null=True, blank=True)
     appeal_days = models.PositiveIntegerField(null=True, blank=True)
     followup_days = models.PositiveIntegerField(null=True, blank=True)
+    # Windows of their own: a corrected claim (frequency 7/8) and a claim to a secondary
+    # payer often have limits different from a first submission (blank: as timely filing).
+    corrected_days = models.PositiveIntegerField(null=True, blank=True)
+    secondary_days = models.PositiveIntegerField(null=True, blank=True)
     note = models.CharField(max_length=300, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -39,3 +43,75 @@ class PayerRule(models.Model):
 
     def __str__(self) -> str:
         return f"rule for {self.payer or 'every payer'}"
+
+
+class Severity(models.TextChoices):
+    ERROR = "error"  # the scrubber stops the claim
+    WARNING = "warning"  # shown, the claim may still go
+
+
+class AuthRequirement(models.Model):
+    """Procedure codes that need the payer's prior authorization (no payer: every payer).
+
+    ``codes`` is a list in the playbook's own words: "70551-70553, 72148, J9*" (ranges of
+    same-form codes, exact codes, a prefix with a star); ``rcmdesk.playbooks.codes`` reads it.
+    """
+
+    tenant_field = "client_id"
+    tenant_workflow = None
+
+    client = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    payer = models.ForeignKey(Payer, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="auth_requirements")
+    codes = models.CharField(max_length=500)
+    note = models.CharField(max_length=300, blank=True)
+    active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.payer or 'every payer'} needs authorization for {self.codes}"
+
+
+class EditCheck(models.TextChoices):
+    """What a client's own claim edit checks on the lines whose code it names."""
+
+    REQUIRES_MODIFIER = "requires_modifier", "needs modifier"
+    FORBIDS_MODIFIER = "forbids_modifier", "must not carry modifier"
+    REQUIRES_DIAGNOSIS = "requires_diagnosis", "needs a diagnosis starting with"
+    MAX_UNITS = "max_units", "at most this many units"
+    REQUIRES_PLACE_OF_SERVICE = "requires_place_of_service", "only in place of service"
+
+
+class ClaimEdit(models.Model):
+    """A client's scrubber rule as data: "payer X needs modifier Y on code Z".
+
+    A client administrator adds these without a release; the scrubber runs them beside its
+    built-in rules, each finding naming this edit's code and message.
+    """
+
+    tenant_field = "client_id"
+    tenant_workflow = None
+
+    client = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    payer = models.ForeignKey(Payer, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="claim_edits")
+    code = models.CharField(max_length=30)  # shown on findings, e.g. "ACME-MOD25"
+    codes = models.CharField(max_length=500)  # procedure codes, as AuthRequirement.codes
+    rule = models.CharField(max_length=32, choices=EditCheck.choices)
+    value = models.CharField(max_length=100)  # the modifier(s), prefix(es), unit cap or POS
+    severity = models.CharField(max_length=8, choices=Severity.choices,
+                                default=Severity.ERROR)
+    message = models.CharField(max_length=300)
+    active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["client", "code"],
+                                               name="one_claim_edit_per_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"

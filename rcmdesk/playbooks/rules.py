@@ -18,6 +18,16 @@ class Deadlines:
     appeal_days: int  # from the remit (denial) date to the first-level appeal limit
     followup_days: int  # no payer response after this many days from submission: follow up
     source: str = "default"
+    corrected_days: int | None = None  # a corrected claim's window; None: as timely filing
+    secondary_days: int | None = None  # a secondary claim's window; None: as timely filing
+
+    @property
+    def corrected_filing_days(self) -> int:
+        return self.corrected_days or self.timely_filing_days
+
+    @property
+    def secondary_filing_days(self) -> int:
+        return self.secondary_days or self.timely_filing_days
 
 
 DEFAULTS: dict[str, Deadlines] = {
@@ -36,6 +46,8 @@ class RuleLike(Protocol):
     timely_filing_days: int | None
     appeal_days: int | None
     followup_days: int | None
+    corrected_days: int | None
+    secondary_days: int | None
 
 
 def resolve(payer_kind: str, payer_filing_days: int | None,
@@ -52,8 +64,10 @@ def resolve(payer_kind: str, payer_filing_days: int | None,
 
 
 def _overlay(base: Deadlines, rule: RuleLike, label: str) -> Deadlines:
-    changed = {name: value for name in ("timely_filing_days", "appeal_days", "followup_days")
-               if (value := getattr(rule, name)) is not None}
+    fields = ("timely_filing_days", "appeal_days", "followup_days", "corrected_days",
+              "secondary_days")
+    changed = {name: value for name in fields
+               if (value := getattr(rule, name, None)) is not None}
     if not changed:
         return base
     return replace(base, **changed, source=f"{base.source}; {label}")

@@ -1,0 +1,8 @@
+"""App config: prior authorizations (278)."""
+
+from django.apps import AppConfig
+
+
+class PriorAuthConfig(AppConfig):
+    name = "rcmdesk.priorauth"
+    label = "priorauth"
