@@ -670,6 +670,38 @@ def queue_refresh(
                 for kind, w in written.items()))
 
 
+# Public names for the apps' own command modules (below), which must not reach into privates.
+def client_by_slug(slug: str) -> Any:
+    return _client(slug)
+
+
+def active_user(username: str, what: str) -> Any:
+    return _user(username, what)
+
+
+claims_app = typer.Typer(help="Claims: charge imports, the scrubber, 837 submission.",
+                         no_args_is_help=True)
+eligibility_app = typer.Typer(help="Eligibility & benefits: visits, 270 requests.",
+                              no_args_is_help=True)
+auth_app = typer.Typer(help="Prior authorizations: requirements, 278 requests, expiry.",
+                       no_args_is_help=True)
+app.add_typer(claims_app, name="claims")
+app.add_typer(eligibility_app, name="eligibility")
+app.add_typer(auth_app, name="auth")
+
+# Each front-of-chain app keeps its commands in its own ``cli.py`` with
+# ``register(group)``; this file only mounts them (and stays short).
+_COMMAND_MODULES = (
+    ("rcmdesk.charges.cli", claims_app),
+    ("rcmdesk.scrubber.cli", claims_app),
+    ("rcmdesk.submission.cli", claims_app),
+    ("rcmdesk.eligibility.cli", eligibility_app),
+    ("rcmdesk.priorauth.cli", auth_app),
+)
+for _module, _group in _COMMAND_MODULES:
+    importlib.import_module(_module).register(_group)
+
+
 def main() -> None:
     app()
 

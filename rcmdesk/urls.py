@@ -15,6 +15,11 @@ urlpatterns = [
     path("posting/", include("rcmdesk.remits.urls")),
     path("work/", include("rcmdesk.workqueue.urls")),
     path("appeals/", include("rcmdesk.denials.urls")),
+    path("visits/", include("rcmdesk.eligibility.urls")),
+    path("auths/", include("rcmdesk.priorauth.urls")),
+    path("charges/", include("rcmdesk.charges.urls")),
+    path("scrubber/", include("rcmdesk.scrubber.urls")),
+    path("batches/", include("rcmdesk.submission.urls")),
     path("api/", api.urls),
     # One sign-in page for everyone: the admin's own would be a second door to keep locked.
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),

@@ -50,6 +50,11 @@ def _register() -> None:
     api.add_router("/claims", claims_router)
     api.add_router("/", remits_router)
     api.add_router("/work", work_router)
+    api.add_router("/visits", "rcmdesk.eligibility.api.router")
+    api.add_router("/auths", "rcmdesk.priorauth.api.router")
+    api.add_router("/charges", "rcmdesk.charges.api.router")
+    api.add_router("/scrubber", "rcmdesk.scrubber.api.router")
+    api.add_router("/batches", "rcmdesk.submission.api.router")
 
 
 _register()

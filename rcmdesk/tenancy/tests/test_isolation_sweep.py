@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import date, timedelta
 
 import pytest
@@ -43,6 +44,23 @@ def birch_patient_data(world: World) -> dict[str, str]:
             "appeal_id": str(appeal.pk)}
 
 
+# Front-of-chain apps teach the sweep their own URL parameters: each may have a
+# ``tests/sweep_data.py`` with ``birch_objects(world) -> {param: id}`` (Birch's rows, with a
+# FOREIGN_MARKERS text somewhere in them where a page would show it).
+SWEEP_DATA_APPS = ("eligibility", "priorauth", "charges", "scrubber", "submission")
+
+
+def app_sweep_data(world: World) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for app in SWEEP_DATA_APPS:
+        try:
+            module = importlib.import_module(f"rcmdesk.{app}.tests.sweep_data")
+        except ModuleNotFoundError:
+            continue
+        found.update(module.birch_objects(world))
+    return found
+
+
 def signer(user):
     return lambda: sign_in(Client(), user)
 
@@ -56,6 +74,7 @@ def everyone(world: World) -> dict[str, object]:
 
 @pytest.fixture
 def sweep(world: World) -> Sweep:
+    extra = app_sweep_data(world)
     birch_only = make_user("pillar.birchonly", Role.PARTNER_SPECIALIST, world.pillar)
     birch_assignment = Assignment.objects.create(engagement=world.birch_engagement,
                                                  user=birch_only)
@@ -68,10 +87,11 @@ def sweep(world: World) -> Sweep:
         foreign={"client": "birch", "engagement_id": str(world.birch_engagement.pk),
                  "assignment_id": str(birch_assignment.pk), "token_id": str(token.pk),
                  "user_id": str(world.birch_admin.pk),
-                 "grant_id": str(birch_grant.pk), **birch_patient_data(world)},
+                 "grant_id": str(birch_grant.pk), **birch_patient_data(world), **extra},
         missing={"client": "no-such-client", "engagement_id": "987654321",
                  "assignment_id": "987654321", "token_id": "987654321",
-                 "user_id": "987654321", "grant_id": "987654321", **MISSING_IDS},
+                 "user_id": "987654321", "grant_id": "987654321", **MISSING_IDS,
+                 **dict.fromkeys(extra, "987654321")},
         foreign_markers=FOREIGN_MARKERS,
         clients=everyone(world),  # type: ignore[arg-type]
     )
