@@ -85,6 +85,7 @@ class ServiceLine:
     diagnosis_pointers: tuple[str, ...] = ()
     dates: tuple[DateRef, ...] = ()
     control_number: str = ""
+    place_of_service: str = ""  # SV105 (837P), when not the claim's facility code
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +107,7 @@ class Claim:
     admission_type: str = ""
     admission_source: str = ""
     patient_status: str = ""
+    prior_authorization: str = ""  # REF*G1
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,6 +261,7 @@ def service_line(loop: Loop, file: str) -> ServiceLine:
         composite(sv1, 7) if e[7] else (),
         tuple(dates),
         control,
+        e[5],
     )
 
 
@@ -281,6 +284,7 @@ def claim(loop: Loop, billing: Provider, sub: Subscriber, pat: Patient | None, f
     dates: list[DateRef] = []
     lines: list[ServiceLine] = []
     cl1: Segment | None = None
+    prior_authorization = ""
     for item in items:
         if type(item) is not Segment:
             assert isinstance(item, Loop)
@@ -294,6 +298,10 @@ def claim(loop: Loop, billing: Provider, sub: Subscriber, pat: Patient | None, f
             _diagnoses(item, found)
         elif sid == "CL1":
             cl1 = item
+        elif sid == "REF" and not prior_authorization:
+            e = item.elements
+            if len(e) > 2 and e[1] == "G1":
+                prior_authorization = e[2]
     facility = composite(clm, 5)
     n = len(facility)
     return _new_claim(
@@ -309,6 +317,7 @@ def claim(loop: Loop, billing: Provider, sub: Subscriber, pat: Patient | None, f
         tuple(dates),
         tuple(lines),
         *((cl1.get(1), cl1.get(2), cl1.get(3)) if cl1 is not None else ("", "", "")),
+        prior_authorization,
     )
 
 

@@ -167,6 +167,8 @@ def _claim(c: t837.Claim, kind: str) -> list[Elements]:
     segs.extend(dtp(d) for d in c.dates)
     if kind == "I":
         segs.append(["CL1", c.admission_type, c.admission_source, c.patient_status])
+    if c.prior_authorization:
+        segs.append(["REF", "G1", c.prior_authorization])
     segs.extend(_hi(c.diagnoses, kind))
     for line in c.lines:
         segs.extend(_line(line, kind))
@@ -231,7 +233,7 @@ def _line(line: t837.ServiceLine, kind: str) -> list[Elements]:
             amount(line.charge),
             line.unit_basis,
             amount(line.units),
-            "",
+            line.place_of_service,
             "",
             composite(line.diagnosis_pointers),
         ]
