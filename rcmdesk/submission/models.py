@@ -1,1 +1,122 @@
-"""Models of this app (see its services)."""
+"""837 batches we send, who we say we are in them, and what the front door answered.
+
+A batch is one outbound file (one interchange, one 837P or 837I group). Each claim in it
+keeps the transaction set it went in (ST02) because a 999 answers per set and a 277CA per
+claim; both are recorded on ``BatchClaim`` so the batch page shows the answer without
+re-reading acknowledgment files.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from rcmdesk.claims.models import Claim, ClaimsQuerySet, TenantModel
+from rcmdesk.intake.models import OutboundFile
+from rcmdesk.tenancy.roles import Workflow
+
+
+class ProfileKind(models.TextChoices):
+    BOTH = "B", "837P and 837I"
+    PROFESSIONAL = "P", "837P"
+    INSTITUTIONAL = "I", "837I"
+
+
+class Usage(models.TextChoices):
+    TEST = "T", "test"
+    PRODUCTION = "P", "production"
+
+
+class SubmissionProfile(TenantModel):
+    """How a client's 837s are addressed: submitter (1000A), receiver (1000B) and ISA ids.
+
+    Per client and kind, because a practice may send professional and institutional claims
+    through different clearinghouse accounts. Only a client admin edits it.
+    """
+
+    tenant_workflow = Workflow.CHARGES_CLAIMS
+
+    kind = models.CharField(max_length=1, choices=ProfileKind.choices, default=ProfileKind.BOTH)
+    submitter_name = models.CharField(max_length=60)
+    submitter_id = models.CharField(max_length=80)  # ETIN, NM109 of 1000A
+    contact_name = models.CharField(max_length=60, default="BILLING OFFICE")
+    contact_phone = models.CharField(max_length=20, default="5555550100")
+    receiver_name = models.CharField(max_length=60, default="RCMDESK CLEARINGHOUSE")
+    receiver_id = models.CharField(max_length=80, default="RCMDESKCH")
+    isa_sender_qualifier = models.CharField(max_length=2, default="ZZ")
+    isa_sender_id = models.CharField(max_length=15)
+    isa_receiver_qualifier = models.CharField(max_length=2, default="ZZ")
+    isa_receiver_id = models.CharField(max_length=15, default="RCMDESKCH")
+    usage = models.CharField(max_length=1, choices=Usage.choices, default=Usage.TEST)
+    outbound_dir = models.CharField(max_length=500, blank=True)  # also write files here
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["client", "kind"],
+                                               name="one_submission_profile_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.submitter_name} -> {self.receiver_name} ({self.kind})"
+
+
+class BatchStatus(models.TextChoices):
+    SENT = "sent", "written, waiting for acknowledgments"
+    ACKNOWLEDGED = "acknowledged", "999 received"
+    PARTLY_REJECTED = "partly_rejected", "some claims rejected"
+    REJECTED = "rejected", "rejected as a whole"
+
+
+class SubmissionBatch(TenantModel):
+    tenant_workflow = Workflow.CHARGES_CLAIMS
+
+    kind = models.CharField(max_length=1, choices=[("P", "837P"), ("I", "837I")])
+    outbound = models.OneToOneField(OutboundFile, on_delete=models.PROTECT,
+                                    related_name="submission_batch")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    claims_count = models.PositiveIntegerField(default=0)
+    # clean-claim rate of the scrub run that fed this batch (0..1, four places)
+    clean_claim_rate = models.DecimalField(max_digits=5, decimal_places=4,
+                                           default=Decimal("1.0000"))
+    scrubbed = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=16, choices=BatchStatus.choices,
+                              default=BatchStatus.SENT)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"837{self.kind} batch {self.pk} ({self.claims_count} claims)"
+
+
+class AckStatus(models.TextChoices):
+    SENT = "sent"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class BatchClaim(models.Model):
+    tenant_field = "batch__client_id"
+    tenant_workflow = Workflow.CHARGES_CLAIMS
+
+    batch = models.ForeignKey(SubmissionBatch, on_delete=models.CASCADE, related_name="claims")
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="batch_entries")
+    set_control = models.CharField(max_length=9)  # ST02 of the set the claim went in
+    position = models.PositiveIntegerField()  # 1-based order within the set
+    ack_status = models.CharField(max_length=8, choices=AckStatus.choices,
+                                  default=AckStatus.SENT)
+    ack_detail = models.JSONField(default=dict, blank=True)
+
+    objects = ClaimsQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["batch", "set_control", "position"]
+        constraints = [models.UniqueConstraint(fields=["batch", "claim"],
+                                               name="one_batch_entry_per_claim")]
+        indexes = [models.Index(fields=["claim", "ack_status"], name="batchclaim_claim_ack")]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} in batch {self.batch_id}"

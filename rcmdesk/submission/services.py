@@ -1,0 +1,330 @@
+"""Clean claims out the door: scrub, batch, write the 837, post the charge.
+
+A claim enters a file only when the scrubber has just called it clean (held claims never
+do), and it leaves DRAFT, gets its ledger charge and is marked SENT in the same database
+transaction that records the file, so a failure leaves no half-sent batch. One batch is one
+outbound file of one kind (837P or 837I: their guides differ, so they never share a
+functional group), split into transaction sets of at most ``SET_SIZE`` claims.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from rcmdesk.audit.services import record
+from rcmdesk.claims.models import Claim, ClaimOrigin, ClaimStatus, FrontDoor
+from rcmdesk.intake import outbound
+from rcmdesk.submission import build
+from rcmdesk.submission.models import (
+    AckStatus,
+    BatchClaim,
+    ProfileKind,
+    SubmissionBatch,
+    SubmissionProfile,
+)
+from rcmdesk.tenancy.authz import require
+from rcmdesk.tenancy.models import Organization
+from rcmdesk.tenancy.roles import Action, Workflow
+from rcmdesk.workqueue.models import ItemKind, WorkItem
+from rcmdesk.workqueue.producers.common import close
+from rcmdesk.x12.writer import Envelope, TransactionBody
+from rcmdesk.x12.writers import build_837
+
+SET_SIZE = 5000  # claims per ST/SE: the 837 guides recommend at most 5,000
+PROFILE_FIELDS = ("submitter_name", "submitter_id", "contact_name", "contact_phone",
+                  "receiver_name", "receiver_id", "isa_sender_qualifier", "isa_sender_id",
+                  "isa_receiver_qualifier", "isa_receiver_id", "usage", "outbound_dir")
+
+
+class SubmissionRefused(ValueError):
+    """A claim that may not go into a batch (already sent, not ours to send, other client)."""
+
+
+@dataclass(frozen=True)
+class ScrubOutcome:
+    """What the batch remembers of the scrub that fed it."""
+
+    scrubbed: int
+    clean: int
+
+    @property
+    def rate(self) -> Decimal:
+        if not self.scrubbed:
+            return Decimal("1.0000")
+        return (Decimal(self.clean) / Decimal(self.scrubbed)).quantize(Decimal("0.0001"))
+
+
+# --- profiles ---------------------------------------------------------------------------
+
+
+def _compact(slug: str) -> str:
+    return slug.upper().replace("-", "").replace("_", "")[:15] or "RCMDESK"
+
+
+def profile_for(client: Organization, kind: str) -> SubmissionProfile:
+    """The client's profile for ``kind``, else its any-kind profile, else demo defaults.
+
+    The default is created (so its ids are stable and visible on the profile page) rather
+    than made up anew on every submission.
+    """
+    profiles = {p.kind: p for p in SubmissionProfile.objects.filter(client=client)}
+    found = profiles.get(kind) or profiles.get(ProfileKind.BOTH)
+    if found is not None:
+        return found
+    sender = _compact(client.slug)
+    profile, _ = SubmissionProfile.objects.get_or_create(
+        client=client, kind=ProfileKind.BOTH,
+        defaults={"submitter_name": client.name[:60], "submitter_id": sender,
+                  "isa_sender_id": sender})
+    return profile
+
+
+def save_profile(user: Any, client: Organization, kind: str, values: dict[str, str]
+                 ) -> SubmissionProfile:
+    """Create or change a profile: the client's own admin decides how it sends claims."""
+    require(user, Action.EDIT_PLAYBOOKS, client.pk, Workflow.CHARGES_CLAIMS)
+    unknown = set(values) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown profile fields: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        profile, created = SubmissionProfile.objects.get_or_create(
+            client=client, kind=kind,
+            defaults={"submitter_name": client.name[:60], "submitter_id": _compact(client.slug),
+                      "isa_sender_id": _compact(client.slug)})
+        for name, value in values.items():
+            setattr(profile, name, value)
+        profile.full_clean()
+        profile.save()
+        record("submission.profile_saved", client_id=client.pk, obj=profile, actor=user,
+               detail={"kind": kind, "created": created, "fields": sorted(values)})
+    return profile
+
+
+def parties(profile: SubmissionProfile) -> build.Parties:
+    return build.Parties(profile.submitter_name, profile.submitter_id, profile.receiver_name,
+                         profile.receiver_id, profile.contact_name, profile.contact_phone)
+
+
+def envelope(profile: SubmissionProfile, today: date) -> Envelope:
+    return Envelope(sender=profile.isa_sender_id, receiver=profile.isa_receiver_id,
+                    sender_qualifier=profile.isa_sender_qualifier,
+                    receiver_qualifier=profile.isa_receiver_qualifier,
+                    date=f"{today:%Y%m%d}", time=f"{timezone.localtime():%H%M}",
+                    usage=profile.usage)
+
+
+# --- scrubbing ----------------------------------------------------------------------------
+
+
+def scrub(user: Any, client: Organization, claims: Sequence[Claim], today: date
+          ) -> ScrubOutcome:
+    """Run the scrubber (it marks each claim HELD or READY) and say how clean the run was."""
+    try:
+        from rcmdesk.scrubber import services as scrubber  # type: ignore[attr-defined]
+    except ImportError:  # the scrubber's service has not landed: hold only the unsendable
+        return _minimal_scrub(claims)
+    run = scrubber.scrub(user, client, claims, today=today, purpose="submission")
+    return ScrubOutcome(int(run.scrubbed), int(run.clean))
+
+
+def _minimal_scrub(claims: Sequence[Claim]) -> ScrubOutcome:
+    """Stand-in until ``rcmdesk.scrubber.services.scrub``: no lines, no provider, no charge."""
+    ids = [c.pk for c in claims]
+    held: set[int] = set()
+    for chunk in _chunked(ids):
+        held.update(Claim.objects.filter(pk__in=chunk).filter(
+            Q(lines__isnull=True) | Q(billing_provider__isnull=True) | Q(total_charge__lte=0)
+        ).values_list("pk", flat=True))
+    for chunk in _chunked(ids):
+        Claim.objects.filter(pk__in=[i for i in chunk if i in held]).update(
+            front_door=FrontDoor.HELD)
+        Claim.objects.filter(pk__in=[i for i in chunk if i not in held]).update(
+            front_door=FrontDoor.READY)
+    return ScrubOutcome(len(ids), len(ids) - len(held))
+
+
+def _chunked(ids: Sequence[int]) -> Iterable[list[int]]:
+    """Id lists short enough for one IN (...) on every backend."""
+    for start in range(0, len(ids), build.LOAD_CHUNK):
+        yield list(ids[start:start + build.LOAD_CHUNK])
+
+
+# --- submitting ---------------------------------------------------------------------------
+
+
+def submit(user: Any, client: Organization, claims: Iterable[Claim | int] | None = None, *,
+           today: date | None = None, actor: Any = None) -> list[SubmissionBatch]:
+    """Scrub and send ``claims`` (None: every READY claim of the client); one batch per kind.
+
+    A claim already in a sent batch is refused unless that batch's answer rejected it.
+    """
+    require(user, Action.WORK_ITEMS, client.pk, Workflow.CHARGES_CLAIMS)
+    actor = actor if actor is not None else user
+    today = today or timezone.localdate()
+    chosen = _candidates(client, claims)
+    if not chosen:
+        return []
+    outcome = scrub(user, client, chosen, today)
+    ready: list[tuple[int, str]] = []
+    for chunk in _chunked([c.pk for c in chosen]):
+        ready.extend(Claim.objects.filter(pk__in=chunk, front_door=FrontDoor.READY)
+                     .values_list("pk", "kind"))
+    batches = []
+    for kind in ("P", "I"):
+        ids = [pk for pk, k in ready if k == kind]
+        if ids:
+            batches.append(_send(client, kind, ids, outcome, today, actor))
+    return batches
+
+
+def _candidates(client: Organization, claims: Iterable[Claim | int] | None) -> list[Claim]:
+    if claims is None:
+        qs = Claim.objects.filter(client=client, front_door=FrontDoor.READY)
+        return list(qs.exclude(pk__in=_already_sent()).order_by("pk"))
+    ids = sorted({c if isinstance(c, int) else c.pk for c in claims})
+    found = [c for chunk in _chunked(ids)
+             for c in Claim.objects.filter(pk__in=chunk, client=client).order_by("pk")]
+    if len(found) != len(ids):
+        raise SubmissionRefused("Some of these claims are not this client's.")
+    mirrored = [c.patient_control_number for c in found if c.origin == ClaimOrigin.MIRROR]
+    if mirrored:
+        raise SubmissionRefused("Claims mirrored from the client's own system are sent by it: "
+                                + ", ".join(mirrored[:10]))
+    sent = {pk for chunk in _chunked(ids)
+            for pk in _already_sent().filter(claim_id__in=chunk).values_list("claim_id",
+                                                                                flat=True)}
+    if sent:
+        pcns = [c.patient_control_number for c in found if c.pk in sent]
+        raise SubmissionRefused("Already in a sent batch that has not rejected them: "
+                                + ", ".join(pcns[:10]))
+    return found
+
+
+def _already_sent() -> Any:
+    """Batch entries that still stand: sent and unanswered, or accepted."""
+    return BatchClaim.objects.filter(ack_status__in=[AckStatus.SENT, AckStatus.ACCEPTED]
+                                     ).values("claim_id")
+
+
+def bodies(kind: str, claims: Sequence[Claim], profile: SubmissionProfile, today: date
+           ) -> tuple[list[TransactionBody], dict[int, tuple[str, int]]]:
+    """The 837 sets for ``claims`` (loaded by ``build.load``) and where each claim went.
+
+    ST02 counts from 0001 within the group; claim id -> (ST02, position in the set).
+    """
+    who = parties(profile)
+    out: list[TransactionBody] = []
+    placed: dict[int, tuple[str, int]] = {}
+    for n, start in enumerate(range(0, len(claims), SET_SIZE), start=1):
+        control = f"{n:04d}"
+        chunk = claims[start:start + SET_SIZE]
+        sub = build.submission(kind, chunk, who, control=control,
+                               reference=f"{today:%Y%m%d}{n:04d}")
+        pcn_to_id = {c.patient_control_number: c.pk for c in chunk}
+        for position, typed in enumerate(sub.claims, start=1):
+            placed[pcn_to_id[typed.patient_control_number]] = (control, position)
+        out.append(build_837(sub, date=f"{today:%Y%m%d}", time="1200"))
+    return out, placed
+
+
+def _send(client: Organization, kind: str, ids: list[int], outcome: ScrubOutcome,
+          today: date, actor: Any) -> SubmissionBatch:
+    profile = profile_for(client, kind)
+    claims = build.load(ids)
+    sets, placed = bodies(kind, claims, profile, today)
+    now = timezone.now()
+    with transaction.atomic():
+        out = outbound.write(client, "837", sets, envelope(profile, today), actor=_person(actor),
+                             count=len(claims), name=f"837{kind}-{now:%Y%m%d%H%M%S}.x12",
+                             purpose=f"837{kind} claims")
+        out.name = f"837{kind}-{out.isa13}.x12"
+        out.save(update_fields=["name"])
+        batch = SubmissionBatch.objects.create(
+            client=client, kind=kind, outbound=out, created_by=_person(actor), created_at=now,
+            claims_count=len(claims), clean_claim_rate=outcome.rate, scrubbed=outcome.scrubbed)
+        BatchClaim.objects.bulk_create(
+            [BatchClaim(batch=batch, claim_id=c.pk, set_control=placed[c.pk][0],
+                        position=placed[c.pk][1]) for c in claims], batch_size=2000)
+        _mark_sent(claims, now, actor)
+        _close_old_rejections(client, ids, batch)
+        record("submission.batch_sent", client_id=client.pk, obj=batch, actor=_person(actor),
+               detail={"kind": kind, "claims": len(claims), "isa13": out.isa13,
+                       "sets": len(sets), "clean_claim_rate": str(outcome.rate)})
+        if profile.outbound_dir:
+            drop(Path(profile.outbound_dir), out.name, bytes(out.content))
+    return batch
+
+
+def _mark_sent(claims: list[Claim], now: Any, actor: Any) -> None:
+    """SENT at the front door; a draft becomes SUBMITTED and only now reaches the ledger."""
+    from rcmdesk.claims.services import post_charges
+
+    for chunk in _chunked([c.pk for c in claims]):
+        Claim.objects.filter(pk__in=chunk).update(front_door=FrontDoor.SENT, updated_at=now)
+        Claim.objects.filter(pk__in=chunk, status=ClaimStatus.DRAFT).update(
+            status=ClaimStatus.SUBMITTED)
+    for claim in claims:
+        claim.status = ClaimStatus.SUBMITTED if claim.status == ClaimStatus.DRAFT else claim.status
+        claim.front_door = FrontDoor.SENT
+        post_charges(claim, actor=_person(actor))
+
+
+def _close_old_rejections(client: Organization, ids: list[int], batch: SubmissionBatch) -> None:
+    """A corrected claim going out again settles the rejection items of its earlier tries."""
+    reasons = {pk: f"resubmitted in batch {batch.pk}" for chunk in _chunked(ids)
+               for pk in WorkItem.objects.active().filter(
+                   client=client, kind=ItemKind.REJECTION, claim_id__in=chunk
+               ).values_list("pk", flat=True)}
+    if reasons:
+        close(client.pk, reasons)
+
+
+def drop(folder: Path, name: str, data: bytes) -> Path:
+    """Write into the outbound folder under a temporary name, then rename: a watcher on the
+    folder never picks up half a file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".", suffix=".part", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        target = folder / name
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _person(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def batch_summary(batch: SubmissionBatch) -> dict[str, int]:
+    """Claims by acknowledgment status (sent / accepted / rejected)."""
+    counts = {s.value: 0 for s in AckStatus}
+    for status in batch.claims.values_list("ack_status", flat=True):
+        counts[status] += 1
+    return counts
+
+
+def open_rejections(user: Any) -> Any:
+    """Open rejection items the user may see, newest first."""
+    return (WorkItem.objects.visible_to(user).active().filter(kind=ItemKind.REJECTION)
+            .select_related("claim").order_by("-created_at"))
+
+
+__all__ = ["SubmissionRefused", "bodies", "drop", "open_rejections", "profile_for",
+           "save_profile", "submit"]

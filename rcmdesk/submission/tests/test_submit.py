@@ -1,0 +1,116 @@
+"""Submitting ready claims: the 837 written, the claims sent and charged, nothing sent twice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.http import Http404
+
+from rcmdesk.claims.models import Claim, ClaimStatus, FrontDoor
+from rcmdesk.conftest import World
+from rcmdesk.remits.models import JournalEntry
+from rcmdesk.submission import services
+from rcmdesk.submission.models import AckStatus, BatchClaim, SubmissionProfile
+from rcmdesk.submission.tests.factories import TODAY, draft_claim
+from rcmdesk.tenancy.roles import Role
+from rcmdesk.x12 import t837
+from rcmdesk.x12.findings import Severity
+from rcmdesk.x12.validate import validate
+
+
+def snip_1_2_errors(data: bytes) -> list[str]:
+    return [str(f) for f in validate(data, name="batch.x12")
+            if f.severity is Severity.ERROR and f.rule.split(".")[0] in ("snip1", "snip2")]
+
+
+@pytest.mark.parametrize("kind", ["P", "I"])
+def test_a_submitted_batch_reparses_and_validates_clean_at_snip_1_and_2(world: World,
+                                                                        kind: str) -> None:
+    draft_claim(world.acme, "PCN1", kind=kind)
+    draft_claim(world.acme, "PCN2", kind=kind, dependent=True)
+    [batch] = services.submit(world.user(Role.CLIENT_STAFF), world.acme, today=TODAY)
+    data = bytes(batch.outbound.content)
+    assert snip_1_2_errors(data) == []
+    [sub] = list(t837.submissions(data))
+    assert sub.kind == kind
+    by_pcn = {c.patient_control_number: c for c in sub.claims}
+    assert set(by_pcn) == {"PCN1", "PCN2"}
+    assert by_pcn["PCN2"].patient is not None and by_pcn["PCN2"].patient.relationship == "19"
+    assert by_pcn["PCN1"].billing_provider.tax_id == "123456789"
+    if kind == "P":
+        assert by_pcn["PCN1"].prior_authorization == "AUTH123"
+        assert [ln.place_of_service for ln in by_pcn["PCN1"].lines] == ["", "22"]
+        assert by_pcn["PCN1"].lines[1].diagnosis_pointers == ("1", "2")
+
+
+def test_submitted_claims_are_sent_submitted_and_charged_only_now(world: World) -> None:
+    claim = draft_claim(world.acme, "PCN1")
+    assert not JournalEntry.objects.filter(claim=claim).exists()
+    [batch] = services.submit(world.user(Role.CLIENT_STAFF), world.acme, today=TODAY)
+    claim.refresh_from_db()
+    assert (claim.status, claim.front_door) == (ClaimStatus.SUBMITTED, FrontDoor.SENT)
+    assert JournalEntry.objects.filter(claim=claim).exists()
+    entry = BatchClaim.objects.get(batch=batch, claim=claim)
+    assert (entry.set_control, entry.position, entry.ack_status) == ("0001", 1, AckStatus.SENT)
+    assert batch.claims_count == 1 and batch.clean_claim_rate == 1
+
+
+def test_professional_and_institutional_claims_go_in_separate_batches(world: World) -> None:
+    draft_claim(world.acme, "PCN1", kind="P")
+    draft_claim(world.acme, "PCN2", kind="I")
+    batches = services.submit(world.user(Role.CLIENT_STAFF), world.acme, today=TODAY)
+    assert sorted(b.kind for b in batches) == ["I", "P"]
+    assert len({b.outbound.isa13 for b in batches}) == 2
+
+
+def test_a_held_claim_never_goes_into_a_file(world: World) -> None:
+    held = draft_claim(world.acme, "HELD1", provider=False)
+    draft_claim(world.acme, "OK1")
+    [batch] = services.submit(world.user(Role.CLIENT_STAFF), world.acme,
+                              [held.pk, Claim.objects.get(patient_control_number="OK1").pk],
+                              today=TODAY)
+    held.refresh_from_db()
+    assert held.front_door == FrontDoor.HELD
+    assert b"HELD1" not in bytes(batch.outbound.content)
+    assert batch.clean_claim_rate == pytest.approx(0.5)
+
+
+def test_a_claim_in_a_sent_batch_is_refused_until_that_batch_rejects_it(world: World) -> None:
+    claim = draft_claim(world.acme, "PCN1")
+    staff = world.user(Role.CLIENT_STAFF)
+    [first] = services.submit(staff, world.acme, today=TODAY)
+    with pytest.raises(services.SubmissionRefused):
+        services.submit(staff, world.acme, [claim], today=TODAY)
+    assert services.submit(staff, world.acme, today=TODAY) == []
+    BatchClaim.objects.filter(batch=first).update(ack_status=AckStatus.REJECTED)
+    [second] = services.submit(staff, world.acme, [claim], today=TODAY)
+    assert second.outbound.isa13 != first.outbound.isa13
+
+
+def test_the_file_also_lands_in_the_profiles_outbound_folder(world: World,
+                                                             tmp_path: Path) -> None:
+    draft_claim(world.acme, "PCN1")
+    services.save_profile(world.user(Role.CLIENT_ADMIN), world.acme, "B",
+                          {"outbound_dir": str(tmp_path), "usage": "P"})
+    [batch] = services.submit(world.user(Role.CLIENT_STAFF), world.acme, today=TODAY)
+    written = tmp_path / batch.outbound.name
+    assert written.read_bytes() == bytes(batch.outbound.content)
+    assert [p.name for p in tmp_path.iterdir()] == [batch.outbound.name]
+
+
+def test_only_a_client_admin_edits_the_submission_profile(world: World) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.save_profile(world.user(Role.CLIENT_MANAGER), world.acme, "B",
+                              {"usage": "P"})
+    profile = services.save_profile(world.user(Role.CLIENT_ADMIN), world.acme, "P",
+                                    {"submitter_id": "ACME123"})
+    assert SubmissionProfile.objects.get(pk=profile.pk).submitter_id == "ACME123"
+
+
+def test_another_clients_user_cannot_submit(world: World) -> None:
+    draft_claim(world.acme, "PCN1")
+    with pytest.raises(Http404):
+        services.submit(world.birch_admin, world.acme, today=TODAY)
