@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -40,14 +40,13 @@ from rcmdesk.claims.models import (
     PayerKind,
     Provider,
 )
+from rcmdesk.claims.services import EDITABLE_FRONT_DOORS
 from rcmdesk.tenancy.authz import require
 from rcmdesk.tenancy.models import Organization
 from rcmdesk.tenancy.roles import Action, Workflow
 
 CENT, UNIT_PLACES = Decimal("0.01"), Decimal("0.001")
 SELF = "18"
-# a draft may still be changed while nothing has left: not scrubbed, held, or ready
-EDITABLE_FRONT_DOORS = (FrontDoor.NONE, FrontDoor.HELD, FrontDoor.READY)
 PCN_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 MAX_PCN = 38  # CLM01
 
@@ -396,14 +395,7 @@ def update_draft(user: Any, claim: Claim, data: ChargeInput, version: int | None
     if problems:
         raise ChargeError(problems)
     with transaction.atomic():
-        current = _lock_draft(claim, version)
-        for name, value in _claim_values(current.client, data).items():
-            setattr(current, name, value)
-        current.front_door = FrontDoor.NONE
-        current.version += 1
-        current.updated_at = timezone.now()
-        current.save()
-        _write_lines(current, data)
+        current = _replace(_lock_draft(claim, version), data)
         record("charges.draft_updated", client_id=current.client_id, obj=current, actor=user,
                detail={"version": current.version, "lines": len(data.lines),
                        "total_charge": str(current.total_charge)})
@@ -443,3 +435,56 @@ class ImportResult:
     def as_summary(self) -> dict[str, Any]:
         return {"claims_created": len(self.created), "claims_updated": len(self.updated),
                 "problems": len(self.problems)}
+
+
+def save_keyed_drafts(user: Any, client: Organization, origin: str,
+                      claims: Sequence[tuple[str, ChargeInput, str]]) -> ImportResult:
+    """Create or update drafts by the client's claim key (used as the control number).
+
+    ``claims`` are (claim key, input, where it came from for problems). Either every claim is
+    written, or (any problem) none is: one transaction, rolled back on the first refusal. A
+    key already naming a claim past the draft stage, or a mirrored one, is refused.
+    """
+    may_enter(user, client.pk)
+    result = ImportResult()
+    for key, data, where in claims:
+        result.problems += [replace(p, row=p.row or where) for p in check_input(data)]
+        if not key or len(key) > MAX_PCN:
+            result.problems.append(Problem("claim_key", f"A claim key of 1 to {MAX_PCN} "
+                                           "characters is required.", where))
+    existing = {c.patient_control_number: c for c in Claim.objects.filter(
+        client=client, patient_control_number__in=[k for k, _d, _w in claims])}
+    for key, _data, where in claims:
+        claim = existing.get(key)
+        if claim is not None and (claim.status != ClaimStatus.DRAFT
+                                  or claim.front_door not in EDITABLE_FRONT_DOORS):
+            result.problems.append(Problem(
+                "claim_key", f"Claim {key} already exists and is not a draft we may change.",
+                where))
+    if result.problems:
+        return result
+    with transaction.atomic():
+        for key, data, _where in claims:
+            claim = existing.get(key)
+            if claim is None:
+                _create(client, data, origin, key)
+                result.created.append(key)
+            else:
+                _replace(_lock_draft(claim, None), data)
+                result.updated.append(key)
+        record("charges.imported", client_id=client.pk, actor=user,
+               object_type="claims.claim", object_id="",
+               detail={"origin": origin, **result.as_summary()})
+    return result
+
+
+def _replace(current: Claim, data: ChargeInput) -> Claim:
+    """A locked draft's content replaced; the scrubber's verdict no longer holds for it."""
+    for name, value in _claim_values(current.client, data).items():
+        setattr(current, name, value)
+    current.front_door = FrontDoor.NONE
+    current.version += 1
+    current.updated_at = timezone.now()
+    current.save()
+    _write_lines(current, data)
+    return current

@@ -27,7 +27,17 @@ from django.db.models import (
 from django.utils import timezone
 
 from rcmdesk.audit.services import record
-from rcmdesk.claims.models import Claim, ClaimLine, Coverage, Patient, Payer, Provider
+from rcmdesk.claims.models import (
+    Claim,
+    ClaimLine,
+    ClaimOrigin,
+    ClaimStatus,
+    Coverage,
+    FrontDoor,
+    Patient,
+    Payer,
+    Provider,
+)
 from rcmdesk.remits import bulk, ledger
 from rcmdesk.remits.bulk import as_stored
 from rcmdesk.remits.models import (
@@ -75,22 +85,36 @@ def date_span(dates: tuple[DateRef, ...]) -> tuple[date | None, date | None]:
     return (min(found), max(found)) if found else (None, None)
 
 
+class NotADraft(Exception):
+    """A draft import names a claim that already left the draft stage (or is mirrored)."""
+
+    def __init__(self, pcn: str) -> None:
+        self.pcn = pcn
+        super().__init__(f"Claim {pcn} is not a draft we may still change.")
+
+
 def apply_837(client: Organization, submission: t837.ClaimSubmission, *, file: Any = None,
-              actor: Any = None) -> ApplyResult:
+              actor: Any = None, draft: bool = False) -> ApplyResult:
     """Create or update every claim of one 837 set; the caller owns the transaction.
 
     Claims go in chunks (a few queries and one ledger flush each, not a dozen queries per
     claim); a PCN sent twice in one set starts a new chunk, so its second copy updates the
     first exactly as a later file would.
+
+    ``draft``: the client's 837 is charges for us to scrub and send, not a mirror of what it
+    sent. Claims become DRAFT (origin x12, front door cleared) and nothing reaches the ledger
+    until submission; a PCN that already names a claim past the draft stage raises
+    ``NotADraft`` (the caller's transaction then writes nothing).
     """
     result = ApplyResult()
     refs = _Refs(client)
     with transaction.atomic():
         for chunk in _chunks(submission.claims):
-            _apply_chunk(refs, submission.kind, chunk, result, actor)
+            _apply_chunk(refs, submission.kind, chunk, result, actor, draft)
         record("claims.837_applied", client_id=client.pk, actor=actor,
                object_type="claims.claim", object_id=submission.control,
-               detail={**result.as_summary(), "file": getattr(file, "pk", None)})
+               detail={**result.as_summary(), "file": getattr(file, "pk", None),
+                       **({"draft": True} if draft else {})})
     return result
 
 
@@ -136,13 +160,13 @@ class _Mirrored:
 
 
 def _apply_chunk(refs: _Refs, kind: str, chunk: list[t837.Claim], result: ApplyResult,
-                 actor: Any) -> None:
+                 actor: Any, draft: bool = False) -> None:
     _load_payers(refs, chunk)
     _load_providers(refs, chunk)
     _load_patients(refs, chunk)
     _load_coverages(refs, chunk)
-    mirrored = _upsert_claims(refs, kind, chunk)
-    charged = _charge(refs.client, mirrored, actor)
+    mirrored = _upsert_claims(refs, kind, chunk, draft)
+    charged = set() if draft else _charge(refs.client, mirrored, actor)
     for m in mirrored:
         pcn = m.claim.patient_control_number
         (result.created if m.created else result.updated).append(pcn)
@@ -273,9 +297,13 @@ def _new_coverage(client: Organization, key: tuple[int, int, str],
 
 CLAIM_FIELDS = ["patient", "payer", "coverage", "kind", "billing_provider", "frequency",
                 "facility_code", "service_from", "service_to", "total_charge", "diagnoses",
-                "version", "updated_at"]
+                "prior_authorization", "version", "updated_at"]
+DRAFT_FIELDS = [*CLAIM_FIELDS, "status", "origin", "front_door"]
+# a draft may be replaced while nothing has left: not scrubbed, held, or ready
+EDITABLE_FRONT_DOORS = (FrontDoor.NONE, FrontDoor.HELD, FrontDoor.READY)
 LINE_FIELDS = ["control_number", "procedure_qualifier", "procedure", "modifiers",
-               "revenue_code", "charge", "units", "service_date", "diagnosis_pointers"]
+               "revenue_code", "charge", "units", "service_date", "diagnosis_pointers",
+               "place_of_service"]
 
 
 def _claim_fields(refs: _Refs, kind: str, source: t837.Claim) -> dict[str, Any]:
@@ -289,10 +317,19 @@ def _claim_fields(refs: _Refs, kind: str, source: t837.Claim) -> dict[str, Any]:
         "frequency": source.frequency or "1", "facility_code": source.facility_code,
         "service_from": starts, "service_to": ends, "total_charge": source.charge,
         "diagnoses": [[d.qualifier, d.code] for d in source.diagnoses],
+        "prior_authorization": source.prior_authorization[:50],
     }
 
 
-def _upsert_claims(refs: _Refs, kind: str, chunk: list[t837.Claim]) -> list[_Mirrored]:
+def _draft_fields(draft: bool) -> dict[str, Any]:
+    if not draft:
+        return {}
+    return {"status": ClaimStatus.DRAFT, "origin": ClaimOrigin.X12,
+            "front_door": FrontDoor.NONE}
+
+
+def _upsert_claims(refs: _Refs, kind: str, chunk: list[t837.Claim],
+                   draft: bool = False) -> list[_Mirrored]:
     """Every claim of the chunk written (new ones inserted, known ones updated), in order."""
     client = refs.client
     existing = {c.patient_control_number: c for c in Claim.objects.select_for_update().filter(
@@ -300,7 +337,7 @@ def _upsert_claims(refs: _Refs, kind: str, chunk: list[t837.Claim]) -> list[_Mir
     now = timezone.now()
     mirrored, new, changed = [], [], []
     for source in chunk:
-        fields = _claim_fields(refs, kind, source)
+        fields = {**_claim_fields(refs, kind, source), **_draft_fields(draft)}
         claim = existing.get(source.patient_control_number)
         if claim is None:
             claim = as_stored(Claim(client=client,
@@ -309,6 +346,9 @@ def _upsert_claims(refs: _Refs, kind: str, chunk: list[t837.Claim]) -> list[_Mir
             new.append(claim)
             mirrored.append(_Mirrored(source, claim, [], created=True))
             continue
+        if draft and (claim.status != ClaimStatus.DRAFT
+                      or claim.front_door not in EDITABLE_FRONT_DOORS):
+            raise NotADraft(claim.patient_control_number)
         for name, value in fields.items():
             setattr(claim, name, value)
         claim.version += 1
@@ -316,7 +356,7 @@ def _upsert_claims(refs: _Refs, kind: str, chunk: list[t837.Claim]) -> list[_Mir
         changed.append(as_stored(claim))
         mirrored.append(_Mirrored(source, claim, [], created=False))
     _insert(Claim, new)
-    _update_rows(Claim, changed, CLAIM_FIELDS)
+    _update_rows(Claim, changed, DRAFT_FIELDS if draft else CLAIM_FIELDS)
     _write_lines(mirrored)
     return mirrored
 
@@ -331,7 +371,8 @@ def _line_fields(position: int, source: t837.ServiceLine) -> tuple[int, dict[str
         "modifiers": list(proc[2:6]), "revenue_code": source.revenue_code,
         "charge": source.charge, "units": source.units,
         "service_date": date_span(source.dates)[0],
-        "diagnosis_pointers": [int(p) for p in source.diagnosis_pointers if p.isdigit()]}
+        "diagnosis_pointers": [int(p) for p in source.diagnosis_pointers if p.isdigit()],
+        "place_of_service": source.place_of_service[:2]}
 
 
 CENT, UNIT_PLACES = Decimal("0.01"), Decimal("0.001")  # ClaimLine.charge and .units, stored
