@@ -97,11 +97,8 @@ def load_context(subjects: Sequence[Subject], *, today: date) -> Context:
 
 
 def _auth_book(client_id: int, patient_ids: set[int]) -> Any:
-    """The prior-auth app's lookup, or None while it is not installed."""
-    try:
-        from rcmdesk.priorauth.lookup import AuthBook
-    except ImportError:
-        return None
+    from rcmdesk.priorauth.lookup import AuthBook
+
     return AuthBook(client_id, patient_ids)
 
 

@@ -22,7 +22,8 @@ def authorization(s: Subject, ctx: Context) -> Iterator[Hit]:
         if not code:
             continue
         result = book.check(s.claim.patient_id, s.claim.payer_id, code,
-                            line.service_date or s.claim.service_from, line.units)
+                            line.service_date or s.claim.service_from, line.units,
+                            claim_id=s.claim.pk)
         if result.needed and result.problem:
             yield Hit(f"Line {line.line_number} ({code}): {result.message}",
                       at(line, "procedure"), line.line_number)

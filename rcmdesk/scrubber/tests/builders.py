@@ -28,6 +28,17 @@ def payer(client: Organization, payer_id: str = "60054", **kw: Any) -> Payer:
     return Payer.objects.get_or_create(client=client, payer_id=payer_id, defaults=defaults)[0]
 
 
+_npis = iter(range(10**7, 10**8))
+
+
+def fresh_npi() -> str:
+    """A valid NPI not used yet in this test run."""
+    from rcmdesk.scrubber.rules.provider import NPI_PREFIX, luhn_check_digit
+
+    base = f"1{next(_npis)}"
+    return base + str(luhn_check_digit(NPI_PREFIX + base))
+
+
 def provider(client: Organization, npi: str = VALID_NPI, **kw: Any) -> Provider:
     defaults = {"name": "Acme Clinic", "taxonomy": "207Q00000X", "tax_id_qualifier": "EI",
                 "tax_id": "123456789", "address_line1": "100 Main St",
@@ -42,8 +53,10 @@ def patient(client: Organization, **kw: Any) -> Patient:
 
 
 def coverage(p: Patient, pay: Payer, **kw: Any) -> Coverage:
-    fields = {"member_id": f"M{p.pk:06d}", "priority": "P", **kw}
-    return Coverage.objects.create(client_id=p.client_id, patient=p, payer=pay, **fields)
+    member_id = kw.pop("member_id", f"M{p.pk:06d}")
+    fields = {"priority": "P", **kw}
+    return Coverage.objects.update_or_create(client_id=p.client_id, patient=p, payer=pay,
+                                             member_id=member_id, defaults=fields)[0]
 
 
 _pcn = iter(range(1, 10**9))
@@ -79,4 +92,5 @@ def institutional(client: Organization, **kw: Any) -> Claim:
     """A clean 837I outpatient claim (type of bill 131)."""
     lines = kw.pop("lines", [{"revenue_code": "0450", "procedure": "99283",
                               "diagnosis_pointers": []}])
-    return claim(client, kind="I", facility_code="13", lines=lines, **kw)
+    kw.setdefault("facility_code", "13")
+    return claim(client, kind="I", lines=lines, **kw)
