@@ -241,10 +241,55 @@ def apply_277ca(received: ReceivedFile, tx: Transaction, actor: Any) -> dict[str
         elif verdict == "accepted":
             accepted += 1
             _accept_277(claim, entry, status, received, now)
+    listed = {claim.pk for claim in [*claims.values(), *by_payer_number.values()]}
+    accepted += _accept_unlisted(received, tx, listed, now)
     record("submission.ack_277ca", client_id=received.client_id, obj=received,
            actor=_person(actor),
            detail={"accepted": accepted, "rejected": rejected, "unmatched": unmatched})
     return {"accepted": accepted, "rejected": rejected, "unmatched": unmatched}
+
+
+def _receiver_traces(tx: Transaction) -> dict[str, set[str]]:
+    """2200B TRN02 (the BHT03 of the 837 answered) -> the STC categories reported there."""
+    out: dict[str, set[str]] = {}
+    pending = [tx.root]
+    while pending:
+        loop = pending.pop()
+        pending.extend(loop.loops)
+        trn = loop.first("TRN") if loop.id == "2200B" else None
+        if trn is not None:
+            out[trn.get(2)] = {status.category for stc in loop.all("STC")
+                               for status in t277.statuses(stc, tx.file)}
+    return out
+
+
+def _accept_unlisted(received: ReceivedFile, tx: Transaction, listed: set[int], now: Any
+                     ) -> int:
+    """A 277CA lists the claims it rejects; the rest of a set it reports accepted were taken.
+
+    The set is found by the 2200B trace, which echoes the BHT03 we wrote (batch reference +
+    ST02); only claims with no answer yet (or a 999 acceptance) move.
+    """
+    accepted = 0
+    for trace, categories in _receiver_traces(tx).items():
+        if len(trace) <= 4 or not categories & wording.ACCEPTED_CATEGORIES:
+            continue
+        batch = SubmissionBatch.objects.filter(client_id=received.client_id,
+                                               reference=trace[:-4]).first()
+        if batch is None:
+            continue
+        entries = list(batch.claims.filter(set_control=trace[-4:], ack_status=AckStatus.SENT)
+                       .exclude(claim_id__in=listed))
+        Claim.objects.filter(pk__in=[e.claim_id for e in entries],
+                             front_door__in=(*_BEFORE_999, FrontDoor.SYNTAX_ACCEPTED)).update(
+            front_door=FrontDoor.ACCEPTED, updated_at=now)
+        for entry in entries:
+            entry.ack_status = AckStatus.ACCEPTED
+            entry.ack_detail = {**entry.ack_detail, "277ca": {"file": received.pk,
+                                                              "set_level": sorted(categories)}}
+        BatchClaim.objects.bulk_update(entries, ["ack_status", "ack_detail"], batch_size=1000)
+        accepted += len(entries)
+    return accepted
 
 
 def _latest_entries(claim_ids: list[int]) -> dict[int, BatchClaim]:

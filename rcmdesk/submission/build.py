@@ -142,25 +142,21 @@ def _subscriber(claim: Claim, coverage: Coverage | None, relationship: str) -> t
     member_id = coverage.member_id if coverage is not None else ""
     filing = (coverage.filing_indicator if coverage is not None else "") or FILING_BY_KIND.get(
         PayerKind(claim.payer.kind), "ZZ")
-    common = {
-        "responsibility": (coverage.priority if coverage is not None else "") or "P",
-        "group_number": coverage.group_number if coverage is not None else "",
-        "filing_indicator": filing,
-        "payer": _payer_name(claim.payer),
-    }
+    responsibility = (coverage.priority if coverage is not None else "") or "P"
+    group = coverage.group_number if coverage is not None else ""
+    payer = _payer_name(claim.payer)
     if relationship == SELF or coverage is None:
         return t837.Subscriber(
-            relationship=SELF,
-            name=Name("IL", "1", patient.last_name, patient.first_name, patient.middle_name,
-                      patient.suffix, "MI", member_id),
-            address=_address(patient), birth_date=_d8(patient.birth_date),
-            gender=patient.sex or "U", **common)
+            responsibility, SELF, group, filing,
+            Name("IL", "1", patient.last_name, patient.first_name, patient.middle_name,
+                 patient.suffix, "MI", member_id),
+            payer, _address(patient), _d8(patient.birth_date), patient.sex or "U")
     born = coverage.subscriber_birth_date
     return t837.Subscriber(
-        relationship="",
-        name=Name("IL", "1", coverage.subscriber_last_name, coverage.subscriber_first_name,
-                  id_qualifier="MI", id=member_id),
-        birth_date=_d8(born), gender=coverage.subscriber_sex if born else "", **common)
+        responsibility, "", group, filing,
+        Name("IL", "1", coverage.subscriber_last_name, coverage.subscriber_first_name,
+             id_qualifier="MI", id=member_id),
+        payer, None, _d8(born), coverage.subscriber_sex if born else "")
 
 
 def _patient(patient: Patient, relationship: str) -> t837.Patient:

@@ -14,8 +14,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from rcmdesk.claims.models import Claim, ClaimsQuerySet, TenantModel
+from rcmdesk.claims.models import Claim, ClaimsQuerySet
 from rcmdesk.intake.models import OutboundFile
+from rcmdesk.tenancy.models import Organization
 from rcmdesk.tenancy.roles import Workflow
 
 
@@ -30,15 +31,17 @@ class Usage(models.TextChoices):
     PRODUCTION = "P", "production"
 
 
-class SubmissionProfile(TenantModel):
+class SubmissionProfile(models.Model):
     """How a client's 837s are addressed: submitter (1000A), receiver (1000B) and ISA ids.
 
     Per client and kind, because a practice may send professional and institutional claims
     through different clearinghouse accounts. Only a client admin edits it.
     """
 
+    tenant_field = "client_id"
     tenant_workflow = Workflow.CHARGES_CLAIMS
 
+    client = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=1, choices=ProfileKind.choices, default=ProfileKind.BOTH)
     submitter_name = models.CharField(max_length=60)
     submitter_id = models.CharField(max_length=80)  # ETIN, NM109 of 1000A
@@ -52,6 +55,8 @@ class SubmissionProfile(TenantModel):
     isa_receiver_id = models.CharField(max_length=15, default="RCMDESKCH")
     usage = models.CharField(max_length=1, choices=Usage.choices, default=Usage.TEST)
     outbound_dir = models.CharField(max_length=500, blank=True)  # also write files here
+
+    objects = ClaimsQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["client", "kind"],
@@ -68,9 +73,11 @@ class BatchStatus(models.TextChoices):
     REJECTED = "rejected", "rejected as a whole"
 
 
-class SubmissionBatch(TenantModel):
+class SubmissionBatch(models.Model):
+    tenant_field = "client_id"
     tenant_workflow = Workflow.CHARGES_CLAIMS
 
+    client = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=1, choices=[("P", "837P"), ("I", "837I")])
     outbound = models.OneToOneField(OutboundFile, on_delete=models.PROTECT,
                                     related_name="submission_batch")
@@ -78,12 +85,17 @@ class SubmissionBatch(TenantModel):
                                    on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     claims_count = models.PositiveIntegerField(default=0)
-    # clean-claim rate of the scrub run that fed this batch (0..1, four places)
-    clean_claim_rate = models.DecimalField(max_digits=5, decimal_places=4,
-                                           default=Decimal("1.0000"))
+    # clean-claim rate (percent) of the scrub run that fed this batch
+    clean_claim_rate = models.DecimalField(max_digits=5, decimal_places=2,
+                                           default=Decimal("100.00"))
     scrubbed = models.PositiveIntegerField(default=0)
+    scrub_run_id = models.PositiveIntegerField(null=True, blank=True)  # scrubber.ScrubRun
+    # BHT03 of the batch's sets is this plus the set's ST02; a 277CA echoes it in 2200B TRN02
+    reference = models.CharField(max_length=40, blank=True, db_index=True)
     status = models.CharField(max_length=16, choices=BatchStatus.choices,
                               default=BatchStatus.SENT)
+
+    objects = ClaimsQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

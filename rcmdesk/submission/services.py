@@ -10,6 +10,7 @@ functional group), split into transaction sets of at most ``SET_SIZE`` claims.
 from __future__ import annotations
 
 import os
+import secrets
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -57,12 +58,14 @@ class ScrubOutcome:
 
     scrubbed: int
     clean: int
+    run_id: int | None = None
 
     @property
     def rate(self) -> Decimal:
+        """Percent of scrubbed claims found clean, two places (as the scrubber reports it)."""
         if not self.scrubbed:
-            return Decimal("1.0000")
-        return (Decimal(self.clean) / Decimal(self.scrubbed)).quantize(Decimal("0.0001"))
+            return Decimal("100.00")
+        return (Decimal(self.clean) * 100 / Decimal(self.scrubbed)).quantize(Decimal("0.01"))
 
 
 # --- profiles ---------------------------------------------------------------------------
@@ -78,15 +81,16 @@ def profile_for(client: Organization, kind: str) -> SubmissionProfile:
     The default is created (so its ids are stable and visible on the profile page) rather
     than made up anew on every submission.
     """
-    profiles = {p.kind: p for p in SubmissionProfile.objects.filter(client=client)}
+    profiles: dict[str, SubmissionProfile] = {
+        p.kind: p for p in SubmissionProfile.objects.filter(client=client)}
     found = profiles.get(kind) or profiles.get(ProfileKind.BOTH)
     if found is not None:
         return found
     sender = _compact(client.slug)
-    profile, _ = SubmissionProfile.objects.get_or_create(
+    profile: SubmissionProfile = SubmissionProfile.objects.get_or_create(
         client=client, kind=ProfileKind.BOTH,
         defaults={"submitter_name": client.name[:60], "submitter_id": sender,
-                  "isa_sender_id": sender})
+                  "isa_sender_id": sender})[0]
     return profile
 
 
@@ -131,11 +135,11 @@ def scrub(user: Any, client: Organization, claims: Sequence[Claim], today: date
           ) -> ScrubOutcome:
     """Run the scrubber (it marks each claim HELD or READY) and say how clean the run was."""
     try:
-        from rcmdesk.scrubber import services as scrubber  # type: ignore[attr-defined]
+        from rcmdesk.scrubber import services as scrubber
     except ImportError:  # the scrubber's service has not landed: hold only the unsendable
         return _minimal_scrub(claims)
     run = scrubber.scrub(user, client, claims, today=today, purpose="submission")
-    return ScrubOutcome(int(run.scrubbed), int(run.clean))
+    return ScrubOutcome(int(run.scrubbed), int(run.clean_claims), run.pk)
 
 
 def _minimal_scrub(claims: Sequence[Claim]) -> ScrubOutcome:
@@ -217,8 +221,13 @@ def _already_sent() -> Any:
                                      ).values("claim_id")
 
 
-def bodies(kind: str, claims: Sequence[Claim], profile: SubmissionProfile, today: date
-           ) -> tuple[list[TransactionBody], dict[int, tuple[str, int]]]:
+def new_reference(kind: str) -> str:
+    """A batch's BHT03 prefix: unique, so a 277CA's 2200B trace finds the batch again."""
+    return f"{kind}{timezone.now():%y%m%d%H%M}{secrets.token_hex(4).upper()}"
+
+
+def bodies(kind: str, claims: Sequence[Claim], profile: SubmissionProfile, today: date,
+           reference: str) -> tuple[list[TransactionBody], dict[int, tuple[str, int]]]:
     """The 837 sets for ``claims`` (loaded by ``build.load``) and where each claim went.
 
     ST02 counts from 0001 within the group; claim id -> (ST02, position in the set).
@@ -230,7 +239,7 @@ def bodies(kind: str, claims: Sequence[Claim], profile: SubmissionProfile, today
         control = f"{n:04d}"
         chunk = claims[start:start + SET_SIZE]
         sub = build.submission(kind, chunk, who, control=control,
-                               reference=f"{today:%Y%m%d}{n:04d}")
+                               reference=f"{reference}{control}")
         pcn_to_id = {c.patient_control_number: c.pk for c in chunk}
         for position, typed in enumerate(sub.claims, start=1):
             placed[pcn_to_id[typed.patient_control_number]] = (control, position)
@@ -242,7 +251,8 @@ def _send(client: Organization, kind: str, ids: list[int], outcome: ScrubOutcome
           today: date, actor: Any) -> SubmissionBatch:
     profile = profile_for(client, kind)
     claims = build.load(ids)
-    sets, placed = bodies(kind, claims, profile, today)
+    reference = new_reference(kind)
+    sets, placed = bodies(kind, claims, profile, today, reference)
     now = timezone.now()
     with transaction.atomic():
         out = outbound.write(client, "837", sets, envelope(profile, today), actor=_person(actor),
@@ -252,7 +262,8 @@ def _send(client: Organization, kind: str, ids: list[int], outcome: ScrubOutcome
         out.save(update_fields=["name"])
         batch = SubmissionBatch.objects.create(
             client=client, kind=kind, outbound=out, created_by=_person(actor), created_at=now,
-            claims_count=len(claims), clean_claim_rate=outcome.rate, scrubbed=outcome.scrubbed)
+            claims_count=len(claims), clean_claim_rate=outcome.rate, scrubbed=outcome.scrubbed,
+            scrub_run_id=outcome.run_id, reference=reference)
         BatchClaim.objects.bulk_create(
             [BatchClaim(batch=batch, claim_id=c.pk, set_control=placed[c.pk][0],
                         position=placed[c.pk][1]) for c in claims], batch_size=2000)

@@ -36,7 +36,8 @@ def test_a_submitted_batch_reparses_and_validates_clean_at_snip_1_and_2(world: W
     assert sub.kind == kind
     by_pcn = {c.patient_control_number: c for c in sub.claims}
     assert set(by_pcn) == {"PCN1", "PCN2"}
-    assert by_pcn["PCN2"].patient is not None and by_pcn["PCN2"].patient.relationship == "19"
+    assert by_pcn["PCN2"].patient is not None
+    assert by_pcn["PCN2"].patient.relationship == "19"
     assert by_pcn["PCN1"].billing_provider.tax_id == "123456789"
     if kind == "P":
         assert by_pcn["PCN1"].prior_authorization == "AUTH123"
@@ -53,7 +54,8 @@ def test_submitted_claims_are_sent_submitted_and_charged_only_now(world: World) 
     assert JournalEntry.objects.filter(claim=claim).exists()
     entry = BatchClaim.objects.get(batch=batch, claim=claim)
     assert (entry.set_control, entry.position, entry.ack_status) == ("0001", 1, AckStatus.SENT)
-    assert batch.claims_count == 1 and batch.clean_claim_rate == 1
+    assert batch.claims_count == 1
+    assert batch.clean_claim_rate == 100
 
 
 def test_professional_and_institutional_claims_go_in_separate_batches(world: World) -> None:
@@ -73,7 +75,7 @@ def test_a_held_claim_never_goes_into_a_file(world: World) -> None:
     held.refresh_from_db()
     assert held.front_door == FrontDoor.HELD
     assert b"HELD1" not in bytes(batch.outbound.content)
-    assert batch.clean_claim_rate == pytest.approx(0.5)
+    assert batch.clean_claim_rate == 50
 
 
 def test_a_claim_in_a_sent_batch_is_refused_until_that_batch_rejects_it(world: World) -> None:
@@ -84,6 +86,7 @@ def test_a_claim_in_a_sent_batch_is_refused_until_that_batch_rejects_it(world: W
         services.submit(staff, world.acme, [claim], today=TODAY)
     assert services.submit(staff, world.acme, today=TODAY) == []
     BatchClaim.objects.filter(batch=first).update(ack_status=AckStatus.REJECTED)
+    Claim.objects.filter(pk=claim.pk).update(front_door=FrontDoor.REJECTED)
     [second] = services.submit(staff, world.acme, [claim], today=TODAY)
     assert second.outbound.isa13 != first.outbound.isa13
 
