@@ -48,6 +48,7 @@ class _Auth:
     end: date | None
     approved_units: Decimal | None
     certification_number: str
+    rejection_code: str
     # (claim id, code, units) of submitted lines billed against it
     used: list[tuple[int, str, Decimal]] = field(default_factory=list)
 
@@ -95,12 +96,14 @@ class AuthBook:
             rows = rows.filter(patient_id__in=patients)
         codes: set[str] = set()
         for row in rows.values("pk", "patient_id", "payer_id", "status", "codes", "start_date",
-                               "end_date", "approved_units", "certification_number"):
+                               "end_date", "approved_units", "certification_number",
+                               "rejection_code"):
             auth = _Auth(pk=row["pk"], status=row["status"],
                          codes=frozenset(_norm(c) for c in row["codes"] or []),
                          start=row["start_date"], end=row["end_date"],
                          approved_units=row["approved_units"],
-                         certification_number=row["certification_number"])
+                         certification_number=row["certification_number"],
+                         rejection_code=row["rejection_code"])
             codes |= auth.codes
             self._auths[(row["patient_id"], row["payer_id"])].append(auth)
         for auths in self._auths.values():
@@ -128,6 +131,11 @@ class AuthBook:
                     and auth.covers_date(day)):
                 return auth
         return None
+
+    def used_units(self) -> dict[int, Decimal]:
+        """Units billed so far against each approved authorization (by id)."""
+        return {a.pk: a.used_units() for auths in self._auths.values() for a in auths
+                if a.status in AuthStatus.usable()}
 
     def needs_auth(self, payer_id: int, code: str) -> bool:
         if not code:
@@ -166,7 +174,10 @@ class AuthBook:
                         continue
                 return AuthCheck(needed, auth.pk, "", "")
             if auth.status in (AuthStatus.REQUESTED, AuthStatus.PENDING):
-                problems.append((3, auth, "pending", "the authorization has no decision yet"))
+                problems.append((3, auth, "pending", (
+                    f"the payer returned the request unprocessed (reason {auth.rejection_code}):"
+                    " correct it and ask again" if auth.rejection_code
+                    else "the authorization has no decision yet")))
             elif auth.status == AuthStatus.DENIED:
                 problems.append((4, auth, "denied", "the payer denied the authorization"))
         if not needed:

@@ -60,6 +60,8 @@ class Authorization(models.Model):
     certification_number = models.CharField(max_length=50, blank=True)  # HCR02 / REF*BB
     decision_code = models.CharField(max_length=2, blank=True)  # HCR01 as received
     reason_code = models.CharField(max_length=3, blank=True)  # HCR03, value only
+    rejection_code = models.CharField(max_length=3, blank=True)  # AAA03: request not processed
+    payer_reference = models.CharField(max_length=50, blank=True)  # REF*NT (pended cases)
     approved_units = models.DecimalField(max_digits=10, decimal_places=3, null=True,
                                          blank=True)  # None: not limited by units
     # units billed on submitted claim lines (recomputed by sync_authorizations)
@@ -69,6 +71,9 @@ class Authorization(models.Model):
     source = models.CharField(max_length=6, choices=AuthSource.choices,
                               default=AuthSource.X278)
     reference = models.CharField(max_length=50, blank=True)  # our TRN02 trace
+    # lines of one request answered differently by the payer become sibling authorizations
+    split_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="splits")
     note = models.CharField(max_length=500, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
@@ -132,11 +137,15 @@ class AuthDecision(models.Model):
     status = models.CharField(max_length=20, choices=AuthStatus.choices)
     decision_code = models.CharField(max_length=2, blank=True)
     reason_code = models.CharField(max_length=3, blank=True)
+    rejection_code = models.CharField(max_length=3, blank=True)
+    payer_reference = models.CharField(max_length=50, blank=True)
     certification_number = models.CharField(max_length=50, blank=True)
     approved_units = models.DecimalField(max_digits=10, decimal_places=3, null=True,
                                          blank=True)
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
+    codes = models.JSONField(default=list, blank=True)  # the service lines it answered
+    note = models.CharField(max_length=500, blank=True)
     key = models.CharField(max_length=200)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
