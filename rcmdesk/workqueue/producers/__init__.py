@@ -45,8 +45,12 @@ def sync_client(client: Organization, today: date) -> dict[str, Written]:
     exceptions = remits.produce_exceptions(
         client.pk, PostingException.objects.filter(client_id=client.pk), today, rates)
     exceptions.closed += remits.close_resolved_exceptions(client.pk)
+    from rcmdesk.priorauth.producers import sync_authorizations  # imports this package
+
     return {"denial": denials, "posting_exception": exceptions,
-            "ar_followup": sync_ar(client.pk, today, rates=rates)}
+            "ar_followup": sync_ar(client.pk, today, rates=rates),
+            "prior_auth": sync_authorizations(client, today),
+            "eligibility": _sync_visits(client, today)}
 
 
 def produce_for_file(received: Any, today: date) -> Written:
@@ -83,3 +87,9 @@ def on_file_applied(sender: Any, received: Any, **kwargs: Any) -> None:
 def on_exception_saved(sender: Any, instance: PostingException, **kwargs: Any) -> None:
     if instance.status != ExceptionStatus.OPEN:
         remits.close_exception_item(instance)
+
+
+def _sync_visits(client: Organization, today: date) -> Written:
+    from rcmdesk.eligibility.producer import sync_visits  # imports this package
+
+    return sync_visits(client, today)
