@@ -1,9 +1,119 @@
-"""This app's commands, mounted by ``rcmdesk.cli`` under its group."""
+"""``rcmdesk eligibility ...``: write 270s and import visits, as a named user (``--as``), with
+the same permission checks as the pages."""
 
 from __future__ import annotations
+
+import getpass
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
 
 def register(group: typer.Typer) -> None:
-    """Add this app's commands to ``group`` (nothing yet)."""
+    group.command("request")(request)
+    group.command("import")(import_file)
+
+
+def _setup(client: str, acting_as: str) -> tuple[Any, Any]:
+    from rcmdesk.cli import active_user, client_by_slug, setup_django
+
+    setup_django()
+    return client_by_slug(client), active_user(acting_as, "--as")
+
+
+def _refused(exc: Exception, who: str, client: str) -> typer.Exit:
+    from django.core.exceptions import PermissionDenied
+
+    from rcmdesk.cli import err
+
+    if isinstance(exc, PermissionDenied):
+        err.print(f"[red]{who} may not do eligibility work: {exc}[/red]")
+    else:
+        err.print(f"[red]{who} does not see client {client!r}'s eligibility work[/red]")
+    return typer.Exit(1)
+
+
+def request(
+    client: Annotated[str, typer.Option(help="client slug")],
+    acting_as: Annotated[str, typer.Option("--as", help="username who asks")],
+    days: Annotated[int | None, typer.Option(min=0, help="every visit from today to this "
+                                             "many days ahead not yet verified")] = None,
+    visit: Annotated[list[int] | None, typer.Option("--visit", help="visit id (repeat)")]
+    = None,
+) -> None:
+    """Write one 270 for a client's visits; prints the outbound file's id and name.
+
+    Without --visit or --days: the visits within the client's lead time (default 3 days).
+    Exit 0 when written, 1 when nothing to ask or not allowed, 2 on a bad option."""
+    org, user = _setup(client, acting_as)
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+    from django.utils import timezone
+
+    from rcmdesk.audit.context import acting
+    from rcmdesk.cli import err
+    from rcmdesk.eligibility import services
+    from rcmdesk.eligibility.models import Visit, VisitStatus
+
+    rows = Visit.objects.visible_to(user).filter(client=org).select_related(
+        "client", "patient", "payer", "coverage__payer", "provider")
+    if visit:
+        chosen = list(rows.filter(pk__in=visit))
+        missing = sorted(set(visit) - {v.pk for v in chosen})
+        if missing:
+            err.print(f"[red]No visit {', '.join(map(str, missing))} for {client!r}[/red]")
+            raise typer.Exit(2)
+    else:
+        today = timezone.localdate()
+        ahead = days if days is not None else services.lead_days(org)
+        chosen = list(rows.filter(scheduled_on__gte=today,
+                                  scheduled_on__lte=today + timedelta(days=ahead),
+                                  status__in=[VisitStatus.SCHEDULED,
+                                              VisitStatus.NEEDS_ATTENTION]))
+        chosen = [v for v in chosen if v.coverage is not None and v.coverage.member_id]
+    if not chosen:
+        print("no visits to ask about")
+        raise typer.Exit(1)
+    try:
+        with acting(user, channel=f"cli:{getpass.getuser()}"):
+            out = services.request_eligibility(user, chosen)
+    except (PermissionDenied, Http404) as exc:
+        raise _refused(exc, acting_as, client) from None
+    except (services.VisitProblem, services.MixedClients) as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    print(f"outbound file {out.pk} {out.name}: 270 for {len(chosen)} visit(s), "
+          f"ISA13 {out.isa13}")
+
+
+def import_file(
+    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True,
+                                         help="CSV or FHIR Appointment bundle (JSON)")],
+    client: Annotated[str, typer.Option(help="client slug")],
+    acting_as: Annotated[str, typer.Option("--as", help="username who imports")],
+) -> None:
+    """Import visits; a file with any bad row imports nothing (each error is printed).
+
+    Exit 0 when imported, 1 on row errors or when not allowed."""
+    org, user = _setup(client, acting_as)
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from rcmdesk.audit.context import acting
+    from rcmdesk.cli import err
+    from rcmdesk.eligibility.imports import import_visits
+
+    try:
+        with acting(user, channel=f"cli:{getpass.getuser()}"):
+            result = import_visits(user, org, path.read_bytes(), path.name)
+    except (PermissionDenied, Http404) as exc:
+        raise _refused(exc, acting_as, client) from None
+    if not result.ok:
+        for e in result.errors:
+            err.print(str(e))
+        print(f"nothing imported: {len(result.errors)} error(s)")
+        raise typer.Exit(1)
+    print(f"imported {result.created} new, {result.updated} updated, "
+          f"{result.cancelled} cancelled")

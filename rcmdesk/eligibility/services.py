@@ -20,6 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from rcmdesk.audit.services import record
@@ -339,14 +340,19 @@ def latest_response(visit: Visit) -> EligibilityResponse | None:
     return visit.responses.order_by("-received_at", "-pk").first()
 
 
-def benefits_for_claim(claim: Claim) -> EligibilityResponse | None:
+def benefits_for_claim(claim: Claim, answers: QuerySet[EligibilityResponse] | None = None
+                       ) -> EligibilityResponse | None:
     """The latest answer for the claim's patient and payer asked about on or before the
-    service date (the claim page shows it next to the balances)."""
-    answers = EligibilityResponse.objects.filter(
-        client_id=claim.client_id, patient_id=claim.patient_id, payer_id=claim.payer_id)
+    service date (the claim page shows it); ``answers`` narrows the rows (a viewer's
+    visible ones)."""
+    rows = answers if answers is not None else EligibilityResponse.objects.all()
+    rows = rows.filter(client_id=claim.client_id, patient_id=claim.patient_id,
+                       payer_id=claim.payer_id)
     if claim.service_from is not None:
-        answers = answers.filter(as_of__lte=claim.service_from)
-    return answers.order_by("-as_of", "-received_at", "-pk").first()
+        rows = rows.filter(as_of__lte=claim.service_from)
+    found: EligibilityResponse | None = rows.order_by(
+        "-as_of", "-received_at", "-pk").prefetch_related("benefits").first()
+    return found
 
 
 def summaries(response: EligibilityResponse | None) -> list[BenefitSummary]:
