@@ -348,14 +348,14 @@ def enter_claim(user: Any, client: Organization, data: ChargeInput, *,
     if problems:
         raise ChargeError(problems)
     with transaction.atomic():
-        claim = _create(client, data, origin, pcn)
+        claim = write_new_draft(client, data, origin, pcn)
         record("charges.claim_entered", client_id=client.pk, obj=claim, actor=user,
                detail={"origin": origin, "lines": len(data.lines),
                        "total_charge": str(claim.total_charge)})
     return claim
 
 
-def _create(client: Organization, data: ChargeInput, origin: str, pcn: str) -> Claim:
+def write_new_draft(client: Organization, data: ChargeInput, origin: str, pcn: str) -> Claim:
     values = _claim_values(client, data)
     for _attempt in range(5):
         number = pcn or new_pcn(client)
@@ -373,7 +373,7 @@ def _create(client: Organization, data: ChargeInput, origin: str, pcn: str) -> C
     raise IntegrityError("could not draw a free patient control number")
 
 
-def _lock_draft(claim: Claim, version: int | None) -> Claim:
+def lock_draft(claim: Claim, version: int | None) -> Claim:
     current: Claim = Claim.objects.select_for_update().get(pk=claim.pk)
     if current.status != ClaimStatus.DRAFT or current.front_door not in EDITABLE_FRONT_DOORS:
         where = current.get_front_door_display() if current.front_door else ""
@@ -395,7 +395,7 @@ def update_draft(user: Any, claim: Claim, data: ChargeInput, version: int | None
     if problems:
         raise ChargeError(problems)
     with transaction.atomic():
-        current = _replace(_lock_draft(claim, version), data)
+        current = replace_content(lock_draft(claim, version), data)
         record("charges.draft_updated", client_id=current.client_id, obj=current, actor=user,
                detail={"version": current.version, "lines": len(data.lines),
                        "total_charge": str(current.total_charge)})
@@ -406,7 +406,7 @@ def discard_draft(user: Any, claim: Claim, version: int | None) -> None:
     """Delete a draft that never left; one something else already points at cannot go."""
     may_enter(user, claim.client_id)
     with transaction.atomic():
-        current = _lock_draft(claim, version)
+        current = lock_draft(claim, version)
         pcn = current.patient_control_number
         try:
             with transaction.atomic():
@@ -467,10 +467,10 @@ def save_keyed_drafts(user: Any, client: Organization, origin: str,
         for key, data, _where in claims:
             claim = existing.get(key)
             if claim is None:
-                _create(client, data, origin, key)
+                write_new_draft(client, data, origin, key)
                 result.created.append(key)
             else:
-                _replace(_lock_draft(claim, None), data)
+                replace_content(lock_draft(claim, None), data)
                 result.updated.append(key)
         record("charges.imported", client_id=client.pk, actor=user,
                object_type="claims.claim", object_id="",
@@ -478,7 +478,7 @@ def save_keyed_drafts(user: Any, client: Organization, origin: str,
     return result
 
 
-def _replace(current: Claim, data: ChargeInput) -> Claim:
+def replace_content(current: Claim, data: ChargeInput) -> Claim:
     """A locked draft's content replaced; the scrubber's verdict no longer holds for it."""
     for name, value in _claim_values(current.client, data).items():
         setattr(current, name, value)

@@ -1,0 +1,43 @@
+"""The import page: a file in, drafts out, or every problem listed with where it is."""
+
+from __future__ import annotations
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from rcmdesk.charges.tests.test_imports import GOOD
+from rcmdesk.claims.models import Claim
+from rcmdesk.conftest import sign_in
+from rcmdesk.tenancy.roles import Role
+
+
+def upload(world, text: str, role=Role.CLIENT_STAFF, client_id=None):
+    client = sign_in(Client(), world.user(role))
+    return client.post(reverse("charges:import"), {
+        "client": client_id or world.acme.pk, "format": "",
+        "file": SimpleUploadedFile("charges.csv", text.encode(), "text/csv")})
+
+
+def test_a_good_csv_is_imported_and_counted(world):
+    response = upload(world, GOOD)
+    assert response.status_code == 200
+    assert "2 draft(s) created" in response.content.decode()
+    assert Claim.objects.count() == 2
+
+
+def test_a_bad_csv_lists_its_problems_and_imports_nothing(world):
+    response = upload(world, GOOD.replace("125.00", "abc"))
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "<td>row 2</td><td>charge</td>" in body
+    assert not Claim.objects.exists()
+
+
+def test_another_clients_id_is_refused(world):
+    assert upload(world, GOOD, client_id=world.birch.pk).status_code == 400
+    assert not Claim.objects.exists()
+
+
+def test_a_role_that_works_no_items_may_not_import(world):
+    assert upload(world, GOOD, role=Role.CLIENT_ADMIN).status_code == 403
