@@ -321,21 +321,3 @@ def drop(folder: Path, name: str, data: bytes) -> Path:
 
 def _person(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def batch_summary(batch: SubmissionBatch) -> dict[str, int]:
-    """Claims by acknowledgment status (sent / accepted / rejected)."""
-    counts = {s.value: 0 for s in AckStatus}
-    for status in batch.claims.values_list("ack_status", flat=True):
-        counts[status] += 1
-    return counts
-
-
-def open_rejections(user: Any) -> Any:
-    """Open rejection items the user may see, newest first."""
-    return (WorkItem.objects.visible_to(user).active().filter(kind=ItemKind.REJECTION)
-            .select_related("claim").order_by("-created_at"))
-
-
-__all__ = ["SubmissionRefused", "bodies", "drop", "open_rejections", "profile_for",
-           "save_profile", "submit"]

@@ -1,0 +1,48 @@
+"""Read-side helpers shared by the batch pages, the API and the CLI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from rcmdesk.submission.models import AckStatus, SubmissionBatch
+from rcmdesk.tenancy.authz import allows
+from rcmdesk.tenancy.models import Organization
+from rcmdesk.tenancy.roles import Action, Workflow
+from rcmdesk.tenancy.visibility import visibility_for
+from rcmdesk.workqueue.models import ItemKind, WorkItem
+
+
+def batches(user: Any) -> QuerySet[SubmissionBatch]:
+    """Batches the user may see, newest first, with claims counted by acknowledgment."""
+    counts = {f"n_{s.value}": Count("claims", filter=Q(claims__ack_status=s)) for s in AckStatus}
+    found: QuerySet[SubmissionBatch] = (
+        SubmissionBatch.objects.visible_to(user)
+        .select_related("client", "outbound", "created_by")
+        .defer("outbound__content").annotate(**counts).order_by("-created_at", "-pk"))
+    return found
+
+
+def batch(user: Any, batch_id: int) -> SubmissionBatch:
+    found: SubmissionBatch = (SubmissionBatch.objects.select_related("client", "outbound",
+                                                                     "created_by")
+                              .defer("outbound__content")
+                              .get_visible_or_404(user, pk=batch_id))
+    return found
+
+
+def submit_clients(user: Any) -> list[Organization]:
+    """Clients whose ready claims the user may send (writable, charges/claims in scope)."""
+    if not allows(user, Action.WORK_ITEMS):
+        return []
+    visibility = visibility_for(user)
+    ids = [c for c in visibility.clients_for(Workflow.CHARGES_CLAIMS)
+           if visibility.can_write(c, Workflow.CHARGES_CLAIMS)]
+    return list(Organization.objects.filter(pk__in=ids).order_by("name"))
+
+
+def open_rejections(user: Any) -> QuerySet[WorkItem]:
+    """Open rejection items the user may see, newest first."""
+    return (WorkItem.objects.visible_to(user).active().filter(kind=ItemKind.REJECTION)
+            .select_related("claim", "client").order_by("-created_at", "-pk"))

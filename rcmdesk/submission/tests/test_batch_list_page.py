@@ -1,0 +1,44 @@
+"""/batches/: the list with clean-claim rates and acknowledgment counts, and the submit button."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rcmdesk.claims.models import FrontDoor
+from rcmdesk.conftest import World
+from rcmdesk.submission.models import SubmissionBatch
+from rcmdesk.submission.tests.factories import draft_claim
+from rcmdesk.tenancy.roles import Role
+
+
+def test_staff_submit_ready_claims_with_the_button_and_see_the_batch_listed(
+        world: World, signed_in: Any) -> None:
+    draft_claim(world.acme, "PCN1")
+    draft_claim(world.acme, "PCN2", front_door=FrontDoor.HELD, provider=False)
+    browser = signed_in(Role.CLIENT_STAFF)
+    page = browser.get("/batches/")
+    assert b"Submit ready claims" in page.content
+    response = browser.post("/batches/submit/", {"client": "acme"}, follow=True)
+    assert response.status_code == 200
+    batch = SubmissionBatch.objects.get()
+    assert batch.claims_count == 1
+    text = response.content.decode()
+    assert f'href="/batches/{batch.pk}/"' in text
+    assert "100.00%" in text
+
+
+def test_a_client_admin_sees_batches_but_has_no_submit_button(world: World,
+                                                              signed_in: Any) -> None:
+    page = signed_in(Role.CLIENT_ADMIN).get("/batches/")
+    assert page.status_code == 200
+    assert b"Submit ready claims" not in page.content
+    refused = signed_in(Role.CLIENT_ADMIN).post("/batches/submit/", {"client": "acme"})
+    assert refused.status_code == 404
+
+
+def test_another_clients_batches_are_not_listed(world: World, signed_in: Any) -> None:
+    from rcmdesk.submission.tests.sweep_data import birch_objects
+
+    birch = birch_objects(world)["batch_id"]
+    page = signed_in(Role.CLIENT_STAFF).get("/batches/")
+    assert f'href="/batches/{birch}/"' not in page.content.decode()

@@ -1,0 +1,88 @@
+"""Batch pages: the list with its submit button, one batch, the file download, rejections.
+
+Every lookup goes through ``visible_to`` (another client's batch answers 404, exactly like
+a missing one); the download of a file full of PHI is audited.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from rcmdesk.accounts.requests import acting_user
+from rcmdesk.audit.services import record
+from rcmdesk.submission import queries, services
+from rcmdesk.submission.models import AckStatus, BatchClaim
+
+PAGE_SIZE = 50
+
+
+@login_required
+@require_GET
+def batch_list(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    page = Paginator(queries.batches(user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "submission/batch_list.html", {
+        "page": page, "submit_clients": queries.submit_clients(user)})
+
+
+@login_required
+@require_POST
+def submit_ready(request: HttpRequest) -> HttpResponse:
+    """The "Submit ready claims" button: every READY claim of one client goes out."""
+    user = acting_user(request)
+    client = next((c for c in queries.submit_clients(user)
+                   if c.slug == request.POST.get("client")), None)
+    if client is None:
+        raise Http404("Not found.")
+    try:
+        sent = services.submit(user, client)
+    except services.SubmissionRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("submission:batches")
+    if not sent:
+        messages.info(request, f"{client.name}: no claim is ready to send.")
+    for batch in sent:
+        messages.success(request, f"Batch {batch.pk}: {batch.claims_count} claim(s) in an "
+                                  f"837{batch.kind} file ({batch.outbound.name}).")
+    return redirect("submission:batches")
+
+
+@login_required
+@require_GET
+def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
+    user = acting_user(request)
+    batch = queries.batch(user, batch_id)
+    entries = (BatchClaim.objects.filter(batch=batch)
+               .select_related("claim", "claim__patient").order_by("set_control", "position"))
+    counts = {s.value: 0 for s in AckStatus}
+    for entry in entries:
+        counts[entry.ack_status] += 1
+    record("read", client_id=batch.client_id, obj=batch, actor=user)
+    return render(request, "submission/batch_detail.html", {
+        "batch": batch, "entries": entries, "counts": counts})
+
+
+@login_required
+@require_GET
+def batch_download(request: HttpRequest, batch_id: int) -> HttpResponse:
+    user = acting_user(request)
+    batch = queries.batch(user, batch_id)
+    out = type(batch.outbound).objects.get(pk=batch.outbound_id)
+    record("submission.batch_downloaded", client_id=batch.client_id, obj=batch, actor=user,
+           detail={"file": out.pk, "isa13": out.isa13})
+    response = HttpResponse(bytes(out.content), content_type="application/edi-x12")
+    response["Content-Disposition"] = f'attachment; filename="{out.name}"'
+    return response
+
+
+@login_required
+@require_GET
+def rejections(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    page = Paginator(queries.open_rejections(user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "submission/rejections.html", {"page": page})
