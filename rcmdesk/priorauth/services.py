@@ -26,6 +26,7 @@ from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Coverage, Patient, Payer, Provider
 from rcmdesk.eligibility.models import Visit
 from rcmdesk.intake import outbound
+from rcmdesk.playbooks.models import AuthRequirement
 from rcmdesk.priorauth.decisions import Decision, record_decision
 from rcmdesk.priorauth.lookup import AuthBook
 from rcmdesk.priorauth.models import Authorization, AuthRequest, AuthSource, AuthStatus
@@ -318,3 +319,32 @@ def _note_on_items(user: Any, auth: Authorization, codes: Sequence[str], note: s
     for item in items:
         workqueue.record_event(item, _person(user), ActionKind.NOTE, note=note, at=now,
                                touch=True)
+
+
+# --- playbook data: which codes need an authorization ---------------------------------------
+
+
+def add_requirement(user: Any, client: Organization, *, payer: Payer | None, codes: str,
+                    note: str = "") -> AuthRequirement:
+    """A client admin's playbook row; ``codes`` was checked by ``CodeList.parse``."""
+    require(user, Action.EDIT_PLAYBOOKS, client.pk)
+    if payer is not None and payer.client_id != client.pk:
+        raise AuthProblem("Choose a payer of this client.")
+    with transaction.atomic():
+        row = AuthRequirement.objects.create(client=client, payer=payer, codes=codes[:500],
+                                             note=note[:300], active=True,
+                                             updated_at=timezone.now())
+        record("playbooks.auth_requirement_added", client_id=client.pk, obj=row, actor=user,
+               detail={"payer": payer.pk if payer else None, "codes": row.codes})
+    return row
+
+
+def deactivate_requirement(user: Any, row: AuthRequirement) -> AuthRequirement:
+    require(user, Action.EDIT_PLAYBOOKS, row.client_id)
+    with transaction.atomic():
+        row.active = False
+        row.updated_at = timezone.now()
+        row.save(update_fields=["active", "updated_at"])
+        record("playbooks.auth_requirement_deactivated", client_id=row.client_id, obj=row,
+               actor=user, detail={"codes": row.codes})
+    return row
