@@ -1,9 +1,59 @@
-"""This app's commands, mounted by ``rcmdesk.cli`` under its group."""
+"""``rcmdesk claims import-charges``: a CSV, FHIR R4 Bundle or 837 from the client's system as
+draft claims, as a named user (``--as``) with the same permission checks as the pages."""
 
 from __future__ import annotations
+
+import getpass
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
 
 def register(group: typer.Typer) -> None:
-    """Add this app's commands to ``group`` (nothing yet)."""
+    group.command("import-charges")(import_charges)
+
+
+def import_charges(
+    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True,
+                                         help="the file to import")],
+    client: Annotated[str, typer.Option(help="client slug")],
+    acting_as: Annotated[str, typer.Option("--as", help="username who imports")],
+    fmt: Annotated[str | None, typer.Option("--format", help="csv, fhir or x12 (default: "
+                                            "guessed from the name and first bytes)")] = None,
+) -> None:
+    """Import charges as drafts, all or nothing; re-importing updates the same drafts.
+
+    Prints the counts, or every problem ("where: field: message") one a line on stderr.
+    Exit 0 imported, 1 refused (problems or not allowed), 2 on a bad option."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from rcmdesk.audit.context import acting
+    from rcmdesk.charges import imports
+    from rcmdesk.cli import active_user, client_by_slug, err, setup_django
+
+    if fmt is not None and fmt not in imports.FORMATS:
+        err.print(f"[red]--format is one of {', '.join(imports.FORMATS)}[/red]")
+        raise typer.Exit(2)
+    setup_django()
+    org, user = client_by_slug(client), active_user(acting_as, "--as")
+    data = path.read_bytes()
+    chosen = fmt or imports.guess_format(path.name, data)
+    try:
+        with acting(user, channel=f"cli:{getpass.getuser()}"):
+            result = imports.import_file(user, org, data, chosen, path.name)
+    except PermissionDenied as exc:
+        err.print(f"[red]{acting_as} may not enter charges: {exc}[/red]")
+        raise typer.Exit(1) from exc
+    except Http404 as exc:
+        err.print(f"[red]{acting_as} does not see client {client!r}'s charges[/red]")
+        raise typer.Exit(1) from exc
+    if not result.ok:
+        err.print(f"[red]{path.name} ({chosen}): nothing imported, "
+                  f"{len(result.problems)} problem(s)[/red]")
+        for p in result.problems:
+            err.print(f"{p.row}: {p.field}: {p.message}", markup=False, soft_wrap=True)
+        raise typer.Exit(1)
+    print(f"{path.name} ({chosen}): {len(result.created)} draft(s) created, "
+          f"{len(result.updated)} updated")
