@@ -1,9 +1,85 @@
-"""This app's commands, mounted by ``rcmdesk.cli`` under its group."""
+"""``rcmdesk claims scrub``: run the scrubber from the shell, as a named user."""
 
 from __future__ import annotations
+
+import getpass
+import json
+from typing import Annotated, Any
 
 import typer
 
 
 def register(group: typer.Typer) -> None:
-    """Add this app's commands to ``group`` (nothing yet)."""
+    group.command("scrub")(scrub)
+
+
+def scrub(
+    client: Annotated[str, typer.Option(help="client slug")],
+    acting_as: Annotated[str, typer.Option("--as", help="username who scrubs (one who works "
+                                           "the client's claims)")],
+    claim: Annotated[list[str] | None, typer.Option(
+        "--claim", help="patient control number (repeat); default: every draft or held "
+        "claim")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the run as JSON")] = False,
+) -> None:
+    """Scrub claims and print the findings and the clean-claim rate.
+
+    Exit 0 when every claim is clean, 1 when some are held (or the user may not scrub),
+    2 on a bad option."""
+    from rcmdesk.cli import active_user, client_by_slug, err, setup_django
+
+    setup_django()
+    from django.core.exceptions import PermissionDenied
+    from django.db.models import Q
+    from django.http import Http404
+
+    from rcmdesk.audit.context import acting
+    from rcmdesk.claims.models import Claim, ClaimStatus, FrontDoor
+    from rcmdesk.scrubber import queries, services
+    from rcmdesk.tenancy.roles import Workflow
+
+    org = client_by_slug(client)
+    user = active_user(acting_as, "--as")
+    try:
+        services.require_scrub(user, org)
+    except PermissionDenied as exc:
+        err.print(f"[red]{acting_as} may not scrub claims: {exc}[/red]")
+        raise typer.Exit(1) from None
+    except Http404:
+        err.print(f"[red]{acting_as} does not see the claims of {client!r}[/red]")
+        raise typer.Exit(1) from None
+    claims = Claim.objects.visible_to(user, Workflow.CHARGES_CLAIMS).filter(client=org)
+    if claim:
+        claims = claims.filter(patient_control_number__in=claim)
+    else:
+        claims = claims.filter(Q(status=ClaimStatus.DRAFT) | Q(front_door=FrontDoor.HELD))
+    found = list(claims.order_by("patient_control_number"))
+    missing = sorted(set(claim or []) - {c.patient_control_number for c in found})
+    if missing:
+        err.print(f"[red]No such claim(s) at {client}: {', '.join(missing)}[/red]")
+        raise typer.Exit(2)
+    with acting(user, channel=f"cli:{getpass.getuser()}"):
+        run = services.scrub(user, org, found, purpose="cli")
+    rows = list(queries.findings(run))
+    if as_json:
+        print(json.dumps(_as_json(run, rows), indent=2, default=str))
+    else:
+        for f in rows:
+            line = f" line {f.line_number}" if f.line_number else ""
+            print(f"{f.claim.patient_control_number}\t{f.code}\t{f.severity}\t{f.field}{line}"
+                  f"\t{f.message}")
+        print(f"run #{run.pk}: scrubbed {run.scrubbed} claim(s), {run.clean_claims} clean "
+              f"({run.clean_claim_rate}% clean-claim rate), {run.errors} error(s), "
+              f"{run.warnings} warning(s)")
+    if run.clean_claims != run.scrubbed:
+        raise typer.Exit(1)
+
+
+def _as_json(run: Any, rows: list[Any]) -> dict[str, Any]:
+    return {"run": run.pk, "client": run.client.slug, "scrubbed": run.scrubbed,
+            "clean": run.clean_claims, "clean_claim_rate": str(run.clean_claim_rate),
+            "errors": run.errors, "warnings": run.warnings,
+            "findings": [{"claim": f.claim.patient_control_number, "code": f.code,
+                          "severity": f.severity, "field": f.field,
+                          "line_number": f.line_number, "message": f.message}
+                         for f in rows]}
