@@ -1,0 +1,43 @@
+"""The import page: a clean file imports and returns to the list; a bad one lists its errors
+by row and column and imports nothing."""
+
+from __future__ import annotations
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from rcmdesk.conftest import World
+from rcmdesk.eligibility.models import Visit
+from rcmdesk.tenancy.roles import Role
+
+HEADER = ("external_id,scheduled_on,patient_last_name,patient_first_name,patient_birth_date,"
+          "payer_id,member_id\n")
+
+
+def upload(text: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile("visits.csv", text.encode(), content_type="text/csv")
+
+
+def test_a_clean_csv_imports_and_returns_to_the_list(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(Role.CLIENT_STAFF)
+    assert client.get(reverse("eligibility:import")).status_code == 200
+    response = client.post(reverse("eligibility:import"), {
+        "client": "acme", "file": upload(HEADER + "A1,2026-12-01,Smith,John,1963-05-19,P1,M1\n")})
+    assert response.status_code == 302
+    assert Visit.objects.get().external_id == "A1"
+
+
+def test_a_bad_row_is_listed_by_row_and_column_and_nothing_is_imported(
+        world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    response = signed_in(Role.CLIENT_STAFF).post(reverse("eligibility:import"), {
+        "client": "acme", "file": upload(HEADER + "A1,2026-12-01,Smith,John,1963-05-19,P1,M1\n"
+                                                   "A2,someday,Jones,Ann,1970-01-01,P1,M2\n")})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'data-testid="import-errors"' in html
+    assert "<td>3</td><td>scheduled_on</td>" in html
+    assert not Visit.objects.exists()
+
+
+def test_a_client_admin_may_not_import(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    assert signed_in(Role.CLIENT_ADMIN).get(reverse("eligibility:import")).status_code == 403
