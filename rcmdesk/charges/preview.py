@@ -17,6 +17,7 @@ from django.db import transaction
 
 from rcmdesk.charges.services import (
     ChargeInput,
+    NotADraft,
     Problem,
     check_input,
     lock_draft,
@@ -59,6 +60,16 @@ class _RollBack(Exception):
     pass
 
 
+def _draft(client: Organization, data: ChargeInput, claim: Claim | None) -> Claim:
+    """The draft being edited, changed in place; else (new, or past editing) a new one."""
+    if claim is not None:
+        try:
+            return replace_content(lock_draft(claim, None), data)
+        except NotADraft:
+            pass
+    return write_new_draft(client, data, ClaimOrigin.ENTRY, "")
+
+
 def as_finding(problem: Problem) -> Finding:
     line = None
     if problem.field.startswith("line[") and "]" in problem.field:
@@ -78,8 +89,7 @@ def preview(user: Any, client: Organization, data: ChargeInput, *,
     day = today or client_today(client)
     try:
         with transaction.atomic():
-            draft = (replace_content(lock_draft(claim, None), data) if claim is not None
-                     else write_new_draft(client, data, ClaimOrigin.ENTRY, ""))
+            draft = _draft(client, data, claim)
             result.findings = scrub_claims([draft], today=day).get(draft.pk, [])
             book = AuthBook(client.pk, [draft.patient_id])
             for line in draft.lines.order_by("line_number"):

@@ -356,6 +356,8 @@ def enter_claim(user: Any, client: Organization, data: ChargeInput, *,
 
 
 def write_new_draft(client: Organization, data: ChargeInput, origin: str, pcn: str) -> Claim:
+    """The claim, its lines and the rows around it; callers check the input, hold the
+    transaction and write the audit event (the preview rolls all of it back)."""
     values = _claim_values(client, data)
     for _attempt in range(5):
         number = pcn or new_pcn(client)
@@ -374,6 +376,7 @@ def write_new_draft(client: Organization, data: ChargeInput, origin: str, pcn: s
 
 
 def lock_draft(claim: Claim, version: int | None) -> Claim:
+    """The claim re-read under a row lock, if it may still change and is at ``version``."""
     current: Claim = Claim.objects.select_for_update().get(pk=claim.pk)
     if current.status != ClaimStatus.DRAFT or current.front_door not in EDITABLE_FRONT_DOORS:
         where = current.get_front_door_display() if current.front_door else ""

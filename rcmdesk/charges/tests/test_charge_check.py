@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.test import Client
 from django.urls import reverse
 
+from rcmdesk.charges import services
+from rcmdesk.charges.tests.factories import charge_input
 from rcmdesk.charges.tests.pages import birch_draft, form_data
 from rcmdesk.claims.models import Claim, Patient, Payer
 from rcmdesk.conftest import sign_in
@@ -60,3 +62,14 @@ def test_checking_another_clients_draft_answers_404_like_a_missing_one(world):
     foreign = birch_draft(world)
     assert check(world, {**form_data(world.acme.pk), "claim_id": foreign.pk}).status_code == 404
     assert check(world, {**form_data(world.acme.pk), "claim_id": 987654}).status_code == 404
+
+
+def test_checking_a_draft_does_not_call_it_a_duplicate_of_itself_nor_change_it(world):
+    claim = services.enter_claim(world.user(Role.CLIENT_STAFF), world.acme,
+                                 charge_input(lines=charge_input().lines[:1]))
+    body = check(world, {**form_data(world.acme.pk), "claim_id": claim.pk}).content.decode()
+    assert "DU001" not in body
+    new = check(world, form_data(world.acme.pk)).content.decode()
+    assert "DU001" in new
+    claim.refresh_from_db()
+    assert claim.version == 1

@@ -67,3 +67,10 @@ def test_discarding_a_draft_deletes_it(world):
                                  {"version": claim.version})
     assert response.status_code == 302
     assert not Claim.objects.filter(pk=claim.pk).exists()
+
+
+def test_discarding_another_clients_draft_answers_404_and_keeps_it(world):
+    foreign = birch_draft(world)
+    response = staff(world).post(reverse("charges:discard", args=[foreign.pk]), {"version": 1})
+    assert response.status_code == 404
+    assert Claim.objects.filter(pk=foreign.pk).exists()
