@@ -84,8 +84,7 @@ def _violation(p: PlaybookEdit, s: Subject, line: ClaimLine) -> str:
 
 def _pointed_diagnoses(s: Subject, line: ClaimLine) -> list[str]:
     """The diagnoses the line points at (all of the claim's when it points at none)."""
-    diagnoses = [str(d[1]).strip().upper() if isinstance(d, list | tuple) and len(d) > 1
-                 else str(d).strip().upper() for d in s.claim.diagnoses or []]
+    diagnoses = [code for _, _, code in s.diagnosis_entries]
     pointers = [p for p in line.diagnosis_pointers or []
                 if isinstance(p, int) and 1 <= p <= len(diagnoses)]
     return [diagnoses[p - 1] for p in pointers] if pointers else diagnoses

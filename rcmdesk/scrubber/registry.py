@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
@@ -55,6 +56,7 @@ class Subject:
     coverage: Coverage | None
     provider: Provider | None
     payer: Payer | None
+    memo: dict[str, Any] = field(default_factory=dict)  # what two rules would work out twice
 
     @property
     def is_professional(self) -> bool:
@@ -65,10 +67,23 @@ class Subject:
         """Frequency 7 (replacement) or 8 (void): a corrected claim, not a first one."""
         return self.claim.frequency in ("7", "8")
 
+    @cached_property
+    def diagnosis_entries(self) -> list[tuple[int, str, str]]:
+        """(1-based position, qualifier, code) of each diagnosis, upper-cased and trimmed."""
+        return [(i, *_pair(entry)) for i, entry in enumerate(self.claim.diagnoses or [],
+                                                             start=1)]
+
+    @cached_property
     def first_service_date(self) -> date | None:
         dates = [d for d in [self.claim.service_from, *(ln.service_date for ln in self.lines)]
                  if d is not None]
         return min(dates) if dates else None
+
+
+def _pair(entry: Any) -> tuple[str, str]:
+    if isinstance(entry, list | tuple) and len(entry) >= 2:
+        return str(entry[0]).strip().upper(), str(entry[1]).strip().upper()
+    return "", str(entry).strip().upper()
 
 
 @dataclass

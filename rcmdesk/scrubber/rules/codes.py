@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from typing import Any
 
 from rcmdesk.scrubber.codesets import (
     CPT_FORM,
@@ -26,17 +25,8 @@ MAX_MODIFIERS = 4
 MAX_POINTERS_837P = 4
 
 
-def _diagnoses(s: Subject) -> Iterator[tuple[int, str, str]]:
-    """(1-based position, qualifier, code) of each diagnosis, tolerant of odd shapes."""
-    for i, entry in enumerate(s.claim.diagnoses or [], start=1):
-        qualifier, code = _pair(entry)
-        yield i, qualifier, code
-
-
-def _pair(entry: Any) -> tuple[str, str]:
-    if isinstance(entry, list | tuple) and len(entry) >= 2:
-        return str(entry[0]).strip().upper(), str(entry[1]).strip().upper()
-    return "", str(entry).strip().upper()
+def _diagnoses(s: Subject) -> list[tuple[int, str, str]]:
+    return s.diagnosis_entries
 
 
 def _dx_field(i: int) -> str:
@@ -65,7 +55,7 @@ def diagnosis_form(s: Subject, ctx: Context) -> Iterator[Hit]:
       why="ICD-10-CM replaced ICD-9-CM for dates of service on or after 1 October 2015 "
           "(HIPAA code set rule); qualifiers BK/BF mark ICD-9.")
 def no_icd9(s: Subject, ctx: Context) -> Iterator[Hit]:
-    first = s.first_service_date()
+    first = s.first_service_date
     if first is not None and first < ICD10_EFFECTIVE:
         return
     for i, qualifier, code in _diagnoses(s):

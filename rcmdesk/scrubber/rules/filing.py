@@ -21,8 +21,15 @@ class Window:
 
 def window(s: Subject, ctx: Context) -> Window | None:
     """The filing deadline in force: corrected (7/8) and secondary claims have their own."""
+    if "filing_window" not in s.memo:
+        s.memo["filing_window"] = _window(s, ctx)
+    found: Window | None = s.memo["filing_window"]
+    return found
+
+
+def _window(s: Subject, ctx: Context) -> Window | None:
     book = ctx.deadline_books.get(s.claim.client_id)
-    served = s.first_service_date()
+    served = s.first_service_date
     if book is None or s.payer is None or served is None:
         return None
     deadlines = book.for_payer(s.payer)
