@@ -115,8 +115,9 @@ class Summary:
     oop_in_remaining: Decimal | None = None
     oop_out_total: Decimal | None = None
     oop_out_remaining: Decimal | None = None
-    # slot name -> whether the figure in it is a family one (an individual one replaces it)
-    _family: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
+    # slot name -> (family figure?, explicit network?) of the figure held, for ``_put``
+    _held: dict[str, tuple[bool, bool]] = field(default_factory=dict, repr=False,
+                                                compare=False)
 
     def amounts(self) -> dict[str, Decimal | None]:
         return {name: getattr(self, name) for name in AMOUNT_FIELDS}
@@ -254,16 +255,13 @@ def _add_amount(summary: Summary, b: t271.Benefit) -> None:
 def _put(summary: Summary, slot: str, value: Decimal, *, explicit: bool, family: bool) -> None:
     """First figure wins, except: an explicit network beats a both-networks one, and an
     individual figure beats a family one."""
-    current = getattr(summary, slot)
-    held = summary._family.get(slot)
-    if current is not None:
-        was_explicit = summary._family.get(slot + ":explicit", False)
-        better = (held and not family) or (explicit and not was_explicit)
-        if not better:
+    held = summary._held.get(slot)
+    if held is not None:
+        held_family, held_explicit = held
+        if not ((held_family and not family) or (explicit and not held_explicit)):
             return
     setattr(summary, slot, value)
-    summary._family[slot] = family
-    summary._family[slot + ":explicit"] = explicit
+    summary._held[slot] = (family, explicit)
 
 
 def _overall(ebs: list[_Eb], rejections: tuple[Rejection, ...]) -> str:

@@ -56,6 +56,7 @@ def request(
     from rcmdesk.cli import err
     from rcmdesk.eligibility import services
     from rcmdesk.eligibility.models import Visit, VisitStatus
+    from rcmdesk.eligibility.producer import lead_days
 
     rows = Visit.objects.visible_to(user).filter(client=org).select_related(
         "client", "patient", "payer", "coverage__payer", "provider")
@@ -67,7 +68,7 @@ def request(
             raise typer.Exit(2)
     else:
         today = timezone.localdate()
-        ahead = days if days is not None else services.lead_days(org)
+        ahead = days if days is not None else lead_days(org)
         chosen = list(rows.filter(scheduled_on__gte=today,
                                   scheduled_on__lte=today + timedelta(days=ahead),
                                   status__in=[VisitStatus.SCHEDULED,

@@ -52,9 +52,11 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from rcmdesk.audit.services import record
 from rcmdesk.eligibility.models import Visit, VisitSource, VisitStatus
+from rcmdesk.eligibility.producer import sync_visits
 from rcmdesk.eligibility.services import VisitInput, save_visit
 from rcmdesk.tenancy.authz import require
 from rcmdesk.tenancy.models import Organization
@@ -141,9 +143,11 @@ def _write(client: Organization, rows: list[_Row], source: str, name: str,
     with transaction.atomic():
         for row in rows:
             visit, created = save_visit(client, row.data, source=source, actor=actor)
-            if row.cancelled and visit.status != VisitStatus.CANCELLED:
-                Visit.objects.filter(pk=visit.pk).update(status=VisitStatus.CANCELLED)
-                result.cancelled += 1
+            if row.cancelled != (visit.status == VisitStatus.CANCELLED):
+                # cancelled in the scheduler, or booked again after a cancellation
+                status = VisitStatus.CANCELLED if row.cancelled else VisitStatus.SCHEDULED
+                Visit.objects.filter(pk=visit.pk).update(status=status)
+                result.cancelled += row.cancelled
             result.created += created
             result.updated += not created
             result.visit_ids.append(visit.pk)
@@ -151,6 +155,7 @@ def _write(client: Organization, rows: list[_Row], source: str, name: str,
                object_type="eligibility.visit",
                detail={"source": source, "name": name[:200], "created": result.created,
                        "updated": result.updated, "cancelled": result.cancelled})
+        sync_visits(client, timezone.localdate(), visit_ids=result.visit_ids)
     return result
 
 

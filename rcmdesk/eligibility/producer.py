@@ -8,6 +8,10 @@ Source keys (kind ``eligibility``):
 - ``visit:<id>:cob`` — the latest answer names another payer (EB01 R): bill order to settle.
 - ``visit:<id>:missing`` — the payer refused the request (AAA): data to correct and ask again.
 
+Lead time: a visit is worked ``lead_days(client)`` days before it — the
+``RCMDESK_ELIGIBILITY_LEAD_DAYS`` setting: a number for every client, or a mapping of client
+slug to days with an optional ``"default"``; 3 days when unset.
+
 Flags follow the latest answer only: a newer answer without the problem closes the flag.
 Every run derives the whole set from the visits and their latest answers, so it is idempotent
 and also repairs what an event missed. Items of visits older than ``LOOKBACK_DAYS`` are left
@@ -19,19 +23,29 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
+from django.conf import settings
 from django.db.models import Q
 
 from rcmdesk.eligibility.benefits import explain
 from rcmdesk.eligibility.models import CoverageStatus, EligibilityResponse, Visit, VisitStatus
-from rcmdesk.eligibility.services import lead_days
 from rcmdesk.tenancy.models import Organization
 from rcmdesk.workqueue.models import ItemKind, WorkItem
 from rcmdesk.workqueue.producers.common import Draft, Written, close, prioritise, upsert
 
+DEFAULT_LEAD_DAYS = 3
 LOOKBACK_DAYS = 30
 FLAGS = ("inactive", "cob", "missing")
 ZERO = Decimal("0.00")
+
+
+def lead_days(client: Organization) -> int:
+    """How many days before a visit its eligibility is worked (module docstring)."""
+    value: Any = getattr(settings, "RCMDESK_ELIGIBILITY_LEAD_DAYS", DEFAULT_LEAD_DAYS)
+    if isinstance(value, dict):
+        value = value.get(client.slug, value.get("default", DEFAULT_LEAD_DAYS))
+    return max(0, int(value))
 
 
 def sync_visits(client: Organization, today: date, *,

@@ -5,9 +5,8 @@ as written), one transaction set per payer in one interchange. Each visit gets i
 (TRN02, unique per client), which the payer echoes in the 271; the whole 270 gets a reference
 (BHT03), echoed too, for answers refused before any member level.
 
-Lead time: a visit is worked ``lead_days(client)`` days before it — the
-``RCMDESK_ELIGIBILITY_LEAD_DAYS`` setting (a number for every client, or a mapping of client
-slug to days with an optional ``"default"``); 3 days when unset.
+When a visit is worked (its lead time) is the producer's business:
+``rcmdesk.eligibility.producer.lead_days``.
 """
 
 from __future__ import annotations
@@ -18,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -33,6 +31,7 @@ from rcmdesk.eligibility.models import (
     VisitSource,
     VisitStatus,
 )
+from rcmdesk.eligibility.producer import sync_visits
 from rcmdesk.intake import outbound
 from rcmdesk.intake.models import OutboundFile
 from rcmdesk.tenancy.authz import require
@@ -45,7 +44,6 @@ from rcmdesk.x12.values import DateRef, Name
 from rcmdesk.x12.writer import Envelope, TransactionBody
 from rcmdesk.x12.writers import build_270
 
-DEFAULT_LEAD_DAYS = 3
 DEFAULT_SERVICE_TYPES = ("30",)  # health benefit plan coverage
 
 
@@ -55,14 +53,6 @@ class MixedClients(ValueError):
 
 class VisitProblem(ValueError):
     """A visit that cannot be asked about (no payer or member id), named in the message."""
-
-
-def lead_days(client: Organization) -> int:
-    """How many days before a visit its eligibility is worked (module docstring)."""
-    value: Any = getattr(settings, "RCMDESK_ELIGIBILITY_LEAD_DAYS", DEFAULT_LEAD_DAYS)
-    if isinstance(value, dict):
-        value = value.get(client.slug, value.get("default", DEFAULT_LEAD_DAYS))
-    return max(0, int(value))
 
 
 # --- entering visits --------------------------------------------------------------------
@@ -118,8 +108,7 @@ def save_visit(client: Organization, data: VisitInput, *, source: str, actor: An
         visit.save()
     record("eligibility.visit_created" if created else "eligibility.visit_updated",
            client_id=client.pk, obj=visit, actor=actor,
-           detail={"source": source, "patient": patient.pk, "payer": payer.pk if payer else None,
-                   "scheduled_on": data.scheduled_on.isoformat()})
+           detail={"source": source, "patient": patient.pk, "payer": payer.pk if payer else None})
     return visit, created
 
 
@@ -128,6 +117,7 @@ def create_visit(user: Any, client: Organization, data: VisitInput) -> Visit:
     require(user, Action.WORK_ITEMS, client.pk, Workflow.ELIGIBILITY)
     with transaction.atomic():
         visit, _ = save_visit(client, data, source=VisitSource.UI, actor=user)
+        sync_visits(client, timezone.localdate(), visit_ids=[visit.pk])
     return visit
 
 
@@ -267,7 +257,7 @@ def _bodies(visits: Sequence[Visit], traces: dict[int, str], reference: str,
             f"{n:04d}", reference, Name("PR", "2", payer.name, id_qualifier="PI",
                                         id=payer.payer_id),
             _requester(provider, client_name),
-            tuple(_subscriber(v, traces[v.pk], client_name) for v in group))
+            tuple(_subscriber(v, traces[v.pk]) for v in group))
         bodies.append(build_270(inquiry, date=f"{timezone.localdate():%Y%m%d}"))
     return bodies
 
@@ -279,7 +269,7 @@ def _requester(provider: Provider | None, client_name: str) -> Name:
                 id=provider.npi)
 
 
-def _subscriber(visit: Visit, trace: str, client_name: str) -> t270.InquiryMember:
+def _subscriber(visit: Visit, trace: str) -> t270.InquiryMember:
     """The subscriber level, with the patient as a dependent when the coverage is someone
     else's (relationship not 18); the trace goes on the patient's level."""
     coverage = visit.coverage
@@ -289,26 +279,26 @@ def _subscriber(visit: Visit, trace: str, client_name: str) -> t270.InquiryMembe
     types = tuple(_service_types(visit))
     patient_name = Name("IL", "1", p.last_name, p.first_name, p.middle_name, p.suffix)
     born = f"{p.birth_date:%Y%m%d}" if p.birth_date else ""
+    originator = _originator(visit.client_id)
     if coverage.relationship in ("", "18"):
         return t270.InquiryMember(
             Name("IL", "1", p.last_name, p.first_name, p.middle_name, p.suffix, "MI",
-                 coverage.member_id), trace, _originator(client_name), born, p.sex, dates, types)
+                 coverage.member_id), trace, originator, born, p.sex, dates, types)
     sub_born = (f"{coverage.subscriber_birth_date:%Y%m%d}" if coverage.subscriber_birth_date
                 else "")
     dependent = t270.InquiryMember(
         Name("03", "1", patient_name.last, patient_name.first, patient_name.middle,
-             patient_name.suffix), trace, _originator(client_name), born, p.sex, dates, types)
+             patient_name.suffix), trace, originator, born, p.sex, dates, types)
     return t270.InquiryMember(
         Name("IL", "1", coverage.subscriber_last_name, coverage.subscriber_first_name,
              id_qualifier="MI", id=coverage.member_id), "", "", sub_born,
         coverage.subscriber_sex, (), (), (dependent,))
 
 
-def _originator(client_name: str) -> str:
-    """TRN03: '1' + a 9-digit id of who made the trace (we have no EIN here: a fixed one
-    derived from the client name keeps it stable per client)."""
-    digits = "".join(str(ord(c) % 10) for c in client_name.upper() if c.isalnum())
-    return "1" + (digits + "000000000")[:9]
+def _originator(client_id: int) -> str:
+    """TRN03: who assigned the trace. '1' + an EIN is for a known tax id; we have none to
+    hand, so '9' (an identifier of our own) + the client's id, stable per client."""
+    return f"9{client_id % 10**9:09d}"
 
 
 # --- the eligibility item's history ---------------------------------------------------

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from rcmdesk.audit.models import AuditEvent
 from rcmdesk.conftest import World
 from rcmdesk.eligibility.imports import import_visits
 from rcmdesk.eligibility.models import Visit, VisitSource, VisitStatus
 from rcmdesk.tenancy.roles import Role
+from rcmdesk.workqueue.models import ItemKind, WorkItem
 
 HEADER = ("external_id,scheduled_on,patient_last_name,patient_first_name,patient_birth_date,"
           "patient_sex,payer_id,member_id,provider_npi,service_types,procedures\n")
@@ -134,3 +136,18 @@ def test_text_that_is_not_json_or_utf8_is_refused(world: World) -> None:
     assert run(world, "{nope", "a.json").errors[0].column == "json"
     result = import_visits(world.user(Role.CLIENT_STAFF), world.acme, b"\xff\xfe", "a.csv")
     assert result.errors[0].message == "not UTF-8 text"
+
+
+def test_a_visit_imported_inside_the_lead_time_gets_its_item_at_once(world: World) -> None:
+    soon = (timezone.localdate() + timedelta(days=1)).isoformat()
+    run(world, HEADER + ROW_1.replace("2026-12-01", soon))
+    visit = Visit.objects.get()
+    assert WorkItem.objects.active().filter(kind=ItemKind.ELIGIBILITY,
+                                            source_key=f"visit:{visit.pk}").exists()
+
+
+def test_an_appointment_booked_again_after_a_cancellation_is_scheduled_again(
+        world: World) -> None:
+    run(world, bundle(status="cancelled"), "a.json")
+    run(world, bundle(), "a.json")
+    assert Visit.objects.get().status == VisitStatus.SCHEDULED

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from rcmdesk.conftest import World
 from rcmdesk.eligibility.models import EligibilityResponse, VisitStatus
-from rcmdesk.eligibility.producer import sync_visits
+from rcmdesk.eligibility.producer import lead_days, sync_visits
 from rcmdesk.eligibility.tests.builders import make_visit
 from rcmdesk.workqueue.models import ItemKind, WorkItem
 from rcmdesk.workqueue.producers import sync_client
@@ -80,3 +80,13 @@ def test_a_visit_five_days_out_enters_the_queue_three_days_before_it(
     assert keys() == set()
     sync_visits(world.acme, timezone.localdate() + timedelta(days=2))
     assert keys() == {f"visit:{visit.pk}"}
+
+
+@override_settings(RCMDESK_ELIGIBILITY_LEAD_DAYS={"default": 5, "birch": 1})
+def test_the_lead_time_comes_from_the_setting_per_client(world: World) -> None:
+    assert lead_days(world.acme) == 5
+    assert lead_days(world.birch) == 1
+
+
+def test_the_lead_time_is_three_days_by_default(world: World) -> None:
+    assert lead_days(world.acme) == 3

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.test import override_settings
 from django.utils import timezone
 
 from rcmdesk.audit.models import AuditEvent
@@ -112,16 +111,6 @@ def test_a_visit_entered_by_hand_finds_the_patient_and_creates_payer_and_coverag
     assert visit.service_types == ["30"]
     assert visit.source == VisitSource.UI
     assert AuditEvent.objects.filter(action="eligibility.visit_created").exists()
-
-
-@override_settings(RCMDESK_ELIGIBILITY_LEAD_DAYS={"default": 5, "birch": 1})
-def test_the_lead_time_comes_from_the_setting_per_client(world: World) -> None:
-    assert services.lead_days(world.acme) == 5
-    assert services.lead_days(world.birch) == 1
-
-
-def test_the_lead_time_is_three_days_by_default(world: World) -> None:
-    assert services.lead_days(world.acme) == 3
 
 
 def test_a_claim_shows_the_latest_answer_asked_on_or_before_its_service_date(
