@@ -226,7 +226,7 @@ def new_reference(kind: str) -> str:
     return f"{kind}{timezone.now():%y%m%d%H%M}{secrets.token_hex(4).upper()}"
 
 
-def bodies(kind: str, claims: Sequence[Claim], profile: SubmissionProfile, today: date,
+def bodies(kind: str, claims: Sequence[build.Loaded], profile: SubmissionProfile, today: date,
            reference: str) -> tuple[list[TransactionBody], dict[int, tuple[str, int]]]:
     """The 837 sets for ``claims`` (loaded by ``build.load``) and where each claim went.
 
@@ -267,7 +267,7 @@ def _send(client: Organization, kind: str, ids: list[int], outcome: ScrubOutcome
         BatchClaim.objects.bulk_create(
             [BatchClaim(batch=batch, claim_id=c.pk, set_control=placed[c.pk][0],
                         position=placed[c.pk][1]) for c in claims], batch_size=2000)
-        _mark_sent(claims, now, actor)
+        _mark_sent([c.pk for c in claims], now, actor)
         _close_old_rejections(client, ids, batch)
         record("submission.batch_sent", client_id=client.pk, obj=batch, actor=_person(actor),
                detail={"kind": kind, "claims": len(claims), "isa13": out.isa13,
@@ -277,18 +277,25 @@ def _send(client: Organization, kind: str, ids: list[int], outcome: ScrubOutcome
     return batch
 
 
-def _mark_sent(claims: list[Claim], now: Any, actor: Any) -> None:
-    """SENT at the front door; a draft becomes SUBMITTED and only now reaches the ledger."""
-    from rcmdesk.claims.services import post_charges
+def _mark_sent(ids: list[int], now: Any, actor: Any) -> None:
+    """SENT at the front door; a draft becomes SUBMITTED and only now reaches the ledger.
 
-    for chunk in _chunked([c.pk for c in claims]):
+    The charge goes through the claims app's ``post_charges`` (one claim at a time), or its
+    chunked ``post_charges_many`` once that exists: the ledger rules stay theirs.
+    """
+    from rcmdesk.claims import services as claims_services
+
+    many = getattr(claims_services, "post_charges_many", None)
+    for chunk in _chunked(ids):
         Claim.objects.filter(pk__in=chunk).update(front_door=FrontDoor.SENT, updated_at=now)
         Claim.objects.filter(pk__in=chunk, status=ClaimStatus.DRAFT).update(
             status=ClaimStatus.SUBMITTED)
-    for claim in claims:
-        claim.status = ClaimStatus.SUBMITTED if claim.status == ClaimStatus.DRAFT else claim.status
-        claim.front_door = FrontDoor.SENT
-        post_charges(claim, actor=_person(actor))
+        loaded = list(Claim.objects.filter(pk__in=chunk).select_related("client"))
+        if many is not None:
+            many(loaded, actor=_person(actor))
+            continue
+        for claim in loaded:
+            claims_services.post_charges(claim, actor=_person(actor))
 
 
 def _close_old_rejections(client: Organization, ids: list[int], batch: SubmissionBatch) -> None:

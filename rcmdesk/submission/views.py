@@ -6,6 +6,7 @@ a missing one); the download of a file full of PHI is audited.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -16,7 +17,10 @@ from django.views.decorators.http import require_GET, require_POST
 from rcmdesk.accounts.requests import acting_user
 from rcmdesk.audit.services import record
 from rcmdesk.submission import queries, services
-from rcmdesk.submission.models import AckStatus, BatchClaim
+from rcmdesk.submission.models import AckStatus, BatchClaim, ProfileKind, SubmissionProfile
+from rcmdesk.tenancy.authz import require
+from rcmdesk.tenancy.models import Organization
+from rcmdesk.tenancy.roles import Action, Workflow
 
 PAGE_SIZE = 50
 
@@ -86,3 +90,30 @@ def rejections(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     page = Paginator(queries.open_rejections(user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "submission/rejections.html", {"page": page})
+
+
+class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = SubmissionProfile
+        fields = list(services.PROFILE_FIELDS)
+
+
+@login_required
+def profile(request: HttpRequest, client_slug: str, kind: str = ProfileKind.BOTH
+            ) -> HttpResponse:
+    """Who the client's 837s say they are from and to: the client's own admin edits it."""
+    user = acting_user(request)
+    client = Organization.objects.visible_to(user).filter(slug=client_slug).first()
+    if client is None or kind not in ProfileKind.values:
+        raise Http404("Not found.")
+    require(user, Action.EDIT_PLAYBOOKS, client.pk, Workflow.CHARGES_CLAIMS)
+    current = services.profile_for(client, kind)
+    form = ProfileForm(request.POST or None, instance=current if current.kind == kind else None,
+                       initial={f: getattr(current, f) for f in services.PROFILE_FIELDS})
+    if request.method == "POST" and form.is_valid():
+        services.save_profile(user, client, kind, {f: form.cleaned_data[f]
+                                                   for f in services.PROFILE_FIELDS})
+        messages.success(request, "Submission profile saved.")
+        return redirect("submission:profile", client_slug=client.slug, kind=kind)
+    return render(request, "submission/profile.html", {
+        "client": client, "kind": kind, "form": form, "kinds": ProfileKind.choices})
