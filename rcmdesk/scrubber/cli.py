@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import json
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -11,6 +12,30 @@ import typer
 
 def register(group: typer.Typer) -> None:
     group.command("scrub")(scrub)
+    codes = typer.Typer(help="Code sets the scrubber checks against.", no_args_is_help=True)
+    codes.command("load-hcpcs")(load_hcpcs)
+    group.add_typer(codes, name="codes")
+
+
+def load_hcpcs(
+    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True,
+                                         help="the CMS HCPCS alpha-numeric text file")],
+) -> None:
+    """Replace the HCPCS Level II code set with the codes in FILE (CMS, public domain).
+
+    Exit 0 when loaded, 1 when the file holds no HCPCS code."""
+    from rcmdesk.cli import cli_context, err, setup_django
+
+    setup_django()
+    from rcmdesk.scrubber import hcpcs
+
+    try:
+        with cli_context():
+            count = hcpcs.load(path)
+    except hcpcs.HcpcsFileError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    print(f"loaded {count} HCPCS Level II code(s) from {path.name}")
 
 
 def scrub(

@@ -93,7 +93,22 @@ def load_context(subjects: Sequence[Subject], *, today: date) -> Context:
                                                                for s in group})
         context.duplicates.update(find_duplicates(client_id, group))
     context.edits = load_edits(list(by_client))
+    context.hcpcs = known_hcpcs(subjects)
     return context
+
+
+def known_hcpcs(subjects: Sequence[Subject]) -> frozenset[str] | None:
+    """Which of the claims' HCPCS Level II codes the loaded code set knows (None: not loaded)."""
+    from rcmdesk.scrubber.models import HcpcsCode
+
+    if not HcpcsCode.objects.exists():
+        return None
+    used = sorted({code for s in subjects for ln in s.lines
+                   if codesets.HCPCS_FORM.match(code := ln.procedure.strip().upper())})
+    known: set[str] = set()
+    for part in chunks(used):
+        known.update(HcpcsCode.objects.filter(code__in=part).values_list("code", flat=True))
+    return frozenset(known)
 
 
 def _auth_book(client_id: int, patient_ids: set[int]) -> Any:

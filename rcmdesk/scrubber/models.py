@@ -73,3 +73,18 @@ class ScrubFinding(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.field}: {self.message}"
 
+
+
+class HcpcsCode(models.Model):
+    """HCPCS Level II codes loaded from the CMS annual alpha-numeric file (public domain).
+
+    The same for every client, so not tenant data. While the table is empty the scrubber
+    checks the form of HCPCS codes only (``rcmdesk claims codes load-hcpcs FILE`` fills it).
+    """
+
+    code = models.CharField(max_length=5, primary_key=True)
+    description = models.CharField(max_length=300, blank=True)
+    loaded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.code

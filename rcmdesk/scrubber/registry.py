@@ -97,6 +97,8 @@ class Context:
     deadline_books: dict[int, Any] = field(default_factory=dict)  # client id -> DeadlineBook
     auth_books: dict[int, Any] = field(default_factory=dict)  # client id -> AuthBook
     edits: dict[int, list[Any]] = field(default_factory=dict)  # client id -> [PlaybookEdit]
+    # HCPCS Level II codes of these claims found in the loaded code set; None: none loaded
+    hcpcs: frozenset[str] | None = None
 
 
 Check = Callable[[Subject, Context], Iterable[Hit]]

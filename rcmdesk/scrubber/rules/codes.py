@@ -113,6 +113,21 @@ def procedure_form(s: Subject, ctx: Context) -> Iterator[Hit]:
                       at(line, "procedure"), line.line_number)
 
 
+@rule("PR002", topic="codes", severity="error", field="line[n].procedure",
+      title="HCPCS Level II code exists in the loaded code set",
+      why="A code CMS never issued (or a typo in form) is rejected; checked once the "
+          "operator has loaded the year's HCPCS file (rcmdesk claims codes load-hcpcs).")
+def hcpcs_exists(s: Subject, ctx: Context) -> Iterator[Hit]:
+    if ctx.hcpcs is None:
+        return
+    for line in s.lines:
+        code = line.procedure.strip().upper()
+        if (line.procedure_qualifier.strip().upper() in PROCEDURE_QUALIFIERS
+                and HCPCS_FORM.match(code) and code not in ctx.hcpcs):
+            yield Hit(f"Line {line.line_number}: {code} is not in the HCPCS Level II code set.",
+                      at(line, "procedure"), line.line_number)
+
+
 @rule("MD001", topic="codes", severity="error", field="line[n].modifiers",
       title="Modifiers: two letters or digits each, at most four",
       why="SV101-3..6 / SV202-3..6 hold up to four two-character modifiers.")

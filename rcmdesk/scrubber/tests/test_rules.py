@@ -18,6 +18,7 @@ from rcmdesk.conftest import World
 from rcmdesk.playbooks.models import AuthRequirement, PayerRule
 from rcmdesk.priorauth.models import Authorization, AuthStatus
 from rcmdesk.scrubber.engine import scrub_claims
+from rcmdesk.scrubber.models import HcpcsCode
 from rcmdesk.scrubber.registry import all_rules
 from rcmdesk.scrubber.rules.provider import npi_is_valid
 from rcmdesk.scrubber.tests import builders as b
@@ -101,6 +102,13 @@ def _mri(with_auth: bool) -> Make:
     return make
 
 
+def _hcpcs(code: str) -> Make:
+    def make(w: World) -> Claim:
+        HcpcsCode.objects.get_or_create(code="J9035")
+        return b.claim(w.acme, lines=[{"procedure": code}])
+    return make
+
+
 CASES: list[tuple[str, Make, Make]] = [
     ("RQ001", _pat(first_name=""), _pat(first_name="Ann")),
     ("RQ002", _pat(birth_date=None), _pat(birth_date=date(2001, 5, 5))),
@@ -136,6 +144,7 @@ CASES: list[tuple[str, Make, Make]] = [
      _claim(diagnoses=[["ABK", "S72001A"], ["ABF", "I10"]])),
     ("DX004", _claim(diagnoses=[["ABF", "E119"], ["ABK", "I10"]]), _claim()),
     ("PR001", _claim(lines=_lines(procedure="9921")), _claim(lines=_lines(procedure="0001U"))),
+    ("PR002", _hcpcs("J9036"), _hcpcs("J9035")),
     ("MD001", _claim(lines=_lines(modifiers=["25", "59", "LT", "RT", "XS"])),
      _claim(lines=_lines(modifiers=["25", "59", "LT", "RT"]))),
     ("MD002", _claim(lines=_lines(modifiers=["1P"])),
