@@ -8,7 +8,9 @@ Units: a line without units counts as one. Units "already used" are those on cla
 have left us (any claim status but draft and reversed) for the same patient, payer and code
 with a service date inside the authorization's dates. Lines of a draft claim are not counted
 until it is submitted; pass ``claim_id`` to leave a submitted claim's own lines out when it is
-checked again.
+checked again. Each ``check`` is one line on its own: two lines of the same draft claim are
+not added up against each other (the scrubber sees the draft, the count catches up once it
+is sent).
 """
 
 from __future__ import annotations

@@ -61,3 +61,15 @@ def test_a_partner_without_prior_auth_scope_sees_no_authorizations(
     page = signed_in(Role.PARTNER_SPECIALIST).get("/auths/")
     assert page.status_code == 200
     assert "HIDDEN" not in page.content.decode()
+
+
+def test_the_tracker_finds_authorizations_by_code_or_certification(world: World,
+                                                                    signed_in: Any) -> None:
+    payer, patient = make_payer(world.acme), make_patient(world.acme)
+    make_auth(world.acme, patient, payer, ["97110"], certification_number="CERT-PT")
+    make_auth(world.acme, patient, payer, ["72148"], certification_number="CERT-MRI")
+    staff = signed_in(Role.CLIENT_STAFF)
+    by_code = staff.get("/auths/?q=72148").content.decode()
+    assert "CERT-MRI" in by_code
+    assert "CERT-PT" not in by_code
+    assert "CERT-PT" in staff.get("/auths/?q=cert-pt").content.decode()
