@@ -73,7 +73,11 @@ def request(
                                   scheduled_on__lte=today + timedelta(days=ahead),
                                   status__in=[VisitStatus.SCHEDULED,
                                               VisitStatus.NEEDS_ATTENTION]))
-        chosen = [v for v in chosen if v.coverage is not None and v.coverage.member_id]
+        askable = [v for v in chosen if v.coverage is not None and v.coverage.member_id]
+        for v in chosen:
+            if v not in askable:
+                err.print(f"visit {v.pk}: skipped, no member id on file")
+        chosen = askable
     if not chosen:
         print("no visits to ask about")
         raise typer.Exit(1)

@@ -29,9 +29,11 @@ accepted too). For each Appointment:
 - service types: ``serviceType[].coding[].code``; procedures: codings with the CPT
   (``http://www.ama-assn.org/go/cpt``) or HCPCS system in ``reasonCode`` or in the ``code`` of
   a ServiceRequest the Appointment's ``basedOn`` references.
-- patient: the ``participant[].actor`` referencing a Patient — ``#id`` (contained in the
-  Appointment) or ``Patient/id`` / a ``fullUrl`` (another entry in the bundle); family name,
-  first given name, ``birthDate``, ``gender``.
+- references: ``#id`` (contained in the Appointment), ``Type/id`` or a ``fullUrl`` (another
+  entry in the bundle), or a logical ``identifier`` (matched on value, and system when given,
+  against the identifiers of contained and bundled resources).
+- patient: the ``participant[].actor`` referencing a Patient; family name, first given name,
+  ``birthDate``, ``gender``.
 - provider: a participant Practitioner with an NPI identifier
   (``http://hl7.org/fhir/sid/us-npi``), contained or in the bundle.
 - coverage: a Coverage (contained or in the bundle) whose ``beneficiary`` is that patient:
@@ -258,7 +260,9 @@ class _Bundle:
 
     def __init__(self, resources: Iterable[tuple[str, dict[str, Any]]]) -> None:
         self.by_ref: dict[str, dict[str, Any]] = {}
+        self.all: list[dict[str, Any]] = []
         for full_url, res in resources:
+            self.all.append(res)
             kind, rid = res.get("resourceType", ""), res.get("id", "")
             if kind and rid:
                 self.by_ref[f"{kind}/{rid}"] = res
@@ -266,6 +270,8 @@ class _Bundle:
                 self.by_ref[full_url] = res
 
     def resolve(self, ref: Any, contained: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+        """A literal reference (``#id``, ``Type/id``, ``fullUrl``) or a logical one (an
+        ``identifier``, matched on value and, when given, system)."""
         if not isinstance(ref, dict):
             return None
         target = ref.get("reference", "")
@@ -273,6 +279,23 @@ class _Bundle:
             return contained.get(target[1:])
         if isinstance(target, str) and target:
             return self.by_ref.get(target) or self.by_ref.get(target.split("/_history")[0])
+        ident = ref.get("identifier")
+        if isinstance(ident, dict) and ident.get("value"):
+            return self._by_identifier(ident, [*contained.values(), *self.all],
+                                       ref.get("type", ""))
+        return None
+
+    @staticmethod
+    def _by_identifier(ident: dict[str, Any], resources: list[dict[str, Any]],
+                       kind: str) -> dict[str, Any] | None:
+        for res in resources:
+            if kind and res.get("resourceType") != kind:
+                continue
+            for own in res.get("identifier") or []:
+                if not isinstance(own, dict) or own.get("value") != ident["value"]:
+                    continue
+                if not ident.get("system") or own.get("system") == ident.get("system"):
+                    return res
         return None
 
 
@@ -391,7 +414,7 @@ def _coverage(patient: dict[str, Any], contained: dict[str, dict[str, Any]],
               bundle: _Bundle) -> tuple[str, str, str]:
     """(payer id, payer name, member id) of the first Coverage whose beneficiary is the
     patient."""
-    candidates = list(contained.values()) + list(bundle.by_ref.values())
+    candidates = list(contained.values()) + bundle.all
     for res in candidates:
         if res.get("resourceType") != "Coverage":
             continue

@@ -10,10 +10,12 @@ from typing import Any
 from django.db.models import Count, QuerySet
 
 from rcmdesk.eligibility.models import EligibilityResponse, Visit, VisitStatus
+from rcmdesk.eligibility.producer import FLAGS
 from rcmdesk.tenancy.authz import allows
 from rcmdesk.tenancy.models import Organization
 from rcmdesk.tenancy.roles import Action, Workflow
 from rcmdesk.tenancy.visibility import visibility_for
+from rcmdesk.workqueue.models import ItemKind, WorkItem
 
 
 @dataclass(frozen=True)
@@ -81,3 +83,11 @@ def history(visit: Visit) -> tuple[list[Any], list[EligibilityResponse]]:
     requests = list(visit.requests.select_related("outbound", "requested_by"))
     responses = list(visit.responses.prefetch_related("benefits"))
     return requests, responses
+
+
+def items(user: Any, visit: Visit) -> list[WorkItem]:
+    """The visit's eligibility items (open first), as far as this person sees work items."""
+    keys = [f"visit:{visit.pk}", *(f"visit:{visit.pk}:{flag}" for flag in FLAGS)]
+    rows = WorkItem.objects.visible_to(user).filter(
+        client_id=visit.client_id, kind=ItemKind.ELIGIBILITY, source_key__in=keys)
+    return sorted(rows, key=lambda i: (i.closed_at is not None, -i.pk))

@@ -85,6 +85,7 @@ def visit_detail(request: HttpRequest, visit_id: int) -> HttpResponse:
     latest = responses[0] if responses else None
     return render(request, "eligibility/visit_detail.html", {
         "visit": visit, "requests": requests, "responses": responses, "latest": latest,
+        "items": queries.items(request.user, visit),
         "rejections": [(r, explain(r.get("reason", ""))) for r in
                        (latest.rejections if latest else [])],
         "may_write": allows(request.user, Action.WORK_ITEMS)})

@@ -151,3 +151,24 @@ def test_an_appointment_booked_again_after_a_cancellation_is_scheduled_again(
     run(world, bundle(status="cancelled"), "a.json")
     run(world, bundle(), "a.json")
     assert Visit.objects.get().status == VisitStatus.SCHEDULED
+
+
+def test_fhir_resources_referenced_by_identifier_are_found(world: World) -> None:
+    mrn = {"system": "urn:acme:mrn", "value": "MRN-5"}
+    doc = {"resourceType": "Bundle", "type": "collection", "entry": [
+        {"resource": {"resourceType": "Patient", "identifier": [mrn],
+                      "name": [{"family": "Lee", "given": ["Kim"]}], "birthDate": "1980-04-05"}},
+        {"resource": {"resourceType": "Coverage", "subscriberId": "LEE1",
+                      "beneficiary": {"identifier": mrn},
+                      "payor": [{"identifier": {"value": "P77"}, "display": "Seventy Seven"}]}},
+        {"resource": {"resourceType": "Appointment", "id": "appt-9", "status": "booked",
+                      "start": "2026-12-09T08:00:00Z",
+                      "participant": [{"actor": {"type": "Patient", "identifier": mrn}}]}}]}
+    result = run(world, json.dumps(doc), "a.json")
+    assert result.ok, result.errors
+    visit = Visit.objects.get()
+    assert visit.patient.last_name == "Lee"
+    assert visit.payer is not None
+    assert (visit.payer.payer_id, visit.payer.name) == ("P77", "Seventy Seven")
+    assert visit.coverage is not None
+    assert visit.coverage.member_id == "LEE1"

@@ -5,12 +5,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.urls import reverse
+from django.utils import timezone
 
 from rcmdesk.conftest import World
 from rcmdesk.eligibility.models import BenefitSummary, EligibilityRequest, EligibilityResponse
+from rcmdesk.eligibility.producer import sync_visits
 from rcmdesk.eligibility.tests.builders import make_visit
 from rcmdesk.intake.models import OutboundFile
 from rcmdesk.tenancy.roles import Role
+from rcmdesk.workqueue.models import WorkItem
 
 
 def test_the_page_shows_the_benefits_and_what_the_payer_refused(
@@ -56,3 +59,13 @@ def test_another_clients_visit_answers_404(world: World, signed_in) -> None:  # 
     client = signed_in(Role.CLIENT_STAFF)
     assert client.get(reverse("eligibility:visit", args=[visit.pk])).status_code == 404
     assert client.post(reverse("eligibility:request", args=[visit.pk])).status_code == 404
+
+
+def test_the_page_links_the_visits_eligibility_items(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    visit = make_visit(world.acme, days_ahead=1)
+    sync_visits(world.acme, timezone.localdate())
+    item = WorkItem.objects.get(source_key=f"visit:{visit.pk}")
+    html = signed_in(Role.CLIENT_STAFF).get(
+        reverse("eligibility:visit", args=[visit.pk])).content.decode()
+    assert reverse("workqueue:item", args=[item.pk]) in html
+    assert f"Verify eligibility for visit #{visit.pk}" in html
