@@ -205,6 +205,8 @@ def new_trace(visit: Visit) -> str:
 
 
 def _check_askable(visit: Visit) -> None:
+    if visit.status == VisitStatus.CANCELLED:
+        raise VisitProblem(f"Visit #{visit.pk} is cancelled.")
     if _visit_payer(visit) is None:
         raise VisitProblem(f"Visit #{visit.pk} has no payer to ask.")
     if visit.coverage is None or not visit.coverage.member_id:

@@ -13,7 +13,12 @@ from rcmdesk.audit.models import AuditEvent
 from rcmdesk.claims.models import Claim, Coverage, Patient
 from rcmdesk.conftest import World
 from rcmdesk.eligibility import services
-from rcmdesk.eligibility.models import EligibilityRequest, EligibilityResponse, VisitSource
+from rcmdesk.eligibility.models import (
+    EligibilityRequest,
+    EligibilityResponse,
+    VisitSource,
+    VisitStatus,
+)
 from rcmdesk.eligibility.producer import sync_visits
 from rcmdesk.eligibility.tests.builders import make_visit
 from rcmdesk.tenancy.roles import Role
@@ -80,6 +85,12 @@ def test_a_visit_without_a_member_id_cannot_be_asked_about(world: World) -> None
     with pytest.raises(services.VisitProblem, match="member id"):
         services.request_eligibility(staff(world), [visit])
     assert not EligibilityRequest.objects.exists()
+
+
+def test_a_cancelled_visit_is_not_asked_about(world: World) -> None:
+    visit = make_visit(world.acme, status=VisitStatus.CANCELLED)
+    with pytest.raises(services.VisitProblem, match="cancelled"):
+        services.request_eligibility(staff(world), [visit])
 
 
 def test_a_client_admin_may_not_ask_and_birch_staff_do_not_see_acme(world: World) -> None:
