@@ -27,7 +27,7 @@ CPT_FORM = re.compile(r"^(?:[0-9]{5}|[0-9]{4}[FTU])$")
 HCPCS_FORM = re.compile(r"^[A-V][0-9]{4}$")
 MODIFIER_FORM = re.compile(r"^[0-9A-Z]{2}$")
 REVENUE_FORM = re.compile(r"^[0-9]{4}$")
-TAXONOMY_FORM = re.compile(r"^[0-9]{3}[0-9A-Z]{6}X$")
+TAXONOMY_FORM = re.compile(r"^[0-9A-Z]{9}X$")  # NUCC: ten characters, the last X
 ZIP_FORM = re.compile(r"^[0-9]{5}(?:[0-9]{4})?$")
 PO_BOX = re.compile(r"\b(?:P\.?\s*O\.?\s*BOX|POST\s+OFFICE\s+BOX|LOCK\s*BOX|LOCKBOX)\b",
                     re.IGNORECASE)

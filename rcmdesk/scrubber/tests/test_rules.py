@@ -214,6 +214,25 @@ def test_two_identical_drafts_hold_only_the_later_one(world: World) -> None:
     assert "DU001" in {f.code for f in found[second.pk]}
 
 
+def test_two_lines_of_one_claim_together_may_not_exceed_the_approved_units(
+        world: World) -> None:
+    pay, pat = b.payer(world.acme), b.patient(world.acme)
+    AuthRequirement.objects.create(client=world.acme, payer=pay, codes="97110")
+    Authorization.objects.create(client=world.acme, patient=pat, payer=pay, codes=["97110"],
+                                 status=AuthStatus.APPROVED, approved_units=Decimal("4"),
+                                 start_date=b.SERVED, end_date=b.SERVED)
+    fits = b.claim(world.acme, pat=pat, pay=pay, lines=[
+        {"procedure": "97110", "units": Decimal("2")}, {"procedure": "97110",
+                                                        "units": Decimal("2")}])
+    found = scrub_claims([fits], today=b.TODAY)[fits.pk]
+    assert "AU001" not in {f.code for f in found}
+    over = b.claim(world.acme, pat=pat, pay=pay, lines=[
+        {"procedure": "97110", "units": Decimal("3")}, {"procedure": "97110",
+                                                        "units": Decimal("2")}])
+    found = scrub_claims([over], today=b.TODAY)[over.pk]
+    assert [f.line_number for f in found if f.code == "AU001"] == [2]
+
+
 def test_a_professional_rule_leaves_institutional_claims_alone(world: World) -> None:
     c = b.institutional(world.acme, lines=[{"revenue_code": "0450", "procedure": "",
                                             "diagnosis_pointers": []}])
