@@ -11,4 +11,4 @@ from rcmdesk.x12.writer import Envelope
 def birch_objects(world: World) -> dict[str, str]:
     out = outbound.write(world.birch, "837", [], Envelope(sender="BIRCH"), name="birch.x12")
     batch = SubmissionBatch.objects.create(client=world.birch, kind="I", outbound=out)
-    return {"batch_id": str(batch.pk)}
+    return {"batch_id": str(batch.pk), "client_slug": world.birch.slug, "kind": "B"}
