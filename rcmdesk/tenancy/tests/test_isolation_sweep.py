@@ -137,14 +137,16 @@ def test_another_partners_engagement_with_the_same_client_stays_hidden(world: Wo
                                       start_date=date.today() - timedelta(days=3))
     partner_roles = {r.value: signer(world.user(r))
                      for r in (Role.PARTNER_LEAD, Role.PARTNER_SPECIALIST, Role.PARTNER_QA)}
+    app_params = list(app_sweep_data(world))
     sweep = Sweep(
         foreign={"client": "birch", "engagement_id": str(rival.pk),
                  "assignment_id": "987654320", "token_id": "987654320", "user_id": "987654320",
                  "grant_id": "987654320", "file_id": "987654320", "claim_id": "987654320",
-                 "item_id": "987654320", "appeal_id": "987654320"},
+                 "item_id": "987654320", "appeal_id": "987654320",
+                 **dict.fromkeys(app_params, "987654320")},
         missing={"client": "no-such-client", "engagement_id": "987654321",
                  "assignment_id": "987654321", "token_id": "987654321", "user_id": "987654321",
-                 "grant_id": "987654321", **MISSING_IDS},
+                 "grant_id": "987654321", **MISSING_IDS, **dict.fromkeys(app_params, "987654321")},
         foreign_markers=["Quill coding", "Quill Billing Co"],
         clients=partner_roles,  # type: ignore[arg-type]
     )
