@@ -349,6 +349,10 @@ def _upsert_claims(refs: _Refs, kind: str, chunk: list[t837.Claim],
         if draft and (claim.status != ClaimStatus.DRAFT
                       or claim.front_door not in EDITABLE_FRONT_DOORS):
             raise NotADraft(claim.patient_control_number)
+        if not draft and claim.status == ClaimStatus.DRAFT:
+            # The client's own system billed a claim we held as a draft: it is AR now, and
+            # its charge (posted below) must not sit on a claim that still says "draft".
+            fields["status"] = ClaimStatus.SUBMITTED
         for name, value in fields.items():
             setattr(claim, name, value)
         claim.version += 1
@@ -356,7 +360,7 @@ def _upsert_claims(refs: _Refs, kind: str, chunk: list[t837.Claim],
         changed.append(as_stored(claim))
         mirrored.append(_Mirrored(source, claim, [], created=False))
     _insert(Claim, new)
-    _update_rows(Claim, changed, DRAFT_FIELDS if draft else CLAIM_FIELDS)
+    _update_rows(Claim, changed, DRAFT_FIELDS if draft else [*CLAIM_FIELDS, "status"])
     _write_lines(mirrored)
     return mirrored
 

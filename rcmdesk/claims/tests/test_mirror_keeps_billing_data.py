@@ -51,3 +51,12 @@ def test_a_dependents_coverage_names_the_subscriber_apart_from_the_patient(
     assert (coverage.subscriber_last_name, coverage.subscriber_first_name) == ("DOE", "JANE")
     assert coverage.group_number == "GRP9"
     assert coverage.patient.first_name == "TIM"
+
+
+def test_a_mirrored_837_naming_one_of_our_drafts_makes_it_submitted_with_its_charge(
+        world: World) -> None:
+    apply_837(world.acme, submission("PCN1", ["100.00"]), draft=True)
+    assert Claim.objects.get().status == "draft"
+    apply_837(world.acme, submission("PCN1", ["100.00"]))
+    claim = Claim.objects.get()
+    assert (claim.status, str(claim.insurance_balance)) == ("submitted", "100.00")
