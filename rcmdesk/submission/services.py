@@ -187,8 +187,9 @@ def submit(user: Any, client: Organization, claims: Iterable[Claim | int] | None
     batches = []
     for kind in ("P", "I"):
         ids = [pk for pk, k in ready if k == kind]
-        if ids:
-            batches.append(_send(client, kind, ids, outcome, today, actor))
+        batch = _send(client, kind, ids, outcome, today, actor) if ids else None
+        if batch is not None:
+            batches.append(batch)
     return batches
 
 
@@ -248,13 +249,18 @@ def bodies(kind: str, claims: Sequence[build.Loaded], profile: SubmissionProfile
 
 
 def _send(client: Organization, kind: str, ids: list[int], outcome: ScrubOutcome,
-          today: date, actor: Any) -> SubmissionBatch:
+          today: date, actor: Any) -> SubmissionBatch | None:
+    """One batch, all or nothing: the claims are locked and checked READY first, so two
+    people pressing Submit at once cannot put the same claim in two files."""
     profile = profile_for(client, kind)
-    claims = build.load(ids)
-    reference = new_reference(kind)
-    sets, placed = bodies(kind, claims, profile, today, reference)
     now = timezone.now()
     with transaction.atomic():
+        ids = _lock_ready(ids)
+        if not ids:
+            return None
+        claims = build.load(ids)
+        reference = new_reference(kind)
+        sets, placed = bodies(kind, claims, profile, today, reference)
         out = outbound.write(client, "837", sets, envelope(profile, today), actor=_person(actor),
                              count=len(claims), name=f"837{kind}-{now:%Y%m%d%H%M%S}.x12",
                              purpose=f"837{kind} claims")
@@ -267,7 +273,7 @@ def _send(client: Organization, kind: str, ids: list[int], outcome: ScrubOutcome
         BatchClaim.objects.bulk_create(
             [BatchClaim(batch=batch, claim_id=c.pk, set_control=placed[c.pk][0],
                         position=placed[c.pk][1]) for c in claims], batch_size=2000)
-        _mark_sent([c.pk for c in claims], now, actor)
+        _mark_sent(ids, now, actor)
         _close_old_rejections(client, ids, batch)
         record("submission.batch_sent", client_id=client.pk, obj=batch, actor=_person(actor),
                detail={"kind": kind, "claims": len(claims), "isa13": out.isa13,
@@ -275,6 +281,17 @@ def _send(client: Organization, kind: str, ids: list[int], outcome: ScrubOutcome
         if profile.outbound_dir:
             drop(Path(profile.outbound_dir), out.name, bytes(out.content))
     return batch
+
+
+def _lock_ready(ids: list[int]) -> list[int]:
+    """The claims among ``ids`` still READY, locked until the batch commits (PostgreSQL;
+    SQLite has one writer at a time anyway)."""
+    ready: list[int] = []
+    for chunk in _chunked(ids):
+        ready += (Claim.objects.select_for_update().filter(pk__in=chunk,
+                                                            front_door=FrontDoor.READY)
+                  .order_by("pk").values_list("pk", flat=True))
+    return ready
 
 
 def _mark_sent(ids: list[int], now: Any, actor: Any) -> None:
