@@ -75,22 +75,42 @@ def _isa(env: Envelope) -> list[str]:
 
 
 def _render(elements: Elements, d: Delimiters, forbidden: frozenset[str]) -> str:
-    """One segment: composites joined, trailing empties dropped, delimiters refused."""
+    """One segment: composites joined, trailing empties dropped, delimiters refused.
+
+    The delimiter check runs once over all of the segment's raw values joined together;
+    only a segment that fails it is walked value by value to say which one.
+    """
+    component = d.component
     values: list[str] = []
+    raw: list[str] = []
+    for item in elements:
+        if type(item) is str:
+            values.append(item)
+            raw.append(item)
+        else:
+            parts = list(item)
+            raw.extend(parts)
+            while len(parts) > 1 and parts[-1] == "":
+                parts.pop()
+            values.append(component.join(parts))
+    if not forbidden.isdisjoint("".join(raw)):
+        _refuse(elements, forbidden)
+    end = len(values)
+    while end > 1 and values[end - 1] == "":
+        end -= 1
+    return d.element.join(values[:end])
+
+
+def _refuse(elements: Elements, forbidden: frozenset[str]) -> None:
+    """Raise for the first value holding a delimiter (the slow walk, for the message)."""
     for index, item in enumerate(elements):
-        parts = list(item) if isinstance(item, tuple) else [item]
-        for part in parts:
+        for part in item if isinstance(item, tuple) else (item,):
             if not forbidden.isdisjoint(part):
                 raise X12SyntaxError(
                     f"value {part!r} contains a delimiter",
                     segment_id=str(elements[0]),
                     element=index,
                 )
-        values.append(d.component.join(_trim(parts)))
-    end = len(values)
-    while end > 1 and values[end - 1] == "":
-        end -= 1
-    return d.element.join(values[:end])
 
 
 def _st03(body: TransactionBody) -> str:
@@ -101,12 +121,6 @@ def _st03(body: TransactionBody) -> str:
     st = guide.root.first
     usage = st.elements[2].usage if len(st.elements) > 2 else "N"
     return "" if usage == "N" else body.version
-
-
-def _trim(parts: list[str]) -> list[str]:
-    while len(parts) > 1 and parts[-1] == "":
-        parts.pop()
-    return parts
 
 
 def write_interchange(bodies: Sequence[TransactionBody], env: Envelope | None = None) -> bytes:

@@ -192,6 +192,7 @@ _INSTITUTIONAL_HI: tuple[tuple[frozenset[str], int], ...] = (
     (frozenset({"BG"}), 12),
     (frozenset({"TC"}), 12),
 )
+_INSTITUTIONAL_KNOWN = frozenset().union(*(q for q, _ in _INSTITUTIONAL_HI))
 
 
 def _hi(diagnoses: Sequence[t837.Diagnosis], kind: str) -> list[Elements]:
@@ -204,8 +205,7 @@ def _hi(diagnoses: Sequence[t837.Diagnosis], kind: str) -> list[Elements]:
     else:
         groups = [[d for d in diagnoses if d.qualifier in q] for q, _ in _INSTITUTIONAL_HI]
         sizes = [size for _, size in _INSTITUTIONAL_HI]
-        known = frozenset().union(*(q for q, _ in _INSTITUTIONAL_HI))
-        groups.append([d for d in diagnoses if d.qualifier not in known])
+        groups.append([d for d in diagnoses if d.qualifier not in _INSTITUTIONAL_KNOWN])
         sizes.append(12)
     segs: list[Elements] = []
     for group, size in zip(groups, sizes, strict=True):
