@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Claim, ClaimOrigin, ClaimStatus, FrontDoor
 from rcmdesk.intake import outbound
+from rcmdesk.scrubber import services as scrubber
 from rcmdesk.submission import build
 from rcmdesk.submission.models import (
     AckStatus,
@@ -134,28 +134,8 @@ def envelope(profile: SubmissionProfile, today: date) -> Envelope:
 def scrub(user: Any, client: Organization, claims: Sequence[Claim], today: date
           ) -> ScrubOutcome:
     """Run the scrubber (it marks each claim HELD or READY) and say how clean the run was."""
-    try:
-        from rcmdesk.scrubber import services as scrubber
-    except ImportError:  # the scrubber's service has not landed: hold only the unsendable
-        return _minimal_scrub(claims)
     run = scrubber.scrub(user, client, claims, today=today, purpose="submission")
     return ScrubOutcome(int(run.scrubbed), int(run.clean_claims), run.pk)
-
-
-def _minimal_scrub(claims: Sequence[Claim]) -> ScrubOutcome:
-    """Stand-in until ``rcmdesk.scrubber.services.scrub``: no lines, no provider, no charge."""
-    ids = [c.pk for c in claims]
-    held: set[int] = set()
-    for chunk in _chunked(ids):
-        held.update(Claim.objects.filter(pk__in=chunk).filter(
-            Q(lines__isnull=True) | Q(billing_provider__isnull=True) | Q(total_charge__lte=0)
-        ).values_list("pk", flat=True))
-    for chunk in _chunked(ids):
-        Claim.objects.filter(pk__in=[i for i in chunk if i in held]).update(
-            front_door=FrontDoor.HELD)
-        Claim.objects.filter(pk__in=[i for i in chunk if i not in held]).update(
-            front_door=FrontDoor.READY)
-    return ScrubOutcome(len(ids), len(ids) - len(held))
 
 
 def _chunked(ids: Sequence[int]) -> Iterable[list[int]]:
