@@ -96,11 +96,13 @@ def demo(
     birch, ingested and posted as ``rcmdesk ingest`` would."""
     setup_django()
     from rcmdesk.demo.backoffice import build_backoffice
+    from rcmdesk.demo.frontdesk import build_frontdesk
     from rcmdesk.demo.services import build_demo
 
     with cli_context():
         logins = build_demo()
         office = build_backoffice(claims) if claims else None
+        desk = build_frontdesk() if claims else None
     table = Table(title="Demo logins (synthetic data only)", title_justify="left")
     for column in ("username", "role", "org", "password", "TOTP secret (base32)"):
         table.add_column(column)
@@ -113,6 +115,8 @@ def demo(
                     "[bold]rcmdesk users totp USERNAME[/bold] for the current code.")
     if office is not None:
         print(office.line())
+    if desk is not None:
+        print(desk.line())
 
 
 @app.command()
