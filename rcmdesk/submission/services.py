@@ -149,7 +149,12 @@ def _chunked(ids: Sequence[int]) -> Iterable[list[int]]:
 
 def submit(user: Any, client: Organization, claims: Iterable[Claim | int] | None = None, *,
            today: date | None = None, actor: Any = None) -> list[SubmissionBatch]:
-    """Scrub and send ``claims`` (None: every READY claim of the client); one batch per kind.
+    """Scrub and send ``claims``; one batch per kind.
+
+    None means every draft not yet sent (never scrubbed, held or ready): the scrub decides
+    again, so a held claim whose problem was fixed elsewhere (an authorization recorded, a
+    playbook edit changed) goes out, and one that is still wrong stays held. A rejected
+    claim is resent only when named: sending it unchanged would earn the same rejection.
 
     A claim already in a sent batch is refused unless that batch's answer rejected it.
     """
@@ -175,7 +180,8 @@ def submit(user: Any, client: Organization, claims: Iterable[Claim | int] | None
 
 def _candidates(client: Organization, claims: Iterable[Claim | int] | None) -> list[Claim]:
     if claims is None:
-        qs = Claim.objects.filter(client=client, front_door=FrontDoor.READY)
+        qs = Claim.objects.filter(client=client, status=ClaimStatus.DRAFT, front_door__in=(
+            FrontDoor.NONE, FrontDoor.HELD, FrontDoor.READY)).exclude(origin=ClaimOrigin.MIRROR)
         return list(qs.exclude(pk__in=_already_sent()).order_by("pk"))
     ids = sorted({c if isinstance(c, int) else c.pk for c in claims})
     found = [c for chunk in _chunked(ids)

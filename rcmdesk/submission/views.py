@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from rcmdesk.accounts.requests import acting_user
 from rcmdesk.audit.services import record
+from rcmdesk.claims.models import Claim, ClaimStatus, FrontDoor
 from rcmdesk.submission import queries, services
 from rcmdesk.submission.models import AckStatus, BatchClaim, ProfileKind, SubmissionProfile
 from rcmdesk.tenancy.authz import require
@@ -37,7 +38,8 @@ def batch_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def submit_ready(request: HttpRequest) -> HttpResponse:
-    """The "Submit ready claims" button: every READY claim of one client goes out."""
+    """The "Scrub and send drafts" button: every unsent draft of one client is scrubbed
+    again and the clean ones go out; the page says how many the scrubber held."""
     user = acting_user(request)
     client = next((c for c in queries.submit_clients(user)
                    if c.slug == request.POST.get("client")), None)
@@ -48,6 +50,11 @@ def submit_ready(request: HttpRequest) -> HttpResponse:
     except services.SubmissionRefused as exc:
         messages.error(request, str(exc))
         return redirect("submission:batches")
+    held = Claim.objects.filter(client=client, status=ClaimStatus.DRAFT,
+                                front_door=FrontDoor.HELD).count()
+    if held:
+        messages.warning(request, f"{client.name}: the scrubber holds {held} draft(s); "
+                                  "fix them on the Charges page.")
     if not sent:
         messages.info(request, f"{client.name}: no claim is ready to send.")
     for batch in sent:

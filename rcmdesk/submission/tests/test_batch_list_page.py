@@ -11,27 +11,28 @@ from rcmdesk.submission.tests.factories import draft_claim
 from rcmdesk.tenancy.roles import Role
 
 
-def test_staff_submit_ready_claims_with_the_button_and_see_the_batch_listed(
+def test_staff_scrub_and_send_drafts_with_the_button_and_the_held_one_stays_behind(
         world: World, signed_in: Any) -> None:
     draft_claim(world.acme, "PCN1")
     draft_claim(world.acme, "PCN2", front_door=FrontDoor.HELD, provider=False)
     browser = signed_in(Role.CLIENT_STAFF)
     page = browser.get("/batches/")
-    assert b"Submit ready claims" in page.content
+    assert b"Scrub and send drafts" in page.content
     response = browser.post("/batches/submit/", {"client": "acme"}, follow=True)
     assert response.status_code == 200
     batch = SubmissionBatch.objects.get()
     assert batch.claims_count == 1
     text = response.content.decode()
     assert f'href="/batches/{batch.pk}/"' in text
-    assert "100.00%" in text
+    assert "50.00%" in text  # the scrub that fed the batch: PCN2 has no billing provider
+    assert "the scrubber holds 1 draft(s)" in text
 
 
 def test_a_client_admin_sees_batches_but_has_no_submit_button(world: World,
                                                               signed_in: Any) -> None:
     page = signed_in(Role.CLIENT_ADMIN).get("/batches/")
     assert page.status_code == 200
-    assert b"Submit ready claims" not in page.content
+    assert b"Scrub and send drafts" not in page.content
     refused = signed_in(Role.CLIENT_ADMIN).post("/batches/submit/", {"client": "acme"})
     assert refused.status_code == 404
 

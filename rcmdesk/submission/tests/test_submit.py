@@ -117,3 +117,15 @@ def test_another_clients_user_cannot_submit(world: World) -> None:
     draft_claim(world.acme, "PCN1")
     with pytest.raises(Http404):
         services.submit(world.birch_admin, world.acme, today=TODAY)
+
+
+def test_by_default_every_unsent_draft_is_scrubbed_again_and_only_clean_ones_go_out(
+        world: World) -> None:
+    never_scrubbed = draft_claim(world.acme, "PCN1", front_door=FrontDoor.NONE)
+    fixed_since = draft_claim(world.acme, "PCN2", front_door=FrontDoor.HELD)
+    still_wrong = draft_claim(world.acme, "PCN3", front_door=FrontDoor.READY, provider=False)
+    [batch] = services.submit(world.user(Role.CLIENT_STAFF), world.acme, today=TODAY)
+    sent = set(BatchClaim.objects.filter(batch=batch).values_list("claim_id", flat=True))
+    assert sent == {never_scrubbed.pk, fixed_since.pk}
+    still_wrong.refresh_from_db()
+    assert (still_wrong.status, still_wrong.front_door) == (ClaimStatus.DRAFT, FrontDoor.HELD)
