@@ -46,10 +46,10 @@ def front_end_engagement(world: Any) -> None:
     AuthRequirement.objects.create(client=world.acme, payer=payer, codes="70551-70553")
 
 
-def send_drafts(page: Any) -> None:
-    page.goto(reverse("submission:batches"))
-    page.get_by_label("Client").select_option("acme")
-    page.get_by_test_id("submit-ready").click()
+def send_drafts(browser_page: Any) -> None:
+    browser_page.goto(reverse("submission:batches"))
+    browser_page.get_by_label("Client").select_option("acme")
+    browser_page.get_by_test_id("submit-ready").click()
 
 
 def test_a_charge_without_its_authorization_is_held_then_sent_then_rejected_into_an_item(
