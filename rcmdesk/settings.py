@@ -166,6 +166,8 @@ AXES_VERBOSE = False
 # Idle logoff and absolute lifetime, enforced by SessionTimeoutMiddleware.
 RCMDESK_IDLE_TIMEOUT = timedelta(minutes=env_int("RCMDESK_IDLE_MINUTES", 15))
 RCMDESK_SESSION_LIFETIME = timedelta(hours=env_int("RCMDESK_SESSION_HOURS", 12))
+# Eligibility items open this many days before a visit (rcmdesk.eligibility.producer).
+RCMDESK_ELIGIBILITY_LEAD_DAYS = env_int("RCMDESK_ELIGIBILITY_LEAD_DAYS", 3)
 SESSION_COOKIE_AGE = int(RCMDESK_SESSION_LIFETIME.total_seconds())
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_SAVE_EVERY_REQUEST = False
