@@ -178,10 +178,5 @@ def _note_on_item(user: Any, claim: Claim, trace: str, now: datetime) -> None:
     item = open_ar_item(claim)
     if item is None:
         return
-    note = f"276 trace {trace}"
-    if item.is_leased_to(user, now):
-        workqueue.act(user, item, item.version, workqueue.Step(ActionKind.STATUS_REQUESTED,
-                                                               note=note), now)
-    else:
-        workqueue.record_event(item, _person(user), ActionKind.STATUS_REQUESTED, note=note,
-                               at=now, touch=True)
+    workqueue.touch_for_request(user, item, ActionKind.STATUS_REQUESTED,
+                                f"276 trace {trace}", now)

@@ -317,12 +317,7 @@ def _note_on_item(user: Any, visit: Visit, trace: str, now: datetime) -> None:
     item = open_item(visit)
     if item is None:
         return
-    note = f"270 trace {trace}"
-    if item.is_leased_to(user, now):
-        workqueue.act(user, item, item.version, workqueue.Step(ActionKind.NOTE, note=note), now)
-    else:
-        workqueue.record_event(item, _person(user), ActionKind.NOTE, note=note, at=now,
-                               touch=True)
+    workqueue.touch_for_request(user, item, ActionKind.NOTE, f"270 trace {trace}", now)
 
 
 # --- reading answers back ------------------------------------------------------------

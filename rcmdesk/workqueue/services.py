@@ -292,6 +292,21 @@ def record_event(item: WorkItem, actor: Any, kind: ActionKind, *, note: str = ""
     return changed
 
 
+def touch_for_request(user: Any, item: WorkItem, kind: ActionKind, note: str,
+                      now: datetime | None = None) -> WorkItem:
+    """A request sent to a payer about the item (a 270, 276 or 278) is work on it.
+
+    Whoever holds the item acts on it (their lease renews, the status moves as ``act``
+    moves it); a request sent from a list, with nobody holding the item, is recorded as an
+    event on its history. Either way it counts as a touch.
+    """
+    now = now or _now()
+    if item.is_leased_to(user, now):
+        return act(user, item, item.version, Step(kind, note=note), now)
+    actor = user if getattr(user, "is_authenticated", False) else None
+    return record_event(item, actor, kind, note=note, at=now, touch=True)
+
+
 def _supervises(user: Any, item: WorkItem) -> bool:
     try:
         require(user, Action.ASSIGN_WORK, item.client_id, _wf(item))
