@@ -8,7 +8,8 @@ Order matters and each step says why it runs where it does:
 3. anything the X12 engine cannot read, or flags as an error, is quarantined with located
    findings; an 835 that only fails to balance is left to the poster, which holds it;
 4. each transaction set is applied in its own database transaction, so a crash midway
-   through a set leaves nothing of that set.
+   through a set leaves nothing of that set; the file's TA1s (interchange
+   acknowledgments, outside every set) go first, together, to the registered handlers.
 """
 
 from __future__ import annotations
@@ -22,18 +23,19 @@ from django.db import IntegrityError, transaction
 from rcmdesk.audit.services import record
 from rcmdesk.claims.services import apply_837
 from rcmdesk.intake.models import FileStatus, InterchangeKey, ReceivedFile
-from rcmdesk.intake.signals import applier_for, file_applied
+from rcmdesk.intake.signals import applier_for, file_applied, interchange_ack_handlers
 from rcmdesk.remits.services import post_835
 from rcmdesk.tenancy.models import Organization
-from rcmdesk.x12 import X12Error, t837
+from rcmdesk.x12 import X12Error, t837, t999
 from rcmdesk.x12.findings import Finding, Severity
-from rcmdesk.x12.parser import Transaction, parse
+from rcmdesk.x12.parser import Transaction
 from rcmdesk.x12.validate import validate
 
 HELD_NOT_QUARANTINED = frozenset({"snip3.835-balance"})  # the poster holds these
 RETRYABLE = frozenset({FileStatus.RECEIVED, FileStatus.QUARANTINED, FileStatus.FAILED,
                        FileStatus.HELD_FOR_REVIEW})
 ALREADY = "already ingested"
+TA1_KEY = "TA1"  # the summary entry of the file's interchange acknowledgments
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,7 @@ def process(received: ReceivedFile, *, actor: Any = None) -> IngestResult:
     """Check and apply a stored file; the status and an audit event record the outcome."""
     data, name = bytes(received.content), received.original_name
     try:
-        sets = list(parse(data, name=name))
+        sets, acks = t999.sets_and_interchange_acks(data, name=name)
         findings = list(validate(data, name=name))
     except X12Error as exc:
         return _finish(received, FileStatus.QUARANTINED, f"not readable X12: {exc}",
@@ -130,7 +132,7 @@ def process(received: ReceivedFile, *, actor: Any = None) -> IngestResult:
     claimed = _claim_interchanges(received, sets)
     if claimed:
         return _finish(received, FileStatus.QUARANTINED, claimed, actor)
-    return _apply_sets(received, sets, actor, [finding_dict(f) for f in findings])
+    return _apply_sets(received, sets, actor, [finding_dict(f) for f in findings], acks)
 
 
 def _interchange_conflict(received: ReceivedFile, sets: list[Transaction]) -> str:
@@ -163,9 +165,16 @@ def _set_key(tx: Transaction) -> str:
 
 
 def _apply_sets(received: ReceivedFile, sets: list[Transaction], actor: Any,
-                findings: list[dict[str, Any]]) -> IngestResult:
+                findings: list[dict[str, Any]],
+                acks: list[t999.InterchangeAck] | None = None) -> IngestResult:
     done: dict[str, Any] = dict(received.summary.get("sets", {}))
     status, reasons = FileStatus.APPLIED, []
+    if acks and done.get(TA1_KEY, {}).get("outcome") != "applied":
+        outcome = _apply_interchange_acks(received, acks, actor)
+        done[TA1_KEY] = outcome
+        if outcome["outcome"] != "applied":
+            reasons.append(f"TA1: {outcome.get('reason', '')}")
+            status = _worse(status, FileStatus(outcome["outcome"]))
     for tx in sets:
         key = _set_key(tx)
         if done.get(key, {}).get("outcome") == "applied":
@@ -198,6 +207,28 @@ def _apply_one(received: ReceivedFile, tx: Transaction, actor: Any) -> dict[str,
                 "reason": f"already posted by a concurrent run ({exc.__class__.__name__})"}
     except Exception as exc:  # any failure: the set rolled back, report it
         return {"set": tx.set_id, "outcome": FileStatus.FAILED.value,
+                "reason": f"{exc.__class__.__name__}: {exc}"[:500]}
+
+
+def _apply_interchange_acks(received: ReceivedFile, acks: list[t999.InterchangeAck],
+                            actor: Any) -> dict[str, Any]:
+    """Every handler in one transaction, as a set's applier: all of it or none of it.
+
+    Stored only when nobody registered; handlers must tolerate the same acknowledgment
+    arriving again in another file (the same bytes never come back: ``receive``).
+    """
+    head = {"set": "TA1", "acks": len(acks)}
+    handlers = interchange_ack_handlers()
+    if not handlers:
+        return {**head, "outcome": "applied", "stored_only": True}
+    try:
+        with transaction.atomic():
+            summary: dict[str, Any] = {}
+            for handler in handlers:
+                summary.update(handler(received, acks, actor))
+            return {**head, "outcome": "applied", **summary}
+    except Exception as exc:  # the acknowledgments rolled back: report it, as for a set
+        return {**head, "outcome": FileStatus.FAILED.value,
                 "reason": f"{exc.__class__.__name__}: {exc}"[:500]}
 
 

@@ -6,6 +6,10 @@
   "X214") tells sets that share an id apart: a 277CA answers an 837 at the front door, a
   277 (X212) answers a 276. An applier registered with no guide takes every guide that has
   none of its own. A set with no applier is stored only.
+- ``INTERCHANGE_ACK_HANDLERS``: functions given a file's TA1s (interchange acknowledgments,
+  which sit outside every set, so no applier sees them; a file may hold nothing else).
+  Registered with ``register_interchange_ack`` in ``AppConfig.ready``; intake calls each
+  inside one database transaction, once per file (a retry skips them once applied).
 - ``file_applied``: sent once a file's sets are committed (kwargs ``received`` and
   ``status``), so producers of work items can react to what the file changed. Receivers
   must be idempotent: a retried file sends it again.
@@ -22,6 +26,11 @@ Applier = Callable[[Any, Any, Any], dict[str, Any]]  # (received, transaction, a
 
 APPLIERS: dict[tuple[str, str], Applier] = {}
 
+# (received, list of x12.t999.InterchangeAck, actor) -> summary
+InterchangeAckHandler = Callable[[Any, list[Any], Any], dict[str, Any]]
+
+INTERCHANGE_ACK_HANDLERS: list[InterchangeAckHandler] = []
+
 file_applied = Signal()
 
 
@@ -35,3 +44,13 @@ def applier_for(set_id: str, version: str) -> Applier | None:
         if registered_set == set_id and guide and version.endswith(guide):
             return applier
     return APPLIERS.get((set_id, ""))
+
+
+def register_interchange_ack(handler: InterchangeAckHandler) -> None:
+    """Registering the same handler twice keeps one: each TA1 is handled once per handler."""
+    if handler not in INTERCHANGE_ACK_HANDLERS:
+        INTERCHANGE_ACK_HANDLERS.append(handler)
+
+
+def interchange_ack_handlers() -> list[InterchangeAckHandler]:
+    return list(INTERCHANGE_ACK_HANDLERS)

@@ -177,9 +177,16 @@ def _settle(batch: SubmissionBatch) -> None:
 # --- TA1 ---------------------------------------------------------------------------------
 
 
-def apply_ta1(received: ReceivedFile, actor: Any = None) -> dict[str, Any]:
-    """Interchange acknowledgments in ``received``: a rejected one rejects the whole batch."""
-    acks = t999.interchange_acks(bytes(received.content), name=received.original_name)
+def apply_ta1(received: ReceivedFile, acks: list[t999.InterchangeAck] | None = None,
+              actor: Any = None) -> dict[str, Any]:
+    """Interchange acknowledgments in ``received``: a rejected one rejects the whole batch.
+
+    Intake hands over the TA1s it read (registered in ``SubmissionConfig.ready``); without
+    them they are read from the file. A TA1 seen again rejects nothing twice: claims
+    already rejected in the batch are left alone.
+    """
+    if acks is None:
+        acks = t999.interchange_acks(bytes(received.content), name=received.original_name)
     summary = {"accepted": 0, "rejected": 0, "unmatched": 0}
     for ta1 in acks:
         out = OutboundFile.objects.filter(client_id=received.client_id, set_id="837",
@@ -200,12 +207,6 @@ def apply_ta1(received: ReceivedFile, actor: Any = None) -> dict[str, Any]:
         _reject(batch, [(e, detail) for e in entries], received, "ta1", actor)
         _settle(batch)
     return summary
-
-
-def on_file_applied(sender: Any, received: ReceivedFile, status: str, **kwargs: Any) -> None:
-    """A TA1 rides along in an acknowledgment file; intake's appliers only see sets."""
-    if b"TA1" in bytes(received.content)[:4096]:
-        apply_ta1(received)
 
 
 # --- 277CA -------------------------------------------------------------------------------

@@ -140,6 +140,27 @@ def interchange_acks(source: Source, *, name: str | None = None) -> list[Interch
     finally:
         if owned:
             stream.close()
+    return _acks(envelopes)
+
+
+def sets_and_interchange_acks(source: Source, *, name: str | None = None
+                              ) -> tuple[list[Transaction], list[InterchangeAck]]:
+    """Every transaction set (as ``parse`` gives them) and every TA1, in one pass.
+
+    Intake needs both: a file may hold nothing but TA1s, which no set applier ever sees,
+    and reading a large 835 twice to look for them would double its cost.
+    """
+    stream, display, owned = open_source(source, name)
+    try:
+        envelopes = Envelopes(SegmentReader(stream, display), display)
+        sets = list(transactions(stream, name=display, envelopes=envelopes))
+    finally:
+        if owned:
+            stream.close()
+    return sets, _acks(envelopes)
+
+
+def _acks(envelopes: Envelopes) -> list[InterchangeAck]:
     return [
         InterchangeAck(ta1.get(1), ta1.get(2), ta1.get(3), ta1.get(4), ta1.get(5))
         for _isa, ta1 in envelopes.ta1
