@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Claim, ClaimOrigin, ClaimStatus, FrontDoor
+from rcmdesk.claims.services import post_charges_many
 from rcmdesk.intake import outbound
 from rcmdesk.scrubber import services as scrubber
 from rcmdesk.submission import build
@@ -281,24 +282,14 @@ def _lock_ready(ids: list[int]) -> list[int]:
 
 
 def _mark_sent(ids: list[int], now: Any, actor: Any) -> None:
-    """SENT at the front door; a draft becomes SUBMITTED and only now reaches the ledger.
-
-    The charge goes through the claims app's ``post_charges`` (one claim at a time), or its
-    chunked ``post_charges_many`` once that exists: the ledger rules stay theirs.
-    """
-    from rcmdesk.claims import services as claims_services
-
-    many = getattr(claims_services, "post_charges_many", None)
+    """SENT at the front door; a draft becomes SUBMITTED and only now reaches the ledger,
+    through the claims app's ``post_charges_many`` (the ledger rules stay theirs)."""
     for chunk in _chunked(ids):
         Claim.objects.filter(pk__in=chunk).update(front_door=FrontDoor.SENT, updated_at=now)
         Claim.objects.filter(pk__in=chunk, status=ClaimStatus.DRAFT).update(
             status=ClaimStatus.SUBMITTED)
         loaded = list(Claim.objects.filter(pk__in=chunk).select_related("client"))
-        if many is not None:
-            many(loaded, actor=_person(actor))
-            continue
-        for claim in loaded:
-            claims_services.post_charges(claim, actor=_person(actor))
+        post_charges_many(loaded, actor=_person(actor))
 
 
 def _close_old_rejections(client: Organization, ids: list[int], batch: SubmissionBatch) -> None:
