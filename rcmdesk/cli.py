@@ -692,6 +692,15 @@ auth_app = typer.Typer(help="Prior authorizations: requirements, 278 requests, e
 app.add_typer(claims_app, name="claims")
 app.add_typer(eligibility_app, name="eligibility")
 app.add_typer(auth_app, name="auth")
+playbook_app = typer.Typer(help="The client's SOPs and playbook rules.", no_args_is_help=True)
+decisions_app = typer.Typer(help="Client decisions: proposals and approvals.",
+                            no_args_is_help=True)
+escalations_app = typer.Typer(help="Escalations and their SLA clocks.", no_args_is_help=True)
+qa_app = typer.Typer(help="QA sample audits.", no_args_is_help=True)
+app.add_typer(playbook_app, name="playbook")
+app.add_typer(decisions_app, name="decisions")
+app.add_typer(escalations_app, name="escalations")
+app.add_typer(qa_app, name="qa")
 
 # Each front-of-chain app keeps its commands in its own ``cli.py`` with
 # ``register(group)``; this file only mounts them (and stays short).
@@ -701,6 +710,10 @@ _COMMAND_MODULES = (
     ("rcmdesk.submission.cli", claims_app),
     ("rcmdesk.eligibility.cli", eligibility_app),
     ("rcmdesk.priorauth.cli", auth_app),
+    ("rcmdesk.playbooks.cli", playbook_app),
+    ("rcmdesk.decisions.cli", decisions_app),
+    ("rcmdesk.escalations.cli", escalations_app),
+    ("rcmdesk.qa.cli", qa_app),
 )
 for _module, _group in _COMMAND_MODULES:
     importlib.import_module(_module).register(_group)

@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "rcmdesk.charges",
     "rcmdesk.scrubber",
     "rcmdesk.submission",
+    "rcmdesk.decisions",
+    "rcmdesk.escalations",
+    "rcmdesk.qa",
     "rcmdesk.web",
     "rcmdesk.api",
 ]

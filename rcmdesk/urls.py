@@ -20,6 +20,10 @@ urlpatterns = [
     path("charges/", include("rcmdesk.charges.urls")),
     path("scrubber/", include("rcmdesk.scrubber.urls")),
     path("batches/", include("rcmdesk.submission.urls")),
+    path("playbook/", include("rcmdesk.playbooks.urls")),
+    path("decisions/", include("rcmdesk.decisions.urls")),
+    path("escalations/", include("rcmdesk.escalations.urls")),
+    path("qa/", include("rcmdesk.qa.urls")),
     path("api/", api.urls),
     # One sign-in page for everyone: the admin's own would be a second door to keep locked.
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),

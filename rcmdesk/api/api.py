@@ -55,6 +55,10 @@ def _register() -> None:
     api.add_router("/charges", "rcmdesk.charges.api.router")
     api.add_router("/scrubber", "rcmdesk.scrubber.api.router")
     api.add_router("/batches", "rcmdesk.submission.api.router")
+    api.add_router("/playbook", "rcmdesk.playbooks.api.router")
+    api.add_router("/decisions", "rcmdesk.decisions.api.router")
+    api.add_router("/escalations", "rcmdesk.escalations.api.router")
+    api.add_router("/qa", "rcmdesk.qa.api.router")
 
 
 _register()

@@ -5,6 +5,7 @@ Only client administrators edit it (``Action.EDIT_PLAYBOOKS``, a client-only act
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -115,3 +116,65 @@ class ClaimEdit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message}"
+
+
+class SopDocument(models.Model):
+    """One of the client's standard operating procedures: how its work is to be done.
+
+    Attached to a workflow, and optionally narrowed to a payer and an item category (the most
+    specific document in force applies to an item). Its text lives in versions: a change is
+    a new ``SopVersion``, never an edit, so an audit can show what was in force when an item
+    was worked.
+    """
+
+    tenant_field = "client_id"
+    tenant_workflow = None
+
+    client = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    workflow = models.CharField(max_length=20)  # tenancy.roles.Workflow value
+    payer = models.ForeignKey(Payer, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="sops")
+    category = models.CharField(max_length=40, blank=True)  # work item category, blank: any
+    title = models.CharField(max_length=200)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["workflow", "title"]
+        indexes = [models.Index(fields=["client", "workflow"], name="playbooks_sop_workflow")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SopVersion(models.Model):
+    """The text of an SOP as one client admin wrote it at one time, with why it changed.
+
+    ``checklist``: the points a QA auditor scores a worked item against (one string each).
+    Append-only, like the ledger and the audit trail.
+    """
+
+    tenant_field = "document__client_id"
+    tenant_workflow = None
+
+    document = models.ForeignKey(SopDocument, on_delete=models.PROTECT,
+                                 related_name="versions")
+    number = models.PositiveIntegerField()
+    body = models.TextField()  # Markdown, rendered with sanitising
+    checklist = models.JSONField(default=list, blank=True)
+    change_note = models.CharField(max_length=500)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["document", "-number"]
+        constraints = [models.UniqueConstraint(fields=["document", "number"],
+                                               name="one_sop_version_number")]
+
+    def __str__(self) -> str:
+        return f"{self.document} v{self.number}"

@@ -33,6 +33,8 @@ class ItemKind(models.TextChoices):
     REJECTION = "rejection", "rejection"
     ELIGIBILITY = "eligibility", "eligibility"
     PRIOR_AUTH = "prior_auth", "prior authorization"
+    QA_AUDIT = "qa_audit", "QA audit"  # a sampled item for partner_qa to score
+    QA_FEEDBACK = "qa_feedback", "QA feedback"  # a failed audit, back to its specialist
 
 
 # The workflow (engagement scope) each kind of item belongs to: it decides who may see it.
@@ -43,6 +45,9 @@ KIND_WORKFLOW: dict[str, Workflow] = {
     ItemKind.REJECTION: Workflow.CHARGES_CLAIMS,
     ItemKind.ELIGIBILITY: Workflow.ELIGIBILITY,
     ItemKind.PRIOR_AUTH: Workflow.PRIOR_AUTH,
+    # QA items take the audited item's workflow; this is only the default for producers
+    ItemKind.QA_AUDIT: Workflow.AR_FOLLOWUP,
+    ItemKind.QA_FEEDBACK: Workflow.AR_FOLLOWUP,
 }
 
 
@@ -211,6 +216,9 @@ class WorkAction(models.Model):
     from_status = models.CharField(max_length=24, blank=True)
     to_status = models.CharField(max_length=24, blank=True)
     at = models.DateTimeField(default=timezone.now)
+    # The client's SOP version in force when the action was taken (QA scores against it)
+    sop_version = models.ForeignKey("playbooks.SopVersion", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["at", "id"]

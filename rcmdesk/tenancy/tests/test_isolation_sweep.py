@@ -47,7 +47,8 @@ def birch_patient_data(world: World) -> dict[str, str]:
 # Front-of-chain apps teach the sweep their own URL parameters: each may have a
 # ``tests/sweep_data.py`` with ``birch_objects(world) -> {param: id}`` (Birch's rows, with a
 # FOREIGN_MARKERS text somewhere in them where a page would show it).
-SWEEP_DATA_APPS = ("eligibility", "priorauth", "charges", "scrubber", "submission")
+SWEEP_DATA_APPS = ("eligibility", "priorauth", "charges", "scrubber", "submission", "playbooks",
+                   "decisions", "escalations", "qa")
 
 
 def app_sweep_data(world: World) -> dict[str, str]:

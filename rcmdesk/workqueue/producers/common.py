@@ -61,6 +61,8 @@ SLA: dict[str, Sla] = {
     ItemKind.REJECTION: Sla(2, business=True),
     ItemKind.ELIGIBILITY: Sla(1, business=True),
     ItemKind.PRIOR_AUTH: Sla(2, business=True),
+    ItemKind.QA_AUDIT: Sla(5, business=True),
+    ItemKind.QA_FEEDBACK: Sla(3, business=True),
 }
 
 
