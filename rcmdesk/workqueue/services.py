@@ -22,6 +22,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from rcmdesk.audit.services import record
+from rcmdesk.playbooks.sops import sop_for_item
 from rcmdesk.tenancy.authz import require
 from rcmdesk.tenancy.roles import Action, Workflow
 from rcmdesk.tenancy.visibility import visibility_for
@@ -161,7 +162,8 @@ def act(user: Any, item: WorkItem, version: int, step: Step,
     with transaction.atomic():
         changed = _change(item, version, **fields)
         _history(changed, user, step.kind, note=step.note, outcome=step.outcome,
-                 from_status=item.status, to_status=changed.status, at=now)
+                 from_status=item.status, to_status=changed.status, at=now,
+                 sop_version=sop_for_item(item, now))
         record(f"workitem.{step.kind}", client_id=item.client_id, obj=item, actor=user,
                detail={"status": changed.status, "outcome": step.outcome})
     return changed
@@ -288,7 +290,7 @@ def record_event(item: WorkItem, actor: Any, kind: ActionKind, *, note: str = ""
     WorkItem.objects.filter(pk=item.pk).update(**changes)
     changed = WorkItem.objects.get(pk=item.pk)
     _history(changed, actor, kind, note=note, from_status=item.status,
-             to_status=changed.status, at=at)
+             to_status=changed.status, at=at, sop_version=sop_for_item(item, at))
     return changed
 
 
@@ -346,7 +348,8 @@ def _change(item: WorkItem, expected_version: int, **fields: Any) -> WorkItem:
 
 def _history(item: WorkItem, actor: Any, kind: ActionKind, *, note: str = "",
              outcome: str = "", from_status: str = "", to_status: str = "",
-             at: datetime | None = None) -> WorkAction:
+             at: datetime | None = None, sop_version: Any = None) -> WorkAction:
     return WorkAction.objects.create(item=item, actor=actor, kind=kind, note=note,
                                      outcome=outcome[:120], from_status=from_status,
-                                     to_status=to_status, at=at or _now())
+                                     to_status=to_status, at=at or _now(),
+                                     sop_version=sop_version)
