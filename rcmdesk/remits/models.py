@@ -36,6 +36,7 @@ class Account(models.TextChoices):
     OTHER_ADJUSTMENT = "other_adjustment"  # OA / PI (and CR, which 5010 does not use)
     INTEREST_INCOME = "interest_income"  # AMT*I and PLB L6
     PAYER_OFFSET = "payer_offset"  # provider-level PLB amounts not tied to a claim
+    WRITE_OFF = "write_off"  # balances the client decided not to pursue (decisions app)
 
 
 class JournalKind(models.TextChoices):
@@ -48,6 +49,7 @@ class JournalKind(models.TextChoices):
     REVERSAL = "reversal"  # CLP02 = 22
     INTEREST = "interest"
     PLB = "plb"
+    WRITE_OFF = "write_off"  # an approved client decision (rcmdesk.decisions)
 
 
 class Remittance(models.Model):
