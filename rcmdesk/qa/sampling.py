@@ -1,0 +1,158 @@
+"""Which completed items a QA draw picks: pure logic, no database.
+
+A draw must be reproducible from what is recorded (the seed and the population), so that
+anyone can re-run it and see the auditor was handed the items chance chose, not the ones
+someone preferred. Everything here is therefore deterministic given its inputs: specialists
+in id order, workflows in name order, item ids sorted, one ``random.Random(seed)`` consumed
+in that order.
+
+Each specialist's items in each workflow are sampled at the specialist's rate. The sample
+size is ``rate x items`` rounded at random (down or up, weighted by the fraction), so its
+expectation is exactly the rate while each draw stays within one item of it. The minimum per
+week is per specialist (across workflows): a specialist below it gets more of their items,
+drawn at random from the rest, or all of them if they completed fewer.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+HUNDRED = Decimal(100)
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+class Standing(StrEnum):
+    """Why a specialist is sampled at the rate they are."""
+
+    BASE = "base"
+    NEW = "new"  # within the plan's first days since they started
+    AFTER_FAILURE = "after_failure"  # a failed audit in the plan's recent weeks
+
+
+@dataclass(frozen=True)
+class Rates:
+    """A plan's rates as percentages (5 means 5 %)."""
+
+    base: Decimal
+    new_specialist: Decimal
+    after_failure: Decimal
+    minimum_per_week: int
+
+    def for_standing(self, standing: Standing) -> Decimal:
+        return {Standing.BASE: self.base, Standing.NEW: self.new_specialist,
+                Standing.AFTER_FAILURE: self.after_failure}[standing]
+
+
+def standing(rates: Rates, *, is_new: bool, failed_recently: bool) -> Standing:
+    """The standing with the highest rate among those that apply (both can: a new specialist
+    who failed an audit is sampled at whichever is stricter)."""
+    applicable = [Standing.BASE]
+    if is_new:
+        applicable.append(Standing.NEW)
+    if failed_recently:
+        applicable.append(Standing.AFTER_FAILURE)
+    return max(applicable, key=lambda s: (rates.for_standing(s), s != Standing.BASE))
+
+
+@dataclass(frozen=True)
+class Specialist:
+    """One specialist's completed items of the week, by workflow, and their standing."""
+
+    user_id: int
+    items_by_workflow: Mapping[str, Sequence[int]]
+    standing: Standing = Standing.BASE
+
+    @property
+    def completed(self) -> int:
+        return sum(len(ids) for ids in self.items_by_workflow.values())
+
+
+@dataclass
+class Stratum:
+    """What one specialist's workflow contributed to the draw (recorded as counts)."""
+
+    specialist_id: int
+    workflow: str
+    population: int
+    sampled: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Drawn:
+    strata: list[Stratum]
+    rates: dict[int, Decimal]  # specialist id -> percent applied
+    standings: dict[int, Standing]
+
+    @property
+    def item_ids(self) -> list[int]:
+        return sorted(i for s in self.strata for i in s.sampled)
+
+    @property
+    def population(self) -> int:
+        return sum(s.population for s in self.strata)
+
+
+def sample_size(population: int, percent: Decimal, rng: random.Random) -> int:
+    """``population x percent`` rounded down or up at random, weighted by the fraction."""
+    exact = Decimal(population) * percent / HUNDRED
+    whole = math.floor(exact)
+    fraction = float(exact - whole)  # a probability, not money
+    return min(population, whole + (1 if fraction and rng.random() < fraction else 0))
+
+
+def draw(specialists: Sequence[Specialist], rates: Rates, seed: int) -> Drawn:
+    """The items a seed picks from the population; same inputs, same items."""
+    rng = random.Random(seed)
+    result = Drawn(strata=[], rates={}, standings={})
+    for person in sorted(specialists, key=lambda p: p.user_id):
+        percent = rates.for_standing(person.standing)
+        result.rates[person.user_id] = percent
+        result.standings[person.user_id] = person.standing
+        strata = [_sample_stratum(person.user_id, wf, person.items_by_workflow[wf], percent, rng)
+                  for wf in sorted(person.items_by_workflow)]
+        _top_up(strata, person, rates.minimum_per_week, rng)
+        result.strata.extend(strata)
+    return result
+
+
+def _sample_stratum(user_id: int, workflow: str, ids: Sequence[int], percent: Decimal,
+                    rng: random.Random) -> Stratum:
+    ordered = sorted(ids)
+    size = sample_size(len(ordered), percent, rng)
+    return Stratum(user_id, workflow, len(ordered), sorted(rng.sample(ordered, size)))
+
+
+def _top_up(strata: list[Stratum], person: Specialist, minimum: int,
+            rng: random.Random) -> None:
+    """Bring the specialist up to the weekly minimum from their items not yet picked."""
+    missing = min(minimum, person.completed) - sum(len(s.sampled) for s in strata)
+    if missing <= 0:
+        return
+    by_workflow = {s.workflow: s for s in strata}
+    rest = sorted((item, s.workflow) for s in strata
+                  for item in set(person.items_by_workflow[s.workflow]) - set(s.sampled))
+    for item, workflow in rng.sample(rest, missing):
+        by_workflow[workflow].sampled.append(item)
+    for stratum in strata:
+        stratum.sampled.sort()
+
+
+def parse_week(text: str) -> tuple[date, date]:
+    """An ISO week ("2026-W47") as its Monday and the next Monday; ValueError otherwise."""
+    match = _WEEK.match(text.strip())
+    if match is None:
+        raise ValueError(f"{text!r} is not an ISO week like 2026-W47")
+    monday = date.fromisocalendar(int(match[1]), int(match[2]), 1)
+    return monday, monday + timedelta(days=7)
+
+
+def week_of(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
