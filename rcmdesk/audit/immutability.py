@@ -51,7 +51,7 @@ def backward_sql(vendor: str, table: str) -> list[str]:
 
 APPEND_ONLY_TABLES: list[str] = [
     "audit_auditevent", "remits_journalentry", "remits_ledgerentry",
-    "workqueue_workaction",
+    "workqueue_workaction", "playbooks_sopversion", "playbooks_playbookchange",
 ]
 
 

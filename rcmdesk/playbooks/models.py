@@ -178,3 +178,35 @@ class SopVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document} v{self.number}"
+
+
+class PlaybookChange(models.Model):
+    """One change to a machine-readable playbook rule, as it was before and after.
+
+    Payer rules, authorization requirements and claim edits are edited in place (the product
+    reads the current row); this is their history, so the playbook history can show a rule
+    change beside the SOP versions. Append-only, like the ledger and the audit trail.
+    """
+
+    tenant_field = "client_id"
+    tenant_workflow = None
+
+    client = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    model = models.CharField(max_length=60)  # "playbooks.payerrule", ...
+    object_id = models.PositiveBigIntegerField()
+    before = models.JSONField(null=True, blank=True)  # None: the row was created
+    after = models.JSONField(null=True, blank=True)
+    change_note = models.CharField(max_length=500)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["client", "-created_at"], name="playbooks_change_client"),
+                   models.Index(fields=["model", "object_id"], name="playbooks_change_object")]
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.object_id}: {self.change_note}"
