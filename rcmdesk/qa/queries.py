@@ -1,0 +1,117 @@
+"""QA's reads: plans a user may see, the audit queue, one audit's page, and accuracy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q
+from django.http import Http404
+
+from rcmdesk.audit.services import record
+from rcmdesk.qa import services
+from rcmdesk.qa.models import Audit, AuditPoint, AuditStatus, PointResult, SampleDraw, SamplingPlan
+from rcmdesk.tenancy.models import Engagement
+from rcmdesk.workqueue.models import WorkAction
+
+
+def engagements(user: Any) -> Any:
+    return Engagement.objects.visible_to(user).select_related("client", "partner")
+
+
+def plans(user: Any) -> Any:
+    return (SamplingPlan.objects.filter(engagement__in=engagements(user))
+            .select_related("engagement__client", "engagement__partner", "created_by"))
+
+
+def get_plan(user: Any, plan_id: int) -> SamplingPlan:
+    found = plans(user).filter(pk=plan_id).first()
+    if found is None:
+        raise Http404("Not found.")
+    return found
+
+
+def draws(user: Any) -> Any:
+    return (SampleDraw.objects.filter(plan__in=plans(user))
+            .select_related("plan__engagement__client", "drawn_by"))
+
+
+def audits(user: Any) -> Any:
+    return (Audit.objects.visible_to(user)
+            .select_related("client", "item", "specialist", "auditor", "draw", "sop_version"))
+
+
+def get_audit(user: Any, audit_id: int) -> Audit:
+    found = audits(user).filter(pk=audit_id).first()
+    if found is None:
+        raise Http404("Not found.")
+    return found
+
+
+def queue(user: Any) -> tuple[list[Audit], list[dict[str, Any]]]:
+    """Pending audits, oldest first, and counts per client and workflow."""
+    pending = audits(user).filter(status=AuditStatus.PENDING)
+    counts = list(pending.order_by().values("client__name", "workflow")
+                  .annotate(n=Count("id")).order_by("client__name", "workflow"))
+    return list(pending.order_by("created_at", "id")[:200]), counts
+
+
+def history(audit: Audit) -> list[WorkAction]:
+    return list(WorkAction.objects.filter(item_id=audit.item_id)
+                .select_related("actor").order_by("at", "id"))
+
+
+@dataclass
+class AccuracyRow:
+    specialist: str
+    workflow: str
+    week: str
+    audits: int
+    passes: int
+    fails: int
+    not_applicable: int
+
+    @property
+    def accuracy(self) -> Decimal | None:
+        return services.accuracy(self.passes, self.fails)
+
+    @property
+    def percent(self) -> Decimal | None:
+        value = self.accuracy
+        return None if value is None else (value * 100).quantize(Decimal("0.1"))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"specialist": self.specialist, "workflow": self.workflow, "week": self.week,
+                "audits": self.audits, "passes": self.passes, "fails": self.fails,
+                "not_applicable": self.not_applicable,
+                "accuracy_percent": None if self.percent is None else str(self.percent)}
+
+
+def accuracy(user: Any, *, client_id: int | None = None, week: str = "") -> list[AccuracyRow]:
+    """Per specialist, workflow and (draw) week: points scored and passes/(passes+fails)."""
+    done = audits(user).filter(status=AuditStatus.DONE)
+    if client_id is not None:
+        done = done.filter(client_id=client_id)
+    if week:
+        done = done.filter(draw__week=week)
+    rows = (AuditPoint.objects.filter(audit__in=done.values("pk")).order_by()
+            .values("audit__specialist__username", "audit__workflow", "audit__draw__week")
+            .annotate(audits=Count("audit", distinct=True),
+                      passes=Count("id", filter=Q(result=PointResult.PASS)),
+                      fails=Count("id", filter=Q(result=PointResult.FAIL)),
+                      nas=Count("id", filter=Q(result=PointResult.NA))))
+    out = [AccuracyRow(r["audit__specialist__username"], r["audit__workflow"],
+                       r["audit__draw__week"], r["audits"], r["passes"], r["fails"], r["nas"])
+           for r in rows]
+    return sorted(out, key=lambda r: (r.week, r.specialist, r.workflow), reverse=False)
+
+
+def audit_listing(rows: list[Audit], *, detail: dict[str, Any]) -> None:
+    """One read event per client listed (the ids in the detail)."""
+    by_client: dict[int, list[int]] = {}
+    for row in rows:
+        by_client.setdefault(row.client_id, []).append(row.pk)
+    for client_id, ids in by_client.items():
+        record("read", client_id=client_id, object_type="qa.audit",
+               detail={**detail, "audits": ids})

@@ -1,0 +1,40 @@
+"""/qa/: pending audits with counts, for whoever may see them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from rcmdesk.qa import services
+from rcmdesk.qa.models import Audit
+from rcmdesk.tenancy.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_auditor_sees_every_pending_audit_with_counts(signed_in: Any,
+                                                         audits: list[Audit]) -> None:
+    response = signed_in(Role.PARTNER_QA).get("/qa/")
+    assert response.status_code == 200
+    assert response.content.count(b'data-testid="audit-link"') == len(audits)
+    assert b"<td>ar_followup</td><td>4</td>" in response.content
+
+
+def test_a_client_user_sees_the_queue_read_only(signed_in: Any, audits: list[Audit]) -> None:
+    response = signed_in(Role.CLIENT_STAFF).get("/qa/")
+    assert response.content.count(b'data-testid="audit-link"') == len(audits)
+
+
+def test_the_platform_admin_without_a_grant_is_refused(signed_in: Any,
+                                                      audits: list[Audit]) -> None:
+    assert signed_in(Role.PLATFORM_ADMIN).get("/qa/").status_code == 403
+
+
+def test_a_scored_audit_leaves_the_queue(signed_in: Any, world: Any,
+                                        audits: list[Audit]) -> None:
+    audit = audits[0]
+    services.submit(world.user(Role.PARTNER_QA), audit,
+                    [services.PointScore("pass")] * audit.points.count())
+    response = signed_in(Role.PARTNER_QA).get("/qa/")
+    assert response.content.count(b'data-testid="audit-link"') == len(audits) - 1
