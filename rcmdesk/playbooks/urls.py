@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from rcmdesk.playbooks import views
 
 app_name = "playbooks"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("sops/new/", views.sop_new, name="sop_new"),
+    path("sops/<int:sop_id>/", views.sop, name="sop"),
+    path("sops/<int:sop_id>/edit/", views.sop_edit, name="sop_edit"),
+    path("rules/", views.rules, name="rules"),
+]
