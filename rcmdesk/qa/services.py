@@ -49,7 +49,8 @@ def save_plan(user: Any, engagement: Engagement, values: dict[str, Any],
     require(user, Action.EDIT_PLAYBOOKS, engagement.client_id)
     if values.get("workflow") and values["workflow"] not in engagement.scope:
         raise QaProblem(f"{values['workflow']} is not in the engagement's scope.")
-    before = {f: str(getattr(plan, f)) for f in PLAN_FIELDS} if plan else {}
+    stored = SamplingPlan.objects.get(pk=plan.pk) if plan else None  # a form may have
+    before = _described(stored) if stored else {}                     # changed ``plan``
     target = plan or SamplingPlan(engagement=engagement, created_by=user)
     for name in PLAN_FIELDS:
         if name in values:
@@ -58,13 +59,17 @@ def save_plan(user: Any, engagement: Engagement, values: dict[str, Any],
     try:
         with transaction.atomic():
             target.save()
+            target.refresh_from_db()
             record("qa.plan.saved" if plan else "qa.plan.created",
                    client_id=engagement.client_id, obj=target, actor=user,
-                   detail={"before": before,
-                           "after": {f: str(getattr(target, f)) for f in PLAN_FIELDS}})
+                   detail={"before": before, "after": _described(target)})
     except IntegrityError as exc:
         raise QaProblem("There is already an active plan for that workflow.") from exc
     return target
+
+
+def _described(plan: SamplingPlan) -> dict[str, str]:
+    return {f: str(getattr(plan, f)) for f in PLAN_FIELDS}
 
 
 # --- drawing -------------------------------------------------------------------------------
