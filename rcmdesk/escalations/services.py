@@ -123,6 +123,13 @@ def local(instant: datetime | None, time_zone: str) -> datetime | None:
                                        else FALLBACK_TIME_ZONE))
 
 
+def local_text(instant: datetime | None, time_zone: str) -> str:
+    """"Thu 2026-06-11 17:00 Asia/Kolkata": preformatted, because templates would convert
+    an aware datetime back to the server's zone."""
+    moment = local(instant, time_zone)
+    return "—" if moment is None else f"{moment:%a %Y-%m-%d %H:%M} {moment.tzinfo}"
+
+
 # --- who ----------------------------------------------------------------------------------
 
 
@@ -172,21 +179,21 @@ def default_owner(client: Organization, engagement: Engagement | None) -> User |
     if engagement is not None:
         leads = leads.filter(engagement=engagement)
     for assignment in leads.select_related("user").order_by("pk"):
-        if can_own(assignment.user, client.pk):
-            return assignment.user
-    for user in User.objects.filter(organization=client, role=Role.CLIENT_MANAGER,
-                                    is_active=True).order_by("pk"):
-        return user
-    return None
+        lead: User = assignment.user
+        if can_own(lead, client.pk):
+            return lead
+    manager: User | None = User.objects.filter(organization=client, role=Role.CLIENT_MANAGER,
+                                               is_active=True).order_by("pk").first()
+    return manager
 
 
 def engagement_for(client: Organization, item: Any = None) -> Engagement | None:
     """The active engagement the escalation is about: the one covering the item's workflow."""
-    engagements = [e for e in Engagement.objects.filter(client=client).order_by("pk")
-                   if e.is_active()]
+    rows = Engagement.objects.filter(client=client).order_by("pk")
+    engagements: list[Engagement] = [e for e in rows if e.is_active()]
     if item is not None:
         for e in engagements:
-            if item.workflow in e.workflows:
+            if item.workflow in e.workflows():
                 return e
     return engagements[0] if engagements else None
 
@@ -266,7 +273,7 @@ def transition(user: Any, esc: Escalation, action: str, version: int, *, note: s
     if len(note) > BODY_MAX:
         raise EscalationProblem(f"Notes are at most {BODY_MAX} characters.")
     with transaction.atomic():
-        current = Escalation.objects.select_for_update().get(pk=esc.pk)
+        current: Escalation = Escalation.objects.select_for_update().get(pk=esc.pk)
         if current.version != version:
             raise Conflict(f"Escalation #{esc.pk} changed since you read it; reload.")
         sources, target = TRANSITIONS[action]
@@ -350,7 +357,8 @@ def overdue(rows: QuerySet[Escalation], now: datetime | None = None) -> QuerySet
 
 
 def get_visible(user: Any, escalation_id: int) -> Escalation:
-    esc: Escalation = visible(user).get_visible_or_404(user, pk=escalation_id)
+    rows: Any = visible(user)  # a TenantQuerySet
+    esc: Escalation = rows.get_visible_or_404(user, pk=escalation_id)
     return esc
 
 
@@ -387,7 +395,8 @@ def search(user: Any, f: BoardFilter, now: datetime | None = None) -> QuerySet[E
 
 def client_for(user: Any, slug: str) -> Organization | None:
     """A client the user may raise escalations for, by slug (None if not)."""
-    client = Organization.objects.visible_to(user).filter(slug=slug).first() if slug else None
+    client: Organization | None = (
+        Organization.objects.visible_to(user).filter(slug=slug).first() if slug else None)
     if client is None or not may_raise(user, client.pk):
         return None
     return client
@@ -399,7 +408,8 @@ def raisable_clients(user: Any) -> list[Organization]:
 
 
 def require_visible_client(user: Any, slug: str) -> Organization:
-    client = Organization.objects.visible_to(user).filter(slug=slug).first()
+    client: Organization | None = Organization.objects.visible_to(user).filter(
+        slug=slug).first()
     if client is None:
         raise Http404("Not found.")
     return client

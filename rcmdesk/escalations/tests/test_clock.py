@@ -21,8 +21,8 @@ LOS_ANGELES = BusinessHours("America/Los_Angeles")
 KOLKATA = BusinessHours("Asia/Kolkata")
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def test_a_friday_afternoon_start_runs_on_into_monday_after_the_spring_forward() -> None:
