@@ -115,3 +115,13 @@ def audit_listing(rows: list[Audit], *, detail: dict[str, Any]) -> None:
     for client_id, ids in by_client.items():
         record("read", client_id=client_id, object_type="qa.audit",
                detail={**detail, "audits": ids})
+
+
+def audit_accuracy_read(user: Any, rows: list[AccuracyRow], week: str) -> None:
+    """One read event per client whose audits the report drew on."""
+    if not rows:
+        return
+    clients = (audits(user).filter(status=AuditStatus.DONE).order_by()
+               .values_list("client_id", flat=True).distinct())
+    for client_id in clients:
+        record("read", client_id=client_id, object_type="qa.accuracy", detail={"week": week})

@@ -170,8 +170,5 @@ def accuracy(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.VIEW_TENANT_DATA, None)
     week = request.GET.get("week", "")[:8]
     rows = queries.accuracy(request.user, week=week)
-    clients = (queries.audits(request.user).filter(status=AuditStatus.DONE).order_by()
-               .values_list("client_id", flat=True).distinct()) if rows else []
-    for client_id in clients:
-        record("read", client_id=client_id, object_type="qa.accuracy", detail={"week": week})
+    queries.audit_accuracy_read(request.user, rows, week)
     return render(request, "qa/accuracy.html", {"rows": rows, "week": week})
