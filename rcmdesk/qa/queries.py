@@ -26,7 +26,7 @@ def plans(user: Any) -> Any:
 
 
 def get_plan(user: Any, plan_id: int) -> SamplingPlan:
-    found = plans(user).filter(pk=plan_id).first()
+    found: SamplingPlan | None = plans(user).filter(pk=plan_id).first()
     if found is None:
         raise Http404("Not found.")
     return found
@@ -43,7 +43,7 @@ def audits(user: Any) -> Any:
 
 
 def get_audit(user: Any, audit_id: int) -> Audit:
-    found = audits(user).filter(pk=audit_id).first()
+    found: Audit | None = audits(user).filter(pk=audit_id).first()
     if found is None:
         raise Http404("Not found.")
     return found

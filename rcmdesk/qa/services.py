@@ -202,14 +202,17 @@ def replay(made: SampleDraw) -> list[int]:
 
 
 def _make_audits(made: SampleDraw, item_ids: list[int], today: date) -> list[Audit]:
-    items = WorkItem.objects.filter(pk__in=item_ids).select_related("claim").order_by("pk")
+    items = (WorkItem.objects.filter(pk__in=item_ids).select_related("claim", "assignee")
+             .order_by("pk"))
     return [_make_audit(made, item, today) for item in items]
 
 
 def _make_audit(made: SampleDraw, item: WorkItem, today: date) -> Audit:
+    if item.assignee is None:  # the population is items with an assignee
+        raise QaProblem(f"Item {item.pk} has no specialist to audit.")
     version = checklists.version_for(item)
     audit = Audit.objects.create(draw=made, client_id=item.client_id, item=item,
-                                 specialist_id=item.assignee_id, workflow=item.workflow,
+                                 specialist=item.assignee, workflow=item.workflow,
                                  sop_version=version)
     AuditPoint.objects.bulk_create(
         AuditPoint(audit=audit, position=n, text=text[:500])
@@ -259,7 +262,7 @@ def submit(user: Any, audit: Audit, scores: Sequence[PointScore], summary: str =
     require(user, Action.AUDIT_QA, audit.client_id, Workflow(audit.workflow))
     now = timezone.now()
     with transaction.atomic():
-        locked = Audit.objects.select_for_update().select_related("item").get(pk=audit.pk)
+        locked: Audit = Audit.objects.select_for_update().select_related("item").get(pk=audit.pk)
         if locked.status != AuditStatus.PENDING:
             raise QaProblem("This audit has already been scored.")
         points = list(AuditPoint.objects.filter(audit=locked).order_by("position"))

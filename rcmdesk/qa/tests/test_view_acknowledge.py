@@ -11,7 +11,7 @@ from rcmdesk.conftest import World
 from rcmdesk.qa import services
 from rcmdesk.qa.models import Audit
 from rcmdesk.tenancy.roles import Role
-from rcmdesk.workqueue.models import ItemStatus, WorkItem
+from rcmdesk.workqueue.models import ItemStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,8 @@ def test_the_specialist_acknowledges_and_the_feedback_item_closes(
     assert response.status_code == 302
     failed.refresh_from_db()
     assert failed.acknowledged_at is not None
-    assert WorkItem.objects.get(pk=failed.feedback_item_id).status == ItemStatus.DONE
+    assert failed.feedback_item is not None
+    assert failed.feedback_item.status == ItemStatus.DONE
     assert AuditEvent.objects.filter(action="qa.feedback.acknowledged").count() == 1
 
 

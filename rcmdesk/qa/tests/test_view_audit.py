@@ -11,7 +11,7 @@ from rcmdesk.conftest import World, make_user, sign_in
 from rcmdesk.qa.models import Audit, AuditStatus
 from rcmdesk.tenancy.models import Assignment
 from rcmdesk.tenancy.roles import Role
-from rcmdesk.workqueue.models import ItemKind, ItemStatus, WorkItem
+from rcmdesk.workqueue.models import ItemKind, ItemStatus
 from rcmdesk.workqueue.queries import my_items
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +64,8 @@ def test_a_clean_audit_scores_passes_over_scored_points_and_sends_no_feedback(
     assert audit.status == AuditStatus.DONE
     assert str(audit.score) == "1.0000"  # the n/a point counts in neither
     assert audit.feedback_item_id is None
-    qa_item = WorkItem.objects.get(pk=audit.work_item_id)
+    qa_item = audit.work_item
+    assert qa_item is not None
     assert qa_item.status == ItemStatus.DONE
 
 
@@ -76,7 +77,8 @@ def test_a_failed_point_goes_back_to_the_specialist_as_feedback(
     points = audit.points.count()
     assert audit.score is not None
     assert float(audit.score) == pytest.approx((points - 2) / (points - 1), abs=1e-4)
-    feedback = WorkItem.objects.get(pk=audit.feedback_item_id)
+    feedback = audit.feedback_item
+    assert feedback is not None
     assert (feedback.kind, feedback.source_key, feedback.workflow) == (
         ItemKind.QA_FEEDBACK, f"qa-feedback:{audit.pk}", audit.workflow)
     assert feedback.detail["failed_points"][0]["comment"] == "no reference number noted"
