@@ -13,13 +13,14 @@ from django.utils import timezone
 from rcmdesk.accounts.models import User
 from rcmdesk.audit.models import AuditEvent
 from rcmdesk.conftest import World, make_user
+from rcmdesk.playbooks.models import SopDocument, SopVersion
 from rcmdesk.qa import services
 from rcmdesk.qa.models import Audit, AuditStatus, SampleDraw
 from rcmdesk.qa.sampling import Standing
 from rcmdesk.qa.tests.factories import WEEK, done_items, plan
 from rcmdesk.tenancy.models import Assignment
 from rcmdesk.tenancy.roles import Role
-from rcmdesk.workqueue.models import ItemKind, WorkItem
+from rcmdesk.workqueue.models import ActionKind, ItemKind, WorkAction, WorkItem
 
 pytestmark = pytest.mark.django_db
 
@@ -124,3 +125,22 @@ def test_only_qa_auditors_draw(world: World) -> None:
         with pytest.raises((PermissionDenied, Http404)):
             services.draw_week(world.user(role), the_plan, WEEK, seed=1)
     assert not SampleDraw.objects.exists()
+
+
+def test_an_audit_scores_against_the_checklist_of_the_sop_version_the_item_was_worked_under(
+        world: World) -> None:
+    document = SopDocument.objects.create(client=world.acme, workflow="ar_followup",
+                                          title="AR follow-up SOP")
+    old = SopVersion.objects.create(document=document, number=1, body="Call first.",
+                                    checklist=["Called the payer", "Noted the reference"],
+                                    change_note="first")
+    SopVersion.objects.create(document=document, number=2, body="Portal first.",
+                              checklist=["Checked the portal"], change_note="portal")
+    [item] = done_items(world.acme_engagement, veteran(world, "vet"), 1)
+    WorkAction.objects.create(item=item, kind=ActionKind.CALLED_PAYER, sop_version=old)
+    made = services.draw_week(world.user(Role.PARTNER_QA),
+                              plan(world.acme_engagement, minimum_per_week=1), WEEK, seed=2)
+    audit = made.audits.get()
+    assert audit.sop_version == old
+    assert list(audit.points.values_list("text", flat=True)) == [
+        "Called the payer", "Noted the reference"]
