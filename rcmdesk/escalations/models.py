@@ -9,13 +9,16 @@ the promised response time does not move if the owner later changes their profil
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from rcmdesk.claims.models import Claim, Payer
 from rcmdesk.tenancy.models import Engagement, Organization
+from rcmdesk.tenancy.roles import Workflow
 from rcmdesk.tenancy.visibility import TenantQuerySet
 from rcmdesk.workqueue.models import WorkItem
 
@@ -33,6 +36,16 @@ class EscalationStatus(models.TextChoices):
     RESPONDED = "responded", "Responded"
     RESOLVED = "resolved", "Resolved"
     CLOSED = "closed", "Closed"
+
+
+class EscalationQuerySet(TenantQuerySet):
+    def visible_to(self, user: Any, workflow: Workflow | None = None) -> Self:
+        """The client decides; an escalation about a work item also needs that item's
+        workflow, so a partner engaged for one queue does not read another queue's items
+        through an escalation's link."""
+        rows = super().visible_to(user, workflow)
+        return rows.filter(Q(item__isnull=True)
+                           | Q(item__in=WorkItem.objects.visible_to(user).values("pk")))
 
 
 class Escalation(models.Model):
@@ -66,7 +79,7 @@ class Escalation(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
 
-    objects = TenantQuerySet.as_manager()
+    objects = EscalationQuerySet.as_manager()
 
     class Meta:
         ordering = ["response_due_at", "pk"]

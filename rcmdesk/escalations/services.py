@@ -38,7 +38,7 @@ from rcmdesk.escalations.models import (
 )
 from rcmdesk.tenancy.authz import allows, require
 from rcmdesk.tenancy.models import Assignment, Engagement, Organization
-from rcmdesk.tenancy.roles import Action, OrgKind, Role
+from rcmdesk.tenancy.roles import Action, OrgKind, Role, Workflow
 from rcmdesk.tenancy.visibility import visibility_for
 
 S = EscalationStatus
@@ -151,17 +151,22 @@ def may_take(user: Any, esc: Escalation, action: str) -> bool:
     return may_manage(user, esc)
 
 
-def can_own(user: Any, client_id: int) -> bool:
-    """A partner lead or any client user who sees (and may write for) the client."""
+def can_own(user: Any, client_id: int, workflow: Workflow | None = None) -> bool:
+    """A partner lead or any client user who sees (and may write for) the client, and the
+    work item's workflow when the escalation is about one."""
     if user is None or not user.is_active:
         return False
     role = Role(user.role)
     if role is not Role.PARTNER_LEAD and role.org_kind is not OrgKind.CLIENT:
         return False
-    return visibility_for(user).can_write(client_id)
+    return visibility_for(user).can_write(client_id, workflow)
 
 
-def owner_candidates(client: Organization) -> list[User]:
+def item_workflow(item: Any) -> Workflow | None:
+    return Workflow(item.workflow) if item is not None else None
+
+
+def owner_candidates(client: Organization, workflow: Workflow | None = None) -> list[User]:
     """Everyone who could own an escalation for this client: its partner leads first."""
     partner_ids = Assignment.objects.filter(
         engagement__client=client, user__role=Role.PARTNER_LEAD).values("user_id")
@@ -169,10 +174,11 @@ def owner_candidates(client: Organization) -> list[User]:
         Q(pk__in=partner_ids) | Q(organization=client)).select_related("organization")
     ordered = sorted(rows, key=lambda u: (u.role != Role.PARTNER_LEAD,
                                           u.role != Role.CLIENT_MANAGER, u.username))
-    return [u for u in ordered if can_own(u, client.pk)]
+    return [u for u in ordered if can_own(u, client.pk, workflow)]
 
 
-def default_owner(client: Organization, engagement: Engagement | None) -> User | None:
+def default_owner(client: Organization, engagement: Engagement | None,
+                  workflow: Workflow | None = None) -> User | None:
     """The engagement's partner lead (first assigned); without one, a client manager."""
     leads = Assignment.objects.filter(user__role=Role.PARTNER_LEAD, user__is_active=True,
                                       engagement__client=client)
@@ -180,7 +186,7 @@ def default_owner(client: Organization, engagement: Engagement | None) -> User |
         leads = leads.filter(engagement=engagement)
     for assignment in leads.select_related("user").order_by("pk"):
         lead: User = assignment.user
-        if can_own(lead, client.pk):
+        if can_own(lead, client.pk, workflow):
             return lead
     manager: User | None = User.objects.filter(organization=client, role=Role.CLIENT_MANAGER,
                                                is_active=True).order_by("pk").first()
@@ -223,11 +229,12 @@ def create_escalation(user: Any, client: Organization, kind: str, subject: str, 
     if payer is None and claim is not None:
         payer = claim.payer
     engagement = engagement_for(client, item)
-    owner = owner if owner is not None else default_owner(client, engagement)
+    workflow = item_workflow(item)
+    owner = owner if owner is not None else default_owner(client, engagement, workflow)
     if owner is None:
         raise EscalationProblem("Nobody can own this escalation: the client has no partner "
                                 "lead or client manager.")
-    if not can_own(owner, client.pk):
+    if not can_own(owner, client.pk, workflow):
         raise EscalationProblem(f"{owner.username} cannot own escalations for this client.")
     now = timezone.now()
     zone = owner_time_zone(owner)
@@ -308,7 +315,7 @@ def _reassign(esc: Escalation, owner: Any) -> dict[str, Any]:
         raise EscalationProblem("Name the new owner.")
     if owner.pk == esc.owner_id:
         raise EscalationProblem(f"{owner.username} already owns it.")
-    if not can_own(owner, esc.client_id):
+    if not can_own(owner, esc.client_id, item_workflow(esc.item)):
         raise EscalationProblem(f"{owner.username} cannot own escalations for this client.")
     before = {"from_owner": esc.owner.username, "from_time_zone": esc.owner_time_zone}
     esc.owner = owner

@@ -87,8 +87,10 @@ def new(request: HttpRequest) -> HttpResponse:
             return redirect("escalations:detail", escalation_id=esc.pk)
     return render(request, "escalations/new.html", {
         "client": client, "item": item, "values": values, "problem": problem,
-        "kinds": EscalationKind.choices, "owners": services.owner_candidates(client),
-        "default_owner": services.default_owner(client, services.engagement_for(client, item)),
+        "kinds": EscalationKind.choices,
+        "owners": services.owner_candidates(client, services.item_workflow(item)),
+        "default_owner": services.default_owner(client, services.engagement_for(client, item),
+                                                services.item_workflow(item)),
         "sla": {k: services.sla_hours(client, k) for k in EscalationKind.values}},
         status=400 if problem else 200)
 
@@ -118,7 +120,8 @@ def _page(request: HttpRequest, esc: Escalation, *, status: int = 200,
         "history": esc.events.select_related("actor"),
         "actions": actions, "may_write": services.may_raise(user, esc.client_id)
         and esc.status != EscalationStatus.CLOSED,
-        "owners": (services.owner_candidates(esc.client) if "reassign" in actions else [])},
+        "owners": (services.owner_candidates(esc.client, services.item_workflow(esc.item))
+                   if "reassign" in actions else [])},
         status=status)
 
 

@@ -133,3 +133,15 @@ def test_a_positive_due_time_falls_inside_the_owners_working_hours(
     assert clock.is_working_day(due.date())
     assert clock.start < due.time() <= clock.end
     assert clock.elapsed_duration(start, due) <= due - start
+
+
+def test_the_clock_module_stays_free_of_django_and_the_rest_of_rcmdesk() -> None:
+    import ast
+    from pathlib import Path
+
+    from rcmdesk.escalations import clock
+
+    tree = ast.parse(Path(clock.__file__).read_text())
+    imported = {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)} | {
+        a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert not {m for m in imported if m.startswith(("django", "rcmdesk"))}

@@ -18,6 +18,7 @@ from rcmdesk.escalations.models import Escalation, EscalationKind, EscalationSta
 from rcmdesk.escalations.tests.factories import raise_one
 from rcmdesk.tenancy.models import Engagement
 from rcmdesk.tenancy.roles import Role
+from rcmdesk.workqueue.models import ItemKind
 from rcmdesk.workqueue.tests.factories import make_claim, make_item
 
 pytestmark = pytest.mark.django_db
@@ -182,3 +183,14 @@ def test_an_invalid_profile_zone_falls_back_to_the_organizations(world: World) -
     manager = world.user(Role.CLIENT_MANAGER)
     manager.organization = world.acme
     assert services.owner_time_zone(manager) == "America/Denver"
+
+
+def test_an_escalation_about_an_item_is_seen_only_by_those_who_see_its_workflow(
+        world: World) -> None:
+    item = make_item(world.acme, 3, kind=ItemKind.ELIGIBILITY)
+    esc = raise_one(world, item=item)
+    assert esc.owner == world.user(Role.CLIENT_MANAGER)  # the partner lead cannot see it
+    plain = raise_one(world, subject="no item")
+    specialist = world.user(Role.PARTNER_SPECIALIST)  # engaged for AR follow-up and denials
+    assert list(Escalation.objects.visible_to(specialist)) == [plain]
+    assert set(Escalation.objects.visible_to(world.user(Role.CLIENT_STAFF))) == {esc, plain}
