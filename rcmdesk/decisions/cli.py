@@ -1,9 +1,94 @@
-"""This app's commands, mounted by ``rcmdesk.cli`` under its group."""
+"""``rcmdesk decisions ...``: list proposals and decide one, as a named user (``--as``), with
+the same checks as the pages — a partner role is refused a decision here as everywhere."""
 
 from __future__ import annotations
+
+import getpass
+from typing import Annotated, Any
 
 import typer
 
 
 def register(group: typer.Typer) -> None:
-    """Add this app's commands to ``group`` (nothing yet)."""
+    group.command("list")(list_proposals)
+    group.command("decide")(decide)
+
+
+def _user(acting_as: str) -> Any:
+    from rcmdesk.cli import active_user, setup_django
+
+    setup_django()
+    return active_user(acting_as, "--as")
+
+
+def list_proposals(
+    client: Annotated[str, typer.Option(help="client slug")],
+    acting_as: Annotated[str, typer.Option("--as", help="username who reads")],
+    status: Annotated[str, typer.Option(help="proposed (default), approved, rejected, "
+                                        "executed, failed, withdrawn or all")] = "proposed",
+    kind: Annotated[str, typer.Option(help="only this kind")] = "",
+) -> None:
+    """One line per proposal: id, status, kind, amount, claim, proposer, reasons."""
+    user = _user(acting_as)
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from rcmdesk.audit.context import acting
+    from rcmdesk.cli import client_by_slug, err
+    from rcmdesk.decisions import queries
+    from rcmdesk.tenancy.authz import require
+    from rcmdesk.tenancy.roles import Action
+
+    org = client_by_slug(client)
+    try:
+        require(user, Action.VIEW_TENANT_DATA, org.pk)
+    except (PermissionDenied, Http404):
+        err.print(f"[red]{acting_as} does not see client {client!r}'s decisions[/red]")
+        raise typer.Exit(1) from None
+    f = queries.InboxFilter.parse({"status": status, "kind": kind, "client": org.slug})
+    with acting(user, channel=f"cli:{getpass.getuser()}"):
+        rows = list(queries.proposals(user, f))
+        queries.audit_listing(rows, detail={"cli": True, "status": f.status, "kind": f.kind})
+    for p in rows:
+        print(f"{p.pk}\t{p.status}\t{p.kind}\t{p.amount if p.amount is not None else '-'}\t"
+              f"{p.claim.patient_control_number if p.claim else '-'}\t"
+              f"{getattr(p.proposed_by, 'username', '-')}\t{p.reasons[:80]}")
+    print(f"{len(rows)} proposal(s)")
+
+
+def decide(
+    proposal_id: Annotated[int, typer.Argument(help="proposal id")],
+    acting_as: Annotated[str, typer.Option("--as", help="username who decides")],
+    approve: Annotated[bool, typer.Option("--approve", help="approve it")] = False,
+    reject: Annotated[bool, typer.Option("--reject", help="reject it")] = False,
+    comment: Annotated[str, typer.Option(help="why (required to reject)")] = "",
+) -> None:
+    """Approve or reject one proposal. Exit 0 when decided, 1 when refused or already
+    decided, 2 on bad options."""
+    user = _user(acting_as)
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from rcmdesk.audit.context import acting
+    from rcmdesk.cli import err
+    from rcmdesk.decisions import queries, services
+
+    if approve == reject:
+        err.print("[red]Say --approve or --reject (one of them)[/red]")
+        raise typer.Exit(2)
+    try:
+        with acting(user, channel=f"cli:{getpass.getuser()}"):
+            proposal = queries.get_proposal(user, proposal_id)
+            done = services.decide(user, proposal, approve, comment)
+    except Http404:
+        err.print(f"[red]{acting_as} sees no proposal {proposal_id}[/red]")
+        raise typer.Exit(1) from None
+    except PermissionDenied as exc:
+        err.print(f"[red]{acting_as} may not decide: {exc} Decisions are the client "
+                  "managers'.[/red]")
+        raise typer.Exit(1) from None
+    except (services.AlreadyDecided, services.ProposalProblem) as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    print(f"proposal {done.pk}: {done.status}"
+          + (f", journal {done.result['journal_id']}" if done.result.get("journal_id") else ""))

@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -74,7 +75,7 @@ def needs_decision(client_id: int, kind: str, amount: Decimal | None) -> bool:
     rule = DecisionRule.objects.filter(client_id=client_id, kind=kind).first()
     if rule is None or amount is None:
         return True
-    return amount > rule.threshold
+    return bool(amount > rule.threshold)
 
 
 def propose(user: Any, client: Organization, kind: str, *, item: WorkItem | None = None,
@@ -172,7 +173,7 @@ def decide(user: Any, proposal: Proposal, approve: bool, comment: str = "", *,
         record(f"decisions.{'approve' if approve else 'reject'}", client_id=proposal.client_id,
                obj=proposal, actor=user, detail={"comment": comment,
                                                  "amount": _money(proposal.amount)})
-        fresh = Proposal.objects.select_related("item", "claim").get(pk=proposal.pk)
+        fresh = _fresh(proposal)
         if approve:
             return _carry_out(fresh, user)
         _return_item(fresh, user, f"The client rejected the {fresh.get_kind_display()} "
@@ -187,7 +188,7 @@ def withdraw(user: Any, proposal: Proposal, comment: str = "") -> Proposal:
         _transition(proposal, proposal.version, ProposalStatus.WITHDRAWN)
         _event(proposal, user, ProposalStatus.WITHDRAWN, comment.strip())
         record("decisions.withdraw", client_id=proposal.client_id, obj=proposal, actor=user)
-        fresh = Proposal.objects.select_related("item", "claim").get(pk=proposal.pk)
+        fresh = _fresh(proposal)
         _return_item(fresh, user, f"Withdrew the {fresh.get_kind_display()} proposal "
                                   f"(#{fresh.pk}). {comment}".strip())
     return fresh
@@ -211,7 +212,7 @@ def _approve_by_rule(proposal: Proposal) -> Proposal:
     _transition(proposal, proposal.version, ProposalStatus.APPROVED, decided_at=timezone.now(),
                 decision_comment=comment)
     _event(proposal, None, ProposalStatus.APPROVED, comment, {"rule": rule.pk})
-    fresh = Proposal.objects.select_related("item", "claim").get(pk=proposal.pk)
+    fresh = _fresh(proposal)
     return _carry_out(fresh, proposal.proposed_by)
 
 
@@ -226,7 +227,7 @@ def _carry_out(proposal: Proposal, user: Any) -> Proposal:
         Proposal.objects.filter(pk=proposal.pk).update(result=result)
     _return_item(proposal, user, f"The client approved the {proposal.get_kind_display()} "
                                  f"(#{proposal.pk}). {proposal.decision_comment}".strip())
-    return Proposal.objects.select_related("item", "claim").get(pk=proposal.pk)
+    return _fresh(proposal)
 
 
 def _write_off(proposal: Proposal, user: Any) -> Proposal:
@@ -240,7 +241,7 @@ def _write_off(proposal: Proposal, user: Any) -> Proposal:
                    f"now ({balance}).")
         _finish(proposal, user, ProposalStatus.FAILED, now, {"error": problem})
         _return_item(proposal, user, problem)
-        return Proposal.objects.select_related("item", "claim").get(pk=proposal.pk)
+        return _fresh(proposal)
     journal = ledger.post(claim.client, JournalKind.WRITE_OFF, [
         ledger.Line(Account.WRITE_OFF, proposal.amount),
         ledger.Line(proposal.account, -proposal.amount),
@@ -257,7 +258,7 @@ def _write_off(proposal: Proposal, user: Any) -> Proposal:
                           note=f"Wrote off {proposal.amount} (client decision #{proposal.pk})",
                           touch=True, status=ItemStatus.DONE, closed_at=now,
                           close_reason=WRITTEN_OFF, lease_expires_at=None)
-    return Proposal.objects.select_related("item", "claim").get(pk=proposal.pk)
+    return _fresh(proposal)
 
 
 def _finish(proposal: Proposal, user: Any, status: str, at: datetime,
@@ -271,17 +272,24 @@ def _finish(proposal: Proposal, user: Any, status: str, at: datetime,
 
 
 def _open_escalation(proposal: Proposal, user: Any) -> dict[str, Any]:
-    """Open an escalation when the escalations app offers ``services.create`` (it is built
-    alongside this one); until then the approval is recorded and nothing more."""
+    """Open a "payer stuck" escalation for the approved proposal, owned as escalations
+    decide (the engagement's partner lead by default). The import is guarded so this app
+    does not depend on that one; an escalation that cannot be opened (nobody to own it) is
+    noted on the proposal, and the client's decision stands."""
     try:
-        from rcmdesk.escalations import services as escalations  # type: ignore[attr-defined]
-    except ImportError:
+        from rcmdesk.escalations import services as escalations
+    except ImportError:  # pragma: no cover - the app is always installed today
         return {}
-    create = getattr(escalations, "create_from_proposal", None)
-    if create is None:
-        return {}
-    escalation = create(user, proposal)
-    return {"escalation_id": getattr(escalation, "pk", None)}
+    try:
+        with transaction.atomic():
+            escalation = escalations.create_escalation(
+                user, proposal.client, "payer_stuck",
+                f"Payer escalation approved by the client (decision #{proposal.pk})",
+                f"{proposal.reasons}\n\n{proposal.evidence}".strip(),
+                item=proposal.item, claim=proposal.claim)
+    except (ValueError, PermissionDenied) as exc:
+        return {"escalation_error": str(exc)}
+    return {"escalation_id": escalation.pk}
 
 
 def _return_item(proposal: Proposal, user: Any, note: str) -> None:
@@ -300,6 +308,11 @@ def _event(proposal: Proposal, user: Any, kind: str, comment: str = "",
            detail: dict[str, Any] | None = None) -> ProposalEvent:
     return ProposalEvent.objects.create(proposal=proposal, actor=_who(user), kind=kind,
                                         comment=comment, detail=detail or {})
+
+
+def _fresh(proposal: Proposal) -> Proposal:
+    fresh: Proposal = Proposal.objects.select_related("item", "claim").get(pk=proposal.pk)
+    return fresh
 
 
 def _who(user: Any) -> Any:
@@ -357,9 +370,10 @@ class OpenCounts:
 
 
 def open_counts(client_ids: Iterable[int], *, now: datetime | None = None,
-                proposals: Any = None) -> OpenCounts:
+                proposals: Any = None, appeals: Any = None) -> OpenCounts:
     """Counts, age (oldest, median) and dollar totals of the open questions of ``client_ids``
-    — proposals and appeals waiting on the client's filing decision."""
+    — proposals and appeals waiting on the client's filing decision. ``proposals`` and
+    ``appeals``: querysets already narrowed to what a viewer sees (default: all)."""
     from rcmdesk.denials.models import Appeal, AppealStatus
 
     now = now or timezone.now()
@@ -369,8 +383,8 @@ def open_counts(client_ids: Iterable[int], *, now: datetime | None = None,
     waiting: list[tuple[str, datetime, Decimal]] = [
         (kind, at, amount or Decimal("0.00"))
         for kind, at, amount in rows.values_list("kind", "proposed_at", "amount")]
-    appeals = Appeal.objects.filter(client_id__in=ids,
-                                    status=AppealStatus.PENDING_CLIENT_DECISION)
+    appeals = (appeals if appeals is not None else Appeal.objects.all()).filter(
+        client_id__in=ids, status=AppealStatus.PENDING_CLIENT_DECISION)
     waiting += [(ProposalKind.APPEAL_FILING, at, amount or Decimal("0.00"))
                 for at, amount in appeals.values_list("updated_at", "item__amount")]
     counts = OpenCounts(by_kind={k.value: KindTotal(k.value, str(k.label))

@@ -200,3 +200,11 @@ def test_open_counts_give_count_age_and_dollars_by_kind(world: World) -> None:
     assert counts.median_age is not None
     assert counts.median_age < timedelta(days=1)
     assert services.open_counts([world.birch.pk]).count == 0
+
+
+def test_a_proposals_history_cannot_be_rewritten(world: World) -> None:
+    from django.db import DatabaseError, transaction
+
+    proposal = write_off(world.user(Role.PARTNER_SPECIALIST), ar_item(world.acme))
+    with pytest.raises(DatabaseError), transaction.atomic():
+        proposal.events.update(comment="nothing to see")

@@ -1,0 +1,58 @@
+"""Deciding from the pages: approve posts, reject needs a comment, a replay answers 409."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from rcmdesk.conftest import World
+from rcmdesk.decisions.models import ProposalStatus
+from rcmdesk.decisions.tests.factories import ar_item, write_off
+from rcmdesk.remits.invariants import check_ledger
+from rcmdesk.remits.models import JournalEntry, JournalKind
+from rcmdesk.tenancy.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_approving_posts_the_write_off_and_returns_to_the_inbox(world: World,
+                                                                signed_in: Any) -> None:
+    proposal = write_off(world.user(Role.PARTNER_SPECIALIST), ar_item(world.acme))
+    response = signed_in(Role.CLIENT_MANAGER).post(
+        f"/decisions/{proposal.pk}/decide",
+        {"decision": "approve", "comment": "", "version": proposal.version})
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.EXECUTED
+    assert check_ledger() == []
+
+
+def test_a_replayed_approval_answers_conflict_and_posts_nothing_more(world: World,
+                                                                     signed_in: Any) -> None:
+    proposal = write_off(world.user(Role.PARTNER_SPECIALIST), ar_item(world.acme))
+    manager = signed_in(Role.CLIENT_MANAGER)
+    form = {"decision": "approve", "version": proposal.version}
+    manager.post(f"/decisions/{proposal.pk}/decide", form)
+    replay = manager.post(f"/decisions/{proposal.pk}/decide", form)
+    assert replay.status_code == 409
+    assert JournalEntry.objects.filter(kind=JournalKind.WRITE_OFF).count() == 1
+
+
+def test_rejecting_without_a_comment_is_refused(world: World, signed_in: Any) -> None:
+    proposal = write_off(world.user(Role.PARTNER_SPECIALIST), ar_item(world.acme))
+    response = signed_in(Role.CLIENT_MANAGER).post(f"/decisions/{proposal.pk}/decide",
+                                                   {"decision": "reject", "comment": ""})
+    assert response.status_code == 400
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.PROPOSED
+
+
+def test_an_htmx_decision_answers_the_row(world: World, signed_in: Any) -> None:
+    proposal = write_off(world.user(Role.PARTNER_SPECIALIST), ar_item(world.acme))
+    response = signed_in(Role.CLIENT_MANAGER).post(
+        f"/decisions/{proposal.pk}/decide", {"decision": "reject", "comment": "Appeal first"},
+        HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert f'id="proposal-{proposal.pk}"' in response.content.decode()
+    assert "Rejected" in response.content.decode()

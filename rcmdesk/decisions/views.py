@@ -1,0 +1,198 @@
+"""Decision pages: the inbox (client managers decide, partners follow their proposals), one
+proposal with its history, proposing from a work item, and the client admin's thresholds.
+
+Thin: rules live in ``services``. Out of sight answers 404, a role that may not act 403, a
+decision already taken 409 with the page as it now stands.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from rcmdesk.audit.services import record
+from rcmdesk.decisions import queries, services
+from rcmdesk.decisions.forms import DecideForm, ProposeForm, RuleForm
+from rcmdesk.decisions.models import DecisionRule, Proposal, ProposalKind, ProposalStatus
+from rcmdesk.tenancy.authz import allows, require
+from rcmdesk.tenancy.models import Organization
+from rcmdesk.tenancy.roles import Action
+from rcmdesk.workqueue import services as work
+from rcmdesk.workqueue.models import WorkItem
+
+LIST_SIZE = 200
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    return _inbox(request)
+
+
+def _inbox(request: HttpRequest, *, status: int = 200, problem: str = "") -> HttpResponse:
+    from rcmdesk.denials.models import Appeal
+
+    user = request.user
+    f = queries.InboxFilter.parse(request.GET)
+    rows = list(queries.proposals(user, f)[:LIST_SIZE])
+    appeals = list(queries.pending_appeals(user, f.client)) if f.kind in (
+        "", ProposalKind.APPEAL_FILING) and f.status == ProposalStatus.PROPOSED else []
+    counts = services.open_counts(queries.visible_client_ids(user),
+                                  proposals=Proposal.objects.visible_to(user),
+                                  appeals=Appeal.objects.visible_to(user))
+    queries.audit_listing(rows, detail={"status": f.status, "kind": f.kind})
+    return render(request, "decisions/inbox.html", {
+        "rows": [r for r in rows if f.kind != ProposalKind.APPEAL_FILING],
+        "appeals": appeals, "counts": counts, "filter": f, "problem": problem,
+        "statuses": ProposalStatus.choices, "kinds": ProposalKind.choices,
+        "may_decide": allows(user, Action.DECIDE),
+        "may_edit_rules": allows(user, Action.EDIT_PLAYBOOKS)}, status=status)
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    return _detail(request, queries.get_proposal(request.user, proposal_id))
+
+
+def _detail(request: HttpRequest, proposal: Proposal, *, status: int = 200,
+            problem: str = "", form: DecideForm | None = None) -> HttpResponse:
+    record("read", client_id=proposal.client_id, obj=proposal)
+    user = request.user
+    return render(request, "decisions/detail.html", {
+        "proposal": proposal, "events": proposal.events.select_related("actor"),
+        "problem": problem, "form": form or DecideForm(initial={"version": proposal.version}),
+        "may_decide": allows(user, Action.DECIDE) and proposal.is_open,
+        "may_withdraw": proposal.is_open and proposal.proposed_by_id == user.pk,
+    }, status=status)
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    proposal = queries.get_proposal(request.user, proposal_id)
+    form = DecideForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, proposal, status=400, form=form,
+                       problem="Choose approve or reject.")
+    try:
+        done = services.decide(request.user, proposal, form.approve,
+                               form.cleaned_data["comment"] or "",
+                               version=form.cleaned_data["version"])
+    except services.AlreadyDecided as exc:
+        return _detail(request, queries.get_proposal(request.user, proposal_id), status=409,
+                       problem=str(exc))
+    except services.ProposalProblem as exc:
+        return _detail(request, proposal, status=400, form=form, problem=str(exc))
+    if request.headers.get("HX-Request"):
+        return render(request, "decisions/_row.html", {"r": done, "may_decide": True})
+    messages.info(request, f"Proposal #{done.pk}: {done.get_status_display()}.")
+    return redirect("decisions:inbox")
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    proposal = queries.get_proposal(request.user, proposal_id)
+    if proposal.proposed_by_id != request.user.pk:
+        raise PermissionDenied("Only whoever proposed it may withdraw it.")
+    try:
+        services.withdraw(request.user, proposal, request.POST.get("comment", "")[:4000])
+    except services.AlreadyDecided as exc:
+        return _detail(request, proposal, status=409, problem=str(exc))
+    return redirect("decisions:detail", proposal_id=proposal.pk)
+
+
+@login_required
+@require_POST
+def propose(request: HttpRequest, item_id: int) -> HttpResponse:
+    from rcmdesk.workqueue import queries as work_queries
+
+    item: WorkItem = work_queries.get_item(request.user, item_id)
+    form = ProposeForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, item, 400, "; ".join(
+            f"{k}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items()))
+    data = form.cleaned_data
+    try:
+        proposal = services.propose(request.user, item.client, data["kind"], item=item,
+                                    amount=data["amount"], reasons=data["reasons"],
+                                    evidence=data["evidence"], account=data["account"])
+    except services.ProposalProblem as exc:
+        return _refused(request, item, 400, str(exc))
+    except work.NotAllowed as exc:
+        return _refused(request, item, 403, str(exc))
+    messages.info(request, f"Proposed (#{proposal.pk}): the item waits for the client's "
+                           "decision." if proposal.is_open else
+                  f"#{proposal.pk}: {proposal.decision_comment}")
+    return redirect("decisions:detail", proposal_id=proposal.pk)
+
+
+def _refused(request: HttpRequest, item: WorkItem, status: int, problem: str) -> HttpResponse:
+    return render(request, "decisions/refused.html", {"item": item, "problem": problem},
+                  status=status)
+
+
+@login_required
+@require_POST
+def decide_appeal(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    """An appeal's filing decision from the inbox, through ``denials.appeals.decide``."""
+    from rcmdesk.denials import appeals as denial_appeals
+    from rcmdesk.denials.models import Appeal
+
+    appeal = Appeal.objects.get_visible_or_404(request.user, pk=appeal_id)
+    form = DecideForm(request.POST)
+    if not form.is_valid():
+        return _inbox(request, status=400, problem="Choose approve or reject.")
+    try:
+        denial_appeals.decide(request.user, appeal, form.cleaned_data["version"] or
+                              appeal.version, approve=form.approve,
+                              note=form.cleaned_data["comment"] or "")
+    except denial_appeals.AppealConflict as exc:
+        return _inbox(request, status=409, problem=str(exc))
+    messages.info(request, f"Appeal #{appeal.pk}: {'approved' if form.approve else 'declined'}.")
+    return redirect("decisions:inbox")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rules(request: HttpRequest) -> HttpResponse:
+    """The client's thresholds: client admins edit, the client's other people read."""
+    user: Any = request.user
+    org: Organization | None = user.organization
+    client = org if org is not None and org.is_client else None
+    if client is None:
+        raise PermissionDenied("Thresholds belong to the client's admin.")
+    require(user, Action.VIEW_TENANT_DATA, client.pk)
+    form = RuleForm(request.POST or None)
+    problem, status = "", 200
+    if request.method == "POST":
+        require(user, Action.EDIT_PLAYBOOKS, client.pk)
+        if form.is_valid():
+            try:
+                services.set_rule(user, client, form.cleaned_data["kind"],
+                                  form.cleaned_data["threshold"],
+                                  form.cleaned_data["note"] or "")
+                messages.info(request, "Threshold saved.")
+                return redirect("decisions:rules")
+            except services.ProposalProblem as exc:
+                problem, status = str(exc), 400
+        else:
+            problem, status = "Check the form.", 400
+    return render(request, "decisions/rules.html", {
+        "client": client, "form": form, "problem": problem,
+        "rows": _rule_rows(client), "may_edit": allows(user, Action.EDIT_PLAYBOOKS),
+    }, status=status)
+
+
+def _rule_rows(client: Organization) -> list[dict[str, Any]]:
+    by_kind = {r.kind: r for r in DecisionRule.objects.filter(client=client)
+               .select_related("updated_by")}
+    return [{"kind": k, "rule": by_kind.get(k.value)} for k in ProposalKind
+            if k is not ProposalKind.APPEAL_FILING]
