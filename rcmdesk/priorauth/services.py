@@ -26,6 +26,7 @@ from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Coverage, Patient, Payer, Provider
 from rcmdesk.eligibility.models import Visit
 from rcmdesk.intake import outbound
+from rcmdesk.playbooks.editing import record_change
 from rcmdesk.playbooks.models import AuthRequirement
 from rcmdesk.priorauth.decisions import Decision, record_decision
 from rcmdesk.priorauth.lookup import AuthBook
@@ -335,6 +336,7 @@ def add_requirement(user: Any, client: Organization, *, payer: Payer | None, cod
                                              updated_at=timezone.now())
         record("playbooks.auth_requirement_added", client_id=client.pk, obj=row, actor=user,
                detail={"payer": payer.pk if payer else None, "codes": row.codes})
+        record_change(user, row, note or "authorization requirement added")
     return row
 
 
@@ -346,4 +348,5 @@ def deactivate_requirement(user: Any, row: AuthRequirement) -> AuthRequirement:
         row.save(update_fields=["active", "updated_at"])
         record("playbooks.auth_requirement_deactivated", client_id=row.client_id, obj=row,
                actor=user, detail={"codes": row.codes})
+        record_change(user, row, "authorization requirement deactivated")
     return row

@@ -16,6 +16,7 @@ from django.utils import timezone
 from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Payer
 from rcmdesk.playbooks.codes import CodeList, CodeListError
+from rcmdesk.playbooks.editing import record_change
 from rcmdesk.playbooks.models import ClaimEdit, EditCheck, Severity
 from rcmdesk.scrubber.codesets import MODIFIER_FORM, place_of_service
 from rcmdesk.scrubber.playbook import values_of
@@ -56,6 +57,7 @@ def add_edit(user: Any, client_id: int, data: EditInput) -> ClaimEdit:
                detail={"code": code, "rule": edit.rule, "codes": edit.codes,
                        "value": edit.value, "payer": data.payer.pk if data.payer else None,
                        "severity": edit.severity})
+        record_change(user, edit, f"claim edit {code} added")
     return edit
 
 
@@ -66,6 +68,7 @@ def deactivate_edit(user: Any, edit: ClaimEdit) -> ClaimEdit:
         edit.active = False
         record("scrubber.edit.deactivate", client_id=edit.client_id, obj=edit, actor=user,
                detail={"code": edit.code})
+        record_change(user, edit, f"claim edit {edit.code} deactivated")
     return edit
 
 

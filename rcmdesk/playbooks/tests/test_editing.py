@@ -114,3 +114,24 @@ def test_record_change_takes_before_from_the_last_recorded_state(world: World) -
     assert change.before["appeal_days"] == 30
     assert change.after is not None
     assert change.after["appeal_days"] == 45
+
+
+def test_other_apps_rule_editors_leave_a_playbook_change(world: World) -> None:
+    from rcmdesk.priorauth import services as priorauth
+    from rcmdesk.scrubber import edits
+
+    admin = world.user(Role.CLIENT_ADMIN)
+    row = priorauth.add_requirement(admin, world.acme, payer=None, codes="72148")
+    priorauth.deactivate_requirement(admin, row)
+    edit = edits.add_edit(admin, world.acme.pk, edits.EditInput(
+        code="ACME-MOD25", codes="99213", rule="requires_modifier", value="25",
+        message="needs 25"))
+    edits.deactivate_edit(admin, edit)
+    changes = list(PlaybookChange.objects.order_by("id"))
+    assert [(c.model, c.before is None) for c in changes] == [
+        ("playbooks.authrequirement", True), ("playbooks.authrequirement", False),
+        ("playbooks.claimedit", True), ("playbooks.claimedit", False)]
+    assert changes[1].after is not None
+    assert changes[1].after["active"] is False
+    assert changes[3].after is not None
+    assert changes[3].after["active"] is False
