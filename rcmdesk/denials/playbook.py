@@ -17,6 +17,7 @@ from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Payer
 from rcmdesk.denials import merge
 from rcmdesk.denials.models import AppealPolicy, AppealTemplate, DenialCategoryRule
+from rcmdesk.playbooks.editing import record_change
 from rcmdesk.remits.carc_categories import GROUP_CODES
 from rcmdesk.tenancy.authz import require
 from rcmdesk.tenancy.roles import Action
@@ -92,6 +93,7 @@ def set_policy(user: Any, client_id: int, *, payer: Payer | None = None,
         record("denials.policy.set", client_id=client_id, obj=policy, actor=user,
                detail={"payer": getattr(payer, "pk", None), "needs_approval": needs_approval,
                        "allows_line_resubmission": allows_line_resubmission})
+        record_change(user, policy, "appeal policy set")
     return policy
 
 

@@ -70,7 +70,7 @@ def _name(user: Any) -> str:
 
 MODEL_NAMES = {"playbooks.payerrule": "payer rule", "playbooks.authrequirement":
                "authorization requirement", "playbooks.claimedit": "claim edit",
-               "playbooks.sopdocument": "SOP"}
+               "playbooks.sopdocument": "SOP", "denials.appealpolicy": "appeal policy"}
 
 
 def describe_change(change: PlaybookChange) -> str:

@@ -135,3 +135,15 @@ def test_other_apps_rule_editors_leave_a_playbook_change(world: World) -> None:
     assert changes[1].after["active"] is False
     assert changes[3].after is not None
     assert changes[3].after["active"] is False
+
+
+def test_an_appeal_policy_change_leaves_a_playbook_change(world: World) -> None:
+    from rcmdesk.denials.playbook import set_policy
+
+    admin = world.user(Role.CLIENT_ADMIN)
+    set_policy(admin, world.acme.pk, needs_approval=True)
+    set_policy(admin, world.acme.pk, needs_approval=False)
+    first, second = PlaybookChange.objects.filter(model="denials.appealpolicy").order_by("id")
+    assert second.before == first.after
+    assert second.after is not None
+    assert second.after["needs_approval"] is False
