@@ -8,5 +8,6 @@ urlpatterns = [
     path("sops/new/", views.sop_new, name="sop_new"),
     path("sops/<int:sop_id>/", views.sop, name="sop"),
     path("sops/<int:sop_id>/edit/", views.sop_edit, name="sop_edit"),
+    path("sops/<int:sop_id>/active/", views.sop_active, name="sop_active"),
     path("rules/", views.rules, name="rules"),
 ]

@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rcmdesk.playbooks import editing, queries
 from rcmdesk.playbooks.forms import PayerRuleForm, SopDocumentForm, SopVersionForm
@@ -126,6 +126,17 @@ def sop_edit(request: HttpRequest, sop_id: int) -> HttpResponse:
     return render(request, "playbooks/sop_form.html", {
         "form": form, "client": doc.client, "problem": problem, "document": doc,
         "current": current}, status=status)
+
+
+@login_required
+@require_POST
+def sop_active(request: HttpRequest, sop_id: int) -> HttpResponse:
+    """Retire an SOP (it stops applying to new work) or bring it back; versions stay."""
+    doc: SopDocument = SopDocument.objects.get_visible_or_404(request.user, pk=sop_id)
+    active = request.POST.get("active") == "1"
+    editing.set_active(request.user, doc, active, request.POST.get("change_note", "")[:500])
+    messages.info(request, "SOP back in force." if active else "SOP retired.")
+    return redirect("playbooks:sop", sop_id=doc.pk)
 
 
 @login_required
