@@ -16,7 +16,7 @@ from rcmdesk.conftest import World
 from rcmdesk.escalations import services
 from rcmdesk.escalations.models import Escalation, EscalationKind, EscalationStatus
 from rcmdesk.escalations.tests.factories import raise_one
-from rcmdesk.tenancy.models import Engagement
+from rcmdesk.tenancy.models import BreakGlassGrant, Engagement
 from rcmdesk.tenancy.roles import Role
 from rcmdesk.workqueue.models import ItemKind
 from rcmdesk.workqueue.tests.factories import make_claim, make_item
@@ -194,3 +194,16 @@ def test_an_escalation_about_an_item_is_seen_only_by_those_who_see_its_workflow(
     specialist = world.user(Role.PARTNER_SPECIALIST)  # engaged for AR follow-up and denials
     assert list(Escalation.objects.visible_to(specialist)) == [plain]
     assert set(Escalation.objects.visible_to(world.user(Role.CLIENT_STAFF))) == {esc, plain}
+
+
+def test_break_glass_reads_escalations_but_never_raises_or_posts(world: World) -> None:
+    esc = raise_one(world)
+    admin = world.user(Role.PLATFORM_ADMIN)
+    BreakGlassGrant.objects.create(user=admin, client=world.acme, reason="incident 12",
+                                   expires_at=timezone.now() + timedelta(hours=1))
+    assert list(Escalation.objects.visible_to(admin)) == [esc]
+    assert not services.may_raise(admin, world.acme.pk)
+    with pytest.raises(PermissionDenied):
+        services.post_message(admin, esc, "hello")
+    with pytest.raises(PermissionDenied):
+        services.transition(admin, esc, "close", 1)
