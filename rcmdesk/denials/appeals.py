@@ -226,10 +226,24 @@ def mark_pending_decision(user: Any, appeal: Appeal, version: int, note: str = "
 def decide(user: Any, appeal: Appeal, version: int, *, approve: bool, note: str = "") -> Appeal:
     """The client's answer (client managers: ``Action.DECIDE`` is client-only)."""
     require(user, Action.DECIDE, appeal.client_id, Workflow.DENIALS)
-    return _change(appeal, version, user, "denials.appeal.decide",
-                   allowed=(AppealStatus.PENDING_CLIENT_DECISION,),
-                   status=AppealStatus.APPROVED if approve else AppealStatus.DECLINED,
-                   outcome_note=note, detail={"approve": approve, "note": note})
+    with transaction.atomic():
+        changed = _change(appeal, version, user, "denials.appeal.decide",
+                          allowed=(AppealStatus.PENDING_CLIENT_DECISION,),
+                          status=AppealStatus.APPROVED if approve else AppealStatus.DECLINED,
+                          outcome_note=note, detail={"approve": approve, "note": note})
+        _back_to_work(changed, user, approve, note)
+    return changed
+
+
+def _back_to_work(appeal: Appeal, user: Any, approve: bool, note: str) -> None:
+    """The decision hands the item back: to file the appeal, or to work the denial another
+    way. Left pending, it would sit out of every queue until someone noticed."""
+    item = _item(appeal)
+    if item.status != ItemStatus.PENDING_CLIENT_DECISION:
+        return
+    said = "approved filing" if approve else "declined the appeal"
+    work.record_event(item, user, ActionKind.STATUS_CHANGED, status=ItemStatus.OPEN,
+                      note=f"The client {said}" + (f": {note}" if note else "."))
 
 
 def record_filed(user: Any, appeal: Appeal, version: int, *, filed_on: date,

@@ -89,6 +89,10 @@ def test_pending_decision_waits_for_the_client_before_filing(world: World) -> No
         appeals.decide(world.user(Role.PARTNER_LEAD), appeal, appeal.version, approve=True)
     appeal = appeals.decide(manager, appeal, appeal.version, approve=True, note="go ahead")
     assert appeal.status == AppealStatus.APPROVED
+    item.refresh_from_db()
+    assert item.status == ItemStatus.OPEN  # back in the queue, to be filed
+    assert WorkAction.objects.filter(item=item).last().note == (  # type: ignore[union-attr]
+        "The client approved filing: go ahead")
     appeal = appeals.record_filed(specialist, appeal, appeal.version,
                                   filed_on=date(2026, 3, 12), reference="PORTAL-991")
     item.refresh_from_db()
