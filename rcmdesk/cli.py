@@ -96,6 +96,7 @@ def demo(
     birch, ingested and posted as ``rcmdesk ingest`` would."""
     setup_django()
     from rcmdesk.demo.backoffice import build_backoffice
+    from rcmdesk.demo.controls import build_controls
     from rcmdesk.demo.frontdesk import build_frontdesk
     from rcmdesk.demo.services import build_demo
 
@@ -103,6 +104,7 @@ def demo(
         logins = build_demo()
         office = build_backoffice(claims) if claims else None
         desk = build_frontdesk() if claims else None
+        controls = build_controls() if claims else None
     table = Table(title="Demo logins (synthetic data only)", title_justify="left")
     for column in ("username", "role", "org", "password", "TOTP secret (base32)"):
         table.add_column(column)
@@ -117,6 +119,8 @@ def demo(
         print(office.line())
     if desk is not None:
         print(desk.line())
+    if controls is not None:
+        print(controls.line())
 
 
 @app.command()
