@@ -687,6 +687,23 @@ def active_user(username: str, what: str) -> Any:
     return _user(username, what)
 
 
+def acting(client: str, acting_as: str) -> tuple[Any, Any]:
+    """For an app's command: Django set up, then the client and the ``--as`` user (or exit 2)."""
+    setup_django()
+    return _client(client), _user(acting_as, "--as")
+
+
+def refused(exc: Exception, who: str, client: str, work: str) -> typer.Exit:
+    """Exit 1 saying which refusal it was: the role may not, or the client is out of sight."""
+    from django.core.exceptions import PermissionDenied
+
+    if isinstance(exc, PermissionDenied):
+        err.print(f"[red]{who} may not do this ({work}): {exc}[/red]")
+    else:
+        err.print(f"[red]{who} does not see client {client!r}'s {work}[/red]")
+    return typer.Exit(1)
+
+
 claims_app = typer.Typer(help="Claims: charge imports, the scrubber, 837 submission.",
                          no_args_is_help=True)
 eligibility_app = typer.Typer(help="Eligibility & benefits: visits, 270 requests.",

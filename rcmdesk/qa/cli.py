@@ -16,22 +16,15 @@ def register(group: typer.Typer) -> None:
 
 
 def _setup(client: str, acting_as: str) -> tuple[Any, Any]:
-    from rcmdesk.cli import active_user, client_by_slug, setup_django
+    from rcmdesk.cli import acting
 
-    setup_django()
-    return client_by_slug(client), active_user(acting_as, "--as")
+    return acting(client, acting_as)
 
 
 def _refused(exc: Exception, who: str, client: str) -> typer.Exit:
-    from django.core.exceptions import PermissionDenied
+    from rcmdesk.cli import refused
 
-    from rcmdesk.cli import err
-
-    if isinstance(exc, PermissionDenied):
-        err.print(f"[red]{who} may not do that: {exc}[/red]")
-    else:
-        err.print(f"[red]{who} does not see client {client!r}'s QA[/red]")
-    return typer.Exit(1)
+    return refused(exc, who, client, "QA audits")
 
 
 def draw(
