@@ -722,6 +722,10 @@ app.add_typer(playbook_app, name="playbook")
 app.add_typer(decisions_app, name="decisions")
 app.add_typer(escalations_app, name="escalations")
 app.add_typer(qa_app, name="qa")
+report_app = typer.Typer(help="Weekly client reports.", no_args_is_help=True)
+capacity_app = typer.Typer(help="Productivity and the capacity planner.", no_args_is_help=True)
+app.add_typer(report_app, name="report")
+app.add_typer(capacity_app, name="capacity")
 
 # Each front-of-chain app keeps its commands in its own ``cli.py`` with
 # ``register(group)``; this file only mounts them (and stays short).
@@ -735,9 +739,12 @@ _COMMAND_MODULES = (
     ("rcmdesk.decisions.cli", decisions_app),
     ("rcmdesk.escalations.cli", escalations_app),
     ("rcmdesk.qa.cli", qa_app),
+    ("rcmdesk.reports.cli", report_app),
+    ("rcmdesk.capacity.cli", capacity_app),
 )
 for _module, _group in _COMMAND_MODULES:
     importlib.import_module(_module).register(_group)
+importlib.import_module("rcmdesk.reports.cli").register_root(app)  # ``rcmdesk kpi``
 
 
 def main() -> None:

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "rcmdesk.decisions",
     "rcmdesk.escalations",
     "rcmdesk.qa",
+    "rcmdesk.reports",
+    "rcmdesk.capacity",
     "rcmdesk.web",
     "rcmdesk.api",
 ]

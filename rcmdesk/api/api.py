@@ -59,6 +59,8 @@ def _register() -> None:
     api.add_router("/decisions", "rcmdesk.decisions.api.router")
     api.add_router("/escalations", "rcmdesk.escalations.api.router")
     api.add_router("/qa", "rcmdesk.qa.api.router")
+    api.add_router("/reports", "rcmdesk.reports.api.router")
+    api.add_router("/capacity", "rcmdesk.capacity.api.router")
 
 
 _register()

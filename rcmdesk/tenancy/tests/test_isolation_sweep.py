@@ -48,7 +48,7 @@ def birch_patient_data(world: World) -> dict[str, str]:
 # ``tests/sweep_data.py`` with ``birch_objects(world) -> {param: id}`` (Birch's rows, with a
 # FOREIGN_MARKERS text somewhere in them where a page would show it).
 SWEEP_DATA_APPS = ("eligibility", "priorauth", "charges", "scrubber", "submission", "playbooks",
-                   "decisions", "escalations", "qa")
+                   "decisions", "escalations", "qa", "reports", "capacity")
 
 
 def app_sweep_data(world: World) -> dict[str, str]:

@@ -1,0 +1,13 @@
+"""This app's commands, mounted by ``rcmdesk.cli`` under its group."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(group: typer.Typer) -> None:
+    """Add this app's commands to ``group`` (nothing yet)."""
+
+
+def register_root(app: typer.Typer) -> None:
+    """Top-level commands (``rcmdesk kpi``): nothing yet."""
