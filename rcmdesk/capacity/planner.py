@@ -303,6 +303,7 @@ class QueuePlan:
     answer: StaffingAnswer
     what_if: Forecast | None = None
     what_if_label: str = ""
+    backlog_now: int = 0
 
 
 DEFAULT_HANDLE_HOURS = 0.5  # used only when a queue has no measured handle time yet
@@ -325,4 +326,5 @@ def plan(history: QueueHistory, start: date, *, hours_per_day: float = 6.0,
         what_if = forecast(arrivals, mean_hours, staffing.with_change(when, add),
                            history.backlog_ages, start, days, sla_days)
         label = f"{add:+g} specialist(s) from {when.isoformat()}"
-    return QueuePlan(history.key, arrivals, handle, staffing, base, answer, what_if, label)
+    return QueuePlan(history.key, arrivals, handle, staffing, base, answer, what_if, label,
+                     len(history.backlog_ages))
