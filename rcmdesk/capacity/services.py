@@ -19,6 +19,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from rcmdesk.audit.services import record
 from rcmdesk.capacity import planner
 from rcmdesk.capacity.planner import QueueHistory, QueuePlan
 from rcmdesk.tenancy.authz import allows, require
@@ -147,6 +148,9 @@ def plans(user: Any, client: Organization, *, workflow: str | None = None,
     shown when none is named)."""
     authorize(user, client.pk)
     today = today or _today(client)
+    record("read", client_id=client.pk, object_type="capacity.forecast", actor=user,
+           detail={"workflow": workflow or "", "add": add,
+                   "from": add_from.isoformat() if add_from else ""})
     return [planner.plan(h, today, hours_per_day=hours_per_day, sla_days=sla_days,
                          target=target, add=add, add_from=add_from)
             for h in histories(user, client, today, workflow)]
@@ -174,6 +178,8 @@ def productivity(user: Any, client: Organization, *, weeks: int = 8,
     per workflow, and the weekly trend."""
     authorize(user, client.pk)
     today = today or _today(client)
+    record("read", client_id=client.pk, object_type="capacity.productivity", actor=user,
+           detail={"weeks": weeks})
     since = _day_start(client, today - timedelta(weeks=weeks))
     items = _items(user, client)
     durations = action_durations(user, client, since)
