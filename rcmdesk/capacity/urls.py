@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from rcmdesk.capacity import views
 
 app_name = "capacity"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("", views.planner, name="planner"),
+    path("productivity/", views.productivity, name="productivity"),
+]
