@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
+
 import typer
 
 
 def register(group: typer.Typer) -> None:
-    """Add this app's commands to ``group`` (nothing yet)."""
+    """Add this app's commands to ``group``."""
+    importlib.import_module("rcmdesk.reports.weekly_cli").register(group)
 
 
 def register_root(app: typer.Typer) -> None:

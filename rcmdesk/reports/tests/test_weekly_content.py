@@ -1,0 +1,88 @@
+"""The report's own sections, the archive rule and the PDF (the issue's "Done when")."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from rcmdesk.audit.models import AuditEvent
+from rcmdesk.conftest import World
+from rcmdesk.reports import weekly
+from rcmdesk.reports.models import ReportStatus
+from rcmdesk.reports.tests.builders import WEEK, acme_week
+
+
+def test_volume_counts_items_opened_touched_and_closed_per_workflow(world: World) -> None:
+    acme_week(world)
+    content = weekly.build(world.acme, WEEK)
+    rows = {r["workflow"]: r for r in content.volume}
+    assert rows["denials"]["closed"] == 3
+    assert rows["denials"]["closed_dollars"] == Decimal("245.50")
+    assert rows["denials"]["touched"] == 3
+    assert rows["ar_followup"]["opened"] == 1
+    assert rows["ar_followup"]["closed"] == 0
+
+
+def test_outcomes_group_the_weeks_closures_by_reason_with_dollars(world: World) -> None:
+    acme_week(world)
+    outcomes = weekly.build(world.acme, WEEK).outcomes
+    assert outcomes[0] == {"close_reason": "paid after appeal", "items": 2,
+                           "dollars": Decimal("200.00")}
+
+
+def test_another_week_and_another_client_show_no_work(world: World) -> None:
+    acme_week(world)
+    assert weekly.build(world.acme, "2026-W44").volume == []
+    assert weekly.build(world.birch, WEEK).volume == []
+
+
+def test_an_archived_week_is_kept_unless_forced_and_the_replacement_is_audited(
+        world: World) -> None:
+    acme_week(world)
+    first, made = weekly.generate(world.acme, WEEK)
+    again, made_again = weekly.generate(world.acme, WEEK)
+    assert made
+    assert not made_again
+    assert (again.pk, again.version) == (first.pk, 1)
+    replaced, _ = weekly.generate(world.acme, WEEK, force=True)
+    assert (replaced.pk, replaced.version) == (first.pk, 2)
+    event = AuditEvent.objects.get(action="reports.weekly.regenerated")
+    assert event.detail["previous_sha256"] == first.sha256
+
+
+def test_the_report_names_the_client_and_carries_the_charts(world: World) -> None:
+    acme_week(world)
+    report, _ = weekly.generate(world.acme, WEEK)
+    assert "Acme Family Medicine" in report.html
+    assert "data:image/svg+xml;base64," in report.html
+    assert report.generated_by is None  # no person asked
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None or shutil.which("pdftotext") is None,
+                    reason="poppler-utils (scripts/system-deps) not installed")
+def test_the_pdf_renders_a_non_blank_first_page_naming_the_client(world: World,
+                                                                  tmp_path: Path) -> None:
+    acme_week(world)
+    report, _ = weekly.generate(world.acme, WEEK)
+    if report.status == ReportStatus.HTML_ONLY:
+        pytest.skip("WeasyPrint or Pango missing on this machine")
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(bytes(report.pdf))
+    subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(pdf),
+                    str(tmp_path / "page")], check=True)
+    png = next(tmp_path.glob("page*.png"))
+    text = subprocess.run(["pdftotext", "-l", "1", str(pdf), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    assert "Acme Family Medicine" in text
+    assert _ink(png) > 0.01
+
+
+def _ink(png: Path) -> float:
+    """The share of page-1 pixels that are not white (0.0: a blank page)."""
+    image = pytest.importorskip("PIL.Image").open(png).convert("L")
+    histogram = image.histogram()
+    return 1 - float(sum(histogram[250:])) / float(sum(histogram))
