@@ -42,3 +42,10 @@ def test_the_command_refuses_a_user_who_does_not_see_the_client(world: World) ->
                                       "--as", "acme.manager"])
     assert result.exit_code == 1
     assert not WeeklyReport.objects.exists()
+
+
+def test_the_task_runs_the_same_schedule(world: World) -> None:
+    from rcmdesk.reports.tasks import generate_weekly_reports
+
+    result = generate_weekly_reports.call(WEEK)
+    assert len(result["generated"]) == 2
