@@ -13,4 +13,5 @@ def register(group: typer.Typer) -> None:
 
 
 def register_root(app: typer.Typer) -> None:
-    """Top-level commands (``rcmdesk kpi``): nothing yet."""
+    """Top-level commands (``rcmdesk kpi``)."""
+    importlib.import_module("rcmdesk.reports.kpi_cli").register_root(app)

@@ -51,11 +51,13 @@ class Kpi:
     formula: str
     benchmark: str
     good: bool | None  # against the benchmark; None when there is none or no value
+    dimensions: str = ""  # the filters this KPI honours
 
     def as_json(self) -> dict[str, Any]:
         return {"key": self.key, "label": self.label,
                 "value": None if self.value is None else str(self.value), "unit": self.unit,
-                "formula": self.formula, "benchmark": self.benchmark, "good": self.good}
+                "formula": self.formula, "benchmark": self.benchmark, "good": self.good,
+                "filters": self.dimensions}
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,11 @@ def trailing_weeks(last_week: str, n: int) -> list[str]:
     """``n`` ISO weeks ending with ``last_week``, oldest first."""
     monday, _ = parse_week(last_week)
     return [week_of(monday - timedelta(weeks=i)) for i in range(n - 1, -1, -1)]
+
+
+def _money(value: Any) -> Decimal:
+    """Sums come back as Decimal('300') on SQLite: always two places."""
+    return Decimal(value or 0).quantize(Decimal("0.01"))
 
 
 def _pct(part: Any, whole: Any) -> Decimal | None:
@@ -378,7 +385,7 @@ def _compute(client_id: int, weeks: Sequence[str], f: Filters) -> dict[str, list
 
 def _kpi(d: Definition, value: Decimal | None) -> Kpi:
     good = None if value is None or d.judge is None else d.judge(value)
-    return Kpi(d.key, d.label, value, d.unit, d.formula, d.benchmark, good)
+    return Kpi(d.key, d.label, value, d.unit, d.formula, d.benchmark, good, d.dimensions)
 
 
 def weekly_kpis(client_id: int, week: str, *, payer_id: int | None = None,
@@ -416,9 +423,9 @@ def aging(client_id: int, as_of: date, *, payer_id: int | None = None,
             q |= Q(claim__service_from__isnull=True) | Q(claim__service_from__gt=as_of)
         sums[name] = Sum("amount", filter=q)
     row = entries.aggregate(**sums)
-    total = sum((row[name] or ZERO for name, _, _ in AGING_BUCKETS), ZERO)
-    return [{"bucket": name, "dollars": row[name] or ZERO,
-             "percent": _pct(row[name] or ZERO, total if total > 0 else 0)}
+    total = sum((_money(row[name]) for name, _, _ in AGING_BUCKETS), ZERO)
+    return [{"bucket": name, "dollars": _money(row[name]),
+             "percent": _pct(_money(row[name]), total if total > 0 else 0)}
             for name, _, _ in AGING_BUCKETS]
 
 
@@ -433,7 +440,7 @@ def top_denial_causes(client_id: int, week: str, n: int = 5, *, payer_id: int | 
             .values("category").annotate(items=Count("pk"), dollars=Sum("amount"))
             .order_by("-dollars", "-items", "category")[:n])
     return [{"category": r["category"] or "uncategorised", "items": r["items"],
-             "dollars": r["dollars"] or ZERO} for r in rows]
+             "dollars": _money(r["dollars"])} for r in rows]
 
 
 def outcomes(client_id: int, week: str, *, workflow: str | None = None) -> list[dict[str, Any]]:
@@ -447,7 +454,7 @@ def outcomes(client_id: int, week: str, *, workflow: str | None = None) -> list[
     rows = (items.values("close_reason").annotate(items=Count("pk"), dollars=Sum("amount"))
             .order_by("-items", "close_reason"))
     return [{"close_reason": r["close_reason"] or "unspecified", "items": r["items"],
-             "dollars": r["dollars"] or ZERO} for r in rows]
+             "dollars": _money(r["dollars"])} for r in rows]
 
 
 def days_to_pay_by_payer(client_id: int, week: str) -> list[dict[str, Any]]:

@@ -1,0 +1,93 @@
+"""What the dashboard, the API and the CLI share: a user's request for KPIs, checked.
+
+Visibility first (a client the user cannot see answers 404 like a missing one), then
+VIEW_REPORTS (403), so a partner lead sees only the clients of engagements they are on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.http import Http404
+from django.utils import timezone
+
+from rcmdesk.qa.sampling import parse_week, week_of
+from rcmdesk.reports import kpis
+from rcmdesk.tenancy.authz import require
+from rcmdesk.tenancy.models import Organization
+from rcmdesk.tenancy.roles import Action
+
+TREND_WEEKS = 13
+
+
+@dataclass(frozen=True)
+class KpiRequest:
+    client: Organization
+    week: str
+    payer_id: int | None = None
+    provider_id: int | None = None
+    workflow: str | None = None
+
+    @property
+    def filters(self) -> dict[str, Any]:
+        return {"payer_id": self.payer_id, "provider_id": self.provider_id,
+                "workflow": self.workflow}
+
+
+def default_week() -> str:
+    return week_of(timezone.now().date() - timedelta(days=7))
+
+
+def _int(value: str | None) -> int | None:
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not an id") from None
+
+
+def resolve(user: Any, *, client: str, week: str = "", payer: str | None = None,
+            provider: str | None = None, workflow: str | None = None) -> KpiRequest:
+    """ValueError on a malformed week or id; Http404 / PermissionDenied as ``require``."""
+    week = week.strip() or default_week()
+    parse_week(week)
+    org = Organization.objects.visible_to(user).clients().filter(slug=client).first()
+    if org is None:
+        raise Http404("Not found.")
+    require(user, Action.VIEW_REPORTS, org.pk)
+    return KpiRequest(org, week, _int(payer), _int(provider), workflow or None)
+
+
+def numbers(req: KpiRequest) -> dict[str, Any]:
+    """Everything the dashboard shows (the API sends the same, Decimals as strings)."""
+    monday, _ = parse_week(req.week)
+    return {
+        "kpis": kpis.weekly_kpis(req.client.pk, req.week, **req.filters),
+        "trend": kpis.kpi_trend(req.client.pk, req.week, TREND_WEEKS, **req.filters),
+        "aging": kpis.aging(req.client.pk, monday + timedelta(days=6),
+                            payer_id=req.payer_id, provider_id=req.provider_id),
+        "denial_causes": kpis.top_denial_causes(req.client.pk, req.week, payer_id=req.payer_id,
+                                                provider_id=req.provider_id),
+        "outcomes": kpis.outcomes(req.client.pk, req.week, workflow=req.workflow),
+        "days_to_pay": kpis.days_to_pay_by_payer(req.client.pk, req.week),
+    }
+
+
+def as_json(req: KpiRequest, data: dict[str, Any]) -> dict[str, Any]:
+    def text(value: Any) -> Any:
+        return None if value is None else str(value) if not isinstance(value, int) else value
+
+    return {
+        "client": req.client.slug, "week": req.week, "filters": req.filters,
+        "kpis": [k.as_json() for k in data["kpis"]],
+        "trend": {key: [[w, text(v)] for w, v in points] for key, points in data["trend"].items()},
+        "aging": [{k: text(v) if k != "bucket" else v for k, v in row.items()}
+                  for row in data["aging"]],
+        "denial_causes": [{k: text(v) if k != "category" else v for k, v in row.items()}
+                          for row in data["denial_causes"]],
+        "outcomes": [{k: text(v) if k != "close_reason" else v for k, v in row.items()}
+                     for row in data["outcomes"]],
+        "days_to_pay": [{**row, "days": text(row["days"])} for row in data["days_to_pay"]],
+    }
