@@ -157,7 +157,7 @@ def _fill_kpis(content: Content) -> None:
     units = {k.key: (k.label, k.unit) for k in content.kpis}
     drawn = 0
     for key, points in trend.items():
-        if drawn >= TREND_CHARTS or all(v is None for _, v in points):
+        if drawn >= TREND_CHARTS or not any(v for _, v in points):  # nothing to see
             continue
         label, unit = units.get(key, (key, ""))
         svg = charts.line_chart(f"{label} — last {len(points)} weeks",

@@ -58,6 +58,7 @@ def test_the_report_names_the_client_and_carries_the_charts(world: World) -> Non
     acme_week(world)
     report, _ = weekly.generate(world.acme, WEEK)
     assert "Acme Family Medicine" in report.html
+    assert "245.50" in report.html  # money keeps its cents
     assert "data:image/svg+xml;base64," in report.html
     assert report.generated_by is None  # no person asked
 
@@ -86,3 +87,15 @@ def _ink(png: Path) -> float:
     image = pytest.importorskip("PIL.Image").open(png).convert("L")
     histogram = image.histogram()
     return 1 - float(sum(histogram[250:])) / float(sum(histogram))
+
+
+def test_open_decisions_count_proposals_still_waiting_at_the_weeks_end(world: World) -> None:
+    from rcmdesk.decisions.models import Proposal
+    from rcmdesk.reports.tests.builders import IN_WEEK
+
+    for amount, status in (("50.00", "proposed"), ("70.00", "proposed"), ("9.00", "rejected")):
+        Proposal.objects.create(client=world.acme, kind="write_off", amount=Decimal(amount),
+                                status=status, reasons="timely filing", proposed_at=IN_WEEK)
+    decisions = weekly.build(world.acme, WEEK).decisions
+    assert (decisions["count"], decisions["dollars"]) == (2, Decimal("120.00"))
+    assert decisions["oldest_days"] == 4  # Wednesday afternoon to the next Monday
