@@ -98,6 +98,18 @@ def action_durations(user: Any, client: Organization, since: datetime) -> Durati
     return out
 
 
+def _handle_hours(items: Any, durations: Durations, since: datetime) -> dict[str, list[float]]:
+    """Handle hours of the items closed since ``since``, per workflow (items closed without a
+    specialist's action, by an event, have none and are left out)."""
+    out: dict[str, list[float]] = defaultdict(list)
+    for item_id in items.filter(status=ItemStatus.DONE, closed_at__gte=since).values_list(
+            "pk", flat=True):
+        spent = durations.per_item.get(item_id)
+        if spent:
+            out[durations.item_workflow[item_id]].append(spent)
+    return out
+
+
 def histories(user: Any, client: Organization, today: date | None = None,
               workflow: str | None = None) -> list[QueueHistory]:
     """One history per workflow the user sees for the client (or just ``workflow``)."""
@@ -120,12 +132,7 @@ def histories(user: Any, client: Organization, today: date | None = None,
                 .values("workflow", "day").annotate(n=Count("pk")).order_by()):
         ages[row["workflow"]].extend([(today - row["day"]).days] * row["n"])
     durations = action_durations(user, client, _day_start(client, first))
-    handle: dict[str, list[float]] = defaultdict(list)
-    closed = items.filter(closed_at__gte=_day_start(client, first), status=ItemStatus.DONE)
-    for item_id in closed.values_list("pk", flat=True):
-        hours = durations.per_item.get(item_id)
-        if hours:
-            handle[durations.item_workflow[item_id]].append(hours)
+    handle = _handle_hours(items, durations, _day_start(client, first))
     staff = defaultdict(set)
     for wf, actor in (WorkAction.objects.filter(
             item__in=items, actor__isnull=False,
@@ -194,13 +201,8 @@ def productivity(user: Any, client: Organization, *, weeks: int = 8,
         n = closed_by.get(key, 0)
         rows.append(ProductivityRow(key[0], key[1], n, round(hours, 2),
                                     round(n / hours, 2) if hours else None))
-    handle_hours: dict[str, list[float]] = defaultdict(list)
-    for item_id in items.filter(status=ItemStatus.DONE, closed_at__gte=since).values_list(
-            "pk", flat=True):
-        hours = durations.per_item.get(item_id)
-        if hours:
-            handle_hours[durations.item_workflow[item_id]].append(hours)
-    handle = {wf: planner.handle_time(v) for wf, v in sorted(handle_hours.items())}
+    handle = {wf: planner.handle_time(v)
+              for wf, v in sorted(_handle_hours(items, durations, since).items())}
     weekly_closed: dict[tuple[str, str], int] = defaultdict(int)
     for at, wf in (WorkAction.objects.filter(item__in=items, kind=ActionKind.CLOSED,
                                              at__gte=since).values_list("at",
