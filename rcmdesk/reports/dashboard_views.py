@@ -3,6 +3,8 @@ number, a 13-week trend table, aging and top denial causes. Filters are query pa
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -22,12 +24,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Your role does not allow this.")
     clients = Organization.objects.visible_to(request.user).clients()
     slug = request.GET.get("client") or next((c.slug for c in clients), "")
-    context = {"clients": clients, "client_slug": slug,
-               "workflows": [w.value for w in Workflow], "params": request.GET,
-               "week": request.GET.get("week", "") or queries.default_week()}
+    week = request.GET.get("week", "") or queries.default_week()
+    context: dict[str, Any] = {"clients": clients, "client_slug": slug, "week": week,
+                               "workflows": [w.value for w in Workflow],
+                               "params": request.GET}
     if slug:
         try:
-            req = queries.resolve(request.user, client=slug, week=context["week"],
+            req = queries.resolve(request.user, client=slug, week=week,
                                   payer=request.GET.get("payer"),
                                   provider=request.GET.get("provider"),
                                   workflow=request.GET.get("workflow"))
