@@ -22,6 +22,10 @@ def _pyplot() -> Any:
     import matplotlib
 
     matplotlib.use("Agg")
+    # text as <text>, not glyph outlines: a tenth of the SVG nodes for WeasyPrint to draw,
+    # and the report's own font; a fixed hash salt makes the same chart the same bytes
+    matplotlib.rcParams["svg.fonttype"] = "none"
+    matplotlib.rcParams["svg.hashsalt"] = "rcmdesk"
     import matplotlib.pyplot as plt
 
     return plt
