@@ -453,6 +453,16 @@ def kpi_trend(client_id: int, last_week: str, weeks: int = 13, *, payer_id: int 
     return {d.key: list(zip(names, values[d.key], strict=True)) for d in DEFINITIONS}
 
 
+def week_and_trend(client_id: int, last_week: str, weeks: int = 13
+                   ) -> tuple[list[Kpi], dict[str, list[tuple[str, Decimal | None]]]]:
+    """``weekly_kpis`` of ``last_week`` and ``kpi_trend`` ending with it, from one pass over
+    the ledger (the weekly report needs both; computing them apart reads every row twice)."""
+    names = trailing_weeks(last_week, weeks)
+    values = _compute(client_id, names, Filters(None, None, None))
+    current = [_kpi(d, values[d.key][-1]) for d in DEFINITIONS]
+    return current, {d.key: list(zip(names, values[d.key], strict=True)) for d in DEFINITIONS}
+
+
 def aging(client_id: int, as_of: date, *, payer_id: int | None = None,
           provider_id: int | None = None) -> list[dict[str, Any]]:
     """Billed A/R (insurance + patient) at the end of ``as_of`` by days since date of

@@ -150,10 +150,10 @@ def _fill_kpis(content: Content) -> None:
         content.missing.append("KPIs, trends, aging and denial causes (KPI engine absent)")
         return
     client_id, week = content.client.pk, content.window.week
-    content.kpis = list(engine.weekly_kpis(client_id, week))
+    current, trend = engine.week_and_trend(client_id, week, TREND_WEEKS)
+    content.kpis = list(current)
     content.aging = [dict(row) for row in engine.aging(client_id, content.window.last_day)]
     content.denial_causes = list(engine.top_denial_causes(client_id, week, n=5))
-    trend = engine.kpi_trend(client_id, week, TREND_WEEKS)
     units = {k.key: (k.label, k.unit) for k in content.kpis}
     drawn = 0
     for key, points in trend.items():

@@ -104,3 +104,10 @@ def test_outcomes_and_days_to_pay_by_payer(kw: KpiWorld) -> None:
     by_payer = kpis.days_to_pay_by_payer(kw.client.pk, WEEK)
     assert [(r["payer"], r["claims"], r["days"]) for r in by_payer] == [
         ("Payer A", 1, Decimal("10.0"))]
+
+
+def test_the_week_and_its_trend_from_one_pass_agree_with_the_two_calls(kw: KpiWorld) -> None:
+    current, trend = kpis.week_and_trend(kw.client.pk, WEEK, 4)
+    assert [(k.key, k.value) for k in current] == [
+        (k.key, k.value) for k in kpis.weekly_kpis(kw.client.pk, WEEK)]
+    assert trend == kpis.kpi_trend(kw.client.pk, WEEK, 4)
