@@ -24,19 +24,18 @@ Usage: python bench/scrub_submit.py [--claims 100000] [--submit 2000]
 from __future__ import annotations
 
 import argparse
-import gc
-import os
 import sys
 import tempfile
-import time
 import uuid
-from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from posting import setup_django, timed  # the same set-up and stopwatch as bench/posting.py
 
 TODAY = date(2026, 11, 20)
 DIAGNOSES = (["ABK", "E119"], ["ABF", "I10"], ["ABF", "R519"], ["ABF", "J069"])
@@ -45,27 +44,6 @@ PROFESSIONAL = (("99213", Decimal("125.00")), ("99214", Decimal("185.00")),
                 ("80053", Decimal("48.00")), ("93000", Decimal("60.00")))
 INSTITUTIONAL = (("0450", "99283", Decimal("640.00")), ("0300", "80053", Decimal("98.00")),
                  ("0320", "71046", Decimal("210.00")))
-
-
-def setup_django(tmp: Path) -> str:
-    """Django on a throwaway var dir (and SQLite file), migrated; returns the vendor."""
-    os.environ["RCMDESK_VAR_DIR"] = str(tmp / "var")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rcmdesk.settings")
-    os.environ.setdefault("RCMDESK_HTTPS", "false")
-    import django
-    from django.core.management import call_command
-    from django.db import connection
-
-    django.setup()
-    call_command("migrate", verbosity=0)
-    return connection.vendor
-
-
-def timed(fn: Callable[[], object]) -> tuple[float, object]:
-    gc.collect()
-    start = time.perf_counter()
-    result = fn()
-    return time.perf_counter() - start, result
 
 
 def make_claims(client: Any, count: int, prefix: str) -> list[int]:
