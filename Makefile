@@ -8,18 +8,22 @@ TEST_VAR := $(CURDIR)/var/test
 TEST_ENV := RCMDESK_VAR_DIR=$(TEST_VAR) RCMDESK_CONN_MAX_AGE=0 RCMDESK_SQLITE_SYNC=OFF
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-test lint check test-sqlite test-postgres clean
+.PHONY: run test install install-test lint check test-sqlite test-postgres lock clean
 
 $(BIN)/python:
 	$(PYTHON_FOR_VENV) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# Dependencies come from the hash-pinned locks (requirements/, made by `make lock`): pip
+# refuses any file whose sha256 is not recorded there. The project itself goes in after,
+# editable and without dependencies, since a local tree has no hash to pin.
+$(VENV)/.installed: pyproject.toml requirements/run.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements/run.txt
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(BIN)/pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml requirements/test.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet --require-hashes -r requirements/test.txt
 	touch $@
 
 install: $(VENV)/.installed
@@ -53,5 +57,17 @@ test-postgres:
 	@echo "== pytest on PostgreSQL"
 	$(TEST_ENV) scripts/with-postgres $(BIN)/pytest $(PYTEST_ARGS)
 
+## make lock: after changing a pin in pyproject.toml, record the resolved set with hashes
+## (requirements/run.txt, requirements/test.txt) and the CycloneDX SBOM of what ships
+TOOLS := .venv-tools
+LOCK := $(TOOLS)/bin/uv pip compile --quiet --python-version 3.12 --generate-hashes --annotation-style line
+lock:
+	test -x $(TOOLS)/bin/python || $(PYTHON_FOR_VENV) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --require-hashes -r requirements/tools.txt
+	$(LOCK) pyproject.toml -o requirements/run.txt
+	$(LOCK) pyproject.toml --extra test -o requirements/test.txt
+	$(TOOLS)/bin/cyclonedx-py requirements requirements/run.txt --pyproject pyproject.toml \
+	  --output-reproducible -o requirements/sbom.cdx.json
+
 clean:
-	rm -rf $(VENV) var/test
+	rm -rf $(VENV) $(TOOLS) var/test
