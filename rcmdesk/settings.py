@@ -173,6 +173,10 @@ RCMDESK_IDLE_TIMEOUT = timedelta(minutes=env_int("RCMDESK_IDLE_MINUTES", 15))
 RCMDESK_SESSION_LIFETIME = timedelta(hours=env_int("RCMDESK_SESSION_HOURS", 12))
 # Eligibility items open this many days before a visit (rcmdesk.eligibility.producer).
 RCMDESK_ELIGIBILITY_LEAD_DAYS = env_int("RCMDESK_ELIGIBILITY_LEAD_DAYS", 3)
+# Problems kept per received file: past this many, checking stops and the file is
+# quarantined with the first ones listed, so a small file of repeated bad segments costs
+# neither memory nor database space in proportion to its problems (issue 15).
+RCMDESK_MAX_FINDINGS = max(1, env_int("RCMDESK_MAX_FINDINGS", 200))
 SESSION_COOKIE_AGE = int(RCMDESK_SESSION_LIFETIME.total_seconds())
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_SAVE_EVERY_REQUEST = False
