@@ -14,11 +14,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
+
+if TYPE_CHECKING:
+    from rcmdesk.intake.watch import DropFolder
 
 app = typer.Typer(help="rcmdesk: the co-managed revenue-cycle back office.",
                   no_args_is_help=True)
@@ -411,24 +414,50 @@ def watch(
     once: Annotated[bool, typer.Option(help="process what is there, then exit")] = False,
     interval: Annotated[float, typer.Option(help="seconds between polls")] = 5.0,
 ) -> None:
-    """Poll a drop folder; processed files move to done/ or quarantine/."""
+    """Poll a drop folder; settled files move to done/ or quarantine/, links and anything
+    else that is not a plain file are set aside in quarantine/ unread."""
     setup_django()
-    import time
+    from django.conf import settings
 
-    from rcmdesk.intake.services import ingest as ingest_file
+    from rcmdesk.intake.watch import DropFolder
 
     org = _client(client)
-    for sub in ("done", "quarantine"):
-        (folder / sub).mkdir(parents=True, exist_ok=True)
+    drop = DropFolder(folder, settings.RCMDESK_WATCH_SETTLE_SECONDS)
     while True:
         with cli_context():
-            for path in sorted(p for p in folder.iterdir() if p.is_file()):
-                result = ingest_file(org, path.read_bytes(), path.name, channel="watch")
-                print(result.line())
-                path.rename(folder / ("done" if result.ok else "quarantine") / path.name)
+            _watch_once(drop, org, once=once)
         if once:
             return
         time.sleep(interval)
+
+
+def _watch_once(drop: DropFolder, org: Any, *, once: bool) -> None:
+    """One look at the drop folder: set strays aside, ingest settled files, move them."""
+    from rcmdesk.intake.services import ingest as ingest_file
+    from rcmdesk.intake.watch import DONE, QUARANTINE, NotAPlainFile, read_plain
+
+    found = drop.poll()
+    for path, why in found.strays:
+        _moved(drop, path, QUARANTINE, f"{path.name}: set aside, not read: {why}")
+    for path in found.ready:
+        try:
+            data = read_plain(path)
+        except NotAPlainFile as exc:
+            _moved(drop, path, QUARANTINE, f"{path.name}: set aside, not read: {exc}")
+            continue
+        result = ingest_file(org, data, path.name, channel="watch")
+        _moved(drop, path, DONE if result.ok else QUARANTINE, result.line())
+    if once:
+        for path in found.settling:
+            print(f"{path.name}: still being written (changed in the last "
+                  f"{drop.settle_seconds:g} s): left for the next run")
+
+
+def _moved(drop: DropFolder, path: Path, sub: str, line: str) -> None:
+    target = drop.move(path, sub)
+    renamed = target.name != path.name
+    print(line + (f" (kept as {sub}/{target.name}: {sub}/ already had a file of that name)"
+                  if renamed else ""))
 
 
 @ledger_app.command("check")

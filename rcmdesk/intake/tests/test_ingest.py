@@ -149,7 +149,8 @@ def test_the_ingest_command_exits_1_when_a_file_is_quarantined(
 
 
 def test_the_watch_command_moves_files_to_done_or_quarantine(
-        world: World, tmp_path: Path) -> None:
+        world: World, tmp_path: Path, settings) -> None:
+    settings.RCMDESK_WATCH_SETTLE_SECONDS = 0  # test_watch_folder.py: files still written
     (tmp_path / "good.835").write_bytes(remit(header("0.00") + "CLP*X*4*0*0**12*C~"))
     (tmp_path / "bad.835").write_bytes(b"not x12")
     result = runner.invoke(app, ["watch", str(tmp_path), "--client", "acme", "--once"])
