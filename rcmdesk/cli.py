@@ -10,6 +10,7 @@ import getpass
 import importlib
 import ipaddress
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -164,36 +165,77 @@ def serve(
         raise typer.Exit(2)
     call_command("collectstatic", interactive=False, verbosity=0)
     Console().print(f"rcmdesk is serving on http://{host}:{port}/")
+    # No control socket: gunicorn's default is one per OS user ($HOME/.gunicorn/gunicorn.ctl),
+    # so every other ``rcmdesk serve`` of that user took it over (issue 15); rcmdesk never
+    # uses gunicornc, and stopping is by signal.
     web = [
         sys.executable, "-m", "gunicorn", "rcmdesk.wsgi:application",
         "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", "4",
-        "--access-logfile", "-",
+        "--access-logfile", "-", "--no-control-socket",
     ]
     if not background:
         os.execvp(sys.executable, web)  # noqa: S606 - replaces this process with gunicorn
     _serve_with_worker(web)
 
 
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+
 def _serve_with_worker(web: list[str]) -> None:
-    """Run gunicorn and the job worker side by side; stop both when either stops.
+    """Run gunicorn and the job worker side by side; stop both when either stops, or when
+    this process is told to stop.
 
     Without a worker an uploaded file would wait in the queue forever, and a newcomer
-    running ``make run`` has no reason to know a second command exists.
+    running ``make run`` has no reason to know a second command exists. systemd and
+    ``docker stop`` send SIGTERM to this process only: it is passed on to both children and
+    waited for, or they would be orphaned and keep the port (issue 15).
     """
-    job_worker = subprocess.Popen([sys.executable, "-m", "rcmdesk.cli", "worker"])
-    server = subprocess.Popen(web)  # noqa: S603
+    stopped: list[int] = []
+    previous = {number: signal.signal(number, lambda signum, _frame: stopped.append(signum))
+                for number in STOP_SIGNALS}
+    children = [_child([sys.executable, "-m", "rcmdesk.cli", "worker"]), _child(web)]
     try:
-        while server.poll() is None and job_worker.poll() is None:
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        pass
+        while not stopped and all(child.poll() is None for child in children):
+            time.sleep(0.2)
+        ended = [child.returncode for child in children if child.poll() is not None]
     finally:
-        for process in (server, job_worker):
-            if process.poll() is None:
-                process.terminate()
-        for process in (server, job_worker):
-            process.wait(timeout=30)
-    raise typer.Exit(server.returncode or 0)
+        _stop(children)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    raise typer.Exit(0 if stopped else next((code for code in ended if code), 0))
+
+
+def _child(command: list[str]) -> subprocess.Popen[bytes]:
+    """A child that gets SIGTERM if this process dies, even by ``kill -9`` (Linux)."""
+    # preexec_fn is unsafe beside threads; this process has started none.
+    return subprocess.Popen(command, preexec_fn=_die_with_parent)  # noqa: S603
+
+
+def _die_with_parent() -> None:
+    """Run in the child before exec: PR_SET_PDEATHSIG, and stop at once if the parent
+    already went."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        parent = os.getppid()
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+        if os.getppid() != parent:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _stop(children: list[subprocess.Popen[bytes]], grace: float = 30.0) -> None:
+    """SIGTERM to every child still running, then wait (gunicorn finishes its requests);
+    a child still there after ``grace`` seconds is killed."""
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    deadline = time.monotonic() + grace
+    for child in children:
+        try:
+            child.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
 
 
 def _is_loopback(host: str) -> bool:
