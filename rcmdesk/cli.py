@@ -10,15 +10,19 @@ import getpass
 import importlib
 import ipaddress
 import os
+import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
+
+if TYPE_CHECKING:
+    from rcmdesk.intake.watch import DropFolder
 
 app = typer.Typer(help="rcmdesk: the co-managed revenue-cycle back office.",
                   no_args_is_help=True)
@@ -161,36 +165,77 @@ def serve(
         raise typer.Exit(2)
     call_command("collectstatic", interactive=False, verbosity=0)
     Console().print(f"rcmdesk is serving on http://{host}:{port}/")
+    # No control socket: gunicorn's default is one per OS user ($HOME/.gunicorn/gunicorn.ctl),
+    # so every other ``rcmdesk serve`` of that user took it over (issue 15); rcmdesk never
+    # uses gunicornc, and stopping is by signal.
     web = [
         sys.executable, "-m", "gunicorn", "rcmdesk.wsgi:application",
         "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", "4",
-        "--access-logfile", "-",
+        "--access-logfile", "-", "--no-control-socket",
     ]
     if not background:
         os.execvp(sys.executable, web)  # noqa: S606 - replaces this process with gunicorn
     _serve_with_worker(web)
 
 
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+
 def _serve_with_worker(web: list[str]) -> None:
-    """Run gunicorn and the job worker side by side; stop both when either stops.
+    """Run gunicorn and the job worker side by side; stop both when either stops, or when
+    this process is told to stop.
 
     Without a worker an uploaded file would wait in the queue forever, and a newcomer
-    running ``make run`` has no reason to know a second command exists.
+    running ``make run`` has no reason to know a second command exists. systemd and
+    ``docker stop`` send SIGTERM to this process only: it is passed on to both children and
+    waited for, or they would be orphaned and keep the port (issue 15).
     """
-    job_worker = subprocess.Popen([sys.executable, "-m", "rcmdesk.cli", "worker"])
-    server = subprocess.Popen(web)  # noqa: S603
+    stopped: list[int] = []
+    previous = {number: signal.signal(number, lambda signum, _frame: stopped.append(signum))
+                for number in STOP_SIGNALS}
+    children = [_child([sys.executable, "-m", "rcmdesk.cli", "worker"]), _child(web)]
     try:
-        while server.poll() is None and job_worker.poll() is None:
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        pass
+        while not stopped and all(child.poll() is None for child in children):
+            time.sleep(0.2)
+        ended = [child.returncode for child in children if child.poll() is not None]
     finally:
-        for process in (server, job_worker):
-            if process.poll() is None:
-                process.terminate()
-        for process in (server, job_worker):
-            process.wait(timeout=30)
-    raise typer.Exit(server.returncode or 0)
+        _stop(children)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    raise typer.Exit(0 if stopped else next((code for code in ended if code), 0))
+
+
+def _child(command: list[str]) -> subprocess.Popen[bytes]:
+    """A child that gets SIGTERM if this process dies, even by ``kill -9`` (Linux)."""
+    # preexec_fn is unsafe beside threads; this process has started none.
+    return subprocess.Popen(command, preexec_fn=_die_with_parent)  # noqa: S603
+
+
+def _die_with_parent() -> None:
+    """Run in the child before exec: PR_SET_PDEATHSIG, and stop at once if the parent
+    already went."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        parent = os.getppid()
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+        if os.getppid() != parent:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _stop(children: list[subprocess.Popen[bytes]], grace: float = 30.0) -> None:
+    """SIGTERM to every child still running, then wait (gunicorn finishes its requests);
+    a child still there after ``grace`` seconds is killed."""
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    deadline = time.monotonic() + grace
+    for child in children:
+        try:
+            child.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
 
 
 def _is_loopback(host: str) -> bool:
@@ -411,24 +456,50 @@ def watch(
     once: Annotated[bool, typer.Option(help="process what is there, then exit")] = False,
     interval: Annotated[float, typer.Option(help="seconds between polls")] = 5.0,
 ) -> None:
-    """Poll a drop folder; processed files move to done/ or quarantine/."""
+    """Poll a drop folder; settled files move to done/ or quarantine/, links and anything
+    else that is not a plain file are set aside in quarantine/ unread."""
     setup_django()
-    import time
+    from django.conf import settings
 
-    from rcmdesk.intake.services import ingest as ingest_file
+    from rcmdesk.intake.watch import DropFolder
 
     org = _client(client)
-    for sub in ("done", "quarantine"):
-        (folder / sub).mkdir(parents=True, exist_ok=True)
+    drop = DropFolder(folder, settings.RCMDESK_WATCH_SETTLE_SECONDS)
     while True:
         with cli_context():
-            for path in sorted(p for p in folder.iterdir() if p.is_file()):
-                result = ingest_file(org, path.read_bytes(), path.name, channel="watch")
-                print(result.line())
-                path.rename(folder / ("done" if result.ok else "quarantine") / path.name)
+            _watch_once(drop, org, once=once)
         if once:
             return
         time.sleep(interval)
+
+
+def _watch_once(drop: DropFolder, org: Any, *, once: bool) -> None:
+    """One look at the drop folder: set strays aside, ingest settled files, move them."""
+    from rcmdesk.intake.services import ingest as ingest_file
+    from rcmdesk.intake.watch import DONE, QUARANTINE, NotAPlainFile, read_plain
+
+    found = drop.poll()
+    for path, why in found.strays:
+        _moved(drop, path, QUARANTINE, f"{path.name}: set aside, not read: {why}")
+    for path in found.ready:
+        try:
+            data = read_plain(path)
+        except NotAPlainFile as exc:
+            _moved(drop, path, QUARANTINE, f"{path.name}: set aside, not read: {exc}")
+            continue
+        result = ingest_file(org, data, path.name, channel="watch")
+        _moved(drop, path, DONE if result.ok else QUARANTINE, result.line())
+    if once:
+        for path in found.settling:
+            print(f"{path.name}: still being written (changed in the last "
+                  f"{drop.settle_seconds:g} s): left for the next run")
+
+
+def _moved(drop: DropFolder, path: Path, sub: str, line: str) -> None:
+    target = drop.move(path, sub)
+    renamed = target.name != path.name
+    print(line + (f" (kept as {sub}/{target.name}: {sub}/ already had a file of that name)"
+                  if renamed else ""))
 
 
 @ledger_app.command("check")

@@ -173,6 +173,13 @@ RCMDESK_IDLE_TIMEOUT = timedelta(minutes=env_int("RCMDESK_IDLE_MINUTES", 15))
 RCMDESK_SESSION_LIFETIME = timedelta(hours=env_int("RCMDESK_SESSION_HOURS", 12))
 # Eligibility items open this many days before a visit (rcmdesk.eligibility.producer).
 RCMDESK_ELIGIBILITY_LEAD_DAYS = env_int("RCMDESK_ELIGIBILITY_LEAD_DAYS", 3)
+# Problems kept per received file: past this many, checking stops and the file is
+# quarantined with the first ones listed, so a small file of repeated bad segments costs
+# neither memory nor database space in proportion to its problems (issue 15).
+RCMDESK_MAX_FINDINGS = max(1, env_int("RCMDESK_MAX_FINDINGS", 200))
+# ``rcmdesk watch`` takes a file only once its size and modification time have stood still
+# this long: a copy still being written would be quarantined truncated (issue 15).
+RCMDESK_WATCH_SETTLE_SECONDS = max(0, env_int("RCMDESK_WATCH_SETTLE_SECONDS", 10))
 SESSION_COOKIE_AGE = int(RCMDESK_SESSION_LIFETIME.total_seconds())
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_SAVE_EVERY_REQUEST = False

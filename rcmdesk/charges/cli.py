@@ -26,17 +26,18 @@ def import_charges(
 
     Prints the counts, or every problem ("where: field: message") one a line on stderr.
     Exit 0 imported, 1 refused (problems or not allowed), 2 on a bad option."""
+    from rcmdesk.cli import active_user, client_by_slug, err, setup_django
+
+    setup_django()  # before anything that imports models (issue 15: it crashed on start)
     from django.core.exceptions import PermissionDenied
     from django.http import Http404
 
     from rcmdesk.audit.context import acting
     from rcmdesk.charges import imports
-    from rcmdesk.cli import active_user, client_by_slug, err, setup_django
 
     if fmt is not None and fmt not in imports.FORMATS:
         err.print(f"[red]--format is one of {', '.join(imports.FORMATS)}[/red]")
         raise typer.Exit(2)
-    setup_django()
     org, user = client_by_slug(client), active_user(acting_as, "--as")
     data = path.read_bytes()
     chosen = fmt or imports.guess_format(path.name, data)

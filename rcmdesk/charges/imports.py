@@ -71,6 +71,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from rcmdesk.audit.services import record
@@ -543,7 +544,7 @@ def import_837(user: Any, client: Organization, data: bytes,
     """The client's 837 as drafts for us to scrub and send (nothing charged until then)."""
     may_enter(user, client.pk)
     try:
-        findings = list(validate(data, name=name))
+        findings = list(validate(data, name=name, limit=settings.RCMDESK_MAX_FINDINGS))
         errors = [f for f in findings if has_errors([f])]
         subs = [] if errors else list(t837.submissions(data, name=name))
     except X12Error as exc:

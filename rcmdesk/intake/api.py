@@ -70,7 +70,7 @@ def get_file(request: HttpRequest, file_id: int) -> dict[str, Any]:
     f = (ReceivedFile.objects.select_related("client", "received_by").defer("content")
          .get_visible_or_404(request.user, pk=file_id))
     record("read", client_id=f.client_id, obj=f)
-    return {**_file_out(f), "findings": f.findings, "summary": f.summary}
+    return {**_file_out(f), "findings": queries.findings_shown(f)[0], "summary": f.summary}
 
 
 @router.post("/files", response={201: UploadOut, 200: UploadOut})

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+
 from rcmdesk.intake.models import ReceivedFile
 from rcmdesk.intake.services import RETRYABLE
 from rcmdesk.tenancy.authz import allows
@@ -37,3 +39,14 @@ def upload_clients(user: Any) -> list[Organization]:
     """The clients a user may send files for (the upload form's chooser)."""
     visible = Organization.objects.visible_to(user).order_by("name")
     return [org for org in visible if may_ingest(user, org.pk)]
+
+
+def findings_shown(received: ReceivedFile) -> tuple[list[dict[str, Any]], int]:
+    """The findings a page or the API shows, and how many more are stored but not shown.
+
+    New files never store more than the cap and its closing "too many problems" finding
+    (``services.process``); files checked before the cap existed can hold millions, and
+    listing them all took a web worker to gigabytes.
+    """
+    shown = settings.RCMDESK_MAX_FINDINGS + 1
+    return received.findings[:shown], max(0, len(received.findings) - shown)

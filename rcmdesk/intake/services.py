@@ -18,6 +18,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from rcmdesk.audit.services import record
@@ -29,7 +30,7 @@ from rcmdesk.tenancy.models import Organization
 from rcmdesk.x12 import X12Error, t837, t999
 from rcmdesk.x12.findings import Finding, Severity
 from rcmdesk.x12.parser import Transaction
-from rcmdesk.x12.validate import validate
+from rcmdesk.x12.validate import TOO_MANY, validate
 
 HELD_NOT_QUARANTINED = frozenset({"snip3.835-balance"})  # the poster holds these
 RETRYABLE = frozenset({FileStatus.RECEIVED, FileStatus.QUARANTINED, FileStatus.FAILED,
@@ -111,12 +112,22 @@ def error_dict(exc: X12Error) -> dict[str, Any]:
             "message": exc.message}
 
 
+def too_many_reason(findings: list[Finding]) -> str:
+    """The reason of a file whose checking stopped at the findings cap, first error named."""
+    first = next(f for f in findings if f.severity is Severity.ERROR)
+    return (f"more than {len(findings) - 1:,} X12 problems: checking stopped and only the "
+            f"first {len(findings) - 1:,} are listed; first: {first}")
+
+
 def process(received: ReceivedFile, *, actor: Any = None) -> IngestResult:
     """Check and apply a stored file; the status and an audit event record the outcome."""
     data, name = bytes(received.content), received.original_name
     try:
+        findings = list(validate(data, name=name, limit=settings.RCMDESK_MAX_FINDINGS))
+        if findings and findings[-1].rule == TOO_MANY:  # never parse a flood in full
+            return _finish(received, FileStatus.QUARANTINED, too_many_reason(findings),
+                           actor, findings=[finding_dict(f) for f in findings])
         sets, acks = t999.sets_and_interchange_acks(data, name=name)
-        findings = list(validate(data, name=name))
     except X12Error as exc:
         return _finish(received, FileStatus.QUARANTINED, f"not readable X12: {exc}",
                        actor, findings=[error_dict(exc)])

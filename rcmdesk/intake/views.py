@@ -88,8 +88,10 @@ def file_detail(request: HttpRequest, file_id: int) -> HttpResponse:
     task_id = request.GET.get("task", "")
     record("read", client_id=received.client_id, obj=received)
     waiting = pending(received, task_id)
+    findings, not_shown = queries.findings_shown(received)
     return render(request, "intake/file_detail.html", {
         "file": received, "task_id": task_id, "pending": waiting,
+        "findings": findings, "not_shown": not_shown,
         # A file left "received" with no task in sight may be stuck: offer the retry.
         "can_retry": queries.may_retry(request.user, received) and not (waiting and task_id),
         "sets": sorted(received.summary.get("sets", {}).items())})

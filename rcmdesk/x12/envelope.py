@@ -9,7 +9,8 @@ numbers are recoverable and become SNIP 1 findings instead.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from rcmdesk.x12.errors import X12EnvelopeError
@@ -116,8 +117,21 @@ class _State:
 class Envelopes:
     """Validate envelope nesting over a segment stream and yield transaction sets."""
 
-    def __init__(self, segments: Iterable[Segment], name: str = "<input>") -> None:
+    def __init__(
+        self,
+        segments: Iterable[Segment],
+        name: str = "<input>",
+        max_findings: int | None = None,
+        check_ta1: Callable[[Segment], Iterable[Finding]] | None = None,
+    ) -> None:
+        """``max_findings``: stop reading once more findings than this are noted (a file of
+        empty groups would otherwise grow ``findings`` with every few bytes it holds).
+        ``check_ta1``: note each TA1's findings as it is read instead of keeping the TA1
+        in ``ta1`` (validation needs only the findings, and a file can hold millions).
+        """
         self.name = name
+        self._limit = sys.maxsize if max_findings is None else max_findings
+        self._check_ta1 = check_ta1
         self.findings: list[Finding] = []
         self.ta1: list[tuple[Interchange, Segment]] = []
         self._segments = iter(segments)
@@ -152,6 +166,8 @@ class Envelopes:
         bare: tuple[Segment, Segment] | None = None
         for segment in self._segments:
             self._drain()
+            if len(self.findings) > self._limit:
+                return
             first, self._last = self._last is None, segment
             sid = segment.id
             if sid == "ST" and (first or bare is not None):
@@ -171,7 +187,7 @@ class Envelopes:
             elif sid == "IEA":
                 self._close_interchange(state, segment)
             elif sid == "TA1" and state.isa is not None and state.gs is None:
-                self.ta1.append((Interchange(state.isa), segment))
+                self._ta1(state.isa, segment)
             else:
                 raise self._fail(
                     f"segment {sid} appears outside a transaction set (ST..SE)", segment
@@ -180,6 +196,12 @@ class Envelopes:
         if state.isa is not None:
             what = "functional group (no GE)" if state.gs is not None else "interchange (no IEA)"
             raise self._fail(f"file is truncated: unterminated {what}", self._last)
+
+    def _ta1(self, isa: Segment, segment: Segment) -> None:
+        if self._check_ta1 is None:
+            self.ta1.append((Interchange(isa), segment))
+        else:
+            self.findings.extend(self._check_ta1(segment))
 
     def _stand_in(self, st: Segment) -> tuple[Segment, Segment]:
         """An ISA and a GS for a bare ST..SE file, at position 0 (they are not in it).

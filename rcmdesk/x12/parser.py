@@ -10,6 +10,7 @@ yields a tree that validation can talk about.
 from __future__ import annotations
 
 import io
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import chain
@@ -299,25 +300,30 @@ def stream(
     name: str | None = None,
     detach: Mapping[str, frozenset[str]] | None = None,
     envelopes: Envelopes | None = None,
+    max_findings: int | None = None,
 ) -> Iterator[tuple[Transaction, Loop | None]]:
     """Yield ``(tx, loop)`` for each closed loop whose id is in ``detach[set id]`` (those
     loops are not kept in ``tx.root``), then ``(tx, None)`` once the set is complete.
 
     This is what keeps memory flat: a 20,000-claim 835 streams its 2100 loops one by one.
+    ``max_findings`` ends a set early, with a part tree, once its structure findings pass
+    that many: a file of nothing but misplaced segments would otherwise keep every one of
+    them, and a finding for each, in memory (``validate``'s cap).
     """
+    limit = sys.maxsize if max_findings is None else max_findings
     stream_, display, owned = open_source(source, name)
     try:
         env = envelopes or Envelopes(SegmentReader(stream_, display), display)
         for raw in env.transactions():
             ids = detach.get(raw.set_id, frozenset()) if detach else frozenset()
-            yield from _run(raw, display, ids)
+            yield from _run(raw, display, ids, limit)
     finally:
         if owned:
             stream_.close()
 
 
 def _run(
-    raw: TransactionSource, display: str, detach: frozenset[str]
+    raw: TransactionSource, display: str, detach: frozenset[str], limit: int = sys.maxsize
 ) -> Iterator[tuple[Transaction, Loop | None]]:
     guide, head = _start(raw, display)
     version = raw.group.version or raw.st.get(3)
@@ -329,6 +335,7 @@ def _run(
     builder.root.items.append(raw.st)
     builder.root.specs.append(guide.root.first if guide is not None else None)
     feed, place, stack = builder.feed_unlisted, builder._place, builder._stack
+    findings = builder.findings
     for segment in chain(head, raw.body):
         # TreeBuilder.feed inlined: most segments stay in the innermost loop (one
         # lookup, and the queue cannot have grown); most others take the node's
@@ -368,6 +375,8 @@ def _run(
             for loop in queue:
                 yield tx, loop
             queue.clear()
+        if len(findings) > limit:  # only misfits reach feed(): off the hot path
+            break
     builder.finish()
     for loop in queue:
         yield tx, loop

@@ -219,7 +219,8 @@ class SegmentReader:
         if not buf.startswith("ISA"):
             head = buf[:3].rstrip("*|~^:")
             raise self._error(
-                f"expected an ISA interchange header, found {buf[:20]!r}: not an X12 interchange",
+                f"the file does not begin with an ISA segment (the header every X12 "
+                f"interchange starts with) but with {_describe(buf[:64])}: not an X12 file",
                 base,
                 segment_id=head if _valid_id(head) else "",
             )
@@ -321,7 +322,9 @@ class SegmentReader:
         """Accept a new segment id or raise: ids are checked once, not per segment."""
         if not _valid_id(segment_id):
             raise self._error(
-                f"invalid segment identifier {segment_id[:20]!r} (segment text {text[:40]!r})",
+                f"this segment does not start with a segment identifier (2 or 3 capital "
+                f"letters or digits, the first a letter); it starts with "
+                f"{_not_an_id(segment_id)}",
                 start,
             )
         self._known_ids.add(segment_id)
@@ -344,6 +347,33 @@ class SegmentReader:
             self._learn(elements[0], text, start)
         self._position += 1
         return Segment(elements, self._position, self._byte(start), d)
+
+
+def _describe(text: str) -> str:
+    """What ``text`` looks like, in words, never the text itself.
+
+    Read errors end up in quarantine reasons on pages and in the API; a file that is not X12
+    at all may be anything (a key file a link pointed at, issue 15), so its bytes are never
+    quoted back.
+    """
+    if not text:
+        return "nothing"
+    if any((ord(c) < 32 and c not in "\t\r\n") or 127 <= ord(c) < 160 for c in text):
+        return "binary data"
+    return "plain text"
+
+
+def _not_an_id(segment_id: str) -> str:
+    """Why ``segment_id`` is no segment identifier, in words (see ``_describe``)."""
+    if not segment_id:
+        return "nothing before its first element separator"
+    if not 2 <= len(segment_id) <= 3:
+        return f"{len(segment_id):,} characters before its first element separator"
+    if not (segment_id.isascii() and segment_id.isalnum()):
+        return "characters other than letters and digits"
+    if not segment_id[0].isalpha():
+        return "a digit"
+    return "lower-case letters"
 
 
 def _split_isa(buf: str) -> tuple[list[str], Delimiters, int] | None:

@@ -6,8 +6,11 @@ everything recoverable becomes a located ``Finding`` so one run reports all prob
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from decimal import Decimal
+from itertools import islice
+from typing import BinaryIO
 
 from rcmdesk.x12.envelope import Envelopes
 from rcmdesk.x12.findings import Finding, Severity
@@ -118,29 +121,73 @@ def _check_detached(tx: Transaction, loop: Loop) -> tuple[list[Finding], Decimal
     return found, paid
 
 
-def validate(source: Source, *, name: str | None = None) -> Iterator[Finding]:
-    """All findings for ``source``, by position per transaction set, then envelopes."""
+TOO_MANY = "rcmdesk.too-many-findings"  # the rule of the finding that ends a capped run
+
+
+def validate(
+    source: Source, *, name: str | None = None, limit: int | None = None
+) -> Iterator[Finding]:
+    """All findings for ``source``, by position per transaction set, then envelopes.
+
+    With ``limit``, at most that many, then (if there are more) one ``TOO_MANY`` error
+    saying checking stopped there: a small file of repeated bad segments can hold millions
+    of problems, and nobody reads past the first few hundred, so neither time nor memory
+    may grow with them. Reading stops soon after the limit is passed.
+    """
     handle, display, owned = open_source(source, name)
     try:
-        envelopes = Envelopes(SegmentReader(handle, display), display)
-        seen: dict[int, Segment] = {}
-        pending: list[Finding] = []
-        paid = Decimal(0)
-        for tx, loop in stream(handle, name=display, detach=_STREAMED, envelopes=envelopes):
-            if loop is not None:
-                found, claim = _check_detached(tx, loop)
-                pending.extend(found)
-                paid += claim
-                continue
-            pending.extend(_check_tree(tx, seen, paid))
-            yield from sorted(pending, key=lambda f: f.position)
-            pending, paid = [], Decimal(0)
-        yield from envelopes.findings
-        for _isa, ta1 in envelopes.ta1:
-            yield from check_elements(display, ta1, TA1)
+        if limit is None:
+            yield from _findings(handle, display, sys.maxsize)
+        else:
+            yield from _capped(_findings(handle, display, limit), limit, display)
     finally:
         if owned:
             handle.close()
+
+
+def _findings(handle: BinaryIO, display: str, limit: int) -> Iterator[Finding]:
+    """``validate``'s findings, ending soon after more than ``limit`` have been found."""
+    envelopes = Envelopes(
+        SegmentReader(handle, display), display, max_findings=limit,
+        check_ta1=lambda ta1: check_elements(display, ta1, TA1),
+    )
+    seen: dict[int, Segment] = {}
+    pending: list[Finding] = []
+    paid, given = Decimal(0), 0
+    for tx, loop in stream(
+        handle, name=display, detach=_STREAMED, envelopes=envelopes, max_findings=limit
+    ):
+        if loop is not None:
+            found, claim = _check_detached(tx, loop)
+            pending.extend(found)
+            paid += claim
+        else:
+            pending.extend(_check_tree(tx, seen, paid))
+        if loop is None or given + len(pending) > limit:
+            yield from sorted(pending, key=lambda f: f.position)
+            given += len(pending)
+            pending, paid = [], Decimal(0)
+        if given > limit:
+            return
+    rest = None if limit == sys.maxsize else max(0, limit + 1 - given)
+    yield from islice(envelopes.findings, rest)
+
+
+def _capped(findings: Iterator[Finding], limit: int, file: str) -> Iterator[Finding]:
+    """The first ``limit`` findings, then one error that says how many more were seen."""
+    kept = 0
+    for finding_ in findings:
+        if kept < limit:
+            kept += 1
+            yield finding_
+            continue
+        found = kept + 1 + sum(1 for _ in findings)  # what the reader already holds
+        yield Finding(
+            file, finding_.position, finding_.segment_id, 0, TOO_MANY, Severity.ERROR,
+            f"too many problems: {found:,} or more were found and checking stopped here; "
+            f"only the first {limit:,} are listed. Ask the sender for a corrected file.",
+        )
+        return
 
 
 def has_errors(findings: list[Finding]) -> bool:

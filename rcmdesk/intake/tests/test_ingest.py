@@ -15,6 +15,7 @@ from rcmdesk.intake.models import FileStatus, ReceivedFile
 from rcmdesk.intake.services import ALREADY, ingest, retry
 from rcmdesk.remits.models import Account, LedgerEntry
 from rcmdesk.remits.tests.x12text import header, make_claim, remit
+from rcmdesk.x12.validate import TOO_MANY
 
 PAID = "CLP*PCN1*1*100*100**12*CCN1~SVC*HC:99213*100*100**1~"
 
@@ -72,6 +73,19 @@ def test_a_file_that_is_not_x12_is_quarantined(world: World) -> None:
     result = ingest(world.acme, b"hello, this is not X12", "note.txt")
     assert result.outcome == FileStatus.QUARANTINED
     assert result.file.findings
+
+
+def test_a_flood_of_bad_segments_is_quarantined_with_only_the_first_problems_kept(
+        world: World, settings) -> None:
+    settings.RCMDESK_MAX_FINDINGS = 20
+    result = ingest(world.acme, remit(header("0.00") + "ZZ~" * 50_000), "flood.835")
+    assert result.outcome == FileStatus.QUARANTINED
+    assert result.message.startswith("more than 20 X12 problems: checking stopped")
+    findings = ReceivedFile.objects.get().findings
+    assert len(findings) == 21
+    assert findings[-1]["rule"] == TOO_MANY
+    assert "only the first 20 are listed" in findings[-1]["message"]
+    assert cash() == 0
 
 
 def test_a_held_file_can_be_retried_after_the_claim_arrives(world: World) -> None:
@@ -135,7 +149,8 @@ def test_the_ingest_command_exits_1_when_a_file_is_quarantined(
 
 
 def test_the_watch_command_moves_files_to_done_or_quarantine(
-        world: World, tmp_path: Path) -> None:
+        world: World, tmp_path: Path, settings) -> None:
+    settings.RCMDESK_WATCH_SETTLE_SECONDS = 0  # test_watch_folder.py: files still written
     (tmp_path / "good.835").write_bytes(remit(header("0.00") + "CLP*X*4*0*0**12*C~"))
     (tmp_path / "bad.835").write_bytes(b"not x12")
     result = runner.invoke(app, ["watch", str(tmp_path), "--client", "acme", "--once"])

@@ -47,3 +47,14 @@ def test_polling_for_progress_does_not_keep_the_session_alive(world):
     session.save()
     client.get(reverse("intake:progress", args=[files[0].pk]))
     assert client.session[LAST_ACTIVITY] == earlier
+
+
+def test_a_file_stored_with_more_findings_than_the_cap_lists_only_the_cap(world, settings):
+    """Files checked before the cap existed hold millions of findings; the page stays small."""
+    settings.RCMDESK_MAX_FINDINGS = 20
+    files = make_files(world)
+    one = files[0].findings[0]
+    type(files[0]).objects.filter(pk=files[0].pk).update(findings=[one] * 1_000)
+    body = as_(world, Role.CLIENT_STAFF).get(page(files[0])).content.decode()
+    assert body.count("<td>CLP</td>") == 21
+    assert "The first 21 problems are shown; 979 more are not." in body

@@ -54,6 +54,15 @@ def test_the_detail_carries_findings_and_the_summary(world):
     assert "content" not in body
 
 
+def test_the_detail_lists_at_most_the_findings_cap(world, settings):
+    settings.RCMDESK_MAX_FINDINGS = 20
+    received = acme_file(world)
+    ReceivedFile.objects.filter(pk=received.pk).update(findings=received.findings * 1_000)
+    body = sign_in(Client(), world.user(Role.CLIENT_STAFF)).get(
+        f"/api/intake/files/{received.pk}").json()
+    assert len(body["findings"]) == 21
+
+
 def post_file(client, slug, data, name="api.txt"):
     return client.post("/api/intake/files",
                        {"client": slug, "file": SimpleUploadedFile(name, data)})

@@ -141,6 +141,25 @@ def test_broken_input_raises_one_located_error(data, kind, text):
     assert str(error).startswith("broken.x12:")
 
 
+@pytest.mark.parametrize(
+    ("data", "described"),
+    [
+        (b"k9Zq-SECRET-KEY-abcdefghijklmnop", "but with plain text: not an X12 file"),
+        (b"\x00\x01k9Zq-SECRET-KEY-abcdefghij", "but with binary data: not an X12 file"),
+        (SAMPLE.replace("LX*1", "k9Zq-SECRET-KEY*1").encode(), "starts with 15 characters"),
+        (SAMPLE.replace("LX*1", "lx*1").encode(), "starts with lower-case letters"),
+    ],
+)
+def test_a_read_error_describes_what_it_found_and_never_quotes_it(data, described):
+    """Read errors become quarantine reasons on pages and in the API (issue 15: the first
+    20 characters of a key file a link pointed at were shown there)."""
+    with pytest.raises(X12SyntaxError) as caught:
+        list(parse(data, name="broken.x12"))
+    assert described in str(caught.value)
+    assert "k9Zq" not in str(caught.value)
+    assert "lx" not in str(caught.value).replace("broken.x12", "")
+
+
 def test_the_error_names_segment_and_position():
     with pytest.raises(X12Error) as caught:
         list(parse(SAMPLE.replace("SE*14*0001~", "").encode(), name="f.x12"))
