@@ -7,6 +7,8 @@ import dataclasses
 import json
 from decimal import Decimal
 
+import pytest
+
 from rcmdesk.audit.models import AuditEvent
 from rcmdesk.charges import imports
 from rcmdesk.claims.models import Claim, ClaimOrigin, ClaimStatus, FrontDoor
@@ -15,6 +17,7 @@ from rcmdesk.claims.tests.test_apply_837 import submission
 from rcmdesk.claims.tests.test_mirror_keeps_billing_data import with_billing_data
 from rcmdesk.remits.models import ChargeKey, JournalEntry
 from rcmdesk.tenancy.roles import Role
+from rcmdesk.tests.hostile import LONG_CELL, NUL, Hostile, in_extension
 from rcmdesk.x12.values import Address, Name
 from rcmdesk.x12.writer import write_interchange
 from rcmdesk.x12.writers import build_837
@@ -229,3 +232,56 @@ def test_a_fhir_problem_names_the_entry_and_element(world):
     result = imports.import_fhir(staff(world), world.acme, data)
     assert ("entry[4] Claim", "item[0].net") in {(p.row, p.field) for p in result.problems}
     assert not Claim.objects.exists()
+
+
+# --- hostile files (issue 15): refused by name, nothing written --------------------------
+
+def hostile_fhir(kind: str) -> bytes:
+    claim = fhir_claim()
+    claim["extension"] = 67890
+    return in_extension(bundle(PATIENT, PAYER, CLINIC, COVERAGE, claim).decode(), kind)
+
+
+HOSTILE = {
+    "a cell over the csv module's own limit": Hostile(
+        "charges.csv", GOOD.replace("DOE", LONG_CELL).encode(), "row 2", "patient_last_name",
+        "This cell holds 131,073 characters; a cell may hold at most 10,000."),
+    "a NUL byte in a cell": Hostile(
+        "charges.csv", GOOD.replace("ROE", f"R{NUL}OE").encode(), "row 4",
+        "patient_last_name", "holds a NUL character"),
+    "a charge of forty digits": Hostile(
+        "charges.csv", GOOD.replace("80.00", "9" * 40).encode(), "row 4", "charge",
+        "A charge is at most 9,999,999,999.99."),
+    "deeply nested JSON": Hostile(
+        "bundle.json", hostile_fhir("deep"), "file",
+        "entry[4].resource.extension[0][0]…(55 more)…[0][0][0]",
+        "nested more than 64 levels deep"),
+    "a 100,000-digit number in FHIR": Hostile(
+        "bundle.json", hostile_fhir("number"), "file",
+        "entry[4].resource.extension[0].valueInteger",
+        "This number is longer than 30 digits"),
+    "a NUL escaped in a FHIR string": Hostile(
+        "bundle.json", hostile_fhir("nul"), "file", "entry[4].resource.extension",
+        "holds a NUL character"),
+}
+
+
+@pytest.mark.parametrize("case", HOSTILE.values(), ids=HOSTILE.keys())
+def test_a_hostile_file_is_refused_by_where_and_which_limit_and_nothing_is_written(world,
+                                                                                   case):
+    fmt = imports.guess_format(case.name, case.data)
+    result = imports.import_file(staff(world), world.acme, case.data, fmt, case.name)
+    assert [(p.row, p.field) for p in result.problems] == [(case.row, case.field)]
+    assert case.says in result.problems[0].message
+    assert not Claim.objects.exists()
+    assert not AuditEvent.objects.filter(action="charges.imported").exists()
+
+
+def test_a_fhir_sequence_that_is_not_a_number_does_not_crash_the_import(world):
+    claim = fhir_claim()
+    claim["item"][0]["sequence"] = "first"
+    claim["item"][0]["diagnosisSequence"] = [["nested"]]
+    result = imports.import_fhir(staff(world), world.acme,
+                                 bundle(PATIENT, PAYER, CLINIC, COVERAGE, claim))
+    assert [(p.row, p.field) for p in result.problems] == [
+        ("entry[4] Claim", "line[1].diagnosis_pointers")]
