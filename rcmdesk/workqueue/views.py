@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from rcmdesk.accounts.middleware import background_poll
 from rcmdesk.accounts.services import user_named
 from rcmdesk.audit.services import record
 from rcmdesk.tenancy.authz import allows
@@ -68,8 +69,10 @@ def workbench(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@background_poll
 def counts(request: HttpRequest) -> HttpResponse:
-    """The counts table alone, for HTMX to refresh without reloading the list."""
+    """The counts table alone, for HTMX to refresh without reloading the list (every 60 s:
+    a background poll, which must never keep an idle workbench signed in)."""
     return render(request, "workqueue/_counts.html",
                   {"board": queries.board(queries.queue_counts(request.user))})
 
