@@ -22,18 +22,17 @@ ZERO = Decimal("0.00")
 
 
 class ClaimsQuerySet(TenantQuerySet):
-    pass
-
-
-class ClaimQuerySet(ClaimsQuerySet):
-    """Claims and their lines. A draft has not left for the payer: it is charge entry's, so
-    only a scope holding the charges/claims workflow sees it (a client's own users do), in
-    every list, count, page, API route and command that starts from ``visible_to``. A claim
-    that was sent is seen by anyone who sees the client's claims."""
+    """The mirror's rows. Claims and their lines (models naming a ``claim_path``) keep a
+    draft to charge entry: it has not left for the payer, so only a scope holding the
+    charges/claims workflow sees it (a client's own users do), in every list, count, page,
+    API route and command that starts from ``visible_to``. A claim that was sent is seen by
+    anyone who sees the client's claims."""
 
     def visible_to(self, user: Any, workflow: Workflow | None = None) -> Self:
         rows = super().visible_to(user, workflow)
-        claim = getattr(self.model, "claim_path", "")
+        claim = getattr(self.model, "claim_path", None)
+        if claim is None:
+            return rows
         entering = visibility_for(user).clients_for(Workflow.CHARGES_CLAIMS)
         return rows.filter(Q(**{f"{claim}client_id__in": entering})
                            | ~Q(**{f"{claim}status": ClaimStatus.DRAFT}))
@@ -190,7 +189,7 @@ class FrontDoor(models.TextChoices):
 
 
 class Claim(TenantModel):
-    claim_path = ""  # where ClaimQuerySet finds the claim's client and status
+    claim_path = ""  # where ClaimsQuerySet finds the claim's client and status
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="claims")
     payer = models.ForeignKey(Payer, on_delete=models.PROTECT, related_name="claims")
@@ -225,8 +224,6 @@ class Claim(TenantModel):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
-    objects = ClaimQuerySet.as_manager()
-
     class Meta:
         constraints = [models.UniqueConstraint(fields=["client", "patient_control_number"],
                                                name="one_claim_per_pcn")]
@@ -253,7 +250,7 @@ class ClaimLine(models.Model):
     diagnosis_pointers = models.JSONField(default=list, blank=True)  # 1-based ints into HI
     place_of_service = models.CharField(max_length=2, blank=True)  # SV105, when not the claim's
 
-    objects = ClaimQuerySet.as_manager()
+    objects = ClaimsQuerySet.as_manager()
 
     class Meta:
         ordering = ["claim", "line_number"]
