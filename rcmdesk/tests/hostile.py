@@ -15,6 +15,10 @@ IN_EXTENSION = {"deep": "", "number": f'[{{"valueInteger": {HUGE_NUMBER}}}]',
                 "nul": '"x\\u0000"'}
 
 
+LONG_CELL_SAYS = "This cell holds 131,073 characters; a cell may hold at most 10,000."
+NUL_SAYS = "holds a NUL character"
+
+
 def deep_array(levels: int = DEEP) -> str:
     return "[" * levels + "]" * levels
 
@@ -35,3 +39,19 @@ class Hostile:
     row: str | int
     field: str
     says: str
+
+
+def fhir_cases(name: str, document: str, resource: str) -> dict[str, Hostile]:
+    """The three hostile FHIR files of the attack, made from ``document`` (a bundle holding
+    ``EXTENSION`` once, in the resource at path ``resource``, e.g. ``entry[4].resource``)."""
+    at = f"{resource}.extension"
+    return {
+        "deeply nested JSON": Hostile(
+            name, in_extension(document, "deep"), "file", f"{at}[0][0]…(55 more)…[0][0][0]",
+            "nested more than 64 levels deep"),
+        "a 100,000-digit number in FHIR": Hostile(
+            name, in_extension(document, "number"), "file", f"{at}[0].valueInteger",
+            "This number is longer than 30 digits"),
+        "a NUL escaped in a FHIR string": Hostile(
+            name, in_extension(document, "nul"), "file", at, NUL_SAYS),
+    }

@@ -17,7 +17,7 @@ from rcmdesk.claims.tests.test_apply_837 import submission
 from rcmdesk.claims.tests.test_mirror_keeps_billing_data import with_billing_data
 from rcmdesk.remits.models import ChargeKey, JournalEntry
 from rcmdesk.tenancy.roles import Role
-from rcmdesk.tests.hostile import LONG_CELL, NUL, Hostile, in_extension
+from rcmdesk.tests.hostile import LONG_CELL, LONG_CELL_SAYS, NUL, NUL_SAYS, Hostile, fhir_cases
 from rcmdesk.x12.values import Address, Name
 from rcmdesk.x12.writer import write_interchange
 from rcmdesk.x12.writers import build_837
@@ -236,33 +236,23 @@ def test_a_fhir_problem_names_the_entry_and_element(world):
 
 # --- hostile files (issue 15): refused by name, nothing written --------------------------
 
-def hostile_fhir(kind: str) -> bytes:
+def bundle_with_extension() -> str:
     claim = fhir_claim()
     claim["extension"] = 67890
-    return in_extension(bundle(PATIENT, PAYER, CLINIC, COVERAGE, claim).decode(), kind)
+    return bundle(PATIENT, PAYER, CLINIC, COVERAGE, claim).decode()
 
 
 HOSTILE = {
     "a cell over the csv module's own limit": Hostile(
         "charges.csv", GOOD.replace("DOE", LONG_CELL).encode(), "row 2", "patient_last_name",
-        "This cell holds 131,073 characters; a cell may hold at most 10,000."),
+        LONG_CELL_SAYS),
     "a NUL byte in a cell": Hostile(
         "charges.csv", GOOD.replace("ROE", f"R{NUL}OE").encode(), "row 4",
-        "patient_last_name", "holds a NUL character"),
+        "patient_last_name", NUL_SAYS),
     "a charge of forty digits": Hostile(
         "charges.csv", GOOD.replace("80.00", "9" * 40).encode(), "row 4", "charge",
         "A charge is at most 9,999,999,999.99."),
-    "deeply nested JSON": Hostile(
-        "bundle.json", hostile_fhir("deep"), "file",
-        "entry[4].resource.extension[0][0]…(55 more)…[0][0][0]",
-        "nested more than 64 levels deep"),
-    "a 100,000-digit number in FHIR": Hostile(
-        "bundle.json", hostile_fhir("number"), "file",
-        "entry[4].resource.extension[0].valueInteger",
-        "This number is longer than 30 digits"),
-    "a NUL escaped in a FHIR string": Hostile(
-        "bundle.json", hostile_fhir("nul"), "file", "entry[4].resource.extension",
-        "holds a NUL character"),
+    **fhir_cases("bundle.json", bundle_with_extension(), "entry[4].resource"),
 }
 
 

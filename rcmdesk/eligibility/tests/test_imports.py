@@ -15,7 +15,15 @@ from rcmdesk.conftest import World
 from rcmdesk.eligibility.imports import import_visits
 from rcmdesk.eligibility.models import Visit, VisitSource, VisitStatus
 from rcmdesk.tenancy.roles import Role
-from rcmdesk.tests.hostile import EXTENSION, LONG_CELL, NUL, Hostile, in_extension
+from rcmdesk.tests.hostile import (
+    EXTENSION,
+    LONG_CELL,
+    LONG_CELL_SAYS,
+    NUL,
+    NUL_SAYS,
+    Hostile,
+    fhir_cases,
+)
 from rcmdesk.workqueue.models import ItemKind, WorkItem
 
 HEADER = ("external_id,scheduled_on,patient_last_name,patient_first_name,patient_birth_date,"
@@ -177,29 +185,16 @@ def test_fhir_resources_referenced_by_identifier_are_found(world: World) -> None
 
 # --- hostile files (issue 15): refused by name, nothing written --------------------------
 
-def hostile_bundle(kind: str) -> bytes:
-    return in_extension(bundle().replace('"id": "appt-1"', f'"id": "appt-1", {EXTENSION}'),
-                        kind)
-
-
 HOSTILE = {
     "a cell over the csv module's own limit": Hostile(
         "visits.csv", (HEADER + ROW_1.replace("Smith", LONG_CELL)).encode(), 2,
-        "patient_last_name", "This cell holds 131,073 characters; a cell may hold at most "
-                             "10,000."),
+        "patient_last_name", LONG_CELL_SAYS),
     "a NUL byte in a cell": Hostile(
         "visits.csv", (HEADER + ROW_1 + ROW_2.replace("Jones", f"Jo{NUL}nes")).encode(), 3,
-        "patient_last_name", "holds a NUL character"),
-    "deeply nested JSON": Hostile(
-        "visits.json", hostile_bundle("deep"), "file",
-        "entry[3].resource.extension[0][0]…(55 more)…[0][0][0]",
-        "nested more than 64 levels deep"),
-    "a 100,000-digit number in FHIR": Hostile(
-        "visits.json", hostile_bundle("number"), "file",
-        "entry[3].resource.extension[0].valueInteger", "This number is longer than 30 digits"),
-    "a NUL escaped in a FHIR string": Hostile(
-        "visits.json", hostile_bundle("nul"), "file", "entry[3].resource.extension",
-        "holds a NUL character"),
+        "patient_last_name", NUL_SAYS),
+    **fhir_cases("visits.json", bundle().replace('"id": "appt-1"',
+                                                 f'"id": "appt-1", {EXTENSION}'),
+                 "entry[3].resource"),
 }
 
 

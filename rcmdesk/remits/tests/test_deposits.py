@@ -26,7 +26,7 @@ from rcmdesk.remits.deposits import (
 from rcmdesk.remits.models import Deposit, DepositImport, MatchMethod, Remittance
 from rcmdesk.remits.tests.x12text import header, make_claim, remit
 from rcmdesk.tenancy.models import Organization
-from rcmdesk.tests.hostile import LONG_CELL, NUL, Hostile
+from rcmdesk.tests.hostile import LONG_CELL, LONG_CELL_SAYS, NUL, NUL_SAYS, Hostile
 
 D = Decimal
 PAID_ON = date(2025, 1, 2)  # DTM/BPR16 date of every 835 that x12text.header writes
@@ -230,16 +230,16 @@ BAI2_HUGE = BAI2.replace("16,165,10000", f"16,165,{HUGE_AMOUNT}").replace(
 HOSTILE = {
     "a cell over the csv module's own limit": Hostile(
         "bank.csv", csv_bytes(f"2025-01-05,1.00,A,{LONG_CELL}"), 2, "Description",
-        "This cell holds 131,073 characters; a cell may hold at most 10,000."),
+        LONG_CELL_SAYS),
     "a NUL byte in a cell": Hostile(
         "bank.csv", csv_bytes("2025-01-05,1.00,A,a", f"2025-01-05,2.00,B{NUL}C,b"), 3, "Trace",
-        "This cell holds a NUL character"),
+        f"This cell {NUL_SAYS}"),
     "an amount of forty digits": Hostile(
         "bank.csv", csv_bytes(f"2025-01-05,{HUGE_AMOUNT},A,a"), 2, "Amount",
         "is more than any deposit can be (9,999,999,999.99)"),
     "a NUL byte in a BAI2 record": Hostile(
         "bank.bai", BAI2.replace("ACH CREDIT", f"ACH{NUL}CREDIT").encode(), "Record 4", "",
-        "Record 4 holds a NUL character"),
+        f"Record 4 {NUL_SAYS}"),
     "a BAI2 amount of forty digits": Hostile(
         "bank.bai", BAI2_HUGE.encode(), "transaction 1", "",
         "is more than any deposit can be (9,999,999,999.99)"),
