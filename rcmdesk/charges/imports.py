@@ -536,6 +536,26 @@ def _charge_item_claim(bundle: _Bundle, key: str, members: list[tuple[int, dict[
     return key, data, where
 
 
+MISSHAPEN = ("An element here is not of the type FHIR R4 gives it (text where an object or "
+             "a list belongs, or the reverse). Check the export; nothing was imported.")
+
+
+def _fhir_claims(book: _Bundle, problems: list[Problem]) -> list[tuple[str, ChargeInput, str]]:
+    """Claim and ChargeItem resources as charges. Reading them touches no database, so an
+    element of the wrong type is reported for its resource instead of ending in a crash."""
+    found = []
+    for index, claim in book.of_type("Claim"):
+        try:
+            found.append(_fhir_claim(book, index, claim, problems))
+        except (AttributeError, TypeError):
+            problems.append(Problem("", MISSHAPEN, f"entry[{index}] Claim"))
+    try:
+        found += _charge_items(book, problems)
+    except (AttributeError, TypeError):
+        problems.append(Problem("", MISSHAPEN, "ChargeItem"))
+    return found
+
+
 def import_fhir(user: Any, client: Organization, data: bytes,
                 name: str = "upload.json") -> ImportResult:
     may_enter(user, client.pk)
@@ -550,8 +570,7 @@ def import_fhir(user: Any, client: Organization, data: bytes,
                                               "file")])
     book = _Bundle(bundle)
     problems: list[Problem] = []
-    found = [_fhir_claim(book, i, c, problems) for i, c in book.of_type("Claim")]
-    found += _charge_items(book, problems)
+    found = _fhir_claims(book, problems)
     if problems:
         return ImportResult(problems=problems)
     if not found:

@@ -79,6 +79,8 @@ PROCEDURE = re.compile(r"^([0-9]{4}[0-9A-Z]|[A-V][0-9]{4})$")
 SEX = {"M": "M", "F": "F", "U": "U", "MALE": "M", "FEMALE": "F", "UNKNOWN": "U",
        "OTHER": "U"}
 MAX_ROWS = 20000
+MISSHAPEN = ("an element here is not of the type FHIR R4 gives it (text where an object or a "
+             "list belongs, or the reverse); check the export")
 
 
 @dataclass(frozen=True)
@@ -329,7 +331,10 @@ def read_fhir(text: str) -> tuple[list[_Row], list[RowError]]:
         if res.get("resourceType") != "Appointment":
             continue
         where = f"entry {n} (Appointment/{res.get('id', '?')})"
-        row, problems = _appointment(where, res, bundle)
+        try:
+            row, problems = _appointment(where, res, bundle)
+        except (AttributeError, TypeError):  # reading touches no database: say where
+            row, problems = None, [RowError(where, "", MISSHAPEN)]
         errors.extend(problems)
         if row is not None:
             if row.data.external_id in seen:

@@ -275,3 +275,14 @@ def test_a_fhir_sequence_that_is_not_a_number_does_not_crash_the_import(world):
                                  bundle(PATIENT, PAYER, CLINIC, COVERAGE, claim))
     assert [(p.row, p.field) for p in result.problems] == [
         ("entry[4] Claim", "line[1].diagnosis_pointers")]
+
+
+def test_a_fhir_element_of_the_wrong_type_is_named_by_its_resource_not_a_crash(world):
+    claim = fhir_claim()
+    claim["item"][0].pop("servicedDate")
+    claim["item"][0]["servicedPeriod"] = "2026-11-02"
+    result = imports.import_fhir(staff(world), world.acme,
+                                 bundle(PATIENT, PAYER, CLINIC, COVERAGE, claim))
+    assert [(p.row, p.message) for p in result.problems] == [("entry[4] Claim",
+                                                              imports.MISSHAPEN)]
+    assert not Claim.objects.exists()

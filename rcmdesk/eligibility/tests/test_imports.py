@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from rcmdesk.audit.models import AuditEvent
 from rcmdesk.conftest import World
-from rcmdesk.eligibility.imports import import_visits
+from rcmdesk.eligibility.imports import MISSHAPEN, import_visits
 from rcmdesk.eligibility.models import Visit, VisitSource, VisitStatus
 from rcmdesk.tenancy.roles import Role
 from rcmdesk.tests.hostile import (
@@ -206,3 +206,13 @@ def test_a_hostile_file_is_refused_by_where_and_which_limit_and_nothing_is_writt
     assert case.says in result.errors[0].message
     assert not Visit.objects.exists()
     assert not AuditEvent.objects.filter(action="eligibility.visits_imported").exists()
+
+
+def test_a_fhir_element_of_the_wrong_type_is_named_by_its_entry_not_a_crash(
+        world: World) -> None:
+    doc = json.loads(bundle())
+    doc["entry"][0]["resource"]["name"] = [{"family": "Smith", "given": 5}]
+    result = run(world, json.dumps(doc), "visits.json")
+    assert [(e.row, e.message) for e in result.errors] == [
+        ("entry 4 (Appointment/appt-1)", MISSHAPEN)]
+    assert not Visit.objects.exists()
