@@ -14,6 +14,7 @@ import dj_database_url
 from django.utils.csp import CSP
 
 from rcmdesk.conf import env_bool, env_int, secret_from_env_or_file, var_dir
+from rcmdesk.untrusted import Limits
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = var_dir()
@@ -171,6 +172,12 @@ AXES_VERBOSE = False
 # Idle logoff and absolute lifetime, enforced by SessionTimeoutMiddleware.
 RCMDESK_IDLE_TIMEOUT = timedelta(minutes=env_int("RCMDESK_IDLE_MINUTES", 15))
 RCMDESK_SESSION_LIFETIME = timedelta(hours=env_int("RCMDESK_SESSION_HOURS", 12))
+# Caps on CSV and JSON from outside (rcmdesk.untrusted; THREAT_MODEL.md, "Caps on untrusted
+# input"): longer cells, deeper nesting and longer numbers are refused, naming where.
+RCMDESK_MAX_CSV_CELL_CHARS = env_int("RCMDESK_MAX_CSV_CELL_CHARS", Limits.csv_cell_chars)
+RCMDESK_MAX_JSON_DEPTH = env_int("RCMDESK_MAX_JSON_DEPTH", Limits.json_depth)
+RCMDESK_MAX_JSON_NUMBER_DIGITS = env_int("RCMDESK_MAX_JSON_NUMBER_DIGITS",
+                                         Limits.json_number_digits)
 # Eligibility items open this many days before a visit (rcmdesk.eligibility.producer).
 RCMDESK_ELIGIBILITY_LEAD_DAYS = env_int("RCMDESK_ELIGIBILITY_LEAD_DAYS", 3)
 # Problems kept per received file: past this many, checking stops and the file is

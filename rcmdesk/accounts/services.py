@@ -18,6 +18,30 @@ from rcmdesk.tenancy.models import Organization
 from rcmdesk.tenancy.roles import Role
 
 
+@dataclass(frozen=True)
+class NoSuchUser:
+    """Stands in for a typed name that matches no active user. Every permission check
+    refuses it (not signed in, not active, no role) exactly as it refuses a user of
+    another tenant, so an owner or assignee field answers the same for both and tells
+    nobody which usernames exist."""
+
+    username: str
+    pk: None = None
+    is_active: bool = False
+    is_authenticated: bool = False
+    role: str = ""
+
+    def __str__(self) -> str:
+        return self.username
+
+
+def user_named(username: str) -> User | NoSuchUser:
+    """The active user of that name, else a stand-in every check refuses (see NoSuchUser)."""
+    found = User.objects.filter(username=username, is_active=True).select_related(
+        "organization").first()
+    return found if found is not None else NoSuchUser(username)
+
+
 def client_of(user: User) -> int | None:
     """The client org an account event concerns: the user's own org if it is a client."""
     org = user.organization

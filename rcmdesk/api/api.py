@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import HttpError
 
 from rcmdesk.api.auth import AUTH
+from rcmdesk.api.parser import UntrustedJSONParser, refusal
 
 api = NinjaAPI(
     title="rcmdesk API",
@@ -15,7 +17,15 @@ api = NinjaAPI(
     "visibility answer 404, exactly like missing ones.",
     auth=AUTH,
     urls_namespace="api",
+    parser=UntrustedJSONParser(),
 )
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """ninja's own errors; a body refused by a cap on untrusted JSON says which and where."""
+    return api.create_response(request, {"detail": refusal(exc) or str(exc)},
+                               status=exc.status_code)
 
 
 @api.exception_handler(Http404)

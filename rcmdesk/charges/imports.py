@@ -62,8 +62,6 @@ position, id and element), each claim a draft (origin x12) keyed by CLM01, appli
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -74,8 +72,10 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from rcmdesk import untrusted
 from rcmdesk.audit.services import record
 from rcmdesk.charges.services import (
+    MAX_CHARGE,
     AddressInput,
     ChargeInput,
     CoverageInput,
@@ -182,23 +182,12 @@ def import_csv(user: Any, client: Organization, data: bytes,
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return ImportResult(problems=[Problem("", "The file is not UTF-8 text.", "file")])
-    reader = csv.DictReader(io.StringIO(text))
-    columns = [c.strip() for c in reader.fieldnames or []]
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-    if missing:
-        return ImportResult(problems=[Problem(c, "This column is missing.", "row 1")
-                                      for c in missing])
-    groups: dict[str, _Rows] = {}
-    for number, raw in enumerate(reader, start=2):
-        row = {(k or "").strip(): (v or "").strip() for k, v in raw.items()
-               if not isinstance(v, list)}
-        key = row.get("claim_key", "")
-        if not key:
-            result.problems.append(Problem("claim_key", "A claim key is required.",
-                                           f"row {number}"))
-            continue
-        group = groups.setdefault(key, _Rows(row, number, []))
-        group.lines.append((number, row))
+    try:
+        groups = _csv_groups(text, result.problems)
+    except untrusted.Refused as exc:
+        return ImportResult(problems=[Problem(exc.column, exc.problem, f"row {exc.row}")])
+    if groups is None:
+        return result
     claims_in: list[tuple[str, ChargeInput, str]] = []
     for key, group in groups.items():
         built = _csv_claim(group, result.problems)
@@ -209,6 +198,24 @@ def import_csv(user: Any, client: Organization, data: bytes,
     if not claims_in:
         return ImportResult(problems=[Problem("", "The file has no rows.", "file")])
     return _with_line_rows(save_keyed_drafts(user, client, ClaimOrigin.CSV, claims_in), groups)
+
+
+def _csv_groups(text: str, problems: list[Problem]) -> dict[str, _Rows] | None:
+    """The rows by claim key, or None when the header lacks a required column."""
+    columns, rows = untrusted.csv_table(text, untrusted.Limits.of(settings))
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        problems.extend(Problem(c, "This column is missing.", "row 1") for c in missing)
+        return None
+    groups: dict[str, _Rows] = {}
+    for number, row in rows:
+        key = row.get("claim_key", "")
+        if not key:
+            problems.append(Problem("claim_key", "A claim key is required.", f"row {number}"))
+            continue
+        group = groups.setdefault(key, _Rows(row, number, []))
+        group.lines.append((number, row))
+    return groups
 
 
 def _cell(problems: list[Problem], number: int, row: dict[str, str], column: str,
@@ -400,10 +407,24 @@ def _money(value: Any, where: str, field: str, problems: list[Problem]) -> Decim
     if amount is None:
         return None
     try:
-        return Decimal(str(amount))
+        number = Decimal(str(amount))
     except InvalidOperation:
         problems.append(Problem(field, f"{amount!r} is not an amount.", where))
         return None
+    if not number.is_finite() or abs(number) > MAX_CHARGE:
+        problems.append(Problem(field, f"{amount} is more than any amount or quantity a "
+                                       f"claim holds ({MAX_CHARGE:,}).", where))
+        return None
+    return number
+
+
+def _sequence(value: Any) -> int:
+    """A FHIR ``sequence`` (a positive integer). Anything else is 0: it sorts first and a
+    pointer to it points nowhere, which ``check_input`` then reports on the line."""
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError, ArithmeticError):
+        return 0
 
 
 def _fhir_claim(bundle: _Bundle, index: int, claim: dict[str, Any],
@@ -415,10 +436,10 @@ def _fhir_claim(bundle: _Bundle, index: int, claim: dict[str, Any],
     insurance = _first(claim.get("insurance"))
     payer, coverage = _coverage(bundle, bundle.get(insurance.get("coverage")), where, problems)
     diagnoses = sorted((d for d in claim.get("diagnosis") or [] if isinstance(d, dict)),
-                       key=lambda d: int(d.get("sequence") or 0))
-    positions = {int(d.get("sequence") or 0): n for n, d in enumerate(diagnoses, start=1)}
+                       key=lambda d: _sequence(d.get("sequence")))
+    positions = {_sequence(d.get("sequence")): n for n, d in enumerate(diagnoses, start=1)}
     items = sorted((i for i in claim.get("item") or [] if isinstance(i, dict)),
-                   key=lambda i: int(i.get("sequence") or 0))
+                   key=lambda i: _sequence(i.get("sequence")))
     lines = []
     for n, item in enumerate(items):
         at = f"item[{n}]"
@@ -437,7 +458,7 @@ def _fhir_claim(bundle: _Bundle, index: int, claim: dict[str, Any],
             tuple(_code(m) for m in item.get("modifier") or []),
             _fhir_date(item.get("servicedDate") or period.get("start"), where,
                        problems, f"{at}.servicedDate"),
-            tuple(positions.get(int(s), 0) for s in item.get("diagnosisSequence") or []),
+            tuple(positions.get(_sequence(s), 0) for s in item.get("diagnosisSequence") or []),
             _code(item.get("locationCodeableConcept")), _code(item.get("revenue"))))
     data = ChargeInput(
         patient=PatientInput(last, first, born, sex, _address(patient)),
@@ -515,20 +536,41 @@ def _charge_item_claim(bundle: _Bundle, key: str, members: list[tuple[int, dict[
     return key, data, where
 
 
+MISSHAPEN = ("An element here is not of the type FHIR R4 gives it (text where an object or "
+             "a list belongs, or the reverse). Check the export; nothing was imported.")
+
+
+def _fhir_claims(book: _Bundle, problems: list[Problem]) -> list[tuple[str, ChargeInput, str]]:
+    """Claim and ChargeItem resources as charges. Reading them touches no database, so an
+    element of the wrong type is reported for its resource instead of ending in a crash."""
+    found = []
+    for index, claim in book.of_type("Claim"):
+        try:
+            found.append(_fhir_claim(book, index, claim, problems))
+        except (AttributeError, TypeError):
+            problems.append(Problem("", MISSHAPEN, f"entry[{index}] Claim"))
+    try:
+        found += _charge_items(book, problems)
+    except (AttributeError, TypeError):
+        problems.append(Problem("", MISSHAPEN, "ChargeItem"))
+    return found
+
+
 def import_fhir(user: Any, client: Organization, data: bytes,
                 name: str = "upload.json") -> ImportResult:
     may_enter(user, client.pk)
     try:
-        bundle = json.loads(data.decode("utf-8-sig"))
+        bundle = untrusted.json_document(data.decode("utf-8-sig"), untrusted.Limits.of(settings))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         return ImportResult(problems=[Problem("", f"Not JSON: {exc}", "file")])
+    except untrusted.Refused as exc:
+        return ImportResult(problems=[Problem(exc.path, exc.problem, "file")])
     if not isinstance(bundle, dict) or bundle.get("resourceType") != "Bundle":
         return ImportResult(problems=[Problem("resourceType", "Expected a FHIR Bundle.",
                                               "file")])
     book = _Bundle(bundle)
     problems: list[Problem] = []
-    found = [_fhir_claim(book, i, c, problems) for i, c in book.of_type("Claim")]
-    found += _charge_items(book, problems)
+    found = _fhir_claims(book, problems)
     if problems:
         return ImportResult(problems=problems)
     if not found:

@@ -46,6 +46,9 @@ from rcmdesk.tenancy.models import Organization
 from rcmdesk.tenancy.roles import Action, Workflow
 
 CENT, UNIT_PLACES = Decimal("0.01"), Decimal("0.001")
+# What the claim's columns hold (12 digits, 2 places; units 10 digits, 3 places): a file or
+# body with more is refused by name, not left to fail in the database.
+MAX_CHARGE, MAX_UNITS = Decimal("9999999999.99"), Decimal("9999999.999")
 SELF = "18"
 PCN_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 MAX_PCN = 38  # CLM01
@@ -197,21 +200,37 @@ def check_input(data: ChargeInput) -> list[Problem]:
     if data.coverage.relationship != SELF:
         need(data.coverage.subscriber_last_name.strip(), "coverage.subscriber_last_name",
              "The subscriber's last name (the patient is not the subscriber)")
+    charges = [ln.charge for ln in data.lines]
     if not data.lines:
         problems.append(Problem("claim.lines", "A claim needs at least one line."))
     if len(data.lines) > 50:
         problems.append(Problem("claim.lines", "At most 50 lines per claim (837P)."))
+    elif all(c.is_finite() and abs(c) <= MAX_CHARGE for c in charges) and \
+            abs(sum(charges, Decimal(0))) > MAX_CHARGE:
+        problems.append(Problem("claim.lines", f"A claim's total charge is at most "
+                                               f"{MAX_CHARGE:,}."))
     for n, line in enumerate(data.lines, start=1):
         if not normal_code(line.procedure) and not line.revenue_code.strip():
             problems.append(Problem(f"line[{n}].procedure", "A procedure code is required."))
-        if line.charge != line.charge.quantize(CENT):
-            problems.append(Problem(f"line[{n}].charge", "Charges are dollars and cents."))
+        problems += _amount_problems(n, line)
         if len(line.modifiers) > 4:
             problems.append(Problem(f"line[{n}].modifiers", "At most four modifiers."))
         if any(p < 1 for p in line.diagnosis_pointers):
             problems.append(Problem(f"line[{n}].diagnosis_pointers",
                                     "Diagnosis pointers count from 1."))
     return problems
+
+
+def _amount_problems(n: int, line: LineInput) -> list[Problem]:
+    """The line's charge and units, in range first (a 40-digit charge cannot even be
+    rounded to cents), then in cents."""
+    if not line.charge.is_finite() or abs(line.charge) > MAX_CHARGE:
+        return [Problem(f"line[{n}].charge", f"A charge is at most {MAX_CHARGE:,}.")]
+    if line.units is not None and (not line.units.is_finite() or abs(line.units) > MAX_UNITS):
+        return [Problem(f"line[{n}].units", f"Units are at most {MAX_UNITS:,}.")]
+    if line.charge != line.charge.quantize(CENT):
+        return [Problem(f"line[{n}].charge", "Charges are dollars and cents.")]
+    return []
 
 
 def new_pcn(client: Organization, today: date | None = None) -> str:

@@ -8,18 +8,34 @@ number), and every money movement lives in the ledger (``rcmdesk.remits``), not 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any, Self
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from rcmdesk.tenancy.models import Organization
-from rcmdesk.tenancy.visibility import TenantQuerySet
+from rcmdesk.tenancy.roles import Workflow
+from rcmdesk.tenancy.visibility import TenantQuerySet, visibility_for
 
 ZERO = Decimal("0.00")
 
 
 class ClaimsQuerySet(TenantQuerySet):
-    pass
+    """The mirror's rows. Claims and their lines (models naming a ``claim_path``) keep a
+    draft to charge entry: it has not left for the payer, so only a scope holding the
+    charges/claims workflow sees it (a client's own users do), in every list, count, page,
+    API route and command that starts from ``visible_to``. A claim that was sent is seen by
+    anyone who sees the client's claims."""
+
+    def visible_to(self, user: Any, workflow: Workflow | None = None) -> Self:
+        rows = super().visible_to(user, workflow)
+        claim = getattr(self.model, "claim_path", None)
+        if claim is None:
+            return rows
+        entering = visibility_for(user).clients_for(Workflow.CHARGES_CLAIMS)
+        return rows.filter(Q(**{f"{claim}client_id__in": entering})
+                           | ~Q(**{f"{claim}status": ClaimStatus.DRAFT}))
 
 
 class TenantModel(models.Model):
@@ -173,6 +189,8 @@ class FrontDoor(models.TextChoices):
 
 
 class Claim(TenantModel):
+    claim_path = ""  # where ClaimsQuerySet finds the claim's client and status
+
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="claims")
     payer = models.ForeignKey(Payer, on_delete=models.PROTECT, related_name="claims")
     coverage = models.ForeignKey(Coverage, null=True, blank=True, on_delete=models.PROTECT,
@@ -217,6 +235,7 @@ class Claim(TenantModel):
 class ClaimLine(models.Model):
     tenant_field = "claim__client_id"
     tenant_workflow = None
+    claim_path = "claim__"
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="lines")
     line_number = models.PositiveIntegerField()

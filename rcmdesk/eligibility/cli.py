@@ -110,7 +110,7 @@ def import_file(
         raise _refused(exc, acting_as, client) from None
     if not result.ok:
         for e in result.errors:
-            err.print(str(e))
+            err.print(str(e), markup=False, soft_wrap=True)
         print(f"nothing imported: {len(result.errors)} error(s)")
         raise typer.Exit(1)
     print(f"imported {result.created} new, {result.updated} updated, "

@@ -44,8 +44,6 @@ accepted too). For each Appointment:
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from collections.abc import Iterable
@@ -53,9 +51,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from rcmdesk import untrusted
 from rcmdesk.audit.services import record
 from rcmdesk.eligibility.models import Visit, VisitSource, VisitStatus
 from rcmdesk.eligibility.producer import sync_visits
@@ -79,6 +79,8 @@ PROCEDURE = re.compile(r"^([0-9]{4}[0-9A-Z]|[A-V][0-9]{4})$")
 SEX = {"M": "M", "F": "F", "U": "U", "MALE": "M", "FEMALE": "F", "UNKNOWN": "U",
        "OTHER": "U"}
 MAX_ROWS = 20000
+MISSHAPEN = ("an element here is not of the type FHIR R4 gives it (text where an object or a "
+             "list belongs, or the reverse); check the export")
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,8 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        return f"row {self.row}, {self.column}: {self.message}"
+        where = f"row {self.row}" if isinstance(self.row, int) else self.row
+        return f"{where}, {self.column}: {self.message}"
 
 
 @dataclass
@@ -165,20 +168,24 @@ def _write(client: Organization, rows: list[_Row], source: str, name: str,
 
 
 def read_csv(text: str) -> tuple[list[_Row], list[RowError]]:
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in reader.fieldnames or []]
+    try:
+        return _read_csv(text)
+    except untrusted.Refused as exc:
+        return [], [RowError(exc.row or 0, exc.column, exc.problem)]
+
+
+def _read_csv(text: str) -> tuple[list[_Row], list[RowError]]:
+    header, records = untrusted.csv_table(text, untrusted.Limits.of(settings))
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         return [], [RowError(1, c, "column missing from the header") for c in missing]
     rows: list[_Row] = []
     errors: list[RowError] = []
     seen: dict[str, int] = {}
-    for line, raw in enumerate(reader, start=2):
+    for line, values in records:
         if line > MAX_ROWS + 1:
             errors.append(RowError(line, "file", f"more than {MAX_ROWS} rows"))
             break
-        values = {(k or "").strip(): (v or "").strip() for k, v in raw.items()
-                  if isinstance(v, str)}
         if not any(values.values()):
             continue
         row, problems = _csv_row(line, values)
@@ -301,9 +308,11 @@ class _Bundle:
 
 def read_fhir(text: str) -> tuple[list[_Row], list[RowError]]:
     try:
-        doc = json.loads(text)
+        doc = untrusted.json_document(text, untrusted.Limits.of(settings))
     except json.JSONDecodeError as exc:
         return [], [RowError(exc.lineno, "json", f"not valid JSON: {exc.msg}")]
+    except untrusted.Refused as exc:
+        return [], [RowError("file", exc.path, exc.problem)]
     if not isinstance(doc, dict):
         return [], [RowError(0, "resourceType", "expected a Bundle or an Appointment")]
     if doc.get("resourceType") == "Appointment":
@@ -322,7 +331,10 @@ def read_fhir(text: str) -> tuple[list[_Row], list[RowError]]:
         if res.get("resourceType") != "Appointment":
             continue
         where = f"entry {n} (Appointment/{res.get('id', '?')})"
-        row, problems = _appointment(where, res, bundle)
+        try:
+            row, problems = _appointment(where, res, bundle)
+        except (AttributeError, TypeError):  # reading touches no database: say where
+            row, problems = None, [RowError(where, "", MISSHAPEN)]
         errors.extend(problems)
         if row is not None:
             if row.data.external_id in seen:

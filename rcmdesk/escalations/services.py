@@ -26,6 +26,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from rcmdesk.accounts.models import User
+from rcmdesk.accounts.services import NoSuchUser, user_named
 from rcmdesk.audit.services import record
 from rcmdesk.escalations.clock import BusinessHours
 from rcmdesk.escalations.models import (
@@ -162,6 +163,11 @@ def can_own(user: Any, client_id: int, workflow: Workflow | None = None) -> bool
     return visibility_for(user).can_write(client_id, workflow)
 
 
+def cannot_own(owner: Any) -> EscalationProblem:
+    """One answer for a user who may not own and a name nobody has (see ``find_user``)."""
+    return EscalationProblem(f"{owner.username} cannot own escalations for this client.")
+
+
 def item_workflow(item: Any) -> Workflow | None:
     return Workflow(item.workflow) if item is not None else None
 
@@ -235,7 +241,7 @@ def create_escalation(user: Any, client: Organization, kind: str, subject: str, 
         raise EscalationProblem("Nobody can own this escalation: the client has no partner "
                                 "lead or client manager.")
     if not can_own(owner, client.pk, workflow):
-        raise EscalationProblem(f"{owner.username} cannot own escalations for this client.")
+        raise cannot_own(owner)
     now = timezone.now()
     zone = owner_time_zone(owner)
     hours = sla_hours(client, kind)
@@ -316,7 +322,7 @@ def _reassign(esc: Escalation, owner: Any) -> dict[str, Any]:
     if owner.pk == esc.owner_id:
         raise EscalationProblem(f"{owner.username} already owns it.")
     if not can_own(owner, esc.client_id, item_workflow(esc.item)):
-        raise EscalationProblem(f"{owner.username} cannot own escalations for this client.")
+        raise cannot_own(owner)
     before = {"from_owner": esc.owner.username, "from_time_zone": esc.owner_time_zone}
     esc.owner = owner
     esc.owner_time_zone = owner_time_zone(owner)
@@ -369,11 +375,10 @@ def get_visible(user: Any, escalation_id: int) -> Escalation:
     return esc
 
 
-def find_user(username: str) -> User:
-    user = User.objects.filter(username=username).select_related("organization").first()
-    if user is None:
-        raise EscalationProblem(f"No user {username!r}.")
-    return user
+def find_user(username: str) -> User | NoSuchUser:
+    """The named owner; a name nobody has is refused later by ``can_own``, in the same
+    words and at the same step as a user of another tenant."""
+    return user_named(username)
 
 
 @dataclass(frozen=True)

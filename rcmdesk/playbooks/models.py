@@ -129,6 +129,8 @@ class SopDocument(models.Model):
 
     tenant_field = "client_id"
     tenant_workflow = None
+    # A partner reads only the SOPs of the workflows in its engagement's scope.
+    tenant_workflow_field = "workflow"
 
     client = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     workflow = models.CharField(max_length=20)  # tenancy.roles.Workflow value
@@ -158,6 +160,7 @@ class SopVersion(models.Model):
 
     tenant_field = "document__client_id"
     tenant_workflow = None
+    tenant_workflow_field = "document__workflow"
 
     document = models.ForeignKey(SopDocument, on_delete=models.PROTECT,
                                  related_name="versions")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Max
+from django.db.models import Max, Q
 
 from rcmdesk.playbooks.models import PlaybookChange, SopDocument, SopVersion
 from rcmdesk.tenancy.authz import allows
@@ -15,6 +15,7 @@ from rcmdesk.tenancy.roles import Action
 from rcmdesk.tenancy.visibility import visibility_for
 
 HISTORY_SHOWN = 50
+SOP_MODEL = SopDocument._meta.label_lower
 
 
 def readable_clients(user: Any) -> list[Organization]:
@@ -55,7 +56,10 @@ def history(user: Any, client: Organization, limit: int = HISTORY_SHOWN) -> list
     """SOP versions and rule changes, newest first, side by side."""
     versions = (SopVersion.objects.visible_to(user).filter(document__client=client)
                 .select_related("document", "author").order_by("-created_at", "-id")[:limit])
+    # an SOP's own changes (retired, reactivated) only where the SOP itself is readable
+    sops = SopDocument.objects.visible_to(user).filter(client=client).values("pk")
     changes = (PlaybookChange.objects.visible_to(user).filter(client=client)
+               .filter(~Q(model=SOP_MODEL) | Q(object_id__in=sops))
                .select_related("author").order_by("-created_at", "-id")[:limit])
     entries = [HistoryEntry(v.created_at, _name(v.author), f"{v.document.title} v{v.number}",
                             v.change_note, v.document_id) for v in versions]

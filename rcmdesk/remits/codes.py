@@ -6,17 +6,31 @@ copy (``code<TAB>text`` or ``code,text`` per line) into CodeDescription.
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
+from rcmdesk import untrusted
 from rcmdesk.audit.services import record
 from rcmdesk.remits.models import CodeDescription
 from rcmdesk.tenancy.models import Organization
 
 LISTS = frozenset({"carc", "rarc"})
+MAX_CODE = 8  # CodeDescription.code
+
+
+def _lines(text: str, delimiter: str) -> list[list[str]]:
+    """Every line's cells, through the caps on untrusted CSV; a code longer than any CARC
+    or RARC (8 characters) is refused by its line, as a cap is (a ValueError)."""
+    out = []
+    for number, cells in untrusted.csv_rows(text, untrusted.Limits.of(settings),
+                                            delimiter=delimiter, header=False):
+        if len(cells[0].strip()) > MAX_CODE:
+            raise untrusted.Refused(f"{cells[0].strip()[:20]!r} is longer than a code "
+                                    f"({MAX_CODE} characters).", row=number, column="column 1")
+        out.append(cells)
+    return out
 
 
 def import_descriptions(client: Organization, code_list: str, text: str, *,
@@ -25,7 +39,7 @@ def import_descriptions(client: Organization, code_list: str, text: str, *,
     if code_list not in LISTS:
         raise ValueError(f"list must be one of {sorted(LISTS)}, not {code_list!r}")
     delimiter = "\t" if "\t" in text.split("\n", 1)[0] else ","
-    rows = [r for r in csv.reader(io.StringIO(text), delimiter=delimiter)
+    rows = [r for r in _lines(text, delimiter)
             if len(r) >= 2 and r[0].strip() and r[0].strip().lower() != "code"]
     with transaction.atomic():
         for code, description, *_ in rows:

@@ -25,25 +25,26 @@ money to find and are never listed.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from rcmdesk import untrusted
 from rcmdesk.audit.services import record
 from rcmdesk.remits.models import Deposit, DepositImport, MatchMethod, Remittance
 from rcmdesk.tenancy.models import Organization
 
 SUGGEST_WITHIN_DAYS = 5
 MAX_ROWS = 50_000
+MAX_AMOUNT = Decimal("9999999999.99")  # what Deposit.amount holds (12 digits, 2 places)
 COLUMNS: dict[str, tuple[str, ...]] = {
     "date": ("date", "deposit date", "posting date", "post date", "posted date", "value date",
              "effective date", "transaction date"),
@@ -155,6 +156,8 @@ def parse_amount(text: str) -> Decimal:
     if not _AMOUNT.match(value):
         raise ValueError(f"{text.strip()!r} is not an amount such as 1,234.56")
     amount = Decimal(value)
+    if abs(amount) > MAX_AMOUNT:
+        raise ValueError(f"{text.strip()!r} is more than any deposit can be ({MAX_AMOUNT:,})")
     return -amount if negative else amount
 
 
@@ -197,13 +200,21 @@ def read_csv(data: bytes, name: str) -> list[DepositRow]:
         raise DepositFileError(f"{name}: not UTF-8 text (byte {exc.start})") from None
     first = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first and "," not in first else ","
-    lines = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = next(lines, None)
-    if header is None:
+    try:
+        return _csv_deposits(untrusted.csv_rows(text, untrusted.Limits.of(settings),
+                                                delimiter=delimiter), name)
+    except untrusted.Refused as exc:
+        raise DepositFileError(f"{name}: row {exc.row}, column {exc.column!r}: "
+                               f"{exc.problem}") from None
+
+
+def _csv_deposits(lines: Iterator[tuple[int, list[str]]], name: str) -> list[DepositRow]:
+    _, header = next(lines, (1, []))
+    if not header:
         raise DepositFileError(f"{name}: the file is empty")
     columns = _columns(header, name)
     rows: list[DepositRow] = []
-    for number, cells in enumerate(lines, start=2):
+    for number, cells in lines:
         if not any(c.strip() for c in cells):
             continue
         rows.append(_row(cells, number, columns, header, name))
@@ -245,6 +256,9 @@ def read_bai2(data: bytes, name: str) -> list[DepositRow]:
     """
     from bai2 import bai2 as bai2_parser  # type: ignore[import-untyped]
 
+    if b"\x00" in data:
+        record = data[:data.index(b"\x00")].count(b"\n") + 1
+        raise DepositFileError(f"{name}: {untrusted.nul_problem(f'Record {record}')}")
     try:
         parsed = bai2_parser.parse_from_string(data.decode("ascii", errors="strict"),
                                                check_integrity=True)
@@ -266,8 +280,11 @@ def read_bai2(data: bytes, name: str) -> list[DepositRow]:
                 text = detail.text or ""
                 match = _BAI2_TRN.search(text)
                 trace = match[1].strip() if match else (detail.customer_reference or "")
-                rows.append(DepositRow(number, as_of, Decimal(detail.amount or 0) / 100,
-                                       trace[:80], text[:300]))
+                amount = Decimal(detail.amount or 0) / 100
+                if abs(amount) > MAX_AMOUNT:
+                    raise DepositFileError(f"{name}: transaction {number}: {amount:,} is more "
+                                           f"than any deposit can be ({MAX_AMOUNT:,})")
+                rows.append(DepositRow(number, as_of, amount, trace[:80], text[:300]))
     return rows
 
 

@@ -109,17 +109,33 @@ class TenantQuerySet(models.QuerySet[Any]):
     """Querysets of tenant data. ``visible_to`` is the only sanctioned way to list them.
 
     Models set ``tenant_field`` (the path to the owning client organization's id) and
-    ``tenant_workflow`` (the workflow their rows belong to, None if every workflow sees them).
+    ``tenant_workflow`` (the workflow their rows belong to, None if every workflow sees them),
+    or ``tenant_workflow_field`` (the path to a row's own workflow, for models whose rows
+    each belong to one: SOPs), so a partner sees only the rows of its scope's workflows.
     """
 
     def visible_to(self, user: Any, workflow: Workflow | None = None) -> Self:
         visibility = visibility_for(user)
         workflow = workflow or getattr(self.model, "tenant_workflow", None)
         path = getattr(self.model, "tenant_field", "client_id")
-        return self.filter(**{f"{path}__in": visibility.clients_for(workflow)})
+        rows = self.filter(**{f"{path}__in": visibility.clients_for(workflow)})
+        row_workflow = getattr(self.model, "tenant_workflow_field", None)
+        return rows.filter(_in_scope(visibility, path, row_workflow)) if row_workflow else rows
 
     def get_visible_or_404(self, user: Any, **lookup: Any) -> Any:
         try:
             return self.visible_to(user).get(**lookup)
         except (self.model.DoesNotExist, ValueError, TypeError) as exc:
             raise Http404("Not found.") from exc
+
+
+def _in_scope(visibility: Visibility, client_path: str, workflow_path: str) -> models.Q:
+    """Rows of a client whose workflow is in the viewer's scope for that client (all of a
+    client's rows for its own users, who see every workflow)."""
+    scoped = models.Q(pk__in=[])
+    for client_id, workflows in visibility.workflows_by_client.items():
+        mine = models.Q(**{client_path: client_id})
+        if workflows != ALL_WORKFLOWS:
+            mine &= models.Q(**{f"{workflow_path}__in": sorted(str(w) for w in workflows)})
+        scoped |= mine
+    return scoped

@@ -20,7 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from rcmdesk.accounts.models import User
+from rcmdesk.accounts.middleware import background_poll
+from rcmdesk.accounts.services import user_named
 from rcmdesk.audit.services import record
 from rcmdesk.tenancy.authz import allows
 from rcmdesk.tenancy.roles import Action, Workflow
@@ -68,8 +69,10 @@ def workbench(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@background_poll
 def counts(request: HttpRequest) -> HttpResponse:
-    """The counts table alone, for HTMX to refresh without reloading the list."""
+    """The counts table alone, for HTMX to refresh without reloading the list (every 60 s:
+    a background poll, which must never keep an idle workbench signed in)."""
     return render(request, "workqueue/_counts.html",
                   {"board": queries.board(queries.queue_counts(request.user))})
 
@@ -217,17 +220,17 @@ def team_reassign(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Name who to move items from and to.")
         return redirect("workqueue:team")
     data = form.cleaned_data
-    source = User.objects.filter(username=data["from_user"]).first()
-    target = User.objects.filter(username=data["to_user"], is_active=True).first()
-    if source is None or target is None:
-        messages.error(request, "No such user.")
-        return redirect("workqueue:team")
-    items = WorkItem.objects.visible_to(request.user).active().filter(assignee=source)
+    # Neither name is looked up on its own: the source's items are found among the items
+    # this supervisor sees, and a target nobody has is refused item by item like a user of
+    # another tenant, so the answer never says whether a name exists.
+    items = WorkItem.objects.visible_to(request.user).active().filter(
+        assignee__username=data["from_user"])
     if data.get("workflow"):
         items = items.filter(workflow=data["workflow"])
-    result = services.assign(request.user, list(items.order_by("-priority", "id")), target)
-    messages.info(request, f"Moved {len(result.done)} item(s) from {source.username} to "
-                  f"{target.username}; {len(result.skipped)} skipped.")
+    result = services.assign(request.user, list(items.order_by("-priority", "id")),
+                             user_named(data["to_user"]))
+    messages.info(request, f"Moved {len(result.done)} item(s) from {data['from_user']} to "
+                  f"{data['to_user']}; {len(result.skipped)} skipped.")
     for pk, why in sorted(result.skipped.items())[:10]:
         messages.warning(request, f"#{pk}: {why}")
     return redirect("workqueue:team")

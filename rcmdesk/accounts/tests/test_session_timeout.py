@@ -71,6 +71,15 @@ def test_background_poll_views_do_not_extend_the_idle_clock(staff):
     assert staff.session[LAST_ACTIVITY] == before
 
 
+def test_an_open_workbench_polling_its_counts_still_idles_out(partner):
+    age_session(partner, idle=IDLE - 10)
+    before = partner.session[LAST_ACTIVITY]
+    assert partner.get(reverse("workqueue:counts")).status_code == 200  # no header: any client
+    assert partner.session[LAST_ACTIVITY] == before
+    age_session(partner, idle=20)
+    assert partner.get(reverse("workqueue:counts"))["Location"] == LOGIN + "?expired=idle"
+
+
 def test_the_background_header_does_not_extend_the_idle_clock(staff):
     age_session(staff, idle=IDLE - 10)
     before = staff.session[LAST_ACTIVITY]

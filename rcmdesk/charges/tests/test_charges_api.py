@@ -14,11 +14,12 @@ from rcmdesk.api.testing import TenantResourceContract
 from rcmdesk.charges import services
 from rcmdesk.charges.tests.factories import charge_input
 from rcmdesk.charges.tests.pages import birch_draft
-from rcmdesk.charges.tests.test_imports import GOOD
+from rcmdesk.charges.tests.test_imports import GOOD, HOSTILE
 from rcmdesk.claims.models import Claim, ClaimStatus
 from rcmdesk.conftest import sign_in
 from rcmdesk.remits.models import JournalEntry
 from rcmdesk.tenancy.roles import Role
+from rcmdesk.tests.hostile import HUGE_NUMBER, deep_array
 
 
 class TestDraftResource(TenantResourceContract):
@@ -129,3 +130,44 @@ def test_a_csv_is_imported_over_the_api(world):
             "125.00", "x").encode())})
     assert bad.status_code == 400
     assert bad.json()["problems"][0]["row"] == "row 2"
+
+
+@pytest.mark.parametrize("case", HOSTILE.values(), ids=HOSTILE.keys())
+def test_a_hostile_file_is_a_400_naming_where_and_which_limit(world, case):
+    response = api(world).post("/api/charges/import", {
+        "client": "acme", "file": SimpleUploadedFile(case.name, case.data)})
+    assert response.status_code == 400
+    [problem] = response.json()["problems"]
+    assert (problem["row"], problem["field"]) == (case.row, case.field)
+    assert case.says in problem["message"]
+    assert not Claim.objects.exists()
+
+
+def raw_post(client, text: str):
+    return client.post("/api/charges", text, content_type="application/json")
+
+
+@pytest.mark.parametrize(("body", "says"), [
+    (json.dumps({**BODY, "extension": 1}).replace("1}", deep_array() + "}"),
+     "Element extension[0][0][0][0][0]…(55 more)…[0][0][0]: The document is nested more "
+     "than 64 levels deep"),
+    (json.dumps(BODY).replace('"125.00"', HUGE_NUMBER),
+     "Element lines[0].charge: This number is longer than 30 digits"),
+    (json.dumps(BODY).replace('"125.00"', "1e400"),
+     "Element lines[0].charge: This number is longer than 30 digits"),
+    (json.dumps(BODY).replace('"DOE"', '"D\\u0000OE"'),
+     "Element patient.last_name: This element holds a NUL character"),
+], ids=["nested past the cap", "a 100,000-digit number", "1e400", "a NUL in a string"])
+def test_a_hostile_json_body_is_a_400_naming_the_element_and_the_limit(world, body, says):
+    response = raw_post(api(world), body)
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith(says)
+    assert not Claim.objects.exists()
+
+
+def test_a_charge_too_large_for_a_claim_is_a_400_naming_the_line(world):
+    response = raw_post(api(world), json.dumps(BODY).replace('"125.00"', "1e25"))
+    assert response.status_code == 400
+    assert response.json()["problems"] == [{"row": "", "field": "line[1].charge",
+                                            "message": "A charge is at most 9,999,999,999.99."}]
+    assert not Claim.objects.exists()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
-from rcmdesk.charges.tests.test_imports import GOOD, eight37
+from rcmdesk.charges.tests.test_imports import GOOD, HOSTILE, eight37
 from rcmdesk.claims.models import Claim, ClaimOrigin
 from rcmdesk.cli import app
 
@@ -52,4 +53,15 @@ def test_a_role_that_works_no_items_is_refused_and_a_bad_format_exits_2(world,
     assert run(str(path), "--client", "acme", "--as", "acme.admin").exit_code == 1
     assert run(str(path), "--client", "acme", "--as", "acme.staff",
                "--format", "pdf").exit_code == 2
+    assert not Claim.objects.exists()
+
+
+@pytest.mark.parametrize("case", HOSTILE.values(), ids=HOSTILE.keys())
+def test_a_hostile_file_exits_1_naming_where_and_which_limit(world, tmp_path: Path, case):
+    path = tmp_path / case.name
+    path.write_bytes(case.data)
+    result = run(str(path), "--client", "acme", "--as", "acme.staff")
+    assert result.exit_code == 1
+    assert f"{case.row}: {case.field}: " in result.output
+    assert case.says in result.output
     assert not Claim.objects.exists()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
-from rcmdesk.charges.tests.test_imports import GOOD
+from rcmdesk.charges.tests.test_imports import GOOD, HOSTILE
 from rcmdesk.claims.models import Claim
 from rcmdesk.conftest import sign_in
 from rcmdesk.tenancy.roles import Role
@@ -41,3 +43,17 @@ def test_another_clients_id_is_refused(world):
 
 def test_a_role_that_works_no_items_may_not_import(world):
     assert upload(world, GOOD, role=Role.CLIENT_ADMIN).status_code == 403
+
+
+@pytest.mark.parametrize("case", HOSTILE.values(), ids=HOSTILE.keys())
+def test_a_hostile_file_is_listed_by_where_and_which_limit_and_nothing_is_imported(world,
+                                                                                   case):
+    client = sign_in(Client(), world.user(Role.CLIENT_STAFF))
+    response = client.post(reverse("charges:import"), {
+        "client": world.acme.pk, "format": "",
+        "file": SimpleUploadedFile(case.name, case.data)})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert f"<td>{case.row}</td><td>{escape(case.field)}</td>" in body
+    assert escape(case.says) in body
+    assert not Claim.objects.exists()

@@ -7,6 +7,8 @@ import dataclasses
 import json
 from decimal import Decimal
 
+import pytest
+
 from rcmdesk.audit.models import AuditEvent
 from rcmdesk.charges import imports
 from rcmdesk.claims.models import Claim, ClaimOrigin, ClaimStatus, FrontDoor
@@ -15,6 +17,7 @@ from rcmdesk.claims.tests.test_apply_837 import submission
 from rcmdesk.claims.tests.test_mirror_keeps_billing_data import with_billing_data
 from rcmdesk.remits.models import ChargeKey, JournalEntry
 from rcmdesk.tenancy.roles import Role
+from rcmdesk.tests.hostile import LONG_CELL, LONG_CELL_SAYS, NUL, NUL_SAYS, Hostile, fhir_cases
 from rcmdesk.x12.values import Address, Name
 from rcmdesk.x12.writer import write_interchange
 from rcmdesk.x12.writers import build_837
@@ -228,4 +231,58 @@ def test_a_fhir_problem_names_the_entry_and_element(world):
     data = bundle(PATIENT, PAYER, CLINIC, COVERAGE, fhir_claim(net="lots"))
     result = imports.import_fhir(staff(world), world.acme, data)
     assert ("entry[4] Claim", "item[0].net") in {(p.row, p.field) for p in result.problems}
+    assert not Claim.objects.exists()
+
+
+# --- hostile files (issue 15): refused by name, nothing written --------------------------
+
+def bundle_with_extension() -> str:
+    claim = fhir_claim()
+    claim["extension"] = 67890
+    return bundle(PATIENT, PAYER, CLINIC, COVERAGE, claim).decode()
+
+
+HOSTILE = {
+    "a cell over the csv module's own limit": Hostile(
+        "charges.csv", GOOD.replace("DOE", LONG_CELL).encode(), "row 2", "patient_last_name",
+        LONG_CELL_SAYS),
+    "a NUL byte in a cell": Hostile(
+        "charges.csv", GOOD.replace("ROE", f"R{NUL}OE").encode(), "row 4",
+        "patient_last_name", NUL_SAYS),
+    "a charge of forty digits": Hostile(
+        "charges.csv", GOOD.replace("80.00", "9" * 40).encode(), "row 4", "charge",
+        "A charge is at most 9,999,999,999.99."),
+    **fhir_cases("bundle.json", bundle_with_extension(), "entry[4].resource"),
+}
+
+
+@pytest.mark.parametrize("case", HOSTILE.values(), ids=HOSTILE.keys())
+def test_a_hostile_file_is_refused_by_where_and_which_limit_and_nothing_is_written(world,
+                                                                                   case):
+    fmt = imports.guess_format(case.name, case.data)
+    result = imports.import_file(staff(world), world.acme, case.data, fmt, case.name)
+    assert [(p.row, p.field) for p in result.problems] == [(case.row, case.field)]
+    assert case.says in result.problems[0].message
+    assert not Claim.objects.exists()
+    assert not AuditEvent.objects.filter(action="charges.imported").exists()
+
+
+def test_a_fhir_sequence_that_is_not_a_number_does_not_crash_the_import(world):
+    claim = fhir_claim()
+    claim["item"][0]["sequence"] = "first"
+    claim["item"][0]["diagnosisSequence"] = [["nested"]]
+    result = imports.import_fhir(staff(world), world.acme,
+                                 bundle(PATIENT, PAYER, CLINIC, COVERAGE, claim))
+    assert [(p.row, p.field) for p in result.problems] == [
+        ("entry[4] Claim", "line[1].diagnosis_pointers")]
+
+
+def test_a_fhir_element_of_the_wrong_type_is_named_by_its_resource_not_a_crash(world):
+    claim = fhir_claim()
+    claim["item"][0].pop("servicedDate")
+    claim["item"][0]["servicedPeriod"] = "2026-11-02"
+    result = imports.import_fhir(staff(world), world.acme,
+                                 bundle(PATIENT, PAYER, CLINIC, COVERAGE, claim))
+    assert [(p.row, p.message) for p in result.problems] == [("entry[4] Claim",
+                                                              imports.MISSHAPEN)]
     assert not Claim.objects.exists()

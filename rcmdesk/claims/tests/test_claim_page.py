@@ -32,6 +32,15 @@ def birch_claim(world) -> Claim:
     return claim
 
 
+def acme_draft(world) -> Claim:
+    """A charge entered at Acme and not yet sent (Acme's partner works AR and denials only)."""
+    from rcmdesk.charges.services import PatientInput, enter_claim
+    from rcmdesk.charges.tests.factories import charge_input
+
+    return enter_claim(world.user(Role.CLIENT_STAFF), world.acme, charge_input(
+        patient=PatientInput("DRAFTPATIENT", "DORA")), pcn="DRAFT1")
+
+
 def as_(world, role):
     return sign_in(Client(), world.user(role))
 
@@ -41,6 +50,24 @@ def test_another_clients_claim_answers_404_like_a_missing_one(world):
     client = as_(world, Role.PARTNER_SPECIALIST)
     assert client.get(reverse("claims:claim", args=[foreign.pk])).status_code == 404
     assert client.get(reverse("claims:claim", args=[987654321])).status_code == 404
+
+
+def test_a_draft_answers_404_like_a_missing_claim_to_a_partner_without_charges(world):
+    draft, sent = acme_draft(world), acme_claim(world)
+    partner = as_(world, Role.PARTNER_SPECIALIST)
+    assert partner.get(reverse("claims:claim", args=[draft.pk])).status_code == 404
+    assert partner.get(reverse("claims:claim", args=[sent.pk])).status_code == 200
+    assert as_(world, Role.CLIENT_STAFF).get(
+        reverse("claims:claim", args=[draft.pk])).status_code == 200
+
+
+def test_a_partner_engaged_for_charges_opens_the_draft(world):
+    draft = acme_draft(world)
+    world.acme_engagement.scope = [*world.acme_engagement.scope, "charges_claims"]
+    world.acme_engagement.save()
+    response = as_(world, Role.PARTNER_SPECIALIST).get(reverse("claims:claim", args=[draft.pk]))
+    assert response.status_code == 200
+    assert "DRAFTPATIENT" in response.content.decode()
 
 
 def test_the_claim_page_shows_header_lines_remits_ledger_and_balances(world):

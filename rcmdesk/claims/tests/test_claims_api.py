@@ -8,7 +8,7 @@ from django.test import Client
 from rcmdesk.api.testing import TenantResourceContract
 from rcmdesk.audit.models import AuditEvent
 from rcmdesk.claims.models import Claim
-from rcmdesk.claims.tests.test_claim_page import acme_claim, birch_claim
+from rcmdesk.claims.tests.test_claim_page import acme_claim, acme_draft, birch_claim
 from rcmdesk.conftest import sign_in
 from rcmdesk.tenancy.roles import Role
 
@@ -33,6 +33,26 @@ class TestClaimResource(TenantResourceContract):
     def _claims(self, world):
         acme_claim(world)
         birch_claim(world)
+
+
+def test_a_partner_engaged_for_ar_only_reads_no_draft_but_the_submitted_claims(world):
+    draft, sent = acme_draft(world), acme_claim(world)
+    partner = sign_in(Client(), world.user(Role.PARTNER_SPECIALIST))
+    listed = partner.get("/api/claims").json()
+    assert [c["patient_control_number"] for c in listed] == ["PCN1"]
+    assert partner.get("/api/claims", {"status": "draft"}).json() == []
+    hidden = partner.get(f"/api/claims/{draft.pk}")
+    missing = partner.get("/api/claims/987654321")
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.content == missing.content
+    assert partner.get(f"/api/claims/{sent.pk}").status_code == 200
+
+
+def test_the_clients_own_staff_read_their_drafts_over_the_api(world):
+    draft = acme_draft(world)
+    staff = sign_in(Client(), world.user(Role.CLIENT_STAFF))
+    assert [c["patient_control_number"] for c in staff.get("/api/claims").json()] == ["DRAFT1"]
+    assert staff.get(f"/api/claims/{draft.pk}").json()["patient_control_number"] == "DRAFT1"
 
 
 def test_the_detail_carries_lines_remits_with_categories_and_the_ledger(world):

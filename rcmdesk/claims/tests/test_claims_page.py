@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from rcmdesk.audit.models import AuditEvent
-from rcmdesk.claims.tests.test_claim_page import acme_claim, as_, birch_claim
+from rcmdesk.claims.tests.test_claim_page import acme_claim, acme_draft, as_, birch_claim
 from rcmdesk.remits.tests.x12text import make_claim
 from rcmdesk.tenancy.roles import Role
 
@@ -19,6 +19,25 @@ def test_the_list_shows_only_claims_of_clients_the_partner_works_for(world):
     assert "DOE, JANE" in body
     assert "BIRCHPCN1" not in body
     assert "BIRCHPATIENT" not in body
+
+
+def test_a_partner_engaged_for_ar_only_lists_the_submitted_claims_and_no_draft(world):
+    acme_draft(world)
+    sent = acme_claim(world)
+    partner = as_(world, Role.PARTNER_SPECIALIST)
+    body = partner.get(reverse("claims:claims")).content.decode()
+    assert ">PCN1<" in body
+    assert "DRAFT1" not in body
+    assert "DRAFTPATIENT" not in body
+    assert AuditEvent.objects.filter(action="list").latest("seq").detail["claims"] == [sent.pk]
+    drafts = partner.get(reverse("claims:claims"), {"status": "draft"}).content.decode()
+    assert "DRAFT1" not in drafts
+
+
+def test_the_clients_own_staff_list_their_drafts(world):
+    acme_draft(world)
+    body = as_(world, Role.CLIENT_STAFF).get(reverse("claims:claims")).content.decode()
+    assert ">DRAFT1<" in body
 
 
 def test_the_list_searches_by_pcn_patient_payer_and_status(world):

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from rcmdesk.cli import app
 from rcmdesk.conftest import World
 from rcmdesk.eligibility.models import EligibilityRequest, Visit
 from rcmdesk.eligibility.tests.builders import make_visit
+from rcmdesk.eligibility.tests.test_imports import HOSTILE
 from rcmdesk.intake.models import OutboundFile
+from rcmdesk.tests.hostile import Hostile
 
 runner = CliRunner()
 
@@ -71,3 +74,17 @@ def test_import_reports_counts_and_row_errors(world: World, tmp_path: Path) -> N
     assert failed.exit_code == 1
     assert "row 2, patient_first_name: required" in failed.output
     assert Visit.objects.count() == 1
+
+
+@pytest.mark.parametrize("case", HOSTILE.values(), ids=HOSTILE.keys())
+def test_a_hostile_import_exits_1_naming_where_and_which_limit(world: World, tmp_path: Path,
+                                                               case: Hostile) -> None:
+    path = tmp_path / case.name
+    path.write_bytes(case.data)
+    result = runner.invoke(app, ["eligibility", "import", "--client", "acme",
+                                 "--as", "acme.staff", str(path)])
+    assert result.exit_code == 1
+    where = f"row {case.row}" if isinstance(case.row, int) else case.row
+    assert f"{where}, {case.field}: " in result.output
+    assert case.says in result.output
+    assert not Visit.objects.exists()

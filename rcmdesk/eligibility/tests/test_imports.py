@@ -12,9 +12,18 @@ from django.utils import timezone
 
 from rcmdesk.audit.models import AuditEvent
 from rcmdesk.conftest import World
-from rcmdesk.eligibility.imports import import_visits
+from rcmdesk.eligibility.imports import MISSHAPEN, import_visits
 from rcmdesk.eligibility.models import Visit, VisitSource, VisitStatus
 from rcmdesk.tenancy.roles import Role
+from rcmdesk.tests.hostile import (
+    EXTENSION,
+    LONG_CELL,
+    LONG_CELL_SAYS,
+    NUL,
+    NUL_SAYS,
+    Hostile,
+    fhir_cases,
+)
 from rcmdesk.workqueue.models import ItemKind, WorkItem
 
 HEADER = ("external_id,scheduled_on,patient_last_name,patient_first_name,patient_birth_date,"
@@ -172,3 +181,38 @@ def test_fhir_resources_referenced_by_identifier_are_found(world: World) -> None
     assert (visit.payer.payer_id, visit.payer.name) == ("P77", "Seventy Seven")
     assert visit.coverage is not None
     assert visit.coverage.member_id == "LEE1"
+
+
+# --- hostile files (issue 15): refused by name, nothing written --------------------------
+
+HOSTILE = {
+    "a cell over the csv module's own limit": Hostile(
+        "visits.csv", (HEADER + ROW_1.replace("Smith", LONG_CELL)).encode(), 2,
+        "patient_last_name", LONG_CELL_SAYS),
+    "a NUL byte in a cell": Hostile(
+        "visits.csv", (HEADER + ROW_1 + ROW_2.replace("Jones", f"Jo{NUL}nes")).encode(), 3,
+        "patient_last_name", NUL_SAYS),
+    **fhir_cases("visits.json", bundle().replace('"id": "appt-1"',
+                                                 f'"id": "appt-1", {EXTENSION}'),
+                 "entry[3].resource"),
+}
+
+
+@pytest.mark.parametrize("case", HOSTILE.values(), ids=HOSTILE.keys())
+def test_a_hostile_file_is_refused_by_where_and_which_limit_and_nothing_is_written(
+        world: World, case: Hostile) -> None:
+    result = import_visits(world.user(Role.CLIENT_STAFF), world.acme, case.data, case.name)
+    assert [(e.row, e.column) for e in result.errors] == [(case.row, case.field)]
+    assert case.says in result.errors[0].message
+    assert not Visit.objects.exists()
+    assert not AuditEvent.objects.filter(action="eligibility.visits_imported").exists()
+
+
+def test_a_fhir_element_of_the_wrong_type_is_named_by_its_entry_not_a_crash(
+        world: World) -> None:
+    doc = json.loads(bundle())
+    doc["entry"][0]["resource"]["name"] = [{"family": "Smith", "given": 5}]
+    result = run(world, json.dumps(doc), "visits.json")
+    assert [(e.row, e.message) for e in result.errors] == [
+        ("entry 4 (Appointment/appt-1)", MISSHAPEN)]
+    assert not Visit.objects.exists()

@@ -3,12 +3,16 @@ by row and column and imports nothing."""
 
 from __future__ import annotations
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
 from rcmdesk.conftest import World
 from rcmdesk.eligibility.models import Visit
+from rcmdesk.eligibility.tests.test_imports import HOSTILE
 from rcmdesk.tenancy.roles import Role
+from rcmdesk.tests.hostile import Hostile
 
 HEADER = ("external_id,scheduled_on,patient_last_name,patient_first_name,patient_birth_date,"
           "payer_id,member_id\n")
@@ -41,3 +45,15 @@ def test_a_bad_row_is_listed_by_row_and_column_and_nothing_is_imported(
 
 def test_a_client_admin_may_not_import(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
     assert signed_in(Role.CLIENT_ADMIN).get(reverse("eligibility:import")).status_code == 403
+
+
+@pytest.mark.parametrize("case", HOSTILE.values(), ids=HOSTILE.keys())
+def test_a_hostile_file_is_listed_by_where_and_which_limit_and_nothing_is_imported(
+        world: World, signed_in, case: Hostile) -> None:  # type: ignore[no-untyped-def]
+    response = signed_in(Role.CLIENT_STAFF).post(reverse("eligibility:import"), {
+        "client": "acme", "file": SimpleUploadedFile(case.name, case.data)})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f"<td>{case.row}</td><td>{escape(case.field)}</td>" in html
+    assert escape(case.says) in html
+    assert not Visit.objects.exists()

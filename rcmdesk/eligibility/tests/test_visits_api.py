@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -12,7 +13,9 @@ from rcmdesk.audit.models import AuditEvent
 from rcmdesk.conftest import World, sign_in
 from rcmdesk.eligibility.models import BenefitSummary, EligibilityResponse, Visit
 from rcmdesk.eligibility.tests.builders import make_visit
+from rcmdesk.eligibility.tests.test_imports import HOSTILE
 from rcmdesk.tenancy.roles import Role
+from rcmdesk.tests.hostile import Hostile
 
 BASE = "/api/visits"
 
@@ -96,3 +99,15 @@ def test_request_writes_a_270_for_the_visits(world: World) -> None:
     foreign = api(world).post(f"{BASE}/request", {"visit_ids": [make_visit(world.birch).pk]},
                               content_type="application/json")
     assert foreign.status_code == 404
+
+
+@pytest.mark.parametrize("case", HOSTILE.values(), ids=HOSTILE.keys())
+def test_a_hostile_import_is_a_400_naming_where_and_which_limit(world: World,
+                                                               case: Hostile) -> None:
+    response = api(world).post(f"{BASE}/import", {
+        "client": "acme", "file": SimpleUploadedFile(case.name, case.data)})
+    assert response.status_code == 400
+    [error] = response.json()["errors"]
+    assert (error["row"], error["column"]) == (case.row, case.field)
+    assert case.says in error["message"]
+    assert not Visit.objects.exists()

@@ -86,3 +86,20 @@ def test_the_list_filters_overdue(world: World) -> None:
     Escalation.objects.filter(pk=esc.pk).update(response_due_at="2020-01-01T00:00:00Z")
     rows = api(world, Role.PARTNER_LEAD).get("/api/escalations?overdue=true").json()
     assert [(r["id"], r["overdue"]) for r in rows] == [(esc.pk, True)]
+
+
+def test_an_owner_nobody_has_is_refused_in_the_words_used_for_another_tenants_user(
+        world: World) -> None:
+    specialist, manager = api(world, Role.PARTNER_SPECIALIST), api(world, Role.CLIENT_MANAGER)
+    esc = raise_one(world)
+
+    def answers(owner: str) -> list[tuple[int, str]]:
+        raised = post(specialist, "/api/escalations", {
+            "client": "acme", "kind": "other", "subject": "s", "body": "b", "owner": owner})
+        moved = post(manager, f"/api/escalations/{esc.pk}/transition", {
+            "action": "reassign", "version": 1, "owner": owner})
+        return [(r.status_code, r.content.decode().replace(owner, "NAME"))
+                for r in (raised, moved)]
+
+    assert answers("birch.admin") == answers("no.such.person") == [
+        (400, '{"detail": "NAME cannot own escalations for this client."}')] * 2

@@ -57,3 +57,20 @@ def test_acting_on_a_foreign_escalation_answers_404(world: World, signed_in: Any
     response = signed_in(Role.CLIENT_MANAGER).post(
         f"/escalations/{esc.pk}/act/", {"action": "close", "version": "1"})
     assert response.status_code == 404
+
+
+def test_reassigning_to_a_name_nobody_has_answers_as_for_another_tenants_user(
+        world: World, signed_in: Any) -> None:
+    esc = raise_one(world)
+    manager = signed_in(Role.CLIENT_MANAGER)
+
+    def answer(owner: str) -> tuple[int, str]:
+        response = manager.post(f"/escalations/{esc.pk}/act/", {
+            "action": "reassign", "version": "1", "owner": owner})
+        problem = response.content.decode().split('data-testid="problem"')[1].split("</p>")[0]
+        return response.status_code, problem.replace(owner, "NAME")
+
+    assert answer("birch.admin") == answer("no.such.person")
+    assert "NAME cannot own escalations for this client." in answer("no.such.person")[1]
+    esc.refresh_from_db()
+    assert esc.owner.username == "pillar.lead"

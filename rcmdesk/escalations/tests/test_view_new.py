@@ -70,3 +70,19 @@ def test_a_foreign_item_answers_404(world: World, signed_in: Any) -> None:
     item = make_item(world.birch)
     response = signed_in(Role.CLIENT_STAFF).get(f"/escalations/new/?item={item.pk}")
     assert response.status_code == 404
+
+
+def test_a_name_nobody_has_gets_the_answer_another_tenants_user_gets(world: World,
+                                                                     signed_in: Any) -> None:
+    client = signed_in(Role.PARTNER_SPECIALIST)
+
+    def answer(owner: str) -> tuple[int, str]:
+        response = client.post("/escalations/new/", {
+            "client": "acme", "submit": "1", "kind": "sop_gap", "subject": "s", "body": "b",
+            "owner": owner})
+        problem = response.content.decode().split('data-testid="problem"')[1].split("</p>")[0]
+        return response.status_code, problem.replace(owner, "NAME")
+
+    assert answer("birch.admin") == answer("no.such.person")
+    assert "NAME cannot own escalations for this client." in answer("no.such.person")[1]
+    assert not Escalation.objects.exists()

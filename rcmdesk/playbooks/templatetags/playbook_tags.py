@@ -18,8 +18,8 @@ register = template.Library()
 def item_sop(item: Any, history: Any = None) -> dict[str, Any]:
     """The SOP in force for ``item`` now, and which version each past action was taken under.
 
-    The viewer already may see the item (the page checked), and an SOP of the item's client is
-    readable by everyone who may see the client's work, so no further check is needed here.
+    The viewer already may see the item (the page checked), so the item's workflow is in the
+    viewer's scope, and so is the SOP in force for it: no further check is needed here.
     """
     version = sop_for_item(item) if item is not None else None
     actions = [a for a in (history or []) if getattr(a, "sop_version_id", None)]

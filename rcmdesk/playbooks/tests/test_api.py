@@ -117,3 +117,17 @@ def test_another_clients_item_is_not_found(world: World) -> None:
 
 def test_listing_another_clients_sops_by_name_is_not_found(world: World) -> None:
     assert api(world).get("/api/playbook/sops?client=birch").status_code == 404
+
+
+def test_a_partner_reads_no_sop_of_a_workflow_outside_its_scope(world: World) -> None:
+    mine = make_sop(world, "Denials SOP")
+    front = make_sop(world, "Front desk SOP", workflow="eligibility")
+    partner = api(world, Role.PARTNER_SPECIALIST)
+    assert [s["id"] for s in partner.get("/api/playbook/sops").json()] == [mine.pk]
+    assert [s["id"] for s in partner.get("/api/playbook/sops?client=acme").json()] == [mine.pk]
+    hidden = partner.get(f"/api/playbook/sops/{front.pk}")
+    missing = partner.get("/api/playbook/sops/987654")
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.content == missing.content
+    staff = api(world, Role.CLIENT_STAFF)
+    assert {s["id"] for s in staff.get("/api/playbook/sops").json()} == {mine.pk, front.pk}

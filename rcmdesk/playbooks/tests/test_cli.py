@@ -45,3 +45,17 @@ def test_another_clients_playbook_is_refused(world: World, command: str) -> None
         result = runner.invoke(app, ["playbook", command, "--client", "birch", "--as", who])
         assert result.exit_code == 1
         assert "Birch" not in result.stdout
+
+
+def test_a_partner_lists_no_sop_and_no_version_outside_its_scope(world: World) -> None:
+    make_sop(world, "Denials SOP")
+    make_sop(world, "Front desk SOP", workflow="eligibility")
+    for command in ("sops", "history"):
+        partner = runner.invoke(app, ["playbook", command, "--client", "acme", "--as",
+                                      "pillar.specialist"])
+        assert partner.exit_code == 0, partner.output
+        assert "Denials SOP" in partner.stdout
+        assert "Front desk" not in partner.stdout
+        staff = runner.invoke(app, ["playbook", command, "--client", "acme", "--as",
+                                    "acme.staff"])
+        assert "Front desk SOP" in staff.stdout

@@ -56,3 +56,18 @@ def test_another_clients_playbook_is_not_found(world: World, signed_in: Any) -> 
 
 def test_signed_out_visitors_are_sent_to_sign_in(client: Any) -> None:
     assert client.get("/playbook/").status_code == 302
+
+
+def test_a_partner_reads_only_the_sops_of_its_engagements_workflows(world: World,
+                                                                    signed_in: Any) -> None:
+    make_sop(world, "Denials SOP")
+    front = make_sop(world, "Front desk SOP", workflow="eligibility")
+    editing.set_active(world.user(Role.CLIENT_ADMIN), front, False, "front desk moved in-house")
+    partner = signed_in(Role.PARTNER_SPECIALIST).get("/playbook/?client=acme").content.decode()
+    assert "Denials SOP" in partner
+    assert "Front desk" not in partner
+    assert "front desk moved in-house" not in partner
+    assert 'data-testid="sops-eligibility"' not in partner
+    staff = signed_in(Role.CLIENT_STAFF).get("/playbook/?client=acme").content.decode()
+    assert "Front desk SOP" in staff
+    assert "front desk moved in-house" in staff

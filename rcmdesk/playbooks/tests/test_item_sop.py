@@ -58,3 +58,12 @@ def test_the_item_page_shows_the_sop_version_each_action_was_taken_under(
     section = html.split('data-testid="sop-worked-under"')[1]
     assert section.index("called payer") < section.index("v1") < section.index(
         "checked portal") < section.index("v2")
+
+
+def test_a_partner_opens_the_sop_shown_beside_its_item(world: World, signed_in: Any) -> None:
+    doc = make_sop(world, "Denials SOP")
+    item = make_item(world.acme, 1, kind=ItemKind.DENIAL)
+    partner = signed_in(Role.PARTNER_SPECIALIST)
+    html = partner.get(reverse("workqueue:item", args=[item.pk])).content.decode()
+    assert f'href="/playbook/sops/{doc.pk}/"' in html
+    assert partner.get(f"/playbook/sops/{doc.pk}/").status_code == 200

@@ -61,3 +61,13 @@ def test_nonsense_version_numbers_are_ignored(world: World, signed_in: Any) -> N
     page = signed_in(Role.CLIENT_ADMIN).get(f"/playbook/sops/{doc.pk}/?a=x&b=99999999999&v=-1")
     assert page.status_code == 200
     assert "Changes from" not in page.content.decode()
+
+
+def test_an_sop_outside_the_partners_scope_answers_404_like_a_missing_one(
+        world: World, signed_in: Any) -> None:
+    doc = make_sop(world, "Front desk SOP", workflow="eligibility")
+    partner = signed_in(Role.PARTNER_SPECIALIST)
+    hidden = partner.get(f"/playbook/sops/{doc.pk}/")
+    assert hidden.status_code == partner.get("/playbook/sops/987654/").status_code == 404
+    assert partner.get(f"/playbook/sops/{doc.pk}/?a=1&b=1").status_code == 404
+    assert signed_in(Role.CLIENT_STAFF).get(f"/playbook/sops/{doc.pk}/").status_code == 200

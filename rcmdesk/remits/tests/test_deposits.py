@@ -26,6 +26,7 @@ from rcmdesk.remits.deposits import (
 from rcmdesk.remits.models import Deposit, DepositImport, MatchMethod, Remittance
 from rcmdesk.remits.tests.x12text import header, make_claim, remit
 from rcmdesk.tenancy.models import Organization
+from rcmdesk.tests.hostile import LONG_CELL, LONG_CELL_SAYS, NUL, NUL_SAYS, Hostile
 
 D = Decimal
 PAID_ON = date(2025, 1, 2)  # DTM/BPR16 date of every 835 that x12text.header writes
@@ -219,3 +220,56 @@ def test_the_cli_imports_matches_and_lists_what_is_open(world: World, tmp_path: 
     assert listing.exit_code == 0, listing.output
     assert "9.99" in listing.output
     assert "654" in listing.output
+
+
+# --- hostile files (issue 15): refused by name, nothing written --------------------------
+
+HUGE_AMOUNT = "9" * 40
+BAI2_HUGE = BAI2.replace("16,165,10000", f"16,165,{HUGE_AMOUNT}").replace(
+    "10500", str(int(HUGE_AMOUNT) + 500))
+HOSTILE = {
+    "a cell over the csv module's own limit": Hostile(
+        "bank.csv", csv_bytes(f"2025-01-05,1.00,A,{LONG_CELL}"), 2, "Description",
+        LONG_CELL_SAYS),
+    "a NUL byte in a cell": Hostile(
+        "bank.csv", csv_bytes("2025-01-05,1.00,A,a", f"2025-01-05,2.00,B{NUL}C,b"), 3, "Trace",
+        f"This cell {NUL_SAYS}"),
+    "an amount of forty digits": Hostile(
+        "bank.csv", csv_bytes(f"2025-01-05,{HUGE_AMOUNT},A,a"), 2, "Amount",
+        "is more than any deposit can be (9,999,999,999.99)"),
+    "a NUL byte in a BAI2 record": Hostile(
+        "bank.bai", BAI2.replace("ACH CREDIT", f"ACH{NUL}CREDIT").encode(), "Record 4", "",
+        f"Record 4 {NUL_SAYS}"),
+    "a BAI2 amount of forty digits": Hostile(
+        "bank.bai", BAI2_HUGE.encode(), "transaction 1", "",
+        "is more than any deposit can be (9,999,999,999.99)"),
+}
+
+
+def hostile_message(case: Hostile) -> str:
+    """How the refusal of ``case`` begins: the file, then where."""
+    if isinstance(case.row, int):
+        return f"{case.name}: row {case.row}, column {case.field!r}: "
+    return f"{case.name}: {case.row}"
+
+
+@pytest.mark.parametrize("case", HOSTILE.values(), ids=HOSTILE.keys())
+def test_a_hostile_file_is_refused_by_where_and_which_limit_and_nothing_is_written(
+        world: World, case: Hostile) -> None:
+    with pytest.raises(DepositFileError) as refused:
+        import_deposits_csv(world.acme, case.data, case.name)
+    assert str(refused.value).startswith(hostile_message(case))
+    assert case.says in str(refused.value)
+    assert not DepositImport.objects.exists()
+
+
+@pytest.mark.parametrize("case", HOSTILE.values(), ids=HOSTILE.keys())
+def test_the_cli_refuses_a_hostile_file_naming_where_and_which_limit(
+        world: World, tmp_path: Path, case: Hostile) -> None:
+    path = tmp_path / case.name
+    path.write_bytes(case.data)
+    refused = CliRunner().invoke(app, ["deposits", "import", str(path), "--client", "acme"])
+    assert refused.exit_code == 1
+    assert hostile_message(case) in refused.stderr
+    assert case.says in refused.stderr
+    assert not DepositImport.objects.exists()

@@ -15,6 +15,7 @@ from rcmdesk.remits import ledger
 from rcmdesk.remits.invariants import check_ledger
 from rcmdesk.remits.models import Account, CodeDescription, JournalEntry, LedgerEntry
 from rcmdesk.remits.tests.x12text import make_claim
+from rcmdesk.tests.hostile import LONG_CELL, NUL
 
 runner = CliRunner()
 
@@ -60,6 +61,23 @@ def test_a_client_loads_its_own_carc_descriptions(world: World, tmp_path: Path) 
                                  "--client", "acme"])
     assert result.exit_code == 0, result.output
     assert CodeDescription.objects.get(client=world.acme, code="45").list == "carc"
+
+
+@pytest.mark.parametrize(("line", "says"), [
+    (f"45\t{LONG_CELL}", "Row 3, column 'column 2': This cell holds 131,073 characters"),
+    (f"45\tx{NUL}y", "Row 3, column 'column 2': This cell holds a NUL character"),
+    ("CARC-FORTY-FIVE\ttext", "Row 3, column 'column 1': 'CARC-FORTY-FIVE' is longer than a "
+                              "code (8 characters)."),
+], ids=["a cell over the csv module's own limit", "a NUL byte", "a code too long to be one"])
+def test_hostile_descriptions_are_refused_by_row_and_column_and_none_load(
+        world: World, tmp_path: Path, line: str, says: str) -> None:
+    path = tmp_path / "carc.tsv"
+    path.write_text(f"code\ttext\n50\tfine\n{line}\n")
+    result = runner.invoke(app, ["codes", "import-descriptions", str(path), "--list", "carc",
+                                 "--client", "acme"])
+    assert result.exit_code == 2
+    assert says in " ".join(result.output.split())
+    assert not CodeDescription.objects.exists()
 
 
 def test_our_categories_ship_no_x12_description_texts() -> None:

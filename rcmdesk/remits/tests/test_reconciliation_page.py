@@ -7,14 +7,16 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils.html import escape
 
 from rcmdesk.audit.models import AuditEvent
 from rcmdesk.conftest import World, sign_in
 from rcmdesk.remits.deposits import import_deposits_csv, match_deposits
 from rcmdesk.remits.models import Deposit
-from rcmdesk.remits.tests.test_deposits import csv_bytes, paid_remit
+from rcmdesk.remits.tests.test_deposits import HOSTILE, csv_bytes, hostile_message, paid_remit
 from rcmdesk.tenancy.roles import Role
 from rcmdesk.tenancy.services import open_break_glass
+from rcmdesk.tests.hostile import Hostile
 
 PAGE = "/reconciliation/"
 UPLOAD = "/reconciliation/upload/"
@@ -142,3 +144,14 @@ def test_the_api_lists_both_sides_with_ages(acme_books: World) -> None:
     assert [r["trace_number"] for r in body["remittances"]] == ["2222", "3333"]
     assert [Decimal(x["difference"]) for x in body["discrepancies"]] == [Decimal("-5.00")]
     assert Client().get(API, {"client": "acme"}).status_code == 401
+
+
+@pytest.mark.parametrize("case", HOSTILE.values(), ids=HOSTILE.keys())
+def test_a_hostile_upload_imports_nothing_and_says_where_and_which_limit(
+        acme_books: World, case: Hostile) -> None:
+    staff = sign_in(Client(), acme_books.user(Role.CLIENT_STAFF))
+    upload(staff, "acme", case.data, case.name)
+    assert Deposit.objects.count() == 3
+    text = staff.get(PAGE, {"client": "acme"}).content.decode()
+    assert escape(f"Nothing imported. {hostile_message(case)}") in text
+    assert escape(case.says) in text

@@ -53,3 +53,24 @@ def test_reassigning_to_someone_who_cannot_work_the_items_skips_them(world, sign
         "from_user": specialist.username, "to_user": "pillar.qa"}, follow=True)
     assert "Moved 0 item(s)" in response.content.decode()
     assert WorkItem.objects.get().assignee == specialist
+
+
+def test_reassigning_with_names_nobody_has_answers_as_for_another_tenants_users(world,
+                                                                               signed_in):
+    specialist = world.user(Role.PARTNER_SPECIALIST)
+    item = make_item(world.acme, 1, assignee=specialist)
+    lead = signed_in(Role.PARTNER_LEAD)
+
+    def answer(from_user, to_user):
+        response = lead.post(reverse("workqueue:reassign"), {
+            "from_user": from_user, "to_user": to_user}, follow=True)
+        said = [str(m) for m in response.context["messages"]]
+        return [m.replace(from_user, "FROM").replace(to_user, "TO") for m in said]
+
+    assert answer("pillar.specialist", "birch.admin") == answer(
+        "pillar.specialist", "no.such.person") == [
+        "Moved 0 item(s) from FROM to TO; 1 skipped.",
+        f"#{item.pk}: TO cannot work denial items for this client."]
+    assert answer("birch.admin", "pillar.lead") == answer("no.such.person", "pillar.lead") == [
+        "Moved 0 item(s) from FROM to TO; 0 skipped."]
+    assert WorkItem.objects.get().assignee == specialist

@@ -166,3 +166,20 @@ def test_counts_group_visible_items_with_dollar_totals(world, django_assert_max_
         rows = client.get("/api/work/counts").json()
     assert rows == [{"workflow": "denials", "aging_bucket": "61-90", "status": "open",
                      "count": 2, "amount": "15.00"}]
+
+
+def test_bulk_assign_to_a_name_nobody_has_answers_as_for_another_tenants_user(world):
+    item = make_item(world.acme, 1)
+    lead = sign_in(Client(), world.user(Role.PARTNER_LEAD))
+
+    def answer(assignee):
+        response = lead.post("/api/work/items/bulk", {
+            "action": "assign", "ids": [item.pk], "params": {"assignee": assignee}},
+            content_type="application/json")
+        return response.status_code, response.content.decode().replace(assignee, "NAME")
+
+    assert answer("birch.admin") == answer("no.such.person") == (
+        200, f'{{"done": [], "skipped": {{"{item.pk}": "NAME cannot work denial items for this '
+             'client."}}')
+    item.refresh_from_db()
+    assert item.assignee is None

@@ -210,3 +210,20 @@ def test_get_next_without_a_csrf_token_is_refused(world):
     client = sign_in(Client(enforce_csrf_checks=True), world.user(Role.PARTNER_SPECIALIST))
     assert client.post(reverse("workqueue:next"), {"workflow": "denials"}).status_code == 403
     assert WorkItem.objects.get().status == ItemStatus.OPEN
+
+
+def test_bulk_assign_to_a_name_nobody_has_answers_as_for_another_tenants_user(world, signed_in):
+    item = make_item(world.acme, 1)
+    lead = signed_in(Role.PARTNER_LEAD)
+
+    def answer(assignee):
+        response = lead.post(reverse("workqueue:bulk"), {
+            "action": "assign", "ids": [item.pk], "assignee": assignee}, follow=True)
+        said = [str(m) for m in response.context["messages"]]
+        return response.status_code, [m.replace(assignee, "NAME") for m in said]
+
+    assert answer("birch.admin") == answer("no.such.person") == (200, [
+        "assign: 0 done, 1 skipped.",
+        f"#{item.pk}: NAME cannot work denial items for this client."])
+    item.refresh_from_db()
+    assert item.assignee is None
