@@ -178,6 +178,8 @@ RCMDESK_MAX_CSV_CELL_CHARS = env_int("RCMDESK_MAX_CSV_CELL_CHARS", Limits.csv_ce
 RCMDESK_MAX_JSON_DEPTH = env_int("RCMDESK_MAX_JSON_DEPTH", Limits.json_depth)
 RCMDESK_MAX_JSON_NUMBER_DIGITS = env_int("RCMDESK_MAX_JSON_NUMBER_DIGITS",
                                          Limits.json_number_digits)
+# Largest X12 upload accepted by the web form and the API (refused before it is stored).
+RCMDESK_MAX_UPLOAD_BYTES = max(1, env_int("RCMDESK_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 # Eligibility items open this many days before a visit (rcmdesk.eligibility.producer).
 RCMDESK_ELIGIBILITY_LEAD_DAYS = env_int("RCMDESK_ELIGIBILITY_LEAD_DAYS", 3)
 # Problems kept per received file: past this many, checking stops and the file is

@@ -24,6 +24,10 @@ import typer.main
 from rcmdesk.cli import app
 from rcmdesk.x12.tests.test_reader import SAMPLE
 
+# Its processes use a SQLite database of their own, so the PostgreSQL pass adds nothing.
+pytestmark = pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith("postgres"),
+                                reason="database-independent: the SQLite pass runs it")
+
 
 def commands(group: Any = None, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
     """The path of every leaf command under ``group`` (the whole ``rcmdesk`` app)."""

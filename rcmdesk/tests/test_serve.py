@@ -17,6 +17,10 @@ from pathlib import Path
 
 import pytest
 
+# Its processes use a SQLite database of their own, so the PostgreSQL pass adds nothing.
+pytestmark = pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith("postgres"),
+                                reason="database-independent: the SQLite pass runs it")
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -113,6 +117,7 @@ def test_sigterm_to_serve_closes_the_port_and_leaves_no_child_or_home_socket(
 PARENT = """
 import sys, time
 from rcmdesk.cli import _child
+
 child = _child([sys.executable, "-c", "import time; time.sleep(120)"])
 print(child.pid, flush=True)
 time.sleep(120)

@@ -3,6 +3,10 @@ ingestion run by a background task that the file page polls for."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -85,3 +89,13 @@ def test_a_file_over_the_size_limit_is_refused(world, monkeypatch):
     assert response.status_code == 200
     assert "larger than" in response.content.decode()
     assert not ReceivedFile.objects.exists()
+
+
+def test_the_size_limit_is_read_from_the_environment(tmp_path):
+    env = {**os.environ, "RCMDESK_MAX_UPLOAD_BYTES": "12345", "RCMDESK_VAR_DIR": str(tmp_path)}
+    shown = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); "
+         "from rcmdesk.intake.views import MAX_UPLOAD_BYTES; print(MAX_UPLOAD_BYTES)"],
+        env={**env, "DJANGO_SETTINGS_MODULE": "rcmdesk.settings"},
+        capture_output=True, text=True, check=True)
+    assert shown.stdout.strip() == "12345"
