@@ -127,10 +127,17 @@ def demo(
 def worker(
     batch: Annotated[bool, typer.Option(help="run what is queued, then exit")] = False,
 ) -> None:
-    """Run background jobs (ingestion, reports, chain checks) from the database queue."""
+    """Run background jobs (ingestion, reports, chain checks) from the database queue, and
+    finish received files whose processing stopped (the recovery sweep)."""
     setup_django()
     from django.core.management import call_command
 
+    from rcmdesk.intake import recovery
+
+    if batch:
+        recovery.sweep()
+    else:
+        recovery.start()
     call_command("db_worker", queue_name="*", batch=batch)
 
 
@@ -387,7 +394,8 @@ def ingest(
     files: Annotated[list[Path], typer.Argument(help="X12 files to receive")],
     client: Annotated[str, typer.Option(help="client slug")],
 ) -> None:
-    """Receive X12 files: apply, report "already ingested", or quarantine (exit 1)."""
+    """Receive X12 files: apply (or resume), report "already ingested", or quarantine;
+    exit 1 unless every file is applied (one another process is working on included)."""
     setup_django()
     from rich.progress import track
 
@@ -411,7 +419,8 @@ def watch(
     once: Annotated[bool, typer.Option(help="process what is there, then exit")] = False,
     interval: Annotated[float, typer.Option(help="seconds between polls")] = 5.0,
 ) -> None:
-    """Poll a drop folder; processed files move to done/ or quarantine/."""
+    """Poll a drop folder; processed files move to done/ or quarantine/ (one another
+    process is still working on stays until it is settled)."""
     setup_django()
     import time
 
@@ -425,6 +434,8 @@ def watch(
             for path in sorted(p for p in folder.iterdir() if p.is_file()):
                 result = ingest_file(org, path.read_bytes(), path.name, channel="watch")
                 print(result.line())
+                if not result.settled:  # another process is on it: look again next poll
+                    continue
                 path.rename(folder / ("done" if result.ok else "quarantine") / path.name)
         if once:
             return

@@ -173,6 +173,13 @@ RCMDESK_IDLE_TIMEOUT = timedelta(minutes=env_int("RCMDESK_IDLE_MINUTES", 15))
 RCMDESK_SESSION_LIFETIME = timedelta(hours=env_int("RCMDESK_SESSION_HOURS", 12))
 # Eligibility items open this many days before a visit (rcmdesk.eligibility.producer).
 RCMDESK_ELIGIBILITY_LEAD_DAYS = env_int("RCMDESK_ELIGIBILITY_LEAD_DAYS", 3)
+# A process applying a received file holds a lease on it and renews it as it works; a lease
+# not renewed for this long is stale and the worker's sweep takes the file over
+# (rcmdesk.intake.lease, rcmdesk.intake.recovery). Longer than the slowest single step (the
+# parse of the largest file, or its largest transaction set), short enough to recover soon.
+RCMDESK_INGEST_LEASE_SECONDS = env_int("RCMDESK_INGEST_LEASE_SECONDS", 300)
+# A file whose processing stopped this many times is failed for a person, not tried again.
+RCMDESK_INGEST_MAX_RECOVERIES = env_int("RCMDESK_INGEST_MAX_RECOVERIES", 5)
 SESSION_COOKIE_AGE = int(RCMDESK_SESSION_LIFETIME.total_seconds())
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_SAVE_EVERY_REQUEST = False
