@@ -131,10 +131,17 @@ def demo(
 def worker(
     batch: Annotated[bool, typer.Option(help="run what is queued, then exit")] = False,
 ) -> None:
-    """Run background jobs (ingestion, reports, chain checks) from the database queue."""
+    """Run background jobs (ingestion, reports, chain checks) from the database queue, and
+    finish received files whose processing stopped (the recovery sweep)."""
     setup_django()
     from django.core.management import call_command
 
+    from rcmdesk.intake import recovery
+
+    if batch:
+        recovery.sweep()
+    else:
+        recovery.start()
     call_command("db_worker", queue_name="*", batch=batch)
 
 
@@ -432,7 +439,8 @@ def ingest(
     files: Annotated[list[Path], typer.Argument(help="X12 files to receive")],
     client: Annotated[str, typer.Option(help="client slug")],
 ) -> None:
-    """Receive X12 files: apply, report "already ingested", or quarantine (exit 1)."""
+    """Receive X12 files: apply (or resume), report "already ingested", or quarantine;
+    exit 1 unless every file is applied (one another process is working on included)."""
     setup_django()
     from rich.progress import track
 
@@ -456,8 +464,9 @@ def watch(
     once: Annotated[bool, typer.Option(help="process what is there, then exit")] = False,
     interval: Annotated[float, typer.Option(help="seconds between polls")] = 5.0,
 ) -> None:
-    """Poll a drop folder; settled files move to done/ or quarantine/, links and anything
-    else that is not a plain file are set aside in quarantine/ unread."""
+    """Poll a drop folder; settled files move to done/ or quarantine/ (one another process is
+    still working on stays for a later poll), links and anything else that is not a plain
+    file are set aside in quarantine/ unread."""
     setup_django()
     from django.conf import settings
 
@@ -488,6 +497,9 @@ def _watch_once(drop: DropFolder, org: Any, *, once: bool) -> None:
             _moved(drop, path, QUARANTINE, f"{path.name}: set aside, not read: {exc}")
             continue
         result = ingest_file(org, data, path.name, channel="watch")
+        if not result.settled:  # another process is on it: look again next poll
+            print(result.line())
+            continue
         _moved(drop, path, DONE if result.ok else QUARANTINE, result.line())
     if once:
         for path in found.settling:

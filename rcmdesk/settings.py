@@ -189,6 +189,13 @@ RCMDESK_MAX_FINDINGS = max(1, env_int("RCMDESK_MAX_FINDINGS", 200))
 # ``rcmdesk watch`` takes a file only once its size and modification time have stood still
 # this long: a copy still being written would be quarantined truncated (issue 15).
 RCMDESK_WATCH_SETTLE_SECONDS = max(0, env_int("RCMDESK_WATCH_SETTLE_SECONDS", 10))
+# A process applying a received file holds a lease on it and renews it as it works; a lease
+# not renewed for this long is stale and the worker's sweep takes the file over
+# (rcmdesk.intake.lease, rcmdesk.intake.recovery). Longer than the slowest single step (the
+# parse of the largest file, or its largest transaction set), short enough to recover soon.
+RCMDESK_INGEST_LEASE_SECONDS = env_int("RCMDESK_INGEST_LEASE_SECONDS", 300)
+# A file whose processing stopped this many times is failed for a person, not tried again.
+RCMDESK_INGEST_MAX_RECOVERIES = env_int("RCMDESK_INGEST_MAX_RECOVERIES", 5)
 SESSION_COOKIE_AGE = int(RCMDESK_SESSION_LIFETIME.total_seconds())
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_SAVE_EVERY_REQUEST = False

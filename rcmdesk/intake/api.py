@@ -12,7 +12,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from rcmdesk.audit.services import record
-from rcmdesk.intake import queries, services
+from rcmdesk.intake import progress, queries, services
 from rcmdesk.intake.models import Channel, ReceivedFile
 from rcmdesk.intake.tasks import process_file
 from rcmdesk.intake.views import MAX_UPLOAD_BYTES
@@ -34,9 +34,26 @@ class FileOut(Schema):
     reason: str
 
 
+class ProcessingOut(Schema):
+    """An unsettled file: processing (a live claim), waiting (for the worker) or stopped."""
+
+    state: str
+    text: str
+
+
+class HistoryOut(Schema):
+    at: datetime | None
+    event: str
+    label: str
+    by: str
+    detail: str
+
+
 class FileDetailOut(FileOut):
     findings: list[dict[str, Any]]
     summary: dict[str, Any]
+    processing: ProcessingOut | None
+    history: list[HistoryOut]
 
 
 class UploadOut(Schema):
@@ -70,7 +87,10 @@ def get_file(request: HttpRequest, file_id: int) -> dict[str, Any]:
     f = (ReceivedFile.objects.select_related("client", "received_by").defer("content")
          .get_visible_or_404(request.user, pk=file_id))
     record("read", client_id=f.client_id, obj=f)
-    return {**_file_out(f), "findings": queries.findings_shown(f)[0], "summary": f.summary}
+    now = progress.progress(f)
+    return {**_file_out(f), "findings": queries.findings_shown(f)[0], "summary": f.summary,
+            "processing": now.as_dict() if now else None,
+            "history": [e.as_dict() for e in progress.events(f)]}
 
 
 @router.post("/files", response={201: UploadOut, 200: UploadOut})

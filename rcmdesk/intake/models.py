@@ -56,6 +56,16 @@ class ReceivedFile(models.Model):
     reason = models.TextField(blank=True)  # why quarantined / held / failed, for a person
     findings = models.JSONField(default=list, blank=True)
     summary = models.JSONField(default=dict, blank=True)
+    # The processing lease (rcmdesk.intake.lease): which process is applying the file, since
+    # when, and until when its claim holds unless renewed. Empty when nobody is.
+    lease_token = models.CharField(max_length=32, blank=True)
+    lease_holder = models.CharField(max_length=200, blank=True)  # for a person to read
+    lease_process = models.CharField(max_length=120, blank=True)  # host/pid namespace:pid
+    lease_since = models.DateTimeField(null=True, blank=True)
+    lease_expires = models.DateTimeField(null=True, blank=True)
+    # What happened to the file after it was received, for its page: claimed, recovered,
+    # the outcome of each run (``lease.note``); the audit trail has the same, chained.
+    history = models.JSONField(default=list, blank=True)
 
     objects = ReceivedFileQuerySet.as_manager()
 
@@ -63,9 +73,37 @@ class ReceivedFile(models.Model):
         ordering = ["-received_at"]
         constraints = [models.UniqueConstraint(fields=["client", "sha256"],
                                                name="one_received_file_per_hash")]
+        # The recovery sweep looks for unfinished files every few seconds: from these
+        # indexes alone, not through the rows (each holds a whole file).
+        indexes = [models.Index(fields=["status", "received_at"], name="intake_file_status_idx"),
+                   models.Index(fields=["lease_expires", "lease_process"],
+                                name="intake_file_lease_idx")]
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.sha256[:12]})"
+
+
+class AppliedSet(models.Model):
+    """One transaction set of a file that was applied, written in the set's own transaction.
+
+    This row, not the file's summary, is what makes a re-run after a crash apply each set
+    exactly once: it commits or rolls back with the set, and a second run of the same set
+    (a recovery racing a holder that was only slow) meets the unique constraint first, before
+    it posts anything. Its own small table, because on SQLite every update of the file's row
+    rewrites the whole file with it.
+    """
+
+    file = models.ForeignKey("ReceivedFile", on_delete=models.PROTECT, related_name="+")
+    key = models.CharField(max_length=40)  # ISA13/GS06/ST02, or TA1
+    outcome = models.JSONField(default=dict, blank=True)
+    applied_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["file", "key"],
+                                               name="apply_each_set_of_a_file_once")]
+
+    def __str__(self) -> str:
+        return f"{self.file_id}: {self.key}"
 
 
 class InterchangeKey(models.Model):

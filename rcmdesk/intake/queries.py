@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 
+from rcmdesk.intake import lease
 from rcmdesk.intake.models import ReceivedFile
 from rcmdesk.intake.services import RETRYABLE
 from rcmdesk.tenancy.authz import allows
@@ -30,9 +31,10 @@ def may_ingest(user: Any, client_id: int) -> bool:
 
 
 def may_retry(user: Any, received: ReceivedFile) -> bool:
-    """Quarantined, held or failed files, and one left "received" by a worker that died."""
-    return received.status in RETRYABLE and may_ingest(
-        user, received.client_id)
+    """Quarantined, held or failed files, and one left "received" by a run that stopped;
+    never one another process is working on now (its lease is live)."""
+    return (received.status in RETRYABLE and not lease.live(received)
+            and may_ingest(user, received.client_id))
 
 
 def upload_clients(user: Any) -> list[Organization]:

@@ -1,7 +1,8 @@
 """Received files: the list, one file's findings, retry, and the upload form.
 
 Every lookup goes through ``visible_to``; the upload stores the bytes in the request and
-processes them in a background task, and the file page polls for the outcome.
+processes them in a background task, and the file page polls for the outcome: from the
+file's own state (``intake.progress``), which a worker killed mid-task cannot leave behind.
 """
 
 from __future__ import annotations
@@ -16,14 +17,16 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.tasks import TaskResultStatus
 from django.tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rcmdesk.accounts.middleware import background_poll
 from rcmdesk.accounts.requests import acting_user
 from rcmdesk.audit.services import record
-from rcmdesk.intake import queries, services
+from rcmdesk.intake import lease, progress, queries, services
 from rcmdesk.intake.models import Channel, FileStatus, ReceivedFile
 from rcmdesk.intake.tasks import process_file
 
@@ -56,15 +59,19 @@ def visible_file(request: HttpRequest, file_id: int) -> ReceivedFile:
     return received
 
 
-def pending(received: ReceivedFile, task_id: str) -> bool:
-    """Whether the task that processes this file has yet to finish."""
-    if task_id:
-        try:
-            result = process_file.get_result(task_id)
-        except (TaskResultDoesNotExist, TaskResultMismatch, NotImplementedError):
-            return False
-        return list(result.args[:1]) == [received.pk] and not result.is_finished
-    return received.status == FileStatus.RECEIVED
+def queued(received: ReceivedFile, task_id: str) -> bool:
+    """Whether the task named in the page's address waits to run for this file (a retry
+    of a settled file; everything else the file's own state tells: ``progress``)."""
+    if not task_id:
+        return False
+    try:
+        result = process_file.get_result(task_id)
+    except (TaskResultDoesNotExist, TaskResultMismatch, NotImplementedError):
+        return False
+    starting = (result.status == TaskResultStatus.RUNNING and result.started_at is not None
+                and result.started_at > timezone.now() - lease.length())
+    return list(result.args[:1]) == [received.pk] and (
+        result.status == TaskResultStatus.READY or starting)
 
 
 @login_required
@@ -87,14 +94,17 @@ def file_detail(request: HttpRequest, file_id: int) -> HttpResponse:
     received = visible_file(request, file_id)
     task_id = request.GET.get("task", "")
     record("read", client_id=received.client_id, obj=received)
-    waiting = pending(received, task_id)
+    waiting = queued(received, task_id)
     findings, not_shown = queries.findings_shown(received)
     return render(request, "intake/file_detail.html", {
-        "file": received, "task_id": task_id, "pending": waiting,
+        "file": received, "task_id": task_id,
+        "progress": progress.progress(received, queued=waiting),
         "findings": findings, "not_shown": not_shown,
-        # A file left "received" with no task in sight may be stuck: offer the retry.
-        "can_retry": queries.may_retry(request.user, received) and not (waiting and task_id),
-        "sets": sorted(received.summary.get("sets", {}).items())})
+        # Not while another run holds the file (may_retry) or this page's task waits for it.
+        "can_retry": queries.may_retry(request.user, received) and not waiting,
+        "sets": [(key, item, progress.LABELS.get(item.get("outcome", ""), item.get("outcome")))
+                 for key, item in sorted(received.summary.get("sets", {}).items())],
+        "history": progress.events(received)})
 
 
 @login_required
@@ -104,8 +114,10 @@ def file_progress(request: HttpRequest, file_id: int) -> HttpResponse:
     """Polled by the file page; once the task is done, HTMX reloads the (audited) page."""
     received = visible_file(request, file_id)
     task_id = request.GET.get("task", "")
-    if pending(received, task_id):
-        return render(request, "intake/_progress.html", {"file": received, "task_id": task_id})
+    now = progress.progress(received, queued=queued(received, task_id))
+    if now is not None:
+        return render(request, "intake/_progress.html", {"file": received, "task_id": task_id,
+                                                         "progress": now})
     response = HttpResponse(status=204)
     response["HX-Refresh"] = "true"
     return response

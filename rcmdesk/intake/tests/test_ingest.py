@@ -1,9 +1,12 @@
-"""Receiving files: once only, suspicious repeats and broken files quarantined, all audited."""
+"""Receiving files: once only, suspicious repeats and broken files quarantined, all audited;
+the command and the watch folder resume a file whose first run stopped, and leave one another
+process is working on alone."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -12,7 +15,8 @@ from rcmdesk.audit.models import AuditEvent
 from rcmdesk.cli import app
 from rcmdesk.conftest import World
 from rcmdesk.intake.models import FileStatus, ReceivedFile
-from rcmdesk.intake.services import ALREADY, ingest, retry
+from rcmdesk.intake.services import ALREADY, ingest, receive, retry
+from rcmdesk.intake.tests.test_recovery import three_sets, time_passes
 from rcmdesk.remits.models import Account, LedgerEntry
 from rcmdesk.remits.tests.x12text import header, make_claim, remit
 from rcmdesk.x12.validate import TOO_MANY
@@ -157,3 +161,57 @@ def test_the_watch_command_moves_files_to_done_or_quarantine(
     assert result.exit_code == 0, result.output
     assert (tmp_path / "done" / "good.835").exists()
     assert (tmp_path / "quarantine" / "bad.835").exists()
+
+
+def stopped_file(world: World, tmp_path: Path, name: str = "stopped.835") -> tuple[Path, Any]:
+    """A file on disk whose first ingest was killed before it was applied (its claim ran out)."""
+    path = tmp_path / name
+    path.write_bytes(three_sets(world))
+    received, _ = receive(world.acme, path.read_bytes(), name, claim=True)
+    return path, time_passes(received)
+
+
+def test_the_ingest_command_resumes_a_file_whose_first_run_stopped_and_exits_0(
+        world: World, tmp_path: Path) -> None:
+    path, _ = stopped_file(world, tmp_path)
+    result = runner.invoke(app, ["ingest", str(path), "--client", "acme"])
+    assert result.exit_code == 0, result.output
+    assert result.output == "stopped.835: resumed: applied\n"
+    assert "already ingested" not in result.output
+    assert cash() == Decimal("300")
+
+
+def test_the_ingest_command_exits_1_naming_who_is_processing_the_file(
+        world: World, tmp_path: Path) -> None:
+    path = tmp_path / "busy.835"
+    path.write_bytes(three_sets(world))
+    received, _ = receive(world.acme, path.read_bytes(), "busy.835", claim=True)
+    result = runner.invoke(app, ["ingest", str(path), "--client", "acme"])
+    assert result.exit_code == 1
+    assert (f"busy.835: being processed by {received.lease_holder} since "
+            f"{received.lease_since:%Y-%m-%d %H:%M:%S} UTC") in result.output
+    assert cash() == 0
+
+
+def test_the_watch_command_leaves_a_file_another_process_is_working_on_in_place(
+        world: World, tmp_path: Path, settings) -> None:
+    settings.RCMDESK_WATCH_SETTLE_SECONDS = 0
+    path = tmp_path / "busy.835"
+    path.write_bytes(three_sets(world))
+    receive(world.acme, path.read_bytes(), "busy.835", claim=True)
+    result = runner.invoke(app, ["watch", str(tmp_path), "--client", "acme", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "being processed by" in result.output
+    assert path.exists()
+    assert not (tmp_path / "done" / "busy.835").exists()
+
+
+def test_the_watch_command_resumes_a_file_whose_first_run_stopped_before_moving_it_to_done(
+        world: World, tmp_path: Path, settings) -> None:
+    settings.RCMDESK_WATCH_SETTLE_SECONDS = 0
+    _, received = stopped_file(world, tmp_path)
+    result = runner.invoke(app, ["watch", str(tmp_path), "--client", "acme", "--once"])
+    assert "stopped.835: resumed: applied" in result.output
+    assert (tmp_path / "done" / "stopped.835").exists()
+    received.refresh_from_db()
+    assert received.status == FileStatus.APPLIED

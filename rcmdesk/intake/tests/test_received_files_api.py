@@ -1,4 +1,5 @@
-"""The received-files API: the tenant contract, findings in the detail, and upload."""
+"""The received-files API: the tenant contract, findings, processing state and history in
+the detail, and upload."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from django.test import Client
 
 from rcmdesk.api.testing import TenantResourceContract
 from rcmdesk.conftest import sign_in
+from rcmdesk.intake import recovery
 from rcmdesk.intake.models import Channel, FileStatus, ReceivedFile
-from rcmdesk.intake.services import ingest
+from rcmdesk.intake.services import ingest, receive
+from rcmdesk.intake.tests.test_recovery import three_sets, time_passes
 from rcmdesk.tenancy.roles import Role
 
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
@@ -97,3 +100,21 @@ def test_uploading_for_a_client_out_of_sight_answers_404(world):
 def test_a_role_without_work_items_may_not_upload(world):
     response = post_file(sign_in(Client(), world.user(Role.CLIENT_ADMIN)), "acme", b"x")
     assert response.status_code == 403
+
+
+def test_the_detail_says_where_processing_stands_and_what_happened(world):
+    received, _ = receive(world.acme, three_sets(world), "stopped.835", claim=True)
+    time_passes(received)
+    client = sign_in(Client(), world.user(Role.CLIENT_STAFF))
+    stopped = client.get(f"/api/intake/files/{received.pk}").json()
+    assert stopped["processing"]["state"] == "stopped"
+    assert stopped["processing"]["text"].startswith("Processing stopped: ")
+
+    recovery.sweep()
+
+    body = client.get(f"/api/intake/files/{received.pk}").json()
+    assert body["processing"] is None
+    assert [(e["event"], e["label"]) for e in body["history"]] == [
+        ("received", "Received"), ("claimed", "Processing started"),
+        ("recovered", "Taken over after processing stopped"), ("applied", "Applied")]
+    assert body["history"][2]["by"].startswith("the worker's recovery sweep on ")

@@ -1,15 +1,21 @@
-"""The ingest worker checks again, when it runs, that the person who asked may still ingest."""
+"""The ingest worker checks again, when it runs, that the person who asked may still ingest;
+and it finishes files whose processing stopped (its recovery sweep)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+from typer.testing import CliRunner
+
 from rcmdesk.audit.models import AuditEvent
+from rcmdesk.cli import app
 from rcmdesk.intake import queries, services
 from rcmdesk.intake.models import Channel, FileStatus
 from rcmdesk.intake.services import ingest
 from rcmdesk.intake.tasks import process_file
 from rcmdesk.intake.tests.test_received_files_page import PAID, give_posting
+from rcmdesk.intake.tests.test_recovery import three_sets, time_passes
 from rcmdesk.remits.models import LedgerEntry
 from rcmdesk.remits.tests.x12text import header, make_claim, remit
 from rcmdesk.tenancy.roles import Role
@@ -75,3 +81,16 @@ def test_a_refused_retry_leaves_an_applied_file_applied_and_is_audited(world):
     applied.refresh_from_db()
     assert applied.status == FileStatus.APPLIED
     assert AuditEvent.objects.get(action="intake.refused").detail["retry"] is True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_command_finishes_a_file_whose_run_stopped_without_a_person(world):
+    received, _ = services.receive(world.acme, three_sets(world), "stopped.835", claim=True)
+    time_passes(received)
+
+    result = CliRunner().invoke(app, ["worker", "--batch"])
+
+    assert result.exit_code == 0, result.output
+    received.refresh_from_db()
+    assert received.status == FileStatus.APPLIED
+    assert AuditEvent.objects.filter(action="intake.recovered").count() == 1
