@@ -10,6 +10,7 @@ import json
 import re
 import tomllib
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).parents[3]
 REQUIREMENTS = ROOT / "requirements"
@@ -40,8 +41,9 @@ def locked(name: str) -> dict[str, list[str]]:
     return out
 
 
-def project() -> dict:
-    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+def project() -> dict[str, Any]:
+    table: dict[str, Any] = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    return table
 
 
 def versions(lock: dict[str, list[str]]) -> dict[str, str]:
