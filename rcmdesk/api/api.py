@@ -2,25 +2,134 @@
 
 from __future__ import annotations
 
+import json
+import math
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as RequestInvalid
+from ninja.openapi.schema import REF_TEMPLATE, OpenAPISchema
+from ninja.operation import Operation
+from ninja.parser import Parser
 
 from rcmdesk.api.auth import AUTH
+from rcmdesk.api.paging import ID_MAX
+from rcmdesk.api.problems import NOT_FOUND, InvalidRequest, Problem, describe_invalid
 
-api = NinjaAPI(
+# What any operation may answer besides its own documented outcomes, always as a Problem.
+COMMON_ERRORS: dict[int, tuple[str, type[Problem]]] = {
+    400: ("The request could not be read: malformed JSON or form, an oversized part, or a "
+          "number outside what the server stores.", Problem),
+    401: ("No valid API token or signed-in, verified session.", Problem),
+    403: ("Your role may not do this here, or a session write came without its CSRF token.",
+          Problem),
+    404: ("Not found, or outside what you may see (answered exactly alike).", Problem),
+    422: ("A parameter or body field is invalid; ``errors`` names each one.", InvalidRequest),
+}
+
+
+class DocumentedErrors(OpenAPISchema):
+    """The OpenAPI document, with the common error answers on every operation so a client
+    (and the schemathesis run in api/tests) can rely on every status it gets being listed."""
+
+    def responses(self, operation: Operation) -> dict[int, Any]:
+        result: dict[int, Any] = super().responses(operation)
+        for status, (description, schema) in COMMON_ERRORS.items():
+            if status not in result:
+                result[status] = {"description": description, "content": {
+                    "application/json": {"schema": self._component(schema)}}}
+            elif not _answers_a_problem(operation, status):
+                # The route's own refusal, or a Problem when the request never reached it.
+                content = result[status]["content"]["application/json"]
+                content["schema"] = {"anyOf": [content["schema"], self._component(schema)]}
+        return result
+
+    def _component(self, schema: type[Problem]) -> dict[str, str]:
+        definition = schema.model_json_schema(ref_template=REF_TEMPLATE, mode="serialization")
+        self.add_schema_definitions({schema.__name__: definition,
+                                     **definition.pop("$defs", {})})
+        return {"$ref": REF_TEMPLATE.format(model=schema.__name__)}
+
+    def add_schema_definitions(self, definitions: dict[str, Any]) -> None:
+        """Refuse two different schemas under one name: ninja would silently keep the
+        last, and the document would then describe some route's answer wrongly."""
+        for name, definition in definitions.items():
+            known = self.schemas.get(name)
+            if known is not None and known != definition:
+                raise ValueError(f"Two API schemas are both called {name!r}; rename one.")
+        super().add_schema_definitions(definitions)
+
+
+def _answers_a_problem(operation: Operation, status: int) -> bool:
+    model = operation.response_models.get(status)
+    declared = getattr(model, "model_fields", {}).get("response")
+    kind = declared.annotation if declared is not None else None
+    return isinstance(kind, type) and issubclass(kind, Problem)
+
+
+class NumberOutOfRange(ValueError):
+    pass
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= 24 else text[:24] + "…"
+
+
+def _whole(text: str) -> int:
+    if len(text.lstrip("-")) > len(str(ID_MAX)) or not -ID_MAX - 1 <= int(text) <= ID_MAX:
+        raise NumberOutOfRange(f"The number {_shown(text)} in the body is outside what the "
+                               f"server stores (-{ID_MAX + 1:,} to {ID_MAX:,}).")
+    return int(text)
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise NumberOutOfRange(f"The number {_shown(text)} in the body is too large to store.")
+    return value
+
+
+def _no_constant(text: str) -> None:
+    raise NumberOutOfRange(f"{text} is not a number the server stores; send a finite number.")
+
+
+class BoundedJson(Parser):
+    """JSON bodies whose numbers fit the database: a 30-digit id would otherwise reach a
+    query and overflow it (a 500) instead of being refused up front (a 400 that says why)."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data: dict[str, Any] = json.loads(request.body, parse_int=_whole, parse_float=_finite,
+                                          parse_constant=_no_constant)
+        return data
+
+
+class RcmdeskApi(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None,
+                           path_params: dict[str, Any] | None = None) -> OpenAPISchema:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return DocumentedErrors(self, path_prefix)
+
+
+api = RcmdeskApi(
     title="rcmdesk API",
     version="1",
     description="Tenant-scoped API of the rcmdesk back office. Objects outside your "
-    "visibility answer 404, exactly like missing ones.",
+    "visibility answer 404, exactly like missing ones. Authenticate with an API token "
+    "(`Authorization: Bearer …`, for reads and writes) or a signed-in browser session "
+    "(writes need the CSRF token). Every error is a JSON Problem: `{\"detail\": \"…\"}`.",
     auth=AUTH,
     urls_namespace="api",
+    parser=BoundedJson(),
 )
 
 
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return api.create_response(request, {"detail": "Not found."}, status=404)
+    return api.create_response(request, {"detail": NOT_FOUND}, status=404)
 
 
 @api.exception_handler(PermissionDenied)
@@ -30,7 +139,21 @@ def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    return api.create_response(request, {"detail": exc.messages}, status=422)
+    return api.create_response(request, {"detail": " ".join(exc.messages), "errors": []},
+                               status=422)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    reason = exc.__cause__
+    detail = str(reason) if isinstance(reason, NumberOutOfRange) else str(exc)
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
+
+
+@api.exception_handler(RequestInvalid)
+def request_invalid(request: HttpRequest, exc: RequestInvalid) -> HttpResponse:
+    detail, errors = describe_invalid(exc.errors)
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
 
 
 def _register() -> None:

@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from rcmdesk.api.problems import Problem
 from rcmdesk.audit.services import record
 from rcmdesk.eligibility import queries, services
 from rcmdesk.eligibility.benefits import explain
@@ -75,7 +76,7 @@ class ResponseOut(Schema):
     benefits: list[BenefitOut]
 
 
-class RequestOut(Schema):
+class EligibilityRequestOut(Schema):
     id: int
     requested_at: datetime
     trace: str
@@ -85,7 +86,7 @@ class RequestOut(Schema):
 
 
 class VisitDetailOut(VisitOut):
-    requests: list[RequestOut]
+    requests: list[EligibilityRequestOut]
     responses: list[ResponseOut]
 
 
@@ -109,7 +110,7 @@ class VisitIn(Schema):
     procedures: list[str] = []
 
 
-class ImportOut(Schema):
+class VisitImportOut(Schema):
     created: int
     updated: int
     cancelled: int
@@ -117,7 +118,7 @@ class ImportOut(Schema):
     visit_ids: list[int]
 
 
-class RequestIn(Schema):
+class EligibilityRequestIn(Schema):
     visit_ids: list[int]
 
 
@@ -126,10 +127,6 @@ class OutboundOut(Schema):
     name: str
     isa13: str
     visits: int
-
-
-class Problem(Schema):
-    detail: str
 
 
 def _visit_out(v: Visit) -> dict[str, Any]:
@@ -202,7 +199,7 @@ def create_visit(request: HttpRequest, body: VisitIn) -> Any:
     return Status(201, _visit_out(queries.visible_visit(request.user, visit.pk)))
 
 
-@router.post("/import", response={200: ImportOut, 400: ImportOut})
+@router.post("/import", response={200: VisitImportOut, 400: VisitImportOut})
 def import_file(request: HttpRequest, client: Form[str], file: File[UploadedFile]) -> Any:
     """A CSV or FHIR Appointment bundle; all rows or none (400 lists each row's errors)."""
     org = _client(request, client)
@@ -215,7 +212,7 @@ def import_file(request: HttpRequest, client: Form[str], file: File[UploadedFile
 
 
 @router.post("/request", response={201: OutboundOut, 400: Problem})
-def request_eligibility(request: HttpRequest, body: RequestIn) -> Any:
+def request_eligibility(request: HttpRequest, body: EligibilityRequestIn) -> Any:
     """Write one 270 for these visits (one client's); returns the outbound file."""
     visits = [queries.visible_visit(request.user, pk) for pk in dict.fromkeys(body.visit_ids)]
     if not visits:

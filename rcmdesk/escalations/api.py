@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
+from rcmdesk.api.problems import Problem
 from rcmdesk.audit.services import record
 from rcmdesk.escalations import services
 from rcmdesk.escalations.models import Escalation
@@ -51,7 +52,7 @@ class MessageOut(Schema):
     at: datetime
 
 
-class EventOut(Schema):
+class EscalationEventOut(Schema):
     kind: str
     actor: str
     from_status: str
@@ -64,7 +65,7 @@ class EventOut(Schema):
 class EscalationDetailOut(EscalationOut):
     body: str
     messages: list[MessageOut]
-    history: list[EventOut]
+    history: list[EscalationEventOut]
 
 
 class ListQuery(Schema):
@@ -95,10 +96,6 @@ class TransitionIn(Schema):
     version: int
     note: str = ""
     owner: str = ""  # for reassign
-
-
-class Problem(Schema):
-    detail: str
 
 
 def _out(e: Escalation, now: datetime) -> dict[str, Any]:

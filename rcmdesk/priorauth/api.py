@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
+from rcmdesk.api.problems import Problem
 from rcmdesk.audit.services import record
 from rcmdesk.priorauth import queries, services
 from rcmdesk.priorauth.decisions import describe
@@ -67,7 +68,7 @@ class DecisionOut(Schema):
     file_id: int | None
 
 
-class RequestOut(Schema):
+class AuthRequestOut(Schema):
     trace: str
     requested_at: datetime
     file: str
@@ -76,7 +77,7 @@ class RequestOut(Schema):
 
 class AuthDetailOut(AuthOut):
     history: list[DecisionOut]
-    requests: list[RequestOut]
+    requests: list[AuthRequestOut]
 
 
 class AuthQuery(Schema):
@@ -108,14 +109,10 @@ class AuthIn(Schema):
     note: str = ""
 
 
-class RequestIn(Schema):
+class AuthRequestIn(Schema):
     codes: list[str] = []
     units: Decimal | None = None
     service_date: date | None = None
-
-
-class Problem(Schema):
-    detail: str
 
 
 def _out(a: Authorization) -> dict[str, Any]:
@@ -189,7 +186,7 @@ def create_auth(request: HttpRequest, body: AuthIn) -> Any:
 
 
 @router.post("/{int:auth_id}/request", response={200: AuthDetailOut, 400: Problem})
-def request_278(request: HttpRequest, auth_id: int, body: RequestIn) -> Any:
+def request_278(request: HttpRequest, auth_id: int, body: AuthRequestIn) -> Any:
     auth = queries.get_auth(request.user, auth_id)
     try:
         services.request_authorization(request.user, auth, body.codes or None,

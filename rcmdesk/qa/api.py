@@ -12,6 +12,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
+from rcmdesk.api.problems import Problem
 from rcmdesk.audit.services import record
 from rcmdesk.qa import queries, services
 from rcmdesk.qa.models import Audit, SampleDraw, SamplingPlan
@@ -19,10 +20,6 @@ from rcmdesk.tenancy.authz import require
 from rcmdesk.tenancy.roles import Action
 
 router = Router(tags=["qa"])
-
-
-class Problem(Schema):
-    detail: str
 
 
 class PlanIn(Schema):
@@ -107,7 +104,7 @@ class ScoreIn(Schema):
     comment: str = ""
 
 
-class SubmitIn(Schema):
+class AuditSubmitIn(Schema):
     points: list[ScoreIn]
     summary: str = ""
 
@@ -262,7 +259,7 @@ def get_audit(request: HttpRequest, audit_id: int) -> dict[str, Any]:
 
 
 @router.post("/audits/{int:audit_id}/submit", response={200: AuditDetailOut, 400: Problem})
-def submit_audit(request: HttpRequest, audit_id: int, body: SubmitIn) -> Any:
+def submit_audit(request: HttpRequest, audit_id: int, body: AuditSubmitIn) -> Any:
     found = queries.get_audit(request.user, audit_id)
     scores = [services.PointScore(p.result, p.comment[:2000]) for p in body.points]
     try:

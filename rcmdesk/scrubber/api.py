@@ -13,6 +13,7 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema, Status
 
+from rcmdesk.api.problems import Problem
 from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Claim
 from rcmdesk.scrubber import queries, services
@@ -74,10 +75,6 @@ class FindingQuery(Schema):
     code: str = ""
     limit: int = 1000
     offset: int = 0
-
-
-class Problem(Schema):
-    detail: str
 
 
 def _run_out(run: ScrubRun) -> dict[str, Any]:

@@ -46,7 +46,7 @@ class BatchDetailOut(BatchOut):
     entries: list[BatchClaimOut]
 
 
-class SubmitIn(Schema):
+class BatchSubmitIn(Schema):
     client: str
     claims: list[int] | None = None
 
@@ -99,7 +99,7 @@ def download_batch(request: HttpRequest, batch_id: int) -> HttpResponse:
 
 
 @router.post("/submit", response={201: list[BatchOut], 200: list[BatchOut]})
-def submit(request: HttpRequest, body: SubmitIn) -> Status[list[BatchOut]]:
+def submit(request: HttpRequest, body: BatchSubmitIn) -> Status[list[BatchOut]]:
     """Scrub and send the client's READY claims (or the listed claim ids)."""
     org = Organization.objects.visible_to(request.user).filter(slug=body.client).first()
     if org is None:

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
+from rcmdesk.api.problems import Problem
 from rcmdesk.audit.services import record
 from rcmdesk.tenancy.roles import Workflow
 from rcmdesk.workqueue import bulk, queries, services
@@ -116,10 +117,6 @@ class CountOut(Schema):
     status: str
     count: int
     amount: Decimal
-
-
-class Problem(Schema):
-    detail: str
 
 
 def _item_out(i: WorkItem) -> dict[str, Any]:
