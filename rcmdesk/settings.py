@@ -173,6 +173,9 @@ RCMDESK_IDLE_TIMEOUT = timedelta(minutes=env_int("RCMDESK_IDLE_MINUTES", 15))
 RCMDESK_SESSION_LIFETIME = timedelta(hours=env_int("RCMDESK_SESSION_HOURS", 12))
 # Eligibility items open this many days before a visit (rcmdesk.eligibility.producer).
 RCMDESK_ELIGIBILITY_LEAD_DAYS = env_int("RCMDESK_ELIGIBILITY_LEAD_DAYS", 3)
+# The deepest row a list route of the API pages to (?offset=); past it, narrow the list
+# with filters. Keeps a huge offset a clear 422 rather than a database overflow.
+RCMDESK_API_MAX_OFFSET = env_int("RCMDESK_API_MAX_OFFSET", 1_000_000)
 SESSION_COOKIE_AGE = int(RCMDESK_SESSION_LIFETIME.total_seconds())
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_SAVE_EVERY_REQUEST = False

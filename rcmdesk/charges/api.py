@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from rcmdesk.api.paging import Page
 from rcmdesk.api.problems import Problem
 from rcmdesk.audit.services import record
 from rcmdesk.charges import imports, services
@@ -252,11 +253,9 @@ def _problems(exc: services.ChargeError) -> dict[str, Any]:
                          for p in exc.problems]}
 
 
-class DraftFilter(Schema):
+class DraftFilter(Page):
     front_door: str | None = None  # none | held | ready
     origin: str | None = None
-    limit: int = 100
-    offset: int = 0
 
 
 @router.get("", response=list[DraftOut])
@@ -268,8 +267,7 @@ def list_drafts(request: HttpRequest, filters: Query[DraftFilter]) -> list[dict[
                                else filters.front_door)
     if filters.origin in ClaimOrigin.values:
         drafts = drafts.filter(origin=filters.origin)
-    offset = max(filters.offset, 0)
-    page = list(drafts[offset:offset + max(1, min(filters.limit, 500))])
+    page = list(drafts[filters.offset:filters.offset + filters.limit])
     by_client: dict[int, list[int]] = {}
     for claim in page:
         by_client.setdefault(claim.client_id, []).append(claim.pk)

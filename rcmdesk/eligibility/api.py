@@ -12,9 +12,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import File, Form, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from rcmdesk.api.paging import Page
 from rcmdesk.api.problems import Problem
 from rcmdesk.audit.services import record
 from rcmdesk.eligibility import queries, services
@@ -150,15 +151,15 @@ def _response_out(r: EligibilityResponse) -> dict[str, Any]:
 
 
 @router.get("", response=VisitListOut)
-def list_visits(request: HttpRequest, start: date | None = None, end: date | None = None,
-                status: str = "", client: str = "", limit: int = 100,
-                offset: int = 0) -> dict[str, Any]:
+def list_visits(request: HttpRequest, page: Query[Page], start: date | None = None,
+                end: date | None = None, status: str = "",
+                client: str = "") -> dict[str, Any]:
     """Visits you may see in a day range (``start``..``end``), with counts per status."""
     f = queries.VisitFilter(start, end, status if status in VisitStatus.values else "", client)
     in_range = queries.visits(request.user, f)
     rows = queries.with_status(in_range, f).order_by("scheduled_on", "pk")
-    page = rows[max(0, offset): max(0, offset) + max(1, min(limit, 500))]
-    return {"counts": queries.counts(in_range), "visits": [_visit_out(v) for v in page]}
+    shown = rows[page.offset: page.offset + page.limit]
+    return {"counts": queries.counts(in_range), "visits": [_visit_out(v) for v in shown]}
 
 
 @router.get("/{int:visit_id}", response=VisitDetailOut)

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
+from rcmdesk.api.paging import Page
 from rcmdesk.api.problems import Problem
 from rcmdesk.audit.services import record
 from rcmdesk.priorauth import queries, services
@@ -80,13 +81,11 @@ class AuthDetailOut(AuthOut):
     requests: list[AuthRequestOut]
 
 
-class AuthQuery(Schema):
+class AuthQuery(Page):
     client: str = ""
     status: str = ""
     expiring: bool = False
     q: str = ""
-    limit: int = 100
-    offset: int = 0
 
 
 class AuthIn(Schema):
@@ -149,9 +148,8 @@ def _detail(a: Authorization) -> dict[str, Any]:
 def list_auths(request: HttpRequest, filters: Query[AuthQuery]) -> list[dict[str, Any]]:
     f = queries.AuthFilter(client=filters.client[:60], status=filters.status,
                            expiring=filters.expiring, q=filters.q[:100])
-    limit = max(1, min(filters.limit, 500))
     rows = list(queries.search(request.user, f, timezone.localdate())
-                [filters.offset:filters.offset + limit])
+                [filters.offset:filters.offset + filters.limit])
     queries.audit_listing(rows, detail={"api": True, "status": f.status,
                                         "expiring": f.expiring, "q": f.q})
     return [_out(a) for a in rows]

@@ -12,6 +12,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
+from rcmdesk.api.paging import Page
 from rcmdesk.api.problems import Problem
 from rcmdesk.audit.services import record
 from rcmdesk.qa import queries, services
@@ -113,11 +114,9 @@ class AckIn(Schema):
     note: str = ""
 
 
-class AuditQuery(Schema):
+class AuditQuery(Page):
     status: str = ""
     week: str = ""
-    limit: int = 100
-    offset: int = 0
 
 
 class AccuracyQuery(Schema):
@@ -245,8 +244,7 @@ def list_audits(request: HttpRequest, filters: Query[AuditQuery]) -> list[dict[s
         rows = rows.filter(status=filters.status)
     if filters.week:
         rows = rows.filter(draw__week=filters.week[:8])
-    limit = max(1, min(filters.limit, 500))
-    page = list(rows[filters.offset:filters.offset + limit])
+    page = list(rows[filters.offset:filters.offset + filters.limit])
     queries.audit_listing(page, detail={"api": True, "status": filters.status})
     return [_audit_out(a) for a in page]
 
