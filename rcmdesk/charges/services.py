@@ -46,6 +46,9 @@ from rcmdesk.tenancy.models import Organization
 from rcmdesk.tenancy.roles import Action, Workflow
 
 CENT, UNIT_PLACES = Decimal("0.01"), Decimal("0.001")
+# What the claim columns hold (charges numeric(12, 2), units numeric(10, 3)): a larger
+# value would fail to quantize or overflow the column on PostgreSQL, a 500 either way.
+MAX_CHARGE, MAX_UNITS = Decimal("9999999999.99"), Decimal("9999999.999")
 SELF = "18"
 PCN_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 MAX_PCN = 38  # CLM01
@@ -202,15 +205,32 @@ def check_input(data: ChargeInput) -> list[Problem]:
     if len(data.lines) > 50:
         problems.append(Problem("claim.lines", "At most 50 lines per claim (837P)."))
     for n, line in enumerate(data.lines, start=1):
-        if not normal_code(line.procedure) and not line.revenue_code.strip():
-            problems.append(Problem(f"line[{n}].procedure", "A procedure code is required."))
-        if line.charge != line.charge.quantize(CENT):
-            problems.append(Problem(f"line[{n}].charge", "Charges are dollars and cents."))
-        if len(line.modifiers) > 4:
-            problems.append(Problem(f"line[{n}].modifiers", "At most four modifiers."))
-        if any(p < 1 for p in line.diagnosis_pointers):
-            problems.append(Problem(f"line[{n}].diagnosis_pointers",
-                                    "Diagnosis pointers count from 1."))
+        problems.extend(_line_problems(f"line[{n}]", line))
+    charges = [line.charge for line in data.lines]
+    if all(map(_storable_charge, charges)) and abs(sum(charges, Decimal(0))) > MAX_CHARGE:
+        problems.append(Problem("claim.lines", f"The claim's total charge is at most "
+                                               f"{MAX_CHARGE:,}."))
+    return problems
+
+
+def _storable_charge(value: Decimal) -> bool:
+    return value.is_finite() and abs(value) <= MAX_CHARGE
+
+
+def _line_problems(where: str, line: LineInput) -> list[Problem]:
+    problems: list[Problem] = []
+    if not normal_code(line.procedure) and not line.revenue_code.strip():
+        problems.append(Problem(f"{where}.procedure", "A procedure code is required."))
+    if not _storable_charge(line.charge):
+        problems.append(Problem(f"{where}.charge", f"A line's charge is at most {MAX_CHARGE:,}."))
+    elif line.charge != line.charge.quantize(CENT):
+        problems.append(Problem(f"{where}.charge", "Charges are dollars and cents."))
+    if line.units is not None and not (line.units.is_finite() and abs(line.units) <= MAX_UNITS):
+        problems.append(Problem(f"{where}.units", f"Units are at most {MAX_UNITS:,}."))
+    if len(line.modifiers) > 4:
+        problems.append(Problem(f"{where}.modifiers", "At most four modifiers."))
+    if any(p < 1 for p in line.diagnosis_pointers):
+        problems.append(Problem(f"{where}.diagnosis_pointers", "Diagnosis pointers count from 1."))
     return problems
 
 
