@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import math
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,16 +11,15 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as RequestInvalid
 from ninja.openapi.schema import REF_TEMPLATE, OpenAPISchema
 from ninja.operation import Operation
-from ninja.parser import Parser
 
 from rcmdesk.api.auth import AUTH
-from rcmdesk.api.paging import ID_MAX
+from rcmdesk.api.parsing import RefusedInput, StorableInput
 from rcmdesk.api.problems import NOT_FOUND, InvalidRequest, Problem, describe_invalid
 
 # What any operation may answer besides its own documented outcomes, always as a Problem.
 COMMON_ERRORS: dict[int, tuple[str, type[Problem]]] = {
     400: ("The request could not be read: malformed JSON or form, an oversized part, or a "
-          "number outside what the server stores.", Problem),
+          "value the server cannot store (a number past 64 bits, a NUL character).", Problem),
     401: ("No valid API token or signed-in, verified session.", Problem),
     403: ("Your role may not do this here, or a session write came without its CSRF token.",
           Problem),
@@ -70,42 +67,6 @@ def _answers_a_problem(operation: Operation, status: int) -> bool:
     return isinstance(kind, type) and issubclass(kind, Problem)
 
 
-class NumberOutOfRange(ValueError):
-    pass
-
-
-def _shown(text: str) -> str:
-    return text if len(text) <= 24 else text[:24] + "…"
-
-
-def _whole(text: str) -> int:
-    if len(text.lstrip("-")) > len(str(ID_MAX)) or not -ID_MAX - 1 <= int(text) <= ID_MAX:
-        raise NumberOutOfRange(f"The number {_shown(text)} in the body is outside what the "
-                               f"server stores (-{ID_MAX + 1:,} to {ID_MAX:,}).")
-    return int(text)
-
-
-def _finite(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise NumberOutOfRange(f"The number {_shown(text)} in the body is too large to store.")
-    return value
-
-
-def _no_constant(text: str) -> None:
-    raise NumberOutOfRange(f"{text} is not a number the server stores; send a finite number.")
-
-
-class BoundedJson(Parser):
-    """JSON bodies whose numbers fit the database: a 30-digit id would otherwise reach a
-    query and overflow it (a 500) instead of being refused up front (a 400 that says why)."""
-
-    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
-        data: dict[str, Any] = json.loads(request.body, parse_int=_whole, parse_float=_finite,
-                                          parse_constant=_no_constant)
-        return data
-
-
 class RcmdeskApi(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix: str | None = None,
                            path_params: dict[str, Any] | None = None) -> OpenAPISchema:
@@ -123,7 +84,7 @@ api = RcmdeskApi(
     "(writes need the CSRF token). Every error is a JSON Problem: `{\"detail\": \"…\"}`.",
     auth=AUTH,
     urls_namespace="api",
-    parser=BoundedJson(),
+    parser=StorableInput(),
 )
 
 
@@ -145,9 +106,14 @@ def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    reason = exc.__cause__
-    detail = str(reason) if isinstance(reason, NumberOutOfRange) else str(exc)
+    reason = exc.__cause__  # ninja wraps what the body parser raised
+    detail = str(reason) if isinstance(reason, RefusedInput) else str(exc)
     return api.create_response(request, {"detail": detail}, status=exc.status_code)
+
+
+@api.exception_handler(RefusedInput)
+def refused_input(request: HttpRequest, exc: RefusedInput) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=400)
 
 
 @api.exception_handler(RequestInvalid)
