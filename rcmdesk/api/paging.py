@@ -18,16 +18,17 @@ ID_MAX = 2**63 - 1
 
 
 class Limit(Schema):
-    limit: int = Field(100, ge=1, le=PAGE_MAX, description=f"Rows per page, 1 to {PAGE_MAX}.")
+    limit: int = Field(default=100, ge=1, le=PAGE_MAX,
+                       description=f"Rows per page, 1 to {PAGE_MAX}.")
 
 
 class Page(Limit):
     offset: int = Field(
-        0, ge=0, le=settings.RCMDESK_API_MAX_OFFSET,
+        default=0, ge=0, le=settings.RCMDESK_API_MAX_OFFSET,
         description=f"Rows to skip, 0 to {settings.RCMDESK_API_MAX_OFFSET:,} "
         "(RCMDESK_API_MAX_OFFSET); past that, narrow the list with its filters.")
 
 
 class Cursor(Limit):
-    before_id: int | None = Field(None, ge=1, le=ID_MAX,
+    before_id: int | None = Field(default=None, ge=1, le=ID_MAX,
                                   description="Only rows with a smaller id (the next page).")

@@ -47,12 +47,16 @@ class InvalidRequest(Problem):
 def describe_invalid(errors: Iterable[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
     """The sentence and the field list of a 422, from pydantic's errors as ninja reports
     them (``loc`` starts with where the value was: query, path, body, form, file)."""
-    fields = [{"loc": [p if isinstance(p, int) else str(p) for p in e.get("loc", ())],
-               "msg": str(e.get("msg", "invalid"))} for e in errors]
+    fields = [_field(e) for e in errors]
     parts = [_one_field(f["loc"], f["msg"]) for f in fields[:MAX_LISTED_ERRORS]]
     if len(fields) > MAX_LISTED_ERRORS:
         parts.append(f"and {len(fields) - MAX_LISTED_ERRORS} more")
     return "The request was not accepted: " + "; ".join(parts) + ".", fields
+
+
+def _field(error: dict[str, Any]) -> dict[str, Any]:
+    loc: list[str | int] = [p if isinstance(p, int) else str(p) for p in error.get("loc", ())]
+    return {"loc": loc, "msg": str(error.get("msg", "invalid"))}
 
 
 def _one_field(loc: list[str | int], msg: str) -> str:

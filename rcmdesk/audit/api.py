@@ -26,7 +26,7 @@ class EventOut(Schema):
 
 class EventFilter(Limit):
     action: str | None = None
-    before_seq: int | None = Field(None, ge=1, le=ID_MAX)
+    before_seq: int | None = Field(default=None, ge=1, le=ID_MAX)
 
 
 @router.get("/events", response=list[EventOut])

@@ -21,8 +21,8 @@ router = Router(tags=["reports"])
 class KpiQuery(Schema):
     client: str
     week: str = ""
-    payer: int | None = Field(None, ge=1, le=ID_MAX, description="A payer's id.")
-    provider: int | None = Field(None, ge=1, le=ID_MAX, description="A provider's id.")
+    payer: int | None = Field(default=None, ge=1, le=ID_MAX, description="A payer's id.")
+    provider: int | None = Field(default=None, ge=1, le=ID_MAX, description="A provider's id.")
     workflow: str = ""
 
 

@@ -69,14 +69,14 @@ class RunDetailOut(RunOut):
 
 
 class RunQuery(Page):
-    limit: int = Field(50, ge=1, le=PAGE_MAX)
+    limit: int = Field(default=50, ge=1, le=PAGE_MAX)
 
 
 class FindingQuery(Page):
     """A run's findings, a page at a time (a run over 500 claims can have thousands)."""
 
     code: str = ""
-    limit: int = Field(1000, ge=1, le=FINDINGS_PAGE_MAX)
+    limit: int = Field(default=1000, ge=1, le=FINDINGS_PAGE_MAX)
 
 
 def _run_out(run: ScrubRun) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.http import Http404, HttpRequest
-from ninja import Path, Router, Schema, Status
+from ninja import Field, Path, Router, Schema, Status
 
 from rcmdesk.audit.services import record
 from rcmdesk.tenancy import services
@@ -15,7 +15,6 @@ from rcmdesk.tenancy.roles import OrgKind
 from rcmdesk.tenancy.visibility import visibility_for
 
 router = Router(tags=["tenancy"])
-SLUG = r"^[-a-zA-Z0-9_]+$"
 
 
 class ClientOut(Schema):
@@ -81,11 +80,15 @@ def list_clients(request: HttpRequest) -> list[ClientOut]:
     return [_client_out(request, o) for o in Organization.objects.visible_to(request.user)]
 
 
-@router.get("/clients/{client}", response=ClientOut)
-def get_client(request: HttpRequest,
-               client: str = Path(..., pattern=SLUG, max_length=50)) -> ClientOut:
+class ClientPath(Schema):
     """A slug, checked as one: other text (a NUL character, say) never reaches the query."""
-    org = Organization.objects.get_visible_or_404(request.user, slug=client)
+
+    client: str = Field(pattern=r"^[-a-zA-Z0-9_]+$", max_length=50)
+
+
+@router.get("/clients/{client}", response=ClientOut)
+def get_client(request: HttpRequest, path: Path[ClientPath]) -> ClientOut:
+    org = Organization.objects.get_visible_or_404(request.user, slug=path.client)
     return _client_out(request, org)
 
 
