@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as RequestInvalid
@@ -14,7 +15,13 @@ from ninja.operation import Operation
 
 from rcmdesk.api.auth import AUTH
 from rcmdesk.api.parsing import RefusedInput, StorableInput
-from rcmdesk.api.problems import NOT_FOUND, InvalidRequest, Problem, describe_invalid
+from rcmdesk.api.problems import (
+    NOT_FOUND,
+    InvalidRequest,
+    Problem,
+    describe_invalid,
+    methods_as_problems,
+)
 
 # What any operation may answer besides its own documented outcomes, always as a Problem.
 COMMON_ERRORS: dict[int, tuple[str, type[Problem]]] = {
@@ -46,8 +53,8 @@ class DocumentedErrors(OpenAPISchema):
 
     def _component(self, schema: type[Problem]) -> dict[str, str]:
         definition = schema.model_json_schema(ref_template=REF_TEMPLATE, mode="serialization")
-        self.add_schema_definitions({schema.__name__: definition,
-                                     **definition.pop("$defs", {})})
+        nested = definition.pop("$defs", {})
+        self.add_schema_definitions({schema.__name__: definition, **nested})
         return {"$ref": REF_TEMPLATE.format(model=schema.__name__)}
 
     def add_schema_definitions(self, definitions: dict[str, Any]) -> None:
@@ -73,6 +80,13 @@ class RcmdeskApi(NinjaAPI):
         if path_prefix is None:
             path_prefix = self.get_root_path(path_params or {})
         return DocumentedErrors(self, path_prefix)
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        urls = super()._get_urls()
+        for url in urls:
+            if isinstance(url, URLPattern):
+                url.callback = methods_as_problems(url.callback)
+        return urls
 
 
 api = RcmdeskApi(

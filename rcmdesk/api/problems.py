@@ -8,11 +8,12 @@ integration never has to parse an HTML page to learn what went wrong.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import wraps
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.views import defaults
 from ninja import Schema
@@ -82,6 +83,25 @@ def unreadable(exc: BaseException | None) -> str:
 
 def problem(status: int, detail: str) -> JsonResponse:
     return JsonResponse({"detail": detail}, status=status)
+
+
+def methods_as_problems(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Ninja answers a method a route lacks with a bare text 405; answer a Problem instead,
+    keeping the ``Allow`` header (and the view's attributes, such as ``csrf_exempt``)."""
+
+    @wraps(view)
+    def answer(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = view(request, *args, **kwargs)
+        if response.status_code != 405 or response.get("Content-Type", "").startswith(
+                "application/json"):
+            return response
+        allowed = response.get("Allow", "")
+        refused = problem(405, f"{request.method} is not allowed here; this route takes "
+                               f"{allowed}.")
+        refused["Allow"] = allowed
+        return refused
+
+    return answer
 
 
 # Django's error handlers (``handler400`` … in rcmdesk.urls): a Problem under /api/, the

@@ -66,6 +66,12 @@ def test_a_thousand_character_upload_name_answers_a_json_400_saying_what_to_do(
     assert "shorten the name" in problem(response, 400)
 
 
+def test_a_method_a_route_lacks_answers_a_json_405_with_what_it_takes(api: Client) -> None:
+    response = api.patch("/api/me")
+    assert "PATCH is not allowed here" in problem(response, 405)
+    assert response["Allow"] == "GET"
+
+
 def test_a_body_that_is_not_json_answers_a_json_400(api: Client) -> None:
     response = api.post("/api/charges", b"{not json", content_type="application/json")
     problem(response, 400)
