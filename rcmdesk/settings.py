@@ -196,6 +196,9 @@ RCMDESK_WATCH_SETTLE_SECONDS = max(0, env_int("RCMDESK_WATCH_SETTLE_SECONDS", 10
 RCMDESK_INGEST_LEASE_SECONDS = env_int("RCMDESK_INGEST_LEASE_SECONDS", 300)
 # A file whose processing stopped this many times is failed for a person, not tried again.
 RCMDESK_INGEST_MAX_RECOVERIES = env_int("RCMDESK_INGEST_MAX_RECOVERIES", 5)
+# The deepest row a list route of the API pages to (?offset=); past it, narrow the list
+# with filters. Keeps a huge offset a clear 422 rather than a database overflow.
+RCMDESK_API_MAX_OFFSET = env_int("RCMDESK_API_MAX_OFFSET", 1_000_000)
 SESSION_COOKIE_AGE = int(RCMDESK_SESSION_LIFETIME.total_seconds())
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_SAVE_EVERY_REQUEST = False

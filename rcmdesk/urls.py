@@ -31,3 +31,9 @@ urlpatterns = [
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
     path("admin/", admin.site.urls),
 ]
+
+# Under /api/ these answer a JSON Problem; elsewhere, the site's own error pages.
+handler400 = "rcmdesk.api.problems.bad_request"
+handler403 = "rcmdesk.api.problems.permission_denied"
+handler404 = "rcmdesk.api.problems.page_not_found"
+handler500 = "rcmdesk.api.problems.server_error"

@@ -44,13 +44,21 @@ def wants_json(request: HttpRequest) -> bool:
     return request.path_info.startswith("/api/")
 
 
+def presents_api_token(request: HttpRequest) -> bool:
+    """An API request carrying ``Authorization: Bearer …``: the token alone decides who it
+    is (rcmdesk.api.auth), so the session riding along is neither checked nor refreshed."""
+    scheme = request.headers.get("Authorization", "").split(" ", 1)[0]
+    return wants_json(request) and scheme.lower() == "bearer"
+
+
 class SessionTimeoutMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if not user.is_authenticated:  # bearer-token API calls are authenticated later
+        # Bearer-token API calls are authenticated later, by the token alone.
+        if not user.is_authenticated or presents_api_token(request):
             return self.get_response(request)
         request.acting.user = user  # type: ignore[attr-defined]
         expired = self._expired(request)
@@ -97,6 +105,7 @@ class RequireTwoFactorMiddleware:
         user = request.user
         if (
             user.is_authenticated
+            and not presents_api_token(request)
             and needs_second_factor(user)
             and not is_verified(user)
             and request.path_info not in self.exempt_paths()

@@ -2,35 +2,110 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
 from ninja.errors import HttpError
+from ninja.errors import ValidationError as RequestInvalid
+from ninja.openapi.schema import REF_TEMPLATE, OpenAPISchema
+from ninja.operation import Operation
 
 from rcmdesk.api.auth import AUTH
-from rcmdesk.api.parser import UntrustedJSONParser, refusal
+from rcmdesk.api.parsing import RefusedInput, StorableInput
+from rcmdesk.api.problems import (
+    NOT_FOUND,
+    InvalidRequest,
+    Problem,
+    describe_invalid,
+    methods_as_problems,
+)
+from rcmdesk.untrusted import Refused
 
-api = NinjaAPI(
+# What any operation may answer besides its own documented outcomes, always as a Problem.
+COMMON_ERRORS: dict[int, tuple[str, type[Problem]]] = {
+    400: ("The request could not be read: malformed JSON or form, an oversized part, or a "
+          "value the server cannot store (a number past 64 bits, a NUL character).", Problem),
+    401: ("No valid API token or signed-in, verified session.", Problem),
+    403: ("Your role may not do this here, or a session write came without its CSRF token.",
+          Problem),
+    404: ("Not found, or outside what you may see (answered exactly alike).", Problem),
+    422: ("A parameter or body field is invalid; ``errors`` names each one.", InvalidRequest),
+}
+
+
+class DocumentedErrors(OpenAPISchema):
+    """The OpenAPI document, with the common error answers on every operation so a client
+    (and the schemathesis run in api/tests) can rely on every status it gets being listed."""
+
+    def responses(self, operation: Operation) -> dict[int, Any]:
+        result: dict[int, Any] = super().responses(operation)
+        for status, (description, schema) in COMMON_ERRORS.items():
+            if status not in result:
+                result[status] = {"description": description, "content": {
+                    "application/json": {"schema": self._component(schema)}}}
+            elif not _answers_a_problem(operation, status):
+                # The route's own refusal, or a Problem when the request never reached it.
+                content = result[status]["content"]["application/json"]
+                content["schema"] = {"anyOf": [content["schema"], self._component(schema)]}
+        return result
+
+    def _component(self, schema: type[Problem]) -> dict[str, str]:
+        definition = schema.model_json_schema(ref_template=REF_TEMPLATE, mode="serialization")
+        nested = definition.pop("$defs", {})
+        self.add_schema_definitions({schema.__name__: definition, **nested})
+        return {"$ref": REF_TEMPLATE.format(model=schema.__name__)}
+
+    def add_schema_definitions(self, definitions: dict[str, Any]) -> None:
+        """Refuse two different schemas under one name: ninja would silently keep the
+        last, and the document would then describe some route's answer wrongly."""
+        for name, definition in definitions.items():
+            known = self.schemas.get(name)
+            if known is not None and known != definition:
+                raise ValueError(f"Two API schemas are both called {name!r}; rename one.")
+        super().add_schema_definitions(definitions)
+
+
+def _answers_a_problem(operation: Operation, status: int) -> bool:
+    model = operation.response_models.get(status)
+    declared = getattr(model, "model_fields", {}).get("response")
+    kind = declared.annotation if declared is not None else None
+    return isinstance(kind, type) and issubclass(kind, Problem)
+
+
+class RcmdeskApi(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None,
+                           path_params: dict[str, Any] | None = None) -> OpenAPISchema:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return DocumentedErrors(self, path_prefix)
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        urls = super()._get_urls()
+        for url in urls:
+            if isinstance(url, URLPattern):
+                url.callback = methods_as_problems(url.callback)
+        return urls
+
+
+api = RcmdeskApi(
     title="rcmdesk API",
     version="1",
     description="Tenant-scoped API of the rcmdesk back office. Objects outside your "
-    "visibility answer 404, exactly like missing ones.",
+    "visibility answer 404, exactly like missing ones. Authenticate with an API token "
+    "(`Authorization: Bearer …`, for reads and writes) or a signed-in browser session "
+    "(writes need the CSRF token). Every error is a JSON Problem: `{\"detail\": \"…\"}`.",
     auth=AUTH,
     urls_namespace="api",
-    parser=UntrustedJSONParser(),
+    parser=StorableInput(),
 )
-
-
-@api.exception_handler(HttpError)
-def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    """ninja's own errors; a body refused by a cap on untrusted JSON says which and where."""
-    return api.create_response(request, {"detail": refusal(exc) or str(exc)},
-                               status=exc.status_code)
 
 
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return api.create_response(request, {"detail": "Not found."}, status=404)
+    return api.create_response(request, {"detail": NOT_FOUND}, status=404)
 
 
 @api.exception_handler(PermissionDenied)
@@ -40,7 +115,27 @@ def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    return api.create_response(request, {"detail": exc.messages}, status=422)
+    return api.create_response(request, {"detail": " ".join(exc.messages), "errors": []},
+                               status=422)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """ninja's own errors; a body the parser refused says which limit and where."""
+    reason = exc.__cause__  # ninja wraps what the body parser raised
+    detail = str(reason) if isinstance(reason, RefusedInput | Refused) else str(exc)
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
+
+
+@api.exception_handler(RefusedInput)
+def refused_input(request: HttpRequest, exc: RefusedInput) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=400)
+
+
+@api.exception_handler(RequestInvalid)
+def request_invalid(request: HttpRequest, exc: RequestInvalid) -> HttpResponse:
+    detail, errors = describe_invalid(exc.errors)
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
 
 
 def _register() -> None:

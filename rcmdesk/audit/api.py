@@ -4,8 +4,9 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
+from rcmdesk.api.paging import ID_MAX, Limit
 from rcmdesk.audit.services import events_of_own_organization
 
 router = Router(tags=["audit"])
@@ -23,10 +24,9 @@ class EventOut(Schema):
     detail: dict[str, Any]
 
 
-class EventFilter(Schema):
+class EventFilter(Limit):
     action: str | None = None
-    before_seq: int | None = None
-    limit: int = 100
+    before_seq: int | None = Field(default=None, ge=1, le=ID_MAX)
 
 
 @router.get("/events", response=list[EventOut])
@@ -35,4 +35,4 @@ def list_events(request: HttpRequest, filters: Query[EventFilter]) -> list[Any]:
     events = events_of_own_organization(request.user, filters.action or "")
     if filters.before_seq:
         events = events.filter(seq__lt=filters.before_seq)
-    return list(events.order_by("-seq")[: max(1, min(filters.limit, 500))])
+    return list(events.order_by("-seq")[: filters.limit])

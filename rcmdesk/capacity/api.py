@@ -9,14 +9,11 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema, Status
 
+from rcmdesk.api.problems import Problem
 from rcmdesk.capacity import services
 from rcmdesk.tenancy.models import Organization
 
 router = Router(tags=["capacity"])
-
-
-class Problem(Schema):
-    detail: str
 
 
 class ForecastQuery(Schema):

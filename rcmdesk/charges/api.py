@@ -16,6 +16,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from rcmdesk.api.paging import Page
+from rcmdesk.api.problems import Problem
 from rcmdesk.audit.services import record
 from rcmdesk.charges import imports, services
 from rcmdesk.charges.preview import preview
@@ -26,19 +28,14 @@ from rcmdesk.tenancy.roles import Workflow
 router = Router(tags=["charges"])
 
 
-class Problem(Schema):
-    detail: str
-
-
 class FieldProblem(Schema):
     row: str
     field: str
     message: str
 
 
-class ProblemsOut(Schema):
-    detail: str
-    problems: list[FieldProblem]
+class ProblemsOut(Problem):
+    problems: list[FieldProblem] = []
 
 
 class AddressIn(Schema):
@@ -113,7 +110,7 @@ class ChargeIn(Schema):
     version: int | None = None  # for PUT, when If-Match is not sent
 
 
-class LineOut(Schema):
+class ChargeLineOut(Schema):
     line_number: int
     procedure: str
     modifiers: list[str]
@@ -145,10 +142,10 @@ class DraftOut(Schema):
     service_from: date | None
     total_charge: Decimal
     updated_at: datetime
-    lines: list[LineOut] | None = None
+    lines: list[ChargeLineOut] | None = None
 
 
-class FindingOut(Schema):
+class ChargeFindingOut(Schema):
     code: str
     message: str
     severity: str
@@ -156,7 +153,7 @@ class FindingOut(Schema):
     line_number: int | None
 
 
-class AuthOut(Schema):
+class ChargeAuthOut(Schema):
     line_number: int
     code: str
     needed: bool
@@ -168,11 +165,11 @@ class AuthOut(Schema):
 class CheckOut(Schema):
     scrubbed: bool
     clean: bool
-    findings: list[FindingOut]
-    authorizations: list[AuthOut]
+    findings: list[ChargeFindingOut]
+    authorizations: list[ChargeAuthOut]
 
 
-class ImportOut(Schema):
+class ChargeImportOut(Schema):
     ok: bool
     created: list[str]
     updated: list[str]
@@ -256,11 +253,9 @@ def _problems(exc: services.ChargeError) -> dict[str, Any]:
                          for p in exc.problems]}
 
 
-class DraftFilter(Schema):
+class DraftFilter(Page):
     front_door: str | None = None  # none | held | ready
     origin: str | None = None
-    limit: int = 100
-    offset: int = 0
 
 
 @router.get("", response=list[DraftOut])
@@ -272,8 +267,7 @@ def list_drafts(request: HttpRequest, filters: Query[DraftFilter]) -> list[dict[
                                else filters.front_door)
     if filters.origin in ClaimOrigin.values:
         drafts = drafts.filter(origin=filters.origin)
-    offset = max(filters.offset, 0)
-    page = list(drafts[offset:offset + max(1, min(filters.limit, 500))])
+    page = list(drafts[filters.offset:filters.offset + filters.limit])
     by_client: dict[int, list[int]] = {}
     for claim in page:
         by_client.setdefault(claim.client_id, []).append(claim.pk)
@@ -372,7 +366,7 @@ def discard_draft(request: HttpRequest, claim_id: int, version: int | None = Non
     return Status(204, None)
 
 
-@router.post("/import", response={200: ImportOut, 400: ImportOut})
+@router.post("/import", response={200: ChargeImportOut, 400: ChargeImportOut})
 def import_charges(request: HttpRequest, file: File[UploadedFile],
                    client: Form[str], format: Form[str] = "") -> Any:
     """A CSV, FHIR R4 Bundle or 837 as drafts: all or nothing (see ``charges.imports``)."""

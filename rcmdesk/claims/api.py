@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
+from rcmdesk.api.paging import Page
 from rcmdesk.audit.services import record
 from rcmdesk.claims import queries
 from rcmdesk.claims.models import Claim
@@ -99,12 +100,10 @@ class ClaimDetailOut(ClaimOut):
     ledger: list[JournalOut]
 
 
-class ClaimQuery(Schema):
+class ClaimQuery(Page):
     q: str = ""
     payer: str = ""
     status: str = ""
-    limit: int = 100
-    offset: int = 0
 
 
 def _claim_out(c: Claim) -> dict[str, Any]:
@@ -124,8 +123,8 @@ def _code(code: queries.Code) -> dict[str, str]:
 def list_claims(request: HttpRequest, filters: Query[ClaimQuery]) -> list[dict[str, Any]]:
     """Claims of the clients you may see; reading patient names is audited."""
     f = queries.ClaimFilter(q=filters.q[:100], payer=filters.payer[:100], status=filters.status)
-    offset = max(0, filters.offset)
-    claims = list(queries.search(request.user, f)[offset: offset + max(1, min(filters.limit, 500))])
+    offset = filters.offset
+    claims = list(queries.search(request.user, f)[offset: offset + filters.limit])
     queries.audit_listing(claims, detail={"api": True, "offset": offset, "q": f.q,
                                           "payer": f.payer, "status": f.status})
     return [_claim_out(c) for c in claims]

@@ -14,6 +14,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
+from rcmdesk.api.problems import Problem
 from rcmdesk.audit.services import record
 from rcmdesk.decisions import queries, services
 from rcmdesk.decisions.models import Proposal, ProposalStatus
@@ -24,10 +25,6 @@ from rcmdesk.workqueue.models import WorkItem
 
 router = Router(tags=["decisions"])
 LIST_LIMIT = 500
-
-
-class Problem(Schema):
-    detail: str
 
 
 class ProposalOut(Schema):
@@ -52,7 +49,7 @@ class ProposalOut(Schema):
     version: int
 
 
-class EventOut(Schema):
+class DecisionEventOut(Schema):
     at: datetime
     actor: str | None
     kind: str
@@ -60,7 +57,7 @@ class EventOut(Schema):
 
 
 class ProposalDetailOut(ProposalOut):
-    history: list[EventOut]
+    history: list[DecisionEventOut]
 
 
 class ProposalQuery(Schema):

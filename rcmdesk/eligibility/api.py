@@ -12,9 +12,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import File, Form, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from rcmdesk.api.paging import Page
+from rcmdesk.api.problems import Problem
 from rcmdesk.audit.services import record
 from rcmdesk.eligibility import queries, services
 from rcmdesk.eligibility.benefits import explain
@@ -75,7 +77,7 @@ class ResponseOut(Schema):
     benefits: list[BenefitOut]
 
 
-class RequestOut(Schema):
+class EligibilityRequestOut(Schema):
     id: int
     requested_at: datetime
     trace: str
@@ -85,7 +87,7 @@ class RequestOut(Schema):
 
 
 class VisitDetailOut(VisitOut):
-    requests: list[RequestOut]
+    requests: list[EligibilityRequestOut]
     responses: list[ResponseOut]
 
 
@@ -109,7 +111,7 @@ class VisitIn(Schema):
     procedures: list[str] = []
 
 
-class ImportOut(Schema):
+class VisitImportOut(Schema):
     created: int
     updated: int
     cancelled: int
@@ -117,7 +119,7 @@ class ImportOut(Schema):
     visit_ids: list[int]
 
 
-class RequestIn(Schema):
+class EligibilityRequestIn(Schema):
     visit_ids: list[int]
 
 
@@ -126,10 +128,6 @@ class OutboundOut(Schema):
     name: str
     isa13: str
     visits: int
-
-
-class Problem(Schema):
-    detail: str
 
 
 def _visit_out(v: Visit) -> dict[str, Any]:
@@ -153,15 +151,15 @@ def _response_out(r: EligibilityResponse) -> dict[str, Any]:
 
 
 @router.get("", response=VisitListOut)
-def list_visits(request: HttpRequest, start: date | None = None, end: date | None = None,
-                status: str = "", client: str = "", limit: int = 100,
-                offset: int = 0) -> dict[str, Any]:
+def list_visits(request: HttpRequest, page: Query[Page], start: date | None = None,
+                end: date | None = None, status: str = "",
+                client: str = "") -> dict[str, Any]:
     """Visits you may see in a day range (``start``..``end``), with counts per status."""
     f = queries.VisitFilter(start, end, status if status in VisitStatus.values else "", client)
     in_range = queries.visits(request.user, f)
     rows = queries.with_status(in_range, f).order_by("scheduled_on", "pk")
-    page = rows[max(0, offset): max(0, offset) + max(1, min(limit, 500))]
-    return {"counts": queries.counts(in_range), "visits": [_visit_out(v) for v in page]}
+    shown = rows[page.offset: page.offset + page.limit]
+    return {"counts": queries.counts(in_range), "visits": [_visit_out(v) for v in shown]}
 
 
 @router.get("/{int:visit_id}", response=VisitDetailOut)
@@ -202,7 +200,7 @@ def create_visit(request: HttpRequest, body: VisitIn) -> Any:
     return Status(201, _visit_out(queries.visible_visit(request.user, visit.pk)))
 
 
-@router.post("/import", response={200: ImportOut, 400: ImportOut})
+@router.post("/import", response={200: VisitImportOut, 400: VisitImportOut})
 def import_file(request: HttpRequest, client: Form[str], file: File[UploadedFile]) -> Any:
     """A CSV or FHIR Appointment bundle; all rows or none (400 lists each row's errors)."""
     org = _client(request, client)
@@ -215,7 +213,7 @@ def import_file(request: HttpRequest, client: Form[str], file: File[UploadedFile
 
 
 @router.post("/request", response={201: OutboundOut, 400: Problem})
-def request_eligibility(request: HttpRequest, body: RequestIn) -> Any:
+def request_eligibility(request: HttpRequest, body: EligibilityRequestIn) -> Any:
     """Write one 270 for these visits (one client's); returns the outbound file."""
     visits = [queries.visible_visit(request.user, pk) for pk in dict.fromkeys(body.visit_ids)]
     if not visits:

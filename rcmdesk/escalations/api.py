@@ -15,12 +15,13 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
+from rcmdesk.api.paging import Page
+from rcmdesk.api.problems import Problem
 from rcmdesk.audit.services import record
 from rcmdesk.escalations import services
 from rcmdesk.escalations.models import Escalation
 
 router = Router(tags=["escalations"])
-LIST_MAX = 500
 
 
 class EscalationOut(Schema):
@@ -51,7 +52,7 @@ class MessageOut(Schema):
     at: datetime
 
 
-class EventOut(Schema):
+class EscalationEventOut(Schema):
     kind: str
     actor: str
     from_status: str
@@ -64,17 +65,15 @@ class EventOut(Schema):
 class EscalationDetailOut(EscalationOut):
     body: str
     messages: list[MessageOut]
-    history: list[EventOut]
+    history: list[EscalationEventOut]
 
 
-class ListQuery(Schema):
+class ListQuery(Page):
     client: str = ""
     kind: str = ""
     mine: bool = False
     overdue: bool = False
     include_closed: bool = False
-    limit: int = 100
-    offset: int = 0
 
 
 class EscalationIn(Schema):
@@ -95,10 +94,6 @@ class TransitionIn(Schema):
     version: int
     note: str = ""
     owner: str = ""  # for reassign
-
-
-class Problem(Schema):
-    detail: str
 
 
 def _out(e: Escalation, now: datetime) -> dict[str, Any]:
@@ -127,8 +122,7 @@ def list_escalations(request: HttpRequest, q: Query[ListQuery]) -> list[dict[str
     now = timezone.now()
     f = services.BoardFilter(client=q.client[:60], kind=q.kind[:16], mine=q.mine,
                              overdue_only=q.overdue, include_closed=q.include_closed)
-    limit = max(1, min(q.limit, LIST_MAX))
-    rows = list(services.search(request.user, f, now)[q.offset:q.offset + limit])
+    rows = list(services.search(request.user, f, now)[q.offset:q.offset + q.limit])
     for client_id in sorted({e.client_id for e in rows}):
         record("list", client_id=client_id, object_type="escalations.escalation",
                detail={"api": True, "shown": sum(1 for e in rows if e.client_id == client_id)})

@@ -8,9 +8,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
-from ninja import File, Form, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from rcmdesk.api.paging import Cursor
 from rcmdesk.audit.services import record
 from rcmdesk.intake import progress, queries, services
 from rcmdesk.intake.models import Channel, ReceivedFile
@@ -70,16 +71,16 @@ def _file_out(f: ReceivedFile) -> dict[str, Any]:
 
 
 @router.get("/files", response=list[FileOut])
-def list_files(request: HttpRequest, status: str | None = None, limit: int = 100,
-               before_id: int | None = None) -> list[dict[str, Any]]:
+def list_files(request: HttpRequest, page: Query[Cursor],
+               status: str | None = None) -> list[dict[str, Any]]:
     """Received files of the clients you may see, newest first."""
     files = (ReceivedFile.objects.visible_to(request.user).select_related("client", "received_by")
              .defer("content", "findings", "summary").order_by("-id"))
     if status:
         files = files.filter(status=status)
-    if before_id:
-        files = files.filter(id__lt=before_id)
-    return [_file_out(f) for f in files[: max(1, min(limit, 500))]]
+    if page.before_id:
+        files = files.filter(id__lt=page.before_id)
+    return [_file_out(f) for f in files[: page.limit]]
 
 
 @router.get("/files/{file_id}", response=FileDetailOut)

@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema, Status
 
+from rcmdesk.api.problems import Problem
 from rcmdesk.playbooks import editing, queries
 from rcmdesk.playbooks.models import SopDocument, SopVersion
 from rcmdesk.playbooks.rendering import render_markdown
@@ -64,10 +65,6 @@ class ItemSopOut(Schema):
 
 class SopQuery(Schema):
     client: str = ""
-
-
-class Problem(Schema):
-    detail: str
 
 
 def _sop(doc: SopDocument, latest: int | None) -> dict[str, Any]:

@@ -14,6 +14,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
+from rcmdesk.api.paging import Page
+from rcmdesk.api.problems import Problem
 from rcmdesk.audit.services import record
 from rcmdesk.priorauth import queries, services
 from rcmdesk.priorauth.decisions import describe
@@ -67,7 +69,7 @@ class DecisionOut(Schema):
     file_id: int | None
 
 
-class RequestOut(Schema):
+class AuthRequestOut(Schema):
     trace: str
     requested_at: datetime
     file: str
@@ -76,16 +78,14 @@ class RequestOut(Schema):
 
 class AuthDetailOut(AuthOut):
     history: list[DecisionOut]
-    requests: list[RequestOut]
+    requests: list[AuthRequestOut]
 
 
-class AuthQuery(Schema):
+class AuthQuery(Page):
     client: str = ""
     status: str = ""
     expiring: bool = False
     q: str = ""
-    limit: int = 100
-    offset: int = 0
 
 
 class AuthIn(Schema):
@@ -108,14 +108,10 @@ class AuthIn(Schema):
     note: str = ""
 
 
-class RequestIn(Schema):
+class AuthRequestIn(Schema):
     codes: list[str] = []
     units: Decimal | None = None
     service_date: date | None = None
-
-
-class Problem(Schema):
-    detail: str
 
 
 def _out(a: Authorization) -> dict[str, Any]:
@@ -152,9 +148,8 @@ def _detail(a: Authorization) -> dict[str, Any]:
 def list_auths(request: HttpRequest, filters: Query[AuthQuery]) -> list[dict[str, Any]]:
     f = queries.AuthFilter(client=filters.client[:60], status=filters.status,
                            expiring=filters.expiring, q=filters.q[:100])
-    limit = max(1, min(filters.limit, 500))
     rows = list(queries.search(request.user, f, timezone.localdate())
-                [filters.offset:filters.offset + limit])
+                [filters.offset:filters.offset + filters.limit])
     queries.audit_listing(rows, detail={"api": True, "status": f.status,
                                         "expiring": f.expiring, "q": f.q})
     return [_out(a) for a in rows]
@@ -189,7 +184,7 @@ def create_auth(request: HttpRequest, body: AuthIn) -> Any:
 
 
 @router.post("/{int:auth_id}/request", response={200: AuthDetailOut, 400: Problem})
-def request_278(request: HttpRequest, auth_id: int, body: RequestIn) -> Any:
+def request_278(request: HttpRequest, auth_id: int, body: AuthRequestIn) -> Any:
     auth = queries.get_auth(request.user, auth_id)
     try:
         services.request_authorization(request.user, auth, body.codes or None,

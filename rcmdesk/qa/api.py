@@ -12,6 +12,8 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
+from rcmdesk.api.paging import Page
+from rcmdesk.api.problems import Problem
 from rcmdesk.audit.services import record
 from rcmdesk.qa import queries, services
 from rcmdesk.qa.models import Audit, SampleDraw, SamplingPlan
@@ -19,10 +21,6 @@ from rcmdesk.tenancy.authz import require
 from rcmdesk.tenancy.roles import Action
 
 router = Router(tags=["qa"])
-
-
-class Problem(Schema):
-    detail: str
 
 
 class PlanIn(Schema):
@@ -107,7 +105,7 @@ class ScoreIn(Schema):
     comment: str = ""
 
 
-class SubmitIn(Schema):
+class AuditSubmitIn(Schema):
     points: list[ScoreIn]
     summary: str = ""
 
@@ -116,11 +114,9 @@ class AckIn(Schema):
     note: str = ""
 
 
-class AuditQuery(Schema):
+class AuditQuery(Page):
     status: str = ""
     week: str = ""
-    limit: int = 100
-    offset: int = 0
 
 
 class AccuracyQuery(Schema):
@@ -248,8 +244,7 @@ def list_audits(request: HttpRequest, filters: Query[AuditQuery]) -> list[dict[s
         rows = rows.filter(status=filters.status)
     if filters.week:
         rows = rows.filter(draw__week=filters.week[:8])
-    limit = max(1, min(filters.limit, 500))
-    page = list(rows[filters.offset:filters.offset + limit])
+    page = list(rows[filters.offset:filters.offset + filters.limit])
     queries.audit_listing(page, detail={"api": True, "status": filters.status})
     return [_audit_out(a) for a in page]
 
@@ -262,7 +257,7 @@ def get_audit(request: HttpRequest, audit_id: int) -> dict[str, Any]:
 
 
 @router.post("/audits/{int:audit_id}/submit", response={200: AuditDetailOut, 400: Problem})
-def submit_audit(request: HttpRequest, audit_id: int, body: SubmitIn) -> Any:
+def submit_audit(request: HttpRequest, audit_id: int, body: AuditSubmitIn) -> Any:
     found = queries.get_audit(request.user, audit_id)
     scores = [services.PointScore(p.result, p.comment[:2000]) for p in body.points]
     try:

@@ -8,8 +8,9 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
+from rcmdesk.api.paging import Limit
 from rcmdesk.audit.services import record
 from rcmdesk.remits import queries
 
@@ -33,12 +34,12 @@ class ExceptionOut(Schema):
 
 
 @router.get("/posting-exceptions", response=list[ExceptionOut])
-def list_exceptions(request: HttpRequest, status: str = "open",
-                    limit: int = 100) -> list[dict[str, Any]]:
+def list_exceptions(request: HttpRequest, page: Query[Limit],
+                    status: str = "open") -> list[dict[str, Any]]:
     """Exceptions of the clients whose posting you may see; status "" or "all" means any."""
     qs = queries.exceptions(request.user, "" if status == "all" else status)
     now = timezone.now()
-    rows = [queries.row(e, now) for e in qs[: max(1, min(limit, 500))]]
+    rows = [queries.row(e, now) for e in qs[: page.limit]]
     for client_id in sorted({r.exception.client_id for r in rows}):
         record("list", client_id=client_id, object_type="remits.postingexception",
                detail={"api": True, "exceptions": [r.exception.pk for r in rows

@@ -9,23 +9,28 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
+from rcmdesk.api.paging import ID_MAX
+from rcmdesk.api.problems import Problem
 from rcmdesk.reports import queries
 
 router = Router(tags=["reports"])
 
 
-class Problem(Schema):
-    detail: str
+class KpiQuery(Schema):
+    client: str
+    week: str = ""
+    payer: int | None = Field(default=None, ge=1, le=ID_MAX, description="A payer's id.")
+    provider: int | None = Field(default=None, ge=1, le=ID_MAX, description="A provider's id.")
+    workflow: str = ""
 
 
 @router.get("/kpis", response={200: dict[str, Any], 400: Problem})
-def kpis(request: HttpRequest, client: str, week: str = "", payer: str = "",
-         provider: str = "", workflow: str = "") -> Any:
+def kpis(request: HttpRequest, q: Query[KpiQuery]) -> Any:
     try:
-        req = queries.resolve(request.user, client=client, week=week, payer=payer,
-                              provider=provider, workflow=workflow)
+        req = queries.resolve(request.user, client=q.client, week=q.week, payer=q.payer,
+                              provider=q.provider, workflow=q.workflow)
     except ValueError as exc:
-        return 400, {"detail": str(exc)}
-    return 200, queries.as_json(req, queries.numbers(req))
+        return Status(400, {"detail": str(exc)})
+    return Status(200, queries.as_json(req, queries.numbers(req)))

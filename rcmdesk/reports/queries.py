@@ -39,7 +39,10 @@ def default_week() -> str:
     return week_of(timezone.now().date() - timedelta(days=7))
 
 
-def _int(value: str | None) -> int | None:
+def _int(value: str | int | None) -> int | None:
+    """The page sends ids as text, the API as numbers."""
+    if isinstance(value, int):
+        return value
     if not value:
         return None
     try:
@@ -48,8 +51,8 @@ def _int(value: str | None) -> int | None:
         raise ValueError(f"{value!r} is not an id") from None
 
 
-def resolve(user: Any, *, client: str, week: str = "", payer: str | None = None,
-            provider: str | None = None, workflow: str | None = None) -> KpiRequest:
+def resolve(user: Any, *, client: str, week: str = "", payer: str | int | None = None,
+            provider: str | int | None = None, workflow: str | None = None) -> KpiRequest:
     """ValueError on a malformed week or id; Http404 / PermissionDenied as ``require``."""
     week = week.strip() or default_week()
     parse_week(week)

@@ -11,8 +11,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
+from rcmdesk.api.paging import PAGE_MAX, Page
+from rcmdesk.api.problems import Problem
 from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Claim
 from rcmdesk.scrubber import queries, services
@@ -21,6 +23,7 @@ from rcmdesk.tenancy.roles import Workflow
 
 router = Router(tags=["scrubber"])
 MAX_CLAIMS = 100_000
+FINDINGS_PAGE_MAX = 10_000
 
 
 class ScrubIn(Schema):
@@ -65,19 +68,15 @@ class RunDetailOut(RunOut):
     findings_total: int
 
 
-class RunQuery(Schema):
-    limit: int = 50
-    offset: int = 0
+class RunQuery(Page):
+    limit: int = Field(default=50, ge=1, le=PAGE_MAX)
 
 
-class FindingQuery(Schema):
+class FindingQuery(Page):
+    """A run's findings, a page at a time (a run over 500 claims can have thousands)."""
+
     code: str = ""
-    limit: int = 1000
-    offset: int = 0
-
-
-class Problem(Schema):
-    detail: str
+    limit: int = Field(default=1000, ge=1, le=FINDINGS_PAGE_MAX)
 
 
 def _run_out(run: ScrubRun) -> dict[str, Any]:
@@ -96,9 +95,8 @@ def _finding_out(f: ScrubFinding) -> dict[str, Any]:
 
 def _detail(run: ScrubRun, q: FindingQuery) -> dict[str, Any]:
     rows = queries.findings(run, q.code[:30])
-    limit, offset = max(0, min(q.limit, 10_000)), max(0, q.offset)
     return {**_run_out(run), "groups": [g.__dict__ for g in queries.groups(run)],
-            "findings": [_finding_out(f) for f in rows[offset:offset + limit]],
+            "findings": [_finding_out(f) for f in rows[q.offset:q.offset + q.limit]],
             "findings_total": rows.count()}
 
 
@@ -122,8 +120,7 @@ def scrub(request: HttpRequest, body: ScrubIn) -> Any:
 
 @router.get("/runs", response=list[RunOut])
 def list_runs(request: HttpRequest, q: Query[RunQuery]) -> list[dict[str, Any]]:
-    limit, offset = max(0, min(q.limit, 500)), max(0, q.offset)
-    return [_run_out(r) for r in queries.runs(request.user)[offset:offset + limit]]
+    return [_run_out(r) for r in queries.runs(request.user)[q.offset:q.offset + q.limit]]
 
 
 @router.get("/runs/{int:run_id}", response=RunDetailOut)

@@ -7,8 +7,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
+from rcmdesk.api.paging import Cursor
 from rcmdesk.audit.services import record
 from rcmdesk.intake.models import OutboundFile
 from rcmdesk.submission import queries, services
@@ -46,7 +47,7 @@ class BatchDetailOut(BatchOut):
     entries: list[BatchClaimOut]
 
 
-class SubmitIn(Schema):
+class BatchSubmitIn(Schema):
     client: str
     claims: list[int] | None = None
 
@@ -63,13 +64,12 @@ def _out(b: SubmissionBatch, acks: dict[str, int] | None = None) -> dict[str, An
 
 
 @router.get("", response=list[BatchOut])
-def list_batches(request: HttpRequest, limit: int = 100,
-                 before_id: int | None = None) -> list[dict[str, Any]]:
+def list_batches(request: HttpRequest, page: Query[Cursor]) -> list[dict[str, Any]]:
     """837 batches of the clients you may see, newest first, with answers counted."""
     batches = queries.batches(request.user)
-    if before_id:
-        batches = batches.filter(pk__lt=before_id)
-    return [_out(b) for b in batches[: max(1, min(limit, 500))]]
+    if page.before_id:
+        batches = batches.filter(pk__lt=page.before_id)
+    return [_out(b) for b in batches[: page.limit]]
 
 
 @router.get("/{int:batch_id}", response=BatchDetailOut)
@@ -99,7 +99,7 @@ def download_batch(request: HttpRequest, batch_id: int) -> HttpResponse:
 
 
 @router.post("/submit", response={201: list[BatchOut], 200: list[BatchOut]})
-def submit(request: HttpRequest, body: SubmitIn) -> Status[list[BatchOut]]:
+def submit(request: HttpRequest, body: BatchSubmitIn) -> Status[list[BatchOut]]:
     """Scrub and send the client's READY claims (or the listed claim ids)."""
     org = Organization.objects.visible_to(request.user).filter(slug=body.client).first()
     if org is None:

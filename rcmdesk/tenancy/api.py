@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Path, Router, Schema, Status
 
 from rcmdesk.audit.services import record
 from rcmdesk.tenancy import services
@@ -80,9 +80,15 @@ def list_clients(request: HttpRequest) -> list[ClientOut]:
     return [_client_out(request, o) for o in Organization.objects.visible_to(request.user)]
 
 
+class ClientPath(Schema):
+    """A slug, checked as one: other text (a NUL character, say) never reaches the query."""
+
+    client: str = Field(pattern=r"^[-a-zA-Z0-9_]+$", max_length=50)
+
+
 @router.get("/clients/{client}", response=ClientOut)
-def get_client(request: HttpRequest, client: str) -> ClientOut:
-    org = Organization.objects.get_visible_or_404(request.user, slug=client)
+def get_client(request: HttpRequest, path: Path[ClientPath]) -> ClientOut:
+    org = Organization.objects.get_visible_or_404(request.user, slug=path.client)
     return _client_out(request, org)
 
 

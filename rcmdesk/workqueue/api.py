@@ -16,6 +16,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
+from rcmdesk.api.paging import Page
+from rcmdesk.api.problems import Problem
 from rcmdesk.audit.services import record
 from rcmdesk.tenancy.roles import Workflow
 from rcmdesk.workqueue import bulk, queries, services
@@ -72,15 +74,13 @@ class ItemDetailOut(ItemOut):
     history: list[ActionOut]
 
 
-class ItemQuery(Schema):
+class ItemQuery(Page):
     workflow: str = ""
     kind: str = ""
     status: str = ""
     bucket: str = ""
     payer: str = ""
     assignee: str = ""
-    limit: int = 100
-    offset: int = 0
 
 
 class NextIn(Schema):
@@ -118,10 +118,6 @@ class CountOut(Schema):
     amount: Decimal
 
 
-class Problem(Schema):
-    detail: str
-
-
 def _item_out(i: WorkItem) -> dict[str, Any]:
     return {"id": i.pk, "client": i.client.slug, "workflow": i.workflow, "kind": i.kind,
             "title": i.title, "category": i.category, "aging_bucket": i.aging_bucket,
@@ -137,8 +133,8 @@ def list_items(request: HttpRequest, filters: Query[ItemQuery]) -> list[dict[str
     """Active items you may see (or ``status=done``), most valuable first; listing is audited."""
     f = queries.ItemFilter(**{k: str(v)[:100] for k, v in filters.dict().items()
                               if k not in ("limit", "offset")})
-    offset = max(0, filters.offset)
-    items = list(queries.search(request.user, f)[offset: offset + max(1, min(filters.limit, 500))])
+    offset = filters.offset
+    items = list(queries.search(request.user, f)[offset: offset + filters.limit])
     queries.audit_listing(items, detail={"api": True, "offset": offset, **vars(f)})
     return [_item_out(i) for i in items]
 

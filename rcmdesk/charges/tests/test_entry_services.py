@@ -84,6 +84,21 @@ def test_missing_essentials_are_refused_with_the_field_they_belong_to(world):
     assert not Claim.objects.exists()
 
 
+@pytest.mark.parametrize(("charge", "units", "field"), [
+    (Decimal("-1.7E+166"), Decimal(1), "line[1].charge"),  # failed to quantize: a 500
+    (Decimal("10000000000.00"), Decimal(1), "line[1].charge"),  # overflowed numeric(12, 2)
+    (Decimal("125.00"), Decimal("1E+9"), "line[1].units"),  # overflowed numeric(10, 3)
+    (Decimal("9999999999.99"), Decimal(1), "claim.lines"),  # the total overflows
+])
+def test_amounts_the_claim_cannot_hold_are_refused_with_their_field(world, charge, units, field):
+    big = services.LineInput("99213", charge, units, (), None, (1,))
+    data = charge_input(lines=(big, services.LineInput("70551", Decimal("1.00"))))
+    with pytest.raises(services.ChargeError) as caught:
+        services.enter_claim(manager(world), world.acme, data)
+    assert field in {p.field for p in caught.value.problems}
+    assert not Claim.objects.exists()
+
+
 def test_a_role_without_work_items_may_not_enter_and_a_foreign_client_is_not_found(world):
     with pytest.raises(PermissionDenied):
         services.enter_claim(world.user(Role.CLIENT_ADMIN), world.acme, charge_input())

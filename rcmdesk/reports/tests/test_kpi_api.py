@@ -50,3 +50,22 @@ def test_a_malformed_week_is_a_400(world: World, signed_in: object) -> None:
     response = signed_in(Role.CLIENT_MANAGER).get(  # type: ignore[operator]
         "/api/reports/kpis", {"client": "acme", "week": "week 47"})
     assert response.status_code == 400
+
+
+def test_payer_and_provider_are_documented_as_the_ids_the_route_takes(
+        world: World, signed_in: object) -> None:
+    """They were documented as text, but anything not a number was refused."""
+    api = signed_in(Role.CLIENT_MANAGER)  # type: ignore[operator]
+    route = api.get("/api/openapi.json").json()["paths"]["/api/reports/kpis"]["get"]
+    params = {p["name"]: p["schema"] for p in route["parameters"]}
+    for name in ("payer", "provider"):
+        number = params[name]["anyOf"][0]
+        assert (number["type"], number["minimum"]) == ("integer", 1)
+
+
+def test_a_payer_that_is_not_an_id_is_a_422_naming_the_parameter(
+        world: World, signed_in: object) -> None:
+    response = signed_in(Role.CLIENT_MANAGER).get(  # type: ignore[operator]
+        "/api/reports/kpis", {"client": "acme", "payer": "Aetna"})
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith("The request was not accepted: payer (query)")
