@@ -1,13 +1,14 @@
 """The ``rcmdesk`` command: thin commands that call services.
 
-Django is set up only by the commands that need it, so ``rcmdesk x12 ...`` works as a plain
-library tool with no database.
+Django is set up once, by the root callback, before any subcommand runs (``rcmdesk x12 ...``
+skips it: a plain library tool with no database). The apps' own command groups are listed in
+``APP_GROUPS`` and imported statically; they share helpers through ``rcmdesk.cli_support`` and
+never import this module, so there is no import cycle (an import-linter contract says so).
 """
 
 from __future__ import annotations
 
 import getpass
-import importlib
 import ipaddress
 import os
 import signal
@@ -20,6 +21,21 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+
+from rcmdesk import cli_support
+from rcmdesk.capacity import cli as capacity_cli
+from rcmdesk.charges import cli as charges_cli
+from rcmdesk.cli_support import active_user, audited, cli_context, client_by_slug, err
+from rcmdesk.decisions import cli as decisions_cli
+from rcmdesk.eligibility import cli as eligibility_cli
+from rcmdesk.escalations import cli as escalations_cli
+from rcmdesk.playbooks import cli as playbooks_cli
+from rcmdesk.priorauth import cli as priorauth_cli
+from rcmdesk.qa import cli as qa_cli
+from rcmdesk.reports import kpi_cli, weekly_cli
+from rcmdesk.scrubber import cli as scrubber_cli
+from rcmdesk.submission import cli as submission_cli
+from rcmdesk.x12 import cli as x12_cli
 
 if TYPE_CHECKING:
     from rcmdesk.intake.watch import DropFolder
@@ -43,39 +59,21 @@ app.add_typer(codes_app, name="codes")
 queue_app = typer.Typer(help="Work queues: counts, assignment, refresh.", no_args_is_help=True)
 app.add_typer(deposits_app, name="deposits")
 app.add_typer(queue_app, name="queue")
-err = Console(stderr=True)
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 
-
-def _mount_x12() -> None:
-    try:
-        x12_cli = importlib.import_module("rcmdesk.x12.cli")
-    except ImportError:
-        return
-    app.add_typer(x12_cli.app, name="x12", help="Read, validate and inspect X12 5010 files.")
+app.add_typer(x12_cli.app, name="x12", help="Read, validate and inspect X12 5010 files.")
 
 
-_mount_x12()
-
-
-def setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rcmdesk.settings")
-    import django
-
-    django.setup()
-
-
-def cli_context() -> Any:
-    """The audit context for a command run by the server's operator."""
-    from rcmdesk.audit.context import acting
-
-    return acting(None, channel=f"cli:{getpass.getuser()}")
+@app.callback()
+def _root(ctx: typer.Context) -> None:
+    # Django once, before any command imports a model; the X12 tools need none.
+    if ctx.invoked_subcommand != "x12":
+        cli_support.setup_django()
 
 
 @app.command()
 def migrate() -> None:
     """Create or upgrade the database schema."""
-    setup_django()
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=1)
@@ -85,7 +83,6 @@ def migrate() -> None:
                                 "help_option_names": []})
 def manage(ctx: typer.Context) -> None:
     """Run a Django management command (e.g. ``rcmdesk manage showmigrations``)."""
-    setup_django()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["rcmdesk manage", *ctx.args])
@@ -98,7 +95,6 @@ def demo(
 ) -> None:
     """Build the demo back office (idempotent): logins, then claims and remits for acme and
     birch, ingested and posted as ``rcmdesk ingest`` would."""
-    setup_django()
     from rcmdesk.demo.backoffice import build_backoffice
     from rcmdesk.demo.controls import build_controls
     from rcmdesk.demo.frontdesk import build_frontdesk
@@ -133,7 +129,6 @@ def worker(
 ) -> None:
     """Run background jobs (ingestion, reports, chain checks) from the database queue, and
     finish received files whose processing stopped (the recovery sweep)."""
-    setup_django()
     from django.core.management import call_command
 
     from rcmdesk.intake import recovery
@@ -162,7 +157,6 @@ def serve(
     )] = True,
 ) -> None:
     """Serve the web workbench with gunicorn (and, unless told not to, the job worker)."""
-    setup_django()
     from django.conf import settings
     from django.core.management import call_command
 
@@ -262,7 +256,6 @@ def orgs_list(
     if kind not in (None, "client", "partner"):
         err.print(f"[red]--kind must be client or partner, not {kind!r}[/red]")
         raise typer.Exit(2)
-    setup_django()
     from rcmdesk.tenancy.models import Organization
 
     qs = Organization.objects.order_by("slug")
@@ -279,7 +272,6 @@ def users_create(
     base_url: Annotated[str, typer.Option(help="where users reach rcmdesk")] = DEFAULT_BASE_URL,
 ) -> None:
     """Create a user; the password is read from RCMDESK_NEW_PASSWORD or prompted for."""
-    setup_django()
     from django.core.exceptions import ValidationError
 
     from rcmdesk.accounts.services import create_user
@@ -315,7 +307,6 @@ def users_invite(
     base_url: Annotated[str, typer.Option(help="where users reach rcmdesk")] = DEFAULT_BASE_URL,
 ) -> None:
     """Issue a one-time link (72 hours) with which the user enrols an authenticator."""
-    setup_django()
     _print_invite(username, base_url, reset=reset)
 
 
@@ -336,7 +327,6 @@ def _print_invite(username: str, base_url: str, *, reset: bool) -> None:
 @users_app.command("totp")
 def users_totp(username: str) -> None:
     """Print the current TOTP code of a user's device (demo and support use)."""
-    setup_django()
     from django_otp.oath import totp
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -350,7 +340,6 @@ def users_totp(username: str) -> None:
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Recompute the HMAC chain; exit 1 naming the first broken event."""
-    setup_django()
     from rcmdesk.audit.services import verify
 
     checked, broken = verify()
@@ -366,7 +355,6 @@ def audit_export(
     output: Annotated[Path | None, typer.Option(help="CSV file; stdout if omitted")] = None,
 ) -> None:
     """Export audit events as CSV (the export itself is audited)."""
-    setup_django()
     from rcmdesk.audit.models import AuditEvent
     from rcmdesk.audit.services import export_csv, record
     from rcmdesk.tenancy.models import Organization
@@ -423,17 +411,6 @@ def synth(
         console.print(f"{label}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
 
 
-def _client(slug: str) -> Any:
-    """The client organization a system-actor command works on, or exit 2."""
-    from rcmdesk.tenancy.models import Organization
-
-    org = Organization.objects.filter(slug=slug, kind="client").first()
-    if org is None:
-        err.print(f"[red]No client organization with slug {slug!r}[/red]")
-        raise typer.Exit(2)
-    return org
-
-
 @app.command()
 def ingest(
     files: Annotated[list[Path], typer.Argument(help="X12 files to receive")],
@@ -441,12 +418,11 @@ def ingest(
 ) -> None:
     """Receive X12 files: apply (or resume), report "already ingested", or quarantine;
     exit 1 unless every file is applied (one another process is working on included)."""
-    setup_django()
     from rich.progress import track
 
     from rcmdesk.intake.services import ingest as ingest_file
 
-    org, ok = _client(client), True
+    org, ok = client_by_slug(client), True
     paths = track(files, description="ingesting", console=err) if len(files) > 3 else files
     with cli_context():
         for path in paths:
@@ -467,12 +443,11 @@ def watch(
     """Poll a drop folder; settled files move to done/ or quarantine/ (one another process is
     still working on stays for a later poll), links and anything else that is not a plain
     file are set aside in quarantine/ unread."""
-    setup_django()
     from django.conf import settings
 
     from rcmdesk.intake.watch import DropFolder
 
-    org = _client(client)
+    org = client_by_slug(client)
     drop = DropFolder(folder, settings.RCMDESK_WATCH_SETTLE_SECONDS)
     while True:
         with cli_context():
@@ -519,10 +494,9 @@ def ledger_check(
     client: Annotated[str | None, typer.Option(help="client slug; all if omitted")] = None,
 ) -> None:
     """Check the ledger's invariants; exit 1 naming the first problem."""
-    setup_django()
     from rcmdesk.remits.invariants import check_ledger
 
-    problems = check_ledger(_client(client) if client else None)
+    problems = check_ledger(client_by_slug(client) if client else None)
     if problems:
         err.print(f"[red]ledger unbalanced: {problems[0]}[/red] ({len(problems)} problem(s))")
         raise typer.Exit(1)
@@ -534,11 +508,10 @@ def posting_repost(
     client: Annotated[str, typer.Option(help="client slug")],
 ) -> None:
     """Match and post every open exception of a client again (e.g. after its 837 arrived)."""
-    setup_django()
     from rcmdesk.remits.models import ExceptionStatus, PostingException
     from rcmdesk.remits.services import RETRYABLE_REASONS, repost_exception
 
-    org = _client(client)
+    org = client_by_slug(client)
     posted = still_open = 0
     open_ = (PostingException.objects.filter(client=org, status=ExceptionStatus.OPEN,
                                              reason__in=RETRYABLE_REASONS)
@@ -563,10 +536,9 @@ def codes_import_descriptions(
     client: Annotated[str, typer.Option(help="client slug (whose X12 licence)")],
 ) -> None:
     """Load CARC/RARC description texts under the client's own X12 licence."""
-    setup_django()
     from rcmdesk.remits.codes import import_descriptions
 
-    org = _client(client)
+    org = client_by_slug(client)
     try:
         with cli_context():
             count = import_descriptions(org, code_list, file.read_text(encoding="utf-8"))
@@ -582,12 +554,11 @@ def deposits_import(
     client: Annotated[str, typer.Option(help="client slug")],
 ) -> None:
     """Import bank deposits (all or nothing), then match them to 835 payments."""
-    setup_django()
     from rich.markup import escape
 
     from rcmdesk.remits.deposits import DepositFileError, import_deposits_csv, match_deposits
 
-    org = _client(client)
+    org = client_by_slug(client)
     try:
         with cli_context():
             imported = import_deposits_csv(org, file.read_bytes(), file.name)
@@ -609,13 +580,12 @@ def deposits_unmatched(
     client: Annotated[str, typer.Option(help="client slug")],
 ) -> None:
     """List unmatched deposits and unmatched 835 payments with their ages in days."""
-    setup_django()
     from django.utils import timezone
 
     from rcmdesk.audit.services import record
     from rcmdesk.remits.deposits import unmatched
 
-    org = _client(client)
+    org = client_by_slug(client)
     report = unmatched(org, timezone.localdate())
     with cli_context():
         record("read", client_id=org.pk, object_type="remits.deposit",
@@ -652,12 +622,11 @@ def queue_counts(
     as_json: Annotated[bool, typer.Option("--json", help="one JSON array on stdout")] = False,
 ) -> None:
     """Active work items of a client by workflow, aging bucket and status, with dollars."""
-    setup_django()
     import json
 
     from rcmdesk.workqueue.queries import client_counts
 
-    rows = client_counts(_client(client).pk)
+    rows = client_counts(client_by_slug(client).pk)
     if as_json:
         print(json.dumps([{**r, "amount": str(r["amount"])} for r in rows]))
         return
@@ -668,16 +637,6 @@ def queue_counts(
         table.add_row(r["workflow"], r["aging_bucket"] or "-", r["status"], str(r["count"]),
                       f"{r['amount']:,.2f}")
     Console(width=max(Console().width, 100)).print(table)
-
-
-def _user(username: str, what: str) -> Any:
-    from rcmdesk.accounts.models import User
-
-    user = User.objects.filter(username=username, is_active=True).first()
-    if user is None:
-        err.print(f"[red]No active user {username!r} ({what})[/red]")
-        raise typer.Exit(2)
-    return user
 
 
 @queue_app.command("assign")
@@ -697,17 +656,15 @@ def queue_assign(
 
     Exit 0 when every item moved, 1 when some were skipped or the supervisor may not assign,
     2 on a bad option."""
-    setup_django()
     from django.core.exceptions import PermissionDenied
 
-    from rcmdesk.audit.context import acting
     from rcmdesk.tenancy.authz import require
     from rcmdesk.tenancy.roles import Action, Workflow
     from rcmdesk.workqueue import services
     from rcmdesk.workqueue.models import WorkItem
 
-    org = _client(client)
-    supervisor, assignee = _user(acting_as, "--as"), _user(to, "--to")
+    org = client_by_slug(client)
+    supervisor, assignee = active_user(acting_as, "--as"), active_user(to, "--to")
     if workflow is not None and workflow not in Workflow._value2member_map_:
         err.print(f"[red]Unknown workflow {workflow!r}[/red]")
         raise typer.Exit(2)
@@ -722,9 +679,9 @@ def queue_assign(
     items = WorkItem.objects.visible_to(supervisor).active().filter(client=org)
     if workflow:
         items = items.filter(workflow=workflow)
-    items = (items.filter(assignee=_user(from_user, "--from")) if from_user
+    items = (items.filter(assignee=active_user(from_user, "--from")) if from_user
              else items.filter(assignee__isnull=True))
-    with acting(supervisor, channel=f"cli:{getpass.getuser()}"):
+    with audited(supervisor):
         result = services.assign(supervisor, list(items.order_by("-priority", "id")[:limit]),
                                  assignee)
     for pk, why in sorted(result.skipped.items()):
@@ -740,7 +697,6 @@ def queue_refresh(
     = None,
 ) -> None:
     """Create and close work items from the current claims and remits (idempotent)."""
-    setup_django()
     from django.utils import timezone
 
     from rcmdesk.tenancy.models import Organization
@@ -750,7 +706,7 @@ def queue_refresh(
     except ImportError:
         err.print("[red]The work-item producers are not installed yet[/red]")
         raise typer.Exit(1) from None
-    orgs = [_client(client)] if client else list(
+    orgs = [client_by_slug(client)] if client else list(
         Organization.objects.filter(kind="client").order_by("slug"))
     today = timezone.localdate()
     with cli_context():
@@ -759,32 +715,6 @@ def queue_refresh(
             print(f"{org.slug}: " + "; ".join(
                 f"{kind} " + ", ".join(f"{n} {what}" for what, n in w.as_dict().items())
                 for kind, w in written.items()))
-
-
-# Public names for the apps' own command modules (below), which must not reach into privates.
-def client_by_slug(slug: str) -> Any:
-    return _client(slug)
-
-
-def active_user(username: str, what: str) -> Any:
-    return _user(username, what)
-
-
-def acting(client: str, acting_as: str) -> tuple[Any, Any]:
-    """For an app's command: Django set up, then the client and the ``--as`` user (or exit 2)."""
-    setup_django()
-    return _client(client), _user(acting_as, "--as")
-
-
-def refused(exc: Exception, who: str, client: str, work: str) -> typer.Exit:
-    """Exit 1 saying which refusal it was: the role may not, or the client is out of sight."""
-    from django.core.exceptions import PermissionDenied
-
-    if isinstance(exc, PermissionDenied):
-        err.print(f"[red]{who} may not do this ({work}): {exc}[/red]")
-    else:
-        err.print(f"[red]{who} does not see client {client!r}'s {work}[/red]")
-    return typer.Exit(1)
 
 
 claims_app = typer.Typer(help="Claims: charge imports, the scrubber, 837 submission.",
@@ -810,24 +740,23 @@ capacity_app = typer.Typer(help="Productivity and the capacity planner.", no_arg
 app.add_typer(report_app, name="report")
 app.add_typer(capacity_app, name="capacity")
 
-# Each front-of-chain app keeps its commands in its own ``cli.py`` with
-# ``register(group)``; this file only mounts them (and stays short).
-_COMMAND_MODULES = (
-    ("rcmdesk.charges.cli", claims_app),
-    ("rcmdesk.scrubber.cli", claims_app),
-    ("rcmdesk.submission.cli", claims_app),
-    ("rcmdesk.eligibility.cli", eligibility_app),
-    ("rcmdesk.priorauth.cli", auth_app),
-    ("rcmdesk.playbooks.cli", playbook_app),
-    ("rcmdesk.decisions.cli", decisions_app),
-    ("rcmdesk.escalations.cli", escalations_app),
-    ("rcmdesk.qa.cli", qa_app),
-    ("rcmdesk.reports.cli", report_app),
-    ("rcmdesk.capacity.cli", capacity_app),
+# The one list of the apps' command modules: each adds its commands to its group.
+APP_GROUPS: tuple[tuple[Any, typer.Typer], ...] = (
+    (charges_cli, claims_app),
+    (scrubber_cli, claims_app),
+    (submission_cli, claims_app),
+    (eligibility_cli, eligibility_app),
+    (priorauth_cli, auth_app),
+    (playbooks_cli, playbook_app),
+    (decisions_cli, decisions_app),
+    (escalations_cli, escalations_app),
+    (qa_cli, qa_app),
+    (weekly_cli, report_app),
+    (capacity_cli, capacity_app),
 )
-for _module, _group in _COMMAND_MODULES:
-    importlib.import_module(_module).register(_group)
-importlib.import_module("rcmdesk.reports.cli").register_root(app)  # ``rcmdesk kpi``
+for _module, _group in APP_GROUPS:
+    _module.register(_group)
+kpi_cli.register_root(app)  # ``rcmdesk kpi``
 
 
 def main() -> None:

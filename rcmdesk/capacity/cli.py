@@ -3,28 +3,17 @@
 
 from __future__ import annotations
 
-import getpass
 import json
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
+
+from rcmdesk.cli_support import as_user, audited, err, refusing
 
 
 def register(group: typer.Typer) -> None:
     group.command("forecast")(forecast)
     group.command("productivity")(productivity)
-
-
-def _setup(client: str, acting_as: str) -> tuple[Any, Any]:
-    from rcmdesk.cli import acting
-
-    return acting(client, acting_as)
-
-
-def _refused(exc: Exception, who: str, client: str) -> typer.Exit:
-    from rcmdesk.cli import refused
-
-    return refused(exc, who, client, "capacity plan")
 
 
 def forecast(
@@ -42,25 +31,18 @@ def forecast(
     """Per queue: arrivals, handle time, backlog, 4-week forecast and specialists needed.
 
     Exit 0 when shown, 1 when not allowed, 2 on a bad option."""
-    org, user = _setup(client, acting_as)
-    from django.core.exceptions import PermissionDenied
-    from django.http import Http404
+    org, user = as_user(client, acting_as)
 
-    from rcmdesk.audit.context import acting
     from rcmdesk.capacity import services
-    from rcmdesk.cli import err
 
     try:
         start = services.parse_day(from_) if from_ else None
     except services.CapacityProblem as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None
-    with acting(user, channel=f"cli:{getpass.getuser()}"):
-        try:
-            found = services.plans(user, org, workflow=workflow or None, add=add,
-                                   add_from=start, hours_per_day=hours, sla_days=sla_days)
-        except (PermissionDenied, Http404) as exc:
-            raise _refused(exc, acting_as, client) from None
+    with audited(user), refusing(acting_as, client, "capacity plan"):
+        found = services.plans(user, org, workflow=workflow or None, add=add,
+                               add_from=start, hours_per_day=hours, sla_days=sla_days)
     if as_json:
         print(json.dumps([services.plan_json(p) for p in found], indent=2))
         return
@@ -86,18 +68,12 @@ def productivity(
     as_json: Annotated[bool, typer.Option("--json", help="JSON")] = False,
 ) -> None:
     """Items closed per productive hour by specialist and workflow; handle-time percentiles."""
-    org, user = _setup(client, acting_as)
-    from django.core.exceptions import PermissionDenied
-    from django.http import Http404
+    org, user = as_user(client, acting_as)
 
-    from rcmdesk.audit.context import acting
     from rcmdesk.capacity import services
 
-    with acting(user, channel=f"cli:{getpass.getuser()}"):
-        try:
-            result = services.productivity(user, org, weeks=weeks)
-        except (PermissionDenied, Http404) as exc:
-            raise _refused(exc, acting_as, client) from None
+    with audited(user), refusing(acting_as, client, "capacity plan"):
+        result = services.productivity(user, org, weeks=weeks)
     if as_json:
         print(json.dumps(services.productivity_json(result), indent=2))
         return

@@ -3,11 +3,12 @@ draft claims, as a named user (``--as``) with the same permission checks as the 
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from rcmdesk.cli_support import active_user, audited, client_by_slug, err
 
 
 def register(group: typer.Typer) -> None:
@@ -26,13 +27,9 @@ def import_charges(
 
     Prints the counts, or every problem ("where: field: message") one a line on stderr.
     Exit 0 imported, 1 refused (problems or not allowed), 2 on a bad option."""
-    from rcmdesk.cli import active_user, client_by_slug, err, setup_django
-
-    setup_django()  # before anything that imports models (issue 15: it crashed on start)
     from django.core.exceptions import PermissionDenied
     from django.http import Http404
 
-    from rcmdesk.audit.context import acting
     from rcmdesk.charges import imports
 
     if fmt is not None and fmt not in imports.FORMATS:
@@ -42,7 +39,7 @@ def import_charges(
     data = path.read_bytes()
     chosen = fmt or imports.guess_format(path.name, data)
     try:
-        with acting(user, channel=f"cli:{getpass.getuser()}"):
+        with audited(user):
             result = imports.import_file(user, org, data, chosen, path.name)
     except PermissionDenied as exc:
         err.print(f"[red]{acting_as} may not enter charges: {exc}[/red]")

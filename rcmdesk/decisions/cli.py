@@ -3,22 +3,16 @@ the same checks as the pages — a partner role is refused a decision here as ev
 
 from __future__ import annotations
 
-import getpass
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
+
+from rcmdesk.cli_support import active_user, audited, client_by_slug, err
 
 
 def register(group: typer.Typer) -> None:
     group.command("list")(list_proposals)
     group.command("decide")(decide)
-
-
-def _user(acting_as: str) -> Any:
-    from rcmdesk.cli import active_user, setup_django
-
-    setup_django()
-    return active_user(acting_as, "--as")
 
 
 def list_proposals(
@@ -29,12 +23,10 @@ def list_proposals(
     kind: Annotated[str, typer.Option(help="only this kind")] = "",
 ) -> None:
     """One line per proposal: id, status, kind, amount, claim, proposer, reasons."""
-    user = _user(acting_as)
+    user = active_user(acting_as, "--as")
     from django.core.exceptions import PermissionDenied
     from django.http import Http404
 
-    from rcmdesk.audit.context import acting
-    from rcmdesk.cli import client_by_slug, err
     from rcmdesk.decisions import queries
     from rcmdesk.tenancy.authz import require
     from rcmdesk.tenancy.roles import Action
@@ -46,7 +38,7 @@ def list_proposals(
         err.print(f"[red]{acting_as} does not see client {client!r}'s decisions[/red]")
         raise typer.Exit(1) from None
     f = queries.InboxFilter.parse({"status": status, "kind": kind, "client": org.slug})
-    with acting(user, channel=f"cli:{getpass.getuser()}"):
+    with audited(user):
         rows = list(queries.proposals(user, f))
         queries.audit_listing(rows, detail={"cli": True, "status": f.status, "kind": f.kind})
     for p in rows:
@@ -65,19 +57,17 @@ def decide(
 ) -> None:
     """Approve or reject one proposal. Exit 0 when decided, 1 when refused or already
     decided, 2 on bad options."""
-    user = _user(acting_as)
+    user = active_user(acting_as, "--as")
     from django.core.exceptions import PermissionDenied
     from django.http import Http404
 
-    from rcmdesk.audit.context import acting
-    from rcmdesk.cli import err
     from rcmdesk.decisions import queries, services
 
     if approve == reject:
         err.print("[red]Say --approve or --reject (one of them)[/red]")
         raise typer.Exit(2)
     try:
-        with acting(user, channel=f"cli:{getpass.getuser()}"):
+        with audited(user):
             proposal = queries.get_proposal(user, proposal_id)
             done = services.decide(user, proposal, approve, comment)
     except Http404:

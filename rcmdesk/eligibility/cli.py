@@ -3,29 +3,18 @@ the same permission checks as the pages."""
 
 from __future__ import annotations
 
-import getpass
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
+
+from rcmdesk.cli_support import as_user, audited, err, refusing
 
 
 def register(group: typer.Typer) -> None:
     group.command("request")(request)
     group.command("import")(import_file)
-
-
-def _setup(client: str, acting_as: str) -> tuple[Any, Any]:
-    from rcmdesk.cli import acting
-
-    return acting(client, acting_as)
-
-
-def _refused(exc: Exception, who: str, client: str) -> typer.Exit:
-    from rcmdesk.cli import refused
-
-    return refused(exc, who, client, "eligibility work")
 
 
 def request(
@@ -40,13 +29,9 @@ def request(
 
     Without --visit or --days: the visits within the client's lead time (default 3 days).
     Exit 0 when written, 1 when nothing to ask or not allowed, 2 on a bad option."""
-    org, user = _setup(client, acting_as)
-    from django.core.exceptions import PermissionDenied
-    from django.http import Http404
+    org, user = as_user(client, acting_as)
     from django.utils import timezone
 
-    from rcmdesk.audit.context import acting
-    from rcmdesk.cli import err
     from rcmdesk.eligibility import services
     from rcmdesk.eligibility.models import Visit, VisitStatus
     from rcmdesk.eligibility.producer import lead_days
@@ -75,10 +60,8 @@ def request(
         print("no visits to ask about")
         raise typer.Exit(1)
     try:
-        with acting(user, channel=f"cli:{getpass.getuser()}"):
+        with refusing(acting_as, client, "eligibility work"), audited(user):
             out = services.request_eligibility(user, chosen)
-    except (PermissionDenied, Http404) as exc:
-        raise _refused(exc, acting_as, client) from None
     except (services.VisitProblem, services.MixedClients) as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from None
@@ -95,19 +78,12 @@ def import_file(
     """Import visits; a file with any bad row imports nothing (each error is printed).
 
     Exit 0 when imported, 1 on row errors or when not allowed."""
-    org, user = _setup(client, acting_as)
-    from django.core.exceptions import PermissionDenied
-    from django.http import Http404
+    org, user = as_user(client, acting_as)
 
-    from rcmdesk.audit.context import acting
-    from rcmdesk.cli import err
     from rcmdesk.eligibility.imports import import_visits
 
-    try:
-        with acting(user, channel=f"cli:{getpass.getuser()}"):
-            result = import_visits(user, org, path.read_bytes(), path.name)
-    except (PermissionDenied, Http404) as exc:
-        raise _refused(exc, acting_as, client) from None
+    with refusing(acting_as, client, "eligibility work"), audited(user):
+        result = import_visits(user, org, path.read_bytes(), path.name)
     if not result.ok:
         for e in result.errors:
             err.print(str(e), markup=False, soft_wrap=True)

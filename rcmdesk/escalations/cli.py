@@ -3,10 +3,11 @@ ones for cron (there is no scheduler: overdue is computed when asked)."""
 
 from __future__ import annotations
 
-import getpass
 from typing import Annotated, Any
 
 import typer
+
+from rcmdesk.cli_support import active_user, audited, cli_context, client_by_slug, err
 
 
 def register(group: typer.Typer) -> None:
@@ -41,13 +42,9 @@ def list_escalations(
     """One line per escalation: id, status, kind, owner, due (owner's clock), overdue, subject.
 
     Exit 0 when listed, 1 when the user does not see the client."""
-    from rcmdesk.cli import active_user, client_by_slug, err, setup_django
-
-    setup_django()
     org, user = client_by_slug(client), active_user(acting_as, "--as")
     from django.utils import timezone
 
-    from rcmdesk.audit.context import acting
     from rcmdesk.escalations import services
     from rcmdesk.tenancy.visibility import visibility_for
 
@@ -56,7 +53,7 @@ def list_escalations(
         raise typer.Exit(1)
     now = timezone.now()
     f = services.BoardFilter(client=org.slug, overdue_only=overdue_only, include_closed=closed)
-    with acting(user, channel=f"cli:{getpass.getuser()}"):
+    with audited(user):
         rows = list(services.search(user, f, now))
         _audit(rows, org.pk, overdue=overdue_only)
     _print(rows, now)
@@ -68,9 +65,6 @@ def overdue(
     """The client's overdue escalations, for cron: exit 3 when there are any, 0 when none.
 
     Runs as the system (no --as): it reads one client named by the operator."""
-    from rcmdesk.cli import cli_context, client_by_slug, setup_django
-
-    setup_django()
     org = client_by_slug(client)
     from django.utils import timezone
 

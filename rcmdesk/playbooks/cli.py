@@ -7,22 +7,22 @@ from typing import Annotated, Any
 
 import typer
 
+from rcmdesk.cli_support import active_user, client_by_slug, err
+
 
 def register(group: typer.Typer) -> None:
     group.command("sops")(list_sops)
     group.command("history")(history)
 
 
-def _setup(client: str, acting_as: str) -> tuple[Any, Any]:
+def _reader(client: str, acting_as: str) -> tuple[Any, Any]:
     """The client and user, or exit 1 when the user does not read that client's playbook."""
     from django.core.exceptions import PermissionDenied
     from django.http import Http404
 
-    from rcmdesk.cli import active_user, client_by_slug, err, setup_django
     from rcmdesk.tenancy.authz import require
     from rcmdesk.tenancy.roles import Action
 
-    setup_django()
     org, user = client_by_slug(client), active_user(acting_as, "--as")
     try:
         require(user, Action.VIEW_TENANT_DATA, org.pk)
@@ -39,7 +39,7 @@ def list_sops(
     """One line per SOP: id, workflow, payer, category, latest version, title.
 
     Exit 0 when listed, 1 when the user does not see the client."""
-    org, user = _setup(client, acting_as)
+    org, user = _reader(client, acting_as)
     from rcmdesk.playbooks import queries
 
     docs: list[Any] = queries.documents(user, org)  # each with its annotated ``latest``
@@ -59,7 +59,7 @@ def history(
     """SOP versions and rule changes, newest first: time, author, what, change note.
 
     Exit 0 when listed, 1 when the user does not see the client."""
-    org, user = _setup(client, acting_as)
+    org, user = _reader(client, acting_as)
     from rcmdesk.playbooks import queries
 
     entries = queries.history(user, org, limit=max(1, min(limit, 500)))

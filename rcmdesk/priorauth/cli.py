@@ -3,28 +3,17 @@
 
 from __future__ import annotations
 
-import getpass
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 import typer
 
+from rcmdesk.cli_support import as_user, audited, err, refusing
+
 
 def register(group: typer.Typer) -> None:
     group.command("request")(request)
     group.command("list")(list_auths)
-
-
-def _setup(client: str, acting_as: str) -> tuple[Any, Any]:
-    from rcmdesk.cli import acting
-
-    return acting(client, acting_as)
-
-
-def _refused(exc: Exception, who: str, client: str) -> typer.Exit:
-    from rcmdesk.cli import refused
-
-    return refused(exc, who, client, "prior authorizations")
 
 
 def request(
@@ -40,12 +29,8 @@ def request(
     """Write one 278 for an authorization or a visit; prints the authorization and trace.
 
     Exit 0 when written, 1 when not allowed or nothing to ask, 2 on a bad option."""
-    org, user = _setup(client, acting_as)
-    from django.core.exceptions import PermissionDenied
-    from django.http import Http404
+    org, user = as_user(client, acting_as)
 
-    from rcmdesk.audit.context import acting
-    from rcmdesk.cli import err
     from rcmdesk.eligibility.models import Visit
     from rcmdesk.priorauth import services
     from rcmdesk.priorauth.models import Authorization
@@ -66,10 +51,8 @@ def request(
                   f"{auth or visit} for {client!r}[/red]")
         raise typer.Exit(2)
     try:
-        with acting(user, channel=f"cli:{getpass.getuser()}"):
+        with refusing(acting_as, client, "prior authorizations"), audited(user):
             done = services.request_authorization(user, target, code or None, units=asked)
-    except (PermissionDenied, Http404) as exc:
-        raise _refused(exc, acting_as, client) from None
     except services.AuthProblem as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from None
@@ -85,22 +68,17 @@ def list_auths(
     status: Annotated[str, typer.Option(help="only this status")] = "",
 ) -> None:
     """One line per authorization: id, status, codes, certification, units, dates."""
-    org, user = _setup(client, acting_as)
-    from django.core.exceptions import PermissionDenied
-    from django.http import Http404
+    org, user = as_user(client, acting_as)
     from django.utils import timezone
 
-    from rcmdesk.audit.context import acting
     from rcmdesk.priorauth import queries
     from rcmdesk.tenancy.authz import require
     from rcmdesk.tenancy.roles import Action, Workflow
 
-    try:
+    with refusing(acting_as, client, "prior authorizations"):
         require(user, Action.VIEW_TENANT_DATA, org.pk, Workflow.PRIOR_AUTH)
-    except (PermissionDenied, Http404) as exc:
-        raise _refused(exc, acting_as, client) from None
     f = queries.AuthFilter(client=org.slug, status=status, expiring=expiring)
-    with acting(user, channel=f"cli:{getpass.getuser()}"):
+    with audited(user):
         rows = list(queries.search(user, f, timezone.localdate()))
         queries.audit_listing(rows, detail={"cli": True, "expiring": expiring,
                                             "status": status})

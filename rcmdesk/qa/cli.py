@@ -3,28 +3,17 @@ same permission checks as the pages."""
 
 from __future__ import annotations
 
-import getpass
 import json
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
+
+from rcmdesk.cli_support import as_user, audited, err, refusing
 
 
 def register(group: typer.Typer) -> None:
     group.command("draw")(draw)
     group.command("accuracy")(accuracy)
-
-
-def _setup(client: str, acting_as: str) -> tuple[Any, Any]:
-    from rcmdesk.cli import acting
-
-    return acting(client, acting_as)
-
-
-def _refused(exc: Exception, who: str, client: str) -> typer.Exit:
-    from rcmdesk.cli import refused
-
-    return refused(exc, who, client, "QA audits")
 
 
 def draw(
@@ -42,12 +31,8 @@ def draw(
     """Draw the week's sample under the client's plans; prints draw id, seed and counts.
 
     Exit 0 when drawn, 1 when not allowed or already drawn, 2 on a bad option."""
-    org, user = _setup(client, acting_as)
-    from django.core.exceptions import PermissionDenied
-    from django.http import Http404
+    org, user = as_user(client, acting_as)
 
-    from rcmdesk.audit.context import acting
-    from rcmdesk.cli import err
     from rcmdesk.qa import queries, services
     from rcmdesk.qa.sampling import parse_week
 
@@ -64,13 +49,12 @@ def draw(
         err.print(f"[red]No active sampling plan {acting_as} sees for {client!r}[/red]")
         raise typer.Exit(1)
     failed = False
-    with acting(user, channel=f"cli:{getpass.getuser()}"):
+    with audited(user):
         for one in chosen:
             try:
-                made = services.draw_week(user, one, week, seed=seed, redraw=redraw,
-                                          reason=reason)
-            except (PermissionDenied, Http404) as exc:
-                raise _refused(exc, acting_as, client) from None
+                with refusing(acting_as, client, "QA audits"):
+                    made = services.draw_week(user, one, week, seed=seed, redraw=redraw,
+                                              reason=reason)
             except services.QaProblem as exc:
                 err.print(f"[red]plan {one.pk}: {exc}[/red]")
                 failed = True
@@ -88,20 +72,15 @@ def accuracy(
     as_json: Annotated[bool, typer.Option("--json", help="JSON rows")] = False,
 ) -> None:
     """Accuracy per specialist, workflow and week: audits, points, passes/(passes+fails)."""
-    org, user = _setup(client, acting_as)
-    from django.core.exceptions import PermissionDenied
-    from django.http import Http404
+    org, user = as_user(client, acting_as)
 
-    from rcmdesk.audit.context import acting
     from rcmdesk.qa import queries
     from rcmdesk.tenancy.authz import require
     from rcmdesk.tenancy.roles import Action
 
-    try:
+    with refusing(acting_as, client, "QA audits"):
         require(user, Action.VIEW_TENANT_DATA, org.pk)
-    except (PermissionDenied, Http404) as exc:
-        raise _refused(exc, acting_as, client) from None
-    with acting(user, channel=f"cli:{getpass.getuser()}"):
+    with audited(user):
         rows = queries.accuracy(user, client_id=org.pk, week=week)
         queries.audit_accuracy_read(user, rows, week)
     if as_json:

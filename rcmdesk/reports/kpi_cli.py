@@ -8,6 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
+from rcmdesk.cli_support import as_user, err, refusing
+
 
 def register_root(app: typer.Typer) -> None:
     app.command("kpi")(kpi)
@@ -25,11 +27,7 @@ def kpi(
     """Print the week's KPIs with formula and benchmark.
 
     Exit 0 when shown, 1 when not allowed, 2 on a bad option."""
-    from rcmdesk.cli import acting, err, refused
-
-    org, user = acting(client, acting_as)
-    from django.core.exceptions import PermissionDenied
-    from django.http import Http404
+    org, user = as_user(client, acting_as)
 
     from rcmdesk.qa.sampling import parse_week
     from rcmdesk.reports import kpis
@@ -41,10 +39,8 @@ def kpi(
     except ValueError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None
-    try:
+    with refusing(acting_as, client, "KPIs"):
         require(user, Action.VIEW_REPORTS, org.pk)
-    except (PermissionDenied, Http404) as exc:
-        raise refused(exc, acting_as, client, "KPIs") from None
     rows = kpis.weekly_kpis(org.pk, week, payer_id=payer, provider_id=provider,
                             workflow=workflow)
     if as_json:

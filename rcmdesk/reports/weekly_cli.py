@@ -7,12 +7,13 @@ VIEW_REPORTS, the same checks as the "generate now" button.
 
 from __future__ import annotations
 
-import getpass
 import json
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+
+from rcmdesk.cli_support import active_user, audited, client_by_slug, err, refusing
 
 
 def register(group: typer.Typer) -> None:
@@ -32,12 +33,8 @@ def weekly_report(
     """Generate (or fetch from the archive) a client's weekly report; prints its archive id.
 
     Exit 0 when done, 1 when not allowed or the PDF cannot be made, 2 on a bad option."""
-    from rcmdesk.cli import _client, err, setup_django
-
-    setup_django()
-    org = _client(client)
+    org = client_by_slug(client)
     user = _as(acting_as, org, client)
-    from rcmdesk.audit.context import acting
     from rcmdesk.qa.sampling import parse_week
     from rcmdesk.reports import weekly
 
@@ -47,8 +44,7 @@ def weekly_report(
     except ValueError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None
-    channel = f"cli:{getpass.getuser()}"
-    with acting(user, channel=channel):
+    with audited(user):
         report, made = weekly.generate(org, week, actor=user, force=force)
     print(f"{report.pk}\t{org.slug}\t{week}\t{'generated' if made else 'archived'}\t"
           f"{report.sha256}")
@@ -58,7 +54,7 @@ def weekly_report(
                       "on this machine.[/red]")
             raise typer.Exit(1)
         pdf.write_bytes(bytes(report.pdf))
-        with acting(user, channel=channel):
+        with audited(user):
             from rcmdesk.audit.services import record
 
             record("reports.weekly.pdf", client_id=org.pk, obj=report, actor=user,
@@ -68,18 +64,13 @@ def weekly_report(
 def _as(acting_as: str | None, org: Any, slug: str) -> Any:
     if acting_as is None:
         return None
-    from django.core.exceptions import PermissionDenied
-    from django.http import Http404
 
-    from rcmdesk.cli import _user, refused
     from rcmdesk.tenancy.authz import require
     from rcmdesk.tenancy.roles import Action
 
-    user = _user(acting_as, "--as")
-    try:
+    user = active_user(acting_as, "--as")
+    with refusing(acting_as, slug, "weekly reports"):
         require(user, Action.VIEW_REPORTS, org.pk)
-    except (PermissionDenied, Http404) as exc:
-        raise refused(exc, acting_as, slug, "weekly reports") from None
     return user
 
 
@@ -88,9 +79,6 @@ def weekly_all(
     force: Annotated[bool, typer.Option("--force", help="replace archived reports")] = False,
 ) -> None:
     """Every active engagement's client, one report each; archived weeks are kept (cron)."""
-    from rcmdesk.cli import setup_django
-
-    setup_django()
     from rcmdesk.reports.tasks import generate_all
 
     print(json.dumps(generate_all(week or None, force=force)))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+
+from rcmdesk.cli_support import active_user, audited, cli_context, client_by_slug, err
 
 
 def register(group: typer.Typer) -> None:
@@ -24,9 +25,6 @@ def load_hcpcs(
     """Replace the HCPCS Level II code set with the codes in FILE (CMS, public domain).
 
     Exit 0 when loaded, 1 when the file holds no HCPCS code."""
-    from rcmdesk.cli import cli_context, err, setup_django
-
-    setup_django()
     from rcmdesk.scrubber import hcpcs
 
     try:
@@ -51,14 +49,10 @@ def scrub(
 
     Exit 0 when every claim is clean, 1 when some are held (or the user may not scrub),
     2 on a bad option."""
-    from rcmdesk.cli import active_user, client_by_slug, err, setup_django
-
-    setup_django()
     from django.core.exceptions import PermissionDenied
     from django.db.models import Q
     from django.http import Http404
 
-    from rcmdesk.audit.context import acting
     from rcmdesk.claims.models import Claim, ClaimStatus, FrontDoor
     from rcmdesk.scrubber import queries, services
     from rcmdesk.tenancy.roles import Workflow
@@ -83,7 +77,7 @@ def scrub(
     if missing:
         err.print(f"[red]No such claim(s) at {client}: {', '.join(missing)}[/red]")
         raise typer.Exit(2)
-    with acting(user, channel=f"cli:{getpass.getuser()}"):
+    with audited(user):
         run = services.scrub(user, org, found, purpose="cli")
     rows = list(queries.findings(run))
     if as_json:

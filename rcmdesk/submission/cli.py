@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from rcmdesk.cli_support import active_user, audited, client_by_slug, err
+
 
 def register(group: typer.Typer) -> None:
     """Add ``submit`` to the claims group."""
@@ -27,15 +29,11 @@ def submit(
 
     Exit 0 when a batch was written (or nothing was ready), 1 when refused, 2 on a bad
     option."""
-    from rcmdesk.cli import active_user, client_by_slug, err, setup_django
 
-    setup_django()
-    import getpass
 
     from django.core.exceptions import PermissionDenied
     from django.http import Http404
 
-    from rcmdesk.audit.context import acting
     from rcmdesk.claims.models import Claim
     from rcmdesk.submission import services
 
@@ -51,7 +49,7 @@ def submit(
             raise typer.Exit(2)
         chosen = list(found.values())
     try:
-        with acting(user, channel=f"cli:{getpass.getuser()}"):
+        with audited(user):
             batches = services.submit(user, org, chosen)
     except services.SubmissionRefused as exc:
         err.print(f"[red]{exc}[/red]")
