@@ -25,7 +25,7 @@ from rich.table import Table
 from rcmdesk import cli_support
 from rcmdesk.capacity import cli as capacity_cli
 from rcmdesk.charges import cli as charges_cli
-from rcmdesk.cli_support import active_user, audited, cli_context, client_by_slug, err
+from rcmdesk.cli_support import active_user, audited, cli_context, client_by_slug, err, refusing
 from rcmdesk.decisions import cli as decisions_cli
 from rcmdesk.eligibility import cli as eligibility_cli
 from rcmdesk.escalations import cli as escalations_cli
@@ -656,8 +656,6 @@ def queue_assign(
 
     Exit 0 when every item moved, 1 when some were skipped or the supervisor may not assign,
     2 on a bad option."""
-    from django.core.exceptions import PermissionDenied
-
     from rcmdesk.tenancy.authz import require
     from rcmdesk.tenancy.roles import Action, Workflow
     from rcmdesk.workqueue import services
@@ -668,14 +666,8 @@ def queue_assign(
     if workflow is not None and workflow not in Workflow._value2member_map_:
         err.print(f"[red]Unknown workflow {workflow!r}[/red]")
         raise typer.Exit(2)
-    try:
+    with refusing(acting_as, client, "work", may_not="assign work", unseen=f"client {client!r}"):
         require(supervisor, Action.ASSIGN_WORK, org.pk, Workflow(workflow) if workflow else None)
-    except PermissionDenied as exc:
-        err.print(f"[red]{acting_as} may not assign work: {exc}[/red]")
-        raise typer.Exit(1) from None
-    except Exception:  # Http404: the client is out of the supervisor's sight
-        err.print(f"[red]{acting_as} does not see client {client!r}[/red]")
-        raise typer.Exit(1) from None
     items = WorkItem.objects.visible_to(supervisor).active().filter(client=org)
     if workflow:
         items = items.filter(workflow=workflow)

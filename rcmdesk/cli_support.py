@@ -73,19 +73,26 @@ def as_user(client: str, acting_as: str) -> tuple[Any, Any]:
     return client_by_slug(client), active_user(acting_as, "--as")
 
 
-def refused(exc: Exception, who: str, client: str, work: str) -> typer.Exit:
-    """Exit 1 saying which refusal it was: the role may not, or the client is out of sight."""
+def refused(exc: Exception, who: str, client: str, work: str, *, may_not: str = "",
+            unseen: str = "", as_unseen: bool = False) -> typer.Exit:
+    """Exit 1 saying which refusal it was: the role may not, or the client is out of sight.
+
+    ``may_not`` and ``unseen`` word the two cases for a command ("enter charges", "the
+    claims of 'x'"); ``as_unseen`` reports both as out of sight, for a read that must not
+    tell which it was."""
     from django.core.exceptions import PermissionDenied
 
-    if isinstance(exc, PermissionDenied):
-        err.print(f"[red]{who} may not do this ({work}): {exc}[/red]")
+    if isinstance(exc, PermissionDenied) and not as_unseen:
+        err.print(f"[red]{who} may not {may_not or f'do this ({work})'}: {exc}[/red]")
     else:
-        err.print(f"[red]{who} does not see client {client!r}'s {work}[/red]")
+        sight = unseen or f"client {client!r}'s {work}"
+        err.print(f"[red]{who} does not see {sight}[/red]")
     return typer.Exit(1)
 
 
 @contextmanager
-def refusing(who: str, client: str, work: str) -> Iterator[None]:
+def refusing(who: str, client: str, work: str, *, may_not: str = "", unseen: str = "",
+             as_unseen: bool = False) -> Iterator[None]:
     """Report a PermissionDenied or Http404 raised inside as ``refused`` does, and exit 1.
 
     The one ``except`` block every command used to repeat around its service call."""
@@ -95,4 +102,5 @@ def refusing(who: str, client: str, work: str) -> Iterator[None]:
     try:
         yield
     except (PermissionDenied, Http404) as exc:
-        raise refused(exc, who, client, work) from None
+        raise refused(exc, who, client, work, may_not=may_not, unseen=unseen,
+                      as_unseen=as_unseen) from None

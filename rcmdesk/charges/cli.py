@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from rcmdesk.cli_support import active_user, audited, client_by_slug, err
+from rcmdesk.cli_support import as_user, audited, err, refusing
 
 
 def register(group: typer.Typer) -> None:
@@ -27,26 +27,17 @@ def import_charges(
 
     Prints the counts, or every problem ("where: field: message") one a line on stderr.
     Exit 0 imported, 1 refused (problems or not allowed), 2 on a bad option."""
-    from django.core.exceptions import PermissionDenied
-    from django.http import Http404
 
     from rcmdesk.charges import imports
 
     if fmt is not None and fmt not in imports.FORMATS:
         err.print(f"[red]--format is one of {', '.join(imports.FORMATS)}[/red]")
         raise typer.Exit(2)
-    org, user = client_by_slug(client), active_user(acting_as, "--as")
+    org, user = as_user(client, acting_as)
     data = path.read_bytes()
     chosen = fmt or imports.guess_format(path.name, data)
-    try:
-        with audited(user):
-            result = imports.import_file(user, org, data, chosen, path.name)
-    except PermissionDenied as exc:
-        err.print(f"[red]{acting_as} may not enter charges: {exc}[/red]")
-        raise typer.Exit(1) from exc
-    except Http404 as exc:
-        err.print(f"[red]{acting_as} does not see client {client!r}'s charges[/red]")
-        raise typer.Exit(1) from exc
+    with audited(user), refusing(acting_as, client, "charges", may_not="enter charges"):
+        result = imports.import_file(user, org, data, chosen, path.name)
     if not result.ok:
         err.print(f"[red]{path.name} ({chosen}): nothing imported, "
                   f"{len(result.problems)} problem(s)[/red]")

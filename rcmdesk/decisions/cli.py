@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from rcmdesk.cli_support import active_user, audited, client_by_slug, err
+from rcmdesk.cli_support import active_user, audited, client_by_slug, err, refusing
 
 
 def register(group: typer.Typer) -> None:
@@ -24,19 +24,14 @@ def list_proposals(
 ) -> None:
     """One line per proposal: id, status, kind, amount, claim, proposer, reasons."""
     user = active_user(acting_as, "--as")
-    from django.core.exceptions import PermissionDenied
-    from django.http import Http404
 
     from rcmdesk.decisions import queries
     from rcmdesk.tenancy.authz import require
     from rcmdesk.tenancy.roles import Action
 
     org = client_by_slug(client)
-    try:
+    with refusing(acting_as, client, "decisions", as_unseen=True):
         require(user, Action.VIEW_TENANT_DATA, org.pk)
-    except (PermissionDenied, Http404):
-        err.print(f"[red]{acting_as} does not see client {client!r}'s decisions[/red]")
-        raise typer.Exit(1) from None
     f = queries.InboxFilter.parse({"status": status, "kind": kind, "client": org.slug})
     with audited(user):
         rows = list(queries.proposals(user, f))

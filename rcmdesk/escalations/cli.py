@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from rcmdesk.cli_support import active_user, audited, cli_context, client_by_slug, err
+from rcmdesk.cli_support import as_user, audited, cli_context, client_by_slug, err
 
 
 def register(group: typer.Typer) -> None:
@@ -42,7 +42,7 @@ def list_escalations(
     """One line per escalation: id, status, kind, owner, due (owner's clock), overdue, subject.
 
     Exit 0 when listed, 1 when the user does not see the client."""
-    org, user = client_by_slug(client), active_user(acting_as, "--as")
+    org, user = as_user(client, acting_as)
     from django.utils import timezone
 
     from rcmdesk.escalations import services

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from rcmdesk.cli_support import active_user, client_by_slug, err
+from rcmdesk.cli_support import as_user, refusing
 
 
 def register(group: typer.Typer) -> None:
@@ -17,18 +17,13 @@ def register(group: typer.Typer) -> None:
 
 def _reader(client: str, acting_as: str) -> tuple[Any, Any]:
     """The client and user, or exit 1 when the user does not read that client's playbook."""
-    from django.core.exceptions import PermissionDenied
-    from django.http import Http404
 
     from rcmdesk.tenancy.authz import require
     from rcmdesk.tenancy.roles import Action
 
-    org, user = client_by_slug(client), active_user(acting_as, "--as")
-    try:
+    org, user = as_user(client, acting_as)
+    with refusing(acting_as, client, "playbook", as_unseen=True):
         require(user, Action.VIEW_TENANT_DATA, org.pk)
-    except (PermissionDenied, Http404):
-        err.print(f"[red]{acting_as} does not see client {client!r}'s playbook[/red]")
-        raise typer.Exit(1) from None
     return org, user
 
 

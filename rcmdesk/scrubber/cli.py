@@ -8,7 +8,13 @@ from typing import Annotated, Any
 
 import typer
 
-from rcmdesk.cli_support import active_user, audited, cli_context, client_by_slug, err
+from rcmdesk.cli_support import (
+    as_user,
+    audited,
+    cli_context,
+    err,
+    refusing,
+)
 
 
 def register(group: typer.Typer) -> None:
@@ -49,24 +55,16 @@ def scrub(
 
     Exit 0 when every claim is clean, 1 when some are held (or the user may not scrub),
     2 on a bad option."""
-    from django.core.exceptions import PermissionDenied
     from django.db.models import Q
-    from django.http import Http404
 
     from rcmdesk.claims.models import Claim, ClaimStatus, FrontDoor
     from rcmdesk.scrubber import queries, services
     from rcmdesk.tenancy.roles import Workflow
 
-    org = client_by_slug(client)
-    user = active_user(acting_as, "--as")
-    try:
+    org, user = as_user(client, acting_as)
+    with refusing(acting_as, client, "claims", may_not="scrub claims",
+                  unseen=f"the claims of {client!r}"):
         services.require_scrub(user, org)
-    except PermissionDenied as exc:
-        err.print(f"[red]{acting_as} may not scrub claims: {exc}[/red]")
-        raise typer.Exit(1) from None
-    except Http404:
-        err.print(f"[red]{acting_as} does not see the claims of {client!r}[/red]")
-        raise typer.Exit(1) from None
     claims = Claim.objects.visible_to(user, Workflow.CHARGES_CLAIMS).filter(client=org)
     if claim:
         claims = claims.filter(patient_control_number__in=claim)

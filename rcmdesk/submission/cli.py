@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from rcmdesk.cli_support import active_user, audited, client_by_slug, err
+from rcmdesk.cli_support import as_user, audited, err, refusing
 
 
 def register(group: typer.Typer) -> None:
@@ -30,15 +30,10 @@ def submit(
     Exit 0 when a batch was written (or nothing was ready), 1 when refused, 2 on a bad
     option."""
 
-
-    from django.core.exceptions import PermissionDenied
-    from django.http import Http404
-
     from rcmdesk.claims.models import Claim
     from rcmdesk.submission import services
 
-    org = client_by_slug(client)
-    user = active_user(acting_as, "--as")
+    org, user = as_user(client, acting_as)
     chosen = None
     if claim:
         found = dict(Claim.objects.filter(client=org, patient_control_number__in=claim)
@@ -49,16 +44,11 @@ def submit(
             raise typer.Exit(2)
         chosen = list(found.values())
     try:
-        with audited(user):
+        with audited(user), refusing(acting_as, client, "claims", may_not="submit claims",
+                                     unseen=f"client {client!r}"):
             batches = services.submit(user, org, chosen)
     except services.SubmissionRefused as exc:
         err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1) from None
-    except PermissionDenied as exc:
-        err.print(f"[red]{acting_as} may not submit claims: {exc}[/red]")
-        raise typer.Exit(1) from None
-    except Http404:
-        err.print(f"[red]{acting_as} does not see client {client!r}[/red]")
         raise typer.Exit(1) from None
     if not batches:
         print("no claim is ready to send")
