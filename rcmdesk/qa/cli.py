@@ -47,9 +47,9 @@ def draw(
     from django.http import Http404
 
     from rcmdesk.audit.context import acting
+    from rcmdesk.calendar import parse_week
     from rcmdesk.cli import err
     from rcmdesk.qa import queries, services
-    from rcmdesk.qa.sampling import parse_week
 
     try:
         parse_week(week)

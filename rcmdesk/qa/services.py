@@ -23,6 +23,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from rcmdesk.audit.services import record
+from rcmdesk.calendar import parse_week
 from rcmdesk.qa import checklists, sampling
 from rcmdesk.qa.models import Audit, AuditPoint, AuditStatus, PointResult, SampleDraw, SamplingPlan
 from rcmdesk.tenancy.authz import require
@@ -76,7 +77,7 @@ def _described(plan: SamplingPlan) -> dict[str, str]:
 
 def week_bounds(plan: SamplingPlan, week: str) -> tuple[datetime, datetime]:
     """The week's Monday-to-Monday in the engagement's time zone, as aware datetimes."""
-    monday, next_monday = sampling.parse_week(week)
+    monday, next_monday = parse_week(week)
     zone = ZoneInfo(plan.engagement.time_zone)
     return (datetime.combine(monday, time(), zone), datetime.combine(next_monday, time(), zone))
 
@@ -142,7 +143,7 @@ def draw_week(user: Any, plan: SamplingPlan, week: str, *, seed: int | None = No
             Workflow(plan.workflow) if plan.workflow else None)
     if not plan.active:
         raise QaProblem("The plan is not active.")
-    sampling.parse_week(week)
+    parse_week(week)
     first = SampleDraw.objects.filter(plan=plan, week=week, redraw_of__isnull=True).first()
     if first is not None and not redraw:
         raise QaProblem(f"{week} is already drawn under this plan (seed {first.seed}); "

@@ -31,7 +31,7 @@ def kpi(
     from django.core.exceptions import PermissionDenied
     from django.http import Http404
 
-    from rcmdesk.qa.sampling import parse_week
+    from rcmdesk.calendar import parse_week
     from rcmdesk.reports import kpis
     from rcmdesk.tenancy.authz import require
     from rcmdesk.tenancy.roles import Action

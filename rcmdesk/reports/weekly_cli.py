@@ -38,10 +38,10 @@ def weekly_report(
     org = _client(client)
     user = _as(acting_as, org, client)
     from rcmdesk.audit.context import acting
-    from rcmdesk.qa.sampling import parse_week
+    from rcmdesk.calendar import last_week, parse_week
     from rcmdesk.reports import weekly
 
-    week = week or weekly.last_week()
+    week = week or last_week(org.today())
     try:
         parse_week(week)
     except ValueError as exc:

@@ -7,15 +7,16 @@ only through an assignment to that engagement.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import available_timezones
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from rcmdesk.calendar import local_date
 from rcmdesk.tenancy.roles import OrgKind, Role, Workflow
 from rcmdesk.tenancy.visibility import TenantQuerySet
 
@@ -64,6 +65,14 @@ class Organization(models.Model):
     @property
     def is_client(self) -> bool:
         return self.kind == OrgKind.CLIENT
+
+    def today(self, now: datetime | None = None) -> date:
+        """The client's calendar day at ``now`` (default: this instant).
+
+        The one clock every day-counting rule reads (deadlines, SLAs, aging, follow-ups,
+        report and QA weeks): a UTC server is already on Tuesday at 17:00 Monday in Los
+        Angeles, and a deadline off by one day is a lost claim. Tests pass ``now``."""
+        return local_date(now or timezone.now(), self.time_zone)
 
 
 class EngagementQuerySet(TenantQuerySet):
@@ -119,9 +128,9 @@ class Engagement(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def today(self) -> date:
-        """The date in the client's time zone: an engagement ends at the client's midnight."""
-        return timezone.now().astimezone(ZoneInfo(self.time_zone)).date()
+    def today(self, now: datetime | None = None) -> date:
+        """The date in the engagement's time zone: an engagement ends at the client's midnight."""
+        return local_date(now or timezone.now(), self.time_zone)
 
     def is_active(self, day: date | None = None) -> bool:
         day = day or self.today()
