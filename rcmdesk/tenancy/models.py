@@ -40,6 +40,16 @@ class OrganizationQuerySet(TenantQuerySet):
     def clients(self) -> OrganizationQuerySet:
         return self.filter(kind=OrgKind.CLIENT)
 
+    def zones_by_day(self, now: datetime) -> dict[date, list[str]]:
+        """The clients' time zones grouped by the calendar day each is on at ``now``.
+
+        A query across clients (a queue, a due list) compares each row with *its* client's
+        day; there are a handful of zones, so it filters per day, not per client."""
+        out: dict[date, list[str]] = {}
+        for zone in sorted(set(self.clients().values_list("time_zone", flat=True))):
+            out.setdefault(local_date(now, zone), []).append(zone)
+        return out
+
 
 class Organization(models.Model):
     tenant_field = "id"

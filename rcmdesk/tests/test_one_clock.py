@@ -45,15 +45,9 @@ REMAINING: dict[str, int] = {
     "rcmdesk/priorauth/response.py": 1,
     "rcmdesk/priorauth/services.py": 3,
     "rcmdesk/priorauth/views.py": 1,
-    "rcmdesk/qa/services.py": 2,
     "rcmdesk/remits/deposits.py": 1,
     "rcmdesk/submission/acks.py": 1,
     "rcmdesk/submission/services.py": 1,
-    "rcmdesk/workqueue/api.py": 1,
-    "rcmdesk/workqueue/producers/__init__.py": 1,
-    "rcmdesk/workqueue/producers/tasks.py": 1,
-    "rcmdesk/workqueue/services.py": 1,
-    "rcmdesk/workqueue/views.py": 2,
 }
 
 
