@@ -610,13 +610,12 @@ def deposits_unmatched(
 ) -> None:
     """List unmatched deposits and unmatched 835 payments with their ages in days."""
     setup_django()
-    from django.utils import timezone
 
     from rcmdesk.audit.services import record
     from rcmdesk.remits.deposits import unmatched
 
     org = _client(client)
-    report = unmatched(org, timezone.localdate())
+    report = unmatched(org, org.today())
     with cli_context():
         record("read", client_id=org.pk, object_type="remits.deposit",
                detail={"view": "unmatched", "deposits": len(report.deposits),
@@ -741,7 +740,6 @@ def queue_refresh(
 ) -> None:
     """Create and close work items from the current claims and remits (idempotent)."""
     setup_django()
-    from django.utils import timezone
 
     from rcmdesk.tenancy.models import Organization
 
@@ -752,10 +750,9 @@ def queue_refresh(
         raise typer.Exit(1) from None
     orgs = [_client(client)] if client else list(
         Organization.objects.filter(kind="client").order_by("slug"))
-    today = timezone.localdate()
     with cli_context():
         for org in orgs:
-            written = sync_client(org, today)
+            written = sync_client(org, org.today())
             print(f"{org.slug}: " + "; ".join(
                 f"{kind} " + ", ".join(f"{n} {what}" for what, n in w.as_dict().items())
                 for kind, w in written.items()))

@@ -43,7 +43,6 @@ def request(
     org, user = _setup(client, acting_as)
     from django.core.exceptions import PermissionDenied
     from django.http import Http404
-    from django.utils import timezone
 
     from rcmdesk.audit.context import acting
     from rcmdesk.cli import err
@@ -60,7 +59,7 @@ def request(
             err.print(f"[red]No visit {', '.join(map(str, missing))} for {client!r}[/red]")
             raise typer.Exit(2)
     else:
-        today = timezone.localdate()
+        today = org.today()
         ahead = days if days is not None else lead_days(org)
         chosen = list(rows.filter(scheduled_on__gte=today,
                                   scheduled_on__lte=today + timedelta(days=ahead),

@@ -88,7 +88,6 @@ def list_auths(
     org, user = _setup(client, acting_as)
     from django.core.exceptions import PermissionDenied
     from django.http import Http404
-    from django.utils import timezone
 
     from rcmdesk.audit.context import acting
     from rcmdesk.priorauth import queries
@@ -101,7 +100,7 @@ def list_auths(
         raise _refused(exc, acting_as, client) from None
     f = queries.AuthFilter(client=org.slug, status=status, expiring=expiring)
     with acting(user, channel=f"cli:{getpass.getuser()}"):
-        rows = list(queries.search(user, f, timezone.localdate()))
+        rows = list(queries.search(user, f))
         queries.audit_listing(rows, detail={"cli": True, "expiring": expiring,
                                             "status": status})
     for a in rows:

@@ -7,6 +7,7 @@ only through an assignment to that engagement.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import available_timezones
@@ -49,6 +50,19 @@ class OrganizationQuerySet(TenantQuerySet):
         for zone in sorted(set(self.clients().values_list("time_zone", flat=True))):
             out.setdefault(local_date(now, zone), []).append(zone)
         return out
+
+
+def on_client_days(now: datetime, condition: Callable[[date], models.Q],
+                   client: str = "client") -> models.Q:
+    """``condition`` of each row's *client's* day at ``now``, for queries across clients.
+
+    A queue or tracker that lists several clients cannot compare with one "today": at 17:00
+    in Los Angeles it is already tomorrow in Kolkata. ``client`` is the path to the row's
+    client organization."""
+    out = models.Q(pk__in=[])
+    for day, zones in Organization.objects.zones_by_day(now).items():
+        out |= models.Q(**{f"{client}__time_zone__in": zones}) & condition(day)
+    return out
 
 
 class Organization(models.Model):

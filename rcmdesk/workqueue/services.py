@@ -24,7 +24,7 @@ from django.utils import timezone
 from rcmdesk.audit.services import record
 from rcmdesk.playbooks.sops import sop_for_item
 from rcmdesk.tenancy.authz import require
-from rcmdesk.tenancy.models import Organization
+from rcmdesk.tenancy.models import on_client_days
 from rcmdesk.tenancy.roles import Action, Workflow
 from rcmdesk.tenancy.visibility import visibility_for
 from rcmdesk.workqueue.models import (
@@ -60,14 +60,6 @@ def _now() -> datetime:
     return timezone.now()
 
 
-def _on_or_before_client_day(field: str, now: datetime) -> Q:
-    """``field`` falls on or before the day each row's client is on at ``now``."""
-    due = Q(pk__in=[])
-    for day, zones in Organization.objects.zones_by_day(now).items():
-        due |= Q(client__time_zone__in=zones, **{f"{field}__lte": day})
-    return due
-
-
 def claimable(user: Any, *, workflow: Workflow | None = None, kind: str | None = None,
               now: datetime | None = None) -> Any:
     """Items ``user`` may be handed by "Get next": visible, writable, not someone else's."""
@@ -78,7 +70,7 @@ def claimable(user: Any, *, workflow: Workflow | None = None, kind: str | None =
     if kind:
         items = items.filter(kind=kind)
     free = Q(assignee__isnull=True) | Q(assignee=user)
-    follow_up_due = _on_or_before_client_day("follow_up_on", now)
+    follow_up_due = on_client_days(now, lambda day: Q(follow_up_on__lte=day))
     not_snoozed = Q(follow_up_on__isnull=True) | follow_up_due
     waiting_done = Q(status=ItemStatus.PENDING_PAYER) & follow_up_due
     lapsed = Q(status=ItemStatus.IN_PROGRESS, lease_expires_at__lt=now)
