@@ -13,16 +13,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 MONDAY_TO_FRIDAY = frozenset(range(5))  # date.weekday(): Monday 0 .. Sunday 6
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
-
-
-def utc_now() -> datetime:
-    """The current instant; callers freeze time by passing ``now`` instead."""
-    return datetime.now(UTC)
 
 
 def local_date(instant: datetime, time_zone: str) -> date:
