@@ -181,6 +181,7 @@ def main() -> None:
         from django.db import connection
 
         from rcmdesk.audit.context import acting
+        from rcmdesk.calendar import previous_weeks
         from rcmdesk.reports import kpis
         from rcmdesk.tenancy.models import Organization
 
@@ -208,7 +209,7 @@ def main() -> None:
         }
         if weekly is not None and hasattr(weekly, "build"):
             parts["weekly_report_build"] = lambda: weekly.build(client, WEEK)
-        ws = kpis.windows(client, kpis.trailing_weeks(WEEK, 13))
+        ws = kpis.windows(client, previous_weeks(WEEK, 13))
         for family in kpis.FAMILIES:
             spent = timed(lambda f=family: f(cid, ws, kpis.Filters()), 1)  # type: ignore[misc]
             print(f"  13-week {family.__name__}: {spent:.2f}s", flush=True)

@@ -580,13 +580,11 @@ def deposits_unmatched(
     client: Annotated[str, typer.Option(help="client slug")],
 ) -> None:
     """List unmatched deposits and unmatched 835 payments with their ages in days."""
-    from django.utils import timezone
-
     from rcmdesk.audit.services import record
     from rcmdesk.remits.deposits import unmatched
 
     org = client_by_slug(client)
-    report = unmatched(org, timezone.localdate())
+    report = unmatched(org, org.today())
     with cli_context():
         record("read", client_id=org.pk, object_type="remits.deposit",
                detail={"view": "unmatched", "deposits": len(report.deposits),
@@ -689,8 +687,6 @@ def queue_refresh(
     = None,
 ) -> None:
     """Create and close work items from the current claims and remits (idempotent)."""
-    from django.utils import timezone
-
     from rcmdesk.tenancy.models import Organization
 
     try:
@@ -700,10 +696,9 @@ def queue_refresh(
         raise typer.Exit(1) from None
     orgs = [client_by_slug(client)] if client else list(
         Organization.objects.filter(kind="client").order_by("slug"))
-    today = timezone.localdate()
     with cli_context():
         for org in orgs:
-            written = sync_client(org, today)
+            written = sync_client(org, org.today())
             print(f"{org.slug}: " + "; ".join(
                 f"{kind} " + ", ".join(f"{n} {what}" for what, n in w.as_dict().items())
                 for kind, w in written.items()))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -51,7 +51,8 @@ def request_status(user: Any, claims: Sequence[Claim], *, actor: Any = None,
     require(user, Action.WORK_ITEMS, client.pk, Workflow.AR_FOLLOWUP)
     actor = actor if actor is not None else user
     traces = {c.pk: new_trace(c) for c in claims}
-    bodies = _bodies(claims, traces, client.name, sender or _sender(client.slug))
+    bodies = _bodies(claims, traces, client.name, sender or _sender(client.slug),
+                     client.today())
     envelope = Envelope(sender=sender or _sender(client.slug),
                         receiver=receiver or _receiver(claims))
     now = timezone.now()
@@ -99,7 +100,7 @@ def _person(user: Any) -> Any:
 
 
 def _bodies(claims: Sequence[Claim], traces: dict[int, str], client_name: str,
-            submitter: str) -> list[TransactionBody]:
+            submitter: str, today: date) -> list[TransactionBody]:
     by_payer: dict[int, list[Claim]] = {}
     for claim in claims:
         by_payer.setdefault(claim.payer_id, []).append(claim)
@@ -109,7 +110,7 @@ def _bodies(claims: Sequence[Claim], traces: dict[int, str], client_name: str,
         request = t276.StatusRequest(
             f"{n:04d}", traces[group[0].pk], _payer(group[0].payer), receiver,
             _providers(group, traces))
-        bodies.append(build_276(request, date=f"{timezone.localdate():%Y%m%d}"))
+        bodies.append(build_276(request, date=f"{today:%Y%m%d}"))
     return bodies
 
 

@@ -218,7 +218,7 @@ def _apply(claim: Claim, new: list[ClaimStatusResponse], book: DeadlineBook) -> 
            detail={"statuses": [r.raw_stc for r in new], "item": item.pk if item else None})
     if item is None:
         return 0
-    today = timezone.localdate()
+    today = claim.client.today()
     first = new[0]
     move = move_for(first.category, first.status_code, first.effective_date,
                     book.for_payer(claim.payer).followup_days, today)

@@ -79,16 +79,17 @@ class Forecast:
         return [d.backlog for d in self.days]
 
 
-def fit_arrivals(counts: Sequence[tuple[date, int]]) -> ArrivalModel:
+def fit_arrivals(counts: Sequence[tuple[date, int]], *, start: date) -> ArrivalModel:
     """Mean, least-squares trend and day-of-week factors from daily arrival counts.
 
     ``counts`` must list every day of the window (zeros included): a missing day would look
     like a quiet one to the day-of-week factors. The trend is fitted on weekly-adjusted
     counts so a window starting on a Monday does not read the weekly cycle as a trend. The
-    model's origin is the day after the window, so ``level`` is the forecast's starting mean.
+    model's origin is the day after the window, so ``level`` is the forecast's starting mean;
+    with no history at all it is ``start`` (the client's day the forecast begins).
     """
     if not counts:
-        return ArrivalModel(origin=date.today(), level=0.0, slope=0.0)
+        return ArrivalModel(origin=start, level=0.0, slope=0.0)
     days = [d for d, _ in counts]
     values = [float(n) for _, n in counts]
     mean = sum(values) / len(values)
@@ -313,7 +314,7 @@ def plan(history: QueueHistory, start: date, *, hours_per_day: float = 6.0,
          sla_days: int = 7, target: float = 0.90, days: int = 28,
          add: float = 0.0, add_from: date | None = None) -> QueuePlan:
     """Fit, forecast and staff one queue; with ``add`` also the what-if curve."""
-    arrivals = fit_arrivals(history.daily_arrivals)
+    arrivals = fit_arrivals(history.daily_arrivals, start=start)
     handle = handle_time(history.handle_hours)
     mean_hours = handle.mean or DEFAULT_HANDLE_HOURS
     staffing = Staffing(history.specialists, hours_per_day)

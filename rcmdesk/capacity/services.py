@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.db.models.functions import TruncDate
-from django.utils import timezone
 
 from rcmdesk.audit.services import record
+from rcmdesk.calendar import day_start
 from rcmdesk.capacity import planner
 from rcmdesk.capacity.planner import QueueHistory, QueuePlan
 from rcmdesk.tenancy.authz import allows, require
@@ -53,11 +53,7 @@ def _items(user: Any, client: Organization) -> Any:
 
 
 def _day_start(client: Organization, day: date) -> datetime:
-    return datetime.combine(day, time.min, ZoneInfo(client.time_zone))
-
-
-def _today(client: Organization) -> date:
-    return timezone.now().astimezone(ZoneInfo(client.time_zone)).date()
+    return day_start(day, client.time_zone)
 
 
 @dataclass
@@ -113,7 +109,7 @@ def _handle_hours(items: Any, durations: Durations, since: datetime) -> dict[str
 def histories(user: Any, client: Organization, today: date | None = None,
               workflow: str | None = None) -> list[QueueHistory]:
     """One history per workflow the user sees for the client (or just ``workflow``)."""
-    today = today or _today(client)
+    today = today or client.today()
     first = today - timedelta(days=HISTORY_DAYS)
     zone = ZoneInfo(client.time_zone)
     items = _items(user, client)
@@ -154,7 +150,7 @@ def plans(user: Any, client: Organization, *, workflow: str | None = None,
     """Forecast and staffing per queue; the what-if applies to ``workflow`` (or every queue
     shown when none is named)."""
     authorize(user, client.pk)
-    today = today or _today(client)
+    today = today or client.today()
     record("read", client_id=client.pk, object_type="capacity.forecast", actor=user,
            detail={"workflow": workflow or "", "add": add,
                    "from": add_from.isoformat() if add_from else ""})
@@ -184,7 +180,7 @@ def productivity(user: Any, client: Organization, *, weeks: int = 8,
     """Items closed per productive hour by specialist and workflow, handle-time percentiles
     per workflow, and the weekly trend."""
     authorize(user, client.pk)
-    today = today or _today(client)
+    today = today or client.today()
     record("read", client_id=client.pk, object_type="capacity.productivity", actor=user,
            detail={"weeks": weeks})
     since = _day_start(client, today - timedelta(weeks=weeks))

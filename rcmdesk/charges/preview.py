@@ -28,7 +28,6 @@ from rcmdesk.charges.services import (
 from rcmdesk.claims.models import Claim, ClaimOrigin
 from rcmdesk.priorauth.lookup import AuthBook, AuthCheck
 from rcmdesk.scrubber.engine import Finding, scrub_claims
-from rcmdesk.scrubber.services import client_today
 from rcmdesk.tenancy.models import Organization
 
 
@@ -86,7 +85,7 @@ def preview(user: Any, client: Organization, data: ChargeInput, *,
     if problems:
         return Preview([as_finding(p) for p in problems])
     result = Preview(scrubbed=True)
-    day = today or client_today(client)
+    day = today or client.today()
     try:
         with transaction.atomic():
             draft = _draft(client, data, claim)

@@ -235,7 +235,7 @@ def _amount_problems(n: int, line: LineInput) -> list[Problem]:
 
 def new_pcn(client: Organization, today: date | None = None) -> str:
     """A patient control number no claim of this client has (see the module docstring)."""
-    stamp = (today or timezone.localdate()).strftime("%y%m%d")
+    stamp = (today or client.today()).strftime("%y%m%d")
     while True:
         pcn = "RD" + stamp + "".join(secrets.choice(PCN_ALPHABET) for _ in range(8))
         if not Claim.objects.filter(client=client, patient_control_number=pcn).exists():

@@ -21,8 +21,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.utils import timezone
-
 from rcmdesk.claims.models import Claim
 from rcmdesk.intake.services import ingest
 from rcmdesk.remits.models import PostingException, RemitClaim, Remittance
@@ -76,7 +74,7 @@ def build_backoffice(claims: int = DEFAULT_CLAIMS, feeds: tuple[Feed, ...] = FEE
             generate(Path(tmp), seed=feed.seed, claims=claims, anchor=DEFAULT_ANCHOR)
             for path in feed_files(Path(tmp)):
                 files[ingest(org, path.read_bytes(), path.name, channel="cli").outcome] += 1
-        sync_client(org, timezone.localdate())
+        sync_client(org, org.today())
         if progress is not None:
             progress(feed.client)
     return tally(orgs, files)

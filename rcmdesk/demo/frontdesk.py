@@ -14,7 +14,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 
 from rcmdesk.accounts.models import User
 from rcmdesk.charges.services import (
@@ -80,7 +79,7 @@ def build_frontdesk() -> FrontDesk | None:
     provider = Provider.objects.filter(client=client).order_by("pk").first()
     if not coverages or provider is None:
         return None
-    today = timezone.localdate()
+    today = client.today()
     with transaction.atomic():
         _playbook(client)
         for n, ((ahead, codes), coverage) in enumerate(zip(VISIT_PLAN, coverages, strict=False),

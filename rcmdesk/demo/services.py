@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rcmdesk.accounts.models import User
@@ -61,7 +60,7 @@ def _org(spec: OrgSpec) -> Organization:
 
 def _engagement(orgs: dict[str, Organization], plan: EngagementPlan) -> Engagement:
     client = orgs[plan.client]
-    start, end = plan.dates(timezone.localdate())
+    start, end = plan.dates(client.today())
     engagement, created = Engagement.objects.get_or_create(
         client=client, partner=orgs[PARTNER.slug], name=plan.name,
         defaults={"scope": [w.value for w in plan.scope], "start_date": start,

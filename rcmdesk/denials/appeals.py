@@ -150,7 +150,7 @@ def draft_appeal(user: Any, item: WorkItem, *, today: date | None = None) -> App
     claim = item.claim
     if claim is None:
         raise work.NotAllowed("This denial has no claim to appeal.")
-    today = today or timezone.localdate()
+    today = today or item.client.today()
     earlier = Appeal.objects.filter(item=item)
     if earlier.filter(status__in=OPEN_APPEAL_STATUSES).exists():
         raise AppealConflict("This item already has an appeal in progress.")

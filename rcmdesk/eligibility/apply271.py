@@ -54,7 +54,7 @@ def apply_271(received: ReceivedFile, tx: Transaction, actor: Any) -> dict[str, 
             if visit is not None:
                 _move_visit(visit, response, actor)
                 moved.add(visit.pk)
-    items = sync_visits(client, timezone.localdate(), visit_ids=moved) if moved else None
+    items = sync_visits(client, client.today(), visit_ids=moved) if moved else None
     return {"control": tx.control, **counts,
             "items": items.as_dict() if items is not None else {}}
 
@@ -89,7 +89,7 @@ def _by_member(client: Organization, answer: benefits.Answer) -> Visit | None:
         "-requests__requested_at").first()
     if asked is not None:
         return asked
-    today = timezone.localdate()
+    today = client.today()
     upcoming: Visit | None = visits.filter(scheduled_on__gte=today).order_by(
         "scheduled_on").first()
     return upcoming or visits.order_by("-scheduled_on").first()

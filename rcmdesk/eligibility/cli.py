@@ -30,7 +30,6 @@ def request(
     Without --visit or --days: the visits within the client's lead time (default 3 days).
     Exit 0 when written, 1 when nothing to ask or not allowed, 2 on a bad option."""
     org, user = as_user(client, acting_as)
-    from django.utils import timezone
 
     from rcmdesk.eligibility import services
     from rcmdesk.eligibility.models import Visit, VisitStatus
@@ -45,7 +44,7 @@ def request(
             err.print(f"[red]No visit {', '.join(map(str, missing))} for {client!r}[/red]")
             raise typer.Exit(2)
     else:
-        today = timezone.localdate()
+        today = org.today()
         ahead = days if days is not None else lead_days(org)
         chosen = list(rows.filter(scheduled_on__gte=today,
                                   scheduled_on__lte=today + timedelta(days=ahead),

@@ -53,7 +53,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from rcmdesk import untrusted
 from rcmdesk.audit.services import record
@@ -160,7 +159,7 @@ def _write(client: Organization, rows: list[_Row], source: str, name: str,
                object_type="eligibility.visit",
                detail={"source": source, "name": name[:200], "created": result.created,
                        "updated": result.updated, "cancelled": result.cancelled})
-        sync_visits(client, timezone.localdate(), visit_ids=result.visit_ids)
+        sync_visits(client, client.today(), visit_ids=result.visit_ids)
     return result
 
 

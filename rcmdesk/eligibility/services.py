@@ -117,7 +117,7 @@ def create_visit(user: Any, client: Organization, data: VisitInput) -> Visit:
     require(user, Action.WORK_ITEMS, client.pk, Workflow.ELIGIBILITY)
     with transaction.atomic():
         visit, _ = save_visit(client, data, source=VisitSource.UI, actor=user)
-        sync_visits(client, timezone.localdate(), visit_ids=[visit.pk])
+        sync_visits(client, client.today(), visit_ids=[visit.pk])
     return visit
 
 
@@ -180,7 +180,7 @@ def request_eligibility(user: Any, visits: Sequence[Visit], *, actor: Any = None
     actor = actor if actor is not None else user
     reference = secrets.token_hex(5).upper()
     traces = {v.pk: new_trace(v) for v in visits}
-    bodies = _bodies(visits, traces, reference, client.name)
+    bodies = _bodies(visits, traces, reference, client.name, client.today())
     sender = sender or _sender(client.slug)
     envelope = Envelope(sender=sender, receiver=receiver or _receiver(visits))
     now = timezone.now()
@@ -244,7 +244,7 @@ def _person(user: Any) -> Any:
 
 
 def _bodies(visits: Sequence[Visit], traces: dict[int, str], reference: str,
-            client_name: str) -> list[TransactionBody]:
+            client_name: str, today: date) -> list[TransactionBody]:
     by_payer: dict[int, list[Visit]] = {}
     for visit in visits:
         payer = _visit_payer(visit)
@@ -260,7 +260,7 @@ def _bodies(visits: Sequence[Visit], traces: dict[int, str], reference: str,
                                         id=payer.payer_id),
             _requester(provider, client_name),
             tuple(_subscriber(v, traces[v.pk]) for v in group))
-        bodies.append(build_270(inquiry, date=f"{timezone.localdate():%Y%m%d}"))
+        bodies.append(build_270(inquiry, date=f"{today:%Y%m%d}"))
     return bodies
 
 

@@ -17,7 +17,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-MONDAY_TO_FRIDAY = frozenset(range(5))
+from rcmdesk.calendar import MONDAY_TO_FRIDAY, is_business_day
+
 # No real calendar goes ten years without a working day; a clock that finds none is
 # misconfigured (every weekday a holiday), and says so instead of looping forever.
 SEARCH_LIMIT_DAYS = 3660
@@ -51,7 +52,7 @@ class BusinessHours:
         return ZoneInfo(self.time_zone)
 
     def is_working_day(self, day: date) -> bool:
-        return day.weekday() in self.weekdays and day not in self.holidays
+        return is_business_day(day, self.weekdays, self.holidays)
 
     def window(self, day: date) -> tuple[datetime, datetime] | None:
         """That local day's opening and closing as UTC instants (None on a day off)."""

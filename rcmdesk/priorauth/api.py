@@ -11,7 +11,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from rcmdesk.api.paging import Page
@@ -148,7 +147,7 @@ def _detail(a: Authorization) -> dict[str, Any]:
 def list_auths(request: HttpRequest, filters: Query[AuthQuery]) -> list[dict[str, Any]]:
     f = queries.AuthFilter(client=filters.client[:60], status=filters.status,
                            expiring=filters.expiring, q=filters.q[:100])
-    rows = list(queries.search(request.user, f, timezone.localdate())
+    rows = list(queries.search(request.user, f)
                 [filters.offset:filters.offset + filters.limit])
     queries.audit_listing(rows, detail={"api": True, "status": f.status,
                                         "expiring": f.expiring, "q": f.q})

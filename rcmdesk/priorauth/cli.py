@@ -69,7 +69,6 @@ def list_auths(
 ) -> None:
     """One line per authorization: id, status, codes, certification, units, dates."""
     org, user = as_user(client, acting_as)
-    from django.utils import timezone
 
     from rcmdesk.priorauth import queries
     from rcmdesk.tenancy.authz import require
@@ -79,7 +78,7 @@ def list_auths(
         require(user, Action.VIEW_TENANT_DATA, org.pk, Workflow.PRIOR_AUTH)
     f = queries.AuthFilter(client=org.slug, status=status, expiring=expiring)
     with audited(user):
-        rows = list(queries.search(user, f, timezone.localdate()))
+        rows = list(queries.search(user, f))
         queries.audit_listing(rows, detail={"cli": True, "expiring": expiring,
                                             "status": status})
     for a in rows:

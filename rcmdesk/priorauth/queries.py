@@ -9,16 +9,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from rcmdesk.audit.services import record
 from rcmdesk.priorauth.models import AuthDecision, Authorization, AuthStatus
 from rcmdesk.priorauth.producers import EXPIRING_DAYS, NEEDED
 from rcmdesk.tenancy.authz import allows
-from rcmdesk.tenancy.models import Organization
+from rcmdesk.tenancy.models import Organization, on_client_days
 from rcmdesk.tenancy.roles import Action, Workflow
 from rcmdesk.tenancy.visibility import visibility_for
 from rcmdesk.workqueue.models import ItemKind, WorkItem
@@ -32,7 +33,12 @@ class AuthFilter:
     q: str = ""  # patient name, certification number or code
 
 
-def search(user: Any, f: AuthFilter, today: date) -> QuerySet[Authorization]:
+def _expiring_on(today: date) -> Q:
+    return Q(end_date__gte=today, end_date__lte=today + timedelta(days=EXPIRING_DAYS))
+
+
+def search(user: Any, f: AuthFilter, now: datetime | None = None) -> QuerySet[Authorization]:
+    """Authorizations ``user`` sees; "expiring" counts from each client's own day at ``now``."""
     rows = (Authorization.objects.visible_to(user)
             .select_related("client", "patient", "payer", "provider")
             .order_by("end_date", "-pk"))
@@ -41,8 +47,8 @@ def search(user: Any, f: AuthFilter, today: date) -> QuerySet[Authorization]:
     if f.status in AuthStatus.values:
         rows = rows.filter(status=f.status)
     if f.expiring:
-        rows = rows.filter(status__in=sorted(AuthStatus.usable()), end_date__gte=today,
-                           end_date__lte=today + timedelta(days=EXPIRING_DAYS))
+        rows = rows.filter(on_client_days(now or timezone.now(), _expiring_on),
+                           status__in=sorted(AuthStatus.usable()))
     for word in f.q.split()[:4]:
         rows = rows.filter(Q(patient__last_name__icontains=word)
                            | Q(patient__first_name__icontains=word)

@@ -85,7 +85,8 @@ def apply_278(received: ReceivedFile, tx: Transaction, actor: Any) -> dict[str, 
         counts["decisions"] += new
         counts["split"] += split
     if patients:
-        sync_authorizations(received.client, timezone.localdate(), patient_ids=patients)
+        sync_authorizations(received.client, received.client.today(),
+                            patient_ids=patients)
     return {"control": tx.control, **counts}
 
 

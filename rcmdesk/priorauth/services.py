@@ -140,7 +140,7 @@ def record_manual(user: Any, client: Organization, data: AuthInput, *, actor: An
                        "patient": patient.pk, "payer": payer.pk})
         record_decision(auth, _decision(data, codes), source=data.source, actor=actor,
                         key=f"manual:{auth.pk}:{now.isoformat()}")
-        sync_authorizations(client, today or timezone.localdate(), patient_ids=[patient.pk])
+        sync_authorizations(client, today or client.today(), patient_ids=[patient.pk])
     return auth
 
 
@@ -166,7 +166,7 @@ def update_manual(user: Any, auth: Authorization, data: AuthInput, *, actor: Any
             setattr(auth, name, getattr(decision, name))
         auth.save(update_fields=["certification_number", "approved_units", "start_date",
                                  "end_date"])
-        sync_authorizations(client, today or timezone.localdate(),
+        sync_authorizations(client, today or client.today(),
                             patient_ids=[auth.patient_id])
     return auth
 
@@ -191,7 +191,7 @@ def request_authorization(user: Any, target: Authorization | Visit,
         client = auth.client
         trace = new_trace(auth)
         body = build_request(auth, wanted, trace, units=units, service_date=day,
-                             today=timezone.localdate())
+                             today=client.today())
         envelope = Envelope(sender=sender or _sender(client.slug),
                             receiver=receiver or auth.payer.payer_id[:15] or "RECEIVER")
         out = outbound.write(client, "278", [body], envelope, actor=actor, count=1,

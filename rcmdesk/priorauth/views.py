@@ -15,7 +15,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rcmdesk.audit.services import record
@@ -36,19 +35,18 @@ NEEDED_SHOWN = 50
 @login_required
 @require_GET
 def tracker(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
     f = queries.AuthFilter(client=request.GET.get("client", "")[:60],
                            status=request.GET.get("status", ""),
                            expiring=request.GET.get("expiring") == "1",
                            q=request.GET.get("q", "")[:100])
-    page = Paginator(queries.search(request.user, f, today), PAGE_SIZE).get_page(
+    page = Paginator(queries.search(request.user, f), PAGE_SIZE).get_page(
         request.GET.get("page"))
     needed = list(queries.needed_items(request.user, f.client)[:NEEDED_SHOWN])
     queries.audit_listing(page, detail={"page": page.number, "status": f.status,
                                         "expiring": f.expiring, "q": f.q})
     return render(request, "priorauth/tracker.html", {
         "page": page, "filter": f, "statuses": AuthStatus.choices, "needed": needed,
-        "expiring_days": EXPIRING_DAYS, "today": today,
+        "expiring_days": EXPIRING_DAYS,
         "may_work": bool(queries.writable_clients(request.user)),
         "may_edit_playbooks": allows(request.user, Action.EDIT_PLAYBOOKS)})
 

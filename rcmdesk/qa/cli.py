@@ -33,8 +33,8 @@ def draw(
     Exit 0 when drawn, 1 when not allowed or already drawn, 2 on a bad option."""
     org, user = as_user(client, acting_as)
 
+    from rcmdesk.calendar import parse_week
     from rcmdesk.qa import queries, services
-    from rcmdesk.qa.sampling import parse_week
 
     try:
         parse_week(week)

@@ -17,15 +17,12 @@ from __future__ import annotations
 
 import math
 import random
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
 HUNDRED = Decimal(100)
-_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
 class Standing(StrEnum):
@@ -142,17 +139,3 @@ def _top_up(strata: list[Stratum], person: Specialist, minimum: int,
         by_workflow[workflow].sampled.append(item)
     for stratum in strata:
         stratum.sampled.sort()
-
-
-def parse_week(text: str) -> tuple[date, date]:
-    """An ISO week ("2026-W47") as its Monday and the next Monday; ValueError otherwise."""
-    match = _WEEK.match(text.strip())
-    if match is None:
-        raise ValueError(f"{text!r} is not an ISO week like 2026-W47")
-    monday = date.fromisocalendar(int(match[1]), int(match[2]), 1)
-    return monday, monday + timedelta(days=7)
-
-
-def week_of(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"

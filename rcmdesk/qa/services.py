@@ -12,10 +12,9 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -23,6 +22,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from rcmdesk.audit.services import record
+from rcmdesk.calendar import day_start, parse_week
 from rcmdesk.qa import checklists, sampling
 from rcmdesk.qa.models import Audit, AuditPoint, AuditStatus, PointResult, SampleDraw, SamplingPlan
 from rcmdesk.tenancy.authz import require
@@ -76,9 +76,9 @@ def _described(plan: SamplingPlan) -> dict[str, str]:
 
 def week_bounds(plan: SamplingPlan, week: str) -> tuple[datetime, datetime]:
     """The week's Monday-to-Monday in the engagement's time zone, as aware datetimes."""
-    monday, next_monday = sampling.parse_week(week)
-    zone = ZoneInfo(plan.engagement.time_zone)
-    return (datetime.combine(monday, time(), zone), datetime.combine(next_monday, time(), zone))
+    monday, next_monday = parse_week(week)
+    zone = plan.engagement.time_zone
+    return day_start(monday, zone), day_start(next_monday, zone)
 
 
 def load_population(plan: SamplingPlan, week: str) -> list[sampling.Specialist]:
@@ -142,7 +142,7 @@ def draw_week(user: Any, plan: SamplingPlan, week: str, *, seed: int | None = No
             Workflow(plan.workflow) if plan.workflow else None)
     if not plan.active:
         raise QaProblem("The plan is not active.")
-    sampling.parse_week(week)
+    parse_week(week)
     first = SampleDraw.objects.filter(plan=plan, week=week, redraw_of__isnull=True).first()
     if first is not None and not redraw:
         raise QaProblem(f"{week} is already drawn under this plan (seed {first.seed}); "
@@ -158,7 +158,7 @@ def draw_week(user: Any, plan: SamplingPlan, week: str, *, seed: int | None = No
                 plan=plan, week=week, seed=seed, redraw_of=first if redraw else None,
                 reason=reason[:300], drawn_by=user, population_size=drawn.population,
                 sampled=len(drawn.item_ids), counts=_counts(specialists, drawn))
-            audits = _make_audits(made, drawn.item_ids, today or timezone.localdate())
+            audits = _make_audits(made, drawn.item_ids, today or plan.engagement.today())
             record("qa.draw", client_id=plan.engagement.client_id, obj=made, actor=user,
                    detail={"week": week, "seed": seed, "population": drawn.population,
                            "sampled": len(audits), "redraw_of": made.redraw_of_id})
@@ -277,7 +277,7 @@ def submit(user: Any, audit: Audit, scores: Sequence[PointScore], summary: str =
         locked.summary = summary.strip()
         _close(locked.work_item_id, user, "audited")
         if fails:
-            locked.feedback_item = _feedback(locked, fails, today or timezone.localdate())
+            locked.feedback_item = _feedback(locked, fails, today or locked.client.today())
         locked.save()
         record("qa.audit.submitted", client_id=locked.client_id, obj=locked, actor=user,
                detail={"score": locked.score, "fails": [p.position for p in fails],

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from rcmdesk.audit.services import record
-from rcmdesk.remits.deposit_views import client_today, posting_client_or_404
+from rcmdesk.remits.deposit_views import posting_client_or_404
 from rcmdesk.remits.deposits import unmatched
 
 router = Router(tags=["reconciliation"])
@@ -63,7 +63,7 @@ class UnmatchedOut(Schema):
 @router.get("/unmatched", response=UnmatchedOut)
 def list_unmatched(request: HttpRequest, client: str) -> UnmatchedOut:
     org = posting_client_or_404(request.user, client)
-    today = client_today(org)
+    today = org.today()
     report = unmatched(org, today)
     record("read", client_id=org.pk, object_type="remits.deposit",
            detail={"view": "api.reconciliation.unmatched", "deposits": len(report.deposits),

@@ -7,15 +7,11 @@ visible client): a break-glass reader or a role that may not work items gets 403
 
 from __future__ import annotations
 
-from datetime import date
-from zoneinfo import ZoneInfo
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from rcmdesk.audit.services import record
@@ -40,14 +36,6 @@ def posting_client_or_404(user: object, slug: str) -> Organization:
     return org
 
 
-def client_today(org: Organization) -> date:
-    try:
-        zone = ZoneInfo(org.time_zone)
-    except (ValueError, KeyError):
-        return timezone.localdate()
-    return timezone.localtime(timezone=zone).date()
-
-
 @login_required
 @require_GET
 def reconciliation(request: HttpRequest) -> HttpResponse:
@@ -56,7 +44,7 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
     org = posting_client_or_404(request.user, slug) if slug else (clients[0] if clients else None)
     context: dict[str, object] = {"clients": clients, "org": org}
     if org is not None:
-        today = client_today(org)
+        today = org.today()
         report = unmatched(org, today)
         record("read", client_id=org.pk, object_type="remits.deposit",
                detail={"view": "reconciliation", "deposits": len(report.deposits),

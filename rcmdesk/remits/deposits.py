@@ -345,7 +345,7 @@ def open_deposits(client: Organization) -> Any:
 
 def open_remittances(client: Organization) -> Any:
     return (Remittance.objects.filter(client=client, deposits__isnull=True)
-            .exclude(amount=0).order_by("payment_date", "pk"))
+            .exclude(amount=0).select_related("client").order_by("payment_date", "pk"))
 
 
 def _by_trace(remittances: Iterable[Remittance]) -> dict[str, list[Remittance]]:
@@ -356,7 +356,8 @@ def _by_trace(remittances: Iterable[Remittance]) -> dict[str, list[Remittance]]:
 
 
 def _remit_day(remittance: Remittance) -> date:
-    return remittance.payment_date or timezone.localdate(remittance.created_at)
+    """The payment date, else the client's day the remit arrived."""
+    return remittance.payment_date or remittance.client.today(remittance.created_at)
 
 
 @dataclass

@@ -24,7 +24,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Your role does not allow this.")
     clients = Organization.objects.visible_to(request.user).clients()
     slug = request.GET.get("client") or next((c.slug for c in clients), "")
-    week = request.GET.get("week", "") or queries.default_week()
+    week = request.GET.get("week", "")
     context: dict[str, Any] = {"clients": clients, "client_slug": slug, "week": week,
                                "workflows": [w.value for w in Workflow],
                                "params": request.GET}
@@ -38,7 +38,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             return HttpResponseBadRequest(str(exc))
         data = queries.numbers(req)
         weeks = [w for w, _ in next(iter(data["trend"].values()), [])]
-        context.update(req=req, data=data, weeks=weeks, trend_rows=[
+        context.update(req=req, data=data, week=req.week, weeks=weeks, trend_rows=[
             (kpis.BY_KEY[key], [v for _, v in points]) for key, points in data["trend"].items()])
         context["payers"] = _payers(req.client.pk)
     return render(request, "reports/dashboard.html", context)

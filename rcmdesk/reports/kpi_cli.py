@@ -29,7 +29,7 @@ def kpi(
     Exit 0 when shown, 1 when not allowed, 2 on a bad option."""
     org, user = as_user(client, acting_as)
 
-    from rcmdesk.qa.sampling import parse_week
+    from rcmdesk.calendar import parse_week
     from rcmdesk.reports import kpis
     from rcmdesk.tenancy.authz import require
     from rcmdesk.tenancy.roles import Action

@@ -36,9 +36,9 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncDate
 
+from rcmdesk.calendar import parse_week, previous_weeks
 from rcmdesk.denials.models import Appeal, AppealStatus
 from rcmdesk.qa.models import Audit, AuditStatus
-from rcmdesk.qa.sampling import parse_week, week_of
 from rcmdesk.remits.models import Account, JournalEntry, JournalKind, LedgerEntry, RemitClaim
 from rcmdesk.scrubber.models import ScrubRun
 from rcmdesk.tenancy.models import Organization
@@ -186,12 +186,6 @@ def windows(client: Organization, weeks: Sequence[str]) -> list[Window]:
         out.append(Window(week, datetime.combine(monday, time.min, zone),
                           datetime.combine(next_monday, time.min, zone)))
     return out
-
-
-def trailing_weeks(last_week: str, n: int) -> list[str]:
-    """``n`` ISO weeks ending with ``last_week``, oldest first."""
-    monday, _ = parse_week(last_week)
-    return [week_of(monday - timedelta(weeks=i)) for i in range(n - 1, -1, -1)]
 
 
 def _money(value: Any) -> Decimal:
@@ -448,7 +442,7 @@ def kpi_trend(client_id: int, last_week: str, weeks: int = 13, *, payer_id: int 
               provider_id: int | None = None,
               workflow: str | None = None) -> dict[str, list[tuple[str, Decimal | None]]]:
     """Each KPI over ``weeks`` ISO weeks ending with ``last_week``, oldest first."""
-    names = trailing_weeks(last_week, weeks)
+    names = previous_weeks(last_week, weeks)
     values = _compute(client_id, names, Filters(payer_id, provider_id, workflow))
     return {d.key: list(zip(names, values[d.key], strict=True)) for d in DEFINITIONS}
 
@@ -457,7 +451,7 @@ def week_and_trend(client_id: int, last_week: str, weeks: int = 13
                    ) -> tuple[list[Kpi], dict[str, list[tuple[str, Decimal | None]]]]:
     """``weekly_kpis`` of ``last_week`` and ``kpi_trend`` ending with it, from one pass over
     the ledger (the weekly report needs both; computing them apart reads every row twice)."""
-    names = trailing_weeks(last_week, weeks)
+    names = previous_weeks(last_week, weeks)
     values = _compute(client_id, names, Filters(None, None, None))
     current = [_kpi(d, values[d.key][-1]) for d in DEFINITIONS]
     return current, {d.key: list(zip(names, values[d.key], strict=True)) for d in DEFINITIONS}

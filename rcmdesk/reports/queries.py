@@ -10,9 +10,8 @@ from datetime import timedelta
 from typing import Any
 
 from django.http import Http404
-from django.utils import timezone
 
-from rcmdesk.qa.sampling import parse_week, week_of
+from rcmdesk.calendar import last_week, parse_week
 from rcmdesk.reports import kpis
 from rcmdesk.tenancy.authz import require
 from rcmdesk.tenancy.models import Organization
@@ -35,10 +34,6 @@ class KpiRequest:
                 "workflow": self.workflow}
 
 
-def default_week() -> str:
-    return week_of(timezone.now().date() - timedelta(days=7))
-
-
 def _int(value: str | int | None) -> int | None:
     """The page sends ids as text, the API as numbers."""
     if isinstance(value, int):
@@ -53,13 +48,15 @@ def _int(value: str | int | None) -> int | None:
 
 def resolve(user: Any, *, client: str, week: str = "", payer: str | int | None = None,
             provider: str | int | None = None, workflow: str | None = None) -> KpiRequest:
-    """ValueError on a malformed week or id; Http404 / PermissionDenied as ``require``."""
-    week = week.strip() or default_week()
-    parse_week(week)
+    """ValueError on a malformed week or id; Http404 / PermissionDenied as ``require``.
+
+    No week means the client's last week, by the client's calendar."""
     org = Organization.objects.visible_to(user).clients().filter(slug=client).first()
     if org is None:
         raise Http404("Not found.")
     require(user, Action.VIEW_REPORTS, org.pk)
+    week = week.strip() or last_week(org.today())
+    parse_week(week)
     return KpiRequest(org, week, _int(payer), _int(provider), workflow or None)
 
 

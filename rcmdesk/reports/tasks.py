@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.tasks import task
 from django.utils import timezone
 
 from rcmdesk.audit.context import acting
+from rcmdesk.calendar import last_week
 from rcmdesk.reports import weekly
 from rcmdesk.tenancy.models import Engagement
 
@@ -22,20 +24,27 @@ def generate_weekly_reports(week: str | None = None, force: bool = False) -> dic
     return generate_all(week, force=force)
 
 
-def generate_all(week: str | None = None, *, force: bool = False) -> dict[str, Any]:
-    week = week or weekly.last_week()
-    today = timezone.now().date()
-    engagements = (Engagement.objects.active_on(today).select_related("client")
-                   .filter(client__is_active=True).order_by("client_id", "pk"))
+def generate_all(week: str | None = None, *, force: bool = False,
+                 now: datetime | None = None) -> dict[str, Any]:
+    """Without ``week``, each client gets *its* last week: a cron run late on Sunday in UTC
+    is already Monday in Kolkata and still Sunday in Los Angeles, so the default is read
+    from each client's calendar, never the server's."""
+    now = now or timezone.now()
     by_client: dict[int, list[Engagement]] = {}
-    for engagement in engagements:
-        by_client.setdefault(engagement.client_id, []).append(engagement)
+    for engagement in (Engagement.objects.select_related("client")
+                       .filter(client__is_active=True).order_by("client_id", "pk")):
+        if engagement.is_active(engagement.today(now)):
+            by_client.setdefault(engagement.client_id, []).append(engagement)
     made: list[int] = []
     kept: list[int] = []
+    weeks: set[str] = set()
     with acting(None, channel="task"):
         for group in by_client.values():
             client = group[0].client
-            report, new = weekly.generate(client, week, force=force,
+            client_week = week or last_week(client.today(now))
+            weeks.add(client_week)
+            report, new = weekly.generate(client, client_week, force=force,
                                           engagement=group[0] if len(group) == 1 else None)
             (made if new else kept).append(report.pk)
-    return {"week": week, "generated": made, "kept": kept}
+    only = next(iter(weeks)) if len(weeks) == 1 else week
+    return {"week": only, "weeks": sorted(weeks), "generated": made, "kept": kept}

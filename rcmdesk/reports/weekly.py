@@ -27,10 +27,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from rcmdesk.audit.services import record
+from rcmdesk.calendar import parse_week, previous_weeks, week_of
 from rcmdesk.decisions.models import Proposal, ProposalStatus
 from rcmdesk.escalations.models import Escalation, EscalationStatus
 from rcmdesk.qa.models import Audit, AuditStatus
-from rcmdesk.qa.sampling import parse_week, week_of
 from rcmdesk.reports import charts
 from rcmdesk.reports.models import ReportStatus, WeeklyReport
 from rcmdesk.tenancy.models import Engagement, Organization
@@ -81,16 +81,6 @@ class Content:
     escalations: dict[str, Any] = field(default_factory=dict)
     qa: dict[str, Any] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)  # sections the KPI engine could not fill
-
-
-def last_week(today: date | None = None) -> str:
-    return week_of((today or timezone.now().date()) - timedelta(days=7))
-
-
-def previous_weeks(week: str, n: int) -> list[str]:
-    """``n`` ISO weeks ending with ``week``, oldest first."""
-    monday, _ = parse_week(week)
-    return [week_of(monday - timedelta(weeks=i)) for i in range(n - 1, -1, -1)]
 
 
 def build(client: Organization, week: str) -> Content:
@@ -286,5 +276,5 @@ def generate(client: Organization, week: str, *, actor: Any = None, force: bool 
 def _sole_engagement(client: Organization) -> Engagement | None:
     """The engagement a report belongs to when the client has exactly one active."""
     active = list(Engagement.objects.filter(client=client)
-                  .active_on(timezone.now().date())[:2])
+                  .active_on(client.today())[:2])
     return active[0] if len(active) == 1 else None

@@ -35,10 +35,10 @@ def weekly_report(
     Exit 0 when done, 1 when not allowed or the PDF cannot be made, 2 on a bad option."""
     org = client_by_slug(client)
     user = _as(acting_as, org, client)
-    from rcmdesk.qa.sampling import parse_week
+    from rcmdesk.calendar import last_week, parse_week
     from rcmdesk.reports import weekly
 
-    week = week or weekly.last_week()
+    week = week or last_week(org.today())
     try:
         parse_week(week)
     except ValueError as exc:

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from rcmdesk.audit.services import record
-from rcmdesk.qa.sampling import parse_week
+from rcmdesk.calendar import last_week, parse_week
 from rcmdesk.reports import weekly
 from rcmdesk.reports.models import WeeklyReport
 from rcmdesk.tenancy.authz import allows, require
@@ -45,9 +45,10 @@ def weekly_list(request: HttpRequest) -> HttpResponse:
     if week:
         reports = reports.filter(week=week)
     clients = Organization.objects.visible_to(request.user).clients()
+    chosen = next((c for c in clients if c.slug == client), None) or clients.first()
     return render(request, "reports/weekly_list.html", {
         "reports": reports[:200], "clients": clients, "client": client, "week": week,
-        "default_week": weekly.last_week()})
+        "default_week": last_week(chosen.today()) if chosen else ""})
 
 
 @login_required

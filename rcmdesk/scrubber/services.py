@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -28,11 +27,6 @@ class ScrubError(ValueError):
     pass
 
 
-def client_today(client: Organization) -> date:
-    """Today at the client: "not in the future" and filing limits are the client's days."""
-    return timezone.now().astimezone(ZoneInfo(client.time_zone)).date()
-
-
 def require_scrub(user: Any, client: Organization) -> None:
     """Whoever works the client's charges and claims may scrub them (404/403 otherwise)."""
     require(user, Action.WORK_ITEMS, client.pk, Workflow.CHARGES_CLAIMS)
@@ -49,7 +43,7 @@ def scrub(user: Any, client: Organization, claims: Sequence[Claim], *,
     claims = list(claims)
     if any(c.client_id != client.pk for c in claims):
         raise ScrubError("Every claim of a scrub run must belong to its client.")
-    today = today or client_today(client)
+    today = today or client.today()
     results = scrub_claims(claims, today=today)
     held = [c for c in claims if any(f.is_error for f in results[c.pk])]
     ready = [c for c in claims if not any(f.is_error for f in results[c.pk])]

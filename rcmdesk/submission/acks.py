@@ -127,7 +127,8 @@ def _reject(batch: SubmissionBatch, rejected: list[tuple[BatchClaim, dict[str, A
             received: ReceivedFile, source: str, actor: Any) -> None:
     if not rejected:
         return
-    now, today = timezone.now(), timezone.localdate()
+    now = timezone.now()
+    today = batch.client.today(now)
     drafts = []
     for entry, detail in rejected:
         entry.ack_status = AckStatus.REJECTED

@@ -161,7 +161,7 @@ def submit(user: Any, client: Organization, claims: Iterable[Claim | int] | None
     """
     require(user, Action.WORK_ITEMS, client.pk, Workflow.CHARGES_CLAIMS)
     actor = actor if actor is not None else user
-    today = today or timezone.localdate()
+    today = today or client.today()
     chosen = _candidates(client, claims)
     if not chosen:
         return []

@@ -7,15 +7,17 @@ only through an assignment to that engagement.
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import available_timezones
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from rcmdesk.calendar import local_date
 from rcmdesk.tenancy.roles import OrgKind, Role, Workflow
 from rcmdesk.tenancy.visibility import TenantQuerySet
 
@@ -38,6 +40,29 @@ class OrganizationQuerySet(TenantQuerySet):
 
     def clients(self) -> OrganizationQuerySet:
         return self.filter(kind=OrgKind.CLIENT)
+
+    def zones_by_day(self, now: datetime) -> dict[date, list[str]]:
+        """The clients' time zones grouped by the calendar day each is on at ``now``.
+
+        A query across clients (a queue, a due list) compares each row with *its* client's
+        day; there are a handful of zones, so it filters per day, not per client."""
+        out: dict[date, list[str]] = {}
+        for zone in sorted(set(self.clients().values_list("time_zone", flat=True))):
+            out.setdefault(local_date(now, zone), []).append(zone)
+        return out
+
+
+def on_client_days(now: datetime, condition: Callable[[date], models.Q],
+                   client: str = "client") -> models.Q:
+    """``condition`` of each row's *client's* day at ``now``, for queries across clients.
+
+    A queue or tracker that lists several clients cannot compare with one "today": at 17:00
+    in Los Angeles it is already tomorrow in Kolkata. ``client`` is the path to the row's
+    client organization."""
+    out = models.Q(pk__in=[])
+    for day, zones in Organization.objects.zones_by_day(now).items():
+        out |= models.Q(**{f"{client}__time_zone__in": zones}) & condition(day)
+    return out
 
 
 class Organization(models.Model):
@@ -64,6 +89,14 @@ class Organization(models.Model):
     @property
     def is_client(self) -> bool:
         return self.kind == OrgKind.CLIENT
+
+    def today(self, now: datetime | None = None) -> date:
+        """The client's calendar day at ``now`` (default: this instant).
+
+        The one clock every day-counting rule reads (deadlines, SLAs, aging, follow-ups,
+        report and QA weeks): a UTC server is already on Tuesday at 17:00 Monday in Los
+        Angeles, and a deadline off by one day is a lost claim. Tests pass ``now``."""
+        return local_date(now or timezone.now(), self.time_zone)
 
 
 class EngagementQuerySet(TenantQuerySet):
@@ -119,9 +152,9 @@ class Engagement(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def today(self) -> date:
-        """The date in the client's time zone: an engagement ends at the client's midnight."""
-        return timezone.now().astimezone(ZoneInfo(self.time_zone)).date()
+    def today(self, now: datetime | None = None) -> date:
+        """The date in the engagement's time zone: an engagement ends at the client's midnight."""
+        return local_date(now or timezone.now(), self.time_zone)
 
     def is_active(self, day: date | None = None) -> bool:
         day = day or self.today()

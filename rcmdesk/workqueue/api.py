@@ -13,7 +13,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from rcmdesk.api.paging import Page
@@ -166,7 +165,7 @@ def _detail_out(item: WorkItem) -> dict[str, Any]:
     history = item.actions.select_related("actor").order_by("at", "id")
     return {**_item_out(item), "detail": item.detail,
             "priority_factors": [f for f in item.priority_factors if isinstance(f, dict)],
-            "days_to_deadline": item.days_to_deadline(timezone.localdate()),
+            "days_to_deadline": item.days_to_deadline(item.client.today()),
             "history": [{"at": a.at, "actor": a.actor.username if a.actor else None,
                          "kind": a.kind, "note": a.note, "outcome": a.outcome,
                          "from_status": a.from_status, "to_status": a.to_status}

@@ -24,6 +24,7 @@ from django.utils import timezone
 from rcmdesk.audit.services import record
 from rcmdesk.playbooks.sops import sop_for_item
 from rcmdesk.tenancy.authz import require
+from rcmdesk.tenancy.models import on_client_days
 from rcmdesk.tenancy.roles import Action, Workflow
 from rcmdesk.tenancy.visibility import visibility_for
 from rcmdesk.workqueue.models import (
@@ -63,15 +64,15 @@ def claimable(user: Any, *, workflow: Workflow | None = None, kind: str | None =
               now: datetime | None = None) -> Any:
     """Items ``user`` may be handed by "Get next": visible, writable, not someone else's."""
     now = now or _now()
-    today = timezone.localdate(now)
     visibility = visibility_for(user)
     items = WorkItem.objects.visible_to(user, workflow).exclude(
         client_id__in=visibility.read_only_clients)
     if kind:
         items = items.filter(kind=kind)
     free = Q(assignee__isnull=True) | Q(assignee=user)
-    not_snoozed = Q(follow_up_on__isnull=True) | Q(follow_up_on__lte=today)
-    waiting_done = Q(status=ItemStatus.PENDING_PAYER, follow_up_on__lte=today)
+    follow_up_due = on_client_days(now, lambda day: Q(follow_up_on__lte=day))
+    not_snoozed = Q(follow_up_on__isnull=True) | follow_up_due
+    waiting_done = Q(status=ItemStatus.PENDING_PAYER) & follow_up_due
     lapsed = Q(status=ItemStatus.IN_PROGRESS, lease_expires_at__lt=now)
     return items.filter((Q(status=ItemStatus.OPEN) & not_snoozed & free)
                         | (waiting_done & free) | lapsed)

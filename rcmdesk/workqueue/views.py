@@ -59,7 +59,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
     queries.audit_listing([*page, *mine], detail={"page": page.number, **vars(f)})
     return render(request, "workqueue/workbench.html", {
         "board": queries.board(queries.queue_counts(request.user)),
-        "page": page, "mine": mine, "filter": f, "today": timezone.localdate(),
+        "page": page, "mine": mine, "filter": f,
         "queues": queue_workflows(request.user),
         "can_assign": allows(request.user, Action.ASSIGN_WORK),
         "workflows": [wf.value for wf in dict.fromkeys(KIND_WORKFLOW.values())],
@@ -129,7 +129,7 @@ def _item_page(request: HttpRequest, item: WorkItem, *, status: int = 200,
                problem: str = "", form: ActionForm | None = None) -> HttpResponse:
     """The page, also after a refused change (it shows patient data, so each render is a read)."""
     record("read", client_id=item.client_id, obj=item)
-    today = timezone.localdate()
+    today = item.client.today()
     user = request.user
     return render(request, "workqueue/item.html", {
         "p": queries.item_page(item, today), "problem": problem, "today": today,

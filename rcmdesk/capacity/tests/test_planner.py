@@ -26,7 +26,7 @@ def test_fit_arrivals_recovers_level_trend_and_weekday_pattern():
     weekday = (1.6, 1.4, 1.4, 1.4, 1.2, 0.0, 0.0)  # averages 1
     counts = [(MONDAY + timedelta(days=i), round(weekday[i % 7] * (10 + 0.2 * i)))
               for i in range(56)]
-    model = planner.fit_arrivals(counts)
+    model = planner.fit_arrivals(counts, start=date(2026, 1, 1))
     assert model.slope == pytest.approx(0.2, rel=0.1)
     assert model.dow[5] == 0
     assert model.dow[6] == 0

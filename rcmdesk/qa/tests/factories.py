@@ -6,10 +6,10 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from rcmdesk.calendar import parse_week
 from rcmdesk.conftest import World, make_user
 from rcmdesk.qa import services
 from rcmdesk.qa.models import Audit, SampleDraw, SamplingPlan
-from rcmdesk.qa.sampling import parse_week
 from rcmdesk.tenancy.models import Assignment, Engagement
 from rcmdesk.tenancy.roles import Role
 from rcmdesk.workqueue.models import ItemKind, ItemStatus, WorkItem

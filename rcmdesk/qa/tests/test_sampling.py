@@ -7,15 +7,14 @@ from decimal import Decimal
 
 import pytest
 
+from rcmdesk.calendar import parse_week, week_of
 from rcmdesk.qa.sampling import (
     Rates,
     Specialist,
     Standing,
     draw,
-    parse_week,
     sample_size,
     standing,
-    week_of,
 )
 
 RATES = Rates(base=Decimal("5"), new_specialist=Decimal("20"), after_failure=Decimal("25"),

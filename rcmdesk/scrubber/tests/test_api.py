@@ -38,7 +38,7 @@ class TestRunResource(TenantResourceContract):
 
 
 def test_posting_claim_ids_scrubs_them_and_answers_with_the_findings(world: World) -> None:
-    day = services.client_today(world.acme) - timedelta(days=3)
+    day = world.acme.today() - timedelta(days=3)
     clean = b.claim(world.acme, service_from=day, service_to=day)
     broken = b.claim(world.acme, service_from=day, service_to=day, diagnoses=[])
     api = sign_in(Client(), world.user(Role.CLIENT_STAFF))

@@ -12,7 +12,6 @@ from typer.testing import CliRunner
 from rcmdesk.claims.models import Claim, ClaimOrigin, ClaimStatus, FrontDoor
 from rcmdesk.cli import app
 from rcmdesk.conftest import World
-from rcmdesk.scrubber import services
 from rcmdesk.scrubber.tests import builders as b
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +19,7 @@ runner = CliRunner()
 
 
 def _recent(world: World, **kw: Any) -> Claim:
-    day = services.client_today(world.acme) - timedelta(days=3)
+    day = world.acme.today() - timedelta(days=3)
     return b.claim(world.acme, service_from=day, service_to=day, **kw)
 
 

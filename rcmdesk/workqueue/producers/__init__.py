@@ -20,8 +20,6 @@ import logging
 from datetime import date
 from typing import Any
 
-from django.utils import timezone
-
 from rcmdesk.remits.models import ExceptionStatus, PostingException
 from rcmdesk.tenancy.models import Organization
 from rcmdesk.workqueue.payrates import pay_rates
@@ -78,7 +76,7 @@ def on_file_applied(sender: Any, received: Any, **kwargs: Any) -> None:
     """Receiver for ``file_applied``: the file is committed, so a failure here must not
     undo or fail the ingest; it is logged, and the next ``sync_client`` repairs the queue."""
     try:
-        produce_for_file(received, timezone.localdate())
+        produce_for_file(received, received.client.today())
     except Exception:
         log.exception("work-item producers failed for file %s; the next queue refresh "
                       "will catch up", getattr(received, "pk", "?"))

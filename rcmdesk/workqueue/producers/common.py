@@ -22,6 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from rcmdesk.audit.services import record
+from rcmdesk.calendar import add_business_days
 from rcmdesk.workqueue.models import (
     KIND_WORKFLOW,
     ActionKind,
@@ -43,12 +44,7 @@ class Sla:
     def due_on(self, today: date) -> date:
         if not self.business:
             return today + timedelta(days=self.days)
-        day, left = today, self.days
-        while left:
-            day += timedelta(days=1)
-            if day.weekday() < 5:
-                left -= 1
-        return day
+        return add_business_days(today, self.days)
 
 
 # How soon a new item should be touched, by kind. Exceptions hold cash out of the books and

@@ -1,0 +1,81 @@
+"""The client's calendar (pure: no Django).
+
+Every rule in billing that counts days counts the *client's* days: a timely-filing limit, an
+appeal window, a follow-up date, an SLA, an aging bucket, "last week" in a report. A server
+in UTC is a day ahead of a Los Angeles client every evening and a day behind a Kolkata
+client every early morning, so "today" is always the date of an instant in the client's time
+zone, never the server's date. This module is the one place that turns an instant into a
+client's day, and the one home for ISO weeks and business days; the Django side
+(``Organization.today``) only supplies the instant and the zone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+MONDAY_TO_FRIDAY = frozenset(range(5))  # date.weekday(): Monday 0 .. Sunday 6
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+def local_date(instant: datetime, time_zone: str) -> date:
+    """The calendar day ``instant`` falls on in ``time_zone``.
+
+    A naive instant is refused: guessing its zone is how a deadline slips by a day."""
+    if instant.tzinfo is None:
+        raise ValueError("A naive datetime has no calendar day; pass an aware instant.")
+    return instant.astimezone(ZoneInfo(time_zone)).date()
+
+
+def day_start(day: date, time_zone: str) -> datetime:
+    """The client's midnight opening ``day``: the lower bound of that day's activity."""
+    return datetime.combine(day, time.min, ZoneInfo(time_zone))
+
+
+def week_of(day: date) -> str:
+    """The ISO week ("2026-W47") that ``day`` belongs to."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def parse_week(text: str) -> tuple[date, date]:
+    """An ISO week ("2026-W47") as its Monday and the next Monday; ValueError otherwise."""
+    match = _WEEK.match(text.strip())
+    if match is None:
+        raise ValueError(f"{text!r} is not an ISO week like 2026-W47")
+    monday = date.fromisocalendar(int(match[1]), int(match[2]), 1)
+    return monday, monday + timedelta(days=7)
+
+
+def last_week(today: date) -> str:
+    """The ISO week before the one ``today`` is in: what a weekly report covers."""
+    return week_of(today - timedelta(days=7))
+
+
+def previous_weeks(week: str, n: int) -> list[str]:
+    """``n`` ISO weeks ending with ``week``, oldest first."""
+    monday, _ = parse_week(week)
+    return [week_of(monday - timedelta(weeks=i)) for i in range(n - 1, -1, -1)]
+
+
+def is_business_day(day: date, weekdays: frozenset[int] = MONDAY_TO_FRIDAY,
+                    holidays: Iterable[date] = ()) -> bool:
+    """A working weekday that is not a holiday."""
+    return day.weekday() in weekdays and day not in set(holidays)
+
+
+def add_business_days(day: date, n: int, weekdays: frozenset[int] = MONDAY_TO_FRIDAY,
+                      holidays: Iterable[date] = ()) -> date:
+    """The ``n``-th business day after ``day`` (``n`` >= 0; 0 answers ``day`` itself)."""
+    if n < 0:
+        raise ValueError("Count business days forward only.")
+    if not weekdays:
+        raise ValueError("A calendar needs at least one working weekday.")
+    off = frozenset(holidays)
+    while n:
+        day += timedelta(days=1)
+        if is_business_day(day, weekdays, off):
+            n -= 1
+    return day
