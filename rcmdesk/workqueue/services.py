@@ -158,6 +158,8 @@ def act(user: Any, item: WorkItem, version: int, step: Step,
         raise NotAllowed(f"An item cannot be set to {step.status} by hand.")
     if step.status is ItemStatus.DONE and not step.outcome:
         raise NotAllowed("Say what the outcome was before closing the item.")
+    if step.status is ItemStatus.PENDING_PAYER and step.follow_up_on is None:
+        raise NotAllowed("Pending payer needs a follow-up date.")
     now = now or _now()
     fields = _step_fields(user, item, step, now)
     with transaction.atomic():

@@ -93,6 +93,19 @@ def test_closing_by_hand_needs_an_outcome(world: World) -> None:
                      Step(ActionKind.NOTE, status=ItemStatus.DONE))
 
 
+def test_pending_payer_needs_a_follow_up_date_from_every_caller(world: World) -> None:
+    """The form and the API asked for the date; the service did not, so any other caller
+    (a command, a future page) could park an item with the payer and never see it again."""
+    make_item(world.acme, 1)
+    item = services.claim_next(specialist(world))
+    assert item is not None
+    with pytest.raises(NotAllowed, match="Pending payer needs a follow-up date"):
+        services.act(specialist(world), item, item.version,
+                     Step(ActionKind.CALLED_PAYER, status=ItemStatus.PENDING_PAYER))
+    item.refresh_from_db()
+    assert (item.status, item.follow_up_on, item.touches) == (ItemStatus.IN_PROGRESS, None, 0)
+
+
 def test_acting_needs_the_lease(world: World) -> None:
     item = make_item(world.acme, 1)
     with pytest.raises(NotAllowed):
