@@ -22,6 +22,7 @@ from rcmdesk.api.problems import (
     describe_invalid,
     methods_as_problems,
 )
+from rcmdesk.errors import DomainError
 from rcmdesk.untrusted import Refused
 
 # What any operation may answer besides its own documented outcomes, always as a Problem.
@@ -111,6 +112,16 @@ def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
 @api.exception_handler(PermissionDenied)
 def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc) or "Forbidden."}, status=403)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    """Every service refusal, in the service's own words, at its kind's status: the one
+    place the API maps domain errors (a route documents the status, never catches it)."""
+    body: dict[str, Any] = {"detail": exc.detail}
+    if exc.http_status == 422:  # COMMON_ERRORS documents a 422 as InvalidRequest
+        body["errors"] = []
+    return api.create_response(request, body, status=exc.http_status)
 
 
 @api.exception_handler(ValidationError)

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from rcmdesk import errors
 from rcmdesk.arfollowup.models import ClaimStatusRequest
 from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Claim, Payer, Provider
@@ -31,7 +32,7 @@ from rcmdesk.x12.writer import Envelope, TransactionBody
 from rcmdesk.x12.writers import build_276
 
 
-class MixedClients(ValueError):
+class MixedClients(errors.Invalid, ValueError):
     """One 276 file belongs to one client; a batch across clients is refused."""
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Schema
 
 from rcmdesk.api.problems import Problem
 from rcmdesk.capacity import services
@@ -52,19 +52,13 @@ def _plans(request: HttpRequest, q: ForecastQuery) -> list[dict[str, Any]]:
 @router.get("/forecast", response={200: list[dict[str, Any]], 400: Problem})
 def forecast(request: HttpRequest, q: Query[ForecastQuery]) -> Any:
     """Per queue: arrivals, handle time, backlog, the 28-day curve, staffing, the what-if."""
-    try:
-        return _plans(request, q)
-    except services.CapacityProblem as exc:
-        return Status(400, {"detail": str(exc)})
+    return _plans(request, q)
 
 
 @router.get("/staffing", response={200: list[dict[str, Any]], 400: Problem})
 def staffing(request: HttpRequest, q: Query[ForecastQuery]) -> Any:
     """Only the specialists needed per queue (no curves)."""
-    try:
-        rows = _plans(request, q)
-    except services.CapacityProblem as exc:
-        return Status(400, {"detail": str(exc)})
+    rows = _plans(request, q)
     return [{"queue": r["queue"], "specialists": r["specialists"], **r["staffing"]}
             for r in rows]
 

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.db.models.functions import TruncDate
 
+from rcmdesk import errors
 from rcmdesk.audit.services import record
 from rcmdesk.calendar import day_start
 from rcmdesk.capacity import planner
@@ -35,7 +36,7 @@ QA_KINDS = (ItemKind.QA_AUDIT, ItemKind.QA_FEEDBACK)  # QA's own work, not a que
 BOOKKEEPING = (ActionKind.CREATED, ActionKind.UPDATED)
 
 
-class CapacityProblem(ValueError):
+class CapacityProblem(errors.Invalid, ValueError):
     """A request the planner cannot answer (bad date, unknown workflow)."""
 
 

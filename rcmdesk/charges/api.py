@@ -338,10 +338,6 @@ def update_draft(request: HttpRequest, claim_id: int, body: ChargeIn,
         return Status(428, {"detail": "Send the draft's ETag in If-Match (or its version)."})
     try:
         services.update_draft(request.user, claim, to_input(body), version)
-    except services.Conflict as exc:
-        return Status(412, {"detail": str(exc)})
-    except services.NotADraft as exc:
-        return Status(409, {"detail": str(exc)})
     except services.ChargeError as exc:
         return Status(400, _problems(exc))
     claim = _draft(request.user, claim_id)
@@ -357,12 +353,7 @@ def discard_draft(request: HttpRequest, claim_id: int, version: int | None = Non
     expected = _precondition(request, claim, version)
     if expected is None:
         return Status(428, {"detail": "Send the draft's ETag in If-Match (or ?version=)."})
-    try:
-        services.discard_draft(request.user, claim, expected)
-    except services.Conflict as exc:
-        return Status(412, {"detail": str(exc)})
-    except services.NotADraft as exc:
-        return Status(409, {"detail": str(exc)})
+    services.discard_draft(request.user, claim, expected)
     return Status(204, None)
 
 

@@ -27,6 +27,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
+from rcmdesk import errors
 from rcmdesk.audit.services import record
 from rcmdesk.claims.models import (
     Claim,
@@ -54,7 +55,7 @@ PCN_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, 
 MAX_PCN = 38  # CLM01
 
 
-class ChargeError(Exception):
+class ChargeError(errors.Invalid):
     """Input that cannot become a claim; ``problems`` name the field each points at."""
 
     def __init__(self, problems: Sequence[Problem]) -> None:
@@ -62,7 +63,7 @@ class ChargeError(Exception):
         super().__init__("; ".join(str(p) for p in self.problems))
 
 
-class Conflict(Exception):
+class Conflict(errors.PreconditionFailed):
     """The draft changed since the caller read it (its version moved on)."""
 
     def __init__(self, claim_id: int, expected: int, current: int) -> None:
@@ -70,7 +71,7 @@ class Conflict(Exception):
         super().__init__(f"Claim {claim_id} is at version {current}, not {expected}.")
 
 
-class NotADraft(Exception):
+class NotADraft(errors.Conflict):
     """Only drafts that have not left (front door blank, held or ready) may change."""
 
 

@@ -20,7 +20,6 @@ from rcmdesk.decisions import queries, services
 from rcmdesk.decisions.models import Proposal, ProposalStatus
 from rcmdesk.tenancy.models import Organization
 from rcmdesk.tenancy.visibility import visibility_for
-from rcmdesk.workqueue import services as work
 from rcmdesk.workqueue.models import WorkItem
 
 router = Router(tags=["decisions"])
@@ -136,14 +135,9 @@ def propose(request: HttpRequest, body: ProposeIn) -> Any:
         claim = Claim.objects.visible_to(user).filter(client=client, pk=body.claim_id).first()
         if claim is None:
             return Status(404, {"detail": "Not found."})
-    try:
-        proposal = services.propose(user, client, body.kind, item=item, claim=claim,
-                                    amount=body.amount, reasons=body.reasons,
-                                    evidence=body.evidence, account=body.account)
-    except (services.ProposalProblem, ValueError) as exc:
-        return Status(400, {"detail": str(exc)})
-    except work.NotAllowed as exc:
-        return Status(403, {"detail": str(exc)})
+    proposal = services.propose(user, client, body.kind, item=item, claim=claim,
+                                amount=body.amount, reasons=body.reasons,
+                                evidence=body.evidence, account=body.account)
     return Status(201, _detail(queries.get_proposal(user, proposal.pk)))
 
 
@@ -152,11 +146,6 @@ def propose(request: HttpRequest, body: ProposeIn) -> Any:
                        409: Problem})
 def decide(request: HttpRequest, proposal_id: int, body: DecideIn) -> Any:
     proposal = queries.get_proposal(request.user, proposal_id)
-    try:
-        done = services.decide(request.user, proposal, body.approve, body.comment,
-                               version=body.version)
-    except services.AlreadyDecided as exc:
-        return Status(409, {"detail": str(exc)})
-    except services.ProposalProblem as exc:
-        return Status(400, {"detail": str(exc)})
+    done = services.decide(request.user, proposal, body.approve, body.comment,
+                           version=body.version)
     return Status(200, _detail(queries.get_proposal(request.user, done.pk)))

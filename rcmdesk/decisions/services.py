@@ -31,6 +31,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from rcmdesk import errors
 from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Claim
 from rcmdesk.decisions.models import (
@@ -53,11 +54,11 @@ CENT = Decimal("0.01")
 WRITTEN_OFF = "written off (client decision)"
 
 
-class ProposalProblem(ValueError):
+class ProposalProblem(errors.Invalid, ValueError):
     """The proposal cannot be made as given (no amount, more than the balance, …)."""
 
 
-class AlreadyDecided(Exception):
+class AlreadyDecided(errors.Conflict):
     """The proposal is no longer open, or changed since the caller read it."""
 
     def __init__(self, proposal: Proposal, status: str) -> None:
@@ -83,6 +84,8 @@ def propose(user: Any, client: Organization, kind: str, *, item: WorkItem | None
             evidence: str = "", account: str = WriteOffAccount.INSURANCE_AR) -> Proposal:
     """Ask the client. A write-off needs a claim (the item's) and an amount within its open
     balance; proposing about an item sets it aside in ``pending_client_decision``."""
+    if kind not in ProposalKind.values:
+        raise ProposalProblem(f"{kind!r} is not a valid ProposalKind")
     kind = ProposalKind(kind)
     if item is not None and item.client_id != client.pk:
         raise ProposalProblem("The item belongs to another client.")

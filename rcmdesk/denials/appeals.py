@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from rcmdesk import errors
 from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Claim
 from rcmdesk.denials import defaults, merge
@@ -40,7 +41,7 @@ from rcmdesk.workqueue.models import ActionKind, ItemKind, ItemStatus, WorkItem
 PAYER_ANSWER_WAIT = timedelta(days=30)
 
 
-class AppealConflict(Exception):
+class AppealConflict(errors.Conflict):
     """The appeal changed since the caller read it, or is not in the state the step needs."""
 
 

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from rcmdesk import errors
 from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Claim, ClaimLine
 from rcmdesk.denials.playbook import policy_for
@@ -37,7 +38,7 @@ FREQUENCIES = {"7": "replacement", "8": "void"}
 _FILING = {"medicare": "MB", "medicaid": "MC", "commercial": "CI", "other": "ZZ"}
 
 
-class CannotCorrect(ValueError):
+class CannotCorrect(errors.Invalid, ValueError):
     """The claim lacks what a corrected or void claim must carry."""
 
 

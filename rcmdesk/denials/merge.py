@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Final
 
+from rcmdesk import errors
+
 FIELDS: Final[dict[str, str]] = {
     "client_name": "the practice or hospital (our client)",
     "patient_name": "patient's name",
@@ -40,7 +42,7 @@ FIELDS: Final[dict[str, str]] = {
 _FIELD = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 
 
-class MergeError(ValueError):
+class MergeError(errors.Invalid, ValueError):
     """The template names fields we do not offer, or has a stray brace."""
 
     def __init__(self, problems: list[str]) -> None:

@@ -218,9 +218,6 @@ def request_eligibility(request: HttpRequest, body: EligibilityRequestIn) -> Any
     visits = [queries.visible_visit(request.user, pk) for pk in dict.fromkeys(body.visit_ids)]
     if not visits:
         return Status(400, {"detail": "Choose at least one visit."})
-    try:
-        out = services.request_eligibility(request.user, visits)
-    except (services.VisitProblem, services.MixedClients) as exc:
-        return Status(400, {"detail": str(exc)})
+    out = services.request_eligibility(request.user, visits)
     return Status(201, {"file_id": out.pk, "name": out.name, "isa13": out.isa13,
                         "visits": len(visits)})

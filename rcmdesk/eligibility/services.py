@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from rcmdesk import errors
 from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Claim, Coverage, Patient, Payer, Provider
 from rcmdesk.eligibility.models import (
@@ -47,11 +48,11 @@ from rcmdesk.x12.writers import build_270
 DEFAULT_SERVICE_TYPES = ("30",)  # health benefit plan coverage
 
 
-class MixedClients(ValueError):
+class MixedClients(errors.Invalid, ValueError):
     """One 270 belongs to one client."""
 
 
-class VisitProblem(ValueError):
+class VisitProblem(errors.Invalid, ValueError):
     """A visit that cannot be asked about (no payer or member id), named in the message."""
 
 

@@ -147,12 +147,9 @@ def create(request: HttpRequest, body: EscalationIn) -> Any:
         from rcmdesk.workqueue.models import WorkItem
 
         item = WorkItem.objects.get_visible_or_404(request.user, pk=body.item_id)
-    try:
-        owner = services.find_user(body.owner) if body.owner else None
-        esc = services.create_escalation(request.user, client, body.kind, body.subject,
-                                         body.body, item=item, owner=owner)
-    except services.EscalationProblem as exc:
-        return Status(400, {"detail": str(exc)})
+    owner = services.find_user(body.owner) if body.owner else None
+    esc = services.create_escalation(request.user, client, body.kind, body.subject,
+                                     body.body, item=item, owner=owner)
     return Status(201, _detail(services.get_visible(request.user, esc.pk)))
 
 
@@ -160,10 +157,7 @@ def create(request: HttpRequest, body: EscalationIn) -> Any:
                                                         400: Problem})
 def post_message(request: HttpRequest, escalation_id: int, body: MessageIn) -> Any:
     esc = services.get_visible(request.user, escalation_id)
-    try:
-        services.post_message(request.user, esc, body.body)
-    except services.EscalationProblem as exc:
-        return Status(400, {"detail": str(exc)})
+    services.post_message(request.user, esc, body.body)
     return Status(201, _detail(services.get_visible(request.user, esc.pk)))
 
 
@@ -171,12 +165,7 @@ def post_message(request: HttpRequest, escalation_id: int, body: MessageIn) -> A
                                                           400: Problem, 409: Problem})
 def transition(request: HttpRequest, escalation_id: int, body: TransitionIn) -> Any:
     esc = services.get_visible(request.user, escalation_id)
-    try:
-        owner = services.find_user(body.owner) if body.owner else None
-        services.transition(request.user, esc, body.action, body.version, note=body.note,
-                            owner=owner)
-    except services.Conflict as exc:
-        return Status(409, {"detail": str(exc)})
-    except services.EscalationProblem as exc:
-        return Status(400, {"detail": str(exc)})
+    owner = services.find_user(body.owner) if body.owner else None
+    services.transition(request.user, esc, body.action, body.version, note=body.note,
+                        owner=owner)
     return Status(200, _detail(services.get_visible(request.user, esc.pk)))

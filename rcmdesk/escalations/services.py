@@ -25,6 +25,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from rcmdesk import errors
 from rcmdesk.accounts.models import User
 from rcmdesk.accounts.services import NoSuchUser, user_named
 from rcmdesk.audit.services import record
@@ -71,15 +72,15 @@ PAST = {"acknowledge": "acknowledged", "respond": "answered", "reassign": "reass
         "resolve": "resolved", "reopen": "reopened", "close": "closed"}
 
 
-class EscalationProblem(ValueError):
+class EscalationProblem(errors.Invalid, ValueError):
     """The request cannot be carried out as given (bad kind, empty subject, wrong owner)."""
 
 
-class Conflict(Exception):
+class Conflict(errors.Conflict):
     """The escalation changed since the caller read it (stale version)."""
 
 
-class NotAllowed(PermissionDenied):
+class NotAllowed(errors.Forbidden, PermissionDenied):
     """This person may not take this action on this escalation."""
 
 

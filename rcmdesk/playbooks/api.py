@@ -118,12 +118,9 @@ def create_version(request: HttpRequest, sop_id: int, body: VersionIn) -> Any:
     doc: SopDocument = SopDocument.objects.select_related("client").get_visible_or_404(
         request.user, pk=sop_id)
     require(request.user, Action.EDIT_PLAYBOOKS, doc.client_id)
-    try:
-        editing.add_version(request.user, doc, editing.SopText(
-            body=body.body, change_note=body.change_note,
-            checklist=editing.clean_checklist(body.checklist)))
-    except editing.PlaybookProblem as exc:
-        return Status(400, {"detail": str(exc)})
+    editing.add_version(request.user, doc, editing.SopText(
+        body=body.body, change_note=body.change_note,
+        checklist=editing.clean_checklist(body.checklist)))
     return Status(201, _detail(doc))
 
 

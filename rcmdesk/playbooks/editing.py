@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Model
 from django.utils import timezone
 
+from rcmdesk import errors
 from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Payer
 from rcmdesk.playbooks.models import PayerRule, PlaybookChange, SopDocument, SopVersion
@@ -31,7 +32,7 @@ RULE_DAY_FIELDS = ("timely_filing_days", "appeal_days", "followup_days", "correc
 _UNSET: Any = object()
 
 
-class PlaybookProblem(ValueError):
+class PlaybookProblem(errors.Invalid, ValueError):
     """The change cannot be saved as given (shown to the editor)."""
 
 

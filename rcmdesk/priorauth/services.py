@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from rcmdesk import errors
 from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Coverage, Patient, Payer, Provider
 from rcmdesk.eligibility.models import Visit
@@ -45,7 +46,7 @@ from rcmdesk.x12.writers import build_278
 MANUAL_SOURCES = (AuthSource.PORTAL, AuthSource.PHONE, AuthSource.FAX)
 
 
-class AuthProblem(ValueError):
+class AuthProblem(errors.Invalid, ValueError):
     """A request the data does not allow (shown to the person as is)."""
 
 

@@ -189,20 +189,14 @@ def create_plan(request: HttpRequest, body: PlanIn) -> Any:
     engagement = queries.engagements(request.user).filter(pk=body.engagement_id or 0).first()
     if engagement is None:
         return Status(400, {"detail": "Name an engagement of your client (engagement_id)."})
-    try:
-        made = services.save_plan(request.user, engagement, _values(body))
-    except services.QaProblem as exc:
-        return Status(400, {"detail": str(exc)})
+    made = services.save_plan(request.user, engagement, _values(body))
     return Status(201, _plan_out(queries.get_plan(request.user, made.pk)))
 
 
 @router.put("/plans/{int:plan_id}", response={200: PlanOut, 400: Problem})
 def update_plan(request: HttpRequest, plan_id: int, body: PlanIn) -> Any:
     found = queries.get_plan(request.user, plan_id)
-    try:
-        services.save_plan(request.user, found.engagement, _values(body), found)
-    except services.QaProblem as exc:
-        return Status(400, {"detail": str(exc)})
+    services.save_plan(request.user, found.engagement, _values(body), found)
     return Status(200, _plan_out(queries.get_plan(request.user, plan_id)))
 
 
@@ -228,11 +222,8 @@ def list_draws(request: HttpRequest) -> list[dict[str, Any]]:
 @router.post("/draws", response={201: DrawOut, 400: Problem})
 def create_draw(request: HttpRequest, body: DrawIn) -> Any:
     found = queries.get_plan(request.user, body.plan_id)
-    try:
-        made = services.draw_week(request.user, found, body.week, seed=body.seed,
-                                  redraw=body.redraw, reason=body.reason)
-    except (services.QaProblem, ValueError) as exc:
-        return Status(400, {"detail": str(exc)})
+    made = services.draw_week(request.user, found, body.week, seed=body.seed,
+                              redraw=body.redraw, reason=body.reason)
     return Status(201, _draw_out(made))
 
 
@@ -260,10 +251,7 @@ def get_audit(request: HttpRequest, audit_id: int) -> dict[str, Any]:
 def submit_audit(request: HttpRequest, audit_id: int, body: AuditSubmitIn) -> Any:
     found = queries.get_audit(request.user, audit_id)
     scores = [services.PointScore(p.result, p.comment[:2000]) for p in body.points]
-    try:
-        services.submit(request.user, found, scores, body.summary)
-    except services.QaProblem as exc:
-        return Status(400, {"detail": str(exc)})
+    services.submit(request.user, found, scores, body.summary)
     return Status(200, _detail(queries.get_audit(request.user, audit_id)))
 
 
@@ -271,10 +259,7 @@ def submit_audit(request: HttpRequest, audit_id: int, body: AuditSubmitIn) -> An
              response={200: AuditDetailOut, 400: Problem})
 def acknowledge(request: HttpRequest, audit_id: int, body: AckIn) -> Any:
     found = queries.get_audit(request.user, audit_id)
-    try:
-        services.acknowledge(request.user, found, body.note)
-    except services.QaProblem as exc:
-        return Status(400, {"detail": str(exc)})
+    services.acknowledge(request.user, found, body.note)
     return Status(200, _detail(queries.get_audit(request.user, audit_id)))
 
 

@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Min
 from django.utils import timezone
 
+from rcmdesk import errors
 from rcmdesk.audit.services import record
 from rcmdesk.calendar import day_start, parse_week
 from rcmdesk.qa import checklists, sampling
@@ -37,7 +38,7 @@ PLAN_FIELDS = ("workflow", "base_percent", "new_specialist_percent", "new_specia
                "after_failure_percent", "after_failure_weeks", "minimum_per_week", "active")
 
 
-class QaProblem(Exception):
+class QaProblem(errors.Invalid):
     """A request QA cannot honour as asked (shown to the user as is)."""
 
 
@@ -142,7 +143,10 @@ def draw_week(user: Any, plan: SamplingPlan, week: str, *, seed: int | None = No
             Workflow(plan.workflow) if plan.workflow else None)
     if not plan.active:
         raise QaProblem("The plan is not active.")
-    parse_week(week)
+    try:
+        parse_week(week)
+    except ValueError as exc:
+        raise QaProblem(str(exc)) from None
     first = SampleDraw.objects.filter(plan=plan, week=week, redraw_of__isnull=True).first()
     if first is not None and not redraw:
         raise QaProblem(f"{week} is already drawn under this plan (seed {first.seed}); "

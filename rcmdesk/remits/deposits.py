@@ -37,7 +37,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from rcmdesk import untrusted
+from rcmdesk import errors, untrusted
 from rcmdesk.audit.services import record
 from rcmdesk.remits.models import Deposit, DepositImport, MatchMethod, Remittance
 from rcmdesk.tenancy.models import Organization
@@ -61,7 +61,7 @@ _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _BAI2_TRN = re.compile(r"TRN\*1\*([^*\\~/]+)")
 
 
-class DepositFileError(ValueError):
+class DepositFileError(errors.Invalid, ValueError):
     """A file we will not import; the message names the file, row and column."""
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from rcmdesk import errors
 from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Payer
 from rcmdesk.playbooks.codes import CodeList, CodeListError
@@ -25,7 +26,7 @@ from rcmdesk.tenancy.authz import require
 from rcmdesk.tenancy.roles import Action
 
 
-class EditError(ValueError):
+class EditError(errors.Invalid, ValueError):
     pass
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 
@@ -104,9 +103,6 @@ def submit(request: HttpRequest, body: BatchSubmitIn) -> Status[list[BatchOut]]:
     org = Organization.objects.visible_to(request.user).filter(slug=body.client).first()
     if org is None:
         raise Http404("Not found.")
-    try:
-        sent = services.submit(request.user, org, body.claims)
-    except services.SubmissionRefused as exc:
-        raise ValidationError(str(exc)) from exc
+    sent = services.submit(request.user, org, body.claims)
     return Status(201 if sent else 200, [BatchOut(**_out(b, {
         "sent": b.claims_count, "accepted": 0, "rejected": 0})) for b in sent])

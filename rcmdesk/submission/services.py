@@ -22,6 +22,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from rcmdesk import errors
 from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Claim, ClaimOrigin, ClaimStatus, FrontDoor
 from rcmdesk.claims.services import post_charges_many
@@ -49,8 +50,13 @@ PROFILE_FIELDS = ("submitter_name", "submitter_id", "contact_name", "contact_pho
                   "isa_receiver_qualifier", "isa_receiver_id", "usage", "outbound_dir")
 
 
-class SubmissionRefused(ValueError):
-    """A claim that may not go into a batch (already sent, not ours to send, other client)."""
+class SubmissionRefused(errors.Invalid, ValueError):
+    """A claim that may not go into a batch (already sent, not ours to send, other client).
+
+    The API's submit route has always answered these 422 (as a request it cannot process),
+    and integrations rely on it; so this one refusal keeps that status."""
+
+    http_status = 422
 
 
 @dataclass(frozen=True)

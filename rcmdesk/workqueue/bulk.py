@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
+from rcmdesk import errors
 from rcmdesk.accounts.services import user_named
 from rcmdesk.tenancy.authz import allows
 from rcmdesk.tenancy.roles import Action
@@ -24,7 +25,7 @@ from rcmdesk.workqueue.services import BulkResult
 ACTIONS = ("assign", "unassign", "snooze", "close", "resubmit")
 
 
-class BadRequest(ValueError):
+class BadRequest(errors.Invalid, ValueError):
     """The bulk request itself is incomplete (no date to snooze to, no outcome, ...)."""
 
 

@@ -21,6 +21,7 @@ from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone
 
+from rcmdesk import errors
 from rcmdesk.audit.services import record
 from rcmdesk.playbooks.sops import sop_for_item
 from rcmdesk.tenancy.authz import require
@@ -43,7 +44,7 @@ MANUAL_STATUSES = frozenset({ItemStatus.OPEN, ItemStatus.PENDING_PAYER,
 CLIENT_DECISION_ACTIONS = frozenset({ActionKind.WRITTEN_OFF})
 
 
-class Conflict(Exception):
+class Conflict(errors.PreconditionFailed):
     """The item changed since the caller read it (stale version / ETag)."""
 
     def __init__(self, item_id: int, expected: int) -> None:
@@ -52,7 +53,7 @@ class Conflict(Exception):
         self.item_id = item_id
 
 
-class NotAllowed(PermissionDenied):
+class NotAllowed(errors.Forbidden, PermissionDenied):
     """The action is not this person's to take (not leased to them, client-only, ...)."""
 
 
