@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "rcmdesk.web.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "rcmdesk.urls"

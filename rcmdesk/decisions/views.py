@@ -23,7 +23,6 @@ from rcmdesk.decisions.models import DecisionRule, Proposal, ProposalKind, Propo
 from rcmdesk.tenancy.authz import allows, require
 from rcmdesk.tenancy.models import Organization
 from rcmdesk.tenancy.roles import Action
-from rcmdesk.workqueue import services as work
 from rcmdesk.workqueue.models import WorkItem
 
 LIST_SIZE = 200
@@ -85,10 +84,12 @@ def decide(request: HttpRequest, proposal_id: int) -> HttpResponse:
         done = services.decide(request.user, proposal, form.approve,
                                form.cleaned_data["comment"] or "",
                                version=form.cleaned_data["version"])
-    except services.AlreadyDecided as exc:
-        return _detail(request, queries.get_proposal(request.user, proposal_id), status=409,
-                       problem=str(exc))
-    except services.ProposalProblem as exc:
+    except (services.AlreadyDecided, services.ProposalProblem) as exc:
+        if request.headers.get("HX-Request"):
+            raise  # an inbox row: shown in the page's refusal region (web middleware)
+        if isinstance(exc, services.AlreadyDecided):
+            return _detail(request, queries.get_proposal(request.user, proposal_id),
+                           status=409, problem=str(exc))
         return _detail(request, proposal, status=400, form=form, problem=str(exc))
     if request.headers.get("HX-Request"):
         return render(request, "decisions/_row.html", {"r": done, "may_decide": True})
@@ -120,14 +121,9 @@ def propose(request: HttpRequest, item_id: int) -> HttpResponse:
         return _refused(request, item, 400, "; ".join(
             f"{k}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items()))
     data = form.cleaned_data
-    try:
-        proposal = services.propose(request.user, item.client, data["kind"], item=item,
-                                    amount=data["amount"], reasons=data["reasons"],
-                                    evidence=data["evidence"], account=data["account"])
-    except services.ProposalProblem as exc:
-        return _refused(request, item, 400, str(exc))
-    except work.NotAllowed as exc:
-        return _refused(request, item, 403, str(exc))
+    proposal = services.propose(request.user, item.client, data["kind"], item=item,
+                                amount=data["amount"], reasons=data["reasons"],
+                                evidence=data["evidence"], account=data["account"])
     messages.info(request, f"Proposed (#{proposal.pk}): the item waits for the client's "
                            "decision." if proposal.is_open else
                   f"#{proposal.pk}: {proposal.decision_comment}")

@@ -1,4 +1,5 @@
-"""Request-wide plumbing: request ids, the acting context for audit, refused-access events."""
+"""Request-wide plumbing: request ids, the acting context for audit, refused-access events,
+and the one place a page or an htmx request answers a domain error."""
 
 from __future__ import annotations
 
@@ -6,9 +7,12 @@ import re
 import uuid
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 
+from rcmdesk.accounts.middleware import wants_json
 from rcmdesk.audit.context import acting
+from rcmdesk.errors import DomainError
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 REFUSED_STATUSES = {401, 403, 404, 405}
@@ -90,3 +94,45 @@ class RejectedSessionMiddleware:
                    detail={"reason": "unknown, expired or tampered session cookie",
                            "path": request.path[:200]})
         return self.get_response(request)
+
+
+class DomainErrorMiddleware:
+    """A domain error that escapes a view answers its kind's status, in the service's words.
+
+    A middleware, not a view decorator: it covers every view, present and future, without
+    each one having to opt in (the way Django already answers Http404 and PermissionDenied),
+    and it sees the error before Django's own PermissionDenied handler does, so a
+    ``Forbidden`` refusal that is also a PermissionDenied shows its message. A view that
+    re-renders its form with the error beside the field still catches it: that is
+    presentation; the bare error-to-status mapping lives only here (and in the API's one
+    handler, ``rcmdesk.api.api.domain_error``).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest,
+                          exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, DomainError):
+            return None
+        return refusal(request, exception)
+
+
+def refusal(request: HttpRequest, error: DomainError) -> HttpResponse:
+    """The answer to a refused request: a Problem under /api/, a fragment aimed at the
+    page's ``#refusal`` region for htmx (shown although it is a 4xx, see app.js), the
+    site's error page otherwise."""
+    status = error.http_status
+    if wants_json(request):
+        return JsonResponse({"detail": error.detail}, status=status)
+    context = {"title": error.title, "detail": error.detail, "status": status}
+    if not request.headers.get("HX-Request"):
+        return render(request, "web/refused.html", context, status=status)
+    response = render(request, "web/_refused.html", context, status=status)
+    response["HX-Retarget"] = "#refusal"
+    response["HX-Reswap"] = "innerHTML"
+    response["X-RCM-Refusal"] = "1"
+    return response

@@ -56,3 +56,25 @@ def test_an_htmx_decision_answers_the_row(world: World, signed_in: Any) -> None:
     assert response.status_code == 200
     assert f'id="proposal-{proposal.pk}"' in response.content.decode()
     assert "Rejected" in response.content.decode()
+
+
+def test_an_htmx_decision_that_is_refused_says_why_in_the_page(world: World,
+                                                               signed_in: Any) -> None:
+    proposal = write_off(world.user(Role.PARTNER_SPECIALIST), ar_item(world.acme))
+    manager = signed_in(Role.CLIENT_MANAGER)
+    form = {"decision": "approve", "version": proposal.version}
+    manager.post(f"/decisions/{proposal.pk}/decide", form)
+    replay = manager.post(f"/decisions/{proposal.pk}/decide", form, HTTP_HX_REQUEST="true")
+    assert replay.status_code == 409
+    assert replay["HX-Retarget"] == "#refusal"
+    assert f"Proposal {proposal.pk} is already executed" in replay.content.decode()
+
+
+def test_an_htmx_rejection_without_a_comment_says_a_comment_is_required(
+        world: World, signed_in: Any) -> None:
+    proposal = write_off(world.user(Role.PARTNER_SPECIALIST), ar_item(world.acme))
+    unexplained = signed_in(Role.CLIENT_MANAGER).post(
+        f"/decisions/{proposal.pk}/decide", {"decision": "reject", "comment": ""},
+        HTTP_HX_REQUEST="true")
+    assert unexplained.status_code == 400
+    assert "a comment is required" in unexplained.content.decode()

@@ -38,6 +38,16 @@ def test_a_write_off_without_an_amount_is_refused(world: World, signed_in: Any) 
     assert not Proposal.objects.exists()
 
 
+def test_a_write_off_above_the_open_balance_is_refused_in_words(world: World,
+                                                               signed_in: Any) -> None:
+    item = ar_item(world.acme)
+    response = signed_in(Role.PARTNER_SPECIALIST).post(
+        f"/decisions/items/{item.pk}/propose", {**FORM, "amount": "99999.00"})
+    assert response.status_code == 400
+    assert "is more than the claim&#x27;s open balance" in response.content.decode()
+    assert not Proposal.objects.exists()
+
+
 def test_partner_qa_may_not_propose(world: World, signed_in: Any) -> None:
     item = ar_item(world.acme)
     assert signed_in(Role.PARTNER_QA).post(f"/decisions/items/{item.pk}/propose",

@@ -16,3 +16,13 @@ document.addEventListener("htmx:responseError", function (event) {
     window.location.assign(to || "/accounts/login/?expired=idle");
   }
 });
+// A refusal (a domain error) answered to an htmx request is a small fragment aimed at the
+// page's #refusal region (HX-Retarget): swap it in although its status is 4xx, so the
+// person reads why instead of seeing nothing happen.
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var xhr = event.detail.xhr;
+  if (xhr && xhr.getResponseHeader("X-RCM-Refusal")) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
