@@ -23,6 +23,11 @@ class DomainError(Exception):
     def detail(self) -> str:
         return str(self) or self.title
 
+    def facts(self) -> dict[str, object]:
+        """What a program may want beyond the sentence (the API adds it to the Problem
+        body, e.g. the fields at fault); most refusals have nothing more to say."""
+        return {}
+
 
 class NotFound(DomainError):
     """Nothing by that name in what the person may see (missing and hidden answer alike)."""

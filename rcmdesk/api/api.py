@@ -118,7 +118,7 @@ def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     """Every service refusal, in the service's own words, at its kind's status: the one
     place the API maps domain errors (a route documents the status, never catches it)."""
-    body: dict[str, Any] = {"detail": exc.detail}
+    body: dict[str, Any] = {"detail": exc.detail, **exc.facts()}
     if exc.http_status == 422:  # COMMON_ERRORS documents a 422 as InvalidRequest
         body["errors"] = []
     return api.create_response(request, body, status=exc.http_status)

@@ -247,12 +247,6 @@ def _out(claim: Claim, *, lines: bool = False) -> dict[str, Any]:
     return out
 
 
-def _problems(exc: services.ChargeError) -> dict[str, Any]:
-    return {"detail": "The charge cannot become a claim.",
-            "problems": [{"row": p.row, "field": p.field, "message": p.message}
-                         for p in exc.problems]}
-
-
 class DraftFilter(Page):
     front_door: str | None = None  # none | held | ready
     origin: str | None = None
@@ -281,10 +275,7 @@ def list_drafts(request: HttpRequest, filters: Query[DraftFilter]) -> list[dict[
 def create_draft(request: HttpRequest, body: ChargeIn, response: HttpResponse) -> Any:
     """Enter a charge: a DRAFT claim (nothing is charged until it is submitted)."""
     client = _client(request.user, body.client)
-    try:
-        claim = services.enter_claim(request.user, client, to_input(body))
-    except services.ChargeError as exc:
-        return Status(400, _problems(exc))
+    claim = services.enter_claim(request.user, client, to_input(body))
     claim = _draft(request.user, claim.pk)
     response["ETag"] = etag(claim)
     return Status(201, _out(claim, lines=True))
@@ -336,10 +327,7 @@ def update_draft(request: HttpRequest, claim_id: int, body: ChargeIn,
     version = _precondition(request, claim, body.version)
     if version is None:
         return Status(428, {"detail": "Send the draft's ETag in If-Match (or its version)."})
-    try:
-        services.update_draft(request.user, claim, to_input(body), version)
-    except services.ChargeError as exc:
-        return Status(400, _problems(exc))
+    services.update_draft(request.user, claim, to_input(body), version)
     claim = _draft(request.user, claim_id)
     response["ETag"] = etag(claim)
     return Status(200, _out(claim, lines=True))

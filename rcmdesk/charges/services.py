@@ -62,6 +62,14 @@ class ChargeError(errors.Invalid):
         self.problems = list(problems)
         super().__init__("; ".join(str(p) for p in self.problems))
 
+    @property
+    def detail(self) -> str:
+        return "The charge cannot become a claim."
+
+    def facts(self) -> dict[str, object]:
+        return {"problems": [{"row": p.row, "field": p.field, "message": p.message}
+                             for p in self.problems]}
+
 
 class Conflict(errors.PreconditionFailed):
     """The draft changed since the caller read it (its version moved on)."""

@@ -101,3 +101,12 @@ def test_an_api_422_refusal_carries_the_invalid_request_shape_it_is_documented_w
 
 def test_a_refusal_without_words_still_says_what_kind_it_is():
     assert errors.Conflict().detail == "Not possible in this state"
+
+
+def test_an_api_refusal_adds_the_facts_a_program_needs_to_the_sentence():
+    refused = charges.ChargeError([charges.Problem("line[1].charge", "must be above zero")])
+    response = domain_error(RequestFactory().post("/api/charges"), refused)
+    assert response.status_code == 400
+    assert json.loads(response.content) == {
+        "detail": "The charge cannot become a claim.",
+        "problems": [{"row": "", "field": "line[1].charge", "message": "must be above zero"}]}
