@@ -12,6 +12,7 @@ from django.urls import path
 
 from rcmdesk import errors
 from rcmdesk.api.api import domain_error
+from rcmdesk.audit.models import AuditEvent
 from rcmdesk.charges import services as charges
 from rcmdesk.decisions import services as decisions
 from rcmdesk.denials import appeals
@@ -77,6 +78,14 @@ def test_an_htmx_request_gets_a_fragment_aimed_at_the_refusal_region(
     assert "reload it and try again" in body
     assert response["HX-Retarget"] == "#refusal"
     assert response["X-RCM-Refusal"] == "1"  # app.js swaps it in despite the 4xx
+
+
+@pytest.mark.urls(__name__)
+def test_a_forbidden_page_is_audited_as_a_refused_access_like_any_other_403(world, signed_in):
+    signed_in(Role.PARTNER_SPECIALIST).get("/test-refuse/Forbidden/")
+    event = AuditEvent.objects.filter(action="access_refused").latest("seq")
+    assert event.detail["status"] == 403
+    assert event.detail["path"] == "/test-refuse/Forbidden/"
 
 
 def test_every_page_has_the_region_an_htmx_refusal_is_shown_in(world, signed_in):
