@@ -1,5 +1,7 @@
 """Headless Chromium: a partner specialist proposes a write-off from a work item, the client's
-manager approves it in another browser, and only then does the ledger show the adjustment."""
+manager approves it in another browser, and only then does the ledger show the adjustment.
+A refusal from the inbox row (an htmx request) shows on the page: it used to answer a 400
+that htmx ignored, so the click seemed to do nothing."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from rcmdesk.decisions.models import Proposal, ProposalStatus
-from rcmdesk.decisions.tests.factories import ar_item
+from rcmdesk.decisions.tests.factories import ar_item, write_off
 from rcmdesk.remits.invariants import check_ledger
 from rcmdesk.remits.models import JournalEntry, JournalKind
 from rcmdesk.tenancy.roles import Role
@@ -73,3 +75,21 @@ def test_a_proposed_write_off_posts_only_when_the_client_manager_approves_it(
     page.goto(f"/work/items/{item.pk}/")
     expect(page.get_by_test_id("item-proposals")).to_contain_text("Executed")
     assert page.csp_errors == []
+
+
+def test_rejecting_from_the_inbox_without_a_comment_says_why_on_the_page(
+        page, world, live_server) -> None:  # noqa: F811
+    from playwright.sync_api import expect
+
+    proposal = write_off(world.user(Role.PARTNER_SPECIALIST), ar_item(world.acme))
+    _sign_in(page, world, Role.CLIENT_MANAGER)
+    page.goto("/decisions/")
+    page.get_by_test_id(f"decide-{proposal.pk}").get_by_test_id("reject").click()
+    refusal = page.locator("#refusal").get_by_test_id("refusal")
+    expect(refusal).to_contain_text("a comment is required")
+    expect(refusal).to_have_attribute("data-status", "400")
+    expect(page.get_by_test_id(f"decide-{proposal.pk}")).to_be_visible()  # the row stays
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.PROPOSED
+    # The browser logs the 400 itself as a console error; only a CSP refusal would matter.
+    assert not [e for e in page.csp_errors if "Content Security Policy" in e]
