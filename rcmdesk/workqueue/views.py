@@ -220,15 +220,12 @@ def team_reassign(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Name who to move items from and to.")
         return redirect("workqueue:team")
     data = form.cleaned_data
-    # Neither name is looked up on its own: the source's items are found among the items
-    # this supervisor sees, and a target nobody has is refused item by item like a user of
-    # another tenant, so the answer never says whether a name exists.
-    items = WorkItem.objects.visible_to(request.user).active().filter(
-        assignee__username=data["from_user"])
-    if data.get("workflow"):
-        items = items.filter(workflow=data["workflow"])
-    result = services.assign(request.user, list(items.order_by("-priority", "id")),
-                             user_named(data["to_user"]))
+    try:
+        result = bulk.reassign(from_username=data["from_user"], to=user_named(data["to_user"]),
+                               workflow=data.get("workflow") or None, acting_user=request.user)
+    except bulk.BadRequest as exc:
+        messages.error(request, str(exc))
+        return redirect("workqueue:team")
     messages.info(request, f"Moved {len(result.done)} item(s) from {data['from_user']} to "
                   f"{data['to_user']}; {len(result.skipped)} skipped.")
     for pk, why in sorted(result.skipped.items())[:10]:
