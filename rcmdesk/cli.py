@@ -654,26 +654,20 @@ def queue_assign(
 
     Exit 0 when every item moved, 1 when some were skipped or the supervisor may not assign,
     2 on a bad option."""
-    from rcmdesk.tenancy.authz import require
-    from rcmdesk.tenancy.roles import Action, Workflow
-    from rcmdesk.workqueue import services
-    from rcmdesk.workqueue.models import WorkItem
+    from rcmdesk.workqueue import bulk
 
     org = client_by_slug(client)
     supervisor, assignee = active_user(acting_as, "--as"), active_user(to, "--to")
-    if workflow is not None and workflow not in Workflow._value2member_map_:
-        err.print(f"[red]Unknown workflow {workflow!r}[/red]")
-        raise typer.Exit(2)
-    with refusing(acting_as, client, "work", may_not="assign work", unseen=f"client {client!r}"):
-        require(supervisor, Action.ASSIGN_WORK, org.pk, Workflow(workflow) if workflow else None)
-    items = WorkItem.objects.visible_to(supervisor).active().filter(client=org)
-    if workflow:
-        items = items.filter(workflow=workflow)
-    items = (items.filter(assignee=active_user(from_user, "--from")) if from_user
-             else items.filter(assignee__isnull=True))
-    with audited(supervisor):
-        result = services.assign(supervisor, list(items.order_by("-priority", "id")[:limit]),
-                                 assignee)
+    if from_user:
+        active_user(from_user, "--from")
+    with (refusing(acting_as, client, "work", may_not="assign work",
+                   unseen=f"client {client!r}"), audited(supervisor)):
+        try:
+            result = bulk.reassign(from_username=from_user, to=assignee, client_id=org.pk,
+                                   workflow=workflow, limit=limit, acting_user=supervisor)
+        except bulk.BadRequest as exc:
+            err.print(f"[red]{exc}[/red]")
+            raise typer.Exit(2) from None
     for pk, why in sorted(result.skipped.items()):
         err.print(f"#{pk}: skipped: {why}")
     print(f"assigned {len(result.done)} item(s) to {to}, {len(result.skipped)} skipped")

@@ -16,8 +16,8 @@ from django.core.exceptions import PermissionDenied
 
 from rcmdesk import errors
 from rcmdesk.accounts.services import user_named
-from rcmdesk.tenancy.authz import allows
-from rcmdesk.tenancy.roles import Action
+from rcmdesk.tenancy.authz import allows, require
+from rcmdesk.tenancy.roles import Action, Workflow
 from rcmdesk.workqueue import services
 from rcmdesk.workqueue.models import WorkItem
 from rcmdesk.workqueue.services import BulkResult
@@ -76,3 +76,37 @@ def _dispatch(user: Any, action: str, items: list[WorkItem], params: Params) -> 
 def mark_resubmit(user: Any, items: list[WorkItem], note: str = "") -> BulkResult:
     """Mark items' next step as "resubmit" (nothing is sent yet; see the module docstring)."""
     return services.mark_next_step(user, items, "resubmit", note)
+
+
+def reassign(*, from_username: str | None, to: Any | None, client_id: int | None = None,
+             workflow: str | None = None, limit: int | None = None,
+             acting_user: Any) -> BulkResult:
+    """Move every active item one person holds (``None``: the unassigned ones) to another.
+
+    The rule lives here, not in the team page or the CLI, so both agree: only a supervisor
+    moves work; the source's items are found among the items the supervisor sees (a name
+    is never looked up on its own, so the answer never says whether it exists elsewhere);
+    a target who cannot work an item is refused item by item, highest priority first.
+    """
+    wf = _workflow(workflow)
+    if client_id is not None:
+        require(acting_user, Action.ASSIGN_WORK, client_id, wf)
+    elif not allows(acting_user, Action.ASSIGN_WORK):
+        raise PermissionDenied("Only supervisors (client admins, partner leads) move work.")
+    items = WorkItem.objects.visible_to(acting_user).active()
+    if client_id is not None:
+        items = items.filter(client_id=client_id)
+    if wf is not None:
+        items = items.filter(workflow=wf)
+    items = (items.filter(assignee__username=from_username) if from_username
+             else items.filter(assignee__isnull=True))
+    chosen = items.order_by("-priority", "id")
+    return services.assign(acting_user, list(chosen[:limit] if limit else chosen), to)
+
+
+def _workflow(value: str | None) -> Workflow | None:
+    if not value:
+        return None
+    if value not in Workflow._value2member_map_:
+        raise BadRequest(f"There is no workflow {value!r}.")
+    return Workflow(value)

@@ -9,11 +9,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Min, Q, Sum
 
 from rcmdesk.audit.services import record
 from rcmdesk.remits.models import RemitClaim
-from rcmdesk.tenancy.roles import Workflow
+from rcmdesk.tenancy.authz import allows
+from rcmdesk.tenancy.roles import Action, Workflow
 from rcmdesk.workqueue.models import (
     ACTIVE_STATUSES,
     ZERO,
@@ -197,7 +199,11 @@ class Workload:
 
 
 def team(user: Any, now: datetime) -> tuple[list[Workload], list[dict[str, Any]]]:
-    """Per assignee counts and oldest item, and unassigned counts per workflow (two queries)."""
+    """Per assignee counts and oldest item, and unassigned counts per workflow (two queries).
+
+    Only supervisors see the team: the check lives here so every caller gets it."""
+    if not allows(user, Action.ASSIGN_WORK):
+        raise PermissionDenied("Only supervisors (client admins, partner leads) see the team.")
     active = WorkItem.objects.visible_to(user).active()
     pending = (ItemStatus.PENDING_PAYER, ItemStatus.PENDING_CLIENT_DECISION)
     rows = (active.filter(assignee__isnull=False)

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -194,15 +193,9 @@ def item_act(request: HttpRequest, item_id: int) -> HttpResponse:
     return _change(request, item_id, act)
 
 
-def _require_supervisor(user: Any) -> None:
-    if not allows(user, Action.ASSIGN_WORK):
-        raise PermissionDenied("Only supervisors (client admins, partner leads) see the team.")
-
-
 @login_required
 @require_GET
 def team(request: HttpRequest) -> HttpResponse:
-    _require_supervisor(request.user)
     people, unassigned = queries.team(request.user, timezone.now())
     return render(request, "workqueue/team.html", {
         "people": people, "unassigned": unassigned, "now": timezone.now(),
@@ -214,21 +207,17 @@ def team(request: HttpRequest) -> HttpResponse:
 @require_POST
 def team_reassign(request: HttpRequest) -> HttpResponse:
     """Move every active item of one person to another (e.g. someone left)."""
-    _require_supervisor(request.user)
     form = ReassignForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Name who to move items from and to.")
         return redirect("workqueue:team")
     data = form.cleaned_data
-    # Neither name is looked up on its own: the source's items are found among the items
-    # this supervisor sees, and a target nobody has is refused item by item like a user of
-    # another tenant, so the answer never says whether a name exists.
-    items = WorkItem.objects.visible_to(request.user).active().filter(
-        assignee__username=data["from_user"])
-    if data.get("workflow"):
-        items = items.filter(workflow=data["workflow"])
-    result = services.assign(request.user, list(items.order_by("-priority", "id")),
-                             user_named(data["to_user"]))
+    try:
+        result = bulk.reassign(from_username=data["from_user"], to=user_named(data["to_user"]),
+                               workflow=data.get("workflow") or None, acting_user=request.user)
+    except bulk.BadRequest as exc:
+        messages.error(request, str(exc))
+        return redirect("workqueue:team")
     messages.info(request, f"Moved {len(result.done)} item(s) from {data['from_user']} to "
                   f"{data['to_user']}; {len(result.skipped)} skipped.")
     for pk, why in sorted(result.skipped.items())[:10]:
