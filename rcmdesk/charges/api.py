@@ -371,9 +371,7 @@ def import_charges(request: HttpRequest, file: File[UploadedFile],
                    client: Form[str], format: Form[str] = "") -> Any:
     """A CSV, FHIR R4 Bundle or 837 as drafts: all or nothing (see ``charges.imports``)."""
     org = _client(request.user, client)
-    data = file.read()
-    fmt = format if format in imports.FORMATS else imports.guess_format(file.name or "", data)
-    result = imports.import_file(request.user, org, data, fmt, file.name or "upload")
+    result, _ = imports.import_upload(request.user, org, file, format)
     out = {"ok": result.ok, "created": result.created, "updated": result.updated,
            "problems": [{"row": p.row, "field": p.field, "message": p.message}
                         for p in result.problems]}

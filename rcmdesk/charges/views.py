@@ -298,11 +298,9 @@ def import_page(request: HttpRequest) -> HttpResponse:
     if upload is None or client_id not in dict(clients):
         context["error"] = "Choose a client and a file."
         return render(request, "charges/import.html", context, status=400)
-    data = upload.read()
-    fmt = request.POST.get("format", "")
-    fmt = fmt if fmt in imports.FORMATS else imports.guess_format(upload.name or "", data)
     client = Organization.objects.get(pk=client_id)
-    result = imports.import_file(request.user, client, data, fmt, upload.name or "upload")
+    result, fmt = imports.import_upload(request.user, client, upload,
+                                        request.POST.get("format", ""))
     context.update({"result": result, "format": fmt, "name": upload.name})
     return render(request, "charges/import.html", context, status=200 if result.ok else 400)
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils.html import escape
 
 from rcmdesk.audit.models import AuditEvent
@@ -17,6 +17,7 @@ from rcmdesk.remits.tests.test_deposits import HOSTILE, csv_bytes, hostile_messa
 from rcmdesk.tenancy.roles import Role
 from rcmdesk.tenancy.services import open_break_glass
 from rcmdesk.tests.hostile import Hostile
+from rcmdesk.uploads import size_shown
 
 PAGE = "/reconciliation/"
 UPLOAD = "/reconciliation/upload/"
@@ -125,6 +126,20 @@ def test_a_bad_upload_imports_nothing_and_says_where(acme_books: World) -> None:
     assert Deposit.objects.count() == 3
     text = staff.get(PAGE, {"client": "acme"}).content.decode()
     assert "Nothing imported. feb.csv: row 3, column &#x27;Date&#x27;" in text
+
+
+@override_settings(RCMDESK_MAX_UPLOAD_BYTES=1024)
+def test_a_file_over_the_size_limit_imports_nothing_and_says_its_size_and_the_limit(
+        acme_books: World) -> None:
+    staff = sign_in(Client(), acme_books.user(Role.CLIENT_STAFF))
+    rows = [f"2025-01-{day:02},{day}.00,T{day},ACH {day}" for day in range(1, 29)] * 3
+    data = csv_bytes(*rows)
+    assert len(data) > 2 * 1024
+    upload(staff, "acme", data, "march.csv")
+    assert Deposit.objects.count() == 3
+    text = staff.get(PAGE, {"client": "acme"}).content.decode()
+    assert (f"Nothing imported. The deposit file is {size_shown(len(data), up=True)}; the "
+            "largest file accepted is 1 KB.") in text
 
 
 def test_an_upload_without_a_csrf_token_is_refused(acme_books: World) -> None:
