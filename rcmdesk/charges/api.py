@@ -18,7 +18,7 @@ from ninja.files import UploadedFile
 
 from rcmdesk.api.paging import Page
 from rcmdesk.api.problems import Problem
-from rcmdesk.audit.services import record
+from rcmdesk.audit.services import record, record_listing
 from rcmdesk.charges import imports, services
 from rcmdesk.charges.preview import preview
 from rcmdesk.claims.models import Claim, ClaimOrigin, ClaimStatus, PayerKind
@@ -268,12 +268,7 @@ def list_drafts(request: HttpRequest, filters: Query[DraftFilter]) -> list[dict[
     if filters.origin in ClaimOrigin.values:
         drafts = drafts.filter(origin=filters.origin)
     page = list(drafts[filters.offset:filters.offset + filters.limit])
-    by_client: dict[int, list[int]] = {}
-    for claim in page:
-        by_client.setdefault(claim.client_id, []).append(claim.pk)
-    for client_id, ids in sorted(by_client.items()):
-        record("list", client_id=client_id, object_type="claims.claim",
-               detail={"drafts": ids})
+    record_listing(page, "claims.claim", key="drafts")
     return [_out(c) for c in page]
 
 

@@ -14,8 +14,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from rcmdesk.audit.services import record
-from rcmdesk.remits.deposits import DepositFileError, import_deposits_csv, match_deposits, unmatched
+from rcmdesk.remits.deposits import (
+    DepositFileError,
+    audit_reconciliation,
+    import_deposits_csv,
+    match_deposits,
+    unmatched,
+)
 from rcmdesk.tenancy.authz import allows, require
 from rcmdesk.tenancy.models import Organization
 from rcmdesk.tenancy.roles import Action, Workflow
@@ -45,9 +50,7 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
     if org is not None:
         today = org.today()
         report = unmatched(org, today)
-        record("read", client_id=org.pk, object_type="remits.deposit",
-               detail={"view": "reconciliation", "deposits": len(report.deposits),
-                       "remittances": len(report.remittances)})
+        audit_reconciliation(org, report, view="reconciliation")
         context.update(report=report, today=today, can_upload=(
             allows(request.user, Action.WORK_ITEMS)
             and visibility_for(request.user).can_write(org.pk, Workflow.POSTING)))

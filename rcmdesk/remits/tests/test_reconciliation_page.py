@@ -12,7 +12,7 @@ from django.utils.html import escape
 from rcmdesk.audit.models import AuditEvent
 from rcmdesk.conftest import World, sign_in
 from rcmdesk.remits.deposits import import_deposits_csv, match_deposits
-from rcmdesk.remits.models import Deposit
+from rcmdesk.remits.models import Deposit, Remittance
 from rcmdesk.remits.tests.test_deposits import HOSTILE, csv_bytes, hostile_message, paid_remit
 from rcmdesk.tenancy.roles import Role
 from rcmdesk.tenancy.services import open_break_glass
@@ -56,8 +56,18 @@ def test_the_page_shows_unmatched_deposits_remits_and_discrepancies(acme_books: 
     assert "-5.00" in text  # 195.00 deposited against a 200.00 835
     assert "ACH ONE" not in text  # matched: nothing to show
     assert 'data-testid="deposit-upload"' in text
-    assert AuditEvent.objects.filter(action="read", object_type="remits.deposit",
-                                     client_org_id=acme_books.acme.pk).exists()
+    event = AuditEvent.objects.get(action="list", object_type="remits.deposit")
+    assert event.client_org_id == acme_books.acme.pk
+    assert_names_the_open_deposits_and_payments(event.detail, "reconciliation")
+
+
+def assert_names_the_open_deposits_and_payments(detail: dict[str, object], view: str) -> None:
+    assert detail == {
+        "view": view,
+        "deposits": list(Deposit.objects.filter(trace__in=["2222", "9999"])
+                         .order_by("deposit_date", "pk").values_list("pk", flat=True)),
+        "remittances": list(Remittance.objects.filter(trace_number__in=["2222", "3333"])
+                            .order_by("pk").values_list("pk", flat=True))}
 
 
 def test_a_partner_without_the_posting_workflow_sees_nothing(acme_books: World) -> None:
@@ -159,6 +169,8 @@ def test_the_api_lists_both_sides_with_ages(acme_books: World) -> None:
     assert [r["trace_number"] for r in body["remittances"]] == ["2222", "3333"]
     assert [Decimal(x["difference"]) for x in body["discrepancies"]] == [Decimal("-5.00")]
     assert Client().get(API, {"client": "acme"}).status_code == 401
+    event = AuditEvent.objects.get(action="list", object_type="remits.deposit")
+    assert_names_the_open_deposits_and_payments(event.detail, "api.reconciliation.unmatched")
 
 
 @pytest.mark.parametrize("case", HOSTILE.values(), ids=HOSTILE.keys())
