@@ -580,15 +580,12 @@ def deposits_unmatched(
     client: Annotated[str, typer.Option(help="client slug")],
 ) -> None:
     """List unmatched deposits and unmatched 835 payments with their ages in days."""
-    from rcmdesk.audit.services import record
-    from rcmdesk.remits.deposits import unmatched
+    from rcmdesk.remits.deposits import audit_reconciliation, unmatched
 
     org = client_by_slug(client)
     report = unmatched(org, org.today())
     with cli_context():
-        record("read", client_id=org.pk, object_type="remits.deposit",
-               detail={"view": "unmatched", "deposits": len(report.deposits),
-                       "remittances": len(report.remittances)})
+        audit_reconciliation(org, report, view="unmatched")
     console = Console(width=max(Console().width, 120))  # never truncate an amount
     deposits = Table(title=f"Unmatched deposits ({client})", title_justify="left")
     for column in ("date", "age", "amount", "trace", "description", "file"):

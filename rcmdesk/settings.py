@@ -179,7 +179,8 @@ RCMDESK_MAX_CSV_CELL_CHARS = env_int("RCMDESK_MAX_CSV_CELL_CHARS", Limits.csv_ce
 RCMDESK_MAX_JSON_DEPTH = env_int("RCMDESK_MAX_JSON_DEPTH", Limits.json_depth)
 RCMDESK_MAX_JSON_NUMBER_DIGITS = env_int("RCMDESK_MAX_JSON_NUMBER_DIGITS",
                                          Limits.json_number_digits)
-# Largest X12 upload accepted by the web form and the API (refused before it is stored).
+# Largest upload accepted on every path (X12, charge, visit and deposit files; pages and API),
+# refused before it is read: rcmdesk/uploads.py.
 RCMDESK_MAX_UPLOAD_BYTES = max(1, env_int("RCMDESK_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 # Eligibility items open this many days before a visit (rcmdesk.eligibility.producer).
 RCMDESK_ELIGIBILITY_LEAD_DAYS = env_int("RCMDESK_ELIGIBILITY_LEAD_DAYS", 3)

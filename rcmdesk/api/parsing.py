@@ -22,8 +22,6 @@ from ninja.parser import Parser
 from rcmdesk import untrusted
 from rcmdesk.api.paging import ID_MAX
 
-NUL = "\x00"
-
 
 class RefusedInput(ValueError):
     """A value no column could hold; its message is the Problem's ``detail``."""
@@ -51,9 +49,8 @@ def _refuse_out_of_range(data: Any) -> None:
 
 
 def _refuse_nul(texts: Iterable[str], where: str) -> None:
-    if any(NUL in text for text in texts):
-        raise RefusedInput(f"Text in the {where} contains a NUL character (\\u0000), which "
-                           "cannot be stored; remove it and send again.")
+    if any(untrusted.NUL in text for text in texts):
+        raise RefusedInput(untrusted.nul_problem(f"Text in the {where}"))
 
 
 def _form_texts(data: MultiValueDict[str, Any]) -> Iterable[str]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from django.conf import settings
@@ -62,6 +63,33 @@ def record(
         )
         AuditChainHead.objects.filter(pk=1).update(seq=seq, hash=digest)
     return event
+
+
+def record_listing(
+    shown: Iterable[Any],
+    object_type: str,
+    *,
+    key: str,
+    detail: Mapping[str, Any] | None = None,
+    client_of: Callable[[Any], int] = attrgetter("client_id"),
+) -> None:
+    """A listing was shown: one ``list`` event per client it showed, naming that client's
+    objects (their ids under ``detail[key]``).
+
+    A list can show many clients' rows at once, and each client reads and exports its own
+    audit trail, so each gets an event naming its rows and nothing of another's. ``shown``
+    is the rows (client by ``client_of``, id by ``pk``) or a mapping client id -> ids, for
+    a page that is about one client and is audited even when it lists nothing.
+    """
+    by_client: dict[int, list[Any]] = {}
+    if isinstance(shown, Mapping):
+        by_client = {client_id: list(ids) for client_id, ids in shown.items()}
+    else:
+        for row in shown:
+            by_client.setdefault(client_of(row), []).append(row.pk)
+    for client_id, ids in sorted(by_client.items()):
+        record("list", client_id=client_id, object_type=object_type,
+               detail={**(detail or {}), key: ids})
 
 
 def _describe_actor(actor: Any, channel: str) -> tuple[int | None, str, int | None]:

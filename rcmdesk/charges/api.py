@@ -18,7 +18,7 @@ from ninja.files import UploadedFile
 
 from rcmdesk.api.paging import Page
 from rcmdesk.api.problems import Problem
-from rcmdesk.audit.services import record
+from rcmdesk.audit.services import record, record_listing
 from rcmdesk.charges import imports, services
 from rcmdesk.charges.preview import preview
 from rcmdesk.claims.models import Claim, ClaimOrigin, ClaimStatus, PayerKind
@@ -262,12 +262,7 @@ def list_drafts(request: HttpRequest, filters: Query[DraftFilter]) -> list[dict[
     if filters.origin in ClaimOrigin.values:
         drafts = drafts.filter(origin=filters.origin)
     page = list(drafts[filters.offset:filters.offset + filters.limit])
-    by_client: dict[int, list[int]] = {}
-    for claim in page:
-        by_client.setdefault(claim.client_id, []).append(claim.pk)
-    for client_id, ids in sorted(by_client.items()):
-        record("list", client_id=client_id, object_type="claims.claim",
-               detail={"drafts": ids})
+    record_listing(page, "claims.claim", key="drafts")
     return [_out(c) for c in page]
 
 
@@ -350,9 +345,7 @@ def import_charges(request: HttpRequest, file: File[UploadedFile],
                    client: Form[str], format: Form[str] = "") -> Any:
     """A CSV, FHIR R4 Bundle or 837 as drafts: all or nothing (see ``charges.imports``)."""
     org = _client(request.user, client)
-    data = file.read()
-    fmt = format if format in imports.FORMATS else imports.guess_format(file.name or "", data)
-    result = imports.import_file(request.user, org, data, fmt, file.name or "upload")
+    result, _ = imports.import_upload(request.user, org, file, format)
     out = {"ok": result.ok, "created": result.created, "updated": result.updated,
            "problems": [{"row": p.row, "field": p.field, "message": p.message}
                         for p in result.problems]}

@@ -91,6 +91,7 @@ from rcmdesk.charges.services import (
 from rcmdesk.claims import services as claims
 from rcmdesk.claims.models import Claim, ClaimOrigin, ClaimStatus
 from rcmdesk.tenancy.models import Organization
+from rcmdesk.uploads import UploadRefused, read_upload
 from rcmdesk.x12 import t837
 from rcmdesk.x12.errors import X12Error
 from rcmdesk.x12.validate import has_errors, validate
@@ -113,6 +114,21 @@ def guess_format(name: str, data: bytes) -> str:
             return fmt
     head = data.lstrip()[:3]
     return "x12" if head == b"ISA" else "fhir" if head[:1] == b"{" else "csv"
+
+
+def import_upload(user: Any, client: Organization, upload: Any,
+                  fmt: str = "") -> tuple[ImportResult, str]:
+    """An uploaded file (page or API) and the format it was read as: ``fmt`` when it is one
+    of ``FORMATS``, else guessed. A file empty or over the upload cap is refused whole, as
+    the file's problem, before it is read (``rcmdesk.uploads``)."""
+    name = upload.name or "upload"
+    try:
+        data = read_upload(upload, what="charge file")
+    except UploadRefused as exc:
+        refused = ImportResult(problems=[Problem("", str(exc), "file")])
+        return refused, fmt if fmt in FORMATS else guess_format(name, b"")
+    fmt = fmt if fmt in FORMATS else guess_format(name, data)
+    return import_file(user, client, data, fmt, name), fmt
 
 
 def import_file(user: Any, client: Organization, data: bytes, fmt: str,

@@ -19,7 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from rcmdesk.audit.services import record
+from rcmdesk.audit.services import record, record_listing
 from rcmdesk.charges import imports, services
 from rcmdesk.charges.forms import ChargeForm, LineFormSet, field_id, initial_for, to_input
 from rcmdesk.charges.preview import Preview, as_finding, preview
@@ -84,12 +84,7 @@ def draft_list(request: HttpRequest) -> HttpResponse:
         drafts = drafts.filter(origin=origin)
     page = Paginator(drafts, PAGE_SIZE).get_page(request.GET.get("page"))
     last = _last_scrub([c.pk for c in page])
-    by_client: dict[int, list[int]] = defaultdict(list)
-    for claim in page:
-        by_client[claim.client_id].append(claim.pk)
-    for client_id, ids in sorted(by_client.items()):
-        record("list", client_id=client_id, object_type="claims.claim",
-               detail={"page": page.number, "drafts": ids})
+    record_listing(page, "claims.claim", key="drafts", detail={"page": page.number})
     rows = [(c, last.get(c.pk)) for c in page]
     return render(request, "charges/draft_list.html", {
         "page": page, "rows": rows, "q": q, "front_door": door, "origin": origin,
@@ -298,11 +293,9 @@ def import_page(request: HttpRequest) -> HttpResponse:
     if upload is None or client_id not in dict(clients):
         context["error"] = "Choose a client and a file."
         return render(request, "charges/import.html", context, status=400)
-    data = upload.read()
-    fmt = request.POST.get("format", "")
-    fmt = fmt if fmt in imports.FORMATS else imports.guess_format(upload.name or "", data)
     client = Organization.objects.get(pk=client_id)
-    result = imports.import_file(request.user, client, data, fmt, upload.name or "upload")
+    result, fmt = imports.import_upload(request.user, client, upload,
+                                        request.POST.get("format", ""))
     context.update({"result": result, "format": fmt, "name": upload.name})
     return render(request, "charges/import.html", context, status=200 if result.ok else 400)
 

@@ -7,7 +7,6 @@ and with X12's text only where the client loaded it under its own licence.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -15,7 +14,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q
 
-from rcmdesk.audit.services import record
+from rcmdesk.audit.services import record_listing
 from rcmdesk.claims.models import Claim, ClaimStatus
 from rcmdesk.remits.carc_categories import category
 from rcmdesk.remits.models import CodeDescription, JournalEntry, RemitClaim, RemitLine
@@ -46,12 +45,7 @@ def search(user: Any, f: ClaimFilter) -> Any:
 
 def audit_listing(claims: Iterable[Claim], *, detail: dict[str, Any]) -> None:
     """Patient names were shown: one event per client, naming the claims listed."""
-    by_client: dict[int, list[int]] = defaultdict(list)
-    for claim in claims:
-        by_client[claim.client_id].append(claim.pk)
-    for client_id, ids in sorted(by_client.items()):
-        record("list", client_id=client_id, object_type="claims.claim",
-               detail={**detail, "claims": ids})
+    record_listing(claims, "claims.claim", key="claims", detail=detail)
 
 
 @dataclass(frozen=True)

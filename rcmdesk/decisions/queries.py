@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from rcmdesk.audit.services import record
+from rcmdesk.audit.services import record_listing
 from rcmdesk.decisions.models import Proposal, ProposalKind, ProposalStatus
 from rcmdesk.tenancy.visibility import visibility_for
 
@@ -65,9 +64,5 @@ def visible_client_ids(user: Any) -> list[int]:
 
 
 def audit_listing(rows: Iterable[Proposal], *, detail: dict[str, Any]) -> None:
-    by_client: dict[int, list[int]] = defaultdict(list)
-    for proposal in rows:
-        by_client[proposal.client_id].append(proposal.pk)
-    for client_id, ids in sorted(by_client.items()):
-        record("list", client_id=client_id, object_type="decisions.proposal",
-               detail={**detail, "proposals": ids})
+    """Claims and amounts were shown: one event per client, naming the proposals."""
+    record_listing(rows, "decisions.proposal", key="proposals", detail=detail)

@@ -1,9 +1,5 @@
-"""Appeal letters as HTML and PDF (WeasyPrint).
-
-WeasyPrint needs the Pango system library; it is imported when a letter is made, not when
-this module loads, so a machine without Pango runs everything else and says clearly what is
-missing when someone asks for a PDF.
-"""
+"""Appeal letters as HTML and PDF (``rcmdesk.pdf``, which says what a server without
+WeasyPrint lacks)."""
 
 from __future__ import annotations
 
@@ -12,10 +8,7 @@ from typing import Any
 from django.template.loader import render_to_string
 
 from rcmdesk.denials.models import Appeal
-
-
-class LetterUnavailable(RuntimeError):
-    """PDF letters cannot be made on this machine (WeasyPrint or Pango missing)."""
+from rcmdesk.pdf import html_to_pdf
 
 
 def letter_context(appeal: Appeal) -> dict[str, Any]:
@@ -46,14 +39,5 @@ def letter_html(appeal: Appeal) -> str:
 
 
 def letter_pdf(appeal: Appeal) -> bytes:
-    html = letter_html(appeal)
-    try:
-        from weasyprint import HTML  # type: ignore[import-untyped]
-    except (ImportError, OSError) as exc:
-        raise LetterUnavailable(
-            "PDF letters need WeasyPrint and the Pango text library (libpango-1.0, e.g. the "
-            "'libpango-1.0-0' package on Debian/Ubuntu); install them on this server. "
-            f"({exc})") from exc
-    pdf = HTML(string=html).write_pdf()
-    assert isinstance(pdf, bytes)
-    return pdf
+    """The letter as PDF; ``rcmdesk.pdf.PdfUnavailable`` on a server without WeasyPrint."""
+    return html_to_pdf(letter_html(appeal), what="PDF letters")

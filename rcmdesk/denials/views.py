@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from rcmdesk.audit.services import record
 from rcmdesk.denials import appeals, letters
 from rcmdesk.denials.models import Appeal, AppealStatus
+from rcmdesk.pdf import PdfUnavailable
 from rcmdesk.tenancy.authz import allows
 from rcmdesk.tenancy.roles import Action
 from rcmdesk.workqueue import services as work
@@ -119,7 +120,7 @@ def letter_pdf(request: HttpRequest, appeal_id: int) -> HttpResponse:
     appeal = _appeal(request.user, appeal_id)
     try:
         pdf = letters.letter_pdf(appeal)
-    except letters.LetterUnavailable as exc:
+    except PdfUnavailable as exc:
         return _page(request, appeal, status=503, problem=str(exc))
     record("denials.appeal.pdf", client_id=appeal.client_id, obj=appeal)
     response = HttpResponse(pdf, content_type="application/pdf")

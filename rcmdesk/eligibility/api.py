@@ -20,10 +20,17 @@ from rcmdesk.api.problems import Problem
 from rcmdesk.audit.services import record
 from rcmdesk.eligibility import queries, services
 from rcmdesk.eligibility.benefits import explain
-from rcmdesk.eligibility.forms import MAX_IMPORT_BYTES
-from rcmdesk.eligibility.imports import PROCEDURE, SERVICE_TYPE, import_visits
+from rcmdesk.eligibility.forms import VISITS_FILE
+from rcmdesk.eligibility.imports import (
+    PROCEDURE,
+    SERVICE_TYPE,
+    ImportResult,
+    RowError,
+    import_visits,
+)
 from rcmdesk.eligibility.models import EligibilityResponse, Visit, VisitStatus
 from rcmdesk.tenancy.models import Organization
+from rcmdesk.uploads import UploadRefused, read_upload
 
 router = Router(tags=["eligibility"])
 
@@ -204,11 +211,11 @@ def create_visit(request: HttpRequest, body: VisitIn) -> Any:
 def import_file(request: HttpRequest, client: Form[str], file: File[UploadedFile]) -> Any:
     """A CSV or FHIR Appointment bundle; all rows or none (400 lists each row's errors)."""
     org = _client(request, client)
-    if not file.size or file.size > MAX_IMPORT_BYTES:
-        return Status(400, {"created": 0, "updated": 0, "cancelled": 0, "visit_ids": [],
-                            "errors": [{"row": 0, "column": "file",
-                                        "message": "empty or larger than 10 MB"}]})
-    result = import_visits(request.user, org, file.read(), file.name or "upload")
+    try:
+        content = read_upload(file, what=VISITS_FILE)
+    except UploadRefused as exc:
+        return Status(400, ImportResult(errors=[RowError(0, "file", str(exc))]).as_dict())
+    result = import_visits(request.user, org, content, file.name or "upload")
     return Status(200 if result.ok else 400, result.as_dict())
 
 

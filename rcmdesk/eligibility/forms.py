@@ -9,8 +9,9 @@ from django import forms
 
 from rcmdesk.eligibility.imports import PROCEDURE, SERVICE_TYPE
 from rcmdesk.eligibility.services import VisitInput
+from rcmdesk.uploads import read_upload
 
-MAX_IMPORT_BYTES = 10 * 1024 * 1024
+VISITS_FILE = "visits file"  # as the refusal of an upload names it
 
 
 def _codes(value: str, form: re.Pattern[str], what: str) -> list[str]:
@@ -65,12 +66,10 @@ class VisitForm(ClientChoiceForm):
 
 
 class ImportForm(ClientChoiceForm):
-    file = forms.FileField(label="Visits file (CSV or FHIR Appointment bundle JSON)")
+    file = forms.FileField(label="Visits file (CSV or FHIR Appointment bundle JSON)",
+                           allow_empty_file=True)
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if upload.size == 0:
-            raise forms.ValidationError("The file is empty.")
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError("The file is larger than 10 MB.")
+        self.content = read_upload(upload, what=VISITS_FILE)
         return upload

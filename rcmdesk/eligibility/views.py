@@ -66,7 +66,7 @@ def visit_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         client = form.by_slug[form.cleaned_data["client"]]
         upload = form.cleaned_data["file"]
-        result = import_visits(request.user, client, upload.read(), upload.name or "upload")
+        result = import_visits(request.user, client, form.content, upload.name or "upload")
         if result.ok:
             messages.success(request, f"Imported: {result.created} new, {result.updated} "
                                       f"updated, {result.cancelled} cancelled.")

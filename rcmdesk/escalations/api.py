@@ -17,7 +17,7 @@ from ninja import Query, Router, Schema, Status
 
 from rcmdesk.api.paging import Page
 from rcmdesk.api.problems import Problem
-from rcmdesk.audit.services import record
+from rcmdesk.audit.services import record, record_listing
 from rcmdesk.escalations import services
 from rcmdesk.escalations.models import Escalation
 
@@ -123,9 +123,7 @@ def list_escalations(request: HttpRequest, q: Query[ListQuery]) -> list[dict[str
     f = services.BoardFilter(client=q.client[:60], kind=q.kind[:16], mine=q.mine,
                              overdue_only=q.overdue, include_closed=q.include_closed)
     rows = list(services.search(request.user, f, now)[q.offset:q.offset + q.limit])
-    for client_id in sorted({e.client_id for e in rows}):
-        record("list", client_id=client_id, object_type="escalations.escalation",
-               detail={"api": True, "shown": sum(1 for e in rows if e.client_id == client_id)})
+    record_listing(rows, "escalations.escalation", key="escalations", detail={"api": True})
     return [_out(e, now) for e in rows]
 
 

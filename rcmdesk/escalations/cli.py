@@ -27,10 +27,10 @@ def _print(rows: list[Any], now: Any) -> None:
 
 
 def _audit(rows: list[Any], client_id: int, **detail: Any) -> None:
-    from rcmdesk.audit.services import record
+    from rcmdesk.audit.services import record_listing
 
-    record("list", client_id=client_id, object_type="escalations.escalation",
-           detail={"cli": True, "shown": len(rows), **detail})
+    record_listing({client_id: [e.pk for e in rows]}, "escalations.escalation",
+                   key="escalations", detail={"cli": True, **detail})
 
 
 def list_escalations(

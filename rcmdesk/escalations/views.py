@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from rcmdesk.audit.services import record
+from rcmdesk.audit.services import record, record_listing
 from rcmdesk.escalations import services
 from rcmdesk.escalations.models import Escalation, EscalationKind, EscalationStatus
 from rcmdesk.workqueue.models import WorkItem
@@ -39,9 +39,7 @@ def board(request: HttpRequest) -> HttpResponse:
                              overdue_only=request.GET.get("overdue") == "1")
     now = timezone.now()
     rows = list(services.search(request.user, f, now)[:BOARD_LIMIT])
-    for client_id in sorted({e.client_id for e in rows}):
-        record("list", client_id=client_id, object_type="escalations.escalation",
-               detail={"shown": sum(1 for e in rows if e.client_id == client_id)})
+    record_listing(rows, "escalations.escalation", key="escalations")
     columns = [(status, [_card(e, now) for e in rows if e.status == status])
                for status in BOARD_COLUMNS]
     return render(request, "escalations/board.html", {

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -16,8 +16,8 @@ from rcmdesk.audit.services import record
 from rcmdesk.intake import progress, queries, services
 from rcmdesk.intake.models import Channel, ReceivedFile
 from rcmdesk.intake.tasks import process_file
-from rcmdesk.intake.views import MAX_UPLOAD_BYTES
 from rcmdesk.tenancy.models import Organization
+from rcmdesk.uploads import read_upload
 
 router = Router(tags=["intake"])
 
@@ -103,9 +103,8 @@ def upload_file(request: HttpRequest, client: Form[str],
         raise Http404("Not found.")
     if not queries.may_ingest(request.user, org.pk):
         raise PermissionDenied("You may not send files for this client.")
-    if not file.size or file.size > MAX_UPLOAD_BYTES:
-        raise ValidationError(f"The file must be between 1 byte and {MAX_UPLOAD_BYTES} bytes.")
-    received, new = services.receive(org, file.read(), file.name or "upload", actor=request.user,
+    content = read_upload(file, what="X12 file")  # refused: 422, like any invalid input
+    received, new = services.receive(org, content, file.name or "upload", actor=request.user,
                                     channel=Channel.API)
     task = process_file.enqueue(received.pk, request.user.pk).id if new else None
     received.client = org

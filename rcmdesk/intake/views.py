@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -29,14 +28,14 @@ from rcmdesk.audit.services import record
 from rcmdesk.intake import lease, progress, queries, services
 from rcmdesk.intake.models import Channel, FileStatus, ReceivedFile
 from rcmdesk.intake.tasks import process_file
+from rcmdesk.uploads import max_upload_bytes, read_upload, size_shown
 
-MAX_UPLOAD_BYTES: int = getattr(settings, "RCMDESK_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 PAGE_SIZE = 50
 
 
 class UploadForm(forms.Form):
     client = forms.ChoiceField(label="Client")
-    file = forms.FileField(label="X12 file (837 or 835)")
+    file = forms.FileField(label="X12 file (837 or 835)", allow_empty_file=True)
 
     def __init__(self, *args: Any, clients: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -45,11 +44,7 @@ class UploadForm(forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
-        if upload.size == 0:
-            raise forms.ValidationError("The file is empty.")
+        self.content = read_upload(upload, what="X12 file")
         return upload
 
 
@@ -148,7 +143,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         org = form.by_slug[form.cleaned_data["client"]]
         upload = form.cleaned_data["file"]
-        received, new = services.receive(org, upload.read(), upload.name, actor=user,
+        received, new = services.receive(org, form.content, upload.name, actor=user,
                                         channel=Channel.UPLOAD)
         target = reverse("intake:file", args=[received.pk])
         if not new:
@@ -158,4 +153,4 @@ def upload(request: HttpRequest) -> HttpResponse:
         result = process_file.enqueue(received.pk, user.pk)
         return redirect(target + f"?task={result.id}")
     return render(request, "intake/upload.html", {"form": form,
-                                                  "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024)})
+                                                  "largest": size_shown(max_upload_bytes())})

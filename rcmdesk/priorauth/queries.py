@@ -6,7 +6,6 @@ shown of patients is audited as a listing, one event per client.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -15,7 +14,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from rcmdesk.audit.services import record
+from rcmdesk.audit.services import record_listing
 from rcmdesk.priorauth.models import AuthDecision, Authorization, AuthStatus
 from rcmdesk.priorauth.producers import EXPIRING_DAYS, NEEDED
 from rcmdesk.tenancy.authz import allows
@@ -81,12 +80,8 @@ def history(auth: Authorization) -> list[AuthDecision]:
 
 
 def audit_listing(rows: Iterable[Authorization], *, detail: dict[str, Any]) -> None:
-    by_client: dict[int, list[int]] = defaultdict(list)
-    for auth in rows:
-        by_client[auth.client_id].append(auth.pk)
-    for client_id, ids in sorted(by_client.items()):
-        record("list", client_id=client_id, object_type="priorauth.authorization",
-               detail={**detail, "authorizations": ids})
+    """Patients and their services were shown: one event per client, naming the auths."""
+    record_listing(rows, "priorauth.authorization", key="authorizations", detail=detail)
 
 
 def writable_clients(user: Any, workflow: Workflow | None = Workflow.PRIOR_AUTH,

@@ -14,7 +14,7 @@ from ninja import Query, Router, Schema, Status
 
 from rcmdesk.api.paging import Page
 from rcmdesk.api.problems import Problem
-from rcmdesk.audit.services import record
+from rcmdesk.audit.services import record, record_listing
 from rcmdesk.qa import queries, services
 from rcmdesk.qa.models import Audit, SampleDraw, SamplingPlan
 from rcmdesk.tenancy.authz import require
@@ -170,9 +170,8 @@ def _detail(a: Audit) -> dict[str, Any]:
 def list_plans(request: HttpRequest) -> list[dict[str, Any]]:
     require(request.user, Action.VIEW_TENANT_DATA, None)
     rows = list(queries.plans(request.user))
-    for client_id in {p.engagement.client_id for p in rows}:
-        record("read", client_id=client_id, object_type="qa.samplingplan",
-               detail={"plans": [p.pk for p in rows if p.engagement.client_id == client_id]})
+    record_listing(rows, "qa.samplingplan", key="plans",
+                   client_of=lambda p: p.engagement.client_id)
     return [_plan_out(p) for p in rows]
 
 
@@ -212,10 +211,8 @@ def _values(body: PlanIn) -> dict[str, Any]:
 def list_draws(request: HttpRequest) -> list[dict[str, Any]]:
     require(request.user, Action.VIEW_TENANT_DATA, None)
     rows = list(queries.draws(request.user).prefetch_related("audits")[:200])
-    for client_id in {d.plan.engagement.client_id for d in rows}:
-        record("read", client_id=client_id, object_type="qa.sampledraw",
-               detail={"draws": [d.pk for d in rows
-                                 if d.plan.engagement.client_id == client_id]})
+    record_listing(rows, "qa.sampledraw", key="draws",
+                   client_of=lambda d: d.plan.engagement.client_id)
     return [_draw_out(d) for d in rows]
 
 

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from rcmdesk.audit.services import record
+from rcmdesk.audit.services import record_listing
 from rcmdesk.qa import services
 from rcmdesk.qa.models import Audit, AuditPoint, AuditStatus, PointResult, SampleDraw, SamplingPlan
 from rcmdesk.tenancy.models import Engagement
@@ -88,13 +88,19 @@ class AccuracyRow:
                 "accuracy_percent": None if self.percent is None else str(self.percent)}
 
 
-def accuracy(user: Any, *, client_id: int | None = None, week: str = "") -> list[AccuracyRow]:
-    """Per specialist, workflow and (draw) week: points scored and passes/(passes+fails)."""
-    done = audits(user).filter(status=AuditStatus.DONE)
+def _done(user: Any, *, client_id: int | None = None, week: str = "") -> QuerySet[Audit]:
+    """The finished audits the accuracy report draws on."""
+    done: QuerySet[Audit] = audits(user).filter(status=AuditStatus.DONE)
     if client_id is not None:
         done = done.filter(client_id=client_id)
     if week:
         done = done.filter(draw__week=week)
+    return done
+
+
+def accuracy(user: Any, *, client_id: int | None = None, week: str = "") -> list[AccuracyRow]:
+    """Per specialist, workflow and (draw) week: points scored and passes/(passes+fails)."""
+    done = _done(user, client_id=client_id, week=week)
     rows = (AuditPoint.objects.filter(audit__in=done.values("pk")).order_by()
             .values("audit__specialist__username", "audit__workflow", "audit__draw__week")
             .annotate(audits=Count("audit", distinct=True),
@@ -108,20 +114,18 @@ def accuracy(user: Any, *, client_id: int | None = None, week: str = "") -> list
 
 
 def audit_listing(rows: list[Audit], *, detail: dict[str, Any]) -> None:
-    """One read event per client listed (the ids in the detail)."""
-    by_client: dict[int, list[int]] = {}
-    for row in rows:
-        by_client.setdefault(row.client_id, []).append(row.pk)
-    for client_id, ids in by_client.items():
-        record("read", client_id=client_id, object_type="qa.audit",
-               detail={**detail, "audits": ids})
+    """Audited work was shown: one event per client listed, naming the audits."""
+    record_listing(rows, "qa.audit", key="audits", detail=detail)
 
 
 def audit_accuracy_read(user: Any, rows: list[AccuracyRow], week: str) -> None:
-    """One read event per client whose audits the report drew on."""
+    """Specialists' scores were shown: one list event per client whose audits of ``week``
+    (all weeks when empty) the report drew on, naming the specialists scored for it."""
     if not rows:
         return
-    clients = (audits(user).filter(status=AuditStatus.DONE).order_by()
-               .values_list("client_id", flat=True).distinct())
-    for client_id in clients:
-        record("read", client_id=client_id, object_type="qa.accuracy", detail={"week": week})
+    scored: dict[int, list[str]] = {}
+    pairs = (_done(user, week=week).order_by("client_id", "specialist__username")
+             .values_list("client_id", "specialist__username").distinct())
+    for client_id, specialist in pairs:
+        scored.setdefault(client_id, []).append(specialist)
+    record_listing(scored, "qa.accuracy", key="specialists", detail={"week": week})

@@ -11,7 +11,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 
 from rcmdesk.api.paging import Limit
-from rcmdesk.audit.services import record
+from rcmdesk.audit.services import record_listing
 from rcmdesk.remits import queries
 
 router = Router(tags=["remits"])
@@ -40,10 +40,8 @@ def list_exceptions(request: HttpRequest, page: Query[Limit],
     qs = queries.exceptions(request.user, "" if status == "all" else status)
     now = timezone.now()
     rows = [queries.row(e, now) for e in qs[: page.limit]]
-    for client_id in sorted({r.exception.client_id for r in rows}):
-        record("list", client_id=client_id, object_type="remits.postingexception",
-               detail={"api": True, "exceptions": [r.exception.pk for r in rows
-                                                   if r.exception.client_id == client_id]})
+    record_listing([r.exception for r in rows], "remits.postingexception", key="exceptions",
+                   detail={"api": True})
     return [{
         "id": r.exception.pk, "client": r.exception.client.slug, "reason": r.exception.reason,
         "detail": r.exception.detail, "status": r.exception.status,

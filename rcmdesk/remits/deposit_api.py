@@ -12,9 +12,8 @@ from decimal import Decimal
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from rcmdesk.audit.services import record
 from rcmdesk.remits.deposit_views import posting_client_or_404
-from rcmdesk.remits.deposits import unmatched
+from rcmdesk.remits.deposits import audit_reconciliation, unmatched
 
 router = Router(tags=["reconciliation"])
 
@@ -65,9 +64,7 @@ def list_unmatched(request: HttpRequest, client: str) -> UnmatchedOut:
     org = posting_client_or_404(request.user, client)
     today = org.today()
     report = unmatched(org, today)
-    record("read", client_id=org.pk, object_type="remits.deposit",
-           detail={"view": "api.reconciliation.unmatched", "deposits": len(report.deposits),
-                   "remittances": len(report.remittances)})
+    audit_reconciliation(org, report, view="api.reconciliation.unmatched")
     return UnmatchedOut(
         client=org.slug, today=today,
         deposits=[DepositOut(id=a.deposit.pk, deposit_date=a.deposit.deposit_date,

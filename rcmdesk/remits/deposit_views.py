@@ -14,14 +14,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from rcmdesk.audit.services import record
-from rcmdesk.remits.deposits import DepositFileError, import_deposits_csv, match_deposits, unmatched
+from rcmdesk.remits.deposits import (
+    DepositFileError,
+    audit_reconciliation,
+    import_deposits_csv,
+    match_deposits,
+    unmatched,
+)
 from rcmdesk.tenancy.authz import allows, require
 from rcmdesk.tenancy.models import Organization
 from rcmdesk.tenancy.roles import Action, Workflow
 from rcmdesk.tenancy.visibility import visibility_for
-
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+from rcmdesk.uploads import UploadRefused, read_upload
 
 
 def posting_clients(user: object) -> list[Organization]:
@@ -46,9 +50,7 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
     if org is not None:
         today = org.today()
         report = unmatched(org, today)
-        record("read", client_id=org.pk, object_type="remits.deposit",
-               detail={"view": "reconciliation", "deposits": len(report.deposits),
-                       "remittances": len(report.remittances)})
+        audit_reconciliation(org, report, view="reconciliation")
         context.update(report=report, today=today, can_upload=(
             allows(request.user, Action.WORK_ITEMS)
             and visibility_for(request.user).can_write(org.pk, Workflow.POSTING)))
@@ -65,13 +67,11 @@ def upload(request: HttpRequest) -> HttpResponse:
     if upload_file is None:
         messages.error(request, "Choose a deposit file (CSV or BAI2) to upload.")
         return redirect(back)
-    if upload_file.size is not None and upload_file.size > MAX_UPLOAD_BYTES:
-        messages.error(request, f"{upload_file.name}: larger than 10 MB; split the file.")
-        return redirect(back)
     name = upload_file.name or "deposits.csv"
     try:
-        imported = import_deposits_csv(org, upload_file.read(), name, actor=request.user)
-    except DepositFileError as exc:
+        content = read_upload(upload_file, what="deposit file")
+        imported = import_deposits_csv(org, content, name, actor=request.user)
+    except (UploadRefused, DepositFileError) as exc:
         messages.error(request, f"Nothing imported. {exc}")
         return redirect(back)
     result = match_deposits(org, actor=request.user)

@@ -38,7 +38,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from rcmdesk import errors, untrusted
-from rcmdesk.audit.services import record
+from rcmdesk.audit.services import record, record_listing
 from rcmdesk.remits.models import Deposit, DepositImport, MatchMethod, Remittance
 from rcmdesk.tenancy.models import Organization
 
@@ -420,6 +420,15 @@ def match_deposits(client: Organization, *, actor: Any = None) -> MatchResult:
                detail={**result.as_summary(),
                        "pairs": [[d.pk, r.pk] for d, r in pairing.matches]})
     return result
+
+
+def audit_reconciliation(client: Organization, report: Unmatched, *, view: str) -> None:
+    """The open deposits and 835 payments were shown (page, API or command): one list event
+    for the client, naming both, even when nothing is open. The discrepancies and
+    suggestions pair the same deposits and payments."""
+    record_listing({client.pk: [a.deposit.pk for a in report.deposits]}, "remits.deposit",
+                   key="deposits", detail={
+                       "view": view, "remittances": [a.remittance.pk for a in report.remittances]})
 
 
 def unmatched(client: Organization, today: date) -> Unmatched:

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from rcmdesk.audit.services import record
+from rcmdesk.audit.services import record_listing
 from rcmdesk.remits import queries
 from rcmdesk.remits.models import ExceptionStatus
 
@@ -25,10 +25,7 @@ def exception_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     rows = [queries.row(e, now) for e in page]
-    for client_id in sorted({r.exception.client_id for r in rows}):
-        record("list", client_id=client_id, object_type="remits.postingexception",
-               detail={"page": page.number, "status": status,
-                       "exceptions": [r.exception.pk for r in rows
-                                      if r.exception.client_id == client_id]})
+    record_listing([r.exception for r in rows], "remits.postingexception", key="exceptions",
+                   detail={"page": page.number, "status": status})
     return render(request, "remits/exception_list.html", {
         "page": page, "rows": rows, "status": status, "statuses": ExceptionStatus.choices})

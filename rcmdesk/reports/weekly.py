@@ -30,6 +30,7 @@ from rcmdesk.audit.services import record
 from rcmdesk.calendar import parse_week, previous_weeks, week_of
 from rcmdesk.decisions.models import Proposal, ProposalStatus
 from rcmdesk.escalations.models import Escalation, EscalationStatus
+from rcmdesk.pdf import PdfUnavailable, html_to_pdf
 from rcmdesk.qa.models import Audit, AuditStatus
 from rcmdesk.reports import charts
 from rcmdesk.reports.models import ReportStatus, WeeklyReport
@@ -40,10 +41,6 @@ ZERO = Decimal("0.00")
 TREND_WEEKS = 13
 TREND_CHARTS = 6  # the first KPIs with data get a line chart; the rest stay in the table
 OPEN_ESCALATION = (EscalationStatus.OPEN, EscalationStatus.ACKNOWLEDGED)
-
-
-class PdfUnavailable(RuntimeError):
-    """PDF reports cannot be made on this machine (WeasyPrint or Pango missing)."""
 
 
 @dataclass(frozen=True)
@@ -219,16 +216,7 @@ def render_html(content: Content) -> str:
 def render_pdf(client: Organization, week: str, body: str) -> bytes:
     document = render_to_string("reports/weekly_print.html",
                                 {"client": client, "week": week, "body": body})
-    try:
-        from weasyprint import HTML  # type: ignore[import-untyped]
-    except (ImportError, OSError) as exc:
-        raise PdfUnavailable(
-            "PDF reports need WeasyPrint and the Pango text library (libpango-1.0, e.g. the "
-            "'libpango-1.0-0' package on Debian/Ubuntu); install them on this server. "
-            f"({exc})") from exc
-    pdf = HTML(string=document).write_pdf()
-    assert isinstance(pdf, bytes)
-    return pdf
+    return html_to_pdf(document, what="PDF reports")
 
 
 def fingerprint(html: str, pdf: bytes) -> str:

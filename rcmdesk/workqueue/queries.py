@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Min, Q, Sum
 
-from rcmdesk.audit.services import record
+from rcmdesk.audit.services import record_listing
 from rcmdesk.remits.models import RemitClaim
 from rcmdesk.tenancy.authz import allows
 from rcmdesk.tenancy.roles import Action, Workflow
@@ -154,12 +154,7 @@ def get_item(user: Any, item_id: int) -> WorkItem:
 
 def audit_listing(items: Iterable[WorkItem], *, detail: dict[str, Any]) -> None:
     """Item titles name claims: one "list" event per client, naming the items shown."""
-    by_client: dict[int, list[int]] = defaultdict(list)
-    for item in items:
-        by_client[item.client_id].append(item.pk)
-    for client_id, ids in sorted(by_client.items()):
-        record("list", client_id=client_id, object_type="workqueue.workitem",
-               detail={**detail, "items": ids})
+    record_listing(items, "workqueue.workitem", key="items", detail=detail)
 
 
 @dataclass

@@ -50,8 +50,11 @@ def test_a_number_too_large_or_not_finite_is_refused(api: Client, number: str, s
     assert said in refused(response)
 
 
-def test_a_nul_in_a_query_parameter_is_refused(api: Client) -> None:
-    assert "NUL character" in refused(api.get("/api/escalations", {"kind": "a\x00b"}))
+def test_a_nul_in_a_query_parameter_is_refused_in_the_words_every_reader_uses(
+        api: Client) -> None:
+    assert refused(api.get("/api/escalations", {"kind": "a\x00b"})) == (
+        "Text in the query holds a NUL character (a zero byte), which billing data never "
+        "holds; the file or request is damaged. Remove the character and try again.")
 
 
 def test_a_nul_anywhere_in_a_json_body_is_refused_keys_included(api: Client) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.test import Client, override_settings
 
 from rcmdesk.api.testing import TenantResourceContract
 from rcmdesk.charges import services
@@ -140,6 +140,17 @@ def test_a_hostile_file_is_a_400_naming_where_and_which_limit(world, case):
     [problem] = response.json()["problems"]
     assert (problem["row"], problem["field"]) == (case.row, case.field)
     assert case.says in problem["message"]
+    assert not Claim.objects.exists()
+
+
+@override_settings(RCMDESK_MAX_UPLOAD_BYTES=400)
+def test_a_file_over_the_size_limit_is_a_400_with_its_size_and_the_limit(world):
+    response = api(world).post("/api/charges/import", {
+        "client": "acme", "file": SimpleUploadedFile("c.csv", GOOD.encode())})  # 451 bytes
+    assert response.status_code == 400
+    assert response.json()["problems"] == [{
+        "row": "file", "field": "",
+        "message": "The charge file is 451 bytes; the largest file accepted is 400 bytes."}]
     assert not Claim.objects.exists()
 
 

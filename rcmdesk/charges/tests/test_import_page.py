@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -57,3 +57,19 @@ def test_a_hostile_file_is_listed_by_where_and_which_limit_and_nothing_is_import
     assert f"<td>{case.row}</td><td>{escape(case.field)}</td>" in body
     assert escape(case.says) in body
     assert not Claim.objects.exists()
+
+
+@override_settings(RCMDESK_MAX_UPLOAD_BYTES=400)
+def test_a_file_over_the_size_limit_is_refused_whole_with_its_size_and_the_limit(world):
+    response = upload(world, GOOD)  # 451 bytes: good rows, but too big
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert ("<td>file</td><td></td><td>The charge file is 451 bytes; the largest file "
+            "accepted is 400 bytes.</td>") in body
+    assert not Claim.objects.exists()
+
+
+def test_an_empty_file_is_refused(world):
+    response = upload(world, "")
+    assert response.status_code == 400
+    assert "The charge file is empty." in response.content.decode()

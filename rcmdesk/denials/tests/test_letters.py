@@ -6,9 +6,10 @@ import pytest
 
 from rcmdesk.conftest import World
 from rcmdesk.denials import appeals
-from rcmdesk.denials.letters import LetterUnavailable, letter_html, letter_pdf
+from rcmdesk.denials.letters import letter_html, letter_pdf
 from rcmdesk.denials.models import Appeal
 from rcmdesk.denials.tests.builders import denied_claim, lease
+from rcmdesk.pdf import PdfUnavailable
 from rcmdesk.tenancy.roles import Role
 
 
@@ -44,5 +45,5 @@ def test_without_weasyprint_the_error_names_the_missing_library(
         world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     appeal = _appeal(world)
     monkeypatch.setitem(sys.modules, "weasyprint", None)  # import raises ImportError
-    with pytest.raises(LetterUnavailable, match="Pango"):
+    with pytest.raises(PdfUnavailable, match="Pango"):
         letter_pdf(appeal)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -40,6 +41,18 @@ def test_a_bad_row_is_listed_by_row_and_column_and_nothing_is_imported(
     html = response.content.decode()
     assert 'data-testid="import-errors"' in html
     assert "<td>3</td><td>scheduled_on</td>" in html
+    assert not Visit.objects.exists()
+
+
+@override_settings(RCMDESK_MAX_UPLOAD_BYTES=64)
+def test_a_file_over_the_size_limit_is_refused_with_its_size_and_the_limit(
+        world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    clean = HEADER + "A1,2026-12-01,Smith,John,1963-05-19,P1,M1\n"
+    response = signed_in(Role.CLIENT_STAFF).post(reverse("eligibility:import"), {
+        "client": "acme", "file": upload(clean)})
+    assert response.status_code == 400
+    assert (f"The visits file is {len(clean)} bytes; the largest file accepted is 64 bytes."
+            in response.content.decode())
     assert not Visit.objects.exists()
 
 

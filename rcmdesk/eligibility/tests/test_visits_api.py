@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.test import Client, override_settings
 
 from rcmdesk.audit.models import AuditEvent
 from rcmdesk.conftest import World, sign_in
@@ -88,6 +88,21 @@ def test_import_answers_400_with_row_errors_and_200_when_clean(world: World) -> 
         "v.csv", (header + "A1,2026-12-01,Smith,John,1963-05-19\n").encode())})
     assert good.status_code == 200
     assert good.json()["created"] == 1
+
+
+@override_settings(RCMDESK_MAX_UPLOAD_BYTES=64)
+def test_a_file_over_the_size_limit_answers_400_with_its_size_and_the_limit(
+        world: World) -> None:
+    clean = ("external_id,scheduled_on,patient_last_name,patient_first_name,"
+             "patient_birth_date\nA1,2026-12-01,Smith,John,1963-05-19\n")
+    response = api(world).post(f"{BASE}/import", {"client": "acme", "file": SimpleUploadedFile(
+        "v.csv", clean.encode())})
+    assert response.status_code == 400
+    assert response.json()["errors"] == [{
+        "row": 0, "column": "file",
+        "message": f"The visits file is {len(clean)} bytes; the largest file accepted is "
+                   "64 bytes."}]
+    assert not Visit.objects.exists()
 
 
 def test_request_writes_a_270_for_the_visits(world: World) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
+from rcmdesk.audit.models import AuditEvent
 from rcmdesk.cli import app
 from rcmdesk.conftest import World
 from rcmdesk.escalations.models import Escalation
@@ -23,6 +24,9 @@ def test_list_shows_escalations_with_the_owners_due_time(world: World) -> None:
     assert first.startswith(f"{esc.pk}\topen\tpayer_stuck\tpillar.lead\t")
     assert "America/New_York\t-\tPayer keeps losing the appeal" in first
     assert last == "1 escalation(s)"
+    event = AuditEvent.objects.get(action="list", object_type="escalations.escalation")
+    assert (event.client_org_id, event.detail) == (
+        world.acme.pk, {"cli": True, "overdue": False, "escalations": [esc.pk]})
 
 
 def test_overdue_exits_3_when_something_is_late_and_0_when_not(world: World) -> None:

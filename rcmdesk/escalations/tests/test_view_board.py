@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from rcmdesk.audit.models import AuditEvent
 from rcmdesk.conftest import World
 from rcmdesk.escalations.models import Escalation
 from rcmdesk.escalations.tests.factories import birch_escalation, raise_one
@@ -69,3 +70,12 @@ def test_another_tenants_escalations_never_reach_the_board(world: World,
     for role in (Role.CLIENT_STAFF, Role.PARTNER_LEAD):
         html = signed_in(role).get("/escalations/").content.decode()
         assert "birch-secret-marker" not in html
+
+
+def test_the_board_is_audited_as_a_listing_naming_the_escalations(world: World,
+                                                                  signed_in: Any) -> None:
+    shown = [raise_one(world, subject="one").pk, raise_one(world, subject="two").pk]
+    signed_in(Role.CLIENT_STAFF).get("/escalations/")
+    event = AuditEvent.objects.get(action="list", object_type="escalations.escalation")
+    assert event.client_org_id == world.acme.pk
+    assert sorted(event.detail["escalations"]) == sorted(shown)

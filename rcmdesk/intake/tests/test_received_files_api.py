@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.test import Client, override_settings
 
 from rcmdesk.api.testing import TenantResourceContract
 from rcmdesk.conftest import sign_in
@@ -89,6 +89,16 @@ def test_the_same_bytes_again_answer_200_with_the_first_file(world, settings):
     again = post_file(client, "acme", b"twice")
     assert again.status_code == 200
     assert (again.json()["file"]["id"], again.json()["new"]) == (first["file"]["id"], False)
+
+
+@override_settings(RCMDESK_MAX_UPLOAD_BYTES=2 * 1024)
+def test_a_file_over_the_size_limit_answers_422_with_its_size_and_the_limit(world):
+    response = post_file(sign_in(Client(), world.user(Role.CLIENT_STAFF)), "acme",
+                         b"x" * 3 * 1024)
+    assert response.status_code == 422
+    assert response.json()["detail"] == ("The X12 file is 3 KB; the largest file accepted "
+                                         "is 2 KB.")
+    assert not ReceivedFile.objects.exists()
 
 
 def test_uploading_for_a_client_out_of_sight_answers_404(world):

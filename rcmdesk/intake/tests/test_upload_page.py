@@ -9,6 +9,7 @@ import sys
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 from django.urls import reverse
 
 from rcmdesk.intake.models import Channel, FileStatus, ReceivedFile
@@ -83,19 +84,32 @@ def test_a_partner_without_posting_or_claims_work_cannot_upload(world):
     assert "upload-link" not in client.get(reverse("intake:files")).content.decode()
 
 
-def test_a_file_over_the_size_limit_is_refused(world, monkeypatch):
-    monkeypatch.setattr("rcmdesk.intake.views.MAX_UPLOAD_BYTES", 10)
-    response = upload(as_(world, Role.CLIENT_STAFF), "acme", b"x" * 11, "big.835")
+@override_settings(RCMDESK_MAX_UPLOAD_BYTES=2 * 1024)
+def test_a_file_over_the_size_limit_is_refused_with_its_size_and_the_limit(world):
+    response = upload(as_(world, Role.CLIENT_STAFF), "acme", b"x" * 3 * 1024, "big.835")
     assert response.status_code == 200
-    assert "larger than" in response.content.decode()
+    assert ("The X12 file is 3 KB; the largest file accepted is 2 KB."
+            in response.content.decode())
     assert not ReceivedFile.objects.exists()
+
+
+def test_an_empty_file_is_refused(world):
+    response = upload(as_(world, Role.CLIENT_STAFF), "acme", b"", "empty.835")
+    assert "The X12 file is empty." in response.content.decode()
+    assert not ReceivedFile.objects.exists()
+
+
+@override_settings(RCMDESK_MAX_UPLOAD_BYTES=3 * 1024 * 1024)
+def test_the_page_names_the_size_limit(world):
+    body = as_(world, Role.CLIENT_STAFF).get(reverse("intake:upload")).content.decode()
+    assert "up to 3 MB." in body
 
 
 def test_the_size_limit_is_read_from_the_environment(tmp_path):
     env = {**os.environ, "RCMDESK_MAX_UPLOAD_BYTES": "12345", "RCMDESK_VAR_DIR": str(tmp_path)}
     shown = subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); "
-         "from rcmdesk.intake.views import MAX_UPLOAD_BYTES; print(MAX_UPLOAD_BYTES)"],
+         "from rcmdesk.uploads import max_upload_bytes; print(max_upload_bytes())"],
         env={**env, "DJANGO_SETTINGS_MODULE": "rcmdesk.settings"},
         capture_output=True, text=True, check=True)
     assert shown.stdout.strip() == "12345"

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from rcmdesk.api.testing import TenantResourceContract
+from rcmdesk.audit.models import AuditEvent
 from rcmdesk.conftest import World, sign_in
 from rcmdesk.qa.models import Audit, SamplingPlan
 from rcmdesk.qa.tests.factories import WEEK, birch_audit, done_items, drawn, plan
@@ -53,6 +54,20 @@ def test_a_client_admin_creates_and_changes_a_plan(world: World) -> None:
         content_type="application/json")
     assert changed.status_code == 200
     assert (changed.json()["base_percent"], changed.json()["minimum_per_week"]) == ("10.00", 4)
+
+
+def test_listing_plans_and_draws_is_audited_as_a_listing_naming_them(world: World) -> None:
+    done_items(world.acme_engagement, world.user(Role.PARTNER_SPECIALIST), 3)
+    the_plan = plan(world.acme_engagement, minimum_per_week=3)
+    qa = sign_in(Client(), world.user(Role.PARTNER_QA))
+    draw_id = post(qa, "/api/qa/draws", {"plan_id": the_plan.pk, "week": WEEK}).json()["id"]
+    assert qa.get("/api/qa/plans").status_code == 200
+    assert qa.get("/api/qa/draws").status_code == 200
+    plans = AuditEvent.objects.get(action="list", object_type="qa.samplingplan")
+    draws = AuditEvent.objects.get(action="list", object_type="qa.sampledraw")
+    assert (plans.client_org_id, plans.detail) == (world.acme.pk, {"plans": [the_plan.pk]})
+    assert (draws.client_org_id, draws.detail) == (world.acme.pk, {"draws": [draw_id]})
+    assert not AuditEvent.objects.filter(action="read").exists()
 
 
 @pytest.mark.parametrize("role", [r for r in Role if r is not Role.CLIENT_ADMIN])

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from rcmdesk.audit.models import AuditEvent
 from rcmdesk.conftest import World
 from rcmdesk.qa import services
 from rcmdesk.qa.models import Audit
@@ -55,3 +56,19 @@ def test_another_week_is_empty(signed_in: Any, world: World, audits: list[Audit]
 def test_a_foreign_client_admin_sees_none_of_it(world: World, audits: list[Audit]) -> None:
     score_all(world, audits)
     assert accuracy(world.birch_admin) == []
+
+
+def test_the_report_is_audited_as_a_listing_naming_the_specialists_scored(
+        signed_in: Any, world: World, audits: list[Audit]) -> None:
+    score_all(world, audits)
+    signed_in(Role.CLIENT_STAFF).get("/qa/accuracy/?week=2026-W47")
+    event = AuditEvent.objects.get(object_type="qa.accuracy")
+    assert (event.action, event.client_org_id) == ("list", world.acme.pk)
+    assert event.detail == {"week": "2026-W47", "specialists": ["pillar.specialist"]}
+
+
+def test_a_week_without_scores_is_not_audited(signed_in: Any, world: World,
+                                              audits: list[Audit]) -> None:
+    score_all(world, audits)
+    signed_in(Role.PARTNER_QA).get("/qa/accuracy/?week=2026-W01")
+    assert not AuditEvent.objects.filter(object_type="qa.accuracy").exists()

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from rcmdesk.audit.models import AuditEvent
 from rcmdesk.qa import services
 from rcmdesk.qa.models import Audit
 from rcmdesk.tenancy.roles import Role
@@ -38,3 +39,11 @@ def test_a_scored_audit_leaves_the_queue(signed_in: Any, world: Any,
                     [services.PointScore("pass")] * audit.points.count())
     response = signed_in(Role.PARTNER_QA).get("/qa/")
     assert response.content.count(b'data-testid="audit-link"') == len(audits) - 1
+
+
+def test_the_queue_is_audited_as_a_listing_naming_the_audits(signed_in: Any, world: Any,
+                                                            audits: list[Audit]) -> None:
+    signed_in(Role.PARTNER_QA).get("/qa/")
+    event = AuditEvent.objects.get(object_type="qa.audit")
+    assert (event.action, event.client_org_id) == ("list", world.acme.pk)
+    assert sorted(event.detail["audits"]) == sorted(a.pk for a in audits)

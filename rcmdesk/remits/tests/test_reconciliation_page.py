@@ -6,17 +6,18 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils.html import escape
 
 from rcmdesk.audit.models import AuditEvent
 from rcmdesk.conftest import World, sign_in
 from rcmdesk.remits.deposits import import_deposits_csv, match_deposits
-from rcmdesk.remits.models import Deposit
+from rcmdesk.remits.models import Deposit, Remittance
 from rcmdesk.remits.tests.test_deposits import HOSTILE, csv_bytes, hostile_message, paid_remit
 from rcmdesk.tenancy.roles import Role
 from rcmdesk.tenancy.services import open_break_glass
 from rcmdesk.tests.hostile import Hostile
+from rcmdesk.uploads import size_shown
 
 PAGE = "/reconciliation/"
 UPLOAD = "/reconciliation/upload/"
@@ -55,8 +56,18 @@ def test_the_page_shows_unmatched_deposits_remits_and_discrepancies(acme_books: 
     assert "-5.00" in text  # 195.00 deposited against a 200.00 835
     assert "ACH ONE" not in text  # matched: nothing to show
     assert 'data-testid="deposit-upload"' in text
-    assert AuditEvent.objects.filter(action="read", object_type="remits.deposit",
-                                     client_org_id=acme_books.acme.pk).exists()
+    event = AuditEvent.objects.get(action="list", object_type="remits.deposit")
+    assert event.client_org_id == acme_books.acme.pk
+    assert_names_the_open_deposits_and_payments(event.detail, "reconciliation")
+
+
+def assert_names_the_open_deposits_and_payments(detail: dict[str, object], view: str) -> None:
+    assert detail == {
+        "view": view,
+        "deposits": list(Deposit.objects.filter(trace__in=["2222", "9999"])
+                         .order_by("deposit_date", "pk").values_list("pk", flat=True)),
+        "remittances": list(Remittance.objects.filter(trace_number__in=["2222", "3333"])
+                            .order_by("pk").values_list("pk", flat=True))}
 
 
 def test_a_partner_without_the_posting_workflow_sees_nothing(acme_books: World) -> None:
@@ -127,6 +138,20 @@ def test_a_bad_upload_imports_nothing_and_says_where(acme_books: World) -> None:
     assert "Nothing imported. feb.csv: row 3, column &#x27;Date&#x27;" in text
 
 
+@override_settings(RCMDESK_MAX_UPLOAD_BYTES=1024)
+def test_a_file_over_the_size_limit_imports_nothing_and_says_its_size_and_the_limit(
+        acme_books: World) -> None:
+    staff = sign_in(Client(), acme_books.user(Role.CLIENT_STAFF))
+    rows = [f"2025-01-{day:02},{day}.00,T{day},ACH {day}" for day in range(1, 29)] * 3
+    data = csv_bytes(*rows)
+    assert len(data) > 2 * 1024
+    upload(staff, "acme", data, "march.csv")
+    assert Deposit.objects.count() == 3
+    text = staff.get(PAGE, {"client": "acme"}).content.decode()
+    assert (f"Nothing imported. The deposit file is {size_shown(len(data), up=True)}; the "
+            "largest file accepted is 1 KB.") in text
+
+
 def test_an_upload_without_a_csrf_token_is_refused(acme_books: World) -> None:
     staff = sign_in(Client(enforce_csrf_checks=True), acme_books.user(Role.CLIENT_STAFF))
     assert upload(staff, "acme", csv_bytes("2025-01-05,1.00,X,x")).status_code == 403  # type: ignore[attr-defined]
@@ -144,6 +169,8 @@ def test_the_api_lists_both_sides_with_ages(acme_books: World) -> None:
     assert [r["trace_number"] for r in body["remittances"]] == ["2222", "3333"]
     assert [Decimal(x["difference"]) for x in body["discrepancies"]] == [Decimal("-5.00")]
     assert Client().get(API, {"client": "acme"}).status_code == 401
+    event = AuditEvent.objects.get(action="list", object_type="remits.deposit")
+    assert_names_the_open_deposits_and_payments(event.detail, "api.reconciliation.unmatched")
 
 
 @pytest.mark.parametrize("case", HOSTILE.values(), ids=HOSTILE.keys())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -61,6 +62,15 @@ def test_the_report_names_the_client_and_carries_the_charts(world: World) -> Non
     assert "245.50" in report.html  # money keeps its cents
     assert "data:image/svg+xml;base64," in report.html
     assert report.generated_by is None  # no person asked
+
+
+def test_without_weasyprint_the_report_is_archived_as_html_only(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    acme_week(world)
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # import raises ImportError
+    report, _ = weekly.generate(world.acme, WEEK)
+    assert (report.status, bytes(report.pdf)) == (ReportStatus.HTML_ONLY, b"")
+    assert "Acme Family Medicine" in report.html
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None or shutil.which("pdftotext") is None,
