@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from rcmdesk.accounts.people import person
 from rcmdesk.arfollowup.models import ClaimStatusRequest
 from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Claim, Payer, Provider
@@ -63,8 +64,8 @@ def request_status(user: Any, claims: Sequence[Claim], *, actor: Any = None,
         for claim in claims:
             req = ClaimStatusRequest.objects.create(
                 client=client, claim=claim, outbound=out, trace=traces[claim.pk],
-                requested_at=now, requested_by=_person(user))
-            record("arfollowup.status_requested", client_id=client.pk, obj=req, actor=actor,
+                requested_at=now, requested_by=person(user))
+            record("arfollowup.status_requested", client_id=client.pk, obj=req, acting_user=actor,
                    detail={"claim": claim.pk, "trace": req.trace, "isa13": out.isa13})
             _note_on_item(user, claim, req.trace, now)
     return out
@@ -91,9 +92,6 @@ def _receiver(claims: Sequence[Claim]) -> str:
     payers = {c.payer.payer_id for c in claims}
     return payers.pop()[:15] if len(payers) == 1 else "RECEIVER"
 
-
-def _person(user: Any) -> Any:
-    return user if getattr(user, "is_authenticated", False) else None
 
 
 # --- the 276 body ------------------------------------------------------------------------

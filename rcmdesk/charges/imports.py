@@ -354,7 +354,7 @@ def _address(resource: dict[str, Any]) -> AddressInput:
                         str(a.get("postalCode", "")))
 
 
-def _person(resource: dict[str, Any], where: str,
+def _fhir_name_and_birth(resource: dict[str, Any], where: str,
             problems: list[Problem]) -> tuple[str, str, date | None, str]:
     name = _first(resource.get("name"))
     given = name.get("given") or []
@@ -393,7 +393,7 @@ def _coverage(bundle: _Bundle, coverage: dict[str, Any], where: str,
     last = first = sex = ""
     born = None
     if relationship != "18":
-        last, first, born, sex = _person(bundle.get(coverage.get("subscriber")), where,
+        last, first, born, sex = _fhir_name_and_birth(bundle.get(coverage.get("subscriber")), where,
                                          problems)
     return (PayerInput(str(_first(payor.get("identifier")).get("value", "")),
                        str(payor.get("name", ""))),
@@ -431,7 +431,7 @@ def _fhir_claim(bundle: _Bundle, index: int, claim: dict[str, Any],
                 problems: list[Problem]) -> tuple[str, ChargeInput, str]:
     where = f"entry[{index}] Claim"
     key = str(_first(claim.get("identifier")).get("value") or claim.get("id") or "")
-    last, first, born, sex = _person(bundle.get(claim.get("patient")), where, problems)
+    last, first, born, sex = _fhir_name_and_birth(bundle.get(claim.get("patient")), where, problems)
     patient = bundle.get(claim.get("patient"))
     insurance = _first(claim.get("insurance"))
     payer, coverage = _coverage(bundle, bundle.get(insurance.get("coverage")), where, problems)
@@ -502,7 +502,7 @@ def _charge_item_claim(bundle: _Bundle, key: str, members: list[tuple[int, dict[
     where = f"entry[{index}] ChargeItem"
     subject_ref = head.get("subject")
     patient = bundle.get(subject_ref)
-    last, first, born, sex = _person(patient, where, problems)
+    last, first, born, sex = _fhir_name_and_birth(patient, where, problems)
     coverage = next((c for _i, c in bundle.of_type("Coverage")
                      if (c.get("beneficiary") or {}).get("reference") ==
                      (subject_ref or {}).get("reference")), {})
@@ -611,7 +611,7 @@ def import_837(user: Any, client: Organization, data: bytes,
                 applied = claims.apply_837(client, sub, actor=user, draft=True)
                 result.created += applied.created
                 result.updated += applied.updated
-            record("charges.imported", client_id=client.pk, actor=user,
+            record("charges.imported", client_id=client.pk, acting_user=user,
                    object_type="claims.claim", object_id="",
                    detail={"origin": ClaimOrigin.X12, **result.as_summary()})
     except claims.NotADraft as exc:

@@ -368,7 +368,7 @@ def enter_claim(user: Any, client: Organization, data: ChargeInput, *,
         raise ChargeError(problems)
     with transaction.atomic():
         claim = write_new_draft(client, data, origin, pcn)
-        record("charges.claim_entered", client_id=client.pk, obj=claim, actor=user,
+        record("charges.claim_entered", client_id=client.pk, obj=claim, acting_user=user,
                detail={"origin": origin, "lines": len(data.lines),
                        "total_charge": str(claim.total_charge)})
     return claim
@@ -418,7 +418,7 @@ def update_draft(user: Any, claim: Claim, data: ChargeInput, version: int | None
         raise ChargeError(problems)
     with transaction.atomic():
         current = replace_content(lock_draft(claim, version), data)
-        record("charges.draft_updated", client_id=current.client_id, obj=current, actor=user,
+        record("charges.draft_updated", client_id=current.client_id, obj=current, acting_user=user,
                detail={"version": current.version, "lines": len(data.lines),
                        "total_charge": str(current.total_charge)})
     return current
@@ -437,7 +437,7 @@ def discard_draft(user: Any, claim: Claim, version: int | None) -> None:
         except ProtectedError as exc:
             raise NotADraft(f"Claim {pcn} is referenced by other records and cannot be "
                             "discarded.") from exc
-        record("charges.draft_discarded", client_id=claim.client_id, actor=user,
+        record("charges.draft_discarded", client_id=claim.client_id, acting_user=user,
                object_type="claims.claim", object_id=claim.pk,
                detail={"pcn": pcn})
 
@@ -494,7 +494,7 @@ def save_keyed_drafts(user: Any, client: Organization, origin: str,
             else:
                 replace_content(lock_draft(claim, None), data)
                 result.updated.append(key)
-        record("charges.imported", client_id=client.pk, actor=user,
+        record("charges.imported", client_id=client.pk, acting_user=user,
                object_type="claims.claim", object_id="",
                detail={"origin": origin, **result.as_summary()})
     return result

@@ -111,7 +111,7 @@ def apply_837(client: Organization, submission: t837.ClaimSubmission, *, file: A
     with transaction.atomic():
         for chunk in _chunks(submission.claims):
             _apply_chunk(refs, submission.kind, chunk, result, actor, draft)
-        record("claims.837_applied", client_id=client.pk, actor=actor,
+        record("claims.837_applied", client_id=client.pk, acting_user=actor,
                object_type="claims.claim", object_id=submission.control,
                detail={**result.as_summary(), "file": getattr(file, "pk", None),
                        **({"draft": True} if draft else {})})
@@ -224,18 +224,18 @@ def address_fields(where: Address | None) -> dict[str, str]:
             "state": where.state, "postal_code": where.postal_code}
 
 
-def _person(source: t837.Claim) -> t837.Patient | t837.Subscriber:
+def _patient_or_subscriber(source: t837.Claim) -> t837.Patient | t837.Subscriber:
     return source.patient or source.subscriber
 
 
 def _patient_key(source: t837.Claim) -> PatientKey:
-    person = _person(source)
-    return person.name.last, person.name.first, parse_date(person.birth_date)
+    named = _patient_or_subscriber(source)
+    return named.name.last, named.name.first, parse_date(named.birth_date)
 
 
 def _load_patients(refs: _Refs, chunk: list[t837.Claim]) -> None:
     """Same name and birth date is the same patient: the oldest such row, else a new one."""
-    wanted = {_patient_key(s): _person(s) for s in reversed(chunk)}
+    wanted = {_patient_key(s): _patient_or_subscriber(s) for s in reversed(chunk)}
     missing = [k for k in wanted if k not in refs.patients]
     if not missing:
         return
@@ -726,7 +726,7 @@ def _flag_credit_balance(claim: Claim, actor: Any) -> None:
     detail = (f"version {claim.version} charges {claim.total_charge} but more was already paid"
               f" or adjusted: insurance AR is {claim.insurance_balance} on claim "
               f"{claim.patient_control_number}")
-    record("claims.credit_balance", client_id=claim.client_id, obj=claim, actor=actor,
+    record("claims.credit_balance", client_id=claim.client_id, obj=claim, acting_user=actor,
            detail={"insurance_balance": str(claim.insurance_balance),
                    "version": claim.version})
     remit_claim = claim.remit_claims.select_related("remittance").order_by("-pk").first()

@@ -31,6 +31,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from rcmdesk.accounts.people import person
 from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Claim
 from rcmdesk.decisions.models import (
@@ -106,14 +107,14 @@ def propose(user: Any, client: Organization, kind: str, *, item: WorkItem | None
             client=client, kind=kind, item=item, claim=claim, amount=amount,
             account=account if kind is ProposalKind.WRITE_OFF else "",
             workflow=item.workflow if item is not None else "", reasons=reasons,
-            evidence=evidence.strip(), proposed_by=_who(user))
+            evidence=evidence.strip(), proposed_by=person(user))
         _event(proposal, user, ProposalStatus.PROPOSED, reasons,
                {"amount": _money(amount), "kind": kind.value})
-        record("decisions.propose", client_id=client.pk, obj=proposal, actor=user,
+        record("decisions.propose", client_id=client.pk, obj=proposal, acting_user=user,
                detail={"kind": kind.value, "amount": _money(amount),
                        "item": getattr(item, "pk", None)})
         if item is not None:
-            work.record_event(item, _who(user), ActionKind.ESCALATED,
+            work.record_event(item, person(user), ActionKind.ESCALATED,
                               note=f"Proposed a {kind.label} (#{proposal.pk}) for the "
                                    f"client's decision: {reasons}",
                               status=ItemStatus.PENDING_CLIENT_DECISION, lease_expires_at=None)
@@ -171,7 +172,7 @@ def decide(user: Any, proposal: Proposal, approve: bool, comment: str = "", *,
                     decision_comment=comment)
         _event(proposal, user, status, comment)
         record(f"decisions.{'approve' if approve else 'reject'}", client_id=proposal.client_id,
-               obj=proposal, actor=user, detail={"comment": comment,
+               obj=proposal, acting_user=user, detail={"comment": comment,
                                                  "amount": _money(proposal.amount)})
         fresh = _fresh(proposal)
         if approve:
@@ -187,7 +188,7 @@ def withdraw(user: Any, proposal: Proposal, comment: str = "") -> Proposal:
     with transaction.atomic():
         _transition(proposal, proposal.version, ProposalStatus.WITHDRAWN)
         _event(proposal, user, ProposalStatus.WITHDRAWN, comment.strip())
-        record("decisions.withdraw", client_id=proposal.client_id, obj=proposal, actor=user)
+        record("decisions.withdraw", client_id=proposal.client_id, obj=proposal, acting_user=user)
         fresh = _fresh(proposal)
         _return_item(fresh, user, f"Withdrew the {fresh.get_kind_display()} proposal "
                                   f"(#{fresh.pk}). {comment}".strip())
@@ -250,11 +251,11 @@ def _write_off(proposal: Proposal, user: Any) -> Proposal:
     _finish(proposal, user, ProposalStatus.EXECUTED, now,
             {"journal_id": journal_id, "amount": _money(proposal.amount),
              "account": proposal.account})
-    record("decisions.write_off", client_id=proposal.client_id, obj=proposal, actor=user,
+    record("decisions.write_off", client_id=proposal.client_id, obj=proposal, acting_user=user,
            detail={"journal_id": journal_id, "claim": claim.pk,
                    "amount": _money(proposal.amount)})
     if proposal.item is not None and proposal.item.status != ItemStatus.DONE:
-        work.record_event(proposal.item, _who(user), ActionKind.WRITTEN_OFF,
+        work.record_event(proposal.item, person(user), ActionKind.WRITTEN_OFF,
                           note=f"Wrote off {proposal.amount} (client decision #{proposal.pk})",
                           touch=True, status=ItemStatus.DONE, closed_at=now,
                           close_reason=WRITTEN_OFF, lease_expires_at=None)
@@ -300,13 +301,13 @@ def _return_item(proposal: Proposal, user: Any, note: str) -> None:
     item = WorkItem.objects.get(pk=item.pk)
     if item.status != ItemStatus.PENDING_CLIENT_DECISION:
         return
-    work.record_event(item, _who(user), ActionKind.NOTE, note=note, status=ItemStatus.OPEN,
+    work.record_event(item, person(user), ActionKind.NOTE, note=note, status=ItemStatus.OPEN,
                       lease_expires_at=None)
 
 
 def _event(proposal: Proposal, user: Any, kind: str, comment: str = "",
            detail: dict[str, Any] | None = None) -> ProposalEvent:
-    return ProposalEvent.objects.create(proposal=proposal, actor=_who(user), kind=kind,
+    return ProposalEvent.objects.create(proposal=proposal, actor=person(user), kind=kind,
                                         comment=comment, detail=detail or {})
 
 
@@ -314,9 +315,6 @@ def _fresh(proposal: Proposal) -> Proposal:
     fresh: Proposal = Proposal.objects.select_related("item", "claim").get(pk=proposal.pk)
     return fresh
 
-
-def _who(user: Any) -> Any:
-    return user if getattr(user, "is_authenticated", False) else None
 
 
 def _money(amount: Decimal | None) -> str | None:
@@ -343,8 +341,8 @@ def set_rule(user: Any, client: Organization, kind: str, threshold: Decimal | No
             rule, _ = DecisionRule.objects.update_or_create(
                 client=client, kind=kind, defaults={
                     "threshold": threshold.quantize(CENT), "note": note[:300],
-                    "updated_by": _who(user), "updated_at": timezone.now()})
-        record("decisions.rule", client_id=client.pk, obj=rule, actor=user,
+                    "updated_by": person(user), "updated_at": timezone.now()})
+        record("decisions.rule", client_id=client.pk, obj=rule, acting_user=user,
                object_type="decisions.decisionrule", object_id=kind.value,
                detail={"kind": kind.value, "before": before, "after": _money(threshold)})
     return rule

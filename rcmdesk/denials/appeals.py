@@ -170,7 +170,7 @@ def draft_appeal(user: Any, item: WorkItem, *, today: date | None = None) -> App
             merge_values=values, created_by=user)
         work.act(user, item, item.version,
                  work.Step(ActionKind.NOTE, note=f"Drafted a level-{level} appeal."))
-        record("denials.appeal.draft", client_id=item.client_id, obj=appeal, actor=user,
+        record("denials.appeal.draft", client_id=item.client_id, obj=appeal, acting_user=user,
                detail={"item": item.pk, "level": level, "category": category.value,
                        "template": getattr(template, "pk", None)})
     fresh: Appeal = Appeal.objects.select_related("item", "claim").get(pk=appeal.pk)
@@ -297,7 +297,7 @@ def _change(appeal: Appeal, version: int, user: Any, action: str, *,
                 raise AppealConflict(f"Appeal {appeal.pk} was changed by someone else (you had "
                                      f"version {version}); reload it and try again.")
             raise AppealConflict(f"A {current.get_status_display()} appeal cannot do that.")
-        record(action, client_id=appeal.client_id, obj=appeal, actor=user,
+        record(action, client_id=appeal.client_id, obj=appeal, acting_user=user,
                detail={"status": fields.get("status", appeal.status), **(detail or {})})
     fresh: Appeal = Appeal.objects.select_related("item", "claim").get(pk=appeal.pk)
     return fresh

@@ -76,7 +76,7 @@ def corrected_claim(user: Any, claim: Claim, frequency: str = "7",
                  f"{now:%Y%m%d%H%M%S}.x12",
             purpose=f"{FREQUENCIES[frequency]} claim")
         record(f"denials.claim_{FREQUENCIES[frequency]}", client_id=client.pk, obj=claim,
-               actor=user, detail={"outbound": out.pk, "isa13": out.isa13,
+               acting_user=user, detail={"outbound": out.pk, "isa13": out.isa13,
                                    "lines": [ln.line_number for ln in chosen],
                                    "payer_claim_number": claim.payer_claim_control_number})
     return out

@@ -40,7 +40,7 @@ def set_category_rule(user: Any, client_id: int, *, carc: str, category: RootCau
             defaults={"category": cause.value, "note": note, "updated_by": user,
                       "updated_at": timezone.now()})
         record("denials.category_rule." + ("create" if created else "update"),
-               client_id=client_id, obj=rule, actor=user,
+               client_id=client_id, obj=rule, acting_user=user,
                detail={"group": group, "carc": carc, "rarc": rarc, "category": cause.value})
     return rule
 
@@ -48,7 +48,7 @@ def set_category_rule(user: Any, client_id: int, *, carc: str, category: RootCau
 def delete_category_rule(user: Any, rule: DenialCategoryRule) -> None:
     require(user, Action.EDIT_PLAYBOOKS, rule.client_id)
     with transaction.atomic():
-        record("denials.category_rule.delete", client_id=rule.client_id, obj=rule, actor=user,
+        record("denials.category_rule.delete", client_id=rule.client_id, obj=rule, acting_user=user,
                detail={"group": rule.group, "carc": rule.carc, "rarc": rule.rarc,
                        "category": rule.category})
         rule.delete()
@@ -72,7 +72,7 @@ def save_template(user: Any, client_id: int, *, category: RootCause | str, subje
             defaults={"subject": subject, "body": body, "updated_by": user,
                       "updated_at": timezone.now()})
         record("denials.template." + ("create" if created else "update"), client_id=client_id,
-               obj=template, actor=user,
+               obj=template, acting_user=user,
                detail={"category": cause.value, "payer": getattr(payer, "pk", None),
                        "level": level})
     return template
@@ -90,7 +90,7 @@ def set_policy(user: Any, client_id: int, *, payer: Payer | None = None,
             defaults={"needs_approval": needs_approval,
                       "allows_line_resubmission": allows_line_resubmission,
                       "updated_by": user, "updated_at": timezone.now()})
-        record("denials.policy.set", client_id=client_id, obj=policy, actor=user,
+        record("denials.policy.set", client_id=client_id, obj=policy, acting_user=user,
                detail={"payer": getattr(payer, "pk", None), "needs_approval": needs_approval,
                        "allows_line_resubmission": allows_line_resubmission})
         record_change(user, policy, "appeal policy set")

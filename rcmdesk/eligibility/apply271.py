@@ -138,5 +138,5 @@ def _move_visit(visit: Visit, response: EligibilityResponse, actor: Any) -> None
     before = visit.status
     Visit.objects.filter(pk=visit.pk).update(status=status, updated_at=timezone.now())
     visit.status = status
-    record("eligibility.visit_status", client_id=visit.client_id, obj=visit, actor=actor,
+    record("eligibility.visit_status", client_id=visit.client_id, obj=visit, acting_user=actor,
            detail={"from": before, "to": status, "response": response.pk})

@@ -155,7 +155,7 @@ def _write(client: Organization, rows: list[_Row], source: str, name: str,
             result.created += created
             result.updated += not created
             result.visit_ids.append(visit.pk)
-        record("eligibility.visits_imported", client_id=client.pk, actor=actor,
+        record("eligibility.visits_imported", client_id=client.pk, acting_user=actor,
                object_type="eligibility.visit",
                detail={"source": source, "name": name[:200], "created": result.created,
                        "updated": result.updated, "cancelled": result.cancelled})

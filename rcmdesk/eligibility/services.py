@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from rcmdesk.accounts.people import person
 from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Claim, Coverage, Patient, Payer, Provider
 from rcmdesk.eligibility.models import (
@@ -101,13 +102,13 @@ def save_visit(client: Organization, data: VisitInput, *, source: str, actor: An
     if visit is None:
         visit = Visit.objects.create(client=client, source=source,
                                      external_id=data.external_id, created_at=now,
-                                     created_by=_person(actor), **values)
+                                     created_by=person(actor), **values)
     else:
         for name, value in values.items():
             setattr(visit, name, value)
         visit.save()
     record("eligibility.visit_created" if created else "eligibility.visit_updated",
-           client_id=client.pk, obj=visit, actor=actor,
+           client_id=client.pk, obj=visit, acting_user=actor,
            detail={"source": source, "patient": patient.pk, "payer": payer.pk if payer else None})
     return visit, created
 
@@ -192,8 +193,8 @@ def request_eligibility(user: Any, visits: Sequence[Visit], *, actor: Any = None
             req = EligibilityRequest.objects.create(
                 client=client, visit=visit, outbound=out, trace=traces[visit.pk],
                 reference=reference, service_types=_service_types(visit), requested_at=now,
-                requested_by=_person(user))
-            record("eligibility.requested", client_id=client.pk, obj=req, actor=actor,
+                requested_by=person(user))
+            record("eligibility.requested", client_id=client.pk, obj=req, acting_user=actor,
                    detail={"visit": visit.pk, "trace": req.trace, "isa13": out.isa13})
             _note_on_item(user, visit, req.trace, now)
     return out
@@ -238,9 +239,6 @@ def _receiver(visits: Sequence[Visit]) -> str:
     payers = {p.payer_id for v in visits if (p := _visit_payer(v)) is not None}
     return payers.pop()[:15] if len(payers) == 1 else "RECEIVER"
 
-
-def _person(user: Any) -> Any:
-    return user if getattr(user, "is_authenticated", False) else None
 
 
 def _bodies(visits: Sequence[Visit], traces: dict[int, str], reference: str,

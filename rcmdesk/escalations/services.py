@@ -268,7 +268,7 @@ def post_message(user: Any, esc: Escalation, body: str) -> EscalationMessage:
         raise EscalationProblem("The escalation is closed.")
     with transaction.atomic():
         message = EscalationMessage.objects.create(escalation=esc, author=user, body=body)
-        record("escalation.message", client_id=esc.client_id, obj=esc, actor=user,
+        record("escalation.message", client_id=esc.client_id, obj=esc, acting_user=user,
                detail={"message_id": message.pk})
     return message
 
@@ -342,7 +342,7 @@ def set_response_sla(user: Any, client: Organization, kind: str, hours: Decimal)
         row, _ = ResponseSla.objects.update_or_create(
             client=client, kind=kind,
             defaults={"hours": hours, "updated_by": user, "updated_at": timezone.now()})
-        record("escalation.sla_set", client_id=client.pk, obj=row, actor=user,
+        record("escalation.sla_set", client_id=client.pk, obj=row, acting_user=user,
                detail={"kind": kind, "hours": str(hours)})
     return row
 
@@ -351,7 +351,7 @@ def _event(esc: Escalation, kind: str, actor: Any, before: str, after: str, note
            detail: dict[str, Any]) -> None:
     EscalationEvent.objects.create(escalation=esc, kind=kind, actor=actor, from_status=before,
                                    to_status=after, note=note, detail=detail)
-    record(f"escalation.{kind}", client_id=esc.client_id, obj=esc, actor=actor,
+    record(f"escalation.{kind}", client_id=esc.client_id, obj=esc, acting_user=actor,
            detail={"from": before, "to": after, **detail})
 
 

@@ -55,6 +55,6 @@ def write(client: Organization, set_id: str, bodies: Sequence[TransactionBody],
             client=client, set_id=set_id, name=name, sha256=hashlib.sha256(data).hexdigest(),
             size=len(data), content=data, isa_sender=env.sender, isa13=f"{control:09d}",
             gs06=str(control), count=count, created_by=actor, purpose=purpose)
-        record("outbound.write", client_id=client.pk, obj=out, actor=actor,
+        record("outbound.write", client_id=client.pk, obj=out, acting_user=actor,
                detail={"set": set_id, "isa13": out.isa13, "count": count})
     return out

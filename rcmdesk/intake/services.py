@@ -29,6 +29,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from rcmdesk.accounts.people import person
 from rcmdesk.audit.services import record
 from rcmdesk.claims.services import apply_837
 from rcmdesk.intake import lease
@@ -124,17 +125,17 @@ def receive(client: Organization, data: bytes, name: str, *, actor: Any = None,
                 received = ReceivedFile(
                     client=client, original_name=name[:255], sha256=digest, size=len(data),
                     content=data, channel=channel, **(lease.fresh() if claim else {}),
-                    received_by=actor if getattr(actor, "is_authenticated", False) else None)
+                    received_by=person(actor))
                 if claim:
                     received.history = lease.note(received, "claimed", received.lease_holder)
                 received.save(force_insert=True)
-                record("intake.received", client_id=client.pk, obj=received, actor=actor,
+                record("intake.received", client_id=client.pk, obj=received, acting_user=actor,
                        detail={"name": name, "sha256": digest, "size": len(data),
                                "channel": channel})
                 return received, True
         except IntegrityError:  # another process stored the same bytes first
             earlier = ReceivedFile.objects.get(client=client, sha256=digest)
-    record("intake.duplicate", client_id=client.pk, obj=earlier, actor=actor,
+    record("intake.duplicate", client_id=client.pk, obj=earlier, acting_user=actor,
            detail={"status": earlier.status})
     return earlier, False
 
@@ -143,7 +144,7 @@ def retry(received: ReceivedFile, actor: Any = None) -> IngestResult:
     """Run a quarantined, held or failed file again (after a fix); applied sets are skipped."""
     if received.status not in RETRYABLE:
         return IngestResult(received, received.status, "nothing to retry")
-    record("intake.retry", client_id=received.client_id, obj=received, actor=actor,
+    record("intake.retry", client_id=received.client_id, obj=received, acting_user=actor,
            detail={"previous_status": received.status, "reason": received.reason})
     return process(received, actor=actor, statuses=RETRYABLE)
 
@@ -422,5 +423,6 @@ def _finish(received: ReceivedFile, status: FileStatus, reason: str, actor: Any,
         lease.finish(received, fields, lease.note(received, status.value,
                                                   received.lease_holder, reason))
         record(f"intake.{status.value}", client_id=received.client_id, obj=received,
-               actor=actor, detail={"reason": reason[:500], "findings": len(received.findings)})
+               acting_user=actor, detail={"reason": reason[:500],
+                                          "findings": len(received.findings)})
     return IngestResult(received, status.value, reason)

@@ -65,7 +65,7 @@ def _refuse(received: ReceivedFile, actor: User | None, reason: str, *,
     """Failed (retryable by someone allowed) unless it is settled or another run holds it."""
     previous = (received.status, received.reason)
     services.fail(received, reason, actor)
-    record("intake.refused", client_id=received.client_id, obj=received, actor=actor,
+    record("intake.refused", client_id=received.client_id, obj=received, acting_user=actor,
            detail={"reason": reason, "retry": retry, "previous_status": previous[0],
                    "previous_reason": previous[1][:500]})
     return {"file": received.pk, "outcome": received.status, "message": reason}

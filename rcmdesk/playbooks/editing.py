@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Model
 from django.utils import timezone
 
+from rcmdesk.accounts.people import person
 from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Payer
 from rcmdesk.playbooks.models import PayerRule, PlaybookChange, SopDocument, SopVersion
@@ -73,7 +74,7 @@ def create_document(user: Any, client: Organization, *, workflow: str, title: st
         doc = SopDocument.objects.create(client=client, workflow=workflow, payer=payer,
                                          category=category.strip()[:40],
                                          title=title.strip()[:200])
-        record("playbooks.sop_created", client_id=client.pk, obj=doc, actor=user,
+        record("playbooks.sop_created", client_id=client.pk, obj=doc, acting_user=user,
                detail={"workflow": workflow, "payer": payer.pk if payer else None,
                        "category": doc.category, "title": doc.title})
         _append(user, doc, text)
@@ -101,7 +102,7 @@ def _append(user: Any, document: SopDocument, text: SopText) -> SopVersion:
         checklist=clean_checklist(text.checklist), change_note=text.change_note.strip()[:500],
         author=user, created_at=timezone.now())
     record("playbooks.sop_version_added", client_id=document.client_id, obj=version,
-           actor=user, detail={"document": document.pk, "number": version.number,
+           acting_user=user, detail={"document": document.pk, "number": version.number,
                                "change_note": version.change_note})
     return version
 
@@ -149,8 +150,8 @@ def record_change(user: Any, obj: Model, change_note: str, *,
     change = PlaybookChange.objects.create(
         client_id=client_id, model=label, object_id=obj.pk, before=before,
         after=snapshot(obj), change_note=(change_note.strip() or "changed")[:500],
-        author=user if getattr(user, "is_authenticated", False) else None)
-    record("playbooks.rule_changed", client_id=client_id, obj=obj, actor=user,
+        author=person(user))
+    record("playbooks.rule_changed", client_id=client_id, obj=obj, acting_user=user,
            detail={"model": label, "change": change.pk, "change_note": change.change_note})
     return change
 

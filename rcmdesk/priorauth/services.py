@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from rcmdesk.accounts.people import person
 from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Coverage, Patient, Payer, Provider
 from rcmdesk.eligibility.models import Visit
@@ -133,9 +134,9 @@ def record_manual(user: Any, client: Organization, data: AuthInput, *, actor: An
             decision_code=data.decision_code.strip().upper()[:2],
             reason_code=data.reason_code.strip().upper()[:3],
             approved_units=data.approved_units, start_date=data.start_date,
-            end_date=data.end_date, note=data.note[:500], created_by=_person(user),
+            end_date=data.end_date, note=data.note[:500], created_by=person(user),
             created_at=now, updated_at=now)
-        record("priorauth.authorization_recorded", client_id=client.pk, obj=auth, actor=actor,
+        record("priorauth.authorization_recorded", client_id=client.pk, obj=auth, acting_user=actor,
                detail={"source": data.source, "status": data.status, "codes": codes,
                        "patient": patient.pk, "payer": payer.pk})
         record_decision(auth, _decision(data, codes), source=data.source, actor=actor,
@@ -199,7 +200,7 @@ def request_authorization(user: Any, target: Authorization | Visit,
                              purpose="prior authorization request")
         req = AuthRequest.objects.create(client=client, authorization=auth, outbound=out,
                                          trace=trace, requested_at=now,
-                                         requested_by=_person(user))
+                                         requested_by=person(user))
         auth.reference = trace
         if auth.status not in AuthStatus.usable():
             auth.status = AuthStatus.REQUESTED
@@ -207,7 +208,7 @@ def request_authorization(user: Any, target: Authorization | Visit,
             auth.codes = sorted(set(auth.codes) | set(wanted))
         auth.updated_at = now
         auth.save(update_fields=["reference", "status", "codes", "updated_at"])
-        record("priorauth.requested", client_id=client.pk, obj=req, actor=actor,
+        record("priorauth.requested", client_id=client.pk, obj=req, acting_user=actor,
                detail={"authorization": auth.pk, "trace": trace, "isa13": out.isa13,
                        "codes": wanted})
         _note_on_items(user, auth, wanted, f"278 sent, trace {trace}", now)
@@ -232,9 +233,9 @@ def _authorization_for(user: Any, target: Authorization | Visit,
         client_id=visit.client_id, patient_id=visit.patient_id, payer_id=visit.payer_id,
         provider_id=visit.provider_id, visit=visit, codes=planned,
         status=AuthStatus.REQUESTED, source=AuthSource.X278, start_date=visit.scheduled_on,
-        end_date=visit.scheduled_on, created_by=_person(user), created_at=now,
+        end_date=visit.scheduled_on, created_by=person(user), created_at=now,
         updated_at=now)
-    record("priorauth.authorization_opened", client_id=visit.client_id, obj=auth, actor=user,
+    record("priorauth.authorization_opened", client_id=visit.client_id, obj=auth, acting_user=user,
            detail={"visit": visit.pk, "codes": planned})
     return auth
 
@@ -247,9 +248,6 @@ def new_trace(auth: Authorization) -> str:
 def _sender(slug: str) -> str:
     return slug.upper().replace("-", "")[:15] or "RCMDESK"
 
-
-def _person(user: Any) -> Any:
-    return user if getattr(user, "is_authenticated", False) else None
 
 
 def _coverage(auth: Authorization) -> Coverage | None:
@@ -334,7 +332,7 @@ def add_requirement(user: Any, client: Organization, *, payer: Payer | None, cod
         row = AuthRequirement.objects.create(client=client, payer=payer, codes=codes[:500],
                                              note=note[:300], active=True,
                                              updated_at=timezone.now())
-        record("playbooks.auth_requirement_added", client_id=client.pk, obj=row, actor=user,
+        record("playbooks.auth_requirement_added", client_id=client.pk, obj=row, acting_user=user,
                detail={"payer": payer.pk if payer else None, "codes": row.codes})
         record_change(user, row, note or "authorization requirement added")
     return row
@@ -347,6 +345,6 @@ def deactivate_requirement(user: Any, row: AuthRequirement) -> AuthRequirement:
         row.updated_at = timezone.now()
         row.save(update_fields=["active", "updated_at"])
         record("playbooks.auth_requirement_deactivated", client_id=row.client_id, obj=row,
-               actor=user, detail={"codes": row.codes})
+               acting_user=user, detail={"codes": row.codes})
         record_change(user, row, "authorization requirement deactivated")
     return row

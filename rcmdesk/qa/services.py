@@ -61,7 +61,7 @@ def save_plan(user: Any, engagement: Engagement, values: dict[str, Any],
             target.save()
             target.refresh_from_db()
             record("qa.plan.saved" if plan else "qa.plan.created",
-                   client_id=engagement.client_id, obj=target, actor=user,
+                   client_id=engagement.client_id, obj=target, acting_user=user,
                    detail={"before": before, "after": _described(target)})
     except IntegrityError as exc:
         raise QaProblem("There is already an active plan for that workflow.") from exc
@@ -159,7 +159,7 @@ def draw_week(user: Any, plan: SamplingPlan, week: str, *, seed: int | None = No
                 reason=reason[:300], drawn_by=user, population_size=drawn.population,
                 sampled=len(drawn.item_ids), counts=_counts(specialists, drawn))
             audits = _make_audits(made, drawn.item_ids, today or plan.engagement.today())
-            record("qa.draw", client_id=plan.engagement.client_id, obj=made, actor=user,
+            record("qa.draw", client_id=plan.engagement.client_id, obj=made, acting_user=user,
                    detail={"week": week, "seed": seed, "population": drawn.population,
                            "sampled": len(audits), "redraw_of": made.redraw_of_id})
     except IntegrityError as exc:
@@ -279,7 +279,7 @@ def submit(user: Any, audit: Audit, scores: Sequence[PointScore], summary: str =
         if fails:
             locked.feedback_item = _feedback(locked, fails, today or locked.client.today())
         locked.save()
-        record("qa.audit.submitted", client_id=locked.client_id, obj=locked, actor=user,
+        record("qa.audit.submitted", client_id=locked.client_id, obj=locked, acting_user=user,
                detail={"score": locked.score, "fails": [p.position for p in fails],
                        "feedback_item": locked.feedback_item_id})
     return locked
@@ -327,5 +327,5 @@ def acknowledge(user: Any, audit: Audit, note: str = "") -> Audit:
             audit.save(update_fields=["acknowledged_at"])
             _close(audit.feedback_item_id, user, "acknowledged")
             record("qa.feedback.acknowledged", client_id=audit.client_id, obj=audit,
-                   actor=user, detail={"note": note[:500]})
+                   acting_user=user, detail={"note": note[:500]})
     return audit

@@ -46,7 +46,7 @@ def import_descriptions(client: Organization, code_list: str, text: str, *,
             CodeDescription.objects.update_or_create(
                 client=client, list=code_list, code=code.strip().upper(),
                 defaults={"text": description.strip()})
-        record("remits.code_descriptions_imported", client_id=client.pk, actor=actor,
+        record("remits.code_descriptions_imported", client_id=client.pk, acting_user=actor,
                object_type="remits.codedescription", detail={"list": code_list,
                                                              "rows": len(rows)})
     return len(rows)

@@ -38,6 +38,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from rcmdesk import untrusted
+from rcmdesk.accounts.people import person
 from rcmdesk.audit.services import record
 from rcmdesk.remits.models import Deposit, DepositImport, MatchMethod, Remittance
 from rcmdesk.tenancy.models import Organization
@@ -304,7 +305,7 @@ def import_deposits_csv(client: Organization, data: bytes, name: str, *,
     earlier = DepositImport.objects.filter(client=client, sha256=digest).first()
     if earlier is not None:
         return _duplicate(earlier, actor)
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = person(actor)
     try:
         with transaction.atomic():
             batch = DepositImport.objects.create(
@@ -315,7 +316,7 @@ def import_deposits_csv(client: Organization, data: bytes, name: str, *,
                         deposit_date=r.deposit_date, amount=r.amount, trace=r.trace,
                         trace_key=trace_key(r.trace), description=r.description)
                 for r in rows)
-            record("remits.deposits_imported", client_id=client.pk, obj=batch, actor=actor,
+            record("remits.deposits_imported", client_id=client.pk, obj=batch, acting_user=actor,
                    detail={"name": name, "sha256": digest, "rows": len(rows),
                            "format": batch.format,
                            "total": str(sum((r.amount for r in rows), Decimal(0)))})
@@ -325,7 +326,7 @@ def import_deposits_csv(client: Organization, data: bytes, name: str, *,
 
 
 def _duplicate(earlier: DepositImport, actor: Any) -> ImportResult:
-    record("remits.deposits_duplicate", client_id=earlier.client_id, obj=earlier, actor=actor,
+    record("remits.deposits_duplicate", client_id=earlier.client_id, obj=earlier, acting_user=actor,
            detail={"name": earlier.name, "imported_at": earlier.imported_at})
     return ImportResult(earlier, 0)
 
@@ -415,7 +416,7 @@ def match_deposits(client: Organization, *, actor: Any = None) -> MatchResult:
             suggestions=len(pairing.suggestions),
             unmatched_deposits=len(deposits) - len(pairing.matches),
             unmatched_remittances=len(remittances) - len(pairing.matches))
-        record("remits.deposits_matched", client_id=client.pk, actor=actor,
+        record("remits.deposits_matched", client_id=client.pk, acting_user=actor,
                object_type="remits.deposit",
                detail={**result.as_summary(),
                        "pairs": [[d.pk, r.pk] for d, r in pairing.matches]})

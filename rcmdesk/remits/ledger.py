@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from rcmdesk.accounts.people import person
 from rcmdesk.claims.models import Claim, ClaimLine
 from rcmdesk.remits import bulk
 from rcmdesk.remits.models import Account, JournalEntry, LedgerEntry, Remittance
@@ -145,7 +146,8 @@ Entry = tuple[str, Decimal, int | None, str]  # account, amount, claim line id, 
 
 def actor_id(actor: Any) -> int | None:
     """Who posted: a signed-in user's id, else nobody (the system actor, a test's None)."""
-    return actor.pk if getattr(actor, "is_authenticated", False) else None
+    who = person(actor)
+    return who.pk if who is not None else None
 
 
 BATCH = 500
@@ -168,7 +170,7 @@ def _journal(client: Organization, kind: str, claim: Claim | None,
              remittance: Remittance | None, memo: str, actor: Any) -> JournalEntry:
     return JournalEntry(
         client=client, claim=claim, kind=kind, remittance=remittance, memo=memo[:300],
-        created_by=actor if getattr(actor, "is_authenticated", False) else None)
+        created_by=person(actor))
 
 
 def _ledger_entries(journal: JournalEntry, client: Organization, lines: Sequence[Line],

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from rcmdesk.accounts.people import person
 from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Claim, ClaimStatus, MatchOrder, Payer
 from rcmdesk.claims.services import parse_date
@@ -161,7 +162,7 @@ def post_835(client: Organization, tx: t835.Remittance | Transaction, *, file: A
             remittance.warnings = result.warnings
             remittance.save(update_fields=["warnings"])
             result.remittance_id = remittance.pk
-            record("remits.835_posted", client_id=client.pk, obj=remittance, actor=actor,
+            record("remits.835_posted", client_id=client.pk, obj=remittance, acting_user=actor,
                    detail=result.as_summary())
     except _NothingNew:
         return _already_posted(client, remit, result, actor)
@@ -180,7 +181,7 @@ def _already_posted(client: Organization, remit: t835.Remittance, result: PostRe
                                         trace_number=remit.trace).order_by("pk").first()
     result.remittance_id = None
     result.reason = "already posted" + (f" (remittance #{earlier.pk})" if earlier else "")
-    record("remits.835_already_posted", client_id=client.pk, actor=actor,
+    record("remits.835_already_posted", client_id=client.pk, acting_user=actor,
            object_type="remits.remittance", object_id=earlier.pk if earlier else "",
            detail={**result.as_summary(), "st_control": remit.control,
                    "trace_number": remit.trace})
@@ -274,11 +275,11 @@ def repost_exception(exception: PostingException, *, actor: Any = None) -> str:
                 remit_claim.save(update_fields=["outcome"])
             exception.status, exception.resolution = ExceptionStatus.RESOLVED, outcome
             exception.resolved_at = timezone.now()
-            exception.resolved_by = actor if getattr(actor, "is_authenticated", False) else None
+            exception.resolved_by = person(actor)
             exception.save(update_fields=["status", "resolution", "resolved_at",
                                           "resolved_by"])
         record("remits.exception_reposted", client_id=exception.client_id, obj=exception,
-               actor=actor, detail={"previous_reason": previous, "outcome": outcome,
+               acting_user=actor, detail={"previous_reason": previous, "outcome": outcome,
                                     "detail": detail[:500], "claim": remit_claim.claim_id,
                                     "remittance": remittance.pk})
     return outcome

@@ -259,7 +259,7 @@ def generate(client: Organization, week: str, *, actor: Any = None, force: bool 
     with transaction.atomic():
         if existing is None:
             report = WeeklyReport.objects.create(client=client, week=week, **values)
-            record("reports.weekly.generated", client_id=client.pk, obj=report, actor=actor,
+            record("reports.weekly.generated", client_id=client.pk, obj=report, acting_user=actor,
                    detail={"week": week, "sha256": report.sha256, "status": status})
             return report, True
         previous = existing.sha256
@@ -267,7 +267,7 @@ def generate(client: Organization, week: str, *, actor: Any = None, force: bool 
             setattr(existing, name, value)
         existing.version += 1
         existing.save()
-        record("reports.weekly.regenerated", client_id=client.pk, obj=existing, actor=actor,
+        record("reports.weekly.regenerated", client_id=client.pk, obj=existing, acting_user=actor,
                detail={"week": week, "sha256": existing.sha256, "previous_sha256": previous,
                        "version": existing.version})
     return existing, True

@@ -57,7 +57,7 @@ def weekly_report(
         with audited(user):
             from rcmdesk.audit.services import record
 
-            record("reports.weekly.pdf", client_id=org.pk, obj=report, actor=user,
+            record("reports.weekly.pdf", client_id=org.pk, obj=report, acting_user=user,
                    detail={"file": str(pdf)})
 
 

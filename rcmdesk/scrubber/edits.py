@@ -53,7 +53,7 @@ def add_edit(user: Any, client_id: int, data: EditInput) -> ClaimEdit:
                 updated_at=timezone.now())
         except IntegrityError:
             raise EditError(f"An edit with code {code} exists already.") from None
-        record("scrubber.edit.create", client_id=client_id, obj=edit, actor=user,
+        record("scrubber.edit.create", client_id=client_id, obj=edit, acting_user=user,
                detail={"code": code, "rule": edit.rule, "codes": edit.codes,
                        "value": edit.value, "payer": data.payer.pk if data.payer else None,
                        "severity": edit.severity})
@@ -66,7 +66,7 @@ def deactivate_edit(user: Any, edit: ClaimEdit) -> ClaimEdit:
     with transaction.atomic():
         ClaimEdit.objects.filter(pk=edit.pk).update(active=False, updated_at=timezone.now())
         edit.active = False
-        record("scrubber.edit.deactivate", client_id=edit.client_id, obj=edit, actor=user,
+        record("scrubber.edit.deactivate", client_id=edit.client_id, obj=edit, acting_user=user,
                detail={"code": edit.code})
         record_change(user, edit, f"claim edit {edit.code} deactivated")
     return edit

@@ -55,6 +55,6 @@ def load(path: Path, *, actor: Any = None) -> int:
         HcpcsCode.objects.bulk_create(
             (HcpcsCode(code=c, description=d[:300]) for c, d in sorted(codes.items())),
             batch_size=2000)
-        record("scrubber.hcpcs.load", client_id=None, actor=actor,
+        record("scrubber.hcpcs.load", client_id=None, acting_user=actor,
                detail={"file": path.name, "codes": len(codes)})
     return len(codes)

@@ -61,7 +61,7 @@ def scrub(user: Any, client: Organization, claims: Sequence[Claim], *,
             batch_size=2000)
         moved = {state: _move(client, group, state)
                  for state, group in ((FrontDoor.HELD, held), (FrontDoor.READY, ready))}
-        record("scrubber.run", client_id=client.pk, obj=run, actor=user, detail={
+        record("scrubber.run", client_id=client.pk, obj=run, acting_user=user, detail={
             "purpose": run.purpose, "scrubbed": run.scrubbed, "clean": run.clean_claims,
             "errors": run.errors, "warnings": run.warnings,
             "held": moved[FrontDoor.HELD], "ready": moved[FrontDoor.READY]})

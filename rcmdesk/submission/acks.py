@@ -16,6 +16,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from rcmdesk.accounts.people import person
 from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Claim, FrontDoor
 from rcmdesk.intake.models import OutboundFile, ReceivedFile
@@ -77,7 +78,8 @@ def apply_999(received: ReceivedFile, tx: Transaction, actor: Any) -> dict[str, 
     _accept_999(accepted, received)
     _reject(batch, rejected, received, "999", actor)
     _settle(batch)
-    record("submission.ack_999", client_id=received.client_id, obj=batch, actor=_person(actor),
+    record("submission.ack_999", client_id=received.client_id, obj=batch,
+           acting_user=person(actor),
            detail={"file": received.pk, "accepted": len(accepted), "rejected": len(rejected)})
     return {"batch": batch.pk, "accepted": len(accepted), "rejected": len(rejected),
             "unmatched": 0}
@@ -140,7 +142,7 @@ def _reject(batch: SubmissionBatch, rejected: list[tuple[BatchClaim, dict[str, A
         front_door=FrontDoor.REJECTED, updated_at=now)
     upsert(batch.client_id, drafts, today)
     record(f"submission.rejected_{source}", client_id=batch.client_id, obj=batch,
-           actor=_person(actor),
+           acting_user=person(actor),
            detail={"file": received.pk, "claims": [e.claim_id for e, _ in rejected][:500]})
 
 
@@ -246,7 +248,7 @@ def apply_277ca(received: ReceivedFile, tx: Transaction, actor: Any) -> dict[str
     listed = {claim.pk for claim in [*claims.values(), *by_payer_number.values()]}
     accepted += _accept_unlisted(received, tx, listed, now)
     record("submission.ack_277ca", client_id=received.client_id, obj=received,
-           actor=_person(actor),
+           acting_user=person(actor),
            detail={"accepted": accepted, "rejected": rejected, "unmatched": unmatched})
     return {"accepted": accepted, "rejected": rejected, "unmatched": unmatched}
 
@@ -352,7 +354,4 @@ def _accept_277(claim: Claim, entry: BatchClaim, status: t277.ClaimStatus,
                                           for s in status.statuses]}}
     entry.save(update_fields=["ack_status", "ack_detail"])
 
-
-def _person(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
 

@@ -22,6 +22,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from rcmdesk.accounts.people import person
 from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Claim, ClaimOrigin, ClaimStatus, FrontDoor
 from rcmdesk.claims.services import post_charges_many
@@ -111,7 +112,7 @@ def save_profile(user: Any, client: Organization, kind: str, values: dict[str, s
             setattr(profile, name, value)
         profile.full_clean()
         profile.save()
-        record("submission.profile_saved", client_id=client.pk, obj=profile, actor=user,
+        record("submission.profile_saved", client_id=client.pk, obj=profile, acting_user=user,
                detail={"kind": kind, "created": created, "fields": sorted(values)})
     return profile
 
@@ -248,13 +249,13 @@ def _send(client: Organization, kind: str, ids: list[int], outcome: ScrubOutcome
         claims = build.load(ids)
         reference = new_reference(kind)
         sets, placed = bodies(kind, claims, profile, today, reference)
-        out = outbound.write(client, "837", sets, envelope(profile, today), actor=_person(actor),
+        out = outbound.write(client, "837", sets, envelope(profile, today), actor=person(actor),
                              count=len(claims), name=f"837{kind}-{now:%Y%m%d%H%M%S}.x12",
                              purpose=f"837{kind} claims")
         out.name = f"837{kind}-{out.isa13}.x12"
         out.save(update_fields=["name"])
         batch = SubmissionBatch.objects.create(
-            client=client, kind=kind, outbound=out, created_by=_person(actor), created_at=now,
+            client=client, kind=kind, outbound=out, created_by=person(actor), created_at=now,
             claims_count=len(claims), clean_claim_rate=outcome.rate, scrubbed=outcome.scrubbed,
             scrub_run_id=outcome.run_id, reference=reference)
         BatchClaim.objects.bulk_create(
@@ -262,7 +263,7 @@ def _send(client: Organization, kind: str, ids: list[int], outcome: ScrubOutcome
                         position=placed[c.pk][1]) for c in claims], batch_size=2000)
         _mark_sent(ids, now, actor)
         _close_old_rejections(client, ids, batch)
-        record("submission.batch_sent", client_id=client.pk, obj=batch, actor=_person(actor),
+        record("submission.batch_sent", client_id=client.pk, obj=batch, acting_user=person(actor),
                detail={"kind": kind, "claims": len(claims), "isa13": out.isa13,
                        "sets": len(sets), "clean_claim_rate": str(outcome.rate)})
         if profile.outbound_dir:
@@ -289,7 +290,7 @@ def _mark_sent(ids: list[int], now: Any, actor: Any) -> None:
         Claim.objects.filter(pk__in=chunk, status=ClaimStatus.DRAFT).update(
             status=ClaimStatus.SUBMITTED)
         loaded = list(Claim.objects.filter(pk__in=chunk).select_related("client"))
-        post_charges_many(loaded, actor=_person(actor))
+        post_charges_many(loaded, actor=person(actor))
 
 
 def _close_old_rejections(client: Organization, ids: list[int], batch: SubmissionBatch) -> None:
@@ -319,6 +320,3 @@ def drop(folder: Path, name: str, data: bytes) -> Path:
         raise
     return target
 
-
-def _person(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None

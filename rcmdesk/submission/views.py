@@ -73,7 +73,7 @@ def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
     counts = {s.value: 0 for s in AckStatus}
     for entry in entries:
         counts[entry.ack_status] += 1
-    record("read", client_id=batch.client_id, obj=batch, actor=user)
+    record("read", client_id=batch.client_id, obj=batch, acting_user=user)
     return render(request, "submission/batch_detail.html", {
         "batch": batch, "entries": entries, "counts": counts})
 
@@ -84,7 +84,7 @@ def batch_download(request: HttpRequest, batch_id: int) -> HttpResponse:
     user = acting_user(request)
     batch = queries.batch(user, batch_id)
     out = type(batch.outbound).objects.get(pk=batch.outbound_id)
-    record("submission.batch_downloaded", client_id=batch.client_id, obj=batch, actor=user,
+    record("submission.batch_downloaded", client_id=batch.client_id, obj=batch, acting_user=user,
            detail={"file": out.pk, "isa13": out.isa13})
     response = HttpResponse(bytes(out.content), content_type="application/edi-x12")
     response["Content-Disposition"] = f'attachment; filename="{out.name}"'

@@ -47,7 +47,7 @@ def _audit_refusal(request: HttpRequest, response: HttpResponse, user: object) -
     from rcmdesk.audit.services import record
 
     record(
-        "access_refused", client_id=None, actor=user,
+        "access_refused", client_id=None, acting_user=user,
         object_type="url", object_id=request.path[:64],
         detail={"method": request.method, "status": response.status_code,
                 "path": request.get_full_path()[:500]},

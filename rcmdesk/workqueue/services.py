@@ -21,6 +21,7 @@ from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone
 
+from rcmdesk.accounts.people import person
 from rcmdesk.audit.services import record
 from rcmdesk.playbooks.sops import sop_for_item
 from rcmdesk.tenancy.authz import require
@@ -119,7 +120,7 @@ def _take(user: Any, item: WorkItem, now: datetime, kind: ActionKind) -> WorkIte
                       lease_expires_at=now + LEASE, first_touched_at=item.first_touched_at or now)
     _history(changed, user, kind, from_status=item.status, to_status=changed.status)
     record("workitem.claim", client_id=item.client_id, obj=item,
-           detail={"version": changed.version}, actor=user)
+           detail={"version": changed.version}, acting_user=user)
     return changed
 
 
@@ -132,7 +133,7 @@ def release(user: Any, item: WorkItem, version: int) -> WorkItem:
                           lease_expires_at=None)
         _history(changed, user, ActionKind.RELEASED, from_status=item.status,
                  to_status=changed.status)
-        record("workitem.release", client_id=item.client_id, obj=item, actor=user)
+        record("workitem.release", client_id=item.client_id, obj=item, acting_user=user)
     return changed
 
 
@@ -167,7 +168,7 @@ def act(user: Any, item: WorkItem, version: int, step: Step,
         _history(changed, user, step.kind, note=step.note, outcome=step.outcome,
                  from_status=item.status, to_status=changed.status, at=now,
                  sop_version=sop_for_item(item, now))
-        record(f"workitem.{step.kind}", client_id=item.client_id, obj=item, actor=user,
+        record(f"workitem.{step.kind}", client_id=item.client_id, obj=item, acting_user=user,
                detail={"status": changed.status, "outcome": step.outcome})
     return changed
 
@@ -201,7 +202,8 @@ def assign(supervisor: Any, items: Iterable[WorkItem], assignee: Any | None) -> 
                 _history(changed, supervisor, ActionKind.ASSIGNED,
                          note=getattr(assignee, "username", "") or "unassigned",
                          from_status=item.status, to_status=changed.status)
-                record("workitem.assign", client_id=item.client_id, obj=item, actor=supervisor,
+                record("workitem.assign", client_id=item.client_id, obj=item,
+                       acting_user=supervisor,
                        detail={"assignee": getattr(assignee, "pk", None)})
             result.done.append(item.pk)
         except (Conflict, PermissionDenied, Http404) as exc:
@@ -271,7 +273,7 @@ def mark_next_step(user: Any, items: Iterable[WorkItem], step: str,
                          note=(f"Next step: {step} (marked in bulk). " + note).strip(),
                          from_status=item.status, to_status=changed.status)
                 record(f"workitem.mark_{step}", client_id=item.client_id, obj=item,
-                       actor=user)
+                       acting_user=user)
             result.done.append(item.pk)
         except (Conflict, PermissionDenied, Http404) as exc:
             result.skipped[item.pk] = str(exc) or "not allowed"
@@ -308,8 +310,7 @@ def touch_for_request(user: Any, item: WorkItem, kind: ActionKind, note: str,
     now = now or _now()
     if item.is_leased_to(user, now):
         return act(user, item, item.version, Step(kind, note=note), now)
-    actor = user if getattr(user, "is_authenticated", False) else None
-    return record_event(item, actor, kind, note=note, at=now, touch=True)
+    return record_event(item, person(user), kind, note=note, at=now, touch=True)
 
 
 def _supervises(user: Any, item: WorkItem) -> bool:

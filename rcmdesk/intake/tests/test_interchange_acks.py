@@ -34,7 +34,7 @@ class Handler:
 
     def __call__(self, received: ReceivedFile, acks: list[Any], actor: Any) -> dict[str, Any]:
         self.calls.append(acks)
-        record("test.ta1_seen", client_id=received.client_id, obj=received, actor=actor)
+        record("test.ta1_seen", client_id=received.client_id, obj=received, acting_user=actor)
         if self.fail:
             raise RuntimeError("handler broke")
         return {"seen": len(acks)}
