@@ -672,8 +672,8 @@ def queue_assign(
     items = (items.filter(assignee=active_user(from_user, "--from")) if from_user
              else items.filter(assignee__isnull=True))
     with audited(supervisor):
-        result = services.assign(supervisor, list(items.order_by("-priority", "id")[:limit]),
-                                 assignee)
+        result = services.assign(list(items.order_by("-priority", "id")[:limit]),
+                                 assignee, acting_user=supervisor)
     for pk, why in sorted(result.skipped.items()):
         err.print(f"#{pk}: skipped: {why}")
     print(f"assigned {len(result.done)} item(s) to {to}, {len(result.skipped)} skipped")

@@ -177,5 +177,5 @@ def _note_on_item(user: Any, claim: Claim, trace: str, now: datetime) -> None:
     item = open_ar_item(claim)
     if item is None:
         return
-    workqueue.touch_for_request(user, item, ActionKind.STATUS_REQUESTED,
-                                f"276 trace {trace}", now)
+    workqueue.touch_for_request(item, ActionKind.STATUS_REQUESTED,
+                                f"276 trace {trace}", now, acting_user=user)

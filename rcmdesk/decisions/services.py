@@ -114,7 +114,7 @@ def propose(user: Any, client: Organization, kind: str, *, item: WorkItem | None
                detail={"kind": kind.value, "amount": _money(amount),
                        "item": getattr(item, "pk", None)})
         if item is not None:
-            work.record_event(item, person(user), ActionKind.ESCALATED,
+            work.record_event(item, ActionKind.ESCALATED, acting_user=person(user),
                               note=f"Proposed a {kind.label} (#{proposal.pk}) for the "
                                    f"client's decision: {reasons}",
                               status=ItemStatus.PENDING_CLIENT_DECISION, lease_expires_at=None)
@@ -255,7 +255,7 @@ def _write_off(proposal: Proposal, user: Any) -> Proposal:
            detail={"journal_id": journal_id, "claim": claim.pk,
                    "amount": _money(proposal.amount)})
     if proposal.item is not None and proposal.item.status != ItemStatus.DONE:
-        work.record_event(proposal.item, person(user), ActionKind.WRITTEN_OFF,
+        work.record_event(proposal.item, ActionKind.WRITTEN_OFF, acting_user=person(user),
                           note=f"Wrote off {proposal.amount} (client decision #{proposal.pk})",
                           touch=True, status=ItemStatus.DONE, closed_at=now,
                           close_reason=WRITTEN_OFF, lease_expires_at=None)
@@ -301,7 +301,8 @@ def _return_item(proposal: Proposal, user: Any, note: str) -> None:
     item = WorkItem.objects.get(pk=item.pk)
     if item.status != ItemStatus.PENDING_CLIENT_DECISION:
         return
-    work.record_event(item, person(user), ActionKind.NOTE, note=note, status=ItemStatus.OPEN,
+    work.record_event(item, ActionKind.NOTE, acting_user=person(user), note=note,
+                      status=ItemStatus.OPEN,
                       lease_expires_at=None)
 
 

@@ -168,8 +168,9 @@ def draft_appeal(user: Any, item: WorkItem, *, today: date | None = None) -> App
             category=category.value, template=template, deadline=deadline,
             subject=merge.merge(subject, values), letter_text=merge.merge(body, values),
             merge_values=values, created_by=user)
-        work.act(user, item, item.version,
-                 work.Step(ActionKind.NOTE, note=f"Drafted a level-{level} appeal."))
+        work.act(item, item.version,
+                 work.Step(ActionKind.NOTE,
+                           note=f"Drafted a level-{level} appeal."), acting_user=user)
         record("denials.appeal.draft", client_id=item.client_id, obj=appeal, acting_user=user,
                detail={"item": item.pk, "level": level, "category": category.value,
                        "template": getattr(template, "pk", None)})
@@ -217,9 +218,10 @@ def mark_pending_decision(user: Any, appeal: Appeal, version: int, note: str = "
         changed = _change(appeal, version, user, "denials.appeal.pending_decision",
                           allowed=(AppealStatus.DRAFT,),
                           status=AppealStatus.PENDING_CLIENT_DECISION)
-        work.act(user, item, item.version, work.Step(
+        work.act(item, item.version, work.Step(
             ActionKind.ESCALATED, status=ItemStatus.PENDING_CLIENT_DECISION,
-            note=note or f"Filing the level-{appeal.level} appeal needs the client's decision."))
+            note=note or f"Filing the level-{appeal.level} appeal needs the client's decision."),
+            acting_user=user)
     return changed
 
 
@@ -242,7 +244,7 @@ def _back_to_work(appeal: Appeal, user: Any, approve: bool, note: str) -> None:
     if item.status != ItemStatus.PENDING_CLIENT_DECISION:
         return
     said = "approved filing" if approve else "declined the appeal"
-    work.record_event(item, user, ActionKind.STATUS_CHANGED, status=ItemStatus.OPEN,
+    work.record_event(item, ActionKind.STATUS_CHANGED, acting_user=user, status=ItemStatus.OPEN,
                       note=f"The client {said}" + (f": {note}" if note else "."))
 
 
@@ -264,10 +266,11 @@ def record_filed(user: Any, appeal: Appeal, version: int, *, filed_on: date,
                           filing_reference=reference,
                           detail={"filed_on": filed_on.isoformat(), "reference": reference})
         if not item.is_leased_to(user):
-            item = work.claim(user, item, item.version)
-        work.act(user, item, item.version, work.Step(
+            item = work.claim(item, item.version, acting_user=user)
+        work.act(item, item.version, work.Step(
             ActionKind.APPEALED, note=f"Filed the level-{appeal.level} appeal {reference}".strip(),
-            status=ItemStatus.PENDING_PAYER, follow_up_on=filed_on + PAYER_ANSWER_WAIT))
+            status=ItemStatus.PENDING_PAYER, follow_up_on=filed_on + PAYER_ANSWER_WAIT),
+            acting_user=user)
     return changed
 
 

@@ -315,7 +315,7 @@ def _note_on_item(user: Any, visit: Visit, trace: str, now: datetime) -> None:
     item = open_item(visit)
     if item is None:
         return
-    workqueue.touch_for_request(user, item, ActionKind.NOTE, f"270 trace {trace}", now)
+    workqueue.touch_for_request(item, ActionKind.NOTE, f"270 trace {trace}", now, acting_user=user)
 
 
 # --- reading answers back ------------------------------------------------------------

@@ -316,7 +316,7 @@ def _note_on_items(user: Any, auth: Authorization, codes: Sequence[str], note: s
         Q(detail__patient_id=auth.patient_id, detail__code__in=list(codes))
         | Q(source_key__startswith=f"auth:{auth.pk}:"))
     for item in items:
-        workqueue.touch_for_request(user, item, ActionKind.NOTE, note, now)
+        workqueue.touch_for_request(item, ActionKind.NOTE, note, now, acting_user=user)
 
 
 # --- playbook data: which codes need an authorization ---------------------------------------

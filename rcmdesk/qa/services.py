@@ -300,7 +300,7 @@ def _close(item_id: int | None, user: Any, reason: str) -> None:
         return
     item = WorkItem.objects.get(pk=item_id)
     if item.status != ItemStatus.DONE:
-        record_event(item, user, ActionKind.CLOSED, note=reason, status=ItemStatus.DONE,
+        record_event(item, ActionKind.CLOSED, acting_user=user, note=reason, status=ItemStatus.DONE,
                      closed_at=timezone.now(), close_reason=reason, lease_expires_at=None)
 
 

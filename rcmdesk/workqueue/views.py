@@ -83,7 +83,7 @@ def get_next(request: HttpRequest) -> HttpResponse:
     workflow = request.POST.get("workflow", "")
     wf = Workflow(workflow) if workflow in Workflow._value2member_map_ else None
     kind = request.POST.get("kind", "")
-    item = services.claim_next(request.user, workflow=wf,
+    item = services.claim_next(acting_user=request.user, workflow=wf,
                                kind=kind if kind in ItemKind.values else None)
     if item is None:
         messages.info(request, f"The {wf or 'work'} queue is empty: nothing for you to take "
@@ -101,8 +101,8 @@ def bulk_action(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Pick an action and at least one item.")
         return redirect(back)
     try:
-        result = bulk.run(request.user, form.cleaned_data["action"], form.cleaned_data["ids"],
-                          form.params())
+        result = bulk.run(form.cleaned_data["action"], form.cleaned_data["ids"],
+                          form.params(), acting_user=request.user)
     except bulk.BadRequest as exc:
         messages.error(request, str(exc))
         return redirect(back)
@@ -162,14 +162,14 @@ def _change(request: HttpRequest, item_id: int, change: Any) -> HttpResponse:
 @require_POST
 def item_claim(request: HttpRequest, item_id: int) -> HttpResponse:
     return _change(request, item_id,
-                   lambda item, version: services.claim(request.user, item, version))
+                   lambda item, version: services.claim(item, version, acting_user=request.user))
 
 
 @login_required
 @require_POST
 def item_release(request: HttpRequest, item_id: int) -> HttpResponse:
     def release(item: WorkItem, version: int) -> HttpResponse:
-        services.release(request.user, item, version)
+        services.release(item, version, acting_user=request.user)
         messages.info(request, "Released: the item is back in the queue.")
         return redirect("workqueue:workbench")
 
@@ -185,7 +185,7 @@ def item_act(request: HttpRequest, item_id: int) -> HttpResponse:
         if not form.is_valid():
             return _item_page(request, item, status=400, form=form,
                               problem="Some fields need attention.")
-        changed = services.act(request.user, item, version, form.step())
+        changed = services.act(item, version, form.step(), acting_user=request.user)
         if changed.status == ItemStatus.IN_PROGRESS:
             return None
         messages.info(request, f"Recorded; the item is now {changed.get_status_display()}.")
@@ -227,8 +227,8 @@ def team_reassign(request: HttpRequest) -> HttpResponse:
         assignee__username=data["from_user"])
     if data.get("workflow"):
         items = items.filter(workflow=data["workflow"])
-    result = services.assign(request.user, list(items.order_by("-priority", "id")),
-                             user_named(data["to_user"]))
+    result = services.assign(list(items.order_by("-priority", "id")),
+                             user_named(data["to_user"]), acting_user=request.user)
     messages.info(request, f"Moved {len(result.done)} item(s) from {data['from_user']} to "
                   f"{data['to_user']}; {len(result.skipped)} skipped.")
     for pk, why in sorted(result.skipped.items())[:10]:

@@ -134,7 +134,7 @@ def test_asking_about_a_claim_writes_status_requested_on_its_ar_item(world: Worl
 def test_the_holder_of_the_item_records_the_request_through_the_engine(world: World) -> None:
     claim = make_claim(world.acme, "PCN1")
     ar_item(claim)
-    held = workqueue.claim_next(specialist(world))
+    held = workqueue.claim_next(acting_user=specialist(world))
     assert held is not None
     request_status(specialist(world), [claim])
     held.refresh_from_db()
