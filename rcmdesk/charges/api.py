@@ -282,7 +282,7 @@ def create_draft(request: HttpRequest, body: ChargeIn, response: HttpResponse) -
     """Enter a charge: a DRAFT claim (nothing is charged until it is submitted)."""
     client = _client(request.user, body.client)
     try:
-        claim = services.enter_claim(request.user, client, to_input(body))
+        claim = services.enter_claim(client, to_input(body), acting_user=request.user)
     except services.ChargeError as exc:
         return Status(400, _problems(exc))
     claim = _draft(request.user, claim.pk)
@@ -337,7 +337,7 @@ def update_draft(request: HttpRequest, claim_id: int, body: ChargeIn,
     if version is None:
         return Status(428, {"detail": "Send the draft's ETag in If-Match (or its version)."})
     try:
-        services.update_draft(request.user, claim, to_input(body), version)
+        services.update_draft(claim, to_input(body), version, acting_user=request.user)
     except services.Conflict as exc:
         return Status(412, {"detail": str(exc)})
     except services.NotADraft as exc:
@@ -358,7 +358,7 @@ def discard_draft(request: HttpRequest, claim_id: int, version: int | None = Non
     if expected is None:
         return Status(428, {"detail": "Send the draft's ETag in If-Match (or ?version=)."})
     try:
-        services.discard_draft(request.user, claim, expected)
+        services.discard_draft(claim, expected, acting_user=request.user)
     except services.Conflict as exc:
         return Status(412, {"detail": str(exc)})
     except services.NotADraft as exc:
@@ -373,7 +373,7 @@ def import_charges(request: HttpRequest, file: File[UploadedFile],
     org = _client(request.user, client)
     data = file.read()
     fmt = format if format in imports.FORMATS else imports.guess_format(file.name or "", data)
-    result = imports.import_file(request.user, org, data, fmt, file.name or "upload")
+    result = imports.import_file(org, data, fmt, file.name or "upload", acting_user=request.user)
     out = {"ok": result.ok, "created": result.created, "updated": result.updated,
            "problems": [{"row": p.row, "field": p.field, "message": p.message}
                         for p in result.problems]}

@@ -115,12 +115,11 @@ def guess_format(name: str, data: bytes) -> str:
     return "x12" if head == b"ISA" else "fhir" if head[:1] == b"{" else "csv"
 
 
-def import_file(user: Any, client: Organization, data: bytes, fmt: str,
-                name: str = "upload") -> ImportResult:
+def import_file(client: Organization, data: bytes, fmt: str,
+                name: str = "upload", *, acting_user: Any) -> ImportResult:
     """One file in the named format (see the module docstring)."""
-    importer: Callable[[Any, Organization, bytes, str], ImportResult] = {
-        "csv": import_csv, "fhir": import_fhir, "x12": import_837}[fmt]
-    return importer(user, client, data, name)
+    importer = {"csv": import_csv, "fhir": import_fhir, "x12": import_837}[fmt]
+    return importer(client, data, name, acting_user=acting_user)
 
 
 # --- CSV ---------------------------------------------------------------------------------
@@ -174,9 +173,9 @@ CSV_COLUMNS = {
 }
 
 
-def import_csv(user: Any, client: Organization, data: bytes,
-               name: str = "upload.csv") -> ImportResult:
-    may_enter(user, client.pk)
+def import_csv(client: Organization, data: bytes,
+               name: str = "upload.csv", *, acting_user: Any) -> ImportResult:
+    may_enter(acting_user, client.pk)
     result = ImportResult()
     try:
         text = data.decode("utf-8-sig")
@@ -197,7 +196,8 @@ def import_csv(user: Any, client: Organization, data: bytes,
         return result
     if not claims_in:
         return ImportResult(problems=[Problem("", "The file has no rows.", "file")])
-    return _with_line_rows(save_keyed_drafts(user, client, ClaimOrigin.CSV, claims_in), groups)
+    return _with_line_rows(save_keyed_drafts(client, ClaimOrigin.CSV, claims_in,
+                                             acting_user=acting_user), groups)
 
 
 def _csv_groups(text: str, problems: list[Problem]) -> dict[str, _Rows] | None:
@@ -556,9 +556,9 @@ def _fhir_claims(book: _Bundle, problems: list[Problem]) -> list[tuple[str, Char
     return found
 
 
-def import_fhir(user: Any, client: Organization, data: bytes,
-                name: str = "upload.json") -> ImportResult:
-    may_enter(user, client.pk)
+def import_fhir(client: Organization, data: bytes,
+                name: str = "upload.json", *, acting_user: Any) -> ImportResult:
+    may_enter(acting_user, client.pk)
     try:
         bundle = untrusted.json_document(data.decode("utf-8-sig"), untrusted.Limits.of(settings))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -576,15 +576,15 @@ def import_fhir(user: Any, client: Organization, data: bytes,
     if not found:
         return ImportResult(problems=[Problem("entry", "The Bundle has no Claim or ChargeItem "
                                               "resources.", "file")])
-    return save_keyed_drafts(user, client, ClaimOrigin.FHIR, found)
+    return save_keyed_drafts(client, ClaimOrigin.FHIR, found, acting_user=acting_user)
 
 
 # --- 837 ---------------------------------------------------------------------------------
 
-def import_837(user: Any, client: Organization, data: bytes,
-               name: str = "upload.837") -> ImportResult:
+def import_837(client: Organization, data: bytes,
+               name: str = "upload.837", *, acting_user: Any) -> ImportResult:
     """The client's 837 as drafts for us to scrub and send (nothing charged until then)."""
-    may_enter(user, client.pk)
+    may_enter(acting_user, client.pk)
     try:
         findings = list(validate(data, name=name, limit=settings.RCMDESK_MAX_FINDINGS))
         errors = [f for f in findings if has_errors([f])]
@@ -608,10 +608,10 @@ def import_837(user: Any, client: Organization, data: bytes,
     try:
         with transaction.atomic():
             for sub in subs:
-                applied = claims.apply_837(client, sub, actor=user, draft=True)
+                applied = claims.apply_837(client, sub, acting_user=acting_user, draft=True)
                 result.created += applied.created
                 result.updated += applied.updated
-            record("charges.imported", client_id=client.pk, acting_user=user,
+            record("charges.imported", client_id=client.pk, acting_user=acting_user,
                    object_type="claims.claim", object_id="",
                    detail={"origin": ClaimOrigin.X12, **result.as_summary()})
     except claims.NotADraft as exc:

@@ -401,7 +401,7 @@ def _interchange_acks(received: ReceivedFile, acks: list[t999.InterchangeAck],
 def _dispatch(received: ReceivedFile, tx: Transaction, actor: Any) -> dict[str, Any]:
     client = received.client
     if tx.set_id == "837":
-        result = apply_837(client, t837.submission(tx), file=received, actor=actor)
+        result = apply_837(client, t837.submission(tx), file=received, acting_user=actor)
         return {"outcome": "applied", **result.as_summary()}
     if tx.set_id == "835":
         posted = post_835(client, tx, file=received, actor=actor)

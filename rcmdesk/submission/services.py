@@ -290,7 +290,7 @@ def _mark_sent(ids: list[int], now: Any, actor: Any) -> None:
         Claim.objects.filter(pk__in=chunk, status=ClaimStatus.DRAFT).update(
             status=ClaimStatus.SUBMITTED)
         loaded = list(Claim.objects.filter(pk__in=chunk).select_related("client"))
-        post_charges_many(loaded, actor=person(actor))
+        post_charges_many(loaded, acting_user=person(actor))
 
 
 def _close_old_rejections(client: Organization, ids: list[int], batch: SubmissionBatch) -> None:
