@@ -185,7 +185,7 @@ def run(tmp: Path, args: argparse.Namespace) -> None:
     claims = list(Claim.objects.filter(pk__in=ids) if vendor == "postgresql"
                   else Claim.objects.filter(client=client))
     with acting(None, channel="cli:bench"):
-        scrub_s, run_ = timed(lambda: scrubber.scrub(None, client, claims, today=TODAY,
+        scrub_s, run_ = timed(lambda: scrubber.scrub(client, claims, acting_user=None, today=TODAY,
                                                      purpose="bench"))
     ready = Claim.objects.filter(client=client, front_door=FrontDoor.READY).count()
     print(f"{vendor} scrub of {n:,} claims: {scrub_s:.2f}s ({n / scrub_s:,.0f} claims/s); "

@@ -137,7 +137,7 @@ def propose(request: HttpRequest, body: ProposeIn) -> Any:
         if claim is None:
             return Status(404, {"detail": "Not found."})
     try:
-        proposal = services.propose(user, client, body.kind, item=item, claim=claim,
+        proposal = services.propose(client, body.kind, acting_user=user, item=item, claim=claim,
                                     amount=body.amount, reasons=body.reasons,
                                     evidence=body.evidence, account=body.account)
     except (services.ProposalProblem, ValueError) as exc:
@@ -153,7 +153,7 @@ def propose(request: HttpRequest, body: ProposeIn) -> Any:
 def decide(request: HttpRequest, proposal_id: int, body: DecideIn) -> Any:
     proposal = queries.get_proposal(request.user, proposal_id)
     try:
-        done = services.decide(request.user, proposal, body.approve, body.comment,
+        done = services.decide(proposal, body.approve, body.comment, acting_user=request.user,
                                version=body.version)
     except services.AlreadyDecided as exc:
         return Status(409, {"detail": str(exc)})

@@ -90,7 +90,7 @@ def build_frontdesk() -> FrontDesk | None:
                   for i, plan in enumerate(DRAFTS)]
     unsent = [d for d in drafts if d.front_door in ("", "held", "ready")]
     if unsent:
-        scrub(None, client, unsent, today=today, purpose="demo charge entry")
+        scrub(client, unsent, acting_user=None, today=today, purpose="demo charge entry")
     _send_clean(client, today)
     sync_client(client, today)
     drafts = list(Claim.objects.filter(client=client, patient_control_number__in=[

@@ -149,8 +149,9 @@ def create(request: HttpRequest, body: EscalationIn) -> Any:
         item = WorkItem.objects.get_visible_or_404(request.user, pk=body.item_id)
     try:
         owner = services.find_user(body.owner) if body.owner else None
-        esc = services.create_escalation(request.user, client, body.kind, body.subject,
-                                         body.body, item=item, owner=owner)
+        esc = services.create_escalation(client, body.kind, body.subject,
+                                         body.body, acting_user=request.user, item=item,
+                                         owner=owner)
     except services.EscalationProblem as exc:
         return Status(400, {"detail": str(exc)})
     return Status(201, _detail(services.get_visible(request.user, esc.pk)))
@@ -161,7 +162,7 @@ def create(request: HttpRequest, body: EscalationIn) -> Any:
 def post_message(request: HttpRequest, escalation_id: int, body: MessageIn) -> Any:
     esc = services.get_visible(request.user, escalation_id)
     try:
-        services.post_message(request.user, esc, body.body)
+        services.post_message(esc, body.body, acting_user=request.user)
     except services.EscalationProblem as exc:
         return Status(400, {"detail": str(exc)})
     return Status(201, _detail(services.get_visible(request.user, esc.pk)))
@@ -173,7 +174,8 @@ def transition(request: HttpRequest, escalation_id: int, body: TransitionIn) -> 
     esc = services.get_visible(request.user, escalation_id)
     try:
         owner = services.find_user(body.owner) if body.owner else None
-        services.transition(request.user, esc, body.action, body.version, note=body.note,
+        services.transition(esc, body.action, body.version, acting_user=request.user,
+                            note=body.note,
                             owner=owner)
     except services.Conflict as exc:
         return Status(409, {"detail": str(exc)})

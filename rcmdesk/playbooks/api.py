@@ -119,9 +119,9 @@ def create_version(request: HttpRequest, sop_id: int, body: VersionIn) -> Any:
         request.user, pk=sop_id)
     require(request.user, Action.EDIT_PLAYBOOKS, doc.client_id)
     try:
-        editing.add_version(request.user, doc, editing.SopText(
+        editing.add_version(doc, editing.SopText(
             body=body.body, change_note=body.change_note,
-            checklist=editing.clean_checklist(body.checklist)))
+            checklist=editing.clean_checklist(body.checklist)), acting_user=request.user)
     except editing.PlaybookProblem as exc:
         return Status(400, {"detail": str(exc)})
     return Status(201, _detail(doc))

@@ -334,7 +334,7 @@ def add_requirement(user: Any, client: Organization, *, payer: Payer | None, cod
                                              updated_at=timezone.now())
         record("playbooks.auth_requirement_added", client_id=client.pk, obj=row, acting_user=user,
                detail={"payer": payer.pk if payer else None, "codes": row.codes})
-        record_change(user, row, note or "authorization requirement added")
+        record_change(row, note or "authorization requirement added", acting_user=user)
     return row
 
 
@@ -346,5 +346,5 @@ def deactivate_requirement(user: Any, row: AuthRequirement) -> AuthRequirement:
         row.save(update_fields=["active", "updated_at"])
         record("playbooks.auth_requirement_deactivated", client_id=row.client_id, obj=row,
                acting_user=user, detail={"codes": row.codes})
-        record_change(user, row, "authorization requirement deactivated")
+        record_change(row, "authorization requirement deactivated", acting_user=user)
     return row

@@ -190,7 +190,7 @@ def create_plan(request: HttpRequest, body: PlanIn) -> Any:
     if engagement is None:
         return Status(400, {"detail": "Name an engagement of your client (engagement_id)."})
     try:
-        made = services.save_plan(request.user, engagement, _values(body))
+        made = services.save_plan(engagement, _values(body), acting_user=request.user)
     except services.QaProblem as exc:
         return Status(400, {"detail": str(exc)})
     return Status(201, _plan_out(queries.get_plan(request.user, made.pk)))
@@ -200,7 +200,7 @@ def create_plan(request: HttpRequest, body: PlanIn) -> Any:
 def update_plan(request: HttpRequest, plan_id: int, body: PlanIn) -> Any:
     found = queries.get_plan(request.user, plan_id)
     try:
-        services.save_plan(request.user, found.engagement, _values(body), found)
+        services.save_plan(found.engagement, _values(body), found, acting_user=request.user)
     except services.QaProblem as exc:
         return Status(400, {"detail": str(exc)})
     return Status(200, _plan_out(queries.get_plan(request.user, plan_id)))
@@ -229,7 +229,7 @@ def list_draws(request: HttpRequest) -> list[dict[str, Any]]:
 def create_draw(request: HttpRequest, body: DrawIn) -> Any:
     found = queries.get_plan(request.user, body.plan_id)
     try:
-        made = services.draw_week(request.user, found, body.week, seed=body.seed,
+        made = services.draw_week(found, body.week, acting_user=request.user, seed=body.seed,
                                   redraw=body.redraw, reason=body.reason)
     except (services.QaProblem, ValueError) as exc:
         return Status(400, {"detail": str(exc)})
@@ -261,7 +261,7 @@ def submit_audit(request: HttpRequest, audit_id: int, body: AuditSubmitIn) -> An
     found = queries.get_audit(request.user, audit_id)
     scores = [services.PointScore(p.result, p.comment[:2000]) for p in body.points]
     try:
-        services.submit(request.user, found, scores, body.summary)
+        services.submit(found, scores, body.summary, acting_user=request.user)
     except services.QaProblem as exc:
         return Status(400, {"detail": str(exc)})
     return Status(200, _detail(queries.get_audit(request.user, audit_id)))
@@ -272,7 +272,7 @@ def submit_audit(request: HttpRequest, audit_id: int, body: AuditSubmitIn) -> An
 def acknowledge(request: HttpRequest, audit_id: int, body: AckIn) -> Any:
     found = queries.get_audit(request.user, audit_id)
     try:
-        services.acknowledge(request.user, found, body.note)
+        services.acknowledge(found, body.note, acting_user=request.user)
     except services.QaProblem as exc:
         return Status(400, {"detail": str(exc)})
     return Status(200, _detail(queries.get_audit(request.user, audit_id)))

@@ -136,7 +136,7 @@ def envelope(profile: SubmissionProfile, today: date) -> Envelope:
 def scrub(user: Any, client: Organization, claims: Sequence[Claim], today: date
           ) -> ScrubOutcome:
     """Run the scrubber (it marks each claim HELD or READY) and say how clean the run was."""
-    run = scrubber.scrub(user, client, claims, today=today, purpose="submission")
+    run = scrubber.scrub(client, claims, acting_user=user, today=today, purpose="submission")
     return ScrubOutcome(int(run.scrubbed), int(run.clean_claims), run.pk)
 
 
