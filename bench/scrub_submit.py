@@ -207,7 +207,8 @@ def run(tmp: Path, args: argparse.Namespace) -> None:
                                     role=Role.CLIENT_STAFF.value, organization=client)
         picked = list(Claim.objects.filter(client=client, patient_control_number__startswith="Bb"))
         with acting(staff, channel="cli:bench"):
-            sub_s, sent = timed(lambda: services.submit(staff, client, picked, today=TODAY))
+            sub_s, sent = timed(lambda: services.submit(client, picked, acting_user=staff,
+                                                        today=TODAY))
         count = sum(b.claims_count for b in sent)  # type: ignore[attr-defined]
         print(f"{vendor} services.submit end to end (scrub, build, write, batch rows, SENT, "
               f"ledger charge) of {args.submit:,} claims: {sub_s:.2f}s "

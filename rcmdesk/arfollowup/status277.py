@@ -78,7 +78,7 @@ class Move:
     follow_up_on: date | None = None
 
 
-def apply_277(received: ReceivedFile, tx: Transaction, actor: Any) -> dict[str, Any]:
+def apply_277(received: ReceivedFile, tx: Transaction, *, acting_user: Any) -> dict[str, Any]:
     """Intake's applier for a 277 set (runs inside the set's transaction).
 
     A 277CA (005010X214) shares the set id but answers an 837, not a 276: its rejections

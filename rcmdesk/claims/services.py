@@ -668,7 +668,7 @@ def _reverse_charge(batch: ledger.Batch, claim: Claim, previous: tuple[int, list
         ledger.Line(e.account, -e.amount, claim_line=e.claim_line, reason=e.reason)
         for e in entries
     ], claim=claim, memo=f"charge #{journal_id} replaced by version {claim.version}",
-        actor=actor)
+        acting_user=actor)
 
 
 def _post_charge(claim: Claim, lines: list[ClaimLine], actor: Any,
@@ -680,7 +680,7 @@ def _post_charge(claim: Claim, lines: list[ClaimLine], actor: Any,
     entries.append(ledger.Line(Account.REVENUE, -claim.total_charge))
     post = ledger.post if batch is None else batch.post
     post(claim.client, JournalKind.CHARGE, entries, claim=claim,
-         memo=f"charges, version {claim.version}", actor=actor)
+         memo=f"charges, version {claim.version}", acting_user=actor)
 
 
 def post_charges(claim: Claim, *, acting_user: Any = None) -> bool:
@@ -704,7 +704,7 @@ def post_charges(claim: Claim, *, acting_user: Any = None) -> bool:
                 ledger.Line(e.account, -e.amount, claim_line=e.claim_line, reason=e.reason)
                 for e in previous.entries.select_related("claim_line").order_by("pk")
             ], claim=claim, memo=f"charge #{previous.pk} replaced by version {claim.version}",
-                actor=acting_user)
+                acting_user=acting_user)
         _post_charge(claim, list(claim.lines.all()), acting_user)
         _flag_credit_balance(claim, acting_user)
     return True

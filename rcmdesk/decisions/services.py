@@ -247,7 +247,7 @@ def _write_off(proposal: Proposal, user: Any) -> Proposal:
     journal = ledger.post(claim.client, JournalKind.WRITE_OFF, [
         ledger.Line(Account.WRITE_OFF, proposal.amount),
         ledger.Line(proposal.account, -proposal.amount),
-    ], claim=claim, memo=f"write-off: client decision #{proposal.pk}", actor=user)
+    ], claim=claim, memo=f"write-off: client decision #{proposal.pk}", acting_user=user)
     journal_id = journal.pk if journal is not None else None
     _finish(proposal, user, ProposalStatus.EXECUTED, now,
             {"journal_id": journal_id, "amount": _money(proposal.amount),

@@ -85,7 +85,7 @@ def build_frontdesk() -> FrontDesk | None:
         for n, ((ahead, codes), coverage) in enumerate(zip(VISIT_PLAN, coverages, strict=False),
                                                         start=1):
             save_visit(client, _visit(n, today + timedelta(days=ahead), codes, coverage, provider),
-                       source=VisitSource.CSV, actor=None)
+                       source=VisitSource.CSV, acting_user=None)
         drafts = [_draft(client, plan, coverages[i % len(coverages)], provider, today)
                   for i, plan in enumerate(DRAFTS)]
     unsent = [d for d in drafts if d.front_door in ("", "held", "ready")]
@@ -160,4 +160,4 @@ def _send_clean(client: Organization, today: date) -> None:
         patient_control_number__in=[p.pcn for p in DRAFTS if p.send]))
     sender = User.objects.filter(username="pillar.specialist2", is_active=True).first()
     if to_send and sender is not None:
-        submit(sender, client, to_send, today=today)
+        submit(client, to_send, acting_user=sender, today=today)

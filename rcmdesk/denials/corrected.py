@@ -71,7 +71,7 @@ def corrected_claim(claim: Claim, frequency: str = "7",
                         receiver=receiver or claim.payer.payer_id[:15], date=day, time=hour)
     with transaction.atomic():
         out = outbound.write(
-            client, "837", [body], envelope, actor=acting_user, count=1,
+            client, "837", [body], envelope, acting_user=acting_user, count=1,
             name=f"837{claim.kind}-{FREQUENCIES[frequency]}-{claim.patient_control_number}-"
                  f"{now:%Y%m%d%H%M%S}.x12",
             purpose=f"{FREQUENCIES[frequency]} claim")

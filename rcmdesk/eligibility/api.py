@@ -192,11 +192,11 @@ def create_visit(request: HttpRequest, body: VisitIn) -> Any:
         return Status(400, {"detail": f"not a valid code: {', '.join(bad)}"})
     if body.provider_npi and not (len(body.provider_npi) == 10 and body.provider_npi.isdigit()):
         return Status(400, {"detail": "provider_npi: not a 10-digit NPI"})
-    visit = services.create_visit(request.user, org, services.VisitInput(
+    visit = services.create_visit(org, services.VisitInput(
         scheduled_on=body.scheduled_on, last_name=body.last_name, first_name=body.first_name,
         birth_date=body.birth_date, sex=body.sex, payer_id=body.payer_id,
         payer_name=body.payer_name, member_id=body.member_id, provider_npi=body.provider_npi,
-        service_types=body.service_types, procedures=body.procedures))
+        service_types=body.service_types, procedures=body.procedures), acting_user=request.user)
     return Status(201, _visit_out(queries.visible_visit(request.user, visit.pk)))
 
 
@@ -208,7 +208,7 @@ def import_file(request: HttpRequest, client: Form[str], file: File[UploadedFile
         return Status(400, {"created": 0, "updated": 0, "cancelled": 0, "visit_ids": [],
                             "errors": [{"row": 0, "column": "file",
                                         "message": "empty or larger than 10 MB"}]})
-    result = import_visits(request.user, org, file.read(), file.name or "upload")
+    result = import_visits(org, file.read(), file.name or "upload", acting_user=request.user)
     return Status(200 if result.ok else 400, result.as_dict())
 
 
@@ -219,7 +219,7 @@ def request_eligibility(request: HttpRequest, body: EligibilityRequestIn) -> Any
     if not visits:
         return Status(400, {"detail": "Choose at least one visit."})
     try:
-        out = services.request_eligibility(request.user, visits)
+        out = services.request_eligibility(visits, acting_user=request.user)
     except (services.VisitProblem, services.MixedClients) as exc:
         return Status(400, {"detail": str(exc)})
     return Status(201, {"file_id": out.pk, "name": out.name, "isa13": out.isa13,

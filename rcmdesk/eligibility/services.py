@@ -78,7 +78,7 @@ class VisitInput:
     provider_name: str = ""
 
 
-def save_visit(client: Organization, data: VisitInput, *, source: str, actor: Any,
+def save_visit(client: Organization, data: VisitInput, *, source: str, acting_user: Any,
                now: datetime | None = None) -> tuple[Visit, bool]:
     """Create the visit, or update the one with the same external id; (visit, created).
 
@@ -102,22 +102,22 @@ def save_visit(client: Organization, data: VisitInput, *, source: str, actor: An
     if visit is None:
         visit = Visit.objects.create(client=client, source=source,
                                      external_id=data.external_id, created_at=now,
-                                     created_by=person(actor), **values)
+                                     created_by=person(acting_user), **values)
     else:
         for name, value in values.items():
             setattr(visit, name, value)
         visit.save()
     record("eligibility.visit_created" if created else "eligibility.visit_updated",
-           client_id=client.pk, obj=visit, acting_user=actor,
+           client_id=client.pk, obj=visit, acting_user=acting_user,
            detail={"source": source, "patient": patient.pk, "payer": payer.pk if payer else None})
     return visit, created
 
 
-def create_visit(user: Any, client: Organization, data: VisitInput) -> Visit:
+def create_visit(client: Organization, data: VisitInput, *, acting_user: Any) -> Visit:
     """A visit entered by hand (the form, the API)."""
-    require(user, Action.WORK_ITEMS, client.pk, Workflow.ELIGIBILITY)
+    require(acting_user, Action.WORK_ITEMS, client.pk, Workflow.ELIGIBILITY)
     with transaction.atomic():
-        visit, _ = save_visit(client, data, source=VisitSource.UI, actor=user)
+        visit, _ = save_visit(client, data, source=VisitSource.UI, acting_user=acting_user)
         sync_visits(client, client.today(), visit_ids=[visit.pk])
     return visit
 
@@ -163,11 +163,11 @@ def _provider(client: Organization, data: VisitInput) -> Provider:
 # --- the 270 ----------------------------------------------------------------------------
 
 
-def request_eligibility(user: Any, visits: Sequence[Visit], *, actor: Any = None,
-                        sender: str = "", receiver: str = "") -> OutboundFile:
+def request_eligibility(visits: Sequence[Visit], *, acting_user: Any, sender: str = "",
+                        receiver: str = "") -> OutboundFile:
     """Write one 270 asking about ``visits`` and remember each question by its trace.
 
-    ``actor`` is who the audit trail names (defaults to ``user``, whose permission is checked).
+    ``acting_user`` is checked for permission and named by the audit trail.
     """
     visits = _distinct(visits)
     if not visits:
@@ -175,10 +175,9 @@ def request_eligibility(user: Any, visits: Sequence[Visit], *, actor: Any = None
     client = visits[0].client
     if any(v.client_id != client.pk for v in visits):
         raise MixedClients("An eligibility request covers one client's visits.")
-    require(user, Action.WORK_ITEMS, client.pk, Workflow.ELIGIBILITY)
+    require(acting_user, Action.WORK_ITEMS, client.pk, Workflow.ELIGIBILITY)
     for visit in visits:
         _check_askable(visit)
-    actor = actor if actor is not None else user
     reference = secrets.token_hex(5).upper()
     traces = {v.pk: new_trace(v) for v in visits}
     bodies = _bodies(visits, traces, reference, client.name, client.today())
@@ -186,17 +185,18 @@ def request_eligibility(user: Any, visits: Sequence[Visit], *, actor: Any = None
     envelope = Envelope(sender=sender, receiver=receiver or _receiver(visits))
     now = timezone.now()
     with transaction.atomic():
-        out = outbound.write(client, "270", bodies, envelope, actor=actor, count=len(visits),
+        out = outbound.write(client, "270", bodies, envelope, acting_user=acting_user,
+                             count=len(visits),
                              name=f"270-{now:%Y%m%d%H%M%S}-{len(visits)}.x12",
                              purpose="eligibility request")
         for visit in visits:
             req = EligibilityRequest.objects.create(
                 client=client, visit=visit, outbound=out, trace=traces[visit.pk],
                 reference=reference, service_types=_service_types(visit), requested_at=now,
-                requested_by=person(user))
-            record("eligibility.requested", client_id=client.pk, obj=req, acting_user=actor,
+                requested_by=person(acting_user))
+            record("eligibility.requested", client_id=client.pk, obj=req, acting_user=acting_user,
                    detail={"visit": visit.pk, "trace": req.trace, "isa13": out.isa13})
-            _note_on_item(user, visit, req.trace, now)
+            _note_on_item(acting_user, visit, req.trace, now)
     return out
 
 

@@ -105,7 +105,8 @@ def upload_file(request: HttpRequest, client: Form[str],
         raise PermissionDenied("You may not send files for this client.")
     if not file.size or file.size > MAX_UPLOAD_BYTES:
         raise ValidationError(f"The file must be between 1 byte and {MAX_UPLOAD_BYTES} bytes.")
-    received, new = services.receive(org, file.read(), file.name or "upload", actor=request.user,
+    received, new = services.receive(org, file.read(), file.name or "upload",
+                                     acting_user=request.user,
                                     channel=Channel.API)
     task = process_file.enqueue(received.pk, request.user.pk).id if new else None
     received.client = org

@@ -148,7 +148,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         org = form.by_slug[form.cleaned_data["client"]]
         upload = form.cleaned_data["file"]
-        received, new = services.receive(org, upload.read(), upload.name, actor=user,
+        received, new = services.receive(org, upload.read(), upload.name, acting_user=user,
                                         channel=Channel.UPLOAD)
         target = reverse("intake:file", args=[received.pk])
         if not new:

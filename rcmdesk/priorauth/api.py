@@ -176,7 +176,7 @@ def create_auth(request: HttpRequest, body: AuthIn) -> Any:
         approved_units=body.approved_units, start_date=body.start_date,
         end_date=body.end_date, note=body.note)
     try:
-        auth = services.record_manual(request.user, client, data)
+        auth = services.record_manual(client, data, acting_user=request.user)
     except services.AuthProblem as exc:
         return Status(400, {"detail": str(exc)})
     return Status(201, _detail(queries.get_auth(request.user, auth.pk)))
@@ -186,7 +186,7 @@ def create_auth(request: HttpRequest, body: AuthIn) -> Any:
 def request_278(request: HttpRequest, auth_id: int, body: AuthRequestIn) -> Any:
     auth = queries.get_auth(request.user, auth_id)
     try:
-        services.request_authorization(request.user, auth, body.codes or None,
+        services.request_authorization(auth, body.codes or None, acting_user=request.user,
                                        units=body.units, service_date=body.service_date)
     except services.AuthProblem as exc:
         return Status(400, {"detail": str(exc)})

@@ -70,11 +70,11 @@ def upload(request: HttpRequest) -> HttpResponse:
         return redirect(back)
     name = upload_file.name or "deposits.csv"
     try:
-        imported = import_deposits_csv(org, upload_file.read(), name, actor=request.user)
+        imported = import_deposits_csv(org, upload_file.read(), name, acting_user=request.user)
     except DepositFileError as exc:
         messages.error(request, f"Nothing imported. {exc}")
         return redirect(back)
-    result = match_deposits(org, actor=request.user)
+    result = match_deposits(org, acting_user=request.user)
     if imported.added == 0 and imported.deposit_import.rows:
         messages.warning(request, f"{name}: this file was already imported; nothing added.")
     else:

@@ -41,13 +41,13 @@ class Line:
 
 def post(client: Organization, kind: str, lines: Sequence[Line], *, claim: Claim | None = None,
          remittance: Remittance | None = None, memo: str = "",
-         actor: Any = None) -> JournalEntry | None:
+         acting_user: Any = None) -> JournalEntry | None:
     """One balanced journal entry; zero lines are dropped and an all-zero entry is skipped."""
     lines = _checked(kind, lines, claim)
     if not lines:
         return None
     with transaction.atomic():
-        journal = _journal(client, kind, claim, remittance, memo, actor)
+        journal = _journal(client, kind, claim, remittance, memo, acting_user)
         journal.save()
         LedgerEntry.objects.bulk_create(_ledger_entries(journal, client, lines, claim))
         for (claim_id, field), amount in _moves(lines, claim).items():
@@ -77,11 +77,12 @@ class Batch:
 
     def post(self, client: Organization, kind: str, lines: Sequence[Line], *,
              claim: Claim | None = None, remittance: Remittance | None = None, memo: str = "",
-             actor: Any = None) -> None:
+             acting_user: Any = None) -> None:
         lines = _checked(kind, lines, claim)
         if not lines:
             return
-        journal = self._journal(client.pk, kind, claim, remittance, memo, actor_id(actor))
+        journal = self._journal(client.pk, kind, claim, remittance, memo,
+                                actor_id(acting_user))
         self.entries += [(journal, *_entry_values(client, ln, claim)) for ln in lines]
         for ln in lines:
             self._move(ln.claim or claim, ln.account, ln.amount)

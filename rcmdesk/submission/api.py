@@ -105,7 +105,7 @@ def submit(request: HttpRequest, body: BatchSubmitIn) -> Status[list[BatchOut]]:
     if org is None:
         raise Http404("Not found.")
     try:
-        sent = services.submit(request.user, org, body.claims)
+        sent = services.submit(org, body.claims, acting_user=request.user)
     except services.SubmissionRefused as exc:
         raise ValidationError(str(exc)) from exc
     return Status(201 if sent else 200, [BatchOut(**_out(b, {

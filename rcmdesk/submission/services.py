@@ -96,10 +96,10 @@ def profile_for(client: Organization, kind: str) -> SubmissionProfile:
     return profile
 
 
-def save_profile(user: Any, client: Organization, kind: str, values: dict[str, str]
+def save_profile(client: Organization, kind: str, values: dict[str, str], *, acting_user: Any
                  ) -> SubmissionProfile:
     """Create or change a profile: the client's own admin decides how it sends claims."""
-    require(user, Action.EDIT_PLAYBOOKS, client.pk, Workflow.CHARGES_CLAIMS)
+    require(acting_user, Action.EDIT_PLAYBOOKS, client.pk, Workflow.CHARGES_CLAIMS)
     unknown = set(values) - set(PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"Unknown profile fields: {', '.join(sorted(unknown))}")
@@ -112,7 +112,8 @@ def save_profile(user: Any, client: Organization, kind: str, values: dict[str, s
             setattr(profile, name, value)
         profile.full_clean()
         profile.save()
-        record("submission.profile_saved", client_id=client.pk, obj=profile, acting_user=user,
+        record("submission.profile_saved", client_id=client.pk, obj=profile,
+               acting_user=acting_user,
                detail={"kind": kind, "created": created, "fields": sorted(values)})
     return profile
 
@@ -133,10 +134,10 @@ def envelope(profile: SubmissionProfile, today: date) -> Envelope:
 # --- scrubbing ----------------------------------------------------------------------------
 
 
-def scrub(user: Any, client: Organization, claims: Sequence[Claim], today: date
+def scrub(client: Organization, claims: Sequence[Claim], today: date, *, acting_user: Any
           ) -> ScrubOutcome:
     """Run the scrubber (it marks each claim HELD or READY) and say how clean the run was."""
-    run = scrubber.scrub(client, claims, acting_user=user, today=today, purpose="submission")
+    run = scrubber.scrub(client, claims, acting_user=acting_user, today=today, purpose="submission")
     return ScrubOutcome(int(run.scrubbed), int(run.clean_claims), run.pk)
 
 
@@ -149,8 +150,8 @@ def _chunked(ids: Sequence[int]) -> Iterable[list[int]]:
 # --- submitting ---------------------------------------------------------------------------
 
 
-def submit(user: Any, client: Organization, claims: Iterable[Claim | int] | None = None, *,
-           today: date | None = None, actor: Any = None) -> list[SubmissionBatch]:
+def submit(client: Organization, claims: Iterable[Claim | int] | None = None, *,
+           acting_user: Any, today: date | None = None) -> list[SubmissionBatch]:
     """Scrub and send ``claims``; one batch per kind.
 
     None means every draft not yet sent (never scrubbed, held or ready): the scrub decides
@@ -160,13 +161,12 @@ def submit(user: Any, client: Organization, claims: Iterable[Claim | int] | None
 
     A claim already in a sent batch is refused unless that batch's answer rejected it.
     """
-    require(user, Action.WORK_ITEMS, client.pk, Workflow.CHARGES_CLAIMS)
-    actor = actor if actor is not None else user
+    require(acting_user, Action.WORK_ITEMS, client.pk, Workflow.CHARGES_CLAIMS)
     today = today or client.today()
     chosen = _candidates(client, claims)
     if not chosen:
         return []
-    outcome = scrub(user, client, chosen, today)
+    outcome = scrub(client, chosen, today, acting_user=acting_user)
     ready: list[tuple[int, str]] = []
     for chunk in _chunked([c.pk for c in chosen]):
         ready.extend(Claim.objects.filter(pk__in=chunk, front_door=FrontDoor.READY)
@@ -174,7 +174,7 @@ def submit(user: Any, client: Organization, claims: Iterable[Claim | int] | None
     batches = []
     for kind in ("P", "I"):
         ids = [pk for pk, k in ready if k == kind]
-        batch = _send(client, kind, ids, outcome, today, actor) if ids else None
+        batch = _send(client, kind, ids, outcome, today, acting_user) if ids else None
         if batch is not None:
             batches.append(batch)
     return batches
@@ -249,7 +249,8 @@ def _send(client: Organization, kind: str, ids: list[int], outcome: ScrubOutcome
         claims = build.load(ids)
         reference = new_reference(kind)
         sets, placed = bodies(kind, claims, profile, today, reference)
-        out = outbound.write(client, "837", sets, envelope(profile, today), actor=person(actor),
+        out = outbound.write(client, "837", sets, envelope(profile, today),
+                             acting_user=person(actor),
                              count=len(claims), name=f"837{kind}-{now:%Y%m%d%H%M%S}.x12",
                              purpose=f"837{kind} claims")
         out.name = f"837{kind}-{out.isa13}.x12"

@@ -46,7 +46,7 @@ def submit_ready(request: HttpRequest) -> HttpResponse:
     if client is None:
         raise Http404("Not found.")
     try:
-        sent = services.submit(user, client)
+        sent = services.submit(client, acting_user=user)
     except services.SubmissionRefused as exc:
         messages.error(request, str(exc))
         return redirect("submission:batches")
@@ -118,8 +118,9 @@ def profile(request: HttpRequest, client_slug: str, kind: str = ProfileKind.BOTH
     form = ProfileForm(request.POST or None, instance=current if current.kind == kind else None,
                        initial={f: getattr(current, f) for f in services.PROFILE_FIELDS})
     if request.method == "POST" and form.is_valid():
-        services.save_profile(user, client, kind, {f: form.cleaned_data[f]
-                                                   for f in services.PROFILE_FIELDS})
+        services.save_profile(client, kind, {f: form.cleaned_data[f]
+                                                   for f in services.PROFILE_FIELDS},
+                                                   acting_user=user)
         messages.success(request, "Submission profile saved.")
         return redirect("submission:profile", client_slug=client.slug, kind=kind)
     return render(request, "submission/profile.html", {

@@ -126,8 +126,8 @@ def test_other_apps_rule_editors_leave_a_playbook_change(world: World) -> None:
     from rcmdesk.scrubber import edits
 
     admin = world.user(Role.CLIENT_ADMIN)
-    row = priorauth.add_requirement(admin, world.acme, payer=None, codes="72148")
-    priorauth.deactivate_requirement(admin, row)
+    row = priorauth.add_requirement(world.acme, acting_user=admin, payer=None, codes="72148")
+    priorauth.deactivate_requirement(row, acting_user=admin)
     edit = edits.add_edit(world.acme.pk, edits.EditInput(
         code="ACME-MOD25", codes="99213", rule="requires_modifier", value="25",
         message="needs 25"), acting_user=admin)
