@@ -145,9 +145,9 @@ class Batch:
 Entry = tuple[str, Decimal, int | None, str]  # account, amount, claim line id, reason
 
 
-def actor_id(actor: Any) -> int | None:
+def actor_id(user: Any) -> int | None:
     """Who posted: a signed-in user's id, else nobody (the system actor, a test's None)."""
-    who = person(actor)
+    who = person(user)
     return who.pk if who is not None else None
 
 
