@@ -36,7 +36,8 @@ def scrub(client: Organization, claims: Sequence[Claim], *,
           acting_user: Any, today: date | None = None, purpose: str = "") -> ScrubRun:
     """Scrub ``claims`` of ``client``, record the run and its findings, move front doors.
 
-    ``user`` None is the system (a scheduled batch); a person is checked like on the pages.
+    ``acting_user`` None is the system (a scheduled batch); a person is checked like on the
+    pages.
     """
     if acting_user is not None:
         require_scrub(acting_user, client)

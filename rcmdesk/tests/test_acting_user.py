@@ -44,6 +44,8 @@ EXEMPT_FILES = {
     "cli_support.py": "the CLI edge: `as_user` finds the person a command acts as",
     "conftest.py": "test fixtures",
 }
+# The edges (pages, API routes, URL maps, admin, commands, with their prefixed kin such as
+# deposit_views.py) hand request.user or the --as user on; app configs only register.
 EDGE_SUFFIXES = ("views.py", "api.py", "urls.py", "admin.py", "cli.py", "apps.py")
 
 # Public functions in service modules that read for a viewer (or take the user they are

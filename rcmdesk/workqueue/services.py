@@ -81,7 +81,7 @@ def claimable(user: Any, *, workflow: Workflow | None = None, kind: str | None =
 
 def claim_next(*, acting_user: Any, workflow: Workflow | None = None, kind: str | None = None,
                now: datetime | None = None) -> WorkItem | None:
-    """Hand ``user`` the highest-priority item they may work, leased to them."""
+    """Hand ``acting_user`` the highest-priority item they may work, leased to them."""
     require(acting_user, Action.WORK_ITEMS, None)
     now = now or _now()
     for _ in range(5):  # a lost race on SQLite's snapshot: try the next one
