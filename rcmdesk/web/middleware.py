@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from rcmdesk.accounts.people import person
 from rcmdesk.audit.context import acting
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -33,14 +34,10 @@ class RequestContextMiddleware:
             request.acting = ctx  # type: ignore[attr-defined]
             response = self.get_response(request)
             user = getattr(request, "user", None)
-            if response.status_code in REFUSED_STATUSES and _authenticated(user):
+            if response.status_code in REFUSED_STATUSES and person(user) is not None:
                 _audit_refusal(request, response, user)
         response["X-Request-ID"] = request_id
         return response
-
-
-def _authenticated(user: object) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False))
 
 
 def _audit_refusal(request: HttpRequest, response: HttpResponse, user: object) -> None:
