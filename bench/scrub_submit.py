@@ -185,7 +185,7 @@ def run(tmp: Path, args: argparse.Namespace) -> None:
     claims = list(Claim.objects.filter(pk__in=ids) if vendor == "postgresql"
                   else Claim.objects.filter(client=client))
     with acting(None, channel="cli:bench"):
-        scrub_s, run_ = timed(lambda: scrubber.scrub(None, client, claims, today=TODAY,
+        scrub_s, run_ = timed(lambda: scrubber.scrub(client, claims, acting_user=None, today=TODAY,
                                                      purpose="bench"))
     ready = Claim.objects.filter(client=client, front_door=FrontDoor.READY).count()
     print(f"{vendor} scrub of {n:,} claims: {scrub_s:.2f}s ({n / scrub_s:,.0f} claims/s); "
@@ -207,7 +207,8 @@ def run(tmp: Path, args: argparse.Namespace) -> None:
                                     role=Role.CLIENT_STAFF.value, organization=client)
         picked = list(Claim.objects.filter(client=client, patient_control_number__startswith="Bb"))
         with acting(staff, channel="cli:bench"):
-            sub_s, sent = timed(lambda: services.submit(staff, client, picked, today=TODAY))
+            sub_s, sent = timed(lambda: services.submit(client, picked, acting_user=staff,
+                                                        today=TODAY))
         count = sum(b.claims_count for b in sent)  # type: ignore[attr-defined]
         print(f"{vendor} services.submit end to end (scrub, build, write, batch rows, SENT, "
               f"ledger charge) of {args.submit:,} claims: {sub_s:.2f}s "

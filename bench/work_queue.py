@@ -144,12 +144,12 @@ def drain(user_id: int, barrier: Any, results: Any) -> None:
     barrier.wait()
     while True:
         start = time.perf_counter()
-        item = services.claim_next(user)
+        item = services.claim_next(acting_user=user)
         latencies.append(time.perf_counter() - start)
         if item is None:
             break
         ids.append(item.pk)
-        services.act(user, item, item.version, close)
+        services.act(item, item.version, close, acting_user=user)
     connection.close()
     results.put((ids, latencies))
 
@@ -326,7 +326,7 @@ def scale(args: argparse.Namespace) -> None:
     user = User.objects.get(pk=desk.user_ids[0])
     plan = explain_get_next(user)
     print("get-next plan:\n    " + "\n    ".join(plan), flush=True)
-    p50, p95, _ = timings(lambda: services.claim_next(user), args.runs)
+    p50, p95, _ = timings(lambda: services.claim_next(acting_user=user), args.runs)
     print(f"scale get-next (claim_next, {args.runs} runs): p50 {p50:.1f} ms p95 {p95:.1f} ms",
           flush=True)
     rows = queue_counts(user)

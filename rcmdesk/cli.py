@@ -518,7 +518,7 @@ def posting_repost(
              .select_related("remit_claim", "remittance").order_by("created_at", "pk"))
     with cli_context():
         for exception in open_:
-            outcome = repost_exception(exception, actor=None)
+            outcome = repost_exception(exception, acting_user=None)
             rc, remittance = exception.remit_claim, exception.remittance
             name = rc.patient_control_number if rc else f"exception #{exception.pk}"
             print(f"{name} (trace {remittance.trace_number}): {outcome.replace('_', ' ')}")

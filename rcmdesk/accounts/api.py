@@ -107,12 +107,13 @@ def add_member(request: HttpRequest, payload: MemberIn) -> Status[MemberCreated]
     except ValueError:
         raise ValidationError(f"Unknown role {payload.role!r}.") from None
     user, token = members.add_member(
-        acting_user(request), username=payload.username, password=payload.password, role=role,
+        acting_user=acting_user(request), username=payload.username, password=payload.password,
+        role=role,
         email=payload.email, first_name=payload.first_name, last_name=payload.last_name)
     return Status(201, MemberCreated(**_member_out(user).model_dump(), enrollment_token=token))
 
 
 @router.post("/members/{user_id}/disable", response=MemberOut)
 def disable_member(request: HttpRequest, user_id: int) -> MemberOut:
-    members.disable_member(acting_user(request), user_id)
+    members.disable_member(user_id, acting_user=acting_user(request))
     return _member_out(members.member(acting_user(request), user_id))

@@ -31,7 +31,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             user, token = members.add_member(
-                actor, username=data["username"], password=data["password"],
+                acting_user=actor, username=data["username"], password=data["password"],
                 role=Role(data["role"]), email=data["email"],
                 first_name=data["first_name"], last_name=data["last_name"])
         except ValidationError as exc:
@@ -50,7 +50,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def member_disable(request: HttpRequest, user_id: int) -> HttpResponse:
     try:
-        ended = members.disable_member(acting_user(request), user_id)
+        ended = members.disable_member(user_id, acting_user=acting_user(request))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -61,7 +61,7 @@ def member_disable(request: HttpRequest, user_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def member_reset_second_factor(request: HttpRequest, user_id: int) -> HttpResponse:
-    token = members.reset_member_second_factor(acting_user(request), user_id)
+    token = members.reset_member_second_factor(user_id, acting_user=acting_user(request))
     return render(request, "accounts/member_invite.html",
                   {"invite_url": _invite_url(request, token),
                    "member": members.member(acting_user(request), user_id)})

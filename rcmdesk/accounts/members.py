@@ -19,42 +19,42 @@ from rcmdesk.tenancy.roles import Action, OrgKind, Role
 CLIENT_ROLES = [r for r in Role if r.org_kind is OrgKind.CLIENT]
 
 
-def members(actor: User) -> QuerySet[User]:
-    if actor.organization_id is None or not allows(actor, Action.MANAGE_USERS):
+def members(user: User) -> QuerySet[User]:
+    if user.organization_id is None or not allows(user, Action.MANAGE_USERS):
         raise PermissionDenied("Only client admins manage members.")
-    require(actor, Action.MANAGE_USERS, actor.organization_id)
-    return User.objects.filter(organization_id=actor.organization_id).order_by("username")
+    require(user, Action.MANAGE_USERS, user.organization_id)
+    return User.objects.filter(organization_id=user.organization_id).order_by("username")
 
 
-def member(actor: User, user_id: int) -> User:
-    found = members(actor).filter(pk=user_id).first()
+def member(user: User, user_id: int) -> User:
+    found = members(user).filter(pk=user_id).first()
     if found is None:
         raise Http404("Not found.")
     return found
 
 
-def add_member(actor: User, *, username: str, password: str, role: Role, email: str = "",
+def add_member(*, acting_user: User, username: str, password: str, role: Role, email: str = "",
                first_name: str = "", last_name: str = "") -> tuple[User, str | None]:
     """Create an account in the admin's own organization; returns an enrolment token when the
     role must use a second factor."""
-    members(actor)
+    members(acting_user)
     if role not in CLIENT_ROLES:
         raise ValidationError(f"A client admin cannot create a {role.value} account.")
     with transaction.atomic():
         user = create_user(username=username, password=password, role=role,
-                           organization=actor.organization, email=email,
+                           organization=acting_user.organization, email=email,
                            first_name=first_name, last_name=last_name)
         token = invite_to_enroll(user) if role.requires_two_factor else None
     return user, token
 
 
-def disable_member(actor: User, user_id: int) -> int:
-    user = member(actor, user_id)
-    if user.pk == actor.pk:
+def disable_member(user_id: int, *, acting_user: User) -> int:
+    user = member(acting_user, user_id)
+    if user.pk == acting_user.pk:
         raise ValidationError("You cannot disable your own account.")
     return disable_user(user)
 
 
-def reset_member_second_factor(actor: User, user_id: int) -> str:
+def reset_member_second_factor(user_id: int, *, acting_user: User) -> str:
     """For a lost phone: remove the member's devices and issue a fresh enrolment link."""
-    return invite_to_enroll(member(actor, user_id), reset=True)
+    return invite_to_enroll(member(acting_user, user_id), reset=True)

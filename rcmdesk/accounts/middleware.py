@@ -63,7 +63,7 @@ class SessionTimeoutMiddleware:
         request.acting.user = user  # type: ignore[attr-defined]
         expired = self._expired(request)
         if expired:
-            record("session_expired", client_id=None, actor=user, detail={"reason": expired})
+            record("session_expired", client_id=None, acting_user=user, detail={"reason": expired})
             logout(request)
             return self._to_login(request, expired)
         if not is_background(request):

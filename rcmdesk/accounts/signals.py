@@ -55,7 +55,7 @@ def audit_login(sender: Any, request: HttpRequest, user: User, **kwargs: Any) ->
     from rcmdesk.accounts.services import client_of
     from rcmdesk.audit.services import record
 
-    record("login", client_id=client_of(user), actor=user, obj=user)
+    record("login", client_id=client_of(user), acting_user=user, obj=user)
 
 
 @receiver(user_logged_out)
@@ -64,7 +64,7 @@ def audit_logout(sender: Any, request: HttpRequest, user: User | None, **kwargs:
     from rcmdesk.audit.services import record
 
     if user is not None:
-        record("logout", client_id=client_of(user), actor=user, obj=user)
+        record("logout", client_id=client_of(user), acting_user=user, obj=user)
 
 
 @receiver(user_login_failed)

@@ -173,7 +173,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         # The new password changes the session hash, which already voids other sessions;
         # ending the tracked ones too keeps the bookkeeping honest.
         ended = end_all_sessions(user, revoke_tokens=False)
-        record("password_reset", client_id=services.client_of(user), actor=user, obj=user,
+        record("password_reset", client_id=services.client_of(user), acting_user=user, obj=user,
                detail={"sessions_ended": ended})
         return response
 

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from rcmdesk import errors
+from rcmdesk.accounts.people import person
 from rcmdesk.arfollowup.models import ClaimStatusRequest
 from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Claim, Payer, Provider
@@ -36,12 +37,12 @@ class MixedClients(errors.Invalid, ValueError):
     """One 276 file belongs to one client; a batch across clients is refused."""
 
 
-def request_status(user: Any, claims: Sequence[Claim], *, actor: Any = None,
-                   sender: str = "", receiver: str = "") -> OutboundFile:
+def request_status(claims: Sequence[Claim], *, acting_user: Any, sender: str = "",
+                   receiver: str = "") -> OutboundFile:
     """Write one 276 asking about ``claims`` and remember each question by its trace number.
 
     One transaction set per payer (a 276 is addressed to one payer), all in one interchange.
-    ``actor`` is who the audit trail names (defaults to ``user``, whose permission is checked).
+    ``acting_user`` is checked for permission and named by the audit trail.
     """
     claims = _distinct(claims)
     if not claims:
@@ -49,8 +50,7 @@ def request_status(user: Any, claims: Sequence[Claim], *, actor: Any = None,
     client = claims[0].client
     if any(c.client_id != client.pk for c in claims):
         raise MixedClients("A claim status request covers one client's claims.")
-    require(user, Action.WORK_ITEMS, client.pk, Workflow.AR_FOLLOWUP)
-    actor = actor if actor is not None else user
+    require(acting_user, Action.WORK_ITEMS, client.pk, Workflow.AR_FOLLOWUP)
     traces = {c.pk: new_trace(c) for c in claims}
     bodies = _bodies(claims, traces, client.name, sender or _sender(client.slug),
                      client.today())
@@ -58,16 +58,18 @@ def request_status(user: Any, claims: Sequence[Claim], *, actor: Any = None,
                         receiver=receiver or _receiver(claims))
     now = timezone.now()
     with transaction.atomic():
-        out = outbound.write(client, "276", bodies, envelope, actor=actor, count=len(claims),
+        out = outbound.write(client, "276", bodies, envelope, acting_user=acting_user,
+                             count=len(claims),
                              name=f"276-{now:%Y%m%d%H%M%S}-{len(claims)}.x12",
                              purpose="claim status request")
         for claim in claims:
             req = ClaimStatusRequest.objects.create(
                 client=client, claim=claim, outbound=out, trace=traces[claim.pk],
-                requested_at=now, requested_by=_person(user))
-            record("arfollowup.status_requested", client_id=client.pk, obj=req, actor=actor,
+                requested_at=now, requested_by=person(acting_user))
+            record("arfollowup.status_requested", client_id=client.pk, obj=req,
+                   acting_user=acting_user,
                    detail={"claim": claim.pk, "trace": req.trace, "isa13": out.isa13})
-            _note_on_item(user, claim, req.trace, now)
+            _note_on_item(acting_user, claim, req.trace, now)
     return out
 
 
@@ -92,9 +94,6 @@ def _receiver(claims: Sequence[Claim]) -> str:
     payers = {c.payer.payer_id for c in claims}
     return payers.pop()[:15] if len(payers) == 1 else "RECEIVER"
 
-
-def _person(user: Any) -> Any:
-    return user if getattr(user, "is_authenticated", False) else None
 
 
 # --- the 276 body ------------------------------------------------------------------------
@@ -180,5 +179,5 @@ def _note_on_item(user: Any, claim: Claim, trace: str, now: datetime) -> None:
     item = open_ar_item(claim)
     if item is None:
         return
-    workqueue.touch_for_request(user, item, ActionKind.STATUS_REQUESTED,
-                                f"276 trace {trace}", now)
+    workqueue.touch_for_request(item, ActionKind.STATUS_REQUESTED,
+                                f"276 trace {trace}", now, acting_user=user)

@@ -78,7 +78,7 @@ class Move:
     follow_up_on: date | None = None
 
 
-def apply_277(received: ReceivedFile, tx: Transaction, actor: Any) -> dict[str, Any]:
+def apply_277(received: ReceivedFile, tx: Transaction, *, acting_user: Any) -> dict[str, Any]:
     """Intake's applier for a 277 set (runs inside the set's transaction).
 
     A 277CA (005010X214) shares the set id but answers an 837, not a 276: its rejections
@@ -223,7 +223,8 @@ def _apply(claim: Claim, new: list[ClaimStatusResponse], book: DeadlineBook) -> 
     move = move_for(first.category, first.status_code, first.effective_date,
                     book.for_payer(claim.payer).followup_days, today)
     fields = _fields(item, move)
-    changed = work_services.record_event(item, None, ActionKind.UPDATED, note=f"277 {codes}",
+    changed = work_services.record_event(item, ActionKind.UPDATED, acting_user=None,
+                                         note=f"277 {codes}",
                                          **fields)
     record("workitem.updated", client_id=claim.client_id, obj=item,
            detail={"by": "277", "statuses": [r.raw_stc for r in new],

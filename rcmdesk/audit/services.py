@@ -16,6 +16,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
+from rcmdesk.accounts.people import person
 from rcmdesk.audit import chain
 from rcmdesk.audit.context import current
 from rcmdesk.audit.models import AuditChainHead, AuditEvent, AuditEventQuerySet
@@ -31,7 +32,7 @@ def record(
     object_type: str = "",
     object_id: str | int = "",
     detail: Mapping[str, Any] | None = None,
-    actor: Any = None,
+    acting_user: Any = None,
 ) -> AuditEvent:
     """Append one event to the chain, inside the caller's transaction.
 
@@ -39,11 +40,11 @@ def record(
     change, so the event and the change commit or roll back together.
     """
     ctx = current()
-    actor = actor if actor is not None else ctx.user
+    acting_user = acting_user if acting_user is not None else ctx.user
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-    actor_id, username, org_id = _describe_actor(actor, ctx.channel)
+    actor_id, username, org_id = _describe_actor(acting_user, ctx.channel)
     clean_detail = json.loads(json.dumps(dict(detail or {}), cls=DjangoJSONEncoder))
     with transaction.atomic():
         head = AuditChainHead.objects.select_for_update().get_or_create(pk=1)[0]
@@ -93,9 +94,10 @@ def record_listing(
 
 
 def _describe_actor(actor: Any, channel: str) -> tuple[int | None, str, int | None]:
-    if actor is None or not getattr(actor, "is_authenticated", False):
+    who = person(actor)
+    if who is None:
         return None, f"<{channel}>", None
-    return actor.pk, actor.get_username(), actor.organization_id
+    return who.pk, who.get_username(), who.organization_id
 
 
 @dataclass(frozen=True)

@@ -152,7 +152,7 @@ def plans(user: Any, client: Organization, *, workflow: str | None = None,
     shown when none is named)."""
     authorize(user, client.pk)
     today = today or client.today()
-    record("read", client_id=client.pk, object_type="capacity.forecast", actor=user,
+    record("read", client_id=client.pk, object_type="capacity.forecast", acting_user=user,
            detail={"workflow": workflow or "", "add": add,
                    "from": add_from.isoformat() if add_from else ""})
     return [planner.plan(h, today, hours_per_day=hours_per_day, sla_days=sla_days,
@@ -182,7 +182,7 @@ def productivity(user: Any, client: Organization, *, weeks: int = 8,
     per workflow, and the weekly trend."""
     authorize(user, client.pk)
     today = today or client.today()
-    record("read", client_id=client.pk, object_type="capacity.productivity", actor=user,
+    record("read", client_id=client.pk, object_type="capacity.productivity", acting_user=user,
            detail={"weeks": weeks})
     since = _day_start(client, today - timedelta(weeks=weeks))
     items = _items(user, client)

@@ -270,7 +270,7 @@ def list_drafts(request: HttpRequest, filters: Query[DraftFilter]) -> list[dict[
 def create_draft(request: HttpRequest, body: ChargeIn, response: HttpResponse) -> Any:
     """Enter a charge: a DRAFT claim (nothing is charged until it is submitted)."""
     client = _client(request.user, body.client)
-    claim = services.enter_claim(request.user, client, to_input(body))
+    claim = services.enter_claim(client, to_input(body), acting_user=request.user)
     claim = _draft(request.user, claim.pk)
     response["ETag"] = etag(claim)
     return Status(201, _out(claim, lines=True))
@@ -322,7 +322,7 @@ def update_draft(request: HttpRequest, claim_id: int, body: ChargeIn,
     version = _precondition(request, claim, body.version)
     if version is None:
         return Status(428, {"detail": "Send the draft's ETag in If-Match (or its version)."})
-    services.update_draft(request.user, claim, to_input(body), version)
+    services.update_draft(claim, to_input(body), version, acting_user=request.user)
     claim = _draft(request.user, claim_id)
     response["ETag"] = etag(claim)
     return Status(200, _out(claim, lines=True))
@@ -336,7 +336,7 @@ def discard_draft(request: HttpRequest, claim_id: int, version: int | None = Non
     expected = _precondition(request, claim, version)
     if expected is None:
         return Status(428, {"detail": "Send the draft's ETag in If-Match (or ?version=)."})
-    services.discard_draft(request.user, claim, expected)
+    services.discard_draft(claim, expected, acting_user=request.user)
     return Status(204, None)
 
 
@@ -345,7 +345,7 @@ def import_charges(request: HttpRequest, file: File[UploadedFile],
                    client: Form[str], format: Form[str] = "") -> Any:
     """A CSV, FHIR R4 Bundle or 837 as drafts: all or nothing (see ``charges.imports``)."""
     org = _client(request.user, client)
-    result, _ = imports.import_upload(request.user, org, file, format)
+    result, _ = imports.import_upload(org, file, format, acting_user=request.user)
     out = {"ok": result.ok, "created": result.created, "updated": result.updated,
            "problems": [{"row": p.row, "field": p.field, "message": p.message}
                         for p in result.problems]}

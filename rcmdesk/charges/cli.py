@@ -37,7 +37,7 @@ def import_charges(
     data = path.read_bytes()
     chosen = fmt or imports.guess_format(path.name, data)
     with audited(user), refusing(acting_as, client, "charges", may_not="enter charges"):
-        result = imports.import_file(user, org, data, chosen, path.name)
+        result = imports.import_file(org, data, chosen, path.name, acting_user=user)
     if not result.ok:
         err.print(f"[red]{path.name} ({chosen}): nothing imported, "
                   f"{len(result.problems)} problem(s)[/red]")

@@ -116,8 +116,8 @@ def guess_format(name: str, data: bytes) -> str:
     return "x12" if head == b"ISA" else "fhir" if head[:1] == b"{" else "csv"
 
 
-def import_upload(user: Any, client: Organization, upload: Any,
-                  fmt: str = "") -> tuple[ImportResult, str]:
+def import_upload(client: Organization, upload: Any, fmt: str = "", *,
+                  acting_user: Any) -> tuple[ImportResult, str]:
     """An uploaded file (page or API) and the format it was read as: ``fmt`` when it is one
     of ``FORMATS``, else guessed. A file empty or over the upload cap is refused whole, as
     the file's problem, before it is read (``rcmdesk.uploads``)."""
@@ -128,15 +128,14 @@ def import_upload(user: Any, client: Organization, upload: Any,
         refused = ImportResult(problems=[Problem("", str(exc), "file")])
         return refused, fmt if fmt in FORMATS else guess_format(name, b"")
     fmt = fmt if fmt in FORMATS else guess_format(name, data)
-    return import_file(user, client, data, fmt, name), fmt
+    return import_file(client, data, fmt, name, acting_user=acting_user), fmt
 
 
-def import_file(user: Any, client: Organization, data: bytes, fmt: str,
-                name: str = "upload") -> ImportResult:
+def import_file(client: Organization, data: bytes, fmt: str,
+                name: str = "upload", *, acting_user: Any) -> ImportResult:
     """One file in the named format (see the module docstring)."""
-    importer: Callable[[Any, Organization, bytes, str], ImportResult] = {
-        "csv": import_csv, "fhir": import_fhir, "x12": import_837}[fmt]
-    return importer(user, client, data, name)
+    importer = {"csv": import_csv, "fhir": import_fhir, "x12": import_837}[fmt]
+    return importer(client, data, name, acting_user=acting_user)
 
 
 # --- CSV ---------------------------------------------------------------------------------
@@ -190,9 +189,9 @@ CSV_COLUMNS = {
 }
 
 
-def import_csv(user: Any, client: Organization, data: bytes,
-               name: str = "upload.csv") -> ImportResult:
-    may_enter(user, client.pk)
+def import_csv(client: Organization, data: bytes,
+               name: str = "upload.csv", *, acting_user: Any) -> ImportResult:
+    may_enter(acting_user, client.pk)
     result = ImportResult()
     try:
         text = data.decode("utf-8-sig")
@@ -213,7 +212,8 @@ def import_csv(user: Any, client: Organization, data: bytes,
         return result
     if not claims_in:
         return ImportResult(problems=[Problem("", "The file has no rows.", "file")])
-    return _with_line_rows(save_keyed_drafts(user, client, ClaimOrigin.CSV, claims_in), groups)
+    return _with_line_rows(save_keyed_drafts(client, ClaimOrigin.CSV, claims_in,
+                                             acting_user=acting_user), groups)
 
 
 def _csv_groups(text: str, problems: list[Problem]) -> dict[str, _Rows] | None:
@@ -370,7 +370,7 @@ def _address(resource: dict[str, Any]) -> AddressInput:
                         str(a.get("postalCode", "")))
 
 
-def _person(resource: dict[str, Any], where: str,
+def _fhir_name_and_birth(resource: dict[str, Any], where: str,
             problems: list[Problem]) -> tuple[str, str, date | None, str]:
     name = _first(resource.get("name"))
     given = name.get("given") or []
@@ -409,7 +409,7 @@ def _coverage(bundle: _Bundle, coverage: dict[str, Any], where: str,
     last = first = sex = ""
     born = None
     if relationship != "18":
-        last, first, born, sex = _person(bundle.get(coverage.get("subscriber")), where,
+        last, first, born, sex = _fhir_name_and_birth(bundle.get(coverage.get("subscriber")), where,
                                          problems)
     return (PayerInput(str(_first(payor.get("identifier")).get("value", "")),
                        str(payor.get("name", ""))),
@@ -447,7 +447,7 @@ def _fhir_claim(bundle: _Bundle, index: int, claim: dict[str, Any],
                 problems: list[Problem]) -> tuple[str, ChargeInput, str]:
     where = f"entry[{index}] Claim"
     key = str(_first(claim.get("identifier")).get("value") or claim.get("id") or "")
-    last, first, born, sex = _person(bundle.get(claim.get("patient")), where, problems)
+    last, first, born, sex = _fhir_name_and_birth(bundle.get(claim.get("patient")), where, problems)
     patient = bundle.get(claim.get("patient"))
     insurance = _first(claim.get("insurance"))
     payer, coverage = _coverage(bundle, bundle.get(insurance.get("coverage")), where, problems)
@@ -518,7 +518,7 @@ def _charge_item_claim(bundle: _Bundle, key: str, members: list[tuple[int, dict[
     where = f"entry[{index}] ChargeItem"
     subject_ref = head.get("subject")
     patient = bundle.get(subject_ref)
-    last, first, born, sex = _person(patient, where, problems)
+    last, first, born, sex = _fhir_name_and_birth(patient, where, problems)
     coverage = next((c for _i, c in bundle.of_type("Coverage")
                      if (c.get("beneficiary") or {}).get("reference") ==
                      (subject_ref or {}).get("reference")), {})
@@ -572,9 +572,9 @@ def _fhir_claims(book: _Bundle, problems: list[Problem]) -> list[tuple[str, Char
     return found
 
 
-def import_fhir(user: Any, client: Organization, data: bytes,
-                name: str = "upload.json") -> ImportResult:
-    may_enter(user, client.pk)
+def import_fhir(client: Organization, data: bytes,
+                name: str = "upload.json", *, acting_user: Any) -> ImportResult:
+    may_enter(acting_user, client.pk)
     try:
         bundle = untrusted.json_document(data.decode("utf-8-sig"), untrusted.Limits.of(settings))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -592,15 +592,15 @@ def import_fhir(user: Any, client: Organization, data: bytes,
     if not found:
         return ImportResult(problems=[Problem("entry", "The Bundle has no Claim or ChargeItem "
                                               "resources.", "file")])
-    return save_keyed_drafts(user, client, ClaimOrigin.FHIR, found)
+    return save_keyed_drafts(client, ClaimOrigin.FHIR, found, acting_user=acting_user)
 
 
 # --- 837 ---------------------------------------------------------------------------------
 
-def import_837(user: Any, client: Organization, data: bytes,
-               name: str = "upload.837") -> ImportResult:
+def import_837(client: Organization, data: bytes,
+               name: str = "upload.837", *, acting_user: Any) -> ImportResult:
     """The client's 837 as drafts for us to scrub and send (nothing charged until then)."""
-    may_enter(user, client.pk)
+    may_enter(acting_user, client.pk)
     try:
         findings = list(validate(data, name=name, limit=settings.RCMDESK_MAX_FINDINGS))
         errors = [f for f in findings if has_errors([f])]
@@ -624,10 +624,10 @@ def import_837(user: Any, client: Organization, data: bytes,
     try:
         with transaction.atomic():
             for sub in subs:
-                applied = claims.apply_837(client, sub, actor=user, draft=True)
+                applied = claims.apply_837(client, sub, acting_user=acting_user, draft=True)
                 result.created += applied.created
                 result.updated += applied.updated
-            record("charges.imported", client_id=client.pk, actor=user,
+            record("charges.imported", client_id=client.pk, acting_user=acting_user,
                    object_type="claims.claim", object_id="",
                    detail={"origin": ClaimOrigin.X12, **result.as_summary()})
     except claims.NotADraft as exc:

@@ -368,16 +368,16 @@ def may_enter(user: Any, client_id: int) -> None:
     require(user, Action.WORK_ITEMS, client_id, Workflow.CHARGES_CLAIMS)
 
 
-def enter_claim(user: Any, client: Organization, data: ChargeInput, *,
-                origin: str = ClaimOrigin.ENTRY, pcn: str = "") -> Claim:
+def enter_claim(client: Organization, data: ChargeInput, *,
+                acting_user: Any, origin: str = ClaimOrigin.ENTRY, pcn: str = "") -> Claim:
     """A new DRAFT claim (no ledger rows), with a fresh patient control number unless given."""
-    may_enter(user, client.pk)
+    may_enter(acting_user, client.pk)
     problems = check_input(data)
     if problems:
         raise ChargeError(problems)
     with transaction.atomic():
         claim = write_new_draft(client, data, origin, pcn)
-        record("charges.claim_entered", client_id=client.pk, obj=claim, actor=user,
+        record("charges.claim_entered", client_id=client.pk, obj=claim, acting_user=acting_user,
                detail={"origin": origin, "lines": len(data.lines),
                        "total_charge": str(claim.total_charge)})
     return claim
@@ -415,27 +415,29 @@ def lock_draft(claim: Claim, version: int | None) -> Claim:
     return current
 
 
-def update_draft(user: Any, claim: Claim, data: ChargeInput, version: int | None) -> Claim:
+def update_draft(claim: Claim, data: ChargeInput, version: int | None, *,
+                 acting_user: Any) -> Claim:
     """Replace a draft's content if it is still at ``version`` (None: imports, no check).
 
     The scrubber's verdict no longer holds for the new content, so the front door goes back
     to blank until the claim is scrubbed again.
     """
-    may_enter(user, claim.client_id)
+    may_enter(acting_user, claim.client_id)
     problems = check_input(data)
     if problems:
         raise ChargeError(problems)
     with transaction.atomic():
         current = replace_content(lock_draft(claim, version), data)
-        record("charges.draft_updated", client_id=current.client_id, obj=current, actor=user,
+        record("charges.draft_updated", client_id=current.client_id, obj=current,
+               acting_user=acting_user,
                detail={"version": current.version, "lines": len(data.lines),
                        "total_charge": str(current.total_charge)})
     return current
 
 
-def discard_draft(user: Any, claim: Claim, version: int | None) -> None:
+def discard_draft(claim: Claim, version: int | None, *, acting_user: Any) -> None:
     """Delete a draft that never left; one something else already points at cannot go."""
-    may_enter(user, claim.client_id)
+    may_enter(acting_user, claim.client_id)
     with transaction.atomic():
         current = lock_draft(claim, version)
         pcn = current.patient_control_number
@@ -446,7 +448,7 @@ def discard_draft(user: Any, claim: Claim, version: int | None) -> None:
         except ProtectedError as exc:
             raise NotADraft(f"Claim {pcn} is referenced by other records and cannot be "
                             "discarded.") from exc
-        record("charges.draft_discarded", client_id=claim.client_id, actor=user,
+        record("charges.draft_discarded", client_id=claim.client_id, acting_user=acting_user,
                object_type="claims.claim", object_id=claim.pk,
                detail={"pcn": pcn})
 
@@ -468,15 +470,16 @@ class ImportResult:
                 "problems": len(self.problems)}
 
 
-def save_keyed_drafts(user: Any, client: Organization, origin: str,
-                      claims: Sequence[tuple[str, ChargeInput, str]]) -> ImportResult:
+def save_keyed_drafts(client: Organization, origin: str,
+                      claims: Sequence[tuple[str, ChargeInput, str]], *,
+                      acting_user: Any) -> ImportResult:
     """Create or update drafts by the client's claim key (used as the control number).
 
     ``claims`` are (claim key, input, where it came from for problems). Either every claim is
     written, or (any problem) none is: one transaction, rolled back on the first refusal. A
     key already naming a claim past the draft stage, or a mirrored one, is refused.
     """
-    may_enter(user, client.pk)
+    may_enter(acting_user, client.pk)
     result = ImportResult()
     for key, data, where in claims:
         result.problems += [replace(p, row=p.row or where) for p in check_input(data)]
@@ -503,7 +506,7 @@ def save_keyed_drafts(user: Any, client: Organization, origin: str,
             else:
                 replace_content(lock_draft(claim, None), data)
                 result.updated.append(key)
-        record("charges.imported", client_id=client.pk, actor=user,
+        record("charges.imported", client_id=client.pk, acting_user=acting_user,
                object_type="claims.claim", object_id="",
                detail={"origin": origin, **result.as_summary()})
     return result

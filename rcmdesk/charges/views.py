@@ -189,7 +189,7 @@ def new(request: HttpRequest) -> HttpResponse:
         client = Organization.objects.get(pk=form.cleaned_data["client"])
         data, rows = to_input(form, lines)
         try:
-            claim = services.enter_claim(request.user, client, data)
+            claim = services.enter_claim(client, data, acting_user=request.user)
         except services.ChargeError as exc:
             problems = [as_finding(p) for p in exc.problems]
         else:
@@ -238,7 +238,7 @@ def edit(request: HttpRequest, claim_id: int) -> HttpResponse:
         data, rows = to_input(form, lines)
         version = form.cleaned_data["version"]
         try:
-            services.update_draft(request.user, claim, data, version)
+            services.update_draft(claim, data, version, acting_user=request.user)
         except services.Conflict:
             initial, line_initial = initial_for(_get_draft(request.user, claim_id))
             fresh, fresh_lines = (ChargeForm(initial=initial, clients=clients),
@@ -265,7 +265,7 @@ def discard(request: HttpRequest, claim_id: int) -> HttpResponse:
     except ValueError:
         version = None
     try:
-        services.discard_draft(request.user, claim, version)
+        services.discard_draft(claim, version, acting_user=request.user)
     except services.Conflict:
         messages.error(request, CONFLICT)
         return redirect("charges:edit", claim_id=claim.pk)
@@ -294,8 +294,8 @@ def import_page(request: HttpRequest) -> HttpResponse:
         context["error"] = "Choose a client and a file."
         return render(request, "charges/import.html", context, status=400)
     client = Organization.objects.get(pk=client_id)
-    result, fmt = imports.import_upload(request.user, client, upload,
-                                        request.POST.get("format", ""))
+    result, fmt = imports.import_upload(client, upload, request.POST.get("format", ""),
+                                        acting_user=request.user)
     context.update({"result": result, "format": fmt, "name": upload.name})
     return render(request, "charges/import.html", context, status=200 if result.ok else 400)
 

@@ -94,7 +94,7 @@ class NotADraft(Exception):
 
 
 def apply_837(client: Organization, submission: t837.ClaimSubmission, *, file: Any = None,
-              actor: Any = None, draft: bool = False) -> ApplyResult:
+              acting_user: Any = None, draft: bool = False) -> ApplyResult:
     """Create or update every claim of one 837 set; the caller owns the transaction.
 
     Claims go in chunks (a few queries and one ledger flush each, not a dozen queries per
@@ -110,8 +110,8 @@ def apply_837(client: Organization, submission: t837.ClaimSubmission, *, file: A
     refs = _Refs(client)
     with transaction.atomic():
         for chunk in _chunks(submission.claims):
-            _apply_chunk(refs, submission.kind, chunk, result, actor, draft)
-        record("claims.837_applied", client_id=client.pk, actor=actor,
+            _apply_chunk(refs, submission.kind, chunk, result, acting_user, draft)
+        record("claims.837_applied", client_id=client.pk, acting_user=acting_user,
                object_type="claims.claim", object_id=submission.control,
                detail={**result.as_summary(), "file": getattr(file, "pk", None),
                        **({"draft": True} if draft else {})})
@@ -224,18 +224,18 @@ def address_fields(where: Address | None) -> dict[str, str]:
             "state": where.state, "postal_code": where.postal_code}
 
 
-def _person(source: t837.Claim) -> t837.Patient | t837.Subscriber:
+def _patient_or_subscriber(source: t837.Claim) -> t837.Patient | t837.Subscriber:
     return source.patient or source.subscriber
 
 
 def _patient_key(source: t837.Claim) -> PatientKey:
-    person = _person(source)
-    return person.name.last, person.name.first, parse_date(person.birth_date)
+    named = _patient_or_subscriber(source)
+    return named.name.last, named.name.first, parse_date(named.birth_date)
 
 
 def _load_patients(refs: _Refs, chunk: list[t837.Claim]) -> None:
     """Same name and birth date is the same patient: the oldest such row, else a new one."""
-    wanted = {_patient_key(s): _person(s) for s in reversed(chunk)}
+    wanted = {_patient_key(s): _patient_or_subscriber(s) for s in reversed(chunk)}
     missing = [k for k in wanted if k not in refs.patients]
     if not missing:
         return
@@ -609,7 +609,7 @@ def _below_zero(due: list[_Version], relative: bool) -> list[Claim]:
     return list(Claim.objects.filter(pk__in=suspects, insurance_balance__lt=0))
 
 
-def post_charges_many(claims: Sequence[Claim], *, actor: Any = None) -> set[int]:
+def post_charges_many(claims: Sequence[Claim], *, acting_user: Any = None) -> set[int]:
     """``post_charges`` for many claims at once: what submission sends, CHUNK at a time.
 
     The same once-per-version keys, reversal of the charge in effect and credit-balance
@@ -628,7 +628,7 @@ def post_charges_many(claims: Sequence[Claim], *, actor: Any = None) -> set[int]
             chunk = unique[start:start + CHUNK]
             lines = _lines_by_claim(chunk)
             charged |= _charge_versions([_Version(c, lines.get(c.pk, [])) for c in chunk],
-                                        actor, relative=True)
+                                        acting_user, relative=True)
     return charged
 
 
@@ -668,7 +668,7 @@ def _reverse_charge(batch: ledger.Batch, claim: Claim, previous: tuple[int, list
         ledger.Line(e.account, -e.amount, claim_line=e.claim_line, reason=e.reason)
         for e in entries
     ], claim=claim, memo=f"charge #{journal_id} replaced by version {claim.version}",
-        actor=actor)
+        acting_user=actor)
 
 
 def _post_charge(claim: Claim, lines: list[ClaimLine], actor: Any,
@@ -680,10 +680,10 @@ def _post_charge(claim: Claim, lines: list[ClaimLine], actor: Any,
     entries.append(ledger.Line(Account.REVENUE, -claim.total_charge))
     post = ledger.post if batch is None else batch.post
     post(claim.client, JournalKind.CHARGE, entries, claim=claim,
-         memo=f"charges, version {claim.version}", actor=actor)
+         memo=f"charges, version {claim.version}", acting_user=actor)
 
 
-def post_charges(claim: Claim, *, actor: Any = None) -> bool:
+def post_charges(claim: Claim, *, acting_user: Any = None) -> bool:
     """Charge this version of the claim to the ledger once, reversing the previous charge.
 
     Only the previous ``charge`` journal is reversed, line for line (revenue back out of the
@@ -704,9 +704,9 @@ def post_charges(claim: Claim, *, actor: Any = None) -> bool:
                 ledger.Line(e.account, -e.amount, claim_line=e.claim_line, reason=e.reason)
                 for e in previous.entries.select_related("claim_line").order_by("pk")
             ], claim=claim, memo=f"charge #{previous.pk} replaced by version {claim.version}",
-                actor=actor)
-        _post_charge(claim, list(claim.lines.all()), actor)
-        _flag_credit_balance(claim, actor)
+                acting_user=acting_user)
+        _post_charge(claim, list(claim.lines.all()), acting_user)
+        _flag_credit_balance(claim, acting_user)
     return True
 
 
@@ -726,7 +726,7 @@ def _flag_credit_balance(claim: Claim, actor: Any) -> None:
     detail = (f"version {claim.version} charges {claim.total_charge} but more was already paid"
               f" or adjusted: insurance AR is {claim.insurance_balance} on claim "
               f"{claim.patient_control_number}")
-    record("claims.credit_balance", client_id=claim.client_id, obj=claim, actor=actor,
+    record("claims.credit_balance", client_id=claim.client_id, obj=claim, acting_user=actor,
            detail={"insurance_balance": str(claim.insurance_balance),
                    "version": claim.version})
     remit_claim = claim.remit_claims.select_related("remittance").order_by("-pk").first()

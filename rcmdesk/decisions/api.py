@@ -135,7 +135,7 @@ def propose(request: HttpRequest, body: ProposeIn) -> Any:
         claim = Claim.objects.visible_to(user).filter(client=client, pk=body.claim_id).first()
         if claim is None:
             return Status(404, {"detail": "Not found."})
-    proposal = services.propose(user, client, body.kind, item=item, claim=claim,
+    proposal = services.propose(client, body.kind, acting_user=user, item=item, claim=claim,
                                 amount=body.amount, reasons=body.reasons,
                                 evidence=body.evidence, account=body.account)
     return Status(201, _detail(queries.get_proposal(user, proposal.pk)))
@@ -146,6 +146,6 @@ def propose(request: HttpRequest, body: ProposeIn) -> Any:
                        409: Problem})
 def decide(request: HttpRequest, proposal_id: int, body: DecideIn) -> Any:
     proposal = queries.get_proposal(request.user, proposal_id)
-    done = services.decide(request.user, proposal, body.approve, body.comment,
+    done = services.decide(proposal, body.approve, body.comment, acting_user=request.user,
                            version=body.version)
     return Status(200, _detail(queries.get_proposal(request.user, done.pk)))

@@ -64,7 +64,7 @@ def decide(
     try:
         with audited(user):
             proposal = queries.get_proposal(user, proposal_id)
-            done = services.decide(user, proposal, approve, comment)
+            done = services.decide(proposal, approve, comment, acting_user=user)
     except Http404:
         err.print(f"[red]{acting_as} sees no proposal {proposal_id}[/red]")
         raise typer.Exit(1) from None

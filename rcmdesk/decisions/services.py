@@ -32,6 +32,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from rcmdesk import errors
+from rcmdesk.accounts.people import person
 from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Claim
 from rcmdesk.decisions.models import (
@@ -79,7 +80,7 @@ def needs_decision(client_id: int, kind: str, amount: Decimal | None) -> bool:
     return bool(amount > rule.threshold)
 
 
-def propose(user: Any, client: Organization, kind: str, *, item: WorkItem | None = None,
+def propose(client: Organization, kind: str, *, acting_user: Any, item: WorkItem | None = None,
             claim: Claim | None = None, amount: Decimal | None = None, reasons: str,
             evidence: str = "", account: str = WriteOffAccount.INSURANCE_AR) -> Proposal:
     """Ask the client. A write-off needs a claim (the item's) and an amount within its open
@@ -89,7 +90,7 @@ def propose(user: Any, client: Organization, kind: str, *, item: WorkItem | None
     kind = ProposalKind(kind)
     if item is not None and item.client_id != client.pk:
         raise ProposalProblem("The item belongs to another client.")
-    require(user, Action.PROPOSE_DECISION, client.pk, _workflow(item))
+    require(acting_user, Action.PROPOSE_DECISION, client.pk, _workflow(item))
     if kind is ProposalKind.APPEAL_FILING:
         raise ProposalProblem("Appeal filing is decided on the appeal itself: draft it and "
                               "send it for the client's decision from the appeal page.")
@@ -103,20 +104,20 @@ def propose(user: Any, client: Organization, kind: str, *, item: WorkItem | None
     if kind is ProposalKind.WRITE_OFF:
         _check_write_off(claim, amount, account)
     if item is not None:
-        _check_item(user, item)
+        _check_item(acting_user, item)
     with transaction.atomic():
         proposal = Proposal.objects.create(
             client=client, kind=kind, item=item, claim=claim, amount=amount,
             account=account if kind is ProposalKind.WRITE_OFF else "",
             workflow=item.workflow if item is not None else "", reasons=reasons,
-            evidence=evidence.strip(), proposed_by=_who(user))
-        _event(proposal, user, ProposalStatus.PROPOSED, reasons,
+            evidence=evidence.strip(), proposed_by=person(acting_user))
+        _event(proposal, acting_user, ProposalStatus.PROPOSED, reasons,
                {"amount": _money(amount), "kind": kind.value})
-        record("decisions.propose", client_id=client.pk, obj=proposal, actor=user,
+        record("decisions.propose", client_id=client.pk, obj=proposal, acting_user=acting_user,
                detail={"kind": kind.value, "amount": _money(amount),
                        "item": getattr(item, "pk", None)})
         if item is not None:
-            work.record_event(item, _who(user), ActionKind.ESCALATED,
+            work.record_event(item, ActionKind.ESCALATED, acting_user=person(acting_user),
                               note=f"Proposed a {kind.label} (#{proposal.pk}) for the "
                                    f"client's decision: {reasons}",
                               status=ItemStatus.PENDING_CLIENT_DECISION, lease_expires_at=None)
@@ -155,14 +156,14 @@ def _check_item(user: Any, item: WorkItem) -> None:
         raise work.NotAllowed("Someone else is working this item.")
 
 
-def decide(user: Any, proposal: Proposal, approve: bool, comment: str = "", *,
-           version: int | None = None) -> Proposal:
+def decide(proposal: Proposal, approve: bool, comment: str = "", *,
+           acting_user: Any, version: int | None = None) -> Proposal:
     """The client's answer, and on approval the act itself, exactly once.
 
     ``version``: the version the decider saw (the pages and the API send it); by default the
     one ``proposal`` was read at. A rejection needs a comment — the proposer learns why.
     """
-    require(user, Action.DECIDE, proposal.client_id, _workflow(proposal.item))
+    require(acting_user, Action.DECIDE, proposal.client_id, _workflow(proposal.item))
     comment = comment.strip()
     if not approve and not comment:
         raise ProposalProblem("Say why the proposal is rejected: a comment is required.")
@@ -170,29 +171,30 @@ def decide(user: Any, proposal: Proposal, approve: bool, comment: str = "", *,
     now = timezone.now()
     with transaction.atomic():
         status = ProposalStatus.APPROVED if approve else ProposalStatus.REJECTED
-        _transition(proposal, seen, status, decided_by=user, decided_at=now,
+        _transition(proposal, seen, status, decided_by=acting_user, decided_at=now,
                     decision_comment=comment)
-        _event(proposal, user, status, comment)
+        _event(proposal, acting_user, status, comment)
         record(f"decisions.{'approve' if approve else 'reject'}", client_id=proposal.client_id,
-               obj=proposal, actor=user, detail={"comment": comment,
+               obj=proposal, acting_user=acting_user, detail={"comment": comment,
                                                  "amount": _money(proposal.amount)})
         fresh = _fresh(proposal)
         if approve:
-            return _carry_out(fresh, user)
-        _return_item(fresh, user, f"The client rejected the {fresh.get_kind_display()} "
+            return _carry_out(fresh, acting_user)
+        _return_item(fresh, acting_user, f"The client rejected the {fresh.get_kind_display()} "
                                   f"(#{fresh.pk}): {comment}")
     return fresh
 
 
-def withdraw(user: Any, proposal: Proposal, comment: str = "") -> Proposal:
+def withdraw(proposal: Proposal, comment: str = "", *, acting_user: Any) -> Proposal:
     """The proposer (or anyone who may propose for it) takes the question back."""
-    require(user, Action.PROPOSE_DECISION, proposal.client_id, _workflow(proposal.item))
+    require(acting_user, Action.PROPOSE_DECISION, proposal.client_id, _workflow(proposal.item))
     with transaction.atomic():
         _transition(proposal, proposal.version, ProposalStatus.WITHDRAWN)
-        _event(proposal, user, ProposalStatus.WITHDRAWN, comment.strip())
-        record("decisions.withdraw", client_id=proposal.client_id, obj=proposal, actor=user)
+        _event(proposal, acting_user, ProposalStatus.WITHDRAWN, comment.strip())
+        record("decisions.withdraw", client_id=proposal.client_id, obj=proposal,
+               acting_user=acting_user)
         fresh = _fresh(proposal)
-        _return_item(fresh, user, f"Withdrew the {fresh.get_kind_display()} proposal "
+        _return_item(fresh, acting_user, f"Withdrew the {fresh.get_kind_display()} proposal "
                                   f"(#{fresh.pk}). {comment}".strip())
     return fresh
 
@@ -248,16 +250,16 @@ def _write_off(proposal: Proposal, user: Any) -> Proposal:
     journal = ledger.post(claim.client, JournalKind.WRITE_OFF, [
         ledger.Line(Account.WRITE_OFF, proposal.amount),
         ledger.Line(proposal.account, -proposal.amount),
-    ], claim=claim, memo=f"write-off: client decision #{proposal.pk}", actor=user)
+    ], claim=claim, memo=f"write-off: client decision #{proposal.pk}", acting_user=user)
     journal_id = journal.pk if journal is not None else None
     _finish(proposal, user, ProposalStatus.EXECUTED, now,
             {"journal_id": journal_id, "amount": _money(proposal.amount),
              "account": proposal.account})
-    record("decisions.write_off", client_id=proposal.client_id, obj=proposal, actor=user,
+    record("decisions.write_off", client_id=proposal.client_id, obj=proposal, acting_user=user,
            detail={"journal_id": journal_id, "claim": claim.pk,
                    "amount": _money(proposal.amount)})
     if proposal.item is not None and proposal.item.status != ItemStatus.DONE:
-        work.record_event(proposal.item, _who(user), ActionKind.WRITTEN_OFF,
+        work.record_event(proposal.item, ActionKind.WRITTEN_OFF, acting_user=person(user),
                           note=f"Wrote off {proposal.amount} (client decision #{proposal.pk})",
                           touch=True, status=ItemStatus.DONE, closed_at=now,
                           close_reason=WRITTEN_OFF, lease_expires_at=None)
@@ -286,9 +288,9 @@ def _open_escalation(proposal: Proposal, user: Any) -> dict[str, Any]:
     try:
         with transaction.atomic():
             escalation = escalations.create_escalation(
-                user, proposal.client, "payer_stuck",
+                proposal.client, "payer_stuck",
                 f"Payer escalation approved by the client (decision #{proposal.pk})",
-                f"{proposal.reasons}\n\n{proposal.evidence}".strip(),
+                f"{proposal.reasons}\n\n{proposal.evidence}".strip(), acting_user=user,
                 item=proposal.item, claim=proposal.claim)
     except (ValueError, PermissionDenied) as exc:
         return {"escalation_error": str(exc)}
@@ -303,13 +305,14 @@ def _return_item(proposal: Proposal, user: Any, note: str) -> None:
     item = WorkItem.objects.get(pk=item.pk)
     if item.status != ItemStatus.PENDING_CLIENT_DECISION:
         return
-    work.record_event(item, _who(user), ActionKind.NOTE, note=note, status=ItemStatus.OPEN,
+    work.record_event(item, ActionKind.NOTE, acting_user=person(user), note=note,
+                      status=ItemStatus.OPEN,
                       lease_expires_at=None)
 
 
 def _event(proposal: Proposal, user: Any, kind: str, comment: str = "",
            detail: dict[str, Any] | None = None) -> ProposalEvent:
-    return ProposalEvent.objects.create(proposal=proposal, actor=_who(user), kind=kind,
+    return ProposalEvent.objects.create(proposal=proposal, actor=person(user), kind=kind,
                                         comment=comment, detail=detail or {})
 
 
@@ -318,18 +321,15 @@ def _fresh(proposal: Proposal) -> Proposal:
     return fresh
 
 
-def _who(user: Any) -> Any:
-    return user if getattr(user, "is_authenticated", False) else None
-
 
 def _money(amount: Decimal | None) -> str | None:
     return None if amount is None else str(amount)
 
 
-def set_rule(user: Any, client: Organization, kind: str, threshold: Decimal | None,
-             note: str = "") -> DecisionRule | None:
+def set_rule(client: Organization, kind: str, threshold: Decimal | None,
+             note: str = "", *, acting_user: Any) -> DecisionRule | None:
     """The client admin's threshold for one kind (None: remove it, every amount is asked)."""
-    require(user, Action.EDIT_PLAYBOOKS, client.pk)
+    require(acting_user, Action.EDIT_PLAYBOOKS, client.pk)
     kind = ProposalKind(kind)
     if kind is ProposalKind.APPEAL_FILING:
         raise ProposalProblem("Appeal filing follows the appeal policy (denials), not a "
@@ -346,8 +346,8 @@ def set_rule(user: Any, client: Organization, kind: str, threshold: Decimal | No
             rule, _ = DecisionRule.objects.update_or_create(
                 client=client, kind=kind, defaults={
                     "threshold": threshold.quantize(CENT), "note": note[:300],
-                    "updated_by": _who(user), "updated_at": timezone.now()})
-        record("decisions.rule", client_id=client.pk, obj=rule, actor=user,
+                    "updated_by": person(acting_user), "updated_at": timezone.now()})
+        record("decisions.rule", client_id=client.pk, obj=rule, acting_user=acting_user,
                object_type="decisions.decisionrule", object_id=kind.value,
                detail={"kind": kind.value, "before": before, "after": _money(threshold)})
     return rule

@@ -81,8 +81,8 @@ def decide(request: HttpRequest, proposal_id: int) -> HttpResponse:
         return _detail(request, proposal, status=400, form=form,
                        problem="Choose approve or reject.")
     try:
-        done = services.decide(request.user, proposal, form.approve,
-                               form.cleaned_data["comment"] or "",
+        done = services.decide(proposal, form.approve,
+                               form.cleaned_data["comment"] or "", acting_user=request.user,
                                version=form.cleaned_data["version"])
     except (services.AlreadyDecided, services.ProposalProblem) as exc:
         if request.headers.get("HX-Request"):
@@ -104,7 +104,8 @@ def withdraw(request: HttpRequest, proposal_id: int) -> HttpResponse:
     if proposal.proposed_by_id != request.user.pk:
         raise PermissionDenied("Only whoever proposed it may withdraw it.")
     try:
-        services.withdraw(request.user, proposal, request.POST.get("comment", "")[:4000])
+        services.withdraw(proposal, request.POST.get("comment", "")[:4000],
+                          acting_user=request.user)
     except services.AlreadyDecided as exc:
         return _detail(request, proposal, status=409, problem=str(exc))
     return redirect("decisions:detail", proposal_id=proposal.pk)
@@ -121,7 +122,7 @@ def propose(request: HttpRequest, item_id: int) -> HttpResponse:
         return _refused(request, item, 400, "; ".join(
             f"{k}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items()))
     data = form.cleaned_data
-    proposal = services.propose(request.user, item.client, data["kind"], item=item,
+    proposal = services.propose(item.client, data["kind"], acting_user=request.user, item=item,
                                 amount=data["amount"], reasons=data["reasons"],
                                 evidence=data["evidence"], account=data["account"])
     messages.info(request, f"Proposed (#{proposal.pk}): the item waits for the client's "
@@ -147,8 +148,8 @@ def decide_appeal(request: HttpRequest, appeal_id: int) -> HttpResponse:
     if not form.is_valid():
         return _inbox(request, status=400, problem="Choose approve or reject.")
     try:
-        denial_appeals.decide(request.user, appeal, form.cleaned_data["version"] or
-                              appeal.version, approve=form.approve,
+        denial_appeals.decide(appeal, form.cleaned_data["version"] or
+                              appeal.version, acting_user=request.user, approve=form.approve,
                               note=form.cleaned_data["comment"] or "")
     except denial_appeals.AppealConflict as exc:
         return _inbox(request, status=409, problem=str(exc))
@@ -172,9 +173,9 @@ def rules(request: HttpRequest) -> HttpResponse:
         require(user, Action.EDIT_PLAYBOOKS, client.pk)
         if form.is_valid():
             try:
-                services.set_rule(user, client, form.cleaned_data["kind"],
+                services.set_rule(client, form.cleaned_data["kind"],
                                   form.cleaned_data["threshold"],
-                                  form.cleaned_data["note"] or "")
+                                  form.cleaned_data["note"] or "", acting_user=user)
                 messages.info(request, "Threshold saved.")
                 return redirect("decisions:rules")
             except services.ProposalProblem as exc:

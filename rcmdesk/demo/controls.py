@@ -82,16 +82,18 @@ def _sops(admin: User, client: Organization) -> None:
     for workflow, title, text in ((Workflow.AR_FOLLOWUP, "AR follow-up", AR_SOP),
                                   (Workflow.DENIALS, "Denials", DENIALS_SOP)):
         if not SopDocument.objects.filter(client=client, title=title).exists():
-            create_document(admin, client, workflow=workflow.value, title=title, text=text)
+            create_document(client, acting_user=admin, workflow=workflow.value, title=title,
+                            text=text)
 
 
 def _plan(admin: User, engagement: Engagement) -> None:
     if not SamplingPlan.objects.filter(engagement=engagement).exists():
-        save_plan(admin, engagement, {"workflow": "", "base_percent": Decimal("5"),
+        save_plan(engagement, {"workflow": "", "base_percent": Decimal("5"),
                                       "new_specialist_percent": Decimal("20"),
                                       "new_specialist_days": 30,
                                       "after_failure_percent": Decimal("25"),
-                                      "after_failure_weeks": 2, "minimum_per_week": 2})
+                                      "after_failure_weeks": 2, "minimum_per_week": 2},
+                                      acting_user=admin)
 
 
 def _write_off(specialist: User, client: Organization) -> None:
@@ -103,7 +105,8 @@ def _write_off(specialist: User, client: Organization) -> None:
             .select_related("claim").order_by("-priority").first())
     if item is None or item.claim is None:
         return
-    propose(specialist, client, ProposalKind.WRITE_OFF, item=item, amount=Decimal("25.00"),
+    propose(client, ProposalKind.WRITE_OFF, acting_user=specialist, item=item,
+            amount=Decimal("25.00"),
             reasons="Small balance left after the payer's final payment; the payer confirmed "
                     "on the phone it will not reprocess.",
             evidence="Call reference DEMO-4471")
@@ -114,7 +117,8 @@ def _escalation(specialist: User, client: Organization) -> None:
         return
     item = (WorkItem.objects.active().filter(client=client, kind=ItemKind.DENIAL)
             .order_by("-priority").first())
-    create_escalation(specialist, client, "payer_stuck", ESCALATION_SUBJECT,
+    create_escalation(client, "payer_stuck", ESCALATION_SUBJECT,
                       "Three claims this week came back A3 with no STC12 text; the payer's "
                       "provider line cannot say why. Needs the client's payer contact.",
+                      acting_user=specialist,
                       item=item)

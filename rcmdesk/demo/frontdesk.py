@@ -85,12 +85,12 @@ def build_frontdesk() -> FrontDesk | None:
         for n, ((ahead, codes), coverage) in enumerate(zip(VISIT_PLAN, coverages, strict=False),
                                                         start=1):
             save_visit(client, _visit(n, today + timedelta(days=ahead), codes, coverage, provider),
-                       source=VisitSource.CSV, actor=None)
+                       source=VisitSource.CSV, acting_user=None)
         drafts = [_draft(client, plan, coverages[i % len(coverages)], provider, today)
                   for i, plan in enumerate(DRAFTS)]
     unsent = [d for d in drafts if d.front_door in ("", "held", "ready")]
     if unsent:
-        scrub(None, client, unsent, today=today, purpose="demo charge entry")
+        scrub(client, unsent, acting_user=None, today=today, purpose="demo charge entry")
     _send_clean(client, today)
     sync_client(client, today)
     drafts = list(Claim.objects.filter(client=client, patient_control_number__in=[
@@ -160,4 +160,4 @@ def _send_clean(client: Organization, today: date) -> None:
         patient_control_number__in=[p.pcn for p in DRAFTS if p.send]))
     sender = User.objects.filter(username="pillar.specialist2", is_active=True).first()
     if to_send and sender is not None:
-        submit(sender, client, to_send, today=today)
+        submit(client, to_send, acting_user=sender, today=today)

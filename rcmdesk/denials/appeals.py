@@ -143,10 +143,10 @@ def _require(user: Any, item: WorkItem) -> None:
         raise work.NotAllowed("Appeals are drafted on denial items.")
 
 
-def draft_appeal(user: Any, item: WorkItem, *, today: date | None = None) -> Appeal:
+def draft_appeal(item: WorkItem, *, acting_user: Any, today: date | None = None) -> Appeal:
     """Draft the next level's appeal on a denial item the user holds."""
-    _require(user, item)
-    if not item.is_leased_to(user):
+    _require(acting_user, item)
+    if not item.is_leased_to(acting_user):
         raise work.NotAllowed("Take the item first (Get next, or Work this item).")
     claim = item.claim
     if claim is None:
@@ -168,10 +168,12 @@ def draft_appeal(user: Any, item: WorkItem, *, today: date | None = None) -> App
             client_id=item.client_id, item=item, claim=claim, level=level,
             category=category.value, template=template, deadline=deadline,
             subject=merge.merge(subject, values), letter_text=merge.merge(body, values),
-            merge_values=values, created_by=user)
-        work.act(user, item, item.version,
-                 work.Step(ActionKind.NOTE, note=f"Drafted a level-{level} appeal."))
-        record("denials.appeal.draft", client_id=item.client_id, obj=appeal, actor=user,
+            merge_values=values, created_by=acting_user)
+        work.act(item, item.version,
+                 work.Step(ActionKind.NOTE,
+                           note=f"Drafted a level-{level} appeal."), acting_user=acting_user)
+        record("denials.appeal.draft", client_id=item.client_id, obj=appeal,
+               acting_user=acting_user,
                detail={"item": item.pk, "level": level, "category": category.value,
                        "template": getattr(template, "pk", None)})
     fresh: Appeal = Appeal.objects.select_related("item", "claim").get(pk=appeal.pk)
@@ -189,11 +191,12 @@ def appeal_deadline(item: WorkItem, claim: Claim, denial: Denial, level: int) ->
     return start + timedelta(days=days) if start else None
 
 
-def edit_letter(user: Any, appeal: Appeal, version: int, *, subject: str,
+def edit_letter(appeal: Appeal, version: int, *, acting_user: Any, subject: str,
                 letter_text: str) -> Appeal:
     """The specialist's own edits to a draft (already merged: plain text, no fields)."""
-    _require(user, appeal.item)
-    return _change(appeal, version, user, "denials.appeal.edit", allowed=(AppealStatus.DRAFT,),
+    _require(acting_user, appeal.item)
+    return _change(appeal, version, acting_user, "denials.appeal.edit",
+                   allowed=(AppealStatus.DRAFT,),
                    subject=subject, letter_text=letter_text)
 
 
@@ -206,33 +209,36 @@ def _item(appeal: Appeal) -> WorkItem:
     return WorkItem.objects.get(pk=appeal.item_id)
 
 
-def mark_pending_decision(user: Any, appeal: Appeal, version: int, note: str = "") -> Appeal:
+def mark_pending_decision(appeal: Appeal, version: int, note: str = "", *,
+                          acting_user: Any) -> Appeal:
     """Hand the filing decision to the client: the item waits in pending_client_decision.
 
     Open to every draft, not only where the policy requires it: a specialist may want the
     client's word on an appeal the policy would let them file.
     """
     item = _item(appeal)
-    _require(user, item)
+    _require(acting_user, item)
     with transaction.atomic():
-        changed = _change(appeal, version, user, "denials.appeal.pending_decision",
+        changed = _change(appeal, version, acting_user, "denials.appeal.pending_decision",
                           allowed=(AppealStatus.DRAFT,),
                           status=AppealStatus.PENDING_CLIENT_DECISION)
-        work.act(user, item, item.version, work.Step(
+        work.act(item, item.version, work.Step(
             ActionKind.ESCALATED, status=ItemStatus.PENDING_CLIENT_DECISION,
-            note=note or f"Filing the level-{appeal.level} appeal needs the client's decision."))
+            note=note or f"Filing the level-{appeal.level} appeal needs the client's decision."),
+            acting_user=acting_user)
     return changed
 
 
-def decide(user: Any, appeal: Appeal, version: int, *, approve: bool, note: str = "") -> Appeal:
+def decide(appeal: Appeal, version: int, *, acting_user: Any, approve: bool,
+           note: str = "") -> Appeal:
     """The client's answer (client managers: ``Action.DECIDE`` is client-only)."""
-    require(user, Action.DECIDE, appeal.client_id, Workflow.DENIALS)
+    require(acting_user, Action.DECIDE, appeal.client_id, Workflow.DENIALS)
     with transaction.atomic():
-        changed = _change(appeal, version, user, "denials.appeal.decide",
+        changed = _change(appeal, version, acting_user, "denials.appeal.decide",
                           allowed=(AppealStatus.PENDING_CLIENT_DECISION,),
                           status=AppealStatus.APPROVED if approve else AppealStatus.DECLINED,
                           outcome_note=note, detail={"approve": approve, "note": note})
-        _back_to_work(changed, user, approve, note)
+        _back_to_work(changed, acting_user, approve, note)
     return changed
 
 
@@ -243,15 +249,15 @@ def _back_to_work(appeal: Appeal, user: Any, approve: bool, note: str) -> None:
     if item.status != ItemStatus.PENDING_CLIENT_DECISION:
         return
     said = "approved filing" if approve else "declined the appeal"
-    work.record_event(item, user, ActionKind.STATUS_CHANGED, status=ItemStatus.OPEN,
+    work.record_event(item, ActionKind.STATUS_CHANGED, acting_user=user, status=ItemStatus.OPEN,
                       note=f"The client {said}" + (f": {note}" if note else "."))
 
 
-def record_filed(user: Any, appeal: Appeal, version: int, *, filed_on: date,
+def record_filed(appeal: Appeal, version: int, *, acting_user: Any, filed_on: date,
                  reference: str = "") -> Appeal:
     """The appeal went to the payer; the item then waits on the payer's answer."""
     item = _item(appeal)
-    _require(user, item)
+    _require(acting_user, item)
     allowed = ((AppealStatus.APPROVED,) if needs_client_decision(appeal)
                else (AppealStatus.DRAFT, AppealStatus.APPROVED))
     if appeal.status not in allowed:
@@ -260,24 +266,25 @@ def record_filed(user: Any, appeal: Appeal, version: int, *, filed_on: date,
                                                    AppealStatus.PENDING_CLIENT_DECISION)
                               else f"A {appeal.get_status_display()} appeal cannot be filed.")
     with transaction.atomic():
-        changed = _change(appeal, version, user, "denials.appeal.filed", allowed=allowed,
+        changed = _change(appeal, version, acting_user, "denials.appeal.filed", allowed=allowed,
                           status=AppealStatus.FILED, filed_on=filed_on,
                           filing_reference=reference,
                           detail={"filed_on": filed_on.isoformat(), "reference": reference})
-        if not item.is_leased_to(user):
-            item = work.claim(user, item, item.version)
-        work.act(user, item, item.version, work.Step(
+        if not item.is_leased_to(acting_user):
+            item = work.claim(item, item.version, acting_user=acting_user)
+        work.act(item, item.version, work.Step(
             ActionKind.APPEALED, note=f"Filed the level-{appeal.level} appeal {reference}".strip(),
-            status=ItemStatus.PENDING_PAYER, follow_up_on=filed_on + PAYER_ANSWER_WAIT))
+            status=ItemStatus.PENDING_PAYER, follow_up_on=filed_on + PAYER_ANSWER_WAIT),
+            acting_user=acting_user)
     return changed
 
 
-def record_outcome(user: Any, appeal: Appeal, version: int, *, won: bool, decided_on: date,
+def record_outcome(appeal: Appeal, version: int, *, acting_user: Any, won: bool, decided_on: date,
                    note: str = "") -> Appeal:
     """The payer's answer. A win is paid (and the item closed) by the next remit; a loss
     opens the way to the next level's draft."""
-    _require(user, appeal.item)
-    return _change(appeal, version, user, "denials.appeal.outcome",
+    _require(acting_user, appeal.item)
+    return _change(appeal, version, acting_user, "denials.appeal.outcome",
                    allowed=(AppealStatus.FILED,),
                    status=AppealStatus.WON if won else AppealStatus.LOST,
                    decided_on=decided_on, outcome_note=note,
@@ -298,7 +305,7 @@ def _change(appeal: Appeal, version: int, user: Any, action: str, *,
                 raise AppealConflict(f"Appeal {appeal.pk} was changed by someone else (you had "
                                      f"version {version}); reload it and try again.")
             raise AppealConflict(f"A {current.get_status_display()} appeal cannot do that.")
-        record(action, client_id=appeal.client_id, obj=appeal, actor=user,
+        record(action, client_id=appeal.client_id, obj=appeal, acting_user=user,
                detail={"status": fields.get("status", appeal.status), **(detail or {})})
     fresh: Appeal = Appeal.objects.select_related("item", "claim").get(pk=appeal.pk)
     return fresh

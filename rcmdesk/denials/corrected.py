@@ -42,9 +42,9 @@ class CannotCorrect(errors.Invalid, ValueError):
     """The claim lacks what a corrected or void claim must carry."""
 
 
-def corrected_claim(user: Any, claim: Claim, frequency: str = "7",
+def corrected_claim(claim: Claim, frequency: str = "7",
                     lines: Sequence[ClaimLine] | None = None, *,
-                    diagnoses: Sequence[t837.Diagnosis] = (),
+                    acting_user: Any, diagnoses: Sequence[t837.Diagnosis] = (),
                     billing: t837.Provider | None = None, sender: str = "",
                     receiver: str = "") -> OutboundFile:
     """Write an 837 replacing (7) or voiding (8) ``claim``; ``lines`` limits it to those.
@@ -52,13 +52,13 @@ def corrected_claim(user: Any, claim: Claim, frequency: str = "7",
     ``billing`` supplies the billing provider's address and tax id, which we do not mirror
     (the guide requires them; without them the provider is named by NPI alone).
     """
-    require(user, Action.WORK_ITEMS, claim.client_id, Workflow.DENIALS)
+    require(acting_user, Action.WORK_ITEMS, claim.client_id, Workflow.DENIALS)
     if frequency not in FREQUENCIES:
         raise CannotCorrect("Frequency must be 7 (replacement) or 8 (void).")
     if not claim.payer_claim_control_number:
         raise CannotCorrect("The payer's claim number (REF*F8) is unknown for this claim; "
                             "a corrected or void claim must name it.")
-    chosen = _lines(user, claim, frequency, lines)
+    chosen = _lines(acting_user, claim, frequency, lines)
     if not diagnoses:
         raise CannotCorrect("Give the claim's diagnosis codes: we do not mirror them from "
                             "the 837, and the payer needs them on the corrected claim.")
@@ -72,12 +72,12 @@ def corrected_claim(user: Any, claim: Claim, frequency: str = "7",
                         receiver=receiver or claim.payer.payer_id[:15], date=day, time=hour)
     with transaction.atomic():
         out = outbound.write(
-            client, "837", [body], envelope, actor=user, count=1,
+            client, "837", [body], envelope, acting_user=acting_user, count=1,
             name=f"837{claim.kind}-{FREQUENCIES[frequency]}-{claim.patient_control_number}-"
                  f"{now:%Y%m%d%H%M%S}.x12",
             purpose=f"{FREQUENCIES[frequency]} claim")
         record(f"denials.claim_{FREQUENCIES[frequency]}", client_id=client.pk, obj=claim,
-               actor=user, detail={"outbound": out.pk, "isa13": out.isa13,
+               acting_user=acting_user, detail={"outbound": out.pk, "isa13": out.isa13,
                                    "lines": [ln.line_number for ln in chosen],
                                    "payer_claim_number": claim.payer_claim_control_number})
     return out

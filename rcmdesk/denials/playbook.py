@@ -24,10 +24,10 @@ from rcmdesk.tenancy.roles import Action
 from rcmdesk.workqueue.categories import RootCause
 
 
-def set_category_rule(user: Any, client_id: int, *, carc: str, category: RootCause | str,
+def set_category_rule(client_id: int, *, acting_user: Any, carc: str, category: RootCause | str,
                       group: str = "", rarc: str = "", note: str = "") -> DenialCategoryRule:
     """Create or change the client's rule for these codes."""
-    require(user, Action.EDIT_PLAYBOOKS, client_id)
+    require(acting_user, Action.EDIT_PLAYBOOKS, client_id)
     carc, group, rarc = carc.strip().upper(), group.strip().upper(), rarc.strip().upper()
     if not carc:
         raise ValueError("Give the CARC the rule is for.")
@@ -37,27 +37,28 @@ def set_category_rule(user: Any, client_id: int, *, carc: str, category: RootCau
     with transaction.atomic():
         rule, created = DenialCategoryRule.objects.update_or_create(
             client_id=client_id, group=group, carc=carc, rarc=rarc,
-            defaults={"category": cause.value, "note": note, "updated_by": user,
+            defaults={"category": cause.value, "note": note, "updated_by": acting_user,
                       "updated_at": timezone.now()})
         record("denials.category_rule." + ("create" if created else "update"),
-               client_id=client_id, obj=rule, actor=user,
+               client_id=client_id, obj=rule, acting_user=acting_user,
                detail={"group": group, "carc": carc, "rarc": rarc, "category": cause.value})
     return rule
 
 
-def delete_category_rule(user: Any, rule: DenialCategoryRule) -> None:
-    require(user, Action.EDIT_PLAYBOOKS, rule.client_id)
+def delete_category_rule(rule: DenialCategoryRule, *, acting_user: Any) -> None:
+    require(acting_user, Action.EDIT_PLAYBOOKS, rule.client_id)
     with transaction.atomic():
-        record("denials.category_rule.delete", client_id=rule.client_id, obj=rule, actor=user,
+        record("denials.category_rule.delete", client_id=rule.client_id, obj=rule,
+               acting_user=acting_user,
                detail={"group": rule.group, "carc": rule.carc, "rarc": rule.rarc,
                        "category": rule.category})
         rule.delete()
 
 
-def save_template(user: Any, client_id: int, *, category: RootCause | str, subject: str,
+def save_template(client_id: int, *, acting_user: Any, category: RootCause | str, subject: str,
                   body: str, payer: Payer | None = None, level: int = 1) -> AppealTemplate:
     """Create or change a template; unknown merge fields are refused with the list offered."""
-    require(user, Action.EDIT_PLAYBOOKS, client_id)
+    require(acting_user, Action.EDIT_PLAYBOOKS, client_id)
     if payer is not None and payer.client_id != client_id:
         raise ValueError("That payer belongs to another client.")
     if level < 1:
@@ -69,19 +70,19 @@ def save_template(user: Any, client_id: int, *, category: RootCause | str, subje
     with transaction.atomic():
         template, created = AppealTemplate.objects.update_or_create(
             client_id=client_id, category=cause.value, payer=payer, level=level,
-            defaults={"subject": subject, "body": body, "updated_by": user,
+            defaults={"subject": subject, "body": body, "updated_by": acting_user,
                       "updated_at": timezone.now()})
         record("denials.template." + ("create" if created else "update"), client_id=client_id,
-               obj=template, actor=user,
+               obj=template, acting_user=acting_user,
                detail={"category": cause.value, "payer": getattr(payer, "pk", None),
                        "level": level})
     return template
 
 
-def set_policy(user: Any, client_id: int, *, payer: Payer | None = None,
+def set_policy(client_id: int, *, acting_user: Any, payer: Payer | None = None,
                needs_approval: bool = True,
                allows_line_resubmission: bool = False) -> AppealPolicy:
-    require(user, Action.EDIT_PLAYBOOKS, client_id)
+    require(acting_user, Action.EDIT_PLAYBOOKS, client_id)
     if payer is not None and payer.client_id != client_id:
         raise ValueError("That payer belongs to another client.")
     with transaction.atomic():
@@ -89,11 +90,11 @@ def set_policy(user: Any, client_id: int, *, payer: Payer | None = None,
             client_id=client_id, payer=payer,
             defaults={"needs_approval": needs_approval,
                       "allows_line_resubmission": allows_line_resubmission,
-                      "updated_by": user, "updated_at": timezone.now()})
-        record("denials.policy.set", client_id=client_id, obj=policy, actor=user,
+                      "updated_by": acting_user, "updated_at": timezone.now()})
+        record("denials.policy.set", client_id=client_id, obj=policy, acting_user=acting_user,
                detail={"payer": getattr(payer, "pk", None), "needs_approval": needs_approval,
                        "allows_line_resubmission": allows_line_resubmission})
-        record_change(user, policy, "appeal policy set")
+        record_change(policy, "appeal policy set", acting_user=acting_user)
     return policy
 
 

@@ -42,7 +42,7 @@ def _appeal(user: Any, appeal_id: int) -> Appeal:
 def draft(request: HttpRequest, item_id: int) -> HttpResponse:
     item = WorkItem.objects.get_visible_or_404(request.user, pk=item_id)
     try:
-        appeal = appeals.draft_appeal(request.user, item)
+        appeal = appeals.draft_appeal(item, acting_user=request.user)
     except (work.NotAllowed, appeals.AppealConflict) as exc:
         messages.error(request, str(exc))
         return redirect("workqueue:item", item_id=item.pk)
@@ -93,7 +93,7 @@ def edit(request: HttpRequest, appeal_id: int) -> HttpResponse:
     subject = request.POST.get("subject", "")[:300]
     text = request.POST.get("letter_text", "")
     return _step(request, appeal_id, lambda a, v: appeals.edit_letter(
-        request.user, a, v, subject=subject, letter_text=text), "Letter saved.")
+        a, v, acting_user=request.user, subject=subject, letter_text=text), "Letter saved.")
 
 
 @login_required
@@ -101,7 +101,7 @@ def edit(request: HttpRequest, appeal_id: int) -> HttpResponse:
 def pending(request: HttpRequest, appeal_id: int) -> HttpResponse:
     note = request.POST.get("note", "")[:1000]
     return _step(request, appeal_id, lambda a, v: appeals.mark_pending_decision(
-        request.user, a, v, note), "Sent to the client for a decision.")
+        a, v, note, acting_user=request.user), "Sent to the client for a decision.")
 
 
 @login_required
@@ -110,7 +110,7 @@ def decide(request: HttpRequest, appeal_id: int) -> HttpResponse:
     approve = request.POST.get("decision") == "approve"
     note = request.POST.get("note", "")[:1000]
     return _step(request, appeal_id, lambda a, v: appeals.decide(
-        request.user, a, v, approve=approve, note=note),
+        a, v, acting_user=request.user, approve=approve, note=note),
         "Approved: the appeal may be filed." if approve else "Declined.")
 
 

@@ -199,11 +199,11 @@ def create_visit(request: HttpRequest, body: VisitIn) -> Any:
         return Status(400, {"detail": f"not a valid code: {', '.join(bad)}"})
     if body.provider_npi and not (len(body.provider_npi) == 10 and body.provider_npi.isdigit()):
         return Status(400, {"detail": "provider_npi: not a 10-digit NPI"})
-    visit = services.create_visit(request.user, org, services.VisitInput(
+    visit = services.create_visit(org, services.VisitInput(
         scheduled_on=body.scheduled_on, last_name=body.last_name, first_name=body.first_name,
         birth_date=body.birth_date, sex=body.sex, payer_id=body.payer_id,
         payer_name=body.payer_name, member_id=body.member_id, provider_npi=body.provider_npi,
-        service_types=body.service_types, procedures=body.procedures))
+        service_types=body.service_types, procedures=body.procedures), acting_user=request.user)
     return Status(201, _visit_out(queries.visible_visit(request.user, visit.pk)))
 
 
@@ -215,7 +215,7 @@ def import_file(request: HttpRequest, client: Form[str], file: File[UploadedFile
         content = read_upload(file, what=VISITS_FILE)
     except UploadRefused as exc:
         return Status(400, ImportResult(errors=[RowError(0, "file", str(exc))]).as_dict())
-    result = import_visits(request.user, org, content, file.name or "upload")
+    result = import_visits(org, content, file.name or "upload", acting_user=request.user)
     return Status(200 if result.ok else 400, result.as_dict())
 
 
@@ -225,6 +225,6 @@ def request_eligibility(request: HttpRequest, body: EligibilityRequestIn) -> Any
     visits = [queries.visible_visit(request.user, pk) for pk in dict.fromkeys(body.visit_ids)]
     if not visits:
         return Status(400, {"detail": "Choose at least one visit."})
-    out = services.request_eligibility(request.user, visits)
+    out = services.request_eligibility(visits, acting_user=request.user)
     return Status(201, {"file_id": out.pk, "name": out.name, "isa13": out.isa13,
                         "visits": len(visits)})

@@ -34,7 +34,7 @@ from rcmdesk.tenancy.models import Organization
 from rcmdesk.x12.parser import Transaction
 
 
-def apply_271(received: ReceivedFile, tx: Transaction, actor: Any) -> dict[str, Any]:
+def apply_271(received: ReceivedFile, tx: Transaction, *, acting_user: Any) -> dict[str, Any]:
     """Intake's applier for a 271 set (runs inside the set's transaction)."""
     client = received.client
     counts = {"answers": 0, "matched": 0, "unmatched": 0, "stored": 0, "already": 0}
@@ -52,7 +52,7 @@ def apply_271(received: ReceivedFile, tx: Transaction, actor: Any) -> dict[str, 
                 continue
             counts["stored"] += 1
             if visit is not None:
-                _move_visit(visit, response, actor)
+                _move_visit(visit, response, acting_user)
                 moved.add(visit.pk)
     items = sync_visits(client, client.today(), visit_ids=moved) if moved else None
     return {"control": tx.control, **counts,
@@ -138,5 +138,5 @@ def _move_visit(visit: Visit, response: EligibilityResponse, actor: Any) -> None
     before = visit.status
     Visit.objects.filter(pk=visit.pk).update(status=status, updated_at=timezone.now())
     visit.status = status
-    record("eligibility.visit_status", client_id=visit.client_id, obj=visit, actor=actor,
+    record("eligibility.visit_status", client_id=visit.client_id, obj=visit, acting_user=actor,
            detail={"from": before, "to": status, "response": response.pk})

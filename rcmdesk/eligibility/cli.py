@@ -60,7 +60,7 @@ def request(
         raise typer.Exit(1)
     try:
         with refusing(acting_as, client, "eligibility work"), audited(user):
-            out = services.request_eligibility(user, chosen)
+            out = services.request_eligibility(chosen, acting_user=user)
     except (services.VisitProblem, services.MixedClients) as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from None
@@ -82,7 +82,7 @@ def import_file(
     from rcmdesk.eligibility.imports import import_visits
 
     with refusing(acting_as, client, "eligibility work"), audited(user):
-        result = import_visits(user, org, path.read_bytes(), path.name)
+        result = import_visits(org, path.read_bytes(), path.name, acting_user=user)
     if not result.ok:
         for e in result.errors:
             err.print(str(e), markup=False, soft_wrap=True)

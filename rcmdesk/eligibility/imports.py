@@ -118,11 +118,10 @@ class _Row:
     cancelled: bool = False
 
 
-def import_visits(user: Any, client: Organization, data: bytes, name: str, *,
-                  actor: Any = None) -> ImportResult:
+def import_visits(client: Organization, data: bytes, name: str, *,
+                  acting_user: Any) -> ImportResult:
     """CSV or FHIR JSON (chosen by the first non-blank character: ``{`` is JSON)."""
-    require(user, Action.WORK_ITEMS, client.pk, Workflow.ELIGIBILITY)
-    actor = actor if actor is not None else user
+    require(acting_user, Action.WORK_ITEMS, client.pk, Workflow.ELIGIBILITY)
     text = _text(data)
     if text is None:
         return ImportResult(errors=[RowError(0, "file", "not UTF-8 text")])
@@ -131,7 +130,7 @@ def import_visits(user: Any, client: Organization, data: bytes, name: str, *,
     source = VisitSource.FHIR if is_json else VisitSource.CSV
     if errors:
         return ImportResult(errors=errors)
-    return _write(client, rows, source, name, actor)
+    return _write(client, rows, source, name, acting_user)
 
 
 def _text(data: bytes) -> str | None:
@@ -146,7 +145,7 @@ def _write(client: Organization, rows: list[_Row], source: str, name: str,
     result = ImportResult()
     with transaction.atomic():
         for row in rows:
-            visit, created = save_visit(client, row.data, source=source, actor=actor)
+            visit, created = save_visit(client, row.data, source=source, acting_user=actor)
             if row.cancelled != (visit.status == VisitStatus.CANCELLED):
                 # cancelled in the scheduler, or booked again after a cancellation
                 status = VisitStatus.CANCELLED if row.cancelled else VisitStatus.SCHEDULED
@@ -155,7 +154,7 @@ def _write(client: Organization, rows: list[_Row], source: str, name: str,
             result.created += created
             result.updated += not created
             result.visit_ids.append(visit.pk)
-        record("eligibility.visits_imported", client_id=client.pk, actor=actor,
+        record("eligibility.visits_imported", client_id=client.pk, acting_user=actor,
                object_type="eligibility.visit",
                detail={"source": source, "name": name[:200], "created": result.created,
                        "updated": result.updated, "cancelled": result.cancelled})

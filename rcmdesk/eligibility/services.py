@@ -22,6 +22,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from rcmdesk import errors
+from rcmdesk.accounts.people import person
 from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Claim, Coverage, Patient, Payer, Provider
 from rcmdesk.eligibility.models import (
@@ -78,7 +79,7 @@ class VisitInput:
     provider_name: str = ""
 
 
-def save_visit(client: Organization, data: VisitInput, *, source: str, actor: Any,
+def save_visit(client: Organization, data: VisitInput, *, source: str, acting_user: Any,
                now: datetime | None = None) -> tuple[Visit, bool]:
     """Create the visit, or update the one with the same external id; (visit, created).
 
@@ -102,22 +103,22 @@ def save_visit(client: Organization, data: VisitInput, *, source: str, actor: An
     if visit is None:
         visit = Visit.objects.create(client=client, source=source,
                                      external_id=data.external_id, created_at=now,
-                                     created_by=_person(actor), **values)
+                                     created_by=person(acting_user), **values)
     else:
         for name, value in values.items():
             setattr(visit, name, value)
         visit.save()
     record("eligibility.visit_created" if created else "eligibility.visit_updated",
-           client_id=client.pk, obj=visit, actor=actor,
+           client_id=client.pk, obj=visit, acting_user=acting_user,
            detail={"source": source, "patient": patient.pk, "payer": payer.pk if payer else None})
     return visit, created
 
 
-def create_visit(user: Any, client: Organization, data: VisitInput) -> Visit:
+def create_visit(client: Organization, data: VisitInput, *, acting_user: Any) -> Visit:
     """A visit entered by hand (the form, the API)."""
-    require(user, Action.WORK_ITEMS, client.pk, Workflow.ELIGIBILITY)
+    require(acting_user, Action.WORK_ITEMS, client.pk, Workflow.ELIGIBILITY)
     with transaction.atomic():
-        visit, _ = save_visit(client, data, source=VisitSource.UI, actor=user)
+        visit, _ = save_visit(client, data, source=VisitSource.UI, acting_user=acting_user)
         sync_visits(client, client.today(), visit_ids=[visit.pk])
     return visit
 
@@ -163,11 +164,11 @@ def _provider(client: Organization, data: VisitInput) -> Provider:
 # --- the 270 ----------------------------------------------------------------------------
 
 
-def request_eligibility(user: Any, visits: Sequence[Visit], *, actor: Any = None,
-                        sender: str = "", receiver: str = "") -> OutboundFile:
+def request_eligibility(visits: Sequence[Visit], *, acting_user: Any, sender: str = "",
+                        receiver: str = "") -> OutboundFile:
     """Write one 270 asking about ``visits`` and remember each question by its trace.
 
-    ``actor`` is who the audit trail names (defaults to ``user``, whose permission is checked).
+    ``acting_user`` is checked for permission and named by the audit trail.
     """
     visits = _distinct(visits)
     if not visits:
@@ -175,10 +176,9 @@ def request_eligibility(user: Any, visits: Sequence[Visit], *, actor: Any = None
     client = visits[0].client
     if any(v.client_id != client.pk for v in visits):
         raise MixedClients("An eligibility request covers one client's visits.")
-    require(user, Action.WORK_ITEMS, client.pk, Workflow.ELIGIBILITY)
+    require(acting_user, Action.WORK_ITEMS, client.pk, Workflow.ELIGIBILITY)
     for visit in visits:
         _check_askable(visit)
-    actor = actor if actor is not None else user
     reference = secrets.token_hex(5).upper()
     traces = {v.pk: new_trace(v) for v in visits}
     bodies = _bodies(visits, traces, reference, client.name, client.today())
@@ -186,17 +186,18 @@ def request_eligibility(user: Any, visits: Sequence[Visit], *, actor: Any = None
     envelope = Envelope(sender=sender, receiver=receiver or _receiver(visits))
     now = timezone.now()
     with transaction.atomic():
-        out = outbound.write(client, "270", bodies, envelope, actor=actor, count=len(visits),
+        out = outbound.write(client, "270", bodies, envelope, acting_user=acting_user,
+                             count=len(visits),
                              name=f"270-{now:%Y%m%d%H%M%S}-{len(visits)}.x12",
                              purpose="eligibility request")
         for visit in visits:
             req = EligibilityRequest.objects.create(
                 client=client, visit=visit, outbound=out, trace=traces[visit.pk],
                 reference=reference, service_types=_service_types(visit), requested_at=now,
-                requested_by=_person(user))
-            record("eligibility.requested", client_id=client.pk, obj=req, actor=actor,
+                requested_by=person(acting_user))
+            record("eligibility.requested", client_id=client.pk, obj=req, acting_user=acting_user,
                    detail={"visit": visit.pk, "trace": req.trace, "isa13": out.isa13})
-            _note_on_item(user, visit, req.trace, now)
+            _note_on_item(acting_user, visit, req.trace, now)
     return out
 
 
@@ -239,9 +240,6 @@ def _receiver(visits: Sequence[Visit]) -> str:
     payers = {p.payer_id for v in visits if (p := _visit_payer(v)) is not None}
     return payers.pop()[:15] if len(payers) == 1 else "RECEIVER"
 
-
-def _person(user: Any) -> Any:
-    return user if getattr(user, "is_authenticated", False) else None
 
 
 def _bodies(visits: Sequence[Visit], traces: dict[int, str], reference: str,
@@ -318,7 +316,7 @@ def _note_on_item(user: Any, visit: Visit, trace: str, now: datetime) -> None:
     item = open_item(visit)
     if item is None:
         return
-    workqueue.touch_for_request(user, item, ActionKind.NOTE, f"270 trace {trace}", now)
+    workqueue.touch_for_request(item, ActionKind.NOTE, f"270 trace {trace}", now, acting_user=user)
 
 
 # --- reading answers back ------------------------------------------------------------

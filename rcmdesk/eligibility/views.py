@@ -48,7 +48,7 @@ def visit_new(request: HttpRequest) -> HttpResponse:
     form = VisitForm(request.POST or None, clients=clients)
     if request.method == "POST" and form.is_valid():
         client = form.by_slug[form.cleaned_data["client"]]
-        visit = services.create_visit(request.user, client, form.visit_input())
+        visit = services.create_visit(client, form.visit_input(), acting_user=request.user)
         messages.success(request, f"Visit #{visit.pk} saved.")
         return redirect("eligibility:visit", visit_id=visit.pk)
     return render(request, "eligibility/visit_form.html", {"form": form}, status=(
@@ -66,7 +66,8 @@ def visit_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         client = form.by_slug[form.cleaned_data["client"]]
         upload = form.cleaned_data["file"]
-        result = import_visits(request.user, client, form.content, upload.name or "upload")
+        result = import_visits(client, form.content, upload.name or "upload",
+                               acting_user=request.user)
         if result.ok:
             messages.success(request, f"Imported: {result.created} new, {result.updated} "
                                       f"updated, {result.cancelled} cancelled.")
@@ -96,7 +97,7 @@ def visit_detail(request: HttpRequest, visit_id: int) -> HttpResponse:
 def visit_request(request: HttpRequest, visit_id: int) -> HttpResponse:
     visit = queries.visible_visit(request.user, visit_id)
     try:
-        out = services.request_eligibility(request.user, [visit])
+        out = services.request_eligibility([visit], acting_user=request.user)
     except services.VisitProblem as exc:
         messages.error(request, str(exc))
     else:

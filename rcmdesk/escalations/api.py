@@ -146,8 +146,8 @@ def create(request: HttpRequest, body: EscalationIn) -> Any:
 
         item = WorkItem.objects.get_visible_or_404(request.user, pk=body.item_id)
     owner = services.find_user(body.owner) if body.owner else None
-    esc = services.create_escalation(request.user, client, body.kind, body.subject,
-                                     body.body, item=item, owner=owner)
+    esc = services.create_escalation(client, body.kind, body.subject, body.body,
+                                     acting_user=request.user, item=item, owner=owner)
     return Status(201, _detail(services.get_visible(request.user, esc.pk)))
 
 
@@ -155,7 +155,7 @@ def create(request: HttpRequest, body: EscalationIn) -> Any:
                                                         400: Problem})
 def post_message(request: HttpRequest, escalation_id: int, body: MessageIn) -> Any:
     esc = services.get_visible(request.user, escalation_id)
-    services.post_message(request.user, esc, body.body)
+    services.post_message(esc, body.body, acting_user=request.user)
     return Status(201, _detail(services.get_visible(request.user, esc.pk)))
 
 
@@ -164,6 +164,6 @@ def post_message(request: HttpRequest, escalation_id: int, body: MessageIn) -> A
 def transition(request: HttpRequest, escalation_id: int, body: TransitionIn) -> Any:
     esc = services.get_visible(request.user, escalation_id)
     owner = services.find_user(body.owner) if body.owner else None
-    services.transition(request.user, esc, body.action, body.version, note=body.note,
-                        owner=owner)
+    services.transition(esc, body.action, body.version, acting_user=request.user,
+                        note=body.note, owner=owner)
     return Status(200, _detail(services.get_visible(request.user, esc.pk)))

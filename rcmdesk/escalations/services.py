@@ -214,12 +214,12 @@ def engagement_for(client: Organization, item: Any = None) -> Engagement | None:
 # --- changes --------------------------------------------------------------------------------
 
 
-def create_escalation(user: Any, client: Organization, kind: str, subject: str, body: str, *,
-                      item: Any = None, claim: Any = None, payer: Any = None,
+def create_escalation(client: Organization, kind: str, subject: str, body: str, *,
+                      acting_user: Any, item: Any = None, claim: Any = None, payer: Any = None,
                       owner: Any = None) -> Escalation:
     """Raise an escalation (other apps call this too: e.g. an approved payer escalation)."""
-    require(user, Action.VIEW_TENANT_DATA, client.pk)
-    if not may_raise(user, client.pk):
+    require(acting_user, Action.VIEW_TENANT_DATA, client.pk)
+    if not may_raise(acting_user, client.pk):
         raise NotAllowed("You may not raise escalations for this client.")
     subject, body = subject.strip(), body.strip()
     if kind not in EscalationKind.values:
@@ -249,18 +249,18 @@ def create_escalation(user: Any, client: Organization, kind: str, subject: str, 
     with transaction.atomic():
         esc = Escalation.objects.create(
             client=client, engagement=engagement, kind=kind, subject=subject, body=body,
-            item=item, claim=claim, payer=payer, raised_by=user, owner=owner,
+            item=item, claim=claim, payer=payer, raised_by=acting_user, owner=owner,
             owner_time_zone=zone, sla_hours=hours, status=S.OPEN,
             response_due_at=due_at(now, zone, hours), created_at=now, updated_at=now)
-        _event(esc, "raised", user, "", S.OPEN, "",
+        _event(esc, "raised", acting_user, "", S.OPEN, "",
                {"owner": owner.username, "owner_time_zone": zone, "sla_hours": str(hours),
                 "response_due_at": esc.response_due_at.isoformat()})
     return esc
 
 
-def post_message(user: Any, esc: Escalation, body: str) -> EscalationMessage:
+def post_message(esc: Escalation, body: str, *, acting_user: Any) -> EscalationMessage:
     """Add to the thread. A message is not a response by itself: respond says so."""
-    if not may_raise(user, esc.client_id):
+    if not may_raise(acting_user, esc.client_id):
         raise NotAllowed("You may not write to this escalation.")
     body = body.strip()
     if not body or len(body) > BODY_MAX:
@@ -268,18 +268,18 @@ def post_message(user: Any, esc: Escalation, body: str) -> EscalationMessage:
     if esc.status == S.CLOSED:
         raise EscalationProblem("The escalation is closed.")
     with transaction.atomic():
-        message = EscalationMessage.objects.create(escalation=esc, author=user, body=body)
-        record("escalation.message", client_id=esc.client_id, obj=esc, actor=user,
+        message = EscalationMessage.objects.create(escalation=esc, author=acting_user, body=body)
+        record("escalation.message", client_id=esc.client_id, obj=esc, acting_user=acting_user,
                detail={"message_id": message.pk})
     return message
 
 
-def transition(user: Any, esc: Escalation, action: str, version: int, *, note: str = "",
+def transition(esc: Escalation, action: str, version: int, *, acting_user: Any, note: str = "",
                owner: Any = None) -> Escalation:
     """Move the escalation (acknowledge, respond, reassign, resolve, reopen, close)."""
     if action not in TRANSITIONS:
         raise EscalationProblem(f"Unknown action {action!r}.")
-    if not may_take(user, esc, action):
+    if not may_take(acting_user, esc, action):
         raise NotAllowed("Only the owner, a client manager or a partner lead may do this.")
     note = note.strip()
     if action == "respond" and not note:
@@ -309,11 +309,11 @@ def transition(user: Any, esc: Escalation, action: str, version: int, *, note: s
         if action == "reopen":
             current.resolved_at = None
         if action == "respond":
-            EscalationMessage.objects.create(escalation=current, author=user, body=note)
+            EscalationMessage.objects.create(escalation=current, author=acting_user, body=note)
         current.version += 1
         current.updated_at = now
         current.save()
-        _event(current, action, user, before, current.status, note, detail)
+        _event(current, action, acting_user, before, current.status, note, detail)
     return current
 
 
@@ -332,9 +332,10 @@ def _reassign(esc: Escalation, owner: Any) -> dict[str, Any]:
             "response_due_at": esc.response_due_at.isoformat()}
 
 
-def set_response_sla(user: Any, client: Organization, kind: str, hours: Decimal) -> ResponseSla:
+def set_response_sla(client: Organization, kind: str, hours: Decimal, *,
+                     acting_user: Any) -> ResponseSla:
     """A client admin's own promise for one kind (applies to escalations raised after it)."""
-    require(user, Action.EDIT_PLAYBOOKS, client.pk)
+    require(acting_user, Action.EDIT_PLAYBOOKS, client.pk)
     if kind not in EscalationKind.values:
         raise EscalationProblem(f"Unknown kind {kind!r}.")
     if not (Decimal("0.25") <= hours <= Decimal(400)) or hours != hours.quantize(Decimal("0.01")):
@@ -342,8 +343,8 @@ def set_response_sla(user: Any, client: Organization, kind: str, hours: Decimal)
     with transaction.atomic():
         row, _ = ResponseSla.objects.update_or_create(
             client=client, kind=kind,
-            defaults={"hours": hours, "updated_by": user, "updated_at": timezone.now()})
-        record("escalation.sla_set", client_id=client.pk, obj=row, actor=user,
+            defaults={"hours": hours, "updated_by": acting_user, "updated_at": timezone.now()})
+        record("escalation.sla_set", client_id=client.pk, obj=row, acting_user=acting_user,
                detail={"kind": kind, "hours": str(hours)})
     return row
 
@@ -352,7 +353,7 @@ def _event(esc: Escalation, kind: str, actor: Any, before: str, after: str, note
            detail: dict[str, Any]) -> None:
     EscalationEvent.objects.create(escalation=esc, kind=kind, actor=actor, from_status=before,
                                    to_status=after, note=note, detail=detail)
-    record(f"escalation.{kind}", client_id=esc.client_id, obj=esc, actor=actor,
+    record(f"escalation.{kind}", client_id=esc.client_id, obj=esc, acting_user=actor,
            detail={"from": before, "to": after, **detail})
 
 

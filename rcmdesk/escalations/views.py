@@ -75,8 +75,9 @@ def new(request: HttpRequest) -> HttpResponse:
         try:
             owner = (services.find_user(values["owner"])
                      if values["owner"] else None)
-            esc = services.create_escalation(request.user, client, values["kind"],
-                                             values["subject"], values["body"], item=item,
+            esc = services.create_escalation(client, values["kind"],
+                                             values["subject"], values["body"],
+                                             acting_user=request.user, item=item,
                                              owner=owner)
         except services.EscalationProblem as exc:
             problem = str(exc)
@@ -134,7 +135,7 @@ def detail(request: HttpRequest, escalation_id: int) -> HttpResponse:
 def message(request: HttpRequest, escalation_id: int) -> HttpResponse:
     esc = services.get_visible(request.user, escalation_id)
     try:
-        services.post_message(request.user, esc, request.POST.get("body", ""))
+        services.post_message(esc, request.POST.get("body", ""), acting_user=request.user)
     except services.EscalationProblem as exc:
         return _page(request, esc, status=400, problem=str(exc))
     return redirect("escalations:detail", escalation_id=esc.pk)
@@ -150,7 +151,8 @@ def act(request: HttpRequest, escalation_id: int) -> HttpResponse:
     try:
         owner_name = request.POST.get("owner", "")
         owner = services.find_user(owner_name) if owner_name else None
-        services.transition(request.user, esc, request.POST.get("action", ""), int(version),
+        services.transition(esc, request.POST.get("action", ""), int(version),
+                            acting_user=request.user,
                             note=request.POST.get("note", ""), owner=owner)
     except services.Conflict as exc:
         return _page(request, services.get_visible(request.user, escalation_id), status=409,
@@ -184,8 +186,8 @@ def response_slas(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             hours = Decimal(request.POST.get("hours", ""))
-            services.set_response_sla(request.user, client, request.POST.get("kind", ""),
-                                      hours)
+            services.set_response_sla(client, request.POST.get("kind", ""),
+                                      hours, acting_user=request.user)
         except InvalidOperation:
             problem = "Hours must be a number."
         except services.EscalationProblem as exc:

@@ -104,8 +104,9 @@ def upload_file(request: HttpRequest, client: Form[str],
     if not queries.may_ingest(request.user, org.pk):
         raise PermissionDenied("You may not send files for this client.")
     content = read_upload(file, what="X12 file")  # refused: 422, like any invalid input
-    received, new = services.receive(org, content, file.name or "upload", actor=request.user,
-                                    channel=Channel.API)
+    received, new = services.receive(org, content, file.name or "upload",
+                                     acting_user=request.user,
+                                     channel=Channel.API)
     task = process_file.enqueue(received.pk, request.user.pk).id if new else None
     received.client = org
     return Status(201 if new else 200,

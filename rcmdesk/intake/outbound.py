@@ -40,7 +40,7 @@ def next_control(client: Organization, sender: str) -> int:
 
 
 def write(client: Organization, set_id: str, bodies: Sequence[TransactionBody],
-          envelope: Envelope, *, name: str, actor: Any = None,
+          envelope: Envelope, *, name: str, acting_user: Any = None,
           count: int = 0, purpose: str = "") -> OutboundFile:
     """Number, write and keep one outbound interchange, audited, in one transaction.
 
@@ -54,7 +54,7 @@ def write(client: Organization, set_id: str, bodies: Sequence[TransactionBody],
         out = OutboundFile.objects.create(
             client=client, set_id=set_id, name=name, sha256=hashlib.sha256(data).hexdigest(),
             size=len(data), content=data, isa_sender=env.sender, isa13=f"{control:09d}",
-            gs06=str(control), count=count, created_by=actor, purpose=purpose)
-        record("outbound.write", client_id=client.pk, obj=out, actor=actor,
+            gs06=str(control), count=count, created_by=acting_user, purpose=purpose)
+        record("outbound.write", client_id=client.pk, obj=out, acting_user=acting_user,
                detail={"set": set_id, "isa13": out.isa13, "count": count})
     return out

@@ -29,6 +29,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from rcmdesk.accounts.people import person
 from rcmdesk.audit.services import record
 from rcmdesk.claims.services import apply_837
 from rcmdesk.intake import lease
@@ -74,20 +75,21 @@ class IngestResult:
                                                       if self.message else "")
 
 
-def ingest(client: Organization, data: bytes, name: str, *, actor: Any = None,
+def ingest(client: Organization, data: bytes, name: str, *, acting_user: Any = None,
            channel: str = "cli") -> IngestResult:
     """Receive one file and, when it can be trusted, apply it.
 
     The same bytes again finish a first copy whose processing stopped ("resumed"), report
     one that another process is working on, and call only an applied one "already ingested".
     """
-    received, new = receive(client, data, name, actor=actor, channel=channel, claim=True)
+    received, new = receive(client, data, name, acting_user=acting_user, channel=channel,
+                            claim=True)
     if new:
-        return _run(received, actor)
+        return _run(received, acting_user)
     if lease.live(received):
         return busy(received)
     if received.status == FileStatus.RECEIVED or lease.held(received):
-        return process(received, actor=actor, statuses=RETRYABLE, resumed=True)
+        return process(received, acting_user=acting_user, statuses=RETRYABLE, resumed=True)
     return _seen_before(received)
 
 
@@ -107,7 +109,7 @@ def busy(received: ReceivedFile) -> IngestResult:
                                         f"{since}; run it again later for the outcome")
 
 
-def receive(client: Organization, data: bytes, name: str, *, actor: Any = None,
+def receive(client: Organization, data: bytes, name: str, *, acting_user: Any = None,
             channel: str = "cli", claim: bool = False) -> tuple[ReceivedFile, bool]:
     """Store the bytes once per client; returns the file and whether it is new.
 
@@ -124,28 +126,29 @@ def receive(client: Organization, data: bytes, name: str, *, actor: Any = None,
                 received = ReceivedFile(
                     client=client, original_name=name[:255], sha256=digest, size=len(data),
                     content=data, channel=channel, **(lease.fresh() if claim else {}),
-                    received_by=actor if getattr(actor, "is_authenticated", False) else None)
+                    received_by=person(acting_user))
                 if claim:
                     received.history = lease.note(received, "claimed", received.lease_holder)
                 received.save(force_insert=True)
-                record("intake.received", client_id=client.pk, obj=received, actor=actor,
+                record("intake.received", client_id=client.pk, obj=received,
+                       acting_user=acting_user,
                        detail={"name": name, "sha256": digest, "size": len(data),
                                "channel": channel})
                 return received, True
         except IntegrityError:  # another process stored the same bytes first
             earlier = ReceivedFile.objects.get(client=client, sha256=digest)
-    record("intake.duplicate", client_id=client.pk, obj=earlier, actor=actor,
+    record("intake.duplicate", client_id=client.pk, obj=earlier, acting_user=acting_user,
            detail={"status": earlier.status})
     return earlier, False
 
 
-def retry(received: ReceivedFile, actor: Any = None) -> IngestResult:
+def retry(received: ReceivedFile, *, acting_user: Any = None) -> IngestResult:
     """Run a quarantined, held or failed file again (after a fix); applied sets are skipped."""
     if received.status not in RETRYABLE:
         return IngestResult(received, received.status, "nothing to retry")
-    record("intake.retry", client_id=received.client_id, obj=received, actor=actor,
+    record("intake.retry", client_id=received.client_id, obj=received, acting_user=acting_user,
            detail={"previous_status": received.status, "reason": received.reason})
-    return process(received, actor=actor, statuses=RETRYABLE)
+    return process(received, acting_user=acting_user, statuses=RETRYABLE)
 
 
 def recover(received: ReceivedFile, *, refusal: str = "") -> IngestResult | None:
@@ -171,25 +174,25 @@ def recover(received: ReceivedFile, *, refusal: str = "") -> IngestResult | None
     return replace(_run(received, None), resumed=True)
 
 
-def fail(received: ReceivedFile, reason: str, actor: Any = None) -> bool:
+def fail(received: ReceivedFile, reason: str, *, acting_user: Any = None) -> bool:
     """Mark a file failed for a person, unless it is settled or another process holds it."""
     if not lease.claim(received, statuses=RETRYABLE):
         return False
     try:
-        _finish(received, FileStatus.FAILED, reason, actor)
+        _finish(received, FileStatus.FAILED, reason, acting_user)
     except lease.LeaseLost:
         return False
     return True
 
 
-def process(received: ReceivedFile, *, actor: Any = None,
+def process(received: ReceivedFile, *, acting_user: Any = None,
             statuses: frozenset[str] = frozenset({FileStatus.RECEIVED}),
             resumed: bool = False) -> IngestResult:
     """Claim a stored file, then check and apply it; a file another process holds is left
     to it, and one already settled is reported as it is."""
     if not lease.claim(received, statuses=statuses):
         return busy(received) if lease.live(received) else _seen_before(received)
-    result = _run(received, actor)
+    result = _run(received, acting_user)
     return replace(result, resumed=resumed) if resumed and result.settled else result
 
 
@@ -393,22 +396,22 @@ def _interchange_acks(received: ReceivedFile, acks: list[t999.InterchangeAck],
         return {"outcome": "applied", "stored_only": True}
     summary: dict[str, Any] = {}
     for handler in handlers:
-        summary.update(handler(received, acks, actor))
+        summary.update(handler(received, acks, acting_user=actor))
     return {"outcome": "applied", **summary}
 
 
 def _dispatch(received: ReceivedFile, tx: Transaction, actor: Any) -> dict[str, Any]:
     client = received.client
     if tx.set_id == "837":
-        result = apply_837(client, t837.submission(tx), file=received, actor=actor)
+        result = apply_837(client, t837.submission(tx), file=received, acting_user=actor)
         return {"outcome": "applied", **result.as_summary()}
     if tx.set_id == "835":
-        posted = post_835(client, tx, file=received, actor=actor)
+        posted = post_835(client, tx, file=received, acting_user=actor)
         outcome = FileStatus.HELD_FOR_REVIEW.value if posted.held else "applied"
         return {"outcome": outcome, **posted.as_summary()}
     applier = applier_for(tx.set_id, tx.version)
     if applier is not None:
-        return {"outcome": "applied", **applier(received, tx, actor)}
+        return {"outcome": "applied", **applier(received, tx, acting_user=actor)}
     return {"outcome": "applied", "stored_only": True, "control": tx.control}
 
 
@@ -422,5 +425,6 @@ def _finish(received: ReceivedFile, status: FileStatus, reason: str, actor: Any,
         lease.finish(received, fields, lease.note(received, status.value,
                                                   received.lease_holder, reason))
         record(f"intake.{status.value}", client_id=received.client_id, obj=received,
-               actor=actor, detail={"reason": reason[:500], "findings": len(received.findings)})
+               acting_user=actor, detail={"reason": reason[:500],
+                                          "findings": len(received.findings)})
     return IngestResult(received, status.value, reason)

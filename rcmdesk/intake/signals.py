@@ -17,17 +17,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from django.dispatch import Signal
 
-Applier = Callable[[Any, Any, Any], dict[str, Any]]  # (received, transaction, actor) -> summary
+
+class Applier(Protocol):
+    """(received file, transaction set, the acting user) -> summary."""
+
+    def __call__(self, received: Any, tx: Any, /, *, acting_user: Any) -> dict[str, Any]: ...
+
 
 APPLIERS: dict[tuple[str, str], Applier] = {}
 
-# (received, list of x12.t999.InterchangeAck, actor) -> summary
-InterchangeAckHandler = Callable[[Any, list[Any], Any], dict[str, Any]]
+
+class InterchangeAckHandler(Protocol):
+    """(received file, list of x12.t999.InterchangeAck, the acting user) -> summary."""
+
+    def __call__(self, received: Any, acks: list[Any], /, *,
+                 acting_user: Any) -> dict[str, Any]: ...
+
 
 INTERCHANGE_ACK_HANDLERS: list[InterchangeAckHandler] = []
 

@@ -42,9 +42,9 @@ def process_file(file_id: int, actor_id: int | None, retry: bool = False) -> dic
         if reason:
             return _refuse(received, actor, reason, retry=retry)
         if retry:
-            result = services.retry(received, actor)
+            result = services.retry(received, acting_user=actor)
         else:
-            result = services.process(received, actor=actor)
+            result = services.process(received, acting_user=actor)
     return {"file": file_id, "outcome": result.outcome, "message": result.message[:500]}
 
 
@@ -64,8 +64,8 @@ def _refuse(received: ReceivedFile, actor: User | None, reason: str, *,
             retry: bool) -> dict[str, Any]:
     """Failed (retryable by someone allowed) unless it is settled or another run holds it."""
     previous = (received.status, received.reason)
-    services.fail(received, reason, actor)
-    record("intake.refused", client_id=received.client_id, obj=received, actor=actor,
+    services.fail(received, reason, acting_user=actor)
+    record("intake.refused", client_id=received.client_id, obj=received, acting_user=actor,
            detail={"reason": reason, "retry": retry, "previous_status": previous[0],
                    "previous_reason": previous[1][:500]})
     return {"file": received.pk, "outcome": received.status, "message": reason}

@@ -143,8 +143,8 @@ def upload(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         org = form.by_slug[form.cleaned_data["client"]]
         upload = form.cleaned_data["file"]
-        received, new = services.receive(org, form.content, upload.name, actor=user,
-                                        channel=Channel.UPLOAD)
+        received, new = services.receive(org, form.content, upload.name, acting_user=user,
+                                         channel=Channel.UPLOAD)
         target = reverse("intake:file", args=[received.pk])
         if not new:
             messages.warning(request, f"This file was already received on "

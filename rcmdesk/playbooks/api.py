@@ -118,9 +118,9 @@ def create_version(request: HttpRequest, sop_id: int, body: VersionIn) -> Any:
     doc: SopDocument = SopDocument.objects.select_related("client").get_visible_or_404(
         request.user, pk=sop_id)
     require(request.user, Action.EDIT_PLAYBOOKS, doc.client_id)
-    editing.add_version(request.user, doc, editing.SopText(
+    editing.add_version(doc, editing.SopText(
         body=body.body, change_note=body.change_note,
-        checklist=editing.clean_checklist(body.checklist)))
+        checklist=editing.clean_checklist(body.checklist)), acting_user=request.user)
     return Status(201, _detail(doc))
 
 

@@ -18,6 +18,7 @@ from django.db.models import Max, Model
 from django.utils import timezone
 
 from rcmdesk import errors
+from rcmdesk.accounts.people import person
 from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Payer
 from rcmdesk.playbooks.models import PayerRule, PlaybookChange, SopDocument, SopVersion
@@ -58,11 +59,11 @@ def _check_text(text: SopText) -> None:
         raise PlaybookProblem("Say what changed and why (the change note).")
 
 
-def create_document(user: Any, client: Organization, *, workflow: str, title: str,
+def create_document(client: Organization, *, acting_user: Any, workflow: str, title: str,
                     text: SopText, payer: Payer | None = None,
                     category: str = "") -> SopDocument:
     """A new SOP with its first version."""
-    require(user, Action.EDIT_PLAYBOOKS, client.pk)
+    require(acting_user, Action.EDIT_PLAYBOOKS, client.pk)
     if workflow not in {w.value for w in Workflow}:
         raise PlaybookProblem("Choose a workflow.")
     if not title.strip():
@@ -74,22 +75,22 @@ def create_document(user: Any, client: Organization, *, workflow: str, title: st
         doc = SopDocument.objects.create(client=client, workflow=workflow, payer=payer,
                                          category=category.strip()[:40],
                                          title=title.strip()[:200])
-        record("playbooks.sop_created", client_id=client.pk, obj=doc, actor=user,
+        record("playbooks.sop_created", client_id=client.pk, obj=doc, acting_user=acting_user,
                detail={"workflow": workflow, "payer": payer.pk if payer else None,
                        "category": doc.category, "title": doc.title})
-        _append(user, doc, text)
+        _append(acting_user, doc, text)
     return doc
 
 
-def add_version(user: Any, document: SopDocument, text: SopText) -> SopVersion:
+def add_version(document: SopDocument, text: SopText, *, acting_user: Any) -> SopVersion:
     """The SOP's next version; the earlier ones stay as they were (the table refuses edits)."""
-    require(user, Action.EDIT_PLAYBOOKS, document.client_id)
+    require(acting_user, Action.EDIT_PLAYBOOKS, document.client_id)
     _check_text(text)
     try:
         with transaction.atomic():
             # Lock the document so two editors get consecutive numbers, not a clash.
             SopDocument.objects.select_for_update().filter(pk=document.pk).exists()
-            return _append(user, document, text)
+            return _append(acting_user, document, text)
     except IntegrityError:
         raise PlaybookProblem("Someone saved a version at the same moment; "
                               "reload the SOP and save again.") from None
@@ -102,19 +103,20 @@ def _append(user: Any, document: SopDocument, text: SopText) -> SopVersion:
         checklist=clean_checklist(text.checklist), change_note=text.change_note.strip()[:500],
         author=user, created_at=timezone.now())
     record("playbooks.sop_version_added", client_id=document.client_id, obj=version,
-           actor=user, detail={"document": document.pk, "number": version.number,
+           acting_user=user, detail={"document": document.pk, "number": version.number,
                                "change_note": version.change_note})
     return version
 
 
-def set_active(user: Any, document: SopDocument, active: bool, change_note: str) -> None:
+def set_active(document: SopDocument, active: bool, change_note: str, *, acting_user: Any) -> None:
     """Retire an SOP (or bring it back); its versions stay as they were."""
-    require(user, Action.EDIT_PLAYBOOKS, document.client_id)
+    require(acting_user, Action.EDIT_PLAYBOOKS, document.client_id)
     with transaction.atomic():
         before = snapshot(document)
         SopDocument.objects.filter(pk=document.pk).update(active=active)
         document.active = active
-        record_change(user, document, change_note or ("reactivated" if active else "retired"),
+        record_change(document, change_note or ("reactivated" if active else "retired"),
+                      acting_user=acting_user,
                       before=before)
 
 
@@ -134,8 +136,8 @@ def snapshot(obj: Model) -> dict[str, Any]:
     return {f.attname: _json(getattr(obj, f.attname)) for f in obj._meta.concrete_fields}
 
 
-def record_change(user: Any, obj: Model, change_note: str, *,
-                  before: dict[str, Any] | None = _UNSET) -> PlaybookChange:
+def record_change(obj: Model, change_note: str, *,
+                  acting_user: Any, before: dict[str, Any] | None = _UNSET) -> PlaybookChange:
     """Record that ``obj`` (a playbook rule row, already saved) changed; call in its transaction.
 
     Other apps' editors (authorization requirements, claim edits) call this after their save.
@@ -150,17 +152,17 @@ def record_change(user: Any, obj: Model, change_note: str, *,
     change = PlaybookChange.objects.create(
         client_id=client_id, model=label, object_id=obj.pk, before=before,
         after=snapshot(obj), change_note=(change_note.strip() or "changed")[:500],
-        author=user if getattr(user, "is_authenticated", False) else None)
-    record("playbooks.rule_changed", client_id=client_id, obj=obj, actor=user,
+        author=person(acting_user))
+    record("playbooks.rule_changed", client_id=client_id, obj=obj, acting_user=acting_user,
            detail={"model": label, "change": change.pk, "change_note": change.change_note})
     return change
 
 
-def save_payer_rule(user: Any, client: Organization, payer: Payer | None,
+def save_payer_rule(client: Organization, payer: Payer | None,
                     days: dict[str, int | None], change_note: str,
-                    note: str = "") -> PayerRule:
+                    note: str = "", *, acting_user: Any) -> PayerRule:
     """Set one payer's deadlines (no payer: every payer's), recording before and after."""
-    require(user, Action.EDIT_PLAYBOOKS, client.pk)
+    require(acting_user, Action.EDIT_PLAYBOOKS, client.pk)
     if payer is not None and payer.client_id != client.pk:
         raise PlaybookProblem("Choose a payer of this client.")
     if not change_note.strip():
@@ -178,5 +180,5 @@ def save_payer_rule(user: Any, client: Organization, payer: Payer | None,
         rule.note = note.strip()[:300]
         rule.updated_at = timezone.now()
         rule.save()
-        record_change(user, rule, change_note, before=before)
+        record_change(rule, change_note, acting_user=acting_user, before=before)
     return rule

@@ -67,7 +67,7 @@ def sop_new(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             doc = editing.create_document(
-                request.user, client, workflow=data["workflow"], title=data["title"],
+                client, acting_user=request.user, workflow=data["workflow"], title=data["title"],
                 payer=data.get("payer"), category=data.get("category") or "",
                 text=form.text())
         except editing.PlaybookProblem as exc:
@@ -116,7 +116,7 @@ def sop_edit(request: HttpRequest, sop_id: int) -> HttpResponse:
     problem = ""
     if request.method == "POST" and form.is_valid():
         try:
-            version = editing.add_version(request.user, doc, form.text())
+            version = editing.add_version(doc, form.text(), acting_user=request.user)
         except editing.PlaybookProblem as exc:
             problem = str(exc)
         else:
@@ -134,7 +134,8 @@ def sop_active(request: HttpRequest, sop_id: int) -> HttpResponse:
     """Retire an SOP (it stops applying to new work) or bring it back; versions stay."""
     doc: SopDocument = SopDocument.objects.get_visible_or_404(request.user, pk=sop_id)
     active = request.POST.get("active") == "1"
-    editing.set_active(request.user, doc, active, request.POST.get("change_note", "")[:500])
+    editing.set_active(doc, active, request.POST.get("change_note", "")[:500],
+                       acting_user=request.user)
     messages.info(request, "SOP back in force." if active else "SOP retired.")
     return redirect("playbooks:sop", sop_id=doc.pk)
 
@@ -152,8 +153,9 @@ def rules(request: HttpRequest) -> HttpResponse:
         require(request.user, Action.EDIT_PLAYBOOKS, client.pk)
         if form.is_valid():
             try:
-                editing.save_payer_rule(request.user, client, form.cleaned_data.get("payer"),
+                editing.save_payer_rule(client, form.cleaned_data.get("payer"),
                                         form.days(), form.cleaned_data["change_note"],
+                                        acting_user=request.user,
                                         note=form.cleaned_data.get("note") or "")
             except editing.PlaybookProblem as exc:
                 problem = str(exc)

@@ -175,13 +175,13 @@ def create_auth(request: HttpRequest, body: AuthIn) -> Any:
         decision_code=body.decision_code, reason_code=body.reason_code,
         approved_units=body.approved_units, start_date=body.start_date,
         end_date=body.end_date, note=body.note)
-    auth = services.record_manual(request.user, client, data)
+    auth = services.record_manual(client, data, acting_user=request.user)
     return Status(201, _detail(queries.get_auth(request.user, auth.pk)))
 
 
 @router.post("/{int:auth_id}/request", response={200: AuthDetailOut, 400: Problem})
 def request_278(request: HttpRequest, auth_id: int, body: AuthRequestIn) -> Any:
     auth = queries.get_auth(request.user, auth_id)
-    services.request_authorization(request.user, auth, body.codes or None,
+    services.request_authorization(auth, body.codes or None, acting_user=request.user,
                                    units=body.units, service_date=body.service_date)
     return Status(200, _detail(queries.get_auth(request.user, auth.pk)))

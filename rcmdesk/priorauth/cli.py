@@ -52,7 +52,8 @@ def request(
         raise typer.Exit(2)
     try:
         with refusing(acting_as, client, "prior authorizations"), audited(user):
-            done = services.request_authorization(user, target, code or None, units=asked)
+            done = services.request_authorization(target, code or None, acting_user=user,
+                                                  units=asked)
     except services.AuthProblem as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from None

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from rcmdesk.accounts.people import person
 from rcmdesk.audit.services import record
 from rcmdesk.intake.models import ReceivedFile
 from rcmdesk.priorauth.models import AuthDecision, Authorization, AuthStatus
@@ -68,7 +69,7 @@ AUTH_FIELDS = ("status", "decision_code", "reason_code", "rejection_code",
 
 
 def record_decision(auth: Authorization, decision: Decision, *, source: str, key: str,
-                    actor: Any = None, file: ReceivedFile | None = None) -> bool:
+                    acting_user: Any = None, file: ReceivedFile | None = None) -> bool:
     """Store the decision and move the authorization; False when ``key`` was seen before.
 
     Empty fields of the decision leave the authorization's values alone (a pended answer
@@ -85,7 +86,7 @@ def record_decision(auth: Authorization, decision: Decision, *, source: str, key
         payer_reference=decision.payer_reference[:50], approved_units=decision.approved_units,
         start_date=decision.start_date, end_date=decision.end_date, codes=decision.codes,
         note=decision.note[:500], key=key[:200], recorded_at=now,
-        recorded_by=actor if getattr(actor, "is_authenticated", False) else None)
+        recorded_by=person(acting_user))
     changed = []
     for name in AUTH_FIELDS:
         value = getattr(decision, name)
@@ -99,7 +100,8 @@ def record_decision(auth: Authorization, decision: Decision, *, source: str, key
         changed.append("codes")
     auth.updated_at = now
     auth.save(update_fields=[*changed, "updated_at"])
-    record("priorauth.decision_recorded", client_id=auth.client_id, obj=auth, actor=actor,
+    record("priorauth.decision_recorded", client_id=auth.client_id, obj=auth,
+           acting_user=acting_user,
            detail={"status": decision.status, "decision": decision.decision_code,
                    "reason": decision.reason_code, "rejection": decision.rejection_code,
                    "source": source, "file": file.pk if file else None,

@@ -66,7 +66,7 @@ class Event:
         return [c for line in self.lines for c in line.codes]
 
 
-def apply_278(received: ReceivedFile, tx: Transaction, actor: Any) -> dict[str, Any]:
+def apply_278(received: ReceivedFile, tx: Transaction, *, acting_user: Any) -> dict[str, Any]:
     """Intake's applier for a 278 set (runs inside the set's transaction)."""
     review = t278.services_review(tx)
     if not review.response:
@@ -81,7 +81,7 @@ def apply_278(received: ReceivedFile, tx: Transaction, actor: Any) -> dict[str, 
             continue
         counts["matched"] += 1
         patients.add(auth.patient_id)
-        new, split = apply_event(auth, event, received, actor)
+        new, split = apply_event(auth, event, received, acting_user=acting_user)
         counts["decisions"] += new
         counts["split"] += split
     if patients:
@@ -252,8 +252,8 @@ def _groups(event: Event) -> list[list[Line]]:
     return list(groups.values())
 
 
-def apply_event(auth: Authorization, event: Event, received: ReceivedFile | None,
-                actor: Any) -> tuple[int, int]:
+def apply_event(auth: Authorization, event: Event, received: ReceivedFile | None, *,
+                acting_user: Any) -> tuple[int, int]:
     """Record the event's decision(s); returns (new decisions, sibling authorizations made)."""
     groups = _groups(event)
     family = [auth, *auth.splits.order_by("pk")]
@@ -278,7 +278,8 @@ def apply_event(auth: Authorization, event: Event, received: ReceivedFile | None
         key = "278:" + hashlib.sha256("|".join(
             [event.trace or event.member, str(target.pk), *decision.key_parts()]).encode()
         ).hexdigest()[:40]
-        if record_decision(target, decision, source=AuthSource.X278, key=key, actor=actor,
+        if record_decision(target, decision, source=AuthSource.X278, key=key,
+                           acting_user=acting_user,
                            file=received):
             new += 1
     return new, split

@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from rcmdesk import errors
+from rcmdesk.accounts.people import person
 from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Coverage, Patient, Payer, Provider
 from rcmdesk.eligibility.models import Visit
@@ -118,12 +119,11 @@ def _decision(data: AuthInput, codes: list[str]) -> Decision:
                     end_date=data.end_date, codes=codes, note=data.note)
 
 
-def record_manual(user: Any, client: Organization, data: AuthInput, *, actor: Any = None,
+def record_manual(client: Organization, data: AuthInput, *, acting_user: Any,
                   today: date | None = None) -> Authorization:
     """A new authorization as read from a portal or heard on a call; audited."""
-    require(user, Action.WORK_ITEMS, client.pk, Workflow.PRIOR_AUTH)
+    require(acting_user, Action.WORK_ITEMS, client.pk, Workflow.PRIOR_AUTH)
     patient, payer, provider, visit = _check(client, data)
-    actor = actor if actor is not None else user
     codes = clean_codes(data.codes)
     now = timezone.now()
     with transaction.atomic():
@@ -134,25 +134,25 @@ def record_manual(user: Any, client: Organization, data: AuthInput, *, actor: An
             decision_code=data.decision_code.strip().upper()[:2],
             reason_code=data.reason_code.strip().upper()[:3],
             approved_units=data.approved_units, start_date=data.start_date,
-            end_date=data.end_date, note=data.note[:500], created_by=_person(user),
+            end_date=data.end_date, note=data.note[:500], created_by=person(acting_user),
             created_at=now, updated_at=now)
-        record("priorauth.authorization_recorded", client_id=client.pk, obj=auth, actor=actor,
+        record("priorauth.authorization_recorded", client_id=client.pk, obj=auth,
+               acting_user=acting_user,
                detail={"source": data.source, "status": data.status, "codes": codes,
                        "patient": patient.pk, "payer": payer.pk})
-        record_decision(auth, _decision(data, codes), source=data.source, actor=actor,
+        record_decision(auth, _decision(data, codes), source=data.source, acting_user=acting_user,
                         key=f"manual:{auth.pk}:{now.isoformat()}")
         sync_authorizations(client, today or client.today(), patient_ids=[patient.pk])
     return auth
 
 
-def update_manual(user: Any, auth: Authorization, data: AuthInput, *, actor: Any = None,
+def update_manual(auth: Authorization, data: AuthInput, *, acting_user: Any,
                   today: date | None = None) -> Authorization:
     """A later answer (a call back, a portal update) or a correction; kept in the history."""
-    require(user, Action.WORK_ITEMS, auth.client_id, Workflow.PRIOR_AUTH)
+    require(acting_user, Action.WORK_ITEMS, auth.client_id, Workflow.PRIOR_AUTH)
     client = auth.client
     data.patient_id, data.payer_id = auth.patient_id, auth.payer_id
     _, _, provider, visit = _check(client, data)
-    actor = actor if actor is not None else user
     codes = clean_codes(data.codes)
     now = timezone.now()
     with transaction.atomic():
@@ -160,7 +160,7 @@ def update_manual(user: Any, auth: Authorization, data: AuthInput, *, actor: Any
         auth.provider, auth.visit, auth.note = provider, visit, data.note[:500]
         auth.save(update_fields=["provider", "visit", "note"])
         decision = _decision(data, codes)
-        record_decision(auth, decision, source=data.source, actor=actor,
+        record_decision(auth, decision, source=data.source, acting_user=acting_user,
                         key=f"manual:{auth.pk}:{now.isoformat()}")
         # a correction may clear a field, which record_decision never does on its own
         for name in ("certification_number", "approved_units", "start_date", "end_date"):
@@ -175,16 +175,16 @@ def update_manual(user: Any, auth: Authorization, data: AuthInput, *, actor: Any
 # --- 278 requests --------------------------------------------------------------------------
 
 
-def request_authorization(user: Any, target: Authorization | Visit,
-                          codes: Sequence[str] | None = None, *, units: Decimal | None = None,
-                          service_date: date | None = None, actor: Any = None,
-                          sender: str = "", receiver: str = "") -> Authorization:
+def request_authorization(target: Authorization | Visit,
+                          codes: Sequence[str] | None = None, *, acting_user: Any,
+                          units: Decimal | None = None,
+                          service_date: date | None = None, sender: str = "",
+                          receiver: str = "") -> Authorization:
     """Write a 278 asking the payer to review ``codes`` for a visit or an authorization."""
-    require(user, Action.WORK_ITEMS, target.client_id, Workflow.PRIOR_AUTH)
-    actor = actor if actor is not None else user
+    require(acting_user, Action.WORK_ITEMS, target.client_id, Workflow.PRIOR_AUTH)
     now = timezone.now()
     with transaction.atomic():
-        auth = _authorization_for(user, target, codes, now)
+        auth = _authorization_for(acting_user, target, codes, now)
         wanted = clean_codes(codes) if codes else list(auth.codes)
         if not wanted:
             raise AuthProblem("Name at least one procedure code to ask about.")
@@ -195,12 +195,12 @@ def request_authorization(user: Any, target: Authorization | Visit,
                              today=client.today())
         envelope = Envelope(sender=sender or _sender(client.slug),
                             receiver=receiver or auth.payer.payer_id[:15] or "RECEIVER")
-        out = outbound.write(client, "278", [body], envelope, actor=actor, count=1,
+        out = outbound.write(client, "278", [body], envelope, acting_user=acting_user, count=1,
                              name=f"278-{now:%Y%m%d%H%M%S}-{auth.pk}.x12",
                              purpose="prior authorization request")
         req = AuthRequest.objects.create(client=client, authorization=auth, outbound=out,
                                          trace=trace, requested_at=now,
-                                         requested_by=_person(user))
+                                         requested_by=person(acting_user))
         auth.reference = trace
         if auth.status not in AuthStatus.usable():
             auth.status = AuthStatus.REQUESTED
@@ -208,10 +208,10 @@ def request_authorization(user: Any, target: Authorization | Visit,
             auth.codes = sorted(set(auth.codes) | set(wanted))
         auth.updated_at = now
         auth.save(update_fields=["reference", "status", "codes", "updated_at"])
-        record("priorauth.requested", client_id=client.pk, obj=req, actor=actor,
+        record("priorauth.requested", client_id=client.pk, obj=req, acting_user=acting_user,
                detail={"authorization": auth.pk, "trace": trace, "isa13": out.isa13,
                        "codes": wanted})
-        _note_on_items(user, auth, wanted, f"278 sent, trace {trace}", now)
+        _note_on_items(acting_user, auth, wanted, f"278 sent, trace {trace}", now)
     return auth
 
 
@@ -233,9 +233,9 @@ def _authorization_for(user: Any, target: Authorization | Visit,
         client_id=visit.client_id, patient_id=visit.patient_id, payer_id=visit.payer_id,
         provider_id=visit.provider_id, visit=visit, codes=planned,
         status=AuthStatus.REQUESTED, source=AuthSource.X278, start_date=visit.scheduled_on,
-        end_date=visit.scheduled_on, created_by=_person(user), created_at=now,
+        end_date=visit.scheduled_on, created_by=person(user), created_at=now,
         updated_at=now)
-    record("priorauth.authorization_opened", client_id=visit.client_id, obj=auth, actor=user,
+    record("priorauth.authorization_opened", client_id=visit.client_id, obj=auth, acting_user=user,
            detail={"visit": visit.pk, "codes": planned})
     return auth
 
@@ -248,9 +248,6 @@ def new_trace(auth: Authorization) -> str:
 def _sender(slug: str) -> str:
     return slug.upper().replace("-", "")[:15] or "RCMDESK"
 
-
-def _person(user: Any) -> Any:
-    return user if getattr(user, "is_authenticated", False) else None
 
 
 def _coverage(auth: Authorization) -> Coverage | None:
@@ -319,35 +316,36 @@ def _note_on_items(user: Any, auth: Authorization, codes: Sequence[str], note: s
         Q(detail__patient_id=auth.patient_id, detail__code__in=list(codes))
         | Q(source_key__startswith=f"auth:{auth.pk}:"))
     for item in items:
-        workqueue.touch_for_request(user, item, ActionKind.NOTE, note, now)
+        workqueue.touch_for_request(item, ActionKind.NOTE, note, now, acting_user=user)
 
 
 # --- playbook data: which codes need an authorization ---------------------------------------
 
 
-def add_requirement(user: Any, client: Organization, *, payer: Payer | None, codes: str,
+def add_requirement(client: Organization, *, acting_user: Any, payer: Payer | None, codes: str,
                     note: str = "") -> AuthRequirement:
     """A client admin's playbook row; ``codes`` was checked by ``CodeList.parse``."""
-    require(user, Action.EDIT_PLAYBOOKS, client.pk)
+    require(acting_user, Action.EDIT_PLAYBOOKS, client.pk)
     if payer is not None and payer.client_id != client.pk:
         raise AuthProblem("Choose a payer of this client.")
     with transaction.atomic():
         row = AuthRequirement.objects.create(client=client, payer=payer, codes=codes[:500],
                                              note=note[:300], active=True,
                                              updated_at=timezone.now())
-        record("playbooks.auth_requirement_added", client_id=client.pk, obj=row, actor=user,
+        record("playbooks.auth_requirement_added", client_id=client.pk, obj=row,
+               acting_user=acting_user,
                detail={"payer": payer.pk if payer else None, "codes": row.codes})
-        record_change(user, row, note or "authorization requirement added")
+        record_change(row, note or "authorization requirement added", acting_user=acting_user)
     return row
 
 
-def deactivate_requirement(user: Any, row: AuthRequirement) -> AuthRequirement:
-    require(user, Action.EDIT_PLAYBOOKS, row.client_id)
+def deactivate_requirement(row: AuthRequirement, *, acting_user: Any) -> AuthRequirement:
+    require(acting_user, Action.EDIT_PLAYBOOKS, row.client_id)
     with transaction.atomic():
         row.active = False
         row.updated_at = timezone.now()
         row.save(update_fields=["active", "updated_at"])
         record("playbooks.auth_requirement_deactivated", client_id=row.client_id, obj=row,
-               actor=user, detail={"codes": row.codes})
-        record_change(user, row, "authorization requirement deactivated")
+               acting_user=acting_user, detail={"codes": row.codes})
+        record_change(row, "authorization requirement deactivated", acting_user=acting_user)
     return row

@@ -67,7 +67,7 @@ def new(request: HttpRequest) -> HttpResponse:
     problem = ""
     if request.method == "POST" and form.is_valid():
         try:
-            auth = services.record_manual(request.user, client, form.new_input())
+            auth = services.record_manual(client, form.new_input(), acting_user=request.user)
         except services.AuthProblem as exc:
             problem = str(exc)
         else:
@@ -115,8 +115,9 @@ def edit(request: HttpRequest, auth_id: int) -> HttpResponse:
     if not form.is_valid():
         return _page(request, auth, form=form, status=400)
     try:
-        services.update_manual(request.user, auth, form.auth_input(auth.patient_id,
-                                                                   auth.payer_id))
+        services.update_manual(auth, form.auth_input(auth.patient_id,
+                                                                   auth.payer_id),
+                                                                   acting_user=request.user)
     except services.AuthProblem as exc:
         return _page(request, auth, form=form, status=400, problem=str(exc))
     messages.info(request, "Authorization updated.")
@@ -129,7 +130,7 @@ def request_278(request: HttpRequest, auth_id: int) -> HttpResponse:
     auth = queries.get_auth(request.user, auth_id)
     codes = [c for c in request.POST.get("codes", "").replace(";", ",").split(",") if c.strip()]
     try:
-        services.request_authorization(request.user, auth, codes or None)
+        services.request_authorization(auth, codes or None, acting_user=request.user)
     except services.AuthProblem as exc:
         return _page(request, auth, status=400, problem=str(exc))
     messages.info(request, "278 request written; the payer's answer will update this page.")
@@ -145,7 +146,7 @@ def request_for_visit(request: HttpRequest) -> HttpResponse:
     if visit is None:
         raise Http404("Not found.")
     try:
-        auth = services.request_authorization(request.user, visit)
+        auth = services.request_authorization(visit, acting_user=request.user)
     except services.AuthProblem as exc:
         messages.error(request, str(exc))
         return redirect("priorauth:tracker")
@@ -173,7 +174,8 @@ def requirements(request: HttpRequest) -> HttpResponse:
     problem = ""
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_requirement(request.user, client, payer=form.cleaned_data["payer"],
+            services.add_requirement(client, acting_user=request.user,
+                                     payer=form.cleaned_data["payer"],
                                      codes=form.cleaned_data["codes"],
                                      note=form.cleaned_data.get("note") or "")
         except services.AuthProblem as exc:
@@ -192,6 +194,6 @@ def requirements(request: HttpRequest) -> HttpResponse:
 @require_POST
 def deactivate_requirement(request: HttpRequest, requirement_id: int) -> HttpResponse:
     row: Any = AuthRequirement.objects.get_visible_or_404(request.user, pk=requirement_id)
-    services.deactivate_requirement(request.user, row)
+    services.deactivate_requirement(row, acting_user=request.user)
     messages.info(request, "Requirement deactivated.")
     return redirect(f"{reverse('priorauth:requirements')}?client={row.client.slug}")

@@ -188,14 +188,14 @@ def create_plan(request: HttpRequest, body: PlanIn) -> Any:
     engagement = queries.engagements(request.user).filter(pk=body.engagement_id or 0).first()
     if engagement is None:
         return Status(400, {"detail": "Name an engagement of your client (engagement_id)."})
-    made = services.save_plan(request.user, engagement, _values(body))
+    made = services.save_plan(engagement, _values(body), acting_user=request.user)
     return Status(201, _plan_out(queries.get_plan(request.user, made.pk)))
 
 
 @router.put("/plans/{int:plan_id}", response={200: PlanOut, 400: Problem})
 def update_plan(request: HttpRequest, plan_id: int, body: PlanIn) -> Any:
     found = queries.get_plan(request.user, plan_id)
-    services.save_plan(request.user, found.engagement, _values(body), found)
+    services.save_plan(found.engagement, _values(body), found, acting_user=request.user)
     return Status(200, _plan_out(queries.get_plan(request.user, plan_id)))
 
 
@@ -219,7 +219,7 @@ def list_draws(request: HttpRequest) -> list[dict[str, Any]]:
 @router.post("/draws", response={201: DrawOut, 400: Problem})
 def create_draw(request: HttpRequest, body: DrawIn) -> Any:
     found = queries.get_plan(request.user, body.plan_id)
-    made = services.draw_week(request.user, found, body.week, seed=body.seed,
+    made = services.draw_week(found, body.week, acting_user=request.user, seed=body.seed,
                               redraw=body.redraw, reason=body.reason)
     return Status(201, _draw_out(made))
 
@@ -248,7 +248,7 @@ def get_audit(request: HttpRequest, audit_id: int) -> dict[str, Any]:
 def submit_audit(request: HttpRequest, audit_id: int, body: AuditSubmitIn) -> Any:
     found = queries.get_audit(request.user, audit_id)
     scores = [services.PointScore(p.result, p.comment[:2000]) for p in body.points]
-    services.submit(request.user, found, scores, body.summary)
+    services.submit(found, scores, body.summary, acting_user=request.user)
     return Status(200, _detail(queries.get_audit(request.user, audit_id)))
 
 
@@ -256,7 +256,7 @@ def submit_audit(request: HttpRequest, audit_id: int, body: AuditSubmitIn) -> An
              response={200: AuditDetailOut, 400: Problem})
 def acknowledge(request: HttpRequest, audit_id: int, body: AckIn) -> Any:
     found = queries.get_audit(request.user, audit_id)
-    services.acknowledge(request.user, found, body.note)
+    services.acknowledge(found, body.note, acting_user=request.user)
     return Status(200, _detail(queries.get_audit(request.user, audit_id)))
 
 

@@ -53,7 +53,7 @@ def draw(
         for one in chosen:
             try:
                 with refusing(acting_as, client, "QA audits"):
-                    made = services.draw_week(user, one, week, seed=seed, redraw=redraw,
+                    made = services.draw_week(one, week, acting_user=user, seed=seed, redraw=redraw,
                                               reason=reason)
             except services.QaProblem as exc:
                 err.print(f"[red]plan {one.pk}: {exc}[/red]")

@@ -44,15 +44,15 @@ class QaProblem(errors.Invalid):
 
 # --- plans ---------------------------------------------------------------------------------
 
-def save_plan(user: Any, engagement: Engagement, values: dict[str, Any],
-              plan: SamplingPlan | None = None) -> SamplingPlan:
+def save_plan(engagement: Engagement, values: dict[str, Any],
+              plan: SamplingPlan | None = None, *, acting_user: Any) -> SamplingPlan:
     """Create or change a plan; the client owns QA expectations, so client admins only."""
-    require(user, Action.EDIT_PLAYBOOKS, engagement.client_id)
+    require(acting_user, Action.EDIT_PLAYBOOKS, engagement.client_id)
     if values.get("workflow") and values["workflow"] not in engagement.scope:
         raise QaProblem(f"{values['workflow']} is not in the engagement's scope.")
     stored = SamplingPlan.objects.get(pk=plan.pk) if plan else None  # a form may have
     before = _described(stored) if stored else {}                     # changed ``plan``
-    target = plan or SamplingPlan(engagement=engagement, created_by=user)
+    target = plan or SamplingPlan(engagement=engagement, created_by=acting_user)
     for name in PLAN_FIELDS:
         if name in values:
             setattr(target, name, values[name])
@@ -62,7 +62,7 @@ def save_plan(user: Any, engagement: Engagement, values: dict[str, Any],
             target.save()
             target.refresh_from_db()
             record("qa.plan.saved" if plan else "qa.plan.created",
-                   client_id=engagement.client_id, obj=target, actor=user,
+                   client_id=engagement.client_id, obj=target, acting_user=acting_user,
                    detail={"before": before, "after": _described(target)})
     except IntegrityError as exc:
         raise QaProblem("There is already an active plan for that workflow.") from exc
@@ -136,10 +136,10 @@ def _failed_recently(plan: SamplingPlan, user_ids: set[int], start: datetime) ->
         points__result=PointResult.FAIL).values_list("specialist_id", flat=True).distinct())
 
 
-def draw_week(user: Any, plan: SamplingPlan, week: str, *, seed: int | None = None,
+def draw_week(plan: SamplingPlan, week: str, *, acting_user: Any, seed: int | None = None,
               redraw: bool = False, reason: str = "", today: date | None = None) -> SampleDraw:
     """Draw a week once; a redraw is explicit, needs a new seed, and keeps the first draw."""
-    require(user, Action.AUDIT_QA, plan.engagement.client_id,
+    require(acting_user, Action.AUDIT_QA, plan.engagement.client_id,
             Workflow(plan.workflow) if plan.workflow else None)
     if not plan.active:
         raise QaProblem("The plan is not active.")
@@ -160,10 +160,11 @@ def draw_week(user: Any, plan: SamplingPlan, week: str, *, seed: int | None = No
         with transaction.atomic():
             made = SampleDraw.objects.create(
                 plan=plan, week=week, seed=seed, redraw_of=first if redraw else None,
-                reason=reason[:300], drawn_by=user, population_size=drawn.population,
+                reason=reason[:300], drawn_by=acting_user, population_size=drawn.population,
                 sampled=len(drawn.item_ids), counts=_counts(specialists, drawn))
             audits = _make_audits(made, drawn.item_ids, today or plan.engagement.today())
-            record("qa.draw", client_id=plan.engagement.client_id, obj=made, actor=user,
+            record("qa.draw", client_id=plan.engagement.client_id, obj=made,
+                   acting_user=acting_user,
                    detail={"week": week, "seed": seed, "population": drawn.population,
                            "sampled": len(audits), "redraw_of": made.redraw_of_id})
     except IntegrityError as exc:
@@ -260,10 +261,10 @@ def accuracy(passes: int, fails: int) -> Decimal | None:
                                                                 rounding=ROUND_HALF_UP)
 
 
-def submit(user: Any, audit: Audit, scores: Sequence[PointScore], summary: str = "",
-           today: date | None = None) -> Audit:
+def submit(audit: Audit, scores: Sequence[PointScore], summary: str = "",
+           today: date | None = None, *, acting_user: Any) -> Audit:
     """Score every point once; a failed point needs a comment (it is the feedback)."""
-    require(user, Action.AUDIT_QA, audit.client_id, Workflow(audit.workflow))
+    require(acting_user, Action.AUDIT_QA, audit.client_id, Workflow(audit.workflow))
     now = timezone.now()
     with transaction.atomic():
         locked: Audit = Audit.objects.select_for_update().select_related("item").get(pk=audit.pk)
@@ -277,13 +278,14 @@ def submit(user: Any, audit: Audit, scores: Sequence[PointScore], summary: str =
         fails = [p for p in points if p.result == PointResult.FAIL]
         passes = sum(p.result == PointResult.PASS for p in points)
         locked.score = accuracy(passes, len(fails))
-        locked.status, locked.auditor, locked.completed_at = AuditStatus.DONE, user, now
+        locked.status, locked.auditor, locked.completed_at = AuditStatus.DONE, acting_user, now
         locked.summary = summary.strip()
-        _close(locked.work_item_id, user, "audited")
+        _close(locked.work_item_id, acting_user, "audited")
         if fails:
             locked.feedback_item = _feedback(locked, fails, today or locked.client.today())
         locked.save()
-        record("qa.audit.submitted", client_id=locked.client_id, obj=locked, actor=user,
+        record("qa.audit.submitted", client_id=locked.client_id, obj=locked,
+               acting_user=acting_user,
                detail={"score": locked.score, "fails": [p.position for p in fails],
                        "feedback_item": locked.feedback_item_id})
     return locked
@@ -304,7 +306,7 @@ def _close(item_id: int | None, user: Any, reason: str) -> None:
         return
     item = WorkItem.objects.get(pk=item_id)
     if item.status != ItemStatus.DONE:
-        record_event(item, user, ActionKind.CLOSED, note=reason, status=ItemStatus.DONE,
+        record_event(item, ActionKind.CLOSED, acting_user=user, note=reason, status=ItemStatus.DONE,
                      closed_at=timezone.now(), close_reason=reason, lease_expires_at=None)
 
 
@@ -316,20 +318,20 @@ def _feedback(audit: Audit, fails: list[AuditPoint], today: date) -> WorkItem:
                      detail=detail)
 
 
-def acknowledge(user: Any, audit: Audit, note: str = "") -> Audit:
+def acknowledge(audit: Audit, note: str = "", *, acting_user: Any) -> Audit:
     """The specialist has read the feedback: their feedback item closes."""
-    if not Audit.objects.visible_to(user).filter(pk=audit.pk).exists():
+    if not Audit.objects.visible_to(acting_user).filter(pk=audit.pk).exists():
         raise PermissionDenied("Not your audit.")
-    if audit.specialist_id != user.pk:
+    if audit.specialist_id != acting_user.pk:
         raise PermissionDenied("Only the audited specialist acknowledges feedback.")
-    require(user, Action.WORK_ITEMS, audit.client_id, Workflow(audit.workflow))
+    require(acting_user, Action.WORK_ITEMS, audit.client_id, Workflow(audit.workflow))
     if audit.feedback_item_id is None:
         raise QaProblem("This audit sent no feedback.")
     with transaction.atomic():
         if audit.acknowledged_at is None:
             audit.acknowledged_at = timezone.now()
             audit.save(update_fields=["acknowledged_at"])
-            _close(audit.feedback_item_id, user, "acknowledged")
+            _close(audit.feedback_item_id, acting_user, "acknowledged")
             record("qa.feedback.acknowledged", client_id=audit.client_id, obj=audit,
-                   actor=user, detail={"note": note[:500]})
+                   acting_user=acting_user, detail={"note": note[:500]})
     return audit

@@ -46,8 +46,8 @@ def plans(request: HttpRequest) -> HttpResponse:
         require(request.user, Action.EDIT_PLAYBOOKS, None)
         if form.is_valid():
             try:
-                plan = services.save_plan(request.user, form.cleaned_data["engagement"],
-                                          form.values())
+                plan = services.save_plan(form.cleaned_data["engagement"],
+                                          form.values(), acting_user=request.user)
             except services.QaProblem as exc:
                 problem = str(exc)
             else:
@@ -74,7 +74,7 @@ def plan(request: HttpRequest, plan_id: int) -> HttpResponse:
         require(request.user, Action.EDIT_PLAYBOOKS, found.client_id)
         if form.is_valid():
             try:
-                services.save_plan(request.user, found.engagement, form.values(), found)
+                services.save_plan(found.engagement, form.values(), found, acting_user=request.user)
             except services.QaProblem as exc:
                 problem = str(exc)
             else:
@@ -99,7 +99,7 @@ def draw(request: HttpRequest, plan_id: int) -> HttpResponse:
         messages.error(request, "Give the week as 2026-W47 (and a whole number seed).")
         return redirect("qa:plan", plan_id=found.pk)
     try:
-        made = services.draw_week(request.user, found, form.cleaned_data["week"],
+        made = services.draw_week(found, form.cleaned_data["week"], acting_user=request.user,
                                   seed=form.cleaned_data["seed"],
                                   redraw=form.cleaned_data["redraw"],
                                   reason=form.cleaned_data["reason"])
@@ -123,7 +123,8 @@ def audit(request: HttpRequest, audit_id: int) -> HttpResponse:
                                       request.POST.get(f"comment-{p.position}", "")[:2000])
                   for p in found.points.all()]
         try:
-            services.submit(request.user, found, scores, request.POST.get("summary", ""))
+            services.submit(found, scores, request.POST.get("summary", ""),
+                            acting_user=request.user)
         except services.QaProblem as exc:
             problem = str(exc)
         else:
@@ -156,7 +157,7 @@ def _may_acknowledge(request: HttpRequest, found: Audit) -> bool:
 def acknowledge(request: HttpRequest, audit_id: int) -> HttpResponse:
     found = queries.get_audit(request.user, audit_id)
     try:
-        services.acknowledge(request.user, found, request.POST.get("note", ""))
+        services.acknowledge(found, request.POST.get("note", ""), acting_user=request.user)
     except services.QaProblem as exc:
         messages.error(request, str(exc))
     else:

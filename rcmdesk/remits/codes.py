@@ -34,7 +34,7 @@ def _lines(text: str, delimiter: str) -> list[list[str]]:
 
 
 def import_descriptions(client: Organization, code_list: str, text: str, *,
-                        actor: Any = None) -> int:
+                        acting_user: Any = None) -> int:
     """Create or replace the client's descriptions; returns how many rows were loaded."""
     if code_list not in LISTS:
         raise ValueError(f"list must be one of {sorted(LISTS)}, not {code_list!r}")
@@ -46,7 +46,7 @@ def import_descriptions(client: Organization, code_list: str, text: str, *,
             CodeDescription.objects.update_or_create(
                 client=client, list=code_list, code=code.strip().upper(),
                 defaults={"text": description.strip()})
-        record("remits.code_descriptions_imported", client_id=client.pk, actor=actor,
+        record("remits.code_descriptions_imported", client_id=client.pk, acting_user=acting_user,
                object_type="remits.codedescription", detail={"list": code_list,
                                                              "rows": len(rows)})
     return len(rows)

@@ -70,11 +70,11 @@ def upload(request: HttpRequest) -> HttpResponse:
     name = upload_file.name or "deposits.csv"
     try:
         content = read_upload(upload_file, what="deposit file")
-        imported = import_deposits_csv(org, content, name, actor=request.user)
+        imported = import_deposits_csv(org, content, name, acting_user=request.user)
     except (UploadRefused, DepositFileError) as exc:
         messages.error(request, f"Nothing imported. {exc}")
         return redirect(back)
-    result = match_deposits(org, actor=request.user)
+    result = match_deposits(org, acting_user=request.user)
     if imported.added == 0 and imported.deposit_import.rows:
         messages.warning(request, f"{name}: this file was already imported; nothing added.")
     else:

@@ -38,6 +38,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from rcmdesk import errors, untrusted
+from rcmdesk.accounts.people import person
 from rcmdesk.audit.services import record, record_listing
 from rcmdesk.remits.models import Deposit, DepositImport, MatchMethod, Remittance
 from rcmdesk.tenancy.models import Organization
@@ -296,15 +297,15 @@ def is_bai2(data: bytes) -> bool:
 
 
 def import_deposits_csv(client: Organization, data: bytes, name: str, *,
-                        actor: Any = None) -> ImportResult:
+                        acting_user: Any = None) -> ImportResult:
     """Import a deposit file (CSV, or BAI2 if it starts with a 01 record), all or nothing."""
     bai2 = is_bai2(data)
     rows = read_bai2(data, name) if bai2 else read_csv(data, name)
     digest = hashlib.sha256(data).hexdigest()
     earlier = DepositImport.objects.filter(client=client, sha256=digest).first()
     if earlier is not None:
-        return _duplicate(earlier, actor)
-    user = actor if getattr(actor, "is_authenticated", False) else None
+        return _duplicate(earlier, acting_user)
+    user = person(acting_user)
     try:
         with transaction.atomic():
             batch = DepositImport.objects.create(
@@ -315,17 +316,18 @@ def import_deposits_csv(client: Organization, data: bytes, name: str, *,
                         deposit_date=r.deposit_date, amount=r.amount, trace=r.trace,
                         trace_key=trace_key(r.trace), description=r.description)
                 for r in rows)
-            record("remits.deposits_imported", client_id=client.pk, obj=batch, actor=actor,
+            record("remits.deposits_imported", client_id=client.pk, obj=batch,
+                   acting_user=acting_user,
                    detail={"name": name, "sha256": digest, "rows": len(rows),
                            "format": batch.format,
                            "total": str(sum((r.amount for r in rows), Decimal(0)))})
     except IntegrityError:  # another process imported the same bytes first
-        return _duplicate(DepositImport.objects.get(client=client, sha256=digest), actor)
+        return _duplicate(DepositImport.objects.get(client=client, sha256=digest), acting_user)
     return ImportResult(batch, len(rows))
 
 
 def _duplicate(earlier: DepositImport, actor: Any) -> ImportResult:
-    record("remits.deposits_duplicate", client_id=earlier.client_id, obj=earlier, actor=actor,
+    record("remits.deposits_duplicate", client_id=earlier.client_id, obj=earlier, acting_user=actor,
            detail={"name": earlier.name, "imported_at": earlier.imported_at})
     return ImportResult(earlier, 0)
 
@@ -398,7 +400,7 @@ def _pair(deposits: list[Deposit], remittances: list[Remittance]) -> _Pairing:
     return out
 
 
-def match_deposits(client: Organization, *, actor: Any = None) -> MatchResult:
+def match_deposits(client: Organization, *, acting_user: Any = None) -> MatchResult:
     """Match every unmatched deposit whose trace and amount agree with an unmatched 835."""
     now = timezone.now()
     with transaction.atomic():
@@ -415,7 +417,7 @@ def match_deposits(client: Organization, *, actor: Any = None) -> MatchResult:
             suggestions=len(pairing.suggestions),
             unmatched_deposits=len(deposits) - len(pairing.matches),
             unmatched_remittances=len(remittances) - len(pairing.matches))
-        record("remits.deposits_matched", client_id=client.pk, actor=actor,
+        record("remits.deposits_matched", client_id=client.pk, acting_user=acting_user,
                object_type="remits.deposit",
                detail={**result.as_summary(),
                        "pairs": [[d.pk, r.pk] for d, r in pairing.matches]})

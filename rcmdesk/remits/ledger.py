@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from rcmdesk.accounts.people import person
 from rcmdesk.claims.models import Claim, ClaimLine
 from rcmdesk.remits import bulk
 from rcmdesk.remits.models import Account, JournalEntry, LedgerEntry, Remittance
@@ -40,13 +41,13 @@ class Line:
 
 def post(client: Organization, kind: str, lines: Sequence[Line], *, claim: Claim | None = None,
          remittance: Remittance | None = None, memo: str = "",
-         actor: Any = None) -> JournalEntry | None:
+         acting_user: Any = None) -> JournalEntry | None:
     """One balanced journal entry; zero lines are dropped and an all-zero entry is skipped."""
     lines = _checked(kind, lines, claim)
     if not lines:
         return None
     with transaction.atomic():
-        journal = _journal(client, kind, claim, remittance, memo, actor)
+        journal = _journal(client, kind, claim, remittance, memo, acting_user)
         journal.save()
         LedgerEntry.objects.bulk_create(_ledger_entries(journal, client, lines, claim))
         for (claim_id, field), amount in _moves(lines, claim).items():
@@ -76,11 +77,12 @@ class Batch:
 
     def post(self, client: Organization, kind: str, lines: Sequence[Line], *,
              claim: Claim | None = None, remittance: Remittance | None = None, memo: str = "",
-             actor: Any = None) -> None:
+             acting_user: Any = None) -> None:
         lines = _checked(kind, lines, claim)
         if not lines:
             return
-        journal = self._journal(client.pk, kind, claim, remittance, memo, actor_id(actor))
+        journal = self._journal(client.pk, kind, claim, remittance, memo,
+                                actor_id(acting_user))
         self.entries += [(journal, *_entry_values(client, ln, claim)) for ln in lines]
         for ln in lines:
             self._move(ln.claim or claim, ln.account, ln.amount)
@@ -143,9 +145,10 @@ class Batch:
 Entry = tuple[str, Decimal, int | None, str]  # account, amount, claim line id, reason
 
 
-def actor_id(actor: Any) -> int | None:
+def actor_id(user: Any) -> int | None:
     """Who posted: a signed-in user's id, else nobody (the system actor, a test's None)."""
-    return actor.pk if getattr(actor, "is_authenticated", False) else None
+    who = person(user)
+    return who.pk if who is not None else None
 
 
 BATCH = 500
@@ -168,7 +171,7 @@ def _journal(client: Organization, kind: str, claim: Claim | None,
              remittance: Remittance | None, memo: str, actor: Any) -> JournalEntry:
     return JournalEntry(
         client=client, claim=claim, kind=kind, remittance=remittance, memo=memo[:300],
-        created_by=actor if getattr(actor, "is_authenticated", False) else None)
+        created_by=person(actor))
 
 
 def _ledger_entries(journal: JournalEntry, client: Organization, lines: Sequence[Line],

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from rcmdesk.accounts.people import person
 from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Claim, ClaimStatus, MatchOrder, Payer
 from rcmdesk.claims.services import parse_date
@@ -137,7 +138,7 @@ class _Run:
 
 
 def post_835(client: Organization, tx: t835.Remittance | Transaction, *, file: Any = None,
-             actor: Any = None) -> PostResult:
+             acting_user: Any = None) -> PostResult:
     """Post one 835 set in one transaction, or hold it if it does not balance."""
     remit = tx if isinstance(tx, t835.Remittance) else t835.remittance(tx)
     problem = balance.first_problem(remit)
@@ -148,7 +149,7 @@ def post_835(client: Organization, tx: t835.Remittance | Transaction, *, file: A
         with transaction.atomic():
             payer = _payer(client, remit)
             remittance = _store_remittance(client, remit, payer, file)
-            run = _Run(client, remittance, payer, actor, result)
+            run = _Run(client, remittance, payer, acting_user, result)
             run.prepare([c.patient_control_number for c in remit.claims],
                         [c.payer_claim_control_number for c in remit.claims])
             for index, claim in enumerate(remit.claims, start=1):
@@ -161,10 +162,11 @@ def post_835(client: Organization, tx: t835.Remittance | Transaction, *, file: A
             remittance.warnings = result.warnings
             remittance.save(update_fields=["warnings"])
             result.remittance_id = remittance.pk
-            record("remits.835_posted", client_id=client.pk, obj=remittance, actor=actor,
+            record("remits.835_posted", client_id=client.pk, obj=remittance,
+                   acting_user=acting_user,
                    detail=result.as_summary())
     except _NothingNew:
-        return _already_posted(client, remit, result, actor)
+        return _already_posted(client, remit, result, acting_user)
     return result
 
 
@@ -180,7 +182,7 @@ def _already_posted(client: Organization, remit: t835.Remittance, result: PostRe
                                         trace_number=remit.trace).order_by("pk").first()
     result.remittance_id = None
     result.reason = "already posted" + (f" (remittance #{earlier.pk})" if earlier else "")
-    record("remits.835_already_posted", client_id=client.pk, actor=actor,
+    record("remits.835_already_posted", client_id=client.pk, acting_user=actor,
            object_type="remits.remittance", object_id=earlier.pk if earlier else "",
            detail={**result.as_summary(), "st_control": remit.control,
                    "trace_number": remit.trace})
@@ -241,7 +243,7 @@ def _try_post(run: _Run, stored: _Stored) -> tuple[str, str]:
     return rc.outcome, ""
 
 
-def repost_exception(exception: PostingException, *, actor: Any = None) -> str:
+def repost_exception(exception: PostingException, *, acting_user: Any = None) -> str:
     """Match and post an exception's stored remit claim again (say, once the 837 arrived).
 
     One transaction. Posted (or found posted already, by another remittance): the exception
@@ -257,7 +259,7 @@ def repost_exception(exception: PostingException, *, actor: Any = None) -> str:
         if exception.reason not in RETRYABLE_REASONS or remit_claim is None:
             return f"not retried ({exception.reason})"
         remittance = exception.remittance
-        run = _Run(exception.client, remittance, remittance.payer, actor, PostResult())
+        run = _Run(exception.client, remittance, remittance.payer, acting_user, PostResult())
         previous = exception.reason
         run.prepare([remit_claim.patient_control_number],
                     [remit_claim.payer_claim_control_number])
@@ -274,11 +276,11 @@ def repost_exception(exception: PostingException, *, actor: Any = None) -> str:
                 remit_claim.save(update_fields=["outcome"])
             exception.status, exception.resolution = ExceptionStatus.RESOLVED, outcome
             exception.resolved_at = timezone.now()
-            exception.resolved_by = actor if getattr(actor, "is_authenticated", False) else None
+            exception.resolved_by = person(acting_user)
             exception.save(update_fields=["status", "resolution", "resolved_at",
                                           "resolved_by"])
         record("remits.exception_reposted", client_id=exception.client_id, obj=exception,
-               actor=actor, detail={"previous_reason": previous, "outcome": outcome,
+               acting_user=acting_user, detail={"previous_reason": previous, "outcome": outcome,
                                     "detail": detail[:500], "claim": remit_claim.claim_id,
                                     "remittance": remittance.pk})
     return outcome
@@ -479,7 +481,7 @@ def _return_patient_share(run: _Run, claim: Claim, paid: Decimal) -> None:
         run.book.post(run.client, JournalKind.TRANSFER, [
             ledger.Line(Account.INSURANCE_AR, moved), ledger.Line(Account.PATIENT_AR, -moved),
         ], claim=claim, remittance=run.remittance, memo="patient share billed to next payer",
-            actor=run.actor)
+            acting_user=run.actor)
 
 
 def _update_claim(run: _Run, claim: Claim, clp: ClaimRow, *, reversal: bool,

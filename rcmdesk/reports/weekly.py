@@ -226,7 +226,7 @@ def fingerprint(html: str, pdf: bytes) -> str:
     return digest.hexdigest()
 
 
-def generate(client: Organization, week: str, *, actor: Any = None, force: bool = False,
+def generate(client: Organization, week: str, *, acting_user: Any = None, force: bool = False,
              engagement: Engagement | None = None) -> tuple[WeeklyReport, bool]:
     """The client's report for ``week`` (made now unless archived); True when made now.
 
@@ -242,12 +242,14 @@ def generate(client: Organization, week: str, *, actor: Any = None, force: bool 
         pdf, status = b"", ReportStatus.HTML_ONLY
     engagement = engagement or _sole_engagement(client)
     values = {"engagement": engagement, "generated_at": timezone.now(),
-              "generated_by": actor if getattr(actor, "pk", None) else None, "html": body,
+              "generated_by": acting_user if getattr(acting_user, "pk", None) else None,
+              "html": body,
               "pdf": pdf, "sha256": fingerprint(body, pdf), "status": status}
     with transaction.atomic():
         if existing is None:
             report = WeeklyReport.objects.create(client=client, week=week, **values)
-            record("reports.weekly.generated", client_id=client.pk, obj=report, actor=actor,
+            record("reports.weekly.generated", client_id=client.pk, obj=report,
+                   acting_user=acting_user,
                    detail={"week": week, "sha256": report.sha256, "status": status})
             return report, True
         previous = existing.sha256
@@ -255,7 +257,8 @@ def generate(client: Organization, week: str, *, actor: Any = None, force: bool 
             setattr(existing, name, value)
         existing.version += 1
         existing.save()
-        record("reports.weekly.regenerated", client_id=client.pk, obj=existing, actor=actor,
+        record("reports.weekly.regenerated", client_id=client.pk, obj=existing,
+               acting_user=acting_user,
                detail={"week": week, "sha256": existing.sha256, "previous_sha256": previous,
                        "version": existing.version})
     return existing, True

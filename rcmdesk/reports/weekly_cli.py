@@ -45,7 +45,7 @@ def weekly_report(
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None
     with audited(user):
-        report, made = weekly.generate(org, week, actor=user, force=force)
+        report, made = weekly.generate(org, week, acting_user=user, force=force)
     print(f"{report.pk}\t{org.slug}\t{week}\t{'generated' if made else 'archived'}\t"
           f"{report.sha256}")
     if pdf is not None:
@@ -57,7 +57,7 @@ def weekly_report(
         with audited(user):
             from rcmdesk.audit.services import record
 
-            record("reports.weekly.pdf", client_id=org.pk, obj=report, actor=user,
+            record("reports.weekly.pdf", client_id=org.pk, obj=report, acting_user=user,
                    detail={"file": str(pdf)})
 
 

@@ -96,7 +96,7 @@ def weekly_generate(request: HttpRequest) -> HttpResponse:
     except ValueError as exc:
         messages.error(request, str(exc))
         return redirect("reports:weekly_list")
-    report, made = weekly.generate(client, week, actor=request.user,
+    report, made = weekly.generate(client, week, acting_user=request.user,
                                    force=request.POST.get("force") == "1")
     messages.success(request, f"Generated {client.name} {week}." if made else
                      f"{client.name} {week} was already archived; tick 'replace' to redo it.")

@@ -113,7 +113,7 @@ def scrub(request: HttpRequest, body: ScrubIn) -> Any:
     clients = {c.client_id for c in claims}
     if len(clients) != 1:
         return Status(422, {"detail": "A scrub run covers the claims of one client."})
-    run = services.scrub(request.user, claims[0].client, claims,
+    run = services.scrub(claims[0].client, claims, acting_user=request.user,
                          purpose=body.purpose[:100] or "api")
     return Status(201, _detail(run, FindingQuery()))
 

@@ -76,7 +76,7 @@ def scrub(
         err.print(f"[red]No such claim(s) at {client}: {', '.join(missing)}[/red]")
         raise typer.Exit(2)
     with audited(user):
-        run = services.scrub(user, org, found, purpose="cli")
+        run = services.scrub(org, found, acting_user=user, purpose="cli")
     rows = list(queries.findings(run))
     if as_json:
         print(json.dumps(_as_json(run, rows), indent=2, default=str))

@@ -41,8 +41,8 @@ class EditInput:
     payer: Payer | None = None
 
 
-def add_edit(user: Any, client_id: int, data: EditInput) -> ClaimEdit:
-    require(user, Action.EDIT_PLAYBOOKS, client_id)
+def add_edit(client_id: int, data: EditInput, *, acting_user: Any) -> ClaimEdit:
+    require(acting_user, Action.EDIT_PLAYBOOKS, client_id)
     code = data.code.strip().upper()
     _validate(client_id, code, data)
     with transaction.atomic():
@@ -54,22 +54,23 @@ def add_edit(user: Any, client_id: int, data: EditInput) -> ClaimEdit:
                 updated_at=timezone.now())
         except IntegrityError:
             raise EditError(f"An edit with code {code} exists already.") from None
-        record("scrubber.edit.create", client_id=client_id, obj=edit, actor=user,
+        record("scrubber.edit.create", client_id=client_id, obj=edit, acting_user=acting_user,
                detail={"code": code, "rule": edit.rule, "codes": edit.codes,
                        "value": edit.value, "payer": data.payer.pk if data.payer else None,
                        "severity": edit.severity})
-        record_change(user, edit, f"claim edit {code} added")
+        record_change(edit, f"claim edit {code} added", acting_user=acting_user)
     return edit
 
 
-def deactivate_edit(user: Any, edit: ClaimEdit) -> ClaimEdit:
-    require(user, Action.EDIT_PLAYBOOKS, edit.client_id)
+def deactivate_edit(edit: ClaimEdit, *, acting_user: Any) -> ClaimEdit:
+    require(acting_user, Action.EDIT_PLAYBOOKS, edit.client_id)
     with transaction.atomic():
         ClaimEdit.objects.filter(pk=edit.pk).update(active=False, updated_at=timezone.now())
         edit.active = False
-        record("scrubber.edit.deactivate", client_id=edit.client_id, obj=edit, actor=user,
+        record("scrubber.edit.deactivate", client_id=edit.client_id, obj=edit,
+               acting_user=acting_user,
                detail={"code": edit.code})
-        record_change(user, edit, f"claim edit {edit.code} deactivated")
+        record_change(edit, f"claim edit {edit.code} deactivated", acting_user=acting_user)
     return edit
 
 

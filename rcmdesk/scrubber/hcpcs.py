@@ -46,7 +46,7 @@ def parse(text: str) -> dict[str, str]:
     return found
 
 
-def load(path: Path, *, actor: Any = None) -> int:
+def load(path: Path, *, acting_user: Any = None) -> int:
     codes = parse(path.read_text(encoding="utf-8", errors="replace"))
     if not codes:
         raise HcpcsFileError(f"No HCPCS Level II codes found in {path.name}.")
@@ -55,6 +55,6 @@ def load(path: Path, *, actor: Any = None) -> int:
         HcpcsCode.objects.bulk_create(
             (HcpcsCode(code=c, description=d[:300]) for c, d in sorted(codes.items())),
             batch_size=2000)
-        record("scrubber.hcpcs.load", client_id=None, actor=actor,
+        record("scrubber.hcpcs.load", client_id=None, acting_user=acting_user,
                detail={"file": path.name, "codes": len(codes)})
     return len(codes)

@@ -32,14 +32,15 @@ def require_scrub(user: Any, client: Organization) -> None:
     require(user, Action.WORK_ITEMS, client.pk, Workflow.CHARGES_CLAIMS)
 
 
-def scrub(user: Any, client: Organization, claims: Sequence[Claim], *,
-          today: date | None = None, purpose: str = "") -> ScrubRun:
+def scrub(client: Organization, claims: Sequence[Claim], *,
+          acting_user: Any, today: date | None = None, purpose: str = "") -> ScrubRun:
     """Scrub ``claims`` of ``client``, record the run and its findings, move front doors.
 
-    ``user`` None is the system (a scheduled batch); a person is checked like on the pages.
+    ``acting_user`` None is the system (a scheduled batch); a person is checked like on the
+    pages.
     """
-    if user is not None:
-        require_scrub(user, client)
+    if acting_user is not None:
+        require_scrub(acting_user, client)
     claims = list(claims)
     if any(c.client_id != client.pk for c in claims):
         raise ScrubError("Every claim of a scrub run must belong to its client.")
@@ -49,7 +50,7 @@ def scrub(user: Any, client: Organization, claims: Sequence[Claim], *,
     ready = [c for c in claims if not any(f.is_error for f in results[c.pk])]
     with transaction.atomic():
         run = ScrubRun.objects.create(
-            client=client, purpose=purpose[:100], created_by=user,
+            client=client, purpose=purpose[:100], created_by=acting_user,
             scrubbed=len(claims), clean_claims=len(ready),
             errors=sum(f.is_error for fs in results.values() for f in fs),
             warnings=sum(not f.is_error for fs in results.values() for f in fs))
@@ -61,7 +62,7 @@ def scrub(user: Any, client: Organization, claims: Sequence[Claim], *,
             batch_size=2000)
         moved = {state: _move(client, group, state)
                  for state, group in ((FrontDoor.HELD, held), (FrontDoor.READY, ready))}
-        record("scrubber.run", client_id=client.pk, obj=run, actor=user, detail={
+        record("scrubber.run", client_id=client.pk, obj=run, acting_user=acting_user, detail={
             "purpose": run.purpose, "scrubbed": run.scrubbed, "clean": run.clean_claims,
             "errors": run.errors, "warnings": run.warnings,
             "held": moved[FrontDoor.HELD], "ready": moved[FrontDoor.READY]})

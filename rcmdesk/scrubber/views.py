@@ -77,7 +77,7 @@ def edit_list(request: HttpRequest) -> HttpResponse:
             message=request.POST.get("message", "")[:300],
             severity=request.POST.get("severity", Severity.ERROR), payer=payer)
         try:
-            edit = edits.add_edit(request.user, client_id, data)
+            edit = edits.add_edit(client_id, data, acting_user=request.user)
         except edits.EditError as exc:
             return _editor_page(request, client_id, payers, str(exc), 400)
         messages.info(request, f"Edit {edit.code} added; the next scrub runs it.")
@@ -100,6 +100,6 @@ def _editor_page(request: HttpRequest, client_id: int, payers: Any, problem: str
 def edit_deactivate(request: HttpRequest, edit_id: int) -> HttpResponse:
     _editor_client_id(request)
     edit = ClaimEdit.objects.get_visible_or_404(request.user, pk=edit_id)
-    edits.deactivate_edit(request.user, edit)
+    edits.deactivate_edit(edit, acting_user=request.user)
     messages.info(request, f"Edit {edit.code} deactivated.")
     return redirect("scrubber:edits")

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from rcmdesk.accounts.people import person
 from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Claim, FrontDoor
 from rcmdesk.intake.models import OutboundFile, ReceivedFile
@@ -46,7 +47,7 @@ def _batch_for(received: ReceivedFile, group_control: str, our_sender: str
 # --- 999 ---------------------------------------------------------------------------------
 
 
-def apply_999(received: ReceivedFile, tx: Transaction, actor: Any) -> dict[str, Any]:
+def apply_999(received: ReceivedFile, tx: Transaction, *, acting_user: Any) -> dict[str, Any]:
     ack = t999.acknowledgment(tx)
     batch = _batch_for(received, ack.group_control, tx.interchange.receiver)
     if batch is None:
@@ -75,9 +76,10 @@ def apply_999(received: ReceivedFile, tx: Transaction, actor: Any) -> dict[str, 
             detail = _set_detail(received, ack, response, version, control)
             rejected += [(m, detail) for m in members]
     _accept_999(accepted, received)
-    _reject(batch, rejected, received, "999", actor)
+    _reject(batch, rejected, received, "999", acting_user)
     _settle(batch)
-    record("submission.ack_999", client_id=received.client_id, obj=batch, actor=_person(actor),
+    record("submission.ack_999", client_id=received.client_id, obj=batch,
+           acting_user=person(acting_user),
            detail={"file": received.pk, "accepted": len(accepted), "rejected": len(rejected)})
     return {"batch": batch.pk, "accepted": len(accepted), "rejected": len(rejected),
             "unmatched": 0}
@@ -140,7 +142,7 @@ def _reject(batch: SubmissionBatch, rejected: list[tuple[BatchClaim, dict[str, A
         front_door=FrontDoor.REJECTED, updated_at=now)
     upsert(batch.client_id, drafts, today)
     record(f"submission.rejected_{source}", client_id=batch.client_id, obj=batch,
-           actor=_person(actor),
+           acting_user=person(actor),
            detail={"file": received.pk, "claims": [e.claim_id for e, _ in rejected][:500]})
 
 
@@ -178,8 +180,8 @@ def _settle(batch: SubmissionBatch) -> None:
 # --- TA1 ---------------------------------------------------------------------------------
 
 
-def apply_ta1(received: ReceivedFile, acks: list[t999.InterchangeAck] | None = None,
-              actor: Any = None) -> dict[str, Any]:
+def apply_ta1(received: ReceivedFile, acks: list[t999.InterchangeAck] | None = None, *,
+              acting_user: Any = None) -> dict[str, Any]:
     """Interchange acknowledgments in ``received``: a rejected one rejects the whole batch.
 
     Intake hands over the TA1s it read (registered in ``SubmissionConfig.ready``); without
@@ -205,7 +207,7 @@ def apply_ta1(received: ReceivedFile, acks: list[t999.InterchangeAck] | None = N
                   "summary": f"interchange {ta1.control} rejected (TA1 note code {ta1.note})"}
         entries = list(batch.claims.select_related("claim").exclude(
             ack_status=AckStatus.REJECTED))
-        _reject(batch, [(e, detail) for e in entries], received, "ta1", actor)
+        _reject(batch, [(e, detail) for e in entries], received, "ta1", acting_user)
         _settle(batch)
     return summary
 
@@ -213,7 +215,7 @@ def apply_ta1(received: ReceivedFile, acks: list[t999.InterchangeAck] | None = N
 # --- 277CA -------------------------------------------------------------------------------
 
 
-def apply_277ca(received: ReceivedFile, tx: Transaction, actor: Any) -> dict[str, Any]:
+def apply_277ca(received: ReceivedFile, tx: Transaction, *, acting_user: Any) -> dict[str, Any]:
     answer = t277.response(tx)
     pcns = {c.patient_control_number for c in answer.claims if c.patient_control_number}
     payer_numbers = {c.payer_claim_control_number for c in answer.claims
@@ -238,7 +240,7 @@ def apply_277ca(received: ReceivedFile, tx: Transaction, actor: Any) -> dict[str
         if verdict == "rejected":
             rejected += 1
             detail = _277_detail(received, status, texts.get(status.patient_control_number, ""))
-            _reject(entry.batch, [(entry, detail)], received, "277ca", actor)
+            _reject(entry.batch, [(entry, detail)], received, "277ca", acting_user)
             _settle(entry.batch)
         elif verdict == "accepted":
             accepted += 1
@@ -246,7 +248,7 @@ def apply_277ca(received: ReceivedFile, tx: Transaction, actor: Any) -> dict[str
     listed = {claim.pk for claim in [*claims.values(), *by_payer_number.values()]}
     accepted += _accept_unlisted(received, tx, listed, now)
     record("submission.ack_277ca", client_id=received.client_id, obj=received,
-           actor=_person(actor),
+           acting_user=person(acting_user),
            detail={"accepted": accepted, "rejected": rejected, "unmatched": unmatched})
     return {"accepted": accepted, "rejected": rejected, "unmatched": unmatched}
 
@@ -352,7 +354,4 @@ def _accept_277(claim: Claim, entry: BatchClaim, status: t277.ClaimStatus,
                                           for s in status.statuses]}}
     entry.save(update_fields=["ack_status", "ack_detail"])
 
-
-def _person(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
 

@@ -78,7 +78,7 @@ def get_batch(request: HttpRequest, batch_id: int) -> dict[str, Any]:
     acks = {"sent": 0, "accepted": 0, "rejected": 0}
     for e in entries:
         acks[e.ack_status] += 1
-    record("read", client_id=batch.client_id, obj=batch, actor=request.user)
+    record("read", client_id=batch.client_id, obj=batch, acting_user=request.user)
     return {**_out(batch, acks), "entries": [
         {"claim_id": e.claim_id, "patient_control_number": e.claim.patient_control_number,
          "set_control": e.set_control, "position": e.position, "ack_status": e.ack_status,
@@ -91,7 +91,7 @@ def download_batch(request: HttpRequest, batch_id: int) -> HttpResponse:
     batch = queries.batch(request.user, batch_id)
     out = OutboundFile.objects.get(pk=batch.outbound_id)
     record("submission.batch_downloaded", client_id=batch.client_id, obj=batch,
-           actor=request.user, detail={"file": out.pk, "isa13": out.isa13, "via": "api"})
+           acting_user=request.user, detail={"file": out.pk, "isa13": out.isa13, "via": "api"})
     response = HttpResponse(bytes(out.content), content_type="application/edi-x12")
     response["Content-Disposition"] = f'attachment; filename="{out.name}"'
     return response
@@ -103,6 +103,6 @@ def submit(request: HttpRequest, body: BatchSubmitIn) -> Status[list[BatchOut]]:
     org = Organization.objects.visible_to(request.user).filter(slug=body.client).first()
     if org is None:
         raise Http404("Not found.")
-    sent = services.submit(request.user, org, body.claims)
+    sent = services.submit(org, body.claims, acting_user=request.user)
     return Status(201 if sent else 200, [BatchOut(**_out(b, {
         "sent": b.claims_count, "accepted": 0, "rejected": 0})) for b in sent])

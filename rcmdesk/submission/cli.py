@@ -46,7 +46,7 @@ def submit(
     try:
         with audited(user), refusing(acting_as, client, "claims", may_not="submit claims",
                                      unseen=f"client {client!r}"):
-            batches = services.submit(user, org, chosen)
+            batches = services.submit(org, chosen, acting_user=user)
     except services.SubmissionRefused as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from None

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from rcmdesk import errors
+from rcmdesk.accounts.people import person
 from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Claim, ClaimOrigin, ClaimStatus, FrontDoor
 from rcmdesk.claims.services import post_charges_many
@@ -101,10 +102,10 @@ def profile_for(client: Organization, kind: str) -> SubmissionProfile:
     return profile
 
 
-def save_profile(user: Any, client: Organization, kind: str, values: dict[str, str]
+def save_profile(client: Organization, kind: str, values: dict[str, str], *, acting_user: Any
                  ) -> SubmissionProfile:
     """Create or change a profile: the client's own admin decides how it sends claims."""
-    require(user, Action.EDIT_PLAYBOOKS, client.pk, Workflow.CHARGES_CLAIMS)
+    require(acting_user, Action.EDIT_PLAYBOOKS, client.pk, Workflow.CHARGES_CLAIMS)
     unknown = set(values) - set(PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"Unknown profile fields: {', '.join(sorted(unknown))}")
@@ -117,7 +118,8 @@ def save_profile(user: Any, client: Organization, kind: str, values: dict[str, s
             setattr(profile, name, value)
         profile.full_clean()
         profile.save()
-        record("submission.profile_saved", client_id=client.pk, obj=profile, actor=user,
+        record("submission.profile_saved", client_id=client.pk, obj=profile,
+               acting_user=acting_user,
                detail={"kind": kind, "created": created, "fields": sorted(values)})
     return profile
 
@@ -138,10 +140,10 @@ def envelope(profile: SubmissionProfile, today: date) -> Envelope:
 # --- scrubbing ----------------------------------------------------------------------------
 
 
-def scrub(user: Any, client: Organization, claims: Sequence[Claim], today: date
+def scrub(client: Organization, claims: Sequence[Claim], today: date, *, acting_user: Any
           ) -> ScrubOutcome:
     """Run the scrubber (it marks each claim HELD or READY) and say how clean the run was."""
-    run = scrubber.scrub(user, client, claims, today=today, purpose="submission")
+    run = scrubber.scrub(client, claims, acting_user=acting_user, today=today, purpose="submission")
     return ScrubOutcome(int(run.scrubbed), int(run.clean_claims), run.pk)
 
 
@@ -154,8 +156,8 @@ def _chunked(ids: Sequence[int]) -> Iterable[list[int]]:
 # --- submitting ---------------------------------------------------------------------------
 
 
-def submit(user: Any, client: Organization, claims: Iterable[Claim | int] | None = None, *,
-           today: date | None = None, actor: Any = None) -> list[SubmissionBatch]:
+def submit(client: Organization, claims: Iterable[Claim | int] | None = None, *,
+           acting_user: Any, today: date | None = None) -> list[SubmissionBatch]:
     """Scrub and send ``claims``; one batch per kind.
 
     None means every draft not yet sent (never scrubbed, held or ready): the scrub decides
@@ -165,13 +167,12 @@ def submit(user: Any, client: Organization, claims: Iterable[Claim | int] | None
 
     A claim already in a sent batch is refused unless that batch's answer rejected it.
     """
-    require(user, Action.WORK_ITEMS, client.pk, Workflow.CHARGES_CLAIMS)
-    actor = actor if actor is not None else user
+    require(acting_user, Action.WORK_ITEMS, client.pk, Workflow.CHARGES_CLAIMS)
     today = today or client.today()
     chosen = _candidates(client, claims)
     if not chosen:
         return []
-    outcome = scrub(user, client, chosen, today)
+    outcome = scrub(client, chosen, today, acting_user=acting_user)
     ready: list[tuple[int, str]] = []
     for chunk in _chunked([c.pk for c in chosen]):
         ready.extend(Claim.objects.filter(pk__in=chunk, front_door=FrontDoor.READY)
@@ -179,7 +180,7 @@ def submit(user: Any, client: Organization, claims: Iterable[Claim | int] | None
     batches = []
     for kind in ("P", "I"):
         ids = [pk for pk, k in ready if k == kind]
-        batch = _send(client, kind, ids, outcome, today, actor) if ids else None
+        batch = _send(client, kind, ids, outcome, today, acting_user) if ids else None
         if batch is not None:
             batches.append(batch)
     return batches
@@ -254,13 +255,14 @@ def _send(client: Organization, kind: str, ids: list[int], outcome: ScrubOutcome
         claims = build.load(ids)
         reference = new_reference(kind)
         sets, placed = bodies(kind, claims, profile, today, reference)
-        out = outbound.write(client, "837", sets, envelope(profile, today), actor=_person(actor),
+        out = outbound.write(client, "837", sets, envelope(profile, today),
+                             acting_user=person(actor),
                              count=len(claims), name=f"837{kind}-{now:%Y%m%d%H%M%S}.x12",
                              purpose=f"837{kind} claims")
         out.name = f"837{kind}-{out.isa13}.x12"
         out.save(update_fields=["name"])
         batch = SubmissionBatch.objects.create(
-            client=client, kind=kind, outbound=out, created_by=_person(actor), created_at=now,
+            client=client, kind=kind, outbound=out, created_by=person(actor), created_at=now,
             claims_count=len(claims), clean_claim_rate=outcome.rate, scrubbed=outcome.scrubbed,
             scrub_run_id=outcome.run_id, reference=reference)
         BatchClaim.objects.bulk_create(
@@ -268,7 +270,7 @@ def _send(client: Organization, kind: str, ids: list[int], outcome: ScrubOutcome
                         position=placed[c.pk][1]) for c in claims], batch_size=2000)
         _mark_sent(ids, now, actor)
         _close_old_rejections(client, ids, batch)
-        record("submission.batch_sent", client_id=client.pk, obj=batch, actor=_person(actor),
+        record("submission.batch_sent", client_id=client.pk, obj=batch, acting_user=person(actor),
                detail={"kind": kind, "claims": len(claims), "isa13": out.isa13,
                        "sets": len(sets), "clean_claim_rate": str(outcome.rate)})
         if profile.outbound_dir:
@@ -295,7 +297,7 @@ def _mark_sent(ids: list[int], now: Any, actor: Any) -> None:
         Claim.objects.filter(pk__in=chunk, status=ClaimStatus.DRAFT).update(
             status=ClaimStatus.SUBMITTED)
         loaded = list(Claim.objects.filter(pk__in=chunk).select_related("client"))
-        post_charges_many(loaded, actor=_person(actor))
+        post_charges_many(loaded, acting_user=person(actor))
 
 
 def _close_old_rejections(client: Organization, ids: list[int], batch: SubmissionBatch) -> None:
@@ -325,6 +327,3 @@ def drop(folder: Path, name: str, data: bytes) -> Path:
         raise
     return target
 
-
-def _person(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None

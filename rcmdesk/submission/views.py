@@ -46,7 +46,7 @@ def submit_ready(request: HttpRequest) -> HttpResponse:
     if client is None:
         raise Http404("Not found.")
     try:
-        sent = services.submit(user, client)
+        sent = services.submit(client, acting_user=user)
     except services.SubmissionRefused as exc:
         messages.error(request, str(exc))
         return redirect("submission:batches")
@@ -73,7 +73,7 @@ def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
     counts = {s.value: 0 for s in AckStatus}
     for entry in entries:
         counts[entry.ack_status] += 1
-    record("read", client_id=batch.client_id, obj=batch, actor=user)
+    record("read", client_id=batch.client_id, obj=batch, acting_user=user)
     return render(request, "submission/batch_detail.html", {
         "batch": batch, "entries": entries, "counts": counts})
 
@@ -84,7 +84,7 @@ def batch_download(request: HttpRequest, batch_id: int) -> HttpResponse:
     user = acting_user(request)
     batch = queries.batch(user, batch_id)
     out = type(batch.outbound).objects.get(pk=batch.outbound_id)
-    record("submission.batch_downloaded", client_id=batch.client_id, obj=batch, actor=user,
+    record("submission.batch_downloaded", client_id=batch.client_id, obj=batch, acting_user=user,
            detail={"file": out.pk, "isa13": out.isa13})
     response = HttpResponse(bytes(out.content), content_type="application/edi-x12")
     response["Content-Disposition"] = f'attachment; filename="{out.name}"'
@@ -118,8 +118,9 @@ def profile(request: HttpRequest, client_slug: str, kind: str = ProfileKind.BOTH
     form = ProfileForm(request.POST or None, instance=current if current.kind == kind else None,
                        initial={f: getattr(current, f) for f in services.PROFILE_FIELDS})
     if request.method == "POST" and form.is_valid():
-        services.save_profile(user, client, kind, {f: form.cleaned_data[f]
-                                                   for f in services.PROFILE_FIELDS})
+        services.save_profile(client, kind, {f: form.cleaned_data[f]
+                                                   for f in services.PROFILE_FIELDS},
+                                                   acting_user=user)
         messages.success(request, "Submission profile saved.")
         return redirect("submission:profile", client_slug=client.slug, kind=kind)
     return render(request, "submission/profile.html", {

@@ -119,25 +119,28 @@ def create_engagement(request: HttpRequest, payload: EngagementIn) -> Status[Eng
     spec = services.EngagementSpec(partner=partner, name=payload.name, scope=payload.scope,
                                    start_date=payload.start_date, end_date=payload.end_date,
                                    time_zone=payload.time_zone)
-    return Status(201, _engagement_out(services.create_engagement(request.user, client, spec)))
+    return Status(201, _engagement_out(services.create_engagement(client, spec,
+                                                                  acting_user=request.user)))
 
 
 @router.put("/engagements/{engagement_id}/scope", response=EngagementOut)
 def change_scope(request: HttpRequest, engagement_id: int, payload: ScopeIn) -> EngagementOut:
     engagement = _engagement(request, engagement_id)
-    return _engagement_out(services.change_scope(request.user, engagement, payload.scope))
+    return _engagement_out(services.change_scope(engagement, payload.scope,
+                                                 acting_user=request.user))
 
 
 @router.post("/engagements/{engagement_id}/assignments", response={201: AssignmentOut})
 def assign(request: HttpRequest, engagement_id: int,
            payload: AssignIn) -> Status[AssignmentOut]:
     engagement = _engagement(request, engagement_id)
-    a = services.assign_username(request.user, engagement, payload.username)
+    a = services.assign_username(engagement, payload.username, acting_user=request.user)
     return Status(201, AssignmentOut(id=a.pk, engagement=engagement.pk,
                                       username=payload.username))
 
 
 @router.delete("/engagements/{engagement_id}/assignments/{assignment_id}", response={204: None})
 def unassign(request: HttpRequest, engagement_id: int, assignment_id: int) -> Status[None]:
-    services.unassign_id(request.user, _engagement(request, engagement_id), assignment_id)
+    services.unassign_id(_engagement(request, engagement_id), assignment_id,
+                         acting_user=request.user)
     return Status(204, None)

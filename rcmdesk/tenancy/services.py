@@ -39,8 +39,9 @@ class EngagementSpec:
 
 
 @transaction.atomic
-def create_engagement(actor: Any, client: Organization, spec: EngagementSpec) -> Engagement:
-    require(actor, Action.MANAGE_ENGAGEMENT_SCOPE, client.pk)
+def create_engagement(client: Organization, spec: EngagementSpec, *,
+                      acting_user: Any) -> Engagement:
+    require(acting_user, Action.MANAGE_ENGAGEMENT_SCOPE, client.pk)
     if spec.partner.kind != OrgKind.PARTNER:
         raise ValidationError("Engagements are made with partner organizations.")
     engagement = Engagement(
@@ -56,9 +57,9 @@ def create_engagement(actor: Any, client: Organization, spec: EngagementSpec) ->
 
 
 @transaction.atomic
-def change_scope(actor: Any, engagement: Engagement, scope: list[str]) -> Engagement:
+def change_scope(engagement: Engagement, scope: list[str], *, acting_user: Any) -> Engagement:
     """Only the client widens or narrows what its partner may work."""
-    require(actor, Action.MANAGE_ENGAGEMENT_SCOPE, engagement.client_id)
+    require(acting_user, Action.MANAGE_ENGAGEMENT_SCOPE, engagement.client_id)
     before = list(engagement.scope)
     engagement.scope = _scope_list(scope)
     engagement.save(update_fields=["scope"])
@@ -68,8 +69,8 @@ def change_scope(actor: Any, engagement: Engagement, scope: list[str]) -> Engage
 
 
 @transaction.atomic
-def end_engagement(actor: Any, engagement: Engagement, end_date: date) -> Engagement:
-    require(actor, Action.MANAGE_ENGAGEMENT_SCOPE, engagement.client_id)
+def end_engagement(engagement: Engagement, end_date: date, *, acting_user: Any) -> Engagement:
+    require(acting_user, Action.MANAGE_ENGAGEMENT_SCOPE, engagement.client_id)
     before = engagement.end_date
     engagement.end_date = end_date
     engagement.full_clean()
@@ -80,25 +81,25 @@ def end_engagement(actor: Any, engagement: Engagement, end_date: date) -> Engage
 
 
 @transaction.atomic
-def assign(actor: Any, engagement: Engagement, user: Any) -> Assignment:
+def assign(engagement: Engagement, member: Any, *, acting_user: Any) -> Assignment:
     """A partner lead puts one of their own partner's users on an engagement."""
-    require(actor, Action.ASSIGN_WORK, engagement.client_id)
-    _check_partner_side(actor, engagement)
-    if user.organization_id != engagement.partner_id or not Role(user.role).is_partner:
+    require(acting_user, Action.ASSIGN_WORK, engagement.client_id)
+    _check_partner_side(acting_user, engagement)
+    if member.organization_id != engagement.partner_id or not Role(member.role).is_partner:
         raise ValidationError("Only users of the engagement's partner can be assigned.")
-    assignment, created = Assignment.objects.get_or_create(engagement=engagement, user=user)
+    assignment, created = Assignment.objects.get_or_create(engagement=engagement, user=member)
     if created:
         record("assigned", client_id=engagement.client_id, obj=assignment,
-               detail={"engagement": engagement.pk, "user": user.username})
-    forget_visibility(user)
+               detail={"engagement": engagement.pk, "user": member.username})
+    forget_visibility(member)
     return assignment
 
 
 @transaction.atomic
-def unassign(actor: Any, assignment: Assignment) -> None:
+def unassign(assignment: Assignment, *, acting_user: Any) -> None:
     engagement = assignment.engagement
-    require(actor, Action.ASSIGN_WORK, engagement.client_id)
-    _check_partner_side(actor, engagement)
+    require(acting_user, Action.ASSIGN_WORK, engagement.client_id)
+    _check_partner_side(acting_user, engagement)
     record("unassigned", client_id=engagement.client_id, obj=assignment,
            detail={"engagement": engagement.pk, "user": assignment.user.username})
     assignment.delete()
@@ -111,21 +112,21 @@ def visible_engagement(user: Any, engagement_id: int) -> Engagement:
     return found
 
 
-def assign_username(actor: Any, engagement: Engagement, username: str) -> Assignment:
+def assign_username(engagement: Engagement, username: str, *, acting_user: Any) -> Assignment:
     from rcmdesk.accounts.models import User
 
     user = User.objects.filter(username=username, organization_id=engagement.partner_id).first()
     if user is None:
         raise Http404("Not found.")
-    return assign(actor, engagement, user)
+    return assign(engagement, user, acting_user=acting_user)
 
 
-def unassign_id(actor: Any, engagement: Engagement, assignment_id: int) -> None:
-    assignment = Assignment.objects.visible_to(actor).filter(
+def unassign_id(engagement: Engagement, assignment_id: int, *, acting_user: Any) -> None:
+    assignment = Assignment.objects.visible_to(acting_user).filter(
         engagement=engagement, pk=assignment_id).first()
     if assignment is None:
         raise Http404("Not found.")
-    unassign(actor, assignment)
+    unassign(assignment, acting_user=acting_user)
 
 
 def _check_partner_side(actor: Any, engagement: Engagement) -> None:
@@ -134,11 +135,12 @@ def _check_partner_side(actor: Any, engagement: Engagement) -> None:
 
 
 @transaction.atomic
-def open_break_glass(actor: Any, client: Organization, reason: str,
-                     duration: timedelta = timedelta(hours=1)) -> BreakGlassGrant:
+def open_break_glass(client: Organization, reason: str,
+                     duration: timedelta = timedelta(hours=1), *,
+                     acting_user: Any) -> BreakGlassGrant:
     """Emergency read access for a platform admin: reasoned, time-boxed, and on the
     client's own audit trail so the client sees every use."""
-    if Role(actor.role) is not Role.PLATFORM_ADMIN:
+    if Role(acting_user.role) is not Role.PLATFORM_ADMIN:
         raise PermissionDenied("Only platform admins use break-glass access.")
     if client.kind != OrgKind.CLIENT:
         raise ValidationError("Break-glass access is to a client organization.")
@@ -147,27 +149,27 @@ def open_break_glass(actor: Any, client: Organization, reason: str,
     if not timedelta(0) < duration <= MAX_BREAK_GLASS:
         raise ValidationError("Break-glass access lasts at most four hours.")
     now = timezone.now()
-    grant = BreakGlassGrant.objects.create(user=actor, client=client, reason=reason.strip(),
+    grant = BreakGlassGrant.objects.create(user=acting_user, client=client, reason=reason.strip(),
                                            starts_at=now, expires_at=now + duration)
     record("break_glass_opened", client_id=client.pk, obj=grant,
            detail={"reason": grant.reason, "expires_at": grant.expires_at})
-    forget_visibility(actor)
+    forget_visibility(acting_user)
     return grant
 
 
-def open_break_glass_for_slug(actor: Any, slug: str, reason: str,
-                              duration: timedelta) -> BreakGlassGrant:
+def open_break_glass_for_slug(slug: str, reason: str,
+                              duration: timedelta, *, acting_user: Any) -> BreakGlassGrant:
     client = Organization.objects.filter(slug=slug, kind=OrgKind.CLIENT, is_active=True).first()
     if client is None:
         raise ValidationError(f"No active client organization {slug!r}.")
-    return open_break_glass(actor, client, reason, duration)
+    return open_break_glass(client, reason, duration, acting_user=acting_user)
 
 
 @transaction.atomic
-def close_break_glass(actor: Any, grant: BreakGlassGrant) -> None:
-    if grant.user_id != actor.pk:
+def close_break_glass(grant: BreakGlassGrant, *, acting_user: Any) -> None:
+    if grant.user_id != acting_user.pk:
         raise PermissionDenied("Only the holder closes a break-glass grant.")
     grant.ended_at = timezone.now()
     grant.save(update_fields=["ended_at"])
     record("break_glass_closed", client_id=grant.client_id, obj=grant)
-    forget_visibility(actor)
+    forget_visibility(acting_user)

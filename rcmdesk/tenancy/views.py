@@ -48,7 +48,7 @@ def change_scope(request: HttpRequest, engagement_id: int) -> HttpResponse:
     engagement = _visible_engagement(request, engagement_id)
     form = ScopeForm(request.POST)
     if form.is_valid():
-        services.change_scope(request.user, engagement, form.cleaned_data["scope"])
+        services.change_scope(engagement, form.cleaned_data["scope"], acting_user=request.user)
     return redirect("tenancy:engagement", engagement_id=engagement.pk)
 
 
@@ -59,7 +59,8 @@ def assign(request: HttpRequest, engagement_id: int) -> HttpResponse:
     form = AssignForm(request.POST)
     if form.is_valid():
         try:
-            services.assign_username(request.user, engagement, form.cleaned_data["username"])
+            services.assign_username(engagement, form.cleaned_data["username"],
+                                     acting_user=request.user)
         except (ValidationError, Http404):
             messages.error(request, "No such user at this engagement's partner, or not "
                                     "assignable.")
@@ -70,7 +71,7 @@ def assign(request: HttpRequest, engagement_id: int) -> HttpResponse:
 @require_POST
 def unassign(request: HttpRequest, engagement_id: int, assignment_id: int) -> HttpResponse:
     engagement = _visible_engagement(request, engagement_id)
-    services.unassign_id(request.user, engagement, assignment_id)
+    services.unassign_id(engagement, assignment_id, acting_user=request.user)
     return redirect("tenancy:engagement", engagement_id=engagement.pk)
 
 
@@ -88,8 +89,8 @@ def break_glass(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.open_break_glass_for_slug(
-                request.user, form.cleaned_data["client"], form.cleaned_data["reason"],
-                timedelta(minutes=form.cleaned_data["minutes"]))
+                form.cleaned_data["client"], form.cleaned_data["reason"],
+                timedelta(minutes=form.cleaned_data["minutes"]), acting_user=request.user)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -106,5 +107,5 @@ def break_glass_close(request: HttpRequest, grant_id: int) -> HttpResponse:
     grant = BreakGlassGrant.objects.filter(user=acting_user(request), pk=grant_id).first()
     if grant is None:
         raise Http404("Not found.")
-    services.close_break_glass(request.user, grant)
+    services.close_break_glass(grant, acting_user=request.user)
     return redirect("tenancy:break_glass")

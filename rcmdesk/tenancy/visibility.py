@@ -16,6 +16,7 @@ from django.db import models
 from django.http import Http404
 from django.utils import timezone
 
+from rcmdesk.accounts.people import person
 from rcmdesk.tenancy.roles import OrgKind, Role, Workflow
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ NOTHING = Visibility()
 
 def visibility_for(user: Any) -> Visibility:
     """Compute (once per user object, i.e. once per request) what the user may see."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+    if person(user) is None or not user.is_active:
         return NOTHING
     cached: Visibility | None = getattr(user, _CACHE_ATTR, None)
     if cached is None:

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from rcmdesk.accounts.middleware import wants_json
+from rcmdesk.accounts.people import person
 from rcmdesk.audit.context import acting
 from rcmdesk.errors import DomainError
 
@@ -37,21 +38,17 @@ class RequestContextMiddleware:
             request.acting = ctx  # type: ignore[attr-defined]
             response = self.get_response(request)
             user = getattr(request, "user", None)
-            if response.status_code in REFUSED_STATUSES and _authenticated(user):
+            if response.status_code in REFUSED_STATUSES and person(user) is not None:
                 _audit_refusal(request, response, user)
         response["X-Request-ID"] = request_id
         return response
-
-
-def _authenticated(user: object) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False))
 
 
 def _audit_refusal(request: HttpRequest, response: HttpResponse, user: object) -> None:
     from rcmdesk.audit.services import record
 
     record(
-        "access_refused", client_id=None, actor=user,
+        "access_refused", client_id=None, acting_user=user,
         object_type="url", object_id=request.path[:64],
         detail={"method": request.method, "status": response.status_code,
                 "path": request.get_full_path()[:500]},

@@ -148,7 +148,7 @@ def bulk_items(request: HttpRequest, body: BulkIn) -> Any:
         return Status(400, {"detail": str(exc)})
     params = bulk.Params(assignee=str(p.get("assignee", "")), until=until,
                          outcome=str(p.get("outcome", "")), note=str(p.get("note", "")))
-    result = bulk.run(request.user, body.action, body.ids, params)
+    result = bulk.run(body.action, body.ids, params, acting_user=request.user)
     return Status(200, {"done": result.done, "skipped": result.skipped})
 
 
@@ -177,7 +177,7 @@ def next_item(request: HttpRequest, body: NextIn, response: HttpResponse) -> Any
     """The highest-priority item you may work, leased to you; 204 when the queue is empty."""
     wf = Workflow(body.workflow) if body.workflow and body.workflow in Workflow else None
     kind = body.kind if body.kind in ItemKind.values else None
-    item = services.claim_next(request.user, workflow=wf, kind=kind)
+    item = services.claim_next(acting_user=request.user, workflow=wf, kind=kind)
     if item is None:
         return Status(204, None)
     item = queries.get_item(request.user, item.pk)
@@ -218,9 +218,9 @@ def _precondition(request: HttpRequest, item: WorkItem, version: int | None) -> 
 
 def _apply(user: Any, item: WorkItem, version: int, body: ActionIn) -> WorkItem:
     if body.kind == "claim":
-        return services.claim(user, item, version)
+        return services.claim(item, version, acting_user=user)
     if body.kind == "release":
-        return services.release(user, item, version)
+        return services.release(item, version, acting_user=user)
     if body.kind not in SPECIALIST_KINDS:
         raise ValueError(f"Unknown action {body.kind!r}; one of claim, release, "
                          f"{', '.join(sorted(SPECIALIST_KINDS))}.")
@@ -229,7 +229,7 @@ def _apply(user: Any, item: WorkItem, version: int, body: ActionIn) -> WorkItem:
         raise ValueError("Pending payer needs follow_up_on.")
     step = services.Step(ActionKind(body.kind), note=body.note, outcome=body.outcome,
                          status=status, follow_up_on=body.follow_up_on)
-    return services.act(user, item, version, step)
+    return services.act(item, version, step, acting_user=user)
 
 
 @router.get("/counts", response=list[CountOut])

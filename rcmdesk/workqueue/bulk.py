@@ -37,16 +37,16 @@ class Params:
     note: str = ""
 
 
-def run(user: Any, action: str, ids: list[int], params: Params) -> BulkResult:
+def run(action: str, ids: list[int], params: Params, *, acting_user: Any) -> BulkResult:
     """Apply ``action`` to the items among ``ids`` the user may see; others are "not found"."""
     if action not in ACTIONS:
         raise BadRequest(f"Unknown bulk action {action!r}; one of {', '.join(ACTIONS)}.")
-    if action in ("assign", "unassign") and not allows(user, Action.ASSIGN_WORK):
+    if action in ("assign", "unassign") and not allows(acting_user, Action.ASSIGN_WORK):
         raise PermissionDenied("Only supervisors assign work.")
     wanted = list(dict.fromkeys(ids))[:500]
-    found = {i.pk: i for i in WorkItem.objects.visible_to(user).filter(pk__in=wanted)}
+    found = {i.pk: i for i in WorkItem.objects.visible_to(acting_user).filter(pk__in=wanted)}
     items = [found[pk] for pk in wanted if pk in found]
-    result = _dispatch(user, action, items, params)
+    result = _dispatch(acting_user, action, items, params)
     for pk in wanted:
         if pk not in found:
             result.skipped[pk] = "Not found."
@@ -59,23 +59,23 @@ def _dispatch(user: Any, action: str, items: list[WorkItem], params: Params) -> 
             raise BadRequest("Name who to assign the items to.")
         # a name nobody has is skipped item by item in the words a user of another
         # tenant gets ("... cannot work ... items for this client"): no name is confirmed
-        return services.assign(user, items, user_named(params.assignee))
+        return services.assign(items, user_named(params.assignee), acting_user=user)
     if action == "unassign":
-        return services.assign(user, items, None)
+        return services.assign(items, None, acting_user=user)
     if action == "snooze":
         if params.until is None:
             raise BadRequest("Say until which day to snooze.")
-        return services.snooze(user, items, params.until, params.note)
+        return services.snooze(items, params.until, params.note, acting_user=user)
     if action == "close":
         if not params.outcome.strip():
             raise BadRequest("Say what the outcome was before closing items.")
-        return services.close(user, items, params.outcome.strip(), params.note)
-    return mark_resubmit(user, items, params.note)
+        return services.close(items, params.outcome.strip(), params.note, acting_user=user)
+    return mark_resubmit(items, params.note, acting_user=user)
 
 
-def mark_resubmit(user: Any, items: list[WorkItem], note: str = "") -> BulkResult:
+def mark_resubmit(items: list[WorkItem], note: str = "", *, acting_user: Any) -> BulkResult:
     """Mark items' next step as "resubmit" (nothing is sent yet; see the module docstring)."""
-    return services.mark_next_step(user, items, "resubmit", note)
+    return services.mark_next_step(items, "resubmit", note, acting_user=acting_user)
 
 
 def reassign(*, from_username: str | None, to: Any | None, client_id: int | None = None,
@@ -101,7 +101,8 @@ def reassign(*, from_username: str | None, to: Any | None, client_id: int | None
     items = (items.filter(assignee__username=from_username) if from_username
              else items.filter(assignee__isnull=True))
     chosen = items.order_by("-priority", "id")
-    return services.assign(acting_user, list(chosen[:limit] if limit else chosen), to)
+    return services.assign(list(chosen[:limit] if limit else chosen), to,
+                           acting_user=acting_user)
 
 
 def _workflow(value: str | None) -> Workflow | None:

@@ -22,6 +22,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from rcmdesk import errors
+from rcmdesk.accounts.people import person
 from rcmdesk.audit.services import record
 from rcmdesk.playbooks.sops import sop_for_item
 from rcmdesk.tenancy.authz import require
@@ -79,14 +80,14 @@ def claimable(user: Any, *, workflow: Workflow | None = None, kind: str | None =
                         | (waiting_done & free) | lapsed)
 
 
-def claim_next(user: Any, *, workflow: Workflow | None = None, kind: str | None = None,
+def claim_next(*, acting_user: Any, workflow: Workflow | None = None, kind: str | None = None,
                now: datetime | None = None) -> WorkItem | None:
-    """Hand ``user`` the highest-priority item they may work, leased to them."""
-    require(user, Action.WORK_ITEMS, None)
+    """Hand ``acting_user`` the highest-priority item they may work, leased to them."""
+    require(acting_user, Action.WORK_ITEMS, None)
     now = now or _now()
     for _ in range(5):  # a lost race on SQLite's snapshot: try the next one
         with transaction.atomic():
-            candidates = claimable(user, workflow=workflow, kind=kind, now=now)
+            candidates = claimable(acting_user, workflow=workflow, kind=kind, now=now)
             candidates = candidates.order_by("-priority", "id")
             if connection.features.has_select_for_update_skip_locked:
                 candidates = candidates.select_for_update(skip_locked=True, of=("self",))
@@ -94,25 +95,26 @@ def claim_next(user: Any, *, workflow: Workflow | None = None, kind: str | None 
             if item is None:
                 return None
             try:
-                return _take(user, item, now, ActionKind.CLAIMED)
+                return _take(acting_user, item, now, ActionKind.CLAIMED)
             except Conflict:
                 continue
     return None
 
 
-def claim(user: Any, item: WorkItem, version: int, *, now: datetime | None = None) -> WorkItem:
+def claim(item: WorkItem, version: int, *, acting_user: Any,
+          now: datetime | None = None) -> WorkItem:
     """Take one particular item from a list (it must be free, or already yours)."""
-    _require_work(user, item)
+    _require_work(acting_user, item)
     now = now or _now()
     if item.status == ItemStatus.DONE:
         raise NotAllowed("This item is done.")
     held = (item.status == ItemStatus.IN_PROGRESS and item.lease_expires_at is not None
-            and item.lease_expires_at > now and item.assignee_id != user.pk)
+            and item.lease_expires_at > now and item.assignee_id != acting_user.pk)
     if held:
         raise NotAllowed("Someone else is working this item.")
     with transaction.atomic():
         item.version = version
-        return _take(user, item, now, ActionKind.CLAIMED)
+        return _take(acting_user, item, now, ActionKind.CLAIMED)
 
 
 def _take(user: Any, item: WorkItem, now: datetime, kind: ActionKind) -> WorkItem:
@@ -120,20 +122,20 @@ def _take(user: Any, item: WorkItem, now: datetime, kind: ActionKind) -> WorkIte
                       lease_expires_at=now + LEASE, first_touched_at=item.first_touched_at or now)
     _history(changed, user, kind, from_status=item.status, to_status=changed.status)
     record("workitem.claim", client_id=item.client_id, obj=item,
-           detail={"version": changed.version}, actor=user)
+           detail={"version": changed.version}, acting_user=user)
     return changed
 
 
-def release(user: Any, item: WorkItem, version: int) -> WorkItem:
+def release(item: WorkItem, version: int, *, acting_user: Any) -> WorkItem:
     """Give an item back to the pool before the lease runs out."""
-    _require_work(user, item)
-    _require_holder(user, item)
+    _require_work(acting_user, item)
+    _require_holder(acting_user, item)
     with transaction.atomic():
         changed = _change(item, version, assignee=None, status=ItemStatus.OPEN,
                           lease_expires_at=None)
-        _history(changed, user, ActionKind.RELEASED, from_status=item.status,
+        _history(changed, acting_user, ActionKind.RELEASED, from_status=item.status,
                  to_status=changed.status)
-        record("workitem.release", client_id=item.client_id, obj=item, actor=user)
+        record("workitem.release", client_id=item.client_id, obj=item, acting_user=acting_user)
     return changed
 
 
@@ -148,11 +150,11 @@ class Step:
     follow_up_on: date | None = None
 
 
-def act(user: Any, item: WorkItem, version: int, step: Step,
-        now: datetime | None = None) -> WorkItem:
+def act(item: WorkItem, version: int, step: Step,
+        now: datetime | None = None, *, acting_user: Any) -> WorkItem:
     """Record one action on an item the user holds, and move its status."""
-    _require_work(user, item)
-    _require_holder(user, item, now)
+    _require_work(acting_user, item)
+    _require_holder(acting_user, item, now)
     if step.kind in CLIENT_DECISION_ACTIONS:
         raise NotAllowed("A write-off is the client's decision: propose it instead.")
     if step.status is not None and step.status not in MANUAL_STATUSES:
@@ -162,13 +164,13 @@ def act(user: Any, item: WorkItem, version: int, step: Step,
     if step.status is ItemStatus.PENDING_PAYER and step.follow_up_on is None:
         raise NotAllowed("Pending payer needs a follow-up date.")
     now = now or _now()
-    fields = _step_fields(user, item, step, now)
+    fields = _step_fields(acting_user, item, step, now)
     with transaction.atomic():
         changed = _change(item, version, **fields)
-        _history(changed, user, step.kind, note=step.note, outcome=step.outcome,
+        _history(changed, acting_user, step.kind, note=step.note, outcome=step.outcome,
                  from_status=item.status, to_status=changed.status, at=now,
                  sop_version=sop_for_item(item, now))
-        record(f"workitem.{step.kind}", client_id=item.client_id, obj=item, actor=user,
+        record(f"workitem.{step.kind}", client_id=item.client_id, obj=item, acting_user=acting_user,
                detail={"status": changed.status, "outcome": step.outcome})
     return changed
 
@@ -188,21 +190,22 @@ def _step_fields(user: Any, item: WorkItem, step: Step, now: datetime) -> dict[s
     return fields
 
 
-def assign(supervisor: Any, items: Iterable[WorkItem], assignee: Any | None) -> BulkResult:
+def assign(items: Iterable[WorkItem], assignee: Any | None, *, acting_user: Any) -> BulkResult:
     """Assign (or with None, unassign) items; the assignee must be able to work each one."""
     result = BulkResult()
     for item in items:
         try:
-            require(supervisor, Action.ASSIGN_WORK, item.client_id, _wf(item))
+            require(acting_user, Action.ASSIGN_WORK, item.client_id, _wf(item))
             if assignee is not None:
                 _require_can_work(assignee, item)
             with transaction.atomic():
                 changed = _change(item, item.version, assignee=assignee,
                                   status=_status_after_assign(item), lease_expires_at=None)
-                _history(changed, supervisor, ActionKind.ASSIGNED,
+                _history(changed, acting_user, ActionKind.ASSIGNED,
                          note=getattr(assignee, "username", "") or "unassigned",
                          from_status=item.status, to_status=changed.status)
-                record("workitem.assign", client_id=item.client_id, obj=item, actor=supervisor,
+                record("workitem.assign", client_id=item.client_id, obj=item,
+                       acting_user=acting_user,
                        detail={"assignee": getattr(assignee, "pk", None)})
             result.done.append(item.pk)
         except (Conflict, PermissionDenied, Http404) as exc:
@@ -214,8 +217,9 @@ def _status_after_assign(item: WorkItem) -> str:
     return ItemStatus.OPEN if item.status == ItemStatus.IN_PROGRESS else item.status
 
 
-def snooze(user: Any, items: Iterable[WorkItem], until: date, note: str = "") -> BulkResult:
-    return _bulk(user, items, lambda item: Step(ActionKind.SNOOZED, note=note,
+def snooze(items: Iterable[WorkItem], until: date, note: str = "", *,
+           acting_user: Any) -> BulkResult:
+    return _bulk(acting_user, items, lambda item: Step(ActionKind.SNOOZED, note=note,
                                                 status=_snoozed_status(item),
                                                 follow_up_on=until))
 
@@ -224,8 +228,10 @@ def _snoozed_status(item: WorkItem) -> ItemStatus:
     return ItemStatus(item.status) if item.status == ItemStatus.PENDING_PAYER else ItemStatus.OPEN
 
 
-def close(user: Any, items: Iterable[WorkItem], outcome: str, note: str = "") -> BulkResult:
-    return _bulk(user, items, lambda item: Step(ActionKind.CLOSED, note=note, outcome=outcome,
+def close(items: Iterable[WorkItem], outcome: str, note: str = "", *,
+          acting_user: Any) -> BulkResult:
+    return _bulk(acting_user, items, lambda item: Step(ActionKind.CLOSED, note=note,
+                                                       outcome=outcome,
                                                 status=ItemStatus.DONE))
 
 
@@ -247,15 +253,15 @@ def _bulk(user: Any, items: Iterable[WorkItem], make_step: Any) -> BulkResult:
             with transaction.atomic():
                 held = _take(user, item, now, ActionKind.CLAIMED) if not item.is_leased_to(
                     user, now) else item
-                act(user, held, held.version, make_step(item), now)
+                act(held, held.version, make_step(item), now, acting_user=user)
             result.done.append(item.pk)
         except (Conflict, PermissionDenied, Http404) as exc:
             result.skipped[item.pk] = str(exc) or "not allowed"
     return result
 
 
-def mark_next_step(user: Any, items: Iterable[WorkItem], step: str,
-                   note: str = "") -> BulkResult:
+def mark_next_step(items: Iterable[WorkItem], step: str,
+                   note: str = "", *, acting_user: Any) -> BulkResult:
     """Note the next step on items (``detail["next_step"]``) without taking them.
 
     Open to whoever may work an item that is free or theirs, and to supervisors.
@@ -263,23 +269,24 @@ def mark_next_step(user: Any, items: Iterable[WorkItem], step: str,
     result = BulkResult()
     for item in items:
         try:
-            _require_work(user, item)
-            if item.assignee_id not in (None, user.pk) and not _supervises(user, item):
+            _require_work(acting_user, item)
+            if item.assignee_id not in (None, acting_user.pk) and not _supervises(acting_user,
+                                                                                  item):
                 raise NotAllowed("Assigned to someone else.")
             with transaction.atomic():
                 changed = _change(item, item.version, detail={**item.detail, "next_step": step})
-                _history(changed, user, ActionKind.NOTE,
+                _history(changed, acting_user, ActionKind.NOTE,
                          note=(f"Next step: {step} (marked in bulk). " + note).strip(),
                          from_status=item.status, to_status=changed.status)
                 record(f"workitem.mark_{step}", client_id=item.client_id, obj=item,
-                       actor=user)
+                       acting_user=acting_user)
             result.done.append(item.pk)
         except (Conflict, PermissionDenied, Http404) as exc:
             result.skipped[item.pk] = str(exc) or "not allowed"
     return result
 
 
-def record_event(item: WorkItem, actor: Any, kind: ActionKind, *, note: str = "",
+def record_event(item: WorkItem, kind: ActionKind, *, acting_user: Any, note: str = "",
                  at: datetime | None = None, touch: bool = False,
                  **fields: Any) -> WorkItem:
     """History for a change nobody holds the item for (an event, or a 276 asked from a list).
@@ -293,13 +300,13 @@ def record_event(item: WorkItem, actor: Any, kind: ActionKind, *, note: str = ""
         changes["touches"] = F("touches") + 1
     WorkItem.objects.filter(pk=item.pk).update(**changes)
     changed = WorkItem.objects.get(pk=item.pk)
-    _history(changed, actor, kind, note=note, from_status=item.status,
+    _history(changed, acting_user, kind, note=note, from_status=item.status,
              to_status=changed.status, at=at, sop_version=sop_for_item(item, at))
     return changed
 
 
-def touch_for_request(user: Any, item: WorkItem, kind: ActionKind, note: str,
-                      now: datetime | None = None) -> WorkItem:
+def touch_for_request(item: WorkItem, kind: ActionKind, note: str,
+                      now: datetime | None = None, *, acting_user: Any) -> WorkItem:
     """A request sent to a payer about the item (a 270, 276 or 278) is work on it.
 
     Whoever holds the item acts on it (their lease renews, the status moves as ``act``
@@ -307,10 +314,9 @@ def touch_for_request(user: Any, item: WorkItem, kind: ActionKind, note: str,
     event on its history. Either way it counts as a touch.
     """
     now = now or _now()
-    if item.is_leased_to(user, now):
-        return act(user, item, item.version, Step(kind, note=note), now)
-    actor = user if getattr(user, "is_authenticated", False) else None
-    return record_event(item, actor, kind, note=note, at=now, touch=True)
+    if item.is_leased_to(acting_user, now):
+        return act(item, item.version, Step(kind, note=note), now, acting_user=acting_user)
+    return record_event(item, kind, acting_user=person(acting_user), note=note, at=now, touch=True)
 
 
 def _supervises(user: Any, item: WorkItem) -> bool:

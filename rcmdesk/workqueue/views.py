@@ -82,7 +82,7 @@ def get_next(request: HttpRequest) -> HttpResponse:
     workflow = request.POST.get("workflow", "")
     wf = Workflow(workflow) if workflow in Workflow._value2member_map_ else None
     kind = request.POST.get("kind", "")
-    item = services.claim_next(request.user, workflow=wf,
+    item = services.claim_next(acting_user=request.user, workflow=wf,
                                kind=kind if kind in ItemKind.values else None)
     if item is None:
         messages.info(request, f"The {wf or 'work'} queue is empty: nothing for you to take "
@@ -100,8 +100,8 @@ def bulk_action(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Pick an action and at least one item.")
         return redirect(back)
     try:
-        result = bulk.run(request.user, form.cleaned_data["action"], form.cleaned_data["ids"],
-                          form.params())
+        result = bulk.run(form.cleaned_data["action"], form.cleaned_data["ids"],
+                          form.params(), acting_user=request.user)
     except bulk.BadRequest as exc:
         messages.error(request, str(exc))
         return redirect(back)
@@ -161,14 +161,14 @@ def _change(request: HttpRequest, item_id: int, change: Any) -> HttpResponse:
 @require_POST
 def item_claim(request: HttpRequest, item_id: int) -> HttpResponse:
     return _change(request, item_id,
-                   lambda item, version: services.claim(request.user, item, version))
+                   lambda item, version: services.claim(item, version, acting_user=request.user))
 
 
 @login_required
 @require_POST
 def item_release(request: HttpRequest, item_id: int) -> HttpResponse:
     def release(item: WorkItem, version: int) -> HttpResponse:
-        services.release(request.user, item, version)
+        services.release(item, version, acting_user=request.user)
         messages.info(request, "Released: the item is back in the queue.")
         return redirect("workqueue:workbench")
 
@@ -184,7 +184,7 @@ def item_act(request: HttpRequest, item_id: int) -> HttpResponse:
         if not form.is_valid():
             return _item_page(request, item, status=400, form=form,
                               problem="Some fields need attention.")
-        changed = services.act(request.user, item, version, form.step())
+        changed = services.act(item, version, form.step(), acting_user=request.user)
         if changed.status == ItemStatus.IN_PROGRESS:
             return None
         messages.info(request, f"Recorded; the item is now {changed.get_status_display()}.")

@@ -93,7 +93,7 @@ def _claim(loop: Loop, file: str) -> ClaimInquiry:
     )
 
 
-def _person(
+def _subscriber_or_dependent(
     level: Loop, name_id: str, claim_id: str, file: str, deps: tuple[Person, ...]
 ) -> Person:
     dmg = level.first("DMG")
@@ -107,8 +107,8 @@ def _person(
 
 
 def _subscriber(level: Loop, following: list[Loop], file: str) -> Person:
-    deps = tuple(_person(d, "2100E", "2200E", file, ()) for d in following)
-    return _person(level, "2100D", "2200D", file, deps)
+    deps = tuple(_subscriber_or_dependent(d, "2100E", "2200E", file, ()) for d in following)
+    return _subscriber_or_dependent(level, "2100D", "2200D", file, deps)
 
 
 def _providers(root: Loop, file: str) -> tuple[ProviderInquiry, ...]:

@@ -162,7 +162,7 @@ def _firsts(loop: Loop | None) -> dict[str, Segment]:
     return found
 
 
-def _person(loop: Loop | None) -> tuple[Name, Address | None, str, str]:
+def _name_address_birth_gender(loop: Loop | None) -> tuple[Name, Address | None, str, str]:
     """Name, address, birth date and gender of a 2010BA/2010CA loop."""
     if loop is None:
         return Name(), None, "", ""
@@ -181,7 +181,7 @@ def subscriber(loop: Loop) -> Subscriber:
     sbr = _firsts(loop).get("SBR") or loop.items[0]
     assert isinstance(sbr, Segment)
     payer_loop = _first_loop(loop, "2010BB")
-    name, address, birth, gender = _person(_first_loop(loop, "2010BA"))
+    name, address, birth, gender = _name_address_birth_gender(_first_loop(loop, "2010BA"))
     return _new_subscriber(
         sbr.get(1),
         sbr.get(2),
@@ -198,7 +198,7 @@ def subscriber(loop: Loop) -> Subscriber:
 def patient(loop: Loop) -> Patient:
     """Patient from a 2000C loop."""
     pat = loop.first("PAT")
-    name, address, birth, gender = _person(_first_loop(loop, "2010CA"))
+    name, address, birth, gender = _name_address_birth_gender(_first_loop(loop, "2010CA"))
     return _new_patient(pat.get(1) if pat else "", name, address, birth, gender)
 
 

@@ -76,7 +76,7 @@ def receive(world: World, replies: list[Reply], interchange: int = 1) -> Any:
 
 def test_a_276_for_one_claim_reads_back_with_its_trace_and_references(world: World) -> None:
     claim = make_claim(world.acme, "PCN1", service=date(2025, 12, 1))
-    out = request_status(specialist(world), [claim])
+    out = request_status([claim], acting_user=specialist(world))
     [inquiry] = inquiries(out)
     [req] = ClaimStatusRequest.objects.filter(claim=claim)
     assert inquiry.trace == req.trace
@@ -92,7 +92,7 @@ def test_a_276_for_one_claim_reads_back_with_its_trace_and_references(world: Wor
 
 def test_our_276_passes_our_own_validator(world: World) -> None:
     claim = make_claim(world.acme, "PCN1", service=date(2025, 12, 1))
-    out = request_status(specialist(world), [claim, make_claim(world.acme, "PCN2")])
+    out = request_status([claim, make_claim(world.acme, "PCN2")], acting_user=specialist(world))
     errors = [f for f in validate(bytes(out.content), name=out.name)
               if f.severity is Severity.ERROR]
     assert errors == []
@@ -101,7 +101,7 @@ def test_our_276_passes_our_own_validator(world: World) -> None:
 def test_a_batch_asks_about_every_claim_once_with_a_trace_each(world: World) -> None:
     claims = [make_claim(world.acme, f"PCN{n}") for n in range(3)]
     medicare = make_claim(world.acme, "PCN-M", payer_kind="medicare")
-    out = request_status(specialist(world), [*claims, claims[0], medicare])
+    out = request_status([*claims, claims[0], medicare], acting_user=specialist(world))
     asked = inquiries(out)
     assert sorted(i.trace for i in asked) == sorted(
         ClaimStatusRequest.objects.values_list("trace", flat=True))
@@ -113,8 +113,8 @@ def test_a_batch_asks_about_every_claim_once_with_a_trace_each(world: World) -> 
 
 def test_every_request_takes_a_new_control_number_and_a_new_trace(world: World) -> None:
     claim = make_claim(world.acme, "PCN1")
-    first = request_status(specialist(world), [claim])
-    second = request_status(specialist(world), [claim])
+    first = request_status([claim], acting_user=specialist(world))
+    second = request_status([claim], acting_user=specialist(world))
     assert first.isa13 != second.isa13
     assert len(set(traces(claim))) == 2
 
@@ -122,7 +122,7 @@ def test_every_request_takes_a_new_control_number_and_a_new_trace(world: World) 
 def test_asking_about_a_claim_writes_status_requested_on_its_ar_item(world: World) -> None:
     claim = make_claim(world.acme, "PCN1")
     item = ar_item(claim)
-    request_status(specialist(world), [claim])
+    request_status([claim], acting_user=specialist(world))
     item.refresh_from_db()
     action = item.actions.get()
     assert action.kind == ActionKind.STATUS_REQUESTED
@@ -134,9 +134,9 @@ def test_asking_about_a_claim_writes_status_requested_on_its_ar_item(world: Worl
 def test_the_holder_of_the_item_records_the_request_through_the_engine(world: World) -> None:
     claim = make_claim(world.acme, "PCN1")
     ar_item(claim)
-    held = workqueue.claim_next(specialist(world))
+    held = workqueue.claim_next(acting_user=specialist(world))
     assert held is not None
-    request_status(specialist(world), [claim])
+    request_status([claim], acting_user=specialist(world))
     held.refresh_from_db()
     assert [a.kind for a in held.actions.all()] == [ActionKind.CLAIMED,
                                                    ActionKind.STATUS_REQUESTED]
@@ -147,22 +147,22 @@ def test_the_holder_of_the_item_records_the_request_through_the_engine(world: Wo
 def test_someone_outside_the_client_cannot_ask_and_nothing_is_written(world: World) -> None:
     claim = make_claim(world.acme, "PCN1")
     with pytest.raises(Http404):
-        request_status(world.birch_admin, [claim])
+        request_status([claim], acting_user=world.birch_admin)
     with pytest.raises(PermissionDenied):
-        request_status(world.user(Role.PARTNER_QA), [claim])
+        request_status([claim], acting_user=world.user(Role.PARTNER_QA))
     assert not OutboundFile.objects.exists()
     assert not ClaimStatusRequest.objects.exists()
 
 
 def test_one_request_never_mixes_clients(world: World) -> None:
     with pytest.raises(MixedClients):
-        request_status(world.user(Role.PLATFORM_ADMIN),
-                       [make_claim(world.acme, "A"), make_claim(world.birch, "B")])
+        request_status([make_claim(world.acme, "A"), make_claim(world.birch, "B")],
+                       acting_user=world.user(Role.PLATFORM_ADMIN))
 
 
 def test_the_request_is_audited(world: World) -> None:
     claim = make_claim(world.acme, "PCN1")
-    request_status(specialist(world), [claim])
+    request_status([claim], acting_user=specialist(world))
     assert AuditEvent.objects.filter(action="arfollowup.status_requested").count() == 1
 
 
@@ -172,7 +172,7 @@ def test_the_request_is_audited(world: World) -> None:
 def asked(world: World, pcn: str = "PCN1", **item_fields: Any) -> tuple[Claim, WorkItem, str]:
     claim = make_claim(world.acme, pcn)
     item = ar_item(claim, **item_fields)
-    request_status(specialist(world), [claim])
+    request_status([claim], acting_user=specialist(world))
     item.refresh_from_db()
     return claim, item, traces(claim)[0]
 
@@ -257,7 +257,7 @@ def test_each_change_is_history_with_codes_only_and_audited(world: World) -> Non
 def test_a_batch_answer_moves_each_claims_item_by_its_own_status(world: World) -> None:
     claims = [make_claim(world.acme, f"PCN{n}") for n in range(3)]
     items = [ar_item(c) for c in claims]
-    request_status(specialist(world), claims)
+    request_status(claims, acting_user=specialist(world))
     codes = ["A1", "F2", "A7"]
     receive(world, [Reply(traces(c)[0], c.patient_control_number, code, "20")
                     for c, code in zip(claims, codes, strict=True)])
@@ -272,7 +272,7 @@ def test_the_payers_claim_number_fills_a_blank_one_and_never_overwrites(world: W
     claim, _, trace = asked(world)
     other = make_claim(world.acme, "PCN2")
     Claim.objects.filter(pk=other.pk).update(payer_claim_control_number="KEEP")
-    request_status(specialist(world), [other])
+    request_status([other], acting_user=specialist(world))
     receive(world, [Reply(trace, "PCN1", "A1", "20", payer_claim_number="PAYER123"),
                     Reply(traces(other)[0], "PCN2", "A1", "20", payer_claim_number="NEW")])
     claim.refresh_from_db()
@@ -331,7 +331,7 @@ def test_a_277_never_touches_another_clients_claim(world: World) -> None:
     theirs = make_claim(world.birch, "PCN1")
     Claim.objects.filter(pk=theirs.pk).update(payer_claim_control_number="B-PAY")
     their_item = ar_item(theirs)
-    request_status(make_user("birch.staff", Role.CLIENT_STAFF, world.birch), [theirs])
+    request_status([theirs], acting_user=make_user("birch.staff", Role.CLIENT_STAFF, world.birch))
     trace = traces(theirs)[0]
     result = receive(world, [Reply(trace, "PCN1", "F2", "65", payer_claim_number="B-PAY")])
     assert result.outcome == "applied"
@@ -345,7 +345,7 @@ def test_a_277_never_touches_another_clients_claim(world: World) -> None:
 
 def test_an_answer_for_a_claim_without_an_ar_item_is_still_kept(world: World) -> None:
     claim = make_claim(world.acme, "PCN1")
-    request_status(specialist(world), [claim])
+    request_status([claim], acting_user=specialist(world))
     receive(world, [Reply(traces(claim)[0], "PCN1", "A1", "20")])
     assert ClaimStatusResponse.objects.filter(claim=claim).count() == 1
 
@@ -357,7 +357,7 @@ def test_a_277ca_is_left_to_the_rejection_work(world: World) -> None:
     data = write_interchange([replace(body, version="005010X214")], Envelope(sender="CH"))
     received, _ = intake.receive(world.acme, data, "ack.277")
     [tx] = parse(data)
-    assert apply_277(received, tx, None)["stored_only"] is True
+    assert apply_277(received, tx, acting_user=None)["stored_only"] is True
     assert not ClaimStatusResponse.objects.exists()
     item.refresh_from_db()
     assert item.status == ItemStatus.OPEN

@@ -65,8 +65,9 @@ def test_checking_another_clients_draft_answers_404_like_a_missing_one(world):
 
 
 def test_checking_a_draft_does_not_call_it_a_duplicate_of_itself_nor_change_it(world):
-    claim = services.enter_claim(world.user(Role.CLIENT_STAFF), world.acme,
-                                 charge_input(lines=charge_input().lines[:1]))
+    claim = services.enter_claim(world.acme,
+                                 charge_input(lines=charge_input().lines[:1]),
+                                 acting_user=world.user(Role.CLIENT_STAFF))
     body = check(world, {**form_data(world.acme.pk), "claim_id": claim.pk}).content.decode()
     assert "DU001" not in body
     new = check(world, form_data(world.acme.pk)).content.decode()

@@ -39,7 +39,7 @@ class TestDraftResource(TenantResourceContract):
 
     @pytest.fixture(autouse=True)
     def _drafts(self, world):
-        services.enter_claim(world.user(Role.CLIENT_STAFF), world.acme, charge_input())
+        services.enter_claim(world.acme, charge_input(), acting_user=world.user(Role.CLIENT_STAFF))
         birch_draft(world)
 
 

@@ -14,7 +14,8 @@ from rcmdesk.tenancy.roles import Role
 
 
 def test_a_drafts_claim_page_shows_origin_front_door_and_the_edit_link(world):
-    claim = services.enter_claim(world.user(Role.CLIENT_STAFF), world.acme, charge_input())
+    claim = services.enter_claim(world.acme, charge_input(),
+                                 acting_user=world.user(Role.CLIENT_STAFF))
     Claim.objects.filter(pk=claim.pk).update(front_door=FrontDoor.HELD)
     client = sign_in(Client(), world.user(Role.CLIENT_STAFF))
     body = client.get(reverse("claims:claim", args=[claim.pk])).content.decode()

@@ -23,7 +23,8 @@ def page(world, **params):
 
 
 def test_the_list_shows_drafts_with_their_scrub_state_but_not_sent_claims(world):
-    held = services.enter_claim(world.user(Role.CLIENT_STAFF), world.acme, charge_input())
+    held = services.enter_claim(world.acme, charge_input(),
+                                acting_user=world.user(Role.CLIENT_STAFF))
     Claim.objects.filter(pk=held.pk).update(front_door=FrontDoor.HELD)
     apply_837(world.acme, submission("MIRRORED1", ["10.00"]))
     body = page(world)
@@ -40,8 +41,8 @@ def test_another_clients_drafts_are_not_listed(world):
 
 def test_the_scrub_state_filter_keeps_only_matching_drafts(world):
     user = world.user(Role.CLIENT_STAFF)
-    ready = services.enter_claim(user, world.acme, charge_input())
-    fresh = services.enter_claim(user, world.acme, charge_input())
+    ready = services.enter_claim(world.acme, charge_input(), acting_user=user)
+    fresh = services.enter_claim(world.acme, charge_input(), acting_user=user)
     Claim.objects.filter(pk=ready.pk).update(front_door=FrontDoor.READY)
     body = page(world, front_door="ready")
     assert ready.patient_control_number in body

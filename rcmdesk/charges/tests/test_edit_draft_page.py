@@ -20,7 +20,8 @@ def staff(world):
 
 
 def draft(world) -> Claim:
-    return services.enter_claim(world.user(Role.CLIENT_STAFF), world.acme, charge_input())
+    return services.enter_claim(world.acme, charge_input(),
+                                acting_user=world.user(Role.CLIENT_STAFF))
 
 
 def test_the_edit_page_shows_the_drafts_values(world):
@@ -44,7 +45,8 @@ def test_saving_at_the_read_version_updates_the_draft(world):
 
 def test_saving_at_a_stale_version_is_a_conflict_showing_the_current_draft(world):
     claim = draft(world)
-    services.update_draft(world.user(Role.CLIENT_STAFF), claim, charge_input(), claim.version)
+    services.update_draft(claim, charge_input(), claim.version,
+                          acting_user=world.user(Role.CLIENT_STAFF))
     data = form_data(world.acme.pk, version=1, **{"lines-0-charge": "999.00"})
     response = staff(world).post(reverse("charges:edit", args=[claim.pk]), data)
     assert response.status_code == 409

@@ -31,7 +31,7 @@ def manager(world):
 
 
 def test_an_entered_charge_is_a_draft_with_its_lines_and_no_ledger_rows(world):
-    claim = services.enter_claim(manager(world), world.acme, charge_input())
+    claim = services.enter_claim(world.acme, charge_input(), acting_user=manager(world))
     assert claim.status == ClaimStatus.DRAFT
     assert claim.origin == ClaimOrigin.ENTRY
     assert claim.front_door == FrontDoor.NONE
@@ -47,18 +47,18 @@ def test_an_entered_charge_is_a_draft_with_its_lines_and_no_ledger_rows(world):
 
 
 def test_the_control_number_is_rd_date_and_eight_base32_characters(world):
-    claim = services.enter_claim(manager(world), world.acme, charge_input())
+    claim = services.enter_claim(world.acme, charge_input(), acting_user=manager(world))
     pcn = claim.patient_control_number
     assert len(pcn) == 16
     assert pcn.startswith("RD")
     assert pcn.isalnum()
-    other = services.enter_claim(manager(world), world.acme, charge_input())
+    other = services.enter_claim(world.acme, charge_input(), acting_user=manager(world))
     assert other.patient_control_number != pcn
 
 
 def test_a_second_charge_for_the_same_person_reuses_patient_coverage_and_provider(world):
-    first = services.enter_claim(manager(world), world.acme, charge_input())
-    second = services.enter_claim(manager(world), world.acme, charge_input())
+    first = services.enter_claim(world.acme, charge_input(), acting_user=manager(world))
+    second = services.enter_claim(world.acme, charge_input(), acting_user=manager(world))
     assert second.patient_id == first.patient_id
     assert second.coverage_id == first.coverage_id
     assert second.billing_provider_id == first.billing_provider_id
@@ -70,7 +70,7 @@ def test_a_second_charge_for_the_same_person_reuses_patient_coverage_and_provide
 def test_a_dependent_keeps_the_subscriber_named_on_the_coverage(world):
     data = charge_input(coverage=services.CoverageInput(
         "W1", relationship="19", subscriber_last_name="DOE", subscriber_first_name="JOHN"))
-    claim = services.enter_claim(manager(world), world.acme, data)
+    claim = services.enter_claim(world.acme, data, acting_user=manager(world))
     assert claim.coverage.relationship == "19"
     assert claim.coverage.subscriber_first_name == "JOHN"
 
@@ -78,7 +78,7 @@ def test_a_dependent_keeps_the_subscriber_named_on_the_coverage(world):
 def test_missing_essentials_are_refused_with_the_field_they_belong_to(world):
     data = charge_input(patient=services.PatientInput(""), lines=())
     with pytest.raises(services.ChargeError) as caught:
-        services.enter_claim(manager(world), world.acme, data)
+        services.enter_claim(world.acme, data, acting_user=manager(world))
     fields = {p.field for p in caught.value.problems}
     assert {"patient.last_name", "claim.lines"} <= fields
     assert not Claim.objects.exists()
@@ -94,24 +94,24 @@ def test_amounts_the_claim_cannot_hold_are_refused_with_their_field(world, charg
     big = services.LineInput("99213", charge, units, (), None, (1,))
     data = charge_input(lines=(big, services.LineInput("70551", Decimal("1.00"))))
     with pytest.raises(services.ChargeError) as caught:
-        services.enter_claim(manager(world), world.acme, data)
+        services.enter_claim(world.acme, data, acting_user=manager(world))
     assert field in {p.field for p in caught.value.problems}
     assert not Claim.objects.exists()
 
 
 def test_a_role_without_work_items_may_not_enter_and_a_foreign_client_is_not_found(world):
     with pytest.raises(PermissionDenied):
-        services.enter_claim(world.user(Role.CLIENT_ADMIN), world.acme, charge_input())
+        services.enter_claim(world.acme, charge_input(), acting_user=world.user(Role.CLIENT_ADMIN))
     with pytest.raises(Http404):
-        services.enter_claim(manager(world), world.birch, charge_input())
+        services.enter_claim(world.birch, charge_input(), acting_user=manager(world))
 
 
 def test_an_update_at_the_read_version_replaces_lines_and_clears_the_scrub_verdict(world):
-    claim = services.enter_claim(manager(world), world.acme, charge_input())
+    claim = services.enter_claim(world.acme, charge_input(), acting_user=manager(world))
     Claim.objects.filter(pk=claim.pk).update(front_door=FrontDoor.HELD)
     data = charge_input()
     data = replace(data, lines=data.lines[:1])
-    updated = services.update_draft(manager(world), claim, data, claim.version)
+    updated = services.update_draft(claim, data, claim.version, acting_user=manager(world))
     assert updated.version == claim.version + 1
     assert updated.front_door == FrontDoor.NONE
     assert updated.total_charge == Decimal("125.00")
@@ -119,25 +119,26 @@ def test_an_update_at_the_read_version_replaces_lines_and_clears_the_scrub_verdi
 
 
 def test_an_update_at_a_stale_version_is_a_conflict_and_changes_nothing(world):
-    claim = services.enter_claim(manager(world), world.acme, charge_input())
-    services.update_draft(manager(world), claim, charge_input(), claim.version)
+    claim = services.enter_claim(world.acme, charge_input(), acting_user=manager(world))
+    services.update_draft(claim, charge_input(), claim.version, acting_user=manager(world))
     with pytest.raises(services.Conflict):
-        services.update_draft(manager(world), claim,
-                              charge_input(lines=charge_input().lines[:1]), claim.version)
+        services.update_draft(claim,
+                              charge_input(lines=charge_input().lines[:1]), claim.version,
+                              acting_user=manager(world))
     assert Claim.objects.get(pk=claim.pk).lines.count() == 2
 
 
 def test_a_sent_claim_is_no_longer_a_draft_to_update_or_discard(world):
-    claim = services.enter_claim(manager(world), world.acme, charge_input())
+    claim = services.enter_claim(world.acme, charge_input(), acting_user=manager(world))
     Claim.objects.filter(pk=claim.pk).update(front_door=FrontDoor.SENT)
     with pytest.raises(services.NotADraft):
-        services.update_draft(manager(world), claim, charge_input(), None)
+        services.update_draft(claim, charge_input(), None, acting_user=manager(world))
     with pytest.raises(services.NotADraft):
-        services.discard_draft(manager(world), claim, None)
+        services.discard_draft(claim, None, acting_user=manager(world))
 
 
 def test_a_draft_never_sent_can_be_discarded(world):
-    claim = services.enter_claim(manager(world), world.acme, charge_input())
-    services.discard_draft(manager(world), claim, claim.version)
+    claim = services.enter_claim(world.acme, charge_input(), acting_user=manager(world))
+    services.discard_draft(claim, claim.version, acting_user=manager(world))
     assert not Claim.objects.filter(pk=claim.pk).exists()
     assert AuditEvent.objects.filter(action="charges.draft_discarded").exists()

@@ -38,7 +38,7 @@ def staff(world):
 
 
 def test_a_csv_becomes_one_draft_per_claim_key_with_its_lines(world):
-    result = imports.import_csv(staff(world), world.acme, GOOD.encode())
+    result = imports.import_csv(world.acme, GOOD.encode(), acting_user=staff(world))
     assert result.ok
     assert result.created == ["A100", "A101"]
     claim = Claim.objects.get(patient_control_number="A100")
@@ -51,9 +51,9 @@ def test_a_csv_becomes_one_draft_per_claim_key_with_its_lines(world):
 
 
 def test_importing_the_same_csv_again_updates_the_same_drafts(world):
-    imports.import_csv(staff(world), world.acme, GOOD.encode())
+    imports.import_csv(world.acme, GOOD.encode(), acting_user=staff(world))
     Claim.objects.filter(patient_control_number="A100").update(front_door=FrontDoor.HELD)
-    again = imports.import_csv(staff(world), world.acme, GOOD.encode())
+    again = imports.import_csv(world.acme, GOOD.encode(), acting_user=staff(world))
     assert again.created == []
     assert again.updated == ["A100", "A101"]
     assert Claim.objects.count() == 2
@@ -64,7 +64,7 @@ def test_importing_the_same_csv_again_updates_the_same_drafts(world):
 
 def test_bad_rows_are_named_by_row_and_column_and_nothing_is_imported(world):
     bad = GOOD.replace("125.00", "abc").replace("2026-11-03", "11/03/2026")
-    result = imports.import_csv(staff(world), world.acme, bad.encode())
+    result = imports.import_csv(world.acme, bad.encode(), acting_user=staff(world))
     assert not result.ok
     assert {(p.row, p.field) for p in result.problems} == {
         ("row 2", "charge"), ("row 4", "service_date")}
@@ -73,20 +73,21 @@ def test_bad_rows_are_named_by_row_and_column_and_nothing_is_imported(world):
 
 def test_a_line_problem_points_at_the_row_of_that_line(world):
     bad = GOOD.replace(",70551,", ",,")
-    result = imports.import_csv(staff(world), world.acme, bad.encode())
+    result = imports.import_csv(world.acme, bad.encode(), acting_user=staff(world))
     assert [(p.row, p.field) for p in result.problems] == [("row 3", "procedure")]
     assert not Claim.objects.exists()
 
 
 def test_a_csv_without_a_required_column_is_refused_at_the_header(world):
-    result = imports.import_csv(staff(world), world.acme,
-                                GOOD.replace("member_id", "member").encode())
+    result = imports.import_csv(world.acme,
+                                GOOD.replace("member_id", "member").encode(),
+                                acting_user=staff(world))
     assert [(p.row, p.field) for p in result.problems] == [("row 1", "member_id")]
 
 
 def test_a_claim_key_that_names_a_submitted_claim_is_refused(world):
     apply_837(world.acme, submission("A100", ["10.00"]))
-    result = imports.import_csv(staff(world), world.acme, GOOD.encode())
+    result = imports.import_csv(world.acme, GOOD.encode(), acting_user=staff(world))
     assert [(p.row, p.field) for p in result.problems] == [("row 2", "claim_key")]
     assert Claim.objects.get(patient_control_number="A100").status == ClaimStatus.SUBMITTED
     assert not Claim.objects.filter(patient_control_number="A101").exists()
@@ -113,7 +114,7 @@ def eight37(*pcns: str) -> bytes:
 
 
 def test_an_837_from_the_client_becomes_drafts_and_posts_no_charge(world):
-    result = imports.import_837(staff(world), world.acme, eight37("X1", "X2"))
+    result = imports.import_837(world.acme, eight37("X1", "X2"), acting_user=staff(world))
     assert result.ok, result.problems
     assert result.created == ["X1", "X2"]
     claim = Claim.objects.get(patient_control_number="X1")
@@ -125,9 +126,9 @@ def test_an_837_from_the_client_becomes_drafts_and_posts_no_charge(world):
 
 
 def test_reimporting_an_837_updates_the_drafts_and_still_charges_nothing(world):
-    imports.import_837(staff(world), world.acme, eight37("X1"))
+    imports.import_837(world.acme, eight37("X1"), acting_user=staff(world))
     Claim.objects.filter(patient_control_number="X1").update(front_door=FrontDoor.READY)
-    again = imports.import_837(staff(world), world.acme, eight37("X1"))
+    again = imports.import_837(world.acme, eight37("X1"), acting_user=staff(world))
     assert again.updated == ["X1"]
     claim = Claim.objects.get()
     assert claim.front_door == FrontDoor.NONE
@@ -137,7 +138,7 @@ def test_reimporting_an_837_updates_the_drafts_and_still_charges_nothing(world):
 
 def test_an_837_naming_a_mirrored_claim_is_refused_whole(world):
     apply_837(world.acme, submission("X2", ["10.00"]))
-    result = imports.import_837(staff(world), world.acme, eight37("X1", "X2"))
+    result = imports.import_837(world.acme, eight37("X1", "X2"), acting_user=staff(world))
     assert [(p.field, p.message) for p in result.problems] == [
         ("CLM01", "Claim X2 already exists and is not a draft we may change.")]
     assert not Claim.objects.filter(patient_control_number="X1").exists()
@@ -145,7 +146,7 @@ def test_an_837_naming_a_mirrored_claim_is_refused_whole(world):
 
 def test_a_broken_837_reports_the_segment_and_element(world):
     data = eight37("X1").replace(b"CLM*X1*150.00*", b"CLM*X1*ABC*")
-    result = imports.import_837(staff(world), world.acme, data)
+    result = imports.import_837(world.acme, data, acting_user=staff(world))
     assert not result.ok
     assert any(p.field.startswith("CLM") and p.row.startswith("segment ")
                for p in result.problems), result.problems
@@ -198,7 +199,7 @@ def fhir_claim(key: str = "F1", net: object = 125) -> dict:
 
 def test_a_fhir_claim_bundle_becomes_a_draft_keyed_by_its_identifier(world):
     data = bundle(PATIENT, PAYER, CLINIC, COVERAGE, fhir_claim())
-    result = imports.import_fhir(staff(world), world.acme, data)
+    result = imports.import_fhir(world.acme, data, acting_user=staff(world))
     assert result.ok, result.problems
     claim = Claim.objects.get(patient_control_number="F1")
     assert claim.origin == ClaimOrigin.FHIR
@@ -208,7 +209,7 @@ def test_a_fhir_claim_bundle_becomes_a_draft_keyed_by_its_identifier(world):
     line = claim.lines.get()
     assert (line.modifiers, line.diagnosis_pointers) == (["25"], [2])
     assert claim.coverage.member_id == "W1"
-    assert imports.import_fhir(staff(world), world.acme, data).updated == ["F1"]
+    assert imports.import_fhir(world.acme, data, acting_user=staff(world)).updated == ["F1"]
 
 
 def test_charge_items_are_grouped_into_one_claim_per_encounter(world):
@@ -219,8 +220,9 @@ def test_charge_items_are_grouped_into_one_claim_per_encounter(world):
                   "reference": "Organization/org"},
               "reason": [{"coding": [{"code": dx}]}]}
              for n, code, price, dx in ((1, "99213", 125, "E11.9"), (2, "36415", 15, "R51.9"))]
-    result = imports.import_fhir(staff(world), world.acme,
-                                 bundle(PATIENT, PAYER, CLINIC, COVERAGE, *items))
+    result = imports.import_fhir(world.acme,
+                                 bundle(PATIENT, PAYER, CLINIC, COVERAGE, *items),
+                                 acting_user=staff(world))
     assert result.created == ["enc9"]
     claim = Claim.objects.get()
     assert claim.total_charge == Decimal("140.00")
@@ -229,7 +231,7 @@ def test_charge_items_are_grouped_into_one_claim_per_encounter(world):
 
 def test_a_fhir_problem_names_the_entry_and_element(world):
     data = bundle(PATIENT, PAYER, CLINIC, COVERAGE, fhir_claim(net="lots"))
-    result = imports.import_fhir(staff(world), world.acme, data)
+    result = imports.import_fhir(world.acme, data, acting_user=staff(world))
     assert ("entry[4] Claim", "item[0].net") in {(p.row, p.field) for p in result.problems}
     assert not Claim.objects.exists()
 
@@ -260,7 +262,7 @@ HOSTILE = {
 def test_a_hostile_file_is_refused_by_where_and_which_limit_and_nothing_is_written(world,
                                                                                    case):
     fmt = imports.guess_format(case.name, case.data)
-    result = imports.import_file(staff(world), world.acme, case.data, fmt, case.name)
+    result = imports.import_file(world.acme, case.data, fmt, case.name, acting_user=staff(world))
     assert [(p.row, p.field) for p in result.problems] == [(case.row, case.field)]
     assert case.says in result.problems[0].message
     assert not Claim.objects.exists()
@@ -271,8 +273,9 @@ def test_a_fhir_sequence_that_is_not_a_number_does_not_crash_the_import(world):
     claim = fhir_claim()
     claim["item"][0]["sequence"] = "first"
     claim["item"][0]["diagnosisSequence"] = [["nested"]]
-    result = imports.import_fhir(staff(world), world.acme,
-                                 bundle(PATIENT, PAYER, CLINIC, COVERAGE, claim))
+    result = imports.import_fhir(world.acme,
+                                 bundle(PATIENT, PAYER, CLINIC, COVERAGE, claim),
+                                 acting_user=staff(world))
     assert [(p.row, p.field) for p in result.problems] == [
         ("entry[4] Claim", "line[1].diagnosis_pointers")]
 
@@ -281,8 +284,9 @@ def test_a_fhir_element_of_the_wrong_type_is_named_by_its_resource_not_a_crash(w
     claim = fhir_claim()
     claim["item"][0].pop("servicedDate")
     claim["item"][0]["servicedPeriod"] = "2026-11-02"
-    result = imports.import_fhir(staff(world), world.acme,
-                                 bundle(PATIENT, PAYER, CLINIC, COVERAGE, claim))
+    result = imports.import_fhir(world.acme,
+                                 bundle(PATIENT, PAYER, CLINIC, COVERAGE, claim),
+                                 acting_user=staff(world))
     assert [(p.row, p.message) for p in result.problems] == [("entry[4] Claim",
                                                               imports.MISSHAPEN)]
     assert not Claim.objects.exists()

@@ -37,8 +37,9 @@ def acme_draft(world) -> Claim:
     from rcmdesk.charges.services import PatientInput, enter_claim
     from rcmdesk.charges.tests.factories import charge_input
 
-    return enter_claim(world.user(Role.CLIENT_STAFF), world.acme, charge_input(
-        patient=PatientInput("DRAFTPATIENT", "DORA")), pcn="DRAFT1")
+    return enter_claim(world.acme, charge_input(
+        patient=PatientInput("DRAFTPATIENT", "DORA")), acting_user=world.user(Role.CLIENT_STAFF),
+        pcn="DRAFT1")
 
 
 def as_(world, role):

@@ -66,8 +66,8 @@ def picture(client: Organization) -> dict[str, Any]:
 def test_a_mixed_list_is_charged_exactly_as_one_claim_at_a_time(world: World) -> None:
     actor = world.user(Role.CLIENT_STAFF)
     for claim in mixed_claims(world.acme):
-        post_charges(claim, actor=actor)
-    charged = post_charges_many(mixed_claims(world.birch), actor=actor)
+        post_charges(claim, acting_user=actor)
+    charged = post_charges_many(mixed_claims(world.birch), acting_user=actor)
     assert picture(world.birch) == picture(world.acme)
     by_pcn = dict(Claim.objects.filter(client=world.birch)
                   .values_list("pk", "patient_control_number"))

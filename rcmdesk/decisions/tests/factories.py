@@ -36,6 +36,6 @@ def ar_item(client: Organization, n: int = 1, *, claim: Claim | None = None,
 
 def write_off(user: Any, item: WorkItem, amount: str = "40.00",
               reasons: str = "Past timely filing; payer confirmed no appeal rights.") -> Proposal:
-    return services.propose(user, item.client, ProposalKind.WRITE_OFF, item=item,
+    return services.propose(item.client, ProposalKind.WRITE_OFF, acting_user=user, item=item,
                             amount=Decimal(amount), reasons=reasons,
                             evidence="Call ref 55-1234")

@@ -11,6 +11,6 @@ from rcmdesk.tenancy.roles import Role
 
 def birch_objects(world: World) -> dict[str, str]:
     staff = make_user("birch.sweep.staff", Role.CLIENT_STAFF, world.birch)
-    proposal = services.propose(staff, world.birch, ProposalKind.POLICY_EXCEPTION,
+    proposal = services.propose(world.birch, ProposalKind.POLICY_EXCEPTION, acting_user=staff,
                                 reasons="birch-secret-marker")
     return {"proposal_id": str(proposal.pk)}

@@ -37,8 +37,11 @@ class TestProposalResource(TenantResourceContract):
     @pytest.fixture(autouse=True)
     def _proposals(self, world: World) -> None:
         write_off(world.user(Role.PARTNER_SPECIALIST), ar_item(world.acme))
-        services.propose(make_user("birch.staff", Role.CLIENT_STAFF, world.birch), world.birch,
-                         ProposalKind.POLICY_EXCEPTION, reasons="birch")
+        services.propose(world.birch,
+                         ProposalKind.POLICY_EXCEPTION, acting_user=make_user("birch.staff",
+                                                                              Role.CLIENT_STAFF,
+                                                                              world.birch),
+                                                                              reasons="birch")
 
 
 def post(client: Client, url: str, body: dict[str, Any]) -> Any:

@@ -62,7 +62,7 @@ def test_partner_qa_may_not_propose(world: World) -> None:
 def test_an_approved_write_off_posts_once_and_closes_the_item(world: World) -> None:
     item = ar_item(world.acme)
     proposal = write_off(world.user(Role.PARTNER_SPECIALIST), item)
-    done = services.decide(world.user(Role.CLIENT_MANAGER), proposal, True, "ok")
+    done = services.decide(proposal, True, "ok", acting_user=world.user(Role.CLIENT_MANAGER))
     item.refresh_from_db()
     claim = item.claim
     assert claim is not None
@@ -82,13 +82,13 @@ def test_approving_twice_or_replaying_posts_nothing_more(world: World) -> None:
     manager = world.user(Role.CLIENT_MANAGER)
     proposal = write_off(world.user(Role.PARTNER_SPECIALIST), ar_item(world.acme))
     stale = Proposal.objects.get(pk=proposal.pk)
-    services.decide(manager, proposal, True, "ok")
+    services.decide(proposal, True, "ok", acting_user=manager)
     with pytest.raises(services.AlreadyDecided):
-        services.decide(manager, stale, True, "ok again")
+        services.decide(stale, True, "ok again", acting_user=manager)
     with pytest.raises(services.AlreadyDecided):
-        services.decide(manager, Proposal.objects.get(pk=proposal.pk), True, "replay")
+        services.decide(Proposal.objects.get(pk=proposal.pk), True, "replay", acting_user=manager)
     with pytest.raises(services.AlreadyDecided):
-        services.decide(manager, stale, False, "too late")
+        services.decide(stale, False, "too late", acting_user=manager)
     assert WRITE_OFFS.count() == 1
     assert check_ledger() == []
 
@@ -98,9 +98,10 @@ def test_a_rejection_needs_a_comment_and_returns_the_item_with_it(world: World) 
     item = ar_item(world.acme, assignee=specialist)
     proposal = write_off(specialist, item)
     with pytest.raises(services.ProposalProblem):
-        services.decide(world.user(Role.CLIENT_MANAGER), proposal, False, " ")
-    done = services.decide(world.user(Role.CLIENT_MANAGER), proposal, False,
-                           "Appeal it first: the payer reopened appeals.")
+        services.decide(proposal, False, " ", acting_user=world.user(Role.CLIENT_MANAGER))
+    done = services.decide(proposal, False,
+                           "Appeal it first: the payer reopened appeals.",
+                           acting_user=world.user(Role.CLIENT_MANAGER))
     item.refresh_from_db()
     assert done.status == ProposalStatus.REJECTED
     assert done.decided_by is not None
@@ -114,7 +115,7 @@ def test_a_rejection_needs_a_comment_and_returns_the_item_with_it(world: World) 
 def test_nobody_but_a_client_manager_may_decide(world: World, role: Role) -> None:
     proposal = write_off(world.user(Role.PARTNER_SPECIALIST), ar_item(world.acme))
     with pytest.raises(PermissionDenied):
-        services.decide(world.user(role), proposal, True, "ok")
+        services.decide(proposal, True, "ok", acting_user=world.user(role))
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.PROPOSED
     assert not WRITE_OFFS.exists()
@@ -126,7 +127,7 @@ def test_another_clients_manager_does_not_see_the_proposal(world: World) -> None
     birch_manager = make_user("birch.manager", Role.CLIENT_MANAGER, world.birch)
     proposal = write_off(world.user(Role.PARTNER_SPECIALIST), ar_item(world.acme))
     with pytest.raises(Http404):
-        services.decide(birch_manager, proposal, True, "ok")
+        services.decide(proposal, True, "ok", acting_user=birch_manager)
 
 
 def test_a_write_off_larger_than_the_balance_left_at_approval_fails_without_posting(
@@ -139,7 +140,7 @@ def test_a_write_off_larger_than_the_balance_left_at_approval_fails_without_post
     ledger.post(world.acme, JournalKind.PAYMENT, [
         ledger.Line(Account.PAYER_CASH, Decimal("100.00")),
         ledger.Line(Account.INSURANCE_AR, Decimal("-100.00"))], claim=claim)
-    done = services.decide(world.user(Role.CLIENT_MANAGER), proposal, True, "ok")
+    done = services.decide(proposal, True, "ok", acting_user=world.user(Role.CLIENT_MANAGER))
     item.refresh_from_db()
     assert done.status == ProposalStatus.FAILED
     assert "open balance" in done.result["error"]
@@ -149,8 +150,8 @@ def test_a_write_off_larger_than_the_balance_left_at_approval_fails_without_post
 
 
 def test_below_the_clients_threshold_the_rule_approves_and_posts(world: World) -> None:
-    services.set_rule(world.user(Role.CLIENT_ADMIN), world.acme, ProposalKind.WRITE_OFF,
-                      Decimal("50.00"), "small balances")
+    services.set_rule(world.acme, ProposalKind.WRITE_OFF,
+                      Decimal("50.00"), "small balances", acting_user=world.user(Role.CLIENT_ADMIN))
     small = write_off(world.user(Role.PARTNER_SPECIALIST), ar_item(world.acme, 1), "50.00")
     large = write_off(world.user(Role.PARTNER_SPECIALIST), ar_item(world.acme, 2), "50.01")
     assert small.status == ProposalStatus.EXECUTED
@@ -164,30 +165,34 @@ def test_below_the_clients_threshold_the_rule_approves_and_posts(world: World) -
 @pytest.mark.parametrize("role", [Role.CLIENT_MANAGER, *PARTNER_ROLES])
 def test_only_a_client_admin_sets_thresholds(world: World, role: Role) -> None:
     with pytest.raises(PermissionDenied):
-        services.set_rule(world.user(role), world.acme, ProposalKind.WRITE_OFF, Decimal("5"))
+        services.set_rule(world.acme, ProposalKind.WRITE_OFF, Decimal("5"),
+                          acting_user=world.user(role))
 
 
 def test_a_payer_escalation_approval_is_recorded_and_returns_the_item(world: World) -> None:
     item = ar_item(world.acme)
-    proposal = services.propose(world.user(Role.PARTNER_LEAD), world.acme,
-                                ProposalKind.PAYER_ESCALATION, item=item,
+    proposal = services.propose(world.acme,
+                                ProposalKind.PAYER_ESCALATION,
+                                acting_user=world.user(Role.PARTNER_LEAD), item=item,
                                 reasons="Payer lost the claim three times.")
-    done = services.decide(world.user(Role.CLIENT_MANAGER), proposal, True, "")
+    done = services.decide(proposal, True, "", acting_user=world.user(Role.CLIENT_MANAGER))
     assert done.status == ProposalStatus.APPROVED
     assert WorkItem.objects.get(pk=item.pk).status == ItemStatus.OPEN
 
 
 def test_appeal_filing_is_decided_on_the_appeal(world: World) -> None:
     with pytest.raises(services.ProposalProblem, match="appeal"):
-        services.propose(world.user(Role.PARTNER_SPECIALIST), world.acme,
-                         ProposalKind.APPEAL_FILING, item=ar_item(world.acme), reasons="x")
+        services.propose(world.acme,
+                         ProposalKind.APPEAL_FILING,
+                         acting_user=world.user(Role.PARTNER_SPECIALIST), item=ar_item(world.acme),
+                         reasons="x")
 
 
 def test_open_counts_give_count_age_and_dollars_by_kind(world: World) -> None:
     specialist = world.user(Role.PARTNER_SPECIALIST)
     first = write_off(specialist, ar_item(world.acme, 1), "40.00")
     write_off(specialist, ar_item(world.acme, 2), "60.00")
-    services.propose(specialist, world.acme, ProposalKind.POLICY_EXCEPTION,
+    services.propose(world.acme, ProposalKind.POLICY_EXCEPTION, acting_user=specialist,
                      claim=charged_claim(world.acme, "PCN-X"), reasons="Self-pay discount")
     now = timezone.now()
     Proposal.objects.filter(pk=first.pk).update(proposed_at=now - timedelta(days=3))

@@ -18,8 +18,8 @@ pytestmark = pytest.mark.django_db
 def pending_appeal(world: World) -> Appeal:
     specialist = world.user(Role.PARTNER_SPECIALIST)
     denied = denied_claim(world.acme)
-    appeal = appeals.draft_appeal(specialist, lease(denied.item, specialist))
-    return appeals.mark_pending_decision(specialist, appeal, appeal.version)
+    appeal = appeals.draft_appeal(lease(denied.item, specialist), acting_user=specialist)
+    return appeals.mark_pending_decision(appeal, appeal.version, acting_user=specialist)
 
 
 def test_a_manager_approves_filing_from_the_inbox(world: World, signed_in: Any) -> None:

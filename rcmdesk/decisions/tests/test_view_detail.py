@@ -36,7 +36,7 @@ def test_the_proposer_may_withdraw_but_not_decide(world: World, signed_in: Any) 
 
 def test_a_decided_proposal_shows_its_outcome(world: World, signed_in: Any) -> None:
     proposal = write_off(world.user(Role.PARTNER_SPECIALIST), ar_item(world.acme))
-    services.decide(world.user(Role.CLIENT_MANAGER), proposal, True, "fine")
+    services.decide(proposal, True, "fine", acting_user=world.user(Role.CLIENT_MANAGER))
     text = signed_in(Role.PARTNER_SPECIALIST).get(f"/decisions/{proposal.pk}/").content.decode()
     assert "executed" in text
     assert "journal_id" in text

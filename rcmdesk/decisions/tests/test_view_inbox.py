@@ -44,7 +44,7 @@ def test_another_clients_proposals_are_not_listed(world: World, signed_in: Any) 
     from rcmdesk.decisions import services
 
     birch_staff = make_user("birch.staff", Role.CLIENT_STAFF, world.birch)
-    services.propose(birch_staff, world.birch, ProposalKind.POLICY_EXCEPTION,
+    services.propose(world.birch, ProposalKind.POLICY_EXCEPTION, acting_user=birch_staff,
                      reasons="birch-secret-marker")
     text = signed_in(Role.CLIENT_MANAGER).get("/decisions/?status=all").content.decode()
     assert "birch-secret-marker" not in text
@@ -65,8 +65,8 @@ def test_appeals_waiting_on_the_client_are_listed_beside_proposals(world: World,
                                                                    signed_in: Any) -> None:
     specialist = world.user(Role.PARTNER_SPECIALIST)
     denied = denied_claim(world.acme)
-    appeal = appeals.draft_appeal(specialist, lease(denied.item, specialist))
-    appeals.mark_pending_decision(specialist, appeal, appeal.version)
+    appeal = appeals.draft_appeal(lease(denied.item, specialist), acting_user=specialist)
+    appeals.mark_pending_decision(appeal, appeal.version, acting_user=specialist)
     text = signed_in(Role.CLIENT_MANAGER).get("/decisions/").content.decode()
     assert f'data-testid="appeal-{appeal.pk}"' in text
     assert 'data-testid="kind-appeal_filing">1 · 150.00<' in text

@@ -38,7 +38,7 @@ def approve_at_once(proposal_id: int, user_ids: list[int]) -> list[str]:
             proposal = Proposal.objects.get(pk=proposal_id)
             start.wait()
             try:
-                services.decide(user, proposal, True, "approved")
+                services.decide(proposal, True, "approved", acting_user=user)
                 outcome = "posted"
             except services.AlreadyDecided:
                 outcome = "already decided"

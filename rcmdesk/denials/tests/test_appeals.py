@@ -22,7 +22,7 @@ from rcmdesk.workqueue.services import NotAllowed
 def test_a_draft_merges_claim_and_remit_facts_into_the_default_wording(world: World) -> None:
     specialist = world.user(Role.PARTNER_SPECIALIST)
     denied = denied_claim(world.acme)
-    appeal = appeals.draft_appeal(specialist, lease(denied.item, specialist),
+    appeal = appeals.draft_appeal(lease(denied.item, specialist), acting_user=specialist,
                                   today=date(2026, 3, 10))
     assert appeal.level == 1
     assert appeal.status == AppealStatus.DRAFT
@@ -43,13 +43,13 @@ def test_the_clients_template_for_the_payer_and_its_appeal_days_are_used(world: 
     admin, specialist = world.user(Role.CLIENT_ADMIN), world.user(Role.PARTNER_SPECIALIST)
     denied = denied_claim(world.acme)
     payer = denied.claim.payer
-    save_template(admin, world.acme.pk, category="authorization", subject="General",
+    save_template(world.acme.pk, acting_user=admin, category="authorization", subject="General",
                   body="General wording")
-    save_template(admin, world.acme.pk, category="authorization", payer=payer,
+    save_template(world.acme.pk, acting_user=admin, category="authorization", payer=payer,
                   subject="Appeal of {payer_claim_number}",
                   body="Auth {carc_codes} on {claim_number}, due {appeal_deadline}.")
     PayerRule.objects.create(client=world.acme, payer=payer, appeal_days=60)
-    appeal = appeals.draft_appeal(specialist, lease(denied.item, specialist))
+    appeal = appeals.draft_appeal(lease(denied.item, specialist), acting_user=specialist)
     assert appeal.subject == "Appeal of PAYER-CCN-55512"
     assert appeal.letter_text == "Auth CO-197 on PCN-7781, due 05/01/2026."
     assert appeal.deadline == date(2026, 5, 1)
@@ -59,48 +59,51 @@ def test_drafting_needs_the_item_leased_to_you(world: World) -> None:
     specialist = world.user(Role.PARTNER_SPECIALIST)
     denied = denied_claim(world.acme)
     with pytest.raises(NotAllowed):
-        appeals.draft_appeal(specialist, denied.item)
+        appeals.draft_appeal(denied.item, acting_user=specialist)
     lease(denied.item, world.user(Role.PARTNER_LEAD))
     denied.item.refresh_from_db()
     with pytest.raises(NotAllowed):
-        appeals.draft_appeal(specialist, denied.item)
+        appeals.draft_appeal(denied.item, acting_user=specialist)
 
 
 def test_roles_without_work_items_cannot_draft(world: World) -> None:
     qa = world.user(Role.PARTNER_QA)
     denied = denied_claim(world.acme)
     with pytest.raises(PermissionDenied):
-        appeals.draft_appeal(qa, lease(denied.item, qa))
+        appeals.draft_appeal(lease(denied.item, qa), acting_user=qa)
 
 
 def test_pending_decision_waits_for_the_client_before_filing(world: World) -> None:
     specialist, manager = world.user(Role.PARTNER_SPECIALIST), world.user(Role.CLIENT_MANAGER)
     denied = denied_claim(world.acme)
-    appeal = appeals.draft_appeal(specialist, lease(denied.item, specialist))
+    appeal = appeals.draft_appeal(lease(denied.item, specialist), acting_user=specialist)
     with pytest.raises(NotAllowed, match="approval"):
-        appeals.record_filed(specialist, appeal, appeal.version, filed_on=date(2026, 3, 12))
-    appeal = appeals.mark_pending_decision(specialist, appeal, appeal.version)
+        appeals.record_filed(appeal, appeal.version, acting_user=specialist, filed_on=date(2026, 3,
+                                                                                           12))
+    appeal = appeals.mark_pending_decision(appeal, appeal.version, acting_user=specialist)
     item = appeal.item
     item.refresh_from_db()
     assert appeal.status == AppealStatus.PENDING_CLIENT_DECISION
     assert item.status == ItemStatus.PENDING_CLIENT_DECISION
     assert "client's decision" in WorkAction.objects.filter(item=item).last().note  # type: ignore[union-attr]
     with pytest.raises(PermissionDenied):  # a partner never decides for the client
-        appeals.decide(world.user(Role.PARTNER_LEAD), appeal, appeal.version, approve=True)
-    appeal = appeals.decide(manager, appeal, appeal.version, approve=True, note="go ahead")
+        appeals.decide(appeal, appeal.version, acting_user=world.user(Role.PARTNER_LEAD),
+                       approve=True)
+    appeal = appeals.decide(appeal, appeal.version, acting_user=manager, approve=True,
+                            note="go ahead")
     assert appeal.status == AppealStatus.APPROVED
     item.refresh_from_db()
     assert item.status == ItemStatus.OPEN  # back in the queue, to be filed
     assert WorkAction.objects.filter(item=item).last().note == (  # type: ignore[union-attr]
         "The client approved filing: go ahead")
-    appeal = appeals.record_filed(specialist, appeal, appeal.version,
+    appeal = appeals.record_filed(appeal, appeal.version, acting_user=specialist,
                                   filed_on=date(2026, 3, 12), reference="PORTAL-991")
     item.refresh_from_db()
     assert appeal.status == AppealStatus.FILED
     assert appeal.filed_on == date(2026, 3, 12)
     assert item.status == ItemStatus.PENDING_PAYER
     assert item.follow_up_on == date(2026, 4, 11)
-    appeal = appeals.record_outcome(specialist, appeal, appeal.version, won=False,
+    appeal = appeals.record_outcome(appeal, appeal.version, acting_user=specialist, won=False,
                                     decided_on=date(2026, 4, 2), note="upheld")
     assert appeal.status == AppealStatus.LOST
     actions = set(AuditEvent.objects.filter(action__startswith="denials.appeal")
@@ -113,15 +116,16 @@ def test_pending_decision_waits_for_the_client_before_filing(world: World) -> No
 def test_a_lost_appeal_opens_the_next_level_counted_from_the_payers_answer(
         world: World) -> None:
     specialist = world.user(Role.PARTNER_SPECIALIST)
-    set_policy(world.user(Role.CLIENT_ADMIN), world.acme.pk, needs_approval=False)
+    set_policy(world.acme.pk, acting_user=world.user(Role.CLIENT_ADMIN), needs_approval=False)
     denied = denied_claim(world.acme)
-    first = appeals.draft_appeal(specialist, lease(denied.item, specialist))
+    first = appeals.draft_appeal(lease(denied.item, specialist), acting_user=specialist)
     with pytest.raises(AppealConflict):
-        appeals.draft_appeal(specialist, lease(denied.item, specialist))
-    first = appeals.record_filed(specialist, first, first.version, filed_on=date(2026, 3, 5))
-    appeals.record_outcome(specialist, first, first.version, won=False,
+        appeals.draft_appeal(lease(denied.item, specialist), acting_user=specialist)
+    first = appeals.record_filed(first, first.version, acting_user=specialist, filed_on=date(2026,
+                                                                                             3, 5))
+    appeals.record_outcome(first, first.version, acting_user=specialist, won=False,
                            decided_on=date(2026, 4, 1))
-    second = appeals.draft_appeal(specialist, lease(denied.item, specialist))
+    second = appeals.draft_appeal(lease(denied.item, specialist), acting_user=specialist)
     assert second.level == 2
     assert second.deadline == date(2026, 4, 1) + timedelta(days=180)
 
@@ -129,20 +133,25 @@ def test_a_lost_appeal_opens_the_next_level_counted_from_the_payers_answer(
 def test_a_stale_appeal_version_is_a_conflict(world: World) -> None:
     specialist = world.user(Role.PARTNER_SPECIALIST)
     denied = denied_claim(world.acme)
-    appeal = appeals.draft_appeal(specialist, lease(denied.item, specialist))
-    appeals.edit_letter(specialist, appeal, appeal.version, subject="s", letter_text="t")
+    appeal = appeals.draft_appeal(lease(denied.item, specialist), acting_user=specialist)
+    appeals.edit_letter(appeal, appeal.version, acting_user=specialist, subject="s",
+                        letter_text="t")
     with pytest.raises(AppealConflict, match="changed by someone else"):
-        appeals.edit_letter(specialist, appeal, appeal.version, subject="x", letter_text="y")
+        appeals.edit_letter(appeal, appeal.version, acting_user=specialist, subject="x",
+                            letter_text="y")
 
 
 def test_template_choice_prefers_the_payer_then_the_highest_level_not_above_the_appeal(
         world: World) -> None:
     admin = world.user(Role.CLIENT_ADMIN)
     payer = denied_claim(world.acme).claim.payer
-    general_1 = save_template(admin, world.acme.pk, category="coding", subject="g1", body="g1")
-    general_2 = save_template(admin, world.acme.pk, category="coding", subject="g2", body="g2",
+    general_1 = save_template(world.acme.pk, acting_user=admin, category="coding", subject="g1",
+                              body="g1")
+    general_2 = save_template(world.acme.pk, acting_user=admin, category="coding", subject="g2",
+                              body="g2",
                               level=2)
-    payer_1 = save_template(admin, world.acme.pk, category="coding", subject="p1", body="p1",
+    payer_1 = save_template(world.acme.pk, acting_user=admin, category="coding", subject="p1",
+                            body="p1",
                             payer=payer)
     choose = appeals.template_for
     assert choose(world.acme.pk, RootCause.CODING, payer.pk, 1) == payer_1
@@ -157,9 +166,9 @@ def test_policy_falls_back_from_payer_to_client_default_to_approval_needed(
     admin = world.user(Role.CLIENT_ADMIN)
     payer = denied_claim(world.acme).claim.payer
     assert policy_for(world.acme.pk, payer).needs_approval
-    set_policy(admin, world.acme.pk, needs_approval=False)
+    set_policy(world.acme.pk, acting_user=admin, needs_approval=False)
     assert not policy_for(world.acme.pk, payer).needs_approval
-    set_policy(admin, world.acme.pk, payer=payer, needs_approval=True)
+    set_policy(world.acme.pk, acting_user=admin, payer=payer, needs_approval=True)
     assert policy_for(world.acme.pk, payer).needs_approval
     with pytest.raises(PermissionDenied):
-        set_policy(world.user(Role.PARTNER_LEAD), world.acme.pk, needs_approval=False)
+        set_policy(world.acme.pk, acting_user=world.user(Role.PARTNER_LEAD), needs_approval=False)

@@ -61,7 +61,7 @@ def test_most_specific_client_rule_wins() -> None:
 def test_a_loaded_book_categorises_without_queries(world: World,
                                                    django_assert_num_queries: Any) -> None:
     admin = world.user(Role.CLIENT_ADMIN)
-    set_category_rule(admin, world.acme.pk, carc="16", rarc="N290", category="coding")
+    set_category_rule(world.acme.pk, acting_user=admin, carc="16", rarc="N290", category="coding")
     book = CategoryBook(world.acme.pk)
     with django_assert_num_queries(0):
         causes = [denial_category(world.acme.pk, "CO", "16", ["N290"], book=book)
@@ -70,7 +70,7 @@ def test_a_loaded_book_categorises_without_queries(world: World,
 
 
 def test_rules_belong_to_their_client(world: World) -> None:
-    set_category_rule(world.user(Role.CLIENT_ADMIN), world.acme.pk, carc="50",
+    set_category_rule(world.acme.pk, acting_user=world.user(Role.CLIENT_ADMIN), carc="50",
                       category="coding")
     assert denial_category(world.acme.pk, "CO", "50") is RootCause.CODING
     assert denial_category(world.birch.pk, "CO", "50") is RootCause.MEDICAL_NECESSITY
@@ -78,13 +78,13 @@ def test_rules_belong_to_their_client(world: World) -> None:
 
 def test_client_admin_sets_changes_and_deletes_a_rule_audited(world: World) -> None:
     admin = world.user(Role.CLIENT_ADMIN)
-    set_category_rule(admin, world.acme.pk, carc=" 16 ", group="co",
+    set_category_rule(world.acme.pk, acting_user=admin, carc=" 16 ", group="co",
                       category="coding", note="our coders fix these")
-    rule = set_category_rule(admin, world.acme.pk, carc="16", group="CO",
+    rule = set_category_rule(world.acme.pk, acting_user=admin, carc="16", group="CO",
                              category="missing_information")
     assert DenialCategoryRule.objects.filter(client=world.acme).count() == 1
     assert (rule.group, rule.carc, rule.category) == ("CO", "16", "missing_information")
-    delete_category_rule(admin, rule)
+    delete_category_rule(rule, acting_user=admin)
     actions = list(AuditEvent.objects.filter(client_org_id=world.acme.pk,
                                              action__startswith="denials.category_rule")
                    .order_by("id").values_list("action", flat=True))
@@ -96,16 +96,17 @@ def test_client_admin_sets_changes_and_deletes_a_rule_audited(world: World) -> N
                                   Role.PARTNER_QA, Role.CLIENT_MANAGER, Role.CLIENT_STAFF])
 def test_only_client_admins_edit_category_rules(world: World, role: Role) -> None:
     with pytest.raises(PermissionDenied):
-        set_category_rule(world.user(role), world.acme.pk, carc="16", category="coding")
+        set_category_rule(world.acme.pk, acting_user=world.user(role), carc="16", category="coding")
     assert not DenialCategoryRule.objects.exists()
 
 
 def test_another_clients_admin_cannot_see_the_rules(world: World) -> None:
     with pytest.raises(Http404):
-        set_category_rule(world.birch_admin, world.acme.pk, carc="16", category="coding")
+        set_category_rule(world.acme.pk, acting_user=world.birch_admin, carc="16",
+                          category="coding")
 
 
 def test_a_rule_needs_a_real_group_code(world: World) -> None:
     with pytest.raises(ValueError, match="Group code"):
-        set_category_rule(world.user(Role.CLIENT_ADMIN), world.acme.pk, carc="16",
+        set_category_rule(world.acme.pk, acting_user=world.user(Role.CLIENT_ADMIN), carc="16",
                           group="XX", category="coding")

@@ -40,7 +40,7 @@ def _segments(loop: Any) -> list[Segment]:
 def test_a_replacement_claim_reparses_with_frequency_7_and_the_payer_claim_number(
         world: World) -> None:
     denied = denied_claim(world.acme)
-    out = corrected_claim(world.user(Role.PARTNER_SPECIALIST), denied.claim, "7",
+    out = corrected_claim(denied.claim, "7", acting_user=world.user(Role.PARTNER_SPECIALIST),
                           diagnoses=DX)
     sub, refs = _reparsed(out)
     (claim,) = sub.claims
@@ -59,7 +59,7 @@ def test_a_replacement_claim_reparses_with_frequency_7_and_the_payer_claim_numbe
 
 def test_a_void_claim_carries_frequency_8(world: World) -> None:
     denied = denied_claim(world.acme)
-    out = corrected_claim(world.user(Role.PARTNER_SPECIALIST), denied.claim, "8",
+    out = corrected_claim(denied.claim, "8", acting_user=world.user(Role.PARTNER_SPECIALIST),
                           diagnoses=DX)
     sub, refs = _reparsed(out)
     assert sub.claims[0].frequency == "8"
@@ -70,32 +70,33 @@ def test_only_the_denied_lines_go_out_where_the_payer_allows_it(world: World) ->
     specialist = world.user(Role.PARTNER_SPECIALIST)
     denied = denied_claim(world.acme)
     with pytest.raises(NotAllowed, match="whole claim"):
-        corrected_claim(specialist, denied.claim, "7", [denied.lines[1]], diagnoses=DX)
-    set_policy(world.user(Role.CLIENT_ADMIN), world.acme.pk, payer=denied.claim.payer,
+        corrected_claim(denied.claim, "7", [denied.lines[1]], acting_user=specialist, diagnoses=DX)
+    set_policy(world.acme.pk, acting_user=world.user(Role.CLIENT_ADMIN), payer=denied.claim.payer,
                allows_line_resubmission=True)
     assert denied_lines(denied.claim) == [denied.lines[1]]
-    out = corrected_claim(specialist, denied.claim, "7", denied_lines(denied.claim),
+    out = corrected_claim(denied.claim, "7", denied_lines(denied.claim), acting_user=specialist,
                           diagnoses=DX)
     (claim,) = _reparsed(out)[0].claims
     assert [line.procedure[1] for line in claim.lines] == ["97110"]
     assert claim.lines[0].control_number == "L2CTRL"
     assert str(claim.charge) == "150.00"
     with pytest.raises(CannotCorrect, match="whole claim"):
-        corrected_claim(specialist, denied.claim, "8", [denied.lines[1]], diagnoses=DX)
+        corrected_claim(denied.claim, "8", [denied.lines[1]], acting_user=specialist, diagnoses=DX)
 
 
 def test_a_claim_without_the_payers_claim_number_cannot_be_corrected(world: World) -> None:
     denied = denied_claim(world.acme)
     denied.claim.payer_claim_control_number = ""
     with pytest.raises(CannotCorrect, match="REF\\*F8"):
-        corrected_claim(world.user(Role.PARTNER_SPECIALIST), denied.claim, "7", diagnoses=DX)
+        corrected_claim(denied.claim, "7", acting_user=world.user(Role.PARTNER_SPECIALIST),
+                        diagnoses=DX)
     assert not OutboundFile.objects.exists()
 
 
 def test_only_people_who_work_denials_write_corrected_claims(world: World) -> None:
     denied = denied_claim(world.acme)
     with pytest.raises(PermissionDenied):
-        corrected_claim(world.user(Role.PARTNER_QA), denied.claim, "7", diagnoses=DX)
+        corrected_claim(denied.claim, "7", acting_user=world.user(Role.PARTNER_QA), diagnoses=DX)
 
 
 def test_with_the_billing_providers_address_the_file_passes_our_validator(
@@ -105,7 +106,7 @@ def test_with_the_billing_providers_address_the_file_passes_our_validator(
                                  id="1234567893"),
                             Address("1 Main St", "", "Springfield", "IL", "627010001"),
                             "EI", "123456789")
-    out = corrected_claim(world.user(Role.PARTNER_SPECIALIST), denied.claim, "7",
+    out = corrected_claim(denied.claim, "7", acting_user=world.user(Role.PARTNER_SPECIALIST),
                           diagnoses=DX, billing=billing)
     errors = [f for f in validate(bytes(out.content)) if f.severity == "error"]
     assert errors == []

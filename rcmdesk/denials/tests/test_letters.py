@@ -16,7 +16,7 @@ from rcmdesk.tenancy.roles import Role
 def _appeal(world: World) -> Appeal:
     specialist = world.user(Role.PARTNER_SPECIALIST)
     denied = denied_claim(world.acme)
-    return appeals.draft_appeal(specialist, lease(denied.item, specialist))
+    return appeals.draft_appeal(lease(denied.item, specialist), acting_user=specialist)
 
 
 def test_the_letter_html_carries_letterhead_payer_and_claim_facts(world: World) -> None:

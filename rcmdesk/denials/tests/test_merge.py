@@ -40,9 +40,10 @@ def test_html_rendering_escapes_the_text_and_the_values() -> None:
 def test_saving_a_template_with_an_unknown_field_is_refused(world: World) -> None:
     admin = world.user(Role.CLIENT_ADMIN)
     with pytest.raises(MergeError, match=r"\{diagnosis\}"):
-        save_template(admin, world.acme.pk, category="coding", subject="Appeal",
+        save_template(world.acme.pk, acting_user=admin, category="coding", subject="Appeal",
                       body="Please review {diagnosis}.")
     assert not AppealTemplate.objects.exists()
-    save_template(admin, world.acme.pk, category="coding", subject="Appeal {claim_number}",
+    save_template(world.acme.pk, acting_user=admin, category="coding",
+                  subject="Appeal {claim_number}",
                   body="Please review claim {payer_claim_number}.")
     assert AppealTemplate.objects.count() == 1

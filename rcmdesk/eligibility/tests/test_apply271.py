@@ -24,7 +24,7 @@ from rcmdesk.workqueue.models import ItemKind, WorkItem
 
 def asked(world: World, **kwargs: object) -> tuple[Visit, str]:
     visit = make_visit(world.acme, days_ahead=1, **kwargs)  # type: ignore[arg-type]
-    request_eligibility(world.user(Role.CLIENT_STAFF), [visit])
+    request_eligibility([visit], acting_user=world.user(Role.CLIENT_STAFF))
     return visit, EligibilityRequest.objects.get(visit=visit).trace
 
 
@@ -127,6 +127,7 @@ def test_an_answer_for_another_client_trace_matches_nothing_here(world: World) -
     birch_visit = make_visit(world.birch)
     EligibilityRequest.objects.create(
         client=world.birch, visit=birch_visit, trace="BIRCHTRACE1", reference="R",
-        outbound=request_eligibility(world.user(Role.CLIENT_STAFF), [make_visit(world.acme)]))
+        outbound=request_eligibility([make_visit(world.acme)],
+                                     acting_user=world.user(Role.CLIENT_STAFF)))
     answer(world, build_271("BIRCHTRACE1", member_id="NOPE"))
     assert EligibilityResponse.objects.get(trace="BIRCHTRACE1").visit is None

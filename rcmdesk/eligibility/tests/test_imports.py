@@ -33,7 +33,7 @@ ROW_2 = "A2,2026-12-02,Jones,Ann,1970-02-03,F,841610001,M2,,,\n"
 
 
 def run(world: World, text: str, name: str = "visits.csv") -> Any:
-    return import_visits(world.user(Role.CLIENT_STAFF), world.acme, text.encode(), name)
+    return import_visits(world.acme, text.encode(), name, acting_user=world.user(Role.CLIENT_STAFF))
 
 
 def test_a_csv_creates_visits_with_patients_payers_and_coverage(world: World) -> None:
@@ -79,8 +79,8 @@ def test_a_csv_without_a_required_column_is_refused(world: World) -> None:
 
 def test_a_client_admin_may_not_import(world: World) -> None:
     with pytest.raises(PermissionDenied):
-        import_visits(world.user(Role.CLIENT_ADMIN), world.acme, (HEADER + ROW_1).encode(),
-                      "v.csv")
+        import_visits(world.acme, (HEADER + ROW_1).encode(),
+                      "v.csv", acting_user=world.user(Role.CLIENT_ADMIN))
 
 
 def bundle(status: str = "booked", start: str = "2026-12-03T09:30:00-05:00") -> str:
@@ -143,7 +143,8 @@ def test_a_fhir_appointment_without_a_patient_or_start_is_refused(world: World) 
 
 def test_text_that_is_not_json_or_utf8_is_refused(world: World) -> None:
     assert run(world, "{nope", "a.json").errors[0].column == "json"
-    result = import_visits(world.user(Role.CLIENT_STAFF), world.acme, b"\xff\xfe", "a.csv")
+    result = import_visits(world.acme, b"\xff\xfe", "a.csv",
+                           acting_user=world.user(Role.CLIENT_STAFF))
     assert result.errors[0].message == "not UTF-8 text"
 
 
@@ -201,7 +202,8 @@ HOSTILE = {
 @pytest.mark.parametrize("case", HOSTILE.values(), ids=HOSTILE.keys())
 def test_a_hostile_file_is_refused_by_where_and_which_limit_and_nothing_is_written(
         world: World, case: Hostile) -> None:
-    result = import_visits(world.user(Role.CLIENT_STAFF), world.acme, case.data, case.name)
+    result = import_visits(world.acme, case.data, case.name,
+                           acting_user=world.user(Role.CLIENT_STAFF))
     assert [(e.row, e.column) for e in result.errors] == [(case.row, case.field)]
     assert case.says in result.errors[0].message
     assert not Visit.objects.exists()

@@ -122,7 +122,7 @@ def test_the_error_sample_reads_as_a_refusal_with_reason_50(name: str) -> None:
 
 
 def asked(world: World, visit: Visit, trace: str = "", reference: str = "") -> None:
-    request_eligibility(world.user(Role.CLIENT_STAFF), [visit])
+    request_eligibility([visit], acting_user=world.user(Role.CLIENT_STAFF))
     fields = {k: v for k, v in (("trace", trace), ("reference", reference)) if v}
     EligibilityRequest.objects.filter(visit=visit).update(**fields)  # the payer's sample ids
 

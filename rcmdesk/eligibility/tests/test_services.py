@@ -36,7 +36,7 @@ def test_a_270_asks_about_each_visit_with_its_own_trace_and_validates_clean(
         world: World) -> None:
     first = make_visit(world.acme, service_types=["30", "98"])
     second = make_visit(world.acme, last="JONES", first="ANN", member_id="M2")
-    out = services.request_eligibility(staff(world), [first, second, first])
+    out = services.request_eligibility([first, second, first], acting_user=staff(world))
     data = bytes(out.content)
     assert [f for f in validate(data, name="out.270") if f.severity is Severity.ERROR] == []
     [inquiry] = list(t270.inquiries(data))
@@ -57,7 +57,7 @@ def test_a_270_asks_about_each_visit_with_its_own_trace_and_validates_clean(
 def test_a_patient_covered_as_a_dependent_is_asked_about_under_the_subscriber(
         world: World) -> None:
     visit = make_visit(world.acme, first="MARY", born=date(1998, 10, 14), relationship="19")
-    out = services.request_eligibility(staff(world), [visit])
+    out = services.request_eligibility([visit], acting_user=staff(world))
     [inquiry] = list(t270.inquiries(bytes(out.content)))
     [subscriber] = inquiry.subscribers
     assert (subscriber.name.first, subscriber.name.id, subscriber.trace) == (
@@ -71,7 +71,7 @@ def test_asking_touches_the_visits_eligibility_item(world: World) -> None:
     visit = make_visit(world.acme, days_ahead=1)
     sync_visits(world.acme, timezone.localdate())
     item = WorkItem.objects.get(source_key=f"visit:{visit.pk}")
-    services.request_eligibility(staff(world), [visit])
+    services.request_eligibility([visit], acting_user=staff(world))
     item.refresh_from_db()
     assert item.touches == 1
     trace = EligibilityRequest.objects.get(visit=visit).trace
@@ -83,38 +83,40 @@ def test_a_visit_without_a_member_id_cannot_be_asked_about(world: World) -> None
     Coverage.objects.filter(visits=visit).update(member_id="")
     visit.refresh_from_db()
     with pytest.raises(services.VisitProblem, match="member id"):
-        services.request_eligibility(staff(world), [visit])
+        services.request_eligibility([visit], acting_user=staff(world))
     assert not EligibilityRequest.objects.exists()
 
 
 def test_a_cancelled_visit_is_not_asked_about(world: World) -> None:
     visit = make_visit(world.acme, status=VisitStatus.CANCELLED)
     with pytest.raises(services.VisitProblem, match="cancelled"):
-        services.request_eligibility(staff(world), [visit])
+        services.request_eligibility([visit], acting_user=staff(world))
 
 
 def test_a_client_admin_may_not_ask_and_birch_staff_do_not_see_acme(world: World) -> None:
     visit = make_visit(world.acme)
     with pytest.raises(PermissionDenied):
-        services.request_eligibility(world.user(Role.CLIENT_ADMIN), [visit])
+        services.request_eligibility([visit], acting_user=world.user(Role.CLIENT_ADMIN))
     with pytest.raises(Http404):
-        services.request_eligibility(world.birch_admin, [visit])
+        services.request_eligibility([visit], acting_user=world.birch_admin)
 
 
 def test_visits_of_two_clients_are_refused_as_one_request(world: World) -> None:
     with pytest.raises(services.MixedClients):
-        services.request_eligibility(staff(world), [make_visit(world.acme),
-                                                    make_visit(world.birch)])
+        services.request_eligibility([make_visit(world.acme),
+                                                    make_visit(world.birch)],
+                                                    acting_user=staff(world))
 
 
 def test_a_visit_entered_by_hand_finds_the_patient_and_creates_payer_and_coverage(
         world: World) -> None:
     patient = Patient.objects.create(client=world.acme, last_name="Smith", first_name="John",
                                      birth_date=date(1963, 5, 19))
-    visit = services.create_visit(staff(world), world.acme, services.VisitInput(
+    visit = services.create_visit(world.acme, services.VisitInput(
         scheduled_on=date(2026, 12, 1), last_name="SMITH", first_name="JOHN",
         birth_date=date(1963, 5, 19), payer_id="P9", payer_name="Nine Health",
-        member_id="M9", provider_npi="1234567893", service_types=[], procedures=["99213"]))
+        member_id="M9", provider_npi="1234567893", service_types=[], procedures=["99213"]),
+        acting_user=staff(world))
     assert visit.patient == patient
     assert (visit.payer is not None and visit.payer.name) == "Nine Health"
     assert visit.coverage is not None

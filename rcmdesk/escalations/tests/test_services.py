@@ -67,21 +67,23 @@ def test_each_owner_zone_gives_its_own_due_time_for_the_same_moment(world: World
 def test_a_client_admin_sets_a_shorter_promise_for_system_access(world: World,
                                                                   frozen: Any) -> None:
     frozen(WEDNESDAY_15_UTC)
-    services.set_response_sla(world.user(Role.CLIENT_ADMIN), world.acme,
-                              EscalationKind.SYSTEM_ACCESS, Decimal("2"))
+    services.set_response_sla(world.acme,
+                              EscalationKind.SYSTEM_ACCESS, Decimal("2"),
+                              acting_user=world.user(Role.CLIENT_ADMIN))
     esc = raise_one(world, kind=EscalationKind.SYSTEM_ACCESS)
     assert esc.sla_hours == Decimal(2)
     assert esc.response_due_at == datetime(2026, 6, 10, 17, tzinfo=UTC)  # 13:00 EDT
     with pytest.raises(PermissionDenied):
-        services.set_response_sla(world.user(Role.PARTNER_LEAD), world.acme,
-                                  EscalationKind.OTHER, Decimal(1))
+        services.set_response_sla(world.acme,
+                                  EscalationKind.OTHER, Decimal(1),
+                                  acting_user=world.user(Role.PARTNER_LEAD))
 
 
 def test_overdue_means_past_due_with_no_first_response(world: World, frozen: Any) -> None:
     frozen(WEDNESDAY_15_UTC)
     esc = raise_one(world)
     answered = raise_one(world, subject="answered in time")
-    services.transition(world.user(Role.PARTNER_LEAD), answered, "acknowledge", 1)
+    services.transition(answered, "acknowledge", 1, acting_user=world.user(Role.PARTNER_LEAD))
     later = esc.response_due_at + timedelta(minutes=1)
     rows = Escalation.objects.filter(client=world.acme)
     assert list(services.overdue(rows, esc.response_due_at)) == []
@@ -96,7 +98,7 @@ def test_reassigning_rereads_the_new_owners_zone_from_the_moment_it_was_raised(
     set_zone(world, Role.CLIENT_MANAGER, "America/Los_Angeles")
     esc = raise_one(world)
     frozen(WEDNESDAY_15_UTC + timedelta(hours=3))
-    moved = services.transition(world.user(Role.PARTNER_LEAD), esc, "reassign", 1,
+    moved = services.transition(esc, "reassign", 1, acting_user=world.user(Role.PARTNER_LEAD),
                                 owner=world.user(Role.CLIENT_MANAGER))
     assert (moved.owner_time_zone, moved.version) == ("America/Los_Angeles", 2)
     assert moved.response_due_at == datetime(2026, 6, 11, 0, tzinfo=UTC)
@@ -108,10 +110,10 @@ def test_reassigning_rereads_the_new_owners_zone_from_the_moment_it_was_raised(
 def test_the_lifecycle_records_first_response_resolution_and_history(world: World) -> None:
     esc = raise_one(world)
     lead = world.user(Role.PARTNER_LEAD)
-    esc = services.transition(lead, esc, "acknowledge", 1)
-    esc = services.transition(lead, esc, "respond", 2, note="Called the payer; ref 77.")
-    esc = services.transition(lead, esc, "resolve", 3, note="Reprocessed.")
-    esc = services.transition(world.user(Role.CLIENT_STAFF), esc, "close", 4)
+    esc = services.transition(esc, "acknowledge", 1, acting_user=lead)
+    esc = services.transition(esc, "respond", 2, acting_user=lead, note="Called the payer; ref 77.")
+    esc = services.transition(esc, "resolve", 3, acting_user=lead, note="Reprocessed.")
+    esc = services.transition(esc, "close", 4, acting_user=world.user(Role.CLIENT_STAFF))
     assert esc.status == EscalationStatus.CLOSED
     assert esc.first_response_at is not None
     assert esc.resolved_at is not None
@@ -124,23 +126,25 @@ def test_the_lifecycle_records_first_response_resolution_and_history(world: Worl
 def test_a_stale_version_is_a_conflict_and_a_wrong_state_a_problem(world: World) -> None:
     esc = raise_one(world)
     lead = world.user(Role.PARTNER_LEAD)
-    services.transition(lead, esc, "acknowledge", 1)
+    services.transition(esc, "acknowledge", 1, acting_user=lead)
     with pytest.raises(services.Conflict):
-        services.transition(lead, esc, "resolve", 1)
+        services.transition(esc, "resolve", 1, acting_user=lead)
     with pytest.raises(services.EscalationProblem):
-        services.transition(lead, esc, "acknowledge", 2)
+        services.transition(esc, "acknowledge", 2, acting_user=lead)
     with pytest.raises(services.EscalationProblem):
-        services.transition(lead, esc, "respond", 2, note="  ")
+        services.transition(esc, "respond", 2, acting_user=lead, note="  ")
 
 
 def test_only_the_owner_and_escalation_owners_may_move_it(world: World) -> None:
     esc = raise_one(world, owner=world.user(Role.CLIENT_STAFF), by=Role.PARTNER_SPECIALIST)
     with pytest.raises(PermissionDenied):
-        services.transition(world.user(Role.PARTNER_SPECIALIST), esc, "acknowledge", 1)
+        services.transition(esc, "acknowledge", 1, acting_user=world.user(Role.PARTNER_SPECIALIST))
     with pytest.raises(PermissionDenied):
-        services.transition(world.user(Role.PARTNER_QA), esc, "resolve", 1)
-    assert services.transition(world.user(Role.CLIENT_STAFF), esc, "acknowledge", 1).version == 2
-    assert services.transition(world.user(Role.CLIENT_MANAGER), esc, "resolve", 2).status == (
+        services.transition(esc, "resolve", 1, acting_user=world.user(Role.PARTNER_QA))
+    assert services.transition(esc, "acknowledge", 1,
+                               acting_user=world.user(Role.CLIENT_STAFF)).version == 2
+    assert services.transition(esc, "resolve", 2,
+                               acting_user=world.user(Role.CLIENT_MANAGER)).status == (
         EscalationStatus.RESOLVED)
 
 
@@ -148,10 +152,10 @@ def test_anyone_on_either_side_may_raise_but_not_outsiders(world: World) -> None
     assert raise_one(world, by=Role.PARTNER_QA).raised_by == world.user(Role.PARTNER_QA)
     assert raise_one(world, by=Role.CLIENT_ADMIN).status == EscalationStatus.OPEN
     with pytest.raises(Http404):
-        services.create_escalation(world.birch_admin, world.acme, "other", "x", "y")
+        services.create_escalation(world.acme, "other", "x", "y", acting_user=world.birch_admin)
     with pytest.raises(Http404):  # the platform admin sees no tenant data at all
-        services.create_escalation(world.user(Role.PLATFORM_ADMIN), world.acme, "other", "x",
-                                   "y")
+        services.create_escalation(world.acme, "other", "x",
+                                   "y", acting_user=world.user(Role.PLATFORM_ADMIN))
 
 
 def test_an_owner_must_see_the_client(world: World) -> None:
@@ -204,6 +208,6 @@ def test_break_glass_reads_escalations_but_never_raises_or_posts(world: World) -
     assert list(Escalation.objects.visible_to(admin)) == [esc]
     assert not services.may_raise(admin, world.acme.pk)
     with pytest.raises(PermissionDenied):
-        services.post_message(admin, esc, "hello")
+        services.post_message(esc, "hello", acting_user=admin)
     with pytest.raises(PermissionDenied):
-        services.transition(admin, esc, "close", 1)
+        services.transition(esc, "close", 1, acting_user=admin)

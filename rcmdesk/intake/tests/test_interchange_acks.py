@@ -32,9 +32,11 @@ class Handler:
         self.fail = fail
         self.calls: list[list[InterchangeAck]] = []
 
-    def __call__(self, received: ReceivedFile, acks: list[Any], actor: Any) -> dict[str, Any]:
+    def __call__(self, received: ReceivedFile, acks: list[Any], *,
+                 acting_user: Any) -> dict[str, Any]:
         self.calls.append(acks)
-        record("test.ta1_seen", client_id=received.client_id, obj=received, actor=actor)
+        record("test.ta1_seen", client_id=received.client_id, obj=received,
+               acting_user=acting_user)
         if self.fail:
             raise RuntimeError("handler broke")
         return {"seen": len(acks)}

@@ -68,7 +68,7 @@ def test_a_file_stored_with_more_findings_than_the_cap_lists_only_the_cap(world,
 def stopped_upload(world):
     """An upload whose worker was killed mid-run: its task row RUNNING, its claim run out."""
     received, _ = receive(world.acme, three_sets(world), "stopped.835",
-                          actor=world.user(Role.CLIENT_STAFF), channel=Channel.UPLOAD,
+                          acting_user=world.user(Role.CLIENT_STAFF), channel=Channel.UPLOAD,
                           claim=True)
     task = DBTaskResult.objects.get(pk=process_file.enqueue(received.pk, None).id)
     task.claim("a-worker-that-was-killed")

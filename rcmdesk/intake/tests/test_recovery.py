@@ -219,7 +219,7 @@ def test_a_file_that_keeps_stopping_is_failed_for_a_person_after_the_cap(
 
 def test_recovery_fails_a_file_whose_sender_may_no_longer_send_files(world):
     staff = world.user(Role.CLIENT_STAFF)
-    received, _ = receive(world.acme, three_sets(world), "u.835", actor=staff,
+    received, _ = receive(world.acme, three_sets(world), "u.835", acting_user=staff,
                           channel=Channel.UPLOAD)
     time_passes(received)
     staff.organization = world.birch  # moved to another client after sending it

@@ -23,7 +23,7 @@ from rcmdesk.tenancy.roles import Role
 def test_retry_runs_a_stuck_file_again_and_is_audited(world, settings):
     run_tasks_at_once(settings)
     received, _ = services.receive(world.acme, b"not x12", "stuck.txt",
-                                  actor=world.user(Role.CLIENT_STAFF), channel=Channel.UPLOAD)
+                                  acting_user=world.user(Role.CLIENT_STAFF), channel=Channel.UPLOAD)
     client = as_(world, Role.CLIENT_STAFF)
     assert 'data-testid="retry"' in client.get(page(received)).content.decode()
     response = client.post(reverse("intake:retry", args=[received.pk]))

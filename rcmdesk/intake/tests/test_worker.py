@@ -23,7 +23,7 @@ from rcmdesk.tenancy.roles import Role
 
 def queued_by(world, user, data=None):
     received, _ = services.receive(world.acme, data or remit(header("100.00") + PAID),
-                                  "queued.835", actor=user, channel=Channel.UPLOAD)
+                                  "queued.835", acting_user=user, channel=Channel.UPLOAD)
     return received
 
 

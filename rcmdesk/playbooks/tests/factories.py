@@ -17,7 +17,7 @@ def make_sop(world: World, title: str = "Denials", *, client: Organization | Non
     client = client or world.acme
     admin = world.user(Role.CLIENT_ADMIN) if client == world.acme else world.birch_admin
     return editing.create_document(
-        admin, client, workflow=workflow, title=title, payer=payer, category=category,
+        client, acting_user=admin, workflow=workflow, title=title, payer=payer, category=category,
         text=editing.SopText(body=body, change_note="first version",
                              checklist=checklist or ["Read the CARC"]))
 
@@ -25,4 +25,4 @@ def make_sop(world: World, title: str = "Denials", *, client: Organization | Non
 def add_version(world: World, doc: SopDocument, body: str, note: str = "clearer") -> SopVersion:
     admin = world.user(Role.CLIENT_ADMIN) if doc.client_id == world.acme.pk \
         else world.birch_admin
-    return editing.add_version(admin, doc, editing.SopText(body=body, change_note=note))
+    return editing.add_version(doc, editing.SopText(body=body, change_note=note), acting_user=admin)

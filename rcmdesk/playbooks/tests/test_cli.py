@@ -27,8 +27,9 @@ def test_sops_lists_each_document_with_its_latest_version(world: World) -> None:
 
 def test_history_shows_sop_versions_and_rule_changes(world: World) -> None:
     make_sop(world, "Denials SOP")
-    editing.save_payer_rule(world.user(Role.CLIENT_ADMIN), world.acme, None,
-                            {"appeal_days": 45}, "contract renewal")
+    editing.save_payer_rule(world.acme, None,
+                            {"appeal_days": 45}, "contract renewal",
+                            acting_user=world.user(Role.CLIENT_ADMIN))
     result = runner.invoke(app, ["playbook", "history", "--client", "acme", "--as",
                                  "acme.staff"])
     assert result.exit_code == 0, result.output

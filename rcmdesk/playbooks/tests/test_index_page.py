@@ -29,8 +29,9 @@ def test_the_playbook_lists_sops_by_workflow_with_their_latest_version(
 def test_the_history_shows_rule_changes_beside_sop_versions(world: World,
                                                             signed_in: Any) -> None:
     make_sop(world, "Denials SOP")
-    editing.save_payer_rule(world.user(Role.CLIENT_ADMIN), world.acme, None,
-                            {"appeal_days": 45}, "contract renewal")
+    editing.save_payer_rule(world.acme, None,
+                            {"appeal_days": 45}, "contract renewal",
+                            acting_user=world.user(Role.CLIENT_ADMIN))
     html = signed_in(Role.CLIENT_ADMIN).get("/playbook/").content.decode()
     assert "Denials SOP v1" in html
     assert "contract renewal" in html
@@ -62,7 +63,8 @@ def test_a_partner_reads_only_the_sops_of_its_engagements_workflows(world: World
                                                                     signed_in: Any) -> None:
     make_sop(world, "Denials SOP")
     front = make_sop(world, "Front desk SOP", workflow="eligibility")
-    editing.set_active(world.user(Role.CLIENT_ADMIN), front, False, "front desk moved in-house")
+    editing.set_active(front, False, "front desk moved in-house",
+                       acting_user=world.user(Role.CLIENT_ADMIN))
     partner = signed_in(Role.PARTNER_SPECIALIST).get("/playbook/?client=acme").content.decode()
     assert "Denials SOP" in partner
     assert "Front desk" not in partner

@@ -48,11 +48,13 @@ def test_the_item_page_shows_the_sop_version_each_action_was_taken_under(
     doc = make_sop(world)
     make_item(world.acme, 1, kind=ItemKind.DENIAL)
     worker = world.user(Role.PARTNER_SPECIALIST)
-    item = services.claim_next(worker)
+    item = services.claim_next(acting_user=worker)
     assert item is not None
-    item = services.act(worker, item, item.version, Step(ActionKind.CALLED_PAYER, note="a"))
+    item = services.act(item, item.version, Step(ActionKind.CALLED_PAYER, note="a"),
+                        acting_user=worker)
     add_version(world, doc, "Second text.")
-    item = services.act(worker, item, item.version, Step(ActionKind.CHECKED_PORTAL, note="b"))
+    item = services.act(item, item.version, Step(ActionKind.CHECKED_PORTAL, note="b"),
+                        acting_user=worker)
     html = signed_in(Role.CLIENT_ADMIN).get(
         reverse("workqueue:item", args=[item.pk])).content.decode()
     section = html.split('data-testid="sop-worked-under"')[1]

@@ -90,11 +90,12 @@ def test_an_action_records_the_sop_version_in_force_and_a_later_version_keeps_hi
     first = sop(world, "Denials")
     make_item(world.acme, 1, kind=ItemKind.DENIAL)
     worker = world.user(Role.PARTNER_SPECIALIST)
-    item = services.claim_next(worker)
+    item = services.claim_next(acting_user=worker)
     assert item is not None
-    item = services.act(worker, item, item.version, Step(ActionKind.NOTE, note="called"))
+    item = services.act(item, item.version, Step(ActionKind.NOTE, note="called"),
+                        acting_user=worker)
     second = version(first.document, "New rule.")
-    item = services.act(worker, item, item.version, Step(ActionKind.NOTE, note="again"))
+    item = services.act(item, item.version, Step(ActionKind.NOTE, note="again"), acting_user=worker)
     notes = list(item.actions.filter(kind=ActionKind.NOTE).order_by("pk"))
     assert [a.sop_version for a in notes] == [first, second]
 
@@ -102,5 +103,5 @@ def test_an_action_records_the_sop_version_in_force_and_a_later_version_keeps_hi
 def test_an_event_on_an_item_records_the_sop_version_in_force(world: World) -> None:
     current = sop(world, "Denials")
     item = make_item(world.acme, 1, kind=ItemKind.DENIAL)
-    services.record_event(item, None, ActionKind.NOTE, note="remit arrived")
+    services.record_event(item, ActionKind.NOTE, acting_user=None, note="remit arrived")
     assert item.actions.get().sop_version == current

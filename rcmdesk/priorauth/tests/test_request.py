@@ -55,7 +55,7 @@ def test_a_visit_request_writes_a_278_naming_the_codes_that_need_authorization(
         world: World) -> None:
     v = setup_visit(world)
     sync_authorizations(world.acme, TODAY)
-    auth = request_authorization(specialist(world), v, units=Decimal(6))
+    auth = request_authorization(v, acting_user=specialist(world), units=Decimal(6))
     assert (auth.status, auth.codes, auth.visit_id) == (AuthStatus.REQUESTED,
                                                        ["97110", "97112"], v.pk)
     req = AuthRequest.objects.get(authorization=auth)
@@ -83,9 +83,9 @@ def test_a_visit_request_writes_a_278_naming_the_codes_that_need_authorization(
 def test_a_client_admin_or_a_partner_out_of_scope_may_not_request_one(world: World) -> None:
     v = setup_visit(world)
     with pytest.raises(PermissionDenied):
-        request_authorization(world.user(Role.CLIENT_ADMIN), v)
+        request_authorization(v, acting_user=world.user(Role.CLIENT_ADMIN))
     with pytest.raises(Http404):
-        request_authorization(world.user(Role.PARTNER_SPECIALIST), v)
+        request_authorization(v, acting_user=world.user(Role.PARTNER_SPECIALIST))
     assert not Authorization.objects.exists()
 
 
@@ -114,7 +114,7 @@ def response(trace: str, lines: list[tuple[str, str, str, str]], *,
 
 def test_the_payers_answer_approves_one_line_and_denies_another(world: World) -> None:
     v = setup_visit(world)
-    auth = request_authorization(specialist(world), v)
+    auth = request_authorization(v, acting_user=specialist(world))
     data = response(auth.reference, [("97110", "A1", "CERT-1", "12"),
                                      ("97112", "A3", "", "")])
     result = ingest(world.acme, data, "answer.278")
@@ -136,7 +136,7 @@ def test_the_payers_answer_approves_one_line_and_denies_another(world: World) ->
 
 def test_the_same_answer_ingested_again_changes_nothing(world: World) -> None:
     v = setup_visit(world)
-    auth = request_authorization(specialist(world), v)
+    auth = request_authorization(v, acting_user=specialist(world))
     lines = [("97110", "A1", "CERT-1", "12"), ("97112", "A3", "", "")]
     ingest(world.acme, response(auth.reference, lines), "answer.278")
     decisions, auths = AuthDecision.objects.count(), Authorization.objects.count()
@@ -148,7 +148,7 @@ def test_the_same_answer_ingested_again_changes_nothing(world: World) -> None:
 def test_an_approval_closes_the_visit_items_it_covers(world: World) -> None:
     v = setup_visit(world)
     sync_authorizations(world.acme, TODAY)
-    auth = request_authorization(specialist(world), v)
+    auth = request_authorization(v, acting_user=specialist(world))
     data = response(auth.reference, [("97110", "", "", ""), ("97112", "", "", "")],
                     event_decision="A1")
     window = f"{TODAY:%Y%m%d}-{TODAY + timedelta(days=60):%Y%m%d}".encode()

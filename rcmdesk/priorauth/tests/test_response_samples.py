@@ -60,7 +60,7 @@ def test_the_manifest_lists_the_nine_278_samples() -> None:
 def test_a_278_request_is_stored_only(world: World, n: int) -> None:
     auth = member_auth(world)
     received, tx = load(world, n)
-    assert apply_278(received, tx, None) == {"control": tx.control, "stored_only": True,
+    assert apply_278(received, tx, acting_user=None) == {"control": tx.control, "stored_only": True,
                                              "request": True}
     auth.refresh_from_db()
     assert auth.status == AuthStatus.REQUESTED
@@ -71,7 +71,7 @@ def test_a_pended_answer_is_found_by_member_and_records_the_payers_case_number(
         world: World) -> None:
     auth = member_auth(world)
     received, tx = load(world, 6)
-    summary = apply_278(received, tx, None)
+    summary = apply_278(received, tx, acting_user=None)
     assert (summary["matched"], summary["decisions"]) == (1, 1)
     auth.refresh_from_db()
     # HCR*A4**0B~ REF*NT*170905306915~ at the event; DTP*472 20170331 and 20170405 below
@@ -89,7 +89,7 @@ def test_a_pended_answer_is_found_by_our_trace_before_the_member(world: World) -
     ours = make_auth(world.acme, other.patient, other.payer, ["97110"],
                      status=AuthStatus.REQUESTED, reference="112233445X")
     received, tx = load(world, 6)
-    apply_278(received, tx, None)
+    apply_278(received, tx, acting_user=None)
     ours.refresh_from_db()
     other.refresh_from_db()
     assert (ours.status, other.status) == (AuthStatus.PENDING, AuthStatus.REQUESTED)
@@ -98,8 +98,8 @@ def test_a_pended_answer_is_found_by_our_trace_before_the_member(world: World) -
 def test_the_same_answer_applied_twice_records_one_decision(world: World) -> None:
     member_auth(world)
     received, tx = load(world, 6)
-    apply_278(received, tx, None)
-    assert apply_278(received, tx, None)["decisions"] == 0
+    apply_278(received, tx, acting_user=None)
+    assert apply_278(received, tx, acting_user=None)["decisions"] == 0
     assert AuthDecision.objects.count() == 1
 
 
@@ -107,7 +107,7 @@ def test_an_answer_fitting_two_open_authorizations_is_not_guessed(world: World) 
     auth = member_auth(world)
     make_auth(world.acme, auth.patient, auth.payer, ["97112"], status=AuthStatus.REQUESTED)
     received, tx = load(world, 6)
-    assert apply_278(received, tx, None)["unmatched"] == 1
+    assert apply_278(received, tx, acting_user=None)["unmatched"] == 1
     assert not AuthDecision.objects.exists()
 
 
@@ -116,7 +116,7 @@ def test_a_request_the_payer_could_not_process_keeps_it_open_with_the_reason(
     auth = member_auth(world, reference="XP7890")
     require(world.acme, "97110")
     received, tx = load(world, 7)
-    apply_278(received, tx, None)
+    apply_278(received, tx, acting_user=None)
     auth.refresh_from_db()
     # AAA*N**33*C~ at the event, no HCR: not a decision, a request to correct and resend
     assert (auth.status, auth.rejection_code, auth.decision_code) == (AuthStatus.REQUESTED,

@@ -45,7 +45,8 @@ def drawn(engagement: Engagement, qa: Any, specialist: Any, count: int = 4,
           title: str = "Claim follow-up") -> tuple[SampleDraw, list[Audit]]:
     """A draw whose minimum takes every one of ``count`` items: one audit each."""
     done_items(engagement, specialist, count, workflow=workflow, title=title)
-    made = services.draw_week(qa, plan(engagement, minimum_per_week=count), WEEK, seed=seed)
+    made = services.draw_week(plan(engagement, minimum_per_week=count), WEEK, acting_user=qa,
+                              seed=seed)
     return made, list(made.audits.order_by("pk"))
 
 

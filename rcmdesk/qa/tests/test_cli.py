@@ -48,13 +48,13 @@ def test_a_bad_week_is_an_option_error(world: World) -> None:
 
 def test_accuracy_as_json_for_a_client_manager(world: World) -> None:
     done_items(world.acme_engagement, world.user(Role.PARTNER_SPECIALIST), 2)
-    made = services.draw_week(world.user(Role.PARTNER_QA), plan(world.acme_engagement),
-                              WEEK, seed=1)
+    made = services.draw_week(plan(world.acme_engagement),
+                              WEEK, acting_user=world.user(Role.PARTNER_QA), seed=1)
     for audit in made.audits.all():
         n = audit.points.count()
-        services.submit(world.user(Role.PARTNER_QA), audit,
+        services.submit(audit,
                         [services.PointScore("fail", "x")] + [services.PointScore("pass")]
-                        * (n - 1))
+                        * (n - 1), acting_user=world.user(Role.PARTNER_QA))
     result = runner.invoke(app, ["qa", "accuracy", "--client", "acme", "--as",
                                  "acme.manager", "--week", WEEK, "--json"])
     assert result.exit_code == 0, result.output

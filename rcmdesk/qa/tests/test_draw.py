@@ -36,7 +36,7 @@ def test_a_draw_records_its_seed_and_replays_to_the_same_items(world: World) -> 
     qa = world.user(Role.PARTNER_QA)
     for n in range(3):
         done_items(world.acme_engagement, veteran(world, f"vet{n}"), 60)
-    made = services.draw_week(qa, plan(world.acme_engagement), WEEK, seed=123456789)
+    made = services.draw_week(plan(world.acme_engagement), WEEK, acting_user=qa, seed=123456789)
     audited = sorted(made.audits.values_list("item_id", flat=True))
     assert made.seed == 123456789
     assert made.population_size == 180
@@ -50,7 +50,8 @@ def test_a_draw_records_its_seed_and_replays_to_the_same_items(world: World) -> 
 
 def test_a_draw_without_a_seed_records_a_fresh_one(world: World) -> None:
     done_items(world.acme_engagement, veteran(world, "vet"), 10)
-    made = services.draw_week(world.user(Role.PARTNER_QA), plan(world.acme_engagement), WEEK)
+    made = services.draw_week(plan(world.acme_engagement), WEEK,
+                              acting_user=world.user(Role.PARTNER_QA))
     assert 0 <= made.seed < 2**63
     assert services.replay(made) == sorted(made.audits.values_list("item_id", flat=True))
 
@@ -59,14 +60,15 @@ def test_a_week_is_drawn_once_and_a_redraw_needs_a_new_seed_and_a_reason(world: 
     qa = world.user(Role.PARTNER_QA)
     done_items(world.acme_engagement, veteran(world, "vet"), 40)
     the_plan = plan(world.acme_engagement)
-    first = services.draw_week(qa, the_plan, WEEK, seed=1)
+    first = services.draw_week(the_plan, WEEK, acting_user=qa, seed=1)
     with pytest.raises(services.QaProblem, match="already drawn"):
-        services.draw_week(qa, the_plan, WEEK, seed=2)
+        services.draw_week(the_plan, WEEK, acting_user=qa, seed=2)
     with pytest.raises(services.QaProblem, match="explicit new seed"):
-        services.draw_week(qa, the_plan, WEEK, redraw=True, reason="auditor left")
+        services.draw_week(the_plan, WEEK, acting_user=qa, redraw=True, reason="auditor left")
     with pytest.raises(services.QaProblem, match="already used"):
-        services.draw_week(qa, the_plan, WEEK, seed=1, redraw=True, reason="again")
-    second = services.draw_week(qa, the_plan, WEEK, seed=2, redraw=True, reason="auditor left")
+        services.draw_week(the_plan, WEEK, acting_user=qa, seed=1, redraw=True, reason="again")
+    second = services.draw_week(the_plan, WEEK, acting_user=qa, seed=2, redraw=True,
+                                reason="auditor left")
     assert second.redraw_of == first
     first_items = set(first.audits.values_list("item_id", flat=True))
     assert not first_items & set(second.audits.values_list("item_id", flat=True))
@@ -75,8 +77,8 @@ def test_a_week_is_drawn_once_and_a_redraw_needs_a_new_seed_and_a_reason(world: 
 
 def test_each_audit_gets_a_qa_item_in_the_audited_items_workflow(world: World) -> None:
     done_items(world.acme_engagement, veteran(world, "vet"), 3, workflow="denials")
-    made = services.draw_week(world.user(Role.PARTNER_QA),
-                              plan(world.acme_engagement, minimum_per_week=3), WEEK, seed=5)
+    made = services.draw_week(plan(world.acme_engagement, minimum_per_week=3), WEEK,
+                              acting_user=world.user(Role.PARTNER_QA), seed=5)
     audits = list(made.audits.all())
     assert len(audits) == 3
     for audit in audits:
@@ -96,15 +98,15 @@ def test_new_specialists_and_those_who_failed_lately_are_sampled_at_their_rates(
     the_plan = plan(world.acme_engagement)
     # a failed audit of "failed" completed the week before
     done_items(world.acme_engagement, failed, 1, week="2026-W46")
-    earlier = services.draw_week(qa, the_plan, "2026-W46", seed=3)
+    earlier = services.draw_week(the_plan, "2026-W46", acting_user=qa, seed=3)
     audit = earlier.audits.get()
     points = list(audit.points.all())
-    services.submit(qa, audit, [services.PointScore("fail", "no note")] +
-                    [services.PointScore("pass")] * (len(points) - 1))
+    services.submit(audit, [services.PointScore("fail", "no note")] +
+                    [services.PointScore("pass")] * (len(points) - 1), acting_user=qa)
     Audit.objects.filter(pk=audit.pk).update(completed_at=earlier_week_friday())
     for person in (newcomer, failed, steady):
         done_items(world.acme_engagement, person, 100)
-    made = services.draw_week(qa, the_plan, WEEK, seed=8)
+    made = services.draw_week(the_plan, WEEK, acting_user=qa, seed=8)
     standings = {int(k): v["standing"] for k, v in made.counts.items()}
     assert standings == {newcomer.pk: Standing.NEW, failed.pk: Standing.AFTER_FAILURE,
                          steady.pk: Standing.BASE}
@@ -123,7 +125,7 @@ def test_only_qa_auditors_draw(world: World) -> None:
         if role is Role.PARTNER_QA:
             continue
         with pytest.raises((PermissionDenied, Http404)):
-            services.draw_week(world.user(role), the_plan, WEEK, seed=1)
+            services.draw_week(the_plan, WEEK, acting_user=world.user(role), seed=1)
     assert not SampleDraw.objects.exists()
 
 
@@ -138,8 +140,8 @@ def test_an_audit_scores_against_the_checklist_of_the_sop_version_the_item_was_w
                               checklist=["Checked the portal"], change_note="portal")
     [item] = done_items(world.acme_engagement, veteran(world, "vet"), 1)
     WorkAction.objects.create(item=item, kind=ActionKind.CALLED_PAYER, sop_version=old)
-    made = services.draw_week(world.user(Role.PARTNER_QA),
-                              plan(world.acme_engagement, minimum_per_week=1), WEEK, seed=2)
+    made = services.draw_week(plan(world.acme_engagement, minimum_per_week=1), WEEK,
+                              acting_user=world.user(Role.PARTNER_QA), seed=2)
     audit = made.audits.get()
     assert audit.sop_version == old
     assert list(audit.points.values_list("text", flat=True)) == [

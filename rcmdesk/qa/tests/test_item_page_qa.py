@@ -19,9 +19,10 @@ def test_the_specialist_sees_the_failed_points_on_their_feedback_item(
         signed_in: Any, world: World, audits: list[Audit]) -> None:
     audit = audits[0]
     n = audit.points.count()
-    services.submit(world.user(Role.PARTNER_QA), audit,
+    services.submit(audit,
                     [services.PointScore("fail", "no reference number")]
-                    + [services.PointScore("pass")] * (n - 1))
+                    + [services.PointScore("pass")] * (n - 1),
+                    acting_user=world.user(Role.PARTNER_QA))
     audit.refresh_from_db()
     page = signed_in(Role.PARTNER_SPECIALIST).get(
         reverse("workqueue:item", args=[audit.feedback_item_id]))

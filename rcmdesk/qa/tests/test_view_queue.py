@@ -35,8 +35,9 @@ def test_the_platform_admin_without_a_grant_is_refused(signed_in: Any,
 def test_a_scored_audit_leaves_the_queue(signed_in: Any, world: Any,
                                         audits: list[Audit]) -> None:
     audit = audits[0]
-    services.submit(world.user(Role.PARTNER_QA), audit,
-                    [services.PointScore("pass")] * audit.points.count())
+    services.submit(audit,
+                    [services.PointScore("pass")] * audit.points.count(),
+                    acting_user=world.user(Role.PARTNER_QA))
     response = signed_in(Role.PARTNER_QA).get("/qa/")
     assert response.content.count(b'data-testid="audit-link"') == len(audits) - 1
 

@@ -108,7 +108,8 @@ def test_roles_that_do_not_work_items_get_no_form_and_403(acme_books: World) -> 
 
 def test_break_glass_reads_the_page_but_cannot_upload(acme_books: World) -> None:
     admin = acme_books.user(Role.PLATFORM_ADMIN)
-    open_break_glass(admin, acme_books.acme, "Checking a reconciliation incident for Acme")
+    open_break_glass(acme_books.acme, "Checking a reconciliation incident for Acme",
+                     acting_user=admin)
     client = sign_in(Client(), admin)
     page = client.get(PAGE, {"client": "acme"})
     assert page.status_code == 200

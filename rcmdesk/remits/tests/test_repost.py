@@ -57,7 +57,7 @@ def test_reposting_an_exception_after_the_837_arrived_posts_it_once_and_resolves
     claim = make_claim(world.acme, "LATE1", [("99213", "50.00")])
     specialist = world.user(Role.PARTNER_SPECIALIST)
 
-    assert repost_exception(exception, actor=specialist) == "posted"
+    assert repost_exception(exception, acting_user=specialist) == "posted"
     exception.refresh_from_db()
     claim.refresh_from_db()
     assert exception.status == ExceptionStatus.RESOLVED
@@ -73,7 +73,7 @@ def test_reposting_an_exception_after_the_837_arrived_posts_it_once_and_resolves
     event = AuditEvent.objects.get(action="remits.exception_reposted")
     assert event.detail["outcome"] == "posted"
     # idempotent: a second run changes nothing and posts nothing
-    assert repost_exception(exception, actor=specialist) == "posted"
+    assert repost_exception(exception, acting_user=specialist) == "posted"
     assert cash("LATE1") == D("50")
 
 

@@ -10,7 +10,7 @@ from rcmdesk.scrubber.tests import builders as b
 
 def birch_objects(world: World) -> dict[str, str]:
     claim = b.claim(world.birch, patient_control_number="BIRCHPCN-SCRUB", diagnoses=[])
-    run = services.scrub(None, world.birch, [claim], today=b.TODAY,
+    run = services.scrub(world.birch, [claim], acting_user=None, today=b.TODAY,
                          purpose="birch-secret-marker")
     edit = ClaimEdit.objects.create(client=world.birch, code="BIRCH-EDIT", codes="99213",
                                     rule=EditCheck.MAX_UNITS, value="1",

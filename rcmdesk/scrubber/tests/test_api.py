@@ -33,8 +33,8 @@ class TestRunResource(TenantResourceContract):
 
     @pytest.fixture(autouse=True)
     def _runs(self, world: World) -> None:
-        services.scrub(None, world.acme, [b.claim(world.acme)], today=b.TODAY)
-        services.scrub(None, world.birch, [b.claim(world.birch)], today=b.TODAY)
+        services.scrub(world.acme, [b.claim(world.acme)], acting_user=None, today=b.TODAY)
+        services.scrub(world.birch, [b.claim(world.birch)], acting_user=None, today=b.TODAY)
 
 
 def test_posting_claim_ids_scrubs_them_and_answers_with_the_findings(world: World) -> None:

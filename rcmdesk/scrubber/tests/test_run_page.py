@@ -17,7 +17,7 @@ def test_the_run_page_groups_findings_by_rule_and_filters_by_one(world: World,
                                                                 client) -> None:
     broken = b.claim(world.acme, diagnoses=[], lines=[{"diagnosis_pointers": [],
                                                        "units": None}])
-    run = services.scrub(None, world.acme, [b.claim(world.acme), broken], today=b.TODAY)
+    run = services.scrub(world.acme, [b.claim(world.acme), broken], acting_user=None, today=b.TODAY)
     sign_in(client, world.user(Role.CLIENT_MANAGER))
     html = client.get(f"/scrubber/runs/{run.pk}/").content.decode()
     assert "50.00%" in html
@@ -30,7 +30,7 @@ def test_the_run_page_groups_findings_by_rule_and_filters_by_one(world: World,
 
 
 def test_reading_a_run_is_audited(world: World, client) -> None:
-    run = services.scrub(None, world.acme, [b.claim(world.acme)], today=b.TODAY)
+    run = services.scrub(world.acme, [b.claim(world.acme)], acting_user=None, today=b.TODAY)
     sign_in(client, world.user(Role.CLIENT_STAFF))
     client.get(f"/scrubber/runs/{run.pk}/")
     assert AuditEvent.objects.filter(action="read", object_id=str(run.pk),
@@ -38,7 +38,7 @@ def test_reading_a_run_is_audited(world: World, client) -> None:
 
 
 def test_another_clients_run_answers_like_a_missing_one(world: World, client) -> None:
-    run = services.scrub(None, world.birch, [b.claim(world.birch)], today=b.TODAY)
+    run = services.scrub(world.birch, [b.claim(world.birch)], acting_user=None, today=b.TODAY)
     sign_in(client, world.user(Role.CLIENT_STAFF))
     assert client.get(f"/scrubber/runs/{run.pk}/").status_code == 404
     assert client.get("/scrubber/runs/987654321/").status_code == 404

@@ -13,8 +13,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_runs_page_lists_the_clients_runs_with_their_rate(world: World, client) -> None:
-    run = services.scrub(None, world.acme, [b.claim(world.acme), b.claim(world.acme,
+    run = services.scrub(world.acme, [b.claim(world.acme), b.claim(world.acme,
                                                                           diagnoses=[])],
+                                                                          acting_user=None,
                          today=b.TODAY, purpose="batch")
     sign_in(client, world.user(Role.CLIENT_STAFF))
     page = client.get("/scrubber/runs/")
@@ -23,7 +24,7 @@ def test_the_runs_page_lists_the_clients_runs_with_their_rate(world: World, clie
 
 
 def test_another_clients_runs_are_not_listed(world: World, client) -> None:
-    run = services.scrub(None, world.birch, [b.claim(world.birch)], today=b.TODAY)
+    run = services.scrub(world.birch, [b.claim(world.birch)], acting_user=None, today=b.TODAY)
     sign_in(client, world.user(Role.CLIENT_STAFF))
     assert f"rate-{run.pk}" not in client.get("/scrubber/runs/").content.decode()
 

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def test_a_run_holds_claims_with_errors_and_readies_the_clean_ones(world: World) -> None:
     clean = b.claim(world.acme)
     broken = b.claim(world.acme, diagnoses=[])
-    run = services.scrub(world.user(Role.CLIENT_STAFF), world.acme, [clean, broken],
+    run = services.scrub(world.acme, [clean, broken], acting_user=world.user(Role.CLIENT_STAFF),
                          today=b.TODAY, purpose="test")
     assert (run.scrubbed, run.clean_claims, run.clean_claim_rate) == (2, 1, Decimal("50.00"))
     clean.refresh_from_db()
@@ -34,23 +34,23 @@ def test_a_run_holds_claims_with_errors_and_readies_the_clean_ones(world: World)
 
 def test_a_mirrored_claim_is_reported_on_but_never_moved(world: World) -> None:
     mirrored = b.claim(world.acme, origin=ClaimOrigin.MIRROR, status=ClaimStatus.SUBMITTED)
-    services.scrub(None, world.acme, [mirrored], today=b.TODAY)
+    services.scrub(world.acme, [mirrored], acting_user=None, today=b.TODAY)
     mirrored.refresh_from_db()
     assert mirrored.front_door == FrontDoor.NONE
 
 
 def test_a_claim_in_a_sent_batch_keeps_its_state(world: World) -> None:
     sent = b.claim(world.acme, front_door=FrontDoor.SENT, diagnoses=[])
-    services.scrub(None, world.acme, [sent], today=b.TODAY)
+    services.scrub(world.acme, [sent], acting_user=None, today=b.TODAY)
     sent.refresh_from_db()
     assert sent.front_door == FrontDoor.SENT
 
 
 def test_an_empty_run_is_all_clean(world: World) -> None:
-    run = services.scrub(None, world.acme, [], today=b.TODAY)
+    run = services.scrub(world.acme, [], acting_user=None, today=b.TODAY)
     assert run.clean_claim_rate == Decimal("100.00")
 
 
 def test_another_clients_claim_cannot_join_a_run(world: World) -> None:
     with pytest.raises(services.ScrubError):
-        services.scrub(None, world.acme, [b.claim(world.birch)], today=b.TODAY)
+        services.scrub(world.acme, [b.claim(world.birch)], acting_user=None, today=b.TODAY)

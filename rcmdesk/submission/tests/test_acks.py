@@ -29,7 +29,7 @@ PRACTICE = SimpleNamespace(name="ACME FAMILY MEDICINE", npi="1234567893", submit
 def sent_batch(world: World, *pcns: str, kind: str = "P") -> SubmissionBatch:
     for pcn in pcns:
         draft_claim(world.acme, pcn, kind=kind)
-    [batch] = services.submit(world.user(Role.CLIENT_STAFF), world.acme, today=TODAY)
+    [batch] = services.submit(world.acme, acting_user=world.user(Role.CLIENT_STAFF), today=TODAY)
     return batch
 
 
@@ -124,7 +124,8 @@ def test_a_corrected_claim_resubmitted_closes_its_old_rejection_item(world: Worl
     batch = sent_batch(world, "PCN1")
     ingest(world.acme, ack_277ca(batch, [], ["PCN1"]), "ca.277")
     claim = Claim.objects.get(patient_control_number="PCN1")
-    [second] = services.submit(world.user(Role.CLIENT_STAFF), world.acme, [claim], today=TODAY)
+    [second] = services.submit(world.acme, [claim], acting_user=world.user(Role.CLIENT_STAFF),
+                               today=TODAY)
     [item] = rejection_items(claim)
     assert item.status == ItemStatus.DONE
     assert "resubmitted" in item.close_reason

@@ -14,7 +14,7 @@ from rcmdesk.tenancy.roles import Role
 def test_the_batch_page_lists_its_claims_and_the_download_is_audited(
         world: World, signed_in: Any) -> None:
     draft_claim(world.acme, "PCN1")
-    [batch] = services.submit(world.user(Role.CLIENT_STAFF), world.acme, today=TODAY)
+    [batch] = services.submit(world.acme, acting_user=world.user(Role.CLIENT_STAFF), today=TODAY)
     browser = signed_in(Role.CLIENT_MANAGER)
     page = browser.get(f"/batches/{batch.pk}/")
     assert page.status_code == 200

@@ -29,7 +29,7 @@ def test_a_submitted_batch_reparses_and_validates_clean_at_snip_1_and_2(world: W
                                                                         kind: str) -> None:
     draft_claim(world.acme, "PCN1", kind=kind)
     draft_claim(world.acme, "PCN2", kind=kind, dependent=True)
-    [batch] = services.submit(world.user(Role.CLIENT_STAFF), world.acme, today=TODAY)
+    [batch] = services.submit(world.acme, acting_user=world.user(Role.CLIENT_STAFF), today=TODAY)
     data = bytes(batch.outbound.content)
     assert snip_1_2_errors(data) == []
     [sub] = list(t837.submissions(data))
@@ -48,7 +48,7 @@ def test_a_submitted_batch_reparses_and_validates_clean_at_snip_1_and_2(world: W
 def test_submitted_claims_are_sent_submitted_and_charged_only_now(world: World) -> None:
     claim = draft_claim(world.acme, "PCN1")
     assert not JournalEntry.objects.filter(claim=claim).exists()
-    [batch] = services.submit(world.user(Role.CLIENT_STAFF), world.acme, today=TODAY)
+    [batch] = services.submit(world.acme, acting_user=world.user(Role.CLIENT_STAFF), today=TODAY)
     claim.refresh_from_db()
     assert (claim.status, claim.front_door) == (ClaimStatus.SUBMITTED, FrontDoor.SENT)
     assert JournalEntry.objects.filter(claim=claim).exists()
@@ -61,7 +61,7 @@ def test_submitted_claims_are_sent_submitted_and_charged_only_now(world: World) 
 def test_professional_and_institutional_claims_go_in_separate_batches(world: World) -> None:
     draft_claim(world.acme, "PCN1", kind="P")
     draft_claim(world.acme, "PCN2", kind="I")
-    batches = services.submit(world.user(Role.CLIENT_STAFF), world.acme, today=TODAY)
+    batches = services.submit(world.acme, acting_user=world.user(Role.CLIENT_STAFF), today=TODAY)
     assert sorted(b.kind for b in batches) == ["I", "P"]
     assert len({b.outbound.isa13 for b in batches}) == 2
 
@@ -69,8 +69,9 @@ def test_professional_and_institutional_claims_go_in_separate_batches(world: Wor
 def test_a_held_claim_never_goes_into_a_file(world: World) -> None:
     held = draft_claim(world.acme, "HELD1", provider=False)
     draft_claim(world.acme, "OK1")
-    [batch] = services.submit(world.user(Role.CLIENT_STAFF), world.acme,
+    [batch] = services.submit(world.acme,
                               [held.pk, Claim.objects.get(patient_control_number="OK1").pk],
+                              acting_user=world.user(Role.CLIENT_STAFF),
                               today=TODAY)
     held.refresh_from_db()
     assert held.front_door == FrontDoor.HELD
@@ -81,22 +82,23 @@ def test_a_held_claim_never_goes_into_a_file(world: World) -> None:
 def test_a_claim_in_a_sent_batch_is_refused_until_that_batch_rejects_it(world: World) -> None:
     claim = draft_claim(world.acme, "PCN1")
     staff = world.user(Role.CLIENT_STAFF)
-    [first] = services.submit(staff, world.acme, today=TODAY)
+    [first] = services.submit(world.acme, acting_user=staff, today=TODAY)
     with pytest.raises(services.SubmissionRefused):
-        services.submit(staff, world.acme, [claim], today=TODAY)
-    assert services.submit(staff, world.acme, today=TODAY) == []
+        services.submit(world.acme, [claim], acting_user=staff, today=TODAY)
+    assert services.submit(world.acme, acting_user=staff, today=TODAY) == []
     BatchClaim.objects.filter(batch=first).update(ack_status=AckStatus.REJECTED)
     Claim.objects.filter(pk=claim.pk).update(front_door=FrontDoor.REJECTED)
-    [second] = services.submit(staff, world.acme, [claim], today=TODAY)
+    [second] = services.submit(world.acme, [claim], acting_user=staff, today=TODAY)
     assert second.outbound.isa13 != first.outbound.isa13
 
 
 def test_the_file_also_lands_in_the_profiles_outbound_folder(world: World,
                                                              tmp_path: Path) -> None:
     draft_claim(world.acme, "PCN1")
-    services.save_profile(world.user(Role.CLIENT_ADMIN), world.acme, "B",
-                          {"outbound_dir": str(tmp_path), "usage": "P"})
-    [batch] = services.submit(world.user(Role.CLIENT_STAFF), world.acme, today=TODAY)
+    services.save_profile(world.acme, "B",
+                          {"outbound_dir": str(tmp_path), "usage": "P"},
+                          acting_user=world.user(Role.CLIENT_ADMIN))
+    [batch] = services.submit(world.acme, acting_user=world.user(Role.CLIENT_STAFF), today=TODAY)
     written = tmp_path / batch.outbound.name
     assert written.read_bytes() == bytes(batch.outbound.content)
     assert [p.name for p in tmp_path.iterdir()] == [batch.outbound.name]
@@ -106,17 +108,18 @@ def test_only_a_client_admin_edits_the_submission_profile(world: World) -> None:
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        services.save_profile(world.user(Role.CLIENT_MANAGER), world.acme, "B",
-                              {"usage": "P"})
-    profile = services.save_profile(world.user(Role.CLIENT_ADMIN), world.acme, "P",
-                                    {"submitter_id": "ACME123"})
+        services.save_profile(world.acme, "B",
+                              {"usage": "P"}, acting_user=world.user(Role.CLIENT_MANAGER))
+    profile = services.save_profile(world.acme, "P",
+                                    {"submitter_id": "ACME123"},
+                                    acting_user=world.user(Role.CLIENT_ADMIN))
     assert SubmissionProfile.objects.get(pk=profile.pk).submitter_id == "ACME123"
 
 
 def test_another_clients_user_cannot_submit(world: World) -> None:
     draft_claim(world.acme, "PCN1")
     with pytest.raises(Http404):
-        services.submit(world.birch_admin, world.acme, today=TODAY)
+        services.submit(world.acme, acting_user=world.birch_admin, today=TODAY)
 
 
 def test_by_default_every_unsent_draft_is_scrubbed_again_and_only_clean_ones_go_out(
@@ -124,7 +127,7 @@ def test_by_default_every_unsent_draft_is_scrubbed_again_and_only_clean_ones_go_
     never_scrubbed = draft_claim(world.acme, "PCN1", front_door=FrontDoor.NONE)
     fixed_since = draft_claim(world.acme, "PCN2", front_door=FrontDoor.HELD)
     still_wrong = draft_claim(world.acme, "PCN3", front_door=FrontDoor.READY, provider=False)
-    [batch] = services.submit(world.user(Role.CLIENT_STAFF), world.acme, today=TODAY)
+    [batch] = services.submit(world.acme, acting_user=world.user(Role.CLIENT_STAFF), today=TODAY)
     sent = set(BatchClaim.objects.filter(batch=batch).values_list("claim_id", flat=True))
     assert sent == {never_scrubbed.pk, fixed_since.pk}
     still_wrong.refresh_from_db()

@@ -82,8 +82,9 @@ def sweep(world: World) -> Sweep:
     token, _ = ApiToken.issue(world.birch_admin, "birch automation")
     record("read", client_id=world.birch.pk, detail={"note": "birch-secret-marker"})
     other_admin = make_user("ops.other", Role.PLATFORM_ADMIN, None)
-    birch_grant = open_break_glass(other_admin, world.birch,
-                                   "Investigating incident 88 for Birch Valley Hospital")
+    birch_grant = open_break_glass(world.birch,
+                                   "Investigating incident 88 for Birch Valley Hospital",
+                                   acting_user=other_admin)
     return Sweep(
         foreign={"client": "birch", "engagement_id": str(world.birch_engagement.pk),
                  "assignment_id": str(birch_assignment.pk), "token_id": str(token.pk),

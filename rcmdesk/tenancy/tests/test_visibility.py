@@ -74,7 +74,8 @@ def test_a_platform_admin_sees_no_client_without_break_glass(world):
 
 def test_break_glass_gives_read_only_sight_of_one_client(world):
     admin = world.user(Role.PLATFORM_ADMIN)
-    open_break_glass(admin, world.acme, "Client reported a production outage, ticket 4411")
+    open_break_glass(world.acme, "Client reported a production outage, ticket 4411",
+                     acting_user=admin)
     vis = visibility_for(fresh(admin))
     assert vis.client_ids == {world.acme.pk}
     assert not vis.can_write(world.acme.pk)

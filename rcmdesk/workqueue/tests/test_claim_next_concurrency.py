@@ -55,7 +55,7 @@ def drain_concurrently(users: list[Any]) -> list[int]:
         try:
             user = type(users[0]).objects.get(pk=user_id)
             start.wait()
-            while (item := services.claim_next(user)) is not None:
+            while (item := services.claim_next(acting_user=user)) is not None:
                 into.append(item.pk)
         except BaseException as exc:  # reported by the test thread below
             failures.append(exc)

@@ -31,7 +31,7 @@ def scored_item(world) -> WorkItem:
 
 
 def leased(world, item: WorkItem, role: Role = Role.PARTNER_SPECIALIST) -> WorkItem:
-    return services.claim(world.user(role), item, item.version)
+    return services.claim(item, item.version, acting_user=world.user(role))
 
 
 def test_the_page_explains_the_priority_and_links_the_claim(world, signed_in):
@@ -115,8 +115,8 @@ def test_a_write_off_is_not_offered_to_a_specialist(world, signed_in):
 def test_a_stale_version_answers_409_with_the_current_state_and_changes_nothing(world, signed_in):
     item = leased(world, make_item(world.acme, 1))
     seen = item.version
-    services.act(world.user(Role.PARTNER_SPECIALIST), item, seen,
-                 services.Step(ActionKind.NOTE, "written in another tab"))
+    services.act(item, seen, services.Step(ActionKind.NOTE, "written in another tab"),
+                 acting_user=world.user(Role.PARTNER_SPECIALIST))
     response = signed_in(Role.PARTNER_SPECIALIST).post(reverse("workqueue:act", args=[item.pk]), {
         "version": seen, "kind": ActionKind.CALLED_PAYER, "note": "stale note",
         "status": ItemStatus.DONE, "outcome": "paid"})

@@ -23,7 +23,7 @@ def test_the_team_view_is_refused_to_people_who_do_not_assign_work(world, signed
 
 def test_the_team_view_counts_each_persons_items_and_the_unassigned_ones(world, signed_in):
     specialist = world.user(Role.PARTNER_SPECIALIST)
-    services.claim(specialist, make_item(world.acme, 1), 1)
+    services.claim(make_item(world.acme, 1), 1, acting_user=specialist)
     make_item(world.acme, 2, assignee=specialist, status=ItemStatus.PENDING_PAYER)
     make_item(world.acme, 3, assignee=specialist)
     make_item(world.acme, 4, kind=ItemKind.AR_FOLLOWUP)
