@@ -93,14 +93,20 @@ def refused(exc: Exception, who: str, client: str, work: str, *, may_not: str = 
 @contextmanager
 def refusing(who: str, client: str, work: str, *, may_not: str = "", unseen: str = "",
              as_unseen: bool = False) -> Iterator[None]:
-    """Report a PermissionDenied or Http404 raised inside as ``refused`` does, and exit 1.
+    """Report a PermissionDenied or Http404 raised inside as ``refused`` does, any other
+    domain error (``rcmdesk.errors``) in its own words, and exit 1.
 
     The one ``except`` block every command used to repeat around its service call."""
     from django.core.exceptions import PermissionDenied
     from django.http import Http404
+
+    from rcmdesk.errors import DomainError
 
     try:
         yield
     except (PermissionDenied, Http404) as exc:
         raise refused(exc, who, client, work, may_not=may_not, unseen=unseen,
                       as_unseen=as_unseen) from None
+    except DomainError as exc:
+        err.print(f"[red]{exc.detail}[/red]")
+        raise typer.Exit(1) from None

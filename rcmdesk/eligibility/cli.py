@@ -58,12 +58,8 @@ def request(
     if not chosen:
         print("no visits to ask about")
         raise typer.Exit(1)
-    try:
-        with refusing(acting_as, client, "eligibility work"), audited(user):
-            out = services.request_eligibility(chosen, acting_user=user)
-    except (services.VisitProblem, services.MixedClients) as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1) from None
+    with refusing(acting_as, client, "eligibility work"), audited(user):
+        out = services.request_eligibility(chosen, acting_user=user)
     print(f"outbound file {out.pk} {out.name}: 270 for {len(chosen)} visit(s), "
           f"ISA13 {out.isa13}")
 

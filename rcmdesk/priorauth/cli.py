@@ -50,13 +50,9 @@ def request(
         err.print(f"[red]No {'authorization' if auth else 'visit'} "
                   f"{auth or visit} for {client!r}[/red]")
         raise typer.Exit(2)
-    try:
-        with refusing(acting_as, client, "prior authorizations"), audited(user):
-            done = services.request_authorization(target, code or None, acting_user=user,
-                                                  units=asked)
-    except services.AuthProblem as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1) from None
+    with refusing(acting_as, client, "prior authorizations"), audited(user):
+        done = services.request_authorization(target, code or None, acting_user=user,
+                                              units=asked)
     print(f"authorization {done.pk}: 278 written, trace {done.reference}, "
           f"codes {', '.join(done.codes)}")
 

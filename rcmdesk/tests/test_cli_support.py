@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from rcmdesk.cli_support import refusing
+from rcmdesk.errors import Invalid
 
 
 def refusal(raised: Exception, capsys: pytest.CaptureFixture[str], **wording: Any) -> str:
@@ -49,3 +50,8 @@ def test_a_read_can_report_a_refused_role_as_out_of_sight(capsys):
 def test_other_errors_pass_through_untouched():
     with pytest.raises(ValueError, match="bad week"), refusing("ann", "acme", "QA audits"):
         raise ValueError("bad week")
+
+
+def test_a_domain_refusal_is_told_in_its_own_words(capsys):
+    assert refusal(Invalid("The approved dates end before they start."), capsys) == (
+        "The approved dates end before they start.")
