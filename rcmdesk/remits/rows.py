@@ -3,7 +3,7 @@
 Posting a large 835 creates tens of thousands of remit claims, lines and adjustments; model
 instances cost more to build and to save than everything else posting does. These carry
 only what matching and posting read, plus the parsed segment the rest of the row comes
-from, and turn into tuples in column order (``*_FIELDS``) for ``bulk.insert_rows``.
+from, and turn into tuples in column order (``*_FIELDS``) for ``bulk.insert``.
 Rows loaded again from the database (a repost) have ``pk`` set and no segment.
 """
 
@@ -14,18 +14,18 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from rcmdesk.claims.models import Claim
-from rcmdesk.remits import bulk
+from rcmdesk.db import bulk
 from rcmdesk.remits.models import RemitAdjustment, RemitClaim, RemitLine
 from rcmdesk.x12 import t835
 
 CENT = Decimal("0.01")
 MILLI = Decimal("0.001")
 
-CLAIM_FIELDS = ["id", "remittance", "index", "claim", "patient_control_number", "status_code",
+CLAIM_FIELDS = ["remittance", "index", "claim", "patient_control_number", "status_code",
                 "charge", "paid", "patient_responsibility", "filing_indicator",
                 "payer_claim_control_number", "facility_type", "frequency", "crossover_payer",
                 "interest", "outcome"]
-LINE_FIELDS = ["id", "remit_claim", "index", "claim_line", "procedure_qualifier", "procedure",
+LINE_FIELDS = ["remit_claim", "index", "claim_line", "procedure_qualifier", "procedure",
                "modifiers", "charge", "paid", "revenue_code", "units", "control_number",
                "remarks"]
 ADJUSTMENT_FIELDS = ["remit_claim", "remit_line", "group", "reason", "amount", "quantity",
@@ -104,15 +104,16 @@ class ClaimRow:
 
 def insert(remittance_id: int, claims: list[ClaimRow]) -> None:
     """New remit claims with their lines and adjustments; sets each row's ``pk``."""
-    for row, new_id in zip(claims, bulk.reserve_ids(RemitClaim, len(claims)), strict=True):
+    ids = bulk.insert(RemitClaim, CLAIM_FIELDS, [_claim(remittance_id, r) for r in claims],
+                      returning_ids=True)
+    for row, new_id in zip(claims, ids, strict=True):
         row.pk = new_id
-    lines = [ln for row in claims for ln in row.lines]
-    for ln, new_id in zip(lines, bulk.reserve_ids(RemitLine, len(lines)), strict=True):
+    lines = [(row.pk, ln) for row in claims for ln in row.lines]
+    ids = bulk.insert(RemitLine, LINE_FIELDS, [_line(claim_id, ln) for claim_id, ln in lines],
+                      returning_ids=True)
+    for (_claim_id, ln), new_id in zip(lines, ids, strict=True):
         ln.pk = new_id
-    bulk.insert_rows(RemitClaim, CLAIM_FIELDS, [_claim(remittance_id, r) for r in claims])
-    bulk.insert_rows(RemitLine, LINE_FIELDS, [_line(row.pk, ln) for row in claims
-                                              for ln in row.lines])
-    bulk.insert_rows(RemitAdjustment, ADJUSTMENT_FIELDS, [
+    bulk.insert(RemitAdjustment, ADJUSTMENT_FIELDS, [
         (row.pk, adj.line.pk if adj.line else None, adj.group, adj.reason, adj.amount,
          adj.cas.quantity.quantize(MILLI) if adj.cas and adj.cas.quantity is not None else None,
          adj.category, adj.posted)
@@ -121,16 +122,16 @@ def insert(remittance_id: int, claims: list[ClaimRow]) -> None:
 
 def update(claims: list[ClaimRow]) -> None:
     """Remit claims loaded again: what posting them changes (the match and the outcome)."""
-    bulk.update_values(RemitClaim, ["claim", "outcome"],
+    bulk.update(RemitClaim, ["claim", "outcome"],
                        [(r.claim.pk if r.claim else None, r.outcome, r.pk) for r in claims])
-    bulk.update_values(RemitLine, ["claim_line"], [
+    bulk.update(RemitLine, ["claim_line"], [
         (ln.claim_line.pk if ln.claim_line else None, ln.pk) for r in claims for ln in r.lines])
 
 
 def _claim(remittance_id: int, row: ClaimRow) -> tuple[Any, ...]:
     clp = row.clp
     assert clp is not None, "new rows come from a parsed CLP"
-    return (row.pk, remittance_id, row.index, row.claim.pk if row.claim else None,
+    return (remittance_id, row.index, row.claim.pk if row.claim else None,
             row.patient_control_number, row.status_code, row.charge, row.paid,
             cents(clp.patient_responsibility), clp.filing_indicator,
             row.payer_claim_control_number, clp.facility_type, clp.frequency,
@@ -141,7 +142,7 @@ def _line(remit_claim_id: int | None, ln: LineRow) -> tuple[Any, ...]:
     svc = ln.svc
     assert svc is not None, "new rows come from a parsed SVC"
     proc = svc.procedure
-    return (ln.pk, remit_claim_id, ln.index, ln.claim_line.pk if ln.claim_line else None,
+    return (remit_claim_id, ln.index, ln.claim_line.pk if ln.claim_line else None,
             proc[0] if proc else "", ln.procedure, bulk.db_json(list(proc[2:6])),
             svc.charge.quantize(CENT), ln.paid, svc.revenue_code,
             svc.units.quantize(MILLI) if svc.units is not None else None, ln.control_number,
