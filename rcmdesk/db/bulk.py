@@ -13,8 +13,12 @@ for model instances) and hand them to the driver in one go:
   from the table's sequence in one query (safe alongside other writers); SQLite takes the
   next ones after both the largest id and AUTOINCREMENT's high-water mark, safe because its
   write transactions are IMMEDIATE (we hold the database's one write lock), which is why
-  that path insists on a transaction. One strategy on both databases, so a caller never
-  cares which one it runs on.
+  that path insists on a transaction. (sqlite3's executemany cannot return rows, and a
+  multi-row ``INSERT ... RETURNING``, which claim ingest used before, is a statement to
+  build and compile per chunk.) Keys first on both databases, so a caller can build rows
+  that refer to them the same way on either.
+- ``insert_objects(model, objs)``: the same for model instances (``object_rows`` prepares
+  their values), setting the keys on them when asked.
 - ``update(model, names, rows)``: absolute values by primary key (rows are ``(*values,
   pk)``; the caller holds them locked). PostgreSQL: one ``UPDATE ... FROM unnest(arrays)``
   instead of a round trip per row; SQLite: one executemany.
