@@ -8,17 +8,17 @@ for model instances) and hand them to the driver in one go:
 - ``insert(model, names, rows)``: PostgreSQL gets ``COPY ... FROM STDIN`` (psycopg 3's
   ``cursor.copy()``; psycopg spends longer splitting a long multi-row INSERT than the server
   takes to run it); SQLite gets one executemany of a one-row INSERT (sqlite3 loops in C).
-  ``returning_ids=True`` gives the new primary keys in row order. COPY returns nothing, so
-  the keys are drawn first (``_reserve_ids``) and sent as a column: PostgreSQL takes them
-  from the table's sequence in one query (safe alongside other writers); SQLite takes the
-  next ones after both the largest id and AUTOINCREMENT's high-water mark, safe because its
-  write transactions are IMMEDIATE (we hold the database's one write lock), which is why
-  that path insists on a transaction. (sqlite3's executemany cannot return rows, and a
-  multi-row ``INSERT ... RETURNING``, which claim ingest used before, is a statement to
-  build and compile per chunk.) Keys first on both databases, so a caller can build rows
-  that refer to them the same way on either.
-- ``insert_objects(model, objs)``: the same for model instances (``object_rows`` prepares
-  their values), setting the keys on them when asked.
+- ``reserve_ids(model, count)``: COPY returns no keys, so rows that others refer to get
+  theirs first and are inserted with an ``id`` column. PostgreSQL draws them from the
+  table's sequence in one query (safe alongside other writers); SQLite takes the next ones
+  after both the largest id and AUTOINCREMENT's high-water mark, safe because its write
+  transactions are IMMEDIATE (we hold the database's one write lock), which is why it
+  insists on a transaction. (sqlite3's executemany cannot return rows, and a multi-row
+  ``INSERT ... RETURNING``, which claim ingest used before, is a statement to build and
+  compile per chunk.) Keys first on both databases, so a caller builds rows that refer to
+  each other the same way on either, and no row is copied to add its key.
+- ``insert_objects(model, objs, returning_ids=...)``: the same for model instances, their
+  values prepared as ``save`` would, their keys set on them when asked.
 - ``update(model, names, rows)``: absolute values by primary key (rows are ``(*values,
   pk)``; the caller holds them locked). PostgreSQL: one ``UPDATE ... FROM unnest(arrays)``
   instead of a round trip per row; SQLite: one executemany.
@@ -32,7 +32,7 @@ timestamps and JSON.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -49,33 +49,52 @@ from django.db.models import (
 )
 
 
-def insert(model: type[Model], names: Sequence[str], rows: Sequence[Sequence[Any]], *,
-           returning_ids: bool = False) -> list[int]:
-    """Insert ``rows`` (values in the order of ``names``); the new ids if asked, else []."""
-    if not rows:
-        return []
-    columns = _columns(model, tuple(names))
-    if not returning_ids:
-        _write(model, columns, rows)
-        return []
-    ids = _reserve_ids(model, len(rows))
-    _write(model, [_pk_column(model), *columns],
-           [(new_id, *row) for new_id, row in zip(ids, rows, strict=True)])
-    return ids
+def insert(model: type[Model], names: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Insert ``rows`` (values in the order of ``names``; ``id`` among them for rows whose
+    keys came from ``reserve_ids``). Rows may be a generator: COPY sends them as they come,
+    so the server writes one buffer while Python prepares the next."""
+    if isinstance(rows, Sequence) and not rows:
+        return
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(c) for c in _columns(model, tuple(names)))
+    table = qn(model._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with connection.wrap_database_errors, \
+                    cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join(["%s"] * len(names))
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 (names from the model)
+        cursor.executemany(sql, rows)  # type: ignore[arg-type]  # (sqlite3 takes any iterable)
 
 
 def insert_objects[M: Model](model: type[M], objs: list[M], *,
                              returning_ids: bool = False) -> list[M]:
-    """Model instances, every concrete field but the key, as ``save`` would send them.
+    """Model instances, every concrete field, as ``save`` would send them.
 
-    With ``returning_ids`` the keys are set on the objects (now saved, as after
-    ``bulk_create``); without, nothing refers to them afterwards.
+    With ``returning_ids`` the keys (``reserve_ids``) are set on the objects, which are then
+    saved as after ``bulk_create``; if the insert fails they are taken off again (the
+    objects can be saved one by one). Without, nothing refers to the rows afterwards.
     """
-    names = _insert_names(model)
-    ids = insert(model, names, object_rows(model, objs, names), returning_ids=returning_ids)
-    for obj, new_id in zip(objs, ids, strict=False):
-        obj.pk = new_id
-        obj._state.adding, obj._state.db = False, connection.alias
+    if not objs:
+        return objs
+    names = _insert_names(model, with_key=returning_ids)
+    if returning_ids:
+        for obj, new_id in zip(objs, reserve_ids(model, len(objs)), strict=True):
+            obj.pk = new_id
+    fields = _fields(model, names)
+    try:
+        insert(model, names, (_prepared(obj, fields) for obj in objs))
+    except Exception:
+        if returning_ids:
+            for obj in objs:
+                obj.pk = None
+        raise
+    if returning_ids:
+        for obj in objs:
+            obj._state.adding, obj._state.db = False, connection.alias
     return objs
 
 
@@ -144,26 +163,14 @@ def db_json(value: Any) -> str:
     return json.dumps(value)
 
 
-def _write(model: type[Model], columns: list[str], rows: Sequence[Sequence[Any]]) -> None:
-    qn = connection.ops.quote_name
-    names = ", ".join(qn(c) for c in columns)
-    table = qn(model._meta.db_table)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with connection.wrap_database_errors, \
-                    cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        marks = ", ".join(["%s"] * len(columns))
-        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608 (names from the model)
-
-
 class NeedsTransaction(RuntimeError):
     """SQLite ids drawn outside a transaction could be taken by another writer meanwhile."""
 
 
-def _reserve_ids(model: type[Model], count: int) -> list[int]:
+def reserve_ids(model: type[Model], count: int) -> list[int]:
+    """``count`` new keys for rows the caller then inserts with them (see the module)."""
+    if count <= 0:
+        return []
     table, pk = model._meta.db_table, _pk_column(model)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -212,8 +219,8 @@ def _columns(model: type[Model], names: tuple[str, ...]) -> list[str]:
     return [str(f.column) for f in _fields(model, names)]
 
 
-def _insert_names(model: type[Model]) -> tuple[str, ...]:
-    return tuple(f.name for f in model._meta.concrete_fields if not f.primary_key)
+def _insert_names(model: type[Model], *, with_key: bool) -> tuple[str, ...]:
+    return tuple(f.name for f in model._meta.concrete_fields if with_key or not f.primary_key)
 
 
 # fields whose Python value is already what the database takes (strings, ints, bools, ids)

@@ -122,12 +122,13 @@ class Batch:
         self.moved[target.pk] = target
 
     def flush(self) -> None:
-        ids = bulk.insert(JournalEntry, JOURNAL_FIELDS, [
-            (client_id, claim.pk if claim is not None else None, kind,
+        ids = bulk.reserve_ids(JournalEntry, len(self.journals))
+        bulk.insert(JournalEntry, JOURNAL_FIELDS, [
+            (new_id, client_id, claim.pk if claim is not None else None, kind,
              remittance.pk if remittance is not None else None, memo, bulk.db_datetime(at),
              actor)
-            for client_id, claim, kind, remittance, memo, at, actor in self.journals],
-            returning_ids=True)
+            for new_id, (client_id, claim, kind, remittance, memo, at, actor)
+            in zip(ids, self.journals, strict=True)])
         bulk.insert(LedgerEntry, ENTRY_FIELDS,
                     [(ids[journal], *values) for journal, *values in self.entries])
         names = list(BALANCE_FIELDS.values())
@@ -148,7 +149,8 @@ def actor_id(actor: Any) -> int | None:
 
 
 BATCH = 500
-JOURNAL_FIELDS = ["client", "claim", "kind", "remittance", "memo", "created_at", "created_by"]
+JOURNAL_FIELDS = ["id", "client", "claim", "kind", "remittance", "memo", "created_at",
+                  "created_by"]
 ENTRY_FIELDS = ["journal", "client", "claim", "claim_line", "account", "amount", "reason"]
 BALANCE_FIELDS: dict[str, str] = {Account.INSURANCE_AR: "insurance_balance",
                   Account.PATIENT_AR: "patient_balance"}

@@ -21,11 +21,11 @@ from rcmdesk.x12 import t835
 CENT = Decimal("0.01")
 MILLI = Decimal("0.001")
 
-CLAIM_FIELDS = ["remittance", "index", "claim", "patient_control_number", "status_code",
+CLAIM_FIELDS = ["id", "remittance", "index", "claim", "patient_control_number", "status_code",
                 "charge", "paid", "patient_responsibility", "filing_indicator",
                 "payer_claim_control_number", "facility_type", "frequency", "crossover_payer",
                 "interest", "outcome"]
-LINE_FIELDS = ["remit_claim", "index", "claim_line", "procedure_qualifier", "procedure",
+LINE_FIELDS = ["id", "remit_claim", "index", "claim_line", "procedure_qualifier", "procedure",
                "modifiers", "charge", "paid", "revenue_code", "units", "control_number",
                "remarks"]
 ADJUSTMENT_FIELDS = ["remit_claim", "remit_line", "group", "reason", "amount", "quantity",
@@ -104,15 +104,14 @@ class ClaimRow:
 
 def insert(remittance_id: int, claims: list[ClaimRow]) -> None:
     """New remit claims with their lines and adjustments; sets each row's ``pk``."""
-    ids = bulk.insert(RemitClaim, CLAIM_FIELDS, [_claim(remittance_id, r) for r in claims],
-                      returning_ids=True)
-    for row, new_id in zip(claims, ids, strict=True):
+    for row, new_id in zip(claims, bulk.reserve_ids(RemitClaim, len(claims)), strict=True):
         row.pk = new_id
-    lines = [(row.pk, ln) for row in claims for ln in row.lines]
-    ids = bulk.insert(RemitLine, LINE_FIELDS, [_line(claim_id, ln) for claim_id, ln in lines],
-                      returning_ids=True)
-    for (_claim_id, ln), new_id in zip(lines, ids, strict=True):
+    lines = [ln for row in claims for ln in row.lines]
+    for ln, new_id in zip(lines, bulk.reserve_ids(RemitLine, len(lines)), strict=True):
         ln.pk = new_id
+    bulk.insert(RemitClaim, CLAIM_FIELDS, [_claim(remittance_id, r) for r in claims])
+    bulk.insert(RemitLine, LINE_FIELDS, [_line(row.pk, ln) for row in claims
+                                         for ln in row.lines])
     bulk.insert(RemitAdjustment, ADJUSTMENT_FIELDS, [
         (row.pk, adj.line.pk if adj.line else None, adj.group, adj.reason, adj.amount,
          adj.cas.quantity.quantize(MILLI) if adj.cas and adj.cas.quantity is not None else None,
@@ -131,7 +130,7 @@ def update(claims: list[ClaimRow]) -> None:
 def _claim(remittance_id: int, row: ClaimRow) -> tuple[Any, ...]:
     clp = row.clp
     assert clp is not None, "new rows come from a parsed CLP"
-    return (remittance_id, row.index, row.claim.pk if row.claim else None,
+    return (row.pk, remittance_id, row.index, row.claim.pk if row.claim else None,
             row.patient_control_number, row.status_code, row.charge, row.paid,
             cents(clp.patient_responsibility), clp.filing_indicator,
             row.payer_claim_control_number, clp.facility_type, clp.frequency,
@@ -142,7 +141,7 @@ def _line(remit_claim_id: int | None, ln: LineRow) -> tuple[Any, ...]:
     svc = ln.svc
     assert svc is not None, "new rows come from a parsed SVC"
     proc = svc.procedure
-    return (remit_claim_id, ln.index, ln.claim_line.pk if ln.claim_line else None,
+    return (ln.pk, remit_claim_id, ln.index, ln.claim_line.pk if ln.claim_line else None,
             proc[0] if proc else "", ln.procedure, bulk.db_json(list(proc[2:6])),
             svc.charge.quantize(CENT), ln.paid, svc.revenue_code,
             svc.units.quantize(MILLI) if svc.units is not None else None, ln.control_number,

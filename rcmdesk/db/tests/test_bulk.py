@@ -52,19 +52,24 @@ def test_awkward_text_and_every_value_type_come_back_as_written(world):
         assert item.created_at == WHEN
 
 
-def test_inserted_rows_can_get_their_new_keys_in_row_order(world):
-    rows = [row(world.acme.pk, n, f"item {n}") for n in range(5)]
-    ids = bulk.insert(WorkItem, NAMES, rows, returning_ids=True)
+def with_keys(*rows: tuple[Any, ...]) -> list[int]:
+    """Insert rows with keys drawn first, as callers do for rows others refer to."""
+    ids = bulk.reserve_ids(WorkItem, len(rows))
+    bulk.insert(WorkItem, ("id", *NAMES), [(pk, *r) for pk, r in zip(ids, rows, strict=True)])
+    return ids
+
+
+def test_rows_inserted_with_reserved_keys_keep_them(world):
+    ids = with_keys(*(row(world.acme.pk, n, f"item {n}") for n in range(5)))
     assert dict(WorkItem.objects.values_list("pk", "source_key")) == {
         pk: f"bulk:{n}" for n, pk in enumerate(ids)}
 
 
 def test_keys_drawn_later_never_reuse_those_of_rows_written_in_between(world):
-    first = bulk.insert(WorkItem, NAMES, [row(world.acme.pk, 1, "a")], returning_ids=True)
+    first = with_keys(row(world.acme.pk, 1, "a"))
     other = WorkItem.objects.create(client=world.acme, workflow="denials", kind="denial",
                                     source_key="orm:1", title="made by the ORM")
-    later = bulk.insert(WorkItem, NAMES, [row(world.acme.pk, 2, "b"), row(world.acme.pk, 3, "c")],
-                        returning_ids=True)
+    later = with_keys(row(world.acme.pk, 2, "b"), row(world.acme.pk, 3, "c"))
     assert len({*first, other.pk, *later}) == 4
     assert min(later) > max(first)
 
@@ -87,14 +92,22 @@ def test_model_instances_get_their_keys_and_are_saved(world):
 def test_a_row_breaking_a_constraint_writes_none_of_the_batch(world):
     bulk.insert(WorkItem, NAMES, [row(world.acme.pk, 1, "first")])
     with pytest.raises(IntegrityError), transaction.atomic():
-        bulk.insert(WorkItem, NAMES, [row(world.acme.pk, 2, "new"), row(world.acme.pk, 1, "again")],
-                    returning_ids=True)
+        with_keys(row(world.acme.pk, 2, "new"), row(world.acme.pk, 1, "again"))
     assert list(WorkItem.objects.values_list("source_key", flat=True)) == ["bulk:1"]
 
 
+def test_objects_whose_insert_failed_lose_the_keys_they_were_given(world):
+    bulk.insert(WorkItem, NAMES, [row(world.acme.pk, 1, "first")])
+    items = [WorkItem(client=world.acme, workflow="denials", kind="denial",
+                      source_key=f"bulk:{n}", title="x") for n in (2, 1)]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        bulk.insert_objects(WorkItem, items, returning_ids=True)
+    assert [i.pk for i in items] == [None, None]
+    assert all(i._state.adding for i in items)
+
+
 def test_update_writes_absolute_values_by_key_nulls_and_json_included(world):
-    ids = bulk.insert(WorkItem, NAMES, [row(world.acme.pk, n, f"item {n}") for n in range(3)],
-                      returning_ids=True)
+    ids = with_keys(*(row(world.acme.pk, n, f"item {n}") for n in range(3)))
     names = ("title", "amount", "deadline", "detail", "updated_at")
     later = WHEN + timedelta(days=1)
     bulk.update(WorkItem, names, [
@@ -120,7 +133,9 @@ def test_add_moves_balances_relative_to_what_the_row_holds(world):
 
 def test_nothing_to_write_runs_no_query(world, django_assert_num_queries):
     with django_assert_num_queries(0):
-        assert bulk.insert(WorkItem, NAMES, [], returning_ids=True) == []
+        bulk.insert(WorkItem, NAMES, [])
+        assert bulk.insert_objects(WorkItem, [], returning_ids=True) == []
+        assert bulk.reserve_ids(WorkItem, 0) == []
         bulk.update(WorkItem, ["title"], [])
         bulk.add(Claim, ["insurance_balance"], [])
 
@@ -134,4 +149,4 @@ def test_a_name_that_is_no_column_is_refused(world):
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite draws keys under its lock")
 def test_sqlite_keys_are_drawn_only_inside_a_transaction(world):
     with pytest.raises(bulk.NeedsTransaction):
-        bulk.insert(WorkItem, NAMES, [row(world.acme.pk, 1, "x")], returning_ids=True)
+        bulk.reserve_ids(WorkItem, 1)
