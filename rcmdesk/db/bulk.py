@@ -13,12 +13,13 @@ for model instances) and hand them to the driver in one go:
   table's sequence in one query (safe alongside other writers); SQLite takes the next ones
   after both the largest id and AUTOINCREMENT's high-water mark, safe because its write
   transactions are IMMEDIATE (we hold the database's one write lock), which is why it
-  insists on a transaction. (sqlite3's executemany cannot return rows, and a multi-row
-  ``INSERT ... RETURNING``, which claim ingest used before, is a statement to build and
-  compile per chunk.) Keys first on both databases, so a caller builds rows that refer to
-  each other the same way on either, and no row is copied to add its key.
+  insists on a transaction. Keys first on both databases, so a caller builds rows that
+  refer to each other the same way on either, and no row is copied to add its key.
 - ``insert_objects(model, objs, returning_ids=...)``: the same for model instances, their
-  values prepared as ``save`` would, their keys set on them when asked.
+  values prepared as ``save`` would, their keys set on them when asked: drawn first on
+  PostgreSQL (COPY), but on SQLite given back by multi-row ``INSERT ... RETURNING`` in
+  chunks, what claim ingest always did there: measured on a 10,000-claim 837, drawing keys
+  and one executemany was about 5% slower.
 - ``update(model, names, rows)``: absolute values by primary key (rows are ``(*values,
   pk)``; the caller holds them locked). PostgreSQL: one ``UPDATE ... FROM unnest(arrays)``
   instead of a round trip per row; SQLite: one executemany.
@@ -80,22 +81,55 @@ def insert_objects[M: Model](model: type[M], objs: list[M], *,
     """
     if not objs:
         return objs
-    names = _insert_names(model, with_key=returning_ids)
-    if returning_ids:
-        for obj, new_id in zip(objs, reserve_ids(model, len(objs)), strict=True):
-            obj.pk = new_id
-    fields = _fields(model, names)
+    if not returning_ids:
+        fields = _fields(model, _insert_names(model, with_key=False))
+        insert(model, _names_of(fields), (_prepared(obj, fields) for obj in objs))
+        return objs
     try:
-        insert(model, names, (_prepared(obj, fields) for obj in objs))
+        if connection.vendor == "postgresql":
+            _copy_with_keys(model, objs)
+        else:
+            _insert_returning(model, objs)
     except Exception:
-        if returning_ids:
-            for obj in objs:
-                obj.pk = None
-        raise
-    if returning_ids:
         for obj in objs:
-            obj._state.adding, obj._state.db = False, connection.alias
+            obj.pk = None
+        raise
+    for obj in objs:
+        obj._state.adding, obj._state.db = False, connection.alias
     return objs
+
+
+def _names_of(fields: Sequence[Field[Any, Any]]) -> tuple[str, ...]:
+    return tuple(f.name for f in fields)
+
+
+def _copy_with_keys(model: type[Model], objs: list[Any]) -> None:
+    for obj, new_id in zip(objs, reserve_ids(model, len(objs)), strict=True):
+        obj.pk = new_id
+    fields = _fields(model, _insert_names(model, with_key=True))
+    insert(model, _names_of(fields), (_prepared(obj, fields) for obj in objs))
+
+
+RETURNING_CHUNK = 500
+
+
+def _insert_returning(model: type[Model], objs: list[Any]) -> None:
+    """SQLite: multi-row ``INSERT ... RETURNING`` the key, given back in row order (as
+    ``bulk_create`` relies on too). For instances it beats drawing keys and executemany."""
+    fields = _fields(model, _insert_names(model, with_key=False))
+    qn = connection.ops.quote_name
+    names = ", ".join(qn(str(f.column)) for f in fields)
+    head = f"INSERT INTO {qn(model._meta.db_table)} ({names}) VALUES "  # noqa: S608 (names from the model)
+    one = f"({', '.join(['%s'] * len(fields))})"
+    size = max(1, min(RETURNING_CHUNK, connection.ops.bulk_batch_size(fields, objs)))
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), size):
+            part = objs[start:start + size]
+            params = [value for obj in part for value in _prepared(obj, fields)]
+            cursor.execute(f"{head}{', '.join([one] * len(part))} "
+                           f"RETURNING {qn(_pk_column(model))}", params)
+            for obj, (new_id,) in zip(part, cursor.fetchall(), strict=True):
+                obj.pk = new_id
 
 
 def object_rows(model: type[Model], objs: Sequence[Model],
