@@ -61,7 +61,7 @@ def make_claims(client: Any, count: int, prefix: str) -> list[int]:
         Payer,
         Provider,
     )
-    from rcmdesk.remits.bulk import insert, insert_with_ids
+    from rcmdesk.db.bulk import insert_objects
 
     now = timezone.now()
     with transaction.atomic():
@@ -78,11 +78,11 @@ def make_claims(client: Any, count: int, prefix: str) -> list[int]:
                             sex="FM"[n % 2], address_line1=f"{n} MAIN ST",
                             city="SPRINGFIELD", state="IL", postal_code="62701")
                     for n in range(count)]
-        insert_with_ids(Patient, patients)
+        insert_objects(Patient, patients, returning_ids=True)
         coverages = [Coverage(client=client, patient=p, payer=payer, member_id=f"M{prefix}{n}",
                               group_number="GRP1", filing_indicator="CI")
                      for n, p in enumerate(patients)]
-        insert_with_ids(Coverage, coverages)
+        insert_objects(Coverage, coverages, returning_ids=True)
         claims: list[Claim] = []
         lines: list[ClaimLine] = []
         for n, (patient, coverage) in enumerate(zip(patients, coverages, strict=True)):
@@ -99,10 +99,10 @@ def make_claims(client: Any, count: int, prefix: str) -> list[int]:
             claim.total_charge = sum((ln.charge for ln in claim_lines), Decimal(0))
             claims.append(claim)
             lines += claim_lines
-        insert_with_ids(Claim, claims)
+        insert_objects(Claim, claims, returning_ids=True)
         for line in lines:
             line.claim_id = line.claim.pk
-        insert(ClaimLine, lines)
+        insert_objects(ClaimLine, lines)
     return [c.pk for c in claims]
 
 

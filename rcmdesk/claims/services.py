@@ -14,14 +14,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db import transaction
 from django.db.models import (
-    BooleanField,
-    CharField,
-    Field,
-    ForeignKey,
-    IntegerField,
     Model,
 )
 from django.utils import timezone
@@ -38,8 +32,9 @@ from rcmdesk.claims.models import (
     Payer,
     Provider,
 )
-from rcmdesk.remits import bulk, ledger
-from rcmdesk.remits.bulk import as_stored
+from rcmdesk.db import bulk
+from rcmdesk.db.bulk import as_stored
+from rcmdesk.remits import ledger
 from rcmdesk.remits.models import (
     Account,
     ChargeKey,
@@ -439,100 +434,15 @@ def _drop_lines(dropped: list[ClaimLine]) -> list[ClaimLine]:
     return [ln for ln in dropped if ln.pk not in free]
 
 
-def _insert(model: type[Model], objs: list[Any]) -> list[Any]:
-    """``bulk_create`` without its SQL compiled one value at a time (most of its cost here).
-
-    SQLite: multi-row ``INSERT ... RETURNING`` the primary key, given back in row order (as
-    ``bulk_create`` relies on too). PostgreSQL: keys drawn from the table's sequence, then
-    COPY (psycopg spends longer splitting a long multi-row INSERT than the server running it).
-    The keys are set on the objects.
-    """
-    if not objs:
-        return objs
-    db = connections[DEFAULT_DB_ALIAS]
-    if db.vendor == "postgresql":
-        return _copy_with_keys(db, model, objs)
-    meta, pk = model._meta, _pk_column(model)
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    qn = db.ops.quote_name
-    names = ", ".join(qn(str(f.column)) for f in fields)
-    head = f"INSERT INTO {qn(meta.db_table)} ({names}) VALUES "  # noqa: S608 (names from the model)
-    row = f"({', '.join(['%s'] * len(fields))})"
-    size = max(1, min(CHUNK, db.ops.bulk_batch_size(fields, objs)))
-    with db.cursor() as cursor:
-        for start in range(0, len(objs), size):
-            part = objs[start:start + size]
-            params = [value for obj in part for value in _prepared(db, obj, fields)]
-            cursor.execute(f"{head}{', '.join([row] * len(part))} RETURNING {qn(pk)}", params)
-            for obj, (new_pk,) in zip(part, cursor.fetchall(), strict=True):
-                obj.pk = new_pk
-                obj._state.adding, obj._state.db = False, db.alias
-    return objs
-
-
-def _copy_with_keys(db: BaseDatabaseWrapper, model: type[Model], objs: list[Any]) -> list[Any]:
-    meta, pk = model._meta, _pk_column(model)
-    fields = list(meta.concrete_fields)
-    qn = db.ops.quote_name
-    names = ", ".join(qn(str(f.column)) for f in fields)
-    with db.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
-                       "FROM generate_series(1, %s)", [meta.db_table, pk, len(objs)])
-        for obj, (new_pk,) in zip(objs, cursor.fetchall(), strict=True):
-            obj.pk = new_pk
-            obj._state.adding, obj._state.db = False, db.alias
-        with db.wrap_database_errors, \
-                cursor.cursor.copy(f"COPY {qn(meta.db_table)} ({names}) FROM STDIN") as copy:
-            for obj in objs:
-                copy.write_row(_prepared(db, obj, fields))
-    return objs
-
-
-def _pk_column(model: type[Model]) -> str:
-    pk = model._meta.pk
-    assert pk is not None
-    return str(pk.column)
-
-
-# fields whose Python value is already what the database takes (strings, ints, bools, ids)
-PLAIN_FIELDS = (CharField, IntegerField, BooleanField, ForeignKey)
-
-
-def _prepared(db: BaseDatabaseWrapper, obj: Model,
-              fields: Sequence[Field[Any, Any]]) -> list[Any]:
-    """Field values as ``save`` sends them (a related object saved since it was set, too).
-
-    None of these models has an ``auto_now`` field, so ``pre_save`` is the attribute itself;
-    only decimals, dates and JSON go through the field's (costly) preparation.
-    """
-    values = []
-    for f in fields:
-        value = getattr(obj, f.attname)
-        if isinstance(f, PLAIN_FIELDS):
-            if value is None and isinstance(f, ForeignKey) and f.is_cached(obj):
-                related = f.get_cached_value(obj)
-                value = related.pk if related is not None else None
-                setattr(obj, f.attname, value)
-            values.append(value)
-        else:
-            values.append(f.get_db_prep_save(value, db))
-    return values
+def _insert[M: Model](model: type[M], objs: list[M]) -> list[M]:
+    """New rows of the chunk, their keys set (coverages and claims refer to them)."""
+    return bulk.insert_objects(model, objs, returning_ids=True)
 
 
 def _update_rows(model: type[Model], objs: list[Any], names: list[str]) -> None:
-    """One executemany UPDATE of the named fields by primary key (rows held by the caller)."""
-    if not objs:
-        return
-    db = connections[DEFAULT_DB_ALIAS]
-    fields = [f for name in names if isinstance(f := model._meta.get_field(name), Field)]
-    qn = db.ops.quote_name
-    sets = ", ".join(f"{qn(str(f.column))} = %s" for f in fields)
-    table, pk = qn(model._meta.db_table), qn(_pk_column(model))
-    sql = f"UPDATE {table} SET {sets} WHERE {pk} = %s"  # noqa: S608 (names from the model)
-    rows = [[f.get_db_prep_save(getattr(obj, f.attname), db) for f in fields] + [obj.pk]
-            for obj in objs]
-    with db.cursor() as cursor:
-        cursor.executemany(sql, rows)
+    """The named fields of rows the caller holds locked, written as they stand in memory."""
+    bulk.update(model, names, [[*row, obj.pk] for obj, row in
+                               zip(objs, bulk.object_rows(model, objs, names), strict=True)])
 
 
 def charge_digest(claim: Claim, lines: list[ClaimLine] | None = None) -> str:
@@ -578,7 +488,7 @@ def _charge_versions(versions: list[_Version], actor: Any, *, relative: bool) ->
     due = [v for v in versions if (v.claim.pk, digests[v.claim.pk]) not in known]
     if not due:
         return set()
-    bulk.insert_rows(ChargeKey, ("client_id", "claim_id", "digest"),
+    bulk.insert(ChargeKey, ("client_id", "claim_id", "digest"),
                      [(v.claim.client_id, v.claim.pk, digests[v.claim.pk]) for v in due])
     previous = _charges_in_effect([v.claim for v in due if not v.new])
     batch = ledger.Batch(relative=relative)

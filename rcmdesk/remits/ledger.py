@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from rcmdesk.accounts.people import person
 from rcmdesk.claims.models import Claim, ClaimLine
-from rcmdesk.remits import bulk
+from rcmdesk.db import bulk
 from rcmdesk.remits.models import Account, JournalEntry, LedgerEntry, Remittance
 from rcmdesk.tenancy.models import Organization
 
@@ -125,20 +125,20 @@ class Batch:
 
     def flush(self) -> None:
         ids = bulk.reserve_ids(JournalEntry, len(self.journals))
-        bulk.insert_rows(JournalEntry, JOURNAL_FIELDS, [
+        bulk.insert(JournalEntry, JOURNAL_FIELDS, [
             (new_id, client_id, claim.pk if claim is not None else None, kind,
              remittance.pk if remittance is not None else None, memo, bulk.db_datetime(at),
              actor)
             for new_id, (client_id, claim, kind, remittance, memo, at, actor)
             in zip(ids, self.journals, strict=True)])
-        bulk.insert_rows(LedgerEntry, ENTRY_FIELDS,
-                         [(ids[journal], *values) for journal, *values in self.entries])
+        bulk.insert(LedgerEntry, ENTRY_FIELDS,
+                    [(ids[journal], *values) for journal, *values in self.entries])
         names = list(BALANCE_FIELDS.values())
-        bulk.update_values(Claim, names, [(*(getattr(c, n) for n in names), c.pk)
-                                          for c in self.moved.values()])
+        bulk.update(Claim, names, [(*(getattr(c, n) for n in names), c.pk)
+                                   for c in self.moved.values()])
         for field in names:
-            bulk.add_values(Claim, [field], [(amount, claim_id) for (claim_id, f), amount
-                                             in self.deltas.items() if f == field])
+            bulk.add(Claim, [field], [(amount, claim_id) for (claim_id, f), amount
+                                      in self.deltas.items() if f == field])
         self.journals, self.entries, self.moved, self.deltas = [], [], {}, {}
 
 

@@ -3,7 +3,7 @@
 Posting a large 835 creates tens of thousands of remit claims, lines and adjustments; model
 instances cost more to build and to save than everything else posting does. These carry
 only what matching and posting read, plus the parsed segment the rest of the row comes
-from, and turn into tuples in column order (``*_FIELDS``) for ``bulk.insert_rows``.
+from, and turn into tuples in column order (``*_FIELDS``) for ``bulk.insert``.
 Rows loaded again from the database (a repost) have ``pk`` set and no segment.
 """
 
@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from rcmdesk.claims.models import Claim
-from rcmdesk.remits import bulk
+from rcmdesk.db import bulk
 from rcmdesk.remits.models import RemitAdjustment, RemitClaim, RemitLine
 from rcmdesk.x12 import t835
 
@@ -109,10 +109,10 @@ def insert(remittance_id: int, claims: list[ClaimRow]) -> None:
     lines = [ln for row in claims for ln in row.lines]
     for ln, new_id in zip(lines, bulk.reserve_ids(RemitLine, len(lines)), strict=True):
         ln.pk = new_id
-    bulk.insert_rows(RemitClaim, CLAIM_FIELDS, [_claim(remittance_id, r) for r in claims])
-    bulk.insert_rows(RemitLine, LINE_FIELDS, [_line(row.pk, ln) for row in claims
-                                              for ln in row.lines])
-    bulk.insert_rows(RemitAdjustment, ADJUSTMENT_FIELDS, [
+    bulk.insert(RemitClaim, CLAIM_FIELDS, [_claim(remittance_id, r) for r in claims])
+    bulk.insert(RemitLine, LINE_FIELDS, [_line(row.pk, ln) for row in claims
+                                         for ln in row.lines])
+    bulk.insert(RemitAdjustment, ADJUSTMENT_FIELDS, [
         (row.pk, adj.line.pk if adj.line else None, adj.group, adj.reason, adj.amount,
          adj.cas.quantity.quantize(MILLI) if adj.cas and adj.cas.quantity is not None else None,
          adj.category, adj.posted)
@@ -121,9 +121,9 @@ def insert(remittance_id: int, claims: list[ClaimRow]) -> None:
 
 def update(claims: list[ClaimRow]) -> None:
     """Remit claims loaded again: what posting them changes (the match and the outcome)."""
-    bulk.update_values(RemitClaim, ["claim", "outcome"],
+    bulk.update(RemitClaim, ["claim", "outcome"],
                        [(r.claim.pk if r.claim else None, r.outcome, r.pk) for r in claims])
-    bulk.update_values(RemitLine, ["claim_line"], [
+    bulk.update(RemitLine, ["claim_line"], [
         (ln.claim_line.pk if ln.claim_line else None, ln.pk) for r in claims for ln in r.lines])
 
 

@@ -20,7 +20,8 @@ from rcmdesk.accounts.people import person
 from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Claim, ClaimStatus, MatchOrder, Payer
 from rcmdesk.claims.services import parse_date
-from rcmdesk.remits import balance, bulk, ledger, rows
+from rcmdesk.db import bulk
+from rcmdesk.remits import balance, ledger, rows
 from rcmdesk.remits.carc_categories import UNKNOWN, category, is_denial
 from rcmdesk.remits.models import (
     Account,
@@ -114,9 +115,9 @@ class _Run:
         old = [s for s in self.stored if s.pk is not None]  # loaded again to repost
         rows.insert(self.remittance.pk, [s for s in self.stored if s.pk is None])
         rows.update(old)
-        bulk.insert_rows(PostingKey, KEY_FIELDS, self.new_keys)
+        bulk.insert(PostingKey, KEY_FIELDS, self.new_keys)
         self.book.flush()
-        bulk.update_values(Claim, CLAIM_FIELDS, [
+        bulk.update(Claim, CLAIM_FIELDS, [
             (c.status, c.secondary_flag, c.payer_claim_control_number, c.pk)
             for c in self.touched.values()])
         for exception, remit_claim in self.exceptions:
@@ -542,8 +543,8 @@ def _post_plbs(run: _Run, adjustments: tuple[t835.ProviderAdjustment, ...]) -> N
             (_plb_account(adj, claim), amount, None, reason),
         ], claim=claim, remittance=run.remittance,
             memo=f"PLB {adj.reason} {adj.reference}".strip(), actor=run.actor_id)
-    bulk.insert_rows(ProviderAdjustment, PLB_FIELDS, stored)
-    bulk.insert_rows(PostingKey, KEY_FIELDS, keys)
+    bulk.insert(ProviderAdjustment, PLB_FIELDS, stored)
+    bulk.insert(PostingKey, KEY_FIELDS, keys)
     book.flush()
 
 

@@ -17,12 +17,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from rcmdesk.audit.services import record
 from rcmdesk.calendar import add_business_days
+from rcmdesk.db import bulk
 from rcmdesk.workqueue.models import (
     KIND_WORKFLOW,
     ActionKind,
@@ -156,17 +157,13 @@ def _moved(item: WorkItem, draft: Draft) -> dict[str, Any]:
 
 
 def write_fields(names: tuple[str, ...], rows: list[tuple[int, dict[str, Any]]]) -> int:
-    """One executemany per set of changed columns: the daily rescore touches most items,
+    """One bulk update per set of changed columns: the daily rescore touches most items,
     and Django's bulk_update (a CASE per column per row) is many times slower for that."""
-    fields: list[Any] = [WorkItem._meta.get_field(name) for name in (*names, "updated_at")]
+    columns = (*names, "updated_at")
     now = timezone.now()
-    table = connection.ops.quote_name(WorkItem._meta.db_table)
-    sets = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
-    params = [[*(f.get_db_prep_save(moved.get(f.name, now), connection) for f in fields), pk]
-              for pk, moved in rows]
-    sql = f"UPDATE {table} SET {sets} WHERE id = %s"  # noqa: S608 (names from the model)
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+    bulk.update(WorkItem, columns, [
+        [*bulk.db_row(WorkItem, columns, [moved.get(name, now) for name in columns]), pk]
+        for pk, moved in rows])
     return len(rows)
 
 
@@ -185,36 +182,13 @@ def _create(client_id: int, drafts: list[Draft], today: date) -> list[WorkItem]:
                      created_at=now, updated_at=now, **_fields(d)) for d in drafts]
     try:
         with transaction.atomic():
-            insert_rows(WorkItem, rows)
+            created = bulk.insert_objects(WorkItem, rows, returning_ids=True)
     except IntegrityError:  # a concurrent producer made some of them first: one by one
         created = [row for row in rows if _create_one(row)]
-    else:
-        ids = {(kind, key): pk for kind, key, pk in WorkItem.objects.active().filter(
-            client_id=client_id, kind__in={r.kind for r in rows},
-            source_key__in=[r.source_key for r in rows]).values_list("kind", "source_key", "pk")}
-        for row in rows:
-            row.pk = ids[(row.kind, row.source_key)]
-        created = rows
-    insert_rows(WorkAction, [WorkAction(item_id=item.pk, kind=ActionKind.CREATED,
-                                        to_status=item.status, at=now, note=item.source_key)
-                             for item in created])
+    bulk.insert_objects(WorkAction, [
+        WorkAction(item_id=item.pk, kind=ActionKind.CREATED, to_status=item.status, at=now,
+                   note=item.source_key) for item in created])
     return created
-
-
-def insert_rows(model: Any, objs: list[Any]) -> None:
-    """One executemany INSERT (no ids returned): Django's bulk_create spends most of a large
-    sweep compiling multi-row statements, a few dozen rows each on SQLite."""
-    if not objs:
-        return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 (names from the model)
-    params = [[f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields]
-              for obj in objs]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
 
 
 def _create_one(row: WorkItem) -> bool:
@@ -248,7 +222,7 @@ def _close_chunk(client_id: int, reasons: dict[int, str]) -> int:
         WorkItem.objects.filter(pk__in=pks).update(
             status=ItemStatus.DONE, closed_at=now, close_reason=reason, lease_expires_at=None,
             version=F("version") + 1, updated_at=now)
-    insert_rows(WorkAction, [
+    bulk.insert_objects(WorkAction, [
         WorkAction(item_id=pk, kind=ActionKind.CLOSED, outcome=reasons[pk][:120],
                    from_status=status, to_status=ItemStatus.DONE, at=now)
         for pk, status in before.items()])

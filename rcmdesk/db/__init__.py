@@ -1,0 +1,1 @@
+"""Database plumbing every app shares (no models): ``bulk``, the one bulk-write module."""
