@@ -1,20 +1,40 @@
-"""Posting exceptions for the pages and the API: read-only here, resolving comes later.
+"""Reading for the posting pages and the API: posting exceptions (read-only here, resolving
+comes later) and 835 remittances, the list and one payment with its claims, PLB adjustments,
+exceptions and bank deposit.
 
-Exceptions belong to the posting workflow: a partner whose engagement does not include
-posting does not see them, even for a client it otherwise works for.
+Exceptions and deposit matching belong to the posting workflow: a partner whose engagement
+does not include posting does not see them, even for a client it otherwise works for.
+Remittances are read through ``visible_to`` like the claims they pay (every workflow of a
+client sees them); for a client whose posting the viewer does not work, the posting parts of
+a remittance are left out (``posting`` False), not shown empty. Counts and the match come as
+annotations, so a page of rows costs the same few queries whatever its length.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from rcmdesk.remits.models import ExceptionStatus, PostingException
+from rcmdesk.audit.services import record_listing
+from rcmdesk.remits.models import (
+    Deposit,
+    ExceptionStatus,
+    MatchMethod,
+    PostingException,
+    ProviderAdjustment,
+    RemitClaim,
+    Remittance,
+)
+from rcmdesk.tenancy.models import Organization
 from rcmdesk.tenancy.roles import Workflow
+from rcmdesk.tenancy.visibility import visibility_for
+from rcmdesk.workqueue.models import ItemKind, WorkItem
 
 
 def exceptions(user: Any, status: str = ExceptionStatus.OPEN) -> Any:
@@ -39,3 +59,138 @@ def row(e: PostingException, now: datetime | None = None) -> ExceptionRow:
     rc = e.remit_claim
     amount = rc.paid if rc is not None else e.remittance.amount
     return ExceptionRow(e, amount, (now - e.created_at).days, rc.claim_id if rc else None)
+
+
+# --- remittances -----------------------------------------------------------------------------
+
+# BPR04, in the words on a bank statement.
+METHODS = {"ACH": "ACH (EFT)", "CHK": "Check", "FWT": "Wire", "BOP": "Bank's choice",
+           "NON": "No payment"}
+# How a deposit came to be matched, as the reconciliation section says it.
+MATCHED_BY = {MatchMethod.TRACE_AMOUNT: "trace and amount agreed",
+              MatchMethod.TRACE_ONLY: "same trace, confirmed by a person",
+              MatchMethod.MANUAL: "paired by a person"}
+
+
+@dataclass(frozen=True)
+class RemittanceFilter:
+    client: Organization | None = None
+    payer: str = ""  # payer name or id, any part
+    trace: str = ""  # TRN02, any part
+    paid_from: date | None = None
+    paid_to: date | None = None
+
+    def as_detail(self) -> dict[str, Any]:
+        """What the listing's audit event records of the filter."""
+        return {"client": self.client.slug if self.client else "", "payer": self.payer,
+                "trace": self.trace, "paid_from": self.paid_from, "paid_to": self.paid_to}
+
+
+def remittance_clients(user: Any) -> list[Organization]:
+    """The clients whose remittances the user may see, for the client filter."""
+    return list(Organization.objects.visible_to(user)  # type: ignore[attr-defined]
+                .filter(kind="client").order_by("name"))
+
+
+def _count(model: Any, **match: Any) -> Coalesce:
+    rows = (model.objects.filter(remittance=OuterRef("pk"), **match).order_by()
+            .values("remittance").annotate(n=Count("pk")).values("n"))
+    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+
+def search_remittances(user: Any, f: RemittanceFilter) -> Any:
+    """The remittances the user may see that match ``f``, newest payment first, each with
+    its number of claims, of exceptions (and open ones) and whether a deposit matched it."""
+    rows = (Remittance.objects.visible_to(user).select_related("client")
+            .annotate(claim_count=_count(RemitClaim), exception_count=_count(PostingException),
+                      open_exceptions=_count(PostingException, status=ExceptionStatus.OPEN),
+                      matched=Exists(Deposit.objects.filter(remittance=OuterRef("pk"))))
+            .order_by(F("payment_date").desc(nulls_last=True), "-pk"))
+    if f.client is not None:
+        rows = rows.filter(client=f.client)
+    if f.payer.strip():
+        rows = rows.filter(Q(payer_name__icontains=f.payer.strip())
+                           | Q(payer_key__iexact=f.payer.strip()))
+    if f.trace.strip():
+        rows = rows.filter(trace_number__icontains=f.trace.strip())
+    if f.paid_from is not None:
+        rows = rows.filter(payment_date__gte=f.paid_from)
+    if f.paid_to is not None:
+        rows = rows.filter(payment_date__lte=f.paid_to)
+    return rows
+
+
+@dataclass(frozen=True)
+class RemittanceRow:
+    remittance: Remittance
+    method: str
+    posting: bool  # the viewer works this client's posting: exceptions and match shown
+
+
+def remittance_rows(user: Any, remittances: Any) -> list[RemittanceRow]:
+    posting = visibility_for(user).clients_for(Workflow.POSTING)
+    return [RemittanceRow(r, method_name(r.method), r.client_id in posting) for r in remittances]
+
+
+def audit_remittance_listing(shown: list[RemittanceRow], *, detail: dict[str, Any]) -> None:
+    """Payments were shown: one list event per client, naming its remittances."""
+    record_listing([r.remittance for r in shown], "remits.remittance", key="remittances",
+                   detail=detail)
+
+
+def method_name(method: str) -> str:
+    return METHODS.get(method, method or "—")
+
+
+def get_remittance(user: Any, remittance_id: int) -> Remittance:
+    """One remittance the user may see; any other (another client's too) is a 404."""
+    found: Remittance = (Remittance.objects.select_related("client", "payer", "file")
+                         .defer("file__content")
+                         .get_visible_or_404(user, pk=remittance_id))
+    return found
+
+
+@dataclass(frozen=True)
+class ExceptionShown:
+    exception: PostingException
+    item: WorkItem | None  # the work item it raised, if the viewer sees it
+
+
+@dataclass
+class RemittanceDetail:
+    remittance: Remittance
+    method: str
+    claims: Any  # the remit claims, in 835 order (a queryset the page paginates)
+    provider_adjustments: list[ProviderAdjustment]
+    posting: bool
+    exceptions: list[ExceptionShown]
+    deposit: Deposit | None
+
+    @property
+    def matched_by(self) -> str:
+        method = self.deposit.match_method if self.deposit else ""
+        return MATCHED_BY.get(MatchMethod(method), method) if method else ""
+
+
+def remittance_detail(user: Any, remittance: Remittance) -> RemittanceDetail:
+    """Everything the remittance page shows, in a fixed number of queries."""
+    posting = visibility_for(user).can_see(remittance.client_id, Workflow.POSTING)
+    claims = remittance.claims.order_by("index")
+    plb = list(remittance.provider_adjustments.order_by("index"))
+    exceptions: list[ExceptionShown] = []
+    deposit = None
+    if posting:
+        exceptions = _remittance_exceptions(user, remittance)
+        deposit = (Deposit.objects.filter(remittance=remittance)
+                   .select_related("deposit_import").first())
+    return RemittanceDetail(remittance, method_name(remittance.method), claims, plb, posting,
+                            exceptions, deposit)
+
+
+def _remittance_exceptions(user: Any, remittance: Remittance) -> list[ExceptionShown]:
+    found = list(remittance.exceptions.select_related("remit_claim").order_by("created_at", "pk"))
+    keys = {f"exception:{e.pk}": e.pk for e in found}
+    items = {keys[i.source_key]: i for i in WorkItem.objects.visible_to(user).filter(
+        client_id=remittance.client_id, kind=ItemKind.POSTING_EXCEPTION,
+        source_key__in=list(keys))}
+    return [ExceptionShown(e, items.get(e.pk)) for e in found]

@@ -21,6 +21,7 @@ from rcmdesk.intake.tests.test_received_files_page import (
     page,
 )
 from rcmdesk.intake.tests.test_recovery import three_sets, time_passes
+from rcmdesk.remits.tests.test_deposits import paid_remit
 from rcmdesk.tenancy.roles import Role
 
 
@@ -116,3 +117,10 @@ def test_the_file_page_shows_the_processing_history_in_words_with_dates(world):
     assert f"{received.received_at:%Y-%m-%d %H:%M:%S}" in history
     for code in ("<td>recovered</td>", "<td>claimed</td>", "<td>applied</td>"):
         assert code not in history
+
+
+def test_an_applied_835_links_the_remittance_it_posted(world):
+    remittance = paid_remit(world.acme, "PCN1", "100.00", "T1", "000000401")
+    body = as_(world, Role.CLIENT_STAFF).get(page(remittance.file)).content.decode()
+    summary = body.split('data-testid="summary"')[1].split("</table>")[0]
+    assert reverse("remits:remittance", args=[remittance.pk]) in summary

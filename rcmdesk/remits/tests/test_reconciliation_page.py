@@ -183,3 +183,11 @@ def test_a_hostile_upload_imports_nothing_and_says_where_and_which_limit(
     text = staff.get(PAGE, {"client": "acme"}).content.decode()
     assert escape(f"Nothing imported. {hostile_message(case)}") in text
     assert escape(case.says) in text
+
+
+def test_the_page_links_each_835_trace_number_to_its_remittance(acme_books: World) -> None:
+    text = sign_in(Client(), acme_books.user(Role.CLIENT_MANAGER)).get(PAGE).content.decode()
+    for trace in ("2222", "3333"):
+        remittance = Remittance.objects.get(trace_number=trace)
+        assert f'<a href="/posting/remittances/{remittance.pk}/" data-testid="trace">{trace}</a>' \
+            in text

@@ -1,0 +1,25 @@
+"""Money as a billing person reads it: "$1,234.56", "-$5.00"; one filter for every page."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import template
+
+register = template.Library()
+
+CENT = Decimal("0.01")
+
+
+@register.filter
+def money(value: Decimal | int | str | None) -> str:
+    """Dollars with thousands separators and two places; "—" when there is no amount.
+
+    Amounts are Decimals already rounded to cents; rounding here only guards a value that
+    was not (an int, a string), so the page never shows more places than the ledger keeps.
+    """
+    if value is None or value == "":
+        return "—"
+    amount = Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    sign = "-" if amount < 0 else ""
+    return f"{sign}${abs(amount):,.2f}"
