@@ -13,6 +13,7 @@ from rcmdesk.audit.services import record
 from rcmdesk.conftest import World, make_user, sign_in
 from rcmdesk.denials.models import Appeal
 from rcmdesk.intake.services import ingest
+from rcmdesk.remits.models import Remittance
 from rcmdesk.remits.tests.x12text import header, make_claim, remit
 from rcmdesk.tenancy.models import Assignment, Engagement, Organization
 from rcmdesk.tenancy.roles import Role
@@ -24,7 +25,7 @@ from rcmdesk.workqueue.tests.factories import make_item
 FOREIGN_MARKERS = ["Birch Valley Hospital", "Birch eligibility", "birch-secret-marker",
                    "birch.admin", "birch-secret-file", "BIRCHPCN", "BIRCHTRACE"]
 MISSING_IDS = {"file_id": "987654321", "claim_id": "987654321", "item_id": "987654321",
-               "appeal_id": "987654321"}
+               "appeal_id": "987654321", "remittance_id": "987654321"}
 
 
 def birch_patient_data(world: World) -> dict[str, str]:
@@ -40,8 +41,9 @@ def birch_patient_data(world: World) -> dict[str, str]:
     appeal = Appeal.objects.create(client=world.birch, item=denial, claim=claim,
                                    category="authorization", subject="BIRCHPCN appeal",
                                    letter_text="birch-secret-marker")
+    remittance = Remittance.objects.get(client=world.birch, trace_number="BIRCHTRACE")
     return {"file_id": str(received.pk), "claim_id": str(claim.pk), "item_id": str(item.pk),
-            "appeal_id": str(appeal.pk)}
+            "appeal_id": str(appeal.pk), "remittance_id": str(remittance.pk)}
 
 
 # Front-of-chain apps teach the sweep their own URL parameters: each may have a
@@ -144,7 +146,7 @@ def test_another_partners_engagement_with_the_same_client_stays_hidden(world: Wo
         foreign={"client": "birch", "engagement_id": str(rival.pk),
                  "assignment_id": "987654320", "token_id": "987654320", "user_id": "987654320",
                  "grant_id": "987654320", "file_id": "987654320", "claim_id": "987654320",
-                 "item_id": "987654320", "appeal_id": "987654320",
+                 "item_id": "987654320", "appeal_id": "987654320", "remittance_id": "987654320",
                  **dict.fromkeys(app_params, "987654320")},
         missing={"client": "no-such-client", "engagement_id": "987654321",
                  "assignment_id": "987654321", "token_id": "987654321", "user_id": "987654321",
