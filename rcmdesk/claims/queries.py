@@ -16,8 +16,12 @@ from django.db.models import Prefetch, Q
 
 from rcmdesk.audit.services import record_listing
 from rcmdesk.claims.models import Claim, ClaimStatus
+from rcmdesk.decisions.models import Proposal
+from rcmdesk.denials.models import Appeal
+from rcmdesk.escalations.models import Escalation
 from rcmdesk.remits.carc_categories import category
 from rcmdesk.remits.models import CodeDescription, JournalEntry, RemitClaim, RemitLine
+from rcmdesk.workqueue.models import WorkItem
 
 
 @dataclass(frozen=True)
@@ -74,12 +78,24 @@ class Remit:
     remarks: list[tuple[int, str, Code]] = field(default_factory=list)  # (line, qualifier, code)
 
 
+@dataclass(frozen=True)
+class Related:
+    """What else is about this claim, each list read through its own ``visible_to``: the page
+    links only what the reader may open (a client's staff sees no partner-only workflow)."""
+
+    items: list[WorkItem]
+    appeals: list[Appeal]
+    proposals: list[Proposal]
+    escalations: list[Escalation]
+
+
 @dataclass
 class ClaimDetail:
     claim: Claim
     lines: list[Any]
     remits: list[Remit]
     journals: list[JournalEntry]
+    related: Related
 
 
 def get_claim(user: Any, claim_id: int) -> Claim:
@@ -119,4 +135,17 @@ def detail(user: Any, claim: Claim) -> ClaimDetail:
         remits.append(item)
     journals = list(claim.journal_entries.select_related("remittance", "created_by")
                     .prefetch_related("entries").order_by("created_at", "id"))
-    return ClaimDetail(claim, list(claim.lines.all()), remits, journals)
+    return ClaimDetail(claim, list(claim.lines.all()), remits, journals, related(user, claim))
+
+
+def related(user: Any, claim: Claim) -> Related:
+    """One query per kind of object, whatever the number of rows."""
+    return Related(
+        items=list(WorkItem.objects.visible_to(user).filter(claim=claim)
+                   .order_by("-created_at", "-id")),
+        appeals=list(Appeal.objects.visible_to(user).filter(claim=claim)
+                     .order_by("level", "id")),
+        proposals=list(Proposal.objects.visible_to(user).filter(claim=claim)
+                       .order_by("-proposed_at", "-id")),
+        escalations=list(Escalation.objects.visible_to(user).filter(claim=claim)
+                         .order_by("-created_at", "-id")))

@@ -82,8 +82,14 @@ def get_next(request: HttpRequest) -> HttpResponse:
     workflow = request.POST.get("workflow", "")
     wf = Workflow(workflow) if workflow in Workflow._value2member_map_ else None
     kind = request.POST.get("kind", "")
-    item = services.claim_next(acting_user=request.user, workflow=wf,
-                               kind=kind if kind in ItemKind.values else None)
+    return _next_item(request, wf, kind if kind in ItemKind.values else None)
+
+
+def _next_item(request: HttpRequest, wf: Workflow | None, kind: str | None = None
+               ) -> HttpResponse:
+    """Lease the next item and open it; an empty queue says so on the workbench. Shared by
+    "Get next" and "Record and get next" so both read the queue the same way."""
+    item = services.claim_next(acting_user=request.user, workflow=wf, kind=kind)
     if item is None:
         messages.info(request, f"The {wf or 'work'} queue is empty: nothing for you to take "
                       "right now.")
@@ -185,6 +191,10 @@ def item_act(request: HttpRequest, item_id: int) -> HttpResponse:
             return _item_page(request, item, status=400, form=form,
                               problem="Some fields need attention.")
         changed = services.act(item, version, form.step(), acting_user=request.user)
+        if "next" in request.POST:  # "Record and get next": same workflow, no detour
+            messages.info(request, f"Recorded #{changed.pk}; it is now "
+                          f"{changed.get_status_display()}.")
+            return _next_item(request, Workflow(changed.workflow))
         if changed.status == ItemStatus.IN_PROGRESS:
             return None
         messages.info(request, f"Recorded; the item is now {changed.get_status_display()}.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.urls import reverse
 
 from rcmdesk.audit.models import AuditEvent
 from rcmdesk.conftest import World
@@ -70,3 +71,13 @@ def test_appeals_waiting_on_the_client_are_listed_beside_proposals(world: World,
     text = signed_in(Role.CLIENT_MANAGER).get("/decisions/").content.decode()
     assert f'data-testid="appeal-{appeal.pk}"' in text
     assert 'data-testid="kind-appeal_filing">1 · 150.00<' in text
+
+
+def test_each_proposals_claim_links_to_the_claim_page(world: World, signed_in: Any) -> None:
+    proposal = write_off(world.user(Role.PARTNER_SPECIALIST), ar_item(world.acme))
+    manager = signed_in(Role.CLIENT_MANAGER)
+    text = manager.get("/decisions/").content.decode()
+    link = reverse("claims:claim", args=[proposal.claim_id])
+    row = text.split(f'data-testid="proposal-{proposal.pk}"')[1].split("</tr>")[0]
+    assert f'href="{link}"' in row
+    assert manager.get(link).status_code == 200

@@ -96,3 +96,10 @@ def test_another_clients_user_gets_404(world: World) -> None:
     appeal = Appeal.objects.create(client=world.acme, item=denied.item, claim=denied.claim,
                                    category="authorization", subject="s", letter_text="t")
     assert sign_in(Client(), world.birch_admin).get(f"/appeals/{appeal.pk}/").status_code == 404
+
+
+def test_the_appeal_page_links_its_claim(world: World, signed_in: Any) -> None:
+    browser, appeal = drafted(world, signed_in)
+    link = f"/claims/{appeal.claim_id}/"
+    assert f'href="{link}"' in browser.get(f"/appeals/{appeal.pk}/").content.decode()
+    assert browser.get(link).status_code == 200

@@ -6,11 +6,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.urls import reverse
 
 from rcmdesk.audit.models import AuditEvent
 from rcmdesk.conftest import World
 from rcmdesk.escalations.tests.factories import birch_escalation, raise_one
 from rcmdesk.tenancy.roles import Role
+from rcmdesk.workqueue.tests.factories import make_claim
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +45,14 @@ def test_another_tenants_escalation_answers_404(world: World, signed_in: Any) ->
     esc = birch_escalation(world)
     for role in (Role.CLIENT_MANAGER, Role.PARTNER_LEAD):
         assert signed_in(role).get(f"/escalations/{esc.pk}/").status_code == 404
+
+
+def test_the_escalations_claim_number_links_to_the_claim_page(world: World,
+                                                              signed_in: Any) -> None:
+    claim = make_claim(world.acme, "PCNESC1")
+    esc = raise_one(world, claim=claim)
+    reader = signed_in(Role.CLIENT_STAFF)
+    html = reader.get(f"/escalations/{esc.pk}/").content.decode()
+    link = reverse("claims:claim", args=[claim.pk])
+    assert f'<a href="{link}">PCNESC1</a>' in html
+    assert reader.get(link).status_code == 200
