@@ -23,35 +23,20 @@ runs of two commits in the same session, alternating, as the figures drift with 
 from __future__ import annotations
 
 import argparse
-import gc
-import os
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from posting import setup_django, timed  # the same set-up and stopwatch as bench/posting.py
 
 TODAY = date(2026, 3, 2)
 DEADLINE = date(2026, 6, 1)
-
-
-def setup_django(tmp: Path) -> str:
-    """Django on a throwaway var dir (and SQLite file), migrated; returns the vendor."""
-    os.environ["RCMDESK_VAR_DIR"] = str(tmp / "var")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rcmdesk.settings")
-    os.environ.setdefault("RCMDESK_HTTPS", "false")
-    import django
-    from django.core.management import call_command
-    from django.db import connection
-
-    django.setup()
-    call_command("migrate", verbosity=0)
-    return connection.vendor
 
 
 def drafts(count: int, shift: int) -> list[Any]:
@@ -72,19 +57,12 @@ def drafts(count: int, shift: int) -> list[Any]:
     return out
 
 
-def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
-    gc.collect()
-    start = time.perf_counter()
-    result = fn()
-    return time.perf_counter() - start, result
-
-
 def run(count: int) -> dict[str, float]:
     """Time the three writes; each checks that it wrote every item."""
     from rcmdesk.audit.context import acting
     from rcmdesk.tenancy.models import Organization
     from rcmdesk.workqueue.models import WorkItem
-    from rcmdesk.workqueue.producers.common import close, upsert
+    from rcmdesk.workqueue.producers.common import Written, close, upsert
 
     client = Organization.objects.create(slug="producers-bench", name="Producers bench",
                                          kind="client")
@@ -95,7 +73,8 @@ def run(count: int) -> dict[str, float]:
         ids = WorkItem.objects.filter(client=client).values_list("pk", flat=True)
         reasons = {pk: "paid by remit BENCH1" for pk in ids}
         close_s, closed = timed(lambda: close(client.pk, reasons))
-    if (created.created, refreshed.refreshed, closed) != (count, count, count):
+    made, redone = cast(Written, created), cast(Written, refreshed)
+    if (made.created, redone.refreshed, closed) != (count, count, count):
         raise SystemExit(f"wrote {created}, {refreshed}, closed {closed}; expected {count}")
     return {"create": create_s, "refresh": refresh_s, "close": close_s}
 
