@@ -189,7 +189,7 @@ def test_the_home_page_the_workbench_and_the_api_show_the_same_open_items(
         office: None, username: str) -> None:
     user, client = person(username)
     by_client = counts.open_by_client(user)
-    home_total, home_workflows = Tile(), defaultdict(Tile)
+    home_total, home_workflows = Tile(), defaultdict[str, Tile](Tile)
     for org in clients_seen(user):
         total, per_workflow, _ = home_counts(client, org)
         assert total == by_client.get(org.pk, Tile())
@@ -219,7 +219,7 @@ def test_the_planner_page_and_api_show_the_open_items_as_backlog(
     user, client = person(username)
     for org in clients_seen(user):
         _, home_workflows, _ = home_counts(client, org)
-        qa = defaultdict(int)
+        qa = defaultdict[str, int](int)
         for wf in counts.open_items(user, org.pk).filter(kind__in=QA_KINDS).values_list(
                 "workflow", flat=True):
             qa[wf] += 1
@@ -265,8 +265,8 @@ def test_items_worked_are_the_same_on_the_kpi_page_the_api_and_the_weekly_report
     assert producers > sum(w.items for w in everyone.values())  # events are not touches
     if report.pdf:
         text = pdf_text(client, report)
-        for wf, (touched, touches) in rows.items():
-            assert re.search(rf"{wf} \d+ {touched} {touches} ", text), wf
+        for name, (touched, touches) in rows.items():
+            assert re.search(rf"{name} \d+ {touched} {touches} ", text), name
 
 
 # --- decisions waiting ---------------------------------------------------------------------
