@@ -30,6 +30,7 @@ from rcmdesk.accounts.models import User
 from rcmdesk.calendar import parse_week, week_of
 from rcmdesk.cli import app
 from rcmdesk.conftest import sign_in
+from rcmdesk.decisions import services as decisions
 from rcmdesk.decisions.models import ProposalKind
 from rcmdesk.decisions.queries import waiting
 from rcmdesk.denials import appeals
@@ -61,7 +62,8 @@ def office(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
 
 
 def _a_specialists_morning(specialist: User) -> None:
-    """Touches of every sort, beside the producers' own events of the demo build."""
+    """Touches of every sort, a question for the client of each kind, and an event nobody
+    did (a producer refreshing an item), beside whatever the demo itself did."""
     denial = services.claim_next(acting_user=specialist, workflow=Workflow.DENIALS)
     assert denial is not None
     appeal = appeals.draft_appeal(denial, acting_user=specialist)
@@ -72,6 +74,11 @@ def _a_specialists_morning(specialist: User) -> None:
         ActionKind.CALLED_PAYER, note="Payer says it is in process."), acting_user=specialist)
     services.act(item, item.version, services.Step(
         ActionKind.NOTE, status=ItemStatus.DONE, outcome="paid"), acting_user=specialist)
+    decisions.propose(item.client, ProposalKind.POLICY_EXCEPTION, acting_user=specialist,
+                      claim=item.claim, reasons="The patient asks for a prompt-pay discount.")
+    untouched = counts.open_items(None, item.client_id).exclude(pk__in=[denial.pk, item.pk])
+    services.record_event(untouched.order_by("pk")[0], ActionKind.UPDATED, acting_user=None,
+                          note="refreshed by the nightly sync")
 
 
 def person(username: str) -> tuple[User, Client]:
@@ -262,7 +269,7 @@ def test_items_worked_are_the_same_on_the_kpi_page_the_api_and_the_weekly_report
         assert shown == rows.get(wf.value, (0, 0))[0] == mine.get(wf.value, counts.Worked()).items
     producers = (WorkAction.objects.filter(item__client=acme, at__gte=start, at__lt=end)
                  .values("item").distinct().count())
-    assert producers > sum(w.items for w in everyone.values())  # events are not touches
+    assert producers > sum(w.items for w in everyone.values())  # an event is not a touch
     if report.pdf:
         text = pdf_text(client, report)
         for name, (touched, touches) in rows.items():
