@@ -26,13 +26,13 @@ from rcmdesk.capacity.planner import QueueHistory, QueuePlan
 from rcmdesk.tenancy.authz import allows, require
 from rcmdesk.tenancy.models import Organization
 from rcmdesk.tenancy.roles import Action
-from rcmdesk.workqueue.models import ActionKind, ItemKind, ItemStatus, WorkAction, WorkItem
+from rcmdesk.workqueue.counts import QA_KINDS, backlog_ages
+from rcmdesk.workqueue.models import ActionKind, ItemStatus, WorkAction, WorkItem
 
 HISTORY_DAYS = 56  # arrivals and handle time are fitted on the last 8 weeks
 STAFF_DAYS = 28  # specialists who acted on a queue in the last 4 weeks work it
 SESSION_GAP = timedelta(minutes=45)  # a longer gap between two actions is a break
 SESSION_OPENER = timedelta(minutes=5)  # credited to the first action after a break
-QA_KINDS = (ItemKind.QA_AUDIT, ItemKind.QA_FEEDBACK)  # QA's own work, not a queue's
 BOOKKEEPING = (ActionKind.CREATED, ActionKind.UPDATED)
 
 
@@ -122,12 +122,9 @@ def histories(user: Any, client: Organization, today: date | None = None,
                 .annotate(day=TruncDate("created_at", tzinfo=zone))
                 .values("workflow", "day").annotate(n=Count("pk")).order_by()):
         arrivals[row["workflow"]][row["day"]] = row["n"]
-    ages: dict[str, list[int]] = defaultdict(list)
-    for row in (items.filter(status__in=[s for s in ItemStatus if s is not ItemStatus.DONE],
-                             created_at__lt=_day_start(client, today))
-                .annotate(day=TruncDate("created_at", tzinfo=zone))
-                .values("workflow", "day").annotate(n=Count("pk")).order_by()):
-        ages[row["workflow"]].extend([(today - row["day"]).days] * row["n"])
+    ages = backlog_ages(user, client.pk, today, client.time_zone)
+    if workflow:
+        ages = {wf: a for wf, a in ages.items() if wf == workflow}
     durations = action_durations(user, client, _day_start(client, first))
     handle = _handle_hours(items, durations, _day_start(client, first))
     staff = defaultdict(set)
@@ -140,7 +137,7 @@ def histories(user: Any, client: Organization, today: date | None = None,
     keys = sorted(set(arrivals) | set(ages) | set(handle))
     days = [first + timedelta(days=i) for i in range(HISTORY_DAYS)]
     return [QueueHistory(key, tuple((d, arrivals[key].get(d, 0)) for d in days),
-                         tuple(handle[key]), tuple(ages[key]), float(len(staff[key])))
+                         tuple(handle[key]), tuple(ages.get(key, ())), float(len(staff[key])))
             for key in keys]
 
 

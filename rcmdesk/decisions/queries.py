@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from rcmdesk.audit.services import record_listing
 from rcmdesk.decisions.models import Proposal, ProposalKind, ProposalStatus
+from rcmdesk.decisions.services import OpenCounts, open_counts
 from rcmdesk.tenancy.visibility import visibility_for
 
 
@@ -50,6 +52,23 @@ def pending_appeals(user: Any, client_slug: str = "") -> Any:
     if client_slug:
         rows = rows.filter(client__slug=client_slug)
     return rows.order_by("updated_at", "id")
+
+
+def waiting(user: Any | None, client_ids: Iterable[int] | None = None, *,
+            before: datetime | None = None, now: datetime | None = None) -> OpenCounts:
+    """The one count of decisions waiting on the client: proposals still proposed and appeals
+    waiting on the client's filing decision (the inbox lists both, so both count), as the
+    viewer sees them; ``user=None`` is the stored report's view, every one of ``client_ids``.
+    ``before``: only those raised before that instant (a week's end), still waiting now."""
+    from rcmdesk.denials.models import Appeal
+
+    proposals = Proposal.objects.all() if user is None else Proposal.objects.visible_to(user)
+    appeals = Appeal.objects.all() if user is None else Appeal.objects.visible_to(user)
+    if before is not None:
+        proposals = proposals.filter(proposed_at__lt=before)
+        appeals = appeals.filter(created_at__lt=before)
+    ids = visible_client_ids(user) if client_ids is None else client_ids
+    return open_counts(ids, now=now, proposals=proposals, appeals=appeals)
 
 
 def get_proposal(user: Any, proposal_id: int) -> Proposal:

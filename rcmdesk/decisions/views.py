@@ -35,16 +35,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 def _inbox(request: HttpRequest, *, status: int = 200, problem: str = "") -> HttpResponse:
-    from rcmdesk.denials.models import Appeal
-
     user = request.user
     f = queries.InboxFilter.parse(request.GET)
     rows = list(queries.proposals(user, f)[:LIST_SIZE])
     appeals = list(queries.pending_appeals(user, f.client)) if f.kind in (
         "", ProposalKind.APPEAL_FILING) and f.status == ProposalStatus.PROPOSED else []
-    counts = services.open_counts(queries.visible_client_ids(user),
-                                  proposals=Proposal.objects.visible_to(user),
-                                  appeals=Appeal.objects.visible_to(user))
+    counts = queries.waiting(user)
     queries.audit_listing(rows, detail={"status": f.status, "kind": f.kind})
     return render(request, "decisions/inbox.html", {
         "rows": [r for r in rows if f.kind != ProposalKind.APPEAL_FILING],

@@ -29,11 +29,11 @@ from rcmdesk.qa.models import Audit, AuditPoint, AuditStatus, PointResult, Sampl
 from rcmdesk.tenancy.authz import require
 from rcmdesk.tenancy.models import Assignment, Engagement
 from rcmdesk.tenancy.roles import Action, Workflow
+from rcmdesk.workqueue.counts import QA_KINDS
 from rcmdesk.workqueue.models import ActionKind, ItemKind, ItemStatus, WorkAction, WorkItem
 from rcmdesk.workqueue.producers.common import SLA
 from rcmdesk.workqueue.services import record_event
 
-QA_KINDS = (ItemKind.QA_AUDIT, ItemKind.QA_FEEDBACK)
 PLAN_FIELDS = ("workflow", "base_percent", "new_specialist_percent", "new_specialist_days",
                "after_failure_percent", "after_failure_weeks", "minimum_per_week", "active")
 

@@ -42,7 +42,7 @@ def kpi(
     with refusing(acting_as, client, "KPIs"):
         require(user, Action.VIEW_REPORTS, org.pk)
     rows = kpis.weekly_kpis(org.pk, week, payer_id=payer, provider_id=provider,
-                            workflow=workflow)
+                            workflow=workflow, viewer=user)
     if as_json:
         print(json.dumps(payload(org.slug, week, rows), indent=2))
         return

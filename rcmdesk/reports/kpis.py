@@ -42,7 +42,8 @@ from rcmdesk.qa.models import Audit, AuditStatus
 from rcmdesk.remits.models import Account, JournalEntry, JournalKind, LedgerEntry, RemitClaim
 from rcmdesk.scrubber.models import ScrubRun
 from rcmdesk.tenancy.models import Organization
-from rcmdesk.workqueue.models import ItemKind, ItemStatus, WorkAction, WorkItem
+from rcmdesk.workqueue import counts
+from rcmdesk.workqueue.models import ItemKind, ItemStatus, WorkItem
 
 ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
@@ -135,13 +136,15 @@ DEFINITIONS: tuple[Definition, ...] = (
                "mean of (payment journal posted - 835 file received) over payment journals "
                "posted in the week", "under 2 days", lambda v: v < 2, "payer, provider"),
     Definition("items_worked", "Items worked", "count",
-               "distinct work items with a specialist's action in the week", "", None,
+               "distinct work items a person acted on (a touch: a call, a portal check, a "
+               "note, an appeal ...) in the week; events and bookkeeping are not touches",
+               "", None,
                "payer, provider, workflow"),
     Definition("items_closed", "Items closed", "count",
                "work items closed in the week (outcomes by close reason below)", "", None,
                "payer, provider, workflow"),
     Definition("touches_per_claim", "Touches per claim", "count",
-               "specialist actions in the week / distinct claims those actions were on",
+               "touches in the week / distinct claims those touches were on",
                "lower is better (1-2)", lambda v: v <= 2, "payer, provider, workflow"),
     Definition("qa_accuracy", "QA accuracy", "%",
                "mean audit score (points passed / points scored) of audits completed in the "
@@ -167,6 +170,7 @@ class Filters:
     payer_id: int | None = None
     provider_id: int | None = None
     workflow: str | None = None
+    viewer: Any = None  # the work counts show what this person sees (None: everything)
 
     def claims(self, prefix: str) -> Q:
         """Payer and provider as a filter on a claim reached through ``prefix``."""
@@ -373,11 +377,10 @@ def _posting_lag(client_id: int, ws: list[Window], f: Filters) -> dict[str, list
 
 
 def _work(client_id: int, ws: list[Window], f: Filters) -> dict[str, list[Decimal | None]]:
-    """Specialist actions (an actor set) and closures; workflow applies here."""
-    actions = WorkAction.objects.filter(item__client_id=client_id, actor__isnull=False)
-    items = WorkItem.objects.filter(client_id=client_id)
-    actions = actions.filter(f.claims("item__claim__"))
-    items = items.filter(f.claims("claim__"))
+    """Touches (a person acted: ``workqueue.counts``, the weekly report's definition) and
+    closures, of the items the viewer sees; workflow applies here."""
+    actions = counts.touches(f.viewer, client_id).filter(f.claims("item__claim__"))
+    items = counts.items(f.viewer, client_id).filter(f.claims("claim__"))
     if f.workflow:
         actions = actions.filter(item__workflow=f.workflow)
         items = items.filter(workflow=f.workflow)
@@ -431,19 +434,20 @@ def _kpi(d: Definition, value: Decimal | None) -> Kpi:
 
 
 def weekly_kpis(client_id: int, week: str, *, payer_id: int | None = None,
-                provider_id: int | None = None, workflow: str | None = None) -> list[Kpi]:
+                provider_id: int | None = None, workflow: str | None = None,
+                viewer: Any = None) -> list[Kpi]:
     """Every KPI for one client and ISO week, optionally narrowed (see ``Definition.dimensions``
     for which filters a KPI honours; the others ignore them)."""
-    values = _compute(client_id, [week], Filters(payer_id, provider_id, workflow))
+    values = _compute(client_id, [week], Filters(payer_id, provider_id, workflow, viewer))
     return [_kpi(d, values[d.key][0]) for d in DEFINITIONS]
 
 
 def kpi_trend(client_id: int, last_week: str, weeks: int = 13, *, payer_id: int | None = None,
-              provider_id: int | None = None,
-              workflow: str | None = None) -> dict[str, list[tuple[str, Decimal | None]]]:
+              provider_id: int | None = None, workflow: str | None = None,
+              viewer: Any = None) -> dict[str, list[tuple[str, Decimal | None]]]:
     """Each KPI over ``weeks`` ISO weeks ending with ``last_week``, oldest first."""
     names = previous_weeks(last_week, weeks)
-    values = _compute(client_id, names, Filters(payer_id, provider_id, workflow))
+    values = _compute(client_id, names, Filters(payer_id, provider_id, workflow, viewer))
     return {d.key: list(zip(names, values[d.key], strict=True)) for d in DEFINITIONS}
 
 

@@ -27,6 +27,7 @@ class KpiRequest:
     payer_id: int | None = None
     provider_id: int | None = None
     workflow: str | None = None
+    viewer: Any = None  # work counts show the items this person sees
 
     @property
     def filters(self) -> dict[str, Any]:
@@ -57,15 +58,16 @@ def resolve(user: Any, *, client: str, week: str = "", payer: str | int | None =
     require(user, Action.VIEW_REPORTS, org.pk)
     week = week.strip() or last_week(org.today())
     parse_week(week)
-    return KpiRequest(org, week, _int(payer), _int(provider), workflow or None)
+    return KpiRequest(org, week, _int(payer), _int(provider), workflow or None, user)
 
 
 def numbers(req: KpiRequest) -> dict[str, Any]:
     """Everything the dashboard shows (the API sends the same, Decimals as strings)."""
     monday, _ = parse_week(req.week)
     return {
-        "kpis": kpis.weekly_kpis(req.client.pk, req.week, **req.filters),
-        "trend": kpis.kpi_trend(req.client.pk, req.week, TREND_WEEKS, **req.filters),
+        "kpis": kpis.weekly_kpis(req.client.pk, req.week, **req.filters, viewer=req.viewer),
+        "trend": kpis.kpi_trend(req.client.pk, req.week, TREND_WEEKS, **req.filters,
+                                viewer=req.viewer),
         "aging": kpis.aging(req.client.pk, monday + timedelta(days=6),
                             payer_id=req.payer_id, provider_id=req.provider_id),
         "denial_causes": kpis.top_denial_causes(req.client.pk, req.week, payer_id=req.payer_id,

@@ -21,21 +21,22 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncWeek
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from rcmdesk.audit.services import record
 from rcmdesk.calendar import parse_week, previous_weeks, week_of
-from rcmdesk.decisions.models import Proposal, ProposalStatus
+from rcmdesk.decisions import queries as decisions
 from rcmdesk.escalations.models import Escalation, EscalationStatus
 from rcmdesk.pdf import PdfUnavailable, html_to_pdf
 from rcmdesk.qa.models import Audit, AuditStatus
 from rcmdesk.reports import charts
 from rcmdesk.reports.models import ReportStatus, WeeklyReport
 from rcmdesk.tenancy.models import Engagement, Organization
-from rcmdesk.workqueue.models import ItemStatus, WorkAction, WorkItem
+from rcmdesk.workqueue import counts
+from rcmdesk.workqueue.models import ItemStatus, WorkItem
 
 ZERO = Decimal("0.00")
 TREND_WEEKS = 13
@@ -84,7 +85,7 @@ def build(client: Organization, week: str) -> Content:
     window = Window.of(client, week)
     content = Content(client, window)
     items = WorkItem.objects.filter(client=client)
-    content.volume = _volume(items, window)
+    content.volume = _volume(client, items, window)
     content.outcomes = _outcomes(items, window)
     _fill_kpis(content)
     content.trend_charts.insert(0, _closed_per_week_chart(client, week))
@@ -94,20 +95,19 @@ def build(client: Organization, week: str) -> Content:
     return content
 
 
-def _volume(items: Any, window: Window) -> list[dict[str, Any]]:
-    """Per workflow: items opened, touched (any action that week) and closed, with $ closed."""
+def _volume(client: Organization, items: Any, window: Window) -> list[dict[str, Any]]:
+    """Per workflow: items opened, worked (touched by a person that week, with the number of
+    touches: ``workqueue.counts``, the KPI's definition) and closed, with $ closed."""
     in_week = Q(created_at__gte=window.start, created_at__lt=window.end)
     closed = Q(closed_at__gte=window.start, closed_at__lt=window.end)
     rows = {r["workflow"]: r for r in items.values("workflow").annotate(
         opened=Count("pk", filter=in_week), closed=Count("pk", filter=closed),
         closed_dollars=Sum("amount", filter=closed, default=ZERO))}
-    touched = (WorkAction.objects.filter(item__in=items, at__gte=window.start, at__lt=window.end)
-               .values("item__workflow").annotate(items=Count("item", distinct=True),
-                                                  actions=Count("pk")))
-    for t in touched:
-        row = rows.setdefault(t["item__workflow"], {"workflow": t["item__workflow"], "opened": 0,
-                                                     "closed": 0, "closed_dollars": ZERO})
-        row["touched"], row["actions"] = t["items"], t["actions"]
+    worked = counts.worked(None, client.pk, window.start, window.end)
+    for workflow, w in worked.items():
+        row = rows.setdefault(workflow, {"workflow": workflow, "opened": 0, "closed": 0,
+                                         "closed_dollars": ZERO})
+        row["touched"], row["actions"] = w.items, w.touches
     result = [r for r in rows.values() if r["opened"] or r["closed"] or r.get("touched")]
     for r in result:
         r.setdefault("touched", 0)
@@ -176,14 +176,13 @@ def _closed_per_week_chart(client: Organization, week: str) -> dict[str, str]:
 
 
 def _decisions(client: Organization, window: Window) -> dict[str, Any]:
-    """Proposals waiting on the client at the end of the week."""
-    waiting = Proposal.objects.filter(client=client, status=ProposalStatus.PROPOSED,
-                                      proposed_at__lt=window.end)
-    agg = waiting.aggregate(count=Count("pk"), dollars=Sum("amount", default=ZERO),
-                            oldest=Min("proposed_at"))
-    if agg["oldest"] is not None:
-        agg["oldest_days"] = (window.end - agg["oldest"]).days
-    return agg
+    """Decisions waiting on the client at the end of the week (the inbox's count)."""
+    waiting = decisions.waiting(None, [client.pk], before=window.end,
+                                now=min(timezone.now(), window.end))
+    out: dict[str, Any] = {"count": waiting.count, "dollars": waiting.amount}
+    if waiting.oldest is not None:
+        out["oldest_days"] = waiting.oldest.days
+    return out
 
 
 def _escalations(client: Organization, window: Window) -> dict[str, Any]:

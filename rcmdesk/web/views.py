@@ -12,8 +12,10 @@ from django.utils import timezone
 
 from rcmdesk.accounts.middleware import background_poll
 from rcmdesk.accounts.models import User
+from rcmdesk.decisions.queries import waiting
 from rcmdesk.tenancy.models import BreakGlassGrant, Engagement, Organization
 from rcmdesk.tenancy.visibility import visibility_for
+from rcmdesk.workqueue.counts import Tile, open_by_queue
 
 
 @login_required
@@ -38,6 +40,17 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @background_poll
 def queue_counts(request: HttpRequest, client: str) -> HttpResponse:
-    """Polled by the home page; never extends the session (see ``background_poll``)."""
-    Organization.objects.get_visible_or_404(request.user, slug=client)
-    return HttpResponse("no open items")
+    """Polled by the home page; never extends the session (see ``background_poll``).
+
+    The client's open items and the decisions waiting on it, as the workbench and the
+    decisions inbox count them for this viewer (``workqueue.counts``, ``decisions.queries``)."""
+    org = Organization.objects.get_visible_or_404(request.user, slug=client)
+    rows = open_by_queue(request.user, org.pk)
+    workflows: dict[str, Tile] = {}
+    for row in rows:
+        workflows[row["workflow"]] = workflows.get(row["workflow"], Tile()) + Tile(
+            row["count"], row["amount"])
+    return render(request, "web/_queue_counts.html", {
+        "client": org, "total": sum(workflows.values(), Tile()),
+        "workflows": sorted(workflows.items()),
+        "decisions": waiting(request.user, [org.pk])})

@@ -16,9 +16,9 @@ from rcmdesk.audit.services import record_listing
 from rcmdesk.remits.models import RemitClaim
 from rcmdesk.tenancy.authz import allows
 from rcmdesk.tenancy.roles import Action, Workflow
+from rcmdesk.workqueue.counts import CENT, Tile, open_by_queue, open_items
 from rcmdesk.workqueue.models import (
     ACTIVE_STATUSES,
-    ZERO,
     AgingBucket,
     ItemKind,
     ItemStatus,
@@ -28,42 +28,13 @@ from rcmdesk.workqueue.models import (
 
 
 def queue_counts(user: Any) -> list[dict[str, Any]]:
-    """Active items the user may see, grouped by workflow, aging bucket and status.
-
-    One grouped query (never one per tile), so the workbench header costs the same whether a
-    user sees one client or fifty; ``amount`` is a Decimal, zero for a group of no-balance items.
-    """
-    rows = (WorkItem.objects.visible_to(user).active()
-            .values("workflow", "aging_bucket", "status")
-            .annotate(count=Count("id"), amount=Sum("amount"))
-            .order_by("workflow", "aging_bucket", "status"))
-    return [{"workflow": row["workflow"], "aging_bucket": row["aging_bucket"],
-             "status": row["status"], "count": row["count"],
-             "amount": row["amount"] if row["amount"] is not None else ZERO}
-            for row in rows]
+    """Open items the user may see by workflow, aging bucket and status (``counts``)."""
+    return open_by_queue(user)
 
 
 def client_counts(client_id: int) -> list[dict[str, Any]]:
     """``queue_counts`` for one client as the operator sees it (the CLI has no user)."""
-    rows = (WorkItem.objects.filter(client_id=client_id).active()
-            .values("workflow", "aging_bucket", "status")
-            .annotate(count=Count("id"), amount=Sum("amount"))
-            .order_by("workflow", "aging_bucket", "status"))
-    return [{**row, "amount": Decimal(row["amount"] or ZERO).quantize(CENT)} for row in rows]
-
-
-CENT = Decimal("0.01")  # SQLite sums decimals without their scale
-
-
-@dataclass(frozen=True)
-class Tile:
-    """One cell of the workbench's workflow x aging-bucket table."""
-
-    count: int = 0
-    amount: Decimal = ZERO
-
-    def __add__(self, other: Tile) -> Tile:
-        return Tile(self.count + other.count, self.amount + other.amount)
+    return open_by_queue(None, client_id)
 
 
 @dataclass
@@ -199,7 +170,7 @@ def team(user: Any, now: datetime) -> tuple[list[Workload], list[dict[str, Any]]
     Only supervisors see the team: the check lives here so every caller gets it."""
     if not allows(user, Action.ASSIGN_WORK):
         raise PermissionDenied("Only supervisors (client admins, partner leads) see the team.")
-    active = WorkItem.objects.visible_to(user).active()
+    active = open_items(user)
     pending = (ItemStatus.PENDING_PAYER, ItemStatus.PENDING_CLIENT_DECISION)
     rows = (active.filter(assignee__isnull=False)
             .values("assignee_id", "assignee__username")

@@ -55,3 +55,14 @@ def test_a_specialist_may_not_plan_capacity(world: World, worked_queue) -> None:
 def test_another_client_is_out_of_sight(world: World, worked_queue) -> None:
     with pytest.raises(Http404):
         services.productivity(world.birch_admin, world.acme)
+
+
+def test_items_opened_today_are_in_todays_backlog(world: World) -> None:
+    """The planner's backlog is the workbench's open items: today's arrivals included."""
+    from rcmdesk.workqueue.models import ItemKind
+    from rcmdesk.workqueue.tests.factories import make_item
+
+    make_item(world.acme, 1, kind=ItemKind.AR_FOLLOWUP)
+    make_item(world.acme, 2, kind=ItemKind.QA_AUDIT)  # QA's own work: no queue's backlog
+    [plan] = services.plans(world.user(Role.CLIENT_MANAGER), world.acme)
+    assert (plan.key, plan.backlog_now) == ("ar_followup", 1)

@@ -213,3 +213,24 @@ def test_a_proposals_history_cannot_be_rewritten(world: World) -> None:
     proposal = write_off(world.user(Role.PARTNER_SPECIALIST), ar_item(world.acme))
     with pytest.raises(DatabaseError), transaction.atomic():
         proposal.events.update(comment="nothing to see")
+
+
+def test_decisions_waiting_count_appeals_waiting_on_the_filing_decision_too(
+        world: World) -> None:
+    """The inbox lists both, so every page that says "decisions waiting" counts both."""
+    from rcmdesk.decisions.queries import waiting
+    from rcmdesk.denials.models import Appeal, AppealStatus
+
+    specialist = world.user(Role.PARTNER_SPECIALIST)
+    write_off(specialist, ar_item(world.acme, 1), "40.00")
+    item = ar_item(world.acme, 2)
+    assert item.claim is not None
+    Appeal.objects.create(client=world.acme, item=item, claim=item.claim,
+                          category="authorization", subject="appeal", letter_text="...",
+                          status=AppealStatus.PENDING_CLIENT_DECISION)
+    manager = world.user(Role.CLIENT_MANAGER)
+    assert waiting(manager).count == 2
+    assert waiting(manager).by_kind[ProposalKind.APPEAL_FILING].count == 1
+    assert waiting(None, [world.acme.pk]).count == 2
+    assert waiting(world.birch_admin).count == 0
+    assert waiting(None, [world.acme.pk], before=timezone.now() - timedelta(days=1)).count == 0

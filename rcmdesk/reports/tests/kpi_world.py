@@ -20,8 +20,9 @@ net 120 / 170 = 70.6%. Remits in week: 2, one denied → 50.0% by count, 300/500
 Days to pay: R1 18 Nov noon - C1 created 8 Nov noon = 10.0. First pass: C1 yes, C2 no → 50.0%.
 Scrubber: 9 clean of 10 in the week (a 0-of-5 run on 10 Nov does not count) → 90.0%.
 Overturn: 1 won of 2 decided → 50.0%. Posting lag: 2 hours → 0.1 days.
-Actions by the specialist: D1 claimed + appealed, I2 called payer (a system action on I2 does
-not count) → items worked 2, touches per claim 3 / 2 = 1.50.
+Actions by the specialist: D1 claimed + appealed, I2 called payer (claiming is bookkeeping and
+a system action on I2 is an event: neither is a touch) → items worked 2, touches per claim
+2 / 2 = 1.00.
 QA: two items closed by the specialist on Tuesday and audited 1.0 and 0.8 → 90.0%; items
 closed in the week: I2 + those two = 3 (all "paid").
 """

@@ -32,7 +32,7 @@ def test_every_kpi_matches_the_hand_computed_week(kw: KpiWorld) -> None:
         "clean_claim_rate": Decimal("90.0"), "first_pass_resolution_rate": Decimal("50.0"),
         "denial_overturn_rate": Decimal("50.0"), "avg_days_to_pay": Decimal("10.0"),
         "posting_lag_days": Decimal("0.1"), "items_worked": Decimal(2),
-        "items_closed": Decimal(3), "touches_per_claim": Decimal("1.50"),
+        "items_closed": Decimal(3), "touches_per_claim": Decimal("1.00"),
         "qa_accuracy": Decimal("90.0"),
     }
 
@@ -58,10 +58,11 @@ def test_a_payer_filter_narrows_the_ledger_and_remit_kpis(kw: KpiWorld) -> None:
 
 
 def test_a_workflow_filter_narrows_the_work_kpis(kw: KpiWorld) -> None:
-    """Denials workflow: D1's two actions on one claim; nothing closed; no denials audits."""
+    """Denials workflow: D1 claimed (bookkeeping, not a touch) and appealed on one claim;
+    nothing closed; no denials audits."""
     got = values(kw, workflow="denials")
     assert got["items_worked"] == Decimal(1)
-    assert got["touches_per_claim"] == Decimal("2.00")
+    assert got["touches_per_claim"] == Decimal("1.00")
     assert got["items_closed"] == Decimal(0)
     assert got["qa_accuracy"] is None
 

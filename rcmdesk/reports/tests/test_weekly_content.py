@@ -26,6 +26,7 @@ def test_volume_counts_items_opened_touched_and_closed_per_workflow(world: World
     assert rows["denials"]["touched"] == 3
     assert rows["ar_followup"]["opened"] == 1
     assert rows["ar_followup"]["closed"] == 0
+    assert rows["ar_followup"]["touched"] == 0  # opened by an event: nobody worked it yet
 
 
 def test_outcomes_group_the_weeks_closures_by_reason_with_dollars(world: World) -> None:
