@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -30,7 +30,8 @@ class CorrectedClaimForm(forms.Form):
     def __init__(self, claim: Claim, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.claim = claim
-        self.fields["lines"].choices = [
+        lines = cast(forms.TypedMultipleChoiceField, self.fields["lines"])
+        lines.choices = [
             (ln.pk, f"line {ln.line_number}: {ln.procedure} {' '.join(ln.modifiers)} "
                     f"${ln.charge:,.2f}") for ln in claim.lines.order_by("line_number")]
 

@@ -209,7 +209,7 @@ def offers(user: Any, claim: Claim, rel: Related) -> Offers:
     denial = next((i for i in active if i.kind == ItemKind.DENIAL), None)
     may = functools.partial(permits, user, client_id=claim.client_id)
     return Offers(
-        work=(mine or active or [None])[0],
+        work=next(iter(mine or active), None),
         appeal=denial if denial and may(Action.WORK_ITEMS, workflow=Workflow.DENIALS) else None,
         write_off=next((i for i in active if i.status != ItemStatus.PENDING_CLIENT_DECISION
                         and may(Action.PROPOSE_DECISION, workflow=Workflow(i.workflow))), None),
