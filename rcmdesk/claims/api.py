@@ -95,37 +95,37 @@ class JournalOut(Schema):
     entries: list[LedgerLineOut]
 
 
-class LinkOut(Schema):
+class PageLinkOut(Schema):
     label: str
     url: str
 
 
-class EventOut(Schema):
+class ClaimEventOut(Schema):
     at: datetime
     stage: str
     title: str
     detail: str
     amount: Decimal | None
     who: str
-    link: LinkOut | None
+    link: PageLinkOut | None
     alarm: bool
 
 
-class DeadlineOut(Schema):
+class ClaimDeadlineOut(Schema):
     day: date
     what: str
     days_left: int
-    link: LinkOut
+    link: PageLinkOut
 
 
 class ClaimDetailOut(ClaimOut):
     provider: str | None
     paid: Decimal
-    next_deadline: DeadlineOut | None
+    next_deadline: ClaimDeadlineOut | None
     lines: list[LineOut]
     remits: list[RemitOut]
     ledger: list[JournalOut]
-    timeline: list[EventOut]
+    timeline: list[ClaimEventOut]
 
 
 class ClaimQuery(Page):
