@@ -1,4 +1,4 @@
-"""Claims over the API: search and one claim with its lines, remits and ledger."""
+"""Claims over the API: search, and one claim with its lines, remits, ledger and timeline."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 from ninja import Query, Router, Schema
 
 from rcmdesk.api.paging import Page
 from rcmdesk.audit.services import record
 from rcmdesk.claims import queries
 from rcmdesk.claims.models import Claim
+from rcmdesk.claims.timeline import Event, Link
 
 router = Router(tags=["claims"])
 
@@ -93,11 +95,37 @@ class JournalOut(Schema):
     entries: list[LedgerLineOut]
 
 
+class PageLinkOut(Schema):
+    label: str
+    url: str
+
+
+class ClaimEventOut(Schema):
+    at: datetime
+    stage: str
+    title: str
+    detail: str
+    amount: Decimal | None
+    who: str
+    link: PageLinkOut | None
+    alarm: bool
+
+
+class ClaimDeadlineOut(Schema):
+    day: date
+    what: str
+    days_left: int
+    link: PageLinkOut
+
+
 class ClaimDetailOut(ClaimOut):
     provider: str | None
+    paid: Decimal
+    next_deadline: ClaimDeadlineOut | None
     lines: list[LineOut]
     remits: list[RemitOut]
     ledger: list[JournalOut]
+    timeline: list[ClaimEventOut]
 
 
 class ClaimQuery(Page):
@@ -113,6 +141,24 @@ def _claim_out(c: Claim) -> dict[str, Any]:
             "service_to": c.service_to, "total_charge": c.total_charge, "status": c.status,
             "crossover": c.secondary_flag, "insurance_balance": c.insurance_balance,
             "patient_balance": c.patient_balance}
+
+
+def _link(link: Link | None) -> dict[str, str] | None:
+    """The page the event opens, as the web pages link it."""
+    if link is None:
+        return None
+    return {"label": link.label, "url": reverse(link.name, args=[link.key])}
+
+
+def _event(e: Event) -> dict[str, Any]:
+    return {"at": e.at, "stage": e.stage, "title": e.title, "detail": e.detail,
+            "amount": e.amount, "who": e.who, "link": _link(e.link), "alarm": e.alarm}
+
+
+def _deadline(d: queries.Deadline | None) -> dict[str, Any] | None:
+    if d is None:
+        return None
+    return {"day": d.day, "what": d.what, "days_left": d.left, "link": _link(d.link)}
 
 
 def _code(code: queries.Code) -> dict[str, str]:
@@ -139,6 +185,8 @@ def get_claim(request: HttpRequest, claim_id: int) -> dict[str, Any]:
     return {
         **_claim_out(claim),
         "provider": f"{provider.name} ({provider.npi})" if provider else None,
+        "paid": d.paid, "next_deadline": _deadline(d.deadline),
+        "timeline": [_event(e) for e in d.timeline],
         "lines": [{"line_number": ln.line_number, "procedure_qualifier": ln.procedure_qualifier,
                    "procedure": ln.procedure, "modifiers": ln.modifiers,
                    "revenue_code": ln.revenue_code, "units": ln.units,

@@ -7,8 +7,10 @@ and with X12's text only where the client loaded it under its own licence.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -16,12 +18,19 @@ from django.db.models import Prefetch, Q
 
 from rcmdesk.audit.services import record_listing
 from rcmdesk.claims.models import Claim, ClaimStatus
+from rcmdesk.claims.timeline import Event, Link, timeline
 from rcmdesk.decisions.models import Proposal
-from rcmdesk.denials.models import Appeal
+from rcmdesk.denials.models import Appeal, AppealStatus
 from rcmdesk.escalations.models import Escalation
 from rcmdesk.remits.carc_categories import category
 from rcmdesk.remits.models import CodeDescription, JournalEntry, RemitClaim, RemitLine
-from rcmdesk.workqueue.models import WorkItem
+from rcmdesk.tenancy.authz import permits
+from rcmdesk.tenancy.roles import Action, Workflow
+from rcmdesk.workqueue.models import ACTIVE_STATUSES, ItemKind, ItemStatus, WorkItem
+
+# An appeal's deadline stops mattering once it is filed (or the client declined it).
+UNFILED_APPEAL_STATUSES = (AppealStatus.DRAFT, AppealStatus.PENDING_CLIENT_DECISION,
+                           AppealStatus.APPROVED)
 
 
 @dataclass(frozen=True)
@@ -89,6 +98,40 @@ class Related:
     escalations: list[Escalation]
 
 
+@dataclass(frozen=True)
+class Deadline:
+    """The next limit that costs money if missed: an item's timely-filing or appeal limit,
+    or an unfiled appeal's deadline."""
+
+    day: date
+    what: str
+    link: Link
+    left: int = 0  # days from the client's today; negative once missed
+
+    @property
+    def tone(self) -> str:
+        return "alarm" if self.left < 0 else "soon" if self.left <= 14 else ""
+
+    @property
+    def phrase(self) -> str:
+        if self.left < 0:
+            return f"missed {-self.left} day{'s' if self.left < -1 else ''} ago"
+        if self.left == 0:
+            return "today"
+        return f"{self.left} day{'s' if self.left > 1 else ''} left"
+
+
+@dataclass(frozen=True)
+class Offers:
+    """What the reader may start from the claim page; each is checked again by its service."""
+
+    work: WorkItem | None = None  # the open item to work (the reader's own first)
+    appeal: WorkItem | None = None  # an open denial item to draft an appeal from
+    write_off: WorkItem | None = None  # an item the reader may ask the client to write off
+    status_request: bool = False  # send a 276
+    correct: bool = False  # a corrected (7) or void (8) claim
+
+
 @dataclass
 class ClaimDetail:
     claim: Claim
@@ -96,6 +139,11 @@ class ClaimDetail:
     remits: list[Remit]
     journals: list[JournalEntry]
     related: Related
+    paid: Decimal
+    deadline: Deadline | None
+    offers: Offers
+    timeline: list[Event]
+    today: date
 
 
 def get_claim(user: Any, claim_id: int) -> Claim:
@@ -135,7 +183,40 @@ def detail(user: Any, claim: Claim) -> ClaimDetail:
         remits.append(item)
     journals = list(claim.journal_entries.select_related("remittance", "created_by")
                     .prefetch_related("entries").order_by("created_at", "id"))
-    return ClaimDetail(claim, list(claim.lines.all()), remits, journals, related(user, claim))
+    rel = related(user, claim)
+    return ClaimDetail(
+        claim, list(claim.lines.all()), remits, journals, rel,
+        paid=sum((rc.paid for rc in remit_claims), Decimal("0.00")),
+        deadline=next_deadline(rel, claim.client.today()), offers=offers(user, claim, rel),
+        timeline=timeline(user, claim, remits=remit_claims, journals=journals),
+        today=claim.client.today())
+
+
+def next_deadline(rel: Related, today: date) -> Deadline | None:
+    """The earliest limit still ahead of the team (or already missed and not yet dealt with)."""
+    limits = [Deadline(i.deadline, f"{i.get_kind_display()} limit",
+                       Link("workqueue:item", i.pk, f"item #{i.pk}"), (i.deadline - today).days)
+              for i in rel.items if i.deadline and i.status in ACTIVE_STATUSES]
+    limits += [Deadline(a.deadline, f"level {a.level} appeal deadline",
+                        Link("denials:appeal", a.pk, f"appeal #{a.pk}"), (a.deadline - today).days)
+               for a in rel.appeals if a.deadline and a.status in UNFILED_APPEAL_STATUSES]
+    return min(limits, key=lambda d: d.day, default=None)
+
+
+def offers(user: Any, claim: Claim, rel: Related) -> Offers:
+    active = [i for i in rel.items if i.status in ACTIVE_STATUSES]
+    mine = [i for i in active if i.assignee_id == user.pk]
+    denial = next((i for i in active if i.kind == ItemKind.DENIAL), None)
+    may = functools.partial(permits, user, client_id=claim.client_id)
+    return Offers(
+        work=next(iter(mine or active), None),
+        appeal=denial if denial and may(Action.WORK_ITEMS, workflow=Workflow.DENIALS) else None,
+        write_off=next((i for i in active if i.status != ItemStatus.PENDING_CLIENT_DECISION
+                        and may(Action.PROPOSE_DECISION, workflow=Workflow(i.workflow))), None),
+        status_request=claim.status != ClaimStatus.DRAFT
+        and may(Action.WORK_ITEMS, workflow=Workflow.AR_FOLLOWUP),
+        correct=bool(claim.payer_claim_control_number)
+        and may(Action.WORK_ITEMS, workflow=Workflow.DENIALS))
 
 
 def related(user: Any, claim: Claim) -> Related:

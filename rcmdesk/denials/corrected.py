@@ -27,7 +27,8 @@ from rcmdesk.remits.carc_categories import is_denial
 from rcmdesk.remits.models import RemitAdjustment, RemitClaim
 from rcmdesk.tenancy.authz import require
 from rcmdesk.tenancy.roles import Action, Workflow
-from rcmdesk.workqueue.services import NotAllowed
+from rcmdesk.workqueue.models import ActionKind, ItemKind, WorkItem
+from rcmdesk.workqueue.services import NotAllowed, touch_for_request
 from rcmdesk.x12 import t837
 from rcmdesk.x12.values import DateRef, Name
 from rcmdesk.x12.writer import Envelope, TransactionBody
@@ -80,7 +81,16 @@ def corrected_claim(claim: Claim, frequency: str = "7",
                acting_user=acting_user, detail={"outbound": out.pk, "isa13": out.isa13,
                                    "lines": [ln.line_number for ln in chosen],
                                    "payer_claim_number": claim.payer_claim_control_number})
+        _note_on_denial_items(claim, f"{FREQUENCIES[frequency]} claim {out.name}",
+                              acting_user=acting_user)
     return out
+
+
+def _note_on_denial_items(claim: Claim, note: str, *, acting_user: Any) -> None:
+    """A corrected claim is work on the claim's open denials: their history says so."""
+    for item in WorkItem.objects.active().filter(client_id=claim.client_id, claim=claim,
+                                                 kind=ItemKind.DENIAL):
+        touch_for_request(item, ActionKind.CORRECTED_REBILLED, note, acting_user=acting_user)
 
 
 def denied_lines(claim: Claim) -> list[ClaimLine]:

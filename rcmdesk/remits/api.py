@@ -1,18 +1,19 @@
-"""Posting exceptions over the API (read-only; resolving comes in a later issue)."""
+"""Posting exceptions and remittances (835 payments) over the API, read as the pages read them."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
-from rcmdesk.api.paging import Limit
-from rcmdesk.audit.services import record_listing
+from rcmdesk.api.paging import Limit, Page
+from rcmdesk.audit.services import record, record_listing
 from rcmdesk.remits import queries
+from rcmdesk.remits.models import Remittance
 
 router = Router(tags=["remits"])
 
@@ -52,3 +53,109 @@ def list_exceptions(request: HttpRequest, page: Query[Limit],
                                    if r.exception.remit_claim else None),
         "claim_id": r.claim_id, "file_id": r.exception.remittance.file_id,
     } for r in rows]
+
+
+# --- remittances (835 payments) -------------------------------------------------------------
+
+
+class RemittanceQuery(Page):
+    client: str = Field(default="", description="Client slug; empty: every client you see.")
+    payer: str = Field(default="", max_length=100, description="Payer name or id, any part.")
+    trace: str = Field(default="", max_length=50, description="Check or EFT number (TRN02).")
+    paid_from: date | None = None
+    paid_to: date | None = None
+
+
+class PaymentOut(Schema):
+    id: int
+    client: str
+    payer: str
+    trace_number: str
+    payment_date: date | None
+    amount: Decimal
+    method: str
+    claims: int
+    exceptions: int | None  # only for whoever works the client's posting
+    open_exceptions: int | None
+    deposit_matched: bool | None
+    file_id: int | None
+
+
+class PaymentClaimOut(Schema):
+    index: int
+    patient_control_number: str
+    claim_id: int | None
+    status_code: str
+    charge: Decimal
+    paid: Decimal
+    patient_responsibility: Decimal | None
+    outcome: str
+
+
+class PaymentPlbOut(Schema):
+    reason: str
+    reference: str
+    amount: Decimal
+    claim_id: int | None
+
+
+class PaymentDetailOut(PaymentOut):
+    claim_lines: list[PaymentClaimOut]
+    provider_adjustments: list[PaymentPlbOut]
+    exception_ids: list[int] | None
+
+
+def _remittance_out(r: Remittance, posting: bool) -> dict[str, Any]:
+    return {"id": r.pk, "client": r.client.slug, "payer": r.payer_name or r.payer_key,
+            "trace_number": r.trace_number, "payment_date": r.payment_date,
+            "amount": -r.amount if r.credit_debit == "D" else r.amount,
+            "method": queries.method_name(r.method), "file_id": r.file_id,
+            "claims": getattr(r, "claim_count", 0),
+            "exceptions": getattr(r, "exception_count", None) if posting else None,
+            "open_exceptions": getattr(r, "open_exceptions", None) if posting else None,
+            "deposit_matched": getattr(r, "matched", None) if posting else None}
+
+
+@router.get("/remittances", response=list[PaymentOut])
+def list_remittances(request: HttpRequest,
+                     filters: Query[RemittanceQuery]) -> list[dict[str, Any]]:
+    """835 payments of the clients you may see, newest payment first (as the page lists
+    them); exception counts and the deposit match only where you work the client's posting."""
+    clients = {c.slug: c for c in queries.remittance_clients(request.user)}
+    f = queries.RemittanceFilter(
+        client=clients.get(filters.client), payer=filters.payer, trace=filters.trace,
+        paid_from=filters.paid_from, paid_to=filters.paid_to)
+    if filters.client and f.client is None:
+        return []
+    found = queries.search_remittances(request.user, f)
+    rows = queries.remittance_rows(
+        request.user, found[filters.offset: filters.offset + filters.limit])
+    queries.audit_remittance_listing(rows, detail={"api": True, **f.as_detail()})
+    return [_remittance_out(r.remittance, r.posting) for r in rows]
+
+
+@router.get("/remittances/{remittance_id}", response=PaymentDetailOut)
+def get_remittance(request: HttpRequest, remittance_id: int) -> dict[str, Any]:
+    """One 835 payment: its claims in file order, provider-level (PLB) adjustments and, for
+    whoever works the client's posting, its exceptions and deposit match."""
+    remittance = queries.get_remittance(request.user, remittance_id)
+    d = queries.remittance_detail(request.user, remittance)
+    record("read", client_id=remittance.client_id, obj=remittance, detail={"api": True})
+    claims = list(d.claims)
+    return {
+        **_remittance_out(remittance, d.posting),
+        "claims": len(claims),
+        "exceptions": len(d.exceptions) if d.posting else None,
+        "open_exceptions": sum(1 for e in d.exceptions if e.exception.status == "open")
+        if d.posting else None,
+        "deposit_matched": d.deposit is not None if d.posting else None,
+        "claim_lines": [{
+            "index": rc.index, "patient_control_number": rc.patient_control_number,
+            "claim_id": rc.claim_id, "status_code": rc.status_code, "charge": rc.charge,
+            "paid": rc.paid, "patient_responsibility": rc.patient_responsibility,
+            "outcome": rc.outcome} for rc in claims],
+        "provider_adjustments": [{"reason": p.reason, "reference": p.reference,
+                                  "amount": p.amount, "claim_id": p.claim_id}
+                                 for p in d.provider_adjustments],
+        "exception_ids": [e.exception.pk for e in d.exceptions] if d.posting else None,
+    }

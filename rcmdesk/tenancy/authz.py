@@ -27,5 +27,17 @@ def require(user: Any, action: Action, client_id: int | None,
         raise PermissionDenied("Your role does not allow this.")
 
 
+def permits(user: Any, action: Action, client_id: int,
+            workflow: Workflow | None = None) -> bool:
+    """``require`` as a question: whether to offer a button, where ``require`` guards the
+    service behind it (the two must never disagree, so this one asks the same things)."""
+    visibility = visibility_for(user)
+    if not visibility.can_see(client_id, workflow):
+        return False
+    if action in WRITE_ACTIONS and not visibility.can_write(client_id, workflow):
+        return False
+    return allows(user, action)
+
+
 def allows(user: Any, action: Action) -> bool:
     return bool(user.is_authenticated and role_allows(Role(user.role), action))

@@ -85,3 +85,18 @@ def test_listing_many_claims_costs_no_more_queries_than_one(world,
     client = sign_in(Client(), world.user(TestClaimResource.viewer))
     with django_assert_max_num_queries(TestClaimResource.list_query_budget):
         assert len(client.get("/api/claims").json()) == 6
+
+
+def test_the_detail_carries_the_timeline_the_page_shows_with_page_links(world):
+    claim = acme_claim(world)
+    body = sign_in(Client(), world.user(Role.CLIENT_STAFF)).get(f"/api/claims/{claim.pk}").json()
+    titles = [e["title"] for e in body["timeline"]]
+    assert any(t.startswith("Remittance (835) from") for t in titles)
+    remit = next(e for e in body["timeline"] if e["stage"] == "payment")
+    remittance = claim.remit_claims.get().remittance
+    assert remit["link"]["url"] == f"/posting/remittances/{remittance.pk}/"
+    assert remit["amount"] == "80.00"
+    assert [e["at"] for e in body["timeline"]] == sorted(
+        (e["at"] for e in body["timeline"]), reverse=True)
+    assert body["paid"] == "80.00"
+    assert body["next_deadline"] is None

@@ -25,3 +25,19 @@ def test_the_audit_links_the_item_it_audited_and_the_link_opens(
     cell = html.split('data-testid="audited-item"')[1].split("</td>")[0]
     assert f'href="{link}"' in cell
     assert reader.get(link).status_code == 200
+
+
+def test_the_audit_links_the_claim_of_the_item_it_audited(signed_in: Any,
+                                                          audits: list[Audit]) -> None:
+    from rcmdesk.workqueue.models import WorkItem
+    from rcmdesk.workqueue.tests.factories import make_claim
+
+    audit = audits[0]
+    claim = make_claim(audit.client, "PCNAUDITED")
+    WorkItem.objects.filter(pk=audit.item_id).update(claim=claim)
+    reader = signed_in(Role.PARTNER_QA)
+    html = reader.get(f"/qa/audits/{audit.pk}/").content.decode()
+    cell = html.split('data-testid="audited-item"')[1].split("</td>")[0]
+    assert f'href="{reverse("claims:claim", args=[claim.pk])}"' in cell
+    assert "PCNAUDITED" in cell
+    assert reader.get(reverse("claims:claim", args=[claim.pk])).status_code == 200

@@ -1,0 +1,114 @@
+"""The claim page tells the claim's story: the 837 and its acknowledgments, 276/277
+exchanges, remits, work and decisions, newest first, each row linking to its page, and only
+what the reader may open."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, cast
+
+import pytest
+from django.urls import reverse
+
+from rcmdesk.arfollowup.services import request_status
+from rcmdesk.arfollowup.tests.builders import Reply, write_277
+from rcmdesk.claims.models import Claim
+from rcmdesk.conftest import World
+from rcmdesk.intake.models import ReceivedFile
+from rcmdesk.intake.services import ingest
+from rcmdesk.submission.models import SubmissionBatch
+from rcmdesk.submission.tests.test_acks import PRACTICE, ack_277ca, sent_batch
+from rcmdesk.synth.files import Controls, write_999
+from rcmdesk.tenancy.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def timeline_of(body: str) -> str:
+    return body.split('data-testid="timeline"')[1].split("</table>")[0]
+
+
+def rows(table: str) -> list[str]:
+    return table.split("<tr data-stage=")[1:]
+
+
+def sent_and_answered(world: World, tmp_path: Path) -> tuple[Claim, SubmissionBatch]:
+    """A claim sent in an 837 batch, accepted by the 999, rejected by the payer's 277CA."""
+    batch = sent_batch(world, "PCN1")
+    path = tmp_path / "ack.999"
+    write_999(path, Controls(), cast(Any, PRACTICE), "P", int(batch.outbound.gs06), "20261121")
+    assert ingest(world.acme, path.read_bytes(), "ack.999").outcome == "applied"
+    assert ingest(world.acme, ack_277ca(batch, [], ["PCN1"]), "ca.277").outcome == "applied"
+    return Claim.objects.get(patient_control_number="PCN1"), batch
+
+
+def test_the_837_its_999_and_its_277ca_rejection_are_on_the_timeline_with_links(
+        world: World, signed_in: Any, tmp_path: Path) -> None:
+    claim, batch = sent_and_answered(world, tmp_path)
+    body = signed_in(Role.CLIENT_STAFF).get(reverse("claims:claim", args=[claim.pk])).content
+    table = timeline_of(body.decode())
+    assert "Sent to the payer in an 837P batch" in table
+    assert f'href="{reverse("submission:batch", args=[batch.pk])}"' in table
+    assert "999 (file syntax check): accepted" in table
+    assert "277CA (payer&#x27;s front door): rejected" in table
+    for received in ReceivedFile.objects.filter(client=world.acme):
+        assert f'href="{reverse("intake:file", args=[received.pk])}"' in table
+    rejection = next(r for r in rows(table) if "277CA" in r)
+    assert 'class="alarm-row"' in rejection
+    assert "A7" in rejection
+
+
+def test_a_276_and_its_277_answer_show_on_the_timeline_newest_first(
+        world: World, signed_in: Any) -> None:
+    from rcmdesk.workqueue.tests.factories import make_claim
+
+    claim = make_claim(world.acme, "PCN9")
+    specialist = world.user(Role.PARTNER_SPECIALIST)
+    request_status([claim], acting_user=specialist)
+    trace = claim.status_requests.get().trace
+    ingest(world.acme, write_277([Reply(trace, "PCN9", "A2", "20", payer_claim_number="ICN9")]),
+           "status.277")
+    table = timeline_of(signed_in(Role.PARTNER_SPECIALIST)
+                        .get(reverse("claims:claim", args=[claim.pk])).content.decode())
+    titles = [r for r in rows(table) if "276" in r or "277" in r]
+    assert "Payer&#x27;s status answer (277): A2:20" in titles[0]
+    assert "payer claim ICN9" in titles[0]
+    assert "Claim status asked (276)" in titles[1]
+    assert f"trace {trace}" in titles[1]
+
+
+def test_a_partner_without_the_charges_workflow_does_not_see_the_837_batch(
+        world: World, signed_in: Any, tmp_path: Path) -> None:
+    claim, batch = sent_and_answered(world, tmp_path)
+    response = signed_in(Role.PARTNER_SPECIALIST).get(reverse("claims:claim", args=[claim.pk]))
+    assert response.status_code == 200
+    table = timeline_of(response.content.decode())
+    assert "837P batch" not in table
+    assert reverse("submission:batch", args=[batch.pk]) not in table
+
+
+def test_remits_work_and_decisions_are_on_the_timeline(world: World, signed_in: Any) -> None:
+    from rcmdesk.claims.tests.test_claim_page_links import busy_claim
+
+    claim, links = busy_claim(world)
+    table = timeline_of(signed_in(Role.PARTNER_SPECIALIST)
+                        .get(reverse("claims:claim", args=[claim.pk])).content.decode())
+    assert "item opened" in table
+    assert "Level 1 appeal drafted" in table
+    assert "Asked the client to decide: write-off" in table
+    assert "Escalated" in table
+    for url in links["appeals"] + links["decisions"] + links["escalations"]:
+        assert f'href="{url}"' in table
+
+
+def test_a_remittance_row_links_the_835_page(world: World, signed_in: Any) -> None:
+    from rcmdesk.claims.tests.test_claim_page import acme_claim
+
+    claim = acme_claim(world)
+    table = timeline_of(signed_in(Role.CLIENT_STAFF)
+                        .get(reverse("claims:claim", args=[claim.pk])).content.decode())
+    remittance = claim.remit_claims.get().remittance
+    assert "Remittance (835) from" in table
+    assert f'href="{reverse("remits:remittance", args=[remittance.pk])}"' in table
+    assert "$80.00" in table
+    assert "Ledger: Payment journal" in table

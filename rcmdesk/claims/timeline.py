@@ -1,0 +1,267 @@
+"""The claim's story in time order: what was sent, what came back, what people did.
+
+A billing specialist opening a claim asks "what happened to it, and what is next?". The
+answer is spread over a dozen tables in as many apps; this module reads each through its own
+``visible_to`` (the timeline never shows what the reader could not open) with one query per
+kind of object, whatever the number of rows, and turns every row into an ``Event``.
+
+Events carry the URL *name* and key of the page they link to, not a URL: the template builds
+it, so this module stays free of the web layer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from rcmdesk.accounts.people import person
+from rcmdesk.arfollowup.models import ClaimStatusRequest, ClaimStatusResponse
+from rcmdesk.claims.models import Claim
+from rcmdesk.decisions.models import Proposal
+from rcmdesk.denials.models import Appeal
+from rcmdesk.escalations.models import Escalation
+from rcmdesk.intake.models import ReceivedFile
+from rcmdesk.qa.models import Audit
+from rcmdesk.remits.models import JournalEntry, RemitClaim
+from rcmdesk.submission.models import BatchClaim
+from rcmdesk.workqueue.models import TOUCH_ACTIONS, WorkAction, WorkItem
+
+
+@dataclass(frozen=True)
+class Link:
+    """A page the event opens: ``{% url link.name link.key %}``."""
+
+    name: str
+    key: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Event:
+    at: datetime
+    stage: str  # the part of the chain: submission, payer, payment, ledger, work, client, QA
+    title: str
+    detail: str = ""
+    amount: Decimal | None = None
+    who: str = ""
+    link: Link | None = None
+    alarm: bool = False  # a rejection, a denial, a failed audit: something to act on
+
+
+Source = Callable[[Any, Claim], list[Event]]
+
+
+def timeline(user: Any, claim: Claim, *, remits: Iterable[RemitClaim] = (),
+             journals: Iterable[JournalEntry] = ()) -> list[Event]:
+    """Every event the reader may see, newest first. ``remits`` and ``journals`` are the rows
+    the claim page already read (passed in so the page does not read them twice)."""
+    events = [*_remit_events(remits), *_journal_events(journals)]
+    for source in SOURCES:
+        events.extend(source(user, claim))
+    return sorted(events, key=lambda e: e.at, reverse=True)
+
+
+def _name(user: Any) -> str:
+    """The person's name as the team knows them; the system acts unnamed."""
+    someone = person(user)
+    return (someone.get_full_name() or someone.username) if someone is not None else ""
+
+
+def _start_of(day: date | None, fallback: datetime) -> datetime:
+    """A date-only fact (filed on, decided on) placed at the start of that day."""
+    if day is None:
+        return fallback
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+# --- what we sent and what the payer's systems answered -----------------------------------
+
+
+def submissions(user: Any, claim: Claim) -> list[Event]:
+    entries = list(BatchClaim.objects.visible_to(user).filter(claim=claim)
+                   .select_related("batch__created_by").order_by("batch__created_at"))
+    files = _received_files(user, claim, entries)
+    events: list[Event] = []
+    for entry in entries:
+        batch = entry.batch
+        events.append(Event(
+            batch.created_at, "submission", f"Sent to the payer in an 837{batch.kind} batch",
+            f"set {entry.set_control}, claim {entry.position} of the set",
+            who=_name(batch.created_by), link=Link("submission:batch", batch.pk,
+                                                   f"batch #{batch.pk}")))
+        events.extend(_acknowledgments(entry, files))
+    return events
+
+
+def _received_files(user: Any, claim: Claim,
+                    entries: list[BatchClaim]) -> dict[int, ReceivedFile]:
+    ids = {detail["file"] for e in entries for detail in e.ack_detail.values()
+           if isinstance(detail, dict) and isinstance(detail.get("file"), int)}
+    if not ids:
+        return {}
+    return {f.pk: f for f in ReceivedFile.objects.visible_to(user)
+            .filter(client_id=claim.client_id, pk__in=ids).only("pk", "received_at",
+                                                                "original_name")}
+
+
+_ACK_NAMES = {"999": "999 (file syntax check)", "277ca": "277CA (payer's front door)"}
+
+
+def _acknowledgments(entry: BatchClaim, files: dict[int, ReceivedFile]) -> list[Event]:
+    events = []
+    for source, detail in sorted(entry.ack_detail.items()):
+        if not isinstance(detail, dict) or source not in _ACK_NAMES:
+            continue
+        received = files.get(detail.get("file", 0))
+        at = received.received_at if received else entry.batch.created_at
+        rejected = bool(detail.get("summary")) or detail.get("status") == "R"
+        title = f"{_ACK_NAMES[source]}: {'rejected' if rejected else 'accepted'}"
+        link = Link("intake:file", received.pk, received.original_name) if received else None
+        events.append(Event(at, "payer", title, str(detail.get("summary", "")),
+                            link=link, alarm=rejected))
+    return events
+
+
+def status_exchanges(user: Any, claim: Claim) -> list[Event]:
+    """276 questions and the 277 answers that came back for them."""
+    asked = [Event(r.requested_at, "payer", "Claim status asked (276)", f"trace {r.trace}",
+                   who=_name(r.requested_by))
+             for r in ClaimStatusRequest.objects.visible_to(user).filter(claim=claim)
+             .select_related("requested_by")]
+    answered = [Event(r.received_at, "payer", f"Payer's status answer (277): {r.raw_stc}",
+                      _status_detail(r), amount=r.paid_amount,
+                      link=Link("intake:file", r.file_id, "the 277 file") if r.file_id else None,
+                      alarm=r.category.upper().startswith(("A3", "A4", "A6", "A7", "A8")))
+                for r in ClaimStatusResponse.objects.visible_to(user).filter(claim=claim)]
+    return asked + answered
+
+
+def _status_detail(r: ClaimStatusResponse) -> str:
+    parts = [f"category {r.category}, status {r.status_code}"]
+    if r.effective_date:
+        parts.append(f"as of {r.effective_date:%m/%d/%Y}")
+    if r.payer_claim_control_number:
+        parts.append(f"payer claim {r.payer_claim_control_number}")
+    if r.trace:
+        parts.append(f"trace {r.trace}")
+    return ", ".join(parts)
+
+
+# --- money ---------------------------------------------------------------------------------
+
+
+def _remit_events(remits: Iterable[RemitClaim]) -> list[Event]:
+    events = []
+    for rc in remits:
+        remittance = rc.remittance
+        paid_on = f"paid on {remittance.payment_date:%m/%d/%Y}" if remittance.payment_date else ""
+        detail = ", ".join(p for p in (rc.outcome, paid_on, f"trace {remittance.trace_number}")
+                           if p)
+        events.append(Event(
+            remittance.created_at, "payment",
+            f"Remittance (835) from {remittance.payer_name or remittance.payer_key}", detail,
+            amount=rc.paid, link=Link("remits:remittance", remittance.pk,
+                                      f"remittance {remittance.trace_number}"),
+            alarm=rc.paid == 0 and rc.charge > 0))
+    return events
+
+
+def _journal_events(journals: Iterable[JournalEntry]) -> list[Event]:
+    return [Event(j.created_at, "ledger", f"Ledger: {j.get_kind_display()} journal #{j.pk}",
+                  j.memo, who=_name(j.created_by)) for j in journals]
+
+
+# --- people's work -------------------------------------------------------------------------
+
+
+def work(user: Any, claim: Claim) -> list[Event]:
+    """Items opened and closed, and every action a person took on them (bookkeeping such as
+    claimed or released stays on the item's own page)."""
+    items = list(WorkItem.objects.visible_to(user).filter(claim=claim))
+    events: list[Event] = []
+    for item in items:
+        link = Link("workqueue:item", item.pk, f"item #{item.pk}")
+        events.append(Event(item.created_at, "work",
+                            f"{item.get_kind_display().capitalize()} item opened", item.title,
+                            amount=item.amount, link=link))
+        if item.closed_at:
+            events.append(Event(item.closed_at, "work",
+                                f"{item.get_kind_display().capitalize()} item closed",
+                                item.close_reason, link=link))
+    actions = (WorkAction.objects.filter(item__in=items, kind__in=TOUCH_ACTIONS)
+               .select_related("actor"))
+    for action in actions:
+        detail = " — ".join(p for p in (action.outcome, action.note) if p)
+        events.append(Event(action.at, "work", action.get_kind_display().capitalize(), detail,
+                            who=_name(action.actor),
+                            link=Link("workqueue:item", action.item_id, f"item #{action.item_id}")))
+    return events
+
+
+def appeals(user: Any, claim: Claim) -> list[Event]:
+    events = []
+    for a in Appeal.objects.visible_to(user).filter(claim=claim).select_related("created_by"):
+        link = Link("denials:appeal", a.pk, f"appeal #{a.pk}")
+        events.append(Event(a.created_at, "work", f"Level {a.level} appeal drafted", a.subject,
+                            who=_name(a.created_by), link=link))
+        if a.filed_on:
+            events.append(Event(_start_of(a.filed_on, a.created_at), "payer",
+                                f"Level {a.level} appeal filed with the payer",
+                                a.filing_reference and f"reference {a.filing_reference}",
+                                link=link))
+        if a.decided_on:
+            events.append(Event(_start_of(a.decided_on, a.updated_at), "payer",
+                                f"Payer answered the level {a.level} appeal: "
+                                f"{a.get_status_display()}", a.outcome_note, link=link,
+                                alarm=a.status == "lost"))
+    return events
+
+
+def decisions(user: Any, claim: Claim) -> list[Event]:
+    events = []
+    for p in (Proposal.objects.visible_to(user).filter(claim=claim)
+              .select_related("proposed_by", "decided_by")):
+        link = Link("decisions:detail", p.pk, f"decision #{p.pk}")
+        kind = p.get_kind_display()
+        events.append(Event(p.proposed_at, "client", f"Asked the client to decide: {kind}",
+                            p.reasons, amount=p.amount, who=_name(p.proposed_by), link=link))
+        if p.decided_at:
+            events.append(Event(p.decided_at, "client",
+                                f"Client decided ({kind}): {p.get_status_display()}",
+                                p.decision_comment, who=_name(p.decided_by), link=link,
+                                alarm=p.status == "rejected"))
+    return events
+
+
+def escalations(user: Any, claim: Claim) -> list[Event]:
+    events = []
+    for e in (Escalation.objects.visible_to(user).filter(claim=claim)
+              .select_related("raised_by")):
+        link = Link("escalations:detail", e.pk, f"escalation #{e.pk}")
+        events.append(Event(e.created_at, "client", f"Escalated: {e.get_kind_display()}",
+                            e.subject, who=_name(e.raised_by), link=link))
+        if e.resolved_at:
+            events.append(Event(e.resolved_at, "client", "Escalation resolved", e.subject,
+                                link=link))
+    return events
+
+
+def qa_audits(user: Any, claim: Claim) -> list[Event]:
+    audits = (Audit.objects.visible_to(user).filter(item__claim=claim, completed_at__isnull=False)
+              .select_related("auditor").prefetch_related("points"))
+    return [Event(a.completed_at, "QA", "QA audit: " + ("failed" if a.failed() else "passed"),
+                  f"score {a.score:.0%}" if a.score is not None else "",
+                  who=_name(a.auditor), link=Link("qa:audit", a.pk, f"audit #{a.pk}"),
+                  alarm=a.failed())
+            for a in audits if a.completed_at is not None]
+
+
+# One reader per kind of object. An app that adds something a claim's story should tell
+# (attachments, call logs) adds its reader here.
+SOURCES: list[Source] = [submissions, status_exchanges, work, appeals, decisions, escalations,
+                         qa_audits]
