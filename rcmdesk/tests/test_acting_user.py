@@ -34,6 +34,7 @@ EXEMPT_PARTS = {
 EXEMPT_FILES = {
     "queries.py": "read-only visibility filters on behalf of a viewer: they keep `user`",
     "counts.py": "the one definition of each count, read for a viewer: keeps `user`",
+    "timeline.py": "the claim's story as a viewer may see it, read only: keeps `user`",
     "models.py": "querysets' visible_to(user) filter for a viewer, read only",
     "forms.py": "forms validate input; the view passes the person to the service",
     "authz.py": "permission checks ask about a viewer; they change nothing",
