@@ -15,6 +15,8 @@ from django.db.models import Count, F, Min, Q, Sum
 from rcmdesk.arfollowup.models import ClaimStatusRequest, ClaimStatusResponse
 from rcmdesk.arfollowup.queries import Exchange, exchanges
 from rcmdesk.audit.services import record_listing
+from rcmdesk.decisions.models import Proposal
+from rcmdesk.decisions.queries import write_offs
 from rcmdesk.remits.models import RemitClaim
 from rcmdesk.tenancy.authz import allows
 from rcmdesk.tenancy.roles import Action, Workflow
@@ -169,6 +171,7 @@ class ItemPage:
     days_left: int | None
     today: date
     status: list[Exchange]  # the claim's 276s and 277 answers
+    written_off: dict[int, Any]  # remit adjustment id -> the posted write-off that settled it
 
 
 def history(item: WorkItem) -> list[WorkAction]:
@@ -198,7 +201,9 @@ def item_page(item: WorkItem, today: date) -> ItemPage:
     history_rows = history(item)
     remits: list[Any] = []
     status: list[Exchange] = []
+    written_off: dict[int, Any] = {}
     if item.claim_id is not None:
+        written_off = write_offs(Proposal.objects.all(), item.claim_id).by_adjustment
         status = exchanges(ClaimStatusRequest.objects.all(), ClaimStatusResponse.objects.all(),
                            item.claim_id)
         remits = list(RemitClaim.objects.filter(claim_id=item.claim_id)
@@ -208,7 +213,7 @@ def item_page(item: WorkItem, today: date) -> ItemPage:
     points = sum(int(f.get("points", 0)) for f in item.priority_factors
                  if isinstance(f, dict))
     return ItemPage(item, history_rows, remits, points, item.days_to_deadline(today), today,
-                    status)
+                    status, written_off)
 
 
 @dataclass(frozen=True)
