@@ -238,7 +238,7 @@ def _apply(claim: Claim, request: ClaimStatusRequest | None, new: list[ClaimStat
 
 def _asking_item(claim: Claim, request: ClaimStatusRequest | None) -> WorkItem | None:
     if request is not None and request.item_id is not None:
-        item = WorkItem.objects.active().filter(pk=request.item_id).first()
+        item: WorkItem | None = WorkItem.objects.active().filter(pk=request.item_id).first()
         if item is not None:
             return item
     return open_ar_item(claim)

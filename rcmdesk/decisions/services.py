@@ -314,7 +314,8 @@ def _settle_denials(proposal: Proposal) -> list[int]:
     """The payer's open denial adjustments (CAS not posted) this write-off covers: the
     item's line's (or, for a claim-level write-off, the claim's), oldest first, each one
     whole while the amount lasts. Only an insurance write-off settles what a payer denied."""
-    if proposal.account != WriteOffAccount.INSURANCE_AR or proposal.amount is None:
+    if (proposal.account != WriteOffAccount.INSURANCE_AR or proposal.amount is None
+            or proposal.claim_id is None):
         return []
     rows = (RemitAdjustment.objects.filter(remit_claim__claim_id=proposal.claim_id,
                                            posted=False)
