@@ -23,6 +23,7 @@ from rcmdesk.accounts.middleware import background_poll
 from rcmdesk.accounts.services import user_named
 from rcmdesk.arfollowup.services import request_status_for_items
 from rcmdesk.audit.services import record
+from rcmdesk.playbooks.services import call_reference_required
 from rcmdesk.tenancy.authz import allows
 from rcmdesk.tenancy.roles import Action, Workflow
 from rcmdesk.tenancy.visibility import visibility_for
@@ -138,9 +139,13 @@ def _item_page(request: HttpRequest, item: WorkItem, *, status: int = 200,
     record("read", client_id=item.client_id, obj=item)
     today = item.client.today()
     user = request.user
+    form = form or ActionForm(initial={"version": item.version}, item_kind=item.kind)
+    if call_reference_required(item.client_id, item.claim.payer_id if item.claim else None):
+        form.fields["call_reference"].help_text = ("The client's playbook asks for it on every "
+                                                   "payer call and portal check.")
     return render(request, "workqueue/item.html", {
         "p": queries.item_page(item, today), "problem": problem, "today": today,
-        "form": form or ActionForm(initial={"version": item.version}, item_kind=item.kind),
+        "form": form,
         "actions": action_set(item.kind),
         "holds": item.is_leased_to(user), "may_work": allows(user, Action.WORK_ITEMS),
         "can_work": allows(user, Action.WORK_ITEMS) and item.status != ItemStatus.DONE,

@@ -112,6 +112,8 @@ def test_the_page_says_what_the_playbook_asks_when_the_reference_is_missing(
         {"version": item.version, "kind": "called_payer", "call_contact": "Dana"})
     assert response.status_code == 400
     assert "call reference number" in response.content.decode()
+    page = signed_in(Role.PARTNER_SPECIALIST).get(reverse("workqueue:item", args=[item.pk]))
+    assert "playbook asks for it on every payer call" in page.content.decode()
 
 
 def test_the_api_takes_and_returns_the_call_log(world: World, signed_in) -> None:
