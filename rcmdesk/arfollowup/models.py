@@ -14,15 +14,16 @@ from django.utils import timezone
 from rcmdesk.claims.models import Claim
 from rcmdesk.intake.models import OutboundFile, ReceivedFile
 from rcmdesk.tenancy.models import Organization
-from rcmdesk.tenancy.roles import Workflow
 from rcmdesk.tenancy.visibility import TenantQuerySet
 
 
 class ClaimStatusRequest(models.Model):
-    """One claim inquiry inside a 276 we wrote."""
+    """One claim inquiry inside a 276 we wrote, and the work item it was asked for."""
 
     tenant_field = "client_id"
-    tenant_workflow = Workflow.AR_FOLLOWUP
+    # Where a claim stands is the claim's, like its remits: whoever sees the client sees the
+    # conversation, whichever workflow's item (AR follow-up, denial) asked.
+    tenant_workflow = None
 
     client = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="status_requests")
@@ -31,6 +32,8 @@ class ClaimStatusRequest(models.Model):
     requested_at = models.DateTimeField(default=timezone.now)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey("workqueue.WorkItem", null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="status_requests")
 
     objects = TenantQuerySet.as_manager()
 
@@ -48,7 +51,7 @@ class ClaimStatusResponse(models.Model):
     the descriptions)."""
 
     tenant_field = "client_id"
-    tenant_workflow = Workflow.AR_FOLLOWUP
+    tenant_workflow = None  # as the request's
 
     client = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="status_responses")

@@ -10,23 +10,29 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 
 from rcmdesk import errors
 from rcmdesk.accounts.people import person
 from rcmdesk.arfollowup.models import ClaimStatusRequest
 from rcmdesk.audit.services import record
-from rcmdesk.claims.models import Claim, Payer, Provider
+from rcmdesk.claims.models import Claim, ClaimStatus, Payer, Provider
 from rcmdesk.intake import outbound
 from rcmdesk.intake.models import OutboundFile
 from rcmdesk.tenancy.authz import require
+from rcmdesk.tenancy.models import Organization
 from rcmdesk.tenancy.roles import Action, Workflow
 from rcmdesk.workqueue import services as workqueue
-from rcmdesk.workqueue.models import ActionKind, ItemKind, WorkItem
+from rcmdesk.workqueue.actionsets import action_set
+from rcmdesk.workqueue.models import ActionKind, ItemKind, ItemStatus, WorkItem
+from rcmdesk.workqueue.services import BulkResult
 from rcmdesk.x12 import t276
 from rcmdesk.x12.values import DateRef, Name
 from rcmdesk.x12.writer import Envelope, TransactionBody
@@ -42,7 +48,8 @@ def request_status(claims: Sequence[Claim], *, acting_user: Any, sender: str = "
     """Write one 276 asking about ``claims`` and remember each question by its trace number.
 
     One transaction set per payer (a 276 is addressed to one payer), all in one interchange.
-    ``acting_user`` is checked for permission and named by the audit trail.
+    ``acting_user`` is checked for permission and named by the audit trail; each claim's
+    open AR follow-up item, if any, notes the question in its history.
     """
     claims = _distinct(claims)
     if not claims:
@@ -51,6 +58,72 @@ def request_status(claims: Sequence[Claim], *, acting_user: Any, sender: str = "
     if any(c.client_id != client.pk for c in claims):
         raise MixedClients("A claim status request covers one client's claims.")
     require(acting_user, Action.WORK_ITEMS, client.pk, Workflow.AR_FOLLOWUP)
+    items = {c.pk: [item] for c in claims if (item := open_ar_item(c)) is not None}
+    return _write(client, claims, items, acting_user=acting_user, sender=sender,
+                  receiver=receiver)
+
+
+@dataclass
+class StatusRequests(BulkResult):
+    """Items a 276 was asked for (``done``), the others with why (``skipped``), and the
+    276 files written: one per client."""
+
+    files: list[OutboundFile] = field(default_factory=list)
+
+
+def request_status_for_items(items: Sequence[WorkItem], *,
+                             acting_user: Any) -> StatusRequests:
+    """A 276 for each item's claim: one item from its page, or a workbench selection.
+
+    Each item is checked on its own (its workflow's permission, its kind's action set, not
+    done, not in someone else's hands, a claim that was sent), so one that cannot be asked
+    about is skipped with the reason while the others go; two items on one claim share one
+    inquiry. Each item's history records the request (``status_requested``).
+    """
+    result = StatusRequests()
+    by_client: dict[int, list[WorkItem]] = {}
+    for item in items:
+        why = _why_not(acting_user, item)
+        if why:
+            result.skipped[item.pk] = why
+        else:
+            by_client.setdefault(item.client_id, []).append(item)
+    for group in by_client.values():
+        claims = [i.claim for i in group if i.claim is not None]
+        asked: dict[int, list[WorkItem]] = {}
+        for item in group:
+            asked.setdefault(item.claim_id or 0, []).append(item)
+        result.files.append(_write(group[0].client, _distinct(claims), asked,
+                                   acting_user=acting_user))
+        result.done += [i.pk for i in group]
+    return result
+
+
+def _why_not(user: Any, item: WorkItem) -> str:
+    """Why no 276 can be asked from ``item``, in the words the skipped list shows."""
+    try:
+        require(user, Action.WORK_ITEMS, item.client_id, Workflow(item.workflow))
+    except (PermissionDenied, Http404):
+        return "Not allowed."
+    if not action_set(item.kind).status_request:
+        return ("A claim status request (276) is not an action for a "
+                f"{item.get_kind_display()} item.")
+    if item.status == ItemStatus.DONE:
+        return "This item is done."
+    if item.claim is None:
+        return "This item has no claim to ask about."
+    if item.claim.status == ClaimStatus.DRAFT:
+        return "The claim has not been sent yet: there is nothing to ask the payer about."
+    if (item.status == ItemStatus.IN_PROGRESS and item.assignee_id not in (None, user.pk)
+            and item.lease_expires_at is not None and item.lease_expires_at > timezone.now()):
+        return "Someone else is working this item."
+    return ""
+
+
+def _write(client: Organization, claims: list[Claim], items: dict[int, list[WorkItem]], *,
+           acting_user: Any, sender: str = "", receiver: str = "") -> OutboundFile:
+    """The one 276 writer: the file, a request per claim tied to the item it was asked for,
+    the audit trail, and the request in each item's history, in one transaction."""
     traces = {c.pk: new_trace(c) for c in claims}
     bodies = _bodies(claims, traces, client.name, sender or _sender(client.slug),
                      client.today())
@@ -63,13 +136,19 @@ def request_status(claims: Sequence[Claim], *, acting_user: Any, sender: str = "
                              name=f"276-{now:%Y%m%d%H%M%S}-{len(claims)}.x12",
                              purpose="claim status request")
         for claim in claims:
+            asked = items.get(claim.pk, [])
             req = ClaimStatusRequest.objects.create(
                 client=client, claim=claim, outbound=out, trace=traces[claim.pk],
-                requested_at=now, requested_by=person(acting_user))
+                requested_at=now, requested_by=person(acting_user),
+                item=asked[0] if asked else None)
             record("arfollowup.status_requested", client_id=client.pk, obj=req,
                    acting_user=acting_user,
-                   detail={"claim": claim.pk, "trace": req.trace, "isa13": out.isa13})
-            _note_on_item(acting_user, claim, req.trace, now)
+                   detail={"claim": claim.pk, "trace": req.trace, "isa13": out.isa13,
+                           "items": [i.pk for i in asked]})
+            for item in asked:
+                workqueue.touch_for_request(item, ActionKind.STATUS_REQUESTED,
+                                            f"276 trace {req.trace}", now,
+                                            acting_user=acting_user)
     return out
 
 
@@ -173,11 +252,3 @@ def open_ar_item(claim: Claim) -> WorkItem | None:
     return WorkItem.objects.active().filter(
         client_id=claim.client_id, kind=ItemKind.AR_FOLLOWUP,
         source_key=f"claim:{claim.pk}").first()
-
-
-def _note_on_item(user: Any, claim: Claim, trace: str, now: datetime) -> None:
-    item = open_ar_item(claim)
-    if item is None:
-        return
-    workqueue.touch_for_request(item, ActionKind.STATUS_REQUESTED,
-                                f"276 trace {trace}", now, acting_user=user)

@@ -48,7 +48,7 @@ from rcmdesk.intake.models import ReceivedFile
 from rcmdesk.playbooks.services import DeadlineBook
 from rcmdesk.tenancy.models import Organization
 from rcmdesk.workqueue import services as work_services
-from rcmdesk.workqueue.models import ActionKind, ItemStatus, WorkItem
+from rcmdesk.workqueue.models import ActionKind, ItemKind, ItemStatus, WorkItem
 from rcmdesk.x12 import t277
 from rcmdesk.x12.parser import Loop, Transaction
 
@@ -100,7 +100,7 @@ def apply_277(received: ReceivedFile, tx: Transaction, *, acting_user: Any) -> d
         new = _store(received, claim, request, answer)
         counts["new_statuses"] += len(new)
         if new:
-            counts["items_moved"] += _apply(claim, new, book)
+            counts["items_moved"] += _apply(claim, request, new, book)
     return {"control": tx.control, **counts}
 
 
@@ -209,20 +209,24 @@ def _detail(codes: dict[str, str], next_step: str, note: str = "") -> dict[str, 
     return {"claim_status": codes, "next_step": next_step, "note": note}
 
 
-def _apply(claim: Claim, new: list[ClaimStatusResponse], book: DeadlineBook) -> int:
-    """Move the claim's AR item by the first new status (STC01 of the loop: the principal
-    one); every new code value goes into the history line."""
-    item = open_ar_item(claim)
+def _apply(claim: Claim, request: ClaimStatusRequest | None, new: list[ClaimStatusResponse],
+           book: DeadlineBook) -> int:
+    """Tell the item that asked (else the claim's AR item) what the payer answered; an AR
+    item also moves by the first new status (STC01 of the loop: the principal one), as the
+    module docstring says. Another kind (a denial asking where its corrected claim stands)
+    only gets the answer in its history: its own work decides where it goes."""
+    item = _asking_item(claim, request)
     codes = " ".join(_describe(r) for r in new)
     record("arfollowup.claim_status_received", client_id=claim.client_id, obj=claim,
            detail={"statuses": [r.raw_stc for r in new], "item": item.pk if item else None})
     if item is None:
         return 0
-    today = claim.client.today()
-    first = new[0]
-    move = move_for(first.category, first.status_code, first.effective_date,
-                    book.for_payer(claim.payer).followup_days, today)
-    fields = _fields(item, move)
+    fields: dict[str, Any] = {}
+    if item.kind == ItemKind.AR_FOLLOWUP:
+        first = new[0]
+        move = move_for(first.category, first.status_code, first.effective_date,
+                        book.for_payer(claim.payer).followup_days, claim.client.today())
+        fields = _fields(item, move)
     changed = work_services.record_event(item, ActionKind.UPDATED, acting_user=None,
                                          note=f"277 {codes}",
                                          **fields)
@@ -230,6 +234,29 @@ def _apply(claim: Claim, new: list[ClaimStatusResponse], book: DeadlineBook) -> 
            detail={"by": "277", "statuses": [r.raw_stc for r in new],
                    "status": changed.status, "follow_up_on": changed.follow_up_on})
     return 1
+
+
+def _asking_item(claim: Claim, request: ClaimStatusRequest | None) -> WorkItem | None:
+    if request is not None and request.item_id is not None:
+        item: WorkItem | None = WorkItem.objects.active().filter(pk=request.item_id).first()
+        if item is not None:
+            return item
+    return open_ar_item(claim)
+
+
+def meaning(category: str) -> str:
+    """Our reading of a 277 category (STC01-1), in the words of the rules above."""
+    if category in PENDING:
+        return "the payer has the claim: pending"
+    if category in SEND_INFORMATION:
+        return "the payer waits on information from us"
+    if category in RESUBMIT:
+        return "the payer has no claim it will pay on: correct and resubmit"
+    if category in FINALIZED_DENIED:
+        return "finalized: denied or no payment (see the remit)"
+    if category in FINALIZED:
+        return "finalized: paid or revised (see the remit)"
+    return "no rule for this category: read the 277"
 
 
 def _describe(r: ClaimStatusResponse) -> str:

@@ -52,7 +52,7 @@ def backward_sql(vendor: str, table: str) -> list[str]:
 APPEND_ONLY_TABLES: list[str] = [
     "audit_auditevent", "remits_journalentry", "remits_ledgerentry",
     "workqueue_workaction", "playbooks_sopversion", "playbooks_playbookchange",
-    "decisions_proposalevent",
+    "decisions_proposalevent", "workqueue_calllog",
 ]
 
 

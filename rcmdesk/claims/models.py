@@ -164,6 +164,8 @@ class ClaimStatus(models.TextChoices):
     DENIED = "denied"
     REVERSED = "reversed"
     PATIENT_BALANCE = "patient_balance"
+    # what the payer left open was written off on the client's decision (rcmdesk.decisions)
+    ADJUSTED = "adjusted", "Adjusted (written off)"
 
 
 class ClaimOrigin(models.TextChoices):

@@ -36,6 +36,9 @@ class ProposalOut(Schema):
     claim_id: int | None
     amount: Decimal | None
     account: str
+    adjustment_reason: str  # its code in the client's list ("" for other kinds)
+    claim_line_id: int | None
+    settled_adjustments: list[int]  # the payer's denial adjustments a posted write-off settled
     reasons: str
     evidence: str
     proposed_by: str | None
@@ -70,8 +73,9 @@ class ProposeIn(Schema):
     kind: str
     item_id: int | None = None
     claim_id: int | None = None
-    amount: Decimal | None = None
+    amount: Decimal | None = None  # a write-off from an item: blank is the item's amount
     account: str = "insurance_ar"
+    adjustment_reason: str = ""  # a write-off's: a code from the client's list
     reasons: str
     evidence: str = ""
 
@@ -89,7 +93,11 @@ def _name(user: Any) -> str | None:
 def _out(p: Proposal) -> dict[str, Any]:
     return {"id": p.pk, "client": p.client.slug, "kind": p.kind, "status": p.status,
             "workflow": p.workflow, "item_id": p.item_id, "claim_id": p.claim_id,
-            "amount": p.amount, "account": p.account, "reasons": p.reasons,
+            "amount": p.amount, "account": p.account,
+            "adjustment_reason": p.adjustment_reason.code if p.adjustment_reason else "",
+            "claim_line_id": p.claim_line_id,
+            "settled_adjustments": sorted(a.pk for a in p.settles.all()),
+            "reasons": p.reasons,
             "evidence": p.evidence, "proposed_by": _name(p.proposed_by),
             "proposed_at": p.proposed_at, "decided_by": _name(p.decided_by),
             "decided_at": p.decided_at, "decision_comment": p.decision_comment,
@@ -137,7 +145,8 @@ def propose(request: HttpRequest, body: ProposeIn) -> Any:
             return Status(404, {"detail": "Not found."})
     proposal = services.propose(client, body.kind, acting_user=user, item=item, claim=claim,
                                 amount=body.amount, reasons=body.reasons,
-                                evidence=body.evidence, account=body.account)
+                                evidence=body.evidence, account=body.account,
+                                adjustment_reason=body.adjustment_reason)
     return Status(201, _detail(queries.get_proposal(user, proposal.pk)))
 
 

@@ -1,4 +1,5 @@
-"""Forms of the decision pages: propose (from the item page), decide, thresholds."""
+"""Forms of the decision pages: propose (from the item page), decide, thresholds, the
+client's adjustment reasons."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from django import forms
 
 from rcmdesk.decisions.models import ProposalKind, WriteOffAccount
+from rcmdesk.decisions.reasons import active_reasons
 
 PROPOSABLE = [(k.value, k.label) for k in ProposalKind if k is not ProposalKind.APPEAL_FILING]
 
@@ -15,17 +17,29 @@ PROPOSABLE = [(k.value, k.label) for k in ProposalKind if k is not ProposalKind.
 class ProposeForm(forms.Form):
     kind = forms.ChoiceField(choices=PROPOSABLE, initial=ProposalKind.WRITE_OFF)
     amount = forms.DecimalField(max_digits=12, decimal_places=2, required=False,
-                                min_value=Decimal("0.01"), help_text="Required for a write-off.")
+                                min_value=Decimal("0.01"),
+                                help_text="A write-off's amount; blank: the item's own "
+                                          "(the denied line's).")
     account = forms.ChoiceField(choices=WriteOffAccount.choices,
                                 initial=WriteOffAccount.INSURANCE_AR, label="Write off from")
+    adjustment_reason = forms.ChoiceField(choices=[], required=False,
+                                          label="Adjustment reason",
+                                          help_text="From the client's list; required for a "
+                                                    "write-off.")
     reasons = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
     evidence = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
                                max_length=4000, help_text="Call references, links, documents.")
 
+    def __init__(self, *args: Any, client_id: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        reasons = active_reasons(client_id) if client_id is not None else []
+        self.fields["adjustment_reason"].choices = [  # type: ignore[attr-defined]
+            ("", "—"), *((r.code, f"{r.label} ({r.code})") for r in reasons)]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("kind") == ProposalKind.WRITE_OFF and data.get("amount") is None:
-            self.add_error("amount", "A write-off needs an amount.")
+        if data.get("kind") == ProposalKind.WRITE_OFF and not data.get("adjustment_reason"):
+            self.add_error("adjustment_reason", "Choose why the balance is written off.")
         return data
 
 
@@ -47,3 +61,12 @@ class RuleForm(forms.Form):
                                    help_text="Amounts above this need a client decision; "
                                              "empty: every amount does.")
     note = forms.CharField(max_length=300, required=False)
+
+
+class ReasonForm(forms.Form):
+    code = forms.CharField(max_length=20, help_text="Short, as in your billing system; an "
+                                                    "existing code changes that reason.")
+    label = forms.CharField(max_length=120)
+    carc = forms.CharField(max_length=10, required=False, label="Usual CARC")
+    active = forms.BooleanField(required=False, initial=True,
+                                help_text="Untick to retire it (decisions keep naming it).")

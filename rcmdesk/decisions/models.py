@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from rcmdesk.claims.models import Claim
+from rcmdesk.claims.models import Claim, ClaimLine
 from rcmdesk.tenancy.models import Organization
 from rcmdesk.tenancy.roles import Workflow
 from rcmdesk.tenancy.visibility import TenantQuerySet, visibility_for
@@ -71,6 +71,34 @@ class ProposalQuerySet(TenantQuerySet):
         return self.filter(rule)
 
 
+class AdjustmentReason(models.Model):
+    """One entry of the client's list of write-off reasons ("timely filing limit passed"):
+    a write-off names one, so the client's books say why each dollar was let go. The client
+    admin keeps the list; a reason is retired, never deleted, since decisions name it."""
+
+    tenant_field = "client_id"
+    tenant_workflow = None
+
+    client = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    code = models.CharField(max_length=20)  # short, as a billing system's adjustment code
+    label = models.CharField(max_length=120)
+    carc = models.CharField(max_length=10, blank=True)  # the payer code that usually leads here
+    active = models.BooleanField(default=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["label", "id"]
+        constraints = [models.UniqueConstraint(fields=["client", "code"],
+                                               name="one_adjustment_reason_per_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.label}"
+
+
 class Proposal(models.Model):
     tenant_field = "client_id"
     tenant_workflow = None  # per row: see ProposalQuerySet.visible_to
@@ -84,8 +112,17 @@ class Proposal(models.Model):
                              related_name="proposals")
     claim = models.ForeignKey(Claim, null=True, blank=True, on_delete=models.PROTECT,
                               related_name="proposals")
+    # The line a write-off is about (the denied line of the item), when it is about one
+    claim_line = models.ForeignKey(ClaimLine, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
     amount = money_field(null=True)
     account = models.CharField(max_length=12, choices=WriteOffAccount.choices, blank=True)
+    adjustment_reason = models.ForeignKey(AdjustmentReason, null=True, blank=True,
+                                          on_delete=models.PROTECT, related_name="proposals")
+    # The payer's denial adjustments (CAS) a posted write-off settled: the remit lines that
+    # were "left open (denial)" read as written off from then on.
+    settles = models.ManyToManyField("remits.RemitAdjustment", blank=True,
+                                     related_name="written_off_by")
     reasons = models.TextField()
     evidence = models.TextField(blank=True)  # notes and links the manager can check
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from rcmdesk.audit.services import record_listing
-from rcmdesk.decisions.models import Proposal, ProposalKind, ProposalStatus
+from rcmdesk.decisions.models import Proposal, ProposalKind, ProposalStatus, WriteOffAccount
 from rcmdesk.decisions.services import OpenCounts, open_counts
 from rcmdesk.tenancy.visibility import visibility_for
 
@@ -32,7 +33,8 @@ class InboxFilter:
 def proposals(user: Any, f: InboxFilter | None = None) -> Any:
     f = f or InboxFilter()
     rows = Proposal.objects.visible_to(user).select_related(
-        "client", "item", "claim", "proposed_by", "decided_by")
+        "client", "item", "claim", "proposed_by", "decided_by", "adjustment_reason"
+    ).prefetch_related("settles")
     if f.status != "all":
         rows = rows.filter(status=f.status)
     if f.kind:
@@ -73,7 +75,8 @@ def waiting(user: Any | None, client_ids: Iterable[int] | None = None, *,
 
 def get_proposal(user: Any, proposal_id: int) -> Proposal:
     proposal: Proposal = Proposal.objects.select_related(
-        "client", "item", "claim", "proposed_by", "decided_by").get_visible_or_404(
+        "client", "item", "claim", "proposed_by", "decided_by", "adjustment_reason"
+    ).prefetch_related("settles").get_visible_or_404(
         user, pk=proposal_id)
     return proposal
 
@@ -85,3 +88,40 @@ def visible_client_ids(user: Any) -> list[int]:
 def audit_listing(rows: Iterable[Proposal], *, detail: dict[str, Any]) -> None:
     """Claims and amounts were shown: one event per client, naming the proposals."""
     record_listing(rows, "decisions.proposal", key="proposals", detail=detail)
+
+
+@dataclass
+class WriteOffs:
+    """What the client wrote off on a claim, for the claim page: per payer adjustment (CAS)
+    the posted write-off that settled it (that remit line reads "written off", no longer
+    "left open (denial)"), per claim line the amount written off, and the total."""
+
+    by_adjustment: dict[int, Proposal] = field(default_factory=dict)
+    by_line: dict[int, Decimal] = field(default_factory=dict)
+    total: Decimal = Decimal("0.00")
+    proposals: list[Proposal] = field(default_factory=list)
+
+
+def claim_write_offs(user: Any, claim_id: int) -> WriteOffs:
+    """The posted (executed) write-offs of the claim that ``user`` may see; two queries."""
+    return write_offs(Proposal.objects.visible_to(user), claim_id)
+
+
+def write_offs(proposals: Any, claim_id: int) -> WriteOffs:
+    """``claim_write_offs`` over proposals already narrowed to a reader (the item page
+    passes the plain manager: seeing the item is seeing its claim)."""
+    found = WriteOffs()
+    rows = (proposals.filter(claim_id=claim_id, kind=ProposalKind.WRITE_OFF,
+                             status=ProposalStatus.EXECUTED)
+            .select_related("adjustment_reason").prefetch_related("settles")
+            .order_by("executed_at", "id"))
+    for p in rows:
+        found.proposals.append(p)
+        if p.account == WriteOffAccount.INSURANCE_AR and p.amount is not None:
+            found.total += p.amount
+            if p.claim_line_id is not None:
+                found.by_line[p.claim_line_id] = found.by_line.get(
+                    p.claim_line_id, Decimal("0.00")) + p.amount
+        for adjustment in p.settles.all():
+            found.by_adjustment[adjustment.pk] = p
+    return found

@@ -34,8 +34,9 @@ from django.utils import timezone
 from rcmdesk import errors
 from rcmdesk.accounts.people import person
 from rcmdesk.audit.services import record
-from rcmdesk.claims.models import Claim
+from rcmdesk.claims.models import Claim, ClaimStatus
 from rcmdesk.decisions.models import (
+    AdjustmentReason,
     DecisionRule,
     Proposal,
     ProposalEvent,
@@ -43,8 +44,9 @@ from rcmdesk.decisions.models import (
     ProposalStatus,
     WriteOffAccount,
 )
+from rcmdesk.decisions.reasons import active_reasons
 from rcmdesk.remits import ledger
-from rcmdesk.remits.models import Account, JournalKind
+from rcmdesk.remits.models import Account, JournalKind, RemitAdjustment
 from rcmdesk.tenancy.authz import require
 from rcmdesk.tenancy.models import Organization
 from rcmdesk.tenancy.roles import Action, Workflow
@@ -80,11 +82,26 @@ def needs_decision(client_id: int, kind: str, amount: Decimal | None) -> bool:
     return bool(amount > rule.threshold)
 
 
+def write_off_default(item: WorkItem) -> Decimal | None:
+    """What a write-off proposed from ``item`` is for unless the proposer says otherwise:
+    the item's own amount (a denial's is its denied line's), never more than what is still
+    open on the claim; the claim's balance for an item without an amount."""
+    claim = item.claim
+    if claim is None:
+        return None
+    balance = claim.insurance_balance
+    amount = min(item.amount, balance) if item.amount > 0 else balance
+    return amount if amount > 0 else None
+
+
 def propose(client: Organization, kind: str, *, acting_user: Any, item: WorkItem | None = None,
             claim: Claim | None = None, amount: Decimal | None = None, reasons: str,
-            evidence: str = "", account: str = WriteOffAccount.INSURANCE_AR) -> Proposal:
-    """Ask the client. A write-off needs a claim (the item's) and an amount within its open
-    balance; proposing about an item sets it aside in ``pending_client_decision``."""
+            evidence: str = "", account: str = WriteOffAccount.INSURANCE_AR,
+            adjustment_reason: str = "") -> Proposal:
+    """Ask the client. A write-off needs a claim (the item's), an amount within its open
+    balance (by default the item's, ``write_off_default``) and a reason from the client's
+    list (``adjustment_reason``, its code); proposing about an item sets it aside in
+    ``pending_client_decision``."""
     if kind not in ProposalKind.values:
         raise ProposalProblem(f"{kind!r} is not a valid ProposalKind")
     kind = ProposalKind(kind)
@@ -100,6 +117,11 @@ def propose(client: Organization, kind: str, *, acting_user: Any, item: WorkItem
     claim = claim or (item.claim if item is not None else None)
     if claim is not None and claim.client_id != client.pk:
         raise ProposalProblem("The claim belongs to another client.")
+    reason: AdjustmentReason | None = None
+    if kind is ProposalKind.WRITE_OFF:
+        if amount is None and item is not None and claim == item.claim:
+            amount = write_off_default(item)
+        reason = _reason(client, adjustment_reason)
     amount = amount.quantize(CENT) if amount is not None else None
     if kind is ProposalKind.WRITE_OFF:
         _check_write_off(claim, amount, account)
@@ -108,6 +130,8 @@ def propose(client: Organization, kind: str, *, acting_user: Any, item: WorkItem
     with transaction.atomic():
         proposal = Proposal.objects.create(
             client=client, kind=kind, item=item, claim=claim, amount=amount,
+            claim_line=item.claim_line if item is not None and claim == item.claim else None,
+            adjustment_reason=reason,
             account=account if kind is ProposalKind.WRITE_OFF else "",
             workflow=item.workflow if item is not None else "", reasons=reasons,
             evidence=evidence.strip(), proposed_by=person(acting_user))
@@ -124,6 +148,17 @@ def propose(client: Organization, kind: str, *, acting_user: Any, item: WorkItem
         if not needs_decision(client.pk, kind, amount):
             proposal = _approve_by_rule(proposal)
     return proposal
+
+
+def _reason(client: Organization, code: str) -> AdjustmentReason:
+    """The client's active reason with this code, or a refusal naming the choices."""
+    reasons = {r.code: r for r in active_reasons(client.pk)}
+    found = reasons.get(code.strip().upper())
+    if found is None:
+        choices = ", ".join(f"{r.code} ({r.label})" for r in reasons.values())
+        raise ProposalProblem("Choose the write-off's adjustment reason from the client's "
+                              f"list: {choices or 'the client admin has not kept one'}.")
+    return found
 
 
 def _check_write_off(claim: Claim | None, amount: Decimal | None, account: str) -> None:
@@ -247,23 +282,70 @@ def _write_off(proposal: Proposal, user: Any) -> Proposal:
         _finish(proposal, user, ProposalStatus.FAILED, now, {"error": problem})
         _return_item(proposal, user, problem)
         return _fresh(proposal)
+    reason = proposal.adjustment_reason
+    why = f"{reason.code}: {reason.label}" if reason is not None else ""
+    code = reason.code[:8] if reason is not None else ""
     journal = ledger.post(claim.client, JournalKind.WRITE_OFF, [
-        ledger.Line(Account.WRITE_OFF, proposal.amount),
-        ledger.Line(proposal.account, -proposal.amount),
-    ], claim=claim, memo=f"write-off: client decision #{proposal.pk}", acting_user=user)
+        ledger.Line(Account.WRITE_OFF, proposal.amount, claim_line=proposal.claim_line,
+                    reason=code),
+        ledger.Line(proposal.account, -proposal.amount, claim_line=proposal.claim_line,
+                    reason=code),
+    ], claim=claim, memo=f"write-off: client decision #{proposal.pk} ({why})"[:200],
+        acting_user=user)
     journal_id = journal.pk if journal is not None else None
+    settled = _settle_denials(proposal)
+    status = _adjusted_status(claim, proposal.account)
     _finish(proposal, user, ProposalStatus.EXECUTED, now,
             {"journal_id": journal_id, "amount": _money(proposal.amount),
-             "account": proposal.account})
+             "account": proposal.account, "settled": settled, "claim_status": status})
     record("decisions.write_off", client_id=proposal.client_id, obj=proposal, acting_user=user,
            detail={"journal_id": journal_id, "claim": claim.pk,
-                   "amount": _money(proposal.amount)})
+                   "amount": _money(proposal.amount), "reason": why,
+                   "settled_adjustments": settled, "claim_status": status})
     if proposal.item is not None and proposal.item.status != ItemStatus.DONE:
         work.record_event(proposal.item, ActionKind.WRITTEN_OFF, acting_user=person(user),
                           note=f"Wrote off {proposal.amount} (client decision #{proposal.pk})",
                           touch=True, status=ItemStatus.DONE, closed_at=now,
                           close_reason=WRITTEN_OFF, lease_expires_at=None)
     return _fresh(proposal)
+
+
+def _settle_denials(proposal: Proposal) -> list[int]:
+    """The payer's open denial adjustments (CAS not posted) this write-off covers: the
+    item's line's (or, for a claim-level write-off, the claim's), oldest first, each one
+    whole while the amount lasts. Only an insurance write-off settles what a payer denied."""
+    if (proposal.account != WriteOffAccount.INSURANCE_AR or proposal.amount is None
+            or proposal.claim_id is None):
+        return []
+    rows = (RemitAdjustment.objects.filter(remit_claim__claim_id=proposal.claim_id,
+                                           posted=False)
+            .exclude(written_off_by__status=ProposalStatus.EXECUTED).order_by("pk"))
+    if proposal.claim_line_id is not None:
+        rows = rows.filter(remit_line__claim_line_id=proposal.claim_line_id)
+    left, settled = proposal.amount, []
+    for adjustment in rows:
+        if 0 < adjustment.amount <= left:
+            settled.append(adjustment.pk)
+            left -= adjustment.amount
+    proposal.settles.add(*settled)
+    return settled
+
+
+def _adjusted_status(claim: Claim, account: str) -> str:
+    """The claim's status once the write-off is on its balances: nothing left for the payer
+    reads "adjusted" (or "patient balance" while the patient owes); a denied claim with
+    insurance dollars still open after an insurance write-off is no longer wholly denied."""
+    claim.refresh_from_db(fields=["insurance_balance", "patient_balance", "status"])
+    status = claim.status
+    if claim.insurance_balance <= 0:
+        status = (ClaimStatus.PATIENT_BALANCE if claim.patient_balance > 0
+                  else ClaimStatus.ADJUSTED)
+    elif claim.status == ClaimStatus.DENIED and account == WriteOffAccount.INSURANCE_AR:
+        status = ClaimStatus.PARTIAL
+    if status != claim.status:
+        Claim.objects.filter(pk=claim.pk).update(status=status, updated_at=timezone.now(),
+                                                 version=F("version") + 1)
+    return str(status)
 
 
 def _finish(proposal: Proposal, user: Any, status: str, at: datetime,

@@ -6,6 +6,7 @@ app_name = "decisions"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("rules/", views.rules, name="rules"),
+    path("reasons/", views.reasons, name="reasons"),
     path("<int:proposal_id>/", views.detail, name="detail"),
     path("<int:proposal_id>/decide", views.decide, name="decide"),
     path("<int:proposal_id>/withdraw", views.withdraw, name="withdraw"),

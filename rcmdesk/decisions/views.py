@@ -1,5 +1,6 @@
 """Decision pages: the inbox (client managers decide, partners follow their proposals), one
-proposal with its history, proposing from a work item, and the client admin's thresholds.
+proposal with its history, proposing from a work item, and the client admin's thresholds and
+adjustment reasons.
 
 Thin: rules live in ``services``. Out of sight answers 404, a role that may not act 403, a
 decision already taken 409 with the page as it now stands.
@@ -18,8 +19,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from rcmdesk.audit.services import record
 from rcmdesk.decisions import queries, services
-from rcmdesk.decisions.forms import DecideForm, ProposeForm, RuleForm
-from rcmdesk.decisions.models import DecisionRule, Proposal, ProposalKind, ProposalStatus
+from rcmdesk.decisions.forms import DecideForm, ProposeForm, ReasonForm, RuleForm
+from rcmdesk.decisions.models import (
+    AdjustmentReason,
+    DecisionRule,
+    Proposal,
+    ProposalKind,
+    ProposalStatus,
+)
+from rcmdesk.decisions.reasons import ReasonProblem, save_reason
 from rcmdesk.tenancy.authz import allows, require
 from rcmdesk.tenancy.models import Organization
 from rcmdesk.tenancy.roles import Action
@@ -113,14 +121,15 @@ def propose(request: HttpRequest, item_id: int) -> HttpResponse:
     from rcmdesk.workqueue import queries as work_queries
 
     item: WorkItem = work_queries.get_item(request.user, item_id)
-    form = ProposeForm(request.POST)
+    form = ProposeForm(request.POST, client_id=item.client_id)
     if not form.is_valid():
         return _refused(request, item, 400, "; ".join(
             f"{k}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items()))
     data = form.cleaned_data
     proposal = services.propose(item.client, data["kind"], acting_user=request.user, item=item,
                                 amount=data["amount"], reasons=data["reasons"],
-                                evidence=data["evidence"], account=data["account"])
+                                evidence=data["evidence"], account=data["account"],
+                                adjustment_reason=data.get("adjustment_reason") or "")
     messages.info(request, f"Proposed (#{proposal.pk}): the item waits for the client's "
                            "decision." if proposal.is_open else
                   f"#{proposal.pk}: {proposal.decision_comment}")
@@ -153,16 +162,51 @@ def decide_appeal(request: HttpRequest, appeal_id: int) -> HttpResponse:
     return redirect("decisions:inbox")
 
 
+def _own_client(user: Any, what: str) -> Organization:
+    """The signed-in person's own client: thresholds and reasons are the client's to keep."""
+    org: Organization | None = user.organization
+    client = org if org is not None and org.is_client else None
+    if client is None:
+        raise PermissionDenied(f"{what} belong to the client's admin.")
+    require(user, Action.VIEW_TENANT_DATA, client.pk)
+    return client
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reasons(request: HttpRequest) -> HttpResponse:
+    """The client's write-off (adjustment) reasons: its admin adds, renames and retires
+    them; the client's other people read the list."""
+    user: Any = request.user
+    client = _own_client(user, "Adjustment reasons")
+    form = ReasonForm(request.POST or None)
+    problem, status = "", 200
+    if request.method == "POST":
+        require(user, Action.EDIT_PLAYBOOKS, client.pk)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                save_reason(client, data["code"], data["label"], data.get("carc") or "",
+                            bool(data.get("active")), acting_user=user)
+                messages.info(request, "Adjustment reason saved.")
+                return redirect("decisions:reasons")
+            except ReasonProblem as exc:
+                problem, status = str(exc), 400
+        else:
+            problem, status = "Check the form.", 400
+    return render(request, "decisions/reasons.html", {
+        "client": client, "form": form, "problem": problem,
+        "rows": AdjustmentReason.objects.visible_to(user).filter(client=client)
+        .select_related("updated_by").order_by("-active", "label"),
+        "may_edit": allows(user, Action.EDIT_PLAYBOOKS)}, status=status)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def rules(request: HttpRequest) -> HttpResponse:
     """The client's thresholds: client admins edit, the client's other people read."""
     user: Any = request.user
-    org: Organization | None = user.organization
-    client = org if org is not None and org.is_client else None
-    if client is None:
-        raise PermissionDenied("Thresholds belong to the client's admin.")
-    require(user, Action.VIEW_TENANT_DATA, client.pk)
+    client = _own_client(user, "Thresholds")
     form = RuleForm(request.POST or None)
     problem, status = "", 200
     if request.method == "POST":

@@ -106,7 +106,7 @@ def _write_off(specialist: User, client: Organization) -> None:
     if item is None or item.claim is None:
         return
     propose(client, ProposalKind.WRITE_OFF, acting_user=specialist, item=item,
-            amount=Decimal("25.00"),
+            amount=Decimal("25.00"), adjustment_reason="SMALL",
             reasons="Small balance left after the payer's final payment; the payer confirmed "
                     "on the phone it will not reprocess.",
             evidence="Call reference DEMO-4471")

@@ -160,8 +160,11 @@ def record_change(obj: Model, change_note: str, *,
 
 def save_payer_rule(client: Organization, payer: Payer | None,
                     days: dict[str, int | None], change_note: str,
-                    note: str = "", *, acting_user: Any) -> PayerRule:
-    """Set one payer's deadlines (no payer: every payer's), recording before and after."""
+                    note: str = "", *, acting_user: Any,
+                    call_reference_required: bool | None = None) -> PayerRule:
+    """Set one payer's deadlines (no payer: every payer's) and whether its calls need the
+    payer's reference number (None: as the rule for every payer), recording before and
+    after."""
     require(acting_user, Action.EDIT_PLAYBOOKS, client.pk)
     if payer is not None and payer.client_id != client.pk:
         raise PlaybookProblem("Choose a payer of this client.")
@@ -177,6 +180,7 @@ def save_payer_rule(client: Organization, payer: Payer | None,
             rule = PayerRule(client=client, payer=payer)
         for name, value in values.items():
             setattr(rule, name, value)
+        rule.call_reference_required = call_reference_required
         rule.note = note.strip()[:300]
         rule.updated_at = timezone.now()
         rule.save()

@@ -52,6 +52,11 @@ class PayerRuleForm(forms.Form):
     followup_days = forms.IntegerField(min_value=1, max_value=3650, required=False)
     corrected_days = forms.IntegerField(min_value=1, max_value=3650, required=False)
     secondary_days = forms.IntegerField(min_value=1, max_value=3650, required=False)
+    call_reference_required = forms.NullBooleanField(
+        required=False, label="Call reference number",
+        widget=forms.Select(choices=[("unknown", "as the rule for every payer (else optional)"),
+                                     ("true", "required on every payer call and portal check"),
+                                     ("false", "optional")]))
     note = forms.CharField(max_length=300, required=False)
     change_note = forms.CharField(max_length=500, help_text="What changed, and why.")
 

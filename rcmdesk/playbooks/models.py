@@ -30,6 +30,9 @@ class PayerRule(models.Model):
     # payer often have limits different from a first submission (blank: as timely filing).
     corrected_days = models.PositiveIntegerField(null=True, blank=True)
     secondary_days = models.PositiveIntegerField(null=True, blank=True)
+    # The client's SOP "always record the payer's call reference number": a payer call or
+    # portal check is not recorded without one (None: as the rule for every payer, else no).
+    call_reference_required = models.BooleanField(null=True, blank=True)
     note = models.CharField(max_length=300, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 

@@ -156,7 +156,9 @@ def rules(request: HttpRequest) -> HttpResponse:
                 editing.save_payer_rule(client, form.cleaned_data.get("payer"),
                                         form.days(), form.cleaned_data["change_note"],
                                         acting_user=request.user,
-                                        note=form.cleaned_data.get("note") or "")
+                                        note=form.cleaned_data.get("note") or "",
+                                        call_reference_required=form.cleaned_data.get(
+                                            "call_reference_required"))
             except editing.PlaybookProblem as exc:
                 problem = str(exc)
             else:

@@ -20,12 +20,11 @@ from rcmdesk.api.problems import Problem
 from rcmdesk.audit.services import record
 from rcmdesk.tenancy.roles import Workflow
 from rcmdesk.workqueue import bulk, queries, services
-from rcmdesk.workqueue.forms import SPECIALIST_ACTIONS
-from rcmdesk.workqueue.models import ActionKind, ItemKind, ItemStatus, WorkItem
+from rcmdesk.workqueue.actionsets import action_set
+from rcmdesk.workqueue.models import ActionKind, ItemKind, ItemStatus, WorkAction, WorkItem
 
 router = Router(tags=["work"])
 CENT = Decimal("0.01")
-SPECIALIST_KINDS = frozenset(k for k, _ in SPECIALIST_ACTIONS)
 
 
 class ItemOut(Schema):
@@ -56,6 +55,13 @@ class FactorOut(Schema):
     why: str
 
 
+class CallOut(Schema):
+    channel: str
+    contact: str
+    reference: str
+    said: str
+
+
 class ActionOut(Schema):
     at: datetime
     actor: str | None
@@ -64,9 +70,12 @@ class ActionOut(Schema):
     outcome: str
     from_status: str
     to_status: str
+    call: CallOut | None = None  # the payer call / portal check's log, when one was kept
 
 
 class ItemDetailOut(ItemOut):
+    actions: list[str]  # what may be recorded on this kind of item
+    status_request: bool  # whether a 276 may be asked from it
     detail: dict[str, Any]
     priority_factors: list[FactorOut]
     days_to_deadline: int | None
@@ -87,8 +96,18 @@ class NextIn(Schema):
     kind: str | None = None
 
 
+class CallIn(Schema):
+    """The log of a payer call or portal check (``called_payer`` / ``checked_portal``)."""
+
+    channel: str = ""  # phone, portal, fax, email, chat; blank: by the action
+    contact: str = ""  # the payer's representative, or the portal
+    reference: str = ""  # the payer's call reference number
+    said: str = ""
+
+
 class ActionIn(Schema):
-    """``kind`` is a specialist action (called_payer, ..., note), or ``claim`` / ``release``."""
+    """``kind`` is one of the item's actions (``actions`` on the item), or ``claim`` /
+    ``release``."""
 
     kind: str
     note: str = ""
@@ -96,6 +115,7 @@ class ActionIn(Schema):
     status: str | None = None  # pending_payer, pending_client_decision, done, open
     follow_up_on: date | None = None
     version: int | None = None
+    call: CallIn | None = None
 
 
 class BulkIn(Schema):
@@ -162,14 +182,23 @@ def get_item(request: HttpRequest, item_id: int, response: HttpResponse) -> dict
 
 
 def _detail_out(item: WorkItem) -> dict[str, Any]:
-    history = item.actions.select_related("actor").order_by("at", "id")
+    actions = action_set(item.kind)
     return {**_item_out(item), "detail": item.detail,
+            "actions": [k.value for k in actions.record],
+            "status_request": actions.status_request,
             "priority_factors": [f for f in item.priority_factors if isinstance(f, dict)],
             "days_to_deadline": item.days_to_deadline(item.client.today()),
-            "history": [{"at": a.at, "actor": a.actor.username if a.actor else None,
-                         "kind": a.kind, "note": a.note, "outcome": a.outcome,
-                         "from_status": a.from_status, "to_status": a.to_status}
-                        for a in history]}
+            "history": [_action_out(a) for a in queries.history(item)]}
+
+
+def _action_out(a: WorkAction) -> dict[str, Any]:
+    call = queries.call_of(a)
+    return {"at": a.at, "actor": a.actor.username if a.actor else None,
+            "kind": a.kind, "note": a.note, "outcome": a.outcome,
+            "from_status": a.from_status, "to_status": a.to_status,
+            "call": None if call is None else {"channel": call.channel, "contact": call.contact,
+                                               "reference": call.reference,
+                                               "said": call.said}}
 
 
 @router.post("/next", response={200: ItemOut, 204: None})
@@ -221,14 +250,18 @@ def _apply(user: Any, item: WorkItem, version: int, body: ActionIn) -> WorkItem:
         return services.claim(item, version, acting_user=user)
     if body.kind == "release":
         return services.release(item, version, acting_user=user)
-    if body.kind not in SPECIALIST_KINDS:
-        raise ValueError(f"Unknown action {body.kind!r}; one of claim, release, "
-                         f"{', '.join(sorted(SPECIALIST_KINDS))}.")
+    allowed = action_set(item.kind)
+    if not allowed.allows(body.kind):
+        raise ValueError(f"Unknown action {body.kind!r} for a {item.get_kind_display()} item; "
+                         f"one of claim, release, "
+                         f"{', '.join(k.value for k in allowed.record)}.")
     status = ItemStatus(body.status) if body.status else None
     if status is ItemStatus.PENDING_PAYER and body.follow_up_on is None:
         raise ValueError("Pending payer needs follow_up_on.")
+    call = (services.Call(body.call.channel, body.call.contact, body.call.reference,
+                          body.call.said) if body.call is not None else None)
     step = services.Step(ActionKind(body.kind), note=body.note, outcome=body.outcome,
-                         status=status, follow_up_on=body.follow_up_on)
+                         status=status, follow_up_on=body.follow_up_on, call=call)
     return services.act(item, version, step, acting_user=user)
 
 

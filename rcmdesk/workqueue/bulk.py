@@ -3,7 +3,10 @@
 Each action goes through ``services`` item by item, so a stale or forbidden item is skipped
 and reported while the others go through (a ``BulkResult``). "Resubmit" does not send
 anything yet: it only marks the items' next step (``detail["next_step"]``) and notes it in
-their history, until corrected claims go out through the 837 writer.
+their history, until corrected claims go out through the 837 writer. "Status request" asks
+the payer where each item's claim stands (one 276 per client, ``rcmdesk.arfollowup``). Both
+apply only to the kinds whose action set has them (``actionsets``); the others are skipped
+with the reason.
 """
 
 from __future__ import annotations
@@ -16,13 +19,15 @@ from django.core.exceptions import PermissionDenied
 
 from rcmdesk import errors
 from rcmdesk.accounts.services import user_named
+from rcmdesk.arfollowup.services import request_status_for_items
 from rcmdesk.tenancy.authz import allows, require
 from rcmdesk.tenancy.roles import Action, Workflow
 from rcmdesk.workqueue import services
-from rcmdesk.workqueue.models import WorkItem
+from rcmdesk.workqueue.actionsets import refusal
+from rcmdesk.workqueue.models import ActionKind, WorkItem
 from rcmdesk.workqueue.services import BulkResult
 
-ACTIONS = ("assign", "unassign", "snooze", "close", "resubmit")
+ACTIONS = ("assign", "unassign", "snooze", "close", "resubmit", "status_request")
 
 
 class BadRequest(errors.Invalid, ValueError):
@@ -70,12 +75,19 @@ def _dispatch(user: Any, action: str, items: list[WorkItem], params: Params) -> 
         if not params.outcome.strip():
             raise BadRequest("Say what the outcome was before closing items.")
         return services.close(items, params.outcome.strip(), params.note, acting_user=user)
+    if action == "status_request":
+        return request_status_for_items(items, acting_user=user)
     return mark_resubmit(items, params.note, acting_user=user)
 
 
 def mark_resubmit(items: list[WorkItem], note: str = "", *, acting_user: Any) -> BulkResult:
-    """Mark items' next step as "resubmit" (nothing is sent yet; see the module docstring)."""
-    return services.mark_next_step(items, "resubmit", note, acting_user=acting_user)
+    """Mark items' next step as "resubmit" (nothing is sent yet; see the module docstring);
+    a kind that is never resubmitted (a posting exception, a QA item) is skipped."""
+    refused = {i.pk: why for i in items if (why := refusal(i.kind, ActionKind.RESUBMITTED))}
+    result = services.mark_next_step([i for i in items if i.pk not in refused], "resubmit",
+                                     note, acting_user=acting_user)
+    result.skipped.update(refused)
+    return result
 
 
 def reassign(*, from_username: str | None, to: Any | None, client_id: int | None = None,

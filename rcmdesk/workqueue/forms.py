@@ -7,14 +7,11 @@ from typing import Any
 
 from django import forms
 
+from rcmdesk.workqueue.actionsets import RECORDABLE, action_set
 from rcmdesk.workqueue.bulk import ACTIONS, Params
-from rcmdesk.workqueue.models import ActionKind, ItemStatus
-from rcmdesk.workqueue.services import Step
+from rcmdesk.workqueue.models import ActionKind, CallChannel, ItemStatus
+from rcmdesk.workqueue.services import Call, Step
 
-# What a specialist may record by hand. Never a write-off: that is the client's decision.
-SPECIALIST_ACTIONS = [(k.value, k.label) for k in (
-    ActionKind.CALLED_PAYER, ActionKind.CHECKED_PORTAL, ActionKind.RESUBMITTED,
-    ActionKind.APPEALED, ActionKind.CORRECTED_REBILLED, ActionKind.ESCALATED, ActionKind.NOTE)]
 NEXT_STATUSES = [
     ("", "keep working it (in progress)"),
     (ItemStatus.PENDING_PAYER.value, "pending payer (follow up on a date)"),
@@ -28,12 +25,29 @@ class VersionForm(forms.Form):
 
 
 class ActionForm(VersionForm):
-    kind = forms.ChoiceField(choices=SPECIALIST_ACTIONS, label="What you did")
+    """What a specialist did; ``kind`` (the item's) narrows the choices to its action set."""
+
+    kind = forms.ChoiceField(choices=[(k.value, k.label) for k in sorted(RECORDABLE)],
+                             label="What you did")
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     outcome = forms.CharField(required=False, max_length=120)
     status = forms.ChoiceField(choices=NEXT_STATUSES, required=False, label="Next status")
     follow_up_on = forms.DateField(required=False, label="Follow up on",
                                    widget=forms.DateInput(attrs={"type": "date"}))
+    call_channel = forms.ChoiceField(
+        choices=[("", "— (phone for a call, portal for a portal check)"),
+                 *CallChannel.choices], required=False, label="Call log: how")
+    call_contact = forms.CharField(required=False, max_length=120,
+                                   label="Call log: representative or portal")
+    call_reference = forms.CharField(required=False, max_length=60,
+                                     label="Call log: payer's reference number")
+    call_said = forms.CharField(required=False, label="Call log: what they said",
+                                widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, item_kind: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if item_kind:
+            self.fields["kind"].choices = action_set(item_kind).choices()  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -47,9 +61,12 @@ class ActionForm(VersionForm):
     def step(self) -> Step:
         data = self.cleaned_data
         status = ItemStatus(data["status"]) if data.get("status") else None
+        call = Call(data.get("call_channel") or "", data.get("call_contact") or "",
+                    data.get("call_reference") or "", data.get("call_said") or "")
         return Step(ActionKind(data["kind"]), note=data.get("note") or "",
                     outcome=(data.get("outcome") or "").strip(), status=status,
-                    follow_up_on=data.get("follow_up_on"))
+                    follow_up_on=data.get("follow_up_on"),
+                    call=None if call.is_empty() else call)
 
 
 class BulkForm(forms.Form):

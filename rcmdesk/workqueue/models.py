@@ -226,3 +226,41 @@ class WorkAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on #{self.item_id}"
+
+
+class CallChannel(models.TextChoices):
+    PHONE = "phone", "phone"
+    PORTAL = "portal", "payer portal"
+    FAX = "fax", "fax"
+    EMAIL = "email", "email"
+    CHAT = "chat", "chat / secure message"
+
+
+class CallLog(models.Model):
+    """What a payer said, as structured as the payer's own records of the call: the channel,
+    who answered (a representative's name, or the portal), the reference number the payer
+    gives for the call and what they said. One per "called payer" / "checked portal" action;
+    append-only like the history it belongs to, since it is what an appeal or a client
+    question is argued from."""
+
+    tenant_field = "item__client_id"
+    tenant_workflow = None
+
+    action = models.OneToOneField(WorkAction, on_delete=models.PROTECT, related_name="call")
+    item = models.ForeignKey(WorkItem, on_delete=models.PROTECT, related_name="calls")
+    claim = models.ForeignKey(Claim, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    channel = models.CharField(max_length=8, choices=CallChannel.choices)
+    contact = models.CharField(max_length=120, blank=True)  # representative or portal name
+    reference = models.CharField(max_length=60, blank=True)  # the payer's call reference
+    said = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["claim", "at"], name="calllog_claim")]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.reference or '(no reference)'} on #{self.item_id}"

@@ -12,7 +12,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Min, Q, Sum
 
+from rcmdesk.arfollowup.models import ClaimStatusRequest, ClaimStatusResponse
+from rcmdesk.arfollowup.queries import Exchange, exchanges
 from rcmdesk.audit.services import record_listing
+from rcmdesk.decisions.models import Proposal
+from rcmdesk.decisions.queries import write_offs
 from rcmdesk.remits.models import RemitClaim
 from rcmdesk.tenancy.authz import allows
 from rcmdesk.tenancy.roles import Action, Workflow
@@ -20,6 +24,7 @@ from rcmdesk.workqueue.counts import CENT, Tile, open_by_queue, open_items
 from rcmdesk.workqueue.models import (
     ACTIVE_STATUSES,
     AgingBucket,
+    CallLog,
     ItemKind,
     ItemStatus,
     WorkAction,
@@ -136,20 +141,50 @@ class ItemPage:
     points: int
     days_left: int | None
     today: date
+    status: list[Exchange]  # the claim's 276s and 277 answers
+    written_off: dict[int, Any]  # remit adjustment id -> the posted write-off that settled it
+
+
+def history(item: WorkItem) -> list[WorkAction]:
+    """The item's history, oldest first, each action with its call log (``call_of``)."""
+    return list(item.actions.select_related("actor", "call").order_by("at", "id"))
+
+
+def call_of(action: WorkAction) -> CallLog | None:
+    """The call / portal log kept with ``action``, if any (read by ``history``'s join)."""
+    try:
+        call: CallLog = action.call  # type: ignore[attr-defined]
+    except CallLog.DoesNotExist:
+        return None
+    return call
+
+
+def claim_calls(user: Any, claim_id: int) -> list[CallLog]:
+    """Every payer call and portal check logged on the claim's work items that ``user`` may
+    see, oldest first, with the item and who made it: the claim page's timeline."""
+    items = WorkItem.objects.visible_to(user).filter(claim_id=claim_id).values("pk")
+    return list(CallLog.objects.filter(claim_id=claim_id, item_id__in=items)
+                .select_related("item", "action__actor").order_by("at", "id"))
 
 
 def item_page(item: WorkItem, today: date) -> ItemPage:
     """What the item page shows besides the item: history and the claim's remits."""
-    history = list(item.actions.select_related("actor").order_by("at", "id"))
+    history_rows = history(item)
     remits: list[Any] = []
+    status: list[Exchange] = []
+    written_off: dict[int, Any] = {}
     if item.claim_id is not None:
+        written_off = write_offs(Proposal.objects.all(), item.claim_id).by_adjustment
+        status = exchanges(ClaimStatusRequest.objects.all(), ClaimStatusResponse.objects.all(),
+                           item.claim_id)
         remits = list(RemitClaim.objects.filter(claim_id=item.claim_id)
                       .select_related("remittance")
                       .prefetch_related("adjustments")
                       .order_by("remittance__payment_date", "remittance_id", "index"))
     points = sum(int(f.get("points", 0)) for f in item.priority_factors
                  if isinstance(f, dict))
-    return ItemPage(item, history, remits, points, item.days_to_deadline(today), today)
+    return ItemPage(item, history_rows, remits, points, item.days_to_deadline(today), today,
+                    status, written_off)
 
 
 @dataclass(frozen=True)

@@ -24,14 +24,19 @@ from django.utils import timezone
 from rcmdesk import errors
 from rcmdesk.accounts.people import person
 from rcmdesk.audit.services import record
+from rcmdesk.claims.models import Claim
+from rcmdesk.playbooks.services import call_reference_required
 from rcmdesk.playbooks.sops import sop_for_item
 from rcmdesk.tenancy.authz import require
 from rcmdesk.tenancy.models import on_client_days
 from rcmdesk.tenancy.roles import Action, Workflow
 from rcmdesk.tenancy.visibility import visibility_for
+from rcmdesk.workqueue.actionsets import CALL_LOG_ACTIONS, refusal
 from rcmdesk.workqueue.models import (
     TOUCH_ACTIONS,
     ActionKind,
+    CallChannel,
+    CallLog,
     ItemStatus,
     WorkAction,
     WorkItem,
@@ -56,6 +61,10 @@ class Conflict(errors.PreconditionFailed):
 
 class NotAllowed(errors.Forbidden, PermissionDenied):
     """The action is not this person's to take (not leased to them, client-only, ...)."""
+
+
+class CallLogProblem(errors.Invalid, ValueError):
+    """A payer call or portal check recorded without what the client's playbook asks for."""
 
 
 def _now() -> datetime:
@@ -140,6 +149,20 @@ def release(item: WorkItem, version: int, *, acting_user: Any) -> WorkItem:
 
 
 @dataclass(frozen=True)
+class Call:
+    """The structured part of a payer call or portal check (stored as a ``CallLog``)."""
+
+    channel: str = ""  # a CallChannel value; blank: phone for a call, portal for a portal
+    contact: str = ""  # the representative's name, or the portal's
+    reference: str = ""  # the payer's call reference number
+    said: str = ""  # what they said
+
+    def is_empty(self) -> bool:
+        return not any(v.strip() for v in (self.channel, self.contact, self.reference,
+                                           self.said))
+
+
+@dataclass(frozen=True)
 class Step:
     """What a specialist did to an item, and where it goes next."""
 
@@ -148,6 +171,7 @@ class Step:
     outcome: str = ""
     status: ItemStatus | None = None  # None: stays in progress
     follow_up_on: date | None = None
+    call: Call | None = None  # a payer call / portal check's log
 
 
 def act(item: WorkItem, version: int, step: Step,
@@ -157,6 +181,10 @@ def act(item: WorkItem, version: int, step: Step,
     _require_holder(acting_user, item, now)
     if step.kind in CLIENT_DECISION_ACTIONS:
         raise NotAllowed("A write-off is the client's decision: propose it instead.")
+    refused = refusal(item.kind, step.kind)
+    if refused:
+        raise NotAllowed(refused)
+    call = checked_call(item, step)
     if step.status is not None and step.status not in MANUAL_STATUSES:
         raise NotAllowed(f"An item cannot be set to {step.status} by hand.")
     if step.status is ItemStatus.DONE and not step.outcome:
@@ -167,12 +195,57 @@ def act(item: WorkItem, version: int, step: Step,
     fields = _step_fields(acting_user, item, step, now)
     with transaction.atomic():
         changed = _change(item, version, **fields)
-        _history(changed, acting_user, step.kind, note=step.note, outcome=step.outcome,
-                 from_status=item.status, to_status=changed.status, at=now,
-                 sop_version=sop_for_item(item, now))
+        action = _history(changed, acting_user, step.kind, note=step.note,
+                          outcome=step.outcome, from_status=item.status,
+                          to_status=changed.status, at=now,
+                          sop_version=sop_for_item(item, now))
+        detail: dict[str, Any] = {"status": changed.status, "outcome": step.outcome}
+        if call is not None:
+            log = _log_call(action, call)
+            detail["call"] = {"id": log.pk, "channel": log.channel, "reference": log.reference}
         record(f"workitem.{step.kind}", client_id=item.client_id, obj=item, acting_user=acting_user,
-               detail={"status": changed.status, "outcome": step.outcome})
+               detail=detail)
     return changed
+
+
+def checked_call(item: WorkItem, step: Step) -> Call | None:
+    """The step's call log, complete, or why not: a log goes only with a payer call or portal
+    check, and where the client's playbook asks for the payer's reference number, such a
+    contact is not recorded without it."""
+    call = step.call if step.call is not None and not step.call.is_empty() else None
+    if step.kind not in CALL_LOG_ACTIONS:
+        if call is not None:
+            raise CallLogProblem("A call log goes with “called payer” or “checked portal”; "
+                                 "choose one of those, or leave the call fields empty.")
+        return None
+    channel = (call.channel if call is not None and call.channel else
+               CallChannel.PHONE if step.kind == ActionKind.CALLED_PAYER else CallChannel.PORTAL)
+    if channel not in CallChannel.values:
+        raise CallLogProblem(f"Say how the payer was reached: one of "
+                             f"{', '.join(CallChannel.values)}.")
+    reference = call.reference.strip() if call is not None else ""
+    if not reference and call_reference_required(item.client_id, _payer_id(item)):
+        raise CallLogProblem("This client's playbook asks for the payer's call reference "
+                             "number on every payer call and portal check: ask for it and "
+                             "enter it.")
+    if call is None:
+        return None
+    return Call(channel, call.contact.strip()[:120], reference[:60], call.said.strip())
+
+
+def _payer_id(item: WorkItem) -> int | None:
+    if item.claim_id is None:
+        return None
+    payer_id: int | None = Claim.objects.filter(pk=item.claim_id).values_list(
+        "payer_id", flat=True).first()
+    return payer_id
+
+
+def _log_call(action: WorkAction, call: Call) -> CallLog:
+    item = action.item
+    return CallLog.objects.create(action=action, item=item, claim_id=item.claim_id,
+                                  channel=call.channel, contact=call.contact,
+                                  reference=call.reference, said=call.said, at=action.at)
 
 
 def _step_fields(user: Any, item: WorkItem, step: Step, now: datetime) -> dict[str, Any]:

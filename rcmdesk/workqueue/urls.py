@@ -14,4 +14,6 @@ urlpatterns = [
     path("items/<int:item_id>/claim/", views.item_claim, name="claim"),
     path("items/<int:item_id>/act/", views.item_act, name="act"),
     path("items/<int:item_id>/release/", views.item_release, name="release"),
+    path("items/<int:item_id>/status-request/", views.item_status_request,
+         name="status_request"),
 ]

@@ -21,11 +21,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from rcmdesk.accounts.middleware import background_poll
 from rcmdesk.accounts.services import user_named
+from rcmdesk.arfollowup.services import request_status_for_items
 from rcmdesk.audit.services import record
+from rcmdesk.playbooks.services import call_reference_required
 from rcmdesk.tenancy.authz import allows
 from rcmdesk.tenancy.roles import Action, Workflow
 from rcmdesk.tenancy.visibility import visibility_for
 from rcmdesk.workqueue import bulk, queries, services
+from rcmdesk.workqueue.actionsets import action_set
 from rcmdesk.workqueue.forms import ActionForm, BulkForm, ReassignForm, VersionForm
 from rcmdesk.workqueue.models import (
     KIND_WORKFLOW,
@@ -136,9 +139,14 @@ def _item_page(request: HttpRequest, item: WorkItem, *, status: int = 200,
     record("read", client_id=item.client_id, obj=item)
     today = item.client.today()
     user = request.user
+    form = form or ActionForm(initial={"version": item.version}, item_kind=item.kind)
+    if call_reference_required(item.client_id, item.claim.payer_id if item.claim else None):
+        form.fields["call_reference"].help_text = ("The client's playbook asks for it on every "
+                                                   "payer call and portal check.")
     return render(request, "workqueue/item.html", {
         "p": queries.item_page(item, today), "problem": problem, "today": today,
-        "form": form or ActionForm(initial={"version": item.version}),
+        "form": form,
+        "actions": action_set(item.kind),
         "holds": item.is_leased_to(user), "may_work": allows(user, Action.WORK_ITEMS),
         "can_work": allows(user, Action.WORK_ITEMS) and item.status != ItemStatus.DONE,
     }, status=status)
@@ -184,13 +192,16 @@ def item_release(request: HttpRequest, item_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def item_act(request: HttpRequest, item_id: int) -> HttpResponse:
-    form = ActionForm(request.POST)
-
     def act(item: WorkItem, version: int) -> HttpResponse | None:
+        form = ActionForm(request.POST, item_kind=item.kind)
         if not form.is_valid():
             return _item_page(request, item, status=400, form=form,
                               problem="Some fields need attention.")
-        changed = services.act(item, version, form.step(), acting_user=request.user)
+        try:
+            changed = services.act(item, version, form.step(), acting_user=request.user)
+        except services.CallLogProblem as exc:
+            form.add_error("call_reference", str(exc))
+            return _item_page(request, item, status=400, form=form, problem=str(exc))
         if "next" in request.POST:  # "Record and get next": same workflow, no detour
             messages.info(request, f"Recorded #{changed.pk}; it is now "
                           f"{changed.get_status_display()}.")
@@ -201,6 +212,20 @@ def item_act(request: HttpRequest, item_id: int) -> HttpResponse:
         return redirect("workqueue:workbench")
 
     return _change(request, item_id, act)
+
+
+@login_required
+@require_POST
+def item_status_request(request: HttpRequest, item_id: int) -> HttpResponse:
+    """Ask the payer where the item's claim stands (a 276); the answer (277) shows on the
+    page when it comes in."""
+    item = queries.get_item(request.user, item_id)
+    result = request_status_for_items([item], acting_user=request.user)
+    if item.pk in result.skipped:
+        return _item_page(request, item, status=400, problem=result.skipped[item.pk])
+    messages.info(request, "Claim status request (276) written: the payer's answer (277) "
+                           "will show here.")
+    return redirect("workqueue:item", item.pk)
 
 
 @login_required

@@ -44,7 +44,7 @@ def send(client: Client, method: str, url: str, body: dict[str, Any] | None = No
 
 def proposal(item_id: int) -> dict[str, Any]:
     return {"client": "acme", "kind": "write_off", "item_id": item_id, "amount": "12.50",
-            "reasons": "Small balance, past timely filing"}
+            "adjustment_reason": "TIMELY", "reasons": "Small balance, past timely filing"}
 
 
 def test_a_token_acts_on_a_work_item_with_its_etag(world: World) -> None:

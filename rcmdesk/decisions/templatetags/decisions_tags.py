@@ -9,6 +9,7 @@ from django import template
 
 from rcmdesk.decisions.forms import ProposeForm
 from rcmdesk.decisions.models import Proposal
+from rcmdesk.decisions.services import write_off_default
 from rcmdesk.tenancy.authz import allows
 from rcmdesk.tenancy.roles import Action, Workflow
 from rcmdesk.tenancy.visibility import visibility_for
@@ -35,8 +36,8 @@ def item_decisions(context: Any, item: WorkItem | None) -> dict[str, Any] | None
     if not proposals and not may_propose:
         return None
     return {"proposals": proposals, "may_propose": may_propose,
-            "form": ProposeForm(initial={"amount": item.claim.insurance_balance
-                                         if item.claim_id and item.claim else None})}
+            "form": ProposeForm(initial={"amount": write_off_default(item)},
+                                client_id=item.client_id) if may_propose else None}
 
 
 @register.filter

@@ -38,4 +38,4 @@ def write_off(user: Any, item: WorkItem, amount: str = "40.00",
               reasons: str = "Past timely filing; payer confirmed no appeal rights.") -> Proposal:
     return services.propose(item.client, ProposalKind.WRITE_OFF, acting_user=user, item=item,
                             amount=Decimal(amount), reasons=reasons,
-                            evidence="Call ref 55-1234")
+                            evidence="Call ref 55-1234", adjustment_reason="TIMELY")

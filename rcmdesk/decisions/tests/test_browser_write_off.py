@@ -42,6 +42,7 @@ def test_a_proposed_write_off_posts_only_when_the_client_manager_approves_it(
     page.goto(f"/work/items/{item.pk}/")
     page.get_by_test_id("propose").locator("summary").click()
     page.get_by_label("Amount").fill("40.00")
+    page.get_by_label("Adjustment reason").select_option("TIMELY")
     page.get_by_label("Reasons").fill(REASONS)
     page.get_by_label("Evidence").fill("Call reference 55-1234")
     page.get_by_test_id("propose-submit").click()

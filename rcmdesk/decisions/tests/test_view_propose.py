@@ -14,6 +14,7 @@ from rcmdesk.workqueue.models import ItemStatus
 
 pytestmark = pytest.mark.django_db
 FORM = {"kind": "write_off", "amount": "40.00", "account": "insurance_ar",
+        "adjustment_reason": "TIMELY",
         "reasons": "Past timely filing", "evidence": "https://portal.example/ref/1"}
 
 
@@ -30,10 +31,19 @@ def test_a_specialist_proposes_a_write_off_and_the_item_waits(world: World,
     assert item.status == ItemStatus.PENDING_CLIENT_DECISION
 
 
-def test_a_write_off_without_an_amount_is_refused(world: World, signed_in: Any) -> None:
+def test_a_write_off_without_an_amount_is_for_the_items_amount(world: World,
+                                                                signed_in: Any) -> None:
+    item = ar_item(world.acme)
+    signed_in(Role.PARTNER_SPECIALIST).post(f"/decisions/items/{item.pk}/propose",
+                                            {**FORM, "amount": ""})
+    assert Proposal.objects.get().amount == item.amount
+
+
+def test_a_write_off_without_an_adjustment_reason_is_refused(world: World,
+                                                             signed_in: Any) -> None:
     item = ar_item(world.acme)
     response = signed_in(Role.PARTNER_SPECIALIST).post(
-        f"/decisions/items/{item.pk}/propose", {**FORM, "amount": ""})
+        f"/decisions/items/{item.pk}/propose", {**FORM, "adjustment_reason": ""})
     assert response.status_code == 400
     assert not Proposal.objects.exists()
 

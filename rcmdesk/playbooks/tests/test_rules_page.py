@@ -41,6 +41,17 @@ def test_a_rule_for_every_payer_and_its_history(world: World, signed_in: Any) ->
     assert "followup_days 30 → 21" in browser.get("/playbook/rules/").content.decode()
 
 
+def test_a_client_admin_asks_for_the_payers_call_reference_on_every_call(
+        world: World, signed_in: Any) -> None:
+    browser = signed_in(Role.CLIENT_ADMIN)
+    browser.post("/playbook/rules/", form(call_reference_required="true",
+                                          change_note="SOP: record the call reference"))
+    assert PayerRule.objects.get(payer=None).call_reference_required is True
+    html = browser.get("/playbook/rules/").content.decode()
+    assert "call_reference_required — → True" in html
+    assert '<td data-testid="call-reference">required</td>' in html
+
+
 def test_days_out_of_range_are_refused(world: World, signed_in: Any) -> None:
     response = signed_in(Role.CLIENT_ADMIN).post("/playbook/rules/", form(appeal_days="0"))
     assert response.status_code == 400
