@@ -58,6 +58,7 @@ class AdjustmentOut(Schema):
     carc: CodeOut
     amount: Decimal
     posted: bool
+    written_off_by: int | None  # the client's write-off decision that settled this denial
 
 
 class RemarkOut(Schema):
@@ -200,7 +201,9 @@ def get_claim(request: HttpRequest, claim_id: int) -> dict[str, Any]:
             "patient_responsibility": r.remit.patient_responsibility,
             "outcome": r.remit.outcome,
             "adjustments": [{"line": a.line, "group": a.group, "carc": _code(a.code),
-                             "amount": a.amount, "posted": a.posted} for a in r.adjustments],
+                             "amount": a.amount, "posted": a.posted,
+                             "written_off_by": a.written_off.pk if a.written_off else None}
+                            for a in r.adjustments],
             "remarks": [{"line": line, "qualifier": q, "rarc": _code(code)}
                         for line, q, code in r.remarks],
         } for r in d.remits],

@@ -20,6 +20,7 @@ from rcmdesk.audit.services import record_listing
 from rcmdesk.claims.models import Claim, ClaimStatus
 from rcmdesk.claims.timeline import Event, Link, timeline
 from rcmdesk.decisions.models import Proposal
+from rcmdesk.decisions.queries import claim_write_offs
 from rcmdesk.denials.models import Appeal, AppealStatus
 from rcmdesk.escalations.models import Escalation
 from rcmdesk.remits.carc_categories import category
@@ -78,6 +79,7 @@ class Adjustment:
     quantity: Decimal | None
     posted: bool
     line: int | None
+    written_off: Proposal | None = None  # the client's write-off that settled this denial
 
 
 @dataclass
@@ -166,6 +168,7 @@ def detail(user: Any, claim: Claim) -> ClaimDetail:
     remit_claims = (claim.remit_claims.select_related("remittance")
                     .prefetch_related("adjustments", lines)
                     .order_by("remittance__payment_date", "remittance_id", "index"))
+    settled = claim_write_offs(user, claim.pk).by_adjustment
     remits = []
     for rc in remit_claims:
         line_numbers = {ln.pk: ln.index for ln in rc.lines.all()}
@@ -175,7 +178,8 @@ def detail(user: Any, claim: Claim) -> ClaimDetail:
                          descriptions.get(("carc", adj.reason.upper()), ""))
             item.adjustments.append(Adjustment(
                 adj.group, shown, adj.amount, adj.quantity, adj.posted,
-                line_numbers.get(adj.remit_line_id) if adj.remit_line_id else None))
+                line_numbers.get(adj.remit_line_id) if adj.remit_line_id else None,
+                settled.get(adj.pk)))
         for ln in rc.lines.all():
             for pair in ln.remarks:
                 if len(pair) >= 2:

@@ -20,7 +20,9 @@ from typing import Any
 from django.utils import timezone
 
 from rcmdesk.accounts.people import person
-from rcmdesk.arfollowup.models import ClaimStatusRequest, ClaimStatusResponse
+from rcmdesk.arfollowup.models import ClaimStatusResponse
+from rcmdesk.arfollowup.queries import claim_status_exchanges
+from rcmdesk.arfollowup.status277 import FINALIZED_DENIED, RESUBMIT
 from rcmdesk.claims.models import Claim
 from rcmdesk.decisions.models import Proposal
 from rcmdesk.denials.models import Appeal
@@ -29,7 +31,11 @@ from rcmdesk.intake.models import ReceivedFile
 from rcmdesk.qa.models import Audit
 from rcmdesk.remits.models import JournalEntry, RemitClaim
 from rcmdesk.submission.models import BatchClaim
-from rcmdesk.workqueue.models import TOUCH_ACTIONS, WorkAction, WorkItem
+from rcmdesk.workqueue.models import TOUCH_ACTIONS, ActionKind, WorkAction, WorkItem
+from rcmdesk.workqueue.queries import claim_calls
+
+# A 277 answer that needs someone: the payer has no claim to pay on, or denied it.
+ALARMING_CATEGORIES = frozenset(RESUBMIT) | frozenset(FINALIZED_DENIED)
 
 
 @dataclass(frozen=True)
@@ -128,21 +134,29 @@ def _acknowledgments(entry: BatchClaim, files: dict[int, ReceivedFile]) -> list[
 
 
 def status_exchanges(user: Any, claim: Claim) -> list[Event]:
-    """276 questions and the 277 answers that came back for them."""
-    asked = [Event(r.requested_at, "payer", "Claim status asked (276)", f"trace {r.trace}",
-                   who=_name(r.requested_by))
-             for r in ClaimStatusRequest.objects.visible_to(user).filter(claim=claim)
-             .select_related("requested_by")]
-    answered = [Event(r.received_at, "payer", f"Payer's status answer (277): {r.raw_stc}",
-                      _status_detail(r), amount=r.paid_amount,
-                      link=Link("intake:file", r.file_id, "the 277 file") if r.file_id else None,
-                      alarm=r.category.upper().startswith(("A3", "A4", "A6", "A7", "A8")))
-                for r in ClaimStatusResponse.objects.visible_to(user).filter(claim=claim)]
-    return asked + answered
+    """276 questions and the 277 answers that came back for them, with our reading of each
+    answer's category (``arfollowup.queries`` is the one reader of that conversation)."""
+    events = []
+    for exchange in claim_status_exchanges(user, claim.pk):
+        asked = exchange.request
+        if asked is not None:
+            link = (Link("workqueue:item", asked.item_id, f"item #{asked.item_id}")
+                    if asked.item_id else None)
+            events.append(Event(asked.requested_at, "payer", "Claim status asked (276)",
+                                f"trace {asked.trace}", who=_name(asked.requested_by),
+                                link=link))
+        for answer in exchange.answers:
+            r = answer.response
+            events.append(Event(
+                r.received_at, "payer", f"Payer's status answer (277): {answer.meaning}",
+                _status_detail(r), amount=r.paid_amount,
+                link=Link("intake:file", r.file_id, "the 277 file") if r.file_id else None,
+                alarm=r.category.upper() in ALARMING_CATEGORIES))
+    return events
 
 
 def _status_detail(r: ClaimStatusResponse) -> str:
-    parts = [f"category {r.category}, status {r.status_code}"]
+    parts = [f"{r.raw_stc} (category {r.category}, status {r.status_code})"]
     if r.effective_date:
         parts.append(f"as of {r.effective_date:%m/%d/%Y}")
     if r.payer_claim_control_number:
@@ -150,6 +164,20 @@ def _status_detail(r: ClaimStatusResponse) -> str:
     if r.trace:
         parts.append(f"trace {r.trace}")
     return ", ".join(parts)
+
+
+def calls(user: Any, claim: Claim) -> list[Event]:
+    """Payer calls and portal checks from the structured call log, with the payer's call
+    reference (the client's SOP asks for it)."""
+    events = []
+    for call in claim_calls(user, claim.pk):
+        detail = " — ".join(p for p in (
+            call.contact, call.reference and f"call reference {call.reference}", call.said) if p)
+        events.append(Event(call.at, "payer", f"{call.get_channel_display().capitalize()}: "
+                            f"{call.action.get_kind_display()}", detail,
+                            who=_name(call.action.actor),
+                            link=Link("workqueue:item", call.item_id, f"item #{call.item_id}")))
+    return events
 
 
 # --- money ---------------------------------------------------------------------------------
@@ -193,8 +221,11 @@ def work(user: Any, claim: Claim) -> list[Event]:
             events.append(Event(item.closed_at, "work",
                                 f"{item.get_kind_display().capitalize()} item closed",
                                 item.close_reason, link=link))
-    actions = (WorkAction.objects.filter(item__in=items, kind__in=TOUCH_ACTIONS)
-               .select_related("actor"))
+    # A call or portal check is told by ``calls`` (with its reference), a 276 by
+    # ``status_exchanges``: their action rows would only say it twice.
+    actions = (WorkAction.objects.filter(item__in=items, kind__in=TOUCH_ACTIONS,
+                                         call__isnull=True)
+               .exclude(kind=ActionKind.STATUS_REQUESTED).select_related("actor"))
     for action in actions:
         detail = " — ".join(p for p in (action.outcome, action.note) if p)
         events.append(Event(action.at, "work", action.get_kind_display().capitalize(), detail,
@@ -263,5 +294,5 @@ def qa_audits(user: Any, claim: Claim) -> list[Event]:
 
 # One reader per kind of object. An app that adds something a claim's story should tell
 # (attachments, call logs) adds its reader here.
-SOURCES: list[Source] = [submissions, status_exchanges, work, appeals, decisions, escalations,
-                         qa_audits]
+SOURCES: list[Source] = [submissions, status_exchanges, calls, work, appeals, decisions,
+                         escalations, qa_audits]

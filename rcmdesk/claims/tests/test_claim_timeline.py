@@ -20,6 +20,7 @@ from rcmdesk.submission.models import SubmissionBatch
 from rcmdesk.submission.tests.test_acks import PRACTICE, ack_277ca, sent_batch
 from rcmdesk.synth.files import Controls, write_999
 from rcmdesk.tenancy.roles import Role
+from rcmdesk.workqueue.services import Step
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +72,8 @@ def test_a_276_and_its_277_answer_show_on_the_timeline_newest_first(
     table = timeline_of(signed_in(Role.PARTNER_SPECIALIST)
                         .get(reverse("claims:claim", args=[claim.pk])).content.decode())
     titles = [r for r in rows(table) if "276" in r or "277" in r]
-    assert "Payer&#x27;s status answer (277): A2:20" in titles[0]
+    assert "Payer&#x27;s status answer (277): the payer has the claim: pending" in titles[0]
+    assert "A2:20" in titles[0]
     assert "payer claim ICN9" in titles[0]
     assert "Claim status asked (276)" in titles[1]
     assert f"trace {trace}" in titles[1]
@@ -112,3 +114,35 @@ def test_a_remittance_row_links_the_835_page(world: World, signed_in: Any) -> No
     assert f'href="{reverse("remits:remittance", args=[remittance.pk])}"' in table
     assert "$80.00" in table
     assert "Ledger: Payment journal" in table
+
+
+def test_after_a_write_off_posts_the_claim_page_shows_the_line_written_off(
+        world: World, signed_in: Any) -> None:
+    from rcmdesk.decisions.tests.test_write_off_line import approve, denied, propose
+
+    claim, line1, _ = denied(world)
+    proposal = approve(world, propose(world, line1))
+    body = signed_in(Role.CLIENT_MANAGER).get(reverse("claims:claim", args=[claim.pk])).content
+    adjustments = body.decode().split('data-testid="adjustments"')[1].split("</table>")[0]
+    written = f'<a href="{reverse("decisions:detail", args=[proposal.pk])}">written off'
+    assert adjustments.count(written) == 1
+    assert adjustments.count("left open (denial)") == 1
+    table = timeline_of(body.decode())
+    assert "Client decided (write-off)" in table
+
+
+def test_a_payer_call_shows_once_on_the_timeline_with_its_reference(world: World,
+                                                                     signed_in: Any) -> None:
+    from rcmdesk.workqueue import services
+    from rcmdesk.workqueue.models import ActionKind
+    from rcmdesk.workqueue.tests.test_call_log import UHC_CALL, leased_denial
+
+    item = leased_denial(world)
+    services.act(item, item.version, Step(ActionKind.CALLED_PAYER, "called", call=UHC_CALL),
+                 acting_user=world.user(Role.PARTNER_SPECIALIST))
+    assert item.claim is not None
+    table = timeline_of(signed_in(Role.PARTNER_SPECIALIST)
+                        .get(reverse("claims:claim", args=[item.claim.pk])).content.decode())
+    assert table.count("call reference REF-2026-0042") == 1
+    assert table.count("called payer") == 1
+    assert "Dana at the provider line" in table
