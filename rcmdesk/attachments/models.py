@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from rcmdesk.attachments.sniff import by_content_type
 from rcmdesk.claims.models import Claim
 from rcmdesk.decisions.models import Proposal
 from rcmdesk.denials.models import Appeal
@@ -82,6 +83,11 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_owner_kind_display()})"
+
+    @property
+    def kind_label(self) -> str:
+        """What a billing person calls it ("PDF", "TIFF image"), not the MIME type."""
+        return by_content_type(self.content_type).label
 
     @property
     def owner_id(self) -> int | None:

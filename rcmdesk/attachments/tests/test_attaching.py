@@ -169,3 +169,9 @@ def test_the_claim_page_lists_the_documents_of_its_appeals_items_and_decisions(
         ("item", owners.denied.item.pk), ("decision", owners.proposal.pk)]
     event = AuditEvent.objects.filter(action="list").latest("seq")
     assert event.detail == {"claim": owners.denied.claim.pk, "attachments": [a.pk for a in made]}
+
+
+def test_a_document_is_named_by_its_kind_in_billing_words(world: World, owners: Any) -> None:
+    attached = attach(on_appeal(owners), upload("fax", image("TIFF")),
+                      acting_user=world.user(Role.CLIENT_STAFF)).attachment
+    assert (attached.name, attached.kind_label) == ("fax.tif", "TIFF image")
