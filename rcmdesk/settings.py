@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "rcmdesk.scrubber",
     "rcmdesk.submission",
     "rcmdesk.decisions",
+    "rcmdesk.attachments",
     "rcmdesk.escalations",
     "rcmdesk.qa",
     "rcmdesk.reports",
@@ -182,6 +183,9 @@ RCMDESK_MAX_JSON_NUMBER_DIGITS = env_int("RCMDESK_MAX_JSON_NUMBER_DIGITS",
 # Largest upload accepted on every path (X12, charge, visit and deposit files; pages and API),
 # refused before it is read: rcmdesk/uploads.py.
 RCMDESK_MAX_UPLOAD_BYTES = max(1, env_int("RCMDESK_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+# Attached documents (rcmdesk.attachments): on disk under the var dir, never under static,
+# one file per client and sha256, served only as downloads.
+RCMDESK_ATTACHMENTS_DIR = VAR_DIR / "attachments"
 # Eligibility items open this many days before a visit (rcmdesk.eligibility.producer).
 RCMDESK_ELIGIBILITY_LEAD_DAYS = env_int("RCMDESK_ELIGIBILITY_LEAD_DAYS", 3)
 # Problems kept per received file: past this many, checking stops and the file is

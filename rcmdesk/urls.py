@@ -22,6 +22,7 @@ urlpatterns = [
     path("batches/", include("rcmdesk.submission.urls")),
     path("playbook/", include("rcmdesk.playbooks.urls")),
     path("decisions/", include("rcmdesk.decisions.urls")),
+    path("attachments/", include("rcmdesk.attachments.urls")),
     path("escalations/", include("rcmdesk.escalations.urls")),
     path("qa/", include("rcmdesk.qa.urls")),
     path("reports/", include("rcmdesk.reports.urls")),

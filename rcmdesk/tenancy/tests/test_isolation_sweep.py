@@ -50,7 +50,7 @@ def birch_patient_data(world: World) -> dict[str, str]:
 # ``tests/sweep_data.py`` with ``birch_objects(world) -> {param: id}`` (Birch's rows, with a
 # FOREIGN_MARKERS text somewhere in them where a page would show it).
 SWEEP_DATA_APPS = ("eligibility", "priorauth", "charges", "scrubber", "submission", "playbooks",
-                   "decisions", "escalations", "qa", "reports", "capacity")
+                   "decisions", "escalations", "qa", "reports", "capacity", "attachments")
 
 
 def app_sweep_data(world: World) -> dict[str, str]:
@@ -117,6 +117,9 @@ def test_the_sweep_covers_the_routes_that_take_tenant_ids(sweep: Sweep) -> None:
     assert "work/items/<int:item_id>/act/" in swept
     assert "api/work/items/<int:item_id>" in swept
     assert "api/work/items/<int:item_id>/actions" in swept
+    assert "attachments/<int:attachment_id>/download/" in swept
+    assert "attachments/appeals/<int:appeal_id>/packet.pdf" in swept
+    assert "api/attachments/<int:attachment_id>/content" in swept
 
 
 def test_no_route_leaks_another_tenant_to_any_role(sweep: Sweep) -> None:
