@@ -23,6 +23,7 @@ from rcmdesk.accounts.people import person
 from rcmdesk.arfollowup.models import ClaimStatusResponse
 from rcmdesk.arfollowup.queries import claim_status_exchanges
 from rcmdesk.arfollowup.status277 import FINALIZED_DENIED, RESUBMIT
+from rcmdesk.attachments.queries import for_claim
 from rcmdesk.claims.models import Claim
 from rcmdesk.decisions.models import Proposal
 from rcmdesk.denials.models import Appeal
@@ -292,7 +293,17 @@ def qa_audits(user: Any, claim: Claim) -> list[Event]:
             for a in audits if a.completed_at is not None]
 
 
+def documents(user: Any, claim: Claim) -> list[Event]:
+    """Documents attached to the claim or to its appeals, items and decisions (the row opens
+    the download, which is audited on its own)."""
+    return [Event(a.uploaded_at, "documents",
+                  f"Document attached to the {a.get_owner_kind_display()}: {a.name}",
+                  a.note, who=_name(a.uploaded_by),
+                  link=Link("attachments:download", a.pk, "download"))
+            for a in for_claim(user, claim)]
+
+
 # One reader per kind of object. An app that adds something a claim's story should tell
 # (attachments, call logs) adds its reader here.
 SOURCES: list[Source] = [submissions, status_exchanges, calls, work, appeals, decisions,
-                         escalations, qa_audits]
+                         escalations, qa_audits, documents]

@@ -146,3 +146,23 @@ def test_a_payer_call_shows_once_on_the_timeline_with_its_reference(world: World
     assert table.count("call reference REF-2026-0042") == 1
     assert table.count("called payer") == 1
     assert "Dana at the provider line" in table
+
+
+def test_a_document_attached_to_the_claims_item_is_on_the_timeline(
+        world: World, signed_in: Any, settings: Any, tmp_path: Path) -> None:
+    from rcmdesk.attachments.models import OwnerKind
+    from rcmdesk.attachments.services import Owner, attach
+    from rcmdesk.attachments.tests.documents import pdf, upload
+    from rcmdesk.workqueue.tests.test_call_log import leased_denial
+
+    settings.RCMDESK_ATTACHMENTS_DIR = tmp_path / "attachments"
+    item = leased_denial(world)
+    attachment = attach(Owner(OwnerKind.ITEM, item), upload("eob.pdf", pdf()),
+                        acting_user=world.user(Role.PARTNER_SPECIALIST)).attachment
+    assert item.claim is not None
+    body = signed_in(Role.PARTNER_SPECIALIST).get(
+        reverse("claims:claim", args=[item.claim.pk])).content.decode()
+    table = timeline_of(body)
+    assert "Document attached to the work item: eob.pdf" in table
+    assert f'href="{reverse("attachments:download", args=[attachment.pk])}"' in table
+    assert 'data-testid="attachments"' in body
