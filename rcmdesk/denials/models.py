@@ -118,7 +118,7 @@ class AppealStatus(models.TextChoices):
     """Where the appeal is now, in the words a billing team uses (the payer's answer itself
     is ``AppealOutcome``; ``won`` and ``lost`` keep their stored values)."""
 
-    DRAFT = "draft", "Drafted"
+    DRAFT = "draft", "Draft"
     PENDING_CLIENT_DECISION = "pending_client_decision", "Waiting on the client"
     APPROVED = "approved", "Approved, ready to file"  # the client said file it
     DECLINED = "declined", "Declined by the client"  # the client said do not
