@@ -74,7 +74,8 @@ def close_if_paid(appeal: Appeal, remittance_ids: Iterable[int] | None = None) -
                        "trace_number": remittance.trace_number, "paid": str(paid),
                        "expected": str(appeal.expected_amount)})
         _item_after_payment(appeal, paid, remittance.trace_number)
-    return Appeal.objects.select_related("item", "claim").get(pk=appeal.pk)
+    closed: Appeal = Appeal.objects.select_related("item", "claim").get(pk=appeal.pk)
+    return closed
 
 
 def _item_after_payment(appeal: Appeal, paid: Decimal, trace: str) -> None:

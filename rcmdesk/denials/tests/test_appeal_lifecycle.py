@@ -201,6 +201,7 @@ def test_a_payment_short_of_the_overturn_closes_the_appeal_and_reopens_the_item(
     _, appeal, _ = answered(world, "overturned")
     # posted on its own (no file, so no queue producer settles the item first)
     posted = post_835(world.acme, next(t835.remittances(payment_835(paid="100.00"))))
+    assert posted.remittance_id is not None
     assert close_paid_appeals(world.acme.pk, [posted.remittance_id]) == [appeal.pk]
     appeal.refresh_from_db()
     assert (appeal.status, appeal.paid_amount) == (AppealStatus.PAID, Decimal("100.00"))
