@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from rcmdesk import errors
 from rcmdesk.audit.services import record
 from rcmdesk.denials import appeals, letters, queries
 from rcmdesk.denials.forms import AnswerForm, FiledForm, WriteOffForm, problems
@@ -173,14 +174,13 @@ def answer(request: HttpRequest, appeal_id: int) -> HttpResponse:
 @require_POST
 def next_level(request: HttpRequest, appeal_id: int) -> HttpResponse:
     appeal = _appeal(request.user, appeal_id)
-    try:
+
+    def run() -> HttpResponse:
         drafted = appeals.draft_next_level(appeal, acting_user=request.user)
-    except appeals.AppealConflict as exc:
-        return _page(request, appeal, status=409, problem=str(exc))
-    except (PermissionDenied, work.NotAllowed) as exc:
-        return _page(request, appeal, status=403, problem=str(exc) or "Not allowed.")
-    messages.info(request, f"Drafted the level-{drafted.level} appeal.")
-    return redirect("denials:appeal", appeal_id=drafted.pk)
+        messages.info(request, f"Drafted the level-{drafted.level} appeal.")
+        return redirect("denials:appeal", appeal_id=drafted.pk)
+
+    return _attempt(request, appeal, run)
 
 
 @login_required
@@ -190,16 +190,30 @@ def write_off(request: HttpRequest, appeal_id: int) -> HttpResponse:
     form = WriteOffForm(request.POST)
     if not form.is_valid():
         return _page(request, appeal, status=400, problem=problems(form))
-    try:
+
+    def run() -> HttpResponse:
         proposal = appeals.propose_write_off(appeal, acting_user=request.user,
                                              amount=form.cleaned_data["amount"],
                                              reasons=form.cleaned_data["reasons"])
+        messages.info(request, f"Proposed a write-off (#{proposal.pk}) for the client's "
+                               "decision.")
+        return redirect("decisions:detail", proposal_id=proposal.pk)
+
+    return _attempt(request, appeal, run)
+
+
+def _attempt(request: HttpRequest, appeal: Appeal,
+             run: Callable[[], HttpResponse]) -> HttpResponse:
+    """A step that starts something new (no version to guard): refused, the appeal page
+    again with the reason beside it."""
+    try:
+        return run()
     except appeals.AppealConflict as exc:
         return _page(request, appeal, status=409, problem=str(exc))
     except (PermissionDenied, work.NotAllowed) as exc:
         return _page(request, appeal, status=403, problem=str(exc) or "Not allowed.")
-    messages.info(request, f"Proposed a write-off (#{proposal.pk}) for the client's decision.")
-    return redirect("decisions:detail", proposal_id=proposal.pk)
+    except errors.Invalid as exc:
+        return _page(request, appeal, status=400, problem=str(exc))
 
 
 @login_required

@@ -18,6 +18,16 @@ FILED_ON = date(2026, 3, 12)
 ANSWERED_ON = date(2026, 4, 2)
 
 
+def decided(world: World, *, approve: bool) -> tuple[Appeal, Any]:
+    """A level-1 appeal the client approved (or declined) filing."""
+    specialist = world.user(Role.PARTNER_SPECIALIST)
+    denied = denied_claim(world.acme)
+    appeal = appeals.draft_appeal(lease(denied.item, specialist), acting_user=specialist)
+    appeal = appeals.mark_pending_decision(appeal, appeal.version, acting_user=specialist)
+    return appeals.decide(appeal, appeal.version, acting_user=world.user(Role.CLIENT_MANAGER),
+                          approve=approve), specialist
+
+
 def filed(world: World, pcn: str = "PCN-7781") -> tuple[Denied, Appeal, Any]:
     """A level-1 appeal the client needs not approve, filed by portal on 12 March."""
     specialist = world.user(Role.PARTNER_SPECIALIST)

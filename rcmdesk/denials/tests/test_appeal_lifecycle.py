@@ -16,7 +16,14 @@ from rcmdesk.denials.appeals import AppealConflict, AppealProblem
 from rcmdesk.denials.deadlines import deadline_flag
 from rcmdesk.denials.models import Appeal, AppealOutcome, AppealStatus
 from rcmdesk.denials.paid import close_paid_appeals
-from rcmdesk.denials.tests.appeal_steps import ANSWERED_ON, FILED_ON, answered, filed, payment_835
+from rcmdesk.denials.tests.appeal_steps import (
+    ANSWERED_ON,
+    FILED_ON,
+    answered,
+    decided,
+    filed,
+    payment_835,
+)
 from rcmdesk.denials.tests.builders import denied_claim, lease
 from rcmdesk.intake.services import ingest
 from rcmdesk.remits.models import Remittance
@@ -52,12 +59,7 @@ def test_filing_records_the_day_the_channel_and_the_payers_reference(world: Worl
 ])
 def test_filing_is_refused_without_a_channel_or_with_a_day_after_today(
         world: World, channel: str, day: date, words: str) -> None:
-    specialist = world.user(Role.PARTNER_SPECIALIST)
-    denied = denied_claim(world.acme)
-    appeal = appeals.draft_appeal(lease(denied.item, specialist), acting_user=specialist)
-    appeal = appeals.mark_pending_decision(appeal, appeal.version, acting_user=specialist)
-    appeal = appeals.decide(appeal, appeal.version, acting_user=world.user(Role.CLIENT_MANAGER),
-                            approve=True)
+    appeal, specialist = decided(world, approve=True)
     with pytest.raises(AppealProblem, match=words):
         appeals.record_filed(appeal, appeal.version, acting_user=specialist, filed_on=day,
                              channel=channel)
@@ -66,20 +68,20 @@ def test_filing_is_refused_without_a_channel_or_with_a_day_after_today(
 
 
 def test_a_declined_appeal_cannot_be_filed_and_says_why(world: World) -> None:
-    specialist = world.user(Role.PARTNER_SPECIALIST)
-    denied = denied_claim(world.acme)
-    appeal = appeals.draft_appeal(lease(denied.item, specialist), acting_user=specialist)
-    appeal = appeals.mark_pending_decision(appeal, appeal.version, acting_user=specialist)
-    appeal = appeals.decide(appeal, appeal.version, acting_user=world.user(Role.CLIENT_MANAGER),
-                            approve=False)
+    appeal, specialist = decided(world, approve=False)
     with pytest.raises(NotAllowed, match="declined by the client cannot be filed"):
         appeals.record_filed(appeal, appeal.version, acting_user=specialist,
                              filed_on=FILED_ON, channel="mail")
 
 
 def test_qa_may_not_file_or_record_the_payers_answer(world: World) -> None:
-    _, appeal, _ = filed(world)
+    approved, _ = decided(world, approve=True)
     qa = world.user(Role.PARTNER_QA)
+    with pytest.raises(PermissionDenied):
+        appeals.record_filed(approved, approved.version, acting_user=qa, filed_on=FILED_ON,
+                             channel="portal")
+    Appeal.objects.all().update(status=AppealStatus.FILED)
+    appeal = Appeal.objects.get()
     with pytest.raises(PermissionDenied):
         appeals.record_outcome(appeal, appeal.version, acting_user=qa, outcome="upheld",
                                decided_on=ANSWERED_ON)
