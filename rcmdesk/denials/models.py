@@ -119,7 +119,7 @@ class AppealStatus(models.TextChoices):
     is ``AppealOutcome``; ``won`` and ``lost`` keep their stored values)."""
 
     DRAFT = "draft", "Draft"
-    PENDING_CLIENT_DECISION = "pending_client_decision", "Waiting on the client"
+    PENDING_CLIENT_DECISION = "pending_client_decision", "Waiting on the client's decision"
     APPROVED = "approved", "Approved, ready to file"  # the client said file it
     DECLINED = "declined", "Declined by the client"  # the client said do not
     FILED = "filed", "Filed, waiting on the payer"

@@ -58,7 +58,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='appeal',
             name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('pending_client_decision', 'Waiting on the client'), ('approved', 'Approved, ready to file'), ('declined', 'Declined by the client'), ('filed', 'Filed, waiting on the payer'), ('won', 'Overturned, waiting for payment'), ('lost', 'Upheld by the payer'), ('paid', 'Overturned and paid')], default='draft', max_length=24),
+            field=models.CharField(choices=[('draft', 'Draft'), ('pending_client_decision', "Waiting on the client's decision"), ('approved', 'Approved, ready to file'), ('declined', 'Declined by the client'), ('filed', 'Filed, waiting on the payer'), ('won', 'Overturned, waiting for payment'), ('lost', 'Upheld by the payer'), ('paid', 'Overturned and paid')], default='draft', max_length=24),
         ),
         migrations.RunPython(_outcomes, migrations.RunPython.noop),
     ]

@@ -188,3 +188,13 @@ def test_another_clients_user_sees_none_of_the_new_steps(world: World) -> None:
     birch = sign_in(Client(), world.birch_admin)
     for step in ("filed", "answer", "next-level", "write-off"):
         assert birch.post(f"/appeals/{appeal.pk}/{step}/").status_code == 404
+
+
+def test_the_claim_page_gets_its_appeals_with_state_and_deadline_flag(world: World) -> None:
+    from rcmdesk.denials.queries import claim_appeals
+
+    late = an_appeal(world, pcn="PCN-CLAIM", days_left=-3)
+    rows = claim_appeals(world.user(Role.PARTNER_SPECIALIST), late.claim)
+    assert [(r.appeal.pk, r.state, r.flag.level, r.flag.words) for r in rows] == [
+        (late.pk, "Draft", "past", "3 days past the deadline")]
+    assert claim_appeals(world.birch_admin, late.claim) == []
