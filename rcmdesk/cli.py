@@ -27,6 +27,7 @@ from rcmdesk.capacity import cli as capacity_cli
 from rcmdesk.charges import cli as charges_cli
 from rcmdesk.cli_support import active_user, audited, cli_context, client_by_slug, err, refusing
 from rcmdesk.decisions import cli as decisions_cli
+from rcmdesk.denials import cli as denials_cli
 from rcmdesk.eligibility import cli as eligibility_cli
 from rcmdesk.escalations import cli as escalations_cli
 from rcmdesk.playbooks import cli as playbooks_cli
@@ -711,6 +712,8 @@ escalations_app = typer.Typer(help="Escalations and their SLA clocks.", no_args_
 qa_app = typer.Typer(help="QA sample audits.", no_args_is_help=True)
 app.add_typer(playbook_app, name="playbook")
 app.add_typer(decisions_app, name="decisions")
+appeals_app = typer.Typer(help="Appeals: list, filed, the payer's answer.", no_args_is_help=True)
+app.add_typer(appeals_app, name="appeals")
 app.add_typer(escalations_app, name="escalations")
 app.add_typer(qa_app, name="qa")
 report_app = typer.Typer(help="Weekly client reports.", no_args_is_help=True)
@@ -727,6 +730,7 @@ APP_GROUPS: tuple[tuple[Any, typer.Typer], ...] = (
     (priorauth_cli, auth_app),
     (playbooks_cli, playbook_app),
     (decisions_cli, decisions_app),
+    (denials_cli, appeals_app),
     (escalations_cli, escalations_app),
     (qa_cli, qa_app),
     (weekly_cli, report_app),

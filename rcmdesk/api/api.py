@@ -174,6 +174,7 @@ def _register() -> None:
     api.add_router("/playbook", "rcmdesk.playbooks.api.router")
     api.add_router("/decisions", "rcmdesk.decisions.api.router")
     api.add_router("/attachments", "rcmdesk.attachments.api.router")
+    api.add_router("/appeals", "rcmdesk.denials.api.router")
     api.add_router("/escalations", "rcmdesk.escalations.api.router")
     api.add_router("/qa", "rcmdesk.qa.api.router")
     api.add_router("/reports", "rcmdesk.reports.api.router")

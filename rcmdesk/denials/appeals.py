@@ -14,18 +14,22 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F
 from django.utils import timezone
 
 from rcmdesk import errors
+from rcmdesk.accounts.people import person
 from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Claim
 from rcmdesk.denials import defaults, merge
 from rcmdesk.denials.models import (
     OPEN_APPEAL_STATUSES,
+    OVERTURNED_STATUSES,
     Appeal,
+    AppealOutcome,
     AppealStatus,
     AppealTemplate,
+    FilingChannel,
 )
 from rcmdesk.denials.playbook import policy_for
 from rcmdesk.playbooks.services import DeadlineBook
@@ -39,10 +43,17 @@ from rcmdesk.workqueue.models import ActionKind, ItemKind, ItemStatus, WorkItem
 
 # After filing, the item waits on the payer; look again after this long.
 PAYER_ANSWER_WAIT = timedelta(days=30)
+# After an overturn, the payment should follow within this long.
+PAYMENT_WAIT = timedelta(days=30)
+CENT = Decimal("0.01")
 
 
 class AppealConflict(errors.Conflict):
     """The appeal changed since the caller read it, or is not in the state the step needs."""
+
+
+class AppealProblem(errors.Invalid):
+    """What the caller gave cannot be recorded (no channel, a date after today, ...)."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +90,11 @@ def denial_facts(item: WorkItem) -> Denial:
                   tuple(rarcs), amount)
 
 
+def money(value: Decimal | None) -> str:
+    """Dollars as letters and messages print them ("$1,234.56")."""
+    return f"${value:,.2f}" if value is not None else "no amount"
+
+
 def _day(value: date | None) -> str:
     return value.strftime("%m/%d/%Y") if value else ""
 
@@ -100,8 +116,8 @@ def merge_values(item: WorkItem, claim: Claim, denial: Denial, level: int,
         "provider_npi": provider.npi if provider else "",
         "service_from": _day(claim.service_from),
         "service_to": _day(claim.service_to or claim.service_from),
-        "total_charge": f"${claim.total_charge:,.2f}",
-        "denied_amount": f"${denial.amount:,.2f}",
+        "total_charge": money(claim.total_charge),
+        "denied_amount": money(denial.amount),
         "carc_codes": ", ".join(denial.carcs),
         "rarc_codes": ", ".join(denial.rarcs) or "none",
         "remit_date": _day(denial.remit_date),
@@ -155,7 +171,11 @@ def draft_appeal(item: WorkItem, *, acting_user: Any, today: date | None = None)
     earlier = Appeal.objects.filter(item=item)
     if earlier.filter(status__in=OPEN_APPEAL_STATUSES).exists():
         raise AppealConflict("This item already has an appeal in progress.")
-    level = (earlier.aggregate(m=Max("level"))["m"] or 0) + 1
+    previous = earlier.order_by("-level").first()
+    if previous is not None and previous.outcome == AppealOutcome.OVERTURNED:
+        raise AppealConflict(f"The payer overturned the level-{previous.level} appeal: "
+                             "nothing is left to appeal.")
+    level = (previous.level if previous else 0) + 1
     denial = denial_facts(item)
     category = _category(item, denial)
     deadline = appeal_deadline(item, claim, denial, level)
@@ -166,9 +186,9 @@ def draft_appeal(item: WorkItem, *, acting_user: Any, today: date | None = None)
     with transaction.atomic():
         appeal = Appeal.objects.create(
             client_id=item.client_id, item=item, claim=claim, level=level,
-            category=category.value, template=template, deadline=deadline,
+            category=category.value, template=template, deadline=deadline, previous=previous,
             subject=merge.merge(subject, values), letter_text=merge.merge(body, values),
-            merge_values=values, created_by=acting_user)
+            merge_values=values, created_by=person(acting_user))
         work.act(item, item.version,
                  work.Step(ActionKind.NOTE,
                            note=f"Drafted a level-{level} appeal."), acting_user=acting_user)
@@ -254,8 +274,9 @@ def _back_to_work(appeal: Appeal, user: Any, approve: bool, note: str) -> None:
 
 
 def record_filed(appeal: Appeal, version: int, *, acting_user: Any, filed_on: date,
-                 reference: str = "") -> Appeal:
-    """The appeal went to the payer; the item then waits on the payer's answer."""
+                 channel: str, reference: str = "", today: date | None = None) -> Appeal:
+    """The appeal went to the payer (when, how, the payer's reference); the item then waits
+    on the payer's answer. The partner files what the client approved, never before."""
     item = _item(appeal)
     _require(acting_user, item)
     allowed = ((AppealStatus.APPROVED,) if needs_client_decision(appeal)
@@ -264,31 +285,152 @@ def record_filed(appeal: Appeal, version: int, *, acting_user: Any, filed_on: da
         raise work.NotAllowed("This appeal needs the client's approval before it is filed."
                               if appeal.status in (AppealStatus.DRAFT,
                                                    AppealStatus.PENDING_CLIENT_DECISION)
-                              else f"A {appeal.get_status_display()} appeal cannot be filed.")
+                              else f"An appeal that is {appeal.state_label.lower()} cannot be "
+                                   "filed.")
+    if channel not in FilingChannel.values:
+        raise AppealProblem("Say how the appeal was filed: payer portal, fax, mail or "
+                            "electronic.")
+    _not_after_today(filed_on, today or appeal.client.today(), "filing")
+    reference = reference.strip()[:80]
     with transaction.atomic():
         changed = _change(appeal, version, acting_user, "denials.appeal.filed", allowed=allowed,
-                          status=AppealStatus.FILED, filed_on=filed_on,
+                          status=AppealStatus.FILED, filed_on=filed_on, filing_channel=channel,
                           filing_reference=reference,
-                          detail={"filed_on": filed_on.isoformat(), "reference": reference})
+                          detail={"filed_on": filed_on.isoformat(), "channel": channel,
+                                  "reference": reference})
         if not item.is_leased_to(acting_user):
             item = work.claim(item, item.version, acting_user=acting_user)
+        how = FilingChannel(channel).label.lower()
         work.act(item, item.version, work.Step(
-            ActionKind.APPEALED, note=f"Filed the level-{appeal.level} appeal {reference}".strip(),
+            ActionKind.APPEALED,
+            note=f"Filed the level-{appeal.level} appeal by {how} {reference}".strip(),
             status=ItemStatus.PENDING_PAYER, follow_up_on=filed_on + PAYER_ANSWER_WAIT),
             acting_user=acting_user)
     return changed
 
 
-def record_outcome(appeal: Appeal, version: int, *, acting_user: Any, won: bool, decided_on: date,
-                   note: str = "") -> Appeal:
-    """The payer's answer. A win is paid (and the item closed) by the next remit; a loss
-    opens the way to the next level's draft."""
-    _require(acting_user, appeal.item)
-    return _change(appeal, version, acting_user, "denials.appeal.outcome",
-                   allowed=(AppealStatus.FILED,),
-                   status=AppealStatus.WON if won else AppealStatus.LOST,
-                   decided_on=decided_on, outcome_note=note,
-                   detail={"won": won, "decided_on": decided_on.isoformat()})
+def record_outcome(appeal: Appeal, version: int, *, acting_user: Any, outcome: str,
+                   decided_on: date, expected_amount: Decimal | None = None, note: str = "",
+                   today: date | None = None) -> Appeal:
+    """The payer's answer. An overturn (whole or partial) waits for the remit that pays it
+    (``denials.paid`` closes it then, or at once if it was already posted); an upheld or
+    partly upheld appeal hands the item back, for the next level or a write-off proposal."""
+    item = _item(appeal)
+    _require(acting_user, item)
+    if appeal.status != AppealStatus.FILED:
+        raise AppealConflict(f"Only a filed appeal gets the payer's answer; this one is "
+                             f"{appeal.state_label.lower()}.")
+    if outcome not in AppealOutcome.values:
+        raise AppealProblem("Say what the payer answered: overturned, partially overturned or "
+                            "upheld.")
+    answer = AppealOutcome(outcome)
+    _not_after_today(decided_on, today or appeal.client.today(), "answer")
+    if appeal.filed_on and decided_on < appeal.filed_on:
+        raise AppealProblem(f"The payer cannot have answered before the appeal was filed "
+                            f"({appeal.filed_on:%Y-%m-%d}).")
+    expected = _expected(answer, expected_amount, item.amount)
+    fields: dict[str, Any] = {
+        "status": AppealStatus.LOST if answer is AppealOutcome.UPHELD else AppealStatus.WON,
+        "outcome": answer, "decided_on": decided_on, "expected_amount": expected,
+        "outcome_note": note}
+    with transaction.atomic():
+        changed = _change(appeal, version, acting_user, "denials.appeal.outcome",
+                          allowed=(AppealStatus.FILED,),
+                          detail={"outcome": answer.value, "decided_on": decided_on.isoformat(),
+                                  "expected_amount": str(expected) if expected else None},
+                          **fields)
+        _after_answer(changed, item, acting_user)
+    from rcmdesk.denials.paid import close_if_paid  # paid imports this module
+
+    return close_if_paid(changed) or changed
+
+
+def _expected(answer: AppealOutcome, amount: Decimal | None,
+              denied: Decimal | None) -> Decimal | None:
+    """What the overturn should pay: the denied amount unless the payer said less."""
+    if answer is AppealOutcome.UPHELD:
+        if amount:
+            raise AppealProblem("An upheld appeal brings no payment: leave the expected amount "
+                                "empty.")
+        return None
+    if amount is None and answer is AppealOutcome.OVERTURNED:
+        amount = denied
+    if amount is None or amount <= 0:
+        raise AppealProblem("Say how much the payer will pay after overturning it.")
+    if answer is AppealOutcome.PARTIALLY_OVERTURNED and denied and amount >= denied:
+        raise AppealProblem(f"A partial overturn pays less than the {money(denied)} denied; "
+                            "for the whole amount record it as overturned.")
+    return amount.quantize(CENT)
+
+
+def _after_answer(appeal: Appeal, item: WorkItem, user: Any) -> None:
+    """A full overturn leaves the item waiting for the payment; anything upheld puts it back
+    in the queue, unassigned, for the next level or a write-off proposal."""
+    if item.status == ItemStatus.DONE:
+        return
+    said = f"The payer answered the level-{appeal.level} appeal: {appeal.get_outcome_display()}"
+    if appeal.outcome == AppealOutcome.OVERTURNED:
+        work.record_event(item, ActionKind.STATUS_CHANGED, acting_user=person(user),
+                          note=f"{said}; expecting {money(appeal.expected_amount)}.",
+                          status=ItemStatus.PENDING_PAYER, assignee=None,
+                          lease_expires_at=None, follow_up_on=(
+                              (appeal.decided_on or date.min) + PAYMENT_WAIT))
+        return
+    work.record_event(item, ActionKind.STATUS_CHANGED, acting_user=person(user),
+                      note=f"{said}. Next: appeal at level {appeal.level + 1} or propose a "
+                           "write-off.",
+                      status=ItemStatus.OPEN, assignee=None, lease_expires_at=None)
+
+
+def _not_after_today(day: date, today: date, what: str) -> None:
+    if day > today:
+        raise AppealProblem(f"The {what} date {day:%Y-%m-%d} is after today "
+                            f"({today:%Y-%m-%d}).")
+
+
+def may_go_further(appeal: Appeal) -> bool:
+    """Whether the payer kept some of the denial: the next level or a write-off is open."""
+    return (appeal.status == AppealStatus.LOST
+            or (appeal.status in OVERTURNED_STATUSES
+                and appeal.outcome == AppealOutcome.PARTIALLY_OVERTURNED))
+
+
+def draft_next_level(appeal: Appeal, *, acting_user: Any, today: date | None = None) -> Appeal:
+    """Take an upheld (or partly upheld) appeal to the next level: a new appeal on the same
+    item, linked to this one, with its own deadline counted from the payer's answer."""
+    item = _item(appeal)
+    _require(acting_user, item)
+    if not may_go_further(appeal):
+        raise AppealConflict(f"Only an upheld or partially overturned appeal goes to the next "
+                             f"level; this one is {appeal.state_label.lower()}.")
+    if Appeal.objects.filter(previous=appeal).exists():
+        raise AppealConflict(f"The level-{appeal.level + 1} appeal is already drafted.")
+    with transaction.atomic():
+        if not item.is_leased_to(acting_user):
+            item = work.claim(item, item.version, acting_user=acting_user)
+        return draft_appeal(item, acting_user=acting_user, today=today)
+
+
+def propose_write_off(appeal: Appeal, *, acting_user: Any, amount: Decimal | None = None,
+                      reasons: str = "") -> Any:
+    """Ask the client to write off what the payer kept (the existing client-decision flow):
+    the denied amount, less what a partial overturn pays, unless the specialist says less."""
+    from rcmdesk.decisions import services as decisions  # decisions reads appeals lazily too
+
+    item = _item(appeal)
+    _require(acting_user, item)
+    if not may_go_further(appeal):
+        raise AppealConflict("A write-off is proposed once the payer has upheld the appeal "
+                             f"(in whole or in part); this one is "
+                             f"{appeal.state_label.lower()}.")
+    left = (item.amount or Decimal("0.00")) - (appeal.expected_amount or Decimal("0.00"))
+    answered = f"{appeal.decided_on:%Y-%m-%d}" if appeal.decided_on else "on an unknown date"
+    return decisions.propose(
+        item.client, "write_off", acting_user=acting_user, item=item,
+        amount=amount if amount is not None else left,
+        reasons=reasons.strip() or (f"The payer {appeal.get_outcome_display().lower()} the "
+                                    f"level-{appeal.level} appeal (answered {answered})."),
+        evidence=f"Appeal #{appeal.pk}, reference {appeal.filing_reference or 'none'}")
 
 
 def _change(appeal: Appeal, version: int, user: Any, action: str, *,

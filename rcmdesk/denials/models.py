@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 
 from rcmdesk.claims.models import Claim, Payer
+from rcmdesk.remits.models import RemitClaim
 from rcmdesk.tenancy.models import Organization
 from rcmdesk.tenancy.roles import Workflow
 from rcmdesk.tenancy.visibility import TenantQuerySet
@@ -114,17 +115,42 @@ class AppealPolicy(models.Model):
 
 
 class AppealStatus(models.TextChoices):
-    DRAFT = "draft"
-    PENDING_CLIENT_DECISION = "pending_client_decision"
-    APPROVED = "approved"  # the client said file it
-    DECLINED = "declined"  # the client said do not
-    FILED = "filed"
-    WON = "won"
-    LOST = "lost"
+    """Where the appeal is now, in the words a billing team uses (the payer's answer itself
+    is ``AppealOutcome``; ``won`` and ``lost`` keep their stored values)."""
+
+    DRAFT = "draft", "Draft"
+    PENDING_CLIENT_DECISION = "pending_client_decision", "Waiting on the client's decision"
+    APPROVED = "approved", "Approved, ready to file"  # the client said file it
+    DECLINED = "declined", "Declined by the client"  # the client said do not
+    FILED = "filed", "Filed, waiting on the payer"
+    WON = "won", "Overturned, waiting for payment"
+    LOST = "lost", "Upheld by the payer"
+    PAID = "paid", "Overturned and paid"
+
+
+class AppealOutcome(models.TextChoices):
+    OVERTURNED = "overturned", "Overturned"
+    PARTIALLY_OVERTURNED = "partially_overturned", "Partially overturned"
+    UPHELD = "upheld", "Upheld"
+
+
+class FilingChannel(models.TextChoices):
+    PORTAL = "portal", "Payer portal"
+    FAX = "fax", "Fax"
+    MAIL = "mail", "Mail"
+    ELECTRONIC = "electronic", "Electronic (clearinghouse)"
 
 
 OPEN_APPEAL_STATUSES = (AppealStatus.DRAFT, AppealStatus.PENDING_CLIENT_DECISION,
                         AppealStatus.APPROVED, AppealStatus.FILED)
+# Not yet with the payer: the filing deadline still matters.
+UNFILED_STATUSES = (AppealStatus.DRAFT, AppealStatus.PENDING_CLIENT_DECISION,
+                    AppealStatus.APPROVED)
+# The payer answered; an overturn stays one once the money arrives (PAID).
+OVERTURNED_STATUSES = (AppealStatus.WON, AppealStatus.PAID)
+ANSWERED_STATUSES = (*OVERTURNED_STATUSES, AppealStatus.LOST)
+# Nothing more will happen to the appeal itself.
+CLOSED_STATUSES = (AppealStatus.DECLINED, AppealStatus.LOST, AppealStatus.PAID)
 
 
 class Appeal(models.Model):
@@ -146,8 +172,20 @@ class Appeal(models.Model):
     merge_values = models.JSONField(default=dict, blank=True)  # facts the letter was built from
     filed_on = models.DateField(null=True, blank=True)
     filing_reference = models.CharField(max_length=80, blank=True)
+    filing_channel = models.CharField(max_length=16, choices=FilingChannel.choices, blank=True)
     decided_on = models.DateField(null=True, blank=True)  # payer's answer (won/lost)
+    outcome = models.CharField(max_length=24, choices=AppealOutcome.choices, blank=True)
+    expected_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True,
+                                          blank=True)  # what the overturn should pay
     outcome_note = models.TextField(blank=True)
+    # The remit claim that paid the overturn, closing the appeal.
+    paid_by = models.ForeignKey(RemitClaim, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+")
+    paid_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    paid_on = models.DateField(null=True, blank=True)
+    # The appeal this one takes to the next level (level 2 of an upheld level 1).
+    previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="next_levels")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -162,3 +200,12 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return f"level {self.level} appeal of {self.claim}"
+
+    @property
+    def state_label(self) -> str:
+        """The status in words, saying "partially" where the payer overturned only part."""
+        label = str(self.get_status_display())
+        if (self.outcome == AppealOutcome.PARTIALLY_OVERTURNED
+                and self.status in OVERTURNED_STATUSES):
+            return "Partially o" + label[1:]
+        return label

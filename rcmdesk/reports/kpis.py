@@ -37,7 +37,7 @@ from django.db.models import (
 from django.db.models.functions import TruncDate
 
 from rcmdesk.calendar import parse_week, previous_weeks
-from rcmdesk.denials.models import Appeal, AppealStatus
+from rcmdesk.denials.models import ANSWERED_STATUSES, OVERTURNED_STATUSES, Appeal
 from rcmdesk.qa.models import Audit, AuditStatus
 from rcmdesk.remits.models import Account, JournalEntry, JournalKind, LedgerEntry, RemitClaim
 from rcmdesk.scrubber.models import ScrubRun
@@ -127,7 +127,8 @@ DEFINITIONS: tuple[Definition, ...] = (
                "first remit in the week x 100", "90% or more", lambda v: v >= 90,
                "payer, provider"),
     Definition("denial_overturn_rate", "Denial overturn rate", "%",
-               "appeals won / appeals decided (won + lost), decided in the week, x 100",
+               "appeals overturned (in whole or in part, paid or still waiting for the "
+               "payment) / appeals the payer answered, answered in the week, x 100",
                "50% or more", lambda v: v >= 50, "payer, provider"),
     Definition("avg_days_to_pay", "Average days to pay", "days",
                "mean of (835 received - claim created) over paid remitted claims, 835s "
@@ -356,12 +357,12 @@ def _scrubber(client_id: int, ws: list[Window], f: Filters) -> dict[str, list[De
 
 
 def _appeals(client_id: int, ws: list[Window], f: Filters) -> dict[str, list[Decimal | None]]:
+    """The payer's answers (``denials``): an overturn stays one once paid; in part counts."""
     sums: dict[str, Any] = {}
     for i, w in enumerate(ws):
         decided = Q(decided_on__gte=w.start.date(), decided_on__lte=w.end_date)
-        sums[f"won{i}"] = Count("pk", filter=decided & Q(status=AppealStatus.WON))
-        sums[f"n{i}"] = Count("pk", filter=decided & Q(status__in=(AppealStatus.WON,
-                                                                   AppealStatus.LOST)))
+        sums[f"won{i}"] = Count("pk", filter=decided & Q(status__in=OVERTURNED_STATUSES))
+        sums[f"n{i}"] = Count("pk", filter=decided & Q(status__in=ANSWERED_STATUSES))
     row = Appeal.objects.filter(client_id=client_id).filter(f.claims("claim__")).aggregate(**sums)
     return {"denial_overturn_rate": [_pct(row[f"won{i}"], row[f"n{i}"]) for i in range(len(ws))]}
 

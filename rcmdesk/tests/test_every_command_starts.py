@@ -50,7 +50,8 @@ COMMANDS = list(commands())
 # What a real run of each command gets for its required parameters: an unknown client or
 # user (the command sets up Django, reads the database and refuses, exit 2), a small 835.
 VALUES = {"client": "nobody", "acting_as": "nobody", "to": "nobody", "username": "nobody",
-          "role": "no-such-role", "week": "2026-W01", "code_list": "carc", "proposal_id": "1"}
+          "role": "no-such-role", "week": "2026-W01", "code_list": "carc", "proposal_id": "1",
+          "appeal_id": "1", "on": "2026-01-02", "channel": "fax", "outcome": "upheld"}
 FILES = {"files", "file", "path"}
 # Options that keep a real run short and local: never serve, loop or build much.
 EXTRA: dict[tuple[str, ...], list[str]] = {

@@ -78,8 +78,8 @@ def test_pending_decision_waits_for_the_client_before_filing(world: World) -> No
     denied = denied_claim(world.acme)
     appeal = appeals.draft_appeal(lease(denied.item, specialist), acting_user=specialist)
     with pytest.raises(NotAllowed, match="approval"):
-        appeals.record_filed(appeal, appeal.version, acting_user=specialist, filed_on=date(2026, 3,
-                                                                                           12))
+        appeals.record_filed(appeal, appeal.version, acting_user=specialist,
+                             filed_on=date(2026, 3, 12), channel="portal")
     appeal = appeals.mark_pending_decision(appeal, appeal.version, acting_user=specialist)
     item = appeal.item
     item.refresh_from_db()
@@ -97,14 +97,15 @@ def test_pending_decision_waits_for_the_client_before_filing(world: World) -> No
     assert WorkAction.objects.filter(item=item).last().note == (  # type: ignore[union-attr]
         "The client approved filing: go ahead")
     appeal = appeals.record_filed(appeal, appeal.version, acting_user=specialist,
-                                  filed_on=date(2026, 3, 12), reference="PORTAL-991")
+                                  filed_on=date(2026, 3, 12), channel="portal",
+                                  reference="PORTAL-991")
     item.refresh_from_db()
     assert appeal.status == AppealStatus.FILED
     assert appeal.filed_on == date(2026, 3, 12)
     assert item.status == ItemStatus.PENDING_PAYER
     assert item.follow_up_on == date(2026, 4, 11)
-    appeal = appeals.record_outcome(appeal, appeal.version, acting_user=specialist, won=False,
-                                    decided_on=date(2026, 4, 2), note="upheld")
+    appeal = appeals.record_outcome(appeal, appeal.version, acting_user=specialist,
+                                    outcome="upheld", decided_on=date(2026, 4, 2), note="upheld")
     assert appeal.status == AppealStatus.LOST
     actions = set(AuditEvent.objects.filter(action__startswith="denials.appeal")
                   .values_list("action", flat=True))
@@ -121,9 +122,9 @@ def test_a_lost_appeal_opens_the_next_level_counted_from_the_payers_answer(
     first = appeals.draft_appeal(lease(denied.item, specialist), acting_user=specialist)
     with pytest.raises(AppealConflict):
         appeals.draft_appeal(lease(denied.item, specialist), acting_user=specialist)
-    first = appeals.record_filed(first, first.version, acting_user=specialist, filed_on=date(2026,
-                                                                                             3, 5))
-    appeals.record_outcome(first, first.version, acting_user=specialist, won=False,
+    first = appeals.record_filed(first, first.version, acting_user=specialist,
+                                 filed_on=date(2026, 3, 5), channel="fax")
+    appeals.record_outcome(first, first.version, acting_user=specialist, outcome="upheld",
                            decided_on=date(2026, 4, 1))
     second = appeals.draft_appeal(lease(denied.item, specialist), acting_user=specialist)
     assert second.level == 2
