@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -79,3 +80,36 @@ def add_business_days(day: date, n: int, weekdays: frozenset[int] = MONDAY_TO_FR
         if is_business_day(day, weekdays, off):
             n -= 1
     return day
+
+
+# --- deadline flags ---------------------------------------------------------------------------
+
+DEADLINE_NEAR = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class DeadlineFlag:
+    """How a limit (timely filing, an appeal's deadline) reads on a page: "past" or "near"
+    (within ``DEADLINE_NEAR`` of the client's today) with words, or nothing to flag. One rule
+    for every page, so a deadline is never amber on one and plain on another."""
+
+    level: str  # "past", "near" or "" (nothing to flag)
+    words: str  # "3 days past the deadline", "due in 5 days", "due today"
+
+    def __bool__(self) -> bool:
+        return bool(self.level)
+
+
+NO_FLAG = DeadlineFlag("", "")
+
+
+def deadline_flag(deadline: date | None, today: date) -> DeadlineFlag:
+    if deadline is None:
+        return NO_FLAG
+    days = (deadline - today).days
+    if days < 0:
+        return DeadlineFlag("past", f"{-days} day{'s' if days != -1 else ''} past the deadline")
+    if days > DEADLINE_NEAR.days:
+        return NO_FLAG
+    return DeadlineFlag("near", "due today" if days == 0
+                        else f"due in {days} day{'s' if days != 1 else ''}")

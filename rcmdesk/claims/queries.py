@@ -17,21 +17,19 @@ from typing import Any
 from django.db.models import Prefetch, Q
 
 from rcmdesk.audit.services import record_listing
+from rcmdesk.calendar import DeadlineFlag, deadline_flag
 from rcmdesk.claims.models import Claim, ClaimStatus
 from rcmdesk.claims.timeline import Event, Link, timeline
 from rcmdesk.decisions.models import Proposal
 from rcmdesk.decisions.queries import claim_write_offs
-from rcmdesk.denials.models import Appeal, AppealStatus
+from rcmdesk.denials.models import UNFILED_STATUSES
+from rcmdesk.denials.queries import AppealRow, claim_appeals
 from rcmdesk.escalations.models import Escalation
 from rcmdesk.remits.carc_categories import category
 from rcmdesk.remits.models import CodeDescription, JournalEntry, RemitClaim, RemitLine
 from rcmdesk.tenancy.authz import permits
 from rcmdesk.tenancy.roles import Action, Workflow
 from rcmdesk.workqueue.models import ACTIVE_STATUSES, ItemKind, ItemStatus, WorkItem
-
-# An appeal's deadline stops mattering once it is filed (or the client declined it).
-UNFILED_APPEAL_STATUSES = (AppealStatus.DRAFT, AppealStatus.PENDING_CLIENT_DECISION,
-                           AppealStatus.APPROVED)
 
 
 @dataclass(frozen=True)
@@ -95,7 +93,7 @@ class Related:
     links only what the reader may open (a client's staff sees no partner-only workflow)."""
 
     items: list[WorkItem]
-    appeals: list[Appeal]
+    appeals: list[AppealRow]  # each with its state in words and its deadline flag
     proposals: list[Proposal]
     escalations: list[Escalation]
 
@@ -108,19 +106,12 @@ class Deadline:
     day: date
     what: str
     link: Link
-    left: int = 0  # days from the client's today; negative once missed
-
-    @property
-    def tone(self) -> str:
-        return "alarm" if self.left < 0 else "soon" if self.left <= 14 else ""
+    left: int  # days from the client's today; negative once missed
+    flag: DeadlineFlag  # past or near, as every page flags a deadline
 
     @property
     def phrase(self) -> str:
-        if self.left < 0:
-            return f"missed {-self.left} day{'s' if self.left < -1 else ''} ago"
-        if self.left == 0:
-            return "today"
-        return f"{self.left} day{'s' if self.left > 1 else ''} left"
+        return self.flag.words or f"due in {self.left} days"
 
 
 @dataclass(frozen=True)
@@ -198,13 +189,17 @@ def detail(user: Any, claim: Claim) -> ClaimDetail:
 
 def next_deadline(rel: Related, today: date) -> Deadline | None:
     """The earliest limit still ahead of the team (or already missed and not yet dealt with)."""
-    limits = [Deadline(i.deadline, f"{i.get_kind_display()} limit",
-                       Link("workqueue:item", i.pk, f"item #{i.pk}"), (i.deadline - today).days)
+    limits = [(i.deadline, f"{i.get_kind_display()} limit",
+               Link("workqueue:item", i.pk, f"item #{i.pk}"))
               for i in rel.items if i.deadline and i.status in ACTIVE_STATUSES]
-    limits += [Deadline(a.deadline, f"level {a.level} appeal deadline",
-                        Link("denials:appeal", a.pk, f"appeal #{a.pk}"), (a.deadline - today).days)
-               for a in rel.appeals if a.deadline and a.status in UNFILED_APPEAL_STATUSES]
-    return min(limits, key=lambda d: d.day, default=None)
+    limits += [(a.deadline, f"level {a.level} appeal deadline",
+                Link("denials:appeal", a.pk, f"appeal #{a.pk}"))
+               for a in (row.appeal for row in rel.appeals)
+               if a.deadline and a.status in UNFILED_STATUSES]
+    if not limits:
+        return None
+    day, what, link = min(limits, key=lambda limit: limit[0])
+    return Deadline(day, what, link, (day - today).days, deadline_flag(day, today))
 
 
 def offers(user: Any, claim: Claim, rel: Related) -> Offers:
@@ -228,8 +223,7 @@ def related(user: Any, claim: Claim) -> Related:
     return Related(
         items=list(WorkItem.objects.visible_to(user).filter(claim=claim)
                    .order_by("-created_at", "-id")),
-        appeals=list(Appeal.objects.visible_to(user).filter(claim=claim)
-                     .order_by("level", "id")),
+        appeals=claim_appeals(user, claim),
         proposals=list(Proposal.objects.visible_to(user).filter(claim=claim)
                        .order_by("-proposed_at", "-id")),
         escalations=list(Escalation.objects.visible_to(user).filter(claim=claim)

@@ -26,7 +26,7 @@ from rcmdesk.arfollowup.status277 import FINALIZED_DENIED, RESUBMIT
 from rcmdesk.attachments.queries import for_claim
 from rcmdesk.claims.models import Claim
 from rcmdesk.decisions.models import Proposal
-from rcmdesk.denials.models import Appeal
+from rcmdesk.denials.models import Appeal, AppealStatus
 from rcmdesk.escalations.models import Escalation
 from rcmdesk.intake.models import ReceivedFile
 from rcmdesk.qa.models import Audit
@@ -236,21 +236,29 @@ def work(user: Any, claim: Claim) -> list[Event]:
 
 
 def appeals(user: Any, claim: Claim) -> list[Event]:
+    """Each appeal's life: drafted, filed (how, with what reference), the payer's answer
+    (with what it expects to pay), and the remit that paid it."""
     events = []
     for a in Appeal.objects.visible_to(user).filter(claim=claim).select_related("created_by"):
         link = Link("denials:appeal", a.pk, f"appeal #{a.pk}")
-        events.append(Event(a.created_at, "work", f"Level {a.level} appeal drafted", a.subject,
+        level = f"Level {a.level} appeal"
+        events.append(Event(a.created_at, "work", f"{level} drafted", a.subject,
                             who=_name(a.created_by), link=link))
         if a.filed_on:
+            how = ", ".join(p for p in (a.get_filing_channel_display() if a.filing_channel
+                                        else "", a.filing_reference
+                                        and f"reference {a.filing_reference}") if p)
             events.append(Event(_start_of(a.filed_on, a.created_at), "payer",
-                                f"Level {a.level} appeal filed with the payer",
-                                a.filing_reference and f"reference {a.filing_reference}",
-                                link=link))
+                                f"{level} filed with the payer", how, link=link))
         if a.decided_on:
+            answer = a.get_outcome_display() if a.outcome else a.get_status_display()
             events.append(Event(_start_of(a.decided_on, a.updated_at), "payer",
-                                f"Payer answered the level {a.level} appeal: "
-                                f"{a.get_status_display()}", a.outcome_note, link=link,
-                                alarm=a.status == "lost"))
+                                f"Payer answered the {level.lower()}: {answer}",
+                                a.outcome_note, amount=a.expected_amount, link=link,
+                                alarm=a.status == AppealStatus.LOST))
+        if a.paid_on:
+            events.append(Event(_start_of(a.paid_on, a.updated_at), "payment",
+                                f"{level} paid: closed", "", amount=a.paid_amount, link=link))
     return events
 
 

@@ -82,6 +82,8 @@ class AnswerIn(Schema):
 class WriteOffIn(Schema):
     amount: Decimal | None = Field(default=None, gt=0, max_digits=12, decimal_places=2)
     reasons: str = Field(default="", max_length=4000)
+    adjustment_reason: str = Field(default="", max_length=20, description=(
+        "A code from the client's adjustment-reason list; empty: appeals exhausted (APPEAL)."))
 
 
 class ProposalRef(Schema):
@@ -146,6 +148,7 @@ def next_level(request: HttpRequest, appeal_id: int) -> Any:
 def write_off(request: HttpRequest, appeal_id: int, body: WriteOffIn) -> Any:
     appeal = queries.get_appeal(request.user, appeal_id)
     proposal = appeals.propose_write_off(appeal, acting_user=request.user, amount=body.amount,
-                                         reasons=body.reasons)
+                                         reasons=body.reasons,
+                                         adjustment_reason=body.adjustment_reason)
     return Status(201, {"proposal_id": proposal.pk, "status": proposal.status,
                         "amount": proposal.amount})

@@ -411,10 +411,15 @@ def draft_next_level(appeal: Appeal, *, acting_user: Any, today: date | None = N
         return draft_appeal(item, acting_user=acting_user, today=today)
 
 
+# The default write-off reason after an upheld appeal (one of ``decisions.reasons``' seeds).
+APPEALS_EXHAUSTED = "APPEAL"
+
+
 def propose_write_off(appeal: Appeal, *, acting_user: Any, amount: Decimal | None = None,
-                      reasons: str = "") -> Any:
+                      reasons: str = "", adjustment_reason: str = "") -> Any:
     """Ask the client to write off what the payer kept (the existing client-decision flow):
-    the denied amount, less what a partial overturn pays, unless the specialist says less."""
+    the denied amount, less what a partial overturn pays, unless the specialist says less.
+    The adjustment reason is the client's "appeals exhausted" code unless one is named."""
     from rcmdesk.decisions import services as decisions  # decisions reads appeals lazily too
 
     item = _item(appeal)
@@ -430,7 +435,8 @@ def propose_write_off(appeal: Appeal, *, acting_user: Any, amount: Decimal | Non
         amount=amount if amount is not None else left,
         reasons=reasons.strip() or (f"The payer {appeal.get_outcome_display().lower()} the "
                                     f"level-{appeal.level} appeal (answered {answered})."),
-        evidence=f"Appeal #{appeal.pk}, reference {appeal.filing_reference or 'none'}")
+        evidence=f"Appeal #{appeal.pk}, reference {appeal.filing_reference or 'none'}",
+        adjustment_reason=adjustment_reason or APPEALS_EXHAUSTED)
 
 
 def _change(appeal: Appeal, version: int, user: Any, action: str, *,

@@ -8,38 +8,24 @@ Only an appeal not yet filed races its deadline: once filed, the payer has it in
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import Q
 
+from rcmdesk.calendar import DEADLINE_NEAR, NO_FLAG, DeadlineFlag
+from rcmdesk.calendar import deadline_flag as flag_for
 from rcmdesk.denials.models import UNFILED_STATUSES, Appeal
 
-NEAR = timedelta(days=14)
+__all__ = ["NEAR", "DeadlineFlag", "deadline_flag", "flagged"]
 
-
-@dataclass(frozen=True)
-class DeadlineFlag:
-    level: str  # "past", "near" or "" (nothing to flag)
-    words: str  # "3 days past the deadline", "due in 5 days", "due today"
-
-    def __bool__(self) -> bool:
-        return bool(self.level)
-
-
-NO_FLAG = DeadlineFlag("", "")
+NEAR = DEADLINE_NEAR
 
 
 def deadline_flag(appeal: Appeal, today: date | None = None) -> DeadlineFlag:
-    if appeal.deadline is None or appeal.status not in UNFILED_STATUSES:
+    """The appeal's flag; a filed (or declined) appeal no longer races its deadline."""
+    if appeal.status not in UNFILED_STATUSES:
         return NO_FLAG
-    days = (appeal.deadline - (today or appeal.client.today())).days
-    if days < 0:
-        return DeadlineFlag("past", f"{-days} day{'s' if days != -1 else ''} past the deadline")
-    if days > NEAR.days:
-        return NO_FLAG
-    return DeadlineFlag("near", "due today" if days == 0
-                        else f"due in {days} day{'s' if days != 1 else ''}")
+    return flag_for(appeal.deadline, today or appeal.client.today())
 
 
 def flagged(level: str) -> Callable[[date], Q]:

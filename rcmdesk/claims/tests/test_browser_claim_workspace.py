@@ -65,7 +65,7 @@ def test_record_and_get_next_lands_on_the_next_item(page, world) -> None:  # noq
     page.goto("/work/")
     page.get_by_test_id("next-denials").click()
     expect(page).to_have_url(re.compile(rf"/work/items/{first.pk}/$"))
-    page.get_by_label("Note").fill("Payer says the corrected claim is on file.")
+    page.locator("#id_note").fill("Payer says the corrected claim is on file.")
     page.get_by_test_id("record-next").click()
     expect(page).to_have_url(re.compile(rf"/work/items/{second.pk}/$"))
     assert WorkItem.objects.get(pk=first.pk).actions.filter(

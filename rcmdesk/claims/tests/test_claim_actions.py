@@ -55,8 +55,8 @@ def test_the_next_deadline_is_the_open_items_limit_with_days_left(world: World,
     claim, item = denied_claim(world)
     body = signed_in(Role.PARTNER_SPECIALIST).get(page(claim)).content.decode()
     cell = body.split('data-testid="next-deadline"')[1].split("</td>")[0]
-    assert "5 days left" in cell
-    assert 'class="soon"' in cell
+    assert "due in 5 days" in cell
+    assert 'class="deadline-near"' in cell
     assert reverse("workqueue:item", args=[item.pk]) in cell
 
 
@@ -66,8 +66,8 @@ def test_a_missed_deadline_is_flagged_as_missed(world: World, signed_in: Any) ->
     item.save()
     body = signed_in(Role.PARTNER_SPECIALIST).get(page(claim)).content.decode()
     cell = body.split('data-testid="next-deadline"')[1].split("</td>")[0]
-    assert 'class="alarm"' in cell
-    assert "missed" in cell
+    assert 'class="deadline-past"' in cell
+    assert "40 days past the deadline" in cell
 
 
 def test_a_client_admin_who_does_not_work_items_is_offered_nothing(world: World,
