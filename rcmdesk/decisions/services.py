@@ -225,6 +225,8 @@ def _carry_out(proposal: Proposal, user: Any) -> Proposal:
     """What an approval sets off; the caller holds the transaction."""
     if proposal.kind == ProposalKind.WRITE_OFF:
         return _write_off(proposal, user)
+    if proposal.kind == ProposalKind.REFUND:
+        return _refund(proposal, user)
     result: dict[str, Any] = {}
     if proposal.kind == ProposalKind.PAYER_ESCALATION:
         result = _open_escalation(proposal, user)
@@ -263,6 +265,20 @@ def _write_off(proposal: Proposal, user: Any) -> Proposal:
                           note=f"Wrote off {proposal.amount} (client decision #{proposal.pk})",
                           touch=True, status=ItemStatus.DONE, closed_at=now,
                           close_reason=WRITTEN_OFF, lease_expires_at=None)
+    return _fresh(proposal)
+
+
+def _refund(proposal: Proposal, user: Any) -> Proposal:
+    """Pay a credit balance back (remits owns the money and the exception it resolves;
+    imported here because it imports this module to propose)."""
+    from rcmdesk.remits.resolution import pay_refund
+
+    result = pay_refund(proposal, acting_user=user)
+    failed = "error" in result
+    _finish(proposal, user, ProposalStatus.FAILED if failed else ProposalStatus.EXECUTED,
+            timezone.now(), result)
+    if failed:
+        _return_item(proposal, user, result["error"])
     return _fresh(proposal)
 
 
