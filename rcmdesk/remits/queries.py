@@ -23,6 +23,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from rcmdesk.audit.services import record_listing
+from rcmdesk.claims.models import Claim
 from rcmdesk.remits.models import (
     Deposit,
     ExceptionStatus,
@@ -34,7 +35,6 @@ from rcmdesk.remits.models import (
     UnappliedApplication,
     UnappliedCash,
 )
-from rcmdesk.claims.models import Claim
 from rcmdesk.tenancy.models import Organization
 from rcmdesk.tenancy.roles import Workflow
 from rcmdesk.tenancy.visibility import visibility_for

@@ -304,7 +304,8 @@ def pay_refund(proposal: Proposal, *, acting_user: Any) -> dict[str, Any]:
     Called by ``decisions`` inside the approving transaction; returns the proposal's result
     (an "error" when the credit is no longer there, so nothing was paid).
     """
-    assert proposal.claim_id is not None and proposal.amount is not None
+    assert proposal.claim_id is not None
+    assert proposal.amount is not None
     claim = Claim.objects.select_for_update().get(pk=proposal.claim_id)
     if proposal.amount > -claim.insurance_balance:
         return {"error": f"Not paid: the credit balance on claim {claim.patient_control_number} "
@@ -348,7 +349,7 @@ def review(exception: PostingException, note: str, *, acting_user: Any) -> None:
 def _open(exception: PostingException, action: str, acting_user: Any) -> PostingException:
     """The exception, locked, if it is open and ``action`` is one of its kind's."""
     require(acting_user, Action.WORK_ITEMS, exception.client_id, Workflow.POSTING)
-    locked: PostingException = (PostingException.objects.select_for_update()
+    locked: PostingException = (PostingException.objects.select_for_update(of=("self",))
                                 .select_related("client", "remittance", "remit_claim")
                                 .get(pk=exception.pk))
     if locked.status != ExceptionStatus.OPEN:

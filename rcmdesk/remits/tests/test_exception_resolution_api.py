@@ -89,7 +89,8 @@ def test_a_refund_is_proposed_and_the_client_decides_it_through_the_decisions_ap
     body = post(specialist(world), f"/api/posting-exceptions/{exception.pk}/refund",
                 {"text": "paid twice"}).json()
     decision = body["refund_decision_id"]
-    assert body["actions"] == [] and body["status"] == "open"
+    assert body["actions"] == []
+    assert body["status"] == "open"
     lead = sign_in(Client(), world.user(Role.PARTNER_LEAD))
     assert post(lead, f"/api/decisions/{decision}/decision",
                 {"approve": True}).status_code == 403

@@ -45,7 +45,8 @@ def test_the_page_searches_claims_and_matching_one_posts_it_and_closes_the_item(
     body = client.get(url(exception), {"pcn": "REAL"}).content.decode()
     assert "unmatched payment" in body
     assert reverse("remits:remittance", args=[exception.remittance_id]) in body
-    assert "Match and post" in body and "REAL1" in body
+    assert "Match and post" in body
+    assert "REAL1" in body
     assert "$50.00" in body
 
     response = client.post(url(exception), {"action": "match", "claim": claim.pk})
@@ -78,7 +79,8 @@ def test_parking_from_the_page_shows_the_cash_in_the_aging_report_and_applies_it
         parked_on=world.acme.today() - timedelta(days=100))
 
     report = client.get(reverse("remits:unapplied")).content.decode()
-    assert "91-120 days" in report and "$50.00" in report
+    assert "91-120 days" in report
+    assert "$50.00" in report
     assert "no patient detail" in report
 
     make_claim(world.acme, "LATER", [("99213", "80.00")])

@@ -189,7 +189,7 @@ def test_unapplied_cash_is_applied_to_a_claim_up_to_its_balance_and_what_is_left
     assert (cash.remaining, claim.insurance_balance, claim.status) == (D("20.00"), D("0.00"),
                                                                        "paid")
     assert account(Account.UNAPPLIED_CASH) == D("-20.00")
-    with pytest.raises(resolution.AlreadyResolved, match="Only 20.00"):
+    with pytest.raises(resolution.AlreadyResolved, match=r"Only 20\.00"):
         resolution.apply_cash(cash, make_claim(world.acme, "L2", [("99213", "90.00")]),
                               D("25"), acting_user=user)
     assert queries.claim_posting(user, claim).applications[0].amount == D("30.00")
@@ -227,7 +227,8 @@ def test_an_overpayment_refund_waits_for_the_client_and_only_then_leaves_the_boo
                                                                   D("100.00"))
     assert claim.insurance_balance == D("-100.00")  # received and booked, owed back
     assert account(Account.PAYER_CASH) == D("200.00")
-    assert exception.status == ExceptionStatus.OPEN and exception.refund == proposal
+    assert exception.status == ExceptionStatus.OPEN
+    assert exception.refund == proposal
     assert resolution.actions_for(exception) == ()
     assert item_of(exception).status == ItemStatus.PENDING_CLIENT_DECISION
     with pytest.raises(PermissionDenied):
