@@ -38,15 +38,23 @@ class RemittanceFilterForm(forms.Form):
                                 paid_from=got.get("paid_from"), paid_to=got.get("paid_to"))
 
 
+def _box(label: str) -> forms.TextInput:
+    """A search box that says what it is without a separate label (one fieldset row)."""
+    return forms.TextInput(attrs={"placeholder": label, "aria-label": label})
+
+
 class ClaimSearchForm(forms.Form):
     """The claim search on an exception's page (GET): any of PCN, patient, DOS, amount."""
 
-    pcn = forms.CharField(required=False, max_length=38, label="Patient control number")
-    patient = forms.CharField(required=False, max_length=100)
-    dos = forms.DateField(required=False, label="Date of service", error_messages={
+    pcn = forms.CharField(required=False, max_length=38, label="Patient control number",
+                          widget=_box("Patient control number"))
+    patient = forms.CharField(required=False, max_length=100, widget=_box("Patient name"))
+    dos = forms.DateField(required=False, label="Date of service", widget=_box(
+        "Date of service"), error_messages={
         "invalid": "Date of service is not a date: write it as YYYY-MM-DD."})
-    amount = forms.DecimalField(required=False, max_digits=12, decimal_places=2, error_messages={
-        "invalid": "Amount is not an amount: write it as 123.45."})
+    amount = forms.DecimalField(required=False, max_digits=12, decimal_places=2,
+                                widget=_box("Amount"), error_messages={
+                                    "invalid": "Amount is not an amount: write it as 123.45."})
 
     def to_search(self) -> ClaimSearch:
         if not self.is_bound:

@@ -281,7 +281,8 @@ def _credit_claim(exception: PostingException, acting_user: Any) -> Claim:
     claim_id = exception.claim_id or (rc.claim_id if rc else None)
     if claim_id is None:
         raise ResolutionProblem("This exception names no claim: match it to one first.")
-    return Claim.objects.select_for_update().get(pk=claim_id)
+    claim: Claim = Claim.objects.select_for_update().get(pk=claim_id)
+    return claim
 
 
 def _free_item(exception: PostingException) -> WorkItem | None:

@@ -53,7 +53,8 @@ def posts(world: World, body: str, amount: str, trace: str) -> None:
 
 def arrives(world: World, body: str, amount: str, trace: str = "T1") -> PostingException:
     posts(world, body, amount, trace)
-    return PostingException.objects.filter(client=world.acme).latest("pk")
+    latest: PostingException = PostingException.objects.filter(client=world.acme).latest("pk")
+    return latest
 
 
 def paid_twice(world: World) -> PostingException:
