@@ -7,8 +7,8 @@ from typing import Any
 
 from django import forms
 
-from rcmdesk.remits.queries import RemittanceFilter
-from rcmdesk.remits.resolution import LINK, MATCH, PARK, REFUND, REVIEW, ClaimSearch
+from rcmdesk.remits.queries import ClaimSearch, RemittanceFilter
+from rcmdesk.remits.resolution import LINK, MATCH, PARK, REFUND, REVIEW
 from rcmdesk.tenancy.models import Organization
 
 

@@ -1,6 +1,8 @@
-"""Reading for the posting pages and the API: posting exceptions (read-only here, resolving
-comes later) and 835 remittances, the list and one payment with its claims, PLB adjustments,
-exceptions and bank deposit.
+"""Reading for the posting pages and the API: posting exceptions (the list, one exception,
+the claim search that resolves it; resolving itself is ``resolution``), unapplied cash and
+its aging, what posting knows of one claim (``claim_posting``, for the claim page), and 835
+remittances, the list and one payment with its claims, PLB adjustments, exceptions and bank
+deposit.
 
 Exceptions and deposit matching belong to the posting workflow: a partner whose engagement
 does not include posting does not see them, even for a client it otherwise works for.
@@ -82,6 +84,44 @@ def exception_item(user: Any, exception: PostingException) -> WorkItem | None:
         client_id=exception.client_id, kind=ItemKind.POSTING_EXCEPTION,
         source_key=f"exception:{exception.pk}").first()
     return item
+
+
+SEARCH_LIMIT = 25  # claims shown by an exception's claim search
+
+
+@dataclass(frozen=True)
+class ClaimSearch:
+    pcn: str = ""
+    patient: str = ""
+    service_date: date | None = None
+    amount: Decimal | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.pcn.strip() or self.patient.strip() or self.service_date
+                    or self.amount is not None)
+
+
+def search_claims(user: Any, exception: PostingException, f: ClaimSearch) -> list[Claim]:
+    """The exception's client's claims the user may see that fit every term given: PCN
+    (any part), patient name (any part of last or first), date of service, amount (the
+    charge or the open insurance balance)."""
+    if f.empty:
+        return []
+    claims = (Claim.objects.visible_to(user).filter(client_id=exception.client_id)
+              .select_related("patient", "payer"))
+    if f.pcn.strip():
+        claims = claims.filter(patient_control_number__icontains=f.pcn.strip())
+    for word in f.patient.split():
+        claims = claims.filter(Q(patient__last_name__icontains=word)
+                               | Q(patient__first_name__icontains=word))
+    if f.service_date is not None:
+        claims = claims.filter(service_from__lte=f.service_date).filter(
+            Q(service_to__gte=f.service_date) | Q(service_to__isnull=True,
+                                                  service_from=f.service_date))
+    if f.amount is not None:
+        claims = claims.filter(Q(total_charge=f.amount) | Q(insurance_balance=f.amount))
+    return list(claims.order_by("-service_from", "pk")[:SEARCH_LIMIT])
 
 
 def client_claim(user: Any, client_id: int, *, pk: int | None = None,

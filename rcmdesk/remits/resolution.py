@@ -13,13 +13,10 @@ transaction. Page, API and CLI all call these functions; every one is audited.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 
 from rcmdesk import errors
 from rcmdesk.accounts.people import person
@@ -43,7 +40,6 @@ from rcmdesk.workqueue.models import ItemKind, ItemStatus, WorkItem
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
-SEARCH_LIMIT = 25
 
 # What a person may do with each kind of exception (the page shows these, the services
 # refuse the others).
@@ -85,41 +81,6 @@ def actions_for(exception: PostingException) -> tuple[str, ...]:
 
 
 # --- matching --------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class ClaimSearch:
-    pcn: str = ""
-    patient: str = ""
-    service_date: date | None = None
-    amount: Decimal | None = None
-
-    @property
-    def empty(self) -> bool:
-        return not (self.pcn.strip() or self.patient.strip() or self.service_date
-                    or self.amount is not None)
-
-
-def search_claims(user: Any, exception: PostingException, f: ClaimSearch) -> list[Claim]:
-    """The exception's client's claims the user may see that fit every term given: PCN
-    (any part), patient name (any part of last or first), date of service, amount (the
-    charge or the open insurance balance)."""
-    if f.empty:
-        return []
-    claims = (Claim.objects.visible_to(user).filter(client_id=exception.client_id)
-              .select_related("patient", "payer"))
-    if f.pcn.strip():
-        claims = claims.filter(patient_control_number__icontains=f.pcn.strip())
-    for word in f.patient.split():
-        claims = claims.filter(Q(patient__last_name__icontains=word)
-                               | Q(patient__first_name__icontains=word))
-    if f.service_date is not None:
-        claims = claims.filter(service_from__lte=f.service_date).filter(
-            Q(service_to__gte=f.service_date) | Q(service_to__isnull=True,
-                                                  service_from=f.service_date))
-    if f.amount is not None:
-        claims = claims.filter(Q(total_charge=f.amount) | Q(insurance_balance=f.amount))
-    return list(claims.order_by("-service_from", "pk")[:SEARCH_LIMIT])
-
 
 def match(exception: PostingException, claim: Claim, *, acting_user: Any) -> str:
     """Post an unmatched payment to the claim a person chose (the normal posting path).

@@ -68,7 +68,7 @@ def exception_detail(request: HttpRequest, exception_id: int) -> HttpResponse:
     if request.method == "POST":
         return _act(request, exception)
     search = ClaimSearchForm(request.GET or None)
-    found = resolution.search_claims(request.user, exception, search.to_search())
+    found = queries.search_claims(request.user, exception, search.to_search())
     record("read", client_id=exception.client_id, obj=exception)
     if found:
         record_listing(found, "claims.claim", key="claims",

@@ -99,7 +99,7 @@ def test_matching_an_unmatched_payment_to_a_chosen_claim_posts_it_once_and_close
     claim = make_claim(world.acme, "REAL1", [("99213", "50.00")])
     user = specialist(world)
 
-    found = resolution.search_claims(user, exception, resolution.ClaimSearch(pcn="real"))
+    found = queries.search_claims(user, exception, queries.ClaimSearch(pcn="real"))
     assert found == [claim]
     assert resolution.match(exception, claim, acting_user=user) == "posted"
 
