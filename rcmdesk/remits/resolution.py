@@ -37,6 +37,7 @@ from rcmdesk.remits.models import (
 from rcmdesk.tenancy.authz import require
 from rcmdesk.tenancy.roles import Action, Workflow
 from rcmdesk.workqueue.models import ItemKind, ItemStatus, WorkItem
+from rcmdesk.workqueue.producers.remits import close_settled
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -106,6 +107,8 @@ def _post_to(exception: PostingException, claim: Claim, action: str, *, acting_u
             return outcome
         services.resolve(exception, f"{_VERB[action]} claim {claim.patient_control_number}: "
                          f"{outcome.replace('_', ' ')}", acting_user=acting_user, claim=claim)
+        close_settled(claim.client_id, [claim.pk],
+                      f"paid by remit {exception.remittance.trace_number}")
     return outcome
 
 
@@ -186,6 +189,7 @@ def apply_cash(cash: UnappliedCash, claim: Claim, amount: Decimal, *,
         record("remits.unapplied_applied", client_id=cash.client_id, obj=cash,
                acting_user=acting_user, detail={"claim": claim.pk, "amount": str(amount),
                                                 "journal_id": journal.pk})
+        close_settled(claim.client_id, [claim.pk], f"paid from unapplied cash #{cash.pk}")
     return applied
 
 

@@ -32,6 +32,7 @@ from rcmdesk.remits.tests.x12text import header, make_claim, remit
 from rcmdesk.tenancy.roles import Role
 from rcmdesk.workqueue.models import ItemKind, ItemStatus, WorkItem
 from rcmdesk.workqueue.producers import sync_client
+from rcmdesk.workqueue.tests.factories import make_item
 
 D = Decimal
 UNMATCHED = "CLP*NOSUCH*1*50*50**12*CCNX~SVC*HC:99213*50*50**1~"
@@ -309,3 +310,16 @@ def test_an_unknown_code_is_reviewed_with_a_note(world: World) -> None:
     resolution.review(exception, "Z99 is the payer's bundling code", acting_user=user)
     exception.refresh_from_db()
     assert exception.resolution == "reviewed: Z99 is the payer's bundling code"
+
+
+def test_cash_that_settles_a_claim_closes_its_open_follow_up(world: World) -> None:
+    cash = resolution.park(arrives(world, UNMATCHED, "50.00"), "no claim",
+                           acting_user=specialist(world))
+    claim = make_claim(world.acme, "LATER", [("99213", "50.00")])
+    follow_up = make_item(world.acme, 7, kind=ItemKind.AR_FOLLOWUP, claim=claim)
+
+    resolution.apply_cash(cash, claim, D("50"), acting_user=world.user(Role.PARTNER_SPECIALIST))
+
+    follow_up.refresh_from_db()
+    assert follow_up.status == ItemStatus.DONE
+    assert follow_up.close_reason == f"paid from unapplied cash #{cash.pk}"
