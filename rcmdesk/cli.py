@@ -33,6 +33,7 @@ from rcmdesk.escalations import cli as escalations_cli
 from rcmdesk.playbooks import cli as playbooks_cli
 from rcmdesk.priorauth import cli as priorauth_cli
 from rcmdesk.qa import cli as qa_cli
+from rcmdesk.remits import cli as remits_cli
 from rcmdesk.reports import kpi_cli, weekly_cli
 from rcmdesk.scrubber import cli as scrubber_cli
 from rcmdesk.submission import cli as submission_cli
@@ -735,6 +736,7 @@ APP_GROUPS: tuple[tuple[Any, typer.Typer], ...] = (
     (qa_cli, qa_app),
     (weekly_cli, report_app),
     (capacity_cli, capacity_app),
+    (remits_cli, posting_app),
 )
 for _module, _group in APP_GROUPS:
     _module.register(_group)

@@ -36,6 +36,7 @@ class ProposalKind(models.TextChoices):
     APPEAL_FILING = "appeal_filing", "appeal filing"  # decided on the appeal itself (denials)
     PAYER_ESCALATION = "payer_escalation", "payer escalation"
     POLICY_EXCEPTION = "policy_exception", "policy exception"
+    REFUND = "refund", "refund"  # a credit balance paid back to the payer (remits.resolution)
 
 
 class ProposalStatus(models.TextChoices):

@@ -260,6 +260,8 @@ def _carry_out(proposal: Proposal, user: Any) -> Proposal:
     """What an approval sets off; the caller holds the transaction."""
     if proposal.kind == ProposalKind.WRITE_OFF:
         return _write_off(proposal, user)
+    if proposal.kind == ProposalKind.REFUND:
+        return _refund(proposal, user)
     result: dict[str, Any] = {}
     if proposal.kind == ProposalKind.PAYER_ESCALATION:
         result = _open_escalation(proposal, user)
@@ -346,6 +348,18 @@ def _adjusted_status(claim: Claim, account: str) -> str:
         Claim.objects.filter(pk=claim.pk).update(status=status, updated_at=timezone.now(),
                                                  version=F("version") + 1)
     return str(status)
+def _refund(proposal: Proposal, user: Any) -> Proposal:
+    """Pay a credit balance back (remits owns the money and the exception it resolves;
+    imported here because it imports this module to propose)."""
+    from rcmdesk.remits.resolution import pay_refund
+
+    result = pay_refund(proposal, acting_user=user)
+    failed = "error" in result
+    _finish(proposal, user, ProposalStatus.FAILED if failed else ProposalStatus.EXECUTED,
+            timezone.now(), result)
+    if failed:
+        _return_item(proposal, user, result["error"])
+    return _fresh(proposal)
 
 
 def _finish(proposal: Proposal, user: Any, status: str, at: datetime,

@@ -1,4 +1,7 @@
-"""Posting exceptions and remittances (835 payments) over the API, read as the pages read them."""
+"""Posting exceptions over the API: the list, one exception with the actions its kind allows,
+and resolving it (match, link, park, refund, review) through the same services as the page;
+unapplied cash, its aging and applying it; remittances (835 payments) as the pages read them.
+Refusals come back as the one Problem body."""
 
 from __future__ import annotations
 
@@ -12,8 +15,8 @@ from ninja import Field, Query, Router, Schema
 
 from rcmdesk.api.paging import Limit, Page
 from rcmdesk.audit.services import record, record_listing
-from rcmdesk.remits import queries
-from rcmdesk.remits.models import Remittance
+from rcmdesk.remits import queries, resolution
+from rcmdesk.remits.models import PostingException, Remittance, UnappliedCash
 
 router = Router(tags=["remits"])
 
@@ -55,6 +58,128 @@ def list_exceptions(request: HttpRequest, page: Query[Limit],
     } for r in rows]
 
 
+class ExceptionDetailOut(ExceptionOut):
+    kind: str
+    actions: list[str]
+    resolution: str
+    resolved_at: datetime | None
+    matched_claim_id: int | None
+    refund_decision_id: int | None
+
+
+def _detail(user: Any, exception_id: int) -> dict[str, Any]:
+    """The exception as it stands now (read again after an action)."""
+    e = queries.get_exception(user, exception_id)
+    r = queries.row(e)
+    return {
+        "id": e.pk, "client": e.client.slug, "reason": e.reason, "detail": e.detail,
+        "status": e.status, "created_at": e.created_at, "age_days": r.age_days,
+        "payer": e.remittance.payer_name or e.remittance.payer_key,
+        "trace_number": e.remittance.trace_number, "amount": r.amount,
+        "patient_control_number": e.remit_claim.patient_control_number if e.remit_claim
+        else None, "claim_id": r.claim_id, "file_id": e.remittance.file_id,
+        "kind": resolution.kind_of(e), "actions": list(resolution.actions_for(e)),
+        "resolution": e.resolution, "resolved_at": e.resolved_at, "matched_claim_id": e.claim_id,
+        "refund_decision_id": e.refund_id}
+
+
+@router.get("/posting-exceptions/{int:exception_id}", response=ExceptionDetailOut)
+def get_exception(request: HttpRequest, exception_id: int) -> dict[str, Any]:
+    """One exception, its kind and what may be done with it now."""
+    out = _detail(request.user, exception_id)
+    record("read", client_id=PostingException.objects.get(pk=exception_id).client_id,
+           object_type="remits.postingexception", object_id=exception_id, detail={"api": True})
+    return out
+
+
+class ClaimIn(Schema):
+    claim_id: int
+
+
+class TextIn(Schema):
+    text: str
+
+
+def _claim_action(request: HttpRequest, exception_id: int, claim_id: int, act: Any) -> Any:
+    exception = queries.get_exception(request.user, exception_id)
+    claim = queries.client_claim(request.user, exception.client_id, pk=claim_id)
+    act(exception, claim, acting_user=request.user)
+    return _detail(request.user, exception_id)
+
+
+@router.post("/posting-exceptions/{int:exception_id}/match", response=ExceptionDetailOut)
+def match(request: HttpRequest, exception_id: int, body: ClaimIn) -> Any:
+    """Post an unmatched payment to a claim of the same client (never twice)."""
+    return _claim_action(request, exception_id, body.claim_id, resolution.match)
+
+
+@router.post("/posting-exceptions/{int:exception_id}/link", response=ExceptionDetailOut)
+def link(request: HttpRequest, exception_id: int, body: ClaimIn) -> Any:
+    """Link a takeback to its original claim and post it there."""
+    return _claim_action(request, exception_id, body.claim_id, resolution.link_takeback)
+
+
+def _text_action(request: HttpRequest, exception_id: int, text: str, act: Any) -> Any:
+    exception: PostingException = queries.get_exception(request.user, exception_id)
+    act(exception, text, acting_user=request.user)
+    return _detail(request.user, exception_id)
+
+
+@router.post("/posting-exceptions/{int:exception_id}/park", response=ExceptionDetailOut)
+def park(request: HttpRequest, exception_id: int, body: TextIn) -> Any:
+    """Park the payment as unapplied cash; ``text`` is the reason."""
+    return _text_action(request, exception_id, body.text, resolution.park)
+
+
+@router.post("/posting-exceptions/{int:exception_id}/refund", response=ExceptionDetailOut)
+def refund(request: HttpRequest, exception_id: int, body: TextIn) -> Any:
+    """Ask the client to refund the credit balance; ``text`` is the reasons."""
+    return _text_action(request, exception_id, body.text, resolution.request_refund)
+
+
+@router.post("/posting-exceptions/{int:exception_id}/review", response=ExceptionDetailOut)
+def review(request: HttpRequest, exception_id: int, body: TextIn) -> Any:
+    """Mark an unknown adjustment code reviewed; ``text`` says what it means."""
+    return _text_action(request, exception_id, body.text, resolution.review)
+
+
+class UnappliedOut(Schema):
+    id: int
+    client: str
+    remittance_id: int
+    exception_id: int | None
+    reason: str
+    parked_on: date
+    amount: Decimal
+    remaining: Decimal
+
+
+def _unapplied(u: UnappliedCash) -> dict[str, Any]:
+    return {"id": u.pk, "client": u.client.slug, "remittance_id": u.remittance_id,
+            "exception_id": u.exception_id, "reason": u.reason, "parked_on": u.parked_on,
+            "amount": u.amount, "remaining": u.remaining}
+
+
+@router.get("/unapplied-cash", response=list[UnappliedOut])
+def list_unapplied(request: HttpRequest, page: Query[Limit]) -> list[dict[str, Any]]:
+    """Unapplied cash still held, oldest first."""
+    held = list(queries.unapplied_cash(request.user)[: page.limit])
+    record_listing(held, "remits.unappliedcash", key="unapplied_cash", detail={"api": True})
+    return [_unapplied(u) for u in held]
+
+
+class ApplyIn(Schema):
+    claim_id: int
+    amount: Decimal
+
+
+@router.post("/unapplied-cash/{int:unapplied_id}/apply", response=UnappliedOut)
+def apply(request: HttpRequest, unapplied_id: int, body: ApplyIn) -> dict[str, Any]:
+    """Apply some of it to a claim's open insurance balance."""
+    cash = queries.get_unapplied(request.user, unapplied_id)
+    claim = queries.client_claim(request.user, cash.client_id, pk=body.claim_id)
+    resolution.apply_cash(cash, claim, body.amount, acting_user=request.user)
+    return _unapplied(queries.get_unapplied(request.user, unapplied_id))
 # --- remittances (835 payments) -------------------------------------------------------------
 
 

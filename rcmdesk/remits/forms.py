@@ -1,12 +1,14 @@
-"""The remittance list's filter, read from the query string."""
+"""The remittance list's filter, the claim search and the resolving actions of an exception."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 
-from rcmdesk.remits.queries import RemittanceFilter
+from rcmdesk.remits.queries import ClaimSearch, RemittanceFilter
+from rcmdesk.remits.resolution import LINK, MATCH, PARK, REFUND, REVIEW
 from rcmdesk.tenancy.models import Organization
 
 
@@ -34,3 +36,45 @@ class RemittanceFilterForm(forms.Form):
         return RemittanceFilter(client=self.clients.get(got.get("client") or ""),
                                 payer=got.get("payer") or "", trace=got.get("trace") or "",
                                 paid_from=got.get("paid_from"), paid_to=got.get("paid_to"))
+
+
+def _box(label: str) -> forms.TextInput:
+    """A search box that says what it is without a separate label (one fieldset row)."""
+    return forms.TextInput(attrs={"placeholder": label, "aria-label": label})
+
+
+class ClaimSearchForm(forms.Form):
+    """The claim search on an exception's page (GET): any of PCN, patient, DOS, amount."""
+
+    pcn = forms.CharField(required=False, max_length=38, label="Patient control number",
+                          widget=_box("Patient control number"))
+    patient = forms.CharField(required=False, max_length=100, widget=_box("Patient name"))
+    dos = forms.DateField(required=False, label="Date of service", widget=_box(
+        "Date of service"), error_messages={
+        "invalid": "Date of service is not a date: write it as YYYY-MM-DD."})
+    amount = forms.DecimalField(required=False, max_digits=12, decimal_places=2,
+                                widget=_box("Amount"), error_messages={
+                                    "invalid": "Amount is not an amount: write it as 123.45."})
+
+    def to_search(self) -> ClaimSearch:
+        if not self.is_bound:
+            return ClaimSearch()
+        self.is_valid()
+        got = self.cleaned_data
+        return ClaimSearch(pcn=got.get("pcn") or "", patient=got.get("patient") or "",
+                           service_date=got.get("dos"), amount=got.get("amount"))
+
+
+class ResolveForm(forms.Form):
+    """One action on an exception (POST): the fields each action needs."""
+
+    action = forms.ChoiceField(choices=[(a, a) for a in (MATCH, PARK, LINK, REFUND, REVIEW)])
+    claim = forms.IntegerField(required=False, min_value=1)
+    text = forms.CharField(required=False, max_length=300)
+
+
+class ApplyForm(forms.Form):
+    """Apply unapplied cash: to which claim (its PCN) and how much."""
+
+    pcn = forms.CharField(max_length=38, label="Claim (patient control number)")
+    amount = forms.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))

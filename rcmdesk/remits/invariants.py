@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet, Sum
 
 from rcmdesk.claims.models import Claim
 from rcmdesk.remits.ledger import CENT
-from rcmdesk.remits.models import Account, LedgerEntry, Remittance
+from rcmdesk.remits.models import Account, LedgerEntry, Remittance, UnappliedCash
 from rcmdesk.tenancy.models import Organization
 
 
@@ -34,8 +34,9 @@ def _scoped(qs: QuerySet[Any], client: Organization | None) -> QuerySet[Any]:
 
 
 def check_ledger(client: Organization | None = None) -> list[Problem]:
-    """Every journal balances, every 835 balances, every claim's stored balance is the ledger's."""
-    return _journals(client) + _remittances(client) + _claims(client)
+    """Every journal balances, every 835 balances, every claim's stored balance is the ledger's,
+    and the unapplied cash still held is what the unapplied-cash account holds."""
+    return _journals(client) + _remittances(client) + _claims(client) + _unapplied(client)
 
 
 def _journals(client: Organization | None) -> list[Problem]:
@@ -73,3 +74,16 @@ def _claims(client: Organization | None) -> list[Problem]:
                 f"{claim.patient_control_number} stores insurance {claim.insurance_balance} / "
                 f"patient {claim.patient_balance}, ledger says {ins} / {pat}")))
     return problems
+
+
+def _unapplied(client: Organization | None) -> list[Problem]:
+    held = (_scoped(LedgerEntry.objects.filter(account=Account.UNAPPLIED_CASH), client)
+            .values("client_id").annotate(total=Sum("amount")).order_by("client_id"))
+    ledger_says = {row["client_id"]: -_cents(row["total"]) for row in held}
+    rows = (_scoped(UnappliedCash.objects.all(), client).values("client_id")
+            .annotate(total=Sum("remaining")).order_by("client_id"))
+    rows_say = {row["client_id"]: _cents(row["total"]) for row in rows}
+    return [Problem("unapplied cash", client_id, f"rows hold {rows_say.get(client_id, 0)}, "
+                    f"the ledger {ledger_says.get(client_id, 0)}")
+            for client_id in sorted(set(ledger_says) | set(rows_say))
+            if _cents(ledger_says.get(client_id)) != _cents(rows_say.get(client_id))]

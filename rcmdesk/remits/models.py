@@ -37,6 +37,9 @@ class Account(models.TextChoices):
     INTEREST_INCOME = "interest_income"  # AMT*I and PLB L6
     PAYER_OFFSET = "payer_offset"  # provider-level PLB amounts not tied to a claim
     WRITE_OFF = "write_off"  # balances the client decided not to pursue (decisions app)
+    # Money received that no claim explains yet (a credit: held for the payer's claims):
+    # parked from a posting exception, later applied to a claim or refunded.
+    UNAPPLIED_CASH = "unapplied_cash"
 
 
 class JournalKind(models.TextChoices):
@@ -50,6 +53,9 @@ class JournalKind(models.TextChoices):
     INTEREST = "interest"
     PLB = "plb"
     WRITE_OFF = "write_off"  # an approved client decision (rcmdesk.decisions)
+    UNAPPLIED = "unapplied"  # a payment parked as unapplied cash (remits.resolution)
+    APPLIED = "applied"  # unapplied cash applied to a claim
+    REFUND = "refund"  # a credit balance paid back: an approved client decision
 
 
 class Remittance(models.Model):
@@ -300,12 +306,70 @@ class PostingException(models.Model):
     resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
     resolution = models.CharField(max_length=300, blank=True)  # e.g. "posted", "already_posted"
+    # The claim a person matched the payment to, or a takeback's original claim.
+    claim = models.ForeignKey(Claim, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="posting_exceptions")
+    # The refund asked of the client for a credit balance (decisions app; latest asked).
+    refund = models.ForeignKey("decisions.Proposal", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
 
     objects = RemitsQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"{self.reason}: {self.detail[:60]}"
 
+
+
+class UnappliedCash(models.Model):
+    """A payment parked on the unapplied-cash account, and what of it is still unapplied.
+
+    The ledger holds the money (``Account.UNAPPLIED_CASH``); this row says where it came
+    from, why it was parked and how much is left, so the aging report reads rows, not sums
+    (``invariants`` proves the two agree).
+    """
+
+    tenant_field = "client_id"
+    tenant_workflow = Workflow.POSTING
+
+    client = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    remittance = models.ForeignKey(Remittance, on_delete=models.PROTECT,
+                                   related_name="unapplied_cash")
+    exception = models.OneToOneField(PostingException, null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="unapplied_cash")
+    amount = money_field()
+    remaining = money_field()
+    reason = models.CharField(max_length=300)
+    parked_on = models.DateField()  # the client's day it was parked: what it ages from
+    parked_at = models.DateTimeField(default=timezone.now)
+    parked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    journal = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="+")
+
+    objects = RemitsQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"unapplied cash #{self.pk} ({self.remaining} of {self.amount})"
+
+
+class UnappliedApplication(models.Model):
+    """Some unapplied cash applied to a claim (its journal moves the money)."""
+
+    tenant_field = "unapplied__client_id"
+    tenant_workflow = Workflow.POSTING
+
+    unapplied = models.ForeignKey(UnappliedCash, on_delete=models.PROTECT,
+                                  related_name="applications")
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="+")
+    amount = money_field()
+    journal = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="+")
+    applied_at = models.DateTimeField(default=timezone.now)
+    applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+
+    objects = RemitsQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.amount} of unapplied cash #{self.unapplied_id} to claim {self.claim_id}"
 
 
 class CodeDescription(models.Model):

@@ -1,6 +1,8 @@
-"""Reading for the posting pages and the API: posting exceptions (read-only here, resolving
-comes later) and 835 remittances, the list and one payment with its claims, PLB adjustments,
-exceptions and bank deposit.
+"""Reading for the posting pages and the API: posting exceptions (the list, one exception,
+the claim search that resolves it; resolving itself is ``resolution``), unapplied cash and
+its aging, what posting knows of one claim (``claim_posting``, for the claim page), and 835
+remittances, the list and one payment with its claims, PLB adjustments, exceptions and bank
+deposit.
 
 Exceptions and deposit matching belong to the posting workflow: a partner whose engagement
 does not include posting does not see them, even for a client it otherwise works for.
@@ -19,9 +21,11 @@ from typing import Any
 
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
 
 from rcmdesk.audit.services import record_listing
+from rcmdesk.claims.models import Claim
 from rcmdesk.remits.models import (
     Deposit,
     ExceptionStatus,
@@ -30,6 +34,8 @@ from rcmdesk.remits.models import (
     ProviderAdjustment,
     RemitClaim,
     Remittance,
+    UnappliedApplication,
+    UnappliedCash,
 )
 from rcmdesk.tenancy.models import Organization
 from rcmdesk.tenancy.roles import Workflow
@@ -59,6 +65,158 @@ def row(e: PostingException, now: datetime | None = None) -> ExceptionRow:
     rc = e.remit_claim
     amount = rc.paid if rc is not None else e.remittance.amount
     return ExceptionRow(e, amount, (now - e.created_at).days, rc.claim_id if rc else None)
+
+
+def get_exception(user: Any, exception_id: int) -> PostingException:
+    """One exception of a client whose posting the user works; any other is a 404."""
+    found: PostingException | None = (
+        exceptions(user, "").select_related("claim", "remit_claim__claim", "remittance__file",
+                                            "resolved_by", "refund")
+        .defer("remittance__file__content").filter(pk=exception_id).first())
+    if found is None:
+        raise Http404("Not found.")
+    return found
+
+
+def exception_item(user: Any, exception: PostingException) -> WorkItem | None:
+    """The work item the exception raised, if the viewer sees it."""
+    item: WorkItem | None = WorkItem.objects.visible_to(user).filter(
+        client_id=exception.client_id, kind=ItemKind.POSTING_EXCEPTION,
+        source_key=f"exception:{exception.pk}").first()
+    return item
+
+
+SEARCH_LIMIT = 25  # claims shown by an exception's claim search
+
+
+@dataclass(frozen=True)
+class ClaimSearch:
+    pcn: str = ""
+    patient: str = ""
+    service_date: date | None = None
+    amount: Decimal | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.pcn.strip() or self.patient.strip() or self.service_date
+                    or self.amount is not None)
+
+
+def search_claims(user: Any, exception: PostingException, f: ClaimSearch) -> list[Claim]:
+    """The exception's client's claims the user may see that fit every term given: PCN
+    (any part), patient name (any part of last or first), date of service, amount (the
+    charge or the open insurance balance)."""
+    if f.empty:
+        return []
+    claims = (Claim.objects.visible_to(user).filter(client_id=exception.client_id)
+              .select_related("patient", "payer"))
+    if f.pcn.strip():
+        claims = claims.filter(patient_control_number__icontains=f.pcn.strip())
+    for word in f.patient.split():
+        claims = claims.filter(Q(patient__last_name__icontains=word)
+                               | Q(patient__first_name__icontains=word))
+    if f.service_date is not None:
+        claims = claims.filter(service_from__lte=f.service_date).filter(
+            Q(service_to__gte=f.service_date) | Q(service_to__isnull=True,
+                                                  service_from=f.service_date))
+    if f.amount is not None:
+        claims = claims.filter(Q(total_charge=f.amount) | Q(insurance_balance=f.amount))
+    return list(claims.order_by("-service_from", "pk")[:SEARCH_LIMIT])
+
+
+def client_claim(user: Any, client_id: int, *, pk: int | None = None,
+                 pcn: str = "") -> Claim:
+    """A claim of this client the user may see, by id or patient control number; else 404."""
+    claims = Claim.objects.visible_to(user).filter(client_id=client_id)
+    found: Claim | None = (claims.filter(pk=pk) if pk is not None
+                           else claims.filter(patient_control_number=pcn.strip())).first()
+    if found is None:
+        raise Http404("No such claim for this client.")
+    return found
+
+
+# --- unapplied cash --------------------------------------------------------------------------
+
+# Age buckets of the unapplied-cash report: (last day, label); None is "and older".
+AGING_BUCKETS: tuple[tuple[int | None, str], ...] = (
+    (30, "0-30 days"), (60, "31-60 days"), (90, "61-90 days"), (120, "91-120 days"),
+    (None, "over 120 days"))
+
+
+def unapplied_cash(user: Any, *, held_only: bool = True) -> Any:
+    """Unapplied cash of the clients whose posting the user works, oldest first."""
+    rows = (UnappliedCash.objects.visible_to(user).select_related("client", "remittance",
+                                                                  "exception")
+            .order_by("parked_on", "pk"))
+    return rows.filter(remaining__gt=0) if held_only else rows
+
+
+def get_unapplied(user: Any, unapplied_id: int) -> UnappliedCash:
+    found: UnappliedCash = (UnappliedCash.objects.select_related("client", "remittance")
+                            .get_visible_or_404(user, pk=unapplied_id))
+    return found
+
+
+@dataclass
+class AgingRow:
+    client: Organization
+    buckets: list[Decimal]
+    total: Decimal
+    count: int
+
+
+@dataclass
+class Aging:
+    rows: list[AgingRow]
+    totals: list[Decimal]
+    total: Decimal
+    labels: tuple[str, ...] = tuple(label for _, label in AGING_BUCKETS)
+
+
+def bucket(age_days: int) -> int:
+    return next(i for i, (last, _) in enumerate(AGING_BUCKETS) if last is None or age_days <= last)
+
+
+def unapplied_aging(held: list[UnappliedCash]) -> Aging:
+    """What is still unapplied, per client and age bucket (days since it was parked, on each
+    client's own calendar day)."""
+    by_client: dict[int, AgingRow] = {}
+    today: dict[int, date] = {}
+    zero = Decimal("0.00")
+    for cash in held:
+        if cash.client_id not in today:
+            today[cash.client_id] = cash.client.today()
+            by_client[cash.client_id] = AgingRow(cash.client, [zero] * len(AGING_BUCKETS),
+                                                 zero, 0)
+        row = by_client[cash.client_id]
+        row.buckets[bucket((today[cash.client_id] - cash.parked_on).days)] += cash.remaining
+        row.total += cash.remaining
+        row.count += 1
+    rows = sorted(by_client.values(), key=lambda r: r.client.name)
+    totals = [sum((r.buckets[i] for r in rows), zero) for i in range(len(AGING_BUCKETS))]
+    return Aging(rows, totals, sum(totals, zero))
+
+
+# --- the claim page (the lead's) ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ClaimPosting:
+    """What posting knows about one claim: its exceptions (open and resolved) and the
+    unapplied cash applied to it; empty for a viewer who does not work the client's posting."""
+
+    exceptions: list[PostingException]
+    applications: list[UnappliedApplication]
+
+
+def claim_posting(user: Any, claim: Claim) -> ClaimPosting:
+    if not visibility_for(user).can_see(claim.client_id, Workflow.POSTING):
+        return ClaimPosting([], [])
+    found = list(exceptions(user, "").filter(Q(claim=claim) | Q(remit_claim__claim=claim))
+                 .order_by("created_at", "pk"))
+    applied = list(UnappliedApplication.objects.filter(claim=claim)
+                   .select_related("unapplied", "unapplied__remittance", "applied_by")
+                   .order_by("applied_at", "pk"))
+    return ClaimPosting(found, applied)
 
 
 # --- remittances -----------------------------------------------------------------------------

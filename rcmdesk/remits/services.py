@@ -220,23 +220,29 @@ def post_claim(run: _Run, index: int, clp: t835.Claim) -> None:
         _exception(run, stored, outcome, detail)
 
 
-def _try_post(run: _Run, stored: _Stored) -> tuple[str, str]:
+def _try_post(run: _Run, stored: _Stored, *, claim: Claim | None = None,
+              credit: bool = False) -> tuple[str, str]:
     """Match and post a stored remit claim; returns (outcome, detail).
 
     The outcome is "posted", "denied", ALREADY_POSTED, or an exception reason with its
     detail (then nothing was posted and no posting key was taken, so it can be retried).
+    ``claim``: the claim a person chose (matching is theirs); ``credit``: a person agreed
+    to post more than is open, leaving a credit balance to refund.
     """
     rc = stored
     key = (rc.patient_control_number, rc.payer_claim_control_number, rc.status_code, 0)
     if key in run.posted_keys:
         return ALREADY_POSTED, ""
-    claim, problem = match_claim(run, rc)
+    problem = ""
+    if claim is None:
+        claim, problem = match_claim(run, rc)
     if claim is None or problem:
         return ("unmatched" if claim is None else "conflict"), problem
     rc.claim = claim
     _match_lines(run, claim, stored)
     paid = rc.paid - _included_interest(stored)
-    if rc.status_code != REVERSAL and paid > claim.insurance_balance + claim.patient_balance:
+    if (rc.status_code != REVERSAL and not credit
+            and paid > claim.insurance_balance + claim.patient_balance):
         return "overpaid", (f"paid {paid} but only "
                             f"{claim.insurance_balance + claim.patient_balance} is open on "
                             f"claim {claim.patient_control_number}")
@@ -254,37 +260,62 @@ def repost_exception(exception: PostingException, *, acting_user: Any = None) ->
     """
     with transaction.atomic():
         exception = PostingException.objects.select_for_update().get(pk=exception.pk)
-        remit_claim = exception.remit_claim
         if exception.status != ExceptionStatus.OPEN:
             return exception.resolution or exception.status
-        if exception.reason not in RETRYABLE_REASONS or remit_claim is None:
+        if exception.reason not in RETRYABLE_REASONS or exception.remit_claim is None:
             return f"not retried ({exception.reason})"
-        remittance = exception.remittance
-        run = _Run(exception.client, remittance, remittance.payer, acting_user, PostResult())
-        previous = exception.reason
-        run.prepare([remit_claim.patient_control_number],
-                    [remit_claim.payer_claim_control_number])
-        run.stored.append(_Stored.load(remit_claim))
-        outcome, detail = _try_post(run, run.stored[0])
-        run.flush()
-        remit_claim.refresh_from_db(fields=["claim", "outcome"])
-        if outcome in RETRYABLE_REASONS:
-            exception.reason, exception.detail = outcome, detail
-            exception.save(update_fields=["reason", "detail"])
-        else:
-            if outcome == ALREADY_POSTED:
-                remit_claim.outcome = ALREADY_POSTED
-                remit_claim.save(update_fields=["outcome"])
-            exception.status, exception.resolution = ExceptionStatus.RESOLVED, outcome
-            exception.resolved_at = timezone.now()
-            exception.resolved_by = person(acting_user)
-            exception.save(update_fields=["status", "resolution", "resolved_at",
-                                          "resolved_by"])
-        record("remits.exception_reposted", client_id=exception.client_id, obj=exception,
-               acting_user=acting_user, detail={"previous_reason": previous, "outcome": outcome,
-                                    "detail": detail[:500], "claim": remit_claim.claim_id,
-                                    "remittance": remittance.pk})
+        outcome, _detail = post_again(exception, acting_user=acting_user)
+        if outcome not in RETRYABLE_REASONS:
+            resolve(exception, outcome, acting_user=acting_user)
     return outcome
+
+
+def post_again(exception: PostingException, *, acting_user: Any, claim: Claim | None = None,
+               credit: bool = False) -> tuple[str, str]:
+    """Post a locked open exception's remit claim through the normal path, audited.
+
+    The caller holds the transaction and the exception's row lock. ``claim`` and
+    ``credit`` as ``_try_post``. Not postable: the exception keeps the new reason and detail.
+    Returns (outcome, detail); the caller decides whether that resolves the exception.
+    """
+    remit_claim = exception.remit_claim
+    assert remit_claim is not None
+    remittance = exception.remittance
+    run = _Run(exception.client, remittance, remittance.payer, acting_user, PostResult())
+    previous = exception.reason
+    run.prepare([remit_claim.patient_control_number, claim.patient_control_number if claim
+                 else ""], [remit_claim.payer_claim_control_number])
+    run.stored.append(_Stored.load(remit_claim))
+    chosen = run.index.claims.get(claim.pk) if claim is not None and run.index else None
+    outcome, detail = _try_post(run, run.stored[0], claim=chosen, credit=credit)
+    run.flush()
+    remit_claim.refresh_from_db(fields=["claim", "outcome"])
+    if outcome in RETRYABLE_REASONS:
+        exception.reason, exception.detail = outcome, detail
+        exception.save(update_fields=["reason", "detail"])
+    elif outcome == ALREADY_POSTED:
+        remit_claim.outcome = ALREADY_POSTED
+        remit_claim.save(update_fields=["outcome"])
+    facts = {"previous_reason": previous, "outcome": outcome, "detail": detail[:500],
+             "claim": remit_claim.claim_id, "remittance": remittance.pk}
+    if claim is not None:
+        facts |= {"chosen_claim": claim.pk, "credit": credit}
+    record("remits.exception_reposted", client_id=exception.client_id, obj=exception,
+           acting_user=acting_user, detail=facts)
+    return outcome, detail
+
+
+def resolve(exception: PostingException, resolution: str, *, acting_user: Any,
+            claim: Claim | None = None) -> None:
+    """Resolved: who, when and the outcome (saving it closes its work item: workqueue)."""
+    exception.status, exception.resolution = ExceptionStatus.RESOLVED, resolution[:300]
+    exception.resolved_at = timezone.now()
+    exception.resolved_by = person(acting_user)
+    fields = ["status", "resolution", "resolved_at", "resolved_by"]
+    if claim is not None:
+        exception.claim = claim
+        fields.append("claim")
+    exception.save(update_fields=fields)
 
 
 def _store_claim(run: _Run, index: int, clp: t835.Claim) -> _Stored:

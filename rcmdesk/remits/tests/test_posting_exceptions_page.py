@@ -1,5 +1,6 @@
 """The posting exceptions page: open exceptions of the clients whose posting the viewer works,
-with the remit's payer, trace, amount and age, linked to the claim (read-only)."""
+with the remit's payer, trace, amount and age, linked to the claim and to the page that
+resolves each."""
 
 from __future__ import annotations
 

@@ -50,7 +50,8 @@ def birch_patient_data(world: World) -> dict[str, str]:
 # ``tests/sweep_data.py`` with ``birch_objects(world) -> {param: id}`` (Birch's rows, with a
 # FOREIGN_MARKERS text somewhere in them where a page would show it).
 SWEEP_DATA_APPS = ("eligibility", "priorauth", "charges", "scrubber", "submission", "playbooks",
-                   "decisions", "escalations", "qa", "reports", "capacity", "attachments")
+                   "decisions", "escalations", "qa", "reports", "capacity", "attachments",
+                   "remits")
 
 
 def app_sweep_data(world: World) -> dict[str, str]:
@@ -120,6 +121,10 @@ def test_the_sweep_covers_the_routes_that_take_tenant_ids(sweep: Sweep) -> None:
     assert "attachments/<int:attachment_id>/download/" in swept
     assert "attachments/appeals/<int:appeal_id>/packet.pdf" in swept
     assert "api/attachments/<int:attachment_id>/content" in swept
+    assert "posting/exceptions/<int:exception_id>/" in swept
+    assert "posting/unapplied/<int:unapplied_id>/apply/" in swept
+    assert "api/posting-exceptions/<int:exception_id>/match" in swept
+    assert "api/unapplied-cash/<int:unapplied_id>/apply" in swept
 
 
 def test_no_route_leaks_another_tenant_to_any_role(sweep: Sweep) -> None:

@@ -28,6 +28,7 @@ from rcmdesk.remits.models import (
 from rcmdesk.workqueue.categories import denial_category
 from rcmdesk.workqueue.models import ItemKind, ItemStatus, WorkItem
 from rcmdesk.workqueue.payrates import pay_rate
+from rcmdesk.workqueue.priority import Factor, Priority
 from rcmdesk.workqueue.producers.common import (
     Draft,
     Written,
@@ -158,11 +159,21 @@ def _exception_draft(exc: PostingException, rates: dict[int, Decimal], today: da
         kind=ItemKind.POSTING_EXCEPTION, source_key=f"exception:{exc.pk}",
         claim_id=claim.pk if claim else None, category=exc.reason,
         title=f"Posting exception ({exc.reason.replace('_', ' ')}): {pcn}", amount=amount,
-        priority=prioritise(amount, pay_rate(rates, exc.remittance.payer_id),
-                            claim.service_from if claim else None, None, "posting", today),
-        detail={"reason": exc.reason, "text": exc.detail[:500], "remit": exc.remittance_id,
+        priority=_payment_priority(amount, claim.service_from if claim else None, today),
+        detail={"exception": exc.pk, "reason": exc.reason, "text": exc.detail[:500],
+                "remit": exc.remittance_id,
                 "trace": exc.remittance.trace_number, "patient_control_number": pcn,
                 "payer_claim_number": rc.payer_claim_control_number if rc else ""})
+
+
+def _payment_priority(amount: Decimal, service_date: date | None, today: date) -> Priority:
+    """An exception's money was already paid: it is not "expected recoverable" at a pay
+    rate, it is a payment waiting to be put right, scored and labelled as that."""
+    scored = prioritise(amount, Decimal(1), service_date, None, "posting", today)
+    dollars, *rest = scored.factors
+    return Priority(scored.points, (
+        Factor("payment at issue", dollars.points,
+               f"${amount:,.2f} received in an 835 and not yet put right"), *rest))
 
 
 def close_resolved_exceptions(client_id: int) -> int:
