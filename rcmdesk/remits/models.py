@@ -28,34 +28,34 @@ class RemitsQuerySet(TenantQuerySet):
 
 
 class Account(models.TextChoices):
-    INSURANCE_AR = "insurance_ar"
-    PATIENT_AR = "patient_ar"
-    PAYER_CASH = "payer_cash"  # clearing: cleared by deposit reconciliation (later issue)
-    REVENUE = "revenue"  # gross charges
-    CONTRACTUAL = "contractual"  # CO adjustments the contract explains
-    OTHER_ADJUSTMENT = "other_adjustment"  # OA / PI (and CR, which 5010 does not use)
-    INTEREST_INCOME = "interest_income"  # AMT*I and PLB L6
-    PAYER_OFFSET = "payer_offset"  # provider-level PLB amounts not tied to a claim
-    WRITE_OFF = "write_off"  # balances the client decided not to pursue (decisions app)
+    INSURANCE_AR = "insurance_ar", "insurance A/R"
+    PATIENT_AR = "patient_ar", "patient A/R"
+    PAYER_CASH = "payer_cash", "payer cash (clearing)"  # clearing: cleared by deposit reconciliation (later issue)
+    REVENUE = "revenue", "gross charges"  # gross charges
+    CONTRACTUAL = "contractual", "contractual adjustment"  # CO adjustments the contract explains
+    OTHER_ADJUSTMENT = "other_adjustment", "other adjustment"  # OA / PI (and CR, which 5010 does not use)
+    INTEREST_INCOME = "interest_income", "interest income"  # AMT*I and PLB L6
+    PAYER_OFFSET = "payer_offset", "payer offset (PLB)"  # provider-level PLB amounts not tied to a claim
+    WRITE_OFF = "write_off", "write-off"  # balances the client decided not to pursue (decisions app)
     # Money received that no claim explains yet (a credit: held for the payer's claims):
     # parked from a posting exception, later applied to a claim or refunded.
-    UNAPPLIED_CASH = "unapplied_cash"
+    UNAPPLIED_CASH = "unapplied_cash", "unapplied cash"
 
 
 class JournalKind(models.TextChoices):
-    CHARGE = "charge"
-    CHARGE_REVERSAL = "charge_reversal"
-    PAYMENT = "payment"
-    ADJUSTMENT = "adjustment"
-    PATIENT_RESP = "patient_resp"
-    TRANSFER = "transfer"  # patient share handed back to a secondary payer
-    REVERSAL = "reversal"  # CLP02 = 22
-    INTEREST = "interest"
-    PLB = "plb"
-    WRITE_OFF = "write_off"  # an approved client decision (rcmdesk.decisions)
-    UNAPPLIED = "unapplied"  # a payment parked as unapplied cash (remits.resolution)
-    APPLIED = "applied"  # unapplied cash applied to a claim
-    REFUND = "refund"  # a credit balance paid back: an approved client decision
+    CHARGE = "charge", "charge"
+    CHARGE_REVERSAL = "charge_reversal", "charge reversal"
+    PAYMENT = "payment", "payment"
+    ADJUSTMENT = "adjustment", "adjustment"
+    PATIENT_RESP = "patient_resp", "patient responsibility"
+    TRANSFER = "transfer", "transfer to secondary"  # patient share handed back to a secondary payer
+    REVERSAL = "reversal", "payer reversal"  # CLP02 = 22
+    INTEREST = "interest", "interest"
+    PLB = "plb", "provider-level adjustment (PLB)"
+    WRITE_OFF = "write_off", "write-off"  # an approved client decision (rcmdesk.decisions)
+    UNAPPLIED = "unapplied", "parked as unapplied cash"  # a payment parked as unapplied cash (remits.resolution)
+    APPLIED = "applied", "unapplied cash applied"  # unapplied cash applied to a claim
+    REFUND = "refund", "refund"  # a credit balance paid back: an approved client decision
 
 
 class Remittance(models.Model):

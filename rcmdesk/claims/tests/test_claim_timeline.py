@@ -113,7 +113,7 @@ def test_a_remittance_row_links_the_835_page(world: World, signed_in: Any) -> No
     assert "Remittance (835) from" in table
     assert f'href="{reverse("remits:remittance", args=[remittance.pk])}"' in table
     assert "$80.00" in table
-    assert "Ledger: Payment journal" in table
+    assert "Ledger: payment journal" in table
 
 
 def test_after_a_write_off_posts_the_claim_page_shows_the_line_written_off(
