@@ -92,7 +92,7 @@ def build_backoffice(claims: int = DEFAULT_CLAIMS, feeds: tuple[Feed, ...] = FEE
         with tempfile.TemporaryDirectory(prefix="rcmdesk-demo-") as tmp:
             generate(Path(tmp), seed=feed.seed, claims=claims, anchor=today,
                      billing_days=BILLING_DAYS, batches=BATCHES, payer_lags=True)
-            for day, paths in itertools.groupby(feed_files(Path(tmp), today),
+            for day, paths in itertools.groupby(dated_files(Path(tmp), today),
                                                 key=lambda dated: dated[0]):
                 files.update(_ingest_day(org, day, [path for _day, path in paths], today))
         sync_client(org, org.today())
@@ -125,17 +125,19 @@ def _ingest_day(org: Organization, day: date, paths: list[Path], today: date) ->
     return outcomes
 
 
-def feed_files(root: Path, today: date) -> Iterator[tuple[date, Path]]:
-    """The files to send with the day each is dated, in date order and on one day claims
-    before what answers them; what is dated after ``today`` has not arrived yet."""
-    dated = []
-    for rank, kind in enumerate(INGEST_ORDER):
+def feed_files(root: Path) -> Iterator[Path]:
+    """The files to send, kind by kind, each kind in the order the generator wrote it."""
+    for kind in INGEST_ORDER:
         paths = sorted((root / kind).glob("*.x12"), key=interchange_number)
-        for path in paths[HELD_BACK:] if kind == "837" else paths:
-            day = interchange_date(path)
-            if day <= today:
-                dated.append((day, rank, interchange_number(path), path))
-    for day, _rank, _number, path in sorted(dated):
+        yield from paths[HELD_BACK:] if kind == "837" else paths
+
+
+def dated_files(root: Path, today: date) -> Iterator[tuple[date, Path]]:
+    """``feed_files`` with the day each is dated, in date order and on one day claims before
+    what answers them; what is dated after ``today`` has not arrived yet."""
+    ranked = [(interchange_date(path), INGEST_ORDER.index(path.parent.name), n, path)
+              for n, path in enumerate(feed_files(root))]
+    for day, _kind, _n, path in sorted(row for row in ranked if row[0] <= today):
         yield day, path
 
 
