@@ -150,10 +150,13 @@ def _past(today: date | None) -> Past | None:
 
 
 def _open_items(past: Past, *kinds: str) -> QuerySet[WorkItem]:
-    """Open items of ``kinds`` that came in before the six weeks ended, oldest first."""
+    """Open items of ``kinds`` that came in before the six weeks ended, oldest first; ties
+    (a day's items come in together) by claim and line, not by primary key, whose order
+    between rows written together is not the same from one PostgreSQL build to the next."""
     return (WorkItem.objects.filter(client=past.client, kind__in=kinds, status=ItemStatus.OPEN,
                                     created_at__lt=past.at(past.days[-1], hour=18))
-            .order_by("created_at", "pk"))
+            .order_by("created_at", "claim__patient_control_number",
+                      "claim_line__line_number", "pk"))
 
 
 def _fresh(pk: int) -> WorkItem:
@@ -371,7 +374,7 @@ def patient_balances_to_collections(past: Past) -> None:
                                       service_from__lt=day - timedelta(days=COLLECTIONS_AFTER))
         proposals = []
         with stopped_at(past.at(day, hour=16)):
-            for claim in claims.order_by("service_from", "pk"):
+            for claim in claims.order_by("service_from", "patient_control_number"):
                 proposals.append(propose(
                     past.client, ProposalKind.WRITE_OFF, acting_user=specialist, claim=claim,
                     amount=claim.patient_balance, account=WriteOffAccount.PATIENT_AR,
