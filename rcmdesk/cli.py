@@ -100,11 +100,13 @@ def demo(
     from rcmdesk.demo.backoffice import build_backoffice
     from rcmdesk.demo.controls import build_controls
     from rcmdesk.demo.frontdesk import build_frontdesk
+    from rcmdesk.demo.history import build_history
     from rcmdesk.demo.services import build_demo
 
     with cli_context():
         logins = build_demo()
         office = build_backoffice(claims) if claims else None
+        history = build_history() if claims else None  # before today's desk and controls
         desk = build_frontdesk() if claims else None
         controls = build_controls() if claims else None
     table = Table(title="Demo logins (synthetic data only)", title_justify="left")
@@ -119,6 +121,8 @@ def demo(
                     "[bold]rcmdesk users totp USERNAME[/bold] for the current code.")
     if office is not None:
         print(office.line())
+    if history is not None:
+        print(history.line())
     if desk is not None:
         print(desk.line())
     if controls is not None:

@@ -46,6 +46,7 @@ DENIALS_SOP = SopText(
 """,
     change_note="First version",
     checklist=["Root cause recorded", "Appeal deadline respected", "Evidence attached"])
+WRITE_OFF_EVIDENCE = "Call reference DEMO-4471"  # the key: the history proposes others
 ESCALATION_SUBJECT = "Payer keeps returning claims unprocessed without a reason"
 
 
@@ -67,8 +68,8 @@ def build_controls() -> Controls | None:
     engagement = Engagement.objects.filter(client=client, partner__kind="partner").first()
     if admin is None or specialist is None or engagement is None:
         return None
-    _sops(admin, client)
-    _plan(admin, engagement)
+    write_sops(admin, client)
+    sampling_plan(admin, engagement)
     _write_off(specialist, client)
     _escalation(specialist, client)
     return Controls(
@@ -78,7 +79,8 @@ def build_controls() -> Controls | None:
             status__in=("resolved", "closed")).count())
 
 
-def _sops(admin: User, client: Organization) -> None:
+def write_sops(admin: User, client: Organization) -> None:
+    """Acme's two SOPs, written by its admin (the history writes them before its weeks)."""
     for workflow, title, text in ((Workflow.AR_FOLLOWUP, "AR follow-up", AR_SOP),
                                   (Workflow.DENIALS, "Denials", DENIALS_SOP)):
         if not SopDocument.objects.filter(client=client, title=title).exists():
@@ -86,7 +88,7 @@ def _sops(admin: User, client: Organization) -> None:
                             text=text)
 
 
-def _plan(admin: User, engagement: Engagement) -> None:
+def sampling_plan(admin: User, engagement: Engagement) -> None:
     if not SamplingPlan.objects.filter(engagement=engagement).exists():
         save_plan(engagement, {"workflow": "", "base_percent": Decimal("5"),
                                       "new_specialist_percent": Decimal("20"),
@@ -97,7 +99,8 @@ def _plan(admin: User, engagement: Engagement) -> None:
 
 
 def _write_off(specialist: User, client: Organization) -> None:
-    if Proposal.objects.filter(client=client, kind=ProposalKind.WRITE_OFF).exists():
+    if Proposal.objects.filter(client=client, kind=ProposalKind.WRITE_OFF,
+                               evidence=WRITE_OFF_EVIDENCE).exists():
         return
     item = (WorkItem.objects.active()
             .filter(client=client, kind=ItemKind.AR_FOLLOWUP, status=ItemStatus.OPEN,
@@ -109,7 +112,7 @@ def _write_off(specialist: User, client: Organization) -> None:
             amount=Decimal("25.00"), adjustment_reason="SMALL",
             reasons="Small balance left after the payer's final payment; the payer confirmed "
                     "on the phone it will not reprocess.",
-            evidence="Call reference DEMO-4471")
+            evidence=WRITE_OFF_EVIDENCE)
 
 
 def _escalation(specialist: User, client: Organization) -> None:

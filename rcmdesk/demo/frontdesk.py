@@ -88,7 +88,7 @@ def build_frontdesk() -> FrontDesk | None:
                        source=VisitSource.CSV, acting_user=None)
         drafts = [_draft(client, plan, coverages[i % len(coverages)], provider, today)
                   for i, plan in enumerate(DRAFTS)]
-    unsent = [d for d in drafts if d.front_door in ("", "held", "ready")]
+    unsent = [d for d in drafts if d.front_door == ""]  # scrubbed once, as entered
     if unsent:
         scrub(client, unsent, acting_user=None, today=today, purpose="demo charge entry")
     _send_clean(client, today)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -95,3 +96,16 @@ def _login(user: User, persona: Persona) -> DemoLogin:
         password=demo_password(settings.SECRET_KEY, persona.username),
         totp_base32=base32_of(key) if has_totp else None,
     )
+
+
+def built_on(client: Organization) -> date:
+    """The day the demo was first built for ``client``: its demo engagement's start plus
+    the days the plan put that start back. The demo's books are dated from this day, so a
+    run tomorrow or next month finds them already made instead of making a second set."""
+    plan = next((p for p in ENGAGEMENTS if p.client == client.slug), None)
+    engagement = (None if plan is None else
+                  Engagement.objects.filter(client=client, name=plan.name).first())
+    if plan is None or engagement is None:
+        return client.today()
+    start: date = engagement.start_date
+    return start + timedelta(days=plan.starts_days_ago)

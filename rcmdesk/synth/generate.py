@@ -37,6 +37,9 @@ LAST_BILLING_DAY = 60  # ... and ends, so that every remittance predates the anc
 WO_EVERY = 10  # every tenth remittance recovers an overpayment (PLB WO)
 RETURN_EVERY = 23  # every 23rd books a provider's authorised return (PLB 72)
 KINDS = ("837", "835", "277ca", "999")
+# Days from billing to the payer's payment, by claim filing indicator (``payer_lags``):
+# Medicare pays on its 14-day floor, commercial plans in two to five weeks, Medicaid later.
+PAYER_LAGS = {"MB": (14, 17), "BL": (15, 30), "CI": (16, 40), "MC": (21, 45)}
 
 
 def batch_size(claims: int) -> int:
@@ -53,8 +56,10 @@ def patients_for(claims: int) -> int:
 class _Run:
     """State of one run; everything it keeps between batches is of fixed size."""
 
-    def __init__(self, out_dir: Path, world: World, rng: random.Random, manifest: Manifest):
+    def __init__(self, out_dir: Path, world: World, rng: random.Random, manifest: Manifest,
+                 *, payer_lags: bool = False):
         self.out = out_dir
+        self.payer_lags = payer_lags
         self.world = world
         self.rng = rng
         self.manifest = manifest
@@ -123,7 +128,11 @@ class _Run:
         for payer in self.world.payers:
             mine = [(b, o) for b, o in accepted if b.payer.code == payer.code]
             if mine:
-                self.adjudicate(payer, practice, mine, paid_day, f"{payer.code}-{name}")
+                paid = paid_day
+                if self.payer_lags:
+                    lag = PAYER_LAGS.get(payer.filing_indicator, (14, 28))
+                    paid = day + timedelta(days=rng.randint(*lag))
+                self.adjudicate(payer, practice, mine, paid, f"{payer.code}-{name}")
 
     def adjudicate(
         self,
@@ -232,21 +241,30 @@ def generate(
     claims: int = 2000,
     anchor: date = DEFAULT_ANCHOR,
     progress: Callable[[int], None] | None = None,
+    billing_days: tuple[int, int] = (FIRST_BILLING_DAY, LAST_BILLING_DAY),
+    batches: int | None = None,
+    payer_lags: bool = False,
 ) -> Manifest:
     """Write ``claims`` claims and everything payers and the clearinghouse send back.
 
     Layout: ``out_dir/{837,999,277ca,835}/*.x12`` and ``out_dir/manifest.json``.
+    ``billing_days`` (first, last: days before ``anchor``) and ``batches`` (how many billing
+    days share the claims) let a caller bill up to the anchor day itself, several times a
+    week: the demo does, and leaves out what is dated after its today. ``payer_lags``: each
+    payer pays a batch on its own lag (``PAYER_LAGS``) instead of all on one day, so payments
+    arrive every week; off by default, which keeps the output of the same arguments unchanged.
     """
     if claims < 1:
         raise ValueError("claims must be at least 1")
     world = build_world(seed, patients=patients_for(claims))
     rng = random.Random(f"rcmdesk-synth-claims-{seed}")
     manifest = Manifest(seed=seed, claims=claims, anchor=anchor.isoformat())
-    run = _Run(out_dir, world, rng, manifest)
-    size = batch_size(claims)
+    run = _Run(out_dir, world, rng, manifest, payer_lags=payer_lags)
+    size = batch_size(claims) if batches is None else -(-claims // batches)
     batches = -(-claims // size)
-    span = FIRST_BILLING_DAY - LAST_BILLING_DAY
-    start = anchor - timedelta(days=FIRST_BILLING_DAY)
+    first_day, last_day = billing_days
+    span = first_day - last_day
+    start = anchor - timedelta(days=first_day)
     done = 0
     for number in range(batches):
         count = min(size, claims - done)
