@@ -27,6 +27,7 @@ DEFAULT_REASONS: tuple[tuple[str, str, str], ...] = (
     ("ELIG", "Patient not covered on the date of service", "27"),
     ("APPEAL", "Appeals exhausted: the payer upheld the denial", ""),
     ("SMALL", "Small balance, not worth pursuing", ""),
+    ("BADDEBT", "Bad debt: patient balance sent to collections", ""),
     ("CONTRACT", "Contractual amount the payer did not adjust", "45"),
     ("ADMIN", "Administrative adjustment (client policy)", ""),
 )

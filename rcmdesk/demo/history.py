@@ -43,7 +43,7 @@ from rcmdesk.demo.clock import moment, stopped_at
 from rcmdesk.demo.controls import sampling_plan, write_sops
 from rcmdesk.demo.services import built_on
 from rcmdesk.denials import appeals
-from rcmdesk.denials.models import Appeal, AppealStatus
+from rcmdesk.denials.models import Appeal, AppealOutcome, AppealStatus, FilingChannel
 from rcmdesk.escalations.models import Escalation
 from rcmdesk.escalations.services import create_escalation, transition
 from rcmdesk.qa.models import Audit, AuditStatus, PointResult, SampleDraw, SamplingPlan
@@ -289,35 +289,58 @@ def appeals_drafted(past: Past) -> None:
 
 
 def appeals_filed_and_answered(past: Past) -> None:
-    """Approved appeals filed the next working day; the payer answers 8-20 days later
-    (overturned about 60% of the time), which is what the denial-overturn KPI reads.
-
-    Written against today's appeal states (filed, won, lost); the fuller filing (channel)
-    and answers (partially overturned, level 2) arrive with issue 17 item 4 and replace
-    this step's calls."""
+    """Approved appeals filed the next working day, by the channel the payer takes; the payer
+    answers 8-20 days later: overturned about half the time, partially overturned one time in
+    ten (the payer pays half), upheld otherwise, and one upheld appeal in three goes on to a
+    level-2 appeal. This is what the denial-overturn KPI reads."""
     if Appeal.objects.filter(client=past.client, filed_on__isnull=False).exists():
         return
     rng = random.Random(f"rcmdesk-demo-appeal-answers-{CLIENT}")
     for appeal in (Appeal.objects.filter(client=past.client, status=AppealStatus.APPROVED)
-                   .select_related("created_by").order_by("pk")):
+                   .select_related("created_by", "item").order_by("pk")):
         approved_on = appeal.updated_at.astimezone(past.at(past.days[0]).tzinfo).date()
         filed_on = past.next_day(approved_on)
         if filed_on is None:
             continue
+        filer = appeal.created_by or past.specialists[0]
         with stopped_at(past.at(filed_on, hour=11, minutes=rng.randint(0, 120))):
-            filer = appeal.created_by or past.specialists[0]
             appeal = appeals.record_filed(appeal, appeal.version, acting_user=filer,
-                                          filed_on=filed_on,
+                                          filed_on=filed_on, channel=rng.choice(CHANNELS),
                                           reference=f"APL-{rng.randint(100000, 999999)}")
         answered_on = filed_on + timedelta(days=rng.randint(8, 20))
         if answered_on > past.days[-1]:
             continue
-        won = rng.random() < 0.6
-        with stopped_at(past.at(answered_on, hour=15)):
-            appeals.record_outcome(appeal, appeal.version, acting_user=filer,
-                                   won=won, decided_on=answered_on,
-                                   note="Payer's letter: overturned on appeal." if won else
-                                        "Payer's letter: denial upheld.")
+        _answer(past, appeal, filer, answered_on, rng)
+
+
+CHANNELS = (FilingChannel.PORTAL, FilingChannel.PORTAL, FilingChannel.FAX, FilingChannel.MAIL,
+            FilingChannel.ELECTRONIC)
+
+
+def _answer(past: Past, appeal: Appeal, filer: User, answered_on: date,
+            rng: random.Random) -> None:
+    roll = rng.random()
+    outcome = (AppealOutcome.OVERTURNED if roll < 0.5 else
+               AppealOutcome.PARTIALLY_OVERTURNED if roll < 0.6 else AppealOutcome.UPHELD)
+    denied = appeal.item.amount or Decimal("0.00")
+    expected = (denied / 2).quantize(Decimal("0.01")) \
+        if outcome == AppealOutcome.PARTIALLY_OVERTURNED and denied > 0 else None
+    if outcome == AppealOutcome.PARTIALLY_OVERTURNED and expected is None:
+        outcome = AppealOutcome.OVERTURNED
+    with stopped_at(past.at(answered_on, hour=15)):
+        appeal = appeals.record_outcome(
+            appeal, appeal.version, acting_user=filer, outcome=outcome, decided_on=answered_on,
+            expected_amount=expected, note=ANSWER_NOTES[outcome])
+    if outcome == AppealOutcome.UPHELD and rng.random() < 1 / 3:
+        with stopped_at(past.at(answered_on, hour=16)):
+            appeals.draft_next_level(appeal, acting_user=filer, today=answered_on)
+
+
+ANSWER_NOTES = {
+    AppealOutcome.OVERTURNED: "Payer's letter: overturned on appeal; reprocessing.",
+    AppealOutcome.PARTIALLY_OVERTURNED: "Payer's letter: partly overturned; one line upheld.",
+    AppealOutcome.UPHELD: "Payer's letter: denial upheld.",
+}
 
 
 # --- client decisions -------------------------------------------------------------------------
@@ -344,7 +367,8 @@ def client_decisions(past: Past) -> None:
                 amount=Decimal(amount),
                 reasons="Timely filing passed before the claim reached us; the payer will not "
                         "reconsider.",
-                evidence=f"Payer's written denial on file; call reference {_reference(rng)}")
+                evidence=f"Payer's written denial on file; call reference {_reference(rng)}",
+                adjustment_reason="TIMELY")
         decided = past.next_day(day, rng.randint(1, 2))
         if decided is None:
             continue
@@ -378,7 +402,8 @@ def patient_balances_to_collections(past: Past) -> None:
                 proposals.append(propose(
                     past.client, ProposalKind.WRITE_OFF, acting_user=specialist, claim=claim,
                     amount=claim.patient_balance, account=WriteOffAccount.PATIENT_AR,
-                    reasons=COLLECTIONS_REASONS.format(days=COLLECTIONS_AFTER)))
+                    reasons=COLLECTIONS_REASONS.format(days=COLLECTIONS_AFTER),
+                    adjustment_reason="BADDEBT"))
         decided = past.next_day(day)
         if decided is None:
             continue
