@@ -28,6 +28,7 @@ from typer.testing import CliRunner
 
 from rcmdesk.accounts.models import User
 from rcmdesk.calendar import parse_week, week_of
+from rcmdesk.claims.models import Claim
 from rcmdesk.cli import app
 from rcmdesk.conftest import sign_in
 from rcmdesk.decisions import services as decisions
@@ -40,7 +41,14 @@ from rcmdesk.tenancy.roles import Workflow
 from rcmdesk.tenancy.visibility import visibility_for
 from rcmdesk.workqueue import counts, services
 from rcmdesk.workqueue.counts import QA_KINDS, Tile
-from rcmdesk.workqueue.models import ActionKind, ItemStatus, WorkAction
+from rcmdesk.workqueue.models import (
+    ACTIVE_STATUSES,
+    ActionKind,
+    ItemKind,
+    ItemStatus,
+    WorkAction,
+    WorkItem,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +76,10 @@ def _a_specialists_morning(specialist: User) -> None:
     assert denial is not None
     appeal = appeals.draft_appeal(denial, acting_user=specialist)
     appeals.mark_pending_decision(appeal, appeal.version, acting_user=specialist)
-    item = services.claim_next(acting_user=specialist, workflow=Workflow.AR_FOLLOWUP)
+    # The demo's own specialists may have worked the small AR queue dry: raise one more.
+    _an_ar_item_for(denial.client_id)
+    item = services.claim_next(acting_user=specialist, workflow=Workflow.AR_FOLLOWUP,
+                               kind=ItemKind.AR_FOLLOWUP)
     assert item is not None
     item = services.act(item, item.version, services.Step(
         ActionKind.CALLED_PAYER, note="Payer says it is in process."), acting_user=specialist)
@@ -79,6 +90,17 @@ def _a_specialists_morning(specialist: User) -> None:
     untouched = counts.open_items(None, item.client_id).exclude(pk__in=[denial.pk, item.pk])
     services.record_event(untouched.order_by("pk")[0], ActionKind.UPDATED, acting_user=None,
                           note="refreshed by the nightly sync")
+
+
+def _an_ar_item_for(client_id: int) -> None:
+    """An AR follow-up item on a claim with insurance money open, as the refresh raises one."""
+    claim = (Claim.objects.filter(client_id=client_id, insurance_balance__gt=0)
+             .exclude(work_items__status__in=ACTIVE_STATUSES).order_by("pk").first())
+    assert claim is not None
+    WorkItem.objects.create(
+        client_id=client_id, workflow=Workflow.AR_FOLLOWUP, kind=ItemKind.AR_FOLLOWUP,
+        source_key=f"claim:{claim.pk}", claim=claim, title="follow up", priority=10_000,
+        amount=claim.insurance_balance)
 
 
 def person(username: str) -> tuple[User, Client]:
