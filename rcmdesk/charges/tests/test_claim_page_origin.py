@@ -20,5 +20,5 @@ def test_a_drafts_claim_page_shows_origin_front_door_and_the_edit_link(world):
     client = sign_in(Client(), world.user(Role.CLIENT_STAFF))
     body = client.get(reverse("claims:claim", args=[claim.pk])).content.decode()
     assert '<td data-testid="origin">charge entry' in body
-    assert '<td data-testid="front-door">held by the scrubber</td>' in body
+    assert '<span data-testid="front-door">held by the scrubber</span>' in body
     assert reverse("charges:edit", args=[claim.pk]) in body
