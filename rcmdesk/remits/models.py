@@ -30,13 +30,17 @@ class RemitsQuerySet(TenantQuerySet):
 class Account(models.TextChoices):
     INSURANCE_AR = "insurance_ar", "insurance A/R"
     PATIENT_AR = "patient_ar", "patient A/R"
-    PAYER_CASH = "payer_cash", "payer cash (clearing)"  # clearing: cleared by deposit reconciliation (later issue)
-    REVENUE = "revenue", "gross charges"  # gross charges
+    # clearing: cleared by deposit reconciliation
+    PAYER_CASH = "payer_cash", "payer cash (clearing)"
+    REVENUE = "revenue", "gross charges"
     CONTRACTUAL = "contractual", "contractual adjustment"  # CO adjustments the contract explains
-    OTHER_ADJUSTMENT = "other_adjustment", "other adjustment"  # OA / PI (and CR, which 5010 does not use)
+    # OA / PI (and CR, which 5010 does not use)
+    OTHER_ADJUSTMENT = "other_adjustment", "other adjustment"
     INTEREST_INCOME = "interest_income", "interest income"  # AMT*I and PLB L6
-    PAYER_OFFSET = "payer_offset", "payer offset (PLB)"  # provider-level PLB amounts not tied to a claim
-    WRITE_OFF = "write_off", "write-off"  # balances the client decided not to pursue (decisions app)
+    # provider-level PLB amounts not tied to a claim
+    PAYER_OFFSET = "payer_offset", "payer offset (PLB)"
+    # balances the client decided not to pursue (decisions app)
+    WRITE_OFF = "write_off", "write-off"
     # Money received that no claim explains yet (a credit: held for the payer's claims):
     # parked from a posting exception, later applied to a claim or refunded.
     UNAPPLIED_CASH = "unapplied_cash", "unapplied cash"
@@ -53,7 +57,7 @@ class JournalKind(models.TextChoices):
     INTEREST = "interest", "interest"
     PLB = "plb", "provider-level adjustment (PLB)"
     WRITE_OFF = "write_off", "write-off"  # an approved client decision (rcmdesk.decisions)
-    UNAPPLIED = "unapplied", "parked as unapplied cash"  # a payment parked as unapplied cash (remits.resolution)
+    UNAPPLIED = "unapplied", "parked as unapplied cash"  # remits.resolution
     APPLIED = "applied", "unapplied cash applied"  # unapplied cash applied to a claim
     REFUND = "refund", "refund"  # a credit balance paid back: an approved client decision
 
