@@ -7,24 +7,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from rcmdesk.attachments.models import Attachment
 from rcmdesk.attachments.tests.documents import PROGRAM, image
 from rcmdesk.tenancy.roles import Role
 from rcmdesk.web.tests.test_browser_login import (  # noqa: F401 (fixtures)
-    CHROMIUM,
+    BROWSER_TEST,
     _sign_in,
     http_cookies,
     page,
 )
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed at "
-                       "/usr/bin/chromium; browser tests need it"),
-]
+pytestmark = BROWSER_TEST
 
 
 def test_a_specialist_attaches_a_fax_in_the_panel_and_a_program_is_refused_in_words(

@@ -4,7 +4,6 @@ saved."""
 
 from __future__ import annotations
 
-import pytest
 from django.urls import reverse
 
 from rcmdesk.charges.tests.factories import SERVICE_DAY
@@ -12,18 +11,13 @@ from rcmdesk.claims.models import Claim, ClaimStatus, Payer
 from rcmdesk.playbooks.models import AuthRequirement
 from rcmdesk.tenancy.roles import Role
 from rcmdesk.web.tests.test_browser_login import (  # noqa: F401 (fixtures)
-    CHROMIUM,
+    BROWSER_TEST,
     _sign_in,
     http_cookies,
     page,
 )
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed at "
-                       "/usr/bin/chromium; browser tests need it"),
-]
+pytestmark = BROWSER_TEST
 
 FIELDS = {
     "#id_patient_last_name": "DOE", "#id_patient_first_name": "JANE",

@@ -7,15 +7,13 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-import pytest
-
 from rcmdesk.claims.tests.test_claim_page import ADJUSTED
 from rcmdesk.claims.tests.test_claim_page_links import busy_claim
 from rcmdesk.intake.services import ingest
 from rcmdesk.remits.tests.x12text import header, remit
 from rcmdesk.tenancy.roles import Role
 from rcmdesk.web.tests.test_browser_login import (  # noqa: F401 (fixtures)
-    CHROMIUM,
+    BROWSER_TEST,
     _sign_in,
     http_cookies,
     page,
@@ -23,12 +21,7 @@ from rcmdesk.web.tests.test_browser_login import (  # noqa: F401 (fixtures)
 from rcmdesk.workqueue.models import ItemKind, WorkItem
 from rcmdesk.workqueue.tests.factories import make_claim, make_item
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed at "
-                       "/usr/bin/chromium; browser tests need it"),
-]
+pytestmark = BROWSER_TEST
 
 
 def test_every_object_linked_from_a_busy_claim_opens(page, world) -> None:  # noqa: F811

@@ -7,26 +7,19 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
-
 from rcmdesk.decisions.models import Proposal, ProposalStatus
 from rcmdesk.decisions.tests.factories import ar_item, write_off
 from rcmdesk.remits.invariants import check_ledger
 from rcmdesk.remits.models import JournalEntry, JournalKind
 from rcmdesk.tenancy.roles import Role
 from rcmdesk.web.tests.test_browser_login import (  # noqa: F401 (fixtures)
-    CHROMIUM,
+    BROWSER_TEST,
     _sign_in,
     http_cookies,
     page,
 )
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed at "
-                       "/usr/bin/chromium; browser tests need it"),
-]
+pytestmark = BROWSER_TEST
 REASONS = "Past timely filing; the payer confirmed on the phone there are no appeal rights."
 
 

@@ -9,7 +9,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import pytest
 from pypdf import PdfReader
 
 from rcmdesk.attachments.tests.documents import pdf
@@ -20,18 +19,13 @@ from rcmdesk.denials.tests.builders import denied_claim, lease
 from rcmdesk.intake.services import ingest
 from rcmdesk.tenancy.roles import Role
 from rcmdesk.web.tests.test_browser_login import (  # noqa: F401 (fixtures)
-    CHROMIUM,
+    BROWSER_TEST,
     _sign_in,
     http_cookies,
     page,
 )
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed at "
-                       "/usr/bin/chromium; browser tests need it"),
-]
+pytestmark = BROWSER_TEST
 
 
 def test_a_specialist_files_an_appeal_records_the_overturn_and_the_835_closes_it(

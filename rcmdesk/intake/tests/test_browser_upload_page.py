@@ -6,25 +6,19 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
 from rcmdesk.intake.models import FileStatus, ReceivedFile
 from rcmdesk.tenancy.roles import Role
 from rcmdesk.web.tests.test_browser_login import (  # noqa: F401 (fixtures)
-    CHROMIUM,
+    BROWSER_TEST,
     _sign_in,
     http_cookies,
     page,
 )
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed at "
-                       "/usr/bin/chromium; browser tests need it"),
-]
+pytestmark = BROWSER_TEST
 
 
 def test_client_staff_upload_a_file_and_the_page_shows_the_outcome_when_the_worker_is_done(

@@ -5,24 +5,17 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from rcmdesk.qa.models import Audit
 from rcmdesk.qa.tests.factories import WEEK, done_items, plan
 from rcmdesk.tenancy.roles import Role
 from rcmdesk.web.tests.test_browser_login import (  # noqa: F401 (fixtures)
-    CHROMIUM,
+    BROWSER_TEST,
     _sign_in,
     http_cookies,
     page,
 )
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed at "
-                       "/usr/bin/chromium; browser tests need it"),
-]
+pytestmark = BROWSER_TEST
 COMMENT = "No payer reference number in the note"
 
 

@@ -4,15 +4,13 @@ closed); another payment is parked as unapplied cash and shows in the aging repo
 
 from __future__ import annotations
 
-import pytest
-
 from rcmdesk.remits.invariants import check_ledger
 from rcmdesk.remits.models import ExceptionStatus, UnappliedCash
 from rcmdesk.remits.tests.test_resolution import UNMATCHED, arrives, item_of
 from rcmdesk.remits.tests.x12text import make_claim
 from rcmdesk.tenancy.roles import Role
 from rcmdesk.web.tests.test_browser_login import (  # noqa: F401 (fixtures)
-    CHROMIUM,
+    BROWSER_TEST,
     _sign_in,
     http_cookies,
     page,
@@ -20,12 +18,7 @@ from rcmdesk.web.tests.test_browser_login import (  # noqa: F401 (fixtures)
 from rcmdesk.workqueue.models import ItemStatus
 from rcmdesk.workqueue.producers import sync_client
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed at "
-                       "/usr/bin/chromium; browser tests need it"),
-]
+pytestmark = BROWSER_TEST
 
 
 def test_a_specialist_matches_an_unmatched_payment_and_parks_another(

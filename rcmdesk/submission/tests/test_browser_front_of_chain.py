@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pytest
 from django.urls import reverse
 
 from rcmdesk.charges.tests.test_browser_charge_entry import FIELDS
@@ -19,19 +18,14 @@ from rcmdesk.submission.tests.factories import draft_claim
 from rcmdesk.submission.tests.test_acks import ack_277ca
 from rcmdesk.tenancy.roles import Role
 from rcmdesk.web.tests.test_browser_login import (  # noqa: F401 (fixtures)
-    CHROMIUM,
+    BROWSER_TEST,
     _sign_in,
     http_cookies,
     page,
 )
 from rcmdesk.workqueue.models import ItemKind, WorkItem
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed at "
-                       "/usr/bin/chromium; browser tests need it"),
-]
+pytestmark = BROWSER_TEST
 MRI = {**FIELDS, "#id_patient_last_name": "ROE", "#id_payer_id": "87726",
        "#id_payer_name": "UNITED HEALTHCARE"}
 

@@ -24,12 +24,14 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-g
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 SCREENSHOT = Path("/tmp/home.png")
 
-pytestmark = [
+# What every browser test file is: ``pytestmark = BROWSER_TEST``.
+BROWSER_TEST = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed at "
                        "/usr/bin/chromium; browser tests need it"),
 ]
+pytestmark = BROWSER_TEST
 
 
 @pytest.fixture

@@ -8,11 +8,9 @@ import re
 from decimal import Decimal
 from typing import Any
 
-import pytest
-
 from rcmdesk.tenancy.roles import Role
 from rcmdesk.web.tests.test_browser_login import (  # noqa: F401 (fixtures)
-    CHROMIUM,
+    BROWSER_TEST,
     _sign_in,
     http_cookies,
     page,
@@ -20,12 +18,7 @@ from rcmdesk.web.tests.test_browser_login import (  # noqa: F401 (fixtures)
 from rcmdesk.workqueue.models import ItemKind, ItemStatus, WorkItem
 from rcmdesk.workqueue.tests.factories import make_claim, make_item
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed at "
-                       "/usr/bin/chromium; browser tests need it"),
-]
+pytestmark = BROWSER_TEST
 WHY = "$900.00 balance x 80% pay rate"
 
 
