@@ -16,6 +16,8 @@ from rcmdesk.audit.services import record, record_listing
 from rcmdesk.remits import queries, resolution
 from rcmdesk.remits.forms import ApplyForm, ClaimSearchForm, RemittanceFilterForm, ResolveForm
 from rcmdesk.remits.models import ExceptionStatus, PostingException
+from rcmdesk.tenancy.authz import permits
+from rcmdesk.tenancy.roles import Action, Workflow
 
 PAGE_SIZE = 50
 CLAIMS_PAGE_SIZE = 100
@@ -73,9 +75,10 @@ def exception_detail(request: HttpRequest, exception_id: int) -> HttpResponse:
     if found:
         record_listing(found, "claims.claim", key="claims",
                        detail={"search": "posting exception", "exception": exception.pk})
+    may_resolve = permits(request.user, Action.WORK_ITEMS, exception.client_id, Workflow.POSTING)
     return render(request, "remits/exception_detail.html", {
-        "e": exception, "kind": resolution.kind_of(exception),
-        "actions": resolution.actions_for(exception),
+        "e": exception, "kind": resolution.kind_of(exception), "may_resolve": may_resolve,
+        "actions": resolution.actions_for(exception) if may_resolve else (),
         "item": queries.exception_item(request.user, exception),
         "amount": queries.row(exception).amount, "search": search, "found": found})
 

@@ -159,3 +159,13 @@ def test_the_remittance_page_links_each_exception_to_its_resolution(world: World
     body = posting_specialist(world).get(
         reverse("remits:remittance", args=[exception.remittance_id])).content.decode()
     assert url(exception) in body
+
+
+def test_someone_who_may_read_but_not_resolve_sees_no_action_forms(world: World) -> None:
+    exception = arrives(world, UNMATCHED, "50.00")
+    body = as_(world, Role.CLIENT_ADMIN).get(url(exception)).content.decode()
+    assert 'data-testid="resolve"' not in body
+    assert 'data-testid="park-form"' not in body
+    assert "resolving it is for whoever works this client's posting" in body
+    staff = as_(world, Role.CLIENT_STAFF).get(url(exception)).content.decode()
+    assert 'data-testid="park-form"' in staff
