@@ -25,7 +25,7 @@ from rcmdesk.decisions.queries import claim_write_offs
 from rcmdesk.denials.models import UNFILED_STATUSES
 from rcmdesk.denials.queries import AppealRow, claim_appeals
 from rcmdesk.escalations.models import Escalation
-from rcmdesk.remits.carc_categories import category
+from rcmdesk.remits.carc_categories import category, category_label
 from rcmdesk.remits.models import CodeDescription, JournalEntry, RemitClaim, RemitLine
 from rcmdesk.tenancy.authz import permits
 from rcmdesk.tenancy.roles import Action, Workflow
@@ -67,6 +67,10 @@ class Code:
     value: str
     category: str = ""
     text: str = ""
+
+    @property
+    def category_label(self) -> str:
+        return category_label(self.category)
 
 
 @dataclass(frozen=True)

@@ -92,6 +92,11 @@ def category(reason: str) -> str:
     return CARC_CATEGORIES.get(reason.strip().upper(), UNKNOWN)
 
 
+def category_label(value: str) -> str:
+    """A category as the office reads it ("medical necessity"): pages never show the key."""
+    return value.replace("_", " ")
+
+
 def is_unknown(group: str, reason: str) -> bool:
     """An adjustment (not the patient's share) whose reason we cannot categorise."""
     return group != "PR" and category(reason) == UNKNOWN

@@ -81,7 +81,7 @@ def test_the_claim_page_shows_header_lines_remits_ledger_and_balances(world):
     assert "99213" in body
     assert "ACMETRACE" in body
     assert "<code>45</code> <span class=\"tag\">contractual</span>" in body
-    assert "<code>2</code> <span class=\"tag\">patient_responsibility</span>" in body
+    assert "<code>2</code> <span class=\"tag\">patient responsibility</span>" in body
     assert "N130" in body
     assert "Insurance balance" in body
     assert f'data-testid="patient-balance">${claim.patient_balance:,.2f}<' in body
