@@ -4,7 +4,7 @@ or void claim. Each button shows only to whoever its service would allow."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -62,7 +62,7 @@ def test_the_next_deadline_is_the_open_items_limit_with_days_left(world: World,
 
 def test_a_missed_deadline_is_flagged_as_missed(world: World, signed_in: Any) -> None:
     claim, item = denied_claim(world)
-    item.deadline = date.today() - timedelta(days=40)
+    item.deadline = world.acme.today() - timedelta(days=40)
     item.save()
     body = signed_in(Role.PARTNER_SPECIALIST).get(page(claim)).content.decode()
     cell = body.split('data-testid="next-deadline"')[1].split("</td>")[0]

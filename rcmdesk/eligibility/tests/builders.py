@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from django.utils import timezone
-
 from rcmdesk.claims.models import Coverage, Patient, Payer, Provider
 from rcmdesk.eligibility.models import Visit
 from rcmdesk.tenancy.models import Organization
@@ -33,7 +31,7 @@ def make_visit(client: Organization, *, last: str = "SMITH", first: str = "JOHN"
                                                  defaults={"name": "BONE AND JOINT CLINIC"})
     return Visit.objects.create(
         client=client, patient=patient, coverage=coverage, payer=payer, provider=provider,
-        scheduled_on=timezone.localdate() + timedelta(days=days_ahead),
+        scheduled_on=client.today() + timedelta(days=days_ahead),
         service_types=service_types or ["30"], **extra)
 
 

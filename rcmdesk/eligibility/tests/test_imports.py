@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
 
 from rcmdesk.audit.models import AuditEvent
 from rcmdesk.conftest import World
@@ -149,7 +148,7 @@ def test_text_that_is_not_json_or_utf8_is_refused(world: World) -> None:
 
 
 def test_a_visit_imported_inside_the_lead_time_gets_its_item_at_once(world: World) -> None:
-    soon = (timezone.localdate() + timedelta(days=1)).isoformat()
+    soon = (world.acme.today() + timedelta(days=1)).isoformat()
     run(world, HEADER + ROW_1.replace("2026-12-01", soon))
     visit = Visit.objects.get()
     assert WorkItem.objects.active().filter(kind=ItemKind.ELIGIBILITY,

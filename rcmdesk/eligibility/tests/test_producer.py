@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.test import override_settings
-from django.utils import timezone
 
 from rcmdesk.conftest import World
 from rcmdesk.eligibility.models import EligibilityResponse, VisitStatus
@@ -25,7 +24,7 @@ def test_a_visit_within_three_days_gets_an_item_and_one_further_out_does_not(
         world: World) -> None:
     near = make_visit(world.acme, days_ahead=3)
     make_visit(world.acme, days_ahead=4, last="LATER")
-    written = sync_visits(world.acme, timezone.localdate())
+    written = sync_visits(world.acme, world.acme.today())
     assert keys() == {f"visit:{near.pk}"}
     assert written.created == 1
     item = WorkItem.objects.get()
@@ -36,49 +35,49 @@ def test_a_visit_within_three_days_gets_an_item_and_one_further_out_does_not(
 
 def test_a_second_run_changes_nothing(world: World) -> None:
     make_visit(world.acme, days_ahead=1)
-    sync_visits(world.acme, timezone.localdate())
-    again = sync_visits(world.acme, timezone.localdate())
+    sync_visits(world.acme, world.acme.today())
+    again = sync_visits(world.acme, world.acme.today())
     assert again.as_dict() == {"created": 0, "refreshed": 0, "closed": 0}
 
 
 @override_settings(RCMDESK_ELIGIBILITY_LEAD_DAYS=7)
 def test_the_lead_time_setting_moves_the_window(world: World) -> None:
     visit = make_visit(world.acme, days_ahead=6)
-    sync_visits(world.acme, timezone.localdate())
+    sync_visits(world.acme, world.acme.today())
     assert keys() == {f"visit:{visit.pk}"}
 
 
 def test_an_active_answer_on_file_closes_the_item(world: World) -> None:
     visit = make_visit(world.acme, days_ahead=1)
-    sync_visits(world.acme, timezone.localdate())
+    sync_visits(world.acme, world.acme.today())
     EligibilityResponse.objects.create(client=world.acme, visit=visit, key="k",
                                        status="active")
-    assert sync_visits(world.acme, timezone.localdate()).closed == 1
+    assert sync_visits(world.acme, world.acme.today()).closed == 1
     assert WorkItem.objects.get().close_reason == "active coverage verified"
 
 
 def test_a_cancelled_visit_closes_its_items(world: World) -> None:
     visit = make_visit(world.acme, days_ahead=1)
-    sync_visits(world.acme, timezone.localdate())
+    sync_visits(world.acme, world.acme.today())
     visit.status = VisitStatus.CANCELLED
     visit.save()
-    sync_visits(world.acme, timezone.localdate())
+    sync_visits(world.acme, world.acme.today())
     assert keys() == set()
     assert WorkItem.objects.get().close_reason == "visit cancelled"
 
 
 def test_the_daily_queue_refresh_runs_the_eligibility_producer(world: World) -> None:
     make_visit(world.acme, days_ahead=0)
-    written = sync_client(world.acme, timezone.localdate())
+    written = sync_client(world.acme, world.acme.today())
     assert written["eligibility"].created == 1
 
 
 def test_a_visit_five_days_out_enters_the_queue_three_days_before_it(
         world: World) -> None:
     visit = make_visit(world.acme, days_ahead=5)
-    sync_visits(world.acme, timezone.localdate())
+    sync_visits(world.acme, world.acme.today())
     assert keys() == set()
-    sync_visits(world.acme, timezone.localdate() + timedelta(days=2))
+    sync_visits(world.acme, world.acme.today() + timedelta(days=2))
     assert keys() == {f"visit:{visit.pk}"}
 
 

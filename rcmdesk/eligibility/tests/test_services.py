@@ -7,7 +7,6 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.utils import timezone
 
 from rcmdesk.audit.models import AuditEvent
 from rcmdesk.claims.models import Claim, Coverage, Patient
@@ -69,7 +68,7 @@ def test_a_patient_covered_as_a_dependent_is_asked_about_under_the_subscriber(
 
 def test_asking_touches_the_visits_eligibility_item(world: World) -> None:
     visit = make_visit(world.acme, days_ahead=1)
-    sync_visits(world.acme, timezone.localdate())
+    sync_visits(world.acme, world.acme.today())
     item = WorkItem.objects.get(source_key=f"visit:{visit.pk}")
     services.request_eligibility([visit], acting_user=staff(world))
     item.refresh_from_db()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.urls import reverse
-from django.utils import timezone
 
 from rcmdesk.conftest import World
 from rcmdesk.eligibility.models import VisitStatus
@@ -19,7 +18,7 @@ def test_the_list_filters_by_day_range_and_status_and_counts_each_status(
     make_visit(world.acme, last="VERIFIEDONE", days_ahead=2, status=VisitStatus.VERIFIED)
     make_visit(world.acme, last="FARAWAY", days_ahead=40)
     make_visit(world.birch, last="BIRCHPERSON", days_ahead=1)
-    today = timezone.localdate()
+    today = world.acme.today()
     client = signed_in(Role.CLIENT_STAFF)
     page = client.get(reverse("eligibility:visits"), {
         "from": today.isoformat(), "to": (today + timedelta(days=7)).isoformat()})

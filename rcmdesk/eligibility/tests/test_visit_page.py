@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.urls import reverse
-from django.utils import timezone
 
 from rcmdesk.conftest import World
 from rcmdesk.eligibility.models import BenefitSummary, EligibilityRequest, EligibilityResponse
@@ -63,7 +62,7 @@ def test_another_clients_visit_answers_404(world: World, signed_in) -> None:  # 
 
 def test_the_page_links_the_visits_eligibility_items(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
     visit = make_visit(world.acme, days_ahead=1)
-    sync_visits(world.acme, timezone.localdate())
+    sync_visits(world.acme, world.acme.today())
     item = WorkItem.objects.get(source_key=f"visit:{visit.pk}")
     html = signed_in(Role.CLIENT_STAFF).get(
         reverse("eligibility:visit", args=[visit.pk])).content.decode()

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from rcmdesk.audit.models import AuditEvent
 from rcmdesk.tenancy.roles import Role
@@ -26,8 +25,8 @@ def page_url(item: WorkItem) -> str:
 def scored_item(world) -> WorkItem:
     claim = make_claim(world.acme, "PCNITEM", charge="400.00")
     return make_item(world.acme, 1, claim=claim, priority=390, priority_factors=FACTORS,
-                     deadline=timezone.localdate() + timedelta(days=20),
-                     due_on=timezone.localdate() + timedelta(days=3))
+                     deadline=world.acme.today() + timedelta(days=20),
+                     due_on=world.acme.today() + timedelta(days=3))
 
 
 def leased(world, item: WorkItem, role: Role = Role.PARTNER_SPECIALIST) -> WorkItem:
