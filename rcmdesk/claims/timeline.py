@@ -13,17 +13,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
-
-from django.utils import timezone
 
 from rcmdesk.accounts.people import person
 from rcmdesk.arfollowup.models import ClaimStatusResponse
 from rcmdesk.arfollowup.queries import claim_status_exchanges
 from rcmdesk.arfollowup.status277 import FINALIZED_DENIED, RESUBMIT
 from rcmdesk.attachments.queries import for_claim
+from rcmdesk.calendar import day_start
 from rcmdesk.claims.models import Claim
 from rcmdesk.decisions.models import Proposal
 from rcmdesk.denials.models import Appeal, AppealStatus
@@ -77,13 +76,6 @@ def _name(user: Any) -> str:
     """The person's name as the team knows them; the system acts unnamed."""
     someone = person(user)
     return (someone.get_full_name() or someone.username) if someone is not None else ""
-
-
-def _start_of(day: date | None, fallback: datetime) -> datetime:
-    """A date-only fact (filed on, decided on) placed at the start of that day."""
-    if day is None:
-        return fallback
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 # --- what we sent and what the payer's systems answered -----------------------------------
@@ -239,6 +231,7 @@ def appeals(user: Any, claim: Claim) -> list[Event]:
     """Each appeal's life: drafted, filed (how, with what reference), the payer's answer
     (with what it expects to pay), and the remit that paid it."""
     events = []
+    zone = claim.client.time_zone  # a date-only fact opens at the client's midnight
     for a in Appeal.objects.visible_to(user).filter(claim=claim).select_related("created_by"):
         link = Link("denials:appeal", a.pk, f"appeal #{a.pk}")
         level = f"Level {a.level} appeal"
@@ -248,16 +241,16 @@ def appeals(user: Any, claim: Claim) -> list[Event]:
             how = ", ".join(p for p in (a.get_filing_channel_display() if a.filing_channel
                                         else "", a.filing_reference
                                         and f"reference {a.filing_reference}") if p)
-            events.append(Event(_start_of(a.filed_on, a.created_at), "payer",
+            events.append(Event(day_start(a.filed_on, zone), "payer",
                                 f"{level} filed with the payer", how, link=link))
         if a.decided_on:
             answer = a.get_outcome_display() if a.outcome else a.get_status_display()
-            events.append(Event(_start_of(a.decided_on, a.updated_at), "payer",
+            events.append(Event(day_start(a.decided_on, zone), "payer",
                                 f"Payer answered the {level.lower()}: {answer}",
                                 a.outcome_note, amount=a.expected_amount, link=link,
                                 alarm=a.status == AppealStatus.LOST))
         if a.paid_on:
-            events.append(Event(_start_of(a.paid_on, a.updated_at), "payment",
+            events.append(Event(day_start(a.paid_on, zone), "payment",
                                 f"{level} paid: closed", "", amount=a.paid_amount, link=link))
     return events
 

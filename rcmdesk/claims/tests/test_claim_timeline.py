@@ -166,3 +166,19 @@ def test_a_document_attached_to_the_claims_item_is_on_the_timeline(
     assert "Document attached to the work item: eob.pdf" in table
     assert f'href="{reverse("attachments:download", args=[attachment.pk])}"' in table
     assert 'data-testid="attachments"' in body
+
+
+def test_a_date_only_fact_sits_on_its_own_day_in_the_clients_time_zone(
+        world: World, signed_in: Any) -> None:
+    from datetime import date
+
+    from rcmdesk.claims.tests.test_claim_page_links import busy_claim
+    from rcmdesk.denials.models import Appeal
+
+    claim, _ = busy_claim(world)
+    Appeal.objects.filter(claim=claim).update(filed_on=date(2026, 3, 12),
+                                              filing_reference="PORTAL-1")
+    table = timeline_of(signed_in(Role.PARTNER_SPECIALIST)
+                        .get(reverse("claims:claim", args=[claim.pk])).content.decode())
+    filed = next(r for r in rows(table) if "filed with the payer" in r)
+    assert "03/12/2026 12:00 AM" in filed
