@@ -35,7 +35,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                                "params": request.GET}
     if not slug:
         return render(request, "reports/dashboard.html", context)
-    problem = _week_problem(week)
+    problem = queries.week_problem(week)
     try:
         req = queries.resolve(request.user, client=slug, week="" if problem else week,
                               payer=request.GET.get("payer"),
@@ -49,18 +49,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context.update(problem=f"{problem} Showing {req.week} instead.", week=week)
         return render(request, "reports/dashboard.html", context, status=400)
     return render(request, "reports/dashboard.html", context)
-
-
-def _week_problem(week: str) -> str:
-    """A sentence for a week the picker could not have sent ("" when it is fine)."""
-    if not week:
-        return ""
-    try:
-        parse_week(week)
-    except ValueError:
-        return (f"“{week}” is not a week. Pick one with the week box, or type it as "
-                f"year-W-week, like 2026-W47.")
-    return ""
 
 
 def _numbers(req: queries.KpiRequest) -> dict[str, Any]:

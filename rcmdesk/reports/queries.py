@@ -61,6 +61,19 @@ def resolve(user: Any, *, client: str, week: str = "", payer: str | int | None =
     return KpiRequest(org, week, _int(payer), _int(provider), workflow or None, user)
 
 
+def week_problem(week: str) -> str:
+    """A sentence for a typed week that is not one ("" when it is, or when none was typed):
+    the dashboard and the weekly-report forms say it beside the field."""
+    if not week:
+        return ""
+    try:
+        parse_week(week)
+    except ValueError:
+        return (f"“{week}” is not a week. Pick one with the week box, or type it as "
+                "year-W-week, like 2026-W47.")
+    return ""
+
+
 def numbers(req: KpiRequest) -> dict[str, Any]:
     """Everything the dashboard shows (the API sends the same, Decimals as strings)."""
     monday, _ = parse_week(req.week)

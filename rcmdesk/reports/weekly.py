@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
 from rcmdesk.audit.services import record
 from rcmdesk.calendar import parse_week
@@ -73,7 +74,7 @@ class Content:
     outcomes: list[dict[str, Any]] = field(default_factory=list)
     kpis: list[Any] = field(default_factory=list)
     tiles: list[Any] = field(default_factory=list)
-    trend_charts: list[str] = field(default_factory=list)  # SVG markup (charts.kpi_trends)
+    trend_charts: list[SafeString] = field(default_factory=list)  # SVG (charts.kpi_trends)
     aging_chart: str = ""
     denial_chart: str = ""
     aging: list[dict[str, Any]] = field(default_factory=list)

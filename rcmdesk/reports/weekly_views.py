@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from rcmdesk.audit.services import record
 from rcmdesk.calendar import last_week, parse_week
-from rcmdesk.reports import weekly
+from rcmdesk.reports import queries, weekly
 from rcmdesk.reports.models import WeeklyReport
 from rcmdesk.tenancy.authz import allows, require
 from rcmdesk.tenancy.models import Organization
@@ -39,7 +39,7 @@ def weekly_list(request: HttpRequest) -> HttpResponse:
     if not allows(request.user, Action.VIEW_REPORTS):
         raise PermissionDenied("Your role does not allow this.")
     client, week = request.GET.get("client", ""), request.GET.get("week", "").strip()
-    problem = _week_problem(week)
+    problem = queries.week_problem(week)
     return _list(request, client=client, week="" if problem else week, typed_week=week,
                  problem=problem)
 
@@ -64,17 +64,6 @@ def _list(request: HttpRequest, *, client: str, week: str, typed_week: str = "",
         "problem": problem,
         "generate": generate or {"week": last_week(chosen.today()) if chosen else "",
                                  "client": chosen.slug if chosen else ""}}, status=status)
-
-
-def _week_problem(week: str) -> str:
-    """A sentence for a week that is not one ("" when it is)."""
-    if not week:
-        return ""
-    try:
-        parse_week(week)
-    except ValueError:
-        return f"“{week}” is not a week. Pick one with the week box, or type it like 2026-W47."
-    return ""
 
 
 @login_required
@@ -117,7 +106,7 @@ def weekly_generate(request: HttpRequest) -> HttpResponse:
     if not visibility_for(request.user).can_write(client.pk):
         raise PermissionDenied("Break-glass access is read-only.")
     week = request.POST.get("week", "").strip()
-    problem = _week_problem(week) or ("" if week else "Choose the week to report on.")
+    problem = queries.week_problem(week) or ("" if week else "Choose the week to report on.")
     if problem:
         return _list(request, client="", week="", status=400, generate={
             "client": client.slug, "week": week, "force": request.POST.get("force", ""),

@@ -26,15 +26,9 @@ def in_unit(value: Decimal | int | None, unit: str) -> str:
         return money_filter(value)
     if unit == "%":
         return pct(value)
-    places = -Decimal(value).as_tuple().exponent if isinstance(value, Decimal) else 0
-    text = num(value, max(int(places), 0))
+    exponent = Decimal(value).as_tuple().exponent
+    text = num(value, max(-exponent, 0) if isinstance(exponent, int) else 0)
     return f"{text} days" if unit == "days" else text
-
-
-@register.filter
-def verdict(good: bool | None) -> str:
-    """Against the benchmark: a word a screen reader says, not only a tick's colour."""
-    return {True: "meets", False: "misses"}.get(good, "")  # type: ignore[call-overload]
 
 
 @register.filter
