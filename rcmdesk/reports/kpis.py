@@ -28,6 +28,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Max,
     OuterRef,
     Q,
     Sum,
@@ -36,7 +37,8 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncDate
 
-from rcmdesk.calendar import parse_week, previous_weeks
+from rcmdesk.calendar import day_start, local_date, parse_week, previous_weeks, week_of
+from rcmdesk.calendar import last_week as calendar_last_week
 from rcmdesk.denials.models import ANSWERED_STATUSES, OVERTURNED_STATUSES, Appeal
 from rcmdesk.qa.models import Audit, AuditStatus
 from rcmdesk.remits.models import Account, JournalEntry, JournalKind, LedgerEntry, RemitClaim
@@ -452,6 +454,11 @@ def kpi_trend(client_id: int, last_week: str, weeks: int = 13, *, payer_id: int 
     return {d.key: list(zip(names, values[d.key], strict=True)) for d in DEFINITIONS}
 
 
+def of_trend(trend: dict[str, list[tuple[str, Decimal | None]]]) -> list[Kpi]:
+    """The KPIs of a trend's last week (``kpi_trend``'s last point is that week's number)."""
+    return [_kpi(d, trend[d.key][-1][1]) for d in DEFINITIONS]
+
+
 def week_and_trend(client_id: int, last_week: str, weeks: int = 13
                    ) -> tuple[list[Kpi], dict[str, list[tuple[str, Decimal | None]]]]:
     """``weekly_kpis`` of ``last_week`` and ``kpi_trend`` ending with it, from one pass over
@@ -460,6 +467,27 @@ def week_and_trend(client_id: int, last_week: str, weeks: int = 13
     values = _compute(client_id, names, Filters(None, None, None))
     current = [_kpi(d, values[d.key][-1]) for d in DEFINITIONS]
     return current, {d.key: list(zip(names, values[d.key], strict=True)) for d in DEFINITIONS}
+
+
+def last_week_with_data(client: Organization) -> str:
+    """The latest complete ISO week (before the client's current one) in which anything the
+    KPIs count happened: a ledger posting, a work item opened or closed.
+
+    Why: "last week" by the calendar is empty for a client whose files stopped coming (a
+    paused feed, a demo, a client between engagements); opening on it showed $0 A/R and no
+    trend. A client with no data at all gets the calendar's last week."""
+    zone = client.time_zone
+    before = day_start(parse_week(week_of(client.today()))[0], zone)
+    latest = [JournalEntry.objects.filter(client=client, created_at__lt=before)
+              .aggregate(at=Max("created_at"))["at"],
+              WorkItem.objects.filter(client=client, created_at__lt=before)
+              .aggregate(at=Max("created_at"))["at"],
+              WorkItem.objects.filter(client=client, closed_at__lt=before)
+              .aggregate(at=Max("closed_at"))["at"]]
+    moments = [m for m in latest if m is not None]
+    if not moments:
+        return calendar_last_week(client.today())
+    return week_of(local_date(max(moments), zone))
 
 
 def aging(client_id: int, as_of: date, *, payer_id: int | None = None,
@@ -530,5 +558,5 @@ def days_to_pay_by_payer(client_id: int, week: str) -> list[dict[str, Any]]:
              "claims": r["claims"], "days": _days(r["wait"])} for r in rows]
 
 
-__all__ = ["DEFINITIONS", "Kpi", "aging", "days_to_pay_by_payer", "kpi_trend", "outcomes",
-           "top_denial_causes", "weekly_kpis"]
+__all__ = ["DEFINITIONS", "Kpi", "aging", "days_to_pay_by_payer", "kpi_trend",
+           "last_week_with_data", "outcomes", "top_denial_causes", "weekly_kpis"]

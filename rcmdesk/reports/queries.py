@@ -11,7 +11,7 @@ from typing import Any
 
 from django.http import Http404
 
-from rcmdesk.calendar import last_week, parse_week
+from rcmdesk.calendar import parse_week
 from rcmdesk.reports import kpis
 from rcmdesk.tenancy.authz import require
 from rcmdesk.tenancy.models import Organization
@@ -51,23 +51,37 @@ def resolve(user: Any, *, client: str, week: str = "", payer: str | int | None =
             provider: str | int | None = None, workflow: str | None = None) -> KpiRequest:
     """ValueError on a malformed week or id; Http404 / PermissionDenied as ``require``.
 
-    No week means the client's last week, by the client's calendar."""
+    No week means the client's last complete week that has data (``kpis.last_week_with_data``)."""
     org = Organization.objects.visible_to(user).clients().filter(slug=client).first()
     if org is None:
         raise Http404("Not found.")
     require(user, Action.VIEW_REPORTS, org.pk)
-    week = week.strip() or last_week(org.today())
+    week = week.strip() or kpis.last_week_with_data(org)
     parse_week(week)
     return KpiRequest(org, week, _int(payer), _int(provider), workflow or None, user)
+
+
+def week_problem(week: str) -> str:
+    """A sentence for a typed week that is not one ("" when it is, or when none was typed):
+    the dashboard and the weekly-report forms say it beside the field."""
+    if not week:
+        return ""
+    try:
+        parse_week(week)
+    except ValueError:
+        return (f"“{week}” is not a week. Pick one with the week box, or type it as "
+                "year-W-week, like 2026-W47.")
+    return ""
 
 
 def numbers(req: KpiRequest) -> dict[str, Any]:
     """Everything the dashboard shows (the API sends the same, Decimals as strings)."""
     monday, _ = parse_week(req.week)
+    trend = kpis.kpi_trend(req.client.pk, req.week, TREND_WEEKS, **req.filters, viewer=req.viewer)
     return {
-        "kpis": kpis.weekly_kpis(req.client.pk, req.week, **req.filters, viewer=req.viewer),
-        "trend": kpis.kpi_trend(req.client.pk, req.week, TREND_WEEKS, **req.filters,
-                                viewer=req.viewer),
+        # the week's numbers are the trend's last point: one pass over the ledger, not two
+        "kpis": kpis.of_trend(trend),
+        "trend": trend,
         "aging": kpis.aging(req.client.pk, monday + timedelta(days=6),
                             payer_id=req.payer_id, provider_id=req.provider_id),
         "denial_causes": kpis.top_denial_causes(req.client.pk, req.week, payer_id=req.payer_id,

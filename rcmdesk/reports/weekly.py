@@ -17,19 +17,21 @@ import importlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncWeek
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
 from rcmdesk.audit.services import record
-from rcmdesk.calendar import parse_week, previous_weeks, week_of
+from rcmdesk.calendar import parse_week
 from rcmdesk.decisions import queries as decisions
 from rcmdesk.escalations.models import Escalation, EscalationStatus
+from rcmdesk.labels import label
 from rcmdesk.pdf import PdfUnavailable, html_to_pdf
 from rcmdesk.qa.models import Audit, AuditStatus
 from rcmdesk.reports import charts
@@ -40,7 +42,6 @@ from rcmdesk.workqueue.models import ItemStatus, WorkItem
 
 ZERO = Decimal("0.00")
 TREND_WEEKS = 13
-TREND_CHARTS = 6  # the first KPIs with data get a line chart; the rest stay in the table
 OPEN_ESCALATION = (EscalationStatus.OPEN, EscalationStatus.ACKNOWLEDGED)
 
 
@@ -72,7 +73,10 @@ class Content:
     volume: list[dict[str, Any]] = field(default_factory=list)
     outcomes: list[dict[str, Any]] = field(default_factory=list)
     kpis: list[Any] = field(default_factory=list)
-    trend_charts: list[dict[str, str]] = field(default_factory=list)
+    tiles: list[Any] = field(default_factory=list)
+    trend_charts: list[SafeString] = field(default_factory=list)  # SVG (charts.kpi_trends)
+    aging_chart: str = ""
+    denial_chart: str = ""
     aging: list[dict[str, Any]] = field(default_factory=list)
     denial_causes: list[dict[str, Any]] = field(default_factory=list)
     decisions: dict[str, Any] = field(default_factory=dict)
@@ -88,7 +92,6 @@ def build(client: Organization, week: str) -> Content:
     content.volume = _volume(client, items, window)
     content.outcomes = _outcomes(items, window)
     _fill_kpis(content)
-    content.trend_charts.insert(0, _closed_per_week_chart(client, week))
     content.decisions = _decisions(client, window)
     content.escalations = _escalations(client, window)
     content.qa = _qa(client, window)
@@ -139,40 +142,64 @@ def _fill_kpis(content: Content) -> None:
     client_id, week = content.client.pk, content.window.week
     current, trend = engine.week_and_trend(client_id, week, TREND_WEEKS)
     content.kpis = list(current)
+    content.tiles = [_tile(k, trend[k.key]) for k in content.kpis if k.key in TILES]
     content.aging = [dict(row) for row in engine.aging(client_id, content.window.last_day)]
-    content.denial_causes = list(engine.top_denial_causes(client_id, week, n=5))
+    content.denial_causes = [{**row, "name": _capital(label(row["category"], "root_cause"))}
+                             for row in engine.top_denial_causes(client_id, week, n=5)]
     units = {k.key: (k.label, k.unit) for k in content.kpis}
-    drawn = 0
-    for key, points in trend.items():
-        if drawn >= TREND_CHARTS or not any(v for _, v in points):  # nothing to see
-            continue
-        label, unit = units.get(key, (key, ""))
-        svg = charts.line_chart(f"{label} — last {len(points)} weeks",
-                                [w[-3:] for w, _ in points], {label: [v for _, v in points]},
-                                unit)
-        content.trend_charts.append({"title": label, "src": charts.data_uri(svg)})
-        drawn += 1
-    if content.denial_causes:
-        svg = charts.bar_chart("Top denial causes ($ denied this week)",
-                               [str(r["category"]) for r in content.denial_causes],
-                               [r["dollars"] for r in content.denial_causes], "$")
-        content.trend_charts.append({"title": "Top denial causes", "src": charts.data_uri(svg)})
+    content.trend_charts = charts.kpi_trends(trend, units)
+    content.aging_chart = charts.aging_bars(content.aging)
+    content.denial_chart = charts.denial_pareto(
+        content.denial_causes, [r["name"] for r in content.denial_causes])
 
 
-def _closed_per_week_chart(client: Organization, week: str) -> dict[str, str]:
-    """Items closed per week over the trend window (one grouped query), as a bar chart."""
-    weeks = previous_weeks(week, TREND_WEEKS)
-    first, last = Window.of(client, weeks[0]), Window.of(client, week)
-    per_week = (WorkItem.objects.filter(client=client, closed_at__gte=first.start,
-                                        closed_at__lt=last.end)
-                .annotate(monday=TruncWeek("closed_at", tzinfo=ZoneInfo(client.time_zone)))
-                .values("monday").annotate(n=Count("pk")).values_list("monday", "n"))
-    counts = dict.fromkeys(weeks, 0)
-    for monday, n in per_week:
-        counts[week_of(monday.date() if isinstance(monday, datetime) else monday)] += n
-    svg = charts.bar_chart("Items closed per week", [w[-3:] for w in weeks],
-                           [Decimal(counts[w]) for w in weeks], "items")
-    return {"title": "Items closed per week", "src": charts.data_uri(svg)}
+def _capital(words: str) -> str:
+    return words[:1].upper() + words[1:]
+
+
+@dataclass(frozen=True)
+class Tile:
+    """A KPI on the summary's first page, with where it is heading: against last week and
+    against its 13-week average (``trend_class`` says whether the move is good news)."""
+
+    kpi: Any
+    last_week: Decimal | None
+    average: Decimal | None
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.kpi.value is None or self.last_week is None:
+            return None
+        return Decimal(self.kpi.value - self.last_week)
+
+    @property
+    def arrow(self) -> str:
+        change = self.change
+        return "" if change is None else "▲" if change > 0 else "▼" if change < 0 else "▶"
+
+    @property
+    def trend_class(self) -> str:
+        """``up-good``, ``down-bad`` ...: the arrow's colour says good or bad news."""
+        change, higher = self.change, TILES.get(self.kpi.key)
+        if not change or higher is None:
+            return ""
+        return f"{'up' if change > 0 else 'down'}-{'good' if (change > 0) == higher else 'bad'}"
+
+
+# The summary's tiles: KPI key -> True when a higher number is better, False when lower is.
+TILES: dict[str, bool | None] = {
+    "days_in_ar": False, "ar_over_90_pct": False, "net_collection_rate": True,
+    "denial_rate_count": False, "first_pass_resolution_rate": True, "clean_claim_rate": True,
+    "items_closed": None, "qa_accuracy": True}
+
+
+def _tile(kpi: Any, points: list[tuple[str, Decimal | None]]) -> Tile:
+    before = points[-2][1] if len(points) > 1 else None
+    values = [v for _, v in points if v is not None]
+    average = None
+    if values:
+        average = (sum(values, Decimal(0)) / len(values)).quantize(Decimal("0.1"))
+    return Tile(kpi, before, average)
 
 
 def _decisions(client: Organization, window: Window) -> dict[str, Any]:
@@ -212,9 +239,15 @@ def render_html(content: Content) -> str:
     return render_to_string("reports/weekly_body.html", {"c": content})
 
 
+STYLES = Path(__file__).parent / "static" / "reports" / "reports.css"
+
+
 def render_pdf(client: Organization, week: str, body: str) -> bytes:
+    """The print layout: the page's own stylesheet (one home for tiles and charts) plus the
+    print rules (letter pages, the two summary pages, the appendix on a page of its own)."""
     document = render_to_string("reports/weekly_print.html",
-                                {"client": client, "week": week, "body": body})
+                                {"client": client, "week": week, "body": body,
+                                 "css": STYLES.read_text()})
     return html_to_pdf(document, what="PDF reports")
 
 

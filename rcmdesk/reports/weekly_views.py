@@ -6,6 +6,7 @@ of a report (page or PDF) goes to the audit chain: reports carry the client's mo
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from rcmdesk.audit.services import record
 from rcmdesk.calendar import last_week, parse_week
-from rcmdesk.reports import weekly
+from rcmdesk.reports import queries, weekly
 from rcmdesk.reports.models import WeeklyReport
 from rcmdesk.tenancy.authz import allows, require
 from rcmdesk.tenancy.models import Organization
@@ -37,18 +38,32 @@ def _report(user: Any, report_id: int) -> WeeklyReport:
 def weekly_list(request: HttpRequest) -> HttpResponse:
     if not allows(request.user, Action.VIEW_REPORTS):
         raise PermissionDenied("Your role does not allow this.")
+    client, week = request.GET.get("client", ""), request.GET.get("week", "").strip()
+    problem = queries.week_problem(week)
+    return _list(request, client=client, week="" if problem else week, typed_week=week,
+                 problem=problem)
+
+
+def _list(request: HttpRequest, *, client: str, week: str, typed_week: str = "",
+          problem: str = "", generate: dict[str, str] | None = None,
+          status: int = 200) -> HttpResponse:
+    """The archive with its two forms; a refused form comes back with what was typed and
+    the reason beside it (``problem`` for the filter, ``generate["problem"]`` for "generate")."""
     reports = WeeklyReport.objects.visible_to(request.user).select_related("client",
                                                                             "generated_by")
-    client, week = request.GET.get("client", ""), request.GET.get("week", "").strip()
     if client:
         reports = reports.filter(client__slug=client)
     if week:
         reports = reports.filter(week=week)
     clients = Organization.objects.visible_to(request.user).clients()
     chosen = next((c for c in clients if c.slug == client), None) or clients.first()
+    rows = [(r, monday, monday + timedelta(days=6))
+            for r in reports[:200] for monday in [parse_week(r.week)[0]]]
     return render(request, "reports/weekly_list.html", {
-        "reports": reports[:200], "clients": clients, "client": client, "week": week,
-        "default_week": last_week(chosen.today()) if chosen else ""})
+        "rows": rows, "clients": clients, "client": client, "week": typed_week or week,
+        "problem": problem,
+        "generate": generate or {"week": last_week(chosen.today()) if chosen else "",
+                                 "client": chosen.slug if chosen else ""}}, status=status)
 
 
 @login_required
@@ -91,13 +106,14 @@ def weekly_generate(request: HttpRequest) -> HttpResponse:
     if not visibility_for(request.user).can_write(client.pk):
         raise PermissionDenied("Break-glass access is read-only.")
     week = request.POST.get("week", "").strip()
-    try:
-        parse_week(week)
-    except ValueError as exc:
-        messages.error(request, str(exc))
-        return redirect("reports:weekly_list")
+    problem = queries.week_problem(week) or ("" if week else "Choose the week to report on.")
+    if problem:
+        return _list(request, client="", week="", status=400, generate={
+            "client": client.slug, "week": week, "force": request.POST.get("force", ""),
+            "problem": problem})
     report, made = weekly.generate(client, week, acting_user=request.user,
                                    force=request.POST.get("force") == "1")
     messages.success(request, f"Generated {client.name} {week}." if made else
-                     f"{client.name} {week} was already archived; tick 'replace' to redo it.")
+                     f"{client.name} {week} was already archived; tick “Replace an archived "
+                     "report” to make it again.")
     return redirect("reports:weekly_report", report_id=report.pk)

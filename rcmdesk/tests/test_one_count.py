@@ -35,6 +35,7 @@ from rcmdesk.decisions import services as decisions
 from rcmdesk.decisions.models import ProposalKind
 from rcmdesk.decisions.queries import waiting
 from rcmdesk.denials import appeals
+from rcmdesk.labels import label
 from rcmdesk.reports.models import WeeklyReport
 from rcmdesk.tenancy.models import Organization
 from rcmdesk.tenancy.roles import Workflow
@@ -165,7 +166,7 @@ def workbench(client: Client) -> tuple[Tile, dict[str, list[Tile]]]:
 
 def kpi_page_value(client: Client, slug: str, week: str, key: str) -> Decimal:
     body = page(client, f"/reports/?client={slug}&week={week}")
-    found = re.search(rf'<tr data-kpi="{key}"><td>[^<]*</td><td>([\d.]+)', body)
+    found = re.search(rf'<tr data-kpi="{key}"><td>[^<]*</td><td data-value="([\d.]+)"', body)
     assert found is not None, key
     return Decimal(found[1])
 
@@ -189,10 +190,10 @@ def volume(report_html: str) -> dict[str, tuple[int, int]]:
     table = re.search(r'data-testid="volume">(.*?)</table>', report_html, re.S)
     assert table is not None
     out = {}
-    for cells in re.findall(r"<tr>(<td>.*?)</tr>", table[1], re.S):
-        row = re.findall(r"<td>(.*?)</td>", cells)
-        if len(row) == 6:
-            out[row[0]] = (int(row[2]), int(row[3]))
+    for workflow, cells in re.findall(r'<tr data-workflow="([\w-]+)">(<td>.*?)</tr>', table[1],
+                                      re.S):
+        row = re.findall(r"<td[^>]*>(.*?)</td>", cells)
+        out[workflow] = (int(row[2]), int(row[3]))
     return out
 
 
@@ -295,7 +296,8 @@ def test_items_worked_are_the_same_on_the_kpi_page_the_api_and_the_weekly_report
     if report.pdf:
         text = pdf_text(client, report)
         for name, (touched, touches) in rows.items():
-            assert re.search(rf"{name} \d+ {touched} {touches} ", text), name
+            words = re.escape(label(name, "workflow"))
+            assert re.search(rf"{words} \d+ {touched} {touches} ", text), name
 
 
 # --- decisions waiting ---------------------------------------------------------------------

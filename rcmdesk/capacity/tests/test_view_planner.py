@@ -17,7 +17,18 @@ def test_the_lead_sees_the_queue_and_its_curve(signed_in, world: World, worked_q
     body = response.content.decode()
     assert 'data-testid="queue-ar_followup"' in body
     assert body.count("<polyline") == 1
-    assert body.count("<tr><td>") >= 28
+    assert body.count("<tr><td data-value=") >= 28  # a row a day for four weeks
+
+
+def test_the_planner_speaks_to_a_manager_in_words(signed_in, world: World,
+                                                  worked_queue) -> None:
+    body = signed_in(Role.PARTNER_LEAD).get("/capacity/?client=acme").content.decode()
+    assert "M/M/c" not in body
+    assert "fluid model" not in body
+    assert "docs/capacity.md" not in body
+    assert "how many specialists it needs" in body
+    assert "<h2>AR follow-up</h2>" in body
+    assert '<table class="sortable compact" data-testid="curve-ar_followup">' in body
 
 
 def test_the_what_if_adds_a_second_curve_and_column(signed_in, world: World,

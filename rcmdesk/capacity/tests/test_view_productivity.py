@@ -15,7 +15,7 @@ def test_the_admin_sees_the_specialist_rate(signed_in, world: World, worked_queu
     response = signed_in(Role.CLIENT_ADMIN).get("/capacity/productivity/?client=acme")
     assert response.status_code == 200
     body = response.content.decode()
-    assert "<td>pillar.specialist</td><td>ar_followup</td>" in body
+    assert "<td>pillar.specialist</td><td>AR follow-up</td>" in body
     assert 'data-testid="handle"' in body
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 import sys
@@ -9,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from rcmdesk.audit.models import AuditEvent
 from rcmdesk.conftest import World
@@ -60,8 +62,11 @@ def test_the_report_names_the_client_and_carries_the_charts(world: World) -> Non
     acme_week(world)
     report, _ = weekly.generate(world.acme, WEEK)
     assert "Acme Family Medicine" in report.html
-    assert "245.50" in report.html  # money keeps its cents
-    assert "data:image/svg+xml;base64," in report.html
+    assert "$245.50" in report.html  # money keeps its cents
+    drawn = report.html.count('<svg xmlns="http://www.w3.org/2000/svg"')
+    assert drawn >= 1
+    assert drawn + report.html.count('class="chart-empty"') == 6  # 4 trends, aging, causes
+    assert "style=" not in report.html  # the page's CSP blocks inline styles
     assert report.generated_by is None  # no person asked
 
 
@@ -91,6 +96,20 @@ def test_the_pdf_renders_a_non_blank_first_page_naming_the_client(world: World,
                           capture_output=True, text=True).stdout
     assert "Acme Family Medicine" in text
     assert _ink(png) > 0.01
+
+
+def test_the_pdf_is_a_two_page_summary_followed_by_the_appendix(world: World) -> None:
+    acme_week(world)
+    report, _ = weekly.generate(world.acme, WEEK)
+    if report.status == ReportStatus.HTML_ONLY:
+        pytest.skip("WeasyPrint or Pango missing on this machine")
+    pages = [page.extract_text() or "" for page in PdfReader(io.BytesIO(bytes(report.pdf))).pages]
+    first_appendix_page = next(i for i, text in enumerate(pages) if "Appendix" in text)
+    assert first_appendix_page == 2  # pages 1 and 2 are the summary
+    assert "weekly summary" in pages[0]
+    assert "Days in A/R" in pages[0]  # the KPI tiles lead
+    assert "Last 13 weeks" in pages[1]
+    assert "Every KPI this week" in pages[2]
 
 
 def _ink(png: Path) -> float:

@@ -37,3 +37,15 @@ def test_a_role_without_report_rights_is_refused(world: World, signed_in) -> Non
     response = signed_in(Role.CLIENT_STAFF).post("/reports/weekly/generate/",
                                                  {"client": "acme", "week": "2026-W45"})
     assert response.status_code == 403
+
+
+def test_a_mistyped_week_comes_back_with_a_message_and_what_was_typed(
+        world: World, signed_in) -> None:
+    response = signed_in(Role.CLIENT_MANAGER).post(
+        "/reports/weekly/generate/", {"client": "acme", "week": "week 45", "force": "1"})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-testid="generate-problem">“week 45” is not a week.' in body
+    assert 'name="week" value="week 45"' in body
+    assert 'name="force" value="1" checked' in body
+    assert not WeeklyReport.objects.exists()

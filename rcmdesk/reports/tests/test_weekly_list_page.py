@@ -32,3 +32,20 @@ def test_the_archive_filters_by_week(world: World, signed_in) -> None:
 
 def test_roles_without_report_rights_are_refused(world: World, signed_in) -> None:
     assert signed_in(Role.PARTNER_SPECIALIST).get("/reports/weekly/").status_code == 403
+
+
+def test_a_mistyped_week_filter_says_so_and_lists_every_week(world: World, signed_in) -> None:
+    _archive(world)
+    page = signed_in(Role.CLIENT_MANAGER).get("/reports/weekly/?week=44")
+    body = page.content.decode()
+    assert 'data-testid="problem">“44” is not a week.' in body
+    assert ">2026-W44<" in body
+    assert ">2026-W45<" in body
+
+
+def test_each_report_shows_its_days_and_who_made_it_in_words(world: World, signed_in) -> None:
+    _archive(world)
+    body = signed_in(Role.CLIENT_MANAGER).get("/reports/weekly/").content.decode()
+    assert "10/26/2026 \N{EN DASH} 11/01/2026" in body  # 2026-W44, Monday to Sunday
+    assert "<td>Weekly schedule</td>" in body
+    assert "<td>Ready</td>" in body

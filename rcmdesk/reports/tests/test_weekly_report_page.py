@@ -20,7 +20,8 @@ def test_a_client_manager_reads_their_report_and_the_read_is_audited(world: Worl
     report, _ = weekly.generate(world.acme, WEEK)
     page = signed_in(Role.CLIENT_MANAGER).get(_url(report.pk))
     assert page.status_code == 200
-    assert "Acme Family Medicine — weekly report 2026-W45" in page.content.decode()
+    assert "Acme Family Medicine — weekly summary" in page.content.decode()
+    assert "(2026-W45)" in page.content.decode()
     assert AuditEvent.objects.filter(action="read", object_id=str(report.pk)).exists()
 
 
