@@ -31,9 +31,9 @@ LITERAL = re.compile(r"(?<![\w-])(None|True|False)(?![\w-])(?=[ \t]*(?:$|[\n\t,;
                      re.MULTILINE)
 MONEY = re.compile(r"\$\s?\(?-?(\d[\d,]*)(?:\.(\d+))?")
 GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})*$")
-# A float or Decimal printed as stored: four or more decimals ("5885.35000000000"), or a
-# Python float's lone ".0" ("242.0" for an amount); "45.0 %" is a percentage as formatted.
-LONG_DECIMAL = re.compile(r"(?<![\w.,$])\d+\.(?:\d{4,}|0)(?![\w.])(?! ?%)")
+# A float or Decimal printed as stored: four or more decimals ("5885.35000000000"). One
+# decimal is how rates are formatted ("45.0", "1.0 KB"), so a lone ".0" is not judged.
+LONG_DECIMAL = re.compile(r"(?<![\w.,$])\d+\.\d{4,}(?![\w.])")
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 SNAKE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
 ID_SEGMENT = re.compile(r"^(?:\d+|[0-9a-f]{8}-[0-9a-f-]{27}|[0-9a-f]{16,})$")

@@ -161,7 +161,6 @@ class Link:
     status: int
     html: bool
     final_url: str
-    ms: float | None
 
 
 @dataclass
@@ -193,7 +192,7 @@ class RoleCrawl:
         self.per_route[route] += 1
         response = self.context.request.get(url, timeout=60_000)
         link = Link(response.status, "text/html" in response.headers.get("content-type", ""),
-                    response.url, server_ms(response.headers.get("server-timing")))
+                    response.url)
         response.dispose()
         self.links[url] = link
         if link.status in DEAD or link.status >= 500:
@@ -218,7 +217,8 @@ class RoleCrawl:
 def test_every_page_as_every_role_passes_the_quality_gate(demo_server, capsys):
     base_url, var_dir = demo_server
     started = time.monotonic()
-    crawls, pages = crawl(base_url, logins(var_dir))
+    crawls = crawl(base_url, logins(var_dir))
+    pages = sum(len(c.visited) for c in crawls)
     findings = [f for c in crawls for f in c.findings]
     counts = Counter(f.kind for f in findings)
     summary = (f"pages={pages} roles={len(crawls)} "
@@ -241,13 +241,12 @@ def readable(findings: list[Finding]) -> str:
                      for f in sorted(findings, key=lambda f: (f.kind, f.pattern, f.role)))
 
 
-def crawl(base_url: str, accounts: dict[str, tuple[str, str | None]]
-          ) -> tuple[list[RoleCrawl], int]:
-    """Each persona in turn, in a browser context of its own; the number of pages rendered."""
+def crawl(base_url: str, accounts: dict[str, tuple[str, str | None]]) -> list[RoleCrawl]:
+    """Each persona in turn, in a browser context of its own."""
     from playwright.sync_api import sync_playwright
 
     axe_source = AXE.read_text(encoding="utf-8")
-    crawls, pages = [], 0
+    crawls = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
                                      headless=True)
@@ -262,17 +261,17 @@ def crawl(base_url: str, accounts: dict[str, tuple[str, str | None]]
                             if m.type == "error" else None)
                 one.page.on("pageerror", lambda e, o=one: o.errors.append(str(e)))
                 sign_in(one.page, username, password, totp_hex)
-                pages += crawl_role(one, axe_source)
+                crawl_role(one, axe_source)
                 crawls.append(one)
                 context.close()
         finally:
             browser.close()
-    return crawls, pages
+    return crawls
 
 
-def crawl_role(one: RoleCrawl, axe_source: str) -> int:
-    """The header's pages, then the detail pages of their first rows, at 1280; the same pages
-    again at 1024. Returns how many pages were rendered."""
+def crawl_role(one: RoleCrawl, axe_source: str) -> None:
+    """The header's pages, then the detail pages of their first rows, at 1280; the first page
+    of each route again at 1024."""
     home = one.page.url.split("#")[0]
     nav = [home, *dict.fromkeys(u for u in read(one.page)["nav"] if followable(u))]
     visited = one.visited
@@ -288,7 +287,6 @@ def crawl_role(one: RoleCrawl, axe_source: str) -> int:
     one.page.set_viewport_size(NARROW)
     for url in first_of_each_route(visited):
         visit_narrow(one, url)
-    return len(visited)
 
 
 def first_of_each_route(urls: list[str]) -> list[str]:
@@ -307,31 +305,35 @@ def visit(one: RoleCrawl, url: str, axe_source: str) -> dict[str, Any] | None:
     if link is None or link.status != 200 or not link.html:
         return None
     with SPENT.timing("render 1280"):
-        one.errors.clear()
-        response = one.page.goto(url, wait_until="load")
-        settle(one.page)
-        data = read(one.page)
+        response, data = render(one, url, "1280")
+    if data is None:
+        return None
     if data["scrollWidth"] > data["innerWidth"]:
         one.find("overflow", "1280", url, f"page is {data['scrollWidth']} px wide in a "
                  f"{data['innerWidth']} px window")
     report_console(one, "1280", url, data)
-    samples: dict[tuple[str, str], str] = {}
-    for raw in raw_values(data["text"]):  # each offending value once per page
-        samples.setdefault((raw.what, raw.token), raw.sample)
-    for (what, token), sample in samples.items():
-        one.find("raw", "1280", url, f"{what} {token!r}: {sample}")
+    check_text(one, url, data["text"])
     for v in run_axe(one, url, axe_source):
         one.find("axe", "1280", url, f"{v['impact']} {v['id']} ({v['help']}) x{v['count']}: "
                  f"{v['target']} {v['html']}")
-    ms = one.server_time(url, server_ms(response.header_value("server-timing"))
-                         if response else None)
+    ms = one.server_time(url, response and server_ms(response.header_value("server-timing")))
     if ms is not None and ms > SLOW_MS:
         one.find("slow", "1280", url, f"{ms:.0f} ms of server time")
     with SPENT.timing("links"):
-        for link in dict.fromkeys(data["links"]):
-            if link and followable(link):
-                one.check_link(link, url)
+        for href in dict.fromkeys(data["links"]):
+            if followable(href):
+                one.check_link(href, url)
     return data
+
+
+def check_text(one: RoleCrawl, url: str, text: str) -> None:
+    """Each offending value once per page (a money column of 50 rows is one finding per
+    amount, not per cell), with the line it stands in."""
+    samples: dict[tuple[str, str], str] = {}
+    for raw in raw_values(text):
+        samples.setdefault((raw.what, raw.token), raw.sample)
+    for (what, token), sample in samples.items():
+        one.find("raw", "1280", url, f"{what} {token!r}: {sample}")
 
 
 def run_axe(one: RoleCrawl, url: str, axe_source: str) -> list[dict[str, Any]]:
@@ -351,13 +353,27 @@ def visit_narrow(one: RoleCrawl, url: str) -> None:
     """At 1024 only what is cheap and can differ by width: console errors, and header
     controls that fall off the right edge (the page itself may scroll sideways there)."""
     with SPENT.timing("render 1024"):
-        one.errors.clear()
-        one.page.goto(url, wait_until="load")
-        settle(one.page)
-        data = read(one.page)
+        _, data = render(one, url, "1024")
+    if data is None:
+        return
     report_console(one, "1024", url, data)
     for control in data["offscreen"]:
         one.find("overflow", "1024", url, f"header control off screen: {control}")
+
+
+def render(one: RoleCrawl, url: str, viewport: str) -> tuple[Any, dict[str, Any] | None]:
+    """Open the page, wait for its htmx loads, read it; a page that does not load (a timeout,
+    a crash) is a finding, and the crawl goes on."""
+    from playwright.sync_api import Error
+
+    one.errors.clear()
+    try:
+        response = one.page.goto(url, wait_until="load")
+        settle(one.page)
+        return response, read(one.page)
+    except Error as error:
+        one.find("console", viewport, url, f"page did not load: {error.message[:200]}")
+        return None, None
 
 
 def report_console(one: RoleCrawl, viewport: str, url: str, data: dict[str, Any]) -> None:
