@@ -229,7 +229,7 @@ def test_every_page_as_every_role_passes_the_quality_gate(demo_server, capsys):
               f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if report := os.environ.get("RCMDESK_CRAWL_REPORT"):
         Path(report).write_text(json.dumps({
-            "summary": summary, "seconds": round(seconds),
+            "summary": summary, "seconds": round(seconds), "spent": SPENT.seconds,
             "pages": {c.role: c.visited for c in crawls},
             "findings": [asdict(f) | {"pattern": f.pattern} for f in findings],
         }, indent=1))
