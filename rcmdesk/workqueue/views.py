@@ -148,7 +148,9 @@ def _item_page(request: HttpRequest, item: WorkItem, *, status: int = 200,
     today = item.client.today()
     user = request.user
     form = form or ActionForm(initial={"version": item.version}, item_kind=item.kind)
-    if call_reference_required(item.client_id, item.claim.payer_id if item.claim else None):
+    call_required = call_reference_required(item.client_id,
+                                            item.claim.payer_id if item.claim else None)
+    if call_required:
         form.fields["call_reference"].help_text = ("The client's playbook asks for it on every "
                                                    "payer call and portal check.")
     workflow = Workflow(item.workflow)
@@ -160,7 +162,7 @@ def _item_page(request: HttpRequest, item: WorkItem, *, status: int = 200,
         "actions": action_set(item.kind),
         "holds": item.is_leased_to(user), "may_work": allows(user, Action.WORK_ITEMS),
         "can_work": allows(user, Action.WORK_ITEMS) and item.status != ItemStatus.DONE,
-        "can_assign": can_assign,
+        "can_assign": can_assign, "call_required": call_required,
         "workers": queries.eligible_workers([(item.client_id, workflow)]) if can_assign else [],
     }, status=status)
 

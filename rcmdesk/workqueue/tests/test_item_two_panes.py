@@ -32,7 +32,8 @@ def denial(world, **fields):
 def held_page(world, signed_in, item) -> str:
     client = signed_in(Role.PARTNER_SPECIALIST)
     services.claim(item, item.version, acting_user=world.user(Role.PARTNER_SPECIALIST))
-    return client.get(reverse("workqueue:item", args=[item.pk])).content.decode()
+    body: str = client.get(reverse("workqueue:item", args=[item.pk])).content.decode()
+    return body
 
 
 def panes(body: str) -> tuple[str, str]:
