@@ -146,22 +146,20 @@ def home_counts(client: Client, org: Organization) -> tuple[Tile, dict[str, Tile
             per_workflow, int(decisions[1]) if decisions else 0)
 
 
-def _cell(text: str) -> Tile:
-    found = re.search(r"(\d+)(?:</strong>)?<br><small>\$([\d.,-]+)</small>", text)
-    return Tile(int(found[1]), Decimal(found[2].replace(",", ""))) if found else Tile()
+def _tile(tag: str) -> Tile:
+    return Tile(int(_attr(tag, "data-count")), Decimal(_attr(tag, "data-amount")))
 
 
 def workbench(client: Client) -> tuple[Tile, dict[str, list[Tile]]]:
     """The workbench's counts table: the total, and per workflow its cells in page order
-    (aging buckets, then statuses, then the row's total)."""
+    (aging buckets, then statuses, then the row's total), read from each cell's
+    ``data-count`` / ``data-amount`` (the text shows them formatted)."""
     body = page(client, "/work/")
-    rows = {m[1]: [_cell(c) for c in re.findall(r"<td>(.*?)</td>", m[2], re.S)]
-            for m in re.finditer(r'<tr data-testid="counts-([\w-]+)"><th>[^<]*</th>(.*?)</tr>',
-                                 body, re.S)}
-    total = re.search(r'data-testid="counts-total"><strong>(\d+)</strong> open items? · '
-                      r"\$([\d.,-]+)", body)
+    rows = {m[1]: [_tile(c) for c in re.findall(r"<td [^>]*data-count[^>]*>", m[2])]
+            for m in re.finditer(r'<tr data-testid="counts-([\w-]+)">(.*?)</tr>', body, re.S)}
+    total = re.search(r'<p data-testid="counts-total"[^>]*>', body)
     assert total is not None
-    return Tile(int(total[1]), Decimal(total[2].replace(",", ""))), rows
+    return _tile(total[0]), rows
 
 
 def kpi_page_value(client: Client, slug: str, week: str, key: str) -> Decimal:

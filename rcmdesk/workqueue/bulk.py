@@ -28,6 +28,10 @@ from rcmdesk.workqueue.models import ActionKind, WorkItem
 from rcmdesk.workqueue.services import BulkResult
 
 ACTIONS = ("assign", "unassign", "snooze", "close", "resubmit", "status_request")
+# What each action is called on a page or in a message.
+ACTION_WORDS = {"assign": "Assign", "unassign": "Unassign", "snooze": "Snooze",
+                "close": "Close", "resubmit": "Mark for resubmission",
+                "status_request": "Claim status request (276)"}
 
 
 class BadRequest(errors.Invalid, ValueError):

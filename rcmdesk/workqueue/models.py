@@ -63,11 +63,11 @@ ACTIVE_STATUSES = tuple(s for s in ItemStatus if s is not ItemStatus.DONE)
 
 
 class AgingBucket(models.TextChoices):
-    D0_30 = "0-30"
-    D31_60 = "31-60"
-    D61_90 = "61-90"
-    D91_120 = "91-120"
-    D120_PLUS = "120+"
+    D0_30 = "0-30", "0-30 days"
+    D31_60 = "31-60", "31-60 days"
+    D61_90 = "61-90", "61-90 days"
+    D91_120 = "91-120", "91-120 days"
+    D120_PLUS = "120+", "over 120 days"
 
 
 def aging_bucket(days: int) -> AgingBucket:

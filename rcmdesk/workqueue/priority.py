@@ -83,7 +83,7 @@ def _urgency(facts: Facts) -> Factor:
     left = (facts.deadline - facts.today).days
     if left < 0:
         return Factor("deadline", 0, f"{facts.deadline_kind} deadline "
-                      f"{facts.deadline.isoformat()} passed {-left} days ago")
+                      f"{facts.deadline:%m/%d/%Y} passed {-left} days ago")
     points = next((p for limit, p in URGENCY if left <= limit), 0)
     return Factor("deadline", points, f"{left} days left until the {facts.deadline_kind} "
-                  f"deadline {facts.deadline.isoformat()}")
+                  f"deadline {facts.deadline:%m/%d/%Y}")

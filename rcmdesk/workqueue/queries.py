@@ -12,17 +12,23 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Min, Q, Sum
 
+from rcmdesk.accounts.models import User
 from rcmdesk.arfollowup.models import ClaimStatusRequest, ClaimStatusResponse
 from rcmdesk.arfollowup.queries import Exchange, exchanges
 from rcmdesk.audit.services import record_listing
+from rcmdesk.calendar import DeadlineFlag, deadline_flag, local_date
 from rcmdesk.decisions.models import Proposal
 from rcmdesk.decisions.queries import write_offs
 from rcmdesk.remits.models import RemitClaim
 from rcmdesk.tenancy.authz import allows
-from rcmdesk.tenancy.roles import Action, Workflow
+from rcmdesk.tenancy.models import Engagement, Organization
+from rcmdesk.tenancy.roles import Action, OrgKind, Role, Workflow, role_allows
+from rcmdesk.tenancy.visibility import visibility_for
 from rcmdesk.workqueue.counts import CENT, Tile, open_by_queue, open_items
+from rcmdesk.workqueue.facts import Code, Fact, denial_codes, facts
 from rcmdesk.workqueue.models import (
     ACTIVE_STATUSES,
+    KIND_WORKFLOW,
     AgingBucket,
     CallLog,
     ItemKind,
@@ -81,12 +87,14 @@ class ItemFilter:
     bucket: str = ""
     payer: str = ""  # payer name or id
     assignee: str = ""  # "me", "none" or a username
+    client: str = ""  # a client organization's id (one the viewer sees, else nothing)
+    q: str = ""  # free text: patient, claim number (ours or the payer's), payer, item number
 
     @classmethod
     def from_params(cls, params: Any) -> ItemFilter:
         return cls(**{name: str(params.get(name, "") or "")[:100]
                       for name in ("workflow", "kind", "status", "bucket", "payer",
-                                   "assignee")})
+                                   "assignee", "client", "q")})
 
 
 def search(user: Any, f: ItemFilter) -> Any:
@@ -101,10 +109,14 @@ def search(user: Any, f: ItemFilter) -> Any:
         items = items.filter(kind=f.kind)
     if f.bucket in AgingBucket.values:
         items = items.filter(aging_bucket=f.bucket)
+    if f.client.isdigit():
+        items = items.filter(client_id=int(f.client))
     if f.payer.strip():
         payer = f.payer.strip()
         items = items.filter(Q(claim__payer__name__icontains=payer)
                              | Q(claim__payer__payer_id__iexact=payer))
+    for word in f.q.replace(",", " ").split()[:5]:
+        items = items.filter(_matches(word))
     if f.assignee == "me":
         items = items.filter(assignee=user)
     elif f.assignee == "none":
@@ -112,6 +124,137 @@ def search(user: Any, f: ItemFilter) -> Any:
     elif f.assignee:
         items = items.filter(assignee__username=f.assignee)
     return items
+
+
+def _matches(word: str) -> Q:
+    """One word of the free-text filter: a patient's name, our claim number or the payer's,
+    the payer's name or id, the item's title, or its number ("#123")."""
+    found = (Q(title__icontains=word) | Q(claim__patient_control_number__icontains=word)
+             | Q(claim__payer_claim_control_number__icontains=word)
+             | Q(claim__payer__name__icontains=word) | Q(claim__payer__payer_id__iexact=word)
+             | Q(claim__patient__last_name__icontains=word)
+             | Q(claim__patient__first_name__icontains=word))
+    number = word.lstrip("#")
+    return found | Q(pk=int(number)) if number.isdigit() and len(number) < 10 else found
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """What the workbench's filters offer: only clients and workflows the viewer sees
+    (a filter never names a workflow the user has none of, nor another tenant)."""
+
+    clients: list[tuple[int, str]]
+    workflows: list[Workflow]
+    kinds: list[str]  # the kinds of items those workflows hold
+
+
+def filter_choices(user: Any) -> FilterChoices:
+    visibility = visibility_for(user)
+    seen = {wf for wfs in visibility.workflows_by_client.values() for wf in wfs}
+    workflows = [wf for wf in dict.fromkeys(KIND_WORKFLOW.values()) if wf in seen]
+    clients = list(Organization.objects.filter(pk__in=visibility.client_ids)
+                   .order_by("name").values_list("pk", "name"))
+    kinds = [k for k in ItemKind.values if KIND_WORKFLOW[k] in workflows]
+    return FilterChoices(clients, workflows, kinds)
+
+
+WORKING_ROLES = frozenset(r for r in Role if role_allows(r, Action.WORK_ITEMS))
+
+
+def eligible_workers(scopes: Iterable[tuple[int, Workflow]]) -> list[User]:
+    """Active people who may take items of each (client, workflow) in ``scopes`` — any of
+    them: a client's own staff whose role works items, and partner staff whose role works
+    items and who are assigned to an active engagement of that client covering the workflow.
+
+    These are the questions ``authz.require(WORK_ITEMS)`` asks of an assignee, asked of
+    everyone at once (two queries), so an assignment picker offers only people the
+    assignment would accept.
+    """
+    wanted: dict[int, set[Workflow]] = defaultdict(set)
+    for client_id, workflow in scopes:
+        wanted[client_id].add(Workflow(workflow))
+    if not wanted:
+        return []
+    engagements = [e.pk for e in Engagement.objects.filter(
+        client_id__in=wanted, client__is_active=True, partner__is_active=True)
+        if e.is_active() and e.workflows() & wanted[e.client_id]]
+    client_roles = [r.value for r in WORKING_ROLES if r.org_kind is OrgKind.CLIENT]
+    partner_roles = [r.value for r in WORKING_ROLES if r.org_kind is OrgKind.PARTNER]
+    own_staff = Q(organization_id__in=wanted, role__in=client_roles)
+    partner_staff = Q(assignments__engagement_id__in=engagements, role__in=partner_roles,
+                      organization_id=F("assignments__engagement__partner_id"))
+    return list(User.objects.filter(own_staff | partner_staff, is_active=True,
+                                    organization__is_active=True)
+                .select_related("organization").distinct()
+                .order_by("first_name", "last_name", "username"))
+
+
+def assignable_scopes(user: Any, f: ItemFilter | None = None) -> list[tuple[int, Workflow]]:
+    """The (client, workflow) pairs whose items ``user`` may hand out, narrowed to the
+    list's client and workflow filters when they are set."""
+    if not allows(user, Action.ASSIGN_WORK):
+        return []
+    visibility = visibility_for(user)
+    pairs = [(client_id, wf) for client_id, wfs in visibility.workflows_by_client.items()
+             if client_id not in visibility.read_only_clients for wf in wfs]
+    if f is not None and f.client.isdigit():
+        pairs = [p for p in pairs if p[0] == int(f.client)]
+    if f is not None and f.workflow:
+        pairs = [p for p in pairs if p[1] == f.workflow]
+    return pairs
+
+
+@dataclass(frozen=True)
+class Age:
+    """How old an item's problem is, and counted from what (the office asks "how old is the
+    denial", and a bucket alone does not say it)."""
+
+    days: int
+    since: str  # "the date of service", "the denial", "it was opened"
+
+
+def item_age(item: WorkItem, today: date) -> Age:
+    """Days since the date of service when the item knows it (the claim's, or the one the
+    producer noted), else since the item was opened."""
+    service = item.claim.service_from if item.claim_id and item.claim else None
+    service = service or _iso_day(item.detail.get("service_date"))
+    if service is not None:
+        return Age((today - service).days, "the date of service")
+    opened = local_date(item.created_at, item.client.time_zone)
+    return Age(max(0, (today - opened).days), "it was opened")
+
+
+def denied_days_ago(item: WorkItem, today: date) -> int | None:
+    """For a denial: days since the remit that denied it (``detail["remit_date"]``)."""
+    day = _iso_day(item.detail.get("remit_date"))
+    return None if day is None else (today - day).days
+
+
+def _iso_day(text: Any) -> date | None:
+    """A day the producer noted in ``detail`` (ISO text), or None."""
+    try:
+        return date.fromisoformat(str(text)[:10]) if text else None
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class Row:
+    """One item as a list shows it: its age and its deadline flag on the client's day."""
+
+    item: WorkItem
+    age: Age
+    flag: DeadlineFlag
+
+
+def rows(items: Iterable[WorkItem]) -> list[Row]:
+    """The list's rows (no query: the client is already joined)."""
+    days: dict[int, date] = {}
+    found = []
+    for item in items:
+        today = days.get(item.client_id) or days.setdefault(item.client_id, item.client.today())
+        found.append(Row(item, item_age(item, today), deadline_flag(item.deadline, today)))
+    return found
 
 
 def my_items(user: Any) -> Any:
@@ -143,6 +286,11 @@ class ItemPage:
     today: date
     status: list[Exchange]  # the claim's 276s and 277 answers
     written_off: dict[int, Any]  # remit adjustment id -> the posted write-off that settled it
+    age: Age
+    flag: DeadlineFlag  # the deadline, past or near, on the client's day
+    denied_days_ago: int | None
+    facts: list[Fact]  # ``detail`` in words
+    codes: list[Code]  # a denial's CARCs and RARCs, code + category
 
 
 def history(item: WorkItem) -> list[WorkAction]:
@@ -184,7 +332,9 @@ def item_page(item: WorkItem, today: date) -> ItemPage:
     points = sum(int(f.get("points", 0)) for f in item.priority_factors
                  if isinstance(f, dict))
     return ItemPage(item, history_rows, remits, points, item.days_to_deadline(today), today,
-                    status, written_off)
+                    status, written_off, item_age(item, today),
+                    deadline_flag(item.deadline, today), denied_days_ago(item, today),
+                    facts(item), denial_codes(item))
 
 
 @dataclass(frozen=True)
@@ -193,6 +343,7 @@ class Workload:
 
     user_id: int
     username: str
+    name: str  # the person's full name, else their username
     leased: int
     assigned: int
     pending: int
@@ -208,15 +359,18 @@ def team(user: Any, now: datetime) -> tuple[list[Workload], list[dict[str, Any]]
     active = open_items(user)
     pending = (ItemStatus.PENDING_PAYER, ItemStatus.PENDING_CLIENT_DECISION)
     rows = (active.filter(assignee__isnull=False)
-            .values("assignee_id", "assignee__username")
+            .values("assignee_id", "assignee__username", "assignee__first_name",
+                    "assignee__last_name")
             .annotate(leased=Count("id", filter=Q(status=ItemStatus.IN_PROGRESS,
                                                     lease_expires_at__gt=now)),
                       assigned=Count("id", filter=Q(status=ItemStatus.OPEN)),
                       pending=Count("id", filter=Q(status__in=pending)),
                       oldest=Min("created_at"))
             .order_by("assignee__username"))
-    people = [Workload(r["assignee_id"], r["assignee__username"], r["leased"], r["assigned"],
-                       r["pending"], r["oldest"]) for r in rows]
+    people = [Workload(r["assignee_id"], r["assignee__username"],
+                       f'{r["assignee__first_name"]} {r["assignee__last_name"]}'.strip()
+                       or r["assignee__username"], r["leased"], r["assigned"], r["pending"],
+                       r["oldest"]) for r in rows]
     unassigned = list(active.filter(assignee__isnull=True).values("workflow")
                       .annotate(count=Count("id"), amount=Sum("amount"), oldest=Min("created_at"))
                       .order_by("workflow"))

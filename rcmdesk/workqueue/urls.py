@@ -14,6 +14,8 @@ urlpatterns = [
     path("items/<int:item_id>/claim/", views.item_claim, name="claim"),
     path("items/<int:item_id>/act/", views.item_act, name="act"),
     path("items/<int:item_id>/release/", views.item_release, name="release"),
+    path("items/<int:item_id>/snooze/", views.item_snooze, name="snooze"),
+    path("items/<int:item_id>/assign/", views.item_assign, name="assign"),
     path("items/<int:item_id>/status-request/", views.item_status_request,
          name="status_request"),
 ]

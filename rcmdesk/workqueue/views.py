@@ -8,6 +8,7 @@ Reading an item shows patient data and is audited; so is listing items.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -23,8 +24,9 @@ from rcmdesk.accounts.middleware import background_poll
 from rcmdesk.accounts.services import user_named
 from rcmdesk.arfollowup.services import request_status_for_items
 from rcmdesk.audit.services import record
+from rcmdesk.labels import label
 from rcmdesk.playbooks.services import call_reference_required
-from rcmdesk.tenancy.authz import allows
+from rcmdesk.tenancy.authz import allows, permits
 from rcmdesk.tenancy.roles import Action, Workflow
 from rcmdesk.tenancy.visibility import visibility_for
 from rcmdesk.workqueue import bulk, queries, services
@@ -59,14 +61,18 @@ def workbench(request: HttpRequest) -> HttpResponse:
     page = Paginator(queries.search(request.user, f), PAGE_SIZE).get_page(request.GET.get("page"))
     mine = list(queries.my_items(request.user)[:PAGE_SIZE])
     queries.audit_listing([*page, *mine], detail={"page": page.number, **vars(f)})
+    can_assign = allows(request.user, Action.ASSIGN_WORK)
     return render(request, "workqueue/workbench.html", {
         "board": queries.board(queries.queue_counts(request.user)),
-        "page": page, "mine": mine, "filter": f,
+        "page": page, "rows": queries.rows(page), "mine": queries.rows(mine), "filter": f,
         "queues": queue_workflows(request.user),
-        "can_assign": allows(request.user, Action.ASSIGN_WORK),
-        "workflows": [wf.value for wf in dict.fromkeys(KIND_WORKFLOW.values())],
-        "kinds": ItemKind.choices, "statuses": ItemStatus.choices,
-        "buckets": AgingBucket.values, "bulk_actions": bulk.ACTIONS})
+        "can_assign": can_assign, "choices": queries.filter_choices(request.user),
+        "workers": queries.eligible_workers(queries.assignable_scopes(request.user, f))
+        if can_assign else [],
+        "statuses": ItemStatus.values,
+        "buckets": AgingBucket.values,
+        "bulk_actions": [(a, w) for a, w in bulk.ACTION_WORDS.items()
+                         if can_assign or a not in ("assign", "unassign")]})
 
 
 @login_required
@@ -94,7 +100,8 @@ def _next_item(request: HttpRequest, wf: Workflow | None, kind: str | None = Non
     "Get next" and "Record and get next" so both read the queue the same way."""
     item = services.claim_next(acting_user=request.user, workflow=wf, kind=kind)
     if item is None:
-        messages.info(request, f"The {wf or 'work'} queue is empty: nothing for you to take "
+        queue = label(wf, "workflow") if wf else "work"
+        messages.info(request, f"The {queue} queue is empty: nothing for you to take "
                       "right now.")
         return redirect("workqueue:workbench")
     return redirect("workqueue:item", item.pk)
@@ -114,7 +121,8 @@ def bulk_action(request: HttpRequest) -> HttpResponse:
     except bulk.BadRequest as exc:
         messages.error(request, str(exc))
         return redirect(back)
-    messages.info(request, f"{form.cleaned_data['action']}: {len(result.done)} done, "
+    words = bulk.ACTION_WORDS[form.cleaned_data["action"]]
+    messages.info(request, f"{words}: {len(result.done)} done, "
                   f"{len(result.skipped)} skipped.")
     for pk, why in sorted(result.skipped.items())[:10]:
         messages.warning(request, f"#{pk}: {why}")
@@ -140,15 +148,22 @@ def _item_page(request: HttpRequest, item: WorkItem, *, status: int = 200,
     today = item.client.today()
     user = request.user
     form = form or ActionForm(initial={"version": item.version}, item_kind=item.kind)
-    if call_reference_required(item.client_id, item.claim.payer_id if item.claim else None):
+    call_required = call_reference_required(item.client_id,
+                                            item.claim.payer_id if item.claim else None)
+    if call_required:
         form.fields["call_reference"].help_text = ("The client's playbook asks for it on every "
                                                    "payer call and portal check.")
+    workflow = Workflow(item.workflow)
+    can_assign = (item.status != ItemStatus.DONE
+                  and permits(user, Action.ASSIGN_WORK, item.client_id, workflow))
     return render(request, "workqueue/item.html", {
         "p": queries.item_page(item, today), "problem": problem, "today": today,
         "form": form,
         "actions": action_set(item.kind),
         "holds": item.is_leased_to(user), "may_work": allows(user, Action.WORK_ITEMS),
         "can_work": allows(user, Action.WORK_ITEMS) and item.status != ItemStatus.DONE,
+        "can_assign": can_assign, "call_required": call_required,
+        "workers": queries.eligible_workers([(item.client_id, workflow)]) if can_assign else [],
     }, status=status)
 
 
@@ -216,6 +231,47 @@ def item_act(request: HttpRequest, item_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def item_snooze(request: HttpRequest, item_id: int) -> HttpResponse:
+    """Put the item aside until a day (the bulk snooze, for one item): back to the list."""
+    return _one(request, item_id, "snooze", bulk.Params(until=_day(request.POST.get("until"))),
+                done="Snoozed #{pk} until {until}.", back=reverse("workqueue:workbench"))
+
+
+@login_required
+@require_POST
+def item_assign(request: HttpRequest, item_id: int) -> HttpResponse:
+    """Give the item to a person picked from those who may work it (the bulk assign, for
+    one item): the page again, showing the new assignee."""
+    return _one(request, item_id, "assign",
+                bulk.Params(assignee=request.POST.get("assignee", "")[:150]),
+                done="Assigned #{pk}.", back=reverse("workqueue:item", args=[item_id]))
+
+
+def _one(request: HttpRequest, item_id: int, action: str, params: bulk.Params, *, done: str,
+         back: str) -> HttpResponse:
+    """One bulk action on one item, answered on the item's page when it is refused."""
+    item = queries.get_item(request.user, item_id)
+    try:
+        result = bulk.run(action, [item.pk], params, acting_user=request.user)
+    except bulk.BadRequest as exc:
+        return _item_page(request, item, status=400, problem=str(exc))
+    if item.pk in result.skipped:
+        return _item_page(request, queries.get_item(request.user, item_id), status=409,
+                          problem=result.skipped[item.pk])
+    until = params.until.strftime("%m/%d/%Y") if params.until else ""
+    messages.info(request, done.format(pk=item.pk, until=until))
+    return redirect(back)
+
+
+def _day(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat(raw or "")
+    except ValueError:
+        return None
+
+
+@login_required
+@require_POST
 def item_status_request(request: HttpRequest, item_id: int) -> HttpResponse:
     """Ask the payer where the item's claim stands (a 276); the answer (277) shows on the
     page when it comes in."""
@@ -234,8 +290,8 @@ def team(request: HttpRequest) -> HttpResponse:
     people, unassigned = queries.team(request.user, timezone.now())
     return render(request, "workqueue/team.html", {
         "people": people, "unassigned": unassigned, "now": timezone.now(),
-        "form": ReassignForm(), "workflows": [wf.value for wf in
-                                              dict.fromkeys(KIND_WORKFLOW.values())]})
+        "form": ReassignForm(), "workflows": queries.filter_choices(request.user).workflows,
+        "workers": queries.eligible_workers(queries.assignable_scopes(request.user))})
 
 
 @login_required

@@ -131,7 +131,7 @@ def test_the_workbench_sends_a_selection(world: World, signed_in) -> None:
     items = [item_on(world, n, ItemKind.AR_FOLLOWUP) for n in (1, 2)]
     response = signed_in(Role.PARTNER_SPECIALIST).post(reverse("workqueue:bulk"), {
         "action": "status_request", "ids": [i.pk for i in items]}, follow=True)
-    assert "status_request: 2 done, 0 skipped." in response.content.decode()
+    assert "Claim status request (276): 2 done, 0 skipped." in response.content.decode()
     assert ClaimStatusRequest.objects.count() == 2
 
 

@@ -102,8 +102,10 @@ def test_posting_it_settles_the_lines_denial_and_the_claim_is_no_longer_denied(
     assert check_ledger() == []
     page = signed_in(Role.PARTNER_SPECIALIST).get(reverse("workqueue:item", args=[line1.pk]))
     remits = page.content.decode().split('data-testid="remits"')[1].split("</table>")[0]
-    assert "CO-29 150.00 <span class=\"tag\" data-testid=\"written-off\">" in remits
-    assert "CO-29 100.00 <span class=\"muted\">left open (denial)</span>" in remits
+    assert ("<code>CO-29</code> timely filing $150.00 <span class=\"tag\" "
+            "data-testid=\"written-off\">") in remits
+    assert ("<code>CO-29</code> timely filing $100.00 <span class=\"muted\">left open "
+            "(denial)</span>") in remits
 
 
 def test_writing_off_every_denied_line_leaves_the_claim_adjusted(world: World) -> None:

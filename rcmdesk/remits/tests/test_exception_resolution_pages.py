@@ -150,8 +150,9 @@ def test_the_work_item_links_to_the_resolution_and_prices_the_payment_as_what_it
         .decode()
     assert url(exception) in body
     assert "Payment at issue" in body
-    assert "expected recoverable" not in body
-    assert "payment at issue" in body
+    priority = body.split('data-testid="priority"')[1].split("</table>")[0]
+    assert "expected recoverable" not in priority.lower()
+    assert "<td>Payment at issue</td>" in priority  # the factor, named as what it is
 
 
 def test_the_remittance_page_links_each_exception_to_its_resolution(world: World) -> None:

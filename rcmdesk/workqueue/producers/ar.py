@@ -102,8 +102,8 @@ def _draft(row: Mapping[str, Any], payers: dict[int, Payer], book: DeadlineBook,
     deadline = service + timedelta(days=deadlines.timely_filing_days) if service else None
     balance: Decimal = row["insurance_balance"]
     responded: date | None = row["responded_on"]
-    why = (f"${balance:,.2f} still open after the remit of {responded.isoformat()}"
-           if responded else f"no payer response since {row['submitted_on'].isoformat()}")
+    why = (f"${balance:,.2f} still open after the remit of {responded:%m/%d/%Y}"
+           if responded else f"no payer response since {row['submitted_on']:%m/%d/%Y}")
     return Draft(
         kind=ItemKind.AR_FOLLOWUP, source_key=f"claim:{row['pk']}", claim_id=row["pk"],
         title=f"Follow up {row['patient_control_number']} with {payer.name}",

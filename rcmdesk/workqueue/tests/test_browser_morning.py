@@ -43,13 +43,19 @@ def test_a_partner_specialist_works_the_denial_queue_in_the_morning(
     _sign_in(page, world, Role.PARTNER_SPECIALIST)
 
     page.get_by_role("link", name="Work", exact=True).click()
-    expect(page.get_by_test_id("counts-denials")).to_contain_text("$1050.00")
+    expect(page.get_by_test_id("counts-denials")).to_contain_text("$1,050.00")
     expect(page.get_by_test_id("counts-ar_followup")).to_be_visible()
 
     page.get_by_test_id("next-denials").click()
     expect(page).to_have_url(re.compile(rf"/work/items/{first.pk}/$"))
     expect(page.get_by_test_id("priority")).to_contain_text(WHY)
     expect(page.get_by_test_id("priority")).to_contain_text("420")
+    context = page.get_by_test_id("context-pane").bounding_box()
+    work = page.get_by_test_id("work-pane").bounding_box()
+    assert context is not None
+    assert work is not None
+    assert work["x"] >= context["x"] + context["width"]  # side by side, actions on the right
+    expect(page.get_by_test_id("record-next")).to_be_in_viewport()
 
     page.get_by_test_id("draft-appeal").click()
     expect(page).to_have_url(re.compile(r"/appeals/\d+/$"))

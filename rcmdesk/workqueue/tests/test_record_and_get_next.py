@@ -44,6 +44,6 @@ def test_record_and_get_next_on_an_empty_queue_says_so_on_the_workbench(world, s
     assert response.status_code == 302
     assert response["Location"] == reverse("workqueue:workbench")
     said = [str(m) for m in get_messages(response.wsgi_request)]
-    assert any("denials queue is empty" in m for m in said)
+    assert any("The Denials queue is empty" in m for m in said)
     only.refresh_from_db()
     assert only.status == ItemStatus.DONE

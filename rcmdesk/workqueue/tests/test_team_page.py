@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -30,9 +32,9 @@ def test_the_team_view_counts_each_persons_items_and_the_unassigned_ones(world, 
     make_item(world.birch, 5, kind=ItemKind.ELIGIBILITY)
     body = signed_in(Role.PARTNER_LEAD).get(TEAM).content.decode()
     row = body.split('data-testid="load-pillar.specialist"')[1].split("</tr>")[0]
-    assert "<td>1</td><td>1</td><td>1</td>" in row  # leased, assigned, pending
-    unassigned = body.split('data-testid="unassigned"')[1].split("</table>")[0]
-    assert "ar_followup" in unassigned
+    assert re.findall(r'class="num" data-value="(\d+)"', row) == ["1", "1", "1"]  # leased,
+    unassigned = body.split('data-testid="unassigned"')[1].split("</table>")[0]  # assigned,
+    assert "AR follow-up" in unassigned  # pending
     assert "eligibility" not in unassigned
 
 
