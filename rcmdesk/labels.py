@@ -29,7 +29,13 @@ def _families() -> dict[str, Iterable[Any]]:
     from rcmdesk.priorauth.models import AuthSource, AuthStatus
     from rcmdesk.qa.models import AuditStatus, PointResult
     from rcmdesk.qa.sampling import Standing
-    from rcmdesk.remits.models import Account, ExceptionStatus, JournalKind, MatchMethod
+    from rcmdesk.remits.models import (
+        Account,
+        ExceptionReason,
+        ExceptionStatus,
+        JournalKind,
+        MatchMethod,
+    )
     from rcmdesk.reports.models import ReportStatus
     from rcmdesk.submission.models import AckStatus, BatchStatus, ProfileKind, Usage
     from rcmdesk.tenancy.roles import OrgKind, Role, Workflow
@@ -46,7 +52,8 @@ def _families() -> dict[str, Iterable[Any]]:
         "coverage_status": CoverageStatus, "auth_status": AuthStatus, "auth_source": AuthSource,
         "audit_status": AuditStatus, "point_result": PointResult, "standing": Standing,
         "account": Account, "journal_kind": JournalKind, "exception_status": ExceptionStatus,
-        "match_method": MatchMethod, "proposal_kind": ProposalKind,
+        "match_method": MatchMethod, "exception_reason": ExceptionReason,
+        "proposal_kind": ProposalKind,
         "proposal_status": ProposalStatus, "write_off_account": WriteOffAccount,
         "escalation_kind": EscalationKind, "escalation_status": EscalationStatus,
         "channel": Channel, "file_status": FileStatus, "edit_check": EditCheck,

@@ -44,6 +44,7 @@ def panel_context(user: Any, owner: Owner, *, problem: str = "") -> dict[str, An
     on an appeal the documents that may go into its packet."""
     return {
         "owner": owner, "rows": queries.of_owner(user, owner), "problem": problem,
+        "zone": owner.obj.client.time_zone,  # times as on the page around the panel
         "may_attach": queries.may_attach(user, owner),
         "upload_url": reverse(UPLOAD_ROUTES[owner.kind], args=[owner.pk]),
         "largest": size_shown(max_upload_bytes()),

@@ -96,6 +96,16 @@ class LineForm(forms.Form):
     place_of_service = _text("Line place of service", 2)
     revenue_code = _text("Revenue code", 4)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """A line's inputs sit in table cells under a column heading, with no <label>:
+        each names itself and its line for a screen reader ("Charge, line 2")."""
+        super().__init__(*args, **kwargs)
+        row = (int(self.prefix.rsplit("-", 1)[-1]) + 1
+               if self.prefix and self.prefix.rsplit("-", 1)[-1].isdigit() else None)
+        for field in self.fields.values():
+            words = str(field.label) if row is None else f"{field.label}, line {row}"
+            field.widget.attrs.setdefault("aria-label", words)
+
     def is_blank(self) -> bool:
         data = getattr(self, "cleaned_data", {})
         return not any(data.get(k) for k in ("procedure", "charge", "revenue_code"))

@@ -97,6 +97,7 @@ from rcmdesk.x12.errors import X12Error
 from rcmdesk.x12.validate import has_errors, validate
 
 FORMATS = ("csv", "fhir", "x12")
+FORMAT_WORDS = {"csv": "CSV", "fhir": "FHIR R4 bundle", "x12": "837 (X12)"}
 REQUIRED_COLUMNS = ("claim_key", "patient_last_name", "payer_id", "member_id",
                     "billing_npi", "charge")
 

@@ -72,8 +72,11 @@ def draft_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:100]
     door = request.GET.get("front_door", "any")
     origin = request.GET.get("origin", "")
+    client = request.GET.get("client", "")[:60]
     drafts = _drafts(request.user).select_related("client", "patient", "payer").order_by(
         "-updated_at", "-id")
+    if client:
+        drafts = drafts.filter(client__slug=client)
     for word in q.split()[:4]:
         drafts = drafts.filter(Q(patient_control_number__icontains=word)
                                | Q(patient__last_name__icontains=word)
@@ -86,9 +89,15 @@ def draft_list(request: HttpRequest) -> HttpResponse:
     last = _last_scrub([c.pk for c in page])
     record_listing(page, "claims.claim", key="drafts", detail={"page": page.number})
     rows = [(c, last.get(c.pk)) for c in page]
+    writable = _clients(request.user)
     return render(request, "charges/draft_list.html", {
         "page": page, "rows": rows, "q": q, "front_door": door, "origin": origin,
-        "origins": ClaimOrigin.choices, "may_enter": bool(_clients(request.user))})
+        "client": client, "clients": Organization.objects.filter(
+            pk__in=visibility_for(request.user).clients_for(Workflow.CHARGES_CLAIMS)
+        ).order_by("name"),
+        "origins": ClaimOrigin.choices, "may_enter": bool(writable),
+        # edit() answers 403 outside these clients: such a reader opens the claim page.
+        "writable": {pk for pk, _ in writable}})
 
 
 def _last_scrub(claim_ids: list[int]) -> dict[int, tuple[int, int]]:
@@ -282,7 +291,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
     clients = _clients(request.user)
     if not clients:
         raise PermissionDenied("You may not import charges for any client.")
-    context: dict[str, Any] = {"clients": clients, "formats": imports.FORMATS}
+    context: dict[str, Any] = {"clients": clients, "formats": imports.FORMAT_WORDS.items()}
     if request.method == "GET":
         return render(request, "charges/import.html", context)
     upload = request.FILES.get("file")
@@ -296,6 +305,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
     client = Organization.objects.get(pk=client_id)
     result, fmt = imports.import_upload(client, upload, request.POST.get("format", ""),
                                         acting_user=request.user)
-    context.update({"result": result, "format": fmt, "name": upload.name})
+    context.update({"result": result, "format": fmt, "name": upload.name, "client_id": client_id,
+                    "format_words": imports.FORMAT_WORDS.get(fmt, fmt)})
     return render(request, "charges/import.html", context, status=200 if result.ok else 400)
 

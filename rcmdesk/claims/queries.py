@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 
 from rcmdesk.audit.services import record_listing
 from rcmdesk.calendar import DeadlineFlag, deadline_flag
@@ -37,6 +37,7 @@ class ClaimFilter:
     q: str = ""  # patient control number or patient name
     payer: str = ""  # payer name or id
     status: str = ""
+    client: str = ""  # slug
 
 
 def search(user: Any, f: ClaimFilter) -> Any:
@@ -52,7 +53,18 @@ def search(user: Any, f: ClaimFilter) -> Any:
                                | Q(payer__payer_id__iexact=f.payer.strip()))
     if f.status in ClaimStatus.values:
         claims = claims.filter(status=f.status)
-    return claims
+    if f.client:
+        claims = claims.filter(client__slug=f.client)
+    return with_next_limit(user, claims)
+
+
+def with_next_limit(user: Any, claims: Any) -> Any:
+    """Each claim's earliest open limit (timely filing, an appeal's) among the work items the
+    reader sees, as ``next_limit``: the list flags it as the claim page does."""
+    limits = (WorkItem.objects.visible_to(user)
+              .filter(claim=OuterRef("pk"), status__in=ACTIVE_STATUSES, deadline__isnull=False)
+              .order_by("deadline").values("deadline")[:1])
+    return claims.annotate(next_limit=Subquery(limits))
 
 
 def audit_listing(claims: Iterable[Claim], *, detail: dict[str, Any]) -> None:

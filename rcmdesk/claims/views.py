@@ -21,6 +21,7 @@ from rcmdesk.claims import queries
 from rcmdesk.claims.forms import CorrectedClaimForm
 from rcmdesk.claims.models import ClaimStatus
 from rcmdesk.denials.corrected import FREQUENCIES, corrected_claim, denied_lines
+from rcmdesk.tenancy.models import Organization
 
 PAGE_SIZE = 50
 
@@ -30,12 +31,15 @@ PAGE_SIZE = 50
 def claim_list(request: HttpRequest) -> HttpResponse:
     f = queries.ClaimFilter(q=request.GET.get("q", "")[:100],
                             payer=request.GET.get("payer", "")[:100],
-                            status=request.GET.get("status", ""))
+                            status=request.GET.get("status", ""),
+                            client=request.GET.get("client", "")[:60])
     page = Paginator(queries.search(request.user, f), PAGE_SIZE).get_page(request.GET.get("page"))
     queries.audit_listing(page, detail={"page": page.number, "q": f.q, "payer": f.payer,
                                         "status": f.status})
     return render(request, "claims/claim_list.html", {
-        "page": page, "filter": f, "statuses": ClaimStatus.choices})
+        "page": page, "filter": f, "statuses": ClaimStatus.choices,
+        "clients": Organization.objects.visible_to(request.user).filter(kind="client")
+        .order_by("name")})
 
 
 @login_required

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from rcmdesk.audit.services import record_listing
@@ -32,6 +32,7 @@ class AppealFilter:
     payer: int | None = None  # a Payer id; another client's answers like a missing one
     deadline: str = ""  # flagged (past or near), past, near
     client: str = ""  # slug
+    q: str = ""  # claim number or patient name
 
     @classmethod
     def parse(cls, params: Mapping[str, Any]) -> AppealFilter:
@@ -41,11 +42,12 @@ class AppealFilter:
         return cls(state=state if state in STATES else "open",
                    level=_number(params.get("level")), payer=_number(params.get("payer")),
                    deadline=deadline if deadline in DEADLINES else "",
-                   client=str(params.get("client") or "")[:60])
+                   client=str(params.get("client") or "")[:60],
+                   q=str(params.get("q") or "").strip()[:100])
 
     def as_params(self) -> dict[str, Any]:
         return {"state": self.state, "level": self.level, "payer": self.payer,
-                "deadline": self.deadline, "client": self.client}
+                "deadline": self.deadline, "client": self.client, "q": self.q}
 
 
 def _number(value: Any) -> int | None:
@@ -97,6 +99,11 @@ def appeals(user: Any, f: AppealFilter | None = None) -> Any:
         rows = rows.filter(claim__payer_id=f.payer)
     if f.client:
         rows = rows.filter(client__slug=f.client)
+    for word in f.q.split()[:4]:
+        rows = rows.filter(Q(claim__patient_control_number__icontains=word)
+                           | Q(claim__payer_claim_control_number__icontains=word)
+                           | Q(claim__patient__last_name__icontains=word)
+                           | Q(claim__patient__first_name__icontains=word))
     if f.deadline:
         rows = rows.filter(on_client_days(timezone.now(), flagged(f.deadline)))
     return rows.order_by(F("deadline").asc(nulls_last=True), "-id")

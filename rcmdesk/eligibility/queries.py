@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from rcmdesk.eligibility.models import EligibilityResponse, Visit, VisitStatus
 from rcmdesk.eligibility.producer import FLAGS
@@ -24,12 +24,14 @@ class VisitFilter:
     end: date | None = None
     status: str = ""
     client: str = ""
+    q: str = ""  # patient name or member id
 
     @classmethod
     def parse(cls, params: Any) -> VisitFilter:
         status = params.get("status", "")
         return cls(_day(params.get("from", "")), _day(params.get("to", "")),
-                   status if status in VisitStatus.values else "", params.get("client", ""))
+                   status if status in VisitStatus.values else "", params.get("client", ""),
+                   params.get("q", "").strip()[:100])
 
 
 def _day(value: str) -> date | None:
@@ -49,6 +51,10 @@ def visits(user: Any, f: VisitFilter) -> QuerySet[Visit]:
         rows = rows.filter(scheduled_on__lte=f.end)
     if f.client:
         rows = rows.filter(client__slug=f.client)
+    for word in f.q.split()[:4]:
+        rows = rows.filter(Q(patient__last_name__icontains=word)
+                           | Q(patient__first_name__icontains=word)
+                           | Q(coverage__member_id__iexact=word))
     return rows
 
 
@@ -60,6 +66,11 @@ def counts(rows: QuerySet[Visit]) -> dict[str, int]:
     """Visits per status in the range (every status listed, zeros included)."""
     found = dict(rows.order_by().values_list("status").annotate(n=Count("id")))
     return {s: found.get(s, 0) for s in VisitStatus.values}
+
+
+def visible_clients(user: Any) -> list[Organization]:
+    """The clients the visit list's filter offers: only those whose visits the reader sees."""
+    return list(Organization.objects.visible_to(user).filter(kind="client").order_by("name"))
 
 
 def writable_clients(user: Any) -> list[Organization]:

@@ -21,8 +21,8 @@ from rcmdesk.eligibility.benefits import explain
 from rcmdesk.eligibility.forms import ImportForm, VisitForm
 from rcmdesk.eligibility.imports import import_visits
 from rcmdesk.eligibility.models import VisitStatus
-from rcmdesk.tenancy.authz import allows
-from rcmdesk.tenancy.roles import Action
+from rcmdesk.tenancy.authz import permits
+from rcmdesk.tenancy.roles import Action, Workflow
 
 PAGE_SIZE = 50
 
@@ -36,7 +36,10 @@ def visit_list(request: HttpRequest) -> HttpResponse:
                      PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "eligibility/visit_list.html", {
         "page": page, "f": f, "counts": queries.counts(in_range),
-        "statuses": VisitStatus.choices, "may_write": allows(request.user, Action.WORK_ITEMS)})
+        "statuses": VisitStatus.choices, "clients": queries.visible_clients(request.user),
+        # The question visit_new and visit_import ask: a clerk without the eligibility
+        # workflow at any client would get a 403 from "New visit".
+        "may_write": bool(queries.writable_clients(request.user))})
 
 
 @login_required
@@ -89,7 +92,8 @@ def visit_detail(request: HttpRequest, visit_id: int) -> HttpResponse:
         "items": queries.items(request.user, visit),
         "rejections": [(r, explain(r.get("reason", ""))) for r in
                        (latest.rejections if latest else [])],
-        "may_write": allows(request.user, Action.WORK_ITEMS)})
+        "may_write": permits(request.user, Action.WORK_ITEMS, visit.client_id,
+                             Workflow.ELIGIBILITY)})
 
 
 @login_required

@@ -25,10 +25,13 @@ class AuthEditForm(forms.Form):
     source = forms.ChoiceField(choices=SOURCE_CHOICES, initial=AuthSource.PHONE,
                                label="Where the answer came from")
     certification_number = forms.CharField(max_length=50, required=False)
-    decision_code = forms.CharField(max_length=2, required=False,
-                                    label="Decision code (HCR01, optional)")
-    reason_code = forms.CharField(max_length=3, required=False,
-                                  label="Reason code (HCR03, optional)")
+    decision_code = forms.CharField(
+        max_length=2, required=False, label="Decision code (optional)",
+        help_text="As the payer gave it (HCR01): A1 approved in full, A2 in part, "
+                  "A3 not approved, A4 on hold")
+    reason_code = forms.CharField(
+        max_length=3, required=False, label="Reason code (optional)",
+        help_text="As the payer gave it (HCR03)")
     approved_units = forms.DecimalField(max_digits=10, decimal_places=3, min_value=0,
                                         required=False)
     start_date = forms.DateField(required=False, widget=DATE)

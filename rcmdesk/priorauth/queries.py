@@ -84,6 +84,12 @@ def audit_listing(rows: Iterable[Authorization], *, detail: dict[str, Any]) -> N
     record_listing(rows, "priorauth.authorization", key="authorizations", detail=detail)
 
 
+def visible_clients(user: Any) -> list[Organization]:
+    """The clients the tracker's filter offers: those whose authorizations the reader sees."""
+    ids = visibility_for(user).clients_for(Workflow.PRIOR_AUTH)
+    return list(Organization.objects.filter(pk__in=ids).order_by("name"))
+
+
 def writable_clients(user: Any, workflow: Workflow | None = Workflow.PRIOR_AUTH,
                      action: Action = Action.WORK_ITEMS) -> list[Organization]:
     """The clients the user may act for here (one, for a client's own people)."""

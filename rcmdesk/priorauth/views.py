@@ -25,7 +25,7 @@ from rcmdesk.priorauth.decisions import describe
 from rcmdesk.priorauth.forms import AuthEditForm, AuthForm, RequirementForm
 from rcmdesk.priorauth.models import Authorization, AuthSource, AuthStatus
 from rcmdesk.priorauth.producers import EXPIRING_DAYS
-from rcmdesk.tenancy.authz import allows, require
+from rcmdesk.tenancy.authz import permits, require
 from rcmdesk.tenancy.roles import Action
 
 PAGE_SIZE = 50
@@ -48,7 +48,10 @@ def tracker(request: HttpRequest) -> HttpResponse:
         "page": page, "filter": f, "statuses": AuthStatus.choices, "needed": needed,
         "expiring_days": EXPIRING_DAYS,
         "may_work": bool(queries.writable_clients(request.user)),
-        "may_edit_playbooks": allows(request.user, Action.EDIT_PLAYBOOKS)})
+        "clients": queries.visible_clients(request.user),
+        # The questions requirements() asks: a role may edit playbooks yet see no client.
+        "may_edit_playbooks": bool(queries.writable_clients(request.user, None,
+                                                            Action.EDIT_PLAYBOOKS))})
 
 
 @login_required
@@ -81,7 +84,8 @@ def new(request: HttpRequest) -> HttpResponse:
 def _page(request: HttpRequest, auth: Authorization, *, form: AuthEditForm | None = None,
           status: int = 200, problem: str = "") -> HttpResponse:
     record("read", client_id=auth.client_id, obj=auth)
-    may_work = allows(request.user, Action.WORK_ITEMS)
+    # edit() asks this of the authorization's own client and workflow.
+    may_work = permits(request.user, Action.WORK_ITEMS, auth.client_id, auth.tenant_workflow)
     if form is None and may_work:
         form = AuthEditForm(client=auth.client, initial={
             "codes": ", ".join(auth.codes), "status": auth.status,

@@ -287,6 +287,16 @@ class ExceptionStatus(models.TextChoices):
     RESOLVED = "resolved"
 
 
+class ExceptionReason(models.TextChoices):
+    """Why the poster stopped (``PostingException.reason``), in a billing person's words."""
+
+    UNMATCHED = "unmatched", "no claim of ours matches"
+    CONFLICT = "conflict", "matches more than one claim"
+    OVERPAID = "overpaid", "paid more than the balance"
+    UNKNOWN_CARC = "unknown_carc", "unknown adjustment code"
+    CREDIT_BALANCE = "credit_balance", "credit balance"
+
+
 class PostingException(models.Model):
     """A remit claim we would not post on our own; a person decides."""
 

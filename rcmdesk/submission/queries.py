@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from rcmdesk.submission.models import AckStatus, SubmissionBatch
+from rcmdesk.calendar import add_business_days, local_date
+from rcmdesk.submission.models import AckStatus, BatchStatus, SubmissionBatch
 from rcmdesk.tenancy.authz import allows
 from rcmdesk.tenancy.models import Organization
 from rcmdesk.tenancy.roles import Action, Workflow
@@ -22,6 +24,20 @@ def batches(user: Any) -> QuerySet[SubmissionBatch]:
         .select_related("client", "outbound", "created_by")
         .defer("outbound__content").annotate(**counts).order_by("-created_at", "-pk"))
     return found
+
+
+# A clearinghouse answers an 837 with a 999 within a business day; a batch still waiting
+# after that was probably never picked up, and its claims age towards timely filing unseen.
+ACK_EXPECTED_BUSINESS_DAYS = 1
+
+
+def ack_due(batch: SubmissionBatch) -> date | None:
+    """The day by which a batch still waiting for its 999 should have had one (None once it
+    was acknowledged), on the client's calendar."""
+    if batch.status != BatchStatus.SENT:
+        return None
+    sent_on = local_date(batch.created_at, batch.client.time_zone)
+    return add_business_days(sent_on, ACK_EXPECTED_BUSINESS_DAYS)
 
 
 def batch(user: Any, batch_id: int) -> SubmissionBatch:

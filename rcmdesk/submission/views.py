@@ -32,7 +32,8 @@ def batch_list(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     page = Paginator(queries.batches(user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "submission/batch_list.html", {
-        "page": page, "submit_clients": queries.submit_clients(user)})
+        "page": page, "rows": [(b, queries.ack_due(b)) for b in page],
+        "submit_clients": queries.submit_clients(user)})
 
 
 @login_required
@@ -75,7 +76,7 @@ def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
         counts[entry.ack_status] += 1
     record("read", client_id=batch.client_id, obj=batch, acting_user=user)
     return render(request, "submission/batch_detail.html", {
-        "batch": batch, "entries": entries, "counts": counts})
+        "batch": batch, "entries": entries, "counts": counts, "ack_due": queries.ack_due(batch)})
 
 
 @login_required

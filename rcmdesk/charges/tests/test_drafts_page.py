@@ -47,3 +47,22 @@ def test_the_scrub_state_filter_keeps_only_matching_drafts(world):
     body = page(world, front_door="ready")
     assert ready.patient_control_number in body
     assert fresh.patient_control_number not in body
+
+
+def test_a_reader_who_may_not_enter_charges_opens_the_claim_page_not_the_editor(world):
+    draft = services.enter_claim(world.acme, charge_input(),
+                                 acting_user=world.user(Role.CLIENT_STAFF))
+    admin = sign_in(Client(), world.user(Role.CLIENT_ADMIN))
+    body = admin.get(reverse("charges:drafts")).content.decode()
+    assert reverse("claims:claim", args=[draft.pk]) in body
+    assert reverse("charges:edit", args=[draft.pk]) not in body
+    assert admin.get(reverse("charges:edit", args=[draft.pk])).status_code == 403
+    assert reverse("charges:edit", args=[draft.pk]) in page(world)
+
+
+def test_the_list_shows_the_charge_as_money_and_no_entry_buttons_to_a_reader(world):
+    services.enter_claim(world.acme, charge_input(), acting_user=world.user(Role.CLIENT_STAFF))
+    body = page(world)
+    assert "$" in body.split('data-testid="drafts"')[1]
+    admin = sign_in(Client(), world.user(Role.CLIENT_ADMIN))
+    assert 'data-testid="new-charge"' not in admin.get(reverse("charges:drafts")).content.decode()

@@ -3,12 +3,16 @@ patient names is audited on each client's trail."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.urls import reverse
 
 from rcmdesk.audit.models import AuditEvent
 from rcmdesk.claims.tests.test_claim_page import acme_claim, acme_draft, as_, birch_claim
 from rcmdesk.remits.tests.x12text import make_claim
 from rcmdesk.tenancy.roles import Role
+from rcmdesk.workqueue.models import ItemKind
+from rcmdesk.workqueue.tests.factories import make_item
 
 
 def test_the_list_shows_only_claims_of_clients_the_partner_works_for(world):
@@ -62,3 +66,15 @@ def test_listing_patient_names_is_audited_per_client(world):
     event = AuditEvent.objects.filter(action="list").latest("seq")
     assert event.client_org_id == world.acme.pk
     assert event.detail["claims"] == [claim.pk]
+
+
+def test_a_claim_whose_timely_filing_limit_has_passed_is_flagged_on_the_list(world):
+    claim = acme_claim(world)
+    make_item(world.acme, 41, kind=ItemKind.DENIAL, claim=claim,
+              deadline=world.acme.today() - timedelta(days=2))
+    body = as_(world, Role.CLIENT_STAFF).get(reverse("claims:claims")).content.decode()
+    row = body[body.index('data-testid="claim-PCN1"'):]
+    row = row[:row.index("</tr>")]
+    assert 'data-flag="past"' in row
+    assert "2 days past the deadline" in row
+    assert f"${claim.total_charge:,.2f}" in row

@@ -133,7 +133,7 @@ def test_filing_from_the_page_records_how_and_a_missing_channel_says_so(
     appeal.refresh_from_db()
     assert (appeal.status, appeal.filing_channel) == (AppealStatus.FILED, "fax")
     page = browser.get(f"/appeals/{appeal.pk}/").content.decode()
-    assert "2026-03-12 by Fax" in page
+    assert "03/12/2026 by fax" in page
     assert 'data-testid="answer-form"' in page
 
 
@@ -156,7 +156,7 @@ def test_an_answer_from_the_page_and_a_stale_one_after_it(world: World, signed_i
     assert again.status_code == 409
     appeal.refresh_from_db()
     assert appeal.status == AppealStatus.WON
-    assert "Overturned on 2026-04-02" in browser.get(f"/appeals/{appeal.pk}/").content.decode()
+    assert "Overturned on 04/02/2026" in browser.get(f"/appeals/{appeal.pk}/").content.decode()
 
 
 def test_an_upheld_appeal_page_drafts_level_2_or_proposes_the_write_off(

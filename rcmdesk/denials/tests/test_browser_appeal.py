@@ -57,7 +57,7 @@ def test_a_specialist_files_an_appeal_records_the_overturn_and_the_835_closes_it
     page.get_by_label("Payer's reference").fill("PORTAL-991")
     page.get_by_test_id("record-filed").click()
     expect(page.get_by_test_id("appeal-status")).to_have_text("Filed, waiting on the payer")
-    expect(page.get_by_test_id("filed")).to_contain_text("2026-03-12 by Payer portal")
+    expect(page.get_by_test_id("filed")).to_contain_text("03/12/2026 by payer portal")
 
     page.get_by_label("The payer's answer").select_option("overturned")
     page.get_by_label("Answered on").fill("2026-04-02")
@@ -67,7 +67,7 @@ def test_a_specialist_files_an_appeal_records_the_overturn_and_the_835_closes_it
     ingest(world.acme, payment_835(), "appeal-paid.835")
     page.reload()
     expect(page.get_by_test_id("appeal-status")).to_have_text("Overturned and paid")
-    expect(page.get_by_test_id("paid")).to_contain_text("$150.00 on 2026-04-15")
+    expect(page.get_by_test_id("paid")).to_contain_text("$150.00 on 04/15/2026")
     page.get_by_test_id("appeals-list").click()
     page.get_by_label("State").select_option("closed")
     page.get_by_role("button", name="Filter").click()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import template
 
 from rcmdesk.eligibility.models import EligibilityResponse
 from rcmdesk.eligibility.services import benefits_for_claim
+from rcmdesk.web.templatetags.present import DASH, pct
 
 register = template.Library()
 
@@ -22,3 +24,9 @@ def claim_benefits(context: dict[str, Any], claim: Any) -> EligibilityResponse |
     if claim is None or user is None:
         return None
     return benefits_for_claim(claim, EligibilityResponse.objects.visible_to(user))
+
+
+@register.filter
+def share(value: Decimal | None) -> str:
+    """Coinsurance as the payer sends it (EB08, 0.2) read as the office says it: "20%"."""
+    return DASH if value is None else pct(value * 100, 0)

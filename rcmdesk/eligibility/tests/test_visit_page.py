@@ -29,8 +29,9 @@ def test_the_page_shows_the_benefits_and_what_the_payer_refused(
     assert page.status_code == 200
     assert "GOLD 123 PLAN" in html
     assert 'data-service-type="98"' in html
-    assert "250.00" in html
-    assert "AAA 73: The name was missing or does not match" in html
+    assert "$250.00" in html
+    assert "The name was missing or does not match" in html
+    assert "(AAA 73)" in html
     assert 'data-testid="request-eligibility"' in html
 
 

@@ -73,3 +73,26 @@ def test_the_tracker_finds_authorizations_by_code_or_certification(world: World,
     assert "CERT-MRI" in by_code
     assert "CERT-PT" not in by_code
     assert "CERT-PT" in staff.get("/auths/?q=cert-pt").content.decode()
+
+
+def test_an_authorization_ending_within_days_is_flagged_and_a_far_one_is_not(
+        world: World, signed_in: Any) -> None:
+    today = world.acme.today()
+    payer, patient = make_payer(world.acme), make_patient(world.acme)
+    make_auth(world.acme, patient, payer, ["97110"], certification_number="ENDSSOON",
+              start=today, end=today + timedelta(days=3))
+    make_auth(world.acme, patient, payer, ["97110"], certification_number="ENDSLATER",
+              start=today, end=today + timedelta(days=90))
+    text = signed_in(Role.CLIENT_STAFF).get("/auths/").content.decode()
+    soon = text[text.index("ENDSSOON"):text.index("</tr>", text.index("ENDSSOON"))]
+    later = text[text.index("ENDSLATER"):text.index("</tr>", text.index("ENDSLATER"))]
+    assert 'data-flag="near"' in soon
+    assert "due in 3 days" in soon
+    assert "deadline-flag" not in later
+    assert (today + timedelta(days=90)).strftime("%m/%d/%Y") in later
+
+
+def test_the_tracker_offers_no_playbook_link_to_whoever_may_not_edit_one(
+        world: World, signed_in: Any) -> None:
+    assert "requirements-link" not in signed_in(Role.CLIENT_STAFF).get("/auths/").content.decode()
+    assert "requirements-link" in signed_in(Role.CLIENT_ADMIN).get("/auths/").content.decode()

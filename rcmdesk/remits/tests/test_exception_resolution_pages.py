@@ -43,7 +43,7 @@ def test_the_page_searches_claims_and_matching_one_posts_it_and_closes_the_item(
     client = posting_specialist(world)
 
     body = client.get(url(exception), {"pcn": "REAL"}).content.decode()
-    assert "unmatched payment" in body
+    assert "Unmatched payment" in body
     assert reverse("remits:remittance", args=[exception.remittance_id]) in body
     assert "Match and post" in body
     assert "REAL1" in body

@@ -50,9 +50,9 @@ def test_client_staff_see_their_open_exceptions_with_payer_trace_amount_and_age(
     assert "NOSUCHPCN" in body
     assert "ACMETRACE" in body
     assert "ACME PAYER" in body
-    assert "<td>100.00</td>" in body
-    assert "<td>3</td>" in body
-    assert exception.reason in body
+    assert '<td data-value="100.00">$100.00</td>' in body
+    assert '<td data-value="3">3</td>' in body
+    assert "No claim of ours matches" in body
 
 
 def test_a_partner_specialist_outside_the_posting_workflow_sees_none(world):

@@ -53,7 +53,7 @@ def test_the_page_shows_unmatched_deposits_remits_and_discrepancies(acme_books: 
     assert "STRAY CREDIT" in text
     assert "42.42" in text
     assert "3333" in text  # the 835 no deposit paid
-    assert "-5.00" in text  # 195.00 deposited against a 200.00 835
+    assert "($5.00)" in text  # 195.00 deposited against a 200.00 835
     assert "ACH ONE" not in text  # matched: nothing to show
     assert 'data-testid="deposit-upload"' in text
     event = AuditEvent.objects.get(action="list", object_type="remits.deposit")

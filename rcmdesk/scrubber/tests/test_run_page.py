@@ -20,7 +20,7 @@ def test_the_run_page_groups_findings_by_rule_and_filters_by_one(world: World,
     run = services.scrub(world.acme, [b.claim(world.acme), broken], acting_user=None, today=b.TODAY)
     sign_in(client, world.user(Role.CLIENT_MANAGER))
     html = client.get(f"/scrubber/runs/{run.pk}/").content.decode()
-    assert "50.00%" in html
+    assert "50.0%" in html
     assert 'data-testid="group-RQ025"' in html
     assert 'data-testid="group-RQ023"' in html
     assert "At least one diagnosis" in html

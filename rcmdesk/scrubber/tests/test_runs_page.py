@@ -20,7 +20,7 @@ def test_the_runs_page_lists_the_clients_runs_with_their_rate(world: World, clie
     sign_in(client, world.user(Role.CLIENT_STAFF))
     page = client.get("/scrubber/runs/")
     assert page.status_code == 200
-    assert f'data-testid="rate-{run.pk}">50.00%' in page.content.decode()
+    assert f'data-testid="rate-{run.pk}" data-value="50.00">50.0%' in page.content.decode()
 
 
 def test_another_clients_runs_are_not_listed(world: World, client) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
+
+from django.utils import timezone
 
 from rcmdesk.claims.models import FrontDoor
 from rcmdesk.conftest import World
@@ -24,7 +27,7 @@ def test_staff_scrub_and_send_drafts_with_the_button_and_the_held_one_stays_behi
     assert batch.claims_count == 1
     text = response.content.decode()
     assert f'href="/batches/{batch.pk}/"' in text
-    assert "50.00%" in text  # the scrub that fed the batch: PCN2 has no billing provider
+    assert "50.0%" in text  # the scrub that fed the batch: PCN2 has no billing provider
     assert "the scrubber holds 1 draft(s)" in text
 
 
@@ -43,3 +46,18 @@ def test_another_clients_batches_are_not_listed(world: World, signed_in: Any) ->
     birch = birch_objects(world)["batch_id"]
     page = signed_in(Role.CLIENT_STAFF).get("/batches/")
     assert f'href="/batches/{birch}/"' not in page.content.decode()
+
+
+def test_a_batch_still_waiting_for_its_999_after_a_business_day_is_flagged_as_late(
+        world: World, signed_in: Any) -> None:
+    draft_claim(world.acme, "PCNLATE")
+    browser = signed_in(Role.CLIENT_STAFF)
+    browser.post("/batches/submit/", {"client": "acme"})
+    batch = SubmissionBatch.objects.get()
+    SubmissionBatch.objects.filter(pk=batch.pk).update(
+        created_at=timezone.now() - timedelta(days=10))
+    text = browser.get("/batches/").content.decode()
+    row = text[text.index(f'data-testid="batch-{batch.pk}"'):]
+    row = row[:row.index("</tr>")]
+    assert "999 expected by" in row
+    assert 'data-flag="past"' in row
