@@ -84,7 +84,8 @@ def add_business_days(day: date, n: int, weekdays: frozenset[int] = MONDAY_TO_FR
 
 # --- deadline flags ---------------------------------------------------------------------------
 
-DEADLINE_NEAR = timedelta(days=14)
+# A week: the window a specialist plans in (issue 18: "past or within 7 days flagged").
+DEADLINE_NEAR = timedelta(days=7)
 
 
 @dataclass(frozen=True)
