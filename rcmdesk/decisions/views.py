@@ -146,8 +146,7 @@ def propose(request: HttpRequest, item_id: int) -> HttpResponse:
     item: WorkItem = work_queries.get_item(request.user, item_id)
     form = ProposeForm(request.POST, client_id=item.client_id)
     if not form.is_valid():
-        return _refused(request, item, 400, "; ".join(
-            f"{k}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items()))
+        return _refused(request, item, 400, _form_problems(form))
     data = form.cleaned_data
     proposal = services.propose(item.client, data["kind"], acting_user=request.user, item=item,
                                 amount=data["amount"], reasons=data["reasons"],
@@ -157,6 +156,14 @@ def propose(request: HttpRequest, item_id: int) -> HttpResponse:
                            "decision." if proposal.is_open else
                   f"#{proposal.pk}: {proposal.decision_comment}")
     return redirect("decisions:detail", proposal_id=proposal.pk)
+
+
+def _form_problems(form: ProposeForm) -> str:
+    """The form's refusals in one line, each under its field's label ("Adjustment reason:
+    Choose why ..."), never the field's code name."""
+    return "; ".join(
+        (f"{form[name].label}: " if name in form.fields else "")
+        + " ".join(str(e) for e in errors) for name, errors in form.errors.items())
 
 
 def _refused(request: HttpRequest, item: WorkItem, status: int, problem: str) -> HttpResponse:
