@@ -11,6 +11,8 @@ from typing import Any
 from rcmdesk.audit.services import record_listing
 from rcmdesk.decisions.models import Proposal, ProposalKind, ProposalStatus, WriteOffAccount
 from rcmdesk.decisions.services import OpenCounts, open_counts
+from rcmdesk.tenancy.models import Organization
+from rcmdesk.tenancy.roles import OrgKind
 from rcmdesk.tenancy.visibility import visibility_for
 
 
@@ -79,6 +81,12 @@ def get_proposal(user: Any, proposal_id: int) -> Proposal:
     ).prefetch_related("settles").get_visible_or_404(
         user, pk=proposal_id)
     return proposal
+
+
+def clients(user: Any) -> list[Organization]:
+    """The clients whose decisions ``user`` sees, for the inbox's client filter."""
+    return list(Organization.objects.filter(pk__in=visible_client_ids(user), kind=OrgKind.CLIENT)
+                .order_by("name"))
 
 
 def visible_client_ids(user: Any) -> list[int]:

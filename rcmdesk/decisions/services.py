@@ -47,7 +47,7 @@ from rcmdesk.decisions.models import (
 from rcmdesk.decisions.reasons import active_reasons
 from rcmdesk.remits import ledger
 from rcmdesk.remits.models import Account, JournalKind, RemitAdjustment
-from rcmdesk.tenancy.authz import require
+from rcmdesk.tenancy.authz import permits, require
 from rcmdesk.tenancy.models import Organization
 from rcmdesk.tenancy.roles import Action, Workflow
 from rcmdesk.workqueue import services as work
@@ -59,6 +59,9 @@ WRITTEN_OFF = "written off (client decision)"
 
 class ProposalProblem(errors.Invalid, ValueError):
     """The proposal cannot be made as given (no amount, more than the balance, …)."""
+
+
+REJECT_NEEDS_COMMENT = "Say why you are rejecting this, so the partner can act on it."
 
 
 class AlreadyDecided(errors.Conflict):
@@ -191,6 +194,12 @@ def _check_item(user: Any, item: WorkItem) -> None:
         raise work.NotAllowed("Someone else is working this item.")
 
 
+def may_decide(user: Any, proposal: Proposal) -> bool:
+    """Whether to offer ``decide``'s buttons: the same question its ``require`` asks."""
+    return proposal.is_open and permits(user, Action.DECIDE, proposal.client_id,
+                                        _workflow(proposal.item))
+
+
 def decide(proposal: Proposal, approve: bool, comment: str = "", *,
            acting_user: Any, version: int | None = None) -> Proposal:
     """The client's answer, and on approval the act itself, exactly once.
@@ -201,7 +210,7 @@ def decide(proposal: Proposal, approve: bool, comment: str = "", *,
     require(acting_user, Action.DECIDE, proposal.client_id, _workflow(proposal.item))
     comment = comment.strip()
     if not approve and not comment:
-        raise ProposalProblem("Say why the proposal is rejected: a comment is required.")
+        raise ProposalProblem(REJECT_NEEDS_COMMENT)
     seen = proposal.version if version is None else version
     now = timezone.now()
     with transaction.atomic():

@@ -28,9 +28,9 @@ from rcmdesk.decisions.models import (
     ProposalStatus,
 )
 from rcmdesk.decisions.reasons import ReasonProblem, save_reason
-from rcmdesk.tenancy.authz import allows, require
+from rcmdesk.tenancy.authz import allows, permits, require
 from rcmdesk.tenancy.models import Organization
-from rcmdesk.tenancy.roles import Action
+from rcmdesk.tenancy.roles import Action, Workflow
 from rcmdesk.workqueue.models import WorkItem
 
 LIST_SIZE = 200
@@ -52,9 +52,13 @@ def _inbox(request: HttpRequest, *, status: int = 200, problem: str = "") -> Htt
     queries.audit_listing(rows, detail={"status": f.status, "kind": f.kind})
     return render(request, "decisions/inbox.html", {
         "rows": [r for r in rows if f.kind != ProposalKind.APPEAL_FILING],
-        "appeals": appeals, "counts": counts, "filter": f, "problem": problem,
+        "appeals": appeals,
+        "counts": counts, "filter": f, "problem": problem,
         "statuses": ProposalStatus.choices, "kinds": ProposalKind.choices,
-        "may_decide": allows(user, Action.DECIDE),
+        "clients": queries.clients(user),
+        "decidable": {r.pk for r in rows if services.may_decide(user, r)},
+        "may_decide_appeals": {a.pk for a in appeals
+                               if permits(user, Action.DECIDE, a.client_id, Workflow.DENIALS)},
         "may_edit_rules": allows(user, Action.EDIT_PLAYBOOKS)}, status=status)
 
 
@@ -65,13 +69,15 @@ def detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
 
 
 def _detail(request: HttpRequest, proposal: Proposal, *, status: int = 200,
-            problem: str = "", form: DecideForm | None = None) -> HttpResponse:
+            problem: str = "", form: DecideForm | None = None,
+            comment_problem: str = "") -> HttpResponse:
     record("read", client_id=proposal.client_id, obj=proposal)
     user = request.user
     return render(request, "decisions/detail.html", {
         "proposal": proposal, "events": proposal.events.select_related("actor"),
-        "problem": problem, "form": form or DecideForm(initial={"version": proposal.version}),
-        "may_decide": allows(user, Action.DECIDE) and proposal.is_open,
+        "problem": problem, "comment_problem": comment_problem,
+        "form": form or DecideForm(initial={"version": proposal.version}),
+        "may_decide": services.may_decide(user, proposal),
         "may_withdraw": proposal.is_open and proposal.proposed_by_id == user.pk,
     }, status=status)
 
@@ -79,26 +85,43 @@ def _detail(request: HttpRequest, proposal: Proposal, *, status: int = 200,
 @login_required
 @require_POST
 def decide(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    """Approve or reject. A refusal the decider can fix (no comment on a rejection) comes
+    back in place, beside the comment box, with what was typed: on the inbox row (htmx) or
+    on the proposal's page. Only a decision taken meanwhile (409) replaces the page."""
     proposal = queries.get_proposal(request.user, proposal_id)
     form = DecideForm(request.POST)
     if not form.is_valid():
-        return _detail(request, proposal, status=400, form=form,
-                       problem="Choose approve or reject.")
+        return _decide_again(request, proposal, form, "Choose approve or reject.")
     try:
         done = services.decide(proposal, form.approve,
                                form.cleaned_data["comment"] or "", acting_user=request.user,
                                version=form.cleaned_data["version"])
-    except (services.AlreadyDecided, services.ProposalProblem) as exc:
+    except services.AlreadyDecided as exc:
         if request.headers.get("HX-Request"):
             raise  # an inbox row: shown in the page's refusal region (web middleware)
-        if isinstance(exc, services.AlreadyDecided):
-            return _detail(request, queries.get_proposal(request.user, proposal_id),
-                           status=409, problem=str(exc))
-        return _detail(request, proposal, status=400, form=form, problem=str(exc))
+        return _detail(request, queries.get_proposal(request.user, proposal_id),
+                       status=409, problem=str(exc))
+    except services.ProposalProblem as exc:
+        return _decide_again(request, proposal, form, str(exc))
     if request.headers.get("HX-Request"):
-        return render(request, "decisions/_row.html", {"r": done, "may_decide": True})
+        return render(request, "decisions/_row.html", {"r": done})
     messages.info(request, f"Proposal #{done.pk}: {done.get_status_display()}.")
     return redirect("decisions:inbox")
+
+
+def _decide_again(request: HttpRequest, proposal: Proposal, form: DecideForm,
+                  problem: str) -> HttpResponse:
+    """The decide form again, the problem beside the comment box and the comment kept: the
+    inbox row for htmx (marked as a refusal so app.js swaps it in although it is a 400),
+    the proposal's page otherwise."""
+    if not request.headers.get("HX-Request"):
+        return _detail(request, proposal, status=400, form=form, comment_problem=problem)
+    response = render(request, "decisions/_row.html", {
+        "r": proposal, "decidable": {proposal.pk} if services.may_decide(
+            request.user, proposal) else set(),
+        "comment": form.data.get("comment", ""), "problem": problem}, status=400)
+    response["X-RCM-Refusal"] = "1"
+    return response
 
 
 @login_required
@@ -123,8 +146,7 @@ def propose(request: HttpRequest, item_id: int) -> HttpResponse:
     item: WorkItem = work_queries.get_item(request.user, item_id)
     form = ProposeForm(request.POST, client_id=item.client_id)
     if not form.is_valid():
-        return _refused(request, item, 400, "; ".join(
-            f"{k}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items()))
+        return _refused(request, item, 400, _form_problems(form))
     data = form.cleaned_data
     proposal = services.propose(item.client, data["kind"], acting_user=request.user, item=item,
                                 amount=data["amount"], reasons=data["reasons"],
@@ -134,6 +156,14 @@ def propose(request: HttpRequest, item_id: int) -> HttpResponse:
                            "decision." if proposal.is_open else
                   f"#{proposal.pk}: {proposal.decision_comment}")
     return redirect("decisions:detail", proposal_id=proposal.pk)
+
+
+def _form_problems(form: ProposeForm) -> str:
+    """The form's refusals in one line, each under its field's label ("Adjustment reason:
+    Choose why ..."), never the field's code name."""
+    return "; ".join(
+        (f"{form[name].label}: " if name in form.fields else "")
+        + " ".join(str(e) for e in errors) for name, errors in form.errors.items())
 
 
 def _refused(request: HttpRequest, item: WorkItem, status: int, problem: str) -> HttpResponse:

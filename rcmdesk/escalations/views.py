@@ -51,8 +51,7 @@ def board(request: HttpRequest) -> HttpResponse:
 
 
 def _card(e: Escalation, now: Any) -> dict[str, Any]:
-    return {"e": e, "overdue": e.is_overdue(now),
-            "due_owner": services.local_text(e.response_due_at, e.owner_time_zone)}
+    return {"e": e, "overdue": e.is_overdue(now)}
 
 
 @login_required
@@ -105,6 +104,8 @@ def _item(request: HttpRequest, raw: str) -> WorkItem | None:
 
 def _page(request: HttpRequest, esc: Escalation, *, status: int = 200,
           problem: str = "") -> HttpResponse:
+    """The escalation's page; after a refused post, the note or message comes back as
+    typed."""
     record("read", client_id=esc.client_id, obj=esc)
     viewer_zone = _viewer_zone(request)
     user = request.user
@@ -112,9 +113,8 @@ def _page(request: HttpRequest, esc: Escalation, *, status: int = 200,
                if esc.status in sources and services.may_take(user, esc, a)]
     return render(request, "escalations/detail.html", {
         "e": esc, "problem": problem, "overdue": esc.is_overdue(),
-        "due_owner": services.local_text(esc.response_due_at, esc.owner_time_zone),
-        "due_viewer": services.local_text(esc.response_due_at, viewer_zone),
-        "viewer_zone": viewer_zone,
+        "viewer_zone": viewer_zone, "note": request.POST.get("note", ""),
+        "body": request.POST.get("body", ""), "chosen_owner": request.POST.get("owner", ""),
         "thread": esc.messages.select_related("author"),
         "history": esc.events.select_related("actor"),
         "actions": actions, "may_write": services.may_raise(user, esc.client_id)

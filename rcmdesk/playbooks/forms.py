@@ -28,7 +28,7 @@ class SopVersionForm(forms.Form):
 
 class SopDocumentForm(SopVersionForm):
     title = forms.CharField(max_length=200)
-    workflow = forms.ChoiceField(choices=[(w.value, w.value) for w in Workflow])
+    workflow = forms.ChoiceField(choices=[(w.value, w.label) for w in Workflow])
     payer = forms.ModelChoiceField(queryset=Payer.objects.none(), required=False,
                                    empty_label="every payer")
     category = forms.CharField(max_length=40, required=False,

@@ -24,7 +24,7 @@ from rcmdesk.tenancy.visibility import TenantQuerySet, visibility_for
 from rcmdesk.workqueue.models import WorkItem
 
 PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
-WORKFLOW_CHOICES = [(w.value, w.value) for w in Workflow]
+WORKFLOW_CHOICES = [(w.value, w.label) for w in Workflow]
 
 
 class SamplingPlan(models.Model):
@@ -113,8 +113,8 @@ class SampleDraw(models.Model):
 
 
 class AuditStatus(models.TextChoices):
-    PENDING = "pending"
-    DONE = "done"
+    PENDING = "pending", "to score"
+    DONE = "done", "scored"
 
 
 class AuditQuerySet(TenantQuerySet):

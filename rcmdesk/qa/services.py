@@ -291,14 +291,37 @@ def submit(audit: Audit, scores: Sequence[PointScore], summary: str = "",
     return locked
 
 
+class ScoreProblem(QaProblem):
+    """Points not scored as the checklist needs; ``points`` maps each point's position to
+    what is missing, so a page can mark every one at once and keep the rest as given."""
+
+    def __init__(self, points: dict[int, str]) -> None:
+        self.points = points
+        first, why = next(iter(points.items()))
+        super().__init__(f"Point {first}: {why}" if len(points) == 1 else
+                         f"Points {', '.join(str(n) for n in points)} need an answer: "
+                         "each point is marked below.")
+
+    def facts(self) -> dict[str, object]:
+        return {"points": {str(n): why for n, why in self.points.items()}}
+
+
 def _check_scores(points: list[AuditPoint], scores: Sequence[PointScore]) -> None:
     if len(scores) != len(points):
         raise QaProblem(f"Score all {len(points)} points (got {len(scores)}).")
-    for n, given in enumerate(scores, start=1):
-        if given.result not in PointResult.values:
-            raise QaProblem(f"Point {n}: choose pass, fail or n/a.")
-        if given.result == PointResult.FAIL and not given.comment.strip():
-            raise QaProblem(f"Point {n} failed: say what was wrong (the specialist reads it).")
+    problems = {point.position: why for point, given in zip(points, scores, strict=True)
+                if (why := _score_problem(given))}
+    if problems:
+        raise ScoreProblem(problems)
+
+
+def _score_problem(given: PointScore) -> str:
+    """What is wrong with one point's score, or "" when nothing is."""
+    if given.result not in PointResult.values:
+        return "choose pass, fail or n/a."
+    if given.result == PointResult.FAIL and not given.comment.strip():
+        return "it failed: say what was wrong (the specialist reads it)."
+    return ""
 
 
 def _close(item_id: int | None, user: Any, reason: str) -> None:

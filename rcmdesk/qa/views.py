@@ -8,18 +8,20 @@ that may not act 403. Every read of tenant rows is recorded.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rcmdesk.audit.services import record
 from rcmdesk.qa import checklists, queries, services
 from rcmdesk.qa.forms import DrawForm, PlanForm
-from rcmdesk.qa.models import Audit, AuditStatus, PointResult
-from rcmdesk.tenancy.authz import allows, require
+from rcmdesk.qa.models import Audit, AuditPoint, AuditStatus, PointResult, SamplingPlan
+from rcmdesk.tenancy.authz import allows, permits, require
 from rcmdesk.tenancy.roles import Action, Workflow
 
 
@@ -80,51 +82,66 @@ def plan(request: HttpRequest, plan_id: int) -> HttpResponse:
             else:
                 messages.info(request, "Sampling plan saved.")
                 return redirect("qa:plan", plan_id=found.pk)
+    return _plan_page(request, found, form=form, problem=problem,
+                      status=400 if request.method == "POST" else 200)
+
+
+def _plan_page(request: HttpRequest, found: SamplingPlan, *, form: PlanForm | None = None,
+               draw_form: DrawForm | None = None, problem: str = "",
+               status: int = 200) -> HttpResponse:
+    """The plan's page; either form comes back as posted when it was refused."""
     record("read", client_id=found.client_id, obj=found)
     return render(request, "qa/plan.html", {
-        "plan": found, "form": form, "draw_form": DrawForm(), "problem": problem,
+        "plan": found, "problem": problem,
+        "form": form or PlanForm(instance=found, engagements=queries.engagements(request.user)),
+        "draw_form": draw_form or DrawForm(),
         "draws": list(found.draws.select_related("drawn_by")[:50]),
-        "may_edit": allows(request.user, Action.EDIT_PLAYBOOKS),
-        "may_audit": allows(request.user, Action.AUDIT_QA)},
-        status=400 if request.method == "POST" else 200)
+        "may_edit": permits(request.user, Action.EDIT_PLAYBOOKS, found.client_id),
+        "may_audit": permits(request.user, Action.AUDIT_QA, found.client_id)}, status=status)
 
 
 @login_required
 @require_POST
 def draw(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Draw a week's sample; a refused draw comes back on the plan's page with the week,
+    seed and reason as typed and the problem beside the form."""
     found = queries.get_plan(request.user, plan_id)
     require(request.user, Action.AUDIT_QA, found.client_id)
     form = DrawForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Give the week as 2026-W47 (and a whole number seed).")
-        return redirect("qa:plan", plan_id=found.pk)
+        return _plan_page(request, found, draw_form=form, status=400)
     try:
         made = services.draw_week(found, form.cleaned_data["week"], acting_user=request.user,
                                   seed=form.cleaned_data["seed"],
                                   redraw=form.cleaned_data["redraw"],
                                   reason=form.cleaned_data["reason"])
     except (services.QaProblem, ValueError) as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.info(request, f"Drew {made.sampled} of {made.population_size} items for "
-                               f"{made.week} (seed {made.seed}).")
+        form.add_error(None, str(exc))
+        return _plan_page(request, found, draw_form=form, status=400)
+    messages.info(request, f"Drew {made.sampled} of {made.population_size} items for "
+                           f"{made.week} (seed {made.seed}).")
     return redirect("qa:plan", plan_id=found.pk)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def audit(request: HttpRequest, audit_id: int) -> HttpResponse:
+    """The audit; a refused scoring comes back with every answer as given and the points
+    at fault marked (a re-render used to clear every radio button)."""
     found = queries.get_audit(request.user, audit_id)
     may_score = found.status == AuditStatus.PENDING and _may_score(request, found)
-    problem = ""
+    points = list(found.points.all())
+    problem, at_fault = "", {}
     if request.method == "POST":
         require(request.user, Action.AUDIT_QA, found.client_id, Workflow(found.workflow))
         scores = [services.PointScore(request.POST.get(f"result-{p.position}", ""),
                                       request.POST.get(f"comment-{p.position}", "")[:2000])
-                  for p in found.points.all()]
+                  for p in points]
         try:
             services.submit(found, scores, request.POST.get("summary", ""),
                             acting_user=request.user)
+        except services.ScoreProblem as exc:
+            problem, at_fault = str(exc), exc.points
         except services.QaProblem as exc:
             problem = str(exc)
         else:
@@ -132,11 +149,22 @@ def audit(request: HttpRequest, audit_id: int) -> HttpResponse:
             return redirect("qa:audit", audit_id=found.pk)
     record("read", client_id=found.client_id, obj=found)
     return render(request, "qa/audit.html", {
-        "audit": found, "points": list(found.points.all()), "may_score": may_score,
+        "audit": found, "points": points, "may_score": may_score,
+        "scoring": _scoring(points, request.POST, at_fault),
+        "summary": request.POST.get("summary", ""),
         "history": queries.history(found), "results": PointResult.choices,
         "sop_html": checklists.render_sop(found.sop_version), "problem": problem,
-        "posted": request.POST, "may_acknowledge": _may_acknowledge(request, found)},
+        "may_acknowledge": _may_acknowledge(request, found)},
         status=400 if problem else 200)
+
+
+def _scoring(points: list[AuditPoint], posted: QueryDict,
+             at_fault: dict[int, str]) -> list[dict[str, Any]]:
+    """Each point with the answer and comment as given (none on a first visit) and what is
+    wrong with it, for the scoring form."""
+    return [{"point": p, "result": posted.get(f"result-{p.position}", ""),
+             "comment": posted.get(f"comment-{p.position}", ""),
+             "problem": at_fault.get(p.position, "")} for p in points]
 
 
 def _may_score(request: HttpRequest, found: Audit) -> bool:

@@ -6,6 +6,9 @@ from datetime import timedelta
 from typing import Any
 
 from django import template
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from rcmdesk.decisions.forms import ProposeForm
 from rcmdesk.decisions.models import Proposal
@@ -13,6 +16,7 @@ from rcmdesk.decisions.services import write_off_default
 from rcmdesk.tenancy.authz import allows
 from rcmdesk.tenancy.roles import Action, Workflow
 from rcmdesk.tenancy.visibility import visibility_for
+from rcmdesk.web.templatetags.money import money
 from rcmdesk.workqueue.models import ItemStatus, WorkItem
 
 register = template.Library()
@@ -51,3 +55,24 @@ def age(value: timedelta | None) -> str:
     if days:
         return f"{days} d {hours} h"
     return f"{hours} h {minutes} min" if hours else f"{minutes} min"
+
+
+@register.filter
+def decision_result(proposal: Proposal) -> SafeString:
+    """What approval set off, in words: the stored result is a program's record (journal id,
+    escalation id, an error), which a page must not show as a dict."""
+    result = proposal.result if isinstance(proposal.result, dict) else {}
+    parts: list[tuple[str, ...]] = []
+    if result.get("error"):
+        parts.append(("Not carried out: {}", str(result["error"])))
+    if result.get("journal_id"):
+        parts.append(("Posted to the ledger as journal entry #{}, {}", str(result["journal_id"]),
+                      money(result.get("amount"))))
+    if result.get("escalation_id"):
+        return format_html('Escalated: <a href="{}">escalation #{}</a>', reverse(
+            "escalations:detail", args=[result["escalation_id"]]), result["escalation_id"])
+    if result.get("escalation_error"):
+        parts.append(("The escalation could not be opened: {}", str(result["escalation_error"])))
+    if not parts:
+        return SafeString("—")
+    return format_html_join(" · ", "{}", ((format_html(f, *args),) for f, *args in parts))

@@ -1,7 +1,7 @@
 """Headless Chromium: a partner specialist proposes a write-off from a work item, the client's
 manager approves it in another browser, and only then does the ledger show the adjustment.
-A refusal from the inbox row (an htmx request) shows on the page: it used to answer a 400
-that htmx ignored, so the click seemed to do nothing."""
+A refusal from the inbox row (an htmx request) shows beside the row's comment box: it used to
+answer a 400 that htmx ignored, so the click seemed to do nothing."""
 
 from __future__ import annotations
 
@@ -71,7 +71,7 @@ def test_a_proposed_write_off_posts_only_when_the_client_manager_approves_it(
     assert page.csp_errors == []
 
 
-def test_rejecting_from_the_inbox_without_a_comment_says_why_on_the_page(
+def test_rejecting_from_the_inbox_without_a_comment_says_why_beside_the_comment_box(
         page, world, live_server) -> None:  # noqa: F811
     from playwright.sync_api import expect
 
@@ -79,11 +79,12 @@ def test_rejecting_from_the_inbox_without_a_comment_says_why_on_the_page(
     _sign_in(page, world, Role.CLIENT_MANAGER)
     page.goto("/decisions/")
     page.get_by_test_id(f"decide-{proposal.pk}").get_by_test_id("reject").click()
-    refusal = page.locator("#refusal").get_by_test_id("refusal")
-    expect(refusal).to_contain_text("a comment is required")
-    expect(refusal).to_have_attribute("data-status", "400")
+    row = page.get_by_test_id(f"proposal-{proposal.pk}")
+    expect(row.get_by_test_id("comment-problem")).to_have_text(
+        "Say why you are rejecting this, so the partner can act on it.")
     expect(page.get_by_test_id(f"decide-{proposal.pk}")).to_be_visible()  # the row stays
-    proposal.refresh_from_db()
-    assert proposal.status == ProposalStatus.PROPOSED
+    row.get_by_label(f"Comment on proposal #{proposal.pk}").fill("Appeal it first.")
+    row.get_by_test_id("reject").click()
+    expect(row.get_by_test_id("status")).to_have_text("Rejected")
     # The browser logs the 400 itself as a console error; only a CSP refusal would matter.
     assert not [e for e in page.csp_errors if "Content Security Policy" in e]

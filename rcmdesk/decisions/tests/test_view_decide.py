@@ -61,11 +61,41 @@ def test_an_htmx_decision_answers_the_row(world: World, signed_in: Any) -> None:
     assert "Rejected" in response.content.decode()
 
 
-def test_an_htmx_rejection_without_a_comment_says_a_comment_is_required(
+def test_an_htmx_rejection_without_a_comment_says_why_beside_the_comment_box_in_the_row(
         world: World, signed_in: Any) -> None:
     proposal = write_off(world.user(Role.PARTNER_SPECIALIST), ar_item(world.acme))
     unexplained = signed_in(Role.CLIENT_MANAGER).post(
-        f"/decisions/{proposal.pk}/decide", {"decision": "reject", "comment": ""},
+        f"/decisions/{proposal.pk}/decide", {"decision": "reject", "comment": "  "},
         HTTP_HX_REQUEST="true")
+    body = unexplained.content.decode()
     assert unexplained.status_code == 400
-    assert "a comment is required" in unexplained.content.decode()
+    assert unexplained.get("X-RCM-Refusal") == "1"  # app.js swaps it in although a 400
+    assert unexplained.get("HX-Retarget") is None  # in place: the row, not the page's top
+    assert f'id="proposal-{proposal.pk}"' in body
+    assert 'data-testid="comment-problem"' in body
+    assert "Say why you are rejecting this, so the partner can act on it" in body
+
+
+def test_rejecting_on_the_page_without_a_comment_shows_the_message_and_keeps_the_page(
+        world: World, signed_in: Any) -> None:
+    proposal = write_off(world.user(Role.PARTNER_SPECIALIST), ar_item(world.acme))
+    manager = signed_in(Role.CLIENT_MANAGER)
+    refused = manager.post(f"/decisions/{proposal.pk}/decide",
+                           {"decision": "reject", "comment": "   ", "version": proposal.version})
+    body = refused.content.decode()
+    assert refused.status_code == 400
+    assert 'data-testid="decide-form"' in body  # still the proposal's page, still decidable
+    assert 'aria-describedby="comment-problem"' in body
+    assert "Say why you are rejecting this, so the partner can act on it" in body
+
+
+def test_an_htmx_rejection_keeps_what_was_typed_when_it_is_refused(
+        world: World, signed_in: Any) -> None:
+    proposal = write_off(world.user(Role.PARTNER_SPECIALIST), ar_item(world.acme))
+    refused = signed_in(Role.CLIENT_MANAGER).post(
+        f"/decisions/{proposal.pk}/decide", {"comment": "Not before the appeal"},
+        HTTP_HX_REQUEST="true")  # no decision chosen
+    body = refused.content.decode()
+    assert refused.status_code == 400
+    assert 'value="Not before the appeal"' in body
+    assert "Choose approve or reject." in body

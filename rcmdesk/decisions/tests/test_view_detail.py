@@ -34,12 +34,14 @@ def test_the_proposer_may_withdraw_but_not_decide(world: World, signed_in: Any) 
     assert 'data-testid="withdraw"' in text
 
 
-def test_a_decided_proposal_shows_its_outcome(world: World, signed_in: Any) -> None:
+def test_a_decided_proposal_shows_its_outcome_in_words(world: World, signed_in: Any) -> None:
     proposal = write_off(world.user(Role.PARTNER_SPECIALIST), ar_item(world.acme))
-    services.decide(proposal, True, "fine", acting_user=world.user(Role.CLIENT_MANAGER))
+    done = services.decide(proposal, True, "fine", acting_user=world.user(Role.CLIENT_MANAGER))
     text = signed_in(Role.PARTNER_SPECIALIST).get(f"/decisions/{proposal.pk}/").content.decode()
-    assert "executed" in text
-    assert "journal_id" in text
+    assert 'data-testid="status">Executed<' in text
+    assert (f"Posted to the ledger as journal entry #{done.result['journal_id']}, $40.00"
+            in text)
+    assert "journal_id" not in text
     assert 'data-testid="decide-form"' not in text
 
 

@@ -27,7 +27,7 @@ def test_a_manager_sees_what_waits_with_totals_and_decide_buttons(world: World,
     text = page.content.decode()
     assert page.status_code == 200
     assert 'data-testid="count">2<' in text
-    assert 'data-testid="amount">100.00<' in text
+    assert 'data-testid="amount">$100.00<' in text
     assert f'data-testid="decide-{first.pk}"' in text
     assert AuditEvent.objects.filter(action="list", object_type="decisions.proposal").exists()
 
@@ -70,7 +70,7 @@ def test_appeals_waiting_on_the_client_are_listed_beside_proposals(world: World,
     appeals.mark_pending_decision(appeal, appeal.version, acting_user=specialist)
     text = signed_in(Role.CLIENT_MANAGER).get("/decisions/").content.decode()
     assert f'data-testid="appeal-{appeal.pk}"' in text
-    assert 'data-testid="kind-appeal_filing">1 · 150.00<' in text
+    assert 'data-testid="kind-appeal_filing">1 · $150.00<' in text
 
 
 def test_each_proposals_claim_links_to_the_claim_page(world: World, signed_in: Any) -> None:

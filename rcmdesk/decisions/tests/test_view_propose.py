@@ -91,3 +91,15 @@ def test_the_work_item_page_carries_the_decisions_box(world: World, signed_in: A
     page = signed_in(Role.PARTNER_SPECIALIST).get(f"/work/items/{item.pk}/")
     assert page.status_code == 200
     assert 'data-testid="propose-form"' in page.content.decode()
+
+
+def test_a_refused_proposal_names_the_field_in_words_not_its_code(
+        world: World, signed_in: Any) -> None:
+    item = ar_item(world.acme)
+    refused = signed_in(Role.PARTNER_SPECIALIST).post(
+        f"/decisions/items/{item.pk}/propose", {"kind": "write_off", "amount": "10.00",
+                                          "account": "insurance_ar", "reasons": "Too small"})
+    page = refused.content.decode()
+    assert refused.status_code == 400
+    assert "Adjustment reason: Choose why the balance is written off." in page
+    assert "adjustment_reason" not in page

@@ -28,7 +28,7 @@ def test_a_manager_reads_but_may_not_change_them(world: World, signed_in: Any) -
     manager = signed_in(Role.CLIENT_MANAGER)
     page = manager.get("/decisions/rules/")
     assert page.status_code == 200
-    assert "every amount is asked" in page.content.decode()
+    assert "Every amount is asked" in page.content.decode()
     assert 'data-testid="rule-form"' not in page.content.decode()
     assert manager.post("/decisions/rules/", {"kind": "write_off",
                                               "threshold": "25"}).status_code == 403

@@ -74,3 +74,14 @@ def test_reassigning_to_a_name_nobody_has_answers_as_for_another_tenants_user(
     assert "NAME cannot own escalations for this client." in answer("no.such.person")[1]
     esc.refresh_from_db()
     assert esc.owner.username == "pillar.lead"
+
+
+def test_a_refused_response_keeps_the_note_as_typed(world: World, signed_in: Any) -> None:
+    esc = raise_one(world)
+    lead = signed_in(Role.PARTNER_LEAD)
+    response = lead.post(f"/escalations/{esc.pk}/act/", {
+        "action": "reassign", "version": "1", "owner": "no.such.person",
+        "note": "Moving this to the payer team lead."})
+    assert response.status_code == 400
+    assert "Moving this to the payer team lead.</textarea>" in response.content.decode()
+

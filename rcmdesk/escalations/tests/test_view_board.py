@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -14,6 +13,7 @@ from rcmdesk.conftest import World
 from rcmdesk.escalations.models import Escalation
 from rcmdesk.escalations.tests.factories import birch_escalation, raise_one
 from rcmdesk.tenancy.roles import Role
+from rcmdesk.web.templatetags.present import when
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def test_an_overdue_escalation_is_flagged_on_both_sides_boards(world: World,
         html = page.content.decode()
         assert page.status_code == 200
         assert 'data-testid="overdue-count">1 overdue' in html
-        assert f'data-testid="card-{late.pk}" class="overdue"' in html
+        assert f'data-testid="card-{late.pk}" class="overdue deadline-past"' in html
         assert "fresh one" in html
 
 
@@ -59,8 +59,8 @@ def test_the_board_shows_the_due_time_on_the_owners_clock(world: World,
     lead.save(update_fields=["time_zone"])
     esc = raise_one(world)
     html = signed_in(Role.CLIENT_STAFF).get("/escalations/").content.decode()
-    local = esc.response_due_at.astimezone(ZoneInfo("Asia/Kolkata"))
-    assert f"{local:%Y-%m-%d %H:%M} Asia/Kolkata" in html
+    assert f"respond by {when(esc.response_due_at, 'Asia/Kolkata')}" in html  # "... IST"
+    assert when(esc.response_due_at, "Asia/Kolkata").endswith(" IST")
 
 
 def test_another_tenants_escalations_never_reach_the_board(world: World,
@@ -79,3 +79,12 @@ def test_the_board_is_audited_as_a_listing_naming_the_escalations(world: World,
     event = AuditEvent.objects.get(action="list", object_type="escalations.escalation")
     assert event.client_org_id == world.acme.pk
     assert sorted(event.detail["escalations"]) == sorted(shown)
+
+
+def test_the_overdue_card_is_flagged_with_a_class_not_an_inline_style(
+        world: World, signed_in: Any) -> None:
+    late = raise_one(world, subject="late one")
+    make_overdue(late)
+    html = signed_in(Role.PARTNER_LEAD).get("/escalations/").content.decode()
+    assert f'data-testid="card-{late.pk}" class="overdue deadline-past"' in html
+    assert 'style="' not in html

@@ -58,8 +58,8 @@ def test_the_item_page_shows_the_sop_version_each_action_was_taken_under(
     html = signed_in(Role.CLIENT_ADMIN).get(
         reverse("workqueue:item", args=[item.pk])).content.decode()
     section = html.split('data-testid="sop-worked-under"')[1]
-    assert section.index("called payer") < section.index("v1") < section.index(
-        "checked portal") < section.index("v2")
+    assert section.index("Called payer") < section.index("v1") < section.index(
+        "Checked portal") < section.index("v2")
 
 
 def test_a_partner_opens_the_sop_shown_beside_its_item(world: World, signed_in: Any) -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import template
 
+from rcmdesk.calendar import NO_FLAG, DeadlineFlag, deadline_flag
 from rcmdesk.qa.models import Audit
+from rcmdesk.web.templatetags.present import pct
 from rcmdesk.workqueue.models import ItemKind
 
 register = template.Library()
@@ -26,3 +29,19 @@ def item_audit(context: dict[str, Any], item: Any) -> Audit | None:
     found: Audit | None = (Audit.objects.visible_to(user).filter(pk=audit_id)
                            .prefetch_related("points").first())
     return found
+
+
+@register.filter
+def audit_percent(score: Decimal | None) -> str:
+    """An audit's score (stored as a fraction, 0.8571) as the percentage people read."""
+    return pct(None if score is None else score * 100)
+
+
+@register.simple_tag
+def acknowledge_flag(audit: Audit) -> DeadlineFlag:
+    """How near the specialist's acknowledgment is to its due day (the feedback item's),
+    on the client's calendar; nothing once acknowledged."""
+    item = audit.feedback_item
+    if item is None or audit.acknowledged_at is not None:
+        return NO_FLAG
+    return deadline_flag(item.due_on, audit.client.today())

@@ -43,7 +43,7 @@ def test_the_auditor_fails_a_point_and_the_specialist_sees_and_acknowledges_it(
         page.get_by_test_id(f"result-{point.position}-{result}").check()
     page.get_by_test_id("comment-1").fill(COMMENT)
     page.get_by_test_id("submit-audit").click()
-    expect(page.get_by_test_id("audit-status")).to_have_text("done")
+    expect(page.get_by_test_id("audit-status")).to_have_text("Scored")
     expect(page.get_by_test_id("feedback")).to_contain_text("pillar.specialist")
 
     specialist = page.context.browser.new_context(base_url=live_server.url)

@@ -44,7 +44,7 @@ def test_the_page_shows_the_percent_to_client_users(signed_in: Any, world: World
     points = audits[0].points.count()
     percent = services.accuracy(2 * points - 3, 1)
     assert percent is not None
-    assert f"{(percent * 100).quantize(Decimal('0.1'))} %".encode() in response.content
+    assert f"{(percent * 100).quantize(Decimal('0.1'))}%".encode() in response.content
 
 
 def test_another_week_is_empty(signed_in: Any, world: World, audits: list[Audit]) -> None:

@@ -97,6 +97,35 @@ def test_a_fail_without_a_comment_is_refused(signed_in: Any, audits: list[Audit]
     assert b"say what was wrong" in response.content
 
 
+def test_a_qa_form_with_one_point_missing_keeps_the_other_answers(
+        signed_in: Any, audits: list[Audit]) -> None:
+    audit = audits[0]
+    body = scores(audit, fail_first=True)
+    del body["result-3"]
+    response = signed_in(Role.PARTNER_QA).post(url(audit), body)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-testid="result-1-fail" checked' in page
+    assert 'data-testid="result-2-na" checked' in page
+    assert 'value="no reference number noted"' in page
+    assert "checked against the SOP</textarea>" in page
+    assert 'data-testid="point-problem-3">Choose pass, fail or n/a.<' in page
+    assert 'data-testid="point-problem-1"' not in page
+    assert not any(f'data-testid="result-3-{v}" checked' in page for v in ("pass", "fail", "na"))
+    assert Audit.objects.get(pk=audit.pk).status == AuditStatus.PENDING
+
+
+def test_every_point_at_fault_is_marked_at_once(signed_in: Any, audits: list[Audit]) -> None:
+    audit = audits[0]
+    body = scores(audit, fail_first=True)
+    body["comment-1"] = ""
+    del body["result-3"]
+    page = signed_in(Role.PARTNER_QA).post(url(audit), body).content.decode()
+    assert "Points 1, 3 need an answer" in page
+    assert 'data-testid="point-problem-1">It failed: say what was wrong' in page
+    assert 'data-testid="point-problem-3"' in page
+
+
 def test_an_audit_is_scored_once(signed_in: Any, audits: list[Audit]) -> None:
     qa = signed_in(Role.PARTNER_QA)
     qa.post(url(audits[0]), scores(audits[0], fail_first=False))

@@ -32,13 +32,20 @@ def test_a_second_draw_of_the_week_is_refused_with_the_reason(signed_in: Any,
                                                              the_plan: Any) -> None:
     qa = signed_in(Role.PARTNER_QA)
     qa.post(f"/qa/plans/{the_plan.pk}/draw/", {"week": WEEK})
-    response = qa.post(f"/qa/plans/{the_plan.pk}/draw/", {"week": WEEK}, follow=True)
+    response = qa.post(f"/qa/plans/{the_plan.pk}/draw/", {"week": WEEK})
+    assert response.status_code == 400
     assert b"already drawn" in response.content
     assert SampleDraw.objects.count() == 1
 
 
-def test_a_bad_week_draws_nothing(signed_in: Any, the_plan: Any) -> None:
-    signed_in(Role.PARTNER_QA).post(f"/qa/plans/{the_plan.pk}/draw/", {"week": "2026-47"})
+def test_a_bad_week_draws_nothing_and_keeps_what_was_typed(signed_in: Any,
+                                                           the_plan: Any) -> None:
+    response = signed_in(Role.PARTNER_QA).post(f"/qa/plans/{the_plan.pk}/draw/",
+                                               {"week": "2026-47", "seed": "77"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'value="2026-47"' in page
+    assert 'value="77"' in page
     assert not SampleDraw.objects.exists()
 
 

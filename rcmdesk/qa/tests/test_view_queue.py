@@ -19,7 +19,13 @@ def test_the_auditor_sees_every_pending_audit_with_counts(signed_in: Any,
     response = signed_in(Role.PARTNER_QA).get("/qa/")
     assert response.status_code == 200
     assert response.content.count(b'data-testid="audit-link"') == len(audits)
-    assert b"<td>ar_followup</td><td>4</td>" in response.content
+    assert b'<td>AR follow-up</td><td class="num" data-value="4">4</td>' in response.content
+
+
+def test_the_qa_queue_shows_ar_follow_up_in_words(signed_in: Any, audits: list[Audit]) -> None:
+    page = signed_in(Role.PARTNER_QA).get("/qa/").content.decode()
+    assert "<td>AR follow-up</td>" in page
+    assert "<td>ar_followup</td>" not in page
 
 
 def test_a_client_user_sees_the_queue_read_only(signed_in: Any, audits: list[Audit]) -> None:
