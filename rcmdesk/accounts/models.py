@@ -31,7 +31,7 @@ class User(AbstractUser):
         "tenancy.Organization", null=True, blank=True, on_delete=models.PROTECT,
         related_name="members",
     )
-    role = models.CharField(max_length=32, choices=[(r.value, r.value) for r in Role])
+    role = models.CharField(max_length=32, choices=[(r.value, r.label) for r in Role])
     time_zone = models.CharField(max_length=64, default="America/New_York")
 
     objects: ClassVar[OrgAwareUserManager] = OrgAwareUserManager()  # type: ignore[assignment]

@@ -18,9 +18,9 @@ from rcmdesk.tenancy.visibility import TenantQuerySet
 
 
 class VisitSource(models.TextChoices):
-    UI = "ui"
-    CSV = "csv"
-    FHIR = "fhir"
+    UI = "ui", "Entered here"
+    CSV = "csv", "CSV import"
+    FHIR = "fhir", "FHIR import"
 
 
 class VisitStatus(models.TextChoices):

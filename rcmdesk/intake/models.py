@@ -19,10 +19,10 @@ from rcmdesk.tenancy.visibility import TenantQuerySet
 
 
 class Channel(models.TextChoices):
-    CLI = "cli"
-    WATCH = "watch"
-    UPLOAD = "upload"
-    API = "api"
+    CLI = "cli", "Command line"
+    WATCH = "watch", "Drop folder"
+    UPLOAD = "upload", "Upload"
+    API = "api", "API"
 
 
 class FileStatus(models.TextChoices):

@@ -32,6 +32,11 @@ class Standing(StrEnum):
     NEW = "new"  # within the plan's first days since they started
     AFTER_FAILURE = "after_failure"  # a failed audit in the plan's recent weeks
 
+    @property
+    def label(self) -> str:
+        return {"base": "Base rate", "new": "New specialist",
+                "after_failure": "After a failed audit"}[self.value]
+
 
 @dataclass(frozen=True)
 class Rates:

@@ -17,7 +17,7 @@ from rcmdesk.tenancy.visibility import TenantQuerySet
 
 class ReportStatus(models.TextChoices):
     READY = "ready"  # HTML and PDF stored
-    HTML_ONLY = "html_only"  # the PDF could not be made on this machine (no Pango)
+    HTML_ONLY = "html_only", "HTML only"  # the PDF could not be made on this machine (no Pango)
 
 
 class WeeklyReport(models.Model):

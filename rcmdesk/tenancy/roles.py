@@ -15,6 +15,10 @@ class OrgKind(StrEnum):
     CLIENT = "client"
     PARTNER = "partner"
 
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
 
 class Role(StrEnum):
     CLIENT_ADMIN = "client_admin"
@@ -24,6 +28,11 @@ class Role(StrEnum):
     PARTNER_SPECIALIST = "partner_specialist"
     PARTNER_QA = "partner_qa"
     PLATFORM_ADMIN = "platform_admin"
+
+    @property
+    def label(self) -> str:
+        """The role as people name it: "Partner specialist", "Client admin"."""
+        return _ROLE_LABELS[self]
 
     @property
     def org_kind(self) -> OrgKind | None:
@@ -52,6 +61,25 @@ class Workflow(StrEnum):
     DENIALS = "denials"
     POSTING = "posting"
     REPORTING = "reporting"
+
+    @property
+    def label(self) -> str:
+        """The workflow as a billing office names it: "AR follow-up", "Payment posting"."""
+        return _WORKFLOW_LABELS[self]
+
+
+_ROLE_LABELS: dict[Role, str] = {
+    Role.CLIENT_ADMIN: "Client admin", Role.CLIENT_MANAGER: "Client manager",
+    Role.CLIENT_STAFF: "Client staff", Role.PARTNER_LEAD: "Partner lead",
+    Role.PARTNER_SPECIALIST: "Partner specialist", Role.PARTNER_QA: "Partner QA auditor",
+    Role.PLATFORM_ADMIN: "Platform admin",
+}
+_WORKFLOW_LABELS: dict[Workflow, str] = {
+    Workflow.ELIGIBILITY: "Eligibility", Workflow.PRIOR_AUTH: "Prior authorization",
+    Workflow.CHARGES_CLAIMS: "Charges & claims", Workflow.AR_FOLLOWUP: "AR follow-up",
+    Workflow.DENIALS: "Denials", Workflow.POSTING: "Payment posting",
+    Workflow.REPORTING: "Reporting",
+}
 
 
 class Action(StrEnum):

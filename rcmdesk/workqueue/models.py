@@ -52,11 +52,11 @@ KIND_WORKFLOW: dict[str, Workflow] = {
 
 
 class ItemStatus(models.TextChoices):
-    OPEN = "open"
-    IN_PROGRESS = "in_progress"
-    PENDING_PAYER = "pending_payer"
-    PENDING_CLIENT_DECISION = "pending_client_decision"
-    DONE = "done"
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In progress"
+    PENDING_PAYER = "pending_payer", "Waiting on the payer"
+    PENDING_CLIENT_DECISION = "pending_client_decision", "Waiting on the client's decision"
+    DONE = "done", "Done"
 
 
 ACTIVE_STATUSES = tuple(s for s in ItemStatus if s is not ItemStatus.DONE)

@@ -57,7 +57,7 @@ def test_a_proposed_write_off_posts_only_when_the_client_manager_approves_it(
         other.goto(f"/decisions/{proposal.pk}/")
         expect(other.get_by_test_id("status")).to_have_text("Executed")
         other.goto(f"/claims/{claim.pk}/")
-        expect(other.get_by_test_id("ledger")).to_contain_text("-$40.00")
+        expect(other.get_by_test_id("ledger")).to_contain_text("($40.00)")
     finally:
         manager.close()
 

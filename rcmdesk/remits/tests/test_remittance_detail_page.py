@@ -59,7 +59,7 @@ def test_plb_adjustments_show_reason_reference_and_amount(world, signed_in):
     assert "<td>WO</td>" in plb
     assert "$20.00" in plb
     assert "<td>L6</td>" in plb
-    assert "-$5.00" in plb
+    assert "($5.00)" in plb
     assert reverse("claims:claim", args=[claim.pk]) in plb
 
 

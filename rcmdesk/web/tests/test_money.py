@@ -13,8 +13,8 @@ def test_money_has_a_dollar_sign_thousands_separators_and_two_places() -> None:
     assert money(Decimal("0")) == "$0.00"
 
 
-def test_a_negative_amount_puts_the_sign_before_the_dollar() -> None:
-    assert money(Decimal("-5")) == "-$5.00"
+def test_a_negative_amount_reads_in_parentheses_as_on_a_statement() -> None:
+    assert money(Decimal("-5")) == "($5.00)"
 
 
 def test_a_missing_amount_is_a_dash() -> None:

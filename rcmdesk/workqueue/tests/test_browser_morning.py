@@ -65,5 +65,5 @@ def test_a_partner_specialist_works_the_denial_queue_in_the_morning(
     page.get_by_role("link", name="Work", exact=True).click()
     page.get_by_test_id("next-denials").click()
     expect(page).to_have_url(re.compile(rf"/work/items/{second.pk}/$"))
-    expect(page.get_by_test_id("item-status")).to_have_text("In Progress")
+    expect(page.get_by_test_id("item-status")).to_have_text("In progress")
     assert page.csp_errors == []
