@@ -217,12 +217,14 @@ document.addEventListener("change", function (event) {
   if (!box || box.type !== "checkbox") { return; }
   var name = box.getAttribute("data-select-all");
   if (name) {
+    var want = box.checked;
     namedBoxes(selectAllScope(box), name).forEach(function (b) {
-      if (b.checked !== box.checked && !b.disabled) {
-        b.checked = box.checked;
+      if (b.checked !== want && !b.disabled) {
+        b.checked = want;
         b.dispatchEvent(new Event("change", { bubbles: true }));
       }
     });
+    box.checked = want;  // the boxes' own change events counted them one at a time
     box.indeterminate = false;
     return;
   }
