@@ -8,6 +8,7 @@ never reaches another client's patient, and what was shown is audited as any lis
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,28 +68,28 @@ def _visit_word(word: str) -> Q:
     return _name(word) | _identifier("external_id", word) | _members(word)
 
 
+def _every_word(rows: Any, query: str, word_matches: Callable[[str], Q]) -> Any:
+    """``rows`` matching every word of ``query`` (none for an empty query)."""
+    found = words(query)
+    if not found:
+        return rows.none()
+    for word in found:
+        rows = rows.filter(word_matches(word))
+    return rows
+
+
 def matching_claims(user: Any, query: str) -> Any:
     """The claims the user may see that match every word, newest service date first."""
-    found = words(query)
     claims = (Claim.objects.visible_to(user)
               .select_related("client", "patient", "payer").order_by("-service_from", "-id"))
-    if not found:
-        return claims.none()
-    for word in found:
-        claims = claims.filter(_claim_word(word))
-    return claims
+    return _every_word(claims, query, _claim_word)
 
 
 def matching_visits(user: Any, query: str) -> Any:
     """The visits (front desk) the user may see whose patient matches every word."""
-    found = words(query)
     visits = (Visit.objects.visible_to(user)
               .select_related("client", "patient", "payer").order_by("-scheduled_on", "-pk"))
-    if not found:
-        return visits.none()
-    for word in found:
-        visits = visits.filter(_visit_word(word))
-    return visits
+    return _every_word(visits, query, _visit_word)
 
 
 def search(user: Any, query: str) -> Found:

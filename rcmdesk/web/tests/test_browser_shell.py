@@ -24,8 +24,8 @@ pytestmark = BROWSER_TEST
 HEADER_FITS = """() => {
   const bar = document.querySelector('nav.bar');
   const doc = document.documentElement;
-  return {barOverflow: bar.scrollWidth - bar.clientWidth, pageOverflow: doc.scrollWidth - innerWidth,
-          height: bar.getBoundingClientRect().height};
+  return {barOverflow: bar.scrollWidth - bar.clientWidth,
+          pageOverflow: doc.scrollWidth - innerWidth, height: bar.getBoundingClientRect().height};
 }"""
 
 
@@ -37,15 +37,17 @@ def test_the_header_fits_on_one_line_at_1024_px(page, world: World, role):  # no
     page.set_viewport_size({"width": 1024, "height": 768})
     _sign_in(page, world, role)
     fit = page.evaluate(HEADER_FITS)
-    assert fit["barOverflow"] <= 0 and fit["pageOverflow"] <= 0, fit
+    assert fit["barOverflow"] <= 0, fit
+    assert fit["pageOverflow"] <= 0, fit
     assert fit["height"] < 56, fit  # one line of menus, not two
     page.get_by_test_id("who").click()
     expect(page.get_by_test_id("logout")).to_be_visible()
 
 
-def _search_rows(page: Any) -> list[str]:
-    return page.locator("[data-testid=search-claim]").evaluate_all(
+def _search_rows(browser_page: Any) -> list[str]:
+    rows: list[str] = browser_page.locator("[data-testid=search-claim]").evaluate_all(
         "rows => rows.map(r => r.dataset.claim)")
+    return rows
 
 
 def test_a_sortable_table_sorts_by_its_cells_values_both_ways(page, world: World):  # noqa: F811
@@ -88,7 +90,8 @@ def test_select_all_ticks_every_box_of_its_name_in_its_form(page, world: World):
     _sign_in(page, world, Role.CLIENT_STAFF)
     page.evaluate(INJECTED)
     page.get_by_test_id("all").check()
-    assert page.get_by_label("one").is_checked() and page.get_by_label("two").is_checked()
+    assert page.get_by_label("one").is_checked()
+    assert page.get_by_label("two").is_checked()
     assert not page.get_by_label("other").is_checked()
     page.get_by_label("two").uncheck()
     assert page.get_by_test_id("all").evaluate("b => b.indeterminate")

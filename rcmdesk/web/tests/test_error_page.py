@@ -98,3 +98,21 @@ def test_the_api_keeps_its_json_problem(world, signed_in):
     response = signed_in(Role.CLIENT_MANAGER).get("/api/no-such-route")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("application/json")
+
+
+def test_a_mistyped_week_on_the_kpi_page_answers_the_styled_400(world, signed_in):
+    response = signed_in(Role.CLIENT_MANAGER).get(reverse("reports:dashboard"),
+                                                  {"client": "acme", "week": "2026-W7x"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'data-testid="error-400"' in body
+    assert 'data-testid="error-home"' in body
+
+
+def test_a_form_sent_without_its_csrf_token_says_the_form_expired(db):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(reverse("accounts:login"),
+                                                     {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    assert "This form had expired" in response.content.decode()

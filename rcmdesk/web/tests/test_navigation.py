@@ -50,8 +50,7 @@ def test_a_partner_sees_only_the_workflows_of_its_engagements(world):
     assert menus["Appeals"] == ["Appeals"]
 
 
-def test_a_partner_assigned_to_an_eligibility_engagement_sees_visits_and_nothing_else_of_the_front_end(
-        world):
+def test_a_partner_on_an_eligibility_engagement_sees_visits_and_no_other_front_end_page(world):
     from rcmdesk.tenancy.models import Assignment
 
     Assignment.objects.create(engagement=world.birch_engagement,

@@ -31,7 +31,8 @@ def _claim(client: Organization, pcn: str, *, last: str = "RIVERA", first: str =
 def _search(signed_in, role: Role, q: str) -> str:
     response = signed_in(role).get(reverse("web:search"), {"q": q})
     assert response.status_code == 200
-    return response.content.decode()
+    body: str = response.content.decode()
+    return body
 
 
 @pytest.fixture
