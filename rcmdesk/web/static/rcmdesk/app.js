@@ -379,6 +379,9 @@ function enhance(root) {
   var scope = root && root.querySelectorAll ? root : document;
   if (scope.matches && scope.matches("table.sortable")) { makeSortable(scope); }
   scope.querySelectorAll("table.sortable").forEach(makeSortable);
+  scope.querySelectorAll("[data-shortcut]").forEach(function (el) {
+    if (!el.hasAttribute("aria-keyshortcuts")) { el.setAttribute("aria-keyshortcuts", el.getAttribute("data-shortcut")); }
+  });
   scope.querySelectorAll("input[data-select-all]").forEach(function (all) {
     refreshSelectAll(selectAllScope(all), all.getAttribute("data-select-all"));
   });
@@ -386,3 +389,21 @@ function enhance(root) {
 
 document.addEventListener("DOMContentLoaded", function () { enhance(document); });
 document.addEventListener("htmx:load", function (event) { enhance(event.detail.elt); });
+
+// The header's menus close as menus do: a click elsewhere, Escape, or opening another one.
+function closeMenus(except) {
+  document.querySelectorAll("header details.dropdown[open]").forEach(function (menu) {
+    if (menu !== except) { menu.open = false; }
+  });
+}
+document.addEventListener("click", function (event) {
+  closeMenus(event.target.closest ? event.target.closest("header details.dropdown") : null);
+});
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "Escape") { return; }
+  var open = document.querySelector("header details.dropdown[open]");
+  if (open) {
+    open.open = false;
+    open.querySelector("summary").focus();
+  }
+});
