@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "rcmdesk.web.middleware.DomainErrorMiddleware",
+    # innermost, so the page it draws for a bare refusal still gets CSP and the other headers
+    "rcmdesk.web.errors.BarePageErrorMiddleware",
 ]
 
 ROOT_URLCONF = "rcmdesk.urls"

@@ -19,6 +19,7 @@ from django.views import defaults
 from ninja import Schema
 
 from rcmdesk.accounts.middleware import wants_json
+from rcmdesk.web.errors import error_page
 
 NOT_FOUND = "Not found."
 UNKNOWN_ROUTE = "Not found: no API route answers this address (see /api/openapi.json)."
@@ -105,29 +106,41 @@ def methods_as_problems(view: Callable[..., HttpResponseBase]) -> Callable[..., 
 
 
 # Django's error handlers (``handler400`` … in rcmdesk.urls): a Problem under /api/, the
-# site's pages everywhere else.
+# site's error page (rcmdesk.web.errors) everywhere else.
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if wants_json(request):
         return problem(400, unreadable(exception))
-    return defaults.bad_request(request, exception)
+    return error_page(request, 400)
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     if wants_json(request):
         return problem(403, str(exception) or "Forbidden.")
-    return defaults.permission_denied(request, exception)
+    return error_page(request, 403, detail=_refusal_words(exception))
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if wants_json(request):
         return problem(404, UNKNOWN_ROUTE)
-    return defaults.page_not_found(request, exception)
+    # Never the exception's words: a missing and a foreign object must read the same.
+    return error_page(request, 404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if wants_json(request):
         request_id = getattr(request, "request_id", "(none)")
         return problem(500, SERVER_ERROR.format(request_id=request_id))
-    return defaults.server_error(request)
+    try:
+        return error_page(request, 500, detail=SERVER_ERROR.format(
+            request_id=getattr(request, "request_id", "(none)")))
+    except Exception:  # the site's layout itself failed (the database is down): bare page
+        return defaults.server_error(request)
+
+
+def _refusal_words(exception: Exception) -> str:
+    """A refusal's own sentence ("Only client admins read the audit log."), not Django's
+    generic "Permission denied" or an empty one."""
+    words = str(exception).strip()
+    return "" if words in ("", "Permission denied", "Forbidden.") else words

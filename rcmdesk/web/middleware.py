@@ -14,6 +14,7 @@ from rcmdesk.accounts.middleware import wants_json
 from rcmdesk.accounts.people import person
 from rcmdesk.audit.context import acting
 from rcmdesk.errors import DomainError
+from rcmdesk.web.errors import error_page
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 REFUSED_STATUSES = {401, 403, 404, 405}
@@ -125,9 +126,9 @@ def refusal(request: HttpRequest, error: DomainError) -> HttpResponse:
     status = error.http_status
     if wants_json(request):
         return JsonResponse({"detail": error.detail}, status=status)
-    context = {"title": error.title, "detail": error.detail, "status": status}
     if not request.headers.get("HX-Request"):
-        return render(request, "web/refused.html", context, status=status)
+        return error_page(request, status, title=error.title, detail=error.detail)
+    context = {"title": error.title, "detail": error.detail, "status": status}
     response = render(request, "web/_refused.html", context, status=status)
     response["HX-Retarget"] = "#refusal"
     response["HX-Reswap"] = "innerHTML"

@@ -9,5 +9,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     # Browsers ask for /favicon.ico on their own; answering keeps 404s out of the audit trail.
     path("favicon.ico", RedirectView.as_view(url=static("rcmdesk/favicon.svg"), permanent=True)),
+    path("search/", views.search, name="search"),
     path("clients/<slug:client>/queue-counts/", views.queue_counts, name="queue_counts"),
 ]

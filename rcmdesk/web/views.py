@@ -1,4 +1,4 @@
-"""The shell: the home page and its queue-count fragment."""
+"""The shell: the home page, its queue-count fragment and the header's search."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from rcmdesk.accounts.middleware import background_poll
 from rcmdesk.accounts.models import User
+from rcmdesk.claims import lookup
 from rcmdesk.decisions.queries import waiting
 from rcmdesk.tenancy.models import BreakGlassGrant, Engagement, Organization
 from rcmdesk.tenancy.visibility import visibility_for
@@ -54,3 +55,12 @@ def queue_counts(request: HttpRequest, client: str) -> HttpResponse:
         "client": org, "total": sum(workflows.values(), Tile()),
         "workflows": sorted(workflows.items()),
         "decisions": waiting(request.user, [org.pk])})
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    """The header's search box: claims (and visits) by patient, PCN, ICN or member id."""
+    query = request.GET.get("q", "")[:lookup.MAX_QUERY].strip()
+    found = lookup.search(request.user, query) if query else None
+    return render(request, "web/search.html", {"found": found, "search_q": query,
+                                               "shown": lookup.CLAIMS_SHOWN})

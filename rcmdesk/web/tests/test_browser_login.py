@@ -95,6 +95,7 @@ def test_the_partner_specialist_signs_in_with_totp_and_sees_only_assigned_client
     expect(cards.first.locator("footer")).to_contain_text("no open items")
     page.screenshot(path=str(SCREENSHOT), full_page=True)
 
+    page.get_by_test_id("who").click()  # Sign out is in the account menu
     page.get_by_test_id("logout").click()
     expect(page.get_by_test_id("login-form")).to_be_visible()
     page.goto(reverse("web:home"))
