@@ -103,6 +103,9 @@ X12_KINDS = frozenset({FileKind.R835, FileKind.C837P, FileKind.C837I, FileKind.C
                        FileKind.C837, FileKind.A277CA, FileKind.S277, FileKind.S276,
                        FileKind.A999, FileKind.E270, FileKind.E271, FileKind.P278,
                        FileKind.TA1, FileKind.X12})
+KNOWN_FORMATS = frozenset({FileKind.PNG, FileKind.JPEG, FileKind.GIF, FileKind.TIFF,
+                           FileKind.PDF, FileKind.ZIP, FileKind.WORD, FileKind.EXCEL,
+                           FileKind.OFFICE, FileKind.GZIP})
 DOCUMENTS = {documents.PNG: FileKind.PNG, documents.JPEG: FileKind.JPEG,
              documents.TIFF: FileKind.TIFF, documents.PDF: FileKind.PDF}
 SIGNATURES: tuple[tuple[bytes, FileKind], ...] = (
@@ -210,9 +213,7 @@ def retry_can_help(kind: str) -> bool:
 
 def foreign(data: bytes) -> FileKind | None:
     """The kind of a file that is plainly no text import (a picture, a PDF, an archive, an
-    office file or a binary), for imports of CSV or other text; None for text or X12."""
+    office file), for imports of CSV or other text; None for anything else, which the
+    import's own checks describe better (a stray NUL byte is its row and column)."""
     kind = what_is(data)
-    if kind in X12_KINDS or kind in (FileKind.TEXT, FileKind.X12_CUT, FileKind.EMPTY,
-                                     FileKind.HTML):
-        return None
-    return kind
+    return kind if kind in KNOWN_FORMATS else None

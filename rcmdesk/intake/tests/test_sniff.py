@@ -74,3 +74,4 @@ def test_a_retry_can_help_only_a_whole_x12_file() -> None:
 def test_a_text_import_is_told_only_about_files_that_are_plainly_not_text() -> None:
     assert foreign(PNG) is FileKind.PNG
     assert foreign(b"Date,Amount\n") is None
+    assert foreign(b"Date,Amount\n2026-01-02,1\x00\n") is None  # the import says where
