@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from rcmdesk.intake import sniff
 from rcmdesk.remits.deposits import (
     DepositFileError,
     audit_reconciliation,
@@ -25,7 +26,6 @@ from rcmdesk.tenancy.authz import allows, require
 from rcmdesk.tenancy.models import Organization
 from rcmdesk.tenancy.roles import Action, Workflow
 from rcmdesk.tenancy.visibility import visibility_for
-from rcmdesk.intake import sniff
 from rcmdesk.uploads import UploadRefused, read_upload
 
 

@@ -67,7 +67,8 @@ def test_a_picture_gets_a_sentence_naming_it_and_asking_for_the_clearinghouse_fi
 
 
 def test_a_retry_can_help_only_a_whole_x12_file() -> None:
-    assert retry_can_help("835") and retry_can_help("")
+    assert retry_can_help("835")
+    assert retry_can_help("")
     assert not any(retry_can_help(k) for k in ("png", "pdf", "empty", "text", "x12_cut"))
 
 
