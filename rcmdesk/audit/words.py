@@ -14,6 +14,8 @@ from typing import Any
 
 from django.apps import apps
 
+from rcmdesk.labels import families
+
 ACTIONS = {
     "read": "Viewed", "list": "Listed", "create": "Created", "update": "Changed",
     "export": "Exported", "login": "Signed in", "logout": "Signed out",
@@ -29,6 +31,10 @@ ACTIONS = {
 KEYS = {"sha256": "Fingerprint (SHA-256)", "ip": "IP address", "pcn": "Claim number",
         "icn": "Payer claim number", "id": "ID", "url": "Address", "dos": "Date of service",
         "ids": "IDs", "isa13": "Interchange control number", "npi": "NPI"}
+# Detail keys whose values are stored codes: worded by their label family (rcmdesk.labels).
+KEY_FAMILIES = {"channel": "channel", "role": "role", "workflow": "workflow",
+                "scope": "workflow", "before": "workflow", "after": "workflow",
+                "previous_status": "file_status", "kind": "file_kind"}
 LONGEST = 200  # a value longer than this is cut: the CSV export has it whole
 
 
@@ -57,7 +63,16 @@ def detail_pairs(detail: Any) -> list[tuple[str, str]]:
     """The event's detail as (Key, value) pairs for a person to read."""
     if not isinstance(detail, Mapping):
         return [("Detail", value_words(detail))] if detail not in (None, "", []) else []
-    return [(key_words(str(k)), value_words(v)) for k, v in detail.items()]
+    return [(key_words(str(k)), value_words(coded(str(k), v))) for k, v in detail.items()]
+
+
+def coded(key: str, value: Any) -> Any:
+    """A stored code (or a list of them) under a key that names its family, as words; a
+    value the family does not know is left as it is (these keys are not only codes)."""
+    words = families().get(KEY_FAMILIES.get(key, ""), {})
+    if isinstance(value, list):
+        return [words.get(v, v) if isinstance(v, str) else v for v in value]
+    return words.get(value, value) if isinstance(value, str) else value
 
 
 def key_words(key: str) -> str:

@@ -79,6 +79,7 @@ def test_the_detail_reads_as_key_value_pairs_with_words_not_a_dict(trail):
     assert "Fingerprint (SHA-256): ab12" in table
     assert "Sets: Held: No; Codes: CO-97" in table
     assert "Intake: received" in table
+    assert "Channel: Upload" in table
     assert "Received file 7" in table
 
 
