@@ -131,12 +131,6 @@ def assignable_people(engagement: Engagement) -> list[Any]:
     return [p for p in people if Role(p.role).is_partner]
 
 
-def active_clients() -> list[Organization]:
-    """Every active client organization, by name (the break-glass chooser)."""
-    return list(Organization.objects.filter(kind=OrgKind.CLIENT, is_active=True)
-                .order_by("name"))
-
-
 def unassign_id(engagement: Engagement, assignment_id: int, *, acting_user: Any) -> None:
     assignment = Assignment.objects.visible_to(acting_user).filter(
         engagement=engagement, pk=assignment_id).first()

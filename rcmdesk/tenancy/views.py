@@ -87,7 +87,7 @@ def break_glass(request: HttpRequest) -> HttpResponse:
     """The platform admin's emergency access: reasoned, time-boxed, read-only, audited."""
     if not allows(request.user, Action.MANAGE_ORGANIZATIONS):
         raise PermissionDenied("Break-glass access is for platform admins.")
-    form = BreakGlassForm(request.POST or None, clients=services.active_clients())
+    form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.open_break_glass_for_slug(
