@@ -54,9 +54,13 @@ class ManyFilesField(forms.FileField):
         return [super(ManyFilesField, self).clean(one, initial) for one in many]
 
 
+EMPTY_SENTENCE = sniff.problem(sniff.FileKind.EMPTY)
+
+
 class UploadForm(forms.Form):
-    """A client and one or more X12 files; each file is read (or refused) on its own, so an
-    empty or oversized file among several is named and the others still go in."""
+    """A client and one or more X12 files; the view reads each file on its own (one in
+    memory at a time), so an empty or oversized file among several is named and the
+    others still go in."""
 
     client = forms.ChoiceField(label="Client")
     file = ManyFilesField(label="X12 files (835, 837, 277CA, 999)", allow_empty_file=True)
@@ -65,23 +69,15 @@ class UploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["client"].choices = [(org.slug, org.name) for org in clients]  # type: ignore[attr-defined]
         self.by_slug = {org.slug: org for org in clients}
-        self.contents: list[tuple[str, bytes]] = []
-        self.refused: list[str] = []
-
-    def clean_file(self) -> Any:
-        uploads = self.cleaned_data["file"]
-        for upload in uploads:
-            name = upload.name or "upload.x12"
-            try:
-                self.contents.append((name, read_upload(upload, what="X12 file")))
-            except UploadRefused as exc:
-                self.refused.append(f"{name}: {empty_sentence if upload.size == 0 else exc}")
-        if not self.contents:
-            raise forms.ValidationError(self.refused)
-        return uploads
 
 
-empty_sentence = sniff.problem(sniff.FileKind.EMPTY)
+def read_one(upload: Any) -> tuple[str, bytes | None, str]:
+    """(name, bytes, "") for a file that can be received, (name, None, why) for one refused."""
+    name = upload.name or "upload.x12"
+    try:
+        return name, read_upload(upload, what="X12 file"), ""
+    except UploadRefused as exc:
+        return name, None, f"{name}: {EMPTY_SENTENCE if upload.size == 0 else exc}"
 
 
 def visible_file(request: HttpRequest, file_id: int) -> ReceivedFile:
@@ -244,17 +240,35 @@ def upload(request: HttpRequest) -> HttpResponse:
     else:
         form = UploadForm(clients=clients)
     if form.is_bound and form.is_valid():
-        org = form.by_slug[form.cleaned_data["client"]]
-        for refusal in form.refused:
-            messages.error(request, refusal)
-        landed = [_take(request, org, name, content, user) for name, content in form.contents]
-        if len(landed) == 1:
-            return redirect(landed[0])
-        messages.success(request, f"{len(landed)} files received; each is checked on its "
-                                  "own and its outcome shows in the list below.")
-        return redirect("intake:files")
+        answer = _receive_each(request, form, user)
+        if answer is not None:
+            return answer
     return render(request, "intake/upload.html", {"form": form,
                                                   "largest": size_shown(max_upload_bytes())})
+
+
+def _receive_each(request: HttpRequest, form: UploadForm, user: Any) -> HttpResponse | None:
+    """Receive every file of a valid form on its own; None (the form shows why) when no
+    file could be received. One file goes to its page, several to the list."""
+    org = form.by_slug[form.cleaned_data["client"]]
+    landed, refused = [], []
+    for upload in form.cleaned_data["file"]:
+        name, content, why = read_one(upload)
+        if content is None:
+            refused.append(why)
+        else:
+            landed.append(_take(request, org, name, content, user))
+    if not landed:
+        form.add_error("file", refused)
+        return None
+    for why in refused:
+        messages.error(request, why)
+    if len(landed) == 1 and not refused:
+        return redirect(landed[0])
+    messages.success(request, f"{len(landed)} file{'s' if len(landed) > 1 else ''} received; "
+                              "each is checked on its own and its outcome shows in the list "
+                              "below.")
+    return redirect("intake:files")
 
 
 def _take(request: HttpRequest, org: Any, name: str, content: bytes, user: Any) -> str:
