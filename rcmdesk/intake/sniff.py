@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from rcmdesk.attachments import sniff as documents
 
-ISA_LENGTH = 106  # the ISA header is fixed-length: its 106th character ends the segment
+ISA_LONGEST = 4096  # an ISA longer than this is not an ISA (the X12 reader's bound)
 ASK_FOR_X12 = "Upload the 835/837/277CA/999 file your clearinghouse sent."
 
 
@@ -134,8 +134,11 @@ def what_is(data: bytes) -> FileKind:
     if data.startswith(b"PK\x03\x04"):
         return _zipped(data)
     head = data.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if head.startswith(b"ISA"):
+    if head.startswith(b"ISA") and len(head) > 3:
         return _x12(head)
+    if head.startswith(b"ST") and len(head) > 3 and not head[2:3].isalnum() \
+            and not head[2:3].isspace():
+        return _fragment(head) or FileKind.TEXT
     return _text(head)
 
 
@@ -165,27 +168,58 @@ def _text(head: bytes) -> FileKind:
 
 
 def _x12(data: bytes) -> FileKind:
-    """Which X12 transaction(s) an interchange carries; cut short when it has no IEA."""
-    if len(data) < ISA_LENGTH:
+    """Which X12 transaction(s) an interchange carries; cut short when an ISA has no IEA.
+
+    The delimiters are read as the X12 reader reads them: the element separator follows
+    "ISA", and the terminator follows ISA16, after the sixteenth separator (a header that
+    is not exactly 106 characters is still read).
+    """
+    separator = data[3:4]
+    end = -1
+    for _ in range(16):
+        end = data.find(separator, end + 1, ISA_LONGEST)
+        if end < 0:
+            return FileKind.X12_CUT
+    terminator = data[end + 2:end + 3]
+    if not terminator:
         return FileKind.X12_CUT
-    separator, terminator = data[3:4], data[ISA_LENGTH - 1:ISA_LENGTH]
-    segments = [s.strip(b"\r\n ") for s in data.split(terminator)]
-    ids = [s.split(separator, 1)[0] for s in segments]
-    if b"IEA" not in ids:
+    segments = _segments(data, separator, terminator)
+    ids = [fields[0] for fields in segments]
+    if ids.count(b"IEA") < ids.count(b"ISA"):
         return FileKind.X12_CUT
+    return _carried(segments)
+
+
+def _fragment(data: bytes) -> FileKind | None:
+    """A bare ST..SE set (companion guides print them so; the reader takes them): its
+    terminator is the first character an ST segment cannot hold."""
+    separator = data[2:3]
+    for char in data[3:80]:
+        if not (bytes([char]).isalnum() or bytes([char]) in (separator, b" ")):
+            terminator = b"\n" if char == ord("\r") else bytes([char])
+            return _carried(_segments(data, separator, terminator))
+    return None
+
+
+def _segments(data: bytes, separator: bytes, terminator: bytes) -> list[list[bytes]]:
+    return [s.strip(b"\r\n ").split(separator) for s in data.split(terminator)]
+
+
+def _carried(segments: list[list[bytes]]) -> FileKind:
+    """The kind of transaction the segments carry: one named kind, TA1s alone, or "X12"."""
     kinds: set[FileKind] = set()
     guide = ""
-    for segment in segments:
-        fields = segment.split(separator)
+    for fields in segments:
         if fields[0] == b"GS" and len(fields) > 8:
             guide = fields[8].decode("ascii", "replace")
         elif fields[0] == b"ST" and len(fields) > 1:
             kinds.add(_set_kind(fields[1].decode("ascii", "replace"), guide))
         elif fields[0] == b"TA1":
             kinds.add(FileKind.TA1)
-    if len(kinds - {FileKind.TA1}) == 1:
-        return next(iter(kinds - {FileKind.TA1}))
-    return kinds.pop() if len(kinds) == 1 else FileKind.X12
+    sets = kinds - {FileKind.TA1}
+    if len(sets) == 1:
+        return next(iter(sets))
+    return FileKind.TA1 if kinds == {FileKind.TA1} else FileKind.X12
 
 
 def _set_kind(set_id: str, guide: str) -> FileKind:

@@ -76,3 +76,16 @@ def test_a_text_import_is_told_only_about_files_that_are_plainly_not_text() -> N
     assert foreign(PNG) is FileKind.PNG
     assert foreign(b"Date,Amount\n") is None
     assert foreign(b"Date,Amount\n2026-01-02,1\x00\n") is None  # the import says where
+
+
+def test_an_isa_header_of_another_length_and_a_bare_set_are_still_x12() -> None:
+    whole = remit(header("100.00") + PAID).decode()
+    padded = whole.replace("*00*", "*00 *", 1).encode()  # not 106 characters any more
+    assert what_is(padded) is FileKind.R835
+    bare = whole[whole.index("ST*"):whole.index("GE*")].encode()
+    assert what_is(bare) is FileKind.R835
+
+
+def test_a_second_interchange_without_its_iea_is_cut_short() -> None:
+    whole = remit(header("100.00") + PAID)
+    assert what_is(whole + whole[: whole.index(b"IEA")]) is FileKind.X12_CUT
