@@ -24,6 +24,7 @@ def _families() -> dict[str, Iterable[Any]]:
     from rcmdesk.eligibility.models import CoverageStatus, VisitSource, VisitStatus
     from rcmdesk.escalations.models import EscalationKind, EscalationStatus
     from rcmdesk.intake.models import Channel, FileStatus
+    from rcmdesk.intake.sniff import FileKind
     from rcmdesk.playbooks.models import EditCheck
     from rcmdesk.playbooks.models import Severity as EditSeverity
     from rcmdesk.priorauth.models import AuthSource, AuthStatus
@@ -59,7 +60,7 @@ def _families() -> dict[str, Iterable[Any]]:
         "channel": Channel, "file_status": FileStatus, "edit_check": EditCheck,
         "edit_severity": EditSeverity, "report_status": ReportStatus,
         "batch_status": BatchStatus, "ack_status": AckStatus, "profile_kind": ProfileKind,
-        "usage": Usage, "attachment_owner": OwnerKind,
+        "usage": Usage, "attachment_owner": OwnerKind, "file_kind": FileKind,
     }
 
 

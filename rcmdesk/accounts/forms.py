@@ -3,6 +3,11 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.validators import ASCIIUsernameValidator
 
+from rcmdesk.labels import label
+from rcmdesk.tenancy.roles import Role
+
+MEMBER_ROLES = (Role.CLIENT_STAFF, Role.CLIENT_MANAGER, Role.CLIENT_ADMIN)  # a client admin's
+
 
 class TokenForm(forms.Form):
     token = forms.CharField(
@@ -24,8 +29,6 @@ class MemberForm(forms.Form):
     first_name = forms.CharField(max_length=150, required=False)
     last_name = forms.CharField(max_length=150, required=False)
     email = forms.EmailField(required=False)
-    role = forms.ChoiceField(choices=[("client_staff", "client staff"),
-                                      ("client_manager", "client manager"),
-                                      ("client_admin", "client admin")])
+    role = forms.ChoiceField(choices=[(r.value, label(r, "role")) for r in MEMBER_ROLES])
     password = forms.CharField(widget=forms.PasswordInput(render_value=False),
                                help_text="At least 12 characters; not a common password.")

@@ -146,12 +146,16 @@ def _check(event: AuditEvent, key: str, prev: str, expected_seq: int) -> str | N
     return None
 
 
-def events_of_own_organization(user: Any, action: str = "") -> AuditEventQuerySet:
-    """A client admin's view of the trail: their own organization's events only."""
+def events_of_own_organization(user: Any, action: str = "", *,
+                               who: str = "") -> AuditEventQuerySet:
+    """A client admin's view of the trail: their own organization's events only, of one
+    action and by people whose username holds ``who`` when given."""
     if not allows(user, Action.VIEW_AUDIT_LOG):
         raise PermissionDenied("Only client admins read the audit log.")
     events = AuditEvent.objects.visible_to(user)
-    action = action.strip()
+    action, who = action.strip(), who.strip()
+    if who:
+        events = events.filter(actor_username__icontains=who)
     return events.filter(action=action) if action else events
 
 

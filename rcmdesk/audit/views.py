@@ -8,20 +8,31 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from rcmdesk.audit import words
 from rcmdesk.audit.models import AuditEventQuerySet
 from rcmdesk.audit.services import events_of_own_organization, export_csv, record
 
 
 def own_org_events(request: HttpRequest) -> AuditEventQuerySet:
-    return events_of_own_organization(request.user, request.GET.get("action", ""))
+    return events_of_own_organization(request.user, request.GET.get("action", "")[:40],
+                                      who=request.GET.get("who", "")[:150])
 
 
 @login_required
 def events(request: HttpRequest) -> HttpResponse:
+    """The trail newest first, worded: actions and objects in words, the detail as
+    "Key: value" pairs, times in the organization's zone with the zone named."""
     page = Paginator(own_org_events(request).order_by("-seq"), 50).get_page(
         request.GET.get("page"))
-    return render(request, "audit/events.html", {"page": page,
-                                                 "action": request.GET.get("action", "")})
+    actions = (events_of_own_organization(request.user).order_by("action")
+               .values_list("action", flat=True).distinct())
+    rows = [(e, words.action_words(e.action), words.object_words(e.object_type, e.object_id),
+             words.detail_pairs(e.detail)) for e in page.object_list]
+    org = getattr(request.user, "organization", None)
+    return render(request, "audit/events.html", {
+        "page": page, "rows": rows, "zone": getattr(org, "time_zone", None),
+        "action": request.GET.get("action", ""), "who": request.GET.get("who", ""),
+        "actions": [(a, words.action_words(a)) for a in actions]})
 
 
 @login_required

@@ -54,6 +54,9 @@ class ReceivedFile(models.Model):
     status = models.CharField(max_length=16, choices=FileStatus.choices,
                               default=FileStatus.RECEIVED)
     reason = models.TextField(blank=True)  # why quarantined / held / failed, for a person
+    # What the bytes are (rcmdesk.intake.sniff.FileKind: "835", "837P", "png"...), told when
+    # the file arrives so the list names each file's type without reading its content.
+    kind = models.CharField(max_length=8, blank=True)
     findings = models.JSONField(default=list, blank=True)
     summary = models.JSONField(default=dict, blank=True)
     # The processing lease (rcmdesk.intake.lease): which process is applying the file, since

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 
-from rcmdesk.intake import lease
+from rcmdesk.intake import lease, sniff
 from rcmdesk.intake.models import ReceivedFile
 from rcmdesk.intake.services import RETRYABLE
 from rcmdesk.tenancy.authz import allows
@@ -32,8 +32,10 @@ def may_ingest(user: Any, client_id: int) -> bool:
 
 def may_retry(user: Any, received: ReceivedFile) -> bool:
     """Quarantined, held or failed files, and one left "received" by a run that stopped;
-    never one another process is working on now (its lease is live)."""
+    never one another process is working on now (its lease is live), nor one that is no
+    whole X12 file (a picture stays a picture however often it is run)."""
     return (received.status in RETRYABLE and not lease.live(received)
+            and sniff.retry_can_help(received.kind)
             and may_ingest(user, received.client_id))
 
 

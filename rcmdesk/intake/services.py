@@ -32,7 +32,7 @@ from django.db import IntegrityError, transaction
 from rcmdesk.accounts.people import person
 from rcmdesk.audit.services import record
 from rcmdesk.claims.services import apply_837
-from rcmdesk.intake import lease
+from rcmdesk.intake import lease, sniff
 from rcmdesk.intake.models import AppliedSet, FileStatus, InterchangeKey, ReceivedFile
 from rcmdesk.intake.signals import applier_for, file_applied, interchange_ack_handlers
 from rcmdesk.remits.services import post_835
@@ -48,6 +48,7 @@ RETRYABLE = frozenset({FileStatus.RECEIVED, FileStatus.QUARANTINED, FileStatus.F
 DONE = frozenset({FileStatus.APPLIED, FileStatus.DUPLICATE})  # every set is in the books
 ALREADY = "already ingested"  # the same bytes again, and the first copy was applied
 BUSY = "being processed"  # another process holds the file: nothing is decided yet
+CLAIMS_NAMED = 50  # the claims an 837 set's summary names, for its page's links
 TA1_KEY = "TA1"  # the summary entry of the file's interchange acknowledgments
 
 
@@ -125,7 +126,8 @@ def receive(client: Organization, data: bytes, name: str, *, acting_user: Any = 
             with transaction.atomic():
                 received = ReceivedFile(
                     client=client, original_name=name[:255], sha256=digest, size=len(data),
-                    content=data, channel=channel, **(lease.fresh() if claim else {}),
+                    content=data, channel=channel, kind=sniff.what_is(data).value,
+                    **(lease.fresh() if claim else {}),
                     received_by=person(acting_user))
                 if claim:
                     received.history = lease.note(received, "claimed", received.lease_holder)
@@ -146,6 +148,9 @@ def retry(received: ReceivedFile, *, acting_user: Any = None) -> IngestResult:
     """Run a quarantined, held or failed file again (after a fix); applied sets are skipped."""
     if received.status not in RETRYABLE:
         return IngestResult(received, received.status, "nothing to retry")
+    if not sniff.retry_can_help(received.kind):
+        return IngestResult(received, received.status, "a retry cannot help: " + (
+            received.reason or sniff.problem(sniff.FileKind(received.kind))))
     record("intake.retry", client_id=received.client_id, obj=received, acting_user=acting_user,
            detail={"previous_status": received.status, "reason": received.reason})
     return process(received, acting_user=acting_user, statuses=RETRYABLE)
@@ -243,6 +248,11 @@ def _taken_over(received: ReceivedFile) -> IngestResult:
 
 def _check_and_apply(received: ReceivedFile, actor: Any) -> IngestResult:
     data, name = bytes(received.content), received.original_name
+    wrong = sniff.problem(sniff.what_is(data))
+    if wrong:  # a picture or a file cut short: say what it is, not what the parser met
+        return _finish(received, FileStatus.QUARANTINED, wrong, actor, findings=[{
+            "position": 0, "segment": "", "element": None, "rule": "file-kind",
+            "severity": Severity.ERROR.value, "message": wrong}])
     try:
         findings = list(validate(data, name=name, limit=settings.RCMDESK_MAX_FINDINGS))
         if findings and findings[-1].rule == TOO_MANY:  # never parse a flood in full
@@ -404,7 +414,8 @@ def _dispatch(received: ReceivedFile, tx: Transaction, actor: Any) -> dict[str, 
     client = received.client
     if tx.set_id == "837":
         result = apply_837(client, t837.submission(tx), file=received, acting_user=actor)
-        return {"outcome": "applied", **result.as_summary()}
+        return {"outcome": "applied", **result.as_summary(),  # the file page links them
+                "claims": (result.created + result.updated)[:CLAIMS_NAMED]}
     if tx.set_id == "835":
         posted = post_835(client, tx, file=received, acting_user=actor)
         outcome = FileStatus.HELD_FOR_REVIEW.value if posted.held else "applied"

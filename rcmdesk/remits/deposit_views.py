@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from rcmdesk.intake import sniff
 from rcmdesk.remits.deposits import (
     DepositFileError,
     audit_reconciliation,
@@ -70,6 +71,12 @@ def upload(request: HttpRequest) -> HttpResponse:
     name = upload_file.name or "deposits.csv"
     try:
         content = read_upload(upload_file, what="deposit file")
+        kind = sniff.foreign(content)
+        if kind is not None:  # a statement PDF or a screenshot: say so, not "row 1"
+            messages.error(request, f"Nothing imported. {name}: this file is {kind.described}, "
+                                    "not a deposit file. Upload the CSV or BAI2 file your "
+                                    "bank sent.")
+            return redirect(back)
         imported = import_deposits_csv(org, content, name, acting_user=request.user)
     except (UploadRefused, DepositFileError) as exc:
         messages.error(request, f"Nothing imported. {exc}")

@@ -121,6 +121,16 @@ def assign_username(engagement: Engagement, username: str, *, acting_user: Any) 
     return assign(engagement, user, acting_user=acting_user)
 
 
+def assignable_people(engagement: Engagement) -> list[Any]:
+    """The partner's active staff not yet on the engagement: the assignment picker's list."""
+    from rcmdesk.accounts.models import User
+
+    on_it = engagement.assignments.values_list("user_id", flat=True)
+    people = (User.objects.filter(organization_id=engagement.partner_id, is_active=True)
+              .exclude(pk__in=on_it).order_by("first_name", "last_name", "username"))
+    return [p for p in people if Role(p.role).is_partner]
+
+
 def unassign_id(engagement: Engagement, assignment_id: int, *, acting_user: Any) -> None:
     assignment = Assignment.objects.visible_to(acting_user).filter(
         engagement=engagement, pk=assignment_id).first()

@@ -34,11 +34,12 @@ def engagement_detail(request: HttpRequest, engagement_id: int) -> HttpResponse:
     record("read", client_id=engagement.client_id, obj=engagement)
     return render(request, "tenancy/engagement_detail.html", {
         "engagement": engagement,
-        "assignments": engagement.assignments.select_related("user"),
+        "assignments": engagement.assignments.select_related("user")
+                       .order_by("user__first_name", "user__username"),
         "scope_form": ScopeForm(initial={"scope": engagement.scope}),
         "can_change_scope": allows(request.user, Action.MANAGE_ENGAGEMENT_SCOPE),
         "can_assign": allows(request.user, Action.ASSIGN_WORK),
-        "assign_form": AssignForm(),
+        "assign_form": AssignForm(people=services.assignable_people(engagement)),
     })
 
 
@@ -56,14 +57,15 @@ def change_scope(request: HttpRequest, engagement_id: int) -> HttpResponse:
 @require_POST
 def assign(request: HttpRequest, engagement_id: int) -> HttpResponse:
     engagement = _visible_engagement(request, engagement_id)
-    form = AssignForm(request.POST)
-    if form.is_valid():
-        try:
-            services.assign_username(engagement, form.cleaned_data["username"],
-                                     acting_user=request.user)
-        except (ValidationError, Http404):
-            messages.error(request, "No such user at this engagement's partner, or not "
-                                    "assignable.")
+    form = AssignForm(request.POST, people=services.assignable_people(engagement))
+    try:
+        if not form.is_valid():
+            raise ValidationError("not one of the people listed")
+        services.assign_username(engagement, form.cleaned_data["username"],
+                                 acting_user=request.user)
+    except (ValidationError, Http404):
+        messages.error(request, "No such user at this engagement's partner, or not "
+                                "assignable.")
     return redirect("tenancy:engagement", engagement_id=engagement.pk)
 
 

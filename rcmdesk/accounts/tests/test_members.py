@@ -98,3 +98,31 @@ def test_other_roles_cannot_manage_members(world, role):
     client = sign_in(Client(), world.user(role))
     assert client.get(reverse("accounts:members")).status_code == 403
     assert client.get("/api/members").status_code == 403
+
+
+def test_the_members_table_shows_roles_in_words_and_sorts(world, admin):
+    body = admin.get(reverse("accounts:members")).content.decode()
+    table = body.split('data-testid="members"')[1].split("</table>")[0]
+    assert "client_staff" not in table
+    assert "client_admin" not in table
+    assert '<table class="compact sortable"' in body
+    assert "Never" in table or " EST</td>" in table or " EDT</td>" in table
+    choices = body.split('name="role"')[1].split("</select>")[0]
+    assert "client_" not in choices.replace('value="client_', "")
+
+
+def test_a_refused_member_form_keeps_what_was_typed(world, admin):
+    response = admin.post(reverse("accounts:members"),
+                          {**NEW, "password": "password", "role": "client_manager"})
+    body = response.content.decode()
+    assert 'value="acme.newbie"' in body
+    assert 'value="New"' in body
+    assert 'value="Bie"' in body
+    assert '<option value="client_manager" selected>' in body
+
+
+def test_every_control_on_the_members_page_has_a_label(world, admin):
+    body = admin.get(reverse("accounts:members")).content.decode()
+    form = body.split('data-testid="member-form"')[1].split("</form>")[0]
+    for name in ("username", "first_name", "last_name", "email", "role", "password"):
+        assert f'<label for="id_{name}">' in form

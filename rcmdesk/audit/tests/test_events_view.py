@@ -64,3 +64,37 @@ def test_refused_requests_are_audited(trail):
     event = AuditEvent.objects.filter(action="access_refused").latest("seq")
     assert event.actor_id == specialist.pk
     assert event.detail["status"] == 404
+
+
+def test_the_detail_reads_as_key_value_pairs_with_words_not_a_dict(trail):
+    record("intake.received", client_id=trail.acme.pk, object_type="intake.receivedfile",
+           object_id="7", detail={"name": "paid.835", "sha256": "ab12", "channel": "upload",
+                                  "sets": {"held": False, "codes": ["CO-97"]}})
+    body = sign_in(Client(), trail.user(Role.CLIENT_ADMIN)).get("/audit/events/").content.decode()
+    table = body.split('data-testid="audit-events"')[1]
+    assert "{'" not in table
+    assert "['" not in table
+    assert "False" not in table
+    assert "Name: paid.835" in table
+    assert "Fingerprint (SHA-256): ab12" in table
+    assert "Sets: Held: No; Codes: CO-97" in table
+    assert "Intake: received" in table
+    assert "Channel: Upload" in table
+    assert "Received file 7" in table
+
+
+def test_times_are_in_the_organizations_zone_with_the_zone_named(trail):
+    body = sign_in(Client(), trail.user(Role.CLIENT_ADMIN)).get("/audit/events/").content.decode()
+    table = body.split('data-testid="audit-events"')[1]
+    assert " EST</td>" in table or " EDT</td>" in table
+    assert "<td>Viewed</td>" in table
+    assert "Claim A-1" in table
+
+
+def test_the_filters_keep_what_was_typed_and_narrow_by_person(trail):
+    admin = sign_in(Client(), trail.user(Role.CLIENT_ADMIN))
+    body = admin.get("/audit/events/", {"who": "nobody-like-this", "action": "read"})
+    text = body.content.decode()
+    assert 'value="nobody-like-this"' in text
+    assert '<option value="read" selected>Viewed</option>' in text
+    assert "acme-marker" not in text

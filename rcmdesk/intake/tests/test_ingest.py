@@ -73,10 +73,12 @@ def test_a_broken_file_is_quarantined_with_located_findings_and_nothing_applied(
     assert bytes(ReceivedFile.objects.get().content) == broken
 
 
-def test_a_file_that_is_not_x12_is_quarantined(world: World) -> None:
+def test_a_file_that_is_not_x12_is_quarantined_with_what_it_is_in_words(world: World) -> None:
     result = ingest(world.acme, b"hello, this is not X12", "note.txt")
     assert result.outcome == FileStatus.QUARANTINED
-    assert result.file.findings
+    assert result.file.reason == ("This file is plain text, not an X12 file. Upload the "
+                                  "835/837/277CA/999 file your clearinghouse sent.")
+    assert result.file.kind == "text"
 
 
 def test_a_flood_of_bad_segments_is_quarantined_with_only_the_first_problems_kept(

@@ -122,5 +122,6 @@ def test_the_file_page_shows_the_processing_history_in_words_with_dates(world):
 def test_an_applied_835_links_the_remittance_it_posted(world):
     remittance = paid_remit(world.acme, "PCN1", "100.00", "T1", "000000401")
     body = as_(world, Role.CLIENT_STAFF).get(page(remittance.file)).content.decode()
-    summary = body.split('data-testid="summary"')[1].split("</table>")[0]
-    assert reverse("remits:remittance", args=[remittance.pk]) in summary
+    made = body.split('data-testid="made"')[1].split("</ul>")[0]
+    assert reverse("remits:remittance", args=[remittance.pk]) in made
+    assert "Remittance T1, $100.00" in made

@@ -22,7 +22,8 @@ from rcmdesk.tenancy.roles import Role
 
 def test_retry_runs_a_stuck_file_again_and_is_audited(world, settings):
     run_tasks_at_once(settings)
-    received, _ = services.receive(world.acme, b"not x12", "stuck.txt",
+    broken = remit(header("100.00") + "CLP*PCN1*1*ABC*100**12*CCN1~")
+    received, _ = services.receive(world.acme, broken, "stuck.835",
                                   acting_user=world.user(Role.CLIENT_STAFF), channel=Channel.UPLOAD)
     client = as_(world, Role.CLIENT_STAFF)
     assert 'data-testid="retry"' in client.get(page(received)).content.decode()

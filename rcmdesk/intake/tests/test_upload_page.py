@@ -93,16 +93,17 @@ def test_a_file_over_the_size_limit_is_refused_with_its_size_and_the_limit(world
     assert not ReceivedFile.objects.exists()
 
 
-def test_an_empty_file_is_refused(world):
+def test_an_empty_file_is_refused_with_a_sentence_that_says_so(world):
     response = upload(as_(world, Role.CLIENT_STAFF), "acme", b"", "empty.835")
-    assert "The X12 file is empty." in response.content.decode()
+    assert ("empty.835: This file is empty, not an X12 file. Upload the 835/837/277CA/999 "
+            "file your clearinghouse sent." in response.content.decode())
     assert not ReceivedFile.objects.exists()
 
 
 @override_settings(RCMDESK_MAX_UPLOAD_BYTES=3 * 1024 * 1024)
 def test_the_page_names_the_size_limit(world):
     body = as_(world, Role.CLIENT_STAFF).get(reverse("intake:upload")).content.decode()
-    assert "up to 3 MB." in body
+    assert "up to 3 MB each" in body
 
 
 def test_the_size_limit_is_read_from_the_environment(tmp_path):

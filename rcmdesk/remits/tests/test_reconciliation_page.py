@@ -153,6 +153,15 @@ def test_a_file_over_the_size_limit_imports_nothing_and_says_its_size_and_the_li
             "largest file accepted is 1 KB.") in text
 
 
+def test_a_picture_uploaded_as_deposits_is_named_as_a_picture(acme_books: World) -> None:
+    staff = sign_in(Client(), acme_books.user(Role.CLIENT_STAFF))
+    upload(staff, "acme", b"\x89PNG\r\n\x1a\n\x00\x00", "statement.png")
+    assert Deposit.objects.count() == 3
+    text = staff.get(PAGE, {"client": "acme"}).content.decode()
+    assert ("Nothing imported. statement.png: this file is a PNG image, not a deposit file. "
+            "Upload the CSV or BAI2 file your bank sent.") in text
+
+
 def test_an_upload_without_a_csrf_token_is_refused(acme_books: World) -> None:
     staff = sign_in(Client(enforce_csrf_checks=True), acme_books.user(Role.CLIENT_STAFF))
     assert upload(staff, "acme", csv_bytes("2025-01-05,1.00,X,x")).status_code == 403  # type: ignore[attr-defined]

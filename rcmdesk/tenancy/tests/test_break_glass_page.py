@@ -52,3 +52,16 @@ def test_tenant_users_cannot_break_glass(world):
         response = sign_in(Client(), world.user(role)).post(
             reverse("tenancy:break_glass"), {"client": "birch", "reason": REASON, "minutes": 30})
         assert response.status_code == 403
+
+
+def test_the_form_lists_no_clients_and_grants_show_names_and_local_times(world):
+    client = sign_in(Client(), world.user(Role.PLATFORM_ADMIN))
+    form = client.get(reverse("tenancy:break_glass")).content.decode()
+    assert "Acme Family Medicine" not in form
+    assert "slug" not in form.split("<main")[1]
+    client.post(reverse("tenancy:break_glass"), {"client": "acme", "reason": REASON,
+                                                 "minutes": 30})
+    grants = client.get(reverse("tenancy:break_glass")).content.decode().split(
+        'data-testid="grants"')[1]
+    assert "<td>Acme Family Medicine</td>" in grants
+    assert " EST</td>" in grants or " EDT</td>" in grants

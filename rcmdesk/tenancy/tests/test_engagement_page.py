@@ -18,7 +18,8 @@ def test_it_shows_scope_and_assigned_staff_to_a_partner_specialist(world):
     response = sign_in(Client(), world.user(Role.PARTNER_SPECIALIST)).get(page(world))
     assert response.status_code == 200
     body = response.content.decode()
-    assert "ar_followup" in body
+    scope = body.split('data-testid="scope"')[1].split("</p>")[0]
+    assert ">AR follow-up</span>" in scope
     assert "pillar.specialist" in body
     assert "Save scope" not in body
 
@@ -68,3 +69,26 @@ def test_the_client_page_lists_only_engagements_the_viewer_sees(world):
         reverse("tenancy:client", args=["acme"]))
     assert b"Acme AR" in response.content
     assert b"Birch" not in response.content
+
+
+def test_the_partner_lead_picks_people_from_a_list_with_roles_in_words(world):
+    make_user("pillar.new", Role.PARTNER_SPECIALIST, world.pillar)
+    body = sign_in(Client(), world.user(Role.PARTNER_LEAD)).get(page(world)).content.decode()
+    picker = body.split('data-testid="assign-form"')[1].split("</form>")[0]
+    assert '<label for="id_username">Person to assign</label>' in picker
+    assert '<option value="pillar.new">' in picker
+    assert "acme.staff" not in picker
+    assert "partner_specialist" not in body.split("<main")[1]
+    assert "Partner specialist" in picker or "Specialist" in picker
+
+
+def test_the_engagement_and_client_pages_speak_office_words(world):
+    client = sign_in(Client(), world.user(Role.CLIENT_ADMIN))
+    body = client.get(page(world)).content.decode()
+    facts = body.split('data-testid="engagement-facts"')[1].split("</p>")[0]
+    start = world.acme_engagement.start_date
+    assert f"from {start:%m/%d/%Y}" in facts
+    assert '<legend>Workflows in scope</legend>' in body
+    client_page = client.get(reverse("tenancy:client", args=["acme"])).content.decode()
+    assert "slug" not in client_page.lower().split("<main")[1]
+    assert "acme ·" not in client_page
