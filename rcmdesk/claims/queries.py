@@ -139,6 +139,7 @@ class Offers:
     write_off: WorkItem | None = None  # an item the reader may ask the client to write off
     status_request: bool = False  # send a 276
     correct: bool = False  # a corrected (7) or void (8) claim
+    edit_draft: bool = False  # open a draft in charge entry (charges.services.may_enter)
 
 
 @dataclass
@@ -231,7 +232,9 @@ def offers(user: Any, claim: Claim, rel: Related) -> Offers:
         status_request=claim.status != ClaimStatus.DRAFT
         and may(Action.WORK_ITEMS, workflow=Workflow.AR_FOLLOWUP),
         correct=bool(claim.payer_claim_control_number)
-        and may(Action.WORK_ITEMS, workflow=Workflow.DENIALS))
+        and may(Action.WORK_ITEMS, workflow=Workflow.DENIALS),
+        edit_draft=claim.status == ClaimStatus.DRAFT
+        and may(Action.WORK_ITEMS, workflow=Workflow.CHARGES_CLAIMS))
 
 
 def related(user: Any, claim: Claim) -> Related:
