@@ -18,6 +18,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
+from rcmdesk.accounts.middleware import is_verified, needs_second_factor
 from rcmdesk.tenancy.authz import allows
 from rcmdesk.tenancy.roles import Action, Workflow
 from rcmdesk.tenancy.visibility import Visibility, visibility_for
@@ -162,5 +163,9 @@ def nav(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    if needs_second_factor(user) and not is_verified(user):
+        # Half signed in (password, no code yet): every page but the code form would send
+        # them back to it, so the header offers nothing but signing out.
+        return {"nav_menus": (), "nav_pending_code": True}
     # A callable: templates that never draw the header (htmx fragments) never pay for it.
     return {"nav_menus": partial(menus_for, user)}

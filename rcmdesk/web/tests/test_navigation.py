@@ -81,3 +81,14 @@ def test_a_page_drawn_for_someone_signed_out_has_no_menus(db, client):
     body = client.get(reverse("accounts:login")).content.decode()
     assert 'class="menus"' not in body
     assert "data-global-search" not in body
+
+
+def test_someone_past_the_password_but_not_the_code_sees_no_menus_only_sign_out(world, client):
+    client.force_login(world.user(Role.PARTNER_SPECIALIST),
+                       backend="rcmdesk.accounts.backends.ActiveUserBackend")
+    body = client.get(reverse("accounts:otp")).content.decode()
+    nav = NAV_LINK.search(body)
+    assert nav is not None
+    assert reverse("workqueue:workbench") not in nav.group(0)
+    assert "data-global-search" not in body
+    assert 'data-testid="logout"' in body
