@@ -1,5 +1,6 @@
 """The demo's co-managed controls at Acme: its SOPs, a QA sampling plan, a write-off waiting
-on the client manager and an escalation on the partner lead's clock.
+on the client manager, an escalation on the partner lead's clock and last week's client
+report (what the Monday schedule would have made), so the manager's reading is there.
 
 Made through the same services the pages use, as the people who would do it (Acme's admin
 writes the SOPs, the partner specialist proposes and escalates), so the audit trail of the
@@ -20,6 +21,8 @@ from rcmdesk.playbooks.editing import SopText, create_document
 from rcmdesk.playbooks.models import SopDocument
 from rcmdesk.qa.models import SamplingPlan
 from rcmdesk.qa.services import save_plan
+from rcmdesk.reports.kpis import last_week_with_data
+from rcmdesk.reports.weekly import generate
 from rcmdesk.tenancy.models import Engagement, Organization
 from rcmdesk.tenancy.roles import Workflow
 from rcmdesk.workqueue.models import ItemKind, ItemStatus, WorkItem
@@ -55,10 +58,12 @@ class Controls:
     sops: int
     proposals: int
     escalations: int
+    report_week: str
 
     def line(self) -> str:
         return (f"demo controls ({CLIENT}): {self.sops} SOPs, {self.proposals} decision(s) "
-                f"waiting on the client, {self.escalations} open escalation(s)")
+                f"waiting on the client, {self.escalations} open escalation(s), "
+                f"the weekly report for {self.report_week}")
 
 
 def build_controls() -> Controls | None:
@@ -72,11 +77,13 @@ def build_controls() -> Controls | None:
     sampling_plan(admin, engagement)
     _write_off(specialist, client)
     _escalation(specialist, client)
+    report, _ = generate(client, last_week_with_data(client))  # archived: a rerun adds none
     return Controls(
         sops=SopDocument.objects.filter(client=client).count(),
         proposals=Proposal.objects.filter(client=client, status="proposed").count(),
         escalations=Escalation.objects.filter(client=client).exclude(
-            status__in=("resolved", "closed")).count())
+            status__in=("resolved", "closed")).count(),
+        report_week=report.week)
 
 
 def write_sops(admin: User, client: Organization) -> None:

@@ -1,5 +1,5 @@
 """The demo's controls: Acme opens with SOPs, a QA plan, a write-off waiting on the client
-manager and an escalation on the partner lead's clock."""
+manager, an escalation on the partner lead's clock and last week's client report."""
 
 import pytest
 
@@ -11,6 +11,8 @@ from rcmdesk.escalations.models import Escalation
 from rcmdesk.playbooks.models import SopVersion
 from rcmdesk.qa.models import SamplingPlan
 from rcmdesk.remits.invariants import check_ledger
+from rcmdesk.reports.kpis import last_week_with_data
+from rcmdesk.reports.models import WeeklyReport
 from rcmdesk.workqueue.models import ItemStatus
 
 CLAIMS = 30
@@ -41,3 +43,15 @@ def test_a_second_controls_run_adds_nothing():
     assert first == second
     assert (Proposal.objects.count(), Escalation.objects.count(),
             SopVersion.objects.count()) == (1, 1, 2)
+
+
+@pytest.mark.django_db
+def test_the_client_manager_finds_last_weeks_report_archived():
+    build_demo()
+    build_backoffice(CLAIMS)
+    controls = build_controls()
+    assert controls is not None
+    report = WeeklyReport.objects.get()
+    assert report.week == controls.report_week == last_week_with_data(report.client)
+    assert build_controls() is not None
+    assert WeeklyReport.objects.count() == 1  # a rerun keeps the archived one
