@@ -21,6 +21,12 @@ MONDAY_TO_FRIDAY = frozenset(range(5))  # date.weekday(): Monday 0 .. Sunday 6
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
+def office_day(day: date) -> str:
+    """A day as a US billing office writes it, 12/05/2026: the one style of every page, PDF
+    and sentence we store (an item's title, a priority's reason)."""
+    return day.strftime("%m/%d/%Y")
+
+
 def local_date(instant: datetime, time_zone: str) -> date:
     """The calendar day ``instant`` falls on in ``time_zone``.
 

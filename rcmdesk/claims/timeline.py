@@ -22,7 +22,7 @@ from rcmdesk.arfollowup.models import ClaimStatusResponse
 from rcmdesk.arfollowup.queries import claim_status_exchanges
 from rcmdesk.arfollowup.status277 import FINALIZED_DENIED, RESUBMIT
 from rcmdesk.attachments.queries import for_claim
-from rcmdesk.calendar import day_start
+from rcmdesk.calendar import day_start, office_day
 from rcmdesk.claims.models import Claim
 from rcmdesk.decisions.models import Proposal
 from rcmdesk.denials.models import Appeal, AppealStatus
@@ -151,7 +151,7 @@ def status_exchanges(user: Any, claim: Claim) -> list[Event]:
 def _status_detail(r: ClaimStatusResponse) -> str:
     parts = [f"{r.raw_stc} (category {r.category}, status {r.status_code})"]
     if r.effective_date:
-        parts.append(f"as of {r.effective_date:%m/%d/%Y}")
+        parts.append(f"as of {office_day(r.effective_date)}")
     if r.payer_claim_control_number:
         parts.append(f"payer claim {r.payer_claim_control_number}")
     if r.trace:
@@ -180,7 +180,8 @@ def _remit_events(remits: Iterable[RemitClaim]) -> list[Event]:
     events = []
     for rc in remits:
         remittance = rc.remittance
-        paid_on = f"paid on {remittance.payment_date:%m/%d/%Y}" if remittance.payment_date else ""
+        paid = remittance.payment_date
+        paid_on = f"paid on {office_day(paid)}" if paid else ""
         detail = ", ".join(p for p in (rc.outcome, paid_on, f"trace {remittance.trace_number}")
                            if p)
         events.append(Event(

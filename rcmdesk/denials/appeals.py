@@ -20,6 +20,7 @@ from django.utils import timezone
 from rcmdesk import errors
 from rcmdesk.accounts.people import person
 from rcmdesk.audit.services import record
+from rcmdesk.calendar import office_day
 from rcmdesk.claims.models import Claim
 from rcmdesk.denials import defaults, merge
 from rcmdesk.denials.models import (
@@ -96,7 +97,7 @@ def money(value: Decimal | None) -> str:
 
 
 def _day(value: date | None) -> str:
-    return value.strftime("%m/%d/%Y") if value else ""
+    return office_day(value) if value else ""
 
 
 def merge_values(item: WorkItem, claim: Claim, denial: Denial, level: int,

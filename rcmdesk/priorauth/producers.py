@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from rcmdesk.calendar import office_day
 from rcmdesk.claims.models import Claim, ClaimLine, ClaimStatus
 from rcmdesk.eligibility.models import Visit, VisitStatus
 from rcmdesk.priorauth.lookup import AuthBook, AuthCheck
@@ -104,7 +105,7 @@ def _visit_drafts(client_id: int, book: AuthBook, today: date, patients: list[in
             day = row["scheduled_on"]
             drafts.append(Draft(
                 kind=ItemKind.PRIOR_AUTH, source_key=key,
-                title=_needed_title(f"the visit of {day}", code, check), amount=ZERO,
+                title=_needed_title(f"the visit of {office_day(day)}", code, check), amount=ZERO,
                 category=check.problem, deadline=day,
                 priority=prioritise(ZERO, None, day, day, "visit", today),
                 detail={"visit_id": row["pk"], "patient_id": row["patient_id"],

@@ -64,6 +64,9 @@ READS_FOR_A_VIEWER = {
         "capacity figures are computed for a viewer; nothing is written"),
     "charges/preview.py": {"preview": "the scrubber's verdict; rolled back, nothing written"},
     "charges/services.py": {"may_enter": "a permission question"},
+    "claims/lookup.py": dict.fromkeys(["search", "matching_claims", "matching_visits"],
+                                      "the header's search: what a viewer may see"),
+    "decisions/services.py": {"may_decide": "a permission question"},
     "escalations/services.py": dict.fromkeys(
         ["owner_time_zone", "may_raise", "may_manage", "may_take", "can_own", "visible",
          "get_visible", "search", "client_for", "raisable_clients",

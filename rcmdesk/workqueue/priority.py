@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from rcmdesk.calendar import office_day
+
 DEFAULT_PAY_RATE = Decimal("0.60")  # with no history for a payer yet
 URGENCY = ((14, 300), (30, 200), (60, 100))
 
@@ -83,7 +85,7 @@ def _urgency(facts: Facts) -> Factor:
     left = (facts.deadline - facts.today).days
     if left < 0:
         return Factor("deadline", 0, f"{facts.deadline_kind} deadline "
-                      f"{facts.deadline:%m/%d/%Y} passed {-left} days ago")
+                      f"{office_day(facts.deadline)} passed {-left} days ago")
     points = next((p for limit, p in URGENCY if left <= limit), 0)
     return Factor("deadline", points, f"{left} days left until the {facts.deadline_kind} "
-                  f"deadline {facts.deadline:%m/%d/%Y}")
+                  f"deadline {office_day(facts.deadline)}")

@@ -24,6 +24,7 @@ from rcmdesk.accounts.middleware import background_poll
 from rcmdesk.accounts.services import user_named
 from rcmdesk.arfollowup.services import request_status_for_items
 from rcmdesk.audit.services import record
+from rcmdesk.calendar import office_day
 from rcmdesk.labels import label
 from rcmdesk.playbooks.services import call_reference_required
 from rcmdesk.tenancy.authz import allows, permits
@@ -258,7 +259,7 @@ def _one(request: HttpRequest, item_id: int, action: str, params: bulk.Params, *
     if item.pk in result.skipped:
         return _item_page(request, queries.get_item(request.user, item_id), status=409,
                           problem=result.skipped[item.pk])
-    until = params.until.strftime("%m/%d/%Y") if params.until else ""
+    until = office_day(params.until) if params.until else ""
     messages.info(request, done.format(pk=item.pk, until=until))
     return redirect(back)
 

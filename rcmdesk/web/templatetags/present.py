@@ -17,6 +17,7 @@ from django import template
 from django.utils import timezone
 
 from rcmdesk import labels
+from rcmdesk.calendar import office_day
 from rcmdesk.web.templatetags.money import money as money_filter
 
 register = template.Library()
@@ -53,7 +54,7 @@ def day(value: date | datetime | None, zone: str | None = None) -> str:
         return DASH
     if isinstance(value, datetime):
         value = _local(value, zone).date()
-    return value.strftime("%m/%d/%Y")
+    return office_day(value)
 
 
 @register.filter
@@ -67,7 +68,7 @@ def when(value: datetime | None, zone: str | None = None) -> str:
         return DASH
     local = _local(value, zone)
     hour = local.strftime("%I").lstrip("0")
-    return f"{local:%m/%d/%Y} {hour}:{local:%M %p} {local.tzname() or ''}".rstrip()
+    return f"{office_day(local)} {hour}:{local:%M %p} {local.tzname() or ''}".rstrip()
 
 
 def _decimal(value: Any) -> Decimal | None:

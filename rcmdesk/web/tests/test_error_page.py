@@ -99,12 +99,3 @@ def test_the_api_keeps_its_json_problem(world, signed_in):
     assert response.status_code == 404
     assert response["Content-Type"].startswith("application/json")
 
-
-def test_a_mistyped_week_on_the_kpi_page_answers_the_styled_400(world, signed_in):
-    response = signed_in(Role.CLIENT_MANAGER).get(reverse("reports:dashboard"),
-                                                  {"client": "acme", "week": "2026-W7x"})
-    assert response.status_code == 400
-    body = response.content.decode()
-    assert 'data-testid="error-400"' in body
-    assert 'data-testid="error-home"' in body
-

@@ -28,6 +28,7 @@ from typing import Any
 from django.db.models import DateField, Exists, Max, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
 
+from rcmdesk.calendar import office_day
 from rcmdesk.claims.models import Claim, Payer
 from rcmdesk.playbooks.services import DeadlineBook
 from rcmdesk.workqueue.models import ItemKind, WorkItem, aging_bucket
@@ -102,8 +103,8 @@ def _draft(row: Mapping[str, Any], payers: dict[int, Payer], book: DeadlineBook,
     deadline = service + timedelta(days=deadlines.timely_filing_days) if service else None
     balance: Decimal = row["insurance_balance"]
     responded: date | None = row["responded_on"]
-    why = (f"${balance:,.2f} still open after the remit of {responded:%m/%d/%Y}"
-           if responded else f"no payer response since {row['submitted_on']:%m/%d/%Y}")
+    why = (f"${balance:,.2f} still open after the remit of {office_day(responded)}"
+           if responded else f"no payer response since {office_day(row['submitted_on'])}")
     return Draft(
         kind=ItemKind.AR_FOLLOWUP, source_key=f"claim:{row['pk']}", claim_id=row["pk"],
         title=f"Follow up {row['patient_control_number']} with {payer.name}",
