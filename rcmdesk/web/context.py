@@ -18,7 +18,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from rcmdesk.accounts.middleware import is_verified, needs_second_factor
+from rcmdesk.accounts.middleware import TWO_FACTOR_EXEMPT, is_verified, needs_second_factor
 from rcmdesk.tenancy.authz import allows
 from rcmdesk.tenancy.roles import Action, Workflow
 from rcmdesk.tenancy.visibility import Visibility, visibility_for
@@ -159,13 +159,21 @@ def menus_for(user: Any) -> list[Drawn]:
     return drawn
 
 
+def _half_signed_in(request: HttpRequest, user: Any) -> bool:
+    """Password given, code not yet: every page but the code form sends them back to it
+    (RequireTwoFactorMiddleware), so only those exempt pages can be drawn in this state and
+    only there is the question asked (it costs a device query for optional-2FA roles)."""
+    if is_verified(user):
+        return False
+    exempt = {reverse(name) for name in TWO_FACTOR_EXEMPT}
+    return request.path_info in exempt and needs_second_factor(user)
+
+
 def nav(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    if needs_second_factor(user) and not is_verified(user):
-        # Half signed in (password, no code yet): every page but the code form would send
-        # them back to it, so the header offers nothing but signing out.
+    if _half_signed_in(request, user):
         return {"nav_menus": (), "nav_pending_code": True}
     # A callable: templates that never draw the header (htmx fragments) never pay for it.
     return {"nav_menus": partial(menus_for, user)}
