@@ -344,15 +344,70 @@ def users_totp(username: str) -> None:
 
 
 @audit_app.command("verify")
-def audit_verify() -> None:
-    """Recompute the HMAC chain; exit 1 naming the first broken event."""
-    from rcmdesk.audit.services import verify
+def audit_verify(
+    client: Annotated[str | None, typer.Option(help="client slug; every chain if omitted")]
+    = None,
+    checkpoints: Annotated[Path | None, typer.Option(
+        help="a checkpoint file kept outside the database (an export, or "
+             "var/audit/checkpoints.jsonl) to check the chains against")] = None,
+) -> None:
+    """Seal, then recompute every client's chain; exit 1 naming the client and the first
+    broken event of each broken chain."""
+    from rcmdesk.audit import checkpoints as notes
+    from rcmdesk.audit.verification import verify_chains
 
-    checked, broken = verify()
-    if broken is not None:
-        err.print(f"[red]{broken}[/red] ({checked} events before it verified)")
+    chain = client_by_slug(client).pk if client else None
+    kept = notes.read_file(checkpoints) if checkpoints else []
+    reports = verify_chains(chain, kept)
+    for report in reports:
+        for warning in report.warnings:
+            err.print(f"[yellow]{report.client}: {warning}[/yellow]")
+        if report.broken is not None:
+            err.print(f"[red]{report.broken}[/red] ({report.checked} events before it verified)")
+    checked = sum(r.checked for r in reports)
+    if any(r.broken for r in reports):
         raise typer.Exit(1)
-    print(f"audit chain intact: {checked} events verified")
+    print(f"audit chain intact: {checked} events verified in {len(reports)} chains"
+          + (f" against {len(kept)} checkpoints from {checkpoints}" if checkpoints else ""))
+
+
+@audit_app.command("seal")
+def audit_seal() -> None:
+    """Seal every committed event not sealed yet (normally done right after each commit)."""
+    from rcmdesk.audit.sealer import seal_all
+
+    print(f"sealed {seal_all()} events")
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint() -> None:
+    """Write a signed checkpoint of every chain's head now (table and checkpoint file)."""
+    from rcmdesk.audit.models import AuditChainHead
+    from rcmdesk.audit.sealer import checkpoint_now, seal_all
+
+    seal_all()
+    made = [checkpoint_now(c) for c in
+            AuditChainHead.objects.order_by("chain").values_list("chain", flat=True)]
+    print(f"{sum(1 for m in made if m is not None)} checkpoints written")
+
+
+@audit_app.command("checkpoints")
+def audit_checkpoints(
+    client: Annotated[str, typer.Option(help="client slug")],
+) -> None:
+    """Print a client's signed checkpoints as JSON lines, the public key first (audited)."""
+    from rcmdesk.audit.checkpoints import export_lines
+    from rcmdesk.audit.models import chain_of
+    from rcmdesk.audit.sealer import seal
+    from rcmdesk.audit.services import record
+
+    org = client_by_slug(client)
+    with cli_context():
+        record("export", client_id=org.pk, object_type="audit.auditcheckpoint",
+               detail={"what": "checkpoints", "output": "stdout"})
+    seal(chain_of(org.pk))
+    for line in export_lines(chain_of(org.pk)):
+        sys.stdout.write(line)
 
 
 @audit_app.command("export")
@@ -362,10 +417,12 @@ def audit_export(
 ) -> None:
     """Export audit events as CSV (the export itself is audited)."""
     from rcmdesk.audit.models import AuditEvent
+    from rcmdesk.audit.sealer import seal_all
     from rcmdesk.audit.services import export_csv, record
     from rcmdesk.tenancy.models import Organization
 
-    events = AuditEvent.objects.order_by("seq")
+    seal_all()
+    events = AuditEvent.objects.order_by("id")
     client_id = None
     if client:
         org = Organization.objects.filter(slug=client, kind="client").first()

@@ -21,6 +21,8 @@ VAR_DIR = var_dir()
 
 SECRET_KEY = secret_from_env_or_file("RCMDESK_SECRET_KEY", VAR_DIR / "secret_key")
 AUDIT_HMAC_KEY = secret_from_env_or_file("RCMDESK_AUDIT_KEY", VAR_DIR / "audit_key")
+# Signed audit checkpoints are also appended here, outside the database (rcmdesk.audit.checkpoints).
+AUDIT_CHECKPOINT_FILE = VAR_DIR / "audit" / "checkpoints.jsonl"
 
 DEBUG = env_bool("RCMDESK_DEBUG", default=False)
 # Plain HTTP is tolerated only for the loopback demo (`make run`); `rcmdesk serve` refuses

@@ -22,14 +22,16 @@ def link(key: str, prev_hash: str, fields: Mapping[str, Any]) -> str:
 
 
 def event_fields(
-    *, seq: int, at: datetime, actor_id: int | None, actor_username: str,
-    acting_org_id: int | None, client_org_id: int | None, action: str, object_type: str,
-    object_id: str, ip: str | None, request_id: str, detail: Any,
+    *, chain: int, seq: int, event_id: int, at: datetime, actor_id: int | None,
+    actor_username: str, acting_org_id: int | None, client_org_id: int | None, action: str,
+    object_type: str, object_id: str, ip: str | None, request_id: str, detail: Any,
 ) -> dict[str, Any]:
-    """Everything an event asserts; any edit to one of these breaks the chain."""
+    """Everything an event asserts; any edit to one of these breaks the chain. The chain and
+    the event's id are in it too, so an event cannot be moved to another chain or swapped
+    with another row unnoticed."""
     return {
-        "seq": seq, "at": at.isoformat(timespec="microseconds"), "actor": actor_id,
-        "actor_username": actor_username, "acting_org": acting_org_id,
+        "chain": chain, "seq": seq, "id": event_id, "at": at.isoformat(timespec="microseconds"),
+        "actor": actor_id, "actor_username": actor_username, "acting_org": acting_org_id,
         "client_org": client_org_id, "action": action, "object_type": object_type,
         "object_id": object_id, "ip": ip, "request_id": request_id, "detail": detail,
     }

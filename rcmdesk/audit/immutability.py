@@ -1,7 +1,12 @@
 """Database triggers that refuse UPDATE and DELETE on append-only tables.
 
-Shared by the audit trail now and the ledger later. A database superuser can still drop a
-trigger; the HMAC chain is what catches that.
+Shared by the audit trail and the ledger. A database superuser can still drop a trigger; the
+HMAC chain is what catches that.
+
+The audit trail's events are written unsealed and sealed afterwards (``rcmdesk.audit.sealer``),
+so its trigger lets exactly one UPDATE through: the seal, from an unsealed row (empty hash)
+to a sealed one, with no column but ``seq``, ``prev_hash`` and ``hash`` changed. Every other
+UPDATE, every DELETE and TRUNCATE stays refused.
 """
 
 from __future__ import annotations
@@ -20,7 +25,39 @@ $$ LANGUAGE plpgsql;
 """
 
 
-def forward_sql(vendor: str, table: str) -> list[str]:
+PG_SEAL_ONLY_FUNCTION = """
+CREATE OR REPLACE FUNCTION rcmdesk_seal_only() RETURNS trigger AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND OLD.hash = '' AND NEW.hash <> '' AND NEW.seq IS NOT NULL
+     AND (to_jsonb(OLD) - 'seq' - 'prev_hash' - 'hash')
+         = (to_jsonb(NEW) - 'seq' - 'prev_hash' - 'hash') THEN
+    RETURN NEW;
+  END IF;
+  RAISE EXCEPTION USING
+    MESSAGE = 'rcmdesk: ' || TG_TABLE_NAME || ' is append-only; ' || TG_OP || ' refused',
+    ERRCODE = 'insufficient_privilege';
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+# Tables whose rows are sealed once after they are written: table -> the columns the seal
+# may NOT change (SQLite has no row-to-JSON, so its trigger names them; a test checks the
+# list against the model, so a new column cannot slip past the trigger).
+SEALED_TABLES: dict[str, tuple[str, ...]] = {
+    "audit_auditevent": (
+        "id", "chain", "at", "actor_id", "actor_username", "acting_org_id", "client_org_id",
+        "action", "object_type", "object_id", "ip", "request_id", "detail",
+    ),
+}
+
+
+def forward_sql(vendor: str, table: str, *, sealable: bool | None = None) -> list[str]:
+    """The triggers of ``table``; ``sealable`` (default: whether it is in SEALED_TABLES)
+    lets the one sealing UPDATE through. Migrations written before sealing pass False."""
+    if sealable is None:
+        sealable = table in SEALED_TABLES
+    if sealable:
+        return _sealable_sql(vendor, table)
     if vendor == "postgresql":
         return [PG_FUNCTION, (
             f"CREATE OR REPLACE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
@@ -32,6 +69,27 @@ def forward_sql(vendor: str, table: str) -> list[str]:
     if vendor == "sqlite":
         return [
             f"CREATE TRIGGER IF NOT EXISTS {table}_no_update BEFORE UPDATE ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, 'rcmdesk: {table} is append-only; UPDATE refused'); END;",
+            f"CREATE TRIGGER IF NOT EXISTS {table}_no_delete BEFORE DELETE ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, 'rcmdesk: {table} is append-only; DELETE refused'); END;",
+        ]
+    return []
+
+
+def _sealable_sql(vendor: str, table: str) -> list[str]:
+    if vendor == "postgresql":
+        return [PG_FUNCTION, PG_SEAL_ONLY_FUNCTION, (
+            f"CREATE OR REPLACE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION rcmdesk_seal_only();"
+        ), (
+            f"CREATE OR REPLACE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION rcmdesk_refuse_change();"
+        )]
+    if vendor == "sqlite":
+        same = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in SEALED_TABLES[table])
+        return [
+            f"CREATE TRIGGER IF NOT EXISTS {table}_no_update BEFORE UPDATE ON {table} "
+            f"WHEN NOT (OLD.hash = '' AND NEW.hash <> '' AND NEW.seq IS NOT NULL AND {same}) "
             f"BEGIN SELECT RAISE(ABORT, 'rcmdesk: {table} is append-only; UPDATE refused'); END;",
             f"CREATE TRIGGER IF NOT EXISTS {table}_no_delete BEFORE DELETE ON {table} "
             f"BEGIN SELECT RAISE(ABORT, 'rcmdesk: {table} is append-only; DELETE refused'); END;",
@@ -52,7 +110,7 @@ def backward_sql(vendor: str, table: str) -> list[str]:
 APPEND_ONLY_TABLES: list[str] = [
     "audit_auditevent", "remits_journalentry", "remits_ledgerentry",
     "workqueue_workaction", "playbooks_sopversion", "playbooks_playbookchange",
-    "decisions_proposalevent", "workqueue_calllog",
+    "decisions_proposalevent", "workqueue_calllog", "audit_auditcheckpoint",
 ]
 
 
@@ -71,11 +129,12 @@ def remove(connection: Any, tables: list[str] | None = None) -> None:
                 cursor.execute(sql)
 
 
-def make_operations(table: str) -> tuple[Any, Any]:
-    """RunPython callables that install or remove the triggers for the current vendor."""
+def make_operations(table: str, *, sealable: bool = False) -> tuple[Any, Any]:
+    """RunPython callables that install or remove the triggers for the current vendor
+    (the plain ones unless ``sealable``: a migration's SQL must not change under it)."""
 
     def forward(apps: Any, schema_editor: Any) -> None:
-        for sql in forward_sql(schema_editor.connection.vendor, table):
+        for sql in forward_sql(schema_editor.connection.vendor, table, sealable=sealable):
             schema_editor.execute(sql)
 
     def backward(apps: Any, schema_editor: Any) -> None:

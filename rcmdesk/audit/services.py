@@ -1,4 +1,8 @@
-"""Writing, verifying and exporting the audit trail."""
+"""Writing, verifying and exporting the audit trail.
+
+``verify`` and ``ChainBreak`` live in ``rcmdesk.audit.verification`` and are re-exported here,
+where callers have always found them.
+"""
 
 from __future__ import annotations
 
@@ -10,16 +14,19 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 
 from rcmdesk.accounts.people import person
-from rcmdesk.audit import chain
+from rcmdesk.audit import checkpoints
 from rcmdesk.audit.context import current
-from rcmdesk.audit.models import AuditChainHead, AuditEvent, AuditEventQuerySet
+from rcmdesk.audit.models import AuditEvent, AuditEventQuerySet, chain_of
+from rcmdesk.audit.sealer import seal, seal_after_commit
+from rcmdesk.audit.verification import ChainBreak as ChainBreak
+from rcmdesk.audit.verification import verify as verify
+from rcmdesk.db import bulk
 from rcmdesk.tenancy.authz import allows
 from rcmdesk.tenancy.roles import Action
 
@@ -34,10 +41,12 @@ def record(
     detail: Mapping[str, Any] | None = None,
     acting_user: Any = None,
 ) -> AuditEvent:
-    """Append one event to the chain, inside the caller's transaction.
+    """Append one event, unsealed, inside the caller's transaction; it takes no lock.
 
     Callers that change data call this inside the same ``transaction.atomic()`` block as the
-    change, so the event and the change commit or roll back together.
+    change, so the event and the change commit or roll back together. The event is linked
+    into its client's chain right after the commit (``sealer.seal_after_commit``), in a short
+    transaction of its own, so a long transaction holds nothing another client waits on.
     """
     ctx = current()
     acting_user = acting_user if acting_user is not None else ctx.user
@@ -46,23 +55,13 @@ def record(
         object_id = object_id or str(obj.pk)
     actor_id, username, org_id = _describe_actor(acting_user, ctx.channel)
     clean_detail = json.loads(json.dumps(dict(detail or {}), cls=DjangoJSONEncoder))
-    with transaction.atomic():
-        head = AuditChainHead.objects.select_for_update().get_or_create(pk=1)[0]
-        seq, at = head.seq + 1, timezone.now()
-        fields = chain.event_fields(
-            seq=seq, at=at, actor_id=actor_id, actor_username=username,
-            acting_org_id=org_id, client_org_id=client_id, action=action,
-            object_type=object_type, object_id=str(object_id), ip=ctx.ip,
-            request_id=ctx.request_id, detail=clean_detail,
-        )
-        digest = chain.link(settings.AUDIT_HMAC_KEY, head.hash, fields)
-        event = AuditEvent.objects.create(
-            seq=seq, at=at, actor_id=actor_id, actor_username=username, acting_org_id=org_id,
-            client_org_id=client_id, action=action, object_type=object_type,
-            object_id=str(object_id), ip=ctx.ip, request_id=ctx.request_id,
-            detail=clean_detail, prev_hash=head.hash, hash=digest,
-        )
-        AuditChainHead.objects.filter(pk=1).update(seq=seq, hash=digest)
+    event = AuditEvent.objects.create(
+        chain=chain_of(client_id), at=timezone.now(), actor_id=actor_id,
+        actor_username=username, acting_org_id=org_id, client_org_id=client_id, action=action,
+        object_type=object_type, object_id=str(object_id), ip=ctx.ip,
+        request_id=ctx.request_id, detail=clean_detail,
+    )
+    seal_after_commit({event.chain})
     return event
 
 
@@ -77,16 +76,29 @@ class PendingEvent:
     detail: Mapping[str, Any] | None = None
 
 
+BATCH_COLUMNS = ("chain", "at", "actor_id", "actor_username", "acting_org_id", "client_org_id",
+                 "action", "object_type", "object_id", "ip", "request_id", "detail", "prev_hash",
+                 "hash")
+
+
 def record_many(events: Iterable[PendingEvent], *, acting_user: Any = None) -> int:
     """Append a batch of events by one actor (an import's per-claim events), in the caller's
-    transaction; returns how many. The one home for bulk audit writes, so an import never
-    writes its events one round trip at a time."""
-    count = 0
-    for event in events:
-        record(event.action, client_id=event.client_id, object_type=event.object_type,
-               object_id=event.object_id, detail=event.detail, acting_user=acting_user)
-        count += 1
-    return count
+    transaction, in ONE statement (``rcmdesk.db.bulk.insert``: COPY on PostgreSQL); returns
+    how many. Unsealed like ``record``'s, and sealed after the commit in batches."""
+    ctx = current()
+    acting_user = acting_user if acting_user is not None else ctx.user
+    actor_id, username, org_id = _describe_actor(acting_user, ctx.channel)
+    at, chains = bulk.db_datetime(timezone.now()), set()
+    rows = []
+    for e in events:
+        chains.add(chain_of(e.client_id))
+        rows.append((chain_of(e.client_id), at, actor_id, username, org_id, e.client_id,
+                     e.action, e.object_type, str(e.object_id), ctx.ip, ctx.request_id,
+                     json.dumps(dict(e.detail or {}), cls=DjangoJSONEncoder), "", ""))
+    bulk.insert(AuditEvent, BATCH_COLUMNS, rows)
+    if rows:
+        seal_after_commit(chains)
+    return len(rows)
 
 
 def record_listing(
@@ -123,52 +135,6 @@ def _describe_actor(actor: Any, channel: str) -> tuple[int | None, str, int | No
     return who.pk, who.get_username(), who.organization_id
 
 
-@dataclass(frozen=True)
-class ChainBreak:
-    seq: int
-    event_id: int | None
-    reason: str
-
-    def __str__(self) -> str:
-        where = f"event #{self.seq}" + (f" (id {self.event_id})" if self.event_id else "")
-        return f"audit chain broken at {where}: {self.reason}"
-
-
-def verify(key: str | None = None, batch: int = 5000) -> tuple[int, ChainBreak | None]:
-    """Recompute the chain; return how many events checked out and the first break, if any."""
-    key = key or settings.AUDIT_HMAC_KEY
-    prev, expected_seq, checked = chain.GENESIS, 1, 0
-    for event in _in_order(batch):
-        problem = _check(event, key, prev, expected_seq)
-        if problem:
-            return checked, ChainBreak(event.seq, event.pk, problem)
-        prev, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and (head.seq, head.hash) != (expected_seq - 1, prev):
-        return checked, ChainBreak(head.seq, None, "events after the last one found are missing")
-    return checked, None
-
-
-def _in_order(batch: int) -> Iterator[AuditEvent]:
-    return AuditEvent.objects.order_by("seq").iterator(chunk_size=batch)
-
-
-def _check(event: AuditEvent, key: str, prev: str, expected_seq: int) -> str | None:
-    if event.seq != expected_seq:
-        return f"expected sequence {expected_seq}: an event was deleted"
-    if event.prev_hash != prev:
-        return "prev_hash does not match the previous event"
-    fields = chain.event_fields(
-        seq=event.seq, at=event.at, actor_id=event.actor_id, actor_username=event.actor_username,
-        acting_org_id=event.acting_org_id, client_org_id=event.client_org_id,
-        action=event.action, object_type=event.object_type, object_id=event.object_id,
-        ip=event.ip, request_id=event.request_id, detail=event.detail,
-    )
-    if chain.link(key, prev, fields) != event.hash:
-        return "its contents were changed after it was written"
-    return None
-
-
 def events_of_own_organization(user: Any, action: str = "", *,
                                who: str = "") -> AuditEventQuerySet:
     """A client admin's view of the trail: their own organization's events only, of one
@@ -182,8 +148,27 @@ def events_of_own_organization(user: Any, action: str = "", *,
     return events.filter(action=action) if action else events
 
 
+def own_organization_chain(user: Any) -> int:
+    """The chain of a client admin's own organization, sealed up to now, so their page and
+    their exports show every committed event numbered (or refuse, as the log does)."""
+    if not allows(user, Action.VIEW_AUDIT_LOG):
+        raise PermissionDenied("Only client admins read the audit log.")
+    chain = chain_of(user.organization_id)
+    seal(chain)
+    return chain
+
+
+def checkpoints_of_own_organization(user: Any) -> Iterator[str]:
+    """A client admin's download of their chain's signed checkpoints (JSON lines, the public
+    key first), with which they can later prove a cut tail; the download is audited."""
+    chain = own_organization_chain(user)
+    record("export", client_id=user.organization_id, object_type="audit.auditcheckpoint",
+           detail={"what": "checkpoints"})
+    return checkpoints.export_lines(chain)
+
+
 EXPORT_COLUMNS = [
-    "seq", "at", "actor_username", "acting_org_id", "client_org_id", "action",
+    "id", "seq", "at", "actor_username", "acting_org_id", "client_org_id", "action",
     "object_type", "object_id", "ip", "request_id", "detail", "hash",
 ]
 

@@ -10,10 +10,18 @@ from django.utils import timezone
 
 from rcmdesk.audit import words
 from rcmdesk.audit.models import AuditEventQuerySet
-from rcmdesk.audit.services import events_of_own_organization, export_csv, record
+from rcmdesk.audit.services import (
+    checkpoints_of_own_organization,
+    events_of_own_organization,
+    export_csv,
+    own_organization_chain,
+    record,
+)
 
 
 def own_org_events(request: HttpRequest) -> AuditEventQuerySet:
+    """The filtered events of the user's own chain, sealed up to now."""
+    own_organization_chain(request.user)
     return events_of_own_organization(request.user, request.GET.get("action", "")[:40],
                                       who=request.GET.get("who", "")[:150])
 
@@ -22,7 +30,7 @@ def own_org_events(request: HttpRequest) -> AuditEventQuerySet:
 def events(request: HttpRequest) -> HttpResponse:
     """The trail newest first, worded: actions and objects in words, the detail as
     "Key: value" pairs, times in the organization's zone with the zone named."""
-    page = Paginator(own_org_events(request).order_by("-seq"), 50).get_page(
+    page = Paginator(own_org_events(request).order_by("-id"), 50).get_page(
         request.GET.get("page"))
     actions = (events_of_own_organization(request.user).order_by("action")
                .values_list("action", flat=True).distinct())
@@ -37,10 +45,20 @@ def events(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def export(request: HttpRequest) -> StreamingHttpResponse:
-    qs = own_org_events(request).order_by("seq")
+    qs = own_org_events(request).order_by("id")
     record("export", client_id=request.user.organization_id,  # type: ignore[union-attr]
            object_type="audit.auditevent", detail={"action": request.GET.get("action", "")})
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
     response = StreamingHttpResponse(export_csv(qs.iterator()), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
+    return response
+
+
+@login_required
+def export_checkpoints(request: HttpRequest) -> StreamingHttpResponse:
+    """The client's signed chain checkpoints, to keep outside rcmdesk (audited)."""
+    lines = checkpoints_of_own_organization(request.user)
+    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    response = StreamingHttpResponse(lines, content_type="application/jsonl")
+    response["Content-Disposition"] = f'attachment; filename="audit-checkpoints-{stamp}.jsonl"'
     return response

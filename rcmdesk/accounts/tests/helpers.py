@@ -35,7 +35,7 @@ def post_code(client: Client, code: str, url_name: str = "accounts:otp") -> Any:
 
 
 def events(action: str) -> list[AuditEvent]:
-    return list(AuditEvent.objects.filter(action=action).order_by("seq"))
+    return list(AuditEvent.objects.filter(action=action).order_by("id"))
 
 
 def age_session(client: Client, *, idle: float = 0, lifetime: float = 0) -> None:

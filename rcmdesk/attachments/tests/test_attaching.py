@@ -167,7 +167,7 @@ def test_the_claim_page_lists_the_documents_of_its_appeals_items_and_decisions(
     assert [(a.owner_kind, a.owner_id) for a in listed] == [
         ("claim", owners.denied.claim.pk), ("appeal", owners.appeal.pk),
         ("item", owners.denied.item.pk), ("decision", owners.proposal.pk)]
-    event = AuditEvent.objects.filter(action="list").latest("seq")
+    event = AuditEvent.objects.filter(action="list").latest("id")
     assert event.detail == {"claim": owners.denied.claim.pk, "attachments": [a.pk for a in made]}
 
 

@@ -72,7 +72,7 @@ def test_the_detail_carries_lines_remits_with_categories_and_the_ledger(world):
 def test_the_list_is_audited_because_it_names_patients(world):
     acme_claim(world)
     sign_in(Client(), world.user(Role.CLIENT_STAFF)).get("/api/claims?q=doe")
-    event = AuditEvent.objects.filter(action="list").latest("seq")
+    event = AuditEvent.objects.filter(action="list").latest("id")
     assert (event.client_org_id, event.detail["q"]) == (world.acme.pk, "doe")
 
 

@@ -90,5 +90,5 @@ def test_resolved_exceptions_are_shown_only_when_asked_for_with_their_status(wor
 def test_listing_exceptions_is_audited_on_each_clients_trail(world):
     exception = exceptions_at(world.acme).get()
     as_(world, Role.CLIENT_MANAGER).get(page())
-    event = AuditEvent.objects.filter(action="list").latest("seq")
+    event = AuditEvent.objects.filter(action="list").latest("id")
     assert (event.client_org_id, event.detail["exceptions"]) == (world.acme.pk, [exception.pk])

@@ -26,7 +26,7 @@ def test_it_shows_scope_and_assigned_staff_to_a_partner_specialist(world):
 
 def test_reading_it_is_audited_on_the_clients_trail(world):
     sign_in(Client(), world.user(Role.PARTNER_QA)).get(page(world))
-    event = AuditEvent.objects.filter(action="read").latest("seq")
+    event = AuditEvent.objects.filter(action="read").latest("id")
     assert (event.client_org_id, event.object_id) == (world.acme.pk, str(world.acme_engagement.pk))
 
 

@@ -15,7 +15,7 @@ from rcmdesk.tenancy.visibility import forget_visibility, visibility_for
 
 
 def last_event(action):
-    return AuditEvent.objects.filter(action=action).order_by("-seq").first()
+    return AuditEvent.objects.filter(action=action).order_by("-id").first()
 
 
 def test_a_client_admin_changes_scope_and_the_change_is_audited(world):

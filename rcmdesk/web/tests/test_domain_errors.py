@@ -83,7 +83,7 @@ def test_an_htmx_request_gets_a_fragment_aimed_at_the_refusal_region(
 @pytest.mark.urls(__name__)
 def test_a_forbidden_page_is_audited_as_a_refused_access_like_any_other_403(world, signed_in):
     signed_in(Role.PARTNER_SPECIALIST).get("/test-refuse/Forbidden/")
-    event = AuditEvent.objects.filter(action="access_refused").latest("seq")
+    event = AuditEvent.objects.filter(action="access_refused").latest("id")
     assert event.detail["status"] == 403
     assert event.detail["path"] == "/test-refuse/Forbidden/"
 

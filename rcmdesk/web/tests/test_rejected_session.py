@@ -14,6 +14,6 @@ def test_a_tampered_session_cookie_is_treated_as_anonymous_and_audited(world):
     response = client.get("/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
-    event = AuditEvent.objects.filter(action="session_rejected").latest("seq")
+    event = AuditEvent.objects.filter(action="session_rejected").latest("id")
     assert event.actor_id is None
 

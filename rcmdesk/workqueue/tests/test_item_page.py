@@ -50,7 +50,7 @@ def test_the_page_explains_the_priority_and_links_the_claim(world, signed_in):
 def test_reading_the_item_is_audited_because_it_shows_patient_data(world, signed_in):
     item = scored_item(world)
     signed_in(Role.PARTNER_SPECIALIST).get(page_url(item))
-    event = AuditEvent.objects.filter(action="read").latest("seq")
+    event = AuditEvent.objects.filter(action="read").latest("id")
     assert (event.client_org_id, event.object_id) == (world.acme.pk, str(item.pk))
 
 

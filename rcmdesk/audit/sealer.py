@@ -1,0 +1,162 @@
+"""Sealing: linking committed events into their chain, in short transactions of their own.
+
+``record()`` only inserts an unsealed event in the caller's transaction, so a long import
+holds no lock that anyone else needs. After that transaction commits, the sealer locks the
+head row of the event's chain (one client's chain: no other client ever waits on it) for one
+batch: it numbers the chain's unsealed events in id order, links each to the previous hash
+with the HMAC key, writes the three columns in one statement and moves the head. A sealer
+that finds the head locked leaves: the one holding it looks again before it stops, so the
+events it did not see are sealed by it or by the next seal (and the ``seal_audit_trail``
+task, ``verify`` and the audit pages seal what a crashed process left).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from rcmdesk.audit import chain as hmac_chain
+from rcmdesk.audit import checkpoints
+from rcmdesk.audit.models import AuditChainHead, AuditCheckpoint, AuditEvent
+from rcmdesk.db import bulk
+
+BATCH = 2000
+CHECKPOINT_EVERY = timedelta(hours=1)
+CHECKPOINT_EVENTS = 10_000
+
+
+def fields_of(event: AuditEvent, *, seq: int) -> dict[str, Any]:
+    """What the HMAC covers, read from the stored row (so sealing and ``verify`` hash the
+    same values, whatever the database did to JSON or timestamps on the way in)."""
+    return hmac_chain.event_fields(
+        chain=event.chain, seq=seq, event_id=event.pk, at=event.at, actor_id=event.actor_id,
+        actor_username=event.actor_username, acting_org_id=event.acting_org_id,
+        client_org_id=event.client_org_id, action=event.action, object_type=event.object_type,
+        object_id=event.object_id, ip=event.ip, request_id=event.request_id,
+        detail=event.detail,
+    )
+
+
+def seal(chain: int, *, batch: int = BATCH) -> int:
+    """Seal ``chain``'s committed unsealed events, a batch per short transaction; how many.
+
+    Returns early (0 or what it did) when another sealer holds the chain's head: that one
+    looks for unsealed events once more after its last batch, so nothing is left behind.
+    """
+    total = 0
+    while True:
+        done = _seal_batch(chain, batch)
+        if done is None:
+            return total
+        total += done
+        if done < batch and not _unsealed(chain).exists():
+            return total
+
+
+def seal_all(*, batch: int = BATCH) -> int:
+    """Seal every chain that has unsealed events (the background task, verify, the CLI)."""
+    chains = set(AuditEvent.objects.filter(seq__isnull=True).values_list("chain", flat=True)
+                 .distinct().order_by())
+    return sum(seal(c, batch=batch) for c in sorted(chains))
+
+
+def _unsealed(chain: int) -> Any:
+    return AuditEvent.objects.filter(chain=chain, seq__isnull=True).order_by("id")
+
+
+def _seal_batch(chain: int, batch: int) -> int | None:
+    """One short transaction: lock the head (or leave), link up to ``batch`` events."""
+    with transaction.atomic():
+        head = _lock_head(chain)
+        if head is None:
+            return None
+        events = list(_unsealed(chain)[:batch])
+        if not events:
+            return 0
+        key, prev, seq, rows = settings.AUDIT_HMAC_KEY, head.hash, head.seq, []
+        for event in events:
+            seq += 1
+            digest = hmac_chain.link(key, prev, fields_of(event, seq=seq))
+            rows.append((seq, prev, digest, event.pk))
+            prev = digest
+        bulk.update(AuditEvent, ["seq", "prev_hash", "hash"], rows)
+        head.seq, head.hash = seq, prev
+        note = _checkpoint_if_due(head)
+        head.save(update_fields=["seq", "hash", "checkpointed_seq", "checkpointed_at"])
+    if note is not None:
+        checkpoints.append_to_file(note)
+    return len(events)
+
+
+def _lock_head(chain: int) -> AuditChainHead | None:
+    """The chain's head row, locked; None if another sealer has it (SKIP LOCKED)."""
+    head = (AuditChainHead.objects.select_for_update(skip_locked=True)
+            .filter(chain=chain).first())
+    if head is not None or AuditChainHead.objects.filter(chain=chain).exists():
+        return head
+    AuditChainHead.objects.bulk_create([AuditChainHead(chain=chain)], ignore_conflicts=True)
+    return (AuditChainHead.objects.select_for_update(skip_locked=True)
+            .filter(chain=chain).first())
+
+
+def _checkpoint_if_due(head: AuditChainHead, *, force: bool = False) -> AuditCheckpoint | None:
+    """A signed checkpoint of the head when the last is an hour old or 10,000 events behind."""
+    now = timezone.now()
+    due = (force or head.checkpointed_at is None
+           or now - head.checkpointed_at >= CHECKPOINT_EVERY
+           or head.seq - head.checkpointed_seq >= CHECKPOINT_EVENTS)
+    if not due or head.seq == 0:
+        return None
+    note = checkpoints.make(head.chain, head.seq, head.hash, now)
+    note.save()
+    head.checkpointed_seq, head.checkpointed_at = head.seq, now
+    return note
+
+
+def checkpoint_now(chain: int) -> AuditCheckpoint | None:
+    """Seal ``chain`` and write a checkpoint of its head now (``rcmdesk audit checkpoint``)."""
+    seal(chain)
+    with transaction.atomic():
+        head = AuditChainHead.objects.select_for_update().filter(chain=chain).first()
+        if head is None:
+            return None
+        note = _checkpoint_if_due(head, force=True)
+        head.save(update_fields=["checkpointed_seq", "checkpointed_at"])
+    if note is not None:
+        checkpoints.append_to_file(note)
+    return note
+
+
+@dataclass
+class _SealAfterCommit:
+    """The one on-commit callback of a transaction: seals the chains it wrote to."""
+
+    chains: set[int] = field(default_factory=set)
+
+    def __call__(self) -> None:
+        for chain in sorted(self.chains):
+            seal(chain)
+
+
+def seal_after_commit(chains: set[int]) -> None:
+    """Have ``chains`` sealed once the current transaction commits (now, in autocommit).
+
+    One callback per transaction, however many events it records: a callback registered in
+    this transaction (or in a savepoint that encloses the current one, so it cannot be rolled
+    back without our events) is reused. Robust: a failed seal must not turn a committed
+    change into an error; the next seal picks its events up.
+    """
+    if not connection.in_atomic_block:
+        _SealAfterCommit(set(chains))()
+        return
+    current = set(connection.savepoint_ids)
+    for sids, func, _robust in connection.run_on_commit:
+        if isinstance(func, _SealAfterCommit) and set(sids) <= current:
+            func.chains |= chains
+            return
+    transaction.on_commit(_SealAfterCommit(set(chains)), robust=True)
