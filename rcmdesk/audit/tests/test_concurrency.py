@@ -1,5 +1,6 @@
 """Concurrent writers: one client's chain stays gap-free, and no client waits for another."""
 
+import itertools
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -39,7 +40,7 @@ def test_sealing_is_gap_free_and_in_order_under_concurrent_writers_of_one_client
         list(pool.map(lambda w: write_many(w, acme), range(WRITERS)))
     events = list(AuditEvent.objects.filter(chain=acme).order_by("seq"))
     assert [e.seq for e in events] == list(range(1, WRITERS * EACH + 1))
-    assert all(b.prev_hash == a.hash for a, b in zip(events, events[1:], strict=False))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(events))
     for writer in range(WRITERS):  # each writer's events in the order it wrote them
         mine = [e.object_id for e in events if e.object_id.startswith(f"{writer}-")]
         assert mine == [f"{writer}-{i}" for i in range(EACH)]

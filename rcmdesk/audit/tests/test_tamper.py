@@ -158,7 +158,7 @@ def test_the_checkpoint_table_catches_a_rewound_head_the_attacker_left_it_in(wor
 
 
 def test_a_forged_checkpoint_signature_is_caught(world, exported):
-    events, kept = exported
+    _events, kept = exported
     lines = kept.read_text().splitlines()
     forged = json.loads(lines[-1])
     forged["seq"] += 1000  # a checkpoint claiming more than happened, to frame the operator
@@ -172,7 +172,8 @@ def test_a_client_checks_a_checkpoint_with_the_public_key_alone(world, exported)
     _, kept = exported
     first, *notes = [json.loads(line) for line in kept.read_text().splitlines()]
     public = bytes.fromhex(first["public_key"])
-    assert notes and all(n["chain"] == world.acme.pk for n in notes)
+    assert notes
+    assert all(n["chain"] == world.acme.pk for n in notes)
     for note in notes:
         message = json.dumps({k: note[k] for k in ("chain", "seq", "hash", "at")},
                              sort_keys=True, separators=(",", ":")).encode()
@@ -196,7 +197,8 @@ def test_an_event_unsealed_past_the_grace_period_is_a_warning_not_a_break(world)
                               at=timezone.now() - timedelta(minutes=11))  # its process died
     (report,) = verify_chains(world.acme.pk)
     assert report.broken is None
-    assert report.warnings and "unsealed for more than" in report.warnings[0]
+    assert report.warnings
+    assert "unsealed for more than" in report.warnings[0]
 
 
 def test_the_cli_exits_non_zero_naming_the_broken_event(history):

@@ -4,8 +4,8 @@ import pytest
 from django.core.management import call_command
 from django.tasks import TaskResultStatus
 
-from rcmdesk.audit.services import record
 from rcmdesk.audit.models import AuditEvent
+from rcmdesk.audit.services import record
 from rcmdesk.audit.tasks import seal_audit_trail, verify_audit_chain
 
 
