@@ -79,7 +79,7 @@ def rows_read(user: Any, workflow: Workflow | None) -> tuple[int, str]:
 
 def scan_rows(node: dict[str, Any]) -> int:
     own = 0
-    if "Scan" in node["Node Type"]:
+    if "Relation Name" in node:  # a scan of a table or index, not of a subquery's rows
         own = (node["Actual Rows"] + node.get("Rows Removed by Filter", 0)) * node["Actual Loops"]
     return int(own + sum(scan_rows(child) for child in node.get("Plans", [])))
 
