@@ -317,7 +317,7 @@ def build_scale(desk: Desk, args: argparse.Namespace) -> int:
                                        kind="ar_followup", source_key="scale:0", title="scale",
                                        claim_id=claim.pk)
     others = other_clients(args.clients)
-    mine = max(100, args.active // (args.clients + 1))
+    mine = max(100, int(args.active) // (int(args.clients) + 1))
     step = max(1, claims // max(1, mine + args.done))
     common = {"kind": KINDS, "workflow": WORKFLOWS, "aging_bucket": BUCKETS,
               "amount": "(50 + g % 900)::numeric(12,2)"}
