@@ -1,27 +1,35 @@
-"""Benchmark the work queue on PostgreSQL: concurrent "Get next", then get-next at scale.
+"""Benchmark the work queue on PostgreSQL: get-next for one client among many, then a drain.
 
-Part 1 (always): 32 specialists in 32 processes (each with its own connection) drain open
-work items of one client: ``claim_next`` then ``act`` (closed, with an outcome) until nothing
-is left. Each worker returns the ids it was handed, so the run proves that no item went out
-twice and none was left behind, and reports items/s and claim latency. The issue's size is
-``--items 10000``; the default is 2,000 because every claim and close appends to the one
-audit hash chain (a row lock on its head held until commit), which caps the drain at a few
-dozen items/s on a small box and would keep a 10,000-item run busy for ten minutes.
+Part 1 (``--scale``, on by default; ``--no-scale`` skips it): ``--clients`` other clients'
+work items (``--active`` open ones plus ``--done`` closed ones, over ``--claims`` claims) are
+written straight into the tables by ``INSERT ... SELECT generate_series`` (copies of one
+ORM-made row, so new columns keep their values), next to one measured client with a share
+of its own, its priorities in the lower half (its best item sits behind thousands of other
+clients' items in a global priority order). EXPLAIN (ANALYZE, BUFFERS) of every statement
+"Get next" runs for that client gives the rows it reads per claim; ``claim_next`` and
+``queries.queue_counts`` are timed over ``--runs`` runs. The rows read must not grow with
+the other clients' rows.
 
-Part 2 (``--scale``, on by default; ``--no-scale`` skips it): 1,000,000 claims and 200,000
-active work items (plus done ones) are written straight into the tables by
-``INSERT ... SELECT generate_series`` (copies of one ORM-made row, so new columns keep their
-values), then ``claim_next`` and ``queries.queue_counts`` are timed over ``--runs`` runs each,
-and EXPLAIN ANALYZE shows which index get-next uses.
+Part 2 (always): 32 specialists in 32 processes (each with its own connection) drain open
+work items of one more client (among the others when part 1 ran): ``claim_next`` then
+``act`` (closed, with an outcome) until nothing is left. Each worker returns the ids it was
+handed, so the run proves that no item went out twice and none was left behind, and reports
+items/s, claim latency, and how much of each claim was the audit write (``record``, which
+today waits on the one audit-chain head row), so the queue's own cost and the audit's can be
+told apart. The issue's size is ``--items 10000``; the default is 2,000 because every claim
+and close appends to the one audit hash chain, which caps the drain at a few dozen items/s
+on a small box.
 
 Without a PostgreSQL DATABASE_URL the script re-runs itself under scripts/with-postgres.
-The last line is ``items=N duplicates=D missed=M p99_ms=P`` (part 1; D and M must be 0).
+The last line is ``items=N duplicates=D missed=M p50_ms=P p99_ms=P rows_per_claim=R``
+(D and M must be 0; R from part 1, absent with ``--no-scale``).
 
 (Named work_queue.py, not the issue's queue.py: a bench/queue.py would shadow the standard
 library's ``queue`` module for every other script in bench/, which multiprocessing and
 Django import.)
 
 Usage: python bench/work_queue.py [--items 2000] [--workers 32] [--no-scale] [--runs 50]
+       [--claims 1000000] [--active 200000] [--done 200000] [--clients 50]
 """
 
 from __future__ import annotations
@@ -124,7 +132,33 @@ def make_items(client_id: int, count: int) -> None:
     WorkItem.objects.bulk_create(items, batch_size=2000)
 
 
-# --- part 1: concurrent drain -----------------------------------------------------------------
+# --- part 2: concurrent drain -----------------------------------------------------------------
+
+@dataclass
+class Claims:
+    """What one worker saw: the ids it was handed, each claim's seconds and the part of
+    them spent in the audit write."""
+
+    ids: list[int]
+    seconds: list[float]
+    audit: list[float]
+
+
+def timed_audit(services: Any) -> list[float]:
+    """Make the services' ``record`` add its seconds to the returned one-slot counter."""
+    spent = [0.0]
+    record = services.record
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return record(*args, **kwargs)
+        finally:
+            spent[0] += time.perf_counter() - start
+
+    services.record = timed
+    return spent
+
 
 def drain(user_id: int, barrier: Any, results: Any) -> None:
     """One specialist: Get next, close it, repeat until the queue hands out nothing."""
@@ -139,22 +173,29 @@ def drain(user_id: int, barrier: Any, results: Any) -> None:
     user = User.objects.get(pk=user_id)
     close = services.Step(ActionKind.CLOSED, note="bench", outcome="paid",
                           status=ItemStatus.DONE)
-    ids: list[int] = []
-    latencies: list[float] = []
+    audit = timed_audit(services)
+    seen = Claims([], [], [])
     barrier.wait()
     while True:
+        audit[0] = 0.0
         start = time.perf_counter()
         item = services.claim_next(acting_user=user)
-        latencies.append(time.perf_counter() - start)
+        seen.seconds.append(time.perf_counter() - start)
+        seen.audit.append(audit[0])
         if item is None:
             break
-        ids.append(item.pk)
+        seen.ids.append(item.pk)
         services.act(item, item.version, close, acting_user=user)
     connection.close()
-    results.put((ids, latencies))
+    results.put(seen)
+
+
+def ms(values: list[float], pct: float) -> float:
+    return percentile(values, pct) * 1000
 
 
 def concurrent_drain(args: argparse.Namespace) -> str:
+    """Drain one client's queue with ``--workers`` processes; the figures line."""
     from django.db import connections
 
     from rcmdesk.workqueue.models import WorkItem
@@ -171,30 +212,36 @@ def concurrent_drain(args: argparse.Namespace) -> str:
         worker.start()
     barrier.wait()
     start = time.perf_counter()
-    handed: list[int] = []
-    latencies: list[float] = []
+    seen = Claims([], [], [])
     for _ in workers:
-        ids, lat = results.get()
-        handed += ids
-        latencies += lat
+        one = results.get()
+        seen.ids += one.ids
+        seen.seconds += one.seconds
+        seen.audit += one.audit
     seconds = time.perf_counter() - start
     for worker in workers:
         worker.join()
     if any(w.exitcode for w in workers):
         raise SystemExit(f"a worker failed: exit codes {[w.exitcode for w in workers]}")
-    counts = Counter(handed)
+    counts = Counter(seen.ids)
     duplicates = sum(1 for n in counts.values() if n > 1)
     missed = len(expected - counts.keys())
     still_open = WorkItem.objects.filter(client_id=desk.client_id).exclude(status="done").count()
-    p50, p99 = percentile(latencies, 50) * 1000, percentile(latencies, 99) * 1000
-    print(f"drain: {len(handed):,} items by {args.workers} workers in {seconds:.2f}s "
-          f"({len(handed) / seconds:,.0f} items/s, claim + close); claim_next p50 {p50:.1f} ms "
-          f"p99 {p99:.1f} ms max {max(latencies) * 1000:.1f} ms over {len(latencies):,} calls; "
-          f"left open {still_open}", flush=True)
-    return f"items={len(handed)} duplicates={duplicates} missed={missed} p99_ms={p99:.1f}"
+    own = [total - audit for total, audit in zip(seen.seconds, seen.audit, strict=True)]
+    share = sum(seen.audit) / max(sum(seen.seconds), 1e-9)
+    print(f"drain: {len(seen.ids):,} items by {args.workers} workers in {seconds:.2f}s "
+          f"({len(seen.ids) / seconds:,.0f} items/s, claim + close); claim_next p50 "
+          f"{ms(seen.seconds, 50):.1f} ms p99 {ms(seen.seconds, 99):.1f} ms max "
+          f"{max(seen.seconds) * 1000:.1f} ms over {len(seen.seconds):,} calls; left open "
+          f"{still_open}", flush=True)
+    print(f"drain: audit write inside claim_next p50 {ms(seen.audit, 50):.1f} ms p99 "
+          f"{ms(seen.audit, 99):.1f} ms, {share:.0%} of all claim time; claim_next without "
+          f"it p50 {ms(own, 50):.1f} ms p99 {ms(own, 99):.1f} ms", flush=True)
+    return (f"items={len(seen.ids)} duplicates={duplicates} missed={missed} "
+            f"p50_ms={ms(seen.seconds, 50):.1f} p99_ms={ms(seen.seconds, 99):.1f}")
 
 
-# --- part 2: scale ----------------------------------------------------------------------------
+# --- part 1: get-next for one client among many -----------------------------------------------
 
 def clone(model: Any, template_pk: int, count: int, overrides: dict[str, str]) -> tuple[int, int]:
     """Insert ``count`` copies of one row, with SQL expressions of ``g`` (1..count) for some
@@ -220,13 +267,33 @@ def clone(model: Any, template_pk: int, count: int, overrides: dict[str, str]) -
     return first, last
 
 
-def build_scale(desk: Desk, claims: int, active: int, done: int) -> None:
+KINDS = "(ARRAY['ar_followup','denial','posting_exception'])[1 + g % 3]"
+WORKFLOWS = "(ARRAY['ar_followup','denials','posting'])[1 + g % 3]"
+BUCKETS = "(ARRAY['0-30','31-60','61-90','91-120','120+'])[1 + (g / 7) % 5]"
+# mostly open; some waiting on the payer or the client, some snoozed into the future
+STATUSES = ("(CASE WHEN g % 20 = 1 THEN 'pending_payer' WHEN g % 20 = 2 "
+            "THEN 'pending_client_decision' ELSE 'open' END)")
+SNOOZED = "(CASE WHEN g % 20 IN (1, 3) THEN CURRENT_DATE + 10 ELSE NULL END)"
+
+
+def other_clients(count: int) -> str:
+    """``count`` more client organizations; an SQL expression spreading rows over them."""
+    from rcmdesk.tenancy.models import Organization
+
+    ids = [Organization.objects.create(slug=f"other-{n}", name=f"other clinic {n}",
+                                       kind="client").pk for n in range(count)]
+    return f"(ARRAY{ids})[1 + g % {count}]"
+
+
+def build_scale(desk: Desk, args: argparse.Namespace) -> int:
+    """The other clients' items and the measured client's share; returns that share."""
     from datetime import date
     from decimal import Decimal
 
     from rcmdesk.claims.models import Claim, Patient, Payer
     from rcmdesk.workqueue.models import WorkItem
 
+    claims = args.claims
     patients = max(1, claims // 4)
     payer = Payer.objects.create(client_id=desk.client_id, payer_id="SCALE1", name="Scale payer",
                                  kind="commercial")
@@ -245,48 +312,75 @@ def build_scale(desk: Desk, claims: int, active: int, done: int) -> None:
         "insurance_balance": "(50 + g % 900)::numeric(12,2)",
         "service_from": "DATE '2026-11-01' - (g % 400)",
         "service_to": "DATE '2026-11-01' - (g % 400)"})
+    print(f"  patients and claims written in {time.perf_counter() - started:.1f}s", flush=True)
     template = WorkItem.objects.create(client_id=desk.client_id, workflow="ar_followup",
                                        kind="ar_followup", source_key="scale:0", title="scale",
                                        claim_id=claim.pk)
-    kinds = "(ARRAY['ar_followup','denial','posting_exception'])[1 + g % 3]"
-    workflows = "(ARRAY['ar_followup','denials','posting'])[1 + g % 3]"
-    buckets = "(ARRAY['0-30','31-60','61-90','91-120','120+'])[1 + (g / 7) % 5]"
-    # mostly open; some waiting on the payer or the client, some snoozed into the future
-    statuses = ("(CASE WHEN g % 20 = 1 THEN 'pending_payer' WHEN g % 20 = 2 "
-                "THEN 'pending_client_decision' ELSE 'open' END)")
-    snoozed = "(CASE WHEN g % 20 IN (1, 3) THEN CURRENT_DATE + 10 ELSE NULL END)"
-    step = max(1, claims // max(1, active + done))
-    print(f"  patients and claims written in {time.perf_counter() - started:.1f}s", flush=True)
-    clone(WorkItem, template.pk, active, {
-        "kind": kinds, "workflow": workflows, "aging_bucket": buckets, "status": statuses,
-        "follow_up_on": snoozed, "source_key": "'scale:' || g",
+    others = other_clients(args.clients)
+    mine = max(100, int(args.active) // (int(args.clients) + 1))
+    step = max(1, claims // max(1, mine + args.done))
+    common = {"kind": KINDS, "workflow": WORKFLOWS, "aging_bucket": BUCKETS,
+              "amount": "(50 + g % 900)::numeric(12,2)"}
+    clone(WorkItem, template.pk, args.active, {
+        **common, "client_id": others, "claim_id": "NULL", "status": STATUSES,
+        "follow_up_on": SNOOZED, "source_key": "'other:' || g",
+        "priority": "(g::bigint * 7919) % 1000", "title": "'other item ' || g"})
+    clone(WorkItem, template.pk, mine, {
+        **common, "status": STATUSES, "follow_up_on": SNOOZED, "source_key": "'scale:' || g",
         "claim_id": f"{c0} + (g * {step} - 1) % {claims}",
-        "priority": "(g::bigint * 7919) % 1000", "amount": "(50 + g % 900)::numeric(12,2)",
-        "title": "'scale item ' || g"})
-    if done:
-        clone(WorkItem, template.pk, done, {
-            "kind": kinds, "workflow": workflows, "aging_bucket": buckets, "status": "'done'",
+        "priority": "(g::bigint * 7919) % 500", "title": "'scale item ' || g"})
+    if args.done:
+        clone(WorkItem, template.pk, args.done, {
+            **common, "client_id": others, "claim_id": "NULL", "status": "'done'",
             "source_key": "'done:' || g", "priority": "(g::bigint * 104729) % 1000",
-            "claim_id": f"{c0} + ((g + {active}) * {step} - 1) % {claims}",
             "closed_at": "now()", "close_reason": "'paid'", "title": "'closed item ' || g"})
     WorkItem.objects.filter(pk=template.pk).delete()
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute('VACUUM ANALYZE "workqueue_workitem"')
+    return mine
 
 
-def explain_get_next(user: Any) -> list[str]:
-    from django.db import connection, transaction
+def claim_next_statements(user: Any, workflow: Any) -> list[Any]:
+    """The statements "Get next" runs to pick and lock an item (the service's own)."""
+    from django.utils import timezone
 
     from rcmdesk.workqueue import services
 
-    qs = services.claimable(user).order_by("-priority", "id").select_for_update(
-        skip_locked=True, of=("self",))[:1]
-    with transaction.atomic(), connection.cursor() as cursor:
-        sql, params = qs.query.sql_with_params()
-        cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF) {sql}", params)
-        return [row[0] for row in cursor.fetchall()]
+    now = timezone.now()
+    return [services.next_query(user, services.lanes(user, workflow, now), now)]
+
+
+def scan_rows(node: dict[str, Any]) -> int:
+    """Rows a plan's scans read: those returned plus those their filters threw away."""
+    own = 0
+    if "Relation Name" in node:  # a scan of a table or index, not of a subquery's rows
+        kept = node.get("Actual Rows", 0) + node.get("Rows Removed by Filter", 0)
+        own = round(kept * node.get("Actual Loops", 1))
+    return own + sum(scan_rows(child) for child in node.get("Plans", []))
+
+
+def explain_get_next(user: Any, workflow: Any) -> tuple[int, list[str]]:
+    """Rows read by one Get next's statements, and their plans (rolled back)."""
+    import json
+
+    from django.db import connection, transaction
+
+    rows, lines = 0, []
+    with transaction.atomic():
+        for qs in claim_next_statements(user, workflow):
+            sql, params = qs[:1].query.sql_with_params()
+            with connection.cursor() as cursor:
+                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {sql}", params)
+                found = cursor.fetchone()
+                assert found is not None
+                plan = json.loads(found[0]) if isinstance(found[0], str) else found[0]
+                rows += scan_rows(plan[0]["Plan"])
+                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {sql}", params)
+                lines += [row[0] for row in cursor.fetchall()]
+        transaction.set_rollback(True)
+    return rows, lines
 
 
 def explain_counts(user: Any) -> list[str]:
@@ -313,28 +407,36 @@ def timings(fn: Callable[[], object], runs: int) -> tuple[float, float, list[flo
     return percentile(spent, 50), percentile(spent, 95), spent
 
 
-def scale(args: argparse.Namespace) -> None:
+def scale(args: argparse.Namespace) -> int:
+    """Part 1; returns the rows one Get next reads for the client among many."""
     from rcmdesk.accounts.models import User
+    from rcmdesk.tenancy.roles import Workflow
     from rcmdesk.workqueue import services
     from rcmdesk.workqueue.queries import queue_counts
 
     desk = make_desk("scale", 2)
     start = time.perf_counter()
-    build_scale(desk, args.claims, args.active, args.done)
-    print(f"scale setup: {args.claims:,} claims, {args.active:,} active + {args.done:,} done "
-          f"items in {time.perf_counter() - start:.1f}s", flush=True)
+    mine = build_scale(desk, args)
+    print(f"scale setup: {args.claims:,} claims; {args.clients} other clients with "
+          f"{args.active:,} active + {args.done:,} done items; the measured client {mine:,} "
+          f"items; in {time.perf_counter() - start:.1f}s", flush=True)
     user = User.objects.get(pk=desk.user_ids[0])
-    plan = explain_get_next(user)
-    print("get-next plan:\n    " + "\n    ".join(plan), flush=True)
+    rows = 0
+    for workflow in (Workflow.AR_FOLLOWUP, None):
+        read, plan = explain_get_next(user, workflow)
+        rows = rows or read
+        print(f"get-next plan (one client among {args.clients + 1}, workflow "
+              f"{workflow or 'any'}): {read} rows read\n    " + "\n    ".join(plan), flush=True)
     p50, p95, _ = timings(lambda: services.claim_next(acting_user=user), args.runs)
     print(f"scale get-next (claim_next, {args.runs} runs): p50 {p50:.1f} ms p95 {p95:.1f} ms",
           flush=True)
-    rows = queue_counts(user)
+    counted = queue_counts(user)
     print("counts plan:\n    " + "\n    ".join(explain_counts(user)), flush=True)
     p50, p95, _ = timings(lambda: queue_counts(user), args.runs)
-    print(f"scale workbench counts (queue_counts: {len(rows)} groups, "
-          f"{sum(r['count'] for r in rows):,} items, {args.runs} runs): "
+    print(f"scale workbench counts (queue_counts: {len(counted)} groups, "
+          f"{sum(r['count'] for r in counted):,} items, {args.runs} runs): "
           f"p50 {p50:.1f} ms p95 {p95:.1f} ms", flush=True)
+    return rows
 
 
 def main() -> None:
@@ -343,21 +445,24 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=32)
     parser.add_argument("--scale", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument("--claims", type=int, default=1_000_000)
-    parser.add_argument("--active", type=int, default=200_000)
+    parser.add_argument("--active", type=int, default=200_000,
+                        help="the other clients' active items")
     parser.add_argument("--done", type=int, default=200_000,
                         help="closed items next to the active ones (history a queue carries)")
+    parser.add_argument("--clients", type=int, default=50, help="other clients")
     parser.add_argument("--runs", type=int, default=50)
     args = parser.parse_args()
     ensure_postgres()
+    print(f"load average {' '.join(Path('/proc/loadavg').read_text().split()[:3])}", flush=True)
     with tempfile.TemporaryDirectory(prefix="queue-bench-") as tmp:
         setup_django(Path(tmp))
         from rcmdesk.audit.context import acting
 
         with acting(None, channel="cli:bench"):
+            rows = scale(args) if args.scale else None
             last = concurrent_drain(args)
-            if args.scale:
-                scale(args)
-    print(last)
+    print(f"load average {' '.join(Path('/proc/loadavg').read_text().split()[:3])}", flush=True)
+    print(last + ("" if rows is None else f" rows_per_claim={rows}"))
 
 
 if __name__ == "__main__":

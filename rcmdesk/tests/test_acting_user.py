@@ -74,7 +74,12 @@ READS_FOR_A_VIEWER = {
     "remits/ledger.py": {"actor_id": "maps a person to the id a journal stores"},
     "scrubber/services.py": {"require_scrub": "a permission question"},
     "tenancy/services.py": {"visible_engagement": "a read for a viewer"},
-    "workqueue/services.py": {"claimable": "the items a viewer could claim, read only"},
+    "workqueue/services.py": {
+        "claimable": "the items a viewer could claim, read only",
+        **dict.fromkeys(["lanes", "lane_items", "next_query"],
+                        "the queues and the statement Get next reads for the claiming "
+                        "person; claim_next itself takes acting_user"),
+    },
 }
 
 

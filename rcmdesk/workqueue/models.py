@@ -60,6 +60,9 @@ class ItemStatus(models.TextChoices):
 
 
 ACTIVE_STATUSES = tuple(s for s in ItemStatus if s is not ItemStatus.DONE)
+# What "Get next" may hand out (in progress only once its lease has lapsed): the claim-next
+# index holds only these rows, so done and client-decision items never cost a claim.
+CLAIMABLE_STATUSES = (ItemStatus.OPEN, ItemStatus.IN_PROGRESS, ItemStatus.PENDING_PAYER)
 
 
 class AgingBucket(models.TextChoices):
@@ -147,10 +150,13 @@ class WorkItem(models.Model):
                          name="workitem_next"),
             models.Index(fields=["assignee", "status"], name="workitem_assignee"),
             models.Index(fields=["claim"], name="workitem_claim"),
-            # "Get next" walks this in priority order and stops at the first claimable row;
-            # done and client-decision items (never claimable) stay out of it.
-            models.Index(fields=["-priority", "id"], name="workitem_claimable",
-                         condition=Q(status__in=["open", "in_progress", "pending_payer"])),
+            # "Get next" walks one client's queue in one workflow (equality on both) in the
+            # queue's priority order and stops at the first claimable row, so its cost does
+            # not depend on other clients' rows; done and client-decision items (never
+            # claimable) stay out of it.
+            models.Index(fields=["client", "workflow", "-priority", "id"],
+                         name="workitem_client_next",
+                         condition=Q(status__in=[s.value for s in CLAIMABLE_STATUSES])),
         ]
 
     def __str__(self) -> str:

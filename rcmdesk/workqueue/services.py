@@ -24,15 +24,17 @@ from django.utils import timezone
 from rcmdesk import errors
 from rcmdesk.accounts.people import person
 from rcmdesk.audit.services import record
+from rcmdesk.calendar import local_date
 from rcmdesk.claims.models import Claim
 from rcmdesk.playbooks.services import call_reference_required
 from rcmdesk.playbooks.sops import sop_for_item
 from rcmdesk.tenancy.authz import require
-from rcmdesk.tenancy.models import on_client_days
+from rcmdesk.tenancy.models import Organization
 from rcmdesk.tenancy.roles import Action, Workflow
 from rcmdesk.tenancy.visibility import visibility_for
 from rcmdesk.workqueue.actionsets import CALL_LOG_ACTIONS, refusal
 from rcmdesk.workqueue.models import (
+    CLAIMABLE_STATUSES,
     TOUCH_ACTIONS,
     ActionKind,
     CallChannel,
@@ -71,22 +73,78 @@ def _now() -> datetime:
     return timezone.now()
 
 
-def claimable(user: Any, *, workflow: Workflow | None = None, kind: str | None = None,
-              now: datetime | None = None) -> Any:
-    """Items ``user`` may be handed by "Get next": visible, writable, not someone else's."""
-    now = now or _now()
+@dataclass(frozen=True)
+class Lane:
+    """One client's queue in one workflow: what "Get next" walks, in priority order, on the
+    claim-next index (``workitem_client_next``), with that client's day for follow-ups."""
+
+    client_id: int
+    workflow: Workflow
+    day: date
+
+
+def lanes(user: Any, workflow: Workflow | None = None,
+          now: datetime | None = None) -> list[Lane]:
+    """The queues ``user`` may take work from: visible and writable (client, workflow)
+    pairs. Each carries its client's day, so no claim query joins the organizations."""
     visibility = visibility_for(user)
-    items = WorkItem.objects.visible_to(user, workflow).exclude(
-        client_id__in=visibility.read_only_clients)
+    workflows = [workflow] if workflow is not None else list(Workflow)
+    pairs = [(client, wf) for wf in workflows
+             for client in sorted(visibility.clients_for(wf) - visibility.read_only_clients)]
+    if not pairs:
+        return []
+    zones = dict(Organization.objects.filter(pk__in={c for c, _ in pairs})
+                 .values_list("pk", "time_zone"))
+    now = now or _now()
+    return [Lane(client, wf, local_date(now, zones[client]))
+            for client, wf in pairs if client in zones]
+
+
+def _eligible(user: Any, now: datetime, due: Q) -> Q:
+    """Free or lapsed, and not waiting: ``due`` says a row's follow-up day has come."""
+    free = Q(assignee__isnull=True) | Q(assignee=user)
+    not_snoozed = Q(follow_up_on__isnull=True) | due
+    return ((Q(status=ItemStatus.OPEN) & not_snoozed & free)
+            | (Q(status=ItemStatus.PENDING_PAYER) & due & free)
+            | Q(status=ItemStatus.IN_PROGRESS, lease_expires_at__lt=now))
+
+
+def _due_in(found: list[Lane]) -> Q:
+    """Follow-ups due on each row's client's day, for a query over several lanes."""
+    clients_by_day: dict[date, set[int]] = {}
+    for lane in found:
+        clients_by_day.setdefault(lane.day, set()).add(lane.client_id)
+    due = Q(pk__in=[])
+    for day, clients in clients_by_day.items():
+        due |= Q(client_id__in=sorted(clients), follow_up_on__lte=day)
+    return due
+
+
+def lane_items(user: Any, lane: Lane, now: datetime, kind: str | None = None) -> Any:
+    """One lane's claimable items in the queue's order. Equality on client and workflow and
+    the index's own status condition make this a walk of ``workitem_client_next`` that stops
+    at the first row the filters keep: other clients' rows are never read."""
+    items = WorkItem.objects.filter(client_id=lane.client_id, workflow=lane.workflow,
+                                    status__in=CLAIMABLE_STATUSES)
     if kind:
         items = items.filter(kind=kind)
-    free = Q(assignee__isnull=True) | Q(assignee=user)
-    follow_up_due = on_client_days(now, lambda day: Q(follow_up_on__lte=day))
-    not_snoozed = Q(follow_up_on__isnull=True) | follow_up_due
-    waiting_done = Q(status=ItemStatus.PENDING_PAYER) & follow_up_due
-    lapsed = Q(status=ItemStatus.IN_PROGRESS, lease_expires_at__lt=now)
-    return items.filter((Q(status=ItemStatus.OPEN) & not_snoozed & free)
-                        | (waiting_done & free) | lapsed)
+    return items.filter(_eligible(user, now, Q(follow_up_on__lte=lane.day))).order_by(
+        "-priority", "id")
+
+
+def claimable(user: Any, *, workflow: Workflow | None = None, kind: str | None = None,
+              now: datetime | None = None) -> Any:
+    """Items ``user`` may be handed by "Get next", across all their lanes (for questions
+    about the pool; ``claim_next`` itself walks one lane at a time)."""
+    now = now or _now()
+    found = lanes(user, workflow, now)
+    in_lanes = Q(pk__in=[])
+    for lane in found:
+        in_lanes |= Q(client_id=lane.client_id, workflow=lane.workflow)
+    items = WorkItem.objects.filter(in_lanes, status__in=CLAIMABLE_STATUSES)
+    if kind:
+        items = items.filter(kind=kind)
+    return items.filter(_eligible(user, now, _due_in(found)))
 
 
 def claim_next(*, acting_user: Any, workflow: Workflow | None = None, kind: str | None = None,
@@ -94,13 +152,10 @@ def claim_next(*, acting_user: Any, workflow: Workflow | None = None, kind: str 
     """Hand ``acting_user`` the highest-priority item they may work, leased to them."""
     require(acting_user, Action.WORK_ITEMS, None)
     now = now or _now()
+    found = lanes(acting_user, workflow, now)
     for _ in range(5):  # a lost race on SQLite's snapshot: try the next one
         with transaction.atomic():
-            candidates = claimable(acting_user, workflow=workflow, kind=kind, now=now)
-            candidates = candidates.order_by("-priority", "id")
-            if connection.features.has_select_for_update_skip_locked:
-                candidates = candidates.select_for_update(skip_locked=True, of=("self",))
-            item = candidates.first()
+            item = _lock_next(acting_user, found, now, kind)
             if item is None:
                 return None
             try:
@@ -108,6 +163,51 @@ def claim_next(*, acting_user: Any, workflow: Workflow | None = None, kind: str 
             except Conflict:
                 continue
     return None
+
+
+def next_query(user: Any, found: list[Lane], now: datetime, kind: str | None = None) -> Any:
+    """The statement that picks and locks the next item among ``found``'s lanes.
+
+    One lane: that lane's walk. Several: the best of each lane's first ``LANE_TOP``
+    candidates (a short walk per lane; on PostgreSQL a UNION ALL inside the one statement,
+    elsewhere read first), locked by id and re-checked. That is the exact queue order unless
+    a lane's first candidates are all being claimed at that moment (then ``_lock_next``
+    walks the lanes one by one)."""
+    if len(found) == 1:
+        return _locking(lane_items(user, found[0], now, kind))
+    tops = [lane_items(user, lane, now, kind).values("pk")[:LANE_TOP] for lane in found]
+    ids: Any = (tops[0].union(*tops[1:], all=True)
+                if connection.features.supports_slicing_ordering_in_compound
+                else [row["pk"] for top in tops for row in top])
+    return _locking(WorkItem.objects.filter(pk__in=ids, status__in=CLAIMABLE_STATUSES)
+                    .filter(_eligible(user, now, _due_in(found))).order_by("-priority", "id"))
+
+
+# How many candidates per lane the several-lane pick considers: more than the people who
+# could be claiming in one lane at the same instant, so the pick rarely falls back.
+LANE_TOP = 16
+
+
+def _lock_next(user: Any, found: list[Lane], now: datetime, kind: str | None) -> WorkItem | None:
+    """Lock the next item (SKIP LOCKED: rows another "Get next" is taking are passed over,
+    never waited on). A row changed since the statement's snapshot is re-checked against
+    the WHERE clause after its lock, and ``_change``'s version check backs that up."""
+    if not found:
+        return None
+    item: WorkItem | None = next_query(user, found, now, kind).first()
+    if item is not None or len(found) == 1:
+        return item
+    for lane in found:  # every lane's first candidates were taken meanwhile: walk them all
+        item = _locking(lane_items(user, lane, now, kind)).first()
+        if item is not None:
+            return item
+    return None
+
+
+def _locking(items: Any) -> Any:
+    if connection.features.has_select_for_update_skip_locked:
+        return items.select_for_update(skip_locked=True, of=("self",))
+    return items
 
 
 def claim(item: WorkItem, version: int, *, acting_user: Any,
