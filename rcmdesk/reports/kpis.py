@@ -42,8 +42,11 @@ from rcmdesk.calendar import last_week as calendar_last_week
 from rcmdesk.denials.models import ANSWERED_STATUSES, OVERTURNED_STATUSES, Appeal
 from rcmdesk.qa.models import Audit, AuditStatus
 from rcmdesk.remits.models import Account, JournalEntry, JournalKind, LedgerEntry, RemitClaim
+from rcmdesk.reports import rollup
 from rcmdesk.scrubber.models import ScrubRun
 from rcmdesk.tenancy.models import Organization
+from rcmdesk.tenancy.roles import Workflow
+from rcmdesk.tenancy.visibility import visibility_for
 from rcmdesk.workqueue import counts
 from rcmdesk.workqueue.models import ItemKind, ItemStatus, WorkItem
 
@@ -422,13 +425,37 @@ def _qa(client_id: int, ws: list[Window], f: Filters) -> dict[str, list[Decimal 
 FAMILIES = (_ledger, _remits, _first_pass, _scrubber, _appeals, _posting_lag, _work, _qa)
 
 
-def _compute(client_id: int, weeks: Sequence[str], f: Filters) -> dict[str, list[Decimal | None]]:
-    client = Organization.objects.get(pk=client_id)
-    ws = windows(client, weeks)
+def _live(client_id: int, ws: list[Window], f: Filters) -> dict[str, list[Decimal | None]]:
+    """Every family over the windows, from the rows (what the roll-up keeps)."""
     values: dict[str, list[Decimal | None]] = {}
     for family in FAMILIES:
         values.update(family(client_id, ws, f))
     return values
+
+
+def scope(client_id: int, f: Filters) -> str:
+    """What a kept week's figures depend on besides the week: the filters and the workflows
+    whose items the viewer sees at this client (``None``: every item, the report's view)."""
+    sees = "*"
+    if f.viewer is not None:
+        seen = visibility_for(f.viewer)
+        sees = ",".join(sorted(w.value for w in Workflow if seen.can_see(client_id, w)))
+    return (f"payer={f.payer_id or ''};provider={f.provider_id or ''};"
+            f"workflow={f.workflow or ''};sees={sees}")
+
+
+def _compute(client_id: int, weeks: Sequence[str], f: Filters) -> dict[str, list[Decimal | None]]:
+    """The KPIs of ``weeks``: closed weeks from the weekly roll-up (``rollup``), the open
+    week live."""
+    client = Organization.objects.get(pk=client_id)
+    ws = windows(client, weeks)
+
+    def compute(some: list[Any]) -> dict[str, list[Any]]:
+        values = _live(client_id, some, f)
+        return {key: [rollup.text(v) for v in vs] for key, vs in values.items()}
+
+    kept = rollup.kept(client, ws, scope(client_id, f), compute)
+    return {key: [rollup.number(v) for v in vs] for key, vs in kept.items()}
 
 
 def _kpi(d: Definition, value: Decimal | None) -> Kpi:
@@ -495,6 +522,25 @@ def aging(client_id: int, as_of: date, *, payer_id: int | None = None,
     """Billed A/R (insurance + patient) at the end of ``as_of`` by days since date of
     service: bucket, dollars, percent of the total. One grouped query over the ledger."""
     client = Organization.objects.get(pk=client_id)
+    if as_of.isoweekday() != 7:  # kept per week: only a week's last day is
+        return _aging(client, as_of, payer_id, provider_id)
+    (w,) = windows(client, [week_of(as_of)])
+    f = Filters(payer_id, provider_id)
+
+    def compute(some: list[Any]) -> dict[str, list[Any]]:
+        return {"aging": [[{**row, "dollars": str(row["dollars"]),
+                            "percent": rollup.text(row["percent"])}
+                           for row in _aging(client, x.end_date, payer_id, provider_id)]
+                          for x in some]}
+
+    (rows,) = rollup.kept(client, [w], "aging;" + scope(client_id, f), compute)["aging"]
+    return [{**row, "dollars": Decimal(row["dollars"]), "percent": rollup.number(row["percent"])}
+            for row in rows]
+
+
+def _aging(client: Organization, as_of: date, payer_id: int | None,
+           provider_id: int | None) -> list[dict[str, Any]]:
+    client_id = client.pk
     end = datetime.combine(as_of + timedelta(days=1), time.min, ZoneInfo(client.time_zone))
     entries = (LedgerEntry.objects.filter(client_id=client_id, account__in=AR_ACCOUNTS,
                                           journal__created_at__lt=end)
