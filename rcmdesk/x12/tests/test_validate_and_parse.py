@@ -7,6 +7,7 @@ from a different tree than the one checked.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -84,7 +85,9 @@ def same_as_two_passes(data: bytes, name: str = "f") -> None:
 
 def typed(tx: Transaction) -> object:
     """The typed 835 or 837 of a set, or the error building it raises (as text)."""
-    build = {"835": t835.remittance, "837": t837.submission}.get(tx.set_id)
+    builders: dict[str, Callable[[Transaction], object]] = {
+        "835": t835.remittance, "837": t837.submission}
+    build = builders.get(tx.set_id)
     try:
         return build(tx) if build is not None else None
     except X12Error as exc:
