@@ -212,6 +212,54 @@ def time_post_835() -> list[float]:
     return spent
 
 
+BREAKDOWN = ("sniff", "check", "post_835", "commit", "work items")
+
+
+def time_steps() -> dict[str, float]:
+    """Wall seconds of each step of the 835's ingest apart from ``post_835`` (whose own
+    wrapper is ``time_post_835``): sniffing the bytes, checking them (validation and
+    parsing: whichever functions intake calls for it), the commit of the set's transaction
+    (deferred foreign-key checks) and what runs once the file is committed (the receivers
+    of ``file_applied``: work items, paid appeals)."""
+    from django.db import connection
+
+    import rcmdesk.intake.services
+
+    intake: Any = rcmdesk.intake.services  # its names are replaced by timed ones
+    spent = dict.fromkeys(BREAKDOWN, 0.0)
+
+    def timer(step: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def timed_fn(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[step] += time.perf_counter() - start
+        return timed_fn
+
+    intake.sniff = _Timed(intake.sniff, "what_is", timer("sniff", intake.sniff.what_is))
+    for name in ("validate_and_parse", "validate"):  # one pass, or (before) two
+        if hasattr(intake, name):
+            setattr(intake, name, timer("check", getattr(intake, name)))
+    if hasattr(intake, "validate"):
+        intake.t999 = _Timed(intake.t999, "sets_and_interchange_acks",
+                             timer("check", intake.t999.sets_and_interchange_acks))
+    connection.commit = timer("commit", connection.commit)  # type: ignore[method-assign]
+    intake.file_applied = _Timed(intake.file_applied, "send",
+                                 timer("work items", intake.file_applied.send))
+    return spent
+
+
+class _Timed:
+    """A module or object with one attribute replaced (by its timed version)."""
+
+    def __init__(self, wrapped: Any, name: str, replacement: Callable[..., Any]) -> None:
+        self._wrapped, self._name, self._replacement = wrapped, name, replacement
+
+    def __getattr__(self, name: str) -> Any:
+        return self._replacement if name == self._name else getattr(self._wrapped, name)
+
+
 def profiled(fn: Callable[[], object], top: int) -> Callable[[], object]:
     def run() -> object:
         profile = cProfile.Profile()
@@ -251,6 +299,7 @@ def run(tmp: Path, args: argparse.Namespace) -> None:
               f"({n / seconds:,.0f} claims/s)", flush=True)
         post = lambda: ingest_file(client, path_835.read_bytes(), path_835.name)  # noqa: E731
         spent = time_post_835()
+        steps = time_steps()
         cpu = time.process_time()
         seconds, result = timed(profiled(post, args.profile) if args.profile else post)
         cpu = time.process_time() - cpu
@@ -263,6 +312,10 @@ def run(tmp: Path, args: argparse.Namespace) -> None:
           f"CPU {cpu:.2f}s", flush=True)
     print(f"of which post_835: {spent[0]:.2f}s ({n / spent[0]:,.0f} claims/s), "
           f"CPU {spent[1]:.2f}s ({n / spent[1]:,.0f} claims/s)")
+    steps["post_835"] = spent[0]
+    print("breakdown: " + ", ".join(f"{step} {steps[step]:.2f}s ({steps[step] / seconds:.0%})"
+                                    for step in BREAKDOWN)
+          + f", other {seconds - sum(steps.values()):.2f}s")
     parse = min(timed(lambda: parse_only(path_835))[0] for _ in range(3))
     print(f"parse-only t835.iter_claims: {parse:.2f}s ({n / parse:,.0f} claims/s)")
     print(f"posting_claims_per_s={posting:.0f} ratio_vs_parse={posting / (n / parse):.4f}")

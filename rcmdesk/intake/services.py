@@ -40,7 +40,7 @@ from rcmdesk.tenancy.models import Organization
 from rcmdesk.x12 import X12Error, t837, t999
 from rcmdesk.x12.findings import Finding, Severity
 from rcmdesk.x12.parser import Transaction
-from rcmdesk.x12.validate import TOO_MANY, validate
+from rcmdesk.x12.validate import TOO_MANY, validate_and_parse
 
 HELD_NOT_QUARANTINED = frozenset({"snip3.835-balance"})  # the poster holds these
 RETRYABLE = frozenset({FileStatus.RECEIVED, FileStatus.QUARANTINED, FileStatus.FAILED,
@@ -253,12 +253,13 @@ def _check_and_apply(received: ReceivedFile, actor: Any) -> IngestResult:
         return _finish(received, FileStatus.QUARANTINED, wrong, actor, findings=[{
             "position": 0, "segment": "", "element": None, "rule": "file-kind",
             "severity": Severity.ERROR.value, "message": wrong}])
-    try:
-        findings = list(validate(data, name=name, limit=settings.RCMDESK_MAX_FINDINGS))
-        if findings and findings[-1].rule == TOO_MANY:  # never parse a flood in full
+    try:  # one pass: the trees validation built are the ones applied (never parsed twice)
+        checked = validate_and_parse(data, name=name, limit=settings.RCMDESK_MAX_FINDINGS)
+        findings = checked.findings
+        if findings and findings[-1].rule == TOO_MANY:  # checking stopped: sets are partial
             return _finish(received, FileStatus.QUARANTINED, too_many_reason(findings),
                            actor, findings=[finding_dict(f) for f in findings])
-        sets, acks = t999.sets_and_interchange_acks(data, name=name)
+        sets, acks = checked.sets, [t999.interchange_ack(ta1) for ta1 in checked.ta1]
     except X12Error as exc:
         return _finish(received, FileStatus.QUARANTINED, f"not readable X12: {exc}",
                        actor, findings=[error_dict(exc)])

@@ -201,8 +201,22 @@ def _fragment(data: bytes) -> FileKind | None:
     return None
 
 
+# What sniffing reads: ISA/IEA (counted), GS (its guide), ST (its set id) and TA1, told
+# apart by their first two letters before a segment is split into its elements.
+_READ = frozenset({b"IS", b"IE", b"GS", b"ST", b"TA"})
+
+
 def _segments(data: bytes, separator: bytes, terminator: bytes) -> list[list[bytes]]:
-    return [s.strip(b"\r\n ").split(separator) for s in data.split(terminator)]
+    """The segments sniffing reads, split into elements; the others (a large file's
+    hundreds of thousands of claim segments) are skipped unsplit: sniffing runs on every
+    file received, before it is checked."""
+    read = _READ
+    out = []
+    for s in data.split(terminator):
+        s = s.strip(b"\r\n ")
+        if s[:2] in read:
+            out.append(s.split(separator))
+    return out
 
 
 def _carried(segments: list[list[bytes]]) -> FileKind:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import F
-from django.utils import timezone
 
 from rcmdesk.accounts.people import person
 from rcmdesk.claims.models import Claim, ClaimLine
@@ -70,6 +72,8 @@ class Batch:
 
     def __init__(self, *, relative: bool = False) -> None:
         self.relative = relative
+        # timezone.now() without reading settings for each of an 835's tens of thousands
+        self._now = partial(datetime.now, UTC if settings.USE_TZ else None)
         self.journals: list[tuple[Any, ...]] = []
         self.entries: list[tuple[Any, ...]] = []
         self.moved: dict[int, Claim] = {}
@@ -108,7 +112,7 @@ class Batch:
 
     def _journal(self, client_id: int, kind: str, claim: Claim | None,
                  remittance: Remittance | None, memo: str, actor: int | None) -> int:
-        self.journals.append((client_id, claim, kind, remittance, memo[:300], timezone.now(),
+        self.journals.append((client_id, claim, kind, remittance, memo[:300], self._now(),
                               actor))
         return len(self.journals) - 1
 
@@ -123,19 +127,23 @@ class Batch:
         setattr(target, field, getattr(target, field) + amount)
         self.moved[target.pk] = target
 
-    def flush(self) -> None:
+    def flush(self, *, balances: bool = True) -> None:
+        """Write the journals and entries, and the claims' balances unless ``balances`` is
+        False: then the caller writes the claims of ``moved`` (read it first) itself, with
+        whatever else of them it changed, so each claim gets one new row version, not two."""
         ids = bulk.reserve_ids(JournalEntry, len(self.journals))
+        db_datetime = connection.ops.adapt_datetimefield_value  # looked up once, not per row
         bulk.insert(JournalEntry, JOURNAL_FIELDS, [
             (new_id, client_id, claim.pk if claim is not None else None, kind,
-             remittance.pk if remittance is not None else None, memo, bulk.db_datetime(at),
-             actor)
+             remittance.pk if remittance is not None else None, memo, db_datetime(at), actor)
             for new_id, (client_id, claim, kind, remittance, memo, at, actor)
             in zip(ids, self.journals, strict=True)])
         bulk.insert(LedgerEntry, ENTRY_FIELDS,
                     [(ids[journal], *values) for journal, *values in self.entries])
         names = list(BALANCE_FIELDS.values())
-        bulk.update(Claim, names, [(*(getattr(c, n) for n in names), c.pk)
-                                   for c in self.moved.values()])
+        if balances:
+            bulk.update(Claim, names, [(*(getattr(c, n) for n in names), c.pk)
+                                       for c in self.moved.values()])
         for field in names:
             bulk.add(Claim, [field], [(amount, claim_id) for (claim_id, f), amount
                                       in self.deltas.items() if f == field])

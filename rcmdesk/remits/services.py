@@ -8,11 +8,13 @@ Denials are recorded and left open as insurance AR: writing one off is the clien
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -46,7 +48,8 @@ ADJUSTMENT_ACCOUNTS = {"CO": Account.CONTRACTUAL, "OA": Account.OTHER_ADJUSTMENT
 PLB_CLAIM_AR_REASONS = frozenset({"WO", "72"})  # recoupment of, or refund for, one claim
 PLB_INTEREST_REASONS = frozenset({"L6"})
 ALREADY_POSTED = "already_posted"
-CLAIM_FIELDS = ["status", "secondary_flag", "payer_claim_control_number"]
+CLAIM_FIELDS = ["status", "secondary_flag", "payer_claim_control_number",
+                *ledger.BALANCE_FIELDS.values()]
 KEY_FIELDS = ["client", "payer_key", "trace_number", "patient_control_number",
               "payer_claim_control_number", "status_code", "line_index", "created_at"]
 RETRYABLE_REASONS = frozenset({"unmatched", "conflict", "overpaid"})  # nothing of them posted
@@ -116,10 +119,11 @@ class _Run:
         rows.insert(self.remittance.pk, [s for s in self.stored if s.pk is None])
         rows.update(old)
         bulk.insert(PostingKey, KEY_FIELDS, self.new_keys)
-        self.book.flush()
-        bulk.update(Claim, CLAIM_FIELDS, [
-            (c.status, c.secondary_flag, c.payer_claim_control_number, c.pk)
-            for c in self.touched.values()])
+        claims = {**self.book.moved, **self.touched}  # the same objects: the run's index
+        self.book.flush(balances=False)
+        bulk.update(Claim, CLAIM_FIELDS, [  # balances and status in one row version each
+            (*(getattr(c, name) for name in CLAIM_FIELDS), c.pk)
+            for c in claims.values()])
         for exception, remit_claim in self.exceptions:
             exception.remit_claim_id = remit_claim.pk
         PostingException.objects.bulk_create([e for e, _ in self.exceptions],
@@ -155,8 +159,9 @@ def post_835(client: Organization, tx: t835.Remittance | Transaction, *, file: A
                         [c.payer_claim_control_number for c in remit.claims])
             for index, claim in enumerate(remit.claims, start=1):
                 post_claim(run, index, claim)
-            run.flush()
-            _post_plbs(run, remit.provider_adjustments)
+            with foreign_keys_checked_as_written():
+                run.flush()
+                _post_plbs(run, remit.provider_adjustments)
             items = len(remit.claims) + len(remit.provider_adjustments)
             if items and result.already_posted == items:
                 raise _NothingNew
@@ -169,6 +174,27 @@ def post_835(client: Organization, tx: t835.Remittance | Transaction, *, file: A
     except _NothingNew:
         return _already_posted(client, remit, result, acting_user)
     return result
+
+
+@contextmanager
+def foreign_keys_checked_as_written() -> Iterator[None]:
+    """The foreign keys of posting's bulk writes checked by each write, not at the commit.
+
+    PostgreSQL defers Django's foreign-key checks to the commit; for a large 835 that is
+    hundreds of thousands of checks run after the set's last statement, with everything
+    its transaction holds by then (the audit event's chain head included) held through
+    them. Checked as each COPY runs, the same checks are done before anything shared is
+    taken. Only for these writes: rows that refer to each other are written parents
+    first here. After an error the transaction is rolled back, which ends the setting too.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 class _NothingNew(Exception):  # control flow, never seen outside post_835

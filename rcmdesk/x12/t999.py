@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from rcmdesk.x12.envelope import Envelopes
 from rcmdesk.x12.parser import Loop, Source, Transaction, open_source, transactions
-from rcmdesk.x12.reader import SegmentReader
+from rcmdesk.x12.reader import Segment, SegmentReader
 from rcmdesk.x12.values import composite
 
 
@@ -161,10 +161,12 @@ def sets_and_interchange_acks(source: Source, *, name: str | None = None
 
 
 def _acks(envelopes: Envelopes) -> list[InterchangeAck]:
-    return [
-        InterchangeAck(ta1.get(1), ta1.get(2), ta1.get(3), ta1.get(4), ta1.get(5))
-        for _isa, ta1 in envelopes.ta1
-    ]
+    return [interchange_ack(ta1) for _isa, ta1 in envelopes.ta1]
+
+
+def interchange_ack(ta1: Segment) -> InterchangeAck:
+    """One TA1 segment, typed."""
+    return InterchangeAck(ta1.get(1), ta1.get(2), ta1.get(3), ta1.get(4), ta1.get(5))
 
 
 def acknowledgments(source: Source, *, name: str | None = None) -> Iterator[Acknowledgment]:

@@ -7,7 +7,8 @@ everything recoverable becomes a located ``Finding`` so one run reports all prob
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import islice
 from typing import BinaryIO
@@ -145,11 +146,82 @@ def validate(
             handle.close()
 
 
-def _findings(handle: BinaryIO, display: str, limit: int) -> Iterator[Finding]:
-    """``validate``'s findings, ending soon after more than ``limit`` have been found."""
+@dataclass
+class Checked:
+    """A file validated and parsed in the same pass (``validate_and_parse``)."""
+
+    findings: list[Finding]
+    sets: list[Transaction] = field(default_factory=list)  # complete trees, as ``parse``
+    ta1: list[Segment] = field(default_factory=list)  # interchange acknowledgments
+
+
+def validate_and_parse(source: Source, *, name: str | None = None, limit: int) -> Checked:
+    """``validate``'s findings (capped at ``limit``) and the sets' trees, reading once.
+
+    Intake used to validate a file, then parse it again to apply it: a second full pass
+    over the same bytes. Here the loops validation streams away (a claim's 2100 or 2300)
+    are kept and put back into their parents once their set has been checked, so every
+    set comes out as ``parse`` gives it; findings are exactly ``validate``'s. When
+    checking stops at the cap the sets are incomplete: only the findings mean anything.
+    """
+    handle, display, owned = open_source(source, name)
+    keep = _Keeper()
+    try:
+        findings = list(_capped(_findings(handle, display, limit, keep), limit, display))
+    finally:
+        if owned:
+            handle.close()
+    return Checked(findings, keep.sets, keep.ta1)
+
+
+class _Keeper:
+    """What ``validate_and_parse`` keeps of a validation run: sets, loops and TA1s."""
+
+    def __init__(self) -> None:
+        self.sets: list[Transaction] = []
+        self.ta1: list[Segment] = []
+        self._loops: list[Loop] = []
+
+    def loop(self, loop: Loop) -> None:
+        self._loops.append(loop)
+
+    def done(self, tx: Transaction) -> None:
+        """Put the set's streamed loops back where they were, in file order."""
+        parents: dict[int, Loop] = {}
+        for loop in self._loops:  # closing order: children before their parents
+            parent = loop.parent
+            assert parent is not None, "only child loops are streamed away"
+            parent.items.append(loop)
+            parent.specs.append(None)
+            parents[id(parent)] = parent
+        for parent in parents.values():
+            parent.detached = None
+            pairs = sorted(zip(parent.items, parent.specs, strict=True),
+                           key=lambda pair: _position(pair[0]))
+            parent.items = [item for item, _spec in pairs]
+            parent.specs = [spec for _item, spec in pairs]
+        self._loops = []
+        self.sets.append(tx)
+
+
+def _position(item: Segment | Loop) -> int:
+    while isinstance(item, Loop):
+        item = item.items[0]
+    return item.position
+
+
+def _findings(handle: BinaryIO, display: str, limit: int,
+              keep: _Keeper | None = None) -> Iterator[Finding]:
+    """``validate``'s findings, ending soon after more than ``limit`` have been found;
+    ``keep`` is given what it needs to hand back the sets too."""
+
+    def check_ta1(ta1: Segment) -> Iterable[Finding]:
+        if keep is not None:
+            keep.ta1.append(ta1)
+        return check_elements(display, ta1, TA1)
+
     envelopes = Envelopes(
-        SegmentReader(handle, display), display, max_findings=limit,
-        check_ta1=lambda ta1: check_elements(display, ta1, TA1),
+        SegmentReader(handle, display), display, max_findings=limit, check_ta1=check_ta1,
     )
     seen: dict[int, Segment] = {}
     pending: list[Finding] = []
@@ -161,8 +233,12 @@ def _findings(handle: BinaryIO, display: str, limit: int) -> Iterator[Finding]:
             found, claim = _check_detached(tx, loop)
             pending.extend(found)
             paid += claim
+            if keep is not None:
+                keep.loop(loop)
         else:
             pending.extend(_check_tree(tx, seen, paid))
+            if keep is not None:
+                keep.done(tx)
         if loop is None or given + len(pending) > limit:
             yield from sorted(pending, key=lambda f: f.position)
             given += len(pending)

@@ -249,7 +249,7 @@ def test_an_error_outside_any_set_fails_the_file_with_the_reason(world, monkeypa
     def broken(*args, **kwargs):
         raise RuntimeError("validator fell over")
 
-    monkeypatch.setattr(services, "validate", broken)
+    monkeypatch.setattr(services, "validate_and_parse", broken)
     result = ingest(world.acme, three_sets(world), "x.835")
     assert result.outcome == FileStatus.FAILED
     assert result.message == "processing stopped: RuntimeError: validator fell over"

@@ -20,12 +20,12 @@ import logging
 from datetime import date
 from typing import Any
 
-from rcmdesk.remits.models import ExceptionStatus, PostingException
+from rcmdesk.remits.models import ExceptionStatus, PostingException, RemitClaim
 from rcmdesk.tenancy.models import Organization
 from rcmdesk.workqueue.payrates import pay_rates
 from rcmdesk.workqueue.producers import remits
 from rcmdesk.workqueue.producers.ar import sync_ar
-from rcmdesk.workqueue.producers.common import SLA, Written, chunks
+from rcmdesk.workqueue.producers.common import SLA, Written
 
 __all__ = ["SLA", "Written", "on_exception_saved", "on_file_applied", "produce_for_file",
            "sync_ar", "sync_client"]
@@ -62,14 +62,11 @@ def produce_for_file(received: Any, today: date) -> Written:
     written.add(remits.produce_exceptions(
         client_id, PostingException.objects.filter(remittance__file_id=received.pk), today,
         rates))
-    claim_ids: set[int] = set()
     for trace, settled in remits.settled_claims_by_trace(received.pk).items():
         written.closed += remits.close_settled(client_id, settled, f"paid by remit {trace}")
-    claim_ids.update(received.remittances.filter(claims__claim__isnull=False)
-                     .values_list("claims__claim_id", flat=True))
-    for batch in chunks(sorted(claim_ids)):
-        written.add(sync_ar(client_id, today, claim_ids=batch, rates=rates))
-    return written
+    claim_ids = RemitClaim.objects.filter(remittance__file_id=received.pk,
+                                          claim__isnull=False).values("claim_id")
+    return written.add(sync_ar(client_id, today, claim_ids=claim_ids, rates=rates))
 
 
 def on_file_applied(sender: Any, received: Any, **kwargs: Any) -> None:

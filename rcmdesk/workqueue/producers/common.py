@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from rcmdesk.audit.services import record
+from rcmdesk.audit.services import PendingEvent, record, record_many
 from rcmdesk.calendar import add_business_days
 from rcmdesk.db import bulk
 from rcmdesk.workqueue.models import (
@@ -120,15 +120,33 @@ REFRESHED_FIELDS = ("title", "amount", "aging_bucket", "priority", "priority_fac
 
 
 def upsert(client_id: int, drafts: Sequence[Draft], today: date) -> Written:
-    """Create the drafts with no active item for their source; refresh the rest."""
-    written = Written()
-    for batch in chunks(drafts):
-        with transaction.atomic():
-            written.add(_upsert_chunk(client_id, batch, today))
-    return written
+    """Create the drafts with no active item for their source; refresh the rest.
+
+    One transaction: the active items are looked up a chunk at a time, but every new item
+    of the run is written by one COPY (and their CREATED actions by another), and the audit
+    events (one per chunk, naming its items, as ever) go in together by ``record_many``.
+    """
+    with transaction.atomic():
+        new: list[list[Draft]] = []
+        refreshed = 0
+        for batch in chunks(drafts):
+            fresh, moved = _sort_chunk(client_id, batch)
+            new.append(fresh)
+            refreshed += moved
+        created = _create(client_id, [d for batch in new for d in batch], today)
+        by_source = {(i.kind, i.source_key): i for i in created}
+        events = []
+        for batch in new:
+            items = [by_source[(d.kind, d.source_key)] for d in batch
+                     if (d.kind, d.source_key) in by_source]
+            if items:
+                events.append(_created_event(client_id, items))
+        record_many(events)
+    return Written(created=len(created), refreshed=refreshed)
 
 
-def _upsert_chunk(client_id: int, batch: list[Draft], today: date) -> Written:
+def _sort_chunk(client_id: int, batch: list[Draft]) -> tuple[list[Draft], int]:
+    """The chunk's drafts with no active item, once the others' moved fields are written."""
     kinds = {d.kind for d in batch}
     active = {(i.kind, i.source_key): i for i in WorkItem.objects.active().filter(
         client_id=client_id, kind__in=kinds, source_key__in=[d.source_key for d in batch]
@@ -139,14 +157,14 @@ def _upsert_chunk(client_id: int, batch: list[Draft], today: date) -> Written:
         item = active.get((draft.kind, draft.source_key))
         if item is not None and (moved := _moved(item, draft)):
             changes.setdefault(tuple(sorted(moved)), []).append((item.pk, moved))
-    refreshed = sum(write_fields(names, rows) for names, rows in changes.items())
-    created = _create(client_id, new, today) if new else []
-    if created:
-        record("workitem.created_by_event", client_id=client_id,
-               object_type="workqueue.workitem",
-               detail={"items": [i.pk for i in created], "kinds": sorted({i.kind for i in
-                                                                          created})})
-    return Written(created=len(created), refreshed=refreshed)
+    return new, sum(write_fields(names, rows) for names, rows in changes.items())
+
+
+def _created_event(client_id: int, created: list[WorkItem]) -> PendingEvent:
+    return PendingEvent("workitem.created_by_event", client_id,
+                        object_type="workqueue.workitem",
+                        detail={"items": [i.pk for i in created],
+                                "kinds": sorted({i.kind for i in created})})
 
 
 def _moved(item: WorkItem, draft: Draft) -> dict[str, Any]:
@@ -175,6 +193,8 @@ def _fields(draft: Draft) -> dict[str, Any]:
 
 
 def _create(client_id: int, drafts: list[Draft], today: date) -> list[WorkItem]:
+    if not drafts:
+        return []
     now = timezone.now()
     rows = [WorkItem(client_id=client_id, workflow=KIND_WORKFLOW[d.kind], kind=d.kind,
                      source_key=d.source_key, claim_id=d.claim_id,

@@ -25,7 +25,7 @@ from rcmdesk.remits.models import (
     RemitAdjustment,
     RemitClaim,
 )
-from rcmdesk.workqueue.categories import denial_category
+from rcmdesk.workqueue.categories import CategoryBook, denial_category
 from rcmdesk.workqueue.models import ItemKind, ItemStatus, WorkItem
 from rcmdesk.workqueue.payrates import pay_rate
 from rcmdesk.workqueue.priority import Factor, Priority
@@ -91,11 +91,12 @@ def produce_denials(client_id: int, adjustments: Any, today: date,
     worked = _closed_by_remit(client_id, {d.source_key for d in denied.values()})
     payers = {p.pk: p for p in Payer.objects.filter(client_id=client_id)}
     book = DeadlineBook(client_id)
+    categories = CategoryBook(client_id)  # the client's rules read once, not once per item
     drafts: dict[str, Draft] = {}
     for (remit_id, key), found in sorted(denied.items()):  # later remits win
         if (key, remit_id) in worked or found.amount <= 0:
             continue
-        drafts[key] = _denial_draft(client_id, found, payers, book, rates, today)
+        drafts[key] = _denial_draft(client_id, found, payers, book, categories, rates, today)
     return upsert(client_id, list(drafts.values()), today)
 
 
@@ -111,7 +112,7 @@ def _closed_by_remit(client_id: int, keys: set[str]) -> set[tuple[str, int]]:
 
 
 def _denial_draft(client_id: int, found: _Denied, payers: dict[int, Payer], book: DeadlineBook,
-                  rates: dict[int, Decimal], today: date) -> Draft:
+                  categories: CategoryBook, rates: dict[int, Decimal], today: date) -> Draft:
     row = found.row
     payer = payers[row["remit_claim__claim__payer_id"]]
     deadlines = book.for_payer(payer)
@@ -120,7 +121,7 @@ def _denial_draft(client_id: int, found: _Denied, payers: dict[int, Payer], book
     deadline = remit_day + timedelta(days=deadlines.appeal_days)
     rarcs = [str(r[-1]) for r in row["remit_line__remarks"] or [] if r]
     _, group, carc = found.largest
-    category = denial_category(client_id, group, carc, rarcs)
+    category = denial_category(client_id, group, carc, rarcs, book=categories)
     amount = min(found.amount, row["remit_claim__claim__insurance_balance"])
     service = row["remit_line__claim_line__service_date"] or row["remit_claim__claim__service_from"]
     pcn = row["remit_claim__claim__patient_control_number"]

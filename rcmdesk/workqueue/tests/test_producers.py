@@ -18,8 +18,8 @@ from rcmdesk.remits.tests.x12text import header, make_claim, remit
 from rcmdesk.workqueue.categories import denial_category
 from rcmdesk.workqueue.models import ActionKind, ItemKind, ItemStatus, WorkItem
 from rcmdesk.workqueue.payrates import pay_rates
-from rcmdesk.workqueue.producers import produce_for_file, sync_ar, sync_client
-from rcmdesk.workqueue.producers.common import SLA
+from rcmdesk.workqueue.producers import common, produce_for_file, sync_ar, sync_client
+from rcmdesk.workqueue.producers.common import SLA, Draft, prioritise
 from rcmdesk.workqueue.producers.tasks import refresh_queues
 from rcmdesk.workqueue.tests import factories
 
@@ -246,3 +246,29 @@ def test_a_partly_denied_line_makes_an_item_for_the_denied_dollars_only(world: W
     [item] = active(ItemKind.DENIAL)
     assert (item.amount, item.category) == (D("40.00"), "authorization")
     assert active(ItemKind.AR_FOLLOWUP) == []  # the denial is the work on this claim
+
+
+def test_items_of_several_chunks_are_created_together_with_one_audit_event_per_chunk(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    claims = [make_claim(world.acme, f"CH{n}", [("99213", "80.00")]) for n in range(5)]
+    drafts = [Draft(kind=ItemKind.AR_FOLLOWUP, source_key=f"claim:{c.pk}", claim_id=c.pk,
+                    title=f"Follow up {c.patient_control_number}", amount=D("80.00"),
+                    priority=prioritise(D("80.00"), None, None, None, "timely filing", TODAY))
+              for c in claims]
+    real_chunks = common.chunks
+    monkeypatch.setattr(common, "chunks", lambda items, size=2: real_chunks(items, 2))
+    common.upsert(world.acme.pk, drafts[:1], TODAY)  # one exists already: refreshed, not new
+    drafts[0].amount = D("70.00")
+
+    written = common.upsert(world.acme.pk, drafts, TODAY)
+
+    assert (written.created, written.refreshed) == (4, 1)
+    items = {i.source_key: i for i in active(ItemKind.AR_FOLLOWUP)}
+    assert sorted(items) == sorted(d.source_key for d in drafts)
+    assert items[drafts[0].source_key].amount == D("70.00")
+    events = AuditEvent.objects.filter(action="workitem.created_by_event").order_by("pk")
+    named = [e.detail["items"] for e in events][1:]  # the first upsert's own event first
+    by_source = [[items[d.source_key].pk for d in chunk] for chunk in
+                 (drafts[1:2], drafts[2:4], drafts[4:])]
+    assert named == by_source  # chunk by chunk, as the drafts came, the refreshed one out
+    assert all(i.actions.filter(kind=ActionKind.CREATED).count() == 1 for i in items.values())
