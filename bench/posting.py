@@ -234,7 +234,7 @@ def ingest_837(client: Any, path: Path, label: str, args: argparse.Namespace,
                vendor: str) -> float:
     """Time one 837's ingest end to end (store, validate, parse, mirror, charge, commit);
     print its line and return claims/s. ``--profile-837 LABEL`` runs it under cProfile."""
-    n = args.claims
+    n: int = args.claims
     ingest = lambda: ingest_file(client, path.read_bytes(), path.name)  # noqa: E731
     profile = args.profile_837 == label.split()[-1]
     audit = time_claim_events()
@@ -258,7 +258,8 @@ def time_claim_events() -> list[float]:
     import rcmdesk.claims.services as claims
 
     spent = [0.0, 0.0]
-    original = getattr(claims.record_many, "__wrapped__", claims.record_many)
+    original = getattr(claims.record_many, "__wrapped__",  # type: ignore[attr-defined]
+                       claims.record_many)  # type: ignore[attr-defined]
 
     def timed_record_many(events: Any, **kwargs: Any) -> int:
         start = time.perf_counter()
@@ -269,7 +270,7 @@ def time_claim_events() -> list[float]:
             spent[1] += len(events)
 
     timed_record_many.__wrapped__ = original  # type: ignore[attr-defined]
-    claims.record_many = timed_record_many  # type: ignore[assignment]
+    claims.record_many = timed_record_many  # type: ignore[attr-defined]
     return spent
 
 

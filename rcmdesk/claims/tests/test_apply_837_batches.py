@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -127,8 +128,12 @@ def test_a_replacements_credit_balances_take_as_many_queries_for_many_claims_as_
     """Flagging is set-based: an exception and an audit event per claim, no query per claim
     (the events go to ``record_many`` in one batch, stubbed here to count them apart)."""
     events: list[PendingEvent] = []
-    monkeypatch.setattr(services, "record_many",
-                        lambda batch, **kwargs: events.extend(batch) or len(batch))
+
+    def kept(batch: list[PendingEvent], **kwargs: Any) -> int:
+        events.extend(batch)
+        return len(batch)
+
+    monkeypatch.setattr(services, "record_many", kept)
 
     def queries_for(prefix: str, count: int) -> int:
         pcns = [f"{prefix}{n}" for n in range(count)]
