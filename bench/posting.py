@@ -34,7 +34,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -105,8 +105,9 @@ def _interchange(functional: str, version: str, body: list[str], set_id: str,
     return (isa + "~\n".join(segments) + "~\n").encode()
 
 
-def build_837p(claims: list[BenchClaim]) -> bytes:
-    """One 837P set billing every claim (one subscriber each, REF*6R on every line)."""
+def build_837p(claims: list[BenchClaim], frequency: str = "1", control: int = 1) -> bytes:
+    """One 837P set billing every claim (one subscriber each, REF*6R on every line);
+    ``frequency`` 7 with a new ``control`` makes it a replacement of the same claims."""
     body = ["BHT*0019*00*BENCH837*20260101*1200*CH",
             "NM1*41*2*BENCH CLINIC*****46*SUBMITTER1", "PER*IC*HELP*TE*5555551212",
             "NM1*40*2*BENCH PAYER*****46*RECEIVER1", "HL*1**20*1",
@@ -117,11 +118,28 @@ def build_837p(claims: list[BenchClaim]) -> bytes:
                  f"NM1*IL*1*PATIENT{n}*ALEX****MI*M{n:08d}", "N3*2 SIDE ST",
                  "N4*TOWN*NY*10001", "DMG*D8*19800101*F",
                  "NM1*PR*2*BENCH PAYER*****PI*BENCHPAYER",
-                 f"CLM*{claim.pcn}*{_cents(claim.charge)}***11:B:1*Y*A*Y*Y", "HI*ABK:J020"]
+                 f"CLM*{claim.pcn}*{_cents(claim.charge)}***11:B:{frequency}*Y*A*Y*Y",
+                 "HI*ABK:J020"]
         for number, line in enumerate(claim.lines, start=1):
             body += [f"LX*{number}", f"SV1*HC:{line.procedure}*{_cents(line.charge)}*UN*1***1",
                      f"DTP*472*D8*{DATE}", f"REF*6R*{claim.pcn}L{number}"]
-    return _interchange("HC", "005010X222A1", body, "837", 1)
+    return _interchange("HC", "005010X222A1", body, "837", control)
+
+
+def replacement_claims(claims: list[BenchClaim]) -> list[BenchClaim]:
+    """The same claims as billed again after the 835 paid them: every other claim's first
+    line cut to a tenth (charged below what was settled: a credit balance), one in four
+    with its second line raised by $10 (charged again, no credit), the rest unchanged (a
+    new version, the same charge)."""
+    changed = []
+    for n, claim in enumerate(claims, start=1):
+        first, second = claim.lines
+        if n % 2 == 0:
+            first = replace(first, charge=max(first.charge // 10, 1))
+        elif n % 4 == 1:
+            second = replace(second, charge=second.charge + 1000)
+        changed.append(replace(claim, lines=(first, second)))
+    return changed
 
 
 def _svc(claim: BenchClaim, number: int, line: Line) -> list[str]:
@@ -260,6 +278,69 @@ class _Timed:
         return self._replacement if name == self._name else getattr(self._wrapped, name)
 
 
+def ingest_837(client: Any, path: Path, label: str, args: argparse.Namespace,
+               vendor: str) -> float:
+    """Time one 837's ingest end to end (store, validate, parse, mirror, charge, commit);
+    print its line and return claims/s. ``--profile-837 LABEL`` runs it under cProfile."""
+    n: int = args.claims
+    ingest = lambda: ingest_file(client, path.read_bytes(), path.name)  # noqa: E731
+    profile = args.profile_837 == label.split()[-1]
+    audit = time_claim_events()
+    cpu = time.process_time()
+    seconds, result = timed(profiled(ingest, args.profile or 30) if profile else ingest)
+    cpu = time.process_time() - cpu
+    outcome = next(iter(result.file.summary["sets"].values()))  # type: ignore[attr-defined]
+    rate = n / seconds
+    print(f"{vendor} {label}: ingest of {n:,} claims: {seconds:.2f}s ({rate:,.0f} claims/s"
+          f"{', under cProfile' if profile else ''}); created {outcome.get('claims_created')},"
+          f" updated {outcome.get('claims_updated')}, charged {outcome.get('charges_posted')};"
+          f" of which the per-claim audit events (record_many): {audit[0]:.2f}s for"
+          f" {audit[1]:.0f}; CPU {cpu:.2f}s ({n / cpu:,.0f} claims/s, this process only);"
+          f" load {' '.join(loadavg_figures())}", flush=True)
+    return rate
+
+
+def time_claim_events() -> list[float]:
+    """Seconds spent in claim ingest's ``record_many`` and how many events it wrote: the
+    part of a replacement's time that the audit trail's bulk append takes away."""
+    import rcmdesk.claims.services as claims
+
+    spent = [0.0, 0.0]
+    if not hasattr(claims, "record_many"):  # an older tree, one record() per event
+        return spent
+    original = getattr(claims.record_many, "__wrapped__",  # type: ignore[attr-defined]
+                       claims.record_many)  # type: ignore[attr-defined]
+
+    def timed_record_many(events: Any, **kwargs: Any) -> int:
+        start = time.perf_counter()
+        try:
+            return int(original(events, **kwargs))
+        finally:
+            spent[0] += time.perf_counter() - start
+            spent[1] += len(events)
+
+    timed_record_many.__wrapped__ = original  # type: ignore[attr-defined]
+    claims.record_many = timed_record_many  # type: ignore[attr-defined]
+    return spent
+
+
+def loadavg_figures() -> list[str]:
+    """The machine's 1, 5 and 15-minute load averages (timings are noisy on a shared box)."""
+    try:
+        return Path("/proc/loadavg").read_text().split()[:3]
+    except OSError:
+        return ["?"]
+
+
+def ingest_837_replacement(client: Any, claims: list[BenchClaim], tmp: Path,
+                           args: argparse.Namespace, vendor: str) -> float:
+    """A replacement 837 (frequency 7) of the claims the 835 paid; its credit balances,
+    new charges and unchanged versions (``replacement_claims``), claims/s."""
+    path = tmp / "bench-replacement.837"
+    path.write_bytes(build_837p(replacement_claims(claims), frequency="7", control=3))
+    return ingest_837(client, path, "837 replacement", args, vendor)
+
+
 def profiled(fn: Callable[[], object], top: int) -> Callable[[], object]:
     def run() -> object:
         profile = cProfile.Profile()
@@ -276,6 +357,8 @@ def main() -> None:
     parser.add_argument("--claims", type=int, default=20_000)
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="profile the posting run and print its N hottest functions")
+    parser.add_argument("--profile-837", choices=["new", "replacement"], default="",
+                        help="profile that 837 ingest instead (--profile N: how many lines)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="posting-bench-") as tmp:
         run(Path(tmp), args)
@@ -294,15 +377,16 @@ def run(tmp: Path, args: argparse.Namespace) -> None:
                                          name="Posting bench", kind="client")
     n = args.claims
     with acting(None, channel="cli:bench"):
-        seconds, _ = timed(lambda: ingest_file(client, path_837.read_bytes(), path_837.name))
-        print(f"{vendor} setup: ingest 837 of {n:,} claims: {seconds:.2f}s "
-              f"({n / seconds:,.0f} claims/s)", flush=True)
+        new_837 = ingest_837(client, path_837, "setup: 837 new", args, vendor)
         post = lambda: ingest_file(client, path_835.read_bytes(), path_835.name)  # noqa: E731
         spent = time_post_835()
         steps = time_steps()
         cpu = time.process_time()
-        seconds, result = timed(profiled(post, args.profile) if args.profile else post)
+        seconds, result = timed(profiled(post, args.profile)
+                                if args.profile and not args.profile_837 else post)
         cpu = time.process_time() - cpu
+        steps = dict(steps)  # the 835's own figures, before the replacement 837 adds to them
+        replaced_837 = ingest_837_replacement(client, claims, tmp, args, vendor)
     summary = result.file.summary["sets"]  # type: ignore[attr-defined]
     outcome = next(iter(summary.values()))
     posting = n / seconds
@@ -318,7 +402,9 @@ def run(tmp: Path, args: argparse.Namespace) -> None:
           + f", other {seconds - sum(steps.values()):.2f}s")
     parse = min(timed(lambda: parse_only(path_835))[0] for _ in range(3))
     print(f"parse-only t835.iter_claims: {parse:.2f}s ({n / parse:,.0f} claims/s)")
-    print(f"posting_claims_per_s={posting:.0f} ratio_vs_parse={posting / (n / parse):.4f}")
+    print(f"posting_claims_per_s={posting:.0f} ratio_vs_parse={posting / (n / parse):.4f} "
+          f"ingest837_new_claims_per_s={new_837:.0f} "
+          f"ingest837_replacement_claims_per_s={replaced_837:.0f}")
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from rcmdesk.audit.services import record
+from rcmdesk.audit.services import PendingEvent, record, record_many
 from rcmdesk.claims.models import (
     Claim,
     ClaimLine,
@@ -43,6 +43,7 @@ from rcmdesk.remits.models import (
     JournalKind,
     LedgerEntry,
     PostingException,
+    RemitClaim,
 )
 from rcmdesk.tenancy.models import Organization
 from rcmdesk.x12 import t837
@@ -57,6 +58,8 @@ class ApplyResult:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     charged: list[str] = field(default_factory=list)
+    # the credit balances found, recorded together at the end of the set (``record_many``)
+    events: list[PendingEvent] = field(default_factory=list, repr=False)
 
     def as_summary(self) -> dict[str, Any]:
         return {"claims_created": len(self.created), "claims_updated": len(self.updated),
@@ -106,6 +109,9 @@ def apply_837(client: Organization, submission: t837.ClaimSubmission, *, file: A
     with transaction.atomic():
         for chunk in _chunks(submission.claims):
             _apply_chunk(refs, submission.kind, chunk, result, acting_user, draft)
+        # The set's per-claim events go last, in one batch: the audit trail is written once,
+        # at the end of the transaction, not claim by claim from its first chunk on.
+        record_many(result.events, acting_user=acting_user)
         record("claims.837_applied", client_id=client.pk, acting_user=acting_user,
                object_type="claims.claim", object_id=submission.control,
                detail={**result.as_summary(), "file": getattr(file, "pk", None),
@@ -161,7 +167,7 @@ def _apply_chunk(refs: _Refs, kind: str, chunk: list[t837.Claim], result: ApplyR
     _load_patients(refs, chunk)
     _load_coverages(refs, chunk)
     mirrored = _upsert_claims(refs, kind, chunk, draft)
-    charged = set() if draft else _charge(refs.client, mirrored, actor)
+    charged = set() if draft else _charge(refs.client, mirrored, actor, result.events)
     for m in mirrored:
         pcn = m.claim.patient_control_number
         (result.created if m.created else result.updated).append(pcn)
@@ -246,10 +252,10 @@ def _load_patients(refs: _Refs, chunk: list[t837.Claim]) -> None:
         if key in refs.patients:
             continue
         person = wanted[key]
-        new.append(Patient(client=refs.client, last_name=key[0], first_name=key[1],
-                           middle_name=person.name.middle, suffix=person.name.suffix,
-                           birth_date=key[2], sex=person.gender[:1],
-                           **address_fields(person.address)))
+        new.append(_new(Patient, client_id=refs.client.pk, last_name=key[0],
+                        first_name=key[1], middle_name=person.name.middle,
+                        suffix=person.name.suffix, birth_date=key[2], sex=person.gender[:1],
+                        **address_fields(person.address)))
     for patient in _insert(Patient, new):
         refs.patients[(patient.last_name, patient.first_name, patient.birth_date)] = patient
 
@@ -280,8 +286,8 @@ def _new_coverage(client: Organization, key: tuple[int, int, str],
     sub = source.subscriber
     relationship = source.patient.relationship if source.patient else (sub.relationship or "18")
     other = relationship != "18"
-    return Coverage(
-        client=client, patient_id=key[0], payer_id=key[1], member_id=key[2],
+    return _new(
+        Coverage, client_id=client.pk, patient_id=key[0], payer_id=key[1], member_id=key[2],
         priority=sub.responsibility[:1] or "P", group_number=sub.group_number[:50],
         filing_indicator=sub.filing_indicator[:2], relationship=relationship[:2] or "18",
         subscriber_last_name=sub.name.last[:100] if other else "",
@@ -335,9 +341,10 @@ def _upsert_claims(refs: _Refs, kind: str, chunk: list[t837.Claim],
         fields = {**_claim_fields(refs, kind, source), **_draft_fields(draft)}
         claim = existing.get(source.patient_control_number)
         if claim is None:
-            claim = as_stored(Claim(client=client,
-                                    patient_control_number=source.patient_control_number,
-                                    **fields))
+            claim = as_stored(_new(Claim, client_id=client.pk,
+                                   patient_control_number=source.patient_control_number,
+                                   **fields))
+            Claim.client.field.set_cached_value(claim, client)
             new.append(claim)
             mirrored.append(_Mirrored(source, claim, [], created=True))
             continue
@@ -385,7 +392,7 @@ def _sent_lines(claim: Claim, lines: tuple[t837.ServiceLine, ...]) -> dict[int, 
         values["charge"] = values["charge"].quantize(CENT)
         if values["units"] is not None:
             values["units"] = values["units"].quantize(UNIT_PLACES)
-        by_number[number] = ClaimLine(claim=claim, line_number=number, **values)
+        by_number[number] = _new(ClaimLine, claim_id=claim.pk, line_number=number, **values)
     return by_number
 
 
@@ -434,6 +441,30 @@ def _drop_lines(dropped: list[ClaimLine]) -> list[ClaimLine]:
     return [ln for ln in dropped if ln.pk not in free]
 
 
+def _new[M: Model](model: type[M], **values: Any) -> M:
+    """A new row by attribute name (``claim_id``, not ``claim``), built positionally.
+
+    An 837 makes a claim line, claim, patient and coverage per claim: Django's keyword
+    constructor (related-object descriptors, kwargs popped field by field) costs two to
+    three times the positional one. Fields not given get their defaults, as keywords would.
+    """
+    fields, names = _attnames(model)
+    if not names.issuperset(values):
+        raise TypeError(f"{model.__name__} has no field {sorted(set(values) - names)}")
+    return model(*[values[a] if a in values else f.get_default() for a, f in fields])
+
+
+_ATTNAMES: dict[type[Model], tuple[list[tuple[str, Any]], frozenset[str]]] = {}
+
+
+def _attnames(model: type[Model]) -> tuple[list[tuple[str, Any]], frozenset[str]]:
+    """A model's concrete fields by attribute name, in column order, and those names."""
+    if model not in _ATTNAMES:
+        fields = [(f.attname, f) for f in model._meta.concrete_fields]
+        _ATTNAMES[model] = fields, frozenset(a for a, _f in fields)
+    return _ATTNAMES[model]
+
+
 def _insert[M: Model](model: type[M], objs: list[M]) -> list[M]:
     """New rows of the chunk, their keys set (coverages and claims refer to them)."""
     return bulk.insert_objects(model, objs, returning_ids=True)
@@ -453,14 +484,16 @@ def charge_digest(claim: Claim, lines: list[ClaimLine] | None = None) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-def _charge(client: Organization, mirrored: list[_Mirrored], actor: Any) -> set[int]:
+def _charge(client: Organization, mirrored: list[_Mirrored], actor: Any,
+            events: list[PendingEvent]) -> set[int]:
     """``post_charges`` for a whole mirrored chunk, in one ledger flush; the charged claim ids.
 
     The chunk's claims were just written from the file, so their balances in memory are
-    current and the ledger batch writes them as they stand.
+    current and the ledger batch writes them as they stand. Credit balances' audit events
+    are added to ``events`` for the caller to record.
     """
     return _charge_versions([_Version(m.claim, m.lines, m.created) for m in mirrored], actor,
-                            relative=False)
+                            events, relative=False)
 
 
 @dataclass
@@ -472,13 +505,15 @@ class _Version:
     new: bool = False
 
 
-def _charge_versions(versions: list[_Version], actor: Any, *, relative: bool) -> set[int]:
+def _charge_versions(versions: list[_Version], actor: Any, events: list[PendingEvent], *,
+                     relative: bool) -> set[int]:
     """Charge each version once, in one ledger flush; returns the charged claim ids.
 
     New claims have no key and no earlier charge; a known claim is charged again only when
     its digest is new, its previous charge reversed first, as ``post_charges`` does.
     ``relative``: balances move by ``balance + amount`` in SQL (as ``ledger.post`` does), for
-    claims the caller loaded earlier and does not hold locked.
+    claims the caller loaded earlier and does not hold locked. The audit events of the
+    credit balances found are added to ``events`` (the caller records them in one batch).
     """
     digests = {v.claim.pk: charge_digest(v.claim, v.lines) for v in versions}
     known = set(ChargeKey.objects.filter(
@@ -492,13 +527,13 @@ def _charge_versions(versions: list[_Version], actor: Any, *, relative: bool) ->
                      [(v.claim.client_id, v.claim.pk, digests[v.claim.pk]) for v in due])
     previous = _charges_in_effect([v.claim for v in due if not v.new])
     batch = ledger.Batch(relative=relative)
+    who = ledger.actor_id(actor)
     for v in due:
         if v.claim.pk in previous:
-            _reverse_charge(batch, v.claim, previous[v.claim.pk], actor)
-        _post_charge(v.claim, v.lines, actor, batch)
+            _reverse_charge(batch, v.claim, previous[v.claim.pk], who)
+        _add_charge(batch, v.claim, v.lines, who)
     batch.flush()
-    for claim in _below_zero(due, relative):
-        _flag_credit_balance(claim, actor)
+    events += _flag_credit_balances(_below_zero(due, relative))
     return {v.claim.pk for v in due}
 
 
@@ -506,17 +541,15 @@ def _below_zero(due: list[_Version], relative: bool) -> list[Claim]:
     """The charged claims whose insurance AR is now negative (credit balance suspects).
 
     A relative batch moved the balances in SQL only: they are read back onto the caller's
-    claims, as ``post_charges`` leaves its claim. Otherwise the claims in memory are current,
-    and a new claim can only go below zero by its own negative charge.
+    claims, as ``post_charges`` leaves its claim. Otherwise the claims in memory are current
+    (locked when loaded, moved by the batch, which wrote them as they stand): no query.
     """
+    claims = {v.claim.pk: v.claim for v in due}
     if relative:
-        claims = {v.claim.pk: v.claim for v in due}
         for pk, insurance, patient in Claim.objects.filter(pk__in=claims).values_list(
                 "pk", "insurance_balance", "patient_balance"):
             claims[pk].insurance_balance, claims[pk].patient_balance = insurance, patient
-        return [c for c in claims.values() if c.insurance_balance < 0]
-    suspects = [v.claim.pk for v in due if not v.new or v.claim.total_charge < 0]
-    return list(Claim.objects.filter(pk__in=suspects, insurance_balance__lt=0))
+    return [c for c in claims.values() if c.insurance_balance < 0]
 
 
 def post_charges_many(claims: Sequence[Claim], *, acting_user: Any = None) -> set[int]:
@@ -529,6 +562,7 @@ def post_charges_many(claims: Sequence[Claim], *, acting_user: Any = None) -> se
     """
     unique = list({c.pk: c for c in claims}.values())
     charged: set[int] = set()
+    events: list[PendingEvent] = []
     with transaction.atomic():
         clients = Organization.objects.in_bulk({c.client_id for c in unique})
         for claim in unique:
@@ -538,7 +572,8 @@ def post_charges_many(claims: Sequence[Claim], *, acting_user: Any = None) -> se
             chunk = unique[start:start + CHUNK]
             lines = _lines_by_claim(chunk)
             charged |= _charge_versions([_Version(c, lines.get(c.pk, [])) for c in chunk],
-                                        acting_user, relative=True)
+                                        acting_user, events, relative=True)
+        record_many(events, acting_user=acting_user)
     return charged
 
 
@@ -551,8 +586,9 @@ def _lines_by_claim(claims: list[Claim]) -> dict[int, list[ClaimLine]]:
     return found
 
 
-def _charges_in_effect(claims: list[Claim]) -> dict[int, tuple[int, list[LedgerEntry]]]:
-    """``_charge_in_effect`` for many claims: claim id to (journal id, its entries)."""
+def _charges_in_effect(claims: list[Claim]) -> dict[int, tuple[int, list[ledger.Entry]]]:
+    """``_charge_in_effect`` for many claims: claim id to (journal id, its entries as
+    (account, amount, claim line id, reason), in the order they were written)."""
     if not claims:
         return {}
     latest: dict[int, tuple[int, str]] = {}
@@ -563,34 +599,48 @@ def _charges_in_effect(claims: list[Claim]) -> dict[int, tuple[int, list[LedgerE
         latest[claim_id] = (pk, kind)
     journals = {pk: claim_id for claim_id, (pk, kind) in latest.items()
                 if kind == JournalKind.CHARGE}
-    found: dict[int, tuple[int, list[LedgerEntry]]] = {
+    found: dict[int, tuple[int, list[ledger.Entry]]] = {
         claim_id: (pk, []) for pk, claim_id in journals.items()}
-    for entry in LedgerEntry.objects.filter(journal_id__in=journals).select_related(
-            "claim_line").order_by("pk"):
-        found[journals[entry.journal_id]][1].append(entry)
+    for journal_id, account, amount, line_id, reason in LedgerEntry.objects.filter(
+            journal_id__in=journals).order_by("pk").values_list(
+            "journal_id", "account", "amount", "claim_line_id", "reason"):
+        found[journals[journal_id]][1].append((account, amount, line_id, reason))
     return found
 
 
-def _reverse_charge(batch: ledger.Batch, claim: Claim, previous: tuple[int, list[LedgerEntry]],
-                    actor: Any) -> None:
+def _reverse_charge(batch: ledger.Batch, claim: Claim, previous: tuple[int, list[ledger.Entry]],
+                    actor: int | None) -> None:
+    """The charge in effect, entry for entry with the opposite sign (lines and reasons kept)."""
     journal_id, entries = previous
-    batch.post(claim.client, JournalKind.CHARGE_REVERSAL, [
-        ledger.Line(e.account, -e.amount, claim_line=e.claim_line, reason=e.reason)
-        for e in entries
-    ], claim=claim, memo=f"charge #{journal_id} replaced by version {claim.version}",
-        acting_user=actor)
+    batch.add(claim.client_id, JournalKind.CHARGE_REVERSAL,
+              [(account, -amount, line_id, reason) for account, amount, line_id, reason
+               in entries], claim=claim, remittance=None,
+              memo=f"charge #{journal_id} replaced by version {claim.version}", actor=actor)
 
 
-def _post_charge(claim: Claim, lines: list[ClaimLine], actor: Any,
-                 batch: ledger.Batch | None = None) -> None:
-    """Insurance AR per line (the rest on the claim) against revenue; into ``batch`` if given."""
-    entries = [ledger.Line(Account.INSURANCE_AR, ln.charge, claim_line=ln) for ln in lines]
+def _charge_lines(claim: Claim, lines: list[ClaimLine]) -> list[ledger.Entry]:
+    """Insurance AR per line (the rest on the claim) against revenue."""
+    entries: list[ledger.Entry] = [(Account.INSURANCE_AR, ln.charge, ln.pk, "") for ln in lines]
     remainder = claim.total_charge - sum((ln.charge for ln in lines), Decimal(0))
-    entries.append(ledger.Line(Account.INSURANCE_AR, remainder))
-    entries.append(ledger.Line(Account.REVENUE, -claim.total_charge))
-    post = ledger.post if batch is None else batch.post
-    post(claim.client, JournalKind.CHARGE, entries, claim=claim,
-         memo=f"charges, version {claim.version}", acting_user=actor)
+    entries.append((Account.INSURANCE_AR, remainder, None, ""))
+    entries.append((Account.REVENUE, -claim.total_charge, None, ""))
+    return entries
+
+
+def _add_charge(batch: ledger.Batch, claim: Claim, lines: list[ClaimLine],
+                actor: int | None) -> None:
+    """``_post_charge`` into a batch, as plain entries (no model instance per entry)."""
+    batch.add(claim.client_id, JournalKind.CHARGE, _charge_lines(claim, lines), claim=claim,
+              remittance=None, memo=f"charges, version {claim.version}", actor=actor)
+
+
+def _post_charge(claim: Claim, lines: list[ClaimLine], actor: Any) -> None:
+    """Insurance AR per line (the rest on the claim) against revenue, one journal."""
+    by_pk = {ln.pk: ln for ln in lines}
+    ledger.post(claim.client, JournalKind.CHARGE, [
+        ledger.Line(account, amount, claim_line=by_pk.get(line_id) if line_id else None)
+        for account, amount, line_id, _reason in _charge_lines(claim, lines)],
+        claim=claim, memo=f"charges, version {claim.version}", acting_user=actor)
 
 
 def post_charges(claim: Claim, *, acting_user: Any = None) -> bool:
@@ -616,7 +666,9 @@ def post_charges(claim: Claim, *, acting_user: Any = None) -> bool:
             ], claim=claim, memo=f"charge #{previous.pk} replaced by version {claim.version}",
                 acting_user=acting_user)
         _post_charge(claim, list(claim.lines.all()), acting_user)
-        _flag_credit_balance(claim, acting_user)
+        claim.refresh_from_db(fields=["insurance_balance", "patient_balance"])
+        record_many(_flag_credit_balances([claim] if claim.insurance_balance < 0 else []),
+                    acting_user=acting_user)
     return True
 
 
@@ -628,23 +680,36 @@ def _charge_in_effect(claim: Claim) -> JournalEntry | None:
     return latest if latest is not None and latest.kind == JournalKind.CHARGE else None
 
 
-def _flag_credit_balance(claim: Claim, actor: Any) -> None:
-    """Insurance AR below zero: the payer settled more than this version charges."""
-    claim.refresh_from_db(fields=["insurance_balance", "patient_balance"])
-    if claim.insurance_balance >= 0:
-        return
-    detail = (f"version {claim.version} charges {claim.total_charge} but more was already paid"
-              f" or adjusted: insurance AR is {claim.insurance_balance} on claim "
-              f"{claim.patient_control_number}")
-    record("claims.credit_balance", client_id=claim.client_id, obj=claim, acting_user=actor,
-           detail={"insurance_balance": str(claim.insurance_balance),
-                   "version": claim.version})
-    remit_claim = claim.remit_claims.select_related("remittance").order_by("-pk").first()
-    if remit_claim is None or PostingException.objects.filter(
-            remit_claim__claim=claim, reason=CREDIT_BALANCE,
-            status=ExceptionStatus.OPEN).exists():
-        return
-    PostingException.objects.create(client_id=claim.client_id,
-                                    remittance=remit_claim.remittance,
-                                    remit_claim=remit_claim, reason=CREDIT_BALANCE,
-                                    detail=detail)
+def _flag_credit_balances(claims: list[Claim]) -> list[PendingEvent]:
+    """Insurance AR below zero: the payer settled more than this version charges.
+
+    Each claim (its balances current) gets a ``credit_balance`` posting exception on its
+    latest remit claim, unless one is open already or no remit names it, and an audit
+    event, returned for the caller to record with the others of its batch. A few queries
+    for the lot, however many claims.
+    """
+    if not claims:
+        return []
+    latest: dict[int, tuple[int, int]] = {}  # claim id: (remit claim id, remittance id)
+    for pk, claim_id, remittance_id in RemitClaim.objects.filter(
+            claim_id__in=[c.pk for c in claims]).order_by("pk").values_list(
+            "pk", "claim_id", "remittance_id"):
+        latest[claim_id] = (pk, remittance_id)
+    flagged = set(PostingException.objects.filter(
+        remit_claim__claim_id__in=latest, reason=CREDIT_BALANCE,
+        status=ExceptionStatus.OPEN).values_list("remit_claim__claim_id", flat=True))
+    bulk.insert_objects(PostingException, [
+        PostingException(client_id=c.client_id, remittance_id=latest[c.pk][1],
+                         remit_claim_id=latest[c.pk][0], reason=CREDIT_BALANCE,
+                         detail=_credit_detail(c))
+        for c in claims if c.pk in latest and c.pk not in flagged])
+    return [PendingEvent("claims.credit_balance", c.client_id, object_type="claims.claim",
+                         object_id=str(c.pk),
+                         detail={"insurance_balance": str(c.insurance_balance),
+                                 "version": c.version}) for c in claims]
+
+
+def _credit_detail(claim: Claim) -> str:
+    return (f"version {claim.version} charges {claim.total_charge} but more was already paid"
+            f" or adjusted: insurance AR is {claim.insurance_balance} on claim "
+            f"{claim.patient_control_number}")

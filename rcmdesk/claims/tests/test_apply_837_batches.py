@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import dataclasses
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from rcmdesk.audit.services import PendingEvent
 from rcmdesk.claims import services
 from rcmdesk.claims.models import Claim, ClaimLine, Coverage, Patient, Payer, Provider
 from rcmdesk.claims.services import apply_837
 from rcmdesk.claims.tests.test_apply_837 import revenue, submission
 from rcmdesk.conftest import World
 from rcmdesk.remits.invariants import check_ledger
-from rcmdesk.remits.models import ChargeKey, JournalEntry, LedgerEntry
+from rcmdesk.remits.models import ChargeKey, JournalEntry, LedgerEntry, PostingException
+from rcmdesk.tenancy.models import Organization
 from rcmdesk.x12 import t837
 from rcmdesk.x12.values import Name
 
@@ -104,4 +109,43 @@ def test_a_pcn_sent_twice_in_one_set_is_created_then_replaced(world: World) -> N
     claim = Claim.objects.get()
     assert (claim.version, claim.insurance_balance) == (2, D("80"))
     assert revenue() == D("80")
+    assert check_ledger() == []
+
+
+def _paid_in_full(client: Organization, pcns: list[str], trace: str, isa13: str) -> None:
+    """One 835 paying each claim's single 100.00 line in full (insurance AR back to 0)."""
+    from rcmdesk.intake.services import ingest
+    from rcmdesk.remits.tests.x12text import header, remit
+
+    body = "".join(f"CLP*{pcn}*1*100*100**12*CCN{pcn}~SVC*HC:99213*100*100**1~REF*6R*L1~"
+                   for pcn in pcns)
+    data = remit(header(f"{100 * len(pcns)}.00", trace=trace) + body, isa13=isa13)
+    assert ingest(client, data, f"{trace}.835").outcome == "applied"
+
+
+def test_a_replacements_credit_balances_take_as_many_queries_for_many_claims_as_for_one(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Flagging is set-based: an exception and an audit event per claim, no query per claim
+    (the events go to ``record_many`` in one batch, stubbed here to count them apart)."""
+    events: list[PendingEvent] = []
+
+    def kept(batch: list[PendingEvent], **kwargs: Any) -> int:
+        events.extend(batch)
+        return len(batch)
+
+    monkeypatch.setattr(services, "record_many", kept)
+
+    def queries_for(prefix: str, count: int) -> int:
+        pcns = [f"{prefix}{n}" for n in range(count)]
+        apply_837(world.acme, one_set(*(submission(pcn, ["100.00"]) for pcn in pcns)))
+        _paid_in_full(world.acme, pcns, f"T{prefix}", f"{count:09d}")
+        with CaptureQueriesContext(connection) as captured:
+            apply_837(world.acme, one_set(*(submission(pcn, ["60.00"], frequency="7")
+                                            for pcn in pcns)))
+        return len(captured.captured_queries)
+
+    assert queries_for("ONE", 1) == queries_for("MANY", 4)
+    assert [e.action for e in events] == ["claims.credit_balance"] * 5
+    assert PostingException.objects.filter(reason="credit_balance").count() == 5
+    assert set(Claim.objects.values_list("insurance_balance", flat=True)) == {D("-40.00")}
     assert check_ledger() == []
