@@ -9,8 +9,9 @@ matches a mirrored claim by CLP01/REF*6R and never pays more than is open. Then:
       checks, parses and posts it to the double-entry ledger in one run;
   (c) on the same file in the same run, parse-only: ``t835.iter_claims`` (best of 3).
 
-The last line is ``posting_claims_per_s=X ratio_vs_parse=Y`` (targets: >= 5,000 claims/s
-on PostgreSQL, posting >= 0.3x the parse-only rate). Django is set up here, with a
+The last line is ``posting_claims_per_s=X ratio_vs_parse=Y ingest837_new_claims_per_s=Z
+ingest837_replacement_claims_per_s=W`` (targets: >= 5,000 claims/s on PostgreSQL for the
+835 and both 837s, posting >= 0.3x the parse-only rate). Django is set up here, with a
 throwaway RCMDESK_VAR_DIR (so a throwaway SQLite database) under a temporary directory
 and ``migrate``; DATABASE_URL, when set, wins, which is how PostgreSQL is measured:
 
