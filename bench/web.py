@@ -13,12 +13,16 @@ the demo's staff, specialist, manager and lead personas. At each level (16 users
 they loop, with no think time, for ``--seconds`` over: the workbench, an item page (items
 linked from that user's workbench), claim search (the claims page with a patient's name, and
 the header search with the same name) and, for the roles that may see reports, the KPI API.
-Then the same users hammer the sign-in page (GET) for as long: the floor, what the server
+Then as many visitors, each with its own connection but not signed in (the page sends a
+signed-in person home), hammer the sign-in page (GET) for as long: the floor, what the server
 does for a page that reads almost nothing, measured in the same run on the same box.
+Redirects are never followed: a page that answers 302 (a session signed out) is counted
+and named in the report, not measured as the page it leads to.
 
 Only TOTP limits how many sessions a partner persona can open at once: a code is accepted
 once, in its 30-second step or the ones beside it, so each partner persona gets at most
-three sessions and the client personas (no second factor) fill the rest.
+three sessions and the client personas (no second factor) fill the rest. Run it against a
+fresh server: steps a partner persona spent there before are refused (and throttle it).
 
 Target: p99 < 500 ms for the pages at 32 users on the 2-core machine.
 The last line is ``web_p99_ms_32=P ratio_vs_floor=R`` (R = the pages' p99 at 32 users over
@@ -39,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 import argparse  # noqa: E402
 import os  # noqa: E402
 import re  # noqa: E402
-import subprocess  # noqa: E402
+import statistics  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
@@ -83,30 +87,18 @@ def server_env(var_dir: Path) -> dict[str, str]:
 
 @contextmanager
 def served(workers: int) -> Iterator[tuple[str, Path]]:
-    """The demo built in a throwaway var dir and served on a free loopback port."""
+    """The demo built in a throwaway var dir and served on a free loopback port, by the
+    crawler's ``demo_back_office``."""
     with tempfile.TemporaryDirectory(prefix="rcmdesk-web-bench-") as tmp:
         var_dir = Path(tmp) / "var"
-        env = server_env(var_dir)
         setup_django(var_dir)  # before the crawler's module, which imports models
-        from rcmdesk.web.tests.test_crawler import free_port, wait_until_answering
+        from rcmdesk.web.tests.test_crawler import demo_back_office
 
-        for command in (["migrate"], ["demo"]):
-            started = time.monotonic()
-            subprocess.run([sys.executable, "-m", "rcmdesk.cli", *command], env=env,
-                           check=True, capture_output=True, timeout=1800)
-            print(f"rcmdesk {command[0]}: {time.monotonic() - started:.0f} s", flush=True)
-        port = free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "rcmdesk.cli", "serve", "--host", "127.0.0.1", "--port",
-             str(port), "--workers", str(workers), "--no-background"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        base_url = f"http://127.0.0.1:{port}"
-        try:
-            wait_until_answering(base_url, server)
+        started = time.monotonic()
+        with demo_back_office(server_env(var_dir), ("--workers", str(workers)),
+                              timeout=1800) as base_url:
+            print(f"demo built and served in {time.monotonic() - started:.0f} s", flush=True)
             yield base_url, var_dir
-        finally:
-            server.terminate()
-            server.wait(timeout=60)
 
 
 # --- users ------------------------------------------------------------------------------------
@@ -118,10 +110,17 @@ class User:
     urls: list[tuple[str, str]] = field(default_factory=list)  # (page, path) looped over
 
 
+# The last TOTP step each partner persona has used: the server accepts a step once, and a
+# refused code throttles the device, so each sign-in spends the next unused step instead of
+# trying codes (t0 of the crawler's totp_code: a step of 30 s from the epoch).
+STEPS_USED: dict[str, int] = {}
+
+
 def sign_in(base_url: str, username: str, password: str, totp_hex: str | None) -> Any:
     """Through the pages, as the crawler's sign_in does with a browser: the form (its CSRF
-    token), the password, then a TOTP code; a code already used is refused, so the codes of
-    the step before, this one and the next are tried in that order."""
+    token), the password, then for a partner the TOTP code of the next step the server has
+    not seen (the one before now, now, the one after: its tolerance), waiting for a new step
+    when those are spent. Signed in means the workbench answers 200, not a redirect."""
     import requests
 
     from rcmdesk.web.tests.test_crawler import totp_code
@@ -130,14 +129,24 @@ def sign_in(base_url: str, username: str, password: str, totp_hex: str | None) -
     page = session.get(f"{base_url}/accounts/login/", timeout=60)
     page = session.post(page.url, timeout=60, data={
         "csrfmiddlewaretoken": _csrf(page.text), "username": username, "password": password})
-    for steps_ahead in (-1, 0, 1):
-        if totp_hex is None or 'data-testid="otp-form"' not in page.text:
-            break
+    if totp_hex is not None and 'data-testid="otp-form"' in page.text:
+        ahead = _next_step(username)
         page = session.post(page.url, timeout=60, data={
-            "csrfmiddlewaretoken": _csrf(page.text), "token": totp_code(totp_hex, steps_ahead)})
-    if 'data-testid="logout"' not in page.text:
+            "csrfmiddlewaretoken": _csrf(page.text), "token": totp_code(totp_hex, ahead)})
+    if session.get(f"{base_url}/work/", timeout=60, allow_redirects=False).status_code != 200:
         raise RuntimeError(f"{username} could not sign in (at {page.url})")
     return session
+
+
+def _next_step(username: str) -> int:
+    """Steps ahead of now (-1, 0 or 1) of the first step ``username`` has not used yet."""
+    while True:
+        now = int(time.time() // 30)
+        step = max(now - 1, STEPS_USED.get(username, now - 2) + 1)
+        if step <= now + 1:
+            STEPS_USED[username] = step
+            return step - now
+        time.sleep(30 - time.time() % 30 + 0.5)
 
 
 def _csrf(html: str) -> str:
@@ -225,7 +234,10 @@ def run(users: list[User], base_url: str, seconds: float,
                 if not path or time.monotonic() >= deadline:
                     continue
                 started = time.perf_counter()
-                response = user.session.get(base_url + path, timeout=120)
+                # A redirect is a finding (signed out, a second factor asked again), never
+                # followed: the page measured is the page asked for.
+                response = user.session.get(base_url + path, timeout=120,
+                                            allow_redirects=False)
                 ms = (time.perf_counter() - started) * 1000
                 mine[page].append(Sample(ms, server_ms(response.headers.get("server-timing")),
                                          response.status_code))
@@ -242,12 +254,11 @@ def run(users: list[User], base_url: str, seconds: float,
     return results, time.monotonic() - started
 
 
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    rank = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered) + 0.5) - 1))
-    return ordered[rank]
+def percentile(values: list[float], pct: int) -> float:
+    """The ``pct``-th percentile, interpolated between the two nearest samples."""
+    if len(values) < 2:
+        return values[0] if values else 0.0
+    return statistics.quantiles(values, n=100, method="inclusive")[pct - 1]
 
 
 def report(level: int, results: Results, elapsed: float) -> None:
@@ -263,7 +274,12 @@ def report(level: int, results: Results, elapsed: float) -> None:
 
 
 def level(users: list[User], base_url: str, seconds: float) -> tuple[float, float]:
-    """The pages, then the floor, with this many users: the pages' p99 and the floor's."""
+    """The pages, then the floor, with this many users: the pages' p99 and the floor's.
+
+    The floor's users are as many, each with a session of its own, but not signed in: the
+    sign-in page sends a signed-in person home."""
+    import requests
+
     n = len(users)
     print(f"{n} users ({', '.join(f'{p} x{sum(u.name == p for u in users)}' for p in PERSONAS)}); "
           f"load average before {loadavg()}", flush=True)
@@ -272,7 +288,8 @@ def level(users: list[User], base_url: str, seconds: float) -> tuple[float, floa
     all_ms = [s.ms for samples in pages.values() for s in samples]
     print(f"  {n:>2} users  {'all pages':<14} {len(all_ms) / elapsed:7.1f} req/s  "
           f"p99 {percentile(all_ms, 99):7.0f} ms; load average {loadavg()}", flush=True)
-    floor, elapsed = run(users, base_url, seconds, lambda u: [(FLOOR, "/accounts/login/")])
+    visitors = [User(u.name, requests.Session()) for u in users]
+    floor, elapsed = run(visitors, base_url, seconds, lambda u: [(FLOOR, "/accounts/login/")])
     report(n, floor, elapsed)
     print(f"  load average after the floor {loadavg()}", flush=True)
     return percentile(all_ms, 99), percentile([s.ms for s in floor[FLOOR]], 99)

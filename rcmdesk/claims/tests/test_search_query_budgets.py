@@ -11,13 +11,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from rcmdesk.tenancy.roles import Role
 from rcmdesk.workqueue.models import ItemKind
 from rcmdesk.workqueue.tests.factories import make_claim, make_item
+from rcmdesk.workqueue.tests.test_page_query_budgets import queries_of
 
 pytestmark = pytest.mark.django_db
 SEARCHES = [reverse("claims:claims") + "?q=synthetic", reverse("web:search") + "?q=synthetic",
@@ -31,12 +30,6 @@ def claims(world, first: int, n: int) -> None:
         claim = make_claim(world.acme, f"PCN{k}", service=date(2026, 3, 2))
         make_item(world.acme, k, kind=ItemKind.DENIAL, claim=claim,
                   deadline=date.today() + timedelta(days=k))
-
-
-def queries_of(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured.captured_queries)
 
 
 @pytest.mark.parametrize("url", SEARCHES)

@@ -447,18 +447,28 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
     env = {k: v for k, v in os.environ.items()
            if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "RCMDESK_SECRET_KEY")}
     env.update(RCMDESK_VAR_DIR=str(var_dir), RCMDESK_HTTPS="false")
+    with demo_back_office(env) as base_url:
+        yield base_url, var_dir
+
+
+@contextmanager
+def demo_back_office(env: dict[str, str], serve_args: tuple[str, ...] = (),
+                     timeout: int = 600) -> Iterator[str]:
+    """The demo built by the commands a newcomer types (``rcmdesk migrate``, ``rcmdesk
+    demo``) in the var dir ``env`` names, and served (``rcmdesk serve``, no job worker) on a
+    free loopback port: its base URL. Shared with bench/web.py, which loads the same office."""
     for command in (["migrate"], ["demo"]):
         subprocess.run([sys.executable, "-m", "rcmdesk.cli", *command], env=env, check=True,
-                       capture_output=True, timeout=600)
+                       capture_output=True, timeout=timeout)
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "rcmdesk.cli", "serve", "--host", "127.0.0.1", "--port",
-         str(port), "--no-background"],
+         str(port), "--no-background", *serve_args],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base_url = f"http://127.0.0.1:{port}"
     try:
         wait_until_answering(base_url, server)
-        yield base_url, var_dir
+        yield base_url
     finally:
         server.terminate()
         server.wait(timeout=60)

@@ -37,6 +37,7 @@ def queue(world, first: int, n: int) -> list[WorkItem]:
 
 
 def queries_of(client, url: str) -> int:
+    """The queries one GET of ``url`` costs (the page must answer 200)."""
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     return len(captured.captured_queries)
