@@ -520,7 +520,8 @@ def last_week_with_data(client: Organization) -> str:
 def aging(client_id: int, as_of: date, *, payer_id: int | None = None,
           provider_id: int | None = None) -> list[dict[str, Any]]:
     """Billed A/R (insurance + patient) at the end of ``as_of`` by days since date of
-    service: bucket, dollars, percent of the total. One grouped query over the ledger."""
+    service: bucket, dollars, percent of the total. One grouped query over the ledger, or,
+    at the end of a closed week, its kept figures (``rollup``)."""
     client = Organization.objects.get(pk=client_id)
     if as_of.isoweekday() != 7:  # kept per week: only a week's last day is
         return _aging(client, as_of, payer_id, provider_id)

@@ -164,12 +164,17 @@ def _columns(w: Watch) -> tuple[str, ...]:
     return tuple(needed)
 
 
+def _old_and_new(d: Dialect, w: Watch) -> str:
+    """An UPDATE's log: the row as it was and as it is (a move out of a week and into one)."""
+    cols = _columns(w)
+    return (_log_insert(d, _change_selects(w), _row("OLD", cols)) + "; "
+            + _log_insert(d, _change_selects(w), _row("NEW", cols)))
+
+
 def postgresql(w: Watch) -> list[str]:
     d = Dialect("postgresql")
     t = w.table
-    cols = _columns(w)
-    both = (_log_insert(d, _change_selects(w), _row("OLD", cols)) + "; "
-            + _log_insert(d, _change_selects(w), _row("NEW", cols)))
+    both = _old_and_new(d, w)
     sql = [
         f"CREATE OR REPLACE FUNCTION kpi_{t}_upd() RETURNS trigger LANGUAGE plpgsql AS $$ "
         f"BEGIN {both}; RETURN NULL; END $$",
@@ -194,8 +199,7 @@ def sqlite(w: Watch) -> list[str]:
     d = Dialect("sqlite")
     t = w.table
     cols = _columns(w)
-    both = (_log_insert(d, _change_selects(w), _row("OLD", cols)) + "; "
-            + _log_insert(d, _change_selects(w), _row("NEW", cols)))
+    both = _old_and_new(d, w)
     sql = [
         f"CREATE TRIGGER kpi_{t}_upd AFTER UPDATE ON {t} FOR EACH ROW WHEN {_when(d, w)} "
         f"BEGIN {both}; END",

@@ -16,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -216,3 +216,21 @@ def test_one_clients_writes_leave_another_clients_kept_weeks_alone(
              "revenue")
     assert rollup.consume(world.birch.pk) == 0
     assert KpiWeek.objects.filter(client=world.birch).count() == WEEKS - 1
+
+
+def test_journals_written_by_the_bulk_module_are_logged_at_their_earliest_day(
+        kw: KpiWorld) -> None:
+    """The posting code writes by the thousand through ``rcmdesk.db.bulk`` (COPY on
+    PostgreSQL): on PostgreSQL the statement's rows are logged as one change, dated by the
+    earliest."""
+    from rcmdesk.db import bulk
+
+    KpiChange.objects.all().delete()
+    claim = kw.claims["C1"]
+    bulk.insert_objects(JournalEntry, [
+        JournalEntry(client_id=claim.client_id, claim=claim, kind="payment",
+                     created_at=_when(kw, n)) for n in (3, 30, 10)])
+    changes = list(KpiChange.objects.values_list("client_id", "since"))
+    assert min(changes, key=lambda c: c[1]) == (kw.client.pk, _when(kw, 30))
+    if connection.vendor == "postgresql":  # one statement-level trigger: one row (SQLite: 3)
+        assert len(changes) == 1
