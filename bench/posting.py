@@ -257,10 +257,12 @@ def time_steps() -> dict[str, float]:
         return timed_fn
 
     intake.sniff = _Timed(intake.sniff, "what_is", timer("sniff", intake.sniff.what_is))
-    for name in ("validate_and_parse", "validate"):  # one pass, or (before) two
-        if hasattr(intake, name):
-            setattr(intake, name, timer("check", getattr(intake, name)))
-    if hasattr(intake, "validate"):
+    if hasattr(intake, "validate_and_parse"):  # one pass
+        intake.validate_and_parse = timer("check", intake.validate_and_parse)
+    if hasattr(intake, "validate"):  # (before) two: a generator of findings, then a parse
+        validate = intake.validate
+        intake.validate = timer("check", lambda *args, **kwargs: iter(list(
+            validate(*args, **kwargs))))
         intake.t999 = _Timed(intake.t999, "sets_and_interchange_acks",
                              timer("check", intake.t999.sets_and_interchange_acks))
     connection.commit = timer("commit", connection.commit)  # type: ignore[method-assign]

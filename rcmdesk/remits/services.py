@@ -184,8 +184,10 @@ def foreign_keys_checked_as_written() -> Iterator[None]:
     hundreds of thousands of checks run after the set's last statement, with everything
     its transaction holds by then (the audit event's chain head included) held through
     them. Checked as each COPY runs, the same checks are done before anything shared is
-    taken. Only for these writes: rows that refer to each other are written parents
-    first here. After an error the transaction is rolled back, which ends the setting too.
+    taken (measured on a 10,000-claim 835: the same time in all, give or take the noise).
+    Only for these writes: rows that refer to each other are written parents first here;
+    DEFERRED afterwards is where Django's foreign keys start (all INITIALLY DEFERRED). After
+    an error the savepoint's rollback ends the setting too.
     """
     if connection.vendor != "postgresql":
         yield
