@@ -33,24 +33,33 @@ its row locks); without a PostgreSQL DATABASE_URL it says so and exits 2.
 
 Usage: scripts/with-postgres python bench/tenants.py [--claims 20000]
            [--levels 1,2,4,8,16,32] [--seconds 10] [--idle 5]
+Another tree's code (the header names the tree and commit measured):
+       cd /other/tree && PYTHONPATH=$PWD scripts/with-postgres python /this/bench/tenants.py
 """
 
 from __future__ import annotations
 
+import importlib
+import os
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+# The code measured: the first PYTHONPATH entry holding rcmdesk (so this bench can time another
+# tree: ``cd /other/tree && PYTHONPATH=$PWD python /this/tree/bench/tenants.py``), else this
+# checkout's. Imported before the generators below, which put their own checkout first.
+TREE = next((Path(p) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep)
+             if p and (Path(p) / "rcmdesk").is_dir()), ROOT)
 sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(TREE))
+RCMDESK = importlib.import_module("rcmdesk")  # bound to TREE before anything moves sys.path
 
 import argparse  # noqa: E402
 import contextlib  # noqa: E402
-import importlib  # noqa: E402
 import multiprocessing as mp  # noqa: E402
-import os  # noqa: E402
 import queue  # noqa: E402
 import re  # noqa: E402
+import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
@@ -80,6 +89,17 @@ class BenchFailure(Exception):
 
 class Pending(BenchFailure):
     """A process has not answered yet (``Handle.result`` with a timeout)."""
+
+
+def code() -> str:
+    """Which tree and commit the rcmdesk measured comes from (and whether it has changes)."""
+    tree = Path(str(RCMDESK.__file__)).resolve().parents[1]
+    git = ["git", "-C", str(tree)]
+    head = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True,
+                          text=True, check=False).stdout.strip()
+    dirty = subprocess.run([*git, "status", "--porcelain", "--untracked-files=no", "rcmdesk"],
+                           capture_output=True, text=True, check=False).stdout.strip()
+    return f"{tree} at {head or '?'}" + (" with uncommitted changes" if dirty else "")
 
 
 def load() -> str:
@@ -543,7 +563,7 @@ def run(tmp: Path, args: argparse.Namespace) -> None:
     print(f"tenants bench on {vendor}: A ingests an 835, a new and a replacement 837 of "
           f"{args.claims:,} claims while B works; then 1..{count} clients at once", flush=True)
     print(TARGETS, flush=True)
-    print(load(), flush=True)
+    print(f"code measured: {code()}; {load()}", flush=True)
     start = time.perf_counter()
     with acting(None, channel="cli:bench"):
         tenants = [make_tenant(f"t{n:02d}", args.tenant_claims, args.items, seed=n)

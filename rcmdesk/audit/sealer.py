@@ -180,7 +180,8 @@ def seal_after_commit(chains: set[int]) -> None:
         _SealAfterCommit(set(chains))()
         return
     current = set(connection.savepoint_ids)
-    for sids, func, _robust in connection.run_on_commit:
+    hooks: list[Any] = list(connection.run_on_commit)  # (savepoint ids, callable, robust)
+    for sids, func, *_robust in hooks:
         if isinstance(func, _SealAfterCommit) and set(sids) <= current:
             func.chains |= chains
             return

@@ -167,9 +167,9 @@ def checkpoints_of_own_organization(user: Any) -> Iterator[str]:
     return checkpoints.export_lines(chain)
 
 
-EXPORT_COLUMNS = [
-    "id", "seq", "at", "actor_username", "acting_org_id", "client_org_id", "action",
-    "object_type", "object_id", "ip", "request_id", "detail", "hash",
+EXPORT_COLUMNS = [  # seq counts within the client's chain; id is the order of writing
+    "seq", "at", "actor_username", "acting_org_id", "client_org_id", "action",
+    "object_type", "object_id", "ip", "request_id", "detail", "hash", "id",
 ]
 
 

@@ -58,7 +58,9 @@ READS_FOR_A_VIEWER = {
         ["client_of", "disable_user", "start_enrollment", "install_totp", "invite_to_enroll",
          "enrollment_allowed"], "the user is the account changed, not the one acting"),
     "accounts/members.py": dict.fromkeys(["members", "member"], "a client admin's read"),
-    "audit/services.py": {"events_of_own_organization": "a client admin's read of the trail"},
+    "audit/services.py": dict.fromkeys(
+        ["events_of_own_organization", "own_organization_chain",
+         "checkpoints_of_own_organization"], "a client admin's read of the trail"),
     "capacity/services.py": dict.fromkeys(
         ["authorize", "action_durations", "histories", "plans", "productivity"],
         "capacity figures are computed for a viewer; nothing is written"),
