@@ -14,6 +14,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from rcmdesk.api.paging import Limit, Page
+from rcmdesk.api.problems import Problem
 from rcmdesk.audit.services import record, record_listing
 from rcmdesk.remits import queries, resolution
 from rcmdesk.remits.models import PostingException, Remittance, UnappliedCash
@@ -173,9 +174,11 @@ class ApplyIn(Schema):
     amount: Decimal
 
 
-@router.post("/unapplied-cash/{int:unapplied_id}/apply", response=UnappliedOut)
+@router.post("/unapplied-cash/{int:unapplied_id}/apply",
+             response={200: UnappliedOut, 409: Problem})
 def apply(request: HttpRequest, unapplied_id: int, body: ApplyIn) -> dict[str, Any]:
-    """Apply some of it to a claim's open insurance balance."""
+    """Apply some of it to a claim's open insurance balance (409 when less is left than
+    asked, or the claim's balance is smaller)."""
     cash = queries.get_unapplied(request.user, unapplied_id)
     claim = queries.client_claim(request.user, cash.client_id, pk=body.claim_id)
     resolution.apply_cash(cash, claim, body.amount, acting_user=request.user)
