@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "rcmdesk.qa",
     "rcmdesk.reports",
     "rcmdesk.capacity",
+    "rcmdesk.connectivity",
     "rcmdesk.web",
     "rcmdesk.api",
 ]

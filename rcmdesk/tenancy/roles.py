@@ -96,13 +96,14 @@ class Action(StrEnum):
     MANAGE_ENGAGEMENT_SCOPE = "manage_engagement_scope"
     VIEW_AUDIT_LOG = "view_audit_log"
     MANAGE_ORGANIZATIONS = "manage_organizations"
+    MANAGE_CONNECTIONS = "manage_connections"
 
 
 A = Action
 PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.CLIENT_ADMIN: frozenset(
         {A.VIEW_TENANT_DATA, A.VIEW_REPORTS, A.EDIT_PLAYBOOKS, A.MANAGE_USERS,
-         A.MANAGE_ENGAGEMENT_SCOPE, A.VIEW_AUDIT_LOG, A.ASSIGN_WORK}
+         A.MANAGE_ENGAGEMENT_SCOPE, A.VIEW_AUDIT_LOG, A.ASSIGN_WORK, A.MANAGE_CONNECTIONS}
     ),
     Role.CLIENT_MANAGER: frozenset(
         {A.VIEW_TENANT_DATA, A.WORK_ITEMS, A.DECIDE, A.OWN_ESCALATIONS, A.VIEW_REPORTS,
@@ -121,7 +122,8 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
 # Client decisions belong to the client. This set is checked on top of the matrix so that
 # a future edit of the table cannot hand a decision to a partner role by accident.
 CLIENT_ONLY_ACTIONS: frozenset[Action] = frozenset(
-    {A.DECIDE, A.EDIT_PLAYBOOKS, A.MANAGE_ENGAGEMENT_SCOPE, A.VIEW_AUDIT_LOG}
+    {A.DECIDE, A.EDIT_PLAYBOOKS, A.MANAGE_ENGAGEMENT_SCOPE, A.VIEW_AUDIT_LOG,
+     A.MANAGE_CONNECTIONS}
 )
 
 

@@ -35,6 +35,8 @@ class ItemKind(models.TextChoices):
     PRIOR_AUTH = "prior_auth", "prior authorization"
     QA_AUDIT = "qa_audit", "QA audit"  # a sampled item for partner_qa to score
     QA_FEEDBACK = "qa_feedback", "QA feedback"  # a failed audit, back to its specialist
+    # a file that could not be sent, or an 837 whose 999 is overdue (connectivity)
+    TRANSMISSION = "transmission", "transmission problem"
 
 
 # The workflow (engagement scope) each kind of item belongs to: it decides who may see it.
@@ -48,6 +50,7 @@ KIND_WORKFLOW: dict[str, Workflow] = {
     # QA items take the audited item's workflow; this is only the default for producers
     ItemKind.QA_AUDIT: Workflow.AR_FOLLOWUP,
     ItemKind.QA_FEEDBACK: Workflow.AR_FOLLOWUP,
+    ItemKind.TRANSMISSION: Workflow.CHARGES_CLAIMS,
 }
 
 
