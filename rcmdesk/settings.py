@@ -21,6 +21,10 @@ VAR_DIR = var_dir()
 
 SECRET_KEY = secret_from_env_or_file("RCMDESK_SECRET_KEY", VAR_DIR / "secret_key")
 AUDIT_HMAC_KEY = secret_from_env_or_file("RCMDESK_AUDIT_KEY", VAR_DIR / "audit_key")
+# Trading-partner secrets are sealed under keys kept outside the database, like the audit
+# key. Several keys, comma separated, newest first: the first seals, all of them open, so a
+# key is rotated by putting a new one in front and running `rcmdesk connections rekey`.
+CONNECTION_KEYS = secret_from_env_or_file("RCMDESK_CONNECTION_KEYS", VAR_DIR / "connection_keys")
 # Signed audit checkpoints are also appended here, outside the database (rcmdesk.audit.checkpoints).
 AUDIT_CHECKPOINT_FILE = VAR_DIR / "audit" / "checkpoints.jsonl"
 

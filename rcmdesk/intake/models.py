@@ -23,6 +23,8 @@ class Channel(models.TextChoices):
     WATCH = "watch", "Drop folder"
     UPLOAD = "upload", "Upload"
     API = "api", "API"
+    SFTP = "sftp", "Trading-partner mailbox"
+    REALTIME = "realtime", "Real-time answer"
 
 
 class FileStatus(models.TextChoices):
