@@ -76,6 +76,7 @@ def _name(root: Loop, loop_id: str) -> Name | None:
 
 def services_review(tx: Transaction) -> ServicesReview:
     """The typed 278 of a parsed transaction."""
+    tx.require_guide()
     root = tx.root
     bht = root.first("BHT")
     reviews = tuple(review(lp, tx.file) for lp in root.walk() if lp.id in ("2000E", "2000F"))

@@ -304,6 +304,7 @@ def _payment(root: Loop, file: str) -> Payment:
 
 def remittance(tx: Transaction, claims: tuple[Claim, ...] | None = None) -> Remittance:
     """The typed 835; ``claims`` overrides the claim list (used when streaming)."""
+    tx.require_guide()
     root, file = tx.root, tx.file
     trn = root.first("TRN")
     payer = next(iter(root.children("1000A")), None)
@@ -332,5 +333,9 @@ def remittances(source: Source, *, name: str | None = None) -> Iterator[Remittan
 def iter_claims(source: Source, *, name: str | None = None) -> Iterator[Claim]:
     """Stream the claims of every 835 in ``source`` without keeping 2100 loops."""
     for tx, loop in stream(source, name=name, detach={"835": frozenset({"2100"})}):
-        if loop is not None and tx.set_id == "835":
+        if tx.set_id != "835":
+            continue
+        if loop is None:
+            tx.require_guide()
+        else:
             yield claim(loop, tx.file)

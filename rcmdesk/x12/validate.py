@@ -59,6 +59,10 @@ def check_set(tx: Transaction, streamed_paid: Decimal = Decimal(0)) -> Iterator[
     """Guide-driven and content findings for one transaction set (no envelopes)."""
     file = tx.file
     if tx.guide is None:
+        if tx.guide_problem:  # an 835 or 837 we cannot read as one: refuse it
+            yield finding(file, *tx.version_at, "snip2.unknown-guide",
+                          f"{tx.guide_problem}; the set cannot be read")
+            return
         yield finding(
             file,
             tx.st,
