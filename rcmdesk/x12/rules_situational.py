@@ -67,7 +67,10 @@ def _zero_payment(file: str, bpr: Segment) -> Iterator[Finding]:
     """A zero BPR02 is a notification (BPR01 H, BPR04 NON) unless it is a prenote (P).
 
     X12 RFI 2228 (005010X221): with BPR02 = 0 and no prenotification, BPR01 must be H
-    and BPR04 must be NON; ACH with a zero payment is not compliant.
+    and BPR04 must be NON; ACH with a zero payment is not compliant. A warning, not an
+    error: no money moves either way and posting reads such a file correctly, so refusing
+    a payer's all-denied remittance over it would cost more than it protects (what we
+    write is held to it: the conformance test allows no warnings).
     """
     try:
         paid = Decimal(bpr.get(2) or "x")
@@ -75,12 +78,11 @@ def _zero_payment(file: str, bpr: Segment) -> Iterator[Finding]:
         return  # a malformed amount is reported by the element rules
     if paid or bpr.get(1) == "P":
         return
-    if bpr.get(1) != "H":
-        yield finding(file, bpr, 1, RULE, "a zero payment (BPR02 = 0) that is not a "
-                                          "prenotification must have BPR01 = H")
-    if bpr.get(4) != "NON":
-        yield finding(file, bpr, 4, RULE, "a zero payment (BPR02 = 0) that is not a "
-                                          "prenotification must have BPR04 = NON")
+    for index, code in ((1, "H"), (4, "NON")):
+        if bpr.get(index) != code:
+            yield finding(file, bpr, index, RULE, f"a zero payment (BPR02 = 0) that is not a "
+                                                  f"prenotification must have BPR{index:02d} = "
+                                                  f"{code}", warn=True)
 
 
 def _trace_originator(file: str, loop: Loop) -> Iterator[Finding]:

@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from rcmdesk.x12 import X12EnvelopeError, t835, t837
+from rcmdesk.x12 import X12EnvelopeError, X12Error, t835, t837
 from rcmdesk.x12.cli import app
 from rcmdesk.x12.schemas import choose
 from rcmdesk.x12.summary import summaries
+from rcmdesk.x12.tests.samples import ids, manifest, need_samples, no_envelope
 from rcmdesk.x12.tests.test_reader import SAMPLE
 from rcmdesk.x12.validate import validate
 from rcmdesk.x12.writer import Envelope, write_interchange
@@ -91,3 +92,17 @@ def test_sets_we_have_no_guide_for_at_all_are_only_a_warning():
     assert choose("834", "005010X220A1").problem == ""
     assert choose("835", "004010X091A1").problem
     assert choose("837", "005010X223A2").guide is not None
+
+
+SETS_835 = [r for r in manifest() if r["transaction_set"] == "835" and not no_envelope(r)]
+
+
+@pytest.mark.parametrize("row", SETS_835, ids=ids(SETS_835))
+def test_on_every_shared_835_inspect_and_the_typed_view_count_the_same_claims(row):
+    path = need_samples() / row["local_path"]
+    try:
+        counted = [s.claim_count for s in summaries(path) if s.set_id == "835"]
+        typed = [len(r.claims) for r in t835.remittances(path)]
+    except X12Error:
+        return  # unreadable: validate, inspect and the views all refuse it alike
+    assert counted == typed

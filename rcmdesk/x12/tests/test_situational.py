@@ -61,12 +61,14 @@ def test_bank_details_on_a_check_payment_are_a_warning_not_an_error():
     assert {f.severity for f in found} == {Severity.WARNING}
 
 
-def test_a_zero_payment_must_be_a_notification_without_money_moving():
+def test_a_zero_payment_should_be_a_notification_without_money_moving():
     zero = (SAMPLE.replace(CHECK, "BPR*I*0*C*ACH*CCP*01*999999992*DA*A*1512345678**01*"
                                   "999988880*DA*B*20240101~")
             .replace("CLP*PCN1*1*150*100", "CLP*PCN1*4*150*0").replace("SVC*HC:99213*150*100",
                                                                      "SVC*HC:99213*150*0"))
-    assert {f.element for f in situational(zero)} == {1, 4}
+    found = situational(zero)
+    assert {f.element for f in found} == {1, 4}
+    assert {f.severity for f in found} == {Severity.WARNING}  # nothing moves: not refused
     notification = zero.replace(zero[zero.index("BPR"):zero.index("TRN")],
                                 "BPR*H*0*C*NON************20240101~")
     assert situational(notification) == []
