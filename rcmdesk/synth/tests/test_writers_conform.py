@@ -113,19 +113,20 @@ def test_a_replacement_claim_without_the_payers_claim_number_is_refused(files):
     assert errors(replaced) == {("CLM", 5, "snip2.situational")}
 
 
+def dropping(data: bytes, pattern: bytes, keep: bytes = b"") -> bytes:
+    """``data`` with the first match of ``pattern`` (one whole segment and the start of the
+    next, ``keep``) replaced by ``keep``, and SE01 counting one segment fewer."""
+    match = re.search(pattern, data)
+    assert match is not None, pattern
+    less = data.replace(match.group(0), keep, 1)
+    return re.sub(rb"SE\*(\d+)\*", lambda m: b"SE*%d*" % (int(m.group(1)) - 1), less)
+
+
 def test_a_subscriber_who_is_the_patient_needs_birth_date_and_sex(files):
-    data = kind(files, "837P")
-    first_dmg = re.search(rb"DMG\*D8\*\d{8}\*[FMU]~\r?\n?", data)
-    assert first_dmg is not None
-    without = data.replace(first_dmg.group(0), b"", 1)
-    without = re.sub(rb"SE\*(\d+)\*", lambda m: b"SE*%d*" % (int(m.group(1)) - 1), without)
-    assert errors(without) == {("NM1", 0, "snip2.situational")}
+    broken = dropping(kind(files, "837P"), rb"DMG\*D8\*\d{8}\*[FMU]~\r?\n?")
+    assert errors(broken) == {("NM1", 0, "snip2.situational")}
 
 
 def test_an_inpatient_claim_needs_its_admission_date_and_type(files):
-    data = kind(files, "837I")
-    inpatient = re.search(rb"DTP\*435\*DT\*\d{12}~\r?\n?CL1\*3\*", data)
-    assert inpatient is not None
-    broken = data.replace(inpatient.group(0), b"CL1**", 1)
-    broken = re.sub(rb"SE\*(\d+)\*", lambda m: b"SE*%d*" % (int(m.group(1)) - 1), broken)
+    broken = dropping(kind(files, "837I"), rb"DTP\*435\*DT\*\d{12}~\r?\n?CL1\*3\*", b"CL1**")
     assert errors(broken) == {("CLM", 5, "snip2.situational"), ("CL1", 1, "snip2.situational")}

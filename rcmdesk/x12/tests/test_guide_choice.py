@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from rcmdesk.x12 import X12EnvelopeError, X12Error, t835, t837
+from rcmdesk.x12.ack import acknowledge
 from rcmdesk.x12.cli import app
 from rcmdesk.x12.schemas import choose
 from rcmdesk.x12.summary import summaries
@@ -60,6 +61,12 @@ def test_validate_fails_a_file_whose_gs08_names_no_guide(unknown_guide):
     (finding,) = [f for f in validate(unknown_guide) if f.severity == "error"]
     assert (finding.rule, finding.segment_id, finding.element) == ("snip2.unknown-guide", "GS", 8)
     assert "'5010'" in finding.message
+
+
+def test_its_999_says_the_set_is_not_supported(unknown_guide):
+    (ack,) = acknowledge(unknown_guide)
+    (response,) = ack.sets
+    assert (response.status, response.codes, response.errors) == ("R", ("1",), ())
 
 
 def test_inspect_counts_no_claims_in_it_and_says_why(unknown_guide):
