@@ -101,15 +101,23 @@ def test_sets_we_have_no_guide_for_at_all_are_only_a_warning():
     assert choose("837", "005010X223A2").guide is not None
 
 
-SETS_835 = [r for r in manifest() if r["transaction_set"] == "835" and not no_envelope(r)]
+CLAIM_SETS = [r for r in manifest()
+              if r["transaction_set"] in ("835", "837P", "837I") and not no_envelope(r)]
 
 
-@pytest.mark.parametrize("row", SETS_835, ids=ids(SETS_835))
-def test_on_every_shared_835_inspect_and_the_typed_view_count_the_same_claims(row):
+def typed_claims(path: Path, set_id: str) -> list[int]:
+    if set_id == "835":
+        return [len(r.claims) for r in t835.remittances(path)]
+    return [len(s.claims) for s in t837.submissions(path)]
+
+
+@pytest.mark.parametrize("row", CLAIM_SETS, ids=ids(CLAIM_SETS))
+def test_on_every_shared_835_and_837_inspect_and_the_typed_view_count_the_same_claims(row):
     path = need_samples() / row["local_path"]
+    set_id = row["transaction_set"][:3]
     try:
-        counted = [s.claim_count for s in summaries(path) if s.set_id == "835"]
-        typed = [len(r.claims) for r in t835.remittances(path)]
+        counted = [s.claim_count for s in summaries(path) if s.set_id == set_id]
+        typed = typed_claims(path, set_id)
     except X12Error:
         return  # unreadable: validate, inspect and the views all refuse it alike
     assert counted == typed

@@ -4,17 +4,18 @@ claims the generator writes.)"""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 
-from rcmdesk.x12 import t278, t835
+from rcmdesk.x12 import t270, t278, t835
 from rcmdesk.x12.findings import Finding, Severity
 from rcmdesk.x12.tests.test_reader import SAMPLE
 from rcmdesk.x12.validate import validate
 from rcmdesk.x12.values import DateRef, Name
 from rcmdesk.x12.writer import Envelope, write_interchange
-from rcmdesk.x12.writers import build_278, build_835
+from rcmdesk.x12.writers import build_270, build_278, build_835
 
 CHECK = "BPR*I*100*C*CHK************20240101~"
 ACH = ("BPR*I*100*C*ACH*CCP*01*999999992*DA*SYNTHPAYER*1512345678**01*999988880*DA*SYNTHPAYEE"
@@ -104,3 +105,16 @@ def test_a_278_request_names_who_assigned_its_trace():
 def test_a_278_trace_without_trn03_is_an_error():
     (found,) = situational(review(""))
     assert (found.segment_id, found.element, found.severity) == ("TRN", 3, Severity.ERROR)
+
+
+def test_a_270_trace_without_trn03_is_an_error_too():
+    member = t270.InquiryMember(Name("IL", "1", "DOE", "JANE", id_qualifier="MI", id="M1"),
+                                "ELIG1", "", "19800101", "F", (), ("30",))
+    inquiry = t270.EligibilityInquiry(
+        "0001", "ELIG1", Name("PR", "2", "PAYER", id_qualifier="PI", id="90001"),
+        Name("1P", "2", "CLINIC", id_qualifier="XX", id="1234567893"), (member,))
+    data = write_interchange([build_270(inquiry)], Envelope())
+    (found,) = situational(data)
+    assert (found.segment_id, found.element) == ("TRN", 3)
+    fixed = replace(inquiry, subscribers=(replace(member, trace_originator="9000000001"),))
+    assert situational(write_interchange([build_270(fixed)], Envelope())) == []
