@@ -275,7 +275,8 @@ def build_request(auth: Authorization, codes: Sequence[str], trace: str, *,
     member = coverage.member_id if coverage is not None else ""
     dates = (DateRef("472", f"{service_date:%Y%m%d}", "D8"),) if service_date else ()
     event = t278.Review(level="2000E", request_category="HS", certification_type="I",
-                        service_type="1", dates=dates, trace=trace)
+                        service_type="1", dates=dates, trace=trace,
+                        trace_originator=f"9{auth.client_id % 10**9:09d}")  # TRN03: ours
     services = tuple(t278.Review(level="2000F", request_category="HS",
                                  certification_type="I", service_type="1",
                                  units_qualifier="UN" if units is not None else "",

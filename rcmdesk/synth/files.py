@@ -27,6 +27,21 @@ from rcmdesk.x12.writers import build_835, build_837, build_999
 CLEARINGHOUSE = Name("40", "2", "RCMDESK SYNTH CLEARINGHOUSE", "", "", "", "46", "SYNTHCH")
 CLEARINGHOUSE_ID = "SYNTHCH"
 VERSION_837 = {"P": "005010X222A1", "I": "005010X223A2"}
+# Bank details of ACH remittances, obviously fake: ABA routing numbers begin 00-12, 21-32,
+# 61-72 or 80, so 99... names no bank (these two are the X12 guide's own examples and
+# carry a valid check digit); the accounts spell out SYNTH.
+SYNTH_PAYER_ROUTING = "999999992"
+SYNTH_PAYEE_ROUTING = "999988880"
+
+
+def payer_bank(payer: Payer) -> t835.BankAccount:
+    """The payer's (originating) bank and account of a synthetic ACH payment."""
+    return t835.BankAccount("01", SYNTH_PAYER_ROUTING, "DA", f"SYNTHPAYER{payer.code}")
+
+
+def payee_bank(practice: Practice) -> t835.BankAccount:
+    """The practice's (receiving) bank and account of a synthetic ACH payment."""
+    return t835.BankAccount("01", SYNTH_PAYEE_ROUTING, "DA", f"SYNTHPAYEE{practice.code}")
 
 
 class Controls:
@@ -198,16 +213,19 @@ def remittance(
     total = sum((c.paid for c in claims), Decimal("0.00")) - sum(
         (a.amount for a in adjustments), Decimal("0.00")
     )
-    if total:
-        method = payer.method
-        payment = t835.Payment("I", total, "C", method, "CCP" if method == "ACH" else "", day)
-    else:
+    originator = f"1{int(payer.payer_id):09d}"  # "1" + the payer's (synthetic) EIN
+    if not total:  # nothing moves: a notification (X12 RFI 2228)
         payment = t835.Payment("H", total, "C", "NON", "", day)
+    elif payer.method == "ACH":  # the guide requires both banks and accounts (BPR06-15)
+        payment = t835.Payment("I", total, "C", "ACH", "CCP", day, payer_bank(payer),
+                               originator, "", payee_bank(practice))
+    else:
+        payment = t835.Payment("I", total, "C", payer.method, "", day)
     return t835.Remittance(
         control="0001",
         payment=payment,
         trace=f"{payer.code}{controls.next_trace():09d}",
-        trace_originator=f"1{int(payer.payer_id):09d}",
+        trace_originator=originator,
         payer=t835.Party(
             "PR",
             payer.name,

@@ -36,6 +36,9 @@ _ELEMENT_CODES = {
 }
 # IK502 transaction set syntax error codes for envelope findings
 _SET_CODES = {"snip1.se-count": "4", "snip1.se-control": "3"}
+# IK502 1 "Transaction Set Not Supported": GS08 names no guide we read (no IK3: the
+# problem is in the GS, outside the set).
+_UNSUPPORTED = "snip2.unknown-guide"
 
 
 def _element_code(finding: Finding) -> str:
@@ -75,8 +78,10 @@ def _response(tx: Transaction, envelope: list[Finding]) -> SetResponse:
         for f in check_set(tx)
         if f.severity is Severity.ERROR and f.rule.startswith(("snip1", "snip2"))
     ]
-    set_codes = tuple(sorted({_SET_CODES[f.rule] for f in envelope if f.rule in _SET_CODES}))
-    errors = _errors(tx, findings)
+    set_codes = tuple(sorted({_SET_CODES[f.rule] for f in envelope if f.rule in _SET_CODES}
+                             | ({"1"} if any(f.rule == _UNSUPPORTED for f in findings)
+                                else set())))
+    errors = _errors(tx, [f for f in findings if f.rule != _UNSUPPORTED])
     rejected = bool(errors or set_codes)
     codes = set_codes + (("5",) if errors else ())
     return SetResponse(tx.set_id, tx.control, tx.st.get(3), "R" if rejected else "A", codes, errors)

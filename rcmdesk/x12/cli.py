@@ -46,7 +46,8 @@ def _line(summary: Summary) -> str:
         for key in ("claim_count", "total_charge", "total_paid", "payment_amount")
         if data[key] is not None
     ]
-    return " ".join([head, *money])
+    problem = [f"guide=none ({summary.problem})"] if summary.problem else []
+    return " ".join([head, *money, *problem])
 
 
 @app.command()

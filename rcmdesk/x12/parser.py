@@ -19,10 +19,10 @@ from typing import BinaryIO
 
 from rcmdesk.x12.compile import CHILD, SEGMENT, Dispatch, Node, Target, compile_guide
 from rcmdesk.x12.envelope import Envelopes, Group, Interchange, TransactionSource
-from rcmdesk.x12.errors import X12SyntaxError
+from rcmdesk.x12.errors import X12EnvelopeError, X12SyntaxError
 from rcmdesk.x12.findings import Finding, Severity
 from rcmdesk.x12.reader import Segment, SegmentReader
-from rcmdesk.x12.schemas import guide_for
+from rcmdesk.x12.schemas import Choice, choose
 from rcmdesk.x12.schemas.model import Guide, S
 
 Source = str | Path | bytes | BinaryIO
@@ -99,10 +99,28 @@ class Transaction:
     root: Loop
     findings: list[Finding] = field(default_factory=list)
     segment_count: int = 0
+    guide_problem: str = ""  # why a set we have guides for follows none (schemas.Choice)
 
     @property
     def st(self) -> Segment:
         return self.root.segments[0]
+
+    def require_guide(self) -> None:
+        """Raise when this set is one we have guides for but its GS08 names none of them.
+
+        The typed views call this: without a guide the tree is flat, and reading it
+        would find no claims at all rather than say the file cannot be read.
+        """
+        if self.guide is None and self.guide_problem:
+            seg, element = self.version_at
+            raise X12EnvelopeError(self.guide_problem, file=self.file, position=seg.position,
+                                   segment_id=seg.id, element=element, offset=seg.offset)
+
+    @property
+    def version_at(self) -> tuple[Segment, int]:
+        """Where the version was read: GS08, or ST03 of a bare set (stand-in GS)."""
+        gs = self.group.segment
+        return (gs, 8) if gs.position else (self.st, 3)
 
 
 class TreeBuilder:
@@ -272,7 +290,7 @@ def open_source(source: Source, name: str | None = None) -> tuple[BinaryIO, str,
     return source, display, False
 
 
-def _start(source: TransactionSource, name: str) -> tuple[Guide | None, list[Segment]]:
+def _start(source: TransactionSource, name: str) -> tuple[Choice, list[Segment]]:
     """Pick the guide, peeking at the first body segment (BHT02 tells 278 apart)."""
     head: list[Segment] = []
     first = next(source.body, None)
@@ -280,7 +298,7 @@ def _start(source: TransactionSource, name: str) -> tuple[Guide | None, list[Seg
         head.append(first)
     bht02 = first.get(2) if first is not None and first.id == "BHT" else ""
     version = source.group.version or source.st.get(3)
-    return guide_for(source.set_id, version, bht02), head
+    return choose(source.set_id, version, bht02), head
 
 
 def transactions(
@@ -325,12 +343,14 @@ def stream(
 def _run(
     raw: TransactionSource, display: str, detach: frozenset[str], limit: int = sys.maxsize
 ) -> Iterator[tuple[Transaction, Loop | None]]:
-    guide, head = _start(raw, display)
+    choice, head = _start(raw, display)
+    guide = choice.guide
     version = raw.group.version or raw.st.get(3)
     queue: list[Loop] = []
     builder = TreeBuilder(guide, display, detach, queue.append if detach else None)
     tx = Transaction(
-        display, raw.interchange, raw.group, raw.set_id, raw.control, version, guide, builder.root
+        display, raw.interchange, raw.group, raw.set_id, raw.control, version, guide, builder.root,
+        guide_problem=choice.problem,
     )
     builder.root.items.append(raw.st)
     builder.root.specs.append(guide.root.first if guide is not None else None)

@@ -38,6 +38,8 @@ class Summary:
     payment_amount: Decimal | None = None
     findings: int = 0
     extra: dict[str, str] = field(default_factory=dict)
+    guide: str | None = None  # the implementation guide the set was read with
+    problem: str = ""  # why a set we have guides for was not read (no totals then)
 
     def as_json(self) -> dict[str, object]:
         """The JSON shape of ``inspect --json``."""
@@ -53,6 +55,8 @@ class Summary:
             "total_charge": cents(self.total_charge),
             "total_paid": cents(self.total_paid),
             "payment_amount": cents(self.payment_amount),
+            "guide": self.guide,
+            "problem": self.problem or None,
         }
 
 
@@ -67,7 +71,11 @@ def _new(tx: Transaction) -> Summary:
         tx.control,
         isa.sender,
         isa.receiver,
+        guide=tx.guide.version if tx.guide is not None else None,
+        problem=tx.guide_problem,
     )
+    if tx.guide is None:  # nothing to total: the typed views cannot read it either
+        return summary
     if tx.set_id in ("835", "837", "277"):
         summary.claim_count = 0
     if tx.set_id in ("835", "837"):
@@ -88,25 +96,15 @@ def _add_claim(summary: Summary, loop: Loop) -> None:
         summary.total_paid = (summary.total_paid or Decimal(0)) + money(head, 4, summary.file)
 
 
-def _flat_claims(summary: Summary, tx: Transaction) -> None:
-    """Without a guide (e.g. a 4010 file) the tree is flat: total the claim segments."""
-    for item in tx.root.items:
-        if isinstance(item, Loop) or item.elements[0] not in ("CLP", "CLM"):
-            continue
-        holder = Loop(None, "flat")
-        holder.items.append(item)
-        _add_claim(summary, holder)
-
-
 def _finish(summary: Summary, tx: Transaction) -> Summary:
+    summary.findings = len(tx.findings)
     if tx.guide is None:
-        _flat_claims(summary, tx)
+        return summary
     if tx.set_id == "835":
         bpr = tx.root.first("BPR")
         summary.payment_amount = money(bpr, 2, tx.file) if bpr is not None else None
     elif tx.set_id == "277":
         summary.claim_count = sum(1 for lp in tx.root.walk() if lp.id in _STATUS_CLAIM_LOOPS)
-    summary.findings = len(tx.findings)
     return summary
 
 

@@ -79,6 +79,7 @@ def _first_name(root: Loop, loop_id: str) -> Name | None:
 
 def inquiry(tx: Transaction) -> EligibilityInquiry:
     """The typed 270 of a parsed transaction."""
+    tx.require_guide()
     root = tx.root
     bht = root.first("BHT")
     subscribers = tuple(

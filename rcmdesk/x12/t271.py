@@ -134,6 +134,7 @@ def _first_name(root: Loop, loop_id: str) -> Name | None:
 
 def response(tx: Transaction) -> EligibilityResponse:
     """The typed 271 of a parsed transaction."""
+    tx.require_guide()
     root, file = tx.root, tx.file
     subs = [_member(lp, "2100C", "2110C", file) for lp in _levels(root, "2000C")]
     deps = [_member(lp, "2100D", "2110D", file) for lp in _levels(root, "2000D")]

@@ -135,6 +135,7 @@ def _providers(root: Loop, file: str) -> tuple[ProviderInquiry, ...]:
 
 def request(tx: Transaction) -> StatusRequest:
     """The typed 276 of a parsed transaction."""
+    tx.require_guide()
     root = tx.root
     bht = root.first("BHT")
     payer = next((lp for lp in root.walk() if lp.id == "2000A"), None)

@@ -108,6 +108,7 @@ def _walk(loop: Loop, parent: Loop | None) -> Iterator[tuple[Loop, Loop | None]]
 
 def response(tx: Transaction) -> StatusResponse:
     """The typed 277/277CA of a parsed transaction."""
+    tx.require_guide()
     levels: list[LevelStatus] = []
     claims: list[ClaimStatus] = []
     for loop, parent in _walk(tx.root, None):

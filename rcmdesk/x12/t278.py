@@ -31,6 +31,7 @@ class Review:
     units: Decimal | None = None
     trace: str = ""
     rejections: tuple[str, ...] = ()
+    trace_originator: str = ""  # TRN03, required with every TRN: "1" + EIN or "9" + own id
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +65,7 @@ def review(loop: Loop, file: str) -> Review:
         units=decimal(hsd, 2, file) if hsd else None,
         trace=trn.get(2) if trn else "",
         rejections=tuple(a.get(3) for a in loop.all("AAA")),
+        trace_originator=trn.get(3) if trn else "",
     )
 
 
@@ -76,6 +78,7 @@ def _name(root: Loop, loop_id: str) -> Name | None:
 
 def services_review(tx: Transaction) -> ServicesReview:
     """The typed 278 of a parsed transaction."""
+    tx.require_guide()
     root = tx.root
     bht = root.first("BHT")
     reviews = tuple(review(lp, tx.file) for lp in root.walk() if lp.id in ("2000E", "2000F"))

@@ -100,6 +100,20 @@ class ProviderAdjustment:
 
 
 @dataclass(frozen=True, slots=True)
+class BankAccount:
+    """One side of an electronic payment: bank (DFI) id and account, with qualifiers.
+
+    BPR06-BPR09 are the payer's (originating) side, BPR12-BPR15 the payee's (receiving)
+    side; the guide requires both when BPR04 is ACH, BOP or FWT and forbids them else.
+    """
+
+    dfi_qualifier: str  # 01 ABA routing number, 04 Canadian bank branch and institution
+    dfi: str
+    account_qualifier: str  # DA demand deposit (payer or payee), SG savings (payee only)
+    account: str
+
+
+@dataclass(frozen=True, slots=True)
 class Payment:
     """BPR financial information."""
 
@@ -109,6 +123,26 @@ class Payment:
     method: str
     format: str = ""
     date: str = ""
+    payer_bank: BankAccount | None = None  # BPR06-BPR09
+    payer_identifier: str = ""  # BPR10: "1" + the payer's EIN, as in TRN03
+    payer_supplemental: str = ""  # BPR11
+    payee_bank: BankAccount | None = None  # BPR12-BPR15
+
+    def bpr06_to_15(self) -> list[str]:
+        """BPR06-BPR15 as written: empty where the payment has no such detail."""
+        return [*_bank(self.payer_bank), self.payer_identifier, self.payer_supplemental,
+                *_bank(self.payee_bank)]
+
+
+def _bank(account: BankAccount | None) -> list[str]:
+    if account is None:
+        return ["", "", "", ""]
+    return [account.dfi_qualifier, account.dfi, account.account_qualifier, account.account]
+
+
+def _bank_of(bpr: Segment, first: int) -> BankAccount | None:
+    parts = [bpr.get(index) for index in range(first, first + 4)]
+    return BankAccount(*parts) if any(parts) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,11 +333,13 @@ def _payment(root: Loop, file: str) -> Payment:
     bpr = root.first("BPR")
     if bpr is None:
         return Payment("", ZERO, "", "")
-    return Payment(bpr.get(1), money(bpr, 2, file), bpr.get(3), bpr.get(4), bpr.get(5), bpr.get(16))
+    return Payment(bpr.get(1), money(bpr, 2, file), bpr.get(3), bpr.get(4), bpr.get(5),
+                   bpr.get(16), _bank_of(bpr, 6), bpr.get(10), bpr.get(11), _bank_of(bpr, 12))
 
 
 def remittance(tx: Transaction, claims: tuple[Claim, ...] | None = None) -> Remittance:
     """The typed 835; ``claims`` overrides the claim list (used when streaming)."""
+    tx.require_guide()
     root, file = tx.root, tx.file
     trn = root.first("TRN")
     payer = next(iter(root.children("1000A")), None)
@@ -332,5 +368,9 @@ def remittances(source: Source, *, name: str | None = None) -> Iterator[Remittan
 def iter_claims(source: Source, *, name: str | None = None) -> Iterator[Claim]:
     """Stream the claims of every 835 in ``source`` without keeping 2100 loops."""
     for tx, loop in stream(source, name=name, detach={"835": frozenset({"2100"})}):
-        if loop is not None and tx.set_id == "835":
+        if tx.set_id != "835":
+            continue
+        if loop is None:
+            tx.require_guide()
+        else:
             yield claim(loop, tx.file)

@@ -369,7 +369,10 @@ def iter_claims(source: Source, *, name: str | None = None) -> Iterator[Claim]:
     """Stream the claims of every 837 in ``source``; 2300 loops are not kept."""
     context = _Context()
     for tx, loop in stream(source, name=name, detach={"837": frozenset({"2300", "2000B"})}):
-        if loop is not None:
+        if loop is None:
+            if tx.set_id == "837":
+                tx.require_guide()
+        else:
             built = context.claim(loop, tx.file)
             if built is not None:
                 yield built
@@ -377,6 +380,7 @@ def iter_claims(source: Source, *, name: str | None = None) -> Iterator[Claim]:
 
 def submission(tx: Transaction) -> ClaimSubmission:
     """The typed 837 of a parsed transaction."""
+    tx.require_guide()
     root = tx.root
     bht = root.first("BHT")
     submitter = _first_loop(root, "1000A")

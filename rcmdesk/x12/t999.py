@@ -98,6 +98,7 @@ def set_response(loop: Loop) -> SetResponse:
 
 def acknowledgment(tx: Transaction) -> Acknowledgment:
     """The typed 999 of a parsed transaction."""
+    tx.require_guide()
     root = tx.root
     ak1, ak9 = root.first("AK1"), root.first("AK9")
     g1 = ak1.get if ak1 else (lambda _i: "")

@@ -7,7 +7,7 @@ everything recoverable becomes a located ``Finding`` so one run reports all prob
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import islice
@@ -32,6 +32,7 @@ from rcmdesk.x12.rules_elements import (
     elements_clean,
     finding,
 )
+from rcmdesk.x12.rules_situational import Check, rules_for
 from rcmdesk.x12.rules_structure import check_loop, loop_clean
 from rcmdesk.x12.schemas.ta1 import TA1
 
@@ -59,6 +60,10 @@ def check_set(tx: Transaction, streamed_paid: Decimal = Decimal(0)) -> Iterator[
     """Guide-driven and content findings for one transaction set (no envelopes)."""
     file = tx.file
     if tx.guide is None:
+        if tx.guide_problem:  # an 835 or 837 we cannot read as one: refuse it
+            yield finding(file, *tx.version_at, "snip2.unknown-guide",
+                          f"{tx.guide_problem}; the set cannot be read")
+            return
         yield finding(
             file,
             tx.st,
@@ -70,7 +75,7 @@ def check_set(tx: Transaction, streamed_paid: Decimal = Decimal(0)) -> Iterator[
         return
     yield from tx.findings
     found: list[Finding] = []
-    _check_loop(file, tx.root, found)
+    _check_loop(file, tx.root, found, rules_for(tx.set_id, tx.version))
     yield from found
     yield from check_transaction(tx, streamed_paid)
 
@@ -79,12 +84,15 @@ def check_set(tx: Transaction, streamed_paid: Decimal = Decimal(0)) -> Iterator[
 _CONTENT_CHECKED = CHECKED_SEGMENTS | CODED_SEGMENTS
 
 
-def _check_loop(file: str, loop: Loop, out: list[Finding]) -> None:
+def _check_loop(
+    file: str, loop: Loop, out: list[Finding], situational: Mapping[str, tuple[Check, ...]]
+) -> None:
     """Append the findings of ``loop`` and everything under it to ``out``, in file order.
 
     One pass over the tree: the cheap ``*_clean`` predicates vouch for clean loops and
     segments, and only what they reject is run through the rules that word findings.
-    The loop's own structure findings go before its items', as they always have.
+    The loop's own structure findings go before its items', as they always have;
+    ``situational`` holds the set's "required when" checks by loop id.
     """
     start = len(out)
     child_ids: list[str] = []
@@ -100,9 +108,11 @@ def _check_loop(file: str, loop: Loop, out: list[Finding]) -> None:
                     out.extend(check_codes(file, item))
         else:
             child_ids.append(item.id)
-            _check_loop(file, item, out)
+            _check_loop(file, item, out, situational)
     if not loop_clean(loop, child_ids):
         out[start:start] = check_loop(file, loop)
+    for check in situational.get(loop.id, ()):
+        out.extend(check(file, loop))
 
 
 # Claim-level loops are validated as they close and then dropped, so validating a
@@ -115,7 +125,7 @@ def _check_detached(tx: Transaction, loop: Loop) -> tuple[list[Finding], Decimal
     if tx.guide is None:
         return [], Decimal(0)
     found: list[Finding] = []
-    _check_loop(tx.file, loop, found)
+    _check_loop(tx.file, loop, found, rules_for(tx.set_id, tx.version))
     if loop.id == "2300":
         found.extend(check_claim_lines(tx.file, loop))
     paid = claim_paid(tx.file, loop) if loop.id == "2100" else Decimal(0)

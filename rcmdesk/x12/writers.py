@@ -256,7 +256,7 @@ def build_835(r: t835.Remittance) -> TransactionBody:
         p.credit_debit,
         p.method,
         p.format,
-        *[""] * 10,
+        *p.bpr06_to_15(),
         p.date,
     ]
     segs: list[Elements] = [bpr, ["TRN", "1", r.trace, r.trace_originator]]
@@ -375,7 +375,7 @@ def build_278(
 def _review(r: t278.Review) -> list[Elements]:
     segs: list[Elements] = []
     if r.trace:
-        segs.append(["TRN", "1", r.trace])
+        segs.append(["TRN", "1", r.trace, r.trace_originator])
     segs.extend(["AAA", "N", "", code] for code in r.rejections)
     segs.append(
         ["UM", r.request_category, r.certification_type, r.service_type, composite(r.facility)]

@@ -93,7 +93,8 @@ def response(trace: str, lines: list[tuple[str, str, str, str]], *,
              event_decision: str = "", control: int = 1) -> bytes:
     """A payer's 278 answer: per line (code, HCR01, certification number, HSD units)."""
     event = t278.Review(level="2000E", request_category="HS", certification_type="I",
-                        service_type="1", trace=trace, decision=event_decision,
+                        service_type="1", trace=trace, trace_originator="9000000001",
+                        decision=event_decision,
                         dates=(DateRef("AAH", "20260301-20260630", "RD8"),))
     services = tuple(t278.Review(level="2000F", request_category="HS",
                                  certification_type="I", service_type="1", decision=d,

@@ -33,6 +33,8 @@ def test_inspect_json_prints_exactly_one_object(tmp_path):
         "total_charge": "150.00",
         "total_paid": "100.00",
         "payment_amount": "100.00",
+        "guide": "005010X221A1",
+        "problem": None,
     }
 
 
@@ -101,8 +103,10 @@ def test_ack_prints_a_999_that_parses_back(tmp_path):
     assert ack.sets[0].set_id == "835"
 
 
-def test_inspect_still_totals_claims_of_sets_without_a_guide(tmp_path):
+def test_inspect_totals_nothing_for_an_835_whose_gs08_names_no_guide_and_says_why(tmp_path):
     path = tmp_path / "old.835"
     path.write_text(SAMPLE.replace("005010X221A1", "004010X091A1"))
     (tx,) = json.loads(runner.invoke(app, ["inspect", str(path), "--json"]).stdout)["transactions"]
-    assert (tx["claim_count"], tx["total_paid"], tx["payment_amount"]) == (1, "100.00", "100.00")
+    assert (tx["claim_count"], tx["total_paid"], tx["payment_amount"], tx["guide"]) == (
+        None, None, None, None)
+    assert "004010X091A1" in tx["problem"]
