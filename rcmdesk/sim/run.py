@@ -1,0 +1,111 @@
+"""``rcmdesk sim`` as a long-running process: the SFTP server, the processing loop and (once
+``rcmdesk.sim.core_http`` exists) the CORE real-time endpoints, until SIGTERM or SIGINT.
+
+``<state_dir>/connection.json`` is the contract with whoever points connections at the
+simulator (the demo): host, port, the host key to pin, and each mailbox's login.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import signal
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from rcmdesk.sim import faults, users
+from rcmdesk.sim.clearinghouse import Clearinghouse
+from rcmdesk.sim.clock import SimClock
+from rcmdesk.sim.keys import host_key, public_line
+from rcmdesk.sim.server import bound_port, listen
+from rcmdesk.sim.store import write_json
+
+CONNECTION_FILE = "connection.json"
+# The seam for the real-time endpoints, written beside this module by another change:
+# ``async def serve(*, host, port, state_dir, seed, clock, stopping) -> None`` serving until
+# ``stopping`` (an asyncio.Event) is set; it reads ``Faults.load(state_dir)`` per request.
+REALTIME_MODULE = "rcmdesk.sim.core_http"
+
+
+def realtime() -> ModuleType | None:
+    """The CORE SOAP/REST endpoints module, or None while it does not exist."""
+    try:
+        return importlib.import_module(REALTIME_MODULE)
+    except ModuleNotFoundError:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    state_dir: Path
+    host: str = "127.0.0.1"
+    port: int = 8022
+    http_port: int = 8023
+    seed: int = 1
+    day_seconds: float = 60.0
+    tick: float = 1.0
+
+
+def connection(options: Options, port: int, http_port: int | None) -> dict[str, Any]:
+    """What a client needs to connect; the first mailbox is also given at the top level."""
+    known = list(users.load(options.state_dir).values())
+    logins = [{"user": u.username, "password": u.password} for u in known]
+    return {
+        "host": options.host,
+        "port": port,
+        "host_key": public_line(host_key(options.state_dir)),
+        **(logins[0] if logins else {}),
+        "users": logins,
+        "folders": {"upload": users.INBOUND, "download": users.OUTBOUND,
+                    "archive": users.ARCHIVE},
+        "realtime": None if http_port is None else {"host": options.host, "port": http_port},
+    }
+
+
+async def _process(clearinghouse: Clearinghouse, clock: SimClock, options: Options) -> None:
+    while True:
+        await asyncio.to_thread(clearinghouse.process, clock())
+        clock.save(options.state_dir)
+        await asyncio.sleep(options.tick)
+
+
+async def serve(options: Options, announce: Callable[[dict[str, Any]], None]) -> None:
+    """Run until SIGTERM/SIGINT; ``announce`` gets the connection details once listening."""
+    clock = SimClock.resume(options.state_dir, options.day_seconds)
+    clearinghouse = Clearinghouse(options.state_dir, seed=options.seed, clock=clock)
+    acceptor = await listen(options.state_dir, host=options.host, port=options.port,
+                            receiving=clearinghouse.receiving)
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for number in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(number, stopping.set)
+    tasks = [asyncio.create_task(_process(clearinghouse, clock, options))]
+    module = realtime()
+    if module is not None:
+        tasks.append(asyncio.create_task(module.serve(
+            host=options.host, port=options.http_port, state_dir=options.state_dir,
+            seed=options.seed, clock=clock, stopping=stopping)))
+    details = connection(options, bound_port(acceptor),
+                         options.http_port if module is not None else None)
+    write_json(options.state_dir / CONNECTION_FILE, details)
+    announce(details)
+    try:
+        await stopping.wait()
+    finally:
+        for task in tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        acceptor.close()
+        await acceptor.wait_closed()
+        clock.save(options.state_dir)
+
+
+def arm(state_dir: Path, flags: list[str]) -> faults.Faults:
+    """Arm the ``--fault`` flags of the command line (ValueError for an unknown one)."""
+    changes = dict(faults.parse_flag(flag) for flag in flags)
+    return faults.inject(state_dir, **changes)
