@@ -14,6 +14,7 @@ import importlib
 import os
 import random
 import threading
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -25,17 +26,20 @@ from rcmdesk.sim import faults, payers, users
 from rcmdesk.sim.store import read_json, write_json
 from rcmdesk.synth.files import CLEARINGHOUSE_ID, Controls
 from rcmdesk.synth.world import Payer
-from rcmdesk.x12 import t837
+from rcmdesk.x12 import t278, t837
 from rcmdesk.x12.ack import acknowledge
 from rcmdesk.x12.errors import X12Error
 from rcmdesk.x12.parser import Transaction, transactions
 from rcmdesk.x12.writer import Envelope, TransactionBody, write_interchange
-from rcmdesk.x12.writers import build_835, build_999
+from rcmdesk.x12.writers import build_278, build_835, build_999
 
 LEDGER_FILE = "ledger.json"
+ERRORS_FILE = "errors.log"  # files the simulator could not fully answer, with the reason
 OUTBOX = "outbox"  # answers made but not yet due, one file each
 # A 277CA follows the 999 after the claims went through the front-door edits.
 FRONT_DOOR = timedelta(minutes=30)
+# A utilization-management reviewer answers a 278 request within the simulated hour.
+REVIEW = timedelta(hours=1)
 # Names a client's uploader gives a file it is still writing; never taken.
 INCOMPLETE_SUFFIXES = (".part", ".tmp", ".filepart")
 
@@ -175,7 +179,12 @@ class Clearinghouse:
             ledger["interchange"], ledger["trace"], ledger["icn"])
         rng = random.Random(f"rcmdesk-sim-{self.seed}-{hashlib.sha256(data).hexdigest()}")
         answers = Answers(controls, now, Path(path.name).stem, self.state_dir)
-        answers.respond(data, rng, self.payers)
+        try:
+            answers.respond(data, rng, self.payers)
+        except Exception:  # one odd file must not stop the clearinghouse
+            # What was made (the 999 at least) still goes out; the rest is for a person.
+            with (self.state_dir / ERRORS_FILE).open("a", encoding="utf-8") as log:
+                log.write(f"{now.isoformat()} {user}/{path.name}:\n{traceback.format_exc()}")
         for item in answers.made:
             blob = f"{item.name}.{hashlib.sha256(item.data).hexdigest()[:12]}"
             (self.state_dir / OUTBOX / blob).write_bytes(item.data)
@@ -276,6 +285,13 @@ class Answers:
                 self._add("835", [build_835(remit.remittance)], due)
         elif tx.set_id in ("270", "276"):
             self._inquiry(tx.set_id, data)
+        elif tx.set_id == "278":
+            request = t278.services_review(tx)
+            if not request.response:
+                due = self.now + REVIEW
+                body = build_278(payers.review_278(request, rng), date=due.strftime("%Y%m%d"),
+                                 time=due.strftime("%H%M"))
+                self._add("278", [body], due)
 
     def _inquiry(self, set_id: str, data: bytes) -> None:
         """271/277 from the real-time engine's answer functions (once per file)."""

@@ -21,7 +21,7 @@ from rcmdesk.synth.claims import Billed
 from rcmdesk.synth.files import Controls, Rejection, build_277ca, remittance
 from rcmdesk.synth.outcomes import Outcome
 from rcmdesk.synth.world import Coverage, Patient, Payer, Practice, build_world
-from rcmdesk.x12 import t835, t837
+from rcmdesk.x12 import t278, t835, t837
 from rcmdesk.x12.values import Address, Name
 from rcmdesk.x12.writer import Elements, TransactionBody, amount
 
@@ -213,3 +213,17 @@ def _accepted_level(b: Billed, number: int, day: str) -> list[Elements]:
         ["STC", ("A2", "20"), day, "WQ", amount(b.claim.charge)],
         ["DTP", "472", "D8", b.service_date.strftime("%Y%m%d")],
     ]
+
+
+# A UMO's decisions on a 278 request (HCR01): certified in total, else pended for review.
+REVIEW_DECISIONS: dict[str, int] = {"A1": 85, "A4": 15}
+
+
+def review_278(request: t278.ServicesReview, rng: random.Random) -> t278.ServicesReview:
+    """The utilization-management answer to a 278 request: one decision for the whole
+    request, with a certification number when certified, each level keeping its trace."""
+    decision = rng.choices(list(REVIEW_DECISIONS), list(REVIEW_DECISIONS.values()))[0]
+    number = f"SIM{rng.randrange(10**9):09d}" if decision == "A1" else ""
+    reviews = tuple(replace(r, decision=decision, certification_number=number, rejections=())
+                    for r in request.reviews)
+    return replace(request, response=True, reviews=reviews)

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import importlib
 import signal
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,9 +68,14 @@ def connection(options: Options, port: int, http_port: int | None) -> dict[str, 
 
 
 async def _process(clearinghouse: Clearinghouse, clock: SimClock, options: Options) -> None:
+    """Process every ``tick`` seconds; a failing round is reported and the next one runs
+    (a full disk, a mailbox removed by hand), since the loop is what keeps answers coming."""
     while True:
-        await asyncio.to_thread(clearinghouse.process, clock())
-        clock.save(options.state_dir)
+        try:
+            await asyncio.to_thread(clearinghouse.process, clock())
+            clock.save(options.state_dir)
+        except OSError as exc:
+            print(f"rcmdesk sim: processing failed, retrying: {exc}", file=sys.stderr)
         await asyncio.sleep(options.tick)
 
 

@@ -11,14 +11,14 @@ import pytest
 from rcmdesk.sim import faults, payers, users
 from rcmdesk.sim.clearinghouse import Clearinghouse
 from rcmdesk.sim.tests.support import START, SteppedClock, an_837, outbound, put_inbound
-from rcmdesk.x12 import t270, t277, t835, t837, t999
+from rcmdesk.x12 import t270, t277, t278, t835, t837, t999
 from rcmdesk.x12.errors import X12Error
 from rcmdesk.x12.findings import Severity
 from rcmdesk.x12.parser import transactions
 from rcmdesk.x12.validate import validate
-from rcmdesk.x12.values import Name
+from rcmdesk.x12.values import DateRef, Name
 from rcmdesk.x12.writer import Envelope, write_interchange
-from rcmdesk.x12.writers import build_270
+from rcmdesk.x12.writers import build_270, build_278
 
 
 def _kinds(files: dict[str, bytes]) -> list[str]:
@@ -253,3 +253,68 @@ def test_a_270_batch_is_answered_through_the_inquiries_seam(
     files = outbound(state_dir)
     assert _kinds(files) == ["271", "999"]
     assert seen == [(sent, START)]
+
+
+def test_a_file_the_payers_cannot_decide_still_gets_its_999_and_a_note_for_a_person(
+        tmp_path: Path, state_dir: Path, clearinghouse: Clearinghouse,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def undecidable(*_args: object, **_kwargs: object) -> None:
+        raise ValueError("a claim the synthetic payers cannot price")
+
+    monkeypatch.setattr(payers, "decide", undecidable)
+    put_inbound(state_dir, "BATCH0001.x12", an_837(tmp_path))
+    assert clearinghouse.process(START).taken == ("BATCH0001.x12",)
+    assert _kinds(outbound(state_dir)) == ["999"]
+    assert "cannot price" in (state_dir / "errors.log").read_text()
+
+
+def test_a_week_of_daily_batches_driven_hour_by_hour_answers_every_claim(
+        tmp_path: Path, state_dir: Path, clearinghouse: Clearinghouse,
+        clock: SteppedClock) -> None:
+    """Seven simulated days with the test's clock: each day's batch gets its 999 within the
+    hour and its 277CA; every claim the 277CA accepted is paid or denied on an 835 by the end
+    (the 835s come two to six days out, reversals up to three days later still)."""
+    sent: set[str] = set()
+    for day in range(7):
+        data = an_837(tmp_path, claims=15, seed=10 + day, reference=f"DAY{day}")
+        sent |= _pcns(data)
+        put_inbound(state_dir, f"DAY{day}.x12", data)
+        for _hour in range(24):
+            clearinghouse.process(clock.now)
+            clock.advance(hours=1)
+        files = outbound(state_dir)
+        assert any(n.startswith("999_") and n.endswith(f"_DAY{day}.x12") for n in files)
+    clearinghouse.process(clock.advance(days=10))
+    files = outbound(state_dir)
+    accepted = {c.patient_control_number for name, data in files.items()
+                if name.startswith("277CA") for r in t277.responses(data) for c in r.claims
+                if c.statuses[0].category == "A2"}
+    remitted = {c.patient_control_number for name, data in files.items()
+                if name.startswith("835") for c in t835.iter_claims(data)}
+    assert accepted == remitted
+    assert len(accepted) < len(sent)  # some front-door rejections in the mix
+    assert clearinghouse.pending() == []
+
+
+def test_a_278_request_gets_its_999_then_a_decision_that_keeps_the_request_trace(
+        state_dir: Path, clearinghouse: Clearinghouse, clock: SteppedClock) -> None:
+    event = t278.Review(level="2000E", request_category="HS", certification_type="I",
+                        service_type="1", dates=(DateRef("472", "20261210", "D8"),),
+                        trace="OURTRACE1")
+    request = t278.ServicesReview(
+        control="0001", response=False,
+        umo=Name("X3", "2", "ACME HEALTH", id_qualifier="PI", id="90003"),
+        requester=Name("1P", "2", "CLINIC", id_qualifier="XX", id="1234567893"),
+        subscriber=Name("IL", "1", "DOE", "JANE", "", "", "MI", "X1"), reviews=(event,))
+    sent = write_interchange([build_278(request)], Envelope(sender="SYNBA0", usage="T"))
+    put_inbound(state_dir, "AUTH1.x12", sent)
+    clearinghouse.process(START)
+    assert _kinds(outbound(state_dir)) == ["999"]
+    clearinghouse.process(clock.advance(hours=1))
+    files = outbound(state_dir)
+    answer = next(data for name, data in files.items() if name.startswith("278_"))
+    assert [f for f in validate(answer) if f.severity is Severity.ERROR] == []
+    (review,) = t278.services_reviews(answer)
+    assert review.response
+    assert review.reviews[0].trace == "OURTRACE1"
+    assert review.reviews[0].decision in ("A1", "A4")
