@@ -34,6 +34,7 @@ install-test: $(VENV)/.installed-test
 ## with the clearinghouse simulator beside it (SFTP on 127.0.0.1:8022, var/sim/connection.json)
 run: install
 	RCMDESK_HTTPS=false $(BIN)/rcmdesk migrate
+	$(BIN)/rcmdesk sim --prepare
 	RCMDESK_HTTPS=false $(BIN)/rcmdesk demo
 	RCMDESK_HTTPS=false $(BIN)/rcmdesk serve --host 127.0.0.1 --port 8000 --sim
 

@@ -34,10 +34,15 @@ def sim(
     = 8023,
     fault: Annotated[list[str] | None, typer.Option(
         help=f"arm a fault: {', '.join(faults.FLAGS)} (word=N to give a value)")] = None,
+    prepare: Annotated[bool, typer.Option(
+        help="only make the host key and mailboxes and write connection.json, then exit "
+             "(``make run`` does, so the demo can point at the simulator before it starts)",
+    )] = False,
 ) -> None:
     """Run the clearinghouse simulator: an SFTP mailbox per user that answers 837s with
     999, 277CA and (simulated days later) 835s, until SIGTERM or SIGINT."""
-    from rcmdesk.sim.run import Options, arm, serve  # asyncssh only when the sim runs
+    from rcmdesk.sim import contract
+    from rcmdesk.sim.run import Options, arm, realtime, serve  # asyncssh only when used
 
     options = Options(state_dir or default_state_dir(), host, port, http_port, seed,
                       day_seconds, tick)
@@ -49,13 +54,18 @@ def sim(
         raise typer.Exit(2) from None
     if fault:
         typer.echo(f"faults armed: {armed}")
+    if prepare:
+        said = contract.publish(options.state_dir, host, port,
+                                http_port if realtime() is not None else None)
+        _announce(options, said)
+        return
     asyncio.run(serve(options, lambda details: _announce(options, details)))
 
 
 def _announce(options: Any, details: dict[str, Any]) -> None:
-    from rcmdesk.sim.run import CONNECTION_FILE
+    from rcmdesk.sim.contract import CONNECTION_FILE
 
-    typer.echo(f"clearinghouse simulator on sftp://{details['host']}:{details['port']}/ "
+    typer.echo(f"clearinghouse simulator at sftp://{details['host']}:{details['port']}/ "
                f"(one simulated day per {options.day_seconds:g} s)")
     typer.echo(f"host key: {details['host_key']}")
     for login in details["users"]:

@@ -1,8 +1,8 @@
 """``rcmdesk sim`` as a long-running process: the SFTP server, the processing loop and (once
 ``rcmdesk.sim.core_http`` exists) the CORE real-time endpoints, until SIGTERM or SIGINT.
 
-``<state_dir>/connection.json`` is the contract with whoever points connections at the
-simulator (the demo): host, port, the host key to pin, and each mailbox's login.
+``<state_dir>/connection.json`` (``contract``) is what whoever points connections at the
+simulator (the demo) reads: host, port, the host key to pin, and each mailbox's login.
 """
 
 from __future__ import annotations
@@ -18,14 +18,11 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from rcmdesk.sim import faults, users
+from rcmdesk.sim import contract, faults
 from rcmdesk.sim.clearinghouse import Clearinghouse
 from rcmdesk.sim.clock import SimClock
-from rcmdesk.sim.keys import host_key, public_line
 from rcmdesk.sim.server import bound_port, listen
-from rcmdesk.sim.store import write_json
 
-CONNECTION_FILE = "connection.json"
 # The seam for the real-time endpoints, written beside this module by another change:
 # ``async def serve(*, host, port, state_dir, seed, clock, stopping) -> None`` serving until
 # ``stopping`` (an asyncio.Event) is set; it reads ``Faults.load(state_dir)`` per request.
@@ -49,22 +46,6 @@ class Options:
     seed: int = 1
     day_seconds: float = 60.0
     tick: float = 1.0
-
-
-def connection(options: Options, port: int, http_port: int | None) -> dict[str, Any]:
-    """What a client needs to connect; the first mailbox is also given at the top level."""
-    known = list(users.load(options.state_dir).values())
-    logins = [{"user": u.username, "password": u.password} for u in known]
-    return {
-        "host": options.host,
-        "port": port,
-        "host_key": public_line(host_key(options.state_dir)),
-        **(logins[0] if logins else {}),
-        "users": logins,
-        "folders": {"upload": users.INBOUND, "download": users.OUTBOUND,
-                    "archive": users.ARCHIVE},
-        "realtime": None if http_port is None else {"host": options.host, "port": http_port},
-    }
 
 
 async def _process(clearinghouse: Clearinghouse, clock: SimClock, options: Options) -> None:
@@ -95,10 +76,8 @@ async def serve(options: Options, announce: Callable[[dict[str, Any]], None]) ->
         tasks.append(asyncio.create_task(module.serve(
             host=options.host, port=options.http_port, state_dir=options.state_dir,
             seed=options.seed, clock=clock, stopping=stopping)))
-    details = connection(options, bound_port(acceptor),
-                         options.http_port if module is not None else None)
-    write_json(options.state_dir / CONNECTION_FILE, details)
-    announce(details)
+    announce(contract.publish(options.state_dir, options.host, bound_port(acceptor),
+                              options.http_port if module is not None else None))
     try:
         await stopping.wait()
     finally:

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
-from rcmdesk.sim import faults, users
+from rcmdesk.sim import contract, faults, users
 from rcmdesk.sim.clearinghouse import Clearinghouse, Receiving
 from rcmdesk.sim.keys import host_key, public_line
 
@@ -29,10 +29,14 @@ STARTUP_TIMEOUT = 10.0
 
 
 class _Gate(asyncssh.SSHServer):
-    """Password or public-key login, each checked against the user's own entry."""
+    """Password or public-key login, each checked against the user's own entry.
 
-    def __init__(self, known: Mapping[str, users.User]) -> None:
-        self._known = known
+    ``users.json`` is read at each connection, so a user added to it can log in without a
+    restart.
+    """
+
+    def __init__(self, state_dir: Path) -> None:
+        self._known: Mapping[str, users.User] = users.load(state_dir)
         self._conn: asyncssh.SSHServerConnection | None = None
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
@@ -118,9 +122,9 @@ class _Mailbox(asyncssh.SFTPServer):
 
 async def listen(state_dir: Path, *, host: str = "127.0.0.1", port: int = 0,
                  receiving: Receiving | None = None) -> asyncssh.SSHAcceptor:
-    """Start the SFTP server; its users are read from ``state_dir`` now."""
+    """Start the SFTP server over the mailboxes of ``state_dir``."""
     state_dir = Path(state_dir)
-    known = users.load(state_dir)
+    users.load(state_dir)  # the first start writes the default users
     shared = receiving or Receiving()
 
     def mailbox(chan: asyncssh.SSHServerChannel[bytes]) -> asyncssh.SFTPServer:
@@ -128,7 +132,7 @@ async def listen(state_dir: Path, *, host: str = "127.0.0.1", port: int = 0,
 
     return await asyncssh.listen(
         host, port, server_host_keys=[host_key(state_dir)],
-        server_factory=lambda: _Gate(known), sftp_factory=mailbox, allow_scp=False,
+        server_factory=lambda: _Gate(state_dir), sftp_factory=mailbox, allow_scp=False,
         line_editor=False,
     )
 
@@ -178,6 +182,7 @@ def running(state_dir: Path, *, clearinghouse: Clearinghouse | None = None,
     if clearinghouse is not None and tick is not None:
         ticking = asyncio.run_coroutine_threadsafe(_tick(clearinghouse, tick), loop)
     try:
+        contract.publish(state_dir, host, bound_port(acceptor))
         yield Endpoint(host, bound_port(acceptor), public_line(host_key(state_dir)))
     finally:
         if ticking is not None:

@@ -84,3 +84,16 @@ def test_an_unknown_fault_is_refused_before_anything_listens(tmp_path: Path) -> 
     assert done.returncode == 2
     assert "unknown fault" in done.stderr
     assert not (tmp_path / "connection.json").exists()
+
+
+def test_prepare_writes_the_connection_details_before_anything_listens(tmp_path: Path) -> None:
+    """``make run`` prepares the simulator before building the demo, which points its
+    connections at it; the running simulator later says the same."""
+    done = subprocess.run(
+        [sys.executable, "-m", "rcmdesk.cli", "sim", "--prepare", "--port", "8022",
+         "--state-dir", str(tmp_path)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    said = json.loads((tmp_path / "connection.json").read_text())
+    assert (said["host"], said["port"]) == ("127.0.0.1", 8022)
+    assert said["host_key"] in done.stdout
+    assert (tmp_path / "homes" / "acme" / users.INBOUND).is_dir()

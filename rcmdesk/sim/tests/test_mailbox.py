@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import warnings
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from rcmdesk.sim.clearinghouse import Clearinghouse
 from rcmdesk.sim.keys import host_key, public_line
 from rcmdesk.sim.server import running
 from rcmdesk.sim.tests.support import (
+    PASSWORDS,
     START,
     SteppedClock,
     an_837,
@@ -87,14 +89,23 @@ def test_the_host_key_is_made_once_and_kept(state_dir: Path) -> None:
         assert key == first
 
 
-def test_a_user_may_log_in_with_a_public_key(tmp_path: Path, state_dir: Path) -> None:
+def test_running_publishes_the_connection_details_a_client_needs(state_dir: Path) -> None:
+    with running(state_dir) as (host, port, key):
+        said = json.loads((state_dir / "connection.json").read_text())
+    assert (said["host"], said["port"], said["host_key"]) == (host, port, key)
+    assert (said["user"], said["password"]) == ("acme", PASSWORDS["acme"])
+    assert said["folders"]["upload"] == users.INBOUND
+
+
+def test_a_user_added_while_running_may_log_in_with_a_public_key(state_dir: Path) -> None:
     client_key = asyncssh.generate_private_key("ssh-ed25519")
-    users.save(state_dir, [users.User("acme", "", (public_line(client_key),))])
     with running(state_dir) as endpoint:
+        users.save(state_dir, [users.User("carol", "", (public_line(client_key),))])
+
         async def listing() -> list[str]:
             host, port, key = endpoint
             known = asyncssh.import_known_hosts(f"[{host}]:{port} {key}\n")
-            async with asyncssh.connect(host, port, username="acme", client_keys=[client_key],
+            async with asyncssh.connect(host, port, username="carol", client_keys=[client_key],
                                         known_hosts=known, password=None,
                                         connect_timeout=10) as conn, \
                     conn.start_sftp_client() as client:
