@@ -9,6 +9,7 @@ taken until closed, and the drop fault, which it applies to the next transfer.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import threading
 import warnings
@@ -156,9 +157,26 @@ async def _tick(clearinghouse: Clearinghouse, every: float) -> None:
         await asyncio.sleep(every)
 
 
-async def _close(acceptor: asyncssh.SSHAcceptor) -> None:
+async def _start(state_dir: Path, host: str, port: int, receiving: Receiving,
+                 clearinghouse: Clearinghouse | None, tick: float | None,
+                 ) -> tuple[asyncssh.SSHAcceptor, asyncio.Task[None] | None]:
+    acceptor = await listen(state_dir, host=host, port=port, receiving=receiving)
+    ticking = None
+    if clearinghouse is not None and tick is not None:
+        ticking = asyncio.create_task(_tick(clearinghouse, tick))
+    return acceptor, ticking
+
+
+async def _shutdown(acceptor: asyncssh.SSHAcceptor, ticking: asyncio.Task[None] | None
+                    ) -> None:
+    """Stop processing (waiting for a round already in its thread), then the server."""
+    if ticking is not None:
+        ticking.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await ticking
     acceptor.close()
     await acceptor.wait_closed()
+    await asyncio.get_running_loop().shutdown_default_executor()
 
 
 @contextmanager
@@ -168,26 +186,25 @@ def running(state_dir: Path, *, clearinghouse: Clearinghouse | None = None,
     """The SFTP server in a background thread, for tests: yields (host, port, host_key).
 
     With ``clearinghouse`` and ``tick`` it also processes every ``tick`` seconds (at the
-    clearinghouse's own clock); without, the test calls ``process(now)`` itself.
+    clearinghouse's own clock); without, the test calls ``process(now)`` itself. It writes
+    ``connection.json`` as the command does.
     """
     state_dir = Path(state_dir)
     receiving = clearinghouse.receiving if clearinghouse is not None else Receiving()
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, name="rcmdesk-sim", daemon=True)
     thread.start()
-    acceptor = asyncio.run_coroutine_threadsafe(
-        listen(state_dir, host=host, port=port, receiving=receiving), loop,
-    ).result(STARTUP_TIMEOUT)
-    ticking = None
-    if clearinghouse is not None and tick is not None:
-        ticking = asyncio.run_coroutine_threadsafe(_tick(clearinghouse, tick), loop)
     try:
-        contract.publish(state_dir, host, bound_port(acceptor))
-        yield Endpoint(host, bound_port(acceptor), public_line(host_key(state_dir)))
+        acceptor, ticking = asyncio.run_coroutine_threadsafe(
+            _start(state_dir, host, port, receiving, clearinghouse, tick), loop,
+        ).result(STARTUP_TIMEOUT)
+        try:
+            contract.publish(state_dir, host, bound_port(acceptor))
+            yield Endpoint(host, bound_port(acceptor), public_line(host_key(state_dir)))
+        finally:
+            asyncio.run_coroutine_threadsafe(_shutdown(acceptor, ticking), loop).result(
+                STARTUP_TIMEOUT)
     finally:
-        if ticking is not None:
-            ticking.cancel()
-        asyncio.run_coroutine_threadsafe(_close(acceptor), loop).result(STARTUP_TIMEOUT)
         loop.call_soon_threadsafe(loop.stop)
         thread.join(STARTUP_TIMEOUT)
         loop.close()
