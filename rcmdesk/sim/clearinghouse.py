@@ -1,10 +1,13 @@
 """The clearinghouse: takes what clients upload, answers it, and delivers answers when due.
 
 ``Clearinghouse.process(now)`` does all the work due at ``now`` and nothing else, so a test
-with its own clock can drive seven simulated days in a second and the command-line loop
-drives it with a fast simulated clock. Answers are made when a file is taken (so a seed and
-the same uploads give the same bytes) and kept, with their due instants, under the state
-directory until delivered: a restart loses nothing.
+with its own clock can drive seven simulated days in a second. A simulated day may also be
+shorter than a real one (``day``): the command line runs on the real clock with a day of a
+minute, so the 835 "four days later" comes four minutes later, dated four days on (as an
+EFT effective date may be), while every envelope carries the real instant it was sent, so
+the product never sees a file from the far future however long the demo runs. Answers are
+made when a file is taken (a seed and the same uploads give the same bytes) and kept, with
+their due instants, under the state directory until delivered: a restart loses nothing.
 """
 
 from __future__ import annotations
@@ -37,13 +40,14 @@ LEDGER_FILE = "ledger.json"
 ERRORS_FILE = "errors.log"  # files the simulator could not fully answer, with the reason
 OUTBOX = "outbox"  # answers made but not yet due, one file each
 # A 277CA follows the 999 after the claims went through the front-door edits.
-FRONT_DOOR = timedelta(minutes=30)
+FRONT_DOOR = timedelta(minutes=30)  # of a simulated day, as every delay here
 # A utilization-management reviewer answers a 278 request within the simulated hour.
 REVIEW = timedelta(hours=1)
 # Names a client's uploader gives a file it is still writing; never taken.
 INCOMPLETE_SUFFIXES = (".part", ".tmp", ".filepart")
 
 Clock = Callable[[], datetime]
+DAY = timedelta(days=1)
 
 
 def utc_now() -> datetime:
@@ -133,10 +137,12 @@ class Clearinghouse:
     """One simulated clearinghouse over the mailboxes under ``state_dir``."""
 
     def __init__(self, state_dir: Path, *, seed: int = 1, clock: Clock = utc_now,
-                 receiving: Receiving | None = None) -> None:
+                 day: timedelta = DAY, receiving: Receiving | None = None) -> None:
+        """``day``: how long a simulated day lasts on ``clock`` (a real day by default)."""
         self.state_dir = Path(state_dir)
         self.seed = seed
         self.clock = clock
+        self.day = day
         self.receiving = receiving or Receiving()
         self.payers = payers.synthetic_payers(seed)
         (self.state_dir / OUTBOX).mkdir(parents=True, exist_ok=True)
@@ -178,7 +184,7 @@ class Clearinghouse:
         controls.interchange, controls.trace, controls.icn = (
             ledger["interchange"], ledger["trace"], ledger["icn"])
         rng = random.Random(f"rcmdesk-sim-{self.seed}-{hashlib.sha256(data).hexdigest()}")
-        answers = Answers(controls, now, Path(path.name).stem, self.state_dir)
+        answers = Answers(controls, now, Path(path.name).stem, self.state_dir, self.day)
         try:
             answers.respond(data, rng, self.payers)
         except Exception:  # one odd file must not stop the clearinghouse
@@ -240,9 +246,11 @@ class Answer:
 class Answers:
     """The answers to one received file, with their control numbers and due instants."""
 
-    def __init__(self, controls: Controls, now: datetime, stem: str, state_dir: Path) -> None:
+    def __init__(self, controls: Controls, now: datetime, stem: str, state_dir: Path,
+                 day: timedelta = DAY) -> None:
         self.controls = controls
         self.now = now
+        self.scale = day / DAY  # simulated delays to the clock's time
         self.stem = stem
         self.state_dir = state_dir
         self.made: list[Answer] = []
@@ -266,7 +274,7 @@ class Answers:
         delay = timedelta(hours=faults.Faults.load(self.state_dir).late_999_hours) if late \
             else timedelta(0)
         bodies = [build_999(replace(ack, control=f"{n:04d}")) for n, ack in enumerate(acks, 1)]
-        self._add("999", bodies, self.now + delay)
+        self._add("999", bodies, self._after(delay))
         accepted = {(a.group_control, s.control) for a in acks for s in a.sets
                     if s.status in ("A", "E")}
         for tx in sets:
@@ -279,19 +287,23 @@ class Answers:
             decisions = payers.decide(t837.submission(tx), rng=rng, payers=known,
                                       controls=self.controls, today=self.now.date())
             if decisions.acknowledgment is not None:
-                self._add("277CA", [decisions.acknowledgment], self.now + FRONT_DOOR)
+                self._add("277CA", [decisions.acknowledgment], self._after(FRONT_DOOR))
             for remit in decisions.remits:
-                due = self.now + timedelta(days=remit.days)
+                due = self._after(timedelta(days=remit.days))
                 self._add("835", [build_835(remit.remittance)], due)
         elif tx.set_id in ("270", "276"):
             self._inquiry(tx.set_id, data)
         elif tx.set_id == "278":
             request = t278.services_review(tx)
             if not request.response:
-                due = self.now + REVIEW
+                due = self._after(REVIEW)
                 body = build_278(payers.review_278(request, rng), date=due.strftime("%Y%m%d"),
                                  time=due.strftime("%H%M"))
                 self._add("278", [body], due)
+
+    def _after(self, simulated: timedelta) -> datetime:
+        """The instant on the clock that is ``simulated`` simulated time from now."""
+        return self.now + simulated * self.scale
 
     def _inquiry(self, set_id: str, data: bytes) -> None:
         """271/277 from the real-time engine's answer functions (once per file)."""

@@ -26,7 +26,8 @@ def sim(
     = None,
     seed: Annotated[int, typer.Option(help="seed of the synthetic payers' decisions")] = 1,
     day_seconds: Annotated[float, typer.Option(
-        min=0.001, help="real seconds per simulated day")] = 60.0,
+        min=0.001, help="real seconds a simulated day lasts (the delays of answers; "
+                        "files are dated on the real clock)")] = 60.0,
     tick: Annotated[float, typer.Option(min=0.05, help="seconds between processing runs")]
     = 1.0,
     http_port: Annotated[int, typer.Option(

@@ -14,13 +14,13 @@ import signal
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from rcmdesk.sim import contract, faults
 from rcmdesk.sim.clearinghouse import Clearinghouse
-from rcmdesk.sim.clock import SimClock
 from rcmdesk.sim.server import bound_port, listen
 
 # The seam for the real-time endpoints, written beside this module by another change:
@@ -48,13 +48,12 @@ class Options:
     tick: float = 1.0
 
 
-async def _process(clearinghouse: Clearinghouse, clock: SimClock, options: Options) -> None:
+async def _process(clearinghouse: Clearinghouse, options: Options) -> None:
     """Process every ``tick`` seconds; a failing round is reported and the next one runs
     (a full disk, a mailbox removed by hand), since the loop is what keeps answers coming."""
     while True:
         try:
-            await asyncio.to_thread(clearinghouse.process, clock())
-            clock.save(options.state_dir)
+            await asyncio.to_thread(clearinghouse.process, clearinghouse.clock())
         except OSError as exc:
             print(f"rcmdesk sim: processing failed, retrying: {exc}", file=sys.stderr)
         await asyncio.sleep(options.tick)
@@ -62,20 +61,20 @@ async def _process(clearinghouse: Clearinghouse, clock: SimClock, options: Optio
 
 async def serve(options: Options, announce: Callable[[dict[str, Any]], None]) -> None:
     """Run until SIGTERM/SIGINT; ``announce`` gets the connection details once listening."""
-    clock = SimClock.resume(options.state_dir, options.day_seconds)
-    clearinghouse = Clearinghouse(options.state_dir, seed=options.seed, clock=clock)
+    clearinghouse = Clearinghouse(options.state_dir, seed=options.seed,
+                                  day=timedelta(seconds=options.day_seconds))
     acceptor = await listen(options.state_dir, host=options.host, port=options.port,
                             receiving=clearinghouse.receiving)
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for number in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(number, stopping.set)
-    tasks = [asyncio.create_task(_process(clearinghouse, clock, options))]
+    tasks = [asyncio.create_task(_process(clearinghouse, options))]
     module = realtime()
     if module is not None:
         tasks.append(asyncio.create_task(module.serve(
             host=options.host, port=options.http_port, state_dir=options.state_dir,
-            seed=options.seed, clock=clock, stopping=stopping)))
+            seed=options.seed, clock=clearinghouse.clock, stopping=stopping)))
     announce(contract.publish(options.state_dir, options.host, bound_port(acceptor),
                               options.http_port if module is not None else None))
     try:
@@ -87,7 +86,6 @@ async def serve(options: Options, announce: Callable[[dict[str, Any]], None]) ->
                 await task
         acceptor.close()
         await acceptor.wait_closed()
-        clock.save(options.state_dir)
 
 
 def arm(state_dir: Path, flags: list[str]) -> faults.Faults:

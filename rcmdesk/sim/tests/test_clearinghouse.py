@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import types
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -318,3 +319,22 @@ def test_a_278_request_gets_its_999_then_a_decision_that_keeps_the_request_trace
     assert review.response
     assert review.reviews[0].trace == "OURTRACE1"
     assert review.reviews[0].decision in ("A1", "A4")
+
+
+def test_with_a_one_minute_day_the_835_comes_minutes_later_paying_days_on(
+        tmp_path: Path, state_dir: Path, clock: SteppedClock) -> None:
+    """The command line's way: delays shrink with the day, the payment keeps its days and
+    the envelope says when the file was really sent."""
+    house = Clearinghouse(state_dir, seed=7, clock=clock, day=timedelta(minutes=1))
+    put_inbound(state_dir, "BATCH0001.x12", an_837(tmp_path))
+    house.process(START)
+    house.process(clock.advance(minutes=1))
+    assert _kinds(outbound(state_dir)) == ["277CA", "999"]
+    house.process(clock.advance(minutes=10))
+    remits = [(tx, r) for name, data in outbound(state_dir).items() if name.startswith("835")
+              for tx in transactions(data) for r in [t835.remittance(tx)]]
+    assert remits
+    for tx, remit in remits:
+        paid = datetime.strptime(remit.payment.date, "%Y%m%d").date()
+        assert 2 <= (paid - START.date()).days <= 9
+        assert tx.group.segment.get(4) == START.strftime("%Y%m%d")
