@@ -199,8 +199,7 @@ class Clearinghouse:
         ledger.update(interchange=controls.interchange, trace=controls.trace,
                       icn=controls.icn)
         write_json(self.state_dir / LEDGER_FILE, ledger)
-        archive = path.parent.parent / users.ARCHIVE / f"{now:%Y%m%dT%H%M%S}-{path.name}"
-        os.replace(path, archive)
+        os.replace(path, _archived(path, now))
         return path.name
 
     def _deliver(self, now: datetime) -> list[str]:
@@ -233,6 +232,18 @@ class Clearinghouse:
             partial.write_bytes(data)
             os.replace(partial, outbound / name)
         return names
+
+
+def _archived(path: Path, now: datetime) -> Path:
+    """Where a taken upload is kept: archive/<instant>-<name>, never over an earlier one
+    (a client may send the same name twice in a second)."""
+    folder = path.parent.parent / users.ARCHIVE
+    target = folder / f"{now:%Y%m%dT%H%M%S}-{path.name}"
+    number = 1
+    while target.exists():
+        number += 1
+        target = folder / f"{now:%Y%m%dT%H%M%S}-{number}-{path.name}"
+    return target
 
 
 @dataclass(frozen=True, slots=True)

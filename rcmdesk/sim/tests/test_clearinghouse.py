@@ -338,3 +338,16 @@ def test_with_a_one_minute_day_the_835_comes_minutes_later_paying_days_on(
         paid = datetime.strptime(remit.payment.date, "%Y%m%d").date()
         assert 2 <= (paid - START.date()).days <= 9
         assert tx.group.segment.get(4) == START.strftime("%Y%m%d")
+
+
+def test_the_same_file_sent_twice_is_answered_twice_and_both_are_archived(
+        tmp_path: Path, state_dir: Path, clearinghouse: Clearinghouse) -> None:
+    """A deliberate resend (same name, same bytes) is a new submission to a clearinghouse."""
+    sent = an_837(tmp_path)
+    put_inbound(state_dir, "BATCH0001.x12", sent)
+    clearinghouse.process(START)
+    put_inbound(state_dir, "BATCH0001.x12", sent)
+    clearinghouse.process(START)
+    assert _kinds(outbound(state_dir)) == ["999", "999"]
+    archive = users.home(state_dir, "acme") / users.ARCHIVE
+    assert sorted(p.read_bytes() == sent for p in archive.iterdir()) == [True, True]
