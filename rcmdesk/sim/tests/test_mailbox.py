@@ -157,3 +157,24 @@ def test_the_server_processes_on_its_own_when_given_a_tick(
                 await asyncio.sleep(0.05)
             return names
         assert run(wait_for_999())[0].startswith("999_")
+
+
+def test_a_file_uploaded_straight_to_its_final_name_is_not_taken_while_still_open(
+        tmp_path: Path, state_dir: Path, clearinghouse: Clearinghouse) -> None:
+    """Not our client's way (it renames), but a simpler client's: the server knows the file
+    is still being written, whatever its name."""
+    sent = an_837(tmp_path)
+
+    async def write_in_two_halves() -> tuple[tuple[str, ...], tuple[str, ...]]:
+        import asyncio
+
+        async with sftp(endpoint) as client:
+            async with client.open(f"{users.INBOUND}/DIRECT.x12", "wb") as handle:
+                await handle.write(sent[: len(sent) // 2])
+                during = await asyncio.to_thread(clearinghouse.process, START)
+                await handle.write(sent[len(sent) // 2:])
+            after = await asyncio.to_thread(clearinghouse.process, START)
+        return during.taken, after.taken
+
+    with running(state_dir, clearinghouse=clearinghouse) as endpoint:
+        assert run(write_in_two_halves()) == ((), ("DIRECT.x12",))
