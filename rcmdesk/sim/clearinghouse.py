@@ -83,17 +83,18 @@ class Header:
     date: str
     time: str
     usage: str
+    ack_requested: bool  # ISA14 "1": the sender asks for a TA1 whatever the outcome
 
 
 def isa_header(data: bytes) -> Header | None:
-    """ISA05/06/09/10/13/15 of ``data``, or None when it does not start with an ISA."""
+    """ISA05/06/09/10/13/14/15 of ``data``, or None when it does not start with an ISA."""
     if len(data) < 106 or not data.startswith(b"ISA"):
         return None
     parts = data[:105].decode("latin-1").split(chr(data[3]))
     if len(parts) != 17:
         return None
     return Header(parts[5].strip(), parts[6].strip(), parts[13].strip(), parts[9], parts[10],
-                  parts[15].strip() or "P")
+                  parts[15].strip() or "P", parts[14].strip() == "1")
 
 
 class Receiving:
@@ -268,7 +269,8 @@ class Answers:
         self.header: Header | None = None
 
     def respond(self, data: bytes, rng: random.Random, known: Sequence[Payer]) -> None:
-        """999 (or TA1 when the interchange is broken), then per set its own answers."""
+        """999 (or a rejecting TA1 when the interchange is broken; an accepting one too
+        when ISA14 asks for it), then per set its own answers."""
         self.header = isa_header(data)
         if self.header is None:
             return  # no ISA: nobody to address an answer to
@@ -281,6 +283,8 @@ class Answers:
         if not acks:
             self._ta1("024")
             return
+        if self.header.ack_requested:
+            self._ta1("000", status="A")
         late = faults.take_count(self.state_dir, "late_999_next")
         delay = timedelta(hours=faults.Faults.load(self.state_dir).late_999_hours) if late \
             else timedelta(0)
@@ -339,11 +343,12 @@ class Answers:
         control = self.controls.interchange
         self.made.append(Answer(kind, f"{kind}_{control:09d}_{self.stem}.x12", data, due))
 
-    def _ta1(self, note: str) -> None:
-        """A TA1 rejecting the interchange: ISA, TA1, IEA with no functional group."""
+    def _ta1(self, note: str, status: str = "R") -> None:
+        """A TA1 on the interchange (TA104 ``status``, TA105 ``note``): ISA, TA1, IEA with
+        no functional group."""
         assert self.header is not None
         empty = write_interchange([], self._envelope(self.now)).decode("utf-8")
         isa, _, iea = empty.partition("\n")
         h = self.header
-        ta1 = f"TA1*{h.control}*{h.date}*{h.time}*R*{note}~\n"
+        ta1 = f"TA1*{h.control}*{h.date}*{h.time}*{status}*{note}~\n"
         self._keep("TA1", (isa + "\n" + ta1 + iea).encode("utf-8"), self.now)

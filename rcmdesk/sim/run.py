@@ -53,7 +53,11 @@ async def _process(clearinghouse: Clearinghouse, options: Options) -> None:
     (a full disk, a mailbox removed by hand), since the loop is what keeps answers coming."""
     while True:
         try:
-            await asyncio.to_thread(clearinghouse.process, clearinghouse.clock())
+            done = await asyncio.to_thread(clearinghouse.process, clearinghouse.clock())
+            for name in done.taken:
+                print(f"took {name}", flush=True)
+            for name in done.delivered:
+                print(f"delivered {name}", flush=True)
         except OSError as exc:
             print(f"rcmdesk sim: processing failed, retrying: {exc}", file=sys.stderr)
         await asyncio.sleep(options.tick)

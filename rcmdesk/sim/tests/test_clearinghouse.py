@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from rcmdesk.sim import faults, payers, users
-from rcmdesk.sim.clearinghouse import Clearinghouse
+from rcmdesk.sim.clearinghouse import Clearinghouse, isa_header
 from rcmdesk.sim.tests.support import START, SteppedClock, an_837, outbound, put_inbound
 from rcmdesk.x12 import t270, t277, t278, t835, t837, t999
 from rcmdesk.x12.errors import X12Error
@@ -351,3 +351,18 @@ def test_the_same_file_sent_twice_is_answered_twice_and_both_are_archived(
     assert _kinds(outbound(state_dir)) == ["999", "999"]
     archive = users.home(state_dir, "acme") / users.ARCHIVE
     assert sorted(p.read_bytes() == sent for p in archive.iterdir()) == [True, True]
+
+
+def test_an_interchange_asking_for_a_ta1_gets_an_accepting_one_beside_its_999(
+        tmp_path: Path, state_dir: Path, clearinghouse: Clearinghouse) -> None:
+    sent = an_837(tmp_path)
+    asking = sent[:100] + b"1" + sent[101:]  # ISA14, the acknowledgment-requested flag
+    header = isa_header(asking)
+    assert header is not None
+    assert header.ack_requested
+    put_inbound(state_dir, "BATCH0001.x12", asking)
+    clearinghouse.process(START)
+    files = outbound(state_dir)
+    assert _kinds(files) == ["999", "TA1"]
+    (ta1,) = t999.interchange_acks(next(d for n, d in files.items() if n.startswith("TA1")))
+    assert (ta1.control, ta1.status, ta1.note) == (header.control, "A", "000")

@@ -68,6 +68,8 @@ def test_the_command_publishes_its_connection_and_answers_an_upload(
     out, _err = process.communicate(timeout=30)
     assert process.returncode == 0
     assert f":{details['port']}" in out
+    assert "took BATCH0001.x12" in out
+    assert f"delivered {names[0]}" in out
 
 
 def test_sigint_stops_it_too(simulator: tuple[subprocess.Popen[str], Path]) -> None:
