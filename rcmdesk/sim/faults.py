@@ -26,12 +26,13 @@ _LOCK = threading.Lock()
 class Faults:
     """What the simulator does wrong, and how often.
 
-    ``drop_after_bytes``: the next upload or download is cut (the connection aborted) after
-    this many bytes. ``duplicate_next``: the next N answer files are delivered twice (same
-    bytes, a second name). ``late_999_next``: the next N 999s are due ``late_999_hours``
-    simulated hours late (the CORE rule is one hour). ``malformed_next``: the next N answer
-    files are cut short, so no reader can accept them. ``slow_realtime_seconds``: every
-    real-time answer waits this long first (a setting, never used up).
+    ``drop_after_bytes``: the next upload or download to go past this many bytes is cut
+    there (the connection aborted). ``duplicate_next``: the next N answer files are
+    delivered twice (same bytes, a second name). ``late_999_next``: the next N 999s are
+    due ``late_999_hours`` simulated hours late (the CORE rule is one hour).
+    ``malformed_next``: the next N answer files are cut short, so no reader can accept
+    them. ``slow_realtime_seconds``: every real-time answer waits this long first (a
+    setting, never used up).
     """
 
     drop_after_bytes: int | None = None
@@ -84,7 +85,7 @@ def take_count(state_dir: Path, name: str) -> bool:
 
 
 def take_drop(state_dir: Path) -> int | None:
-    """The byte budget of the next transfer, if a drop is armed (it is then disarmed)."""
+    """Disarm the drop fault: its byte budget, or None when it was not armed."""
     with _locked(state_dir):
         faults = Faults.load(state_dir)
         if faults.drop_after_bytes is None:

@@ -67,8 +67,8 @@ class _Mailbox(asyncssh.SFTPServer):
 
     A file opened for writing is registered with ``receiving`` until it is closed (also
     when the connection is lost: asyncssh closes open files then). When the drop fault is
-    armed, the next file opened is cut after that many bytes: the connection is aborted
-    mid-transfer, as a network failure would.
+    armed, the next transfer that goes past that many bytes is cut there: the connection
+    is aborted mid-transfer, as a network failure would (a shorter file goes through).
     """
 
     def __init__(self, chan: asyncssh.SSHServerChannel[bytes], *, state_dir: Path,
@@ -87,7 +87,7 @@ class _Mailbox(asyncssh.SFTPServer):
             local = Path(self.map_path(path).decode())
             self._writing[id(handle)] = local
             self._receiving.add(local)
-        budget = faults.take_drop(self._state_dir)
+        budget = faults.Faults.load(self._state_dir).drop_after_bytes
         if budget is not None:
             self._budget[id(handle)] = budget
         return handle
@@ -103,18 +103,23 @@ class _Mailbox(asyncssh.SFTPServer):
         data = super().read(file_obj, offset, size)
         assert isinstance(data, bytes)
         budget = self._budget.get(id(file_obj))
-        if budget is not None and offset + len(data) > budget:
+        if budget is not None and offset + len(data) > budget and self._spend_drop():
             self._cut()
         return data
 
     def write(self, file_obj: object, offset: int, data: bytes) -> int:
         budget = self._budget.get(id(file_obj))
-        if budget is not None and offset + len(data) > budget:
+        if budget is not None and offset + len(data) > budget and self._spend_drop():
             super().write(file_obj, offset, data[: max(0, budget - offset)])
             self._cut()
         written = super().write(file_obj, offset, data)
         assert isinstance(written, int)
         return written
+
+    def _spend_drop(self) -> bool:
+        """Disarm the drop fault; False when another transfer already spent it."""
+        self._budget.clear()
+        return faults.take_drop(self._state_dir) is not None
 
     def _cut(self) -> None:
         self.connection.abort()

@@ -130,6 +130,17 @@ def test_a_connection_dropped_mid_upload_leaves_nothing_taken_and_a_retry_is_ans
     assert [n.split("_")[0] for n in outbound(state_dir)] == ["999"]
 
 
+def test_a_drop_fault_lets_a_shorter_transfer_through_and_cuts_the_next_long_one(
+        tmp_path: Path, state_dir: Path, clearinghouse: Clearinghouse) -> None:
+    faults.inject(state_dir, drop_after_bytes=2000)
+    with running(state_dir, clearinghouse=clearinghouse) as endpoint:
+        run(upload(endpoint, "SMALL.x12", an_837(tmp_path, claims=1, reference="SMALL")))
+        with pytest.raises((asyncssh.Error, OSError)):
+            run(upload(endpoint, "LARGE.x12", an_837(tmp_path, claims=30, reference="LARGE")))
+        assert clearinghouse.process(START).taken == ("SMALL.x12",)
+    assert faults.Faults.load(state_dir).drop_after_bytes is None
+
+
 def test_a_connection_dropped_mid_download_leaves_the_answer_in_place(
         tmp_path: Path, state_dir: Path, clearinghouse: Clearinghouse,
         clock: SteppedClock) -> None:
