@@ -30,11 +30,13 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
-## make run: install, migrate, build the demo back office and serve it on 127.0.0.1:8000
+## make run: install, migrate, build the demo back office and serve it on 127.0.0.1:8000,
+## with the clearinghouse simulator beside it (SFTP on 127.0.0.1:8022, var/sim/connection.json)
 run: install
 	RCMDESK_HTTPS=false $(BIN)/rcmdesk migrate
+	$(BIN)/rcmdesk sim --prepare
 	RCMDESK_HTTPS=false $(BIN)/rcmdesk demo
-	RCMDESK_HTTPS=false $(BIN)/rcmdesk serve --host 127.0.0.1 --port 8000
+	RCMDESK_HTTPS=false $(BIN)/rcmdesk serve --host 127.0.0.1 --port 8000 --sim
 
 ## make test: lint, type-check, then the whole suite on SQLite and on PostgreSQL
 test: install-test

@@ -36,6 +36,7 @@ from rcmdesk.qa import cli as qa_cli
 from rcmdesk.remits import cli as remits_cli
 from rcmdesk.reports import kpi_cli, weekly_cli
 from rcmdesk.scrubber import cli as scrubber_cli
+from rcmdesk.sim import cli as sim_cli
 from rcmdesk.submission import cli as submission_cli
 from rcmdesk.x12 import cli as x12_cli
 
@@ -64,12 +65,15 @@ app.add_typer(queue_app, name="queue")
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 
 app.add_typer(x12_cli.app, name="x12", help="Read, validate and inspect X12 5010 files.")
+sim_cli.register(app)  # ``rcmdesk sim``: the clearinghouse simulator
+# Commands that are plain library tools with no database: Django is not set up for them.
+WITHOUT_DJANGO = frozenset({"x12", "sim"})
 
 
 @app.callback()
 def _root(ctx: typer.Context) -> None:
-    # Django once, before any command imports a model; the X12 tools need none.
-    if ctx.invoked_subcommand != "x12":
+    # Django once, before any command imports a model; the X12 tools and the sim need none.
+    if ctx.invoked_subcommand not in WITHOUT_DJANGO:
         cli_support.setup_django()
 
 
@@ -161,6 +165,10 @@ def serve(
     background: Annotated[bool, typer.Option(
         help="also run the background-job worker (uploads, reports) beside the web server",
     )] = True,
+    sim: Annotated[bool, typer.Option(
+        help="also run the clearinghouse simulator (``rcmdesk sim``, its state in "
+             "$RCMDESK_VAR_DIR/sim); ``make run`` asks for it, production never should",
+    )] = False,
 ) -> None:
     """Serve the web workbench with gunicorn (and, unless told not to, the job worker)."""
     from django.conf import settings
@@ -169,6 +177,9 @@ def serve(
     if not settings.HTTPS and not _is_loopback(host):
         err.print("[red]Refusing to serve plain HTTP beyond loopback; set RCMDESK_HTTPS=true "
                   "behind a TLS proxy.[/red]")
+        raise typer.Exit(2)
+    if sim and not background:
+        err.print("[red]--sim runs beside the background worker; drop --no-background[/red]")
         raise typer.Exit(2)
     call_command("collectstatic", interactive=False, verbosity=0)
     Console().print(f"rcmdesk is serving on http://{host}:{port}/")
@@ -182,25 +193,28 @@ def serve(
     ]
     if not background:
         os.execvp(sys.executable, web)  # noqa: S606 - replaces this process with gunicorn
-    _serve_with_worker(web)
+    _serve_with_worker(web, sim=sim)
 
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 
 
-def _serve_with_worker(web: list[str]) -> None:
+def _serve_with_worker(web: list[str], *, sim: bool = False) -> None:
     """Run gunicorn and the job worker side by side; stop both when either stops, or when
     this process is told to stop.
 
     Without a worker an uploaded file would wait in the queue forever, and a newcomer
     running ``make run`` has no reason to know a second command exists. systemd and
     ``docker stop`` send SIGTERM to this process only: it is passed on to both children and
-    waited for, or they would be orphaned and keep the port (issue 15).
+    waited for, or they would be orphaned and keep the port (issue 15). With ``sim`` the
+    clearinghouse simulator is a third child, stopped the same way.
     """
     stopped: list[int] = []
     previous = {number: signal.signal(number, lambda signum, _frame: stopped.append(signum))
                 for number in STOP_SIGNALS}
     children = [_child([sys.executable, "-m", "rcmdesk.cli", "worker"]), _child(web)]
+    if sim:
+        children.append(_child([sys.executable, "-m", "rcmdesk.cli", "sim"]))
     try:
         while not stopped and all(child.poll() is None for child in children):
             time.sleep(0.2)

@@ -60,6 +60,7 @@ EXTRA: dict[tuple[str, ...], list[str]] = {
     ("watch",): ["--once"], ("worker",): ["--batch"], ("demo",): ["--claims", "0"],
     ("manage",): ["check"], ("synth",): ["--claims", "1"],
     ("serve",): ["--host", "192.0.2.1"],  # refused: plain HTTP beyond loopback
+    ("sim",): ["--prepare"],  # writes its state and connection.json, never listens
 }
 
 

@@ -141,3 +141,43 @@ def test_a_child_of_serve_ends_when_serve_is_killed_outright() -> None:
     finally:
         if alive(child):
             os.kill(child, signal.SIGKILL)
+
+
+class _Ended:
+    """A child that has already exited (``rcmdesk serve``'s loop then stops at once)."""
+
+    returncode = 0
+
+    def poll(self) -> int:
+        return 0
+
+    def terminate(self) -> None:
+        pass
+
+    def kill(self) -> None:
+        pass
+
+    def wait(self, timeout: float | None = None) -> int:
+        return 0
+
+
+@pytest.mark.parametrize(("sim", "children"), [(True, ["worker", "web", "sim"]),
+                                                (False, ["worker", "web"])])
+def test_serve_starts_the_clearinghouse_simulator_only_when_asked(
+        monkeypatch: pytest.MonkeyPatch, sim: bool, children: list[str]) -> None:
+    """``make run`` passes ``--sim``: ``rcmdesk sim`` is then a third child, stopped with
+    the others; without it (production) only the worker and the web server start."""
+    import typer
+
+    from rcmdesk import cli
+
+    started: list[list[str]] = []
+
+    def child(command: list[str]) -> _Ended:
+        started.append(command)
+        return _Ended()
+
+    monkeypatch.setattr(cli, "_child", child)
+    with pytest.raises(typer.Exit):
+        cli._serve_with_worker(["web"], sim=sim)
+    assert [command[-1] for command in started] == children
