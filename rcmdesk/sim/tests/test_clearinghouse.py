@@ -301,7 +301,7 @@ def test_a_278_request_gets_its_999_then_a_decision_that_keeps_the_request_trace
         state_dir: Path, clearinghouse: Clearinghouse, clock: SteppedClock) -> None:
     event = t278.Review(level="2000E", request_category="HS", certification_type="I",
                         service_type="1", dates=(DateRef("472", "20261210", "D8"),),
-                        trace="OURTRACE1")
+                        trace="OURTRACE1", trace_originator="9000000001")
     request = t278.ServicesReview(
         control="0001", response=False,
         umo=Name("X3", "2", "ACME HEALTH", id_qualifier="PI", id="90003"),
