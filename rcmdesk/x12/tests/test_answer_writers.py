@@ -44,7 +44,7 @@ def test_a_written_271_parses_back_to_the_answer_it_was_built_from():
 def test_a_written_271_echoes_each_members_trace_and_the_requests_reference():
     data = write_interchange([build_271(_active(), reference="REF9",
                                         traces=["V1RAB", "V2RCD"])], Envelope())
-    segments = [s.decode() for s in data.split(b"~")]
+    segments = [s.decode().strip() for s in data.split(b"~")]
     assert "BHT*0022*11*REF9*20260101*1200" in segments
     assert [s.split("*")[2] for s in segments if s.startswith("TRN*2*")] == ["V1RAB", "V2RCD"]
 
