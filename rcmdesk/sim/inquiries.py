@@ -144,15 +144,24 @@ def _answer_request(request: t276.StatusRequest, number: int, now: datetime
     claims: list[t277.ClaimStatus] = []
     provider: Name | None = None
     for inquiry in request.providers:
-        provider = provider or inquiry.name
+        provider = provider or _identified(inquiry.name, "SV")
         for person in inquiry.subscribers:
             for asked in (*person.claims,
                           *(c for d in person.dependents for c in d.claims)):
-                claims.append(_claim(person.name, asked, now))
+                claims.append(_claim(_identified(person.name, "MI"), asked, now))
     response = t277.StatusResponse(f"{number:04d}", False, (), tuple(claims))
     return build_277(response, payer=request.payer, receiver=request.receiver,
                      provider=provider, reference=request.reference,
                      date=f"{now:%Y%m%d}", time=f"{now:%H%M}")
+
+
+def _identified(who: Name, qualifier: str) -> Name:
+    """The name as asked, with an id the 277 guide requires where the 276 gave none (a
+    payer answers with its own number for the party)."""
+    if who.id:
+        return who
+    return Name(who.entity, who.entity_type, who.last, who.first, who.middle, who.suffix,
+                qualifier, f"SIM{_bucket('id:' + who.last + who.first, 10**6):06d}")
 
 
 def _claim(patient: Name, asked: t276.ClaimInquiry, now: datetime) -> t277.ClaimStatus:
