@@ -56,6 +56,8 @@ from rcmdesk.eligibility.services import request_eligibility
 from rcmdesk.intake import services as intake
 from rcmdesk.intake.models import Channel, OutboundFile
 from rcmdesk.tenancy.models import Organization
+from rcmdesk.workqueue.models import ItemKind, WorkItem
+from rcmdesk.workqueue.services import BulkResult
 from rcmdesk.x12 import parse
 
 CORE_KINDS = (ConnectionKind.CORE_SOAP, ConnectionKind.CORE_REST)
@@ -175,8 +177,7 @@ def exchange(inquiry: RealtimeInquiry, *, acting_user: Any) -> RealtimeInquiry:
         record("connectivity.realtime_answered", client_id=inquiry.client_id, obj=inquiry,
                acting_user=acting_user,
                detail={"isa13": inquiry.isa13, "answer_isa13": inquiry.answer_isa13,
-                       "round_trip_ms": rtt, "file": result.file.pk,
-                       "outcome": result.outcome})
+                       "round_trip_ms": rtt, "file": result.file.pk})
     return inquiry
 
 
@@ -202,7 +203,8 @@ def _failed(inquiry: RealtimeInquiry, exc: core.CoreFailure, elapsed: int,
         inquiry.save(update_fields=["state", "error", "round_trip_ms"])
         record("connectivity.realtime_failed", client_id=inquiry.client_id, obj=inquiry,
                acting_user=acting_user,
-               detail={"isa13": inquiry.isa13, "state": state, "reason": str(exc)[:300],
+               detail={"isa13": inquiry.isa13, "timed_out": exc.timed_out,
+                       "reason": str(exc)[:300],
                        "elapsed_ms": elapsed})
     return fall_back(inquiry, acting_user=acting_user,
                      not_before=(inquiry.sent_at + timedelta(seconds=core.RETRANSMIT_AFTER)
@@ -324,3 +326,34 @@ def client_inquiries(client_id: int) -> QuerySet[RealtimeInquiry]:
     return (RealtimeInquiry.objects.filter(client_id=client_id)
             .select_related("connection", "requested_by").order_by("-sent_at"))
 
+
+
+# --- the workbench's bulk action ----------------------------------------------------------
+
+
+def check_items_now(items: Sequence[WorkItem], *, acting_user: Any) -> BulkResult:
+    """"Check now (real time)" on a workbench selection: an eligibility item asks about its
+    visit (270), any other item with a claim about its claim (276). Each item is judged on
+    its own, as every bulk action's are: one that cannot be asked about is skipped with the
+    reason while the others go."""
+    result = BulkResult()
+    visits: dict[int, list[int]] = {}
+    claims: dict[int, list[int]] = {}
+    for item in items:
+        if item.kind == ItemKind.ELIGIBILITY and item.source_key.startswith("visit:"):
+            visits.setdefault(int(item.source_key.split(":", 1)[1]), []).append(item.pk)
+        elif item.claim_id is not None:
+            claims.setdefault(item.claim_id, []).append(item.pk)
+        else:
+            result.skipped[item.pk] = "This item has no visit or claim to ask about."
+    for model, wanted in ((Visit, visits), (Claim, claims)):
+        found = list(model.objects.filter(pk__in=list(wanted)))  # type: ignore[attr-defined]
+        asked = check_many(found, acting_user=acting_user) if found else BulkInquiries()
+        done = {pk for pk in wanted if pk not in asked.skipped}
+        for pk, item_ids in wanted.items():
+            for item_id in item_ids:
+                if pk in done:
+                    result.done.append(item_id)
+                else:
+                    result.skipped[item_id] = asked.skipped.get(pk, "Not found.")
+    return result

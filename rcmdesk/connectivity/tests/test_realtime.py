@@ -130,7 +130,7 @@ def test_no_answer_in_time_times_out_then_falls_back_to_batch_once(
     assert actions[-2:] == ["connectivity.realtime_failed", "connectivity.realtime_fell_back"]
     failed = AuditEvent.objects.get(object_id=str(inquiry.pk),
                                     action="connectivity.realtime_failed")
-    assert failed.detail["state"] == InquiryState.TIMED_OUT
+    assert failed.detail["timed_out"] is True
 
 
 def test_a_core_error_envelope_is_told_in_words_and_falls_back(
