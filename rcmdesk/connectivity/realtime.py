@@ -322,10 +322,6 @@ def claim_inquiries(claim: Claim) -> QuerySet[RealtimeInquiry]:
                                           outbound_id__in=outbound).order_by("-sent_at")
 
 
-def client_inquiries(client_id: int) -> QuerySet[RealtimeInquiry]:
-    return (RealtimeInquiry.objects.filter(client_id=client_id)
-            .select_related("connection", "requested_by").order_by("-sent_at"))
-
 
 
 # --- the workbench's bulk action ----------------------------------------------------------
