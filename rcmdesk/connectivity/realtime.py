@@ -100,26 +100,33 @@ def _connection(client: Organization, set_id: str) -> Connection:
 
 def check_eligibility_now(visit: Visit, *, acting_user: Any) -> RealtimeInquiry:
     """Ask the payer about ``visit`` in real time; the inquiry, answered or fallen back."""
-    connection = _connection(visit.client, "270")
-    _not_too_soon(visit_inquiries(visit), f"visit #{visit.pk}")
-    with transaction.atomic():
-        out = request_eligibility([visit], acting_user=acting_user)
-        trace = EligibilityRequest.objects.filter(outbound=out).values_list(
-            "trace", flat=True).first() or ""
-        inquiry = _open(out, connection, "270", trace, acting_user)
-    return exchange(inquiry, acting_user=acting_user)
+    return _ask(visit.client, "270", visit_inquiries(visit), f"visit #{visit.pk}",
+                lambda: request_eligibility([visit], acting_user=acting_user),
+                EligibilityRequest, acting_user=acting_user)
 
 
 def check_status_now(claim: Claim, *, acting_user: Any) -> RealtimeInquiry:
     """Ask the payer where ``claim`` stands in real time; the inquiry, answered or fallen
     back. The claim's open AR item notes the request, as a batch 276 does."""
-    connection = _connection(claim.client, "276")
-    _not_too_soon(claim_inquiries(claim), f"claim {claim.patient_control_number}")
+    return _ask(claim.client, "276", claim_inquiries(claim),
+                f"claim {claim.patient_control_number}",
+                lambda: request_status([claim], acting_user=acting_user),
+                ClaimStatusRequest, acting_user=acting_user)
+
+
+def _ask(client: Organization, set_id: str, earlier: QuerySet[RealtimeInquiry], what: str,
+         write: Callable[[], OutboundFile],
+         requests: type[EligibilityRequest] | type[ClaimStatusRequest], *,
+         acting_user: Any) -> RealtimeInquiry:
+    """The question written by its batch service and its inquiry row in one transaction
+    (so the batch queue sees the row), then the exchange outside it."""
+    connection = _connection(client, set_id)
+    _not_too_soon(earlier, what)
     with transaction.atomic():
-        out = request_status([claim], acting_user=acting_user)
-        trace = ClaimStatusRequest.objects.filter(outbound=out).values_list(
+        out = write()
+        trace = requests.objects.filter(outbound=out).values_list(  # type: ignore[attr-defined]
             "trace", flat=True).first() or ""
-        inquiry = _open(out, connection, "276", trace, acting_user)
+        inquiry = _open(out, connection, set_id, trace, acting_user)
     return exchange(inquiry, acting_user=acting_user)
 
 
