@@ -30,7 +30,7 @@ import httpx
 
 from rcmdesk.connectivity import core_envelope as envelope
 from rcmdesk.connectivity.models import Connection, ConnectionKind, CredentialKind
-from rcmdesk.connectivity.secrets import current_secret
+from rcmdesk.connectivity.secrets import SecretUnavailable, current_secret
 
 MAX_TIMEOUT = 60.0  # CORE: the endpoint answers within 60 seconds
 RETRANSMIT_AFTER = 90.0  # CORE: no retransmission of an inquiry before 90 seconds
@@ -96,6 +96,12 @@ def send(connection: Connection, set_id: str, payload: bytes, *, payload_id: str
                           f"{exc}"[:500]) from exc
     except envelope.EnvelopeError as exc:
         raise CoreFailure(str(exc)) from exc
+    except SecretUnavailable as exc:
+        raise CoreFailure(str(exc)) from exc
+    except (ssl.SSLError, OSError) as exc:  # our certificate and key would not load
+        raise CoreFailure(f"the client certificate could not be used "
+                          f"({exc.__class__.__name__}); set it again as one PEM holding "
+                          "the certificate and its key") from exc
     if reply.error_code and reply.error_code != envelope.SUCCESS:
         raise CoreRefused(reply.error_code, reply.error_message)
     if reply.payload_id != request.payload_id:

@@ -189,3 +189,50 @@ def test_a_selection_asks_about_each_and_skips_the_ones_that_cannot_be_asked(
     assert len(result.done) == 3
     assert result.answered == 3
     assert "no member id" in result.skipped[no_member.pk]
+
+
+def client_cert_pem() -> str:
+    """A self-signed certificate and its key in one PEM, as a client admin pastes it."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+    from django.utils import timezone
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "rcmdesk test")])
+    now = timezone.now()
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(1).not_valid_before(now)
+            .not_valid_after(now + timedelta(days=1)).sign(key, hashes.SHA256()))
+    return (cert.public_bytes(serialization.Encoding.PEM)
+            + key.private_bytes(serialization.Encoding.PEM,
+                                serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())).decode()
+
+
+def test_a_rest_connection_presents_its_client_certificate_and_still_answers(
+        world: World, core_sim: CoreServer, batch: FakeBatch) -> None:
+    from rcmdesk.connectivity.models import Credential, CredentialKind
+    from rcmdesk.connectivity.secrets import seal
+
+    connection = connect(world.acme, core_sim, ConnectionKind.CORE_REST)
+    ciphertext, key = seal(client_cert_pem())
+    Credential.objects.create(connection=connection, kind=CredentialKind.CLIENT_CERT,
+                              ciphertext=ciphertext, key_id=key)
+    inquiry = check_eligibility_now(make_visit(world.acme), acting_user=staff(world))
+    assert inquiry.state == InquiryState.ANSWERED, inquiry.error
+
+
+def test_a_client_certificate_that_does_not_load_is_told_in_words(
+        world: World, core_sim: CoreServer, batch: FakeBatch) -> None:
+    from rcmdesk.connectivity.models import Credential, CredentialKind
+    from rcmdesk.connectivity.secrets import seal
+
+    connection = connect(world.acme, core_sim, ConnectionKind.CORE_REST)
+    ciphertext, key = seal("-----BEGIN CERTIFICATE-----\nnot a certificate\n")
+    Credential.objects.create(connection=connection, kind=CredentialKind.CLIENT_CERT,
+                              ciphertext=ciphertext, key_id=key)
+    inquiry = check_eligibility_now(make_visit(world.acme), acting_user=staff(world))
+    assert inquiry.state == InquiryState.FELL_BACK
+    assert inquiry.error.startswith("the client certificate could not be used")
