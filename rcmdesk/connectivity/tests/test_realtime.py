@@ -236,3 +236,14 @@ def test_a_client_certificate_that_does_not_load_is_told_in_words(
     inquiry = check_eligibility_now(make_visit(world.acme), acting_user=staff(world))
     assert inquiry.state == InquiryState.FELL_BACK
     assert inquiry.error.startswith("the client certificate could not be used")
+
+
+def test_a_selection_is_asked_several_at_once_each_on_its_own_connection(
+        transactional_db: Any, world: World, core_sim: CoreServer, batch: FakeBatch) -> None:
+    connect(world.acme, core_sim)
+    visits = [make_visit(world.acme, last=f"PAR{n}", member_id=f"Q{n}") for n in range(4)]
+    result = check_many(visits, acting_user=staff(world), workers=4)
+    assert result.skipped == {}
+    assert result.answered == 4
+    assert {i.trn02 for i in result.done} == set(
+        EligibilityRequest.objects.values_list("trace", flat=True))
