@@ -20,6 +20,7 @@ Usage: python bench/realtime.py [--per-level 64] [--think 0.2] [--rest]
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -32,7 +33,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 LEVELS = (1, 8, 32)
 
-from bench.posting import setup_django  # noqa: E402 - after the path is set
+
+def setup_django(tmp: Path) -> str:
+    """Django on a throwaway var dir (and SQLite file), migrated, as every bench sets it up;
+    returns the vendor."""
+    os.environ["RCMDESK_VAR_DIR"] = str(tmp / "var")
+    os.environ["RCMDESK_CONN_MAX_AGE"] = "0"  # each inquiry's thread closes its connection
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rcmdesk.settings")
+    os.environ.setdefault("RCMDESK_HTTPS", "false")
+    import django
+    from django.core.management import call_command
+    from django.db import connection
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    return connection.vendor
 
 
 def world(count: int, server: Any, rest: bool) -> tuple[Any, list[Any]]:
