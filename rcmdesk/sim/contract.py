@@ -21,6 +21,21 @@ from rcmdesk.sim.keys import host_key, public_line
 from rcmdesk.sim.store import write_json
 
 CONNECTION_FILE = "connection.json"
+# The CORE real-time endpoints (``core_http``) and the logins they accept: a simulator's
+# fixed test logins, published here so the demo's connections can use them.
+SOAP_PATH, REST_PATH, TOKEN_PATH = "/core/soap", "/core/rest", "/oauth/token"
+WS_USER, WS_PASSWORD = "rcmdesk", "sim-password"
+OAUTH_CLIENT, OAUTH_SECRET = "rcmdesk", "sim-secret"
+
+
+def _realtime(host: str, port: int | None) -> dict[str, Any] | None:
+    if port is None:
+        return None
+    base = f"http://{host}:{port}"
+    return {"host": host, "port": port, "soap_url": base + SOAP_PATH,
+            "rest_url": base + REST_PATH, "token_url": base + TOKEN_PATH,
+            "oauth_client_id": OAUTH_CLIENT, "oauth_secret": OAUTH_SECRET,
+            "ws_user": WS_USER, "ws_password": WS_PASSWORD}
 
 
 def details(state_dir: Path, host: str, port: int, realtime_port: int | None = None
@@ -35,7 +50,7 @@ def details(state_dir: Path, host: str, port: int, realtime_port: int | None = N
         "users": logins,
         "folders": {"upload": users.INBOUND, "download": users.OUTBOUND,
                     "archive": users.ARCHIVE},
-        "realtime": None if realtime_port is None else {"host": host, "port": realtime_port},
+        "realtime": _realtime(host, realtime_port),
     }
 
 

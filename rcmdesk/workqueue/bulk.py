@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied
 from rcmdesk import errors
 from rcmdesk.accounts.services import user_named
 from rcmdesk.arfollowup.services import request_status_for_items
+from rcmdesk.connectivity.realtime import check_items_now
 from rcmdesk.tenancy.authz import allows, require
 from rcmdesk.tenancy.roles import Action, Workflow
 from rcmdesk.workqueue import services
@@ -27,11 +28,12 @@ from rcmdesk.workqueue.actionsets import refusal
 from rcmdesk.workqueue.models import ActionKind, WorkItem
 from rcmdesk.workqueue.services import BulkResult
 
-ACTIONS = ("assign", "unassign", "snooze", "close", "resubmit", "status_request")
+ACTIONS = ("assign", "unassign", "snooze", "close", "resubmit", "status_request", "check_now")
 # What each action is called on a page or in a message.
 ACTION_WORDS = {"assign": "Assign", "unassign": "Unassign", "snooze": "Snooze",
                 "close": "Close", "resubmit": "Mark for resubmission",
-                "status_request": "Claim status request (276)"}
+                "status_request": "Claim status request (276)",
+                "check_now": "Check now with the payer (real time)"}
 
 
 class BadRequest(errors.Invalid, ValueError):
@@ -81,6 +83,8 @@ def _dispatch(user: Any, action: str, items: list[WorkItem], params: Params) -> 
         return services.close(items, params.outcome.strip(), params.note, acting_user=user)
     if action == "status_request":
         return request_status_for_items(items, acting_user=user)
+    if action == "check_now":  # real time over CORE: eligibility items' visits, claims
+        return check_items_now(items, acting_user=user)
     return mark_resubmit(items, params.note, acting_user=user)
 
 

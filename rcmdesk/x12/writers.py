@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from itertools import groupby
 
-from rcmdesk.x12 import t270, t276, t278, t835, t837, t999
+from rcmdesk.x12 import t270, t271, t276, t277, t278, t835, t837, t999
 from rcmdesk.x12.values import Address, DateRef, Name
 from rcmdesk.x12.writer import Elements, TransactionBody, amount
 
@@ -494,3 +494,141 @@ def _status_person(p: t276.Person, entity: str) -> list[Elements]:
             )
             segs.extend(dtp(d) for d in service.dates)
     return segs
+
+
+# --- 271 and 277 (answers, for the clearinghouse simulator) ---------------------------
+#
+# The typed views of these answers keep what posting and the visit page read, not the whole
+# tree, so the builders take the rest as keywords: the 271's BHT03 and each member's echoed
+# trace (TRN02), the 277's payer, receiver and provider names. Parsing what they write gives
+# back an equal typed object.
+
+
+def build_271(
+    response: t271.EligibilityResponse,
+    *,
+    reference: str = "",
+    traces: Sequence[str] = (),
+    date: str = DEFAULT_DATE,
+    time: str = DEFAULT_TIME,
+) -> TransactionBody:
+    """A 271 from an EligibilityResponse.
+
+    ``traces`` are the TRN02 values echoed (TRN01 2), one per member in the order
+    subscribers then dependents ("" for none). The typed view does not say which subscriber
+    a dependent or an AAA belongs to, so dependents go under the last subscriber and a
+    member-level AAA on the first member of its level: exact for the one-member answers the
+    simulator writes. An EB naming several service types is written as one EB per type,
+    since the writer refuses the repetition separator inside a value.
+    """
+    members = (*response.subscribers, *response.dependents)
+    echoed = list(traces) + [""] * (len(members) - len(traces))
+    errors = _errors_by_loop(response.errors)
+    segs: list[Elements] = [
+        ["BHT", "0022", "11", reference, date, time],
+        ["HL", "1", "", "20", "1"],
+        *errors.get("2000A", []),
+        name("PR", response.source),
+        *errors.get("2100A", []),
+        ["HL", "2", "1", "21", "1" if members else "0"],
+        *errors.get("2000B", []),
+        name("1P", response.receiver),
+        *errors.get("2100B", []),
+    ]
+    counter = _Counter(start=3)
+    last_subscriber = len(response.subscribers) - 1
+    subscriber_hl = ""
+    for index, member in enumerate(response.subscribers):
+        subscriber_hl = counter.next()
+        children = "1" if response.dependents and index == last_subscriber else "0"
+        segs.append(["HL", subscriber_hl, "2", "22", children])
+        segs.extend(_answer_member(member, "IL", echoed[index],
+                                   errors if index == 0 else {}, "C"))
+    for index, member in enumerate(response.dependents):
+        segs.append(["HL", counter.next(), subscriber_hl, "23", "0"])
+        position = len(response.subscribers) + index
+        segs.extend(_answer_member(member, "03", echoed[position],
+                                   errors if index == 0 else {}, "D"))
+    return TransactionBody("271", "005010X279A1", "HB", response.control or "0001", segs)
+
+
+def _errors_by_loop(errors: Sequence[t271.RequestError]) -> dict[str, list[Elements]]:
+    out: dict[str, list[Elements]] = {}
+    for error in errors:
+        out.setdefault(error.loop, []).append(
+            ["AAA", error.valid, "", error.reason, error.action])
+    return out
+
+
+def _answer_member(m: t271.Member, entity: str, trace: str,
+                   errors: dict[str, list[Elements]], level: str) -> list[Elements]:
+    segs: list[Elements] = [*errors.get(f"2000{level}", [])]
+    if trace:
+        segs.append(["TRN", "2", trace, "9RCMDESKSIM"])
+    segs.append(name(entity, m.name))
+    segs.extend(errors.get(f"2100{level}", []))
+    if m.birth_date or m.gender:
+        segs.append(["DMG", "D8", m.birth_date, m.gender])
+    segs.extend(dtp(d) for d in m.dates)
+    for b in m.benefits:
+        for service_type in b.service_types or ("",):
+            segs.append(["EB", b.status, b.coverage_level, service_type, b.insurance_type,
+                         b.plan, b.period, amount(b.amount), amount(b.percent),
+                         b.quantity_qualifier, amount(b.quantity), b.authorization_required,
+                         b.in_network])
+    return segs
+
+
+def build_277(
+    response: t277.StatusResponse,
+    *,
+    payer: Name | None = None,
+    receiver: Name | None = None,
+    provider: Name | None = None,
+    reference: str = "",
+    date: str = DEFAULT_DATE,
+    time: str = DEFAULT_TIME,
+) -> TransactionBody:
+    """A 277 claim status answer (005010X212) from a StatusResponse, one subscriber level
+    per claim under one provider (2000C), as payers answer a 276; each claim's
+    ``patient_control_number`` is the trace it echoes (TRN02), its patient the 2100D name.
+
+    A 277CA (``acknowledgment``) is written with the X214 guide, its level statuses on the
+    source, receiver and provider levels (2200A-2200C), where that guide carries them.
+    """
+    levels = {level.loop: level.statuses for level in response.levels}
+    segs: list[Elements] = [
+        ["BHT", "0010", "08", reference or "0", date, time, "DG"],
+        ["HL", "1", "", "20", "1"],
+        name("PR", payer),
+        *_level_status(levels.get("2200A", ()), reference, date),
+        ["HL", "2", "1", "21", "1"],
+        name("41", receiver),
+        *_level_status(levels.get("2200B", ()), reference, date),
+        ["HL", "3", "2", "19", "1" if response.claims else "0"],
+        name("1P", provider),
+        *_level_status(levels.get("2200C", ()), reference, date),
+    ]
+    counter = _Counter(start=4)
+    for claim in response.claims:
+        segs.append(["HL", counter.next(), "3", "22", "0"])
+        segs.append(name("IL", claim.patient))
+        segs.append(["TRN", "2", claim.patient_control_number])
+        segs.extend(_stc(s) for s in claim.statuses)
+        if claim.payer_claim_control_number:
+            segs.append(["REF", "1K", claim.payer_claim_control_number])
+    if response.acknowledgment:
+        return TransactionBody("277", "005010X214", "HN", response.control or "0001", segs)
+    return TransactionBody("277", "005010X212", "HN", response.control or "0001", segs)
+
+
+def _level_status(statuses: Sequence[t277.Status], reference: str,
+                  date: str) -> list[Elements]:
+    if not statuses:
+        return []
+    return [["TRN", "1", reference or "0"], *(_stc(s) for s in statuses)]
+
+
+def _stc(s: t277.Status) -> Elements:
+    return ["STC", composite([s.category, s.code, s.entity]), s.date, s.action,
+            amount(s.charge), amount(s.paid)]

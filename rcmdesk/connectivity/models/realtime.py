@@ -10,6 +10,7 @@ from django.utils import timezone
 from rcmdesk.connectivity.models.connections import Connection
 from rcmdesk.intake.models import OutboundFile, ReceivedFile
 from rcmdesk.tenancy.models import Organization
+from rcmdesk.tenancy.visibility import TenantQuerySet
 
 
 class InquiryState(models.TextChoices):
@@ -21,6 +22,9 @@ class InquiryState(models.TextChoices):
 
 
 class RealtimeInquiry(models.Model):
+    tenant_field = "client_id"
+    tenant_workflow = None  # as its visit's or claim's request: whoever sees the client
+
     client = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     connection = models.ForeignKey(Connection, on_delete=models.PROTECT, related_name="+")
     set_id = models.CharField(max_length=3)  # 270 or 276
@@ -42,6 +46,8 @@ class RealtimeInquiry(models.Model):
     error = models.TextField(blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
+
+    objects = TenantQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"{self.set_id} inquiry {self.isa13}"
