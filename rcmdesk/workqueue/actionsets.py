@@ -44,6 +44,8 @@ ACTION_SETS: dict[str, ActionSet] = {
     ItemKind.POSTING_EXCEPTION: ActionSet((K.CALLED_PAYER, K.CHECKED_PORTAL, K.NOTE)),
     ItemKind.QA_AUDIT: ActionSet((K.NOTE,)),
     ItemKind.QA_FEEDBACK: ActionSet((K.NOTE,)),
+    # a file that would not go, or an 837 whose 999 is late: send again, or take it up
+    ItemKind.TRANSMISSION: ActionSet((K.RESUBMITTED, K.ESCALATED, K.NOTE)),
 }
 
 # Every action someone records by hand on some kind: the engine refuses one of these on a
