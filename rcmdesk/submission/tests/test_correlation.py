@@ -40,8 +40,10 @@ def outbound(client: Organization, set_id: str, control: int) -> OutboundFile:
 
 
 def mailbox(client: Organization) -> Connection:
-    return Connection.objects.create(client=client, name="Clearinghouse mailbox",
-                                     kind=ConnectionKind.SFTP, host="127.0.0.1")
+    found, _ = Connection.objects.get_or_create(
+        client=client, name="Clearinghouse mailbox",
+        defaults={"kind": ConnectionKind.SFTP, "host": "127.0.0.1"})
+    return found
 
 
 def sent(out: OutboundFile, connection: Connection, *, minutes_ago: int = 5) -> Transmission:
