@@ -19,6 +19,7 @@ def _families() -> dict[str, Iterable[Any]]:
     """Imported late: the enums live in model modules that need Django's app registry."""
     from rcmdesk.attachments.models import OwnerKind
     from rcmdesk.claims.models import ClaimOrigin, ClaimStatus, FrontDoor, PayerKind
+    from rcmdesk.connectivity.models import TransmissionState
     from rcmdesk.decisions.models import ProposalKind, ProposalStatus, WriteOffAccount
     from rcmdesk.denials.models import AppealOutcome, AppealStatus, FilingChannel
     from rcmdesk.eligibility.models import CoverageStatus, VisitSource, VisitStatus
@@ -38,7 +39,6 @@ def _families() -> dict[str, Iterable[Any]]:
         MatchMethod,
     )
     from rcmdesk.reports.models import ReportStatus
-    from rcmdesk.connectivity.models import TransmissionState
     from rcmdesk.submission.models import (
         AckSource,
         AckStatus,

@@ -52,7 +52,9 @@ def apply_999(received: ReceivedFile, tx: Transaction, *, acting_user: Any) -> d
     outbound = correlate.outbound_for_group(received.client_id, ack.group_control,
                                             tx.interchange.receiver, ack.functional_id)
     if outbound is None:
-        return {"unmatched": 1, "group": ack.group_control}
+        return {"unmatched": 1, "group": ack.group_control, "unmatched_answers": [
+            f"999 for group {ack.group_control} ({ack.functional_id or 'no kind'}), "
+            "not one of our files"]}
     verdict = correlate.verdict_999(ack)
     correlate.acknowledge(outbound, received, AckSource.ACK_999, verdict,
                           correlate.summary_999(ack, outbound.set_id),
@@ -202,11 +204,13 @@ def apply_ta1(received: ReceivedFile, acks: list[t999.InterchangeAck] | None = N
     """
     if acks is None:
         acks = t999.interchange_acks(bytes(received.content), name=received.original_name)
-    summary = {"accepted": 0, "rejected": 0, "unmatched": 0}
+    summary: dict[str, Any] = {"accepted": 0, "rejected": 0, "unmatched": 0}
+    strays: list[str] = []
     for ta1 in acks:
         out = correlate.outbound_for_interchange(received.client_id, ta1.control)
         if out is None:
             summary["unmatched"] += 1
+            strays.append(f"TA1 for interchange {ta1.control}, not one of our files")
             continue
         verdict = correlate.verdict_ta1(ta1)
         words = (f"{out.set_id} interchange {ta1.control} {verdict.label}"
@@ -227,6 +231,8 @@ def apply_ta1(received: ReceivedFile, acks: list[t999.InterchangeAck] | None = N
             ack_status=AckStatus.REJECTED))
         _reject(batch, [(e, detail) for e in entries], received, "ta1", acting_user)
         _settle(batch)
+    if strays:
+        summary["unmatched_answers"] = strays[:20]
     return summary
 
 
@@ -247,12 +253,16 @@ def apply_277ca(received: ReceivedFile, tx: Transaction, *, acting_user: Any) ->
     accepted = rejected = unmatched = 0
     now = timezone.now()
     texts = _free_texts(tx)
+    strays: list[str] = []
     for status in answer.claims:
         claim = claims.get(status.patient_control_number) or by_payer_number.get(
             status.payer_claim_control_number)
         entry = entries.get(claim.pk) if claim is not None else None
         if claim is None or entry is None:
             unmatched += 1
+            strays.append(f"claim {status.patient_control_number or '-'}"
+                          + (f" (payer claim number {status.payer_claim_control_number})"
+                             if status.payer_claim_control_number else ""))
             continue
         verdict = _verdict(status)
         if verdict == "rejected":
@@ -268,7 +278,8 @@ def apply_277ca(received: ReceivedFile, tx: Transaction, *, acting_user: Any) ->
     record("submission.ack_277ca", client_id=received.client_id, obj=received,
            acting_user=person(acting_user),
            detail={"accepted": accepted, "rejected": rejected, "unmatched": unmatched})
-    return {"accepted": accepted, "rejected": rejected, "unmatched": unmatched}
+    return {"accepted": accepted, "rejected": rejected, "unmatched": unmatched,
+            "unmatched_answers": strays[:20]}
 
 
 def _receiver_traces(tx: Transaction) -> dict[str, set[str]]:
