@@ -19,6 +19,7 @@ from rcmdesk.submission.models import BatchClaim, SubmissionBatch
 from rcmdesk.submission.tests.test_acks import ack_277ca, ack_999, sent_batch
 from rcmdesk.submission.tests.test_correlation import mailbox, sent
 from rcmdesk.tenancy.roles import Role
+from rcmdesk.web.tests.crawl_checks import raw_values
 from rcmdesk.x12 import t999
 
 
@@ -162,3 +163,13 @@ def test_the_batches_list_shows_each_files_transmission_and_answer(
     hand = re.search(rf'data-testid="transmission-{by_hand.pk}">(.*?)</td>', text, re.S)
     assert hand is not None
     assert "not sent by rcmdesk" in hand.group(1)
+
+
+def test_neither_page_shows_a_raw_code_or_program_output(world: World,
+                                                         signed_in: Any) -> None:
+    batch = the_chain(world)
+    browser = signed_in(Role.CLIENT_STAFF)
+    for url in (f"/batches/{batch.pk}/", "/batches/"):
+        body = browser.get(url).content.decode().split("<main", 1)[-1]
+        text = html.unescape(re.sub(r"<[^>]+>", " ", body))
+        assert raw_values(text) == [], url
