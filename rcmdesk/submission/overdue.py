@@ -21,6 +21,7 @@ rejects the interchange), from ``acks`` at once and from this sweep otherwise.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -67,6 +68,31 @@ def expected_by(batch: SubmissionBatch, sent_at: datetime | None, has_rows: bool
         return batch.created_at + expected_window()
     due = queries.ack_due(batch)
     return day_start(due + timedelta(days=1), batch.client.time_zone) if due else None
+
+
+@dataclass(frozen=True)
+class Clock:
+    """A batch's 999 clock for the pages: when it is due, and whether it went by hand (then
+    the page shows the business-day date, the hour rule needing a known sending time)."""
+
+    due: datetime | None
+    by_hand: bool
+
+
+def clocks(batches: list[SubmissionBatch], sends: dict[int, Transmission | None]
+           ) -> dict[int, Clock]:
+    """batch id -> its 999 clock, given each file's latest send (one query for all)."""
+    waiting = {b.client_id for b in batches if b.status == BatchStatus.SENT}
+    linked = set(Connection.objects.filter(client_id__in=waiting, enabled=True,
+                                           kind=ConnectionKind.SFTP)
+                 .values_list("client_id", flat=True)) if waiting else set()
+    found = {}
+    for batch in batches:
+        send = sends.get(batch.outbound_id)
+        due = expected_by(batch, send.sent_at if send is not None else None,
+                          send is not None, batch.client_id in linked)
+        found[batch.pk] = Clock(due, send is None and batch.client_id not in linked)
+    return found
 
 
 def overdue_acknowledgments(client: Organization, *, now: datetime) -> dict[str, Any]:

@@ -4,6 +4,7 @@ which closes when the 999 arrives."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -14,6 +15,7 @@ from rcmdesk.submission.overdue import overdue_acknowledgments, source_key
 from rcmdesk.submission.tests.test_acks import ack_999, sent_batch
 from rcmdesk.submission.tests.test_correlation import mailbox, sent
 from rcmdesk.submission.tests.test_ta1_intake import ta1_file
+from rcmdesk.tenancy.roles import Role
 from rcmdesk.workqueue.models import ItemKind, ItemStatus, WorkItem
 
 
@@ -125,3 +127,18 @@ def test_a_file_sent_by_hand_gets_the_business_day_rule(world: World) -> None:
     assert hours["overdue"] == 0
     week = overdue_acknowledgments(world.acme, now=batch.created_at + timedelta(days=7))
     assert week["overdue"] == 1
+
+
+def test_the_batch_pages_show_the_hour_clock_and_overdue_once_past_it(
+        world: World, signed_in: Any) -> None:
+    late, fresh = sent_batch(world, "PCN1"), sent_batch(world, "PCN2", kind="I")
+    sent(late.outbound, mailbox(world.acme), minutes_ago=61)
+    sent(fresh.outbound, mailbox(world.acme), minutes_ago=5)
+    browser = signed_in(Role.CLIENT_STAFF)
+    late_page = browser.get(f"/batches/{late.pk}/").content.decode()
+    assert 'data-testid="ack-clock"' in late_page
+    assert 'data-flag="past">overdue' in late_page
+    assert 'data-flag="past"' not in browser.get(f"/batches/{fresh.pk}/").content.decode()
+    listing = browser.get("/batches/").content.decode()
+    row = listing[listing.index(f'data-testid="batch-{late.pk}"'):]
+    assert "overdue" in row[:row.index("</tr>")]
