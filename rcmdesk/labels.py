@@ -19,6 +19,7 @@ def _families() -> dict[str, Iterable[Any]]:
     """Imported late: the enums live in model modules that need Django's app registry."""
     from rcmdesk.attachments.models import OwnerKind
     from rcmdesk.claims.models import ClaimOrigin, ClaimStatus, FrontDoor, PayerKind
+    from rcmdesk.connectivity.models import TransmissionState
     from rcmdesk.decisions.models import ProposalKind, ProposalStatus, WriteOffAccount
     from rcmdesk.denials.models import AppealOutcome, AppealStatus, FilingChannel
     from rcmdesk.eligibility.models import CoverageStatus, VisitSource, VisitStatus
@@ -38,7 +39,15 @@ def _families() -> dict[str, Iterable[Any]]:
         MatchMethod,
     )
     from rcmdesk.reports.models import ReportStatus
-    from rcmdesk.submission.models import AckStatus, BatchStatus, ProfileKind, Usage
+    from rcmdesk.submission.models import (
+        AckSource,
+        AckStatus,
+        AckVerdict,
+        BatchStatus,
+        ProfileKind,
+        Usage,
+    )
+    from rcmdesk.submission.states import ClaimStage
     from rcmdesk.tenancy.roles import OrgKind, Role, Workflow
     from rcmdesk.workqueue.categories import RootCause
     from rcmdesk.workqueue.models import ActionKind, AgingBucket, CallChannel, ItemKind, ItemStatus
@@ -61,6 +70,8 @@ def _families() -> dict[str, Iterable[Any]]:
         "edit_severity": EditSeverity, "report_status": ReportStatus,
         "batch_status": BatchStatus, "ack_status": AckStatus, "profile_kind": ProfileKind,
         "usage": Usage, "attachment_owner": OwnerKind, "file_kind": FileKind,
+        "ack_source": AckSource, "ack_verdict": AckVerdict, "claim_stage": ClaimStage,
+        "transmission_state": TransmissionState,
     }
 
 

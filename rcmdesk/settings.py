@@ -198,6 +198,9 @@ RCMDESK_MAX_UPLOAD_BYTES = max(1, env_int("RCMDESK_MAX_UPLOAD_BYTES", 20 * 1024 
 RCMDESK_ATTACHMENTS_DIR = VAR_DIR / "attachments"
 # Eligibility items open this many days before a visit (rcmdesk.eligibility.producer).
 RCMDESK_ELIGIBILITY_LEAD_DAYS = env_int("RCMDESK_ELIGIBILITY_LEAD_DAYS", 3)
+# An 837 sent without its 999 after this long becomes a transmission work item
+# (rcmdesk.submission.overdue; CORE batch rule: the 999 comes within one hour).
+RCMDESK_ACK_999_EXPECTED_MINUTES = max(1, env_int("RCMDESK_ACK_999_EXPECTED_MINUTES", 60))
 # Problems kept per received file: past this many, checking stops and the file is
 # quarantined with the first ones listed, so a small file of repeated bad segments costs
 # neither memory nor database space in proportion to its problems (issue 15).

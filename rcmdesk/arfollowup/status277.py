@@ -89,11 +89,13 @@ def apply_277(received: ReceivedFile, tx: Transaction, *, acting_user: Any) -> d
     client = received.client
     book = DeadlineBook(client.pk)
     counts = {"claims": 0, "matched": 0, "unmatched": 0, "new_statuses": 0, "items_moved": 0}
+    strays: list[str] = []
     for answer in answers(tx):
         counts["claims"] += 1
         found = match(client, answer)
         if found is None:
             counts["unmatched"] += 1
+            strays.append(unmatched_words(answer))
             continue
         counts["matched"] += 1
         claim, request = found
@@ -101,7 +103,21 @@ def apply_277(received: ReceivedFile, tx: Transaction, *, acting_user: Any) -> d
         counts["new_statuses"] += len(new)
         if new:
             counts["items_moved"] += _apply(claim, request, new, book)
-    return {"control": tx.control, **counts}
+    return {"control": tx.control, **counts, "unmatched_answers": strays[:UNMATCHED_LISTED]}
+
+
+# An answer that finds no claim has nowhere to be stored (a status belongs to a claim), so
+# the file's summary names it, and the file page lists it: never silently dropped.
+UNMATCHED_LISTED = 20
+
+
+def unmatched_words(answer: Answer) -> str:
+    words = f"trace {answer.trace}" if answer.trace else "no trace"
+    refs = [f"claim {answer.patient_control_number}" if answer.patient_control_number else "",
+            f"payer claim number {answer.payer_claim_control_number}"
+            if answer.payer_claim_control_number else "",
+            " ".join(raw(s) for s in answer.statuses)]
+    return f"{words} ({', '.join(r for r in refs if r)})" if any(refs) else words
 
 
 def answers(tx: Transaction) -> Iterator[Answer]:

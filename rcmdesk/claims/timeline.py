@@ -24,6 +24,7 @@ from rcmdesk.arfollowup.status277 import FINALIZED_DENIED, RESUBMIT
 from rcmdesk.attachments.queries import for_claim
 from rcmdesk.calendar import day_start, office_day
 from rcmdesk.claims.models import Claim
+from rcmdesk.connectivity.models import Transmission
 from rcmdesk.decisions.models import Proposal
 from rcmdesk.denials.models import Appeal, AppealStatus
 from rcmdesk.escalations.models import Escalation
@@ -85,16 +86,31 @@ def submissions(user: Any, claim: Claim) -> list[Event]:
     entries = list(BatchClaim.objects.visible_to(user).filter(claim=claim)
                    .select_related("batch__created_by").order_by("batch__created_at"))
     files = _received_files(user, claim, entries)
+    sends = _transmissions(entries)
     events: list[Event] = []
     for entry in entries:
         batch = entry.batch
+        link = Link("submission:batch", batch.pk, f"batch #{batch.pk}")
         events.append(Event(
             batch.created_at, "submission", f"Sent to the payer in an 837{batch.kind} batch",
             f"set {entry.set_control}, claim {entry.position} of the set",
-            who=_name(batch.created_by), link=Link("submission:batch", batch.pk,
-                                                   f"batch #{batch.pk}")))
+            who=_name(batch.created_by), link=link))
+        events.extend(Event(t.sent_at, "submission",
+                            f"File delivered to the clearinghouse ({t.connection.name})",
+                            f"as {t.remote_name}" if t.remote_name else "", link=link)
+                      for t in sends.get(batch.outbound_id, []) if t.sent_at is not None)
         events.extend(_acknowledgments(entry, files))
     return events
+
+
+def _transmissions(entries: list[BatchClaim]) -> dict[int, list[Transmission]]:
+    """The sends of the batches' files (one query); the entries were read visible already."""
+    found: dict[int, list[Transmission]] = {}
+    for send in (Transmission.objects.filter(
+            outbound_id__in={e.batch.outbound_id for e in entries}, sent_at__isnull=False)
+            .select_related("connection").order_by("sent_at")):
+        found.setdefault(send.outbound_id, []).append(send)
+    return found
 
 
 def _received_files(user: Any, claim: Claim,
@@ -108,7 +124,8 @@ def _received_files(user: Any, claim: Claim,
                                                                 "original_name")}
 
 
-_ACK_NAMES = {"999": "999 (file syntax check)", "277ca": "277CA (payer's front door)"}
+_ACK_NAMES = {"ta1": "TA1 (interchange check)", "999": "999 (file syntax check)",
+              "277ca": "277CA (payer's front door)"}
 
 
 def _acknowledgments(entry: BatchClaim, files: dict[int, ReceivedFile]) -> list[Event]:

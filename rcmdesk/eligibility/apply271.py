@@ -4,7 +4,8 @@ visit, and let the producer raise or close its items.
 An answer finds its visit by our trace (TRN02) first; an answer refused before any member
 level carries no trace, so it finds every visit of the 270 whose BHT03 it echoes; failing
 both, by member id + last and first name + birth date (all four must agree, within the client
-the file was received for). An answer that finds no visit is kept unmatched.
+the file was received for). An answer that finds no visit is kept unmatched (stored with
+no visit) and named by its trace in the file's summary, which the file page shows.
 
 Idempotent: each stored answer is keyed by a digest of what the payer said about the member
 (independent of the envelope) and the visit, so re-ingesting the same 271 — in the same file
@@ -39,10 +40,13 @@ def apply_271(received: ReceivedFile, tx: Transaction, *, acting_user: Any) -> d
     client = received.client
     counts = {"answers": 0, "matched": 0, "unmatched": 0, "stored": 0, "already": 0}
     moved: set[int] = set()
+    strays: list[str] = []
     for answer in benefits.answers(tx):
         counts["answers"] += 1
         found = match(client, answer)
         counts["matched" if found else "unmatched"] += 1
+        if not found:
+            strays.append(unmatched_words(answer))
         pairs: list[tuple[Visit | None, EligibilityRequest | None]] = (
             list(found) if found else [(None, None)])
         for visit, request in pairs:
@@ -56,7 +60,18 @@ def apply_271(received: ReceivedFile, tx: Transaction, *, acting_user: Any) -> d
                 moved.add(visit.pk)
     items = sync_visits(client, client.today(), visit_ids=moved) if moved else None
     return {"control": tx.control, **counts,
-            "items": items.as_dict() if items is not None else {}}
+            "items": items.as_dict() if items is not None else {},
+            "unmatched_answers": strays[:UNMATCHED_LISTED]}
+
+
+# the file page lists the answers that found no visit (they are stored, visit empty)
+UNMATCHED_LISTED = 20
+
+
+def unmatched_words(answer: benefits.Answer) -> str:
+    """An answer that found no 270 of ours, as the file page names it: its trace."""
+    words = f"trace {answer.trace}" if answer.trace else "no trace"
+    return words + (f" (270 reference {answer.reference})" if answer.reference else "")
 
 
 def match(client: Organization, answer: benefits.Answer

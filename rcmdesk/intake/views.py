@@ -125,7 +125,8 @@ def made_by(user: Any, files: list[ReceivedFile]) -> dict[int, list[Made]]:
         made[f.pk] += [Made(f"Batch {b}", reverse("submission:batch", args=[b]))
                        for b in batches[f.pk] if b in visible]
         made[f.pk] += [Made(f"Claim {pcn}", reverse("claims:claims") + "?" + urlencode(
-            {"q": pcn})) for pcns in _summary_values(f, "claims") for pcn in pcns]
+            {"q": pcn})) for pcns in _summary_values(f, "claims")
+            if isinstance(pcns, list) for pcn in pcns]  # a 277's "claims" is a count
     return made
 
 
@@ -174,6 +175,9 @@ def set_detail(item: dict[str, Any]) -> str:
              if type(item.get(key)) is int and item[key]]
     if item.get("stored_only"):
         words.append("stored (nothing to apply)")
+    strays = item.get("unmatched_answers")
+    if isinstance(strays, list) and strays:  # answers naming nothing of ours (issue 20)
+        words.append("not matched: " + "; ".join(str(s) for s in strays))
     if item.get("reason"):
         words.append(str(item["reason"]))
     return " · ".join(words) or "—"

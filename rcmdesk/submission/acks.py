@@ -1,5 +1,8 @@
 """999, TA1 and 277CA answers to our 837 batches: the front door's verdict per claim.
 
+TA1s and 999s to any of our files (270, 276 and 278 too) are first kept against the file and
+its transmissions (``correlate``); the rest of this module is about 837 claims.
+
 A 999 answers per transaction set (AK2 = our ST02 inside the group AK1 names, GS06 = our
 OutboundFile), a TA1 per interchange (ISA13), a 277CA per claim (TRN02 in 2200D = our
 patient control number). Accepted claims move forward (SYNTAX_ACCEPTED, then ACCEPTED);
@@ -19,9 +22,16 @@ from django.utils import timezone
 from rcmdesk.accounts.people import person
 from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Claim, FrontDoor
-from rcmdesk.intake.models import OutboundFile, ReceivedFile
-from rcmdesk.submission import wording
-from rcmdesk.submission.models import AckStatus, BatchClaim, BatchStatus, SubmissionBatch
+from rcmdesk.intake.models import ReceivedFile
+from rcmdesk.submission import correlate, overdue, wording
+from rcmdesk.submission.models import (
+    AckSource,
+    AckStatus,
+    AckVerdict,
+    BatchClaim,
+    BatchStatus,
+    SubmissionBatch,
+)
 from rcmdesk.workqueue.models import ItemKind
 from rcmdesk.workqueue.producers.common import Draft, prioritise, upsert
 from rcmdesk.x12 import t277, t999
@@ -32,26 +42,30 @@ VERSION = {"P": "005010X222A1", "I": "005010X223A2"}
 _BEFORE_999 = (FrontDoor.SENT, FrontDoor.READY, FrontDoor.HELD)
 
 
-def _batch_for(received: ReceivedFile, group_control: str, our_sender: str
-               ) -> SubmissionBatch | None:
-    """Our batch whose file used ``group_control`` as GS06 (ISA08 of the ack = our sender)."""
-    files = OutboundFile.objects.filter(client_id=received.client_id, set_id="837",
-                                        gs06=group_control.lstrip("0") or "0")
-    chosen = files.filter(isa_sender=our_sender.strip()).first() or (
-        files.first() if files.count() == 1 else None)
-    if chosen is None:
-        return None
-    return SubmissionBatch.objects.filter(outbound=chosen).first()
-
-
 # --- 999 ---------------------------------------------------------------------------------
 
 
 def apply_999(received: ReceivedFile, tx: Transaction, *, acting_user: Any) -> dict[str, Any]:
+    """A 999 to any of our files is kept against it; one to an 837 batch also rules on its
+    claims, set by set."""
     ack = t999.acknowledgment(tx)
-    batch = _batch_for(received, ack.group_control, tx.interchange.receiver)
+    outbound = correlate.outbound_for_group(received.client_id, ack.group_control,
+                                            tx.interchange.receiver, ack.functional_id)
+    if outbound is None:
+        return {"unmatched": 1, "group": ack.group_control, "unmatched_answers": [
+            f"999 for group {ack.group_control} ({ack.functional_id or 'no kind'}), "
+            "not one of our files"]}
+    verdict = correlate.verdict_999(ack)
+    correlate.acknowledge(outbound, received, AckSource.ACK_999, verdict,
+                          correlate.summary_999(ack, outbound.set_id),
+                          {"group": ack.group_control, "status": ack.group_status,
+                           "sets": [[s.control, s.status, list(s.codes)] for s in ack.sets]},
+                          acting_user=acting_user)
+    batch = SubmissionBatch.objects.filter(outbound=outbound).first()
     if batch is None:
-        return {"unmatched": 1, "group": ack.group_control}
+        return {"outbound": outbound.pk, "set": outbound.set_id, "verdict": verdict.value,
+                "unmatched": 0}
+    overdue.close_for(batch, "the 999 arrived")
     answered: dict[str, t999.SetResponse] = {s.control: s for s in ack.sets}
     entries = list(batch.claims.select_related("claim"))
     by_set: dict[str, list[BatchClaim]] = {}
@@ -190,18 +204,26 @@ def apply_ta1(received: ReceivedFile, acks: list[t999.InterchangeAck] | None = N
     """
     if acks is None:
         acks = t999.interchange_acks(bytes(received.content), name=received.original_name)
-    summary = {"accepted": 0, "rejected": 0, "unmatched": 0}
+    summary: dict[str, Any] = {"accepted": 0, "rejected": 0, "unmatched": 0}
+    strays: list[str] = []
     for ta1 in acks:
-        out = OutboundFile.objects.filter(client_id=received.client_id, set_id="837",
-                                          isa13=ta1.control).first()
-        batch = SubmissionBatch.objects.filter(outbound=out).first() if out else None
-        if batch is None:
+        out = correlate.outbound_for_interchange(received.client_id, ta1.control)
+        if out is None:
             summary["unmatched"] += 1
+            strays.append(f"TA1 for interchange {ta1.control}, not one of our files")
             continue
-        if ta1.accepted:
-            summary["accepted"] += 1
+        verdict = correlate.verdict_ta1(ta1)
+        words = (f"{out.set_id} interchange {ta1.control} {verdict.label}"
+                 + ("" if ta1.accepted else f" (TA1 note code {ta1.note})"))
+        correlate.acknowledge(out, received, AckSource.TA1, verdict, words,
+                              {"status": ta1.status, "note_code": ta1.note},
+                              acting_user=acting_user)
+        batch = SubmissionBatch.objects.filter(outbound=out).first()
+        if verdict != AckVerdict.REJECTED or batch is None:
+            summary["rejected" if verdict == AckVerdict.REJECTED else "accepted"] += 1
             continue
         summary["rejected"] += 1
+        overdue.close_for(batch, "the interchange was rejected (TA1)")
         detail = {"source": "ta1", "file": received.pk, "status": ta1.status,
                   "note_code": ta1.note,
                   "summary": f"interchange {ta1.control} rejected (TA1 note code {ta1.note})"}
@@ -209,6 +231,8 @@ def apply_ta1(received: ReceivedFile, acks: list[t999.InterchangeAck] | None = N
             ack_status=AckStatus.REJECTED))
         _reject(batch, [(e, detail) for e in entries], received, "ta1", acting_user)
         _settle(batch)
+    if strays:
+        summary["unmatched_answers"] = strays[:20]
     return summary
 
 
@@ -229,12 +253,16 @@ def apply_277ca(received: ReceivedFile, tx: Transaction, *, acting_user: Any) ->
     accepted = rejected = unmatched = 0
     now = timezone.now()
     texts = _free_texts(tx)
+    strays: list[str] = []
     for status in answer.claims:
         claim = claims.get(status.patient_control_number) or by_payer_number.get(
             status.payer_claim_control_number)
         entry = entries.get(claim.pk) if claim is not None else None
         if claim is None or entry is None:
             unmatched += 1
+            strays.append(f"claim {status.patient_control_number or '-'}"
+                          + (f" (payer claim number {status.payer_claim_control_number})"
+                             if status.payer_claim_control_number else ""))
             continue
         verdict = _verdict(status)
         if verdict == "rejected":
@@ -250,7 +278,8 @@ def apply_277ca(received: ReceivedFile, tx: Transaction, *, acting_user: Any) ->
     record("submission.ack_277ca", client_id=received.client_id, obj=received,
            acting_user=person(acting_user),
            detail={"accepted": accepted, "rejected": rejected, "unmatched": unmatched})
-    return {"accepted": accepted, "rejected": rejected, "unmatched": unmatched}
+    return {"accepted": accepted, "rejected": rejected, "unmatched": unmatched,
+            "unmatched_answers": strays[:20]}
 
 
 def _receiver_traces(tx: Transaction) -> dict[str, set[str]]:

@@ -132,3 +132,47 @@ class BatchClaim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.claim_id} in batch {self.batch_id}"
+
+
+class AckVerdict(models.TextChoices):
+    ACCEPTED = "accepted", "accepted"
+    ACCEPTED_WITH_ERRORS = "accepted_errors", "accepted with errors"
+    REJECTED = "rejected", "rejected"
+
+
+class AckSource(models.TextChoices):
+    TA1 = "ta1", "TA1 (interchange)"
+    ACK_999 = "999", "999 (functional group)"
+
+
+class OutboundAck(models.Model):
+    """A TA1 or 999 that named one of our outbound files (837, 270, 276 or 278).
+
+    Kept for every acknowledged file, not only 837 batches and not only files the worker
+    sent: a file handed over by hand has no ``Transmission`` row to carry its verdict, and
+    the verdict of a file that has one is derived from these rows (the worst wins), which
+    makes re-ingesting an acknowledgment change nothing. One row per (file, answer, kind).
+    """
+
+    tenant_field = "client_id"
+    tenant_workflow = None
+
+    client = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    outbound = models.ForeignKey(OutboundFile, on_delete=models.PROTECT, related_name="acks")
+    received = models.ForeignKey("intake.ReceivedFile", on_delete=models.PROTECT,
+                                 related_name="+")
+    source = models.CharField(max_length=3, choices=AckSource.choices)
+    verdict = models.CharField(max_length=16, choices=AckVerdict.choices)
+    summary = models.CharField(max_length=300, blank=True)  # in words, for the pages
+    detail = models.JSONField(default=dict, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = ClaimsQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["outbound", "received", "source"],
+                                               name="one_ack_per_file_and_answer")]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.verdict} for {self.outbound_id}"

@@ -8,7 +8,10 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from rcmdesk.calendar import add_business_days, local_date
-from rcmdesk.submission.models import AckStatus, BatchStatus, SubmissionBatch
+from rcmdesk.connectivity.models import Transmission
+from rcmdesk.submission.correlate import deciding
+from rcmdesk.submission.models import AckStatus, BatchStatus, OutboundAck, SubmissionBatch
+from rcmdesk.submission.states import Sending, latest_send
 from rcmdesk.tenancy.authz import allows
 from rcmdesk.tenancy.models import Organization
 from rcmdesk.tenancy.roles import Action, Workflow
@@ -38,6 +41,19 @@ def ack_due(batch: SubmissionBatch) -> date | None:
         return None
     sent_on = local_date(batch.created_at, batch.client.time_zone)
     return add_business_days(sent_on, ACK_EXPECTED_BUSINESS_DAYS)
+
+
+def sendings(page: list[SubmissionBatch]) -> dict[int, Sending]:
+    """outbound id -> how the batch's file left and what answered it, for a page of batches
+    (two queries, whatever the page's length)."""
+    ids = [b.outbound_id for b in page]
+    sends: dict[int, list[Transmission]] = {}
+    for t in Transmission.objects.filter(outbound_id__in=ids).order_by("queued_at", "pk"):
+        sends.setdefault(t.outbound_id, []).append(t)
+    acks: dict[int, list[OutboundAck]] = {}
+    for a in OutboundAck.objects.filter(outbound_id__in=ids):
+        acks.setdefault(a.outbound_id, []).append(a)
+    return {i: Sending(latest_send(sends.get(i, [])), deciding(acks.get(i, []))) for i in ids}
 
 
 def batch(user: Any, batch_id: int) -> SubmissionBatch:

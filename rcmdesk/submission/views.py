@@ -12,13 +12,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from rcmdesk.accounts.requests import acting_user
 from rcmdesk.audit.services import record
 from rcmdesk.claims.models import Claim, ClaimStatus, FrontDoor
-from rcmdesk.submission import queries, services
-from rcmdesk.submission.models import AckStatus, BatchClaim, ProfileKind, SubmissionProfile
+from rcmdesk.submission import overdue, queries, services, states
+from rcmdesk.submission.models import BatchClaim, ProfileKind, SubmissionProfile
 from rcmdesk.tenancy.authz import require
 from rcmdesk.tenancy.models import Organization
 from rcmdesk.tenancy.roles import Action, Workflow
@@ -31,8 +32,13 @@ PAGE_SIZE = 50
 def batch_list(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     page = Paginator(queries.batches(user), PAGE_SIZE).get_page(request.GET.get("page"))
+    batches = list(page)
+    sendings = queries.sendings(batches)
+    times = overdue.clocks(batches, {i: s.transmission for i, s in sendings.items()})
     return render(request, "submission/batch_list.html", {
-        "page": page, "rows": [(b, queries.ack_due(b)) for b in page],
+        "page": page, "now": timezone.now(),
+        "rows": [(b, queries.ack_due(b), sendings.get(b.outbound_id), times[b.pk])
+                 for b in batches],
         "submit_clients": queries.submit_clients(user)})
 
 
@@ -69,14 +75,15 @@ def submit_ready(request: HttpRequest) -> HttpResponse:
 def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
     user = acting_user(request)
     batch = queries.batch(user, batch_id)
-    entries = (BatchClaim.objects.filter(batch=batch)
-               .select_related("claim", "claim__patient").order_by("set_control", "position"))
-    counts = {s.value: 0 for s in AckStatus}
-    for entry in entries:
-        counts[entry.ack_status] += 1
+    entries = list(BatchClaim.objects.filter(batch=batch)
+                   .select_related("claim", "claim__patient").order_by("set_control", "position"))
+    how = states.sending(batch)
+    found = states.rows(batch, entries, how)
     record("read", client_id=batch.client_id, obj=batch, acting_user=user)
     return render(request, "submission/batch_detail.html", {
-        "batch": batch, "entries": entries, "counts": counts, "ack_due": queries.ack_due(batch)})
+        "batch": batch, "rows": found, "counts": states.counts(found), "sending": how,
+        "ack_due": queries.ack_due(batch), "now": timezone.now(),
+        "clock": overdue.clocks([batch], {batch.outbound_id: how.transmission})[batch.pk]})
 
 
 @login_required
