@@ -89,8 +89,7 @@ def build_connections(state_dir: Path | None = None) -> Connections:
         if client is None or admin is None or not passwords.get(slug):
             continue
         with transaction.atomic():
-            _ensure(client, mailbox_values(contract, slug),
-                    {CredentialKind.PASSWORD: passwords[slug]}, acting_user=admin)
+            ensure_mailbox(client, contract, slug, passwords[slug], acting_user=admin)
             if realtime is not None:
                 values, secret = realtime
                 _ensure(client, values, {CredentialKind.OAUTH_SECRET: secret},
@@ -112,6 +111,14 @@ def mailbox_passwords(state_dir: Path, names: list[str]) -> dict[str, str]:
         users.save(state_dir, [*known.values(), *missing])
         known = users.load(state_dir)
     return {name: known[name].password for name in names}
+
+
+def ensure_mailbox(client: Organization, contract: Mapping[str, Any], username: str,
+                   password: str, *, acting_user: User | None) -> Connection:
+    """The client's SFTP connection to the simulator's mailbox ``username`` (made, or
+    brought in line with ``contract``); also what connectivity's simulated tests use."""
+    return _ensure(client, mailbox_values(contract, username),
+                   {CredentialKind.PASSWORD: password}, acting_user=acting_user)
 
 
 def mailbox_values(contract: Mapping[str, Any], username: str) -> dict[str, Any]:
@@ -147,7 +154,7 @@ def realtime_values(contract: Mapping[str, Any]) -> tuple[dict[str, Any], str] |
 
 
 def _ensure(client: Organization, values: Mapping[str, Any],
-            secrets: Mapping[CredentialKind, str], *, acting_user: User) -> Connection:
+            secrets: Mapping[CredentialKind, str], *, acting_user: User | None) -> Connection:
     """The client's connection of that name with these settings and secrets."""
     connection = Connection.objects.filter(client=client, name=values["name"]).first()
     if connection is None:
@@ -171,7 +178,7 @@ def _described(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _create_connection(client: Organization, values: Mapping[str, Any], *,
-                       acting_user: User) -> Connection:
+                       acting_user: User | None) -> Connection:
     connection = Connection.objects.create(client=client, created_by=acting_user, **values)
     record("connection.create", client_id=client.pk, obj=connection,
            acting_user=acting_user, detail=_described(values))
@@ -179,7 +186,7 @@ def _create_connection(client: Organization, values: Mapping[str, Any], *,
 
 
 def _update_connection(connection: Connection, values: Mapping[str, Any], *,
-                       acting_user: User) -> Connection:
+                       acting_user: User | None) -> Connection:
     changed = {k: v for k, v in values.items() if getattr(connection, k) != v}
     if not changed:
         return connection
@@ -194,7 +201,7 @@ def _update_connection(connection: Connection, values: Mapping[str, Any], *,
 
 
 def _set_secret(connection: Connection, kind: CredentialKind, value: str, *,
-                acting_user: User) -> Credential:
+                acting_user: User | None) -> Credential:
     """Seal the secret; the current one of its kind is retired with its ciphertext blanked."""
     now = timezone.now()
     ciphertext, key_id = seal(value)
