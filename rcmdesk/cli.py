@@ -100,8 +100,10 @@ def demo(
     = 400,
 ) -> None:
     """Build the demo back office (idempotent): logins, then claims and remits for acme and
-    birch, ingested and posted as ``rcmdesk ingest`` would."""
+    birch, ingested and posted as ``rcmdesk ingest`` would, and each client's connections
+    to the clearinghouse simulator (after ``rcmdesk sim --prepare``)."""
     from rcmdesk.demo.backoffice import build_backoffice
+    from rcmdesk.demo.connectivity import build_connections
     from rcmdesk.demo.controls import build_controls
     from rcmdesk.demo.frontdesk import build_frontdesk
     from rcmdesk.demo.history import build_history
@@ -113,6 +115,7 @@ def demo(
         history = build_history() if claims else None  # before today's desk and controls
         desk = build_frontdesk() if claims else None
         controls = build_controls() if claims else None
+        connections = build_connections()
     table = Table(title="Demo logins (synthetic data only)", title_justify="left")
     for column in ("username", "role", "org", "password", "TOTP secret (base32)"):
         table.add_column(column)
@@ -131,6 +134,7 @@ def demo(
         print(desk.line())
     if controls is not None:
         print(controls.line())
+    print(connections.line())
 
 
 @app.command()
