@@ -34,8 +34,8 @@ def _realtime(host: str, port: int | None) -> dict[str, Any] | None:
     base = f"http://{host}:{port}"
     return {"host": host, "port": port, "soap_url": base + SOAP_PATH,
             "rest_url": base + REST_PATH, "token_url": base + TOKEN_PATH,
-            "oauth_client_id": OAUTH_CLIENT, "oauth_secret": OAUTH_SECRET,
-            "ws_user": WS_USER, "ws_password": WS_PASSWORD}
+            "oauth": {"client_id": OAUTH_CLIENT, "client_secret": OAUTH_SECRET},
+            "ws": {"user": WS_USER, "password": WS_PASSWORD}}
 
 
 def details(state_dir: Path, host: str, port: int, realtime_port: int | None = None
