@@ -19,10 +19,11 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import posixpath
-from collections.abc import Coroutine
+from collections.abc import Awaitable
+from contextlib import suppress
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, cast
 
 import asyncssh
 
@@ -50,6 +51,10 @@ class RemoteFile:
 class Uploaded:
     remote_name: str
     already_there: bool  # an earlier attempt had already put these exact bytes there
+
+
+def _text(name: str | bytes) -> str:
+    return name.decode("utf-8", "replace") if isinstance(name, bytes) else name
 
 
 def _same(a: bytes, b: bytes) -> bool:
@@ -120,7 +125,7 @@ class Mailbox:
         self._ssh: asyncssh.SSHClientConnection | None = None
         self._sftp: asyncssh.SFTPClient | None = None
 
-    def _run[T](self, step: Coroutine[Any, Any, T], what: str) -> T:
+    def _run[T](self, step: Awaitable[T], what: str) -> T:
         assert self._loop is not None
         try:
             return self._loop.run_until_complete(asyncio.wait_for(step, self.timeout))
@@ -134,7 +139,7 @@ class Mailbox:
 
     def __enter__(self) -> Self:
         c = self.connection
-        known = ([pinned_key(c)], [], [])
+        known: tuple[list[asyncssh.SSHKey], list[Any], list[Any]] = ([pinned_key(c)], [], [])
         login = _login(c)
         self._loop = asyncio.new_event_loop()
         try:
@@ -159,18 +164,17 @@ class Mailbox:
             self._sftp.exit()
         if self._ssh is not None:
             self._ssh.close()
-            try:
+            # closing a dead session fails too: nothing left to tell anyone
+            with suppress(OSError, asyncssh.Error, TimeoutError):
                 self._loop.run_until_complete(
                     asyncio.wait_for(self._ssh.wait_closed(), self.timeout))
-            except (OSError, asyncssh.Error, TimeoutError):
-                pass  # closing a dead session: nothing left to tell anyone
         self._loop.close()
         self._loop, self._ssh, self._sftp = None, None, None
 
     def list(self, directory: str) -> list[RemoteFile]:
         """Regular files in the folder, by name."""
         names = self._run(self.sftp.readdir(directory or "."), f"Listing {directory}")
-        return sorted((RemoteFile(n.filename, n.attrs.size or 0, int(n.attrs.mtime or 0))
+        return sorted((RemoteFile(_text(n.filename), n.attrs.size or 0, int(n.attrs.mtime or 0))
                        for n in names
                        if n.attrs.type == asyncssh.FILEXFER_TYPE_REGULAR),
                       key=lambda f: f.name)
@@ -201,7 +205,8 @@ class Mailbox:
         return Uploaded(name, already_there=False)
 
     def _write(self, path: str, data: bytes) -> None:
-        handle = self._run(self.sftp.open(path, "wb"), f"Opening {path} for writing")
+        handle: asyncssh.SFTPClientFile = self._run(self.sftp.open(path, "wb"),
+                                                    f"Opening {path} for writing")
         try:
             for start in range(0, len(data), CHUNK):
                 self._run(handle.write(data[start:start + CHUNK], start), f"Writing {path}")
@@ -210,13 +215,14 @@ class Mailbox:
 
     def download(self, path: str, expected_size: int) -> bytes:
         """The whole file, or an error: a download cut short returns nothing at all."""
-        handle = self._run(self.sftp.open(path, "rb"), f"Opening {path}")
+        handle: asyncssh.SFTPClientFile = self._run(self.sftp.open(path, "rb"),
+                                                    f"Opening {path}")
         parts: list[bytes] = []
         got = 0
         try:
             while got < expected_size:
-                piece = self._run(handle.read(min(CHUNK, expected_size - got), got),
-                                  f"Downloading {path}")
+                piece = cast(bytes, self._run(handle.read(min(CHUNK, expected_size - got), got),
+                                              f"Downloading {path}"))  # "rb": bytes
                 if not piece:
                     break
                 parts.append(piece)
@@ -228,11 +234,10 @@ class Mailbox:
                                 "nothing was kept and it will be tried again")
         return b"".join(parts)
 
-    def _quietly(self, step: Coroutine[Any, Any, Any]) -> None:
-        try:
+    def _quietly(self, step: Awaitable[Any]) -> None:
+        # the step that failed before this one is what the person needs to hear
+        with suppress(TransferError):
             self._run(step, "Closing a file")
-        except TransferError:
-            pass  # the step that failed before this one is what the person needs to hear
 
     def rename(self, old: str, new: str) -> None:
         """Replace ``new`` if present (POSIX rename where the server offers it)."""

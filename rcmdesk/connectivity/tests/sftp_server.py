@@ -69,7 +69,8 @@ class MailboxServer:
             sftp_factory=lambda chan: _Files(chan, self), allow_scp=False)
 
     def stop(self) -> None:
-        assert self._loop is not None and self._thread is not None
+        assert self._loop is not None
+        assert self._thread is not None
         self._acceptor.close()
         asyncio.run_coroutine_threadsafe(self._acceptor.wait_closed(),
                                          self._loop).result(START_TIMEOUT)

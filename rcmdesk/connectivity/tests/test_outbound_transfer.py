@@ -32,8 +32,8 @@ NOW = datetime(2026, 12, 7, 15, 0, tzinfo=UTC)
 
 
 def body(set_id: str = "837") -> TransactionBody:
-    segments: list[Elements] = [["BHT", "0019", "00", "B1", "20261207", "1200", "CH"],
-                                *[["NM1", "85", "2", f"PROVIDER {i}"] for i in range(40)]]
+    segments: list[Elements] = [["BHT", "0019", "00", "B1", "20261207", "1200", "CH"]]
+    segments += [["NM1", "85", "2", f"PROVIDER {i}"] for i in range(40)]
     return TransactionBody(set_id, "005010X222A1", "HC", "0001", segments)
 
 
@@ -74,7 +74,8 @@ def test_a_file_answered_in_real_time_is_not_queued_by_the_writer(connection: Co
                                        gs06=out.gs06, payload_id="p1")
     assert not Transmission.objects.filter(outbound=out).exists()
     fallback = outbound.queue(out)
-    assert fallback is not None and fallback.state == TransmissionState.QUEUED
+    assert fallback is not None
+    assert fallback.state == TransmissionState.QUEUED
 
 
 def test_a_queued_837_goes_out_once_under_its_final_name(
@@ -157,7 +158,8 @@ def test_a_resend_needs_a_reason_and_is_a_new_audited_row(
     event = AuditEvent.objects.get(action="transmission.resend")
     assert event.detail["reason"] == "payer says it never arrived"
     [sent] = outbound.send_due(world.acme, now=NOW + timedelta(minutes=5))
-    assert sent.pk == again.pk and sent.remote_name.endswith("-resend1.x12")
+    assert sent.pk == again.pk
+    assert sent.remote_name.endswith("-resend1.x12")
     assert len(sftp_server.files("out")) == 2
 
 
@@ -174,7 +176,8 @@ def test_two_claims_at_once_never_take_the_same_row(connection: Connection,
         write_837(world, name=f"batch{n}.x12")
     first = outbound.claim(now=NOW, limit=2)
     second = outbound.claim(now=NOW)
-    assert len(first) == 2 and len(second) == 1
+    assert len(first) == 2
+    assert len(second) == 1
     assert not {r.pk for r in first} & {r.pk for r in second}
     assert outbound.claim(now=NOW) == []
     later = outbound.claim(now=NOW + outbound.LEASE)  # leases ran out: a dead worker's rows
