@@ -44,7 +44,7 @@ from rcmdesk.connectivity.models import (
     Transmission,
     TransmissionState,
 )
-from rcmdesk.errors import Invalid
+from rcmdesk.errors import Conflict, Invalid
 from rcmdesk.intake.models import OutboundFile
 from rcmdesk.tenancy.authz import require
 from rcmdesk.tenancy.models import Organization
@@ -101,8 +101,9 @@ def queue(outbound: OutboundFile, *, now: datetime | None = None) -> Transmissio
 
 
 def on_written(sender: Any, *, outbound: OutboundFile, **kwargs: Any) -> None:
-    """``outbound_written`` receiver: queue once the writing transaction commits."""
-    transaction.on_commit(partial(_queue_unless_realtime, outbound.pk))
+    """``outbound_written`` receiver: queue once the writing transaction commits (robust: the
+    file is written either way, and a failure to queue is logged, not the writer's error)."""
+    transaction.on_commit(partial(_queue_unless_realtime, outbound.pk), robust=True)
 
 
 def _queue_unless_realtime(outbound_id: int) -> None:
@@ -244,6 +245,9 @@ def resend(transmission: Transmission, *, reason: str, acting_user: Any,
            now: datetime | None = None) -> Transmission:
     """Queue the same file again, on purpose: a new row that names the one it repeats."""
     require(acting_user, RESEND, transmission.client_id)
+    if transmission.state in DUE_STATES:
+        raise Conflict(f"{transmission.outbound.name} is still waiting to be sent; it goes "
+                       "out on its own, so there is nothing to send again yet.")
     why = reason.strip()
     if not why:
         raise Invalid("Say why the file is sent again: the partner may receive it twice, "

@@ -22,30 +22,24 @@ def register(group: typer.Typer) -> None:
 
 def send(client: Annotated[str, typer.Option(help="client slug")]) -> None:
     """Send the client's due outbound files to its mailbox (exit 1 if any could not go)."""
-    from rcmdesk.connectivity import jobs
-
-    org = client_by_slug(client)
-    with cli_context():
-        answer = jobs.send_outbound(org, now=timezone.now())
-    print(f"{org.slug}: {answer['sent']} sent, {answer['retrying']} to retry, "
-          f"{answer['failed']} failed")
-    _report(answer)
+    _run(client, "send_outbound", "{sent} sent, {retrying} to retry, {failed} failed")
 
 
 def poll(client: Annotated[str, typer.Option(help="client slug")]) -> None:
     """Poll the client's mailboxes and take complete files into intake (exit 1 on errors)."""
+    _run(client, "poll_mailboxes", "{taken} taken, {duplicates} already received, "
+                                   "{waiting} not complete yet, {failed} failed")
+
+
+def _run(slug: str, job: str, line: str) -> None:
+    """Run one of ``connectivity.jobs`` for the client now, as the server's operator."""
     from rcmdesk.connectivity import jobs
 
-    org = client_by_slug(client)
+    org = client_by_slug(slug)
     with cli_context():
-        answer = jobs.poll_mailboxes(org, now=timezone.now())
-    print(f"{org.slug}: {answer['taken']} taken, {answer['duplicates']} already received, "
-          f"{answer['waiting']} not complete yet, {answer['failed']} failed")
-    _report(answer)
-
-
-def _report(answer: dict[str, Any]) -> None:
+        answer: dict[str, Any] = getattr(jobs, job)(org, now=timezone.now())
+    print(f"{org.slug}: " + line.format(**answer))
     for error in answer["errors"]:
         err.print(f"[red]{error}[/red]")
-    if answer["errors"] or answer.get("failed"):
+    if answer["errors"] or answer["failed"]:
         raise typer.Exit(1)

@@ -43,6 +43,7 @@ class MailboxServer:
         default_factory=lambda: asyncssh.generate_private_key("ssh-ed25519"))
     port: int = 0
     logins: int = 0
+    client_key: asyncssh.SSHKey | None = None  # a key this user may log in with
     _loop: asyncio.AbstractEventLoop | None = None
     _thread: threading.Thread | None = None
     _acceptor: Any = None
@@ -95,9 +96,18 @@ class _Login(asyncssh.SSHServer):
         return True
 
     def validate_password(self, username: str, password: str) -> bool:
-        ok = username == self.server.username and password == self.server.password
-        self.server.logins += ok
-        return ok
+        return username == self.server.username and password == self.server.password
+
+    def public_key_auth_supported(self) -> bool:
+        return self.server.client_key is not None
+
+    def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
+        mine = self.server.client_key
+        return (username == self.server.username and mine is not None
+                and key.public_data == mine.public_data)
+
+    def auth_completed(self) -> None:
+        self.server.logins += 1
 
 
 class _Files(asyncssh.SFTPServer):

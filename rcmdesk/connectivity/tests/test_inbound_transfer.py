@@ -12,10 +12,13 @@ from rcmdesk.connectivity import inbound, jobs, sftp
 from rcmdesk.connectivity.models import (
     Completion,
     Connection,
+    Credential,
+    CredentialKind,
     InboundFile,
     InboundState,
     RemoteAfter,
 )
+from rcmdesk.connectivity.secrets import seal
 from rcmdesk.connectivity.tests.sftp_server import (  # noqa: F401 (fixture)
     MailboxServer,
     mailbox_for,
@@ -195,3 +198,18 @@ def test_a_known_hosts_line_is_accepted_as_the_pin(
     connection.host_key = f"[127.0.0.1]:{sftp_server.port} {sftp_server.public_key}"
     assert sftp.pinned_key(connection).export_public_key().decode().strip() == \
         sftp_server.public_key
+
+
+def test_a_private_key_logs_in_where_a_password_is_not_set(
+        world: World, sftp_server: MailboxServer) -> None:  # noqa: F811
+    key = asyncssh.generate_private_key("ssh-ed25519")
+    sftp_server.client_key = key
+    connection = Connection.objects.create(
+        client=world.acme, name="By key", kind="sftp", host="127.0.0.1",
+        port=sftp_server.port, username=sftp_server.username,
+        host_key=sftp_server.public_key, inbound_dir="/in")
+    sealed, key_id = seal(key.export_private_key().decode())
+    Credential.objects.create(connection=connection, kind=CredentialKind.PRIVATE_KEY,
+                              ciphertext=sealed, key_id=key_id)
+    assert sftp.check(connection).startswith("Connected to")
+    assert sftp_server.logins == 1

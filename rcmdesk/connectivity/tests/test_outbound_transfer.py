@@ -20,7 +20,7 @@ from rcmdesk.connectivity.tests.sftp_server import (  # noqa: F401 (fixture)
     mailbox_for,
     sftp_server,
 )
-from rcmdesk.errors import Invalid
+from rcmdesk.errors import Conflict, Invalid
 from rcmdesk.intake import outbound as writer
 from rcmdesk.intake.models import OutboundFile
 from rcmdesk.tenancy.roles import Role
@@ -166,8 +166,17 @@ def test_a_resend_needs_a_reason_and_is_a_new_audited_row(
 def test_a_client_manager_may_not_resend(connection: Connection, world: World) -> None:
     write_837(world)
     row = Transmission.objects.get()
+    row.state = TransmissionState.SENT
     with pytest.raises(PermissionDenied):
         outbound.resend(row, reason="because", acting_user=world.user(Role.CLIENT_MANAGER))
+
+
+def test_a_file_still_waiting_to_go_is_not_resent(connection: Connection,
+                                                 world: World) -> None:
+    write_837(world)
+    with pytest.raises(Conflict, match="still waiting to be sent"):
+        outbound.resend(Transmission.objects.get(), reason="impatient",
+                        acting_user=world.user(Role.CLIENT_ADMIN))
 
 
 def test_two_claims_at_once_never_take_the_same_row(connection: Connection,
