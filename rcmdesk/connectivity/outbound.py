@@ -154,25 +154,25 @@ def send_due(client: Organization | None = None, *, now: datetime) -> list[Trans
 
 
 def _send_group(rows: list[Transmission], now: datetime) -> Iterator[Transmission]:
-    """One session for a connection's rows; a fresh one after a row's session broke."""
-    box: sftp.Mailbox | None = None
-    try:
-        for row in rows:
-            try:
-                if box is None:
-                    box = sftp.open_mailbox(row.connection).__enter__()
-                uploaded = box.upload_atomic(bytes(row.outbound.content),
-                                             row.connection.outbound_dir, _name(row))
-            except sftp.TransferError as exc:
-                if box is not None:
-                    box.__exit__(None, None, None)
-                    box = None
-                yield _failed(row, str(exc), now)
-            else:
-                yield _sent(row, uploaded, now)
-    finally:
-        if box is not None:
-            box.__exit__(None, None, None)
+    """One session for a connection's rows, a fresh one after an upload broke it. A server
+    that cannot be reached at all fails the rest of the group with that one reason: one
+    wait for a dead server, not one per file."""
+    pending = list(rows)
+    while pending:
+        try:
+            with sftp.open_mailbox(pending[0].connection) as box:
+                while pending:
+                    row = pending.pop(0)
+                    try:
+                        uploaded = box.upload_atomic(bytes(row.outbound.content),
+                                                     row.connection.outbound_dir, _name(row))
+                    except sftp.TransferError as exc:
+                        yield _failed(row, str(exc), now)
+                        break  # the session may be gone with it: log in again
+                    yield _sent(row, uploaded, now)
+        except sftp.TransferError as exc:  # could not log in
+            yield from (_failed(row, str(exc), now) for row in pending)
+            return
 
 
 def _name(row: Transmission) -> str:

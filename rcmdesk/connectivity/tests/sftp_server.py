@@ -69,12 +69,15 @@ class MailboxServer:
             server_factory=lambda: _Login(self),
             sftp_factory=lambda chan: _Files(chan, self), allow_scp=False)
 
+    async def _close(self) -> None:
+        """In the server's own loop: asyncio's server is not to be closed from another thread."""
+        self._acceptor.close()
+        await self._acceptor.wait_closed()
+
     def stop(self) -> None:
         assert self._loop is not None
         assert self._thread is not None
-        self._acceptor.close()
-        asyncio.run_coroutine_threadsafe(self._acceptor.wait_closed(),
-                                         self._loop).result(START_TIMEOUT)
+        asyncio.run_coroutine_threadsafe(self._close(), self._loop).result(START_TIMEOUT)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(START_TIMEOUT)
         self._loop.close()

@@ -115,6 +115,28 @@ def test_a_line_dropped_mid_upload_ends_in_exactly_one_complete_remote_file(
     assert sftp_server.files("out") == {second.remote_name: bytes(out.content)}
 
 
+def test_a_dropped_line_holds_back_only_the_file_it_cut(
+        connection: Connection, world: World, sftp_server: MailboxServer) -> None:  # noqa: F811
+    write_837(world, name="first.x12")
+    write_837(world, name="second.x12")
+    sftp_server.faults.drop_upload_after = 300
+    first, second = outbound.send_due(world.acme, now=NOW)
+    assert (first.state, second.state) == (TransmissionState.QUEUED, TransmissionState.SENT)
+    assert sftp_server.logins == 2  # a new session after the drop
+
+
+def test_a_server_that_cannot_be_reached_fails_every_file_with_one_reason(
+        connection: Connection, world: World) -> None:
+    connection.port = 1  # nothing listens there
+    connection.save()
+    write_837(world, name="first.x12")
+    write_837(world, name="second.x12")
+    rows = outbound.send_due(world.acme, now=NOW)
+    assert {r.state for r in rows} == {TransmissionState.QUEUED}
+    assert len({r.last_error for r in rows}) == 1
+    assert rows[0].last_error.startswith("Connecting to 127.0.0.1:1")
+
+
 def test_a_file_already_on_the_server_with_our_bytes_counts_as_sent(
         connection: Connection, world: World, sftp_server: MailboxServer) -> None:  # noqa: F811
     out = write_837(world)
