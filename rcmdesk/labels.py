@@ -19,7 +19,7 @@ def _families() -> dict[str, Iterable[Any]]:
     """Imported late: the enums live in model modules that need Django's app registry."""
     from rcmdesk.attachments.models import OwnerKind
     from rcmdesk.claims.models import ClaimOrigin, ClaimStatus, FrontDoor, PayerKind
-    from rcmdesk.connectivity.models import TransmissionState
+    from rcmdesk.connectivity.models import InboundState, TransmissionState
     from rcmdesk.decisions.models import ProposalKind, ProposalStatus, WriteOffAccount
     from rcmdesk.denials.models import AppealOutcome, AppealStatus, FilingChannel
     from rcmdesk.eligibility.models import CoverageStatus, VisitSource, VisitStatus
@@ -71,7 +71,7 @@ def _families() -> dict[str, Iterable[Any]]:
         "batch_status": BatchStatus, "ack_status": AckStatus, "profile_kind": ProfileKind,
         "usage": Usage, "attachment_owner": OwnerKind, "file_kind": FileKind,
         "ack_source": AckSource, "ack_verdict": AckVerdict, "claim_stage": ClaimStage,
-        "transmission_state": TransmissionState,
+        "transmission_state": TransmissionState, "inbound_state": InboundState,
     }
 
 

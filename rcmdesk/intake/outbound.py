@@ -17,6 +17,7 @@ from django.db import transaction
 
 from rcmdesk.audit.services import record
 from rcmdesk.intake.models import ControlCounter, OutboundFile
+from rcmdesk.intake.signals import outbound_written
 from rcmdesk.tenancy.models import Organization
 from rcmdesk.x12.writer import Envelope, TransactionBody, write_interchange
 
@@ -57,4 +58,5 @@ def write(client: Organization, set_id: str, bodies: Sequence[TransactionBody],
             gs06=str(control), count=count, created_by=acting_user, purpose=purpose)
         record("outbound.write", client_id=client.pk, obj=out, acting_user=acting_user,
                detail={"set": set_id, "isa13": out.isa13, "count": count})
+        outbound_written.send(sender=OutboundFile, outbound=out)
     return out

@@ -13,6 +13,9 @@
 - ``file_applied``: sent once a file's sets are committed (kwargs ``received`` and
   ``status``), so producers of work items can react to what the file changed. Receivers
   must be idempotent: a retried file sends it again.
+- ``outbound_written``: sent by ``intake.outbound.write`` inside its transaction (kwarg
+  ``outbound``), so connectivity can queue the file for sending without intake importing
+  it; receivers that act outside the database wait for the commit (``on_commit``).
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ class InterchangeAckHandler(Protocol):
 INTERCHANGE_ACK_HANDLERS: list[InterchangeAckHandler] = []
 
 file_applied = Signal()
+outbound_written = Signal()
 
 
 def register(set_id: str, applier: Applier, *, guide: str = "") -> None:

@@ -89,6 +89,9 @@ def _reports(a: Asker) -> bool:
     return a.may(Action.VIEW_REPORTS) and a.sees()
 
 
+_transfers = _reports  # connectivity.transfer_views.transfers asks the same question
+
+
 def _capacity(a: Asker) -> bool:
     """capacity.services: VIEW_REPORTS or ASSIGN_WORK, and a client to plan (else 404)."""
     return (a.may(Action.VIEW_REPORTS) or a.may(Action.ASSIGN_WORK)) and a.sees()
@@ -134,6 +137,7 @@ NAV: tuple[Menu, ...] = (
         Entry("Weekly reports", "reports:weekly_list", _reports),
         Entry("Capacity", "capacity:planner", _capacity),
         Entry("Productivity", "capacity:productivity", _capacity),
+        Entry("File transfers", "transfers:transfers", _transfers),
     )),
     Menu("Admin", (
         Entry("Team", "workqueue:team", _team),

@@ -60,7 +60,7 @@ SLA: dict[str, Sla] = {
     ItemKind.PRIOR_AUTH: Sla(2, business=True),
     ItemKind.QA_AUDIT: Sla(5, business=True),
     ItemKind.QA_FEEDBACK: Sla(3, business=True),
-    ItemKind.TRANSMISSION: Sla(1, business=True),
+    ItemKind.TRANSMISSION: Sla(1, business=True),  # files stuck on our side, payer clocks run
 }
 
 
