@@ -35,6 +35,7 @@ from rcmdesk.priorauth import cli as priorauth_cli
 from rcmdesk.qa import cli as qa_cli
 from rcmdesk.remits import cli as remits_cli
 from rcmdesk.reports import kpi_cli, weekly_cli
+from rcmdesk.scheduler import cli as scheduler_cli
 from rcmdesk.scrubber import cli as scrubber_cli
 from rcmdesk.submission import cli as submission_cli
 from rcmdesk.x12 import cli as x12_cli
@@ -133,17 +134,27 @@ def demo(
 def worker(
     batch: Annotated[bool, typer.Option(help="run what is queued, then exit")] = False,
 ) -> None:
-    """Run background jobs (ingestion, reports, chain checks) from the database queue, and
-    finish received files whose processing stopped (the recovery sweep)."""
+    """Run background jobs (ingestion, reports, chain checks) from the database queue,
+    finish received files whose processing stopped (the recovery sweep), and run the
+    scheduled jobs when due (the scheduler; RCMDESK_SCHEDULER=off turns it off)."""
     from django.core.management import call_command
 
     from rcmdesk.intake import recovery
+    from rcmdesk.scheduler import runner
 
     if batch:
         recovery.sweep()
-    else:
-        recovery.start()
-    call_command("db_worker", queue_name="*", batch=batch)
+        if runner.enabled():
+            runner.once()
+        call_command("db_worker", queue_name="*", batch=batch)
+        return
+    recovery.start()
+    scheduler = runner.start()
+    try:
+        call_command("db_worker", queue_name="*", batch=batch)  # returns on SIGTERM / SIGINT
+    finally:
+        if scheduler is not None:
+            scheduler.stop()
 
 
 @app.command()
@@ -782,6 +793,9 @@ report_app = typer.Typer(help="Weekly client reports.", no_args_is_help=True)
 capacity_app = typer.Typer(help="Productivity and the capacity planner.", no_args_is_help=True)
 app.add_typer(report_app, name="report")
 app.add_typer(capacity_app, name="capacity")
+schedule_app = typer.Typer(help="Scheduled jobs: their schedules and runs.",
+                           no_args_is_help=True)
+app.add_typer(schedule_app, name="schedule")
 
 # The one list of the apps' command modules: each adds its commands to its group.
 APP_GROUPS: tuple[tuple[Any, typer.Typer], ...] = (
@@ -798,6 +812,7 @@ APP_GROUPS: tuple[tuple[Any, typer.Typer], ...] = (
     (weekly_cli, report_app),
     (capacity_cli, capacity_app),
     (remits_cli, posting_app),
+    (scheduler_cli, schedule_app),
 )
 for _module, _group in APP_GROUPS:
     _module.register(_group)

@@ -38,6 +38,7 @@ def _families() -> dict[str, Iterable[Any]]:
         MatchMethod,
     )
     from rcmdesk.reports.models import ReportStatus
+    from rcmdesk.scheduler.models import RunStatus, RunTrigger
     from rcmdesk.submission.models import AckStatus, BatchStatus, ProfileKind, Usage
     from rcmdesk.tenancy.roles import OrgKind, Role, Workflow
     from rcmdesk.workqueue.categories import RootCause
@@ -61,6 +62,7 @@ def _families() -> dict[str, Iterable[Any]]:
         "edit_severity": EditSeverity, "report_status": ReportStatus,
         "batch_status": BatchStatus, "ack_status": AckStatus, "profile_kind": ProfileKind,
         "usage": Usage, "attachment_owner": OwnerKind, "file_kind": FileKind,
+        "run_status": RunStatus, "run_trigger": RunTrigger,
     }
 
 

@@ -44,6 +44,7 @@ ACTION_SETS: dict[str, ActionSet] = {
     ItemKind.POSTING_EXCEPTION: ActionSet((K.CALLED_PAYER, K.CHECKED_PORTAL, K.NOTE)),
     ItemKind.QA_AUDIT: ActionSet((K.NOTE,)),
     ItemKind.QA_FEEDBACK: ActionSet((K.NOTE,)),
+    ItemKind.JOB_FAILURE: ActionSet((K.NOTE,)),
 }
 
 # Every action someone records by hand on some kind: the engine refuses one of these on a

@@ -35,6 +35,7 @@ class ItemKind(models.TextChoices):
     PRIOR_AUTH = "prior_auth", "prior authorization"
     QA_AUDIT = "qa_audit", "QA audit"  # a sampled item for partner_qa to score
     QA_FEEDBACK = "qa_feedback", "QA feedback"  # a failed audit, back to its specialist
+    JOB_FAILURE = "job_failure", "failed scheduled job"  # rcmdesk.scheduler, failed twice
 
 
 # The workflow (engagement scope) each kind of item belongs to: it decides who may see it.
@@ -48,6 +49,8 @@ KIND_WORKFLOW: dict[str, Workflow] = {
     # QA items take the audited item's workflow; this is only the default for producers
     ItemKind.QA_AUDIT: Workflow.AR_FOLLOWUP,
     ItemKind.QA_FEEDBACK: Workflow.AR_FOLLOWUP,
+    # A failed job's item takes the job's declared workflow (Draft.workflow); the default:
+    ItemKind.JOB_FAILURE: Workflow.REPORTING,
 }
 
 
