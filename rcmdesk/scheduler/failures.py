@@ -42,15 +42,14 @@ def failed(schedule: Schedule, job: Job | None, run: JobRun, in_a_row: int,
     if in_a_row < FAILURES_FOR_AN_ITEM:
         return
     label = job.label if job else schedule.job
-    if schedule.client_id is None:
+    client = schedule.client
+    if client is None:
         logger.error("platform job %s failed %d times in a row: %s", schedule.job, in_a_row,
                      run.error)
         record("scheduler.job_failing", client_id=None, obj=schedule,
                detail={"job": schedule.job, "failures": in_a_row, "run": run.pk,
                        "message": run.error[:500]})
         return
-    client = schedule.client
-    assert client is not None  # noqa: S101 - client_id is set
     today = local_date(now, client.time_zone)
     upsert(client.pk, [Draft(
         kind=ItemKind.JOB_FAILURE, source_key=source_key(schedule),

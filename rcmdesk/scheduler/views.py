@@ -24,7 +24,7 @@ from rcmdesk.scheduler.models import Schedule
 def schedules(request: HttpRequest) -> HttpResponse:
     if not queries.may_open(request.user):
         raise PermissionDenied("Your role does not allow this.")
-    services.ensure_schedules()
+    # No ensure_schedules() here: a GET changes nothing; the worker makes them every tick.
     rows = queries.described(list(queries.visible(request.user)))
     return render(request, "scheduler/schedules.html", {"rows": rows})
 

@@ -145,9 +145,9 @@ NAV: tuple[Menu, ...] = (
     Menu("Admin", (
         Entry("Team", "workqueue:team", _team),
         Entry("Members", "accounts:members", _members),
-        Entry("Scheduled jobs", "scheduler:schedules", _schedules),
         Entry("Audit log", "audit:events", allowed(Action.VIEW_AUDIT_LOG)),
         Entry("Break glass", "tenancy:break_glass", allowed(Action.MANAGE_ORGANIZATIONS)),
+        Entry("Scheduled jobs", "scheduler:schedules", _schedules),
         Entry("Site admin", "admin:index", lambda a: bool(a.user.is_staff)),
     )),
 )

@@ -19,7 +19,8 @@ def test_the_existing_periodic_work_is_registered() -> None:
     assert {"queue_refresh", "weekly_report", "qa_draw", "escalations_overdue", "audit_seal",
             "audit_verify"} <= set(jobs)
     assert jobs["weekly_report"].default_cron == "0 6 * * 1"
-    assert jobs["weekly_report"].per_client and not jobs["audit_seal"].per_client
+    assert jobs["weekly_report"].per_client
+    assert not jobs["audit_seal"].per_client
 
 
 def test_a_job_is_one_decorator_and_a_name_is_taken_once() -> None:
