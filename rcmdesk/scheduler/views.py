@@ -7,6 +7,9 @@ not press is not drawn, and its POST answers 403.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -36,6 +39,15 @@ def _visible(request: HttpRequest, schedule_id: int) -> Schedule:
     return row
 
 
+def _permitted(request: HttpRequest, schedule_id: int,
+               may: Callable[[Any, Schedule], bool], refusal: str) -> Schedule:
+    """The schedule a POST acts on: 404 when unseen, 403 when the person may not."""
+    schedule = _visible(request, schedule_id)
+    if not may(request.user, schedule):
+        raise PermissionDenied(refusal)
+    return schedule
+
+
 def _page(request: HttpRequest, schedule: Schedule, *, problem: str = "",
           status: int = 200) -> HttpResponse:
     row = queries.described([schedule])[0]
@@ -55,9 +67,7 @@ def detail(request: HttpRequest, schedule_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def run_now(request: HttpRequest, schedule_id: int) -> HttpResponse:
-    schedule = _visible(request, schedule_id)
-    if not queries.may_run(request.user, schedule):
-        raise PermissionDenied("You may not run this job.")
+    schedule = _permitted(request, schedule_id, queries.may_run, "You may not run this job.")
     try:
         run = services.run_now(schedule, acting_user=request.user)
     except errors.Conflict as exc:
@@ -72,9 +82,8 @@ def run_now(request: HttpRequest, schedule_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def change(request: HttpRequest, schedule_id: int) -> HttpResponse:
-    schedule = _visible(request, schedule_id)
-    if not queries.may_change(request.user, schedule):
-        raise PermissionDenied("You may not change this schedule.")
+    schedule = _permitted(request, schedule_id, queries.may_change,
+                          "You may not change this schedule.")
     try:
         services.change(schedule, acting_user=request.user,
                         cron_expr=request.POST.get("cron", "")[:120],
