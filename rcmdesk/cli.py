@@ -103,6 +103,7 @@ def demo(
     from rcmdesk.demo.frontdesk import build_frontdesk
     from rcmdesk.demo.history import build_history
     from rcmdesk.demo.services import build_demo
+    from rcmdesk.scheduler.services import ensure_schedules
 
     with cli_context():
         logins = build_demo()
@@ -110,6 +111,7 @@ def demo(
         history = build_history() if claims else None  # before today's desk and controls
         desk = build_frontdesk() if claims else None
         controls = build_controls() if claims else None
+        ensure_schedules()  # the worker would at its first tick; the page shows them at once
     table = Table(title="Demo logins (synthetic data only)", title_justify="left")
     for column in ("username", "role", "org", "password", "TOTP secret (base32)"):
         table.add_column(column)

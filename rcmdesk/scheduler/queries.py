@@ -98,12 +98,18 @@ def last_runs(ids: list[int]) -> dict[int, JobRun]:
 
 def outcome_words(outcome: dict[str, Any]) -> list[tuple[str, str]]:
     """A run's outcome as (words, value) pairs: nested counts read "created 2, closed 1"."""
-    pairs = []
-    for key, value in outcome.items():
-        if isinstance(value, dict):
-            value = ", ".join(f"{k} {v}" for k, v in value.items())
-        pairs.append((_sentence(str(key)), str(value)))
-    return pairs
+    return [(_sentence(str(key)), _value(value)) for key, value in outcome.items()]
+
+
+def _value(value: Any) -> str:
+    """Never a Python repr on the page: a dict as "key n, key n", a list joined, yes/no."""
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {_value(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(_value(v) for v in value) or "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "—" if value is None else str(value)
 
 
 def _sentence(text: str) -> str:

@@ -110,6 +110,7 @@ def _claim_next(now: datetime, seen: set[int]) -> Claim | None:
         row = (Schedule.objects.select_for_update(skip_locked=True, of=("self",))
                .select_related("client")
                .filter(enabled=True, next_run_at__lte=now)
+               .filter(Q(client__isnull=True) | Q(client__is_active=True))
                .filter(Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lte=now))
                .exclude(pk__in=seen).order_by("next_run_at", "pk").first())
         if row is None:

@@ -171,3 +171,11 @@ def test_changing_the_cron_is_audited_and_moves_the_next_run(world: World,
                             "enabled_was": True, "enabled": True}
     with pytest.raises(services.cron.BadCron):
         services.change(row, acting_user=admin, cron_expr="soon")
+
+
+def test_an_inactive_clients_schedules_wait(world: World, probe: Probe) -> None:
+    schedule_for(world.acme, next_run_at=MONDAY_6_NY)
+    world.acme.is_active = False
+    world.acme.save(update_fields=["is_active"])
+    assert services.run_due(MONDAY_6_NY) == []
+    assert probe.calls == []

@@ -9,7 +9,7 @@ from django.test import Client
 
 from rcmdesk.audit.models import AuditEvent
 from rcmdesk.conftest import World, sign_in
-from rcmdesk.scheduler import services
+from rcmdesk.scheduler import queries, services
 from rcmdesk.scheduler.models import JobRun, RunTrigger, Schedule
 from rcmdesk.scheduler.tests.conftest import Probe
 from rcmdesk.tenancy.roles import Role
@@ -127,3 +127,11 @@ def test_a_run_shows_when_it_happened_in_the_clients_zone(world: World, signed_i
                      now=datetime(2026, 12, 7, 18, 0, tzinfo=UTC))
     page = sign_in(Client(), world.birch_admin).get(f"{URL}{row.pk}/").content.decode()
     assert "12/07/2026 12:00 PM CST" in page
+
+
+def test_an_outcome_reads_as_words_never_as_python() -> None:
+    outcome = {"AR follow-up": {"created": 2, "closed": 1}, "weeks": ["2026-W49"], "kept": [],
+               "broken": None, "sealed_all": True}
+    assert queries.outcome_words(outcome) == [
+        ("AR follow-up", "created 2, closed 1"), ("Weeks", "2026-W49"), ("Kept", "none"),
+        ("Broken", "—"), ("Sealed all", "yes")]
