@@ -94,7 +94,11 @@ class Claim:
 
 
 def run_due(now: datetime) -> list[JobRun]:
-    """Run every schedule due at ``now`` once (those another worker holds are left to it)."""
+    """Run every schedule due at ``now`` once (those another worker holds are left to it).
+
+    It makes no schedules: ``ensure_schedules`` does (the worker's tick calls both). A
+    simulation calls ``ensure_schedules(start)`` once, then ``run_due`` with its moving now;
+    each job gets that now."""
     runs: list[JobRun] = []
     seen: set[int] = set()
     while (claim := _claim_next(now, seen)) is not None:
