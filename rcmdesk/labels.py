@@ -19,6 +19,7 @@ def _families() -> dict[str, Iterable[Any]]:
     """Imported late: the enums live in model modules that need Django's app registry."""
     from rcmdesk.attachments.models import OwnerKind
     from rcmdesk.claims.models import ClaimOrigin, ClaimStatus, FrontDoor, PayerKind
+    from rcmdesk.connectivity.models import Completion, ConnectionKind, CredentialKind, RemoteAfter
     from rcmdesk.decisions.models import ProposalKind, ProposalStatus, WriteOffAccount
     from rcmdesk.denials.models import AppealOutcome, AppealStatus, FilingChannel
     from rcmdesk.eligibility.models import CoverageStatus, VisitSource, VisitStatus
@@ -61,6 +62,8 @@ def _families() -> dict[str, Iterable[Any]]:
         "edit_severity": EditSeverity, "report_status": ReportStatus,
         "batch_status": BatchStatus, "ack_status": AckStatus, "profile_kind": ProfileKind,
         "usage": Usage, "attachment_owner": OwnerKind, "file_kind": FileKind,
+        "connection_kind": ConnectionKind, "credential_kind": CredentialKind,
+        "completion": Completion, "remote_after": RemoteAfter,
     }
 
 
