@@ -27,6 +27,7 @@ urlpatterns = [
     path("qa/", include("rcmdesk.qa.urls")),
     path("reports/", include("rcmdesk.reports.urls")),
     path("capacity/", include("rcmdesk.capacity.urls")),
+    path("connections/", include("rcmdesk.connectivity.urls")),
     path("api/", api.urls),
     # One sign-in page for everyone: the admin's own would be a second door to keep locked.
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),

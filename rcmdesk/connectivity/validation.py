@@ -141,15 +141,20 @@ def _check_sftp(data: dict[str, Any]) -> None:
 
 
 def pinned_host_key(text: str) -> str:
-    """The server's public key in OpenSSH's one-line form, as asyncssh reads it."""
-    try:
-        key = asyncssh.import_public_key(text)
-    except (asyncssh.KeyImportError, ValueError):
-        raise ConnectionProblem(
-            "The host key could not be read. Paste the server's public key as one line, "
-            "e.g. \"ssh-ed25519 AAAA...\" (ssh-keyscan prints it; your clearinghouse can "
-            "confirm it).", "host_key") from None
-    return key.export_public_key("openssh").decode().strip()
+    """The server's public key in OpenSSH's one-line form (without a comment), as asyncssh
+    reads it; a line as ssh-keyscan prints it ("host ssh-ed25519 AAAA...") is taken too."""
+    line = " ".join(text.split())
+    for candidate in (line, line.partition(" ")[2]):
+        try:
+            key = asyncssh.import_public_key(candidate)
+        except (asyncssh.KeyImportError, ValueError):
+            continue
+        key.set_comment(None)
+        return key.export_public_key("openssh").decode().strip()
+    raise ConnectionProblem(
+        "The host key could not be read. Paste the server's public key as one line, "
+        "e.g. \"ssh-ed25519 AAAA...\" (ssh-keyscan prints it; your clearinghouse can "
+        "confirm it).", "host_key")
 
 
 def host_key_fingerprint(text: str) -> str:
