@@ -26,6 +26,7 @@ from rcmdesk import cli_support
 from rcmdesk.capacity import cli as capacity_cli
 from rcmdesk.charges import cli as charges_cli
 from rcmdesk.cli_support import active_user, audited, cli_context, client_by_slug, err, refusing
+from rcmdesk.connectivity import cli as connectivity_cli
 from rcmdesk.decisions import cli as decisions_cli
 from rcmdesk.denials import cli as denials_cli
 from rcmdesk.eligibility import cli as eligibility_cli
@@ -782,6 +783,9 @@ report_app = typer.Typer(help="Weekly client reports.", no_args_is_help=True)
 capacity_app = typer.Typer(help="Productivity and the capacity planner.", no_args_is_help=True)
 app.add_typer(report_app, name="report")
 app.add_typer(capacity_app, name="capacity")
+connections_app = typer.Typer(help="Trading-partner connections and their secrets.",
+                              no_args_is_help=True)
+app.add_typer(connections_app, name="connections")
 
 # The one list of the apps' command modules: each adds its commands to its group.
 APP_GROUPS: tuple[tuple[Any, typer.Typer], ...] = (
@@ -798,6 +802,7 @@ APP_GROUPS: tuple[tuple[Any, typer.Typer], ...] = (
     (weekly_cli, report_app),
     (capacity_cli, capacity_app),
     (remits_cli, posting_app),
+    (connectivity_cli, connections_app),
 )
 for _module, _group in APP_GROUPS:
     _module.register(_group)

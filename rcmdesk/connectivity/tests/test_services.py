@@ -30,7 +30,8 @@ pytestmark = pytest.mark.django_db
 def test_a_client_admin_adds_an_sftp_mailbox_and_the_trail_reads_in_words(
         world: World) -> None:
     connection = sftp_connection(world.acme, world.user(Role.CLIENT_ADMIN))
-    assert connection.client == world.acme and connection.enabled
+    assert connection.client == world.acme
+    assert connection.enabled
     event = AuditEvent.objects.get(action="connection.create")
     assert action_words(event.action) == "Connection added"
     pairs = dict(detail_pairs(event.detail))

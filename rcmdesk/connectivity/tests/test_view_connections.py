@@ -34,7 +34,8 @@ def test_a_connection_shows_where_it_goes_and_who_set_its_secret(world: World,
     assert "acme@127.0.0.1:2222" in text
     assert "SFTP mailbox" in text
     assert "by acme.admin" in text
-    assert "SSH private key</a>:" in text and "not set" in text
+    assert "SSH private key</a>:" in text
+    assert "not set" in text
     assert PASSWORD not in text
 
 
