@@ -9,7 +9,6 @@ never import this module, so there is no import cycle (an import-linter contract
 from __future__ import annotations
 
 import getpass
-import ipaddress
 import os
 import signal
 import subprocess
@@ -26,6 +25,7 @@ from rcmdesk import cli_support
 from rcmdesk.capacity import cli as capacity_cli
 from rcmdesk.charges import cli as charges_cli
 from rcmdesk.cli_support import active_user, audited, cli_context, client_by_slug, err, refusing
+from rcmdesk.conf import is_loopback
 from rcmdesk.connectivity import cli as connectivity_cli
 from rcmdesk.decisions import cli as decisions_cli
 from rcmdesk.denials import cli as denials_cli
@@ -167,7 +167,7 @@ def serve(
     from django.conf import settings
     from django.core.management import call_command
 
-    if not settings.HTTPS and not _is_loopback(host):
+    if not settings.HTTPS and not is_loopback(host):
         err.print("[red]Refusing to serve plain HTTP beyond loopback; set RCMDESK_HTTPS=true "
                   "behind a TLS proxy.[/red]")
         raise typer.Exit(2)
@@ -244,15 +244,6 @@ def _stop(children: list[subprocess.Popen[bytes]], grace: float = 30.0) -> None:
         except subprocess.TimeoutExpired:
             child.kill()
             child.wait()
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 @orgs_app.command("list")

@@ -9,7 +9,6 @@ never by our own reading of their formats. A refusal never repeats any part of a
 from __future__ import annotations
 
 import base64
-import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +20,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 
 from rcmdesk import errors
+from rcmdesk.conf import is_loopback
 from rcmdesk.connectivity.models import (
     Completion,
     ConnectionKind,
@@ -180,19 +180,10 @@ def check_url(url: str, field: str) -> None:
     parts = urlsplit(url)
     if not parts.hostname or parts.scheme not in ("https", "http"):
         raise ConnectionProblem("Give the full address, starting with https://.", field)
-    if parts.scheme == "http" and not _loopback(parts.hostname):
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
         raise ConnectionProblem("The address must start with https://: patient data never "
                                 "travels unencrypted (plain http is allowed only to this "
                                 "machine, for the simulator).", field)
-
-
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def check_secret(connection_kind: str, kind: str, value: str, now: datetime) -> CheckedSecret:
