@@ -113,7 +113,7 @@ def set_secret(
 
     with refusing(acting_as, client, "connections", may_not="manage connections"), \
             audited(acting):
-        found = queries.connection(acting, org, _connection_id(org, connection))
+        found = queries.connection(acting, _connection_id(org, connection))
         value = _read_secret(kind)
         credential = services.set_secret(found, kind, value, acting_user=acting)
     print(f"{kind} of {found.name} set under key {credential.key_id}"
@@ -121,12 +121,13 @@ def set_secret(
 
 
 def _connection_id(org: Any, text: str) -> int:
+    """The id of the client's connection named (or numbered) so; 0, refused as not found,
+    when the client has none by that name or number."""
     from rcmdesk.connectivity.models import Connection
 
-    if text.isdigit():
-        return int(text)
-    found = Connection.objects.filter(client=org, name=text).values_list("pk", flat=True)
-    return found.first() or 0  # 0: nothing by that name, refused as not found
+    mine = Connection.objects.filter(client=org)
+    found = mine.filter(pk=int(text)) if text.isdigit() else mine.filter(name=text)
+    return found.values_list("pk", flat=True).first() or 0
 
 
 def _read_secret(kind: str) -> str:

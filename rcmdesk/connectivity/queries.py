@@ -42,11 +42,12 @@ def connections(user: Any, client: Organization) -> list[ConnectionRow]:
                                    for k in SECRET_KINDS[c.kind])) for c in rows]
 
 
-def connection(user: Any, client: Organization, connection_id: int) -> Connection:
-    """One of the client's connections (404 for another client's or a missing one)."""
-    require(user, Action.MANAGE_CONNECTIONS, client.pk)
-    found: Connection = Connection.objects.visible_to(user).filter(
-        client=client).get_visible_or_404(user, pk=connection_id)
+def connection(user: Any, connection_id: int) -> Connection:
+    """One connection: out of sight (another client's, or none) answers 404 before the
+    role is asked (403), the order that leaks nothing."""
+    found: Connection = Connection.objects.select_related("client").get_visible_or_404(
+        user, pk=connection_id)
+    require(user, Action.MANAGE_CONNECTIONS, found.client_id)
     return found
 
 

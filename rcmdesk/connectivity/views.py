@@ -3,8 +3,10 @@ form with its rotation history, disable and enable.
 
 Every page asks ``Action.MANAGE_CONNECTIONS`` of the signed-in person's own client: partner
 users and the client's other people get the site's refusal (and no menu entry, which asks
-the same question in ``web/context.py``). No page ever renders a secret: the list and
-history show when, by whom, under which key and a key's fingerprint only.
+the same question in ``web/context.py``). A page of one connection looks it up through
+visibility first, so another client's answers 404 like a missing one, then asks the role.
+No page ever renders a secret: the list and history show when, by whom, under which key and
+a key's fingerprint only.
 
 Seam for "Test connection": the edit page offers the button when ``tester`` below finds
 ``connectivity.sftp.check(connection) -> str``; its view and route belong to the transfer
@@ -83,8 +85,7 @@ def add(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, connection_id: int) -> HttpResponse:
     user: Any = request.user
-    client = _own_client(user)
-    connection = queries.connection(user, client, connection_id)
+    connection = queries.connection(user, connection_id)
     initial = {f: getattr(connection, f) for f in FIELDS} | {
         "carries": connection.carries.split()}
     form = ConnectionForm(request.POST or None, initial=initial, editing=True)
@@ -96,7 +97,7 @@ def edit(request: HttpRequest, connection_id: int) -> HttpResponse:
         else:
             messages.info(request, f"Connection {connection.name} saved.")
             return redirect("connectivity:connections")
-    return _form_page(request, client, form, connection)
+    return _form_page(request, connection.client, form, connection)
 
 
 def _beside_field(form: ConnectionForm, exc: ConnectionProblem) -> None:
@@ -117,8 +118,7 @@ def _form_page(request: HttpRequest, client: Organization, form: ConnectionForm,
 def secret(request: HttpRequest, connection_id: int, kind: str) -> HttpResponse:
     """Set or rotate one secret: write-only, with every earlier setting listed."""
     user: Any = request.user
-    client = _own_client(user)
-    connection = queries.connection(user, client, connection_id)
+    connection = queries.connection(user, connection_id)
     if kind not in SECRET_KINDS[connection.kind]:
         raise Http404("Not found.")
     problem, status = "", 200
@@ -133,7 +133,7 @@ def secret(request: HttpRequest, connection_id: int, kind: str) -> HttpResponse:
             messages.info(request, f"{CredentialKind(kind).label} of {connection.name} set.")
             return redirect("connectivity:secret", connection_id=connection.pk, kind=kind)
     return render(request, "connectivity/secret.html", {
-        "client": client, "connection": connection, "kind": kind,
+        "client": connection.client, "connection": connection, "kind": kind,
         "form": SecretForm(kind), "problem": problem,
         "history": queries.secret_history(user, connection, kind)}, status=status)
 
@@ -142,7 +142,7 @@ def secret(request: HttpRequest, connection_id: int, kind: str) -> HttpResponse:
 @require_POST
 def disable(request: HttpRequest, connection_id: int) -> HttpResponse:
     user: Any = request.user
-    connection = queries.connection(user, _own_client(user), connection_id)
+    connection = queries.connection(user, connection_id)
     services.disable_connection(connection, acting_user=user,
                                 reason=str(request.POST.get("reason", "")))
     messages.info(request, f"Connection {connection.name} disabled: nothing goes through "
@@ -154,7 +154,7 @@ def disable(request: HttpRequest, connection_id: int) -> HttpResponse:
 @require_POST
 def enable(request: HttpRequest, connection_id: int) -> HttpResponse:
     user: Any = request.user
-    connection = queries.connection(user, _own_client(user), connection_id)
+    connection = queries.connection(user, connection_id)
     services.enable_connection(connection, acting_user=user)
     messages.info(request, f"Connection {connection.name} enabled.")
     return redirect("connectivity:connections")

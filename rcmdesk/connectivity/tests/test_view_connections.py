@@ -65,3 +65,28 @@ def test_everyone_else_is_refused_and_has_no_menu_entry(world: World, signed_in:
 def test_the_client_admin_finds_it_in_the_admin_menu(world: World, signed_in: Any) -> None:
     home = signed_in(Role.CLIENT_ADMIN).get("/", follow=True).content.decode()
     assert 'data-testid="nav-connections"' in home
+
+
+def test_every_connection_page_reads_as_words_with_none_and_with_one(world: World,
+                                                                    signed_in: Any) -> None:
+    """The crawler's judgement on program output, over the pages' text, before and after a
+    connection of each kind exists (the crawl itself needs the demo and a browser)."""
+    from django.utils.html import strip_tags
+
+    from rcmdesk.connectivity.tests.connection_factories import core_values
+    from rcmdesk.web.tests.crawl_checks import raw_values
+
+    browser = signed_in(Role.CLIENT_ADMIN)
+    admin = world.user(Role.CLIENT_ADMIN)
+    pages = [URL, "/connections/add"]
+    assert not raw_values(strip_tags(browser.get(URL).content.decode()))
+    sftp = sftp_connection(world.acme, admin)
+    services.set_secret(sftp, "password", PASSWORD, acting_user=admin)
+    core = services.create_connection(world.acme, core_values(), acting_user=admin)
+    pages += [f"/connections/{c.pk}/" for c in (sftp, core)]
+    pages += [f"/connections/{sftp.pk}/secret/password",
+              f"/connections/{core.pk}/secret/client_cert"]
+    for url in pages:
+        page = browser.get(url)
+        assert page.status_code == 200, url
+        assert not raw_values(strip_tags(page.content.decode())), url
