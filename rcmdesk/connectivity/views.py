@@ -8,15 +8,13 @@ visibility first, so another client's answers 404 like a missing one, then asks 
 No page ever renders a secret: the list and history show when, by whom, under which key and
 a key's fingerprint only.
 
-Seam for "Test connection": the edit page offers the button when ``tester`` below finds
-``connectivity.sftp.check(connection) -> str``; its view and route belong to the transfer
-work, not here.
+Seam for "Test connection": the edit page offers the button when a route named
+``connectivity:test`` exists (``connection_test_url`` below); its view, calling
+``connectivity.sftp.check(connection) -> str``, belongs to the transfer work, not here.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -24,6 +22,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rcmdesk.connectivity import queries, services
@@ -44,14 +43,14 @@ def _own_client(user: Any) -> Organization:
     return org
 
 
-def tester() -> Callable[[Connection], str] | None:
-    """``connectivity.sftp.check`` once the transfer work provides it, else None."""
+def connection_test_url(connection: Connection) -> str:
+    """Where the "Test connection" button posts, once a route named ``connectivity:test``
+    exists (its view calls ``connectivity.sftp.check(connection) -> str``; the transfer
+    work adds both); until then no button is drawn."""
     try:
-        module = importlib.import_module("rcmdesk.connectivity.sftp")
-    except ImportError:
-        return None
-    check: Callable[[Connection], str] | None = getattr(module, "check", None)
-    return check
+        return reverse("connectivity:test", args=[connection.pk])
+    except NoReverseMatch:
+        return ""
 
 
 @login_required
@@ -109,7 +108,7 @@ def _form_page(request: HttpRequest, client: Organization, form: ConnectionForm,
     return render(request, "connectivity/edit.html", {
         "client": client, "form": form, "connection": connection,
         "secret_kinds": SECRET_KINDS[connection.kind] if connection else (),
-        "may_test": connection is not None and tester() is not None},
+        "test_url": connection_test_url(connection) if connection else ""},
         status=400 if form.is_bound else 200)
 
 
