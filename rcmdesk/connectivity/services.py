@@ -43,7 +43,8 @@ def create_connection(client: Organization, values: Mapping[str, Any], *,
     with transaction.atomic():
         _save_named(connection)
         record("connection.create", client_id=client.pk, obj=connection,
-               acting_user=acting_user, detail=_described(connection, data))
+               acting_user=acting_user,
+               detail=_described(connection, {k: v for k, v in data.items() if v != ""}))
     return connection
 
 
