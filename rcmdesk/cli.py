@@ -9,7 +9,6 @@ never import this module, so there is no import cycle (an import-linter contract
 from __future__ import annotations
 
 import getpass
-import ipaddress
 import os
 import signal
 import subprocess
@@ -26,6 +25,9 @@ from rcmdesk import cli_support
 from rcmdesk.capacity import cli as capacity_cli
 from rcmdesk.charges import cli as charges_cli
 from rcmdesk.cli_support import active_user, audited, cli_context, client_by_slug, err, refusing
+from rcmdesk.conf import is_loopback
+from rcmdesk.connectivity import cli as connectivity_cli
+from rcmdesk.connectivity import transfer_cli
 from rcmdesk.decisions import cli as decisions_cli
 from rcmdesk.denials import cli as denials_cli
 from rcmdesk.eligibility import cli as eligibility_cli
@@ -191,7 +193,7 @@ def serve(
     from django.conf import settings
     from django.core.management import call_command
 
-    if not settings.HTTPS and not _is_loopback(host):
+    if not settings.HTTPS and not is_loopback(host):
         err.print("[red]Refusing to serve plain HTTP beyond loopback; set RCMDESK_HTTPS=true "
                   "behind a TLS proxy.[/red]")
         raise typer.Exit(2)
@@ -274,15 +276,6 @@ def _stop(children: list[subprocess.Popen[bytes]], grace: float = 30.0) -> None:
         except subprocess.TimeoutExpired:
             child.kill()
             child.wait()
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 @orgs_app.command("list")
@@ -816,6 +809,9 @@ app.add_typer(capacity_app, name="capacity")
 schedule_app = typer.Typer(help="Scheduled jobs: their schedules and runs.",
                            no_args_is_help=True)
 app.add_typer(schedule_app, name="schedule")
+connections_app = typer.Typer(help="Trading-partner connections and their secrets.",
+                              no_args_is_help=True)
+app.add_typer(connections_app, name="connections")
 
 # The one list of the apps' command modules: each adds its commands to its group.
 APP_GROUPS: tuple[tuple[Any, typer.Typer], ...] = (
@@ -833,6 +829,8 @@ APP_GROUPS: tuple[tuple[Any, typer.Typer], ...] = (
     (capacity_cli, capacity_app),
     (remits_cli, posting_app),
     (scheduler_cli, schedule_app),
+    (connectivity_cli, connections_app),
+    (transfer_cli, connections_app),
 )
 for _module, _group in APP_GROUPS:
     _module.register(_group)

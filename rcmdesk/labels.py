@@ -19,7 +19,14 @@ def _families() -> dict[str, Iterable[Any]]:
     """Imported late: the enums live in model modules that need Django's app registry."""
     from rcmdesk.attachments.models import OwnerKind
     from rcmdesk.claims.models import ClaimOrigin, ClaimStatus, FrontDoor, PayerKind
-    from rcmdesk.connectivity.models import InboundState, TransmissionState
+    from rcmdesk.connectivity.models import (
+        Completion,
+        ConnectionKind,
+        CredentialKind,
+        InboundState,
+        RemoteAfter,
+        TransmissionState,
+    )
     from rcmdesk.decisions.models import ProposalKind, ProposalStatus, WriteOffAccount
     from rcmdesk.denials.models import AppealOutcome, AppealStatus, FilingChannel
     from rcmdesk.eligibility.models import CoverageStatus, VisitSource, VisitStatus
@@ -74,6 +81,8 @@ def _families() -> dict[str, Iterable[Any]]:
         "ack_source": AckSource, "ack_verdict": AckVerdict, "claim_stage": ClaimStage,
         "transmission_state": TransmissionState, "inbound_state": InboundState,
         "run_status": RunStatus, "run_trigger": RunTrigger,
+        "connection_kind": ConnectionKind, "credential_kind": CredentialKind,
+        "completion": Completion, "remote_after": RemoteAfter,
     }
 
 

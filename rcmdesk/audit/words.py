@@ -27,14 +27,24 @@ ACTIONS = {
     "access_refused": "Access refused", "scope_changed": "Engagement scope changed",
     "revoke": "Access revoked", "unassigned": "Unassigned",
     "break_glass": "Break-glass access opened",
+    "connection.create": "Connection added", "connection.update": "Connection changed",
+    "connection.secret_set": "Connection secret set", "connection.disable":
+    "Connection disabled", "connection.enable": "Connection enabled",
+    "connection.rekey": "Connection secrets sealed under a new key",
 }
 KEYS = {"sha256": "Fingerprint (SHA-256)", "ip": "IP address", "pcn": "Claim number",
         "icn": "Payer claim number", "id": "ID", "url": "Address", "dos": "Date of service",
-        "ids": "IDs", "isa13": "Interchange control number", "npi": "NPI"}
+        "ids": "IDs", "isa13": "Interchange control number", "npi": "NPI",
+        "key_id": "Sealed with key", "hint": "Fingerprint", "host_key": "Host key (SHA-256)",
+        "endpoint_url": "Endpoint address", "token_url": "Token address",
+        "outbound_dir": "Upload folder", "inbound_dir": "Answers folder",
+        "oauth_client_id": "OAuth 2.0 client ID"}
 # Detail keys whose values are stored codes: worded by their label family (rcmdesk.labels).
 KEY_FAMILIES = {"channel": "channel", "role": "role", "workflow": "workflow",
                 "scope": "workflow", "before": "workflow", "after": "workflow",
-                "previous_status": "file_status", "kind": "file_kind"}
+                "previous_status": "file_status", "kind": "file_kind",
+                "connection_kind": "connection_kind", "secret": "credential_kind",
+                "completion": "completion", "after_download": "remote_after"}
 LONGEST = 200  # a value longer than this is cut: the CSV export has it whole
 
 

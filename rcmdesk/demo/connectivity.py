@@ -13,9 +13,8 @@ Made as each client's admin would make them, every change audited, secrets seale
 nothing, and a simulator whose state was wiped (new host key, new passwords) is followed,
 so ``make run`` after ``rm -rf var/sim`` still works.
 
-``_create_connection``, ``_update_connection`` and ``_set_secret`` have the signatures of
-``rcmdesk.connectivity.services``; when that module lands, import those three from it and
-delete the local ones (the only change needed here).
+Connections and secrets are made through ``rcmdesk.connectivity.services`` as the client's
+admin, so the demo's rows are checked and audited exactly as a person's would be.
 """
 
 from __future__ import annotations
@@ -27,19 +26,19 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from rcmdesk.accounts.models import User
-from rcmdesk.audit.services import record
 from rcmdesk.connectivity.models import (
     Completion,
     Connection,
     ConnectionKind,
-    Credential,
     CredentialKind,
     RemoteAfter,
 )
-from rcmdesk.connectivity.secrets import SecretUnavailable, current_secret, seal
+from rcmdesk.connectivity.secrets import SecretUnavailable, current_secret
+from rcmdesk.connectivity.services import create_connection as _create_connection
+from rcmdesk.connectivity.services import set_secret as _set_secret
+from rcmdesk.connectivity.services import update_connection as _update_connection
 from rcmdesk.demo.personas import CLIENTS
 from rcmdesk.sim import users
 from rcmdesk.sim.cli import default_state_dir
@@ -169,50 +168,3 @@ def _ensure(client: Organization, values: Mapping[str, Any],
         if not same:
             _set_secret(connection, kind, value, acting_user=acting_user)
     return connection
-
-
-def _described(values: Mapping[str, Any]) -> dict[str, Any]:
-    """The settings for the audit trail (the host key is public, but long)."""
-    return {("connection_kind" if k == "kind" else k): v
-            for k, v in values.items() if k != "host_key"} | {"demo": True}
-
-
-def _create_connection(client: Organization, values: Mapping[str, Any], *,
-                       acting_user: User | None) -> Connection:
-    connection = Connection.objects.create(client=client, created_by=acting_user, **values)
-    record("connection.create", client_id=client.pk, obj=connection,
-           acting_user=acting_user, detail=_described(values))
-    return connection
-
-
-def _update_connection(connection: Connection, values: Mapping[str, Any], *,
-                       acting_user: User | None) -> Connection:
-    changed = {k: v for k, v in values.items() if getattr(connection, k) != v}
-    if not changed:
-        return connection
-    for field, value in changed.items():
-        setattr(connection, field, value)
-    connection.updated_at = timezone.now()
-    connection.save()
-    record("connection.update", client_id=connection.client_id, obj=connection,
-           acting_user=acting_user,
-           detail={"connection": connection.name, **_described(changed)})
-    return connection
-
-
-def _set_secret(connection: Connection, kind: CredentialKind, value: str, *,
-                acting_user: User | None) -> Credential:
-    """Seal the secret; the current one of its kind is retired with its ciphertext blanked."""
-    now = timezone.now()
-    ciphertext, key_id = seal(value)
-    replaced = Credential.objects.filter(connection=connection, kind=kind,
-                                         retired_at__isnull=True).update(
-        retired_at=now, ciphertext=b"")
-    credential = Credential.objects.create(connection=connection, kind=kind,
-                                           ciphertext=ciphertext, key_id=key_id, set_at=now,
-                                           set_by=acting_user)
-    record("connection.secret_set", client_id=connection.client_id, obj=connection,
-           acting_user=acting_user,
-           detail={"connection": connection.name, "secret": str(kind), "key_id": key_id,
-                   "replaced": bool(replaced)})
-    return credential

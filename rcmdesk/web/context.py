@@ -109,6 +109,11 @@ def _schedules(a: Asker) -> bool:
     return may_open(a.user)
 
 
+def _connections(a: Asker) -> bool:
+    """connectivity.views: MANAGE_CONNECTIONS (client admins), of their own client."""
+    return a.may(Action.MANAGE_CONNECTIONS) and a.own_org()
+
+
 def _members(a: Asker) -> bool:
     """accounts.members.members: a client admin of their own organization."""
     return a.may(Action.MANAGE_USERS) and a.own_org()
@@ -149,6 +154,7 @@ NAV: tuple[Menu, ...] = (
     Menu("Admin", (
         Entry("Team", "workqueue:team", _team),
         Entry("Members", "accounts:members", _members),
+        Entry("Connections", "connectivity:connections", _connections, "nav-connections"),
         Entry("Audit log", "audit:events", allowed(Action.VIEW_AUDIT_LOG)),
         Entry("Break glass", "tenancy:break_glass", allowed(Action.MANAGE_ORGANIZATIONS)),
         Entry("Scheduled jobs", "scheduler:schedules", _schedules),

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 
 from rcmdesk.tenancy.models import Organization
+from rcmdesk.tenancy.visibility import TenantQuerySet
 
 
 class ConnectionKind(models.TextChoices):
@@ -68,6 +69,8 @@ class Connection(models.Model):
                                    on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(default=timezone.now)
 
+    objects = TenantQuerySet.as_manager()
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["client", "name"],
                                                name="connection_name_per_client")]
@@ -95,11 +98,15 @@ class Credential(models.Model):
     kind = models.CharField(max_length=12, choices=CredentialKind.choices)
     ciphertext = models.BinaryField()
     key_id = models.CharField(max_length=16)  # which key sealed it (rotation of the key)
-    hint = models.CharField(max_length=40, blank=True)  # e.g. a key fingerprint, never secret
+    # e.g. "SHA256:..." of a key (50 characters), never any part of a password
+    hint = models.CharField(max_length=80, blank=True)
     set_at = models.DateTimeField(default=timezone.now)
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                on_delete=models.SET_NULL, related_name="+")
     retired_at = models.DateTimeField(null=True, blank=True)
+
+    tenant_field = "connection__client_id"
+    objects = TenantQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(

@@ -27,6 +27,7 @@ import pytest
 from django.utils import timezone
 
 from rcmdesk.accounts.models import User
+from rcmdesk.conftest import make_user
 from rcmdesk.connectivity.models import Connection
 from rcmdesk.demo.connectivity import ensure_mailbox, mailbox_passwords
 from rcmdesk.sim import users
@@ -36,6 +37,7 @@ from rcmdesk.sim.server import Endpoint, running
 from rcmdesk.sim.store import read_json
 from rcmdesk.sim.tests.support import SteppedClock
 from rcmdesk.tenancy.models import Organization
+from rcmdesk.tenancy.roles import Role
 
 SEED = 7  # the synthetic payers' decisions: the same uploads get the same answers
 
@@ -57,7 +59,12 @@ class SimMailbox:
     def connection_for(self, client: Organization, *, acting_user: User | None = None
                        ) -> Connection:
         """The client's SFTP connection to its own mailbox (a user made for it when the
-        simulator has none); called again, the same connection."""
+        simulator has none), made by its admin (one is made when none is given); called
+        again, the same connection."""
+        if acting_user is None:
+            acting_user = (User.objects.filter(organization=client, role=Role.CLIENT_ADMIN)
+                           .first() or make_user(f"{client.slug}.admin", Role.CLIENT_ADMIN,
+                                                 client))
         password = mailbox_passwords(self.state_dir, [client.slug])[client.slug]
         contract = read_json(self.state_dir / CONNECTION_FILE, None)
         return ensure_mailbox(client, contract, client.slug, password,
