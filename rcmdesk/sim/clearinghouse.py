@@ -27,7 +27,7 @@ from typing import Any
 
 from rcmdesk.sim import faults, payers, users
 from rcmdesk.sim.store import read_json, write_json
-from rcmdesk.synth.files import CLEARINGHOUSE_ID, Controls
+from rcmdesk.synth.files import Controls
 from rcmdesk.synth.world import Payer
 from rcmdesk.x12 import t278, t837
 from rcmdesk.x12.ack import acknowledge
@@ -37,6 +37,12 @@ from rcmdesk.x12.writer import Envelope, TransactionBody, write_interchange
 from rcmdesk.x12.writers import build_278, build_835, build_999
 
 LEDGER_FILE = "ledger.json"
+# The simulator's own sender id and number ranges, apart from the synthetic generator's
+# (SYNTHCH, traces and payer claim numbers from 1): the demo's history was made by the
+# generator, and a receiver rightly refuses a second interchange under a sender and control
+# number it has seen, so answers must never reuse the history's.
+SENDER_ID = "RCMDESKSIM"
+FIRST_TRACE, FIRST_ICN = 700_000_000, 70_000_000_000
 ERRORS_FILE = "errors.log"  # files the simulator could not fully answer, with the reason
 OUTBOX = "outbox"  # answers made but not yet due, one file each
 # A 277CA follows the 999 after the claims went through the front-door edits.
@@ -152,7 +158,8 @@ class Clearinghouse:
 
     def _ledger(self) -> dict[str, Any]:
         return dict(read_json(self.state_dir / LEDGER_FILE,
-                              {"interchange": 0, "trace": 0, "icn": 0, "pending": []}))
+                              {"interchange": 0, "trace": FIRST_TRACE, "icn": FIRST_ICN,
+                               "pending": []}))
 
     def pending(self) -> list[Pending]:
         """Answers made and not yet delivered, soonest first."""
@@ -331,7 +338,7 @@ class Answers:
 
     def _envelope(self, when: datetime) -> Envelope:
         assert self.header is not None
-        envelope = self.controls.envelope(CLEARINGHOUSE_ID, self.header.sender,
+        envelope = self.controls.envelope(SENDER_ID, self.header.sender,
                                           when.strftime("%Y%m%d"))
         return replace(envelope, time=when.strftime("%H%M"), usage=self.header.usage,
                        receiver_qualifier=self.header.sender_qualifier or "ZZ")
