@@ -1,0 +1,217 @@
+"""Claims out and answers back through the clearinghouse simulator, with no hands.
+
+Every step runs the product's own code over real loopback sockets: ``submission.submit``
+writes the 837 and the ``outbound_written`` signal queues it; ``outbound.send_due`` uploads
+it to the simulator's SFTP server; the simulator answers (999, 277CA, later 835s) at the
+test's clock; ``inbound.poll`` takes the answers and intake processes them (its task run on
+the spot). What is asserted is where every claim ends, and that the faults a real network
+brings (a cut upload, a cut download, a file delivered twice) leave one of everything.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+
+from rcmdesk.audit.models import AuditEvent
+from rcmdesk.conftest import World
+from rcmdesk.connectivity import inbound, outbound
+from rcmdesk.connectivity.models import (
+    Connection,
+    InboundFile,
+    InboundState,
+    Transmission,
+    TransmissionState,
+)
+from rcmdesk.connectivity.tests.simulated import (  # noqa: F401 (fixture)
+    SimMailbox,
+    running_simulator,
+)
+from rcmdesk.intake.models import ReceivedFile
+from rcmdesk.remits.invariants import check_ledger
+from rcmdesk.sim import faults, users
+from rcmdesk.sim.clearinghouse import ERRORS_FILE
+from rcmdesk.submission import services, states
+from rcmdesk.submission.models import BatchClaim, OutboundAck, SubmissionBatch
+from rcmdesk.submission.tests.factories import draft_claim
+from rcmdesk.tenancy.roles import Role
+from rcmdesk.workqueue.models import ItemKind, WorkItem
+
+IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
+                         "QUEUES": ["default", "ingest", "reports"]}}
+ANSWERED = {states.ClaimStage.ACCEPTED_277CA, states.ClaimStage.REJECTED_277CA}
+SETTLED = {states.ClaimStage.PAID, states.ClaimStage.DENIED, states.ClaimStage.REJECTED_277CA}
+REMITS_DONE_DAYS = 10  # the simulator pays 2-6 days after the 837, reversals 1-3 days later
+
+Capture = Callable[..., AbstractContextManager[list[Callable[[], Any]]]]
+
+
+@dataclass
+class Chain:
+    """One client wired to the simulator: what a test does, in the order the product does
+    it, each step at the simulator's clock (the product's ``now`` is the simulator's)."""
+
+    world: World
+    sim: SimMailbox
+    connection: Connection
+    after_commit: Capture
+
+    @property
+    def now(self) -> datetime:
+        return self.sim.clock.now
+
+    def submit(self, count: int, prefix: str = "E2E") -> SubmissionBatch:
+        """``count`` ready claims submitted in one 837P, its transmission queued on commit."""
+        for n in range(count):
+            draft_claim(self.world.acme, f"{prefix}{n:05d}")
+        with self.after_commit(execute=True):
+            [batch] = services.submit(self.world.acme,
+                                      acting_user=self.world.user(Role.CLIENT_STAFF))
+        return batch
+
+    def send(self) -> list[Transmission]:
+        """A minute on, the worker's send: every due transmission uploaded."""
+        self.sim.clock.advance(minutes=1)
+        return outbound.send_due(self.world.acme, now=self.now)
+
+    def answer(self, **advance: float) -> None:
+        """The clearinghouse's turn: take the uploads a minute on (their 999s come at once),
+        then deliver what is due ``advance`` later (the 277CA half an hour on, 835s days)."""
+        self.sim.process(minutes=1)
+        if advance:
+            self.sim.process(**advance)
+        assert not (self.sim.state_dir / ERRORS_FILE).exists(), \
+            (self.sim.state_dir / ERRORS_FILE).read_text()
+
+    def poll(self) -> inbound.PollResult:
+        """One mailbox poll a minute on, intake processing what it took at once."""
+        self.sim.clock.advance(minutes=1)
+        with self.after_commit(execute=True):
+            return inbound.poll(self.connection, now=self.now)
+
+    def fetch(self) -> list[inbound.PollResult]:
+        """Polls until nothing is waiting (a file is taken once a second poll sees it whole)."""
+        results = [self.poll()]
+        while results[-1].waiting or results[-1].failed:
+            results.append(self.poll())
+        return results
+
+    def uploads(self) -> list[str]:
+        """Every name in the mailbox's upload folder, hidden partial uploads included."""
+        folder = users.home(self.sim.state_dir, self.connection.username) / users.INBOUND
+        return sorted(p.name for p in folder.iterdir())
+
+    def fault(self, **armed: Any) -> None:
+        """Arm one of the simulator's faults for what comes next."""
+        faults.inject(self.sim.state_dir, **armed)
+
+    def stages(self, batch: SubmissionBatch) -> dict[str, states.ClaimStage]:
+        """Each claim's stage as the batch page shows it, by patient control number."""
+        entries = list(BatchClaim.objects.filter(batch=batch).select_related("claim"))
+        found = states.rows(batch, entries, states.sending(batch))
+        return {r.entry.claim.patient_control_number: r.stage for r in found}
+
+
+@pytest.fixture
+def chain(world: World, sim_mailbox: SimMailbox, settings: Any,
+          django_capture_on_commit_callbacks: Capture) -> Chain:
+    settings.TASKS = IMMEDIATE
+    sim_mailbox.clock.advance(minutes=1)  # the product's rows are stamped a little later
+    return Chain(world, sim_mailbox, sim_mailbox.connection_for(world.acme),
+                 django_capture_on_commit_callbacks)
+
+
+def test_two_hundred_claims_each_end_answered_and_their_remits_post_without_hands(
+        chain: Chain) -> None:
+    batch = chain.submit(200)
+    [transmission] = Transmission.objects.filter(outbound=batch.outbound)
+    assert transmission.state == TransmissionState.QUEUED
+    [sent] = chain.send()
+    assert sent.state == TransmissionState.SENT
+    chain.answer(hours=1)
+    chain.fetch()
+    transmission.refresh_from_db()
+    assert transmission.state == TransmissionState.ACCEPTED
+    stages = chain.stages(batch)
+    assert len(stages) == 200
+    assert set(stages.values()) <= ANSWERED, Counter(stages.values())
+    rejected = {pcn for pcn, stage in stages.items()
+                if stage == states.ClaimStage.REJECTED_277CA}
+    assert rejected  # the synthetic mix rejects some at the front door
+    items = WorkItem.objects.filter(client=chain.world.acme, kind=ItemKind.REJECTION)
+    assert set(items.values_list("claim__patient_control_number", flat=True)) == rejected
+
+    chain.answer(days=REMITS_DONE_DAYS)
+    chain.fetch()
+    settled = chain.stages(batch)
+    assert set(settled.values()) <= SETTLED, Counter(settled.values())
+    assert states.ClaimStage.PAID in settled.values()
+    assert check_ledger(chain.world.acme) == []
+
+
+def answers_taken(kind: str) -> list[bytes]:
+    """The bytes intake received of one kind of answer (999, 277CA, 835), by file name."""
+    return [bytes(f.content) for f in ReceivedFile.objects.filter(
+        original_name__startswith=f"{kind}_").order_by("pk")]
+
+
+def test_an_upload_cut_halfway_is_retried_into_exactly_one_complete_remote_file(
+        chain: Chain) -> None:
+    batch = chain.submit(3)
+    chain.fault(drop_after_bytes=1024)
+    [cut] = chain.send()
+    assert (cut.state, cut.attempts) == (TransmissionState.QUEUED, 1)
+    assert cut.next_attempt_at == chain.now + timedelta(minutes=1)  # retried after backoff
+    assert "connection was lost" in cut.last_error
+    assert outbound.remote_name(batch.outbound) not in chain.uploads()
+    chain.answer()
+    assert chain.sim.answers("acme") == []  # a partial upload is never taken, so no 999
+    [retried] = chain.send()
+    assert (retried.state, retried.attempts) == (TransmissionState.SENT, 2)
+    name = outbound.remote_name(batch.outbound)
+    assert chain.uploads() == [name]  # no .part left beside it
+    folder = users.home(chain.sim.state_dir, "acme") / users.INBOUND
+    assert (folder / name).read_bytes() == bytes(batch.outbound.content)
+    chain.answer()
+    chain.fetch()
+    assert len(answers_taken("999")) == 1  # the simulator answered one file
+    retried.refresh_from_db()
+    assert retried.state == TransmissionState.ACCEPTED
+
+
+def test_an_answer_delivered_twice_is_ingested_once(chain: Chain) -> None:
+    batch = chain.submit(3)
+    chain.send()
+    chain.fault(duplicate_next=1)
+    chain.answer()
+    assert len([n for n in chain.sim.answers("acme") if n.startswith("999_")]) == 2
+    results = chain.fetch()
+    assert (sum(r.taken for r in results), sum(r.duplicates for r in results)) == (1, 1)
+    assert len(answers_taken("999")) == 1
+    assert AuditEvent.objects.filter(action="intake.duplicate").count() == 1
+    assert OutboundAck.objects.filter(outbound=batch.outbound).count() == 1
+    assert chain.sim.answers("acme") == []  # both archived on the server
+
+
+def test_a_half_downloaded_answer_is_never_ingested_and_is_taken_whole_next_poll(
+        chain: Chain) -> None:
+    chain.submit(3)
+    chain.send()
+    chain.answer()
+    [name] = chain.sim.answers("acme")
+    whole = (users.home(chain.sim.state_dir, "acme") / users.OUTBOUND / name).read_bytes()
+    assert chain.poll().waiting == 1  # seen once; taken when a later poll sees it unchanged
+    chain.fault(drop_after_bytes=len(whole) // 2)
+    cut = chain.poll()
+    assert (cut.taken, cut.failed) == (0, 1)
+    assert not ReceivedFile.objects.exists()
+    assert InboundFile.objects.get().state == InboundState.SEEN
+    again = chain.poll()
+    assert (again.taken, again.failed) == (1, 0)
+    assert answers_taken("999") == [whole]
