@@ -35,6 +35,7 @@ from rcmdesk.priorauth import cli as priorauth_cli
 from rcmdesk.qa import cli as qa_cli
 from rcmdesk.remits import cli as remits_cli
 from rcmdesk.reports import kpi_cli, weekly_cli
+from rcmdesk.scheduler import cli as scheduler_cli
 from rcmdesk.scrubber import cli as scrubber_cli
 from rcmdesk.sim import cli as sim_cli
 from rcmdesk.submission import cli as submission_cli
@@ -108,6 +109,7 @@ def demo(
     from rcmdesk.demo.frontdesk import build_frontdesk
     from rcmdesk.demo.history import build_history
     from rcmdesk.demo.services import build_demo
+    from rcmdesk.scheduler.services import ensure_schedules
 
     with cli_context():
         logins = build_demo()
@@ -116,6 +118,7 @@ def demo(
         desk = build_frontdesk() if claims else None
         controls = build_controls() if claims else None
         connections = build_connections()
+        ensure_schedules()  # the worker would at its first tick; the page shows them at once
     table = Table(title="Demo logins (synthetic data only)", title_justify="left")
     for column in ("username", "role", "org", "password", "TOTP secret (base32)"):
         table.add_column(column)
@@ -141,17 +144,27 @@ def demo(
 def worker(
     batch: Annotated[bool, typer.Option(help="run what is queued, then exit")] = False,
 ) -> None:
-    """Run background jobs (ingestion, reports, chain checks) from the database queue, and
-    finish received files whose processing stopped (the recovery sweep)."""
+    """Run background jobs (ingestion, reports, chain checks) from the database queue,
+    finish received files whose processing stopped (the recovery sweep), and run the
+    scheduled jobs when due (the scheduler; RCMDESK_SCHEDULER=off turns it off)."""
     from django.core.management import call_command
 
     from rcmdesk.intake import recovery
+    from rcmdesk.scheduler import runner
 
     if batch:
         recovery.sweep()
-    else:
-        recovery.start()
-    call_command("db_worker", queue_name="*", batch=batch)
+        if runner.enabled():
+            runner.once()
+        call_command("db_worker", queue_name="*", batch=batch)
+        return
+    recovery.start()
+    scheduler = runner.start()
+    try:
+        call_command("db_worker", queue_name="*", batch=batch)  # returns on SIGTERM / SIGINT
+    finally:
+        if scheduler is not None:
+            scheduler.stop()
 
 
 @app.command()
@@ -800,6 +813,9 @@ report_app = typer.Typer(help="Weekly client reports.", no_args_is_help=True)
 capacity_app = typer.Typer(help="Productivity and the capacity planner.", no_args_is_help=True)
 app.add_typer(report_app, name="report")
 app.add_typer(capacity_app, name="capacity")
+schedule_app = typer.Typer(help="Scheduled jobs: their schedules and runs.",
+                           no_args_is_help=True)
+app.add_typer(schedule_app, name="schedule")
 
 # The one list of the apps' command modules: each adds its commands to its group.
 APP_GROUPS: tuple[tuple[Any, typer.Typer], ...] = (
@@ -816,6 +832,7 @@ APP_GROUPS: tuple[tuple[Any, typer.Typer], ...] = (
     (weekly_cli, report_app),
     (capacity_cli, capacity_app),
     (remits_cli, posting_app),
+    (scheduler_cli, schedule_app),
 )
 for _module, _group in APP_GROUPS:
     _module.register(_group)

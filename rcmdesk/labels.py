@@ -39,6 +39,7 @@ def _families() -> dict[str, Iterable[Any]]:
         MatchMethod,
     )
     from rcmdesk.reports.models import ReportStatus
+    from rcmdesk.scheduler.models import RunStatus, RunTrigger
     from rcmdesk.submission.models import (
         AckSource,
         AckStatus,
@@ -72,6 +73,7 @@ def _families() -> dict[str, Iterable[Any]]:
         "usage": Usage, "attachment_owner": OwnerKind, "file_kind": FileKind,
         "ack_source": AckSource, "ack_verdict": AckVerdict, "claim_stage": ClaimStage,
         "transmission_state": TransmissionState, "inbound_state": InboundState,
+        "run_status": RunStatus, "run_trigger": RunTrigger,
     }
 
 

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "rcmdesk.reports",
     "rcmdesk.capacity",
     "rcmdesk.connectivity",
+    "rcmdesk.scheduler",
     "rcmdesk.web",
     "rcmdesk.api",
 ]
@@ -215,6 +216,13 @@ RCMDESK_WATCH_SETTLE_SECONDS = max(0, env_int("RCMDESK_WATCH_SETTLE_SECONDS", 10
 RCMDESK_INGEST_LEASE_SECONDS = env_int("RCMDESK_INGEST_LEASE_SECONDS", 300)
 # A file whose processing stopped this many times is failed for a person, not tried again.
 RCMDESK_INGEST_MAX_RECOVERIES = env_int("RCMDESK_INGEST_MAX_RECOVERIES", 5)
+# The scheduler inside ``rcmdesk worker`` (rcmdesk.scheduler): off with RCMDESK_SCHEDULER=off
+# (a second worker on the same database needs none: the leases keep runs single anyway).
+RCMDESK_SCHEDULER = env_bool("RCMDESK_SCHEDULER", True)
+# Seconds between two looks for due schedules; a job's lease (seconds), past which a run whose
+# worker died is given up and the schedule may run again.
+RCMDESK_SCHEDULER_TICK = max(1, env_int("RCMDESK_SCHEDULER_TICK", 15))
+RCMDESK_SCHEDULER_LEASE = max(60, env_int("RCMDESK_SCHEDULER_LEASE_SECONDS", 1800))
 # The deepest row a list route of the API pages to (?offset=); past it, narrow the list
 # with filters. Keeps a huge offset a clear 422 rather than a database overflow.
 RCMDESK_API_MAX_OFFSET = env_int("RCMDESK_API_MAX_OFFSET", 1_000_000)

@@ -29,6 +29,7 @@ urlpatterns = [
     path("capacity/", include("rcmdesk.capacity.urls")),
     path("realtime/", include("rcmdesk.connectivity.realtime_urls")),
     path("connections/transfers/", include("rcmdesk.connectivity.transfer_urls")),
+    path("schedules/", include("rcmdesk.scheduler.urls")),
     path("api/", api.urls),
     # One sign-in page for everyone: the admin's own would be a second door to keep locked.
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),

@@ -138,9 +138,13 @@ def _failed_recently(plan: SamplingPlan, user_ids: set[int], start: datetime) ->
 
 def draw_week(plan: SamplingPlan, week: str, *, acting_user: Any, seed: int | None = None,
               redraw: bool = False, reason: str = "", today: date | None = None) -> SampleDraw:
-    """Draw a week once; a redraw is explicit, needs a new seed, and keeps the first draw."""
-    require(acting_user, Action.AUDIT_QA, plan.engagement.client_id,
-            Workflow(plan.workflow) if plan.workflow else None)
+    """Draw a week once; a redraw is explicit, needs a new seed, and keeps the first draw.
+
+    ``acting_user`` None is the scheduler's weekly draw (rcmdesk.scheduler.jobs): no person
+    asks, so ``drawn_by`` stays empty, as a scheduled weekly report's ``generated_by`` does."""
+    if acting_user is not None:
+        require(acting_user, Action.AUDIT_QA, plan.engagement.client_id,
+                Workflow(plan.workflow) if plan.workflow else None)
     if not plan.active:
         raise QaProblem("The plan is not active.")
     try:

@@ -25,14 +25,17 @@ def generate_weekly_reports(week: str | None = None, force: bool = False) -> dic
 
 
 def generate_all(week: str | None = None, *, force: bool = False,
-                 now: datetime | None = None) -> dict[str, Any]:
+                 now: datetime | None = None, client_id: int | None = None) -> dict[str, Any]:
     """Without ``week``, each client gets *its* last week: a cron run late on Sunday in UTC
     is already Monday in Kolkata and still Sunday in Los Angeles, so the default is read
-    from each client's calendar, never the server's."""
+    from each client's calendar, never the server's. ``client_id``: that client only (the
+    scheduler runs the report per client, on the client's own Monday)."""
     now = now or timezone.now()
     by_client: dict[int, list[Engagement]] = {}
-    for engagement in (Engagement.objects.select_related("client")
-                       .filter(client__is_active=True).order_by("client_id", "pk")):
+    engagements = Engagement.objects.select_related("client").filter(client__is_active=True)
+    if client_id is not None:
+        engagements = engagements.filter(client_id=client_id)
+    for engagement in engagements.order_by("client_id", "pk"):
         if engagement.is_active(engagement.today(now)):
             by_client.setdefault(engagement.client_id, []).append(engagement)
     made: list[int] = []

@@ -8,15 +8,11 @@ arithmetic here) and its file is readable by its owner only.
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
-from rcmdesk.sim.store import write_private
+import asyncssh  # its DSA warnings are filtered once, in rcmdesk/__init__.py
 
-with warnings.catch_warnings():
-    # asyncssh still names DSA types; cryptography warns about them on import.
-    warnings.simplefilter("ignore")
-    import asyncssh
+from rcmdesk.sim.store import write_private
 
 HOST_KEY_FILE = "host_key"
 

@@ -12,19 +12,16 @@ import asyncio
 import contextlib
 import hmac
 import threading
-import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
+import asyncssh  # its DSA warnings are filtered once, in rcmdesk/__init__.py
+
 from rcmdesk.sim import contract, faults, users
 from rcmdesk.sim.clearinghouse import Clearinghouse, Receiving
 from rcmdesk.sim.keys import host_key, public_line
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")  # asyncssh's DSA names, see rcmdesk.sim.keys
-    import asyncssh
 
 STARTUP_TIMEOUT = 10.0
 

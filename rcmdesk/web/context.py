@@ -102,6 +102,13 @@ def _team(a: Asker) -> bool:
     return a.may(Action.ASSIGN_WORK) and a.own_org() and a.sees()
 
 
+def _schedules(a: Asker) -> bool:
+    """scheduler.views.schedules: scheduler.queries.may_open."""
+    from rcmdesk.scheduler.queries import may_open
+
+    return may_open(a.user)
+
+
 def _members(a: Asker) -> bool:
     """accounts.members.members: a client admin of their own organization."""
     return a.may(Action.MANAGE_USERS) and a.own_org()
@@ -144,6 +151,7 @@ NAV: tuple[Menu, ...] = (
         Entry("Members", "accounts:members", _members),
         Entry("Audit log", "audit:events", allowed(Action.VIEW_AUDIT_LOG)),
         Entry("Break glass", "tenancy:break_glass", allowed(Action.MANAGE_ORGANIZATIONS)),
+        Entry("Scheduled jobs", "scheduler:schedules", _schedules),
         Entry("Site admin", "admin:index", lambda a: bool(a.user.is_staff)),
     )),
 )

@@ -46,6 +46,7 @@ ACTION_SETS: dict[str, ActionSet] = {
     ItemKind.QA_FEEDBACK: ActionSet((K.NOTE,)),
     # a file that would not go, or an 837 whose 999 is late: send again, or take it up
     ItemKind.TRANSMISSION: ActionSet((K.RESUBMITTED, K.ESCALATED, K.NOTE)),
+    ItemKind.JOB_FAILURE: ActionSet((K.NOTE,)),
 }
 
 # Every action someone records by hand on some kind: the engine refuses one of these on a

@@ -37,6 +37,7 @@ class ItemKind(models.TextChoices):
     QA_FEEDBACK = "qa_feedback", "QA feedback"  # a failed audit, back to its specialist
     # a file that could not be sent, or an 837 whose 999 is overdue (connectivity)
     TRANSMISSION = "transmission", "transmission problem"
+    JOB_FAILURE = "job_failure", "failed scheduled job"  # rcmdesk.scheduler, failed twice
 
 
 # The workflow (engagement scope) each kind of item belongs to: it decides who may see it.
@@ -51,6 +52,8 @@ KIND_WORKFLOW: dict[str, Workflow] = {
     ItemKind.QA_AUDIT: Workflow.AR_FOLLOWUP,
     ItemKind.QA_FEEDBACK: Workflow.AR_FOLLOWUP,
     ItemKind.TRANSMISSION: Workflow.CHARGES_CLAIMS,
+    # A failed job's item takes the job's declared workflow (Draft.workflow); the default:
+    ItemKind.JOB_FAILURE: Workflow.REPORTING,
 }
 
 

@@ -65,10 +65,12 @@ def test_a_client_sees_every_workflow_of_its_own(world):
 
 
 def test_administration_is_offered_to_whoever_administers(world):
-    assert _labels(world, Role.CLIENT_ADMIN)["Admin"] == ["Team", "Members", "Audit log"]
-    assert _labels(world, Role.PARTNER_LEAD)["Admin"] == ["Team"]
+    assert _labels(world, Role.CLIENT_ADMIN)["Admin"] == ["Team", "Members", "Audit log",
+                                                          "Scheduled jobs"]
+    assert _labels(world, Role.PARTNER_LEAD)["Admin"] == ["Team", "Scheduled jobs"]
     assert "Admin" not in _labels(world, Role.PARTNER_SPECIALIST)
-    assert _labels(world, Role.PLATFORM_ADMIN) == {"Admin": ["Break glass", "Site admin"]}
+    assert _labels(world, Role.PLATFORM_ADMIN) == {"Admin": ["Break glass", "Scheduled jobs",
+                                                             "Site admin"]}
 
 
 def test_the_platform_admin_sees_no_client_pages_it_may_not_read(world, signed_in):

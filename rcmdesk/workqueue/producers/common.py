@@ -61,6 +61,7 @@ SLA: dict[str, Sla] = {
     ItemKind.QA_AUDIT: Sla(5, business=True),
     ItemKind.QA_FEEDBACK: Sla(3, business=True),
     ItemKind.TRANSMISSION: Sla(1, business=True),  # files stuck on our side, payer clocks run
+    ItemKind.JOB_FAILURE: Sla(1, business=True),
 }
 
 
@@ -79,6 +80,7 @@ class Draft:
     aging_bucket: str = ""
     deadline: date | None = None
     detail: dict[str, Any] = field(default_factory=dict)
+    workflow: str = ""  # empty: the kind's (KIND_WORKFLOW); a failed job's item: the job's
 
 
 def prioritise(amount: Decimal, rate: Decimal | None, service_date: date | None,
@@ -197,7 +199,8 @@ def _create(client_id: int, drafts: list[Draft], today: date) -> list[WorkItem]:
     if not drafts:
         return []
     now = timezone.now()
-    rows = [WorkItem(client_id=client_id, workflow=KIND_WORKFLOW[d.kind], kind=d.kind,
+    rows = [WorkItem(client_id=client_id, workflow=d.workflow or KIND_WORKFLOW[d.kind],
+                     kind=d.kind,
                      source_key=d.source_key, claim_id=d.claim_id,
                      claim_line_id=d.claim_line_id, due_on=SLA[d.kind].due_on(today),
                      created_at=now, updated_at=now, **_fields(d)) for d in drafts]
