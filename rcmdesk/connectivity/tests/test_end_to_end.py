@@ -11,120 +11,26 @@ brings (a cut upload, a cut download, a file delivered twice) leave one of every
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
-from contextlib import AbstractContextManager
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
-
-import pytest
+from datetime import timedelta
 
 from rcmdesk.audit.models import AuditEvent
-from rcmdesk.conftest import World
-from rcmdesk.connectivity import inbound, outbound
-from rcmdesk.connectivity.models import (
-    Connection,
-    InboundFile,
-    InboundState,
-    Transmission,
-    TransmissionState,
+from rcmdesk.connectivity import outbound
+from rcmdesk.connectivity.models import InboundFile, InboundState, Transmission, TransmissionState
+from rcmdesk.connectivity.tests.claims_chain import (  # noqa: F401 (fixture)
+    ANSWERED,
+    SETTLED,
+    Chain,
+    wired_chain,
 )
-from rcmdesk.connectivity.tests.simulated import (  # noqa: F401 (fixture)
-    SimMailbox,
-    running_simulator,
-)
+from rcmdesk.connectivity.tests.simulated import running_simulator  # noqa: F401 (fixture)
 from rcmdesk.intake.models import ReceivedFile
 from rcmdesk.remits.invariants import check_ledger
-from rcmdesk.sim import faults, users
-from rcmdesk.sim.clearinghouse import ERRORS_FILE
-from rcmdesk.submission import services, states
-from rcmdesk.submission.models import BatchClaim, OutboundAck, SubmissionBatch
-from rcmdesk.submission.tests.factories import draft_claim
-from rcmdesk.tenancy.roles import Role
+from rcmdesk.sim import users
+from rcmdesk.submission import states
+from rcmdesk.submission.models import OutboundAck
 from rcmdesk.workqueue.models import ItemKind, WorkItem
 
-IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
-                         "QUEUES": ["default", "ingest", "reports"]}}
-ANSWERED = {states.ClaimStage.ACCEPTED_277CA, states.ClaimStage.REJECTED_277CA}
-SETTLED = {states.ClaimStage.PAID, states.ClaimStage.DENIED, states.ClaimStage.REJECTED_277CA}
 REMITS_DONE_DAYS = 10  # the simulator pays 2-6 days after the 837, reversals 1-3 days later
-
-Capture = Callable[..., AbstractContextManager[list[Callable[[], Any]]]]
-
-
-@dataclass
-class Chain:
-    """One client wired to the simulator: what a test does, in the order the product does
-    it, each step at the simulator's clock (the product's ``now`` is the simulator's)."""
-
-    world: World
-    sim: SimMailbox
-    connection: Connection
-    after_commit: Capture
-
-    @property
-    def now(self) -> datetime:
-        return self.sim.clock.now
-
-    def submit(self, count: int, prefix: str = "E2E") -> SubmissionBatch:
-        """``count`` ready claims submitted in one 837P, its transmission queued on commit."""
-        for n in range(count):
-            draft_claim(self.world.acme, f"{prefix}{n:05d}")
-        with self.after_commit(execute=True):
-            [batch] = services.submit(self.world.acme,
-                                      acting_user=self.world.user(Role.CLIENT_STAFF))
-        return batch
-
-    def send(self) -> list[Transmission]:
-        """A minute on, the worker's send: every due transmission uploaded."""
-        self.sim.clock.advance(minutes=1)
-        return outbound.send_due(self.world.acme, now=self.now)
-
-    def answer(self, **advance: float) -> None:
-        """The clearinghouse's turn: take the uploads a minute on (their 999s come at once),
-        then deliver what is due ``advance`` later (the 277CA half an hour on, 835s days)."""
-        self.sim.process(minutes=1)
-        if advance:
-            self.sim.process(**advance)
-        assert not (self.sim.state_dir / ERRORS_FILE).exists(), \
-            (self.sim.state_dir / ERRORS_FILE).read_text()
-
-    def poll(self) -> inbound.PollResult:
-        """One mailbox poll a minute on, intake processing what it took at once."""
-        self.sim.clock.advance(minutes=1)
-        with self.after_commit(execute=True):
-            return inbound.poll(self.connection, now=self.now)
-
-    def fetch(self) -> list[inbound.PollResult]:
-        """Polls until nothing is waiting (a file is taken once a second poll sees it whole)."""
-        results = [self.poll()]
-        while results[-1].waiting or results[-1].failed:
-            results.append(self.poll())
-        return results
-
-    def uploads(self) -> list[str]:
-        """Every name in the mailbox's upload folder, hidden partial uploads included."""
-        folder = users.home(self.sim.state_dir, self.connection.username) / users.INBOUND
-        return sorted(p.name for p in folder.iterdir())
-
-    def fault(self, **armed: Any) -> None:
-        """Arm one of the simulator's faults for what comes next."""
-        faults.inject(self.sim.state_dir, **armed)
-
-    def stages(self, batch: SubmissionBatch) -> dict[str, states.ClaimStage]:
-        """Each claim's stage as the batch page shows it, by patient control number."""
-        entries = list(BatchClaim.objects.filter(batch=batch).select_related("claim"))
-        found = states.rows(batch, entries, states.sending(batch))
-        return {r.entry.claim.patient_control_number: r.stage for r in found}
-
-
-@pytest.fixture
-def chain(world: World, sim_mailbox: SimMailbox, settings: Any,
-          django_capture_on_commit_callbacks: Capture) -> Chain:
-    settings.TASKS = IMMEDIATE
-    sim_mailbox.clock.advance(minutes=1)  # the product's rows are stamped a little later
-    return Chain(world, sim_mailbox, sim_mailbox.connection_for(world.acme),
-                 django_capture_on_commit_callbacks)
 
 
 def test_two_hundred_claims_each_end_answered_and_their_remits_post_without_hands(
