@@ -1,7 +1,7 @@
 """Seven simulated days with the scheduler and the clearinghouse simulator, and no hands.
 
-Claims are entered and submitted (40 on the first day, a few more each morning); from
-there only the product's own schedules act: ``run_due`` every simulated quarter hour sends
+Claims are entered and submitted (40 on the first day, five more on each of the next three); from
+there only the product's own schedules act: ``run_due`` every 20 simulated minutes sends
 the queued 837s, polls the mailbox, checks for late 999s, refreshes the queue, makes the
 Monday report, seals the audit trail... while the simulator answers at the same clock.
 At the end every claim is where the chain left it, the ledger balances, the audit chain
@@ -29,10 +29,14 @@ from rcmdesk.scheduler.services import ensure_schedules, run_due
 from rcmdesk.submission.models import SubmissionBatch
 from rcmdesk.workqueue.models import ItemKind, WorkItem
 
-TICK = timedelta(minutes=15)
+# The product's now moves a tick at a time. Not coarser: a 999 reaches intake two ticks
+# after its 837 left (the simulator takes the upload at the next tick and answers at once;
+# a poll sees the answer, the next one takes it whole), which must stay inside the hour
+# after which the late-999 check opens an item.
+TICK = timedelta(minutes=20)
 DAYS = 7
 FIRST_DAY_CLAIMS = 40
-EACH_MORNING = 5  # more claims on days 2 to 4: they are answered before the week is out
+EACH_MORNING = 5  # more claims on days 2 to 4: answered (277CA) before the week is out
 MORNINGS = 4
 
 
