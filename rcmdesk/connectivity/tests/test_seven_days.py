@@ -1,11 +1,11 @@
 """Seven simulated days with the scheduler and the clearinghouse simulator, and no hands.
 
-Claims are entered and submitted (40 on the first day, five more on each of the next three); from
-there only the product's own schedules act: ``run_due`` every 20 simulated minutes sends
-the queued 837s, polls the mailbox, checks for late 999s, refreshes the queue, makes the
-Monday report, seals the audit trail... while the simulator answers at the same clock.
-At the end every claim is where the chain left it, the ledger balances, the audit chain
-verifies, and the weekly report is the scheduler's.
+Claims are entered and submitted (40 on the first day, five more on each of the next
+three); from there only the product's own schedules act: ``run_due`` every 20 simulated
+minutes sends the queued 837s, polls the mailbox, checks for late 999s, refreshes the
+queue, makes the Monday report, seals the audit trail... while the simulator answers at
+the same clock. At the end every claim is where the chain left it, the ledger balances,
+the audit chain verifies, and the weekly report is the scheduler's.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from rcmdesk.workqueue.models import ItemKind, WorkItem
 TICK = timedelta(minutes=20)
 DAYS = 7
 FIRST_DAY_CLAIMS = 40
-EACH_MORNING = 5  # more claims on days 2 to 4: answered (277CA) before the week is out
+EACH_NEXT_DAY = 5  # more claims on days 2 to 4: answered (277CA) before the week is out
 MORNINGS = 4
 
 
@@ -51,7 +51,7 @@ def test_seven_simulated_days_run_on_the_products_schedules_alone(chain: Chain) 
             run_due(chain.now)
         day = (chain.now - start) // timedelta(days=1) + 1
         if len(later) + 1 < min(day, MORNINGS):
-            later.append(chain.submit(EACH_MORNING, prefix=f"DAY{day}-"))
+            later.append(chain.submit(EACH_NEXT_DAY, prefix=f"DAY{day}-"))
 
     failed = JobRun.objects.filter(status=RunStatus.FAILED)
     assert list(failed.values_list("job", "error")) == []
@@ -65,7 +65,7 @@ def test_seven_simulated_days_run_on_the_products_schedules_alone(chain: Chain) 
     assert set(settled.values()) <= SETTLED, Counter(settled.values())
     for batch in later:
         stages = chain.stages(batch)
-        assert len(stages) == EACH_MORNING
+        assert len(stages) == EACH_NEXT_DAY
         assert set(stages.values()) <= SETTLED | ANSWERED, Counter(stages.values())
 
     assert check_ledger(chain.world.acme) == []
