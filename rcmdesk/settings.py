@@ -223,6 +223,9 @@ RCMDESK_SCHEDULER = env_bool("RCMDESK_SCHEDULER", True)
 # worker died is given up and the schedule may run again.
 RCMDESK_SCHEDULER_TICK = max(1, env_int("RCMDESK_SCHEDULER_TICK", 15))
 RCMDESK_SCHEDULER_LEASE = max(60, env_int("RCMDESK_SCHEDULER_LEASE_SECONDS", 1800))
+# Days a finished run is kept: every-minute jobs (sending, polling) write 1,440 rows a day per
+# client each, so older succeeded runs are pruned nightly; failed runs are kept.
+RCMDESK_SCHEDULER_KEEP_DAYS = max(1, env_int("RCMDESK_SCHEDULER_KEEP_DAYS", 30))
 # The deepest row a list route of the API pages to (?offset=); past it, narrow the list
 # with filters. Keeps a huge offset a clear 422 rather than a database overflow.
 RCMDESK_API_MAX_OFFSET = env_int("RCMDESK_API_MAX_OFFSET", 1_000_000)

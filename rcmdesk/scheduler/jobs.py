@@ -40,6 +40,7 @@ from rcmdesk.labels import label
 from rcmdesk.qa import services as qa
 from rcmdesk.qa.models import SampleDraw, SamplingPlan
 from rcmdesk.reports.tasks import generate_all
+from rcmdesk.scheduler import services
 from rcmdesk.scheduler.registry import job
 from rcmdesk.submission.overdue import overdue_acknowledgments
 from rcmdesk.tenancy.models import Organization
@@ -71,7 +72,7 @@ def send_files(client: Organization, *, now: datetime) -> dict[str, Any]:
     return _failed_throughout(outcome, outcome["sent"])
 
 
-@job("poll_mailboxes", label="Fetch files from the clearinghouse", default_cron="* * * * *",
+@job("poll_mailboxes", label="Fetch files from the clearinghouse", default_cron="*/2 * * * *",
      workflow=Workflow.POSTING)
 def poll_mailboxes(client: Organization, *, now: datetime) -> dict[str, Any]:
     """999s, 277CAs, 835s and answers taken from the client's mailboxes into intake."""
@@ -140,6 +141,13 @@ def audit_seal(*, now: datetime) -> dict[str, Any]:
     """Seal events no after-commit seal reached (a process that stopped right after commit)."""
     del now  # sealing links what is committed; it has no clock of its own
     return dict(seal_audit_trail.call())
+
+
+@job("prune_runs", label="Old job runs pruned", default_cron="15 3 * * *",
+     workflow=Workflow.REPORTING, per_client=False)
+def prune_runs(*, now: datetime) -> dict[str, Any]:
+    """Succeeded runs past the keeping period deleted (failed ones are kept)."""
+    return {"runs deleted": services.prune_runs(now)}
 
 
 @job("audit_verify", label="Audit chain check", default_cron="30 2 * * *",

@@ -260,3 +260,15 @@ def change(schedule: Schedule, *, acting_user: Any, cron_expr: str | None = None
                detail={"job": row.job, "cron_was": before["cron"], "cron": row.cron,
                        "enabled_was": before["enabled"], "enabled": row.enabled})
     return row
+
+
+def prune_runs(now: datetime) -> int:
+    """Delete succeeded runs older than ``RCMDESK_SCHEDULER_KEEP_DAYS``; how many went.
+
+    Every-minute jobs write a row a minute per client; kept forever they would make the
+    schedules page and the table grow without end. A failed run stays: it is evidence.
+    """
+    cutoff = now - timedelta(days=settings.RCMDESK_SCHEDULER_KEEP_DAYS)
+    deleted, _ = JobRun.objects.filter(status=RunStatus.SUCCEEDED,
+                                       finished_at__lt=cutoff).delete()
+    return deleted

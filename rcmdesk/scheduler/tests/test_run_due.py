@@ -179,3 +179,16 @@ def test_an_inactive_clients_schedules_wait(world: World, probe: Probe) -> None:
     world.acme.save(update_fields=["is_active"])
     assert services.run_due(MONDAY_6_NY) == []
     assert probe.calls == []
+
+
+def test_old_succeeded_runs_are_pruned_and_failed_ones_kept(world: World, settings) -> None:
+    settings.RCMDESK_SCHEDULER_KEEP_DAYS = 30
+    row = schedule_for(world.acme, next_run_at=MONDAY_6_NY)
+    old, recent = MONDAY_6_NY - timedelta(days=31), MONDAY_6_NY - timedelta(days=29)
+    for when, status in ((old, RunStatus.SUCCEEDED), (old, RunStatus.FAILED),
+                         (recent, RunStatus.SUCCEEDED)):
+        JobRun.objects.create(schedule=row, client=world.acme, job=row.job, started_at=when,
+                              finished_at=when, status=status)
+    assert services.prune_runs(MONDAY_6_NY) == 1
+    assert sorted(JobRun.objects.values_list("status", "finished_at")) == sorted(
+        [(RunStatus.FAILED, old), (RunStatus.SUCCEEDED, recent)])

@@ -55,7 +55,8 @@ def test_a_partner_lead_sees_the_jobs_of_its_engagements_workflows(world: World,
 
 def test_the_platform_admin_sees_the_platform_jobs_only(world: World, signed_in) -> None:
     shown = listed(signed_in(Role.PLATFORM_ADMIN))
-    assert shown == {("platform", "audit_seal"), ("platform", "audit_verify")}
+    assert shown == {("platform", "audit_seal"), ("platform", "audit_verify"),
+                     ("platform", "prune_runs")}
     assert has_menu(world.user(Role.PLATFORM_ADMIN))
 
 
