@@ -34,7 +34,8 @@ def coverage_of(member_id: str) -> str:
 
 
 def _envelope(request: Transaction, data: bytes, now: datetime) -> Envelope:
-    """The answer's envelope: the request's parties swapped, an ISA13 of its own.
+    """The answer's envelope: the request's parties swapped, an ISA13 of its own, the
+    request's ISA15 (a test inquiry gets a test answer, as the clearinghouse's files do).
 
     The ISA13 comes from the request's bytes, so two different requests never share it (the
     receiver refuses a reused control number with different content) and one request always
@@ -44,7 +45,8 @@ def _envelope(request: Transaction, data: bytes, now: datetime) -> Envelope:
     ix = request.interchange
     return Envelope(sender=ix.receiver or "SIMPAYER", receiver=ix.sender or "RCMDESK",
                     date=f"{now:%Y%m%d}", time=f"{now:%H%M}", interchange_control=control,
-                    group_control=control, delimiters=ix.delimiters)
+                    group_control=control, delimiters=ix.delimiters,
+                    usage=ix.segment.get(15).strip() or "P")
 
 
 # --- 270 -> 271 ------------------------------------------------------------------------
@@ -72,7 +74,8 @@ def _answer_member(inquiry: t270.EligibilityInquiry, subscriber: t270.InquiryMem
     if coverage == NOT_FOUND:  # AAA 75: subscriber/insured not found; C: correct, resubmit
         errors = (t271.RequestError("2100C", "N", "75", "C"),)
     patient = subscriber.dependents[0] if subscriber.dependents else subscriber
-    traces = [subscriber.trace, *(d.trace for d in subscriber.dependents[:1])]
+    asked = [subscriber, *subscriber.dependents[:1]]
+    traces, originators = [m.trace for m in asked], [m.trace_originator for m in asked]
     plan = (_benefits(subscriber.name.id, coverage, now)
             if coverage != NOT_FOUND else ())
     sub = _member(subscriber, plan if patient is subscriber else ())
@@ -80,6 +83,7 @@ def _answer_member(inquiry: t270.EligibilityInquiry, subscriber: t270.InquiryMem
     response = t271.EligibilityResponse(f"{number:04d}", inquiry.source, inquiry.receiver,
                                         (sub,), deps, errors)
     return build_271(response, reference=inquiry.reference, traces=traces,
+                     originators=originators,
                      date=f"{now:%Y%m%d}", time=f"{now:%H%M}")
 
 

@@ -88,11 +88,17 @@ def _zero_payment(file: str, bpr: Segment) -> Iterator[Finding]:
 def _trace_originator(file: str, loop: Loop) -> Iterator[Finding]:
     """270/271 and 278 TRN: TRN03, who assigned the trace, is required (TR3 TRN03 usage R:
     "1" + EIN, or "9" + an identifier of the assigner's own), so the answer can be
-    matched to the asker even when a clearinghouse adds its own TRN."""
+    matched to the asker even when a clearinghouse adds its own TRN. Element 509 is AN
+    10/10, which the hand-written guides type loosely, so its length is checked here."""
     for trn in loop.all("TRN"):
-        if not trn.get(3):
+        originator = trn.get(3)
+        if not originator:
             yield finding(file, trn, 3, RULE, "TRN03 (trace assigning entity identifier) "
                                               "is required on every trace number")
+        elif len(originator) != 10:
+            yield finding(file, trn, 3, RULE, f"TRN03 (trace assigning entity identifier) "
+                                              f"is exactly 10 characters, not "
+                                              f"{len(originator)}")
 
 
 _REPLACES = frozenset({"7", "8"})  # CLM05-3 claim frequency: replacement, void

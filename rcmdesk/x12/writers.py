@@ -89,6 +89,11 @@ def build_837(
     return TransactionBody("837", version, "HC", sub.control or "0001", segs)
 
 
+# TRN03 of an echoed trace whose originator the request did not give: the 10-character
+# shape the TR3s require ("9" + an assigned identifier).
+UNKNOWN_ORIGINATOR = "9000000000"
+
+
 class _Counter:
     """HL01 numbering."""
 
@@ -509,20 +514,28 @@ def build_271(
     *,
     reference: str = "",
     traces: Sequence[str] = (),
+    originators: Sequence[str] = (),
     date: str = DEFAULT_DATE,
     time: str = DEFAULT_TIME,
 ) -> TransactionBody:
     """A 271 from an EligibilityResponse.
 
     ``traces`` are the TRN02 values echoed (TRN01 2), one per member in the order
-    subscribers then dependents ("" for none). The typed view does not say which subscriber
-    a dependent or an AAA belongs to, so dependents go under the last subscriber and a
-    member-level AAA on the first member of its level: exact for the one-member answers the
-    simulator writes. An EB naming several service types is written as one EB per type,
-    since the writer refuses the repetition separator inside a value.
+    subscribers then dependents ("" for none), each with the TRN03 the 270 gave it
+    (``originators``, same order): the TR3 returns the 270's trace segment whole, and TRN03
+    is exactly ten characters ("1" + EIN or "9" + an identifier), so a stand-in of that
+    shape is written when the originator is not known. HL01 counts 1, 2, 3... with no gap
+    (TR3: "begin with 1 and be incremented by one each time an HL is used").
+
+    The typed view does not say which subscriber a dependent or an AAA belongs to, so
+    dependents go under the last subscriber and a member-level AAA on the first member of
+    its level: exact for the one-member answers the simulator writes. An EB naming several
+    service types is written as one EB per type, since the writer refuses the repetition
+    separator inside a value.
     """
     members = (*response.subscribers, *response.dependents)
-    echoed = list(traces) + [""] * (len(members) - len(traces))
+    echoed = list(zip(_padded(traces, len(members), ""),
+                      _padded(originators, len(members), UNKNOWN_ORIGINATOR), strict=True))
     errors = _errors_by_loop(response.errors)
     segs: list[Elements] = [
         ["BHT", "0022", "11", reference, date, time],
@@ -535,7 +548,7 @@ def build_271(
         name("1P", response.receiver),
         *errors.get("2100B", []),
     ]
-    counter = _Counter(start=3)
+    counter = _Counter(start=2)
     last_subscriber = len(response.subscribers) - 1
     subscriber_hl = ""
     for index, member in enumerate(response.subscribers):
@@ -560,11 +573,15 @@ def _errors_by_loop(errors: Sequence[t271.RequestError]) -> dict[str, list[Eleme
     return out
 
 
-def _answer_member(m: t271.Member, entity: str, trace: str,
+def _padded(values: Sequence[str], size: int, fill: str) -> list[str]:
+    return [value or fill for value in values] + [fill] * (size - len(values))
+
+
+def _answer_member(m: t271.Member, entity: str, trace: tuple[str, str],
                    errors: dict[str, list[Elements]], level: str) -> list[Elements]:
     segs: list[Elements] = [*errors.get(f"2000{level}", [])]
-    if trace:
-        segs.append(["TRN", "2", trace, "9RCMDESKSIM"])
+    if trace[0]:
+        segs.append(["TRN", "2", *trace])
     segs.append(name(entity, m.name))
     segs.extend(errors.get(f"2100{level}", []))
     if m.birth_date or m.gender:
@@ -609,7 +626,7 @@ def build_277(
         name("1P", provider),
         *_level_status(levels.get("2200C", ()), reference, date),
     ]
-    counter = _Counter(start=4)
+    counter = _Counter(start=3)  # HL01 counts on with no gap, as in the 271
     for claim in response.claims:
         segs.append(["HL", counter.next(), "3", "22", "0"])
         segs.append(name("IL", claim.patient))

@@ -26,8 +26,8 @@ def simulator(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], Path]]:
     state = tmp_path / "state"
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "rcmdesk.cli", "sim", "--port", "0", "--http-port", "0", "--state-dir", str(state),
-         "--tick", "0.1", "--fault", "duplicate"],
+        [sys.executable, "-m", "rcmdesk.cli", "sim", "--port", "0", "--http-port", "0",
+         "--state-dir", str(state), "--tick", "0.1", "--fault", "duplicate"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + START_TIMEOUT
     while not (state / "connection.json").exists() and process.poll() is None:
@@ -81,8 +81,9 @@ def test_sigint_stops_it_too(simulator: tuple[subprocess.Popen[str], Path]) -> N
 
 def test_an_unknown_fault_is_refused_before_anything_listens(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "rcmdesk.cli", "sim", "--port", "0", "--http-port", "0", "--state-dir",
-         str(tmp_path), "--fault", "gremlins"], capture_output=True, text=True, timeout=60)
+        [sys.executable, "-m", "rcmdesk.cli", "sim", "--port", "0", "--http-port", "0",
+         "--state-dir", str(tmp_path), "--fault", "gremlins"],
+        capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert "unknown fault" in done.stderr
     assert not (tmp_path / "connection.json").exists()

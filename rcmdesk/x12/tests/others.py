@@ -25,6 +25,9 @@ X12SDK = "x12sdk"
 # "5010" maps are X092A1/X093A1/X094A1 (4010-era guide ids), not the 5010 guides X279A1,
 # X212 and X217; x12sdk has no 278, 999 or 277CA (X214) model, and its 837 models are
 # the A2/A3 errata of the X222A1/X223A2 guides HIPAA names (see ``X12SDK_VERSION``).
+# One GS08 names a request and its answer (270/271 X279A1, 276/277 X212); x12sdk picks
+# its model by ST01 too and has all four (``x12sdk/v5010/x12_27[0167]_*``), so its entry
+# covers the simulator's 271 and 277 answers as well as our requests.
 COVERED = {
     PYX12: frozenset({"005010X221A1", "005010X222A1", "005010X223A2", "005010X214",
                       "005010X231A1"}),
@@ -116,3 +119,37 @@ def _model_path(loc: tuple[int | str, ...]) -> str:
 
 def opinions(validator: str, data: bytes) -> list[Opinion]:
     return pyx12_opinions(data) if validator == PYX12 else x12sdk_opinions(data)
+
+
+# --- where the guide says we are right and another validator disagrees -------------
+# One table for every conformance test (docs/x12.md keeps it in prose).
+
+WRITERS, SIMULATOR = "writers", "simulator"
+
+
+@dataclass(frozen=True, slots=True)
+class Disagreement:
+    """An error another validator reports on our output, and why the guide says we are right."""
+
+    validator: str
+    kind: str
+    where: str
+    error: str
+    why: str
+    # Whose files show it: the writers' samples (synth's test) or the simulator's answers
+    # (sim's test); each test requires its own entries to still occur.
+    seen_in: str = WRITERS
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.validator, self.where, self.error)
+
+
+KNOWN_DISAGREEMENTS = (
+    Disagreement(
+        X12SDK, "837I", "loop_2300.cl1_segment.admission_type_code", "string_type",
+        "x12sdk's CL1 model makes CL101 (admission type) mandatory. The 837I TR3 makes it "
+        "situational, required when the patient is admitted for inpatient services (pyx12's "
+        "map: usage S); our outpatient claims (type of bill 13x) leave it out, our inpatient "
+        "ones (11x) send it, and our validator requires it there."),
+)

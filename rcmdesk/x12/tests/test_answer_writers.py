@@ -49,6 +49,14 @@ def test_a_written_271_echoes_each_members_trace_and_the_requests_reference():
     assert [s.split("*")[2] for s in segments if s.startswith("TRN*2*")] == ["V1RAB", "V2RCD"]
 
 
+def test_a_written_271_returns_each_trace_with_its_originator_and_counts_levels_from_one():
+    data = write_interchange([build_271(_active(), traces=["T1"], originators=["9000000001"])],
+                             Envelope())
+    segments = [s.decode().strip() for s in data.split(b"~")]
+    assert "TRN*2*T1*9000000001" in segments
+    assert [s.split("*")[1] for s in segments if s.startswith("HL*")] == ["1", "2", "3", "4"]
+
+
 def test_a_written_271_passes_our_validator():
     data = write_interchange([build_271(_active(), traces=["T1", "T2"]),
                               build_271(_not_found(), traces=["T3"])], Envelope())

@@ -118,3 +118,11 @@ def test_a_270_trace_without_trn03_is_an_error_too():
     assert (found.segment_id, found.element) == ("TRN", 3)
     fixed = replace(inquiry, subscribers=(replace(member, trace_originator="9000000001"),))
     assert situational(write_interchange([build_270(fixed)], Envelope())) == []
+
+
+def test_a_trace_originator_is_exactly_ten_characters():
+    """Element 509 is AN 10/10: "9RCMDESKSIM", which the simulator's 271 once echoed,
+    is one too many (x12sdk found it; our loosely typed 270/271/278 guides did not)."""
+    (found,) = situational(review("9RCMDESKSIM"))
+    assert (found.segment_id, found.element, found.severity) == ("TRN", 3, Severity.ERROR)
+    assert "exactly 10" in found.message
