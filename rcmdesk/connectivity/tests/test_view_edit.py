@@ -21,8 +21,7 @@ def test_the_admin_changes_the_folders(world: World, signed_in: Any) -> None:
     page = browser.get(f"/connections/{connection.pk}/")
     assert page.status_code == 200
     assert "SSH private key" in page.content.decode()
-    # no "Test connection" button until the transfer work adds its route
-    assert 'data-testid="test-connection"' not in page.content.decode()
+    assert 'data-testid="test-connection"' in page.content.decode()  # test_view_test.py
     response = browser.post(f"/connections/{connection.pk}/", {
         "name": connection.name, "carries": ["837"], "host": connection.host, "port": 2222,
         "username": "acme", "host_key": connection.host_key, "outbound_dir": "/out2",
