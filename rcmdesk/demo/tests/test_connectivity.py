@@ -12,6 +12,7 @@ import pytest
 from rcmdesk.audit.models import AuditEvent
 from rcmdesk.connectivity.models import Connection, ConnectionKind, Credential, CredentialKind
 from rcmdesk.connectivity.secrets import current_secret
+from rcmdesk.connectivity.validation import pinned_host_key
 from rcmdesk.demo.connectivity import MAILBOX, REALTIME, build_connections
 from rcmdesk.demo.services import build_demo
 from rcmdesk.sim import contract, users
@@ -47,7 +48,7 @@ def test_every_demo_client_gets_a_mailbox_pinned_to_the_simulators_host_key(stat
     build_demo()
     built = build_connections(state_dir)
     assert built.mailboxes == ("acme", "birch", "cedar")
-    key = public_line(host_key(state_dir))
+    key = pinned_host_key(public_line(host_key(state_dir)))  # stored without its comment
     for mailbox in Connection.objects.filter(name=MAILBOX):
         assert (mailbox.kind, mailbox.host, mailbox.port) == (ConnectionKind.SFTP,
                                                              "127.0.0.1", 8022)
@@ -106,7 +107,8 @@ def test_a_wiped_simulator_is_followed_new_host_key_and_password_rotated(
     contract.publish(fresh, "127.0.0.1", 8022)
     build_connections(fresh)
     acme = Connection.objects.get(client__slug="acme", name=MAILBOX)
-    assert acme.host_key == public_line(host_key(fresh)) != public_line(host_key(state_dir))
+    assert acme.host_key == pinned_host_key(public_line(host_key(fresh))) != pinned_host_key(
+        public_line(host_key(state_dir)))
     assert current_secret(acme, CredentialKind.PASSWORD) == "new-acme-password"
     retired = Credential.objects.get(connection=acme, retired_at__isnull=False)
     assert bytes(retired.ciphertext) == b""
