@@ -4,8 +4,10 @@ Each inquiry is ``rcmdesk.connectivity.realtime.check_eligibility_now`` for one 
 270 written through intake's outbound writer, the inquiry row, the CORE SOAP exchange over
 loopback with the simulator (``rcmdesk.sim.core_http``, which sleeps ``--think`` seconds as
 the payer), the 271 taken in through intake and applied to the visit. Our own added time is
-the call's wall time minus the think time (so the simulator's own work of writing the 271 is
-counted as ours: the figure is pessimistic). Run at 1, 8 and 32 inquiries in flight, each
+the call's wall time minus the think time (so the simulator's own work of reading the 270
+and writing the 271 is counted as ours: the figure is pessimistic). The simulator runs in a
+process of its own, as a payer does (``--sim-in-process`` puts it on threads of ours, where
+its work also takes our interpreter's lock). Run at 1, 8 and 32 inquiries in flight, each
 level with its own visits (CORE forbids asking again about one within 90 s).
 
 Target: p95 of our added time <= 1 s at every level, leaving the CORE 20 s round trip to the
@@ -13,19 +15,22 @@ payer. The last line is ``realtime_overhead_p95_ms=N``, the worst p95 of the thr
 Django is set up as in bench/posting.py (a throwaway var dir and SQLite database, migrated;
 DATABASE_URL, when set, wins):
 
-Usage: python bench/realtime.py [--per-level 64] [--think 0.2] [--rest]
+Usage: python bench/realtime.py [--per-level 64] [--think 0.2] [--rest] [--sim-in-process]
        scripts/with-postgres python bench/realtime.py
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +53,35 @@ def setup_django(tmp: Path) -> str:
     django.setup()
     call_command("migrate", verbosity=0)
     return connection.vendor
+
+
+def _serve(think: float, ready: Any, stop: Any) -> None:
+    """The simulator's CORE endpoint in a process of its own until ``stop`` is set."""
+    from rcmdesk.sim.core_http import CoreServer
+
+    with CoreServer(think_seconds=think) as server:
+        ready.put(server.port)
+        stop.wait()
+
+
+@contextmanager
+def simulator(think: float, in_process: bool) -> Iterator[Any]:
+    """A running simulator; its ``CoreServer`` (for its URLs) whichever way it runs."""
+    from rcmdesk.sim.core_http import CoreServer
+
+    if in_process:
+        with CoreServer(think_seconds=think) as server:
+            yield server
+        return
+    spawn = multiprocessing.get_context("spawn")
+    ready, stop = spawn.Queue(), spawn.Event()
+    child = spawn.Process(target=_serve, args=(think, ready, stop), daemon=True)
+    child.start()
+    try:
+        yield CoreServer(port=ready.get(timeout=60))
+    finally:
+        stop.set()
+        child.join(timeout=10)
 
 
 def world(count: int, server: Any, rest: bool) -> tuple[Any, list[Any]]:
@@ -109,17 +143,20 @@ def main() -> None:
     parser.add_argument("--per-level", type=int, default=64)
     parser.add_argument("--think", type=float, default=0.2)
     parser.add_argument("--rest", action="store_true", help="CORE REST instead of SOAP")
+    parser.add_argument("--sim-in-process", action="store_true",
+                        help="the simulator on threads of this process, not its own process")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         vendor = setup_django(Path(tmp))
         from rcmdesk.connectivity import core
-        from rcmdesk.sim.core_http import CoreServer
 
-        with CoreServer(think_seconds=args.think) as server:
+        with simulator(args.think, args.sim_in_process) as server:
             clerk, visits = world(args.per_level * len(LEVELS), server, args.rest)
             load = Path("/proc/loadavg").read_text().split()[:3]
             print(f"database={vendor} think_s={args.think} "
-                  f"protocol={'REST' if args.rest else 'SOAP'} loadavg={' '.join(load)}")
+                  f"protocol={'REST' if args.rest else 'SOAP'} "
+                  f"simulator={'thread' if args.sim_in_process else 'process'} "
+                  f"loadavg={' '.join(load)}")
             worst = 0.0
             for n, width in enumerate(LEVELS):
                 chunk = visits[n * args.per_level:(n + 1) * args.per_level]

@@ -13,7 +13,11 @@ left; ``verify`` warns of events unsealed past a grace period).
 
 from __future__ import annotations
 
+import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -26,6 +30,8 @@ from rcmdesk.audit import chain as hmac_chain
 from rcmdesk.audit import checkpoints
 from rcmdesk.audit.models import AuditChainHead, AuditCheckpoint, AuditEvent
 from rcmdesk.db import bulk
+
+logger = logging.getLogger(__name__)
 
 BATCH = 2000
 RETRY_PAUSES = (0.005, 0.01, 0.02, 0.04)  # seconds a sealer steps back from a busy head
@@ -168,14 +174,62 @@ class _SealAfterCommit:
             seal(chain)
 
 
+# Chains whose sealing waits for the end of a ``sealing_deferred`` block (None: no block).
+_deferred: ContextVar[set[int] | None] = ContextVar("rcmdesk_audit_deferred_seal", default=None)
+
+
+@contextmanager
+def sealing_deferred() -> Iterator[None]:
+    """Seal once when the block ends instead of after each commit inside it.
+
+    For one piece of work made of several short transactions that a person waits on (a
+    real-time inquiry: the question, then the answer through intake, then the inquiry's
+    state): each commit would otherwise take the chain's head in a transaction of its own.
+    Nothing about the events changes: each is still written in its change's transaction
+    and committed with it; only the linking waits until the block ends (well inside the
+    grace period ``verify`` allows, and a crash leaves them to the sealing task as any
+    unsealed event). An inner block joins the outer one.
+    """
+    if _deferred.get() is not None:
+        yield
+        return
+    token = _deferred.set(set())
+    try:
+        yield
+    finally:
+        chains = _deferred.get() or set()
+        _deferred.reset(token)
+        if chains:
+            _seal_robustly(chains)
+
+
+def _seal_robustly(chains: set[int]) -> None:
+    """As a robust on-commit callback: a failed seal is logged, never the work's error."""
+    if connection.in_atomic_block:
+        seal_after_commit(chains)
+        return
+    try:
+        _SealAfterCommit(chains)()
+    except Exception:
+        logger.exception("sealing audit chains %s failed; the sealing task will retry",
+                         sorted(chains))
+
+
 def seal_after_commit(chains: set[int]) -> None:
     """Have ``chains`` sealed once the current transaction commits (now, in autocommit).
 
     One callback per transaction, however many events it records: a callback registered in
     this transaction (or in a savepoint that encloses the current one, so it cannot be rolled
-    back without our events) is reused. Robust: a failed seal must not turn a committed
-    change into an error; the next seal picks its events up.
+    back without our events) is reused. A new one takes over the chains of callbacks
+    registered inside the current savepoint (they cannot outlive it), so the commit seals
+    each chain once rather than once per nested block. Robust: a failed seal must not turn
+    a committed change into an error; the next seal picks its events up. Inside
+    ``sealing_deferred`` the chains wait for the end of the block.
     """
+    waiting = _deferred.get()
+    if waiting is not None:
+        waiting |= chains
+        return
     if not connection.in_atomic_block:
         _SealAfterCommit(set(chains))()
         return
@@ -185,4 +239,9 @@ def seal_after_commit(chains: set[int]) -> None:
         if isinstance(func, _SealAfterCommit) and set(sids) <= current:
             func.chains |= chains
             return
-    transaction.on_commit(_SealAfterCommit(set(chains)), robust=True)
+    taken = set(chains)
+    for sids, func, *_robust in hooks:
+        if isinstance(func, _SealAfterCommit) and set(sids) >= current:
+            taken |= func.chains
+            func.chains = set()
+    transaction.on_commit(_SealAfterCommit(taken), robust=True)
