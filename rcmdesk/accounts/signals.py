@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from rcmdesk.accounts.middleware import LAST_ACTIVITY, STARTED
 from rcmdesk.accounts.models import User, UserSession
+from rcmdesk.tenancy.signals import TRIGGER_USER_DISABLED, access_ending
 
 
 @receiver(user_logged_in)
@@ -32,11 +33,16 @@ def remember_session(sender: Any, request: HttpRequest, user: User, **kwargs: An
 
 @receiver(pre_save, sender=User)
 def end_sessions_of_disabled_user(sender: Any, instance: User, **kwargs: Any) -> None:
+    """Every way an account is disabled saves it (``disable_user``, a member's page, the site
+    admin): here its sessions end and ``access_ending`` tells the access registry, in the
+    saving transaction, so the revocations it opens commit or roll back with the change."""
     if instance.pk is None or instance.is_active:
         return
     was_active = User.objects.filter(pk=instance.pk, is_active=True).exists()
     if was_active:
         end_all_sessions(instance)
+        access_ending.send(sender=User, user=instance, engagement=None,
+                           trigger=TRIGGER_USER_DISABLED, acting_user=None)
 
 
 def end_all_sessions(user: User, *, revoke_tokens: bool = True) -> int:

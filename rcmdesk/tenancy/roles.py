@@ -97,13 +97,17 @@ class Action(StrEnum):
     VIEW_AUDIT_LOG = "view_audit_log"
     MANAGE_ORGANIZATIONS = "manage_organizations"
     MANAGE_CONNECTIONS = "manage_connections"
+    # The access registry (systemaccess): a partner lead asks, the client's admin decides.
+    REQUEST_SYSTEM_ACCESS = "request_system_access"
+    MANAGE_SYSTEM_ACCESS = "manage_system_access"
 
 
 A = Action
 PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.CLIENT_ADMIN: frozenset(
         {A.VIEW_TENANT_DATA, A.VIEW_REPORTS, A.EDIT_PLAYBOOKS, A.MANAGE_USERS,
-         A.MANAGE_ENGAGEMENT_SCOPE, A.VIEW_AUDIT_LOG, A.ASSIGN_WORK, A.MANAGE_CONNECTIONS}
+         A.MANAGE_ENGAGEMENT_SCOPE, A.VIEW_AUDIT_LOG, A.ASSIGN_WORK, A.MANAGE_CONNECTIONS,
+         A.REQUEST_SYSTEM_ACCESS, A.MANAGE_SYSTEM_ACCESS}
     ),
     Role.CLIENT_MANAGER: frozenset(
         {A.VIEW_TENANT_DATA, A.WORK_ITEMS, A.DECIDE, A.OWN_ESCALATIONS, A.VIEW_REPORTS,
@@ -112,7 +116,7 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.CLIENT_STAFF: frozenset({A.VIEW_TENANT_DATA, A.WORK_ITEMS, A.PROPOSE_DECISION}),
     Role.PARTNER_LEAD: frozenset(
         {A.VIEW_TENANT_DATA, A.WORK_ITEMS, A.ASSIGN_WORK, A.PROPOSE_DECISION,
-         A.OWN_ESCALATIONS, A.VIEW_REPORTS}
+         A.OWN_ESCALATIONS, A.VIEW_REPORTS, A.REQUEST_SYSTEM_ACCESS}
     ),
     Role.PARTNER_SPECIALIST: frozenset({A.VIEW_TENANT_DATA, A.WORK_ITEMS, A.PROPOSE_DECISION}),
     Role.PARTNER_QA: frozenset({A.VIEW_TENANT_DATA, A.AUDIT_QA}),
@@ -123,7 +127,7 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
 # a future edit of the table cannot hand a decision to a partner role by accident.
 CLIENT_ONLY_ACTIONS: frozenset[Action] = frozenset(
     {A.DECIDE, A.EDIT_PLAYBOOKS, A.MANAGE_ENGAGEMENT_SCOPE, A.VIEW_AUDIT_LOG,
-     A.MANAGE_CONNECTIONS}
+     A.MANAGE_CONNECTIONS, A.MANAGE_SYSTEM_ACCESS}
 )
 
 

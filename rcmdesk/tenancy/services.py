@@ -16,6 +16,11 @@ from rcmdesk.audit.services import record
 from rcmdesk.tenancy.authz import require
 from rcmdesk.tenancy.models import Assignment, BreakGlassGrant, Engagement, Organization
 from rcmdesk.tenancy.roles import Action, OrgKind, Role, Workflow
+from rcmdesk.tenancy.signals import (
+    TRIGGER_ENGAGEMENT_ENDED,
+    TRIGGER_UNASSIGNED,
+    access_ending,
+)
 from rcmdesk.tenancy.visibility import forget_visibility
 
 MAX_BREAK_GLASS = timedelta(hours=4)
@@ -77,6 +82,10 @@ def end_engagement(engagement: Engagement, end_date: date, *, acting_user: Any) 
     engagement.save(update_fields=["end_date"])
     record("update", client_id=engagement.client_id, obj=engagement,
            detail={"end_date": {"before": before, "after": end_date}})
+    # Every login to the client's systems held for this engagement is to be taken back:
+    # the registry opens its revocations in this transaction (tenancy/signals.py).
+    access_ending.send(sender=Engagement, user=None, engagement=engagement,
+                       trigger=TRIGGER_ENGAGEMENT_ENDED, acting_user=acting_user)
     return engagement
 
 
@@ -102,6 +111,8 @@ def unassign(assignment: Assignment, *, acting_user: Any) -> None:
     _check_partner_side(acting_user, engagement)
     record("unassigned", client_id=engagement.client_id, obj=assignment,
            detail={"engagement": engagement.pk, "user": assignment.user.username})
+    access_ending.send(sender=Assignment, user=assignment.user, engagement=engagement,
+                       trigger=TRIGGER_UNASSIGNED, acting_user=acting_user)
     assignment.delete()
 
 
