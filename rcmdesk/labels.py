@@ -56,6 +56,7 @@ def _families() -> dict[str, Iterable[Any]]:
         Usage,
     )
     from rcmdesk.submission.states import ClaimStage
+    from rcmdesk.systemaccess.models import AccessStatus, RevocationTrigger, SystemKind
     from rcmdesk.tenancy.roles import OrgKind, Role, Workflow
     from rcmdesk.workqueue.categories import RootCause
     from rcmdesk.workqueue.models import ActionKind, AgingBucket, CallChannel, ItemKind, ItemStatus
@@ -83,6 +84,8 @@ def _families() -> dict[str, Iterable[Any]]:
         "run_status": RunStatus, "run_trigger": RunTrigger,
         "connection_kind": ConnectionKind, "credential_kind": CredentialKind,
         "completion": Completion, "remote_after": RemoteAfter,
+        "system_kind": SystemKind, "access_status": AccessStatus,
+        "revocation_trigger": RevocationTrigger,
     }
 
 

@@ -137,7 +137,9 @@ def accesses(user: Any) -> QuerySet[SystemAccess]:
 
 
 def access(user: Any, access_id: int) -> SystemAccess:
-    found: SystemAccess = accesses(user).get_visible_or_404(user, pk=access_id)
+    found = accesses(user).filter(pk=access_id).first()
+    if found is None:
+        raise Http404("Not found.")
     return found
 
 
@@ -153,7 +155,7 @@ def open_revocations(user: Any) -> QuerySet[RevocationTask]:
 
 
 def revocation(user: Any, task_id: int) -> RevocationTask:
-    found = RevocationTask.objects.visible_to(user).select_related(
+    found: RevocationTask | None = RevocationTask.objects.visible_to(user).select_related(
         "access__engagement__client", "access__user", "access__system").filter(
         pk=task_id).first()
     if found is None:

@@ -208,7 +208,7 @@ def bulk_review(accesses: Iterable[SystemAccess], decision: str, *, reason: str 
 def open_revocation(access: SystemAccess, trigger: str, *, acting_user: Any) -> RevocationTask:
     """One open task per access (a second trigger finds the first). No permission is
     asked: offboarding opens these for whoever disabled or unassigned someone."""
-    existing = access.revocations.open().first()
+    existing: RevocationTask | None = access.revocations.open().first()
     if existing is not None:
         return existing
     task = RevocationTask.objects.create(access=access, trigger=trigger,

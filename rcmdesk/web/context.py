@@ -114,6 +114,14 @@ def _connections(a: Asker) -> bool:
     return a.may(Action.MANAGE_CONNECTIONS) and a.own_org()
 
 
+def _system_access(a: Asker) -> bool:
+    """systemaccess.views.index: systemaccess.queries.may_open (the client's admins and
+    managers, partner leads, specialists and QA auditors with a client in sight)."""
+    from rcmdesk.systemaccess.queries import may_open
+
+    return may_open(a.user)
+
+
 def _members(a: Asker) -> bool:
     """accounts.members.members: a client admin of their own organization."""
     return a.may(Action.MANAGE_USERS) and a.own_org()
@@ -143,6 +151,7 @@ NAV: tuple[Menu, ...] = (
         Entry("Decisions", "decisions:inbox", seeing()),
         Entry("Escalations", "escalations:board", seeing()),
         Entry("QA", "qa:queue", seeing()),
+        Entry("System access", "systemaccess:index", _system_access, "nav-system-access"),
     )),
     Menu("Reports", (
         Entry("KPIs", "reports:dashboard", _reports),

@@ -73,6 +73,14 @@ def test_administration_is_offered_to_whoever_administers(world):
                                                              "Site admin"]}
 
 
+def test_the_access_registry_is_offered_to_the_client_admin_and_partners_not_to_client_staff(
+        world):
+    for role in (Role.CLIENT_ADMIN, Role.CLIENT_MANAGER, Role.PARTNER_LEAD,
+                 Role.PARTNER_SPECIALIST, Role.PARTNER_QA):
+        assert "System access" in _labels(world, role)["Controls"], role
+    assert "System access" not in _labels(world, Role.CLIENT_STAFF)["Controls"]
+
+
 def test_the_platform_admin_sees_no_client_pages_it_may_not_read(world, signed_in):
     body = signed_in(Role.PLATFORM_ADMIN).get(reverse("web:home")).content.decode()
     assert reverse("claims:claims") not in body
