@@ -81,8 +81,8 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def detail(request: HttpRequest, access_id: int) -> HttpResponse:
     user: Any = request.user
+    access = queries.access(user, access_id)  # visibility first (404), then the role (403)
     queries.require_open(user)
-    access = queries.access(user, access_id)
     client_id = access.engagement.client_id
     record("read", client_id=client_id, obj=access)
     manage = permits(user, Action.MANAGE_SYSTEM_ACCESS, client_id)
@@ -159,9 +159,9 @@ def _request_form(engagement: Engagement, user: Any, data: Any = None) -> Reques
 @require_http_methods(["GET", "POST"])
 def engagement(request: HttpRequest, engagement_id: int) -> HttpResponse:
     user = acting_user(request)
-    queries.require_open(user)
     found: Engagement = Engagement.objects.select_related("client", "partner") \
-        .get_visible_or_404(user, pk=engagement_id)
+        .get_visible_or_404(user, pk=engagement_id)  # visibility first (404), then the role
+    queries.require_open(user)
     may_request = permits(user, Action.REQUEST_SYSTEM_ACCESS, found.client_id)
     form = _request_form(found, user, request.POST if request.method == "POST" else None)
     if request.method == "POST":
