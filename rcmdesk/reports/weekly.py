@@ -36,6 +36,7 @@ from rcmdesk.pdf import PdfUnavailable, html_to_pdf
 from rcmdesk.qa.models import Audit, AuditStatus
 from rcmdesk.reports import charts
 from rcmdesk.reports.models import ReportStatus, WeeklyReport
+from rcmdesk.systemaccess import report as access_report
 from rcmdesk.tenancy.models import Engagement, Organization
 from rcmdesk.workqueue import counts
 from rcmdesk.workqueue.models import ItemStatus, WorkItem
@@ -82,6 +83,7 @@ class Content:
     decisions: dict[str, Any] = field(default_factory=dict)
     escalations: dict[str, Any] = field(default_factory=dict)
     qa: dict[str, Any] = field(default_factory=dict)
+    access: dict[str, Any] = field(default_factory=dict)  # systemaccess.report
     missing: list[str] = field(default_factory=list)  # sections the KPI engine could not fill
 
 
@@ -95,6 +97,7 @@ def build(client: Organization, week: str) -> Content:
     content.decisions = _decisions(client, window)
     content.escalations = _escalations(client, window)
     content.qa = _qa(client, window)
+    content.access = access_report.weekly_section(client, window.end)
     return content
 
 
