@@ -15,6 +15,7 @@ from decimal import Decimal
 from rcmdesk.accounts.models import User
 from rcmdesk.decisions.models import Proposal, ProposalKind
 from rcmdesk.decisions.services import propose
+from rcmdesk.demo.systemaccess import build_access
 from rcmdesk.escalations.models import Escalation
 from rcmdesk.escalations.services import create_escalation
 from rcmdesk.playbooks.editing import SopText, create_document
@@ -74,6 +75,7 @@ def build_controls() -> Controls | None:
     if admin is None or specialist is None or engagement is None:
         return None
     write_sops(admin, client)
+    build_access()  # the access registry, before the report that shows its section
     sampling_plan(admin, engagement)
     _write_off(specialist, client)
     _escalation(specialist, client)
