@@ -41,9 +41,10 @@ def test_a_revocation_confirmed_after_the_week_still_shows_in_that_weeks_report(
     task = RevocationTask.objects.get()
     services.confirm_revocation(task, acting_user=world.user(Role.CLIENT_ADMIN))
     task.refresh_from_db()
-    assert len(weekly_section(world.acme, task.confirmed_at)["revocations"]) == 1
-    assert weekly_section(world.acme, task.confirmed_at + timedelta(seconds=1)
-                          )["revocations"] == []
+    confirmed = task.confirmed_at
+    assert confirmed is not None
+    assert len(weekly_section(world.acme, confirmed)["revocations"]) == 1
+    assert weekly_section(world.acme, confirmed + timedelta(seconds=1))["revocations"] == []
 
 
 def test_reviews_due_are_counted_at_the_weeks_end(world: World) -> None:
