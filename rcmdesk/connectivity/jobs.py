@@ -31,8 +31,7 @@ def send_outbound(client: Organization, *, now: datetime) -> dict[str, Any]:
 
 def mailboxes(client: Organization) -> list[Connection]:
     """The client's enabled SFTP connections that have an inbound folder to poll."""
-    return list(Connection.objects.filter(client=client, enabled=True,
-                                          kind=ConnectionKind.SFTP)
+    return list(Connection.objects.filter(client=client).enabled(ConnectionKind.SFTP)
                 .exclude(inbound_dir="").order_by("name", "pk"))
 
 

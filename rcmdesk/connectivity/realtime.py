@@ -80,9 +80,9 @@ class TooSoon(errors.Conflict):
 def realtime_connection(client: Organization | int, set_id: str) -> Connection | None:
     """The client's enabled CORE connection carrying ``set_id`` (270 or 276), if any."""
     client_id = client if isinstance(client, int) else client.pk
-    rows: QuerySet[Connection] = Connection.objects.filter(
-        client_id=client_id, enabled=True, kind__in=CORE_KINDS).order_by("pk")
-    return next((found for found in rows if found.carries_set(set_id)), None)
+    found: Connection | None = (Connection.objects.filter(client_id=client_id)
+                                .enabled(CORE_KINDS).carrying(set_id).order_by("pk").first())
+    return found
 
 
 def _connection(client: Organization, set_id: str) -> Connection:
