@@ -42,12 +42,6 @@ def poll_mailboxes(client: Organization, *, now: datetime) -> dict[str, Any]:
         try:
             result = inbound.poll(connection, now=now)
         except sftp.TransferError as exc:
-            total.errors.append(f"{connection.name}: {exc}")
-            continue
-        total.listed += result.listed
-        total.waiting += result.waiting
-        total.taken += result.taken
-        total.duplicates += result.duplicates
-        total.failed += result.failed
-        total.errors.extend(f"{connection.name}: {e}" for e in result.errors)
+            result = inbound.PollResult(errors=[str(exc)])
+        total += result.naming(connection.name)
     return total.as_dict()
