@@ -59,7 +59,6 @@ from rcmdesk.intake.models import Channel, OutboundFile
 from rcmdesk.tenancy.models import Organization
 from rcmdesk.workqueue.models import ItemKind, WorkItem
 from rcmdesk.workqueue.services import BulkResult
-from rcmdesk.x12 import parse
 
 CORE_KINDS = (ConnectionKind.CORE_SOAP, ConnectionKind.CORE_REST)
 BULK_WORKERS = 8  # at most this many inquiries in flight for one bulk action
@@ -131,7 +130,7 @@ def _ask(client: Organization, set_id: str, earlier: QuerySet[RealtimeInquiry], 
             out = write()
             trace = requests.objects.filter(  # type: ignore[attr-defined]
                 outbound=out).values_list("trace", flat=True).first() or ""
-            inquiry = _open(out, connection, set_id, trace, acting_user)
+            inquiry = _open(client, out, connection, set_id, trace, acting_user)
         return exchange(inquiry, acting_user=acting_user)
 
 
@@ -144,15 +143,16 @@ def _not_too_soon(earlier: QuerySet[RealtimeInquiry], what: str) -> None:
                       "answer yet; CORE allows asking again only after 90 seconds.")
 
 
-def _open(out: OutboundFile, connection: Connection, set_id: str, trace: str,
-          acting_user: Any) -> RealtimeInquiry:
-    """The inquiry row, with the request's control numbers read from the file as written."""
-    tx = next(iter(parse(bytes(out.content))))
-    bht = tx.root.first("BHT")
+def _open(client: Organization, out: OutboundFile, connection: Connection, set_id: str,
+          trace: str, acting_user: Any) -> RealtimeInquiry:
+    """The inquiry row, with the request's control numbers as the writer put them (its
+    ST02 and BHT03 from ``written_heads``: the file is not parsed back), and the client in
+    hand, so the exchange after it does not load it again."""
+    st02, bht03 = out.written_heads
     inquiry = RealtimeInquiry.objects.create(
-        client_id=out.client_id, connection=connection, set_id=set_id, outbound=out,
-        payload_id=str(uuid.uuid4()), isa13=out.isa13, gs06=out.gs06, st02=tx.control,
-        bht03=bht.get(3) if bht is not None else "", trn02=trace,
+        client=client, connection=connection, set_id=set_id, outbound=out,
+        payload_id=str(uuid.uuid4()), isa13=out.isa13, gs06=out.gs06, st02=st02,
+        bht03=bht03, trn02=trace,
         sent_at=timezone.now(), requested_by=person(acting_user))
     record("connectivity.realtime_sent", client_id=out.client_id, obj=inquiry,
            acting_user=acting_user,
