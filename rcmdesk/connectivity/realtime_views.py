@@ -28,14 +28,19 @@ from rcmdesk.workqueue.models import WorkItem
 PAGE_SIZE = 50
 
 
+def _tell(request: HttpRequest, inquiry: RealtimeInquiry, where: str = "") -> None:
+    """The outcome as a message for the page the person goes back to."""
+    if inquiry.state == InquiryState.ANSWERED:
+        messages.success(request, f"The payer answered in {inquiry.round_trip_ms} ms{where}.")
+    else:
+        messages.warning(request, f"No answer in real time: {inquiry.error}. "
+                                  "The inquiry goes by batch instead.")
+
+
 def _answered(request: HttpRequest, inquiry: RealtimeInquiry, panel: dict[str, object],
               back: HttpResponse) -> HttpResponse:
     if not request.headers.get("HX-Request"):
-        if inquiry.state == InquiryState.ANSWERED:
-            messages.success(request, f"The payer answered in {inquiry.round_trip_ms} ms.")
-        else:
-            messages.warning(request, f"No answer in real time: {inquiry.error}. "
-                                      "The inquiry goes by batch instead.")
+        _tell(request, inquiry)
         return back
     response = render(request, "connectivity/_realtime_panel.html", panel)
     if inquiry.state == InquiryState.ANSWERED:
@@ -72,12 +77,7 @@ def claim_check(request: HttpRequest, claim_id: int) -> HttpResponse:
     as a message on the claim page, whose timeline shows the 276 and its 277."""
     claim = get_claim(request.user, claim_id)
     inquiry = check_status_now(claim, acting_user=request.user)
-    if inquiry.state == InquiryState.ANSWERED:
-        messages.success(request, f"The payer answered in {inquiry.round_trip_ms} ms; its "
-                                  "answer is in the claim's story below.")
-    else:
-        messages.warning(request, f"No answer in real time: {inquiry.error}. "
-                                  "The inquiry goes by batch instead.")
+    _tell(request, inquiry, where="; its answer is in the claim's story below")
     if request.headers.get("HX-Request"):
         refreshed = HttpResponse(status=204)
         refreshed["HX-Refresh"] = "true"
