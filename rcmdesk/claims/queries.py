@@ -20,6 +20,7 @@ from rcmdesk.audit.services import record_listing
 from rcmdesk.calendar import DeadlineFlag, deadline_flag
 from rcmdesk.claims.models import Claim, ClaimStatus
 from rcmdesk.claims.timeline import Event, Link, timeline
+from rcmdesk.connectivity.realtime import realtime_connection
 from rcmdesk.decisions.models import Proposal
 from rcmdesk.decisions.queries import claim_write_offs
 from rcmdesk.denials.models import UNFILED_STATUSES
@@ -138,6 +139,7 @@ class Offers:
     appeal: WorkItem | None = None  # an open denial item to draft an appeal from
     write_off: WorkItem | None = None  # an item the reader may ask the client to write off
     status_request: bool = False  # send a 276
+    status_now: bool = False  # ask for status in real time (the client has a CORE 276 link)
     correct: bool = False  # a corrected (7) or void (8) claim
     edit_draft: bool = False  # open a draft in charge entry (charges.services.may_enter)
 
@@ -224,13 +226,16 @@ def offers(user: Any, claim: Claim, rel: Related) -> Offers:
     mine = [i for i in active if i.assignee_id == user.pk]
     denial = next((i for i in active if i.kind == ItemKind.DENIAL), None)
     may = functools.partial(permits, user, client_id=claim.client_id)
+    status_request = (claim.status != ClaimStatus.DRAFT
+                      and may(Action.WORK_ITEMS, workflow=Workflow.AR_FOLLOWUP))
     return Offers(
         work=next(iter(mine or active), None),
         appeal=denial if denial and may(Action.WORK_ITEMS, workflow=Workflow.DENIALS) else None,
         write_off=next((i for i in active if i.status != ItemStatus.PENDING_CLIENT_DECISION
                         and may(Action.PROPOSE_DECISION, workflow=Workflow(i.workflow))), None),
-        status_request=claim.status != ClaimStatus.DRAFT
-        and may(Action.WORK_ITEMS, workflow=Workflow.AR_FOLLOWUP),
+        status_request=status_request,
+        # the real-time 276 is the same question (request_status), sent at once
+        status_now=status_request and realtime_connection(claim.client_id, "276") is not None,
         correct=bool(claim.payer_claim_control_number)
         and may(Action.WORK_ITEMS, workflow=Workflow.DENIALS),
         edit_draft=claim.status == ClaimStatus.DRAFT

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -54,6 +54,17 @@ class PollResult:
     duplicates: int = 0  # taken, but intake had the same bytes already
     failed: int = 0  # download failed: tried again next poll
     errors: list[str] = field(default_factory=list)
+
+    def __add__(self, other: PollResult) -> PollResult:
+        """Two polls' counts summed and their errors in order: a job polling several
+        mailboxes answers one result."""
+        return PollResult(self.listed + other.listed, self.waiting + other.waiting,
+                          self.taken + other.taken, self.duplicates + other.duplicates,
+                          self.failed + other.failed, [*self.errors, *other.errors])
+
+    def naming(self, name: str) -> PollResult:
+        """The same result with each error saying which connection it came from."""
+        return replace(self, errors=[f"{name}: {e}" for e in self.errors])
 
     def as_dict(self) -> dict[str, Any]:
         return {"listed": self.listed, "waiting": self.waiting, "taken": self.taken,

@@ -31,8 +31,7 @@ def send_outbound(client: Organization, *, now: datetime) -> dict[str, Any]:
 
 def mailboxes(client: Organization) -> list[Connection]:
     """The client's enabled SFTP connections that have an inbound folder to poll."""
-    return list(Connection.objects.filter(client=client, enabled=True,
-                                          kind=ConnectionKind.SFTP)
+    return list(Connection.objects.filter(client=client).enabled(ConnectionKind.SFTP)
                 .exclude(inbound_dir="").order_by("name", "pk"))
 
 
@@ -43,12 +42,6 @@ def poll_mailboxes(client: Organization, *, now: datetime) -> dict[str, Any]:
         try:
             result = inbound.poll(connection, now=now)
         except sftp.TransferError as exc:
-            total.errors.append(f"{connection.name}: {exc}")
-            continue
-        total.listed += result.listed
-        total.waiting += result.waiting
-        total.taken += result.taken
-        total.duplicates += result.duplicates
-        total.failed += result.failed
-        total.errors.extend(f"{connection.name}: {e}" for e in result.errors)
+            result = inbound.PollResult(errors=[str(exc)])
+        total += result.naming(connection.name)
     return total.as_dict()

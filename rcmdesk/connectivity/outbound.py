@@ -66,9 +66,9 @@ DUE_STATES = (TransmissionState.QUEUED, TransmissionState.SENDING)
 
 def connection_for(outbound: OutboundFile) -> Connection | None:
     """The client's enabled SFTP connection that carries this file's set (first by name)."""
-    candidates = Connection.objects.filter(client_id=outbound.client_id, enabled=True,
-                                           kind=ConnectionKind.SFTP).order_by("name", "pk")
-    return next((c for c in candidates if c.carries_set(outbound.set_id[:3])), None)
+    return (Connection.objects.filter(client_id=outbound.client_id)
+            .enabled(ConnectionKind.SFTP).carrying(outbound.set_id[:3])
+            .order_by("name", "pk").first())
 
 
 def remote_name(outbound: OutboundFile, resend_number: int = 0) -> str:

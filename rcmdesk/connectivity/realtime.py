@@ -59,7 +59,6 @@ from rcmdesk.intake.models import Channel, OutboundFile
 from rcmdesk.tenancy.models import Organization
 from rcmdesk.workqueue.models import ItemKind, WorkItem
 from rcmdesk.workqueue.services import BulkResult
-from rcmdesk.x12 import parse
 
 CORE_KINDS = (ConnectionKind.CORE_SOAP, ConnectionKind.CORE_REST)
 BULK_WORKERS = 8  # at most this many inquiries in flight for one bulk action
@@ -80,9 +79,9 @@ class TooSoon(errors.Conflict):
 def realtime_connection(client: Organization | int, set_id: str) -> Connection | None:
     """The client's enabled CORE connection carrying ``set_id`` (270 or 276), if any."""
     client_id = client if isinstance(client, int) else client.pk
-    rows: QuerySet[Connection] = Connection.objects.filter(
-        client_id=client_id, enabled=True, kind__in=CORE_KINDS).order_by("pk")
-    return next((found for found in rows if found.carries_set(set_id)), None)
+    found: Connection | None = (Connection.objects.filter(client_id=client_id)
+                                .enabled(CORE_KINDS).carrying(set_id).order_by("pk").first())
+    return found
 
 
 def _connection(client: Organization, set_id: str) -> Connection:
@@ -131,7 +130,7 @@ def _ask(client: Organization, set_id: str, earlier: QuerySet[RealtimeInquiry], 
             out = write()
             trace = requests.objects.filter(  # type: ignore[attr-defined]
                 outbound=out).values_list("trace", flat=True).first() or ""
-            inquiry = _open(out, connection, set_id, trace, acting_user)
+            inquiry = _open(client, out, connection, set_id, trace, acting_user)
         return exchange(inquiry, acting_user=acting_user)
 
 
@@ -144,15 +143,16 @@ def _not_too_soon(earlier: QuerySet[RealtimeInquiry], what: str) -> None:
                       "answer yet; CORE allows asking again only after 90 seconds.")
 
 
-def _open(out: OutboundFile, connection: Connection, set_id: str, trace: str,
-          acting_user: Any) -> RealtimeInquiry:
-    """The inquiry row, with the request's control numbers read from the file as written."""
-    tx = next(iter(parse(bytes(out.content))))
-    bht = tx.root.first("BHT")
+def _open(client: Organization, out: OutboundFile, connection: Connection, set_id: str,
+          trace: str, acting_user: Any) -> RealtimeInquiry:
+    """The inquiry row, with the request's control numbers as the writer put them (its
+    ST02 and BHT03 from ``written_heads``: the file is not parsed back), and the client in
+    hand, so the exchange after it does not load it again."""
+    st02, bht03 = out.written_heads
     inquiry = RealtimeInquiry.objects.create(
-        client_id=out.client_id, connection=connection, set_id=set_id, outbound=out,
-        payload_id=str(uuid.uuid4()), isa13=out.isa13, gs06=out.gs06, st02=tx.control,
-        bht03=bht.get(3) if bht is not None else "", trn02=trace,
+        client=client, connection=connection, set_id=set_id, outbound=out,
+        payload_id=str(uuid.uuid4()), isa13=out.isa13, gs06=out.gs06, st02=st02,
+        bht03=bht03, trn02=trace,
         sent_at=timezone.now(), requested_by=person(acting_user))
     record("connectivity.realtime_sent", client_id=out.client_id, obj=inquiry,
            acting_user=acting_user,

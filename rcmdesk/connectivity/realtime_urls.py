@@ -6,5 +6,6 @@ app_name = "realtime"
 urlpatterns = [
     path("visit/<int:visit_id>/", views.visit_check, name="visit"),
     path("item/<int:item_id>/", views.item_check, name="item"),
+    path("claim/<int:claim_id>/", views.claim_check, name="claim"),
     path("<slug:client_slug>/", views.inquiries, name="inquiries"),
 ]

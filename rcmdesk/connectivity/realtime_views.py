@@ -1,4 +1,4 @@
-"""The "check now" buttons (a visit, an AR item) and the per-client log of real-time
+"""The "check now" buttons (a visit, an AR item, a claim) and the per-client log of real-time
 inquiries. Reads go through visibility; the services check the role and audit.
 
 An htmx click gets the page reloaded when the answer is in (so the benefits or the claim's
@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from rcmdesk.audit.services import record_listing
+from rcmdesk.claims.queries import get_claim
 from rcmdesk.connectivity.models import InquiryState, RealtimeInquiry
 from rcmdesk.connectivity.realtime import check_eligibility_now, check_status_now
 from rcmdesk.connectivity.templatetags.realtime_tags import realtime_claim, realtime_visit
@@ -27,14 +28,19 @@ from rcmdesk.workqueue.models import WorkItem
 PAGE_SIZE = 50
 
 
+def _tell(request: HttpRequest, inquiry: RealtimeInquiry, where: str = "") -> None:
+    """The outcome as a message for the page the person goes back to."""
+    if inquiry.state == InquiryState.ANSWERED:
+        messages.success(request, f"The payer answered in {inquiry.round_trip_ms} ms{where}.")
+    else:
+        messages.warning(request, f"No answer in real time: {inquiry.error}. "
+                                  "The inquiry goes by batch instead.")
+
+
 def _answered(request: HttpRequest, inquiry: RealtimeInquiry, panel: dict[str, object],
               back: HttpResponse) -> HttpResponse:
     if not request.headers.get("HX-Request"):
-        if inquiry.state == InquiryState.ANSWERED:
-            messages.success(request, f"The payer answered in {inquiry.round_trip_ms} ms.")
-        else:
-            messages.warning(request, f"No answer in real time: {inquiry.error}. "
-                                      "The inquiry goes by batch instead.")
+        _tell(request, inquiry)
         return back
     response = render(request, "connectivity/_realtime_panel.html", panel)
     if inquiry.state == InquiryState.ANSWERED:
@@ -62,6 +68,21 @@ def item_check(request: HttpRequest, item_id: int) -> HttpResponse:
     return _answered(request, inquiry, realtime_claim({"request": request}, item.claim,
                                                       item.pk),
                      redirect("workqueue:item", item_id=item.pk))
+
+
+@login_required
+@require_POST
+def claim_check(request: HttpRequest, claim_id: int) -> HttpResponse:
+    """The claim page's "Check status now": the answer (or why there is none yet) is told
+    as a message on the claim page, whose timeline shows the 276 and its 277."""
+    claim = get_claim(request.user, claim_id)
+    inquiry = check_status_now(claim, acting_user=request.user)
+    _tell(request, inquiry, where="; its answer is in the claim's story below")
+    if request.headers.get("HX-Request"):
+        refreshed = HttpResponse(status=204)
+        refreshed["HX-Refresh"] = "true"
+        return refreshed
+    return redirect("claims:claim", claim_id=claim.pk)
 
 
 @login_required

@@ -21,7 +21,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rcmdesk.connectivity import queries, services, sftp
@@ -40,16 +40,6 @@ def _own_client(user: Any) -> Organization:
         raise PermissionDenied("Trading-partner connections belong to the client's admins.")
     require(user, Action.MANAGE_CONNECTIONS, org.pk)
     return org
-
-
-def connection_test_url(connection: Connection) -> str:
-    """Where the "Test connection" button posts, once a route named ``connectivity:test``
-    exists (its view calls ``connectivity.sftp.check(connection) -> str``; the transfer
-    work adds both); until then no button is drawn."""
-    try:
-        return reverse("connectivity:test", args=[connection.pk])
-    except NoReverseMatch:
-        return ""
 
 
 @login_required
@@ -107,7 +97,7 @@ def _form_page(request: HttpRequest, client: Organization, form: ConnectionForm,
     return render(request, "connectivity/edit.html", {
         "client": client, "form": form, "connection": connection,
         "secret_kinds": SECRET_KINDS[connection.kind] if connection else (),
-        "test_url": connection_test_url(connection) if connection else ""},
+        "test_url": reverse("connectivity:test", args=[connection.pk]) if connection else ""},
         status=400 if form.is_bound else 200)
 
 

@@ -158,6 +158,11 @@ class OutboundFile(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     purpose = models.CharField(max_length=200, blank=True)
 
+    # The first set's ST02 and BHT03 as ``outbound.write`` put them, for a caller that sends
+    # the file at once and logs them (real time) without parsing its own bytes back. Not a
+    # column: a row read from the database has ("", "").
+    written_heads: tuple[str, str] = ("", "")
+
     objects = ReceivedFileQuerySet.as_manager()
 
     class Meta:

@@ -58,5 +58,13 @@ def write(client: Organization, set_id: str, bodies: Sequence[TransactionBody],
             gs06=str(control), count=count, created_by=acting_user, purpose=purpose)
         record("outbound.write", client_id=client.pk, obj=out, acting_user=acting_user,
                detail={"set": set_id, "isa13": out.isa13, "count": count})
+        out.written_heads = heads(bodies[0]) if bodies else ("", "")
         outbound_written.send(sender=OutboundFile, outbound=out)
     return out
+
+
+def heads(body: TransactionBody) -> tuple[str, str]:
+    """A set's ST02 and BHT03 (empty when it has no BHT), read from what was written."""
+    bht = next((s for s in body.segments if s and s[0] == "BHT"), None)
+    bht03 = bht[3] if bht is not None and len(bht) > 3 else ""
+    return body.control, bht03 if isinstance(bht03, str) else ""

@@ -14,13 +14,12 @@ longer send files for the client, the file is failed with that reason instead.
 from __future__ import annotations
 
 import logging
-import threading
 from datetime import datetime
 
-from django.db import connection
 from django.utils import timezone
 
 from rcmdesk.audit.context import acting
+from rcmdesk.db.loop import Loop
 from rcmdesk.intake import lease, services, tasks
 from rcmdesk.intake.models import FileStatus, ReceivedFile
 from rcmdesk.intake.services import IngestResult
@@ -62,21 +61,8 @@ def interval() -> float:
     return max(0.5, min(30.0, lease.seconds() / 4))
 
 
-def run(stop: threading.Event) -> None:
-    """Sweep until ``stop`` is set; an error is logged and the next pass tries again."""
-    while True:
-        try:
-            sweep()
-        except Exception:
-            logger.exception("the recovery sweep failed; trying again in %.0f s", interval())
-        finally:
-            connection.close()
-        if stop.wait(interval()):
-            return
-
-
-def start() -> threading.Event:
-    """Run the sweep in a daemon thread of this process; set the event returned to stop it."""
-    stop = threading.Event()
-    threading.Thread(target=run, args=(stop,), name="rcmdesk-recovery", daemon=True).start()
-    return stop
+def start() -> Loop:
+    """Run the sweep in a daemon thread of this process (an error is logged and the next
+    pass tries again); ``stop()`` on the answer ends it."""
+    return Loop("rcmdesk-recovery", sweep, interval, failure="the recovery sweep",
+                logger=logger).start()

@@ -28,6 +28,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from rcmdesk.accounts.people import person
 from rcmdesk.audit.services import record
@@ -49,6 +50,7 @@ DONE = frozenset({FileStatus.APPLIED, FileStatus.DUPLICATE})  # every set is in 
 ALREADY = "already ingested"  # the same bytes again, and the first copy was applied
 BUSY = "being processed"  # another process holds the file: nothing is decided yet
 CLAIMS_NAMED = 50  # the claims an 837 set's summary names, for its page's links
+Interchange = tuple[str, str]  # ISA06 (sender), ISA13 (control)
 TA1_KEY = "TA1"  # the summary entry of the file's interchange acknowledgments
 
 
@@ -264,7 +266,9 @@ def _check_and_apply(received: ReceivedFile, actor: Any) -> IngestResult:
         return _finish(received, FileStatus.QUARANTINED, f"not readable X12: {exc}",
                        actor, findings=[error_dict(exc)])
     lease.beat(received)
-    conflict = _interchange_conflict(received, sets)
+    interchanges = {(tx.interchange.sender, tx.interchange.control) for tx in sets}
+    known = _known_interchanges(received, interchanges)
+    conflict = _interchange_conflict(received, known)
     if conflict:
         return _finish(received, FileStatus.QUARANTINED, conflict, actor)
     errors = [f for f in findings
@@ -273,35 +277,51 @@ def _check_and_apply(received: ReceivedFile, actor: Any) -> IngestResult:
         return _finish(received, FileStatus.QUARANTINED,
                        f"{len(errors)} X12 error(s); first: {errors[0]}", actor,
                        findings=[finding_dict(f) for f in findings])
-    claimed = _claim_interchanges(received, sets)
+    claimed = _claim_interchanges(received, interchanges - known.keys())
     if claimed:
         return _finish(received, FileStatus.QUARANTINED, claimed, actor)
     return _apply_sets(received, sets, actor, [finding_dict(f) for f in findings], acks)
 
 
-def _interchange_conflict(received: ReceivedFile, sets: list[Transaction]) -> str:
-    for sender, control in {(tx.interchange.sender, tx.interchange.control) for tx in sets}:
-        key = InterchangeKey.objects.filter(client_id=received.client_id, isa_sender=sender,
-                                            isa13=control).select_related("file").first()
-        if key is not None and key.sha256 != received.sha256:
+def _known_interchanges(received: ReceivedFile, interchanges: set[Interchange]
+                        ) -> dict[Interchange, InterchangeKey]:
+    """The keys already stored for the file's interchanges, in one query. Read once per
+    file: the conflict check and the claim both work from it (the file's own keys, left by
+    a run that stopped, are known and not inserted again)."""
+    if not interchanges:
+        return {}
+    match = Q(pk__in=[])
+    for sender, control in interchanges:
+        match |= Q(isa_sender=sender, isa13=control)
+    keys = (InterchangeKey.objects.filter(match, client_id=received.client_id)
+            .select_related("file").only("isa_sender", "isa13", "sha256",
+                                         "file__original_name"))
+    return {(key.isa_sender, key.isa13): key for key in keys}
+
+
+def _interchange_conflict(received: ReceivedFile, known: dict[Interchange, InterchangeKey]
+                          ) -> str:
+    """Words for the first interchange another file (other bytes) already brought."""
+    for (sender, control), key in sorted(known.items()):
+        if key.sha256 != received.sha256:
             return (f"interchange {control} from sender {sender} was already received in "
                     f"{key.file.original_name} (sha256 {key.sha256[:12]}) with different "
                     f"content; a person must decide which one is right")
     return ""
 
 
-def _claim_interchanges(received: ReceivedFile, sets: list[Transaction]) -> str:
-    """Insert the interchange keys; losing a race to a different file is a conflict."""
+def _claim_interchanges(received: ReceivedFile, new: set[Interchange]) -> str:
+    """Insert the keys not stored yet; losing a race to a different file is a conflict."""
     try:
         with transaction.atomic():
-            for sender, control in {(tx.interchange.sender, tx.interchange.control)
-                                    for tx in sets}:
-                InterchangeKey.objects.get_or_create(
+            for sender, control in sorted(new):
+                InterchangeKey.objects.create(
                     client_id=received.client_id, isa_sender=sender, isa13=control,
-                    defaults={"sha256": received.sha256, "file": received})
+                    sha256=received.sha256, file=received)
     except IntegrityError:
-        return _interchange_conflict(received, sets) or "interchange claimed concurrently"
-    return _interchange_conflict(received, sets)
+        return (_interchange_conflict(received, _known_interchanges(received, new))
+                or "interchange claimed concurrently")
+    return ""
 
 
 def _set_key(tx: Transaction) -> str:

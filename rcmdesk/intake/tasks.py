@@ -35,7 +35,8 @@ def process_file(file_id: int, actor_id: int | None, retry: bool = False) -> dic
     when it runs, that the person (if any) may still ingest for the file's client. If not,
     the file is marked failed with the reason, and the refusal is audited.
     """
-    received = ReceivedFile.objects.get(pk=file_id)
+    # with its client: applying a set needs it, and it would otherwise be loaded again
+    received = ReceivedFile.objects.select_related("client").get(pk=file_id)
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
     with acting(actor, channel="task"):
         reason = refusal(received, actor_id, actor)

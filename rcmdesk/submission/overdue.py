@@ -51,8 +51,7 @@ def expected_window() -> timedelta:
 
 def connected(client_id: int) -> bool:
     """Whether the client has a mailbox its files are sent to without hands."""
-    return Connection.objects.filter(client_id=client_id, enabled=True,
-                                     kind=ConnectionKind.SFTP).exists()
+    return Connection.objects.filter(client_id=client_id).enabled(ConnectionKind.SFTP).exists()
 
 
 def expected_by(batch: SubmissionBatch, sent_at: datetime | None, has_rows: bool,
@@ -83,8 +82,7 @@ def clocks(batches: list[SubmissionBatch], sends: dict[int, Transmission | None]
            ) -> dict[int, Clock]:
     """batch id -> its 999 clock, given each file's latest send (one query for all)."""
     waiting = {b.client_id for b in batches if b.status == BatchStatus.SENT}
-    linked = set(Connection.objects.filter(client_id__in=waiting, enabled=True,
-                                           kind=ConnectionKind.SFTP)
+    linked = set(Connection.objects.filter(client_id__in=waiting).enabled(ConnectionKind.SFTP)
                  .values_list("client_id", flat=True)) if waiting else set()
     found = {}
     for batch in batches:

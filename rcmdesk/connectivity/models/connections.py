@@ -8,6 +8,9 @@ history of who set which secret when is kept without keeping any old secret read
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Self
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -35,6 +38,32 @@ class RemoteAfter(models.TextChoices):
     ARCHIVE = "archive", "Move to the archive folder"
     DELETE = "delete", "Delete it"
     LEAVE = "leave", "Leave it in place"
+
+
+class ConnectionQuerySet(TenantQuerySet):
+    """The one home of "which connection does this": every sender, poller and clock asks
+    here, so what counts as a usable connection is written once."""
+
+    def enabled(self, kind: str | Iterable[str] | None = None) -> Self:
+        """Connections in use (not disabled), of ``kind`` (one kind or several) if given."""
+        rows = self.filter(enabled=True)
+        if kind is None:
+            return rows
+        if isinstance(kind, str):
+            return rows.filter(kind=kind)
+        return rows.filter(kind__in=list(kind))
+
+    def carrying(self, set_id: str) -> Self:
+        """Connections whose ``carries`` names ``set_id`` ("837", "270", ...).
+
+        ``carries`` is a space-separated list, so the set must be a whole word of it: the
+        four cases are spelled out (alone, first, last, between) rather than a regex, so the
+        same lookups run on SQLite and PostgreSQL alike.
+        """
+        word = set_id.strip()
+        return self.filter(models.Q(carries=word) | models.Q(carries__startswith=f"{word} ")
+                           | models.Q(carries__endswith=f" {word}")
+                           | models.Q(carries__contains=f" {word} "))
 
 
 class Connection(models.Model):
@@ -69,7 +98,7 @@ class Connection(models.Model):
                                    on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(default=timezone.now)
 
-    objects = TenantQuerySet.as_manager()
+    objects = ConnectionQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["client", "name"],
@@ -77,9 +106,6 @@ class Connection(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def carries_set(self, set_id: str) -> bool:
-        return set_id in self.carries.split()
 
 
 class CredentialKind(models.TextChoices):

@@ -213,3 +213,12 @@ def test_a_private_key_logs_in_where_a_password_is_not_set(
                               ciphertext=sealed, key_id=key_id)
     assert sftp.check(connection).startswith("Connected to")
     assert sftp_server.logins == 1
+
+
+def test_two_poll_results_add_up_and_each_error_names_its_connection() -> None:
+    first = inbound.PollResult(listed=2, waiting=1, taken=1, errors=["late"])
+    second = inbound.PollResult(listed=3, taken=2, duplicates=1, failed=1, errors=["down"])
+    total = first.naming("North") + second.naming("South")
+    assert total.as_dict() == {"listed": 5, "waiting": 1, "taken": 3, "duplicates": 1,
+                               "failed": 1, "errors": ["North: late", "South: down"]}
+    assert first.errors == ["late"]  # naming and adding leave the parts as they were

@@ -136,3 +136,58 @@ def test_the_clients_inquiry_log_lists_them_for_its_users_only(
     assert page.status_code == 200
     assert inquiry.isa13 in page.text
     assert signed_in(Role.CLIENT_MANAGER).get("/realtime/birch/").status_code == 404
+
+
+@pytest.mark.parametrize(("role", "shown"), [(Role.PARTNER_SPECIALIST, True),
+                                             (Role.CLIENT_STAFF, True),
+                                             (Role.PARTNER_QA, False)])
+def test_the_claim_page_offers_check_status_now_to_those_who_may_ask(
+        world: World, signed_in: Any, core_sim: CoreServer, role: Role, shown: bool) -> None:
+    connect(world.acme, core_sim)
+    claim = make_claim(world.acme, "PCN-CLAIM", service=date(2025, 12, 1))
+    page = signed_in(role).get(f"/claims/{claim.pk}/")
+    assert page.status_code == 200
+    assert ('data-testid="check-status-now"' in page.text) is shown
+
+
+def test_without_a_core_connection_for_276_the_claim_page_offers_only_the_batch_276(
+        world: World, signed_in: Any, core_sim: CoreServer) -> None:
+    connect(world.acme, core_sim, carries="270")
+    claim = make_claim(world.acme, "PCN-CLAIM", service=date(2025, 12, 1))
+    page = signed_in(Role.PARTNER_SPECIALIST).get(f"/claims/{claim.pk}/")
+    assert 'data-testid="send-276"' in page.text
+    assert 'data-testid="check-status-now"' not in page.text
+
+
+def test_checking_from_the_claim_page_tells_the_answer_there(
+        world: World, signed_in: Any, core_sim: CoreServer, batch: FakeBatch) -> None:
+    connect(world.acme, core_sim)
+    claim = make_claim(world.acme, "PCN-CLAIM", service=date(2025, 12, 1))
+    browser = signed_in(Role.PARTNER_SPECIALIST)
+    page = browser.post(f"/realtime/claim/{claim.pk}/", follow=True)
+    assert page.redirect_chain == [(f"/claims/{claim.pk}/", 302)]
+    inquiry = RealtimeInquiry.objects.get()
+    assert (inquiry.set_id, inquiry.state) == ("276", InquiryState.ANSWERED)
+    assert "The payer answered in" in page.text
+    assert "status answer (277)" in page.text  # the claim's story tells the answer
+
+
+def test_an_htmx_check_from_the_claim_page_reloads_it(
+        world: World, signed_in: Any, core_sim: CoreServer, batch: FakeBatch) -> None:
+    connect(world.acme, core_sim)
+    claim = make_claim(world.acme, "PCN-CLAIM", service=date(2025, 12, 1))
+    answer = signed_in(Role.PARTNER_SPECIALIST).post(f"/realtime/claim/{claim.pk}/", **HTMX)
+    assert answer.status_code == 204
+    assert answer["HX-Refresh"] == "true"
+
+
+def test_a_role_that_may_not_ask_cannot_check_from_the_claim_page(
+        world: World, signed_in: Any, core_sim: CoreServer) -> None:
+    connect(world.acme, core_sim)
+    claim = make_claim(world.acme, "PCN-CLAIM", service=date(2025, 12, 1))
+    refused = signed_in(Role.PARTNER_QA).post(f"/realtime/claim/{claim.pk}/")
+    assert refused.status_code == 403
+    assert not RealtimeInquiry.objects.exists()
+    other = make_claim(world.birch, "PCN-BIRCH", service=date(2025, 12, 1))
+    hidden = signed_in(Role.PARTNER_SPECIALIST).post(f"/realtime/claim/{other.pk}/")
+    assert hidden.status_code == 404

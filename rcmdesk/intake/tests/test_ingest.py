@@ -9,12 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from typer.testing import CliRunner
 
 from rcmdesk.audit.models import AuditEvent
 from rcmdesk.cli import app
 from rcmdesk.conftest import World
-from rcmdesk.intake.models import FileStatus, ReceivedFile
+from rcmdesk.intake import services
+from rcmdesk.intake.models import FileStatus, InterchangeKey, ReceivedFile
 from rcmdesk.intake.services import ALREADY, ingest, receive, retry
 from rcmdesk.intake.tests.test_recovery import three_sets, time_passes
 from rcmdesk.remits.models import Account, LedgerEntry
@@ -58,6 +61,31 @@ def test_a_reused_isa13_with_different_content_is_quarantined(world: World) -> N
     assert "000000009" in result.message
     assert "a.835" in result.message
     assert cash() == Decimal("100")
+
+
+def test_a_files_interchanges_are_looked_up_once_for_both_the_check_and_the_claim(
+        world: World) -> None:
+    make_claim(world.acme, "PCN1", [("99213", "100.00")])
+    with CaptureQueriesContext(connection) as seen:
+        result = ingest(world.acme, remit(header("100.00") + PAID), "a.835")
+    assert result.outcome == FileStatus.APPLIED
+    lookups = [q for q in seen.captured_queries
+               if q["sql"].startswith("SELECT") and "intake_interchangekey" in q["sql"]]
+    assert len(lookups) == 1
+    assert InterchangeKey.objects.filter(file=result.file).count() == 1
+
+
+def test_a_claim_losing_the_race_to_another_file_is_a_conflict_naming_that_file(
+        world: World) -> None:
+    make_claim(world.acme, "PCN1", [("99213", "100.00")])
+    first = ingest(world.acme, remit(header("100.00") + PAID, isa13="000000007"), "a.835")
+    key = InterchangeKey.objects.get(file=first.file)
+    late, _ = receive(world.acme, remit(header("100.00", trace="OTHER") + PAID,
+                                        isa13="000000007"), "b.835")
+    # as if the other file's key was stored between this file's check and its claim
+    words = services._claim_interchanges(late, {(key.isa_sender, key.isa13)})
+    assert "000000007" in words
+    assert "a.835" in words
 
 
 def test_a_broken_file_is_quarantined_with_located_findings_and_nothing_applied(
