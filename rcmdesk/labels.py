@@ -30,6 +30,7 @@ def _families() -> dict[str, Iterable[Any]]:
     from rcmdesk.decisions.models import ProposalKind, ProposalStatus, WriteOffAccount
     from rcmdesk.denials.models import AppealOutcome, AppealStatus, FilingChannel
     from rcmdesk.eligibility.models import CoverageStatus, VisitSource, VisitStatus
+    from rcmdesk.engagements.models import EngagementModel, MonthlyUnit, Side, Stage
     from rcmdesk.escalations.models import EscalationKind, EscalationStatus
     from rcmdesk.intake.models import Channel, FileStatus
     from rcmdesk.intake.sniff import FileKind
@@ -83,6 +84,8 @@ def _families() -> dict[str, Iterable[Any]]:
         "run_status": RunStatus, "run_trigger": RunTrigger,
         "connection_kind": ConnectionKind, "credential_kind": CredentialKind,
         "completion": Completion, "remote_after": RemoteAfter,
+        "engagement_model": EngagementModel, "monthly_unit": MonthlyUnit,
+        "engagement_stage": Stage, "checklist_side": Side,
     }
 
 

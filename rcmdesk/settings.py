@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "rcmdesk.capacity",
     "rcmdesk.connectivity",
     "rcmdesk.scheduler",
+    "rcmdesk.engagements",
     "rcmdesk.web",
     "rcmdesk.api",
 ]
