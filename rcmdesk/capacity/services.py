@@ -74,11 +74,11 @@ def action_durations(user: Any | None, client: Organization, since: datetime,
     """The gap to the same specialist's previous action when under ``SESSION_GAP``, else
     ``SESSION_OPENER``; summed per item, per specialist and workflow, per week (actions in
     ``[since, until)``; no ``until``: up to now)."""
-    rows = WorkAction.objects.filter(item__in=_items(user, client), at__gte=since,
-                                     actor__isnull=False)
+    actions = WorkAction.objects.filter(item__in=_items(user, client), at__gte=since,
+                                        actor__isnull=False)
     if until is not None:
-        rows = rows.filter(at__lt=until)
-    rows = (rows.exclude(kind__in=BOOKKEEPING)
+        actions = actions.filter(at__lt=until)
+    rows = (actions.exclude(kind__in=BOOKKEEPING)
             .order_by("actor_id", "at", "id")
             .values_list("actor_id", "actor__username", "item_id", "item__workflow", "at"))
     out = Durations()

@@ -90,19 +90,20 @@ def save_plan(engagement: Engagement, terms: PlanTerms, *, acting_user: Any) -> 
     """The client sets (or changes) the engagement's model and its numbers."""
     require(acting_user, Action.MANAGE_ENGAGEMENT_SCOPE, engagement.client_id)
     _check_terms(engagement, terms)
-    plan = EngagementPlan.objects.select_for_update().filter(engagement=engagement).first()
+    plan: EngagementPlan | None = (EngagementPlan.objects.select_for_update()
+                                   .filter(engagement=engagement).first())
     created = plan is None
     if plan is None:
         plan = EngagementPlan(engagement=engagement)
     elif plan.frozen_at is not None and terms.model != plan.model:
         raise OnboardingConflict("The backlog is frozen: a clean-up cannot change its model.")
     before = {} if created else _snapshot(plan)
-    is_model = terms.model
-    plan.model = is_model
-    plan.specialist = terms.specialist if is_model == EngagementModel.DEDICATED else None
-    plan.pod_specialists = terms.pod_specialists if is_model == EngagementModel.MANAGED_POD \
+    model = terms.model
+    plan.model = model
+    plan.specialist = terms.specialist if model == EngagementModel.DEDICATED else None
+    plan.pod_specialists = terms.pod_specialists if model == EngagementModel.MANAGED_POD \
         else 0
-    monthly = is_model == EngagementModel.MONTHLY_SUPPORT
+    monthly = model == EngagementModel.MONTHLY_SUPPORT
     plan.monthly_unit = terms.monthly_unit if monthly else ""
     plan.monthly_amount = terms.monthly_amount if monthly else None
     plan.target_date = terms.target_date
@@ -121,7 +122,8 @@ def freeze_backlog(engagement: Engagement, *, acting_user: Any,
     queue's one definition of backlog), kept as ids, count and dollars; the burn-down
     counts how many of these are still open, whatever arrives later."""
     require(acting_user, Action.MANAGE_ENGAGEMENT_SCOPE, engagement.client_id)
-    plan = EngagementPlan.objects.select_for_update().filter(engagement=engagement).first()
+    plan: EngagementPlan | None = (EngagementPlan.objects.select_for_update()
+                                   .filter(engagement=engagement).first())
     if plan is None or plan.model != EngagementModel.BACKLOG_CLEANUP:
         raise OnboardingConflict("Only a backlog clean-up freezes a starting backlog; "
                                  "choose that model first.")
@@ -185,7 +187,8 @@ def record_go_live(engagement: Engagement, workflow: str, day: date, *, acting_u
     is missing. When the last workflow in scope goes live, the engagement's go-live is that
     day, recorded once."""
     require(acting_user, Action.MANAGE_ENGAGEMENT_SCOPE, engagement.client_id)
-    plan = EngagementPlan.objects.select_for_update().filter(engagement=engagement).first()
+    plan: EngagementPlan | None = (EngagementPlan.objects.select_for_update()
+                                   .filter(engagement=engagement).first())
     if plan is None:
         raise OnboardingConflict("Choose the engagement's model before recording go-live.")
     scope = workflows(engagement)

@@ -31,7 +31,8 @@ def test_the_checklist_is_computed_from_sops_sampling_plans_go_lives_and_reports
     path = onboarding(engagement)
     assert step(path, "scope").done is False  # the kick-off is not ticked yet
     assert [c.done for c in step(path, "sops").checks if c.workflow] == [False, False]
-    assert not step(path, "qa").done and not step(path, "reporting").done
+    assert not step(path, "qa").done
+    assert not step(path, "reporting").done
     assert path.stage == "onboarding"
 
     write_sop(world.acme, "ar_followup", author=admin)
@@ -39,13 +40,15 @@ def test_the_checklist_is_computed_from_sops_sampling_plans_go_lives_and_reports
     WeeklyReport.objects.create(client=world.acme, week="2026-W40", html="x", sha256="0" * 64)
     path = onboarding(engagement)
     sops = {c.workflow: c for c in step(path, "sops").checks if c.workflow}
-    assert sops["ar_followup"].done and sops["ar_followup"].who == admin
+    assert sops["ar_followup"].done
+    assert sops["ar_followup"].who == admin
     assert not sops["denials"].done
     qa = {c.workflow: c.done for c in step(path, "qa").checks}
     assert qa == {"ar_followup": True, "denials": False}
     assert [c.done for c in step(path, "reporting").checks if not c.manual] == [True]
     production = {c.workflow: c for c in step(path, "production").checks}
-    assert production["ar_followup"].ready and not production["denials"].ready
+    assert production["ar_followup"].ready
+    assert not production["denials"].ready
     assert "no SOP in force for Denials" in production["denials"].why
 
 
@@ -71,7 +74,7 @@ def test_go_live_is_refused_while_a_specialists_access_is_missing(world, monkeyp
     monkeypatch.setattr(access, "missing_access",
                         lambda engagement, workflow: [Missing(specialist, "the payer portal")])
     with pytest.raises(OnboardingConflict,
-                       match="pillar.specialist has no granted login to the payer portal"):
+                       match=r"pillar\.specialist has no granted login to the payer portal"):
         services.record_go_live(world.acme_engagement, "ar_followup",
                                 world.acme.today(), acting_user=world.user(Role.CLIENT_ADMIN))
     access_step = step(onboarding(world.acme_engagement), "access")
@@ -134,7 +137,8 @@ def test_each_side_ticks_only_its_own_manual_items(world):
     services.tick(world.acme_engagement, "report_recipients", acting_user=admin)
     checks = {c.manual.key: c for s in onboarding(world.acme_engagement).steps
               for c in s.checks if c.manual}
-    assert checks["kickoff"].done and checks["kickoff"].who == lead
+    assert checks["kickoff"].done
+    assert checks["kickoff"].who == lead
     assert checks["report_recipients"].who == admin
     assert not checks["sop_walkthrough"].done
 
