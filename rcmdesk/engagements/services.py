@@ -129,13 +129,14 @@ def freeze_backlog(engagement: Engagement, *, acting_user: Any,
                                  "choose that model first.")
     if plan.frozen_at is not None:
         raise OnboardingConflict("The starting backlog is already frozen.")
+    frozen_at = now or timezone.now()
     items = counts.backlog_items(None, engagement.client_id).filter(
-        workflow__in=workflows(engagement))
+        workflow__in=workflows(engagement), created_at__lte=frozen_at)
     ids = sorted(items.values_list("pk", flat=True))
     plan.frozen_item_ids = ids
     plan.frozen_count = len(ids)
     plan.frozen_amount = counts.money(items.aggregate(total=Sum("amount"))["total"])
-    plan.frozen_at = now or timezone.now()
+    plan.frozen_at = frozen_at
     plan.frozen_by = person(acting_user)
     plan.updated_at = plan.frozen_at
     plan.save()
