@@ -37,9 +37,12 @@ def test_the_demo_opens_with_a_dedicated_engagement_live_and_a_clean_up_in_onboa
     cleanup = onboarding(Engagement.objects.get(name=CLEANUP))
     assert (cleanup.stage, cleanup.plan.model) == ("onboarding", "backlog_cleanup")
     done = {step.key: step.done for step in cleanup.steps}
-    assert done["scope"] and not done["sops"] and not done["production"]
+    assert done["scope"]
+    assert not done["sops"]
+    assert not done["production"]
     progress = burndown(cleanup.plan)
-    assert progress is not None and progress.target_date > progress.frozen_on
+    assert progress is not None
+    assert progress.target_date > progress.frozen_on
     assert list(Assignment.objects.filter(engagement__name=CLEANUP)
                 .values_list("user__username", flat=True)) == ["pillar.lead"]
 
