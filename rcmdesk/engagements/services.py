@@ -222,7 +222,7 @@ def record_go_live(engagement: Engagement, workflow: str, day: date, *, acting_u
         record("engagements.went_live", client_id=engagement.client_id, obj=plan,
                acting_user=acting_user,
                detail={"engagement": engagement.pk, "day": plan.go_live_day.isoformat(),
-                       "workflows": scope})
+                       "scope": scope})
     return live
 
 

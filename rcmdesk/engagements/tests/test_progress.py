@@ -38,14 +38,15 @@ def test_the_burn_down_counts_frozen_items_still_open_at_each_of_the_clients_wee
     engagement.start_date = monday0 - timedelta(days=7)
     engagement.save()
     admin = world.birch_admin
-    items = [make_item(world.birch, n, kind=ItemKind.ELIGIBILITY, amount=Decimal("10.00"))
-             for n in range(1, 5)]
+    items = [make_item(world.birch, n, kind=ItemKind.ELIGIBILITY, amount=Decimal("10.00"),
+                       created_at=at(monday0 - timedelta(days=3), 9)) for n in range(1, 5)]
     make_item(world.birch, 9, kind=ItemKind.DENIAL)  # not in scope
     make_plan(engagement, EngagementModel.BACKLOG_CLEANUP,
               target_date=monday0 + timedelta(days=34))
     plan = services.freeze_backlog(engagement, acting_user=admin, now=at(monday0, 10))
     assert (plan.frozen_count, plan.frozen_amount) == (4, Decimal("40.00"))
-    make_item(world.birch, 5, kind=ItemKind.ELIGIBILITY)  # arrives after the freeze
+    make_item(world.birch, 5, kind=ItemKind.ELIGIBILITY,
+              created_at=at(monday0, 11))  # arrives after the freeze
     close(items[0], at(monday0 + timedelta(days=6), 23, 30))  # Sunday night, Chicago
     close(items[1], at(monday0 + timedelta(days=7), 0, 30))  # Monday just after midnight
     close(items[2], at(monday0 + timedelta(days=16), 12))  # Wednesday of week 2
