@@ -108,6 +108,7 @@ def demo(
     from rcmdesk.demo.backoffice import build_backoffice
     from rcmdesk.demo.connectivity import build_connections
     from rcmdesk.demo.controls import build_controls
+    from rcmdesk.demo.engagements import build_engagements
     from rcmdesk.demo.frontdesk import build_frontdesk
     from rcmdesk.demo.history import build_history
     from rcmdesk.demo.services import build_demo
@@ -119,6 +120,7 @@ def demo(
         history = build_history() if claims else None  # before today's desk and controls
         desk = build_frontdesk() if claims else None
         controls = build_controls() if claims else None
+        engagements = build_engagements() if claims else None  # after the SOPs and plans
         connections = build_connections()
         ensure_schedules()  # the worker would at its first tick; the page shows them at once
     table = Table(title="Demo logins (synthetic data only)", title_justify="left")
@@ -139,6 +141,8 @@ def demo(
         print(desk.line())
     if controls is not None:
         print(controls.line())
+    if engagements is not None:
+        print(engagements.line())
     print(connections.line())
 
 

@@ -30,6 +30,7 @@ def _families() -> dict[str, Iterable[Any]]:
     from rcmdesk.decisions.models import ProposalKind, ProposalStatus, WriteOffAccount
     from rcmdesk.denials.models import AppealOutcome, AppealStatus, FilingChannel
     from rcmdesk.eligibility.models import CoverageStatus, VisitSource, VisitStatus
+    from rcmdesk.engagements.models import EngagementModel, MonthlyUnit, Side, Stage
     from rcmdesk.escalations.models import EscalationKind, EscalationStatus
     from rcmdesk.intake.models import Channel, FileStatus
     from rcmdesk.intake.sniff import FileKind
@@ -86,6 +87,8 @@ def _families() -> dict[str, Iterable[Any]]:
         "completion": Completion, "remote_after": RemoteAfter,
         "system_kind": SystemKind, "access_status": AccessStatus,
         "revocation_trigger": RevocationTrigger,
+        "engagement_model": EngagementModel, "monthly_unit": MonthlyUnit,
+        "engagement_stage": Stage, "checklist_side": Side,
     }
 
 

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "rcmdesk.connectivity",
     "rcmdesk.scheduler",
     "rcmdesk.systemaccess",
+    "rcmdesk.engagements",
     "rcmdesk.web",
     "rcmdesk.api",
 ]

@@ -48,9 +48,11 @@ def authorize(user: Any, client_id: int) -> None:
         raise PermissionDenied("Your role does not allow this.")
 
 
-def _items(user: Any, client: Organization) -> Any:
-    return (WorkItem.objects.visible_to(user).filter(client=client)
-            .exclude(kind__in=QA_KINDS))
+def _items(user: Any | None, client: Organization) -> Any:
+    """The client's queue work as ``user`` sees it (``None``: every item, the stored
+    report's view, as in ``workqueue.counts``)."""
+    rows = WorkItem.objects.all() if user is None else WorkItem.objects.visible_to(user)
+    return rows.filter(client=client).exclude(kind__in=QA_KINDS)
 
 
 def _day_start(client: Organization, day: date) -> datetime:
@@ -67,12 +69,16 @@ class Durations:
     per_week_workflow: dict[tuple[str, str], float] = field(default_factory=dict)
 
 
-def action_durations(user: Any, client: Organization, since: datetime) -> Durations:
+def action_durations(user: Any | None, client: Organization, since: datetime,
+                     until: datetime | None = None) -> Durations:
     """The gap to the same specialist's previous action when under ``SESSION_GAP``, else
-    ``SESSION_OPENER``; summed per item, per specialist and workflow, per week."""
-    rows = (WorkAction.objects.filter(item__in=_items(user, client), at__gte=since,
-                                      actor__isnull=False)
-            .exclude(kind__in=BOOKKEEPING)
+    ``SESSION_OPENER``; summed per item, per specialist and workflow, per week (actions in
+    ``[since, until)``; no ``until``: up to now)."""
+    actions = WorkAction.objects.filter(item__in=_items(user, client), at__gte=since,
+                                        actor__isnull=False)
+    if until is not None:
+        actions = actions.filter(at__lt=until)
+    rows = (actions.exclude(kind__in=BOOKKEEPING)
             .order_by("actor_id", "at", "id")
             .values_list("actor_id", "actor__username", "item_id", "item__workflow", "at"))
     out = Durations()

@@ -254,3 +254,36 @@ def denial_pareto(rows: Sequence[dict[str, Any]], names: Sequence[str]) -> SafeS
     if not rows:
         return empty("Denial causes", "No denials this week.")
     return _pareto("Denial causes ($ denied)", tuple(names), tuple(r["dollars"] for r in rows))
+
+
+def burndown(title: str, labels: Sequence[str], remaining: Sequence[Number],
+             ideal: Sequence[Number]) -> SafeString:
+    """A backlog clean-up's burn-down: the frozen items still open at each week's end (the
+    weeks to come left empty) against the ideal straight line to the target date, dashed."""
+    return _burndown(title, tuple(labels), tuple(remaining), tuple(ideal))
+
+
+@lru_cache(maxsize=128)
+def _burndown(title: str, labels: tuple[str, ...], remaining: tuple[Number, ...],
+              ideal: tuple[Number, ...]) -> SafeString:
+    with _LOCK:
+        plt = _pyplot()
+        fig, ax = plt.subplots(figsize=(4.6, 1.9))
+        xs = range(len(labels))
+        ax.plot(list(xs), [_float(v) for v in ideal], color=GREY, linewidth=1.0,
+                linestyle="--", label="Ideal")
+        done = [i for i, v in enumerate(remaining) if v is not None]
+        ax.plot(done, [_float(remaining[i]) for i in done], color=BLUE, linewidth=1.6,
+                marker="o", markersize=2.5, label="Still open")
+        if done:
+            last = done[-1]
+            ax.annotate(_axis_text(_float(remaining[last]), ""), (last, _float(remaining[last])),
+                        xytext=(3, 4), textcoords="offset points", fontsize=7, color=BLUE)
+        step = max(1, math.ceil(len(labels) / 8))
+        ax.set_xticks(list(xs)[::step], list(labels)[::step])
+        ax.set_xlim(-0.5, len(labels) - 0.5)
+        _frame(ax, title, "")
+        top = max([_float(v) for v in (*remaining, *ideal) if v is not None] or [1.0])
+        ax.set_ylim(0, top * 1.15 or 1)
+        ax.legend(fontsize=7, frameon=False, loc="upper right")
+        return _draw(fig, plt, title)

@@ -85,6 +85,7 @@ class Content:
     qa: dict[str, Any] = field(default_factory=dict)
     access: dict[str, Any] = field(default_factory=dict)  # systemaccess.report
     missing: list[str] = field(default_factory=list)  # sections the KPI engine could not fill
+    engagements: list[dict[str, Any]] = field(default_factory=list)  # engagements.report
 
 
 def build(client: Organization, week: str) -> Content:
@@ -98,7 +99,15 @@ def build(client: Organization, week: str) -> Content:
     content.escalations = _escalations(client, window)
     content.qa = _qa(client, window)
     content.access = access_report.weekly_section(client, window.end)
+    content.engagements = _engagements(client, window)
     return content
+
+
+def _engagements(client: Organization, window: Window) -> list[dict[str, Any]]:
+    """What each engagement's model says to show (plan against use, or a burn-down)."""
+    from rcmdesk.engagements.report import weekly_section
+
+    return weekly_section(client, window)
 
 
 def _volume(client: Organization, items: Any, window: Window) -> list[dict[str, Any]]:
