@@ -47,6 +47,7 @@ def _families() -> dict[str, Iterable[Any]]:
     )
     from rcmdesk.reports.models import ReportStatus
     from rcmdesk.scheduler.models import RunStatus, RunTrigger
+    from rcmdesk.servicelevels.models import Kind as ServiceLevelKind
     from rcmdesk.submission.models import (
         AckSource,
         AckStatus,
@@ -83,6 +84,7 @@ def _families() -> dict[str, Iterable[Any]]:
         "run_status": RunStatus, "run_trigger": RunTrigger,
         "connection_kind": ConnectionKind, "credential_kind": CredentialKind,
         "completion": Completion, "remote_after": RemoteAfter,
+        "service_level_kind": ServiceLevelKind,
     }
 
 

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "rcmdesk.capacity",
     "rcmdesk.connectivity",
     "rcmdesk.scheduler",
+    "rcmdesk.servicelevels",
     "rcmdesk.web",
     "rcmdesk.api",
 ]

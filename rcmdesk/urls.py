@@ -31,6 +31,7 @@ urlpatterns = [
     path("connections/transfers/", include("rcmdesk.connectivity.transfer_urls")),
     path("schedules/", include("rcmdesk.scheduler.urls")),
     path("connections/", include("rcmdesk.connectivity.urls")),
+    path("service-levels/", include("rcmdesk.servicelevels.urls")),
     path("api/", api.urls),
     # One sign-in page for everyone: the admin's own would be a second door to keep locked.
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
