@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from rcmdesk.calendar import parse_week
 from rcmdesk.reports import charts, kpis, queries
-from rcmdesk.servicelevels import reporting as service_levels
+from rcmdesk.servicelevels import queries as service_levels
 from rcmdesk.tenancy.authz import allows
 from rcmdesk.tenancy.models import Organization
 from rcmdesk.tenancy.roles import Action, Workflow

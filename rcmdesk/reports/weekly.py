@@ -36,7 +36,7 @@ from rcmdesk.pdf import PdfUnavailable, html_to_pdf
 from rcmdesk.qa.models import Audit, AuditStatus
 from rcmdesk.reports import charts
 from rcmdesk.reports.models import ReportStatus, WeeklyReport
-from rcmdesk.servicelevels import reporting as service_levels
+from rcmdesk.servicelevels import queries as service_levels
 from rcmdesk.tenancy.models import Engagement, Organization
 from rcmdesk.workqueue import counts
 from rcmdesk.workqueue.models import ItemStatus, WorkItem
@@ -84,7 +84,7 @@ class Content:
     escalations: dict[str, Any] = field(default_factory=dict)
     qa: dict[str, Any] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)  # sections the KPI engine could not fill
-    service_levels: list[Any] = field(default_factory=list)  # servicelevels.reporting.Row
+    service_levels: list[Any] = field(default_factory=list)  # servicelevels.queries.Row
 
 
 def build(client: Organization, week: str) -> Content:

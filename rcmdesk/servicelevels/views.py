@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rcmdesk.audit.services import record, record_listing
 from rcmdesk.calendar import parse_week, week_of
 from rcmdesk.errors import DomainError
-from rcmdesk.servicelevels import measure, reporting, services
+from rcmdesk.servicelevels import measure, queries, services
 from rcmdesk.servicelevels.forms import WEEKDAYS, HolidayForm, TargetForm, WeekdaysForm
 from rcmdesk.servicelevels.models import ServiceLevel
 from rcmdesk.tenancy import calendars
@@ -49,7 +49,7 @@ def engagement_levels(request: HttpRequest, engagement_id: int) -> HttpResponse:
                 messages.success(request, "Target saved.")
                 return redirect("servicelevels:engagement", engagement_id=engagement.pk)
         status = 400
-    weeks, rows = reporting.table(engagement)
+    weeks, rows = queries.table(engagement)
     record("read", client_id=engagement.client_id, obj=engagement,
            detail={"page": "service levels"})
     return render(request, "servicelevels/engagement.html", {

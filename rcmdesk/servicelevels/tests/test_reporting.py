@@ -11,7 +11,7 @@ from django.test import Client
 from rcmdesk.calendar import day_start, parse_week, week_of
 from rcmdesk.conftest import World, sign_in
 from rcmdesk.reports import weekly
-from rcmdesk.servicelevels import reporting
+from rcmdesk.servicelevels import queries
 from rcmdesk.servicelevels.models import Kind
 from rcmdesk.servicelevels.services import retire_target, set_target
 from rcmdesk.servicelevels.tests.fixtures import act, item
@@ -36,7 +36,7 @@ def test_the_weekly_report_shows_each_target_with_its_week_and_missed_count(
     act(done, world.user(Role.PARTNER_SPECIALIST), monday.replace(hour=10))
     item(world.acme, 2, monday.replace(hour=9), kind="denial")
 
-    [row] = reporting.weekly(world.acme, week)
+    [row] = queries.weekly(world.acme, week)
     assert (row.latest.met, row.latest.total, row.latest.status) == (1, 2, "missed")
     html = weekly.render_html(weekly.build(world.acme, week))
     assert 'data-testid="service-levels"' in html
@@ -47,7 +47,7 @@ def test_a_retired_target_leaves_the_weekly_report(world: World) -> None:
     _denials_target(world)
     level = world.acme_engagement.service_levels.get()
     retire_target(level, acting_user=world.user(Role.CLIENT_ADMIN))
-    assert reporting.weekly(world.acme, "2026-W48") == []
+    assert queries.weekly(world.acme, "2026-W48") == []
 
 
 def test_the_dashboard_shows_the_attainment_panel_to_a_partner_lead(world: World) -> None:

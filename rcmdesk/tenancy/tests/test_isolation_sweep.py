@@ -51,7 +51,7 @@ def birch_patient_data(world: World) -> dict[str, str]:
 # FOREIGN_MARKERS text somewhere in them where a page would show it).
 SWEEP_DATA_APPS = ("eligibility", "priorauth", "charges", "scrubber", "submission", "playbooks",
                    "decisions", "escalations", "qa", "reports", "capacity", "attachments",
-                   "remits", "connectivity", "scheduler")
+                   "remits", "connectivity", "scheduler", "servicelevels")
 
 
 def app_sweep_data(world: World) -> dict[str, str]:
