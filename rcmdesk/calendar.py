@@ -88,6 +88,60 @@ def add_business_days(day: date, n: int, weekdays: frozenset[int] = MONDAY_TO_FR
     return day
 
 
+@dataclass(frozen=True)
+class BusinessCalendar:
+    """A client's working days: the weekdays it works and the holidays it keeps.
+
+    The one home of "N business days" for anything measured on the client's calendar (a
+    service level's due day, a review period): the data lives per client (``tenancy.Holiday``
+    and ``Organization.working_weekdays``, read by ``tenancy.calendars.business_calendar``),
+    the arithmetic here, pure, so it is tested without a database."""
+
+    weekdays: frozenset[int] = MONDAY_TO_FRIDAY
+    holidays: frozenset[date] = frozenset()
+
+    def __post_init__(self) -> None:
+        if not self.weekdays:
+            raise ValueError("A calendar needs at least one working weekday.")
+        if not self.weekdays <= frozenset(range(7)):
+            raise ValueError("Working weekdays are 0 (Monday) to 6 (Sunday).")
+
+    def is_business_day(self, day: date) -> bool:
+        return is_business_day(day, self.weekdays, self.holidays)
+
+    def add_business_days(self, day: date, n: int) -> date:
+        """The ``n``-th business day after ``day`` (0: ``day`` itself)."""
+        return add_business_days(day, n, self.weekdays, self.holidays)
+
+    def first_business_day(self, day: date) -> date:
+        """``day`` if it is a business day, else the next one: where a count of business days
+        starts for something that arrived on a weekend or a holiday."""
+        while not self.is_business_day(day):
+            day += timedelta(days=1)
+        return day
+
+    def business_days_between(self, start_day: date, end_day: date) -> int:
+        """Business days after ``start_day`` up to and including ``end_day`` (0 when
+        ``end_day`` is not after ``start_day``): the inverse of ``add_business_days``, so
+        ``business_days_between(d, add_business_days(d, n)) == n``."""
+        if end_day <= start_day:
+            return 0
+        weeks, extra = divmod((end_day - start_day).days, 7)
+        count = weeks * len(self.weekdays)
+        for offset in range(1, extra + 1):
+            if (start_day + timedelta(days=offset)).weekday() in self.weekdays:
+                count += 1
+        return count - sum(1 for h in self.holidays
+                           if start_day < h <= end_day and h.weekday() in self.weekdays)
+
+    def due_day(self, arrival_day: date, n: int) -> date:
+        """The last day to act on something that arrived on ``arrival_day`` within ``n``
+        business days: counted from the arrival's business day (a Saturday arrival counts
+        from Monday, a holiday's from the next working day), so n = 0 means the same
+        business day."""
+        return self.add_business_days(self.first_business_day(arrival_day), n)
+
+
 # --- deadline flags ---------------------------------------------------------------------------
 
 # A week: the window a specialist plans in (issue 18: "past or within 7 days flagged").

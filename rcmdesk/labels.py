@@ -48,6 +48,7 @@ def _families() -> dict[str, Iterable[Any]]:
     )
     from rcmdesk.reports.models import ReportStatus
     from rcmdesk.scheduler.models import RunStatus, RunTrigger
+    from rcmdesk.servicelevels.models import Kind as ServiceLevelKind
     from rcmdesk.submission.models import (
         AckSource,
         AckStatus,
@@ -89,6 +90,7 @@ def _families() -> dict[str, Iterable[Any]]:
         "revocation_trigger": RevocationTrigger,
         "engagement_model": EngagementModel, "monthly_unit": MonthlyUnit,
         "engagement_stage": Stage, "checklist_side": Side,
+        "service_level_kind": ServiceLevelKind,
     }
 
 

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "rcmdesk.scheduler",
     "rcmdesk.systemaccess",
     "rcmdesk.engagements",
+    "rcmdesk.servicelevels",
     "rcmdesk.web",
     "rcmdesk.api",
 ]

@@ -33,6 +33,7 @@ urlpatterns = [
     path("connections/", include("rcmdesk.connectivity.urls")),
     path("access/", include("rcmdesk.systemaccess.urls")),
     path("onboarding/", include("rcmdesk.engagements.urls")),
+    path("service-levels/", include("rcmdesk.servicelevels.urls")),
     path("api/", api.urls),
     # One sign-in page for everyone: the admin's own would be a second door to keep locked.
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),

@@ -16,6 +16,7 @@ from rcmdesk.accounts.models import User
 from rcmdesk.decisions.models import Proposal, ProposalKind
 from rcmdesk.decisions.services import propose
 from rcmdesk.demo.systemaccess import build_access
+from rcmdesk.demo.servicelevels import build_service_levels
 from rcmdesk.escalations.models import Escalation
 from rcmdesk.escalations.services import create_escalation
 from rcmdesk.playbooks.editing import SopText, create_document
@@ -79,6 +80,7 @@ def build_controls() -> Controls | None:
     sampling_plan(admin, engagement)
     _write_off(specialist, client)
     _escalation(specialist, client)
+    build_service_levels()  # before the report, so the archived one shows them
     report, _ = generate(client, last_week_with_data(client))  # archived: a rerun adds none
     return Controls(
         sops=SopDocument.objects.filter(client=client).count(),

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from rcmdesk.calendar import parse_week
 from rcmdesk.reports import charts, kpis, queries
+from rcmdesk.servicelevels import queries as service_levels
 from rcmdesk.tenancy.authz import allows
 from rcmdesk.tenancy.models import Organization
 from rcmdesk.tenancy.roles import Action, Workflow
@@ -45,6 +46,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["problem"] = f"{exc}: choose from the lists."
         return render(request, "reports/dashboard.html", context, status=400)
     context.update(_numbers(req))
+    context["service_levels"] = service_levels.panel(request.user, req.client, req.week)
     if problem:  # the message, and the week it opens on without one beneath it
         context.update(problem=f"{problem} Showing {req.week} instead.", week=week)
         return render(request, "reports/dashboard.html", context, status=400)

@@ -37,6 +37,7 @@ from rcmdesk.qa.models import Audit, AuditStatus
 from rcmdesk.reports import charts
 from rcmdesk.reports.models import ReportStatus, WeeklyReport
 from rcmdesk.systemaccess import report as access_report
+from rcmdesk.servicelevels import queries as service_levels
 from rcmdesk.tenancy.models import Engagement, Organization
 from rcmdesk.workqueue import counts
 from rcmdesk.workqueue.models import ItemStatus, WorkItem
@@ -86,6 +87,7 @@ class Content:
     access: dict[str, Any] = field(default_factory=dict)  # systemaccess.report
     missing: list[str] = field(default_factory=list)  # sections the KPI engine could not fill
     engagements: list[dict[str, Any]] = field(default_factory=list)  # engagements.report
+    service_levels: list[Any] = field(default_factory=list)  # servicelevels.queries.Row
 
 
 def build(client: Organization, week: str) -> Content:
@@ -100,6 +102,7 @@ def build(client: Organization, week: str) -> Content:
     content.qa = _qa(client, window)
     content.access = access_report.weekly_section(client, window.end)
     content.engagements = _engagements(client, window)
+    content.service_levels = service_levels.weekly(client, week)
     return content
 
 

@@ -35,6 +35,16 @@ def validate_scope(value: object) -> None:
         raise ValidationError(f"Unknown workflows in scope: {', '.join(unknown)}.")
 
 
+def default_working_weekdays() -> list[int]:
+    return [0, 1, 2, 3, 4]
+
+
+def validate_weekdays(value: object) -> None:
+    if (not isinstance(value, list) or not value
+            or not all(isinstance(v, int) and 0 <= v <= 6 for v in value)):
+        raise ValidationError("Working weekdays are a non-empty list of 0 (Monday) to 6.")
+
+
 class OrganizationQuerySet(TenantQuerySet):
     """Only client organizations are tenants; ``visible_to`` lists the ones a user may see."""
 
@@ -76,6 +86,10 @@ class Organization(models.Model):
         max_length=64, default="America/New_York", validators=[validate_time_zone]
     )
     is_active = models.BooleanField(default=True)
+    # The client's working weekdays (date.weekday(): Monday 0 .. Sunday 6); its holidays are
+    # ``Holiday`` rows. Read together by ``tenancy.calendars.business_calendar``.
+    working_weekdays = models.JSONField(default=default_working_weekdays,
+                                        validators=[validate_weekdays])
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = OrganizationQuerySet.as_manager()
@@ -224,3 +238,29 @@ class BreakGlassGrant(models.Model):
     def is_open(self) -> bool:
         now = timezone.now()
         return self.ended_at is None and self.starts_at <= now < self.expires_at
+
+
+class Holiday(models.Model):
+    """A day the client's office is closed: no business day for anything counted on the
+    client's calendar (service levels, review periods). Kept by the client's admin."""
+
+    tenant_field = "client_id"
+    tenant_workflow = None
+
+    client = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="holidays",
+                               limit_choices_to={"kind": OrgKind.CLIENT})
+    day = models.DateField()
+    name = models.CharField(max_length=120)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [models.UniqueConstraint(fields=["client", "day"],
+                                               name="one_holiday_per_client_day")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.day.isoformat()})"
