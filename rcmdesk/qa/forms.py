@@ -14,7 +14,6 @@ from rcmdesk.qa.models import SamplingPlan
 from rcmdesk.qa.services import PLAN_FIELDS, QaProblem
 from rcmdesk.tenancy.models import Engagement
 
-
 KEPT_WHEN_BLANK = ("method", "confidence_percent", "expected_error_percent")
 
 

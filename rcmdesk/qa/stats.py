@@ -224,7 +224,8 @@ def mus_select(items: Sequence[tuple[int, Decimal]], n: int, seed: int) -> MusSe
     left_out = [i for i, a in ordered if _cents(a) <= 0]
     total = sum(c for _, c in positive)
     if n <= 0 or total == 0:
-        return MusSelection([], {}, Decimal(total) / 100, Decimal(0), 0, max(n, 0), left_out)
+        return MusSelection([], {}, (Decimal(total) / 100).quantize(CENT), Decimal(0), 0,
+                            max(n, 0), left_out)
     start = random.Random(seed).randrange(total)
     hits: dict[int, int] = {}
     k, cumulative = 0, 0
@@ -235,7 +236,8 @@ def mus_select(items: Sequence[tuple[int, Decimal]], n: int, seed: int) -> MusSe
             k += 1
         cumulative += cents
     interval = (Decimal(total) / n / 100).quantize(CENT)
-    return MusSelection(sorted(hits), hits, Decimal(total) / 100, interval, start, n, left_out)
+    return MusSelection(sorted(hits), hits, (Decimal(total) / 100).quantize(CENT), interval,
+                        start, n, left_out)
 
 
 def poisson_upper(errors: int, confidence: float) -> float:

@@ -16,10 +16,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rcmdesk.audit.services import record
-from rcmdesk.calendar import day_start
+from rcmdesk.calendar import day_start, local_date
 from rcmdesk.qa import checklists, forms, queries, services
 from rcmdesk.qa.forms import DrawForm, PeriodForm, PlanForm, SampleSizeForm
 from rcmdesk.qa.models import (
@@ -32,6 +33,8 @@ from rcmdesk.qa.models import (
 )
 from rcmdesk.tenancy.authz import allows, permits, require
 from rcmdesk.tenancy.roles import Action, Workflow
+
+DEFAULT_ZONE = "America/New_York"  # Organization.time_zone's default
 
 
 @login_required
@@ -215,9 +218,10 @@ def accuracy(request: HttpRequest) -> HttpResponse:
     week = request.GET.get("week", "")[:8]
     rows = queries.accuracy(request.user, week=week)
     queries.audit_accuracy_read(request.user, rows, week)
-    period = PeriodForm(request.GET or None, today=request.user.organization.today())
+    org = getattr(request.user, "organization", None)  # the platform admin has none
+    zone = org.time_zone if org is not None else DEFAULT_ZONE
+    period = PeriodForm(request.GET or None, today=local_date(timezone.now(), zone))
     first, last = period.days()
-    zone = request.user.organization.time_zone
     start, end = day_start(first, zone), day_start(last + timedelta(days=1), zone)
     groups = queries.accuracy_estimates(request.user, start, end)
     queries.estimates_read(request.user, start, end)
