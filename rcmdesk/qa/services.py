@@ -86,10 +86,20 @@ def _check_method(values: dict[str, Any], plan: SamplingPlan | None) -> None:
     def given(name: str) -> Any:
         return values[name] if name in values else getattr(plan, name, None)
     method = given("method") or SamplingMethod.PERCENT
+    if method not in SamplingMethod.values:
+        raise QaProblem(f"{method!r} is not a sampling method ({', '.join(SamplingMethod)}).")
+    confidence, expected = given("confidence_percent"), given("expected_error_percent")
+    if confidence is not None and not Decimal(50) <= confidence <= Decimal("99.9"):
+        raise QaProblem("The confidence is between 50 % and 99.9 %.")
+    if expected is not None and not Decimal(0) <= expected <= Decimal(100):
+        raise QaProblem("The expected error rate is between 0 % and 100 %.")
     if method == SamplingMethod.PERCENT:
         return
-    if given("precision_points") is None:
+    precision = given("precision_points")
+    if precision is None:
         raise QaProblem("A plan sized for a precision needs the precision (+/- points).")
+    if not Decimal("0.1") <= precision <= Decimal(50):
+        raise QaProblem("The precision is between 0.1 and 50 points.")
     if method == SamplingMethod.MONETARY and given("workflow") not in MONEY_WORKFLOWS:
         raise QaProblem("Monetary-unit sampling is for money work: choose the posting "
                         "workflow.")
