@@ -37,7 +37,7 @@ def _families() -> dict[str, Iterable[Any]]:
     from rcmdesk.playbooks.models import EditCheck
     from rcmdesk.playbooks.models import Severity as EditSeverity
     from rcmdesk.priorauth.models import AuthSource, AuthStatus
-    from rcmdesk.qa.models import AuditStatus, PointResult
+    from rcmdesk.qa.models import AuditStatus, PointResult, SamplingMethod
     from rcmdesk.qa.sampling import Standing
     from rcmdesk.remits.models import (
         Account,
@@ -72,6 +72,7 @@ def _families() -> dict[str, Iterable[Any]]:
         "filing_channel": FilingChannel, "visit_status": VisitStatus, "visit_source": VisitSource,
         "coverage_status": CoverageStatus, "auth_status": AuthStatus, "auth_source": AuthSource,
         "audit_status": AuditStatus, "point_result": PointResult, "standing": Standing,
+        "sampling_method": SamplingMethod,
         "account": Account, "journal_kind": JournalKind, "exception_status": ExceptionStatus,
         "match_method": MatchMethod, "exception_reason": ExceptionReason,
         "proposal_kind": ProposalKind,

@@ -105,7 +105,13 @@ def sampling_plan(admin: User, engagement: Engagement) -> None:
                                       "new_specialist_percent": Decimal("20"),
                                       "new_specialist_days": 30,
                                       "after_failure_percent": Decimal("25"),
-                                      "after_failure_weeks": 2, "minimum_per_week": 2},
+                                      "after_failure_weeks": 2, "minimum_per_week": 2,
+                                      # the week sized for +/- 8 points at 90 %, expecting
+                                      # 5 % errors (qa.stats.sample_size), not a flat 5 %
+                                      "method": "precision",
+                                      "precision_points": Decimal("8"),
+                                      "confidence_percent": Decimal("90"),
+                                      "expected_error_percent": Decimal("5")},
                                       acting_user=admin)
 
 

@@ -32,6 +32,10 @@ class PlanIn(Schema):
     after_failure_percent: Decimal = Decimal("25")
     after_failure_weeks: int = 2
     minimum_per_week: int = 2
+    method: str = "percent"  # percent | precision | monetary (qa.models.SamplingMethod)
+    precision_points: Decimal | None = None
+    confidence_percent: Decimal = Decimal("90")
+    expected_error_percent: Decimal = Decimal("50")
     active: bool = True
 
 
@@ -47,6 +51,10 @@ class PlanOut(Schema):
     after_failure_percent: Decimal
     after_failure_weeks: int
     minimum_per_week: int
+    method: str
+    precision_points: Decimal | None
+    confidence_percent: Decimal
+    expected_error_percent: Decimal
     active: bool
 
 
@@ -68,6 +76,7 @@ class DrawOut(Schema):
     drawn_at: datetime
     population_size: int
     sampled: int
+    design: dict[str, Any]  # precision/monetary draws: n, how, and for MUS the dollars
     audit_ids: list[int]
 
 
@@ -108,6 +117,7 @@ class ScoreIn(Schema):
 class AuditSubmitIn(Schema):
     points: list[ScoreIn]
     summary: str = ""
+    misstatement: Decimal | None = None  # dollars found wrong (monetary-unit draws)
 
 
 class AckIn(Schema):
@@ -141,13 +151,15 @@ def _plan_out(p: SamplingPlan) -> dict[str, Any]:
             "new_specialist_days": p.new_specialist_days,
             "after_failure_percent": p.after_failure_percent,
             "after_failure_weeks": p.after_failure_weeks,
-            "minimum_per_week": p.minimum_per_week, "active": p.active}
+            "minimum_per_week": p.minimum_per_week, "method": p.method,
+            "precision_points": p.precision_points, "confidence_percent": p.confidence_percent,
+            "expected_error_percent": p.expected_error_percent, "active": p.active}
 
 
 def _draw_out(d: SampleDraw) -> dict[str, Any]:
     return {"id": d.pk, "plan_id": d.plan_id, "week": d.week, "seed": d.seed,
             "redraw_of_id": d.redraw_of_id, "reason": d.reason, "drawn_at": d.drawn_at,
-            "population_size": d.population_size, "sampled": d.sampled,
+            "population_size": d.population_size, "sampled": d.sampled, "design": d.design,
             "audit_ids": sorted(a.pk for a in d.audits.all())}
 
 
@@ -248,7 +260,8 @@ def get_audit(request: HttpRequest, audit_id: int) -> dict[str, Any]:
 def submit_audit(request: HttpRequest, audit_id: int, body: AuditSubmitIn) -> Any:
     found = queries.get_audit(request.user, audit_id)
     scores = [services.PointScore(p.result, p.comment[:2000]) for p in body.points]
-    services.submit(found, scores, body.summary, acting_user=request.user)
+    services.submit(found, scores, body.summary, acting_user=request.user,
+                    misstatement=body.misstatement)
     return Status(200, _detail(queries.get_audit(request.user, audit_id)))
 
 

@@ -25,6 +25,15 @@ from rcmdesk.workqueue.models import WorkItem
 
 PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
 WORKFLOW_CHOICES = [(w.value, w.label) for w in Workflow]
+MONEY_WORKFLOWS = frozenset({Workflow.POSTING.value})  # where dollars decide (MUS offered)
+
+
+class SamplingMethod(models.TextChoices):
+    """How a plan sizes its weekly draw (``sampling`` and ``stats`` explain each)."""
+
+    PERCENT = "percent", "Fixed percent of each specialist's items"
+    PRECISION = "precision", "Size for a target precision"
+    MONETARY = "monetary", "Monetary-unit (by dollars)"
 
 
 class SamplingPlan(models.Model):
@@ -49,6 +58,17 @@ class SamplingPlan(models.Model):
                                                 default=Decimal("25"), validators=PERCENT)
     after_failure_weeks = models.PositiveIntegerField(default=2)
     minimum_per_week = models.PositiveIntegerField(default=2)
+    # a precision or monetary-unit plan: the week's sample size from ``stats.sample_size``
+    method = models.CharField(max_length=10, choices=SamplingMethod.choices,
+                              default=SamplingMethod.PERCENT)
+    precision_points = models.DecimalField(  # half-width, percentage points (5: +/- 5 %)
+        max_digits=4, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal(50))])
+    confidence_percent = models.DecimalField(
+        max_digits=4, decimal_places=1, default=Decimal("90"),
+        validators=[MinValueValidator(Decimal(50)), MaxValueValidator(Decimal("99.9"))])
+    expected_error_percent = models.DecimalField(  # 50: the conservative (largest) size
+        max_digits=5, decimal_places=2, default=Decimal("50"), validators=PERCENT)
     active = models.BooleanField(default=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
@@ -96,6 +116,9 @@ class SampleDraw(models.Model):
     # {"<specialist id>": {"standing": .., "percent": "5.00",
     #                      "workflows": {"<wf>": {"population": [ids], "sampled": [ids]}}}}
     counts = models.JSONField(default=dict, blank=True)
+    # a precision or monetary-unit draw: how its size was computed and, for MUS, the
+    # population's dollars, interval and start ({} for a fixed-percent draw)
+    design = models.JSONField(default=dict, blank=True)
 
     objects = TenantQuerySet.as_manager()
 
@@ -153,6 +176,10 @@ class Audit(models.Model):
     # passes / (passes + fails), n/a left out; None when every point was n/a
     score = models.DecimalField(max_digits=5, decimal_places=4, null=True, blank=True)
     summary = models.TextField(blank=True)
+    # dollars found wrong in the item (monetary-unit draws); blank: a failed audit puts the
+    # whole amount in error, a passed one none
+    misstatement = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True,
+                                       validators=[MinValueValidator(Decimal(0))])
     work_item = models.ForeignKey(WorkItem, null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+")  # the QA_AUDIT item in the queue
     feedback_item = models.ForeignKey(WorkItem, null=True, blank=True,

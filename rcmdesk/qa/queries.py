@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -10,9 +11,19 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from rcmdesk.audit.services import record_listing
+from rcmdesk.qa import accuracy as estimates
 from rcmdesk.qa import services
-from rcmdesk.qa.models import Audit, AuditPoint, AuditStatus, PointResult, SampleDraw, SamplingPlan
+from rcmdesk.qa.models import (
+    Audit,
+    AuditPoint,
+    AuditStatus,
+    PointResult,
+    SampleDraw,
+    SamplingMethod,
+    SamplingPlan,
+)
 from rcmdesk.tenancy.models import Engagement
+from rcmdesk.tenancy.roles import Role
 from rcmdesk.workqueue.models import WorkAction
 
 
@@ -129,3 +140,46 @@ def audit_accuracy_read(user: Any, rows: list[AccuracyRow], week: str) -> None:
     for client_id, specialist in pairs:
         scored.setdefault(client_id, []).append(specialist)
     record_listing(scored, "qa.accuracy", key="specialists", detail={"week": week})
+
+
+GROUPS = {
+    "engagement": ("client__name", "draw__plan__engagement_id", "draw__plan__engagement__name"),
+    "workflow": ("client__name", "workflow"),
+    "specialist": ("client__name", "specialist__username"),
+}
+
+
+def period_audits(user: Any, start: datetime, end: datetime) -> QuerySet[Audit]:
+    """The audits the viewer sees (a specialist: their own) completed in [start, end)."""
+    found: QuerySet[Audit] = audits(user).filter(completed_at__gte=start, completed_at__lt=end)
+    return found
+
+
+def accuracy_estimates(user: Any, start: datetime,
+                       end: datetime) -> dict[str, list[estimates.Row]]:
+    """Accuracy with its interval and sample size per engagement, workflow and specialist
+    (``qa.accuracy``'s definition), over the audits the viewer sees."""
+    done = period_audits(user, start, end)
+    return {name: estimates.grouped(done, by) for name, by in GROUPS.items()}
+
+
+def estimates_read(user: Any, start: datetime, end: datetime) -> None:
+    """Specialists' accuracy was shown: one list event per client, naming them."""
+    scored: dict[int, list[str]] = {}
+    pairs = (estimates.scored(period_audits(user, start, end))
+             .order_by("client_id", "specialist__username")
+             .values_list("client_id", "specialist__username").distinct())
+    for client_id, specialist in pairs:
+        scored.setdefault(client_id, []).append(specialist)
+    record_listing(scored, "qa.estimate", key="specialists",
+                   detail={"from": start.isoformat(), "to": end.isoformat()})
+
+
+def dollar_projections(user: Any, limit: int = 20) -> list[estimates.DollarProjection]:
+    """The latest monetary-unit draws the viewer sees, each with its projected dollar error.
+    Not for a specialist: a draw's projection is everyone's work, and they see their own."""
+    if user.role == Role.PARTNER_SPECIALIST:
+        return []
+    shown = list(draws(user).filter(design__method=SamplingMethod.MONETARY)[:limit])
+    seen = audits(user)
+    return [estimates.projection(d, seen) for d in shown]

@@ -11,6 +11,16 @@ size is ``rate x items`` rounded at random (down or up, weighted by the fraction
 expectation is exactly the rate while each draw stays within one item of it. The minimum per
 week is per specialist (across workflows): a specialist below it gets more of their items,
 drawn at random from the rest, or all of them if they completed fewer.
+
+A plan may instead state a precision (``draw`` with ``total``): the week's sample size comes
+from ``stats.sample_size`` over the whole population, and is spread over the strata in
+proportion to their sizes (largest remainders, ties in stratum order: no chance involved), so
+the week's estimate has the stated precision and every specialist's and workflow's share is
+in proportion; a new specialist or one after a failure still gets at least their plan's rate,
+and the weekly minimum still applies (both only add items). For money work a plan may use
+monetary-unit sampling (``draw_mus``): items picked with probability proportional to their
+dollars (``stats.mus_select``), the same seed consumed the same way; no minimum top-up there,
+which would break the proportionality the projection relies on.
 """
 
 from __future__ import annotations
@@ -21,6 +31,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+
+from rcmdesk.qa import stats
 
 HUNDRED = Decimal(100)
 
@@ -109,15 +121,39 @@ def sample_size(population: int, percent: Decimal, rng: random.Random) -> int:
     return min(population, whole + (1 if fraction and rng.random() < fraction else 0))
 
 
-def draw(specialists: Sequence[Specialist], rates: Rates, seed: int) -> Drawn:
-    """The items a seed picks from the population; same inputs, same items."""
+def allocate(sizes: Sequence[int], total: int) -> list[int]:
+    """``total`` spread over strata in proportion to their sizes, summing to exactly
+    ``min(total, sum(sizes))``: floors first, then one more to the largest remainders."""
+    population = sum(sizes)
+    total = min(total, population)
+    if population == 0:
+        return [0 for _ in sizes]
+    shares = [size * total // population for size in sizes]
+    order = sorted(range(len(sizes)), key=lambda i: (-(sizes[i] * total % population), i))
+    for i in order[:total - sum(shares)]:
+        shares[i] += 1
+    return shares
+
+
+def draw(specialists: Sequence[Specialist], rates: Rates, seed: int,
+         total: int | None = None) -> Drawn:
+    """The items a seed picks from the population; same inputs, same items. ``total``:
+    the week's sample size of a precision plan, allocated in proportion (module doc)."""
     rng = random.Random(seed)
     result = Drawn(strata=[], rates={}, standings={})
-    for person in sorted(specialists, key=lambda p: p.user_id):
+    people = sorted(specialists, key=lambda p: p.user_id)
+    keys = [(p.user_id, wf) for p in people for wf in sorted(p.items_by_workflow)]
+    shares: dict[tuple[int, str], int] = {}
+    if total is not None:
+        sizes = [len(next(p for p in people if p.user_id == uid).items_by_workflow[wf])
+                 for uid, wf in keys]
+        shares = dict(zip(keys, allocate(sizes, total), strict=True))
+    for person in people:
         percent = rates.for_standing(person.standing)
         result.rates[person.user_id] = percent
         result.standings[person.user_id] = person.standing
-        strata = [_sample_stratum(person.user_id, wf, person.items_by_workflow[wf], percent, rng)
+        strata = [_sample_stratum(person.user_id, wf, person.items_by_workflow[wf], percent, rng,
+                                  shares.get((person.user_id, wf)), person.standing)
                   for wf in sorted(person.items_by_workflow)]
         _top_up(strata, person, rates.minimum_per_week, rng)
         result.strata.extend(strata)
@@ -125,9 +161,15 @@ def draw(specialists: Sequence[Specialist], rates: Rates, seed: int) -> Drawn:
 
 
 def _sample_stratum(user_id: int, workflow: str, ids: Sequence[int], percent: Decimal,
-                    rng: random.Random) -> Stratum:
+                    rng: random.Random, share: int | None = None,
+                    standing: Standing = Standing.BASE) -> Stratum:
     ordered = sorted(ids)
-    size = sample_size(len(ordered), percent, rng)
+    if share is None:
+        size = sample_size(len(ordered), percent, rng)
+    elif standing == Standing.BASE:
+        size = share
+    else:
+        size = max(share, sample_size(len(ordered), percent, rng))
     return Stratum(user_id, workflow, len(ordered), sorted(rng.sample(ordered, size)))
 
 
@@ -144,3 +186,34 @@ def _top_up(strata: list[Stratum], person: Specialist, minimum: int,
         by_workflow[workflow].sampled.append(item)
     for stratum in strata:
         stratum.sampled.sort()
+
+
+@dataclass(frozen=True)
+class MoneyItem:
+    """One completed item of a money workflow, with its dollars (``WorkItem.amount``)."""
+
+    item_id: int
+    specialist_id: int
+    workflow: str
+    amount: Decimal
+
+
+def draw_mus(items: Sequence[MoneyItem], n: int, seed: int) -> tuple[Drawn, stats.MusSelection]:
+    """Monetary-unit draw of ``n`` dollar units: the strata record who and which workflow
+    each picked item belongs to, as ``draw``'s do; the selection keeps the interval and the
+    start the projection needs."""
+    picked = stats.mus_select([(i.item_id, i.amount) for i in items], n, seed)
+    chosen = set(picked.item_ids)
+    result = Drawn(strata=[], rates={}, standings={})
+    by_stratum: dict[tuple[int, str], Stratum] = {}
+    for item in sorted(items, key=lambda i: (i.specialist_id, i.workflow, i.item_id)):
+        key = (item.specialist_id, item.workflow)
+        if key not in by_stratum:
+            by_stratum[key] = Stratum(item.specialist_id, item.workflow, 0)
+            result.strata.append(by_stratum[key])
+            result.rates[item.specialist_id] = Decimal(0)
+            result.standings[item.specialist_id] = Standing.BASE
+        by_stratum[key].population += 1
+        if item.item_id in chosen:
+            by_stratum[key].sampled.append(item.item_id)
+    return result, picked

@@ -24,8 +24,17 @@ from django.utils import timezone
 from rcmdesk import errors
 from rcmdesk.audit.services import record
 from rcmdesk.calendar import day_start, parse_week
-from rcmdesk.qa import checklists, sampling
-from rcmdesk.qa.models import Audit, AuditPoint, AuditStatus, PointResult, SampleDraw, SamplingPlan
+from rcmdesk.qa import checklists, sampling, stats
+from rcmdesk.qa.models import (
+    MONEY_WORKFLOWS,
+    Audit,
+    AuditPoint,
+    AuditStatus,
+    PointResult,
+    SampleDraw,
+    SamplingMethod,
+    SamplingPlan,
+)
 from rcmdesk.tenancy.authz import require
 from rcmdesk.tenancy.models import Assignment, Engagement
 from rcmdesk.tenancy.roles import Action, Workflow
@@ -35,7 +44,8 @@ from rcmdesk.workqueue.producers.common import SLA
 from rcmdesk.workqueue.services import record_event
 
 PLAN_FIELDS = ("workflow", "base_percent", "new_specialist_percent", "new_specialist_days",
-               "after_failure_percent", "after_failure_weeks", "minimum_per_week", "active")
+               "after_failure_percent", "after_failure_weeks", "minimum_per_week", "method",
+               "precision_points", "confidence_percent", "expected_error_percent", "active")
 
 
 class QaProblem(errors.Invalid):
@@ -50,6 +60,7 @@ def save_plan(engagement: Engagement, values: dict[str, Any],
     require(acting_user, Action.EDIT_PLAYBOOKS, engagement.client_id)
     if values.get("workflow") and values["workflow"] not in engagement.scope:
         raise QaProblem(f"{values['workflow']} is not in the engagement's scope.")
+    _check_method(values, plan)
     stored = SamplingPlan.objects.get(pk=plan.pk) if plan else None  # a form may have
     before = _described(stored) if stored else {}                     # changed ``plan``
     target = plan or SamplingPlan(engagement=engagement, created_by=acting_user)
@@ -67,6 +78,49 @@ def save_plan(engagement: Engagement, values: dict[str, Any],
     except IntegrityError as exc:
         raise QaProblem("There is already an active plan for that workflow.") from exc
     return target
+
+
+def _check_method(values: dict[str, Any], plan: SamplingPlan | None) -> None:
+    """A precision or monetary-unit plan states its precision; dollars decide only where
+    the items are money (the posting workflow), so a monetary plan names that workflow."""
+    def given(name: str) -> Any:
+        return values[name] if name in values else getattr(plan, name, None)
+    method = given("method") or SamplingMethod.PERCENT
+    if method not in SamplingMethod.values:
+        raise QaProblem(f"{method!r} is not a sampling method ({', '.join(SamplingMethod)}).")
+    confidence, expected = given("confidence_percent"), given("expected_error_percent")
+    if confidence is not None and not Decimal(50) <= confidence <= Decimal("99.9"):
+        raise QaProblem("The confidence is between 50 % and 99.9 %.")
+    if expected is not None and not Decimal(0) <= expected <= Decimal(100):
+        raise QaProblem("The expected error rate is between 0 % and 100 %.")
+    if method == SamplingMethod.PERCENT:
+        return
+    precision = given("precision_points")
+    if precision is None:
+        raise QaProblem("A plan sized for a precision needs the precision (+/- points).")
+    if not Decimal("0.1") <= precision <= Decimal(50):
+        raise QaProblem("The precision is between 0.1 and 50 points.")
+    if method == SamplingMethod.MONETARY and given("workflow") not in MONEY_WORKFLOWS:
+        raise QaProblem("Monetary-unit sampling is for money work: choose the posting "
+                        "workflow.")
+
+
+def planned_size(plan: SamplingPlan, population: int) -> stats.SampleSize | None:
+    """The week's sample size a precision or monetary plan asks of ``population`` items
+    (None for a fixed-percent plan, or an empty week)."""
+    if plan.method == SamplingMethod.PERCENT or plan.precision_points is None or not population:
+        return None
+    return stats.sample_size(float(plan.precision_points / 100),
+                             float(plan.confidence_percent / 100),
+                             float(plan.expected_error_percent / 100), population)
+
+
+def _size_design(size: stats.SampleSize, plan: SamplingPlan) -> dict[str, Any]:
+    return {"method": str(plan.method), "n": size.n, "n0": round(size.n0, 4),
+            "z": round(size.z, 6), "population": size.population,
+            "precision_points": str(plan.precision_points),
+            "confidence_percent": str(plan.confidence_percent),
+            "expected_error_percent": str(plan.expected_error_percent), "how": size.how}
 
 
 def _described(plan: SamplingPlan) -> dict[str, str]:
@@ -159,21 +213,54 @@ def draw_week(plan: SamplingPlan, week: str, *, acting_user: Any, seed: int | No
         _check_redraw(plan, week, first, seed, reason)
     seed = seed if seed is not None else secrets.randbits(63)
     specialists = load_population(plan, week)
-    drawn = sampling.draw(specialists, rates_of(plan), seed)
+    drawn, design = _drawn(plan, week, specialists, seed)
     try:
         with transaction.atomic():
             made = SampleDraw.objects.create(
                 plan=plan, week=week, seed=seed, redraw_of=first if redraw else None,
                 reason=reason[:300], drawn_by=acting_user, population_size=drawn.population,
-                sampled=len(drawn.item_ids), counts=_counts(specialists, drawn))
+                sampled=len(drawn.item_ids), counts=_counts(specialists, drawn), design=design)
             audits = _make_audits(made, drawn.item_ids, today or plan.engagement.today())
             record("qa.draw", client_id=plan.engagement.client_id, obj=made,
                    acting_user=acting_user,
                    detail={"week": week, "seed": seed, "population": drawn.population,
-                           "sampled": len(audits), "redraw_of": made.redraw_of_id})
+                           "sampled": len(audits), "redraw_of": made.redraw_of_id,
+                           "method": str(plan.method), "n": design.get("n")})
     except IntegrityError as exc:
         raise QaProblem(f"{week} was drawn meanwhile, or seed {seed} was used.") from exc
     return made
+
+
+def _drawn(plan: SamplingPlan, week: str, specialists: Sequence[sampling.Specialist],
+           seed: int) -> tuple[sampling.Drawn, dict[str, Any]]:
+    """The draw the plan's method makes, and what it records beyond the seed and population
+    (``design``: empty for a fixed-percent plan, whose draws are as they always were)."""
+    population = sum(p.completed for p in specialists)
+    size = planned_size(plan, population)
+    if size is None:
+        return sampling.draw(specialists, rates_of(plan), seed), {}
+    design = _size_design(size, plan)
+    if plan.method == SamplingMethod.PRECISION:
+        return sampling.draw(specialists, rates_of(plan), seed, total=size.n), design
+    items = _money_items(plan, week, specialists)
+    drawn, picked = sampling.draw_mus(items, size.n, seed)
+    design.update({"amounts": {str(i.item_id): str(i.amount) for i in items},
+                   "total": str(picked.total), "interval": str(picked.interval),
+                   "start_units": picked.start_units,
+                   "hits": {str(k): v for k, v in picked.hits.items()},
+                   "left_out": picked.left_out})
+    return drawn, design
+
+
+def _money_items(plan: SamplingPlan, week: str,
+                 specialists: Sequence[sampling.Specialist]) -> list[sampling.MoneyItem]:
+    """The population's items with their dollars (the size of the amount: a refund or a
+    reversal is as much money at risk as a payment)."""
+    owner = {item_id: (p.user_id, wf) for p in specialists
+             for wf, ids in p.items_by_workflow.items() for item_id in ids}
+    amounts = dict(WorkItem.objects.filter(pk__in=owner).values_list("pk", "amount"))
+    return [sampling.MoneyItem(item_id, uid, wf, abs(amounts[item_id]))
+            for item_id, (uid, wf) in sorted(owner.items())]
 
 
 def _check_redraw(plan: SamplingPlan, week: str, first: SampleDraw | None, seed: int | None,
@@ -207,6 +294,14 @@ def replay(made: SampleDraw) -> list[int]:
     specialists = [sampling.Specialist(
         int(uid), {wf: v["population"] for wf, v in person["workflows"].items()},
         sampling.Standing(person["standing"])) for uid, person in made.counts.items()]
+    method = made.design.get("method")
+    if method == SamplingMethod.PRECISION:
+        return sampling.draw(specialists, rates, made.seed, total=made.design["n"]).item_ids
+    if method == SamplingMethod.MONETARY:
+        amounts = made.design["amounts"]
+        items = [sampling.MoneyItem(int(i), p.user_id, wf, Decimal(amounts[str(i)]))
+                 for p in specialists for wf, ids in p.items_by_workflow.items() for i in ids]
+        return sampling.draw_mus(items, made.design["n"], made.seed)[0].item_ids
     return sampling.draw(specialists, rates, made.seed).item_ids
 
 
@@ -266,8 +361,11 @@ def accuracy(passes: int, fails: int) -> Decimal | None:
 
 
 def submit(audit: Audit, scores: Sequence[PointScore], summary: str = "",
-           today: date | None = None, *, acting_user: Any) -> Audit:
-    """Score every point once; a failed point needs a comment (it is the feedback)."""
+           today: date | None = None, *, acting_user: Any,
+           misstatement: Decimal | None = None) -> Audit:
+    """Score every point once; a failed point needs a comment (it is the feedback).
+    ``misstatement``: the dollars the auditor found wrong in the item (monetary-unit
+    draws project it to the population); never more than the item's amount."""
     require(acting_user, Action.AUDIT_QA, audit.client_id, Workflow(audit.workflow))
     now = timezone.now()
     with transaction.atomic():
@@ -284,6 +382,7 @@ def submit(audit: Audit, scores: Sequence[PointScore], summary: str = "",
         locked.score = accuracy(passes, len(fails))
         locked.status, locked.auditor, locked.completed_at = AuditStatus.DONE, acting_user, now
         locked.summary = summary.strip()
+        locked.misstatement = _checked_misstatement(locked, misstatement)
         _close(locked.work_item_id, acting_user, "audited")
         if fails:
             locked.feedback_item = _feedback(locked, fails, today or locked.client.today())
@@ -291,8 +390,18 @@ def submit(audit: Audit, scores: Sequence[PointScore], summary: str = "",
         record("qa.audit.submitted", client_id=locked.client_id, obj=locked,
                acting_user=acting_user,
                detail={"score": locked.score, "fails": [p.position for p in fails],
-                       "feedback_item": locked.feedback_item_id})
+                       "feedback_item": locked.feedback_item_id,
+                       "misstatement": locked.misstatement})
     return locked
+
+
+def _checked_misstatement(audit: Audit, value: Decimal | None) -> Decimal | None:
+    if value is None:
+        return None
+    if value < 0 or value > abs(audit.item.amount):
+        raise QaProblem(f"The dollars in error are between $0.00 and the item's "
+                        f"${abs(audit.item.amount):,.2f}.")
+    return value.quantize(Decimal("0.01"))
 
 
 class ScoreProblem(QaProblem):

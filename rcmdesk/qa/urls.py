@@ -11,4 +11,5 @@ urlpatterns = [
     path("audits/<int:audit_id>/", views.audit, name="audit"),
     path("audits/<int:audit_id>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("accuracy/", views.accuracy, name="accuracy"),
+    path("sample-size/", views.sample_size, name="sample_size"),
 ]

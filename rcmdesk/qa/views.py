@@ -8,6 +8,7 @@ that may not act 403. Every read of tenant rows is recorded.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -15,14 +16,25 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rcmdesk.audit.services import record
-from rcmdesk.qa import checklists, queries, services
-from rcmdesk.qa.forms import DrawForm, PlanForm
-from rcmdesk.qa.models import Audit, AuditPoint, AuditStatus, PointResult, SamplingPlan
+from rcmdesk.calendar import day_start, local_date
+from rcmdesk.qa import checklists, forms, queries, services
+from rcmdesk.qa.forms import DrawForm, PeriodForm, PlanForm, SampleSizeForm
+from rcmdesk.qa.models import (
+    Audit,
+    AuditPoint,
+    AuditStatus,
+    PointResult,
+    SamplingMethod,
+    SamplingPlan,
+)
 from rcmdesk.tenancy.authz import allows, permits, require
 from rcmdesk.tenancy.roles import Action, Workflow
+
+DEFAULT_ZONE = "America/New_York"  # Organization.time_zone's default
 
 
 @login_required
@@ -139,7 +151,8 @@ def audit(request: HttpRequest, audit_id: int) -> HttpResponse:
                   for p in points]
         try:
             services.submit(found, scores, request.POST.get("summary", ""),
-                            acting_user=request.user)
+                            acting_user=request.user,
+                            misstatement=forms.dollars(request.POST.get("misstatement", "")))
         except services.ScoreProblem as exc:
             problem, at_fault = str(exc), exc.points
         except services.QaProblem as exc:
@@ -154,6 +167,8 @@ def audit(request: HttpRequest, audit_id: int) -> HttpResponse:
         "summary": request.POST.get("summary", ""),
         "history": queries.history(found), "results": PointResult.choices,
         "sop_html": checklists.render_sop(found.sop_version), "problem": problem,
+        "monetary": found.draw.design.get("method") == SamplingMethod.MONETARY,
+        "misstatement": request.POST.get("misstatement", "")[:20],
         "may_acknowledge": _may_acknowledge(request, found)},
         status=400 if problem else 200)
 
@@ -196,8 +211,34 @@ def acknowledge(request: HttpRequest, audit_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def accuracy(request: HttpRequest) -> HttpResponse:
+    """Accuracy with its confidence interval per engagement, workflow and specialist over a
+    period (default: the 13 weeks to the viewer's today), the dollar error of monetary-unit
+    draws, and the points per week as before."""
     require(request.user, Action.VIEW_TENANT_DATA, None)
     week = request.GET.get("week", "")[:8]
     rows = queries.accuracy(request.user, week=week)
     queries.audit_accuracy_read(request.user, rows, week)
-    return render(request, "qa/accuracy.html", {"rows": rows, "week": week})
+    org = getattr(request.user, "organization", None)  # the platform admin has none
+    zone = org.time_zone if org is not None else DEFAULT_ZONE
+    period = PeriodForm(request.GET or None, today=local_date(timezone.now(), zone))
+    first, last = period.days()
+    start, end = day_start(first, zone), day_start(last + timedelta(days=1), zone)
+    groups = queries.accuracy_estimates(request.user, start, end)
+    queries.estimates_read(request.user, start, end)
+    projections = queries.dollar_projections(request.user)
+    for shown in projections:
+        record("read", client_id=shown.draw.plan.client_id, obj=shown.draw)
+    return render(request, "qa/accuracy.html", {
+        "rows": rows, "week": week, "period": period, "first": first, "last": last,
+        "zone": zone, "groups": groups, "projections": projections})
+
+
+@login_required
+@require_GET
+def sample_size(request: HttpRequest) -> HttpResponse:
+    """The calculator: population, expected error rate, precision, confidence -> n."""
+    require(request.user, Action.VIEW_TENANT_DATA, None)
+    form = SampleSizeForm(request.GET or None)
+    size = form.size() if form.is_valid() else None
+    return render(request, "qa/sample_size.html", {"form": form, "size": size},
+                  status=400 if request.GET and size is None else 200)

@@ -40,6 +40,7 @@ from django.db.models.functions import TruncDate
 from rcmdesk.calendar import day_start, local_date, parse_week, previous_weeks, week_of
 from rcmdesk.calendar import last_week as calendar_last_week
 from rcmdesk.denials.models import ANSWERED_STATUSES, OVERTURNED_STATUSES, Appeal
+from rcmdesk.qa.accuracy import WRONG as QA_WRONG
 from rcmdesk.qa.models import Audit, AuditStatus
 from rcmdesk.remits.models import Account, JournalEntry, JournalKind, LedgerEntry, RemitClaim
 from rcmdesk.reports import rollup
@@ -153,8 +154,9 @@ DEFINITIONS: tuple[Definition, ...] = (
                "touches in the week / distinct claims those touches were on",
                "lower is better (1-2)", lambda v: v <= 2, "payer, provider, workflow"),
     Definition("qa_accuracy", "QA accuracy", "%",
-               "mean audit score (points passed / points scored) of audits completed in the "
-               "week x 100", "95% or more", lambda v: v >= 95, "workflow"),
+               "audited items with no failed point / audited items scored, of audits "
+               "completed in the week x 100 (qa.accuracy)", "95% or more",
+               lambda v: v >= 95, "workflow"),
 )
 BY_KEY = {d.key: d for d in DEFINITIONS}
 
@@ -415,9 +417,9 @@ def _qa(client_id: int, ws: list[Window], f: Filters) -> dict[str, list[Decimal 
     if f.workflow:
         audits = audits.filter(workflow=f.workflow)
     sums: dict[str, Any] = {}
-    for i, w in enumerate(ws):
+    for i, w in enumerate(ws):  # one definition with qa.accuracy: an item is right or wrong
         sums[f"n{i}"] = Count("pk", filter=_in("completed_at", w))
-        sums[f"s{i}"] = Sum("score", filter=_in("completed_at", w))
+        sums[f"s{i}"] = Count("pk", filter=_in("completed_at", w) & ~QA_WRONG)
     row = audits.aggregate(**sums)
     return {"qa_accuracy": [_pct(row[f"s{i}"], row[f"n{i}"]) for i in range(len(ws))]}
 

@@ -34,7 +34,7 @@ from django.db.models import Count, Min
 from rcmdesk.reports.models import KpiChange, KpiWeek
 from rcmdesk.tenancy.models import Organization
 
-VERSION = 1  # bump when a formula changes: every kept week is then recomputed once
+VERSION = 2  # bump when a formula changes: every kept week is then recomputed once
 MAX_PENDING = 500  # consume (and so prune) the change log once this many wait for a client
 LOCK_SPACE = 0x4B5049  # "KPI": the advisory locks' first key, the client id is the second
 CHUNK = 500

@@ -119,3 +119,26 @@ def test_no_other_role_draws(world: World, role: Role) -> None:
     response = post(sign_in(Client(), world.user(role)), "/api/qa/draws",
                     {"plan_id": the_plan.pk, "week": WEEK})
     assert response.status_code in (403, 404)
+
+
+def test_a_plan_sized_for_a_precision_through_the_api_draws_the_calculators_size(
+        world: World) -> None:
+    done_items(world.acme_engagement, world.user(Role.PARTNER_SPECIALIST), 100)
+    admin = sign_in(Client(), world.user(Role.CLIENT_ADMIN))
+    made = post(admin, "/api/qa/plans", {
+        "engagement_id": world.acme_engagement.pk, "method": "precision",
+        "precision_points": "10", "expected_error_percent": "10", "minimum_per_week": 0})
+    assert made.status_code == 201, made.content
+    assert (made.json()["method"], made.json()["confidence_percent"]) == ("precision", "90.0")
+    qa = sign_in(Client(), world.user(Role.PARTNER_QA))
+    drawn_now = post(qa, "/api/qa/draws", {"plan_id": made.json()["id"], "week": WEEK}).json()
+    assert drawn_now["design"]["n"] == drawn_now["sampled"] == 20  # 24.4 / (1 + 23.4 / 100)
+
+
+def test_an_unknown_method_or_a_precision_out_of_range_is_refused(world: World) -> None:
+    admin = sign_in(Client(), world.user(Role.CLIENT_ADMIN))
+    for wrong in ({"method": "hunch"}, {"method": "precision", "precision_points": "80"}):
+        answer = post(admin, "/api/qa/plans", {"engagement_id": world.acme_engagement.pk,
+                                               **wrong})
+        assert answer.status_code == 400, answer.content
+    assert not SamplingPlan.objects.exists()

@@ -33,7 +33,7 @@ def test_every_kpi_matches_the_hand_computed_week(kw: KpiWorld) -> None:
         "denial_overturn_rate": Decimal("50.0"), "avg_days_to_pay": Decimal("10.0"),
         "posting_lag_days": Decimal("0.1"), "items_worked": Decimal(2),
         "items_closed": Decimal(3), "touches_per_claim": Decimal("1.00"),
-        "qa_accuracy": Decimal("90.0"),
+        "qa_accuracy": Decimal("50.0"),  # one of two audited items had a failed point
     }
 
 
