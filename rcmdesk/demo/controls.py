@@ -15,8 +15,8 @@ from decimal import Decimal
 from rcmdesk.accounts.models import User
 from rcmdesk.decisions.models import Proposal, ProposalKind
 from rcmdesk.decisions.services import propose
-from rcmdesk.demo.systemaccess import build_access
 from rcmdesk.demo.servicelevels import build_service_levels
+from rcmdesk.demo.systemaccess import build_access
 from rcmdesk.escalations.models import Escalation
 from rcmdesk.escalations.services import create_escalation
 from rcmdesk.playbooks.editing import SopText, create_document

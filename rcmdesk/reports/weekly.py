@@ -37,8 +37,8 @@ from rcmdesk.qa import accuracy as qa_accuracy
 from rcmdesk.qa.models import Audit, AuditStatus
 from rcmdesk.reports import charts
 from rcmdesk.reports.models import ReportStatus, WeeklyReport
-from rcmdesk.systemaccess import report as access_report
 from rcmdesk.servicelevels import queries as service_levels
+from rcmdesk.systemaccess import report as access_report
 from rcmdesk.tenancy.models import Engagement, Organization
 from rcmdesk.workqueue import counts
 from rcmdesk.workqueue.models import ItemStatus, WorkItem
