@@ -140,3 +140,29 @@ def projection(draw: SampleDraw, audits: QuerySet[Audit],
     result = (stats.mus_projection(found, Decimal(draw.design["interval"]), float(confidence))
               if done and len(done) >= draw.sampled else None)
     return DollarProjection(draw, len(done), draw.sampled, result)
+
+
+# --- one draw: strata weighted by their populations -----------------------------------------
+
+def draw_estimate(draw: SampleDraw, confidence: Decimal = Decimal("0.90")) -> Estimate:
+    """A draw's accuracy with its strata (specialist x workflow) weighted by their share of
+    the week's population (``stats.stratified``, with each stratum's finite-population
+    correction), from its audits scored so far: a stratum sampled at 20 % (a new
+    specialist) does not weigh four times its share. Strata with nothing scored yet are left
+    out (and the estimate says over how many audits)."""
+    rows = (scored(Audit.objects.filter(draw=draw)).order_by()
+            .values("specialist_id", "workflow")
+            .annotate(n=Count("pk"), wrong=Count("pk", filter=WRONG)))
+    found = {(r["specialist_id"], r["workflow"]): (r["n"], r["wrong"]) for r in rows}
+    strata = []
+    for uid, person in draw.counts.items():
+        for workflow, recorded in person.get("workflows", {}).items():
+            n, wrong = found.get((int(uid), workflow), (0, 0))
+            strata.append(stats.Stratum(len(recorded.get("population", [])), n, n - wrong))
+    audits = sum(s.sampled for s in strata)
+    if not audits:
+        return Estimate(0, 0, None, None, None, confidence)
+    result = stats.stratified(strata, float(confidence))
+    return Estimate(audits, sum(s.sampled - s.successes for s in strata),
+                    _percent(result.estimate), _percent(result.interval.low),
+                    _percent(result.interval.high), confidence)

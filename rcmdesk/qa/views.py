@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from rcmdesk.audit.services import record
 from rcmdesk.calendar import day_start, local_date
+from rcmdesk.qa import accuracy as estimates
 from rcmdesk.qa import checklists, forms, queries, services
 from rcmdesk.qa.forms import DrawForm, PeriodForm, PlanForm, SampleSizeForm
 from rcmdesk.qa.models import (
@@ -32,7 +33,7 @@ from rcmdesk.qa.models import (
     SamplingPlan,
 )
 from rcmdesk.tenancy.authz import allows, permits, require
-from rcmdesk.tenancy.roles import Action, Workflow
+from rcmdesk.tenancy.roles import Action, Role, Workflow
 
 DEFAULT_ZONE = "America/New_York"  # Organization.time_zone's default
 
@@ -103,11 +104,14 @@ def _plan_page(request: HttpRequest, found: SamplingPlan, *, form: PlanForm | No
                status: int = 200) -> HttpResponse:
     """The plan's page; either form comes back as posted when it was refused."""
     record("read", client_id=found.client_id, obj=found)
+    draws = list(found.draws.select_related("drawn_by")[:50])
     return render(request, "qa/plan.html", {
         "plan": found, "problem": problem,
         "form": form or PlanForm(instance=found, engagements=queries.engagements(request.user)),
         "draw_form": draw_form or DrawForm(),
-        "draws": list(found.draws.select_related("drawn_by")[:50]),
+        "draws": draws,
+        "estimates": ({} if getattr(request.user, "role", None) == Role.PARTNER_SPECIALIST
+                      else {d.pk: estimates.draw_estimate(d) for d in draws}),
         "may_edit": permits(request.user, Action.EDIT_PLAYBOOKS, found.client_id),
         "may_audit": permits(request.user, Action.AUDIT_QA, found.client_id)}, status=status)
 

@@ -13,7 +13,7 @@ from django.test import Client
 from rcmdesk.audit.models import AuditEvent
 from rcmdesk.conftest import World, make_user, sign_in
 from rcmdesk.qa import stats
-from rcmdesk.qa.accuracy import Estimate, accuracy, estimate
+from rcmdesk.qa.accuracy import Estimate, accuracy, draw_estimate, estimate
 from rcmdesk.qa.models import Audit, AuditStatus
 from rcmdesk.qa.tests.factories import done_items, drawn
 from rcmdesk.tenancy.authz import allows
@@ -155,3 +155,26 @@ def test_the_period_shown_is_audited_as_a_listing_naming_the_specialists(
     event = AuditEvent.objects.get(object_type="qa.estimate")
     assert (event.action, event.client_org_id) == ("list", fixture.acme.pk)
     assert event.detail["specialists"] == ["pillar.second", "pillar.specialist"]
+
+
+def test_a_draws_accuracy_weighs_each_stratum_by_its_share_of_the_population(
+        fixture: World) -> None:
+    """The draw: AR 4 items, 4 audited, 3 right; denials 3 items, 2 scored, 1 right. Weights
+    4/7 and 3/7: 4/7 x 0.75 + 3/7 x 0.5 = 64.3 %; all of AR was audited, so only the denials
+    stratum varies: (3/7)^2 x (1 - 2/3) x 0.25 / 1."""
+    draw = Audit.objects.filter(client=fixture.acme).first().draw  # type: ignore[union-attr]
+    got = draw_estimate(draw)
+    assert (got.audits, got.errors, got.accuracy) == (6, 2, Decimal("64.3"))
+    expected = stats.stratified([stats.Stratum(4, 4, 3), stats.Stratum(3, 2, 1)])
+    assert expected.variance == pytest.approx((3 / 7) ** 2 * (1 / 3) * 0.25)
+    assert (got.low, got.high) == (
+        Decimal(repr(expected.interval.low * 100)).quantize(Decimal("0.1")),
+        Decimal(repr(expected.interval.high * 100)).quantize(Decimal("0.1")))
+
+
+def test_the_plan_page_shows_each_draws_weighted_accuracy_but_not_to_a_specialist(
+        signed_in: Any, fixture: World) -> None:
+    plan_id = Audit.objects.filter(client=fixture.acme).first().draw.plan_id  # type: ignore[union-attr]
+    assert b"64.3% (90% CI" in signed_in(Role.CLIENT_MANAGER).get(f"/qa/plans/{plan_id}/").content
+    assert b"64.3% (90% CI" not in signed_in(Role.PARTNER_SPECIALIST).get(
+        f"/qa/plans/{plan_id}/").content
