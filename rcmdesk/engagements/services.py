@@ -32,9 +32,10 @@ from rcmdesk.engagements.models import (
     Side,
     WorkflowGoLive,
 )
+from rcmdesk.engagements.queries import may_tick
 from rcmdesk.tenancy.authz import require
 from rcmdesk.tenancy.models import Engagement
-from rcmdesk.tenancy.roles import Action, Role, Workflow
+from rcmdesk.tenancy.roles import Action, Workflow
 from rcmdesk.workqueue import counts
 
 
@@ -146,17 +147,6 @@ def freeze_backlog(engagement: Engagement, *, acting_user: Any,
                    "amount": str(plan.frozen_amount),
                    "target_date": plan.target_date.isoformat() if plan.target_date else ""})
     return plan
-
-
-def may_tick(user: Any, engagement: Engagement, side: Side) -> bool:
-    """The client's items: its admin; the partner's: a lead of the engagement's partner."""
-    from rcmdesk.tenancy.authz import permits
-
-    if side == Side.CLIENT:
-        return permits(user, Action.MANAGE_ENGAGEMENT_SCOPE, engagement.client_id)
-    return (permits(user, Action.ASSIGN_WORK, engagement.client_id)
-            and Role(user.role) is Role.PARTNER_LEAD
-            and user.organization_id == engagement.partner_id)
 
 
 @transaction.atomic

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from rcmdesk import errors
 from rcmdesk.audit.services import record, record_listing
-from rcmdesk.engagements import checklist, services
+from rcmdesk.engagements import checklist, queries, services
 from rcmdesk.engagements.forms import GoLiveForm, PlanForm
 from rcmdesk.engagements.models import EngagementModel, EngagementPlan, Side
 from rcmdesk.engagements.progress import burndown, monthly_usage
@@ -82,7 +82,7 @@ def _page(request: HttpRequest, engagement: Engagement, *, plan_form: PlanForm |
     return render(request, "engagements/onboarding.html", {
         "engagement": engagement, "path": path, "plan": plan, "stage": path.stage,
         "may_decide": may_decide,
-        "may_tick": {side: services.may_tick(request.user, engagement, side) for side in Side},
+        "may_tick": {side: queries.may_tick(request.user, engagement, side) for side in Side},
         "plan_form": plan_form, "problem": problem, "today": today,
         "burndown": progress, "chart": progress.chart() if progress is not None else "",
         "usage": monthly_usage(plan, request.user) if plan is not None else None,

@@ -29,6 +29,8 @@ def test_the_demo_opens_with_a_dedicated_engagement_live_and_a_clean_up_in_onboa
     acme = onboarding(Engagement.objects.get(name="Acme AR and denials"))
     assert (acme.stage, acme.plan.model) == ("production", "dedicated")
     assert all(step.done for step in acme.steps)
+    assert acme.plan is not None
+    assert acme.plan.go_live_day is not None
     assert acme.plan.go_live_day <= acme.engagement.client.today()
     birch = onboarding(Engagement.objects.get(name="Birch front end"))
     assert (birch.stage, birch.plan.model) == ("production", "managed_pod")
@@ -40,6 +42,7 @@ def test_the_demo_opens_with_a_dedicated_engagement_live_and_a_clean_up_in_onboa
     assert done["scope"]
     assert not done["sops"]
     assert not done["production"]
+    assert cleanup.plan is not None
     progress = burndown(cleanup.plan)
     assert progress is not None
     assert progress.target_date > progress.frozen_on
