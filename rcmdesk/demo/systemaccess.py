@@ -2,8 +2,10 @@
 hold there, made through the registry's services as each client's admin and Pillar's lead,
 on the days they happened (``clock.stopped_at``).
 
-Mostly granted; at Acme one login asked for and waiting on the client's admin, one approved
-and waiting for the client to confirm it was given, one overdue for its 90-day review, and
+Every specialist holds a granted login to each system their engagement's workflows need
+(the onboarding path's go-live asks exactly that); at Acme the QA auditor's login asked for
+and waiting on the client's admin, the lead's approved and waiting for the client to confirm
+it was given, one overdue for its 90-day review, and
 one the client revoked (its revocation task closed). No demo persona is disabled or taken
 off an engagement. Idempotent: a login already on record (engagement, person, system) is
 left as it is.
@@ -54,12 +56,17 @@ LOGINS = (
     Login("acme", "pillar.specialist", "Acme practice management", "PSAM01", "AR follow-up"),
     Login("acme", "pillar.specialist", "Medicare portal", "pillar.sam.m", "Claim status"),
     Login("acme", "pillar.specialist", "Acme clearinghouse", "pillar_sam", "Reports, 276/277"),
+    Login("acme", "pillar.specialist", "Commercial payer portal", "pillar.sam.c",
+          "Claim status, appeals"),
     Login("acme", "pillar.specialist2", "Acme EHR", "pillar-noor", "Billing read, notes"),
     Login("acme", "pillar.specialist2", "Acme practice management", "PNOOR1", "Posting"),
     Login("acme", "pillar.specialist2", "Acme clearinghouse", "pillar_noor", "Reports",
           until="overdue", days_ago=104),
+    Login("acme", "pillar.specialist2", "Medicare portal", "pillar.noor.m", "Claim status"),
     Login("acme", "pillar.specialist2", "Commercial payer portal", "pillar.noor.c",
-          "Claim status, appeals", until="requested", days_ago=2),
+          "Claim status, appeals"),
+    Login("acme", "pillar.qa", "Acme EHR", "pillar-quinn", "Read only, for QA audits",
+          until="requested", days_ago=2),
     Login("acme", "pillar.lead", "Acme EHR", "pillar-priya", "Billing read, reports"),
     Login("acme", "pillar.lead", "Acme practice management", "PPRIYA", "Supervisor",
           until="approved", days_ago=3),
@@ -69,6 +76,7 @@ LOGINS = (
     Login("birch", "pillar.specialist2", "Medicaid portal", "NPILLAR", "Eligibility"),
     Login("birch", "pillar.specialist2", "Blue plan portal", "noor.p.blue", "Eligibility, auths"),
     Login("birch", "pillar.specialist2", "Birch clearinghouse", "noor_pillar", "Batches"),
+    Login("birch", "pillar.specialist2", "Birch billing system", "NPILLAR2", "Charge entry"),
     Login("birch", "pillar.lead", "Birch EHR", "priya.pillar", "Supervisor"),
 )
 

@@ -146,3 +146,13 @@ def test_missing_access_names_each_person_and_system_the_workflow_needs(world: W
     missing = queries.missing_access(world.acme_engagement, "ar_followup")
     assert [m.sentence for m in missing] == ["Dana Lee has no granted login to Acme EHR"]
     assert missing[0].system == ehr
+
+
+def test_a_lead_without_a_login_does_not_hold_up_production(world: World) -> None:
+    """Production waits on the specialists' logins (they work the client's systems), not on
+    the lead's, who may supervise without one."""
+    ehr = acme_system(world)
+    login(world, ehr)
+    assert Assignment.objects.filter(engagement=world.acme_engagement,
+                                     user=world.user(Role.PARTNER_LEAD)).exists()
+    assert queries.missing_access(world.acme_engagement, "ar_followup") == []
