@@ -118,8 +118,10 @@ class SampleSize:
     def how(self) -> str:
         """The computation in words and numbers, as a plan's page shows it."""
         p, e = self.expected, self.precision
-        text = (f"n0 = z\u00b2 p(1\u2212p) / e\u00b2 = {self.z:.3f}\u00b2 \u00d7 {p:.4f} \u00d7 "
-                f"{1 - p:.4f} / {e:.4f}\u00b2 = {self.n0:.1f}")
+        # Shortest form of each fraction (0.05, not 0.0500): a page never shows a stored
+        # value's padding.
+        text = (f"n0 = z\u00b2 p(1\u2212p) / e\u00b2 = {self.z:.3f}\u00b2 \u00d7 {p:.4g} \u00d7 "
+                f"{1 - p:.4g} / {e:.4g}\u00b2 = {self.n0:.1f}")
         if self.population:
             text += (f"; with the finite-population correction n = n0 / (1 + (n0 \u2212 1) / N)"
                      f" = {self.n0:.1f} / (1 + {self.n0 - 1:.1f} / {self.population})")

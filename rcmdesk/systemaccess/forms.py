@@ -22,7 +22,7 @@ class SystemForm(forms.Form):
     def __init__(self, *args: Any, payers: Sequence[tuple[str, str]] = (),
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["payer"].choices = [("", "None"), *payers]  # type: ignore[attr-defined]
+        self.fields["payer"].choices = [("", "Not a payer portal"), *payers]  # type: ignore[attr-defined]
 
 
 class RequestForm(forms.Form):

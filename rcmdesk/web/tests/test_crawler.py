@@ -1,8 +1,10 @@
 """The crawler: every page as every role, held to the quality gate of issue 18.
 
 It signs in as one demo persona of each role, visits every page the header links to and the
-detail pages behind the first rows of each table or list there, at 1280x800 and again at
-1024x768, and fails on: horizontal overflow at 1280 (and, at 1024, a header control pushed off
+detail pages behind the first rows of each table or list there, then one page of every route
+linked from those pages (up to three links away) that it has not rendered yet, so a page
+reached only from another page's links is judged too; at 1280x800 and again at 1024x768
+(one page per route), and fails on: horizontal overflow at 1280 (and, at 1024, a header control pushed off
 the screen), a console error or CSP violation, an axe-core violation of impact serious or
 critical, program output in the visible text (crawl_checks.raw_values), a link that answers
 403/404/5xx to that user, and a page slower than 500 ms of server time (Server-Timing).
@@ -12,7 +14,8 @@ newcomer types (``rcmdesk migrate``, ``rcmdesk demo``, ``rcmdesk serve``), becau
 about what a billing team sees on realistic data, not about fixtures. While pages are being
 fixed, ``RCMDESK_CRAWL_URL`` (and ``RCMDESK_CRAWL_VAR``, the var dir whose secret key derives
 the demo logins) point it at a server already running, which saves the two minutes of build.
-``RCMDESK_CRAWL_REPORT`` names a file for the findings as JSON.
+``RCMDESK_CRAWL_REPORT`` names a file for the findings as JSON; ``RCMDESK_CRAWL_TRACE`` a file
+that gets one line per page as it is rendered (which page a slow crawl is on).
 
 Only GET is ever sent, and sign-out is never followed: a crawl changes nothing but the audit
 trail. The database is SQLite in its own processes, so the PostgreSQL pass skips it.
@@ -33,6 +36,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from django.urls import reverse
@@ -58,6 +62,7 @@ WIDE: Any = {"width": 1280, "height": 800}  # Playwright's ViewportSize
 NARROW: Any = {"width": 1024, "height": 768}
 SLOW_MS = 500
 PER_ROUTE = 3  # detail pages visited, and links checked, per route and role
+REACH_STEPS = 3  # links followed beyond the first rows, for routes not yet rendered
 DEAD = {403, 404}
 # Never followed: they end the session, or are not pages a person reads.
 SKIP = ("/logout", "/sign-out", "/static/", "/media/")
@@ -104,6 +109,7 @@ READ_PAGE = """
     scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth,
     text: document.body ? document.body.innerText : "",
     nav: all("header a[href], nav a[href]", "href"),
+    anchors: all("main a[href]", "href"),
     links: [...all("a[href]", "href"), ...all("[hx-get]", "hx-get"),
             ...all("form[method=get][action], form[method=GET][action]", "action")],
     details: rows.flatMap(r => all("a[href]", "href", r)),
@@ -276,17 +282,55 @@ def crawl_role(one: RoleCrawl, axe_source: str) -> None:
     nav = [home, *dict.fromkeys(u for u in read(one.page)["nav"] if followable(u))]
     visited = one.visited
     details: list[str] = []
+    anchors: list[str] = []
     for url in nav:
         if url not in visited and (data := visit(one, url, axe_source)) is not None:
             visited.append(url)
             details += [d for d in data["details"] if followable(d) and d not in nav]
+            anchors += data["anchors"]
     for url in dict.fromkeys(details):
         if (url not in visited and one.check_link(url, url) is not None
-                and visit(one, url, axe_source) is not None):
+                and (data := visit(one, url, axe_source)) is not None):
             visited.append(url)
+            anchors += data["anchors"]
+    reach_every_route(one, axe_source, anchors)
     one.page.set_viewport_size(NARROW)
     for url in first_of_each_route(visited):
         visit_narrow(one, url)
+
+
+def reach_every_route(one: RoleCrawl, axe_source: str, anchors: list[str]) -> None:
+    """Pages reached only through another page's links (an engagement's onboarding path, a
+    calculator linked from the QA pages): one page of each route not yet rendered, up to
+    ``REACH_STEPS`` links away, so every page a person can reach is judged at least once per
+    role, not only those in the header and the first rows of its lists. Links in ``main``
+    only (the header's are the nav), and only anchors (an ``hx-get`` is a fragment); a route
+    is its path (its sort and filter variants are one page), Django's admin left out."""
+    for _ in range(REACH_STEPS):
+        rendered = {path_pattern(u) for u in one.visited}
+        frontier: dict[str, str] = {}
+        for href in anchors:
+            if (href and followable(href) and not is_django_admin(href)
+                    and path_pattern(href) not in rendered):
+                frontier.setdefault(path_pattern(href), href)
+        anchors = []
+        for url in frontier.values():
+            if url not in one.visited and (data := visit(one, url, axe_source)) is not None:
+                one.visited.append(url)
+                anchors += data["anchors"]
+        if not anchors:
+            return
+
+
+def path_pattern(url: str) -> str:
+    """A route without its query: a list sorted or filtered another way is the same page."""
+    return url_pattern(url.split("?")[0])
+
+
+def is_django_admin(url: str) -> bool:
+    """Django's own admin (the platform admin's tool, its templates not ours): its sort and
+    filter links are endless, and the header's entry already renders it."""
+    return urlsplit(url).path.startswith("/admin/")
 
 
 def first_of_each_route(urls: list[str]) -> list[str]:
@@ -304,6 +348,9 @@ def visit(one: RoleCrawl, url: str, axe_source: str) -> dict[str, Any] | None:
     link = one.check_link(url, url)
     if link is None or link.status != 200 or not link.html:
         return None
+    if trace := os.environ.get("RCMDESK_CRAWL_TRACE"):
+        with open(trace, "a") as out:
+            out.write(f"{time.strftime('%H:%M:%S')} {one.role} {url}\n")
     with SPENT.timing("render 1280"):
         response, data = render(one, url, "1280")
     if data is None:
