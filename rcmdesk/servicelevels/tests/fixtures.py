@@ -76,7 +76,8 @@ def scored_audit(engagement: Engagement, specialist: Any, n: int, completed: dat
                         status="done")
     audit = Audit.objects.create(draw=draw, client=engagement.client, item=audited,
                                  specialist=specialist, workflow="ar_followup",
-                                 status=AuditStatus.DONE, completed_at=completed)
+                                 status=AuditStatus.DONE, completed_at=completed,
+                                 score=Decimal(0) if failed else Decimal(1))
     AuditPoint.objects.create(audit=audit, position=1, text="Followed the SOP",
                               result="fail" if failed else "pass")
     return audit
