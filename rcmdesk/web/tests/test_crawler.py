@@ -3,11 +3,11 @@
 It signs in as one demo persona of each role, visits every page the header links to and the
 detail pages behind the first rows of each table or list there, then one page of every route
 linked from those pages (up to three links away) that it has not rendered yet, so a page
-reached only from another page's links is judged too; at 1280x800 and again at 1024x768
-(one page per route), and fails on: horizontal overflow at 1280 (and, at 1024, a header
-control pushed off the screen), a console error or CSP violation, an axe-core violation of impact serious or
-critical, program output in the visible text (crawl_checks.raw_values), a link that answers
-403/404/5xx to that user, and a page slower than 500 ms of server time (Server-Timing).
+reached only from another page's links is judged too; at 1280x800 and again at 1024x768 (one
+page per route), and fails on: horizontal overflow at 1280 (and, at 1024, a header control
+pushed off the screen), a console error or CSP violation, an axe-core violation of impact
+serious or critical, program output in the visible text (crawl_checks.raw_values), a link that
+answers 403/404/5xx to that user, and a page slower than 500 ms of server time (Server-Timing).
 
 It runs against the real demo back office, built in a var dir of its own by the same commands a
 newcomer types (``rcmdesk migrate``, ``rcmdesk demo``, ``rcmdesk serve``), because the gate is
