@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "rcmdesk.systemaccess",
     "rcmdesk.engagements",
     "rcmdesk.servicelevels",
+    "rcmdesk.contracts",
     "rcmdesk.web",
     "rcmdesk.api",
 ]

@@ -100,6 +100,8 @@ class Action(StrEnum):
     # The access registry (systemaccess): a partner lead asks, the client's admin decides.
     REQUEST_SYSTEM_ACCESS = "request_system_access"
     MANAGE_SYSTEM_ACCESS = "manage_system_access"
+    # Payer contracts and fee schedules are the client's commercial terms: only it edits them.
+    MANAGE_CONTRACTS = "manage_contracts"
 
 
 A = Action
@@ -107,11 +109,11 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.CLIENT_ADMIN: frozenset(
         {A.VIEW_TENANT_DATA, A.VIEW_REPORTS, A.EDIT_PLAYBOOKS, A.MANAGE_USERS,
          A.MANAGE_ENGAGEMENT_SCOPE, A.VIEW_AUDIT_LOG, A.ASSIGN_WORK, A.MANAGE_CONNECTIONS,
-         A.REQUEST_SYSTEM_ACCESS, A.MANAGE_SYSTEM_ACCESS}
+         A.REQUEST_SYSTEM_ACCESS, A.MANAGE_SYSTEM_ACCESS, A.MANAGE_CONTRACTS}
     ),
     Role.CLIENT_MANAGER: frozenset(
         {A.VIEW_TENANT_DATA, A.WORK_ITEMS, A.DECIDE, A.OWN_ESCALATIONS, A.VIEW_REPORTS,
-         A.PROPOSE_DECISION}
+         A.PROPOSE_DECISION, A.MANAGE_CONTRACTS}
     ),
     Role.CLIENT_STAFF: frozenset({A.VIEW_TENANT_DATA, A.WORK_ITEMS, A.PROPOSE_DECISION}),
     Role.PARTNER_LEAD: frozenset(
@@ -127,7 +129,7 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
 # a future edit of the table cannot hand a decision to a partner role by accident.
 CLIENT_ONLY_ACTIONS: frozenset[Action] = frozenset(
     {A.DECIDE, A.EDIT_PLAYBOOKS, A.MANAGE_ENGAGEMENT_SCOPE, A.VIEW_AUDIT_LOG,
-     A.MANAGE_CONNECTIONS, A.MANAGE_SYSTEM_ACCESS}
+     A.MANAGE_CONNECTIONS, A.MANAGE_SYSTEM_ACCESS, A.MANAGE_CONTRACTS}
 )
 
 

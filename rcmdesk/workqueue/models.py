@@ -38,6 +38,10 @@ class ItemKind(models.TextChoices):
     # a file that could not be sent, or an 837 whose 999 is overdue (connectivity)
     TRANSMISSION = "transmission", "transmission problem"
     JOB_FAILURE = "job_failure", "failed scheduled job"  # rcmdesk.scheduler, failed twice
+    # A posted line allowed below (or above) its contract beyond tolerance (contracts app)
+    UNDERPAYMENT = "underpayment", "underpayment"
+    OVERPAYMENT = "overpayment", "overpayment"
+    RECOUPMENT = "recoupment", "recoupment"  # money taken back that no correction explains
 
 
 # The workflow (engagement scope) each kind of item belongs to: it decides who may see it.
@@ -54,6 +58,11 @@ KIND_WORKFLOW: dict[str, Workflow] = {
     ItemKind.TRANSMISSION: Workflow.CHARGES_CLAIMS,
     # A failed job's item takes the job's declared workflow (Draft.workflow); the default:
     ItemKind.JOB_FAILURE: Workflow.REPORTING,
+    # Recovering what the payer owes is follow-up work; an overpayment to refund and a
+    # takeback to reconcile are the posting team's.
+    ItemKind.UNDERPAYMENT: Workflow.AR_FOLLOWUP,
+    ItemKind.OVERPAYMENT: Workflow.POSTING,
+    ItemKind.RECOUPMENT: Workflow.POSTING,
 }
 
 
