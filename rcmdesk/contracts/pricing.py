@@ -15,7 +15,9 @@ How a line is priced (``price_claim``):
   lines are expected at $0.00 ("included in the case rate");
 - modifier 50 with no rate of its own: the code's rate x the bilateral percent, one unit;
 - multiple procedures: of the surgical lines (CPT 10000-69999) of one date of service, the
-  most valuable is paid in full and the others at the contract's reduction percent.
+  most valuable is paid in full and the others at the contract's reduction percent;
+- lesser of: a line is never expected above what was billed for it (except under a case
+  rate, which pays the stay whatever its charges), as payer contracts state.
 Amounts are Decimal, rounded half up to the cent once, at the end of each line.
 """
 
@@ -148,7 +150,15 @@ def price_claim(lines: Sequence[Line], schedule: Schedule, terms: Terms) -> list
     priced = [_price_line(line, rate, terms) for line, rate in zip(lines, rates, strict=True)]
     if terms.multiple_procedure_percent is not None:
         priced = _multiple_procedures(lines, priced, terms.multiple_procedure_percent)
-    return [replace(p, amount=_cents(p.amount)) for p in priced]
+    return [_lesser_of(line, replace(p, amount=_cents(p.amount)))
+            for line, p in zip(lines, priced, strict=True)]
+
+
+def _lesser_of(line: Line, priced: Priced) -> Priced:
+    if priced.amount is None or priced.amount <= line.charge:
+        return priced
+    return replace(priced, amount=line.charge,
+                   basis=f"{priced.basis}, limited to the ${line.charge:,.2f} billed")
 
 
 def _case_rate(lines: Sequence[Line], rates: list[Rate | None]) -> list[Priced] | None:
