@@ -31,6 +31,7 @@ urlpatterns = [
     path("connections/transfers/", include("rcmdesk.connectivity.transfer_urls")),
     path("schedules/", include("rcmdesk.scheduler.urls")),
     path("connections/", include("rcmdesk.connectivity.urls")),
+    path("contracts/", include("rcmdesk.contracts.urls")),
     path("access/", include("rcmdesk.systemaccess.urls")),
     path("onboarding/", include("rcmdesk.engagements.urls")),
     path("service-levels/", include("rcmdesk.servicelevels.urls")),

@@ -291,3 +291,12 @@ def apply(contract: Contract, rows: Sequence[RateRow], *, name: str, note: str,
     """The file's rows as one new version (audited, then the open claims repriced)."""
     return do_add_version(contract, rows, note=note, source=f"CSV import {name}"[:255],
                           acting_user=acting_user)
+
+
+def text_of(data: bytes) -> str:
+    """A spreadsheet export's text: UTF-8 (with or without its mark), else Windows-1252, the
+    encoding Excel and older CMS files use."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")

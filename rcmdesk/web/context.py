@@ -148,6 +148,7 @@ NAV: tuple[Menu, ...] = (
     )),
     Menu("Controls", (
         Entry("Playbook", "playbooks:index", seeing()),
+        Entry("Contracts", "contracts:contracts", seeing(), "nav-contracts"),
         Entry("Decisions", "decisions:inbox", seeing()),
         Entry("Escalations", "escalations:board", seeing()),
         Entry("QA", "qa:queue", seeing()),

@@ -81,6 +81,13 @@ def test_the_access_registry_is_offered_to_the_client_admin_and_partners_not_to_
     assert "System access" not in _labels(world, Role.CLIENT_STAFF)["Controls"]
 
 
+def test_contracts_are_offered_to_everyone_who_reads_the_clients_data(world):
+    for role in (Role.CLIENT_ADMIN, Role.CLIENT_MANAGER, Role.CLIENT_STAFF, Role.PARTNER_LEAD,
+                 Role.PARTNER_SPECIALIST, Role.PARTNER_QA):
+        assert "Contracts" in _labels(world, role)["Controls"], role
+    assert "Controls" not in _labels(world, Role.PLATFORM_ADMIN)
+
+
 def test_the_platform_admin_sees_no_client_pages_it_may_not_read(world, signed_in):
     body = signed_in(Role.PLATFORM_ADMIN).get(reverse("web:home")).content.decode()
     assert reverse("claims:claims") not in body
