@@ -28,6 +28,7 @@ from rcmdesk.cli_support import active_user, audited, cli_context, client_by_slu
 from rcmdesk.conf import is_loopback
 from rcmdesk.connectivity import cli as connectivity_cli
 from rcmdesk.connectivity import transfer_cli
+from rcmdesk.contracts import cli as contracts_cli
 from rcmdesk.decisions import cli as decisions_cli
 from rcmdesk.denials import cli as denials_cli
 from rcmdesk.eligibility import cli as eligibility_cli
@@ -816,6 +817,9 @@ app.add_typer(schedule_app, name="schedule")
 connections_app = typer.Typer(help="Trading-partner connections and their secrets.",
                               no_args_is_help=True)
 app.add_typer(connections_app, name="connections")
+contracts_app = typer.Typer(help="Payer contracts: schedule imports and reference schedules.",
+                            no_args_is_help=True)
+app.add_typer(contracts_app, name="contracts")
 
 # The one list of the apps' command modules: each adds its commands to its group.
 APP_GROUPS: tuple[tuple[Any, typer.Typer], ...] = (
@@ -835,6 +839,7 @@ APP_GROUPS: tuple[tuple[Any, typer.Typer], ...] = (
     (scheduler_cli, schedule_app),
     (connectivity_cli, connections_app),
     (transfer_cli, connections_app),
+    (contracts_cli, contracts_app),
 )
 for _module, _group in APP_GROUPS:
     _module.register(_group)

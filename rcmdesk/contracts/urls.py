@@ -12,5 +12,5 @@ urlpatterns = [
     path("<int:contract_id>/terms", views.terms, name="terms"),
     path("<int:contract_id>/import", views.import_schedule, name="import"),
     path("<int:contract_id>/import/confirm", views.confirm_import, name="confirm_import"),
-    path("<int:contract_id>/versions/<int:number>/", views.version, name="version"),
+    path("<int:contract_id>/versions/<int:version_number>/", views.version, name="version"),
 ]

@@ -90,10 +90,10 @@ def contract(request: HttpRequest, contract_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def version(request: HttpRequest, contract_id: int, number: int) -> HttpResponse:
+def version(request: HttpRequest, contract_id: int, version_number: int) -> HttpResponse:
     user: Any = request.user
     found = queries.contract(user, contract_id)
-    chosen, rows = queries.version(user, found, number)
+    chosen, rows = queries.version(user, found, version_number)
     return render(request, "contracts/version.html", {
         "contract": found, "client": found.client, "version": chosen, "rows": rows})
 
