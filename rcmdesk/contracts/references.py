@@ -153,7 +153,7 @@ def load_reference(client: Organization, *, name: str, year: int, text: str,
     Replacing deletes the schedule's old rows and writes the new ones in one transaction:
     reference rows are not versioned (see the module).
     """
-    client_decides(client.pk, acting_user)
+    client_decides(client.pk, acting_user=acting_user)
     name = name.strip()
     if not name:
         raise ScheduleFileRefused([Problem(1, "", "Give the schedule a name, e.g. "

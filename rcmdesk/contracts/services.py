@@ -45,7 +45,7 @@ class RateRow:
     removed: bool = False
 
 
-def client_decides(client_id: int, acting_user: Any) -> None:
+def client_decides(client_id: int, *, acting_user: Any) -> None:
     """Contracts are the client's terms: a person needs MANAGE_CONTRACTS (client-only)."""
     if acting_user is not None:
         require(acting_user, Action.MANAGE_CONTRACTS, client_id)
@@ -54,7 +54,7 @@ def client_decides(client_id: int, acting_user: Any) -> None:
 def do_create_contract(client: Organization, payer: Payer, *, name: str, plan: str = "",
                        acting_user: Any, **terms: Any) -> Contract:
     """A new contract with no rows yet (rows come as versions: ``do_add_version``)."""
-    client_decides(client.pk, acting_user)
+    client_decides(client.pk, acting_user=acting_user)
     if payer.client_id != client.pk:
         raise ValueError("the payer belongs to another client")
     with transaction.atomic():
@@ -76,7 +76,7 @@ def do_add_version(contract: Contract, rows: Sequence[RateRow], *, note: str,
     The contract row is locked only to number the version; ``reprice`` False leaves the
     repricing to the caller (a bulk load that reprices once at the end).
     """
-    client_decides(contract.client_id, acting_user)
+    client_decides(contract.client_id, acting_user=acting_user)
     if not note.strip():
         raise ValueError("say why the contract changed: a version needs a note")
     with transaction.atomic():
@@ -101,7 +101,7 @@ def do_change_terms(contract: Contract, *, note: str, acting_user: Any,
                     **changes: Any) -> ContractVersion:
     """Change the contract's terms (reductions, tolerance, reference): a version with no
     rows whose note records before and after, then reprice."""
-    client_decides(contract.client_id, acting_user)
+    client_decides(contract.client_id, acting_user=acting_user)
     unknown = set(changes) - set(TERM_FIELDS)
     if unknown:
         raise ValueError(f"not a contract term: {', '.join(sorted(unknown))}")
