@@ -182,15 +182,18 @@ def _claim(claim: Claim, status: str, lines: list[t835.ServiceLine]) -> t835.Cla
 
 def _earlier_payments(client: Organization, payer: Payer,
                       exclude: set[int]) -> list[RemitLine]:
-    """Paid lines of claims paid in full earlier: what a takeback or a reversal takes."""
-    return list(RemitLine.objects.filter(
+    """Paid lines of two claims paid earlier, one each: what a takeback or a reversal takes."""
+    found: dict[int, RemitLine] = {}
+    for line in RemitLine.objects.filter(
         remit_claim__remittance__client=client, remit_claim__remittance__payer=payer,
         remit_claim__status_code="1",
         remit_claim__claim__status__in=(ClaimStatus.PAID, ClaimStatus.PATIENT_BALANCE),
         claim_line__isnull=False, paid__gt=0)
         .exclude(remit_claim__claim_id__in=exclude)
         .select_related("remit_claim__claim", "claim_line")
-        .order_by("-remit_claim__remittance__payment_date", "pk")[:2])
+        .order_by("-remit_claim__remittance__payment_date", "pk")[:50]:
+        found.setdefault(line.remit_claim.claim_id or 0, line)
+    return list(found.values())[:2]
 
 
 def _takeback(paid: RemitLine) -> t835.ProviderAdjustment:
