@@ -184,14 +184,15 @@ def _earlier_payments(client: Organization, payer: Payer,
                       exclude: set[int]) -> list[RemitLine]:
     """Paid lines of two claims paid earlier, one each: what a takeback or a reversal takes."""
     found: dict[int, RemitLine] = {}
-    for line in RemitLine.objects.filter(
+    lines = (RemitLine.objects.filter(
         remit_claim__remittance__client=client, remit_claim__remittance__payer=payer,
         remit_claim__status_code="1",
         remit_claim__claim__status__in=(ClaimStatus.PAID, ClaimStatus.PATIENT_BALANCE),
         claim_line__isnull=False, paid__gt=0)
         .exclude(remit_claim__claim_id__in=exclude)
         .select_related("remit_claim__claim", "claim_line")
-        .order_by("-remit_claim__remittance__payment_date", "pk")[:50]:
+        .order_by("-remit_claim__remittance__payment_date", "pk")[:50])
+    for line in lines:
         found.setdefault(line.remit_claim.claim_id or 0, line)
     return list(found.values())[:2]
 
