@@ -144,7 +144,7 @@ def this_mornings_835(client: Organization, payer: Payer, contract: Contract,
 def _payment(claim: Claim, n: int) -> t835.Claim:
     """Paid as contracted, except: claim 2 short by 15%, claim 4 short with CO-45 beyond
     the contract's allowance, claim 6 over by $25."""
-    lines = []
+    lines: list[t835.ServiceLine] = []
     for line in claim.lines.select_related("expected").order_by("line_number"):
         expected = getattr(line, "expected", None)
         allowed = expected.amount if expected and expected.amount is not None else line.charge
