@@ -108,6 +108,7 @@ def demo(
     to the clearinghouse simulator (after ``rcmdesk sim --prepare``)."""
     from rcmdesk.demo.backoffice import build_backoffice
     from rcmdesk.demo.connectivity import build_connections
+    from rcmdesk.demo.contracts import build_contracts
     from rcmdesk.demo.controls import build_controls
     from rcmdesk.demo.engagements import build_engagements
     from rcmdesk.demo.frontdesk import build_frontdesk
@@ -122,6 +123,7 @@ def demo(
         desk = build_frontdesk() if claims else None
         controls = build_controls() if claims else None
         engagements = build_engagements() if claims else None  # after the SOPs and plans
+        contracts = build_contracts() if claims else None  # this morning's 835 vs contract
         connections = build_connections()
         ensure_schedules()  # the worker would at its first tick; the page shows them at once
     table = Table(title="Demo logins (synthetic data only)", title_justify="left")
@@ -144,6 +146,8 @@ def demo(
         print(controls.line())
     if engagements is not None:
         print(engagements.line())
+    if contracts is not None:
+        print(contracts.line())
     print(connections.line())
 
 
