@@ -108,7 +108,8 @@ def _interchange(functional: str, version: str, body: list[str], set_id: str,
 
 def build_837p(claims: list[BenchClaim], frequency: str = "1", control: int = 1) -> bytes:
     """One 837P set billing every claim (one subscriber each, REF*6R on every line);
-    ``frequency`` 7 with a new ``control`` makes it a replacement of the same claims."""
+    ``frequency`` 7 with a new ``control`` makes it a replacement of the same claims, each
+    with the payer's claim number (REF*F8) that the 835 gave it (CLP07, ``build_835``)."""
     body = ["BHT*0019*00*BENCH837*20260101*1200*CH",
             "NM1*41*2*BENCH CLINIC*****46*SUBMITTER1", "PER*IC*HELP*TE*5555551212",
             "NM1*40*2*BENCH PAYER*****46*RECEIVER1", "HL*1**20*1",
@@ -119,8 +120,10 @@ def build_837p(claims: list[BenchClaim], frequency: str = "1", control: int = 1)
                  f"NM1*IL*1*PATIENT{n}*ALEX****MI*M{n:08d}", "N3*2 SIDE ST",
                  "N4*TOWN*NY*10001", "DMG*D8*19800101*F",
                  "NM1*PR*2*BENCH PAYER*****PI*BENCHPAYER",
-                 f"CLM*{claim.pcn}*{_cents(claim.charge)}***11:B:{frequency}*Y*A*Y*Y",
-                 "HI*ABK:J020"]
+                 f"CLM*{claim.pcn}*{_cents(claim.charge)}***11:B:{frequency}*Y*A*Y*Y"]
+        if frequency != "1":  # a replacement names the payer's claim (the 835's CLP07)
+            body.append(f"REF*F8*PCC{n:09d}")
+        body.append("HI*ABK:J020")
         for number, line in enumerate(claim.lines, start=1):
             body += [f"LX*{number}", f"SV1*HC:{line.procedure}*{_cents(line.charge)}*UN*1***1",
                      f"DTP*472*D8*{DATE}", f"REF*6R*{claim.pcn}L{number}"]
