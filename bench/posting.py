@@ -471,6 +471,7 @@ class Posting:
     post_835: tuple[float, float] = (0.0, 0.0)  # wall, CPU
     steps: dict[str, float] | None = None
     contracts: float = 0.0  # seconds in the contracts' receiver
+    load: str = ""  # the load averages as the run ended
 
 
 def post_once(with_contracts: bool, paths: tuple[Path, Path], args: argparse.Namespace,
@@ -497,6 +498,7 @@ def post_once(with_contracts: bool, paths: tuple[Path, Path], args: argparse.Nam
     run.seconds, run.result = timed(profiled(post, profile)
                                     if profile and not args.profile_837 else post)
     run.cpu = time.process_time() - cpu
+    run.load = " ".join(loadavg_figures())
     run.post_835 = (spent[0] - before[0][0], spent[1] - before[0][1])
     run.steps = {step: steps[step] - before[1][step] for step in BREAKDOWN}
     run.contracts = contracts[0] - before[2] if contracts[0] >= 0 else -1.0
@@ -510,8 +512,7 @@ def report(run: Posting, n: int, profile: int, vendor: str) -> float:
     print(f"{vendor} ingest + post 835 of {n:,} claims, {run.label}: {run.seconds:.2f}s "
           f"({posting:,.0f} claims/s{', under cProfile' if profile else ''}); posted "
           f"{outcome.get('posted')}, denied {outcome.get('denied')}, exceptions "
-          f"{outcome.get('exceptions')}; CPU {run.cpu:.2f}s; load "
-          f"{' '.join(loadavg_figures())}", flush=True)
+          f"{outcome.get('exceptions')}; CPU {run.cpu:.2f}s; load {run.load}", flush=True)
     wall, cpu = run.post_835
     print(f"of which post_835: {wall:.2f}s ({n / wall:,.0f} claims/s), "
           f"CPU {cpu:.2f}s ({n / cpu:,.0f} claims/s)")
