@@ -56,6 +56,13 @@ def parse_week(text: str) -> tuple[date, date]:
     return monday, monday + timedelta(days=7)
 
 
+def week_window(week: str, time_zone: str) -> tuple[datetime, datetime]:
+    """An ISO week as the client's local Monday midnight to the next: the one window of a
+    weekly report, a KPI week and a service level's week (so they count the same things)."""
+    monday, next_monday = parse_week(week)
+    return day_start(monday, time_zone), day_start(next_monday, time_zone)
+
+
 def last_week(today: date) -> str:
     """The ISO week before the one ``today`` is in: what a weekly report covers."""
     return week_of(today - timedelta(days=7))

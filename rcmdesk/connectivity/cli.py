@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import getpass
 import sys
+from datetime import UTC
 from typing import Annotated, Any
 
 import typer
 
+from rcmdesk.calendar import office_day
 from rcmdesk.cli_support import as_user, audited, cli_context, err, refusing
 
 MULTILINE = ("private_key", "client_cert")
@@ -54,7 +56,9 @@ def _secret_words(state: Any, label: Any) -> str:
     if current is None:
         return f"{words}: not set"
     who = getattr(current.set_by, "username", "-")
-    return f"{words}: set {current.set_at:%m/%d/%Y %H:%M} UTC by {who} (key {current.key_id})"
+    set_at = current.set_at.astimezone(UTC)
+    return (f"{words}: set {office_day(set_at.date())} {set_at:%H:%M} UTC by {who} "
+            f"(key {current.key_id})")
 
 
 def add(

@@ -20,6 +20,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 
 from rcmdesk import errors
+from rcmdesk.calendar import office_day
 from rcmdesk.conf import is_loopback
 from rcmdesk.connectivity.models import (
     Completion,
@@ -242,15 +243,15 @@ def _client_certificate(value: str, now: datetime) -> CheckedSecret:
                                 "certificate.", "secret")
     if certificate.not_valid_after_utc <= now:
         raise ConnectionProblem(f"This certificate expired on "
-                                f"{certificate.not_valid_after_utc:%m/%d/%Y}; ask the "
+                                f"{office_day(certificate.not_valid_after_utc.date())}; ask the "
                                 "clearinghouse for a current one.", "secret")
     if certificate.not_valid_before_utc > now:
         raise ConnectionProblem(f"This certificate is valid only from "
-                                f"{certificate.not_valid_before_utc:%m/%d/%Y}.", "secret")
+                                f"{office_day(certificate.not_valid_before_utc.date())}.", "secret")
     digest = base64.b64encode(certificate.fingerprint(hashes.SHA256())).decode().rstrip("=")
     return CheckedSecret(data.decode(), f"SHA256:{digest}", {
         "subject": certificate.subject.rfc4514_string()[:200],
-        "expires": f"{certificate.not_valid_after_utc:%m/%d/%Y}"})
+        "expires": office_day(certificate.not_valid_after_utc.date())})
 
 
 _SPKI = (serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)

@@ -13,6 +13,7 @@ assigned staff, both in the workflows of the engagement's scope.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -26,6 +27,7 @@ from rcmdesk.capacity.services import action_durations
 from rcmdesk.engagements.checklist import workflows
 from rcmdesk.engagements.models import EngagementPlan, MonthlyUnit
 from rcmdesk.reports import charts
+from rcmdesk.tenancy.models import Engagement
 from rcmdesk.workqueue import counts
 
 TENTH = Decimal("0.1")
@@ -133,6 +135,14 @@ class MonthUsage:
         return self.used > self.planned
 
 
+def items_in_scope(worked: Mapping[str, counts.Worked], engagement: Engagement) -> int:
+    """Items worked in the engagement's scope (``counts.worked`` per workflow, summed over
+    the workflows the engagement covers): the one count of a month's use and of the
+    weekly report's "items worked", so the two never disagree."""
+    scope = set(workflows(engagement))
+    return sum(w.items for wf, w in worked.items() if wf in scope)
+
+
 def monthly_usage(plan: EngagementPlan, viewer: Any | None = None, *,
                   now: datetime | None = None) -> MonthUsage | None:
     """This month's use against the plan, as of ``now`` (the client's calendar month)."""
@@ -144,11 +154,11 @@ def monthly_usage(plan: EngagementPlan, viewer: Any | None = None, *,
     today = local_date(as_of - JUST_BEFORE, client.time_zone)
     first = today.replace(day=1)
     since = day_start(first, client.time_zone)
-    scope = set(workflows(engagement))
     if plan.monthly_unit == MonthlyUnit.ITEMS:
-        worked = counts.worked(viewer, client.pk, since, as_of)
-        used = Decimal(sum(w.items for wf, w in worked.items() if wf in scope))
+        used = Decimal(items_in_scope(counts.worked(viewer, client.pk, since, as_of),
+                                      engagement))
     else:
+        scope = set(workflows(engagement))
         staff = set(engagement.assignments.values_list("user__username", flat=True))
         durations = action_durations(viewer, client, since, as_of)
         hours = sum(h for (who, wf), h in durations.per_actor_workflow.items()

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from rcmdesk.engagements.checklist import workflows
 from rcmdesk.engagements.models import EngagementModel, EngagementPlan
-from rcmdesk.engagements.progress import burndown, monthly_usage
+from rcmdesk.engagements.progress import burndown, items_in_scope, monthly_usage
 from rcmdesk.tenancy.models import Organization
 from rcmdesk.workqueue import counts
 
@@ -40,7 +39,6 @@ def weekly_section(client: Organization, window: Any) -> list[dict[str, Any]]:
         else:
             if worked is None:
                 worked = counts.worked(None, client.pk, window.start, window.end)
-            scope = set(workflows(engagement))
-            entry["worked"] = sum(w.items for wf, w in worked.items() if wf in scope)
+            entry["worked"] = items_in_scope(worked, engagement)
         out.append(entry)
     return out

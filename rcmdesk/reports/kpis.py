@@ -37,7 +37,14 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncDate
 
-from rcmdesk.calendar import day_start, local_date, parse_week, previous_weeks, week_of
+from rcmdesk.calendar import (
+    day_start,
+    local_date,
+    parse_week,
+    previous_weeks,
+    week_of,
+    week_window,
+)
 from rcmdesk.calendar import last_week as calendar_last_week
 from rcmdesk.denials.models import ANSWERED_STATUSES, OVERTURNED_STATUSES, Appeal
 from rcmdesk.qa.accuracy import WRONG as QA_WRONG
@@ -191,13 +198,7 @@ class Filters:
 
 
 def windows(client: Organization, weeks: Sequence[str]) -> list[Window]:
-    zone = ZoneInfo(client.time_zone)
-    out = []
-    for week in weeks:
-        monday, next_monday = parse_week(week)
-        out.append(Window(week, datetime.combine(monday, time.min, zone),
-                          datetime.combine(next_monday, time.min, zone)))
-    return out
+    return [Window(week, *week_window(week, client.time_zone)) for week in weeks]
 
 
 def _money(value: Any) -> Decimal:

@@ -15,11 +15,10 @@ from __future__ import annotations
 import hashlib
 import importlib
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Count, Q, Sum
@@ -28,7 +27,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from rcmdesk.audit.services import record
-from rcmdesk.calendar import parse_week
+from rcmdesk.calendar import parse_week, week_window
 from rcmdesk.decisions import queries as decisions
 from rcmdesk.escalations.models import Escalation, EscalationStatus
 from rcmdesk.labels import label
@@ -59,10 +58,8 @@ class Window:
 
     @classmethod
     def of(cls, client: Organization, week: str) -> Window:
-        monday, next_monday = parse_week(week)
-        zone = ZoneInfo(client.time_zone)
-        return cls(week, monday, datetime.combine(monday, time.min, zone),
-                   datetime.combine(next_monday, time.min, zone))
+        start, end = week_window(week, client.time_zone)
+        return cls(week, parse_week(week)[0], start, end)
 
     @property
     def last_day(self) -> date:

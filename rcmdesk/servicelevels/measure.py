@@ -31,7 +31,14 @@ from decimal import Decimal
 
 from django.db.models import Exists, Min, OuterRef
 
-from rcmdesk.calendar import BusinessCalendar, day_start, local_date, parse_week, week_of
+from rcmdesk.calendar import (
+    BusinessCalendar,
+    day_start,
+    local_date,
+    parse_week,
+    week_of,
+    week_window,
+)
 from rcmdesk.claims.models import Claim, ClaimOrigin
 from rcmdesk.intake.models import FileStatus, ReceivedFile
 from rcmdesk.intake.sniff import FileKind
@@ -154,12 +161,6 @@ def counted_units(level: ServiceLevel, weeks: list[str], clock: Clock) -> list[U
     wanted = set(weeks)
     return [u for u in _units(level, weeks, clock)
             if u.week in wanted and (u.done_at is not None or u.due_at <= clock.now)]
-
-
-def week_window(week: str, zone: str) -> tuple[datetime, datetime]:
-    """The ISO week as the client's local Monday midnight to the next (reports' Window)."""
-    monday, next_monday = parse_week(week)
-    return day_start(monday, zone), day_start(next_monday, zone)
 
 
 def _arrivals(level: ServiceLevel, weeks: list[str], clock: Clock) -> tuple[datetime, datetime]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from rcmdesk.accounts.models import User
@@ -33,17 +33,19 @@ from rcmdesk.tenancy.visibility import visibility_for
 WORKING_ROLES = (Role.PARTNER_SPECIALIST,)
 
 
+def _revocation_open() -> Exists:
+    """The login's revocation is open (asked for, not yet confirmed): it is on its way out."""
+    return Exists(RevocationTask.objects.open().filter(access=OuterRef("pk")))
+
+
 def _usable(rows: QuerySet[SystemAccess], client: Organization,
             now: datetime | None = None) -> QuerySet[SystemAccess]:
-    today = client.today(now)
-    open_task = RevocationTask.objects.filter(access=OuterRef("pk"), confirmed_at__isnull=True)
+    active = Engagement.objects.active_on(client.today(now)).filter(client=client)
     assigned = Assignment.objects.filter(engagement=OuterRef("engagement"),
                                          user=OuterRef("user"))
     return (rows.filter(status=AccessStatus.GRANTED, revoked_at__isnull=True,
-                        engagement__client=client, engagement__start_date__lte=today,
-                        user__is_active=True)
-            .filter(Q(engagement__end_date__isnull=True) | Q(engagement__end_date__gte=today))
-            .filter(Exists(assigned)).exclude(Exists(open_task)))
+                        engagement__in=active, user__is_active=True)
+            .filter(Exists(assigned)).exclude(_revocation_open()))
 
 
 def usable_accesses(user: Any, client: Organization,
@@ -104,9 +106,8 @@ def reviews_due(rows: QuerySet[SystemAccess], client: Organization,
     """The client's granted logins due for review at ``now`` (client's calendar), oldest
     first; those being revoked are left to their revocation."""
     today = client.today(now)
-    open_task = RevocationTask.objects.filter(access=OuterRef("pk"), confirmed_at__isnull=True)
     granted = (rows.filter(engagement__client=client, status=AccessStatus.GRANTED)
-               .exclude(Exists(open_task))
+               .exclude(_revocation_open())
                .select_related("engagement__client", "user", "system"))
     due = [(review_due_on(a, client.time_zone), a) for a in granted]
     return [a for d, a in sorted(due, key=lambda p: (p[0] or today, p[1].pk))

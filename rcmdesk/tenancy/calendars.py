@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 
 from rcmdesk.accounts.people import person
 from rcmdesk.audit.services import record
-from rcmdesk.calendar import BusinessCalendar
+from rcmdesk.calendar import BusinessCalendar, office_day
 from rcmdesk.errors import Conflict, Invalid
 from rcmdesk.tenancy.authz import require
 from rcmdesk.tenancy.models import Holiday, Organization
@@ -42,7 +42,7 @@ def add_holiday(client: Organization, day: date, name: str, *, acting_user: Any)
             holiday = Holiday.objects.create(client=client, day=day, name=name[:120],
                                              created_by=person(acting_user))
     except IntegrityError as exc:
-        raise Conflict(f"{day:%m/%d/%Y} is already a holiday.") from exc
+        raise Conflict(f"{office_day(day)} is already a holiday.") from exc
     record("holiday_added", client_id=client.pk, obj=holiday,
            detail={"day": day, "name": holiday.name})
     return holiday

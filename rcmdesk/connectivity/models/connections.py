@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from rcmdesk.calendar import office_day
 from rcmdesk.tenancy.models import Organization
 from rcmdesk.tenancy.visibility import TenantQuerySet
 
@@ -140,4 +141,4 @@ class Credential(models.Model):
             name="one_current_credential_per_kind")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} set {self.set_at:%m/%d/%Y}"
+        return f"{self.get_kind_display()} set {office_day(self.set_at.date())}"
