@@ -481,6 +481,9 @@ def synth(
     out_dir: Path,
     seed: Annotated[int, typer.Option(help="the same seed writes the same bytes")] = 1,
     claims: Annotated[int, typer.Option(min=1, help="claims to generate")] = 2000,
+    contracts: Annotated[bool, typer.Option(
+        help="contract mode: payers pay fee schedules (contracts/*.csv), with seeded "
+             "underpayments and recoupments listed in truth/")] = False,
 ) -> None:
     """Write synthetic 837/835/277CA/999 files and manifest.json (no database needed)."""
     from rich.progress import Progress
@@ -489,7 +492,7 @@ def synth(
 
     with Progress(console=err) as progress:
         task = progress.add_task("claims", total=claims)
-        manifest = generate(out_dir, seed=seed, claims=claims,
+        manifest = generate(out_dir, seed=seed, claims=claims, contracts=contracts,
                             progress=lambda done: progress.update(task, completed=done))
     table = Table(title=f"{out_dir} (seed {seed}, {claims} claims)", title_justify="left")
     for column in ("payer", "remits", "claim payments", "billed", "paid", "patient resp.",
@@ -503,8 +506,11 @@ def synth(
     console.print(table)
     for label, counts in (("files", manifest.files), ("outcomes", manifest.outcomes),
                           ("overlays", manifest.overlays),
-                          ("provider adjustments", manifest.provider_adjustments)):
-        console.print(f"{label}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+                          ("provider adjustments", manifest.provider_adjustments),
+                          ("contracts", manifest.contracts)):
+        if counts or label != "contracts":
+            console.print(f"{label}: " + ", ".join(f"{k} {v}"
+                                                   for k, v in sorted(counts.items())))
 
 
 @app.command()

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from rcmdesk.synth import contracts as fee_schedules
 from rcmdesk.synth import outcomes
 from rcmdesk.synth.claims import Billed, billing_provider, d8, make_claim, service_date
 from rcmdesk.synth.files import (
@@ -25,6 +26,7 @@ from rcmdesk.synth.files import (
     write_837,
     write_999,
 )
+from rcmdesk.synth.injections import Plan, default_recoupments, default_underpaid
 from rcmdesk.synth.manifest import Manifest, PayerTotals
 from rcmdesk.synth.outcomes import Outcome
 from rcmdesk.synth.world import Payer, Practice, World, build_world
@@ -57,8 +59,9 @@ class _Run:
     """State of one run; everything it keeps between batches is of fixed size."""
 
     def __init__(self, out_dir: Path, world: World, rng: random.Random, manifest: Manifest,
-                 *, payer_lags: bool = False):
+                 *, payer_lags: bool = False, plan: Plan | None = None):
         self.out = out_dir
+        self.plan = plan
         self.payer_lags = payer_lags
         self.world = world
         self.rng = rng
@@ -148,36 +151,62 @@ class _Run:
         claims: list[t835.Claim] = []
         later: list[t835.Claim] = []
         interest = Decimal("0.00")
+        # Contract mode: what the plain run would have paid, on which the run's random
+        # decisions are taken so that its random sequence stays the plain run's.
+        shadow_paid = shadow_later = Decimal("0.00")
+        seeded: list[tuple[Billed, Outcome, t835.Claim]] = []
         for b, outcome in items:
             icn = self.controls.next_icn(payer)
+            if self.plan is not None:
+                self.plan.tick()
             if outcome is Outcome.DENIED:
                 claims.append(outcomes.denied(b, icn, received, self.denials))
                 self.denials += 1
                 continue
             share = outcome is not Outcome.PAID
-            claim = outcomes.paid(
-                rng, b, icn, received, share=share, bundle=outcome is Outcome.BUNDLED
-            )
+            bundle = outcome is Outcome.BUNDLED
+            if self.plan is None:
+                claim = shadow = outcomes.paid(rng, b, icn, received, share=share, bundle=bundle)
+            else:
+                claim, shadow = outcomes.paid_by_contract(
+                    rng, b, icn, received, self.plan.allowed(b, outcome), share=share,
+                    bundle=bundle)
+            shadow_paid += shadow.paid
+            replaced = shadow.paid  # what a reversal takes back, in the plain run
             secondary = b.patient.secondary
             if outcome in (Outcome.PAID, Outcome.PATIENT_SHARE):
                 if payer.filing_indicator == "MB" and secondary is not None:
                     claim = outcomes.crossed_over(claim, self.world.payer(secondary.payer_code))
                     m.count(m.overlays, "crossover")
-                if claim.paid and rng.random() < outcomes.INTEREST_RATE:
-                    claim, owed = outcomes.with_interest(rng, claim)
-                    interest += owed
-                    m.count(m.overlays, "interest")
+                if shadow.paid and rng.random() < outcomes.INTEREST_RATE:
+                    with_interest, owed = outcomes.with_interest(rng, claim)
+                    if claim.paid:
+                        claim = with_interest
+                        interest += owed
+                        m.count(m.overlays, "interest")
             claims.append(claim)
-            if claim.paid:
+            if shadow.paid:
                 self.last_paid[payer.code] = claim.patient_control_number
+            if self.plan is not None:
+                seeded.append((b, outcome, claim))
             if outcome is Outcome.REVERSED:
                 later.append(outcomes.reversal(claim))
-                later.append(
-                    outcomes.paid(
-                        rng, b, self.controls.next_icn(payer), received, share=False, best_rate=True
+                correction_icn = self.controls.next_icn(payer)
+                if self.plan is None:
+                    correction = outcomes.paid(
+                        rng, b, correction_icn, received, share=False, best_rate=True
                     )
-                )
-        self.remit(payer, practice, claims, day, f"{name}-1", interest)
+                    shadow_later += correction.paid - replaced
+                else:
+                    correction, shadow = outcomes.paid_by_contract(
+                        rng, b, correction_icn, received, self.plan.expected(b),
+                        share=False, best_rate=True)
+                    shadow_later += shadow.paid - replaced
+                later.append(correction)
+        self.remit(payer, practice, claims, day, f"{name}-1", interest, shadow_paid)
+        if self.plan is not None:
+            for b, outcome, claim in seeded:
+                self.plan.paid(b, outcome, claim, day, f"{name}-1")
         if later:
             self.remit(
                 payer,
@@ -186,6 +215,7 @@ class _Run:
                 day + timedelta(days=rng.randint(14, 21)),
                 f"{name}-2",
                 Decimal("0.00"),
+                shadow_later,
             )
         totals = m.payers[payer.code]
         totals.billed += sum((b.claim.charge for b, _o in items), Decimal("0.00"))
@@ -198,15 +228,21 @@ class _Run:
         day: date,
         name: str,
         interest: Decimal,
+        shadow_paid: Decimal,
     ) -> None:
-        """One 835 file; provider-level adjustments never take the payment below zero."""
+        """One 835 file; provider-level adjustments never take the payment below zero.
+
+        ``shadow_paid``: the claim payments of the plain run, which decide its periodic
+        WO/72 adjustments. Contract mode draws them too but leaves them out (their
+        references name no claim payment); its takebacks are the plan's seeded ones.
+        """
         m = self.manifest
         self.remits += 1
         fiscal = f"{day.year}1231"
         adjustments: list[t835.ProviderAdjustment] = []
         if interest:
             adjustments.append(t835.ProviderAdjustment(practice.npi, fiscal, "L6", "", -interest))
-        room = sum((c.paid for c in claims), Decimal("0.00"))
+        room = shadow_paid
         earlier = self.last_paid.get(payer.code)
         if self.remits % WO_EVERY == 0 and earlier and room >= 30:
             amount = min(Decimal(self.rng.randint(25, 150)), (room / 3).quantize(Decimal("0.01")))
@@ -218,6 +254,10 @@ class _Run:
             adjustments.append(
                 t835.ProviderAdjustment(practice.npi, fiscal, "72", reference, amount)
             )
+        if self.plan is not None:
+            adjustments = [a for a in adjustments if a.reason not in ("WO", "72")]
+            self.plan.attach(payer.code, practice.code, practice.npi, day, name, claims,
+                             adjustments)
         for a in adjustments:
             m.count(m.provider_adjustments, a.reason)
         remit = remittance(self.controls, payer, practice, claims, adjustments, d8(day))
@@ -244,6 +284,9 @@ def generate(
     billing_days: tuple[int, int] = (FIRST_BILLING_DAY, LAST_BILLING_DAY),
     batches: int | None = None,
     payer_lags: bool = False,
+    contracts: bool = False,
+    underpaid: int | None = None,
+    recoupments: int | None = None,
 ) -> Manifest:
     """Write ``claims`` claims and everything payers and the clearinghouse send back.
 
@@ -253,18 +296,33 @@ def generate(
     week: the demo does, and leaves out what is dated after its today. ``payer_lags``: each
     payer pays a batch on its own lag (``PAYER_LAGS``) instead of all on one day, so payments
     arrive every week; off by default, which keeps the output of the same arguments unchanged.
+
+    ``contracts``: contract mode (``rcmdesk.synth.injections``): every payer has a fee
+    schedule (``out_dir/contracts/<payer>.csv``) and pays each line exactly its contract
+    amount, except ``underpaid`` seeded underpaid lines (default one claim in a hundred) and
+    ``recoupments`` seeded takebacks (default one in 400), listed in ``out_dir/truth/``.
+    The claims billed are the plain run's; the plain run's periodic WO/72 adjustments are
+    left out (the seeded ones are the run's only takebacks).
     """
     if claims < 1:
         raise ValueError("claims must be at least 1")
     world = build_world(seed, patients=patients_for(claims))
     rng = random.Random(f"rcmdesk-synth-claims-{seed}")
     manifest = Manifest(seed=seed, claims=claims, anchor=anchor.isoformat())
-    run = _Run(out_dir, world, rng, manifest, payer_lags=payer_lags)
-    size = batch_size(claims) if batches is None else -(-claims // batches)
-    batches = -(-claims // size)
     first_day, last_day = billing_days
     span = first_day - last_day
     start = anchor - timedelta(days=first_day)
+    plan = None
+    if contracts:
+        begins, change = fee_schedules.run_dates(start - timedelta(days=7),
+                                                 anchor - timedelta(days=last_day))
+        plan = Plan(seed, claims, fee_schedules.schedules(world.payers, begins, change),
+                    underpaid=default_underpaid(claims) if underpaid is None else underpaid,
+                    recoupments=(default_recoupments(claims) if recoupments is None
+                                 else recoupments))
+    run = _Run(out_dir, world, rng, manifest, payer_lags=payer_lags, plan=plan)
+    size = batch_size(claims) if batches is None else -(-claims // batches)
+    batches = -(-claims // size)
     done = 0
     for number in range(batches):
         count = min(size, claims - done)
@@ -274,5 +332,7 @@ def generate(
         done += count
         if progress is not None:
             progress(done)
+    if plan is not None:
+        plan.write(out_dir, manifest)
     (out_dir / "manifest.json").write_text(manifest.to_json(), encoding="utf-8")
     return manifest

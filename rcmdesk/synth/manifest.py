@@ -36,13 +36,19 @@ class Manifest:
     overlays: dict[str, int] = field(default_factory=dict)
     provider_adjustments: dict[str, int] = field(default_factory=dict)
     payers: dict[str, PayerTotals] = field(default_factory=dict)
+    # Contract mode only (left out of the JSON otherwise): payers with a contract and the
+    # seeded underpaid lines and recoupments, by kind.
+    contracts: dict[str, int] = field(default_factory=dict)
 
     def count(self, table: dict[str, int], key: str, n: int = 1) -> None:
         table[key] = table.get(key, 0) + n
 
     def to_json(self) -> str:
         """Deterministic JSON (sorted keys; Decimal as plain strings, never floats)."""
-        return json.dumps(asdict(self), default=_plain, indent=2, sort_keys=True) + "\n"
+        data = asdict(self)
+        if not self.contracts:
+            del data["contracts"]
+        return json.dumps(data, default=_plain, indent=2, sort_keys=True) + "\n"
 
 
 def _plain(value: Any) -> str:

@@ -9,6 +9,8 @@ which keeps that claim balance exact instead of folding interest into CLP04.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
+from copy import copy
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -214,9 +216,48 @@ def paid(
     ``best_rate`` reprices at the top of the payer's range: a correction then never
     pays less than the payment it replaces, so its remittance cannot go negative.
     """
+    rate, patient_share = _terms(rng, billed, share=share, best_rate=best_rate)
+    return _paid(billed, icn, received, rate, patient_share, bundle, None)
+
+
+def paid_by_contract(
+    rng: random.Random,
+    billed: Billed,
+    icn: str,
+    received: str,
+    allowed: Sequence[Decimal],
+    *,
+    share: bool,
+    bundle: bool = False,
+    best_rate: bool = False,
+) -> tuple[t835.Claim, t835.Claim]:
+    """Contract mode: the claim with each line allowed ``allowed[i]`` (the contract's
+    amount, or less for a seeded underpayment), and its shadow: the claim ``paid`` would
+    have written. Both come from the same draws, exactly ``paid``'s, so the run's main
+    random sequence (and every later claim) is the same as without contracts; the caller
+    takes its random decisions on the shadow's amounts."""
+    rate, patient_share = _terms(rng, billed, share=share, best_rate=best_rate)
+    shadow = _paid(billed, icn, received, rate, copy(patient_share), bundle, None)
+    return _paid(billed, icn, received, rate, patient_share, bundle, allowed), shadow
+
+
+def _terms(
+    rng: random.Random, billed: Billed, *, share: bool, best_rate: bool
+) -> tuple[Decimal, _Share | None]:
     rate = Decimal(_RATES[billed.payer.filing_indicator][1]) / 100 if best_rate else None
     rate = rate or _rate(rng, billed.payer)
-    patient_share = _Share(rng, billed.payer) if share else None
+    return rate, _Share(rng, billed.payer) if share else None
+
+
+def _paid(
+    billed: Billed,
+    icn: str,
+    received: str,
+    rate: Decimal,
+    patient_share: _Share | None,
+    bundle: bool,
+    contract: Sequence[Decimal] | None,
+) -> t835.Claim:
     billed_lines = billed.claim.lines
     bundled = len(billed_lines) - 1 if bundle and len(billed_lines) > 1 else -1
     lines: list[t835.ServiceLine] = []
@@ -224,7 +265,7 @@ def paid(
         if index == bundled:
             lines.append(_line(billed, line, [t835.Adjustment("CO", "97", line.charge)], ("M15",)))
             continue
-        allowed = _money(line.charge * rate)
+        allowed = _money(line.charge * rate) if contract is None else contract[index]
         adjustments: list[t835.Adjustment] = []
         if line.charge - allowed:
             adjustments.append(t835.Adjustment("CO", "45", line.charge - allowed))
