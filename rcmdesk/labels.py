@@ -27,6 +27,7 @@ def _families() -> dict[str, Iterable[Any]]:
         RemoteAfter,
         TransmissionState,
     )
+    from rcmdesk.contracts.models import RecoupmentSource, VarianceKind
     from rcmdesk.decisions.models import ProposalKind, ProposalStatus, WriteOffAccount
     from rcmdesk.denials.models import AppealOutcome, AppealStatus, FilingChannel
     from rcmdesk.eligibility.models import CoverageStatus, VisitSource, VisitStatus
@@ -92,6 +93,7 @@ def _families() -> dict[str, Iterable[Any]]:
         "engagement_model": EngagementModel, "monthly_unit": MonthlyUnit,
         "engagement_stage": Stage, "checklist_side": Side,
         "service_level_kind": ServiceLevelKind,
+        "variance_kind": VarianceKind, "recoupment_source": RecoupmentSource,
     }
 
 
