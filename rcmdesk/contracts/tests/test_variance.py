@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from rcmdesk.conftest import World, sign_in
@@ -77,7 +78,8 @@ def test_a_line_paid_within_tolerance_is_paid_as_contracted_and_makes_no_item(
         "CAS*PR*1*9.5~", "T1", "000000703", "90.00")
     variance = LineVariance.objects.get()
     assert (variance.kind, variance.variance) == (VarianceKind.WITHIN, D("-0.50"))
-    assert items(ItemKind.UNDERPAYMENT) == [] and items(ItemKind.OVERPAYMENT) == []
+    assert items(ItemKind.UNDERPAYMENT) == []
+    assert items(ItemKind.OVERPAYMENT) == []
 
 
 def test_a_line_allowed_above_its_contract_is_an_overpayment_item(world: World) -> None:
@@ -134,7 +136,8 @@ def test_a_later_payment_that_makes_the_line_whole_closes_the_underpayment_item(
     assert [i.status for i in items(ItemKind.UNDERPAYMENT)] == [ItemStatus.DONE]
 
 
-def test_the_item_page_shows_the_contract_expected_and_allowed(world: World, client) -> None:
+def test_the_item_page_shows_the_contract_expected_and_allowed(world: World,
+                                                               client: Client) -> None:
     made = payer_contract(world.acme, {"99213": "100.00"})
     expected_claim(world.acme, made, "PCN1", [("99213", "150.00")])
     pay(world, UNDERPAID, "T1", "000000710", "70.00")
@@ -144,5 +147,6 @@ def test_the_item_page_shows_the_contract_expected_and_allowed(world: World, cli
     assert page.status_code == 200
     text = page.content.decode()
     assert "Owed under the contract" in text
-    assert "Expected (contract)" in text and "$100.00" in text
+    assert "Expected (contract)" in text
+    assert "$100.00" in text
     assert "CO-45 beyond the contract&#x27;s allowance" in text
