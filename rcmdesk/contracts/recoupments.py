@@ -83,12 +83,11 @@ def trace(client: Organization, remittance_ids: Iterable[int],
                    object_type="contracts.recoupment",
                    detail={"remittances": ids[:100], "recoupments": len(new),
                            "unlinked": sum(r.claim_line_id is None for r in new)})
-        claims = {r.claim_id for r in new if r.claim_id}
-        for batch in chunks(ids):
-            claims |= set(RemitClaim.objects.filter(
-                remittance_id__in=batch, claim__isnull=False).values_list("claim_id", flat=True))
+        # the new ones, and the unexplained ones of the claims these remittances paid
+        paid_here = RemitClaim.objects.filter(remittance_id__in=ids, claim__isnull=False
+                                              ).values("claim_id")
         rows = Recoupment.objects.filter(client_id=client.pk).filter(
-            Q(claim_id__in=sorted(claims)) | Q(remittance_id__in=ids))
+            Q(remittance_id__in=ids) | Q(correction__isnull=True, claim_id__in=paid_here))
         items = explain(client.pk, rows, today)
     return len(new), items
 

@@ -2,8 +2,10 @@
 
 A line is assessed when its claim line has an expected amount (``ExpectedLine.amount``)
 and its remit claim was posted (not an exception, not a reversal: a reversal is a
-recoupment, ``recoupments``). A line the payer denied (an adjustment left open on the line,
-or on its claim) is the denial workflow's, not a variance: it is skipped.
+recoupment, ``recoupments``), paid by the contract's payer as primary (a secondary's or a
+crossover's payment is not what the contract allowed). A line the payer denied (an
+adjustment left open on the line, or on its claim) is the denial workflow's, not a
+variance: it is skipped.
 
 The amounts compared are the claim line's as of that remit line: every posted payment of
 the line so far (in posting order), reversals netted. A payer corrects a line by a reversal
@@ -34,7 +36,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 
 from rcmdesk.audit.services import record
 from rcmdesk.contracts.models import ExpectedLine, LineVariance, VarianceKind
@@ -48,6 +50,10 @@ from rcmdesk.workqueue.producers.common import Draft, Written, chunks, close, pr
 ZERO = Decimal("0.00")
 REVERSAL = "22"  # CLP02: a reversal takes a payment back (a recoupment, not a variance)
 POSTED = ("posted", "denied")  # RemitClaim.outcome of a remit claim that reached the ledger
+# CLP02: a reversal, and a payer paying as secondary (2, 3) or after a crossover (20, 21),
+# whose payment the primary's contract does not price
+NOT_UNDER_CONTRACT = ("22", "2", "3", "20", "21")
+SECONDARY = frozenset(NOT_UNDER_CONTRACT) - {REVERSAL}
 CONTRACTUAL_WRITE_OFF = ("CO", "45")
 KINDS = {VarianceKind.UNDERPAID: ItemKind.UNDERPAYMENT,
          VarianceKind.OVERPAID: ItemKind.OVERPAYMENT}
@@ -100,11 +106,14 @@ def _assessable(client_id: int) -> Any:
     open_on_line = RemitAdjustment.objects.filter(remit_line=OuterRef("pk"), posted=False)
     open_on_claim = RemitAdjustment.objects.filter(remit_claim=OuterRef("remit_claim_id"),
                                                    remit_line__isnull=True, posted=False)
+    contract_payer = F("claim_line__expected__contract__payer_id")
     return (RemitLine.objects.filter(
         remit_claim__remittance__client_id=client_id, remit_claim__outcome__in=POSTED,
         remit_claim__claim__isnull=False, claim_line__isnull=False,
         claim_line__expected__amount__isnull=False, variance__isnull=True)
-        .exclude(remit_claim__status_code=REVERSAL)
+        .filter(Q(remit_claim__remittance__payer_id=contract_payer)
+                | Q(remit_claim__remittance__payer__isnull=True))
+        .exclude(remit_claim__status_code__in=NOT_UNDER_CONTRACT)
         .exclude(Exists(open_on_line)).exclude(Exists(open_on_claim)))
 
 
@@ -124,14 +133,18 @@ class _Totals:
     co45: Decimal = ZERO
 
 
-def _history(claim_line_ids: list[int]) -> dict[int, list[tuple[int, _Totals]]]:
-    """Each claim line's posted remit lines in posting order, with their own amounts."""
+def _history(payers: dict[int, int]) -> dict[int, list[tuple[int, _Totals]]]:
+    """Each claim line's (claim line id -> its contract's payer) posted remit lines from its
+    contract's payer, in posting order, with their own amounts."""
     history: dict[int, list[tuple[int, _Totals]]] = defaultdict(list)
     own: dict[int, _Totals] = {}
-    for batch in chunks(claim_line_ids):
-        for pk, line_id, paid in RemitLine.objects.filter(
+    for batch in chunks(sorted(payers)):
+        for pk, line_id, paid, payer_id, status in RemitLine.objects.filter(
                 claim_line_id__in=batch, remit_claim__outcome__in=POSTED).values_list(
-                "pk", "claim_line_id", "paid").order_by("pk"):
+                "pk", "claim_line_id", "paid", "remit_claim__remittance__payer_id",
+                "remit_claim__status_code").order_by("pk"):
+            if status in SECONDARY or payer_id not in (None, payers[line_id]):
+                continue  # another payer's money: not what this contract allowed
             own[pk] = _Totals(paid=paid)
             history[line_id].append((pk, own[pk]))
         for remit_line_id, group, reason, amount in RemitAdjustment.objects.filter(
@@ -154,7 +167,7 @@ def _variances(client_id: int, candidates: list[dict[str, Any]],
     expected = {e.claim_line_id: e for batch in chunks(line_ids)
                 for e in ExpectedLine.objects.filter(claim_line_id__in=batch).select_related(
                     "contract", "claim_line")}
-    history = _history(line_ids)
+    history = _history({i: e.contract.payer_id for i, e in expected.items()})
     out: list[LineVariance] = []
     for row in candidates:
         exp = expected.get(row["claim_line_id"])

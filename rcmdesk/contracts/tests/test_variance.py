@@ -150,3 +150,17 @@ def test_the_item_page_shows_the_contract_expected_and_allowed(world: World,
     assert "Expected (contract)" in text
     assert "$100.00" in text
     assert "CO-45 beyond the contract&#x27;s allowance" in text
+
+
+def test_a_secondary_payers_payment_is_not_compared_with_the_primarys_contract(
+        world: World) -> None:
+    made = payer_contract(world.acme, {"99213": "100.00"})
+    expected_claim(world.acme, made, "PCN1", [("99213", "150.00")])
+    pay(world, "CLP*PCN1*1*150*80*20*12*ICN1~SVC*HC:99213*150*80**1~CAS*CO*45*50~"
+        "CAS*PR*1*20~", "T1", "000000711", "80.00")
+    data = remit(header("15.00", trace="T2", payer_id="PAYER02") +
+                 "CLP*PCN1*2*20*15**12*ICN9~SVC*HC:99213*20*15**1~CAS*CO*45*5~",
+                 isa13="000000712")
+    ingest(world.acme, data, "secondary.835")
+    assert list(LineVariance.objects.values_list("kind", "allowed")) == [
+        (VarianceKind.WITHIN, D("100.00"))]
