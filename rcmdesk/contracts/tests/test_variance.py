@@ -19,6 +19,7 @@ from rcmdesk.remits.models import Remittance
 from rcmdesk.remits.tests.x12text import header, remit
 from rcmdesk.tenancy.roles import Role
 from rcmdesk.workqueue.models import ItemKind, ItemStatus, WorkItem
+from rcmdesk.workqueue.producers import sync_client as queue_refresh
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -164,3 +165,20 @@ def test_a_secondary_payers_payment_is_not_compared_with_the_primarys_contract(
     ingest(world.acme, data, "secondary.835")
     assert list(LineVariance.objects.values_list("kind", "allowed")) == [
         (VarianceKind.WITHIN, D("100.00"))]
+
+
+def test_a_failure_after_posting_never_fails_the_ingest_and_the_queue_refresh_catches_up(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    made = payer_contract(world.acme, {"99213": "100.00"})
+    expected_claim(world.acme, made, "PCN1", [("99213", "150.00")])
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("variance store down")
+
+    monkeypatch.setattr("rcmdesk.contracts.variance.assess", broken)
+    pay(world, UNDERPAID, "T1", "000000713", "70.00")  # still applied
+    assert LineVariance.objects.count() == 0
+    monkeypatch.undo()
+    written = queue_refresh(world.acme, world.acme.today())
+    assert written["underpayment"].created == 1
+    assert LineVariance.objects.get().kind == VarianceKind.UNDERPAID
