@@ -37,7 +37,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from rcmdesk.audit.services import record
 from rcmdesk.contracts.models import Recoupment, RecoupmentSource
@@ -94,9 +94,7 @@ def trace(client: Organization, remittance_ids: Iterable[int],
 
 def untraced_remittances(client_id: int) -> list[int]:
     """Remittances with a takeback or a reversal not traced yet (for the catch-up)."""
-    plbs = ProviderAdjustment.objects.filter(
-        remittance__client_id=client_id, reason__in=TAKEBACK_REASONS, amount__gt=0,
-        recoupment__isnull=True).values_list("remittance_id", flat=True)
+    plbs = _takebacks(client_id).values_list("remittance_id", flat=True)
     reversals = RemitClaim.objects.filter(
         remittance__client_id=client_id, status_code=REVERSAL, outcome__in=POSTED,
         recoupment__isnull=True).exclude(paid=0).values_list("remittance_id", flat=True)
@@ -145,10 +143,23 @@ def choose(payments: list[_Paid], amount: Decimal) -> tuple[_Paid | None, str]:
     return None, f"no single earlier payment of the claim covers ${amount:,.2f}"
 
 
+def _takebacks(client_id: int) -> Any:
+    """Takeback PLBs not traced yet, less the copies: a later 835 under the same payer and
+    trace stores its PLB pairs again but posts them once (the poster's posting key, by
+    reference, reason and position), so only the first stored pair is money taken back."""
+    posted_before = ProviderAdjustment.objects.filter(
+        pk__lt=OuterRef("pk"), remittance__client_id=client_id,
+        remittance__payer_key=OuterRef("remittance__payer_key"),
+        remittance__trace_number=OuterRef("remittance__trace_number"),
+        index=OuterRef("index"), reason=OuterRef("reason"), reference=OuterRef("reference"))
+    return ProviderAdjustment.objects.filter(
+        remittance__client_id=client_id, reason__in=TAKEBACK_REASONS, amount__gt=0,
+        recoupment__isnull=True).exclude(Exists(posted_before))
+
+
 def _from_plbs(client_id: int, remittance_ids: list[int], today: date) -> list[Recoupment]:
-    adjustments = list(ProviderAdjustment.objects.filter(
-        remittance__client_id=client_id, remittance_id__in=remittance_ids,
-        reason__in=TAKEBACK_REASONS, amount__gt=0, recoupment__isnull=True).order_by("pk"))
+    adjustments = list(_takebacks(client_id).filter(
+        remittance_id__in=remittance_ids).order_by("pk"))
     if not adjustments:
         return []
     by_icn = _claims_by_payer_number(client_id, {a.reference for a in adjustments

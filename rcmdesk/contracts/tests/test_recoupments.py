@@ -129,3 +129,18 @@ def test_tracing_again_writes_nothing_twice(world: World) -> None:
     sync_client(world.acme, world.acme.today())
     assert Recoupment.objects.count() == 1
     assert len(items()) == 1
+
+
+def test_a_later_copy_of_the_835_carrying_the_same_plb_is_not_a_second_recoupment(
+        world: World) -> None:
+    paid_old_claim(world)
+    make_claim(world.acme, "NEW2", [("99213", "100.00")])
+    make_claim(world.acme, "NEW3", [("99213", "100.00")])
+    new2 = "CLP*NEW2*1*100*100**12*CCNN2~SVC*HC:99213*100*100**1~"
+    new3 = "CLP*NEW3*1*100*100**12*CCNN3~SVC*HC:99213*100*100**1~"
+    plb = "PLB*1234567893*20251231*WO:OLD1*10*WO:OLD1*15"
+    pay(world, new2 + plb, "T2", "000000810", "75.00")
+    pay(world, new2 + new3 + plb, "T2", "000000811", "175.00")  # posts NEW3 only
+    assert sorted(r.amount for r in Recoupment.objects.all()) == [D("10"), D("15")]
+    sync_client(world.acme, world.acme.today())
+    assert Recoupment.objects.count() == 2
