@@ -27,7 +27,7 @@ def _families() -> dict[str, Iterable[Any]]:
         RemoteAfter,
         TransmissionState,
     )
-    from rcmdesk.contracts.models import RateBasis
+    from rcmdesk.contracts.models import RateBasis, RecoupmentSource, VarianceKind
     from rcmdesk.decisions.models import ProposalKind, ProposalStatus, WriteOffAccount
     from rcmdesk.denials.models import AppealOutcome, AppealStatus, FilingChannel
     from rcmdesk.eligibility.models import CoverageStatus, VisitSource, VisitStatus
@@ -94,6 +94,7 @@ def _families() -> dict[str, Iterable[Any]]:
         "engagement_stage": Stage, "checklist_side": Side,
         "service_level_kind": ServiceLevelKind,
         "rate_basis": RateBasis,
+        "variance_kind": VarianceKind, "recoupment_source": RecoupmentSource,
     }
 
 

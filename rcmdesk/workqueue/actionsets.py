@@ -47,6 +47,12 @@ ACTION_SETS: dict[str, ActionSet] = {
     # a file that would not go, or an 837 whose 999 is late: send again, or take it up
     ItemKind.TRANSMISSION: ActionSet((K.RESUBMITTED, K.ESCALATED, K.NOTE)),
     ItemKind.JOB_FAILURE: ActionSet((K.NOTE,)),
+    # contracts: an underpayment is recovered from the payer (a call, the portal, a
+    # reprocessing request or an appeal); an overpayment or a takeback is confirmed with it
+    ItemKind.UNDERPAYMENT: ActionSet((K.CALLED_PAYER, K.CHECKED_PORTAL, K.APPEALED,
+                                      K.ESCALATED, K.NOTE), status_request=True),
+    ItemKind.OVERPAYMENT: ActionSet((K.CALLED_PAYER, K.CHECKED_PORTAL, K.NOTE)),
+    ItemKind.RECOUPMENT: ActionSet((K.CALLED_PAYER, K.CHECKED_PORTAL, K.ESCALATED, K.NOTE)),
 }
 
 # Every action someone records by hand on some kind: the engine refuses one of these on a

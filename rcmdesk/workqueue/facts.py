@@ -20,8 +20,8 @@ from rcmdesk.remits.models import CodeDescription
 from rcmdesk.workqueue.models import WorkItem
 
 # key -> (words, kind); kind tells the page how to show the value: "text", "day", "label",
-# "days" (a count of days), "pct" (a fraction 0..1), "points" (QA failed points), "item"
-# (another work item's number: a link), "visit", "remittance" (links).
+# "days" (a count of days), "pct" (a fraction 0..1), "money" (dollars), "points" (QA failed
+# points), "item" (another work item's number: a link), "visit", "remittance" (links).
 WORDS: dict[str, tuple[str, str]] = {
     "payer": ("Payer", "text"),
     "why": ("Why it is here", "text"),
@@ -49,10 +49,26 @@ WORDS: dict[str, tuple[str, str]] = {
     "scheduled_on": ("Visit on", "day"),
     "visit_id": ("Visit", "visit"),
     "next_step": ("Next step", "label"),
+    # underpayment / overpayment / recoupment items (contracts): amounts as strings
+    "contract": ("Contract", "text"),
+    "rate": ("Contract rate", "text"),
+    "basis": ("How the contract prices it", "text"),
+    "expected": ("Expected (contract)", "money"),
+    "allowed": ("Allowed (paid + patient responsibility)", "money"),
+    "paid": ("Paid", "money"),
+    "patient_responsibility": ("Patient responsibility (PR)", "money"),
+    "variance": ("Variance (allowed - expected)", "money"),
+    "co45_excess": ("CO-45 beyond the contract's allowance", "money"),
+    "source": ("Taken back by", "text"),
+    "plb_reason": ("PLB reason", "text"),
+    "reference": ("PLB reference", "text"),
+    "how": ("Traced to the payment by", "text"),
+    "original_remit": ("Payment taken back (remittance)", "remittance"),
 }
 # Shown elsewhere on the page (codes, the exception's button) or ids with no page of their own.
 HIDDEN = frozenset({"carcs", "rarcs", "group", "carc", "exception", "patient_id", "payer_id",
-                    "authorization_id", "claim_id", "line", "audit_id", "call"})
+                    "authorization_id", "claim_id", "line", "audit_id", "call",
+                    "remit_line", "variance_id", "recoupment"})
 
 
 @dataclass(frozen=True)
@@ -96,6 +112,11 @@ def _typed(value: Any, kind: str) -> Any:
             return Decimal(str(value)) * 100
         except InvalidOperation:
             return None
+    if kind == "money":
+        try:
+            return Decimal(str(value))
+        except InvalidOperation:
+            return str(value)
     if kind == "points":
         return [p for p in value if isinstance(p, dict)] if isinstance(value, list) else []
     if kind in ("text", "label") and isinstance(value, list | dict):

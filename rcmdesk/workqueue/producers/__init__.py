@@ -48,7 +48,7 @@ def sync_client(client: Organization, today: date) -> dict[str, Written]:
     return {"denial": denials, "posting_exception": exceptions,
             "ar_followup": sync_ar(client.pk, today, rates=rates),
             "prior_auth": sync_authorizations(client, today),
-            "eligibility": _sync_visits(client, today)}
+            "eligibility": _sync_visits(client, today), **_sync_contracts(client, today)}
 
 
 def produce_for_file(received: Any, today: date) -> Written:
@@ -82,6 +82,12 @@ def on_file_applied(sender: Any, received: Any, **kwargs: Any) -> None:
 def on_exception_saved(sender: Any, instance: PostingException, **kwargs: Any) -> None:
     if instance.status != ExceptionStatus.OPEN:
         remits.close_exception_item(instance)
+
+
+def _sync_contracts(client: Organization, today: date) -> dict[str, Written]:
+    from rcmdesk.contracts.producers import sync_client as sync_contracts  # sits above us
+
+    return sync_contracts(client, today)
 
 
 def _sync_visits(client: Organization, today: date) -> Written:

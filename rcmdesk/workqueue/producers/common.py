@@ -62,6 +62,11 @@ SLA: dict[str, Sla] = {
     ItemKind.QA_FEEDBACK: Sla(3, business=True),
     ItemKind.TRANSMISSION: Sla(1, business=True),  # files stuck on our side, payer clocks run
     ItemKind.JOB_FAILURE: Sla(1, business=True),
+    # contracts: money the payer owes under the contract (recovering it is follow-up work),
+    # money to refund or confirm, and money taken back that no correction explains
+    ItemKind.UNDERPAYMENT: Sla(7, business=False),
+    ItemKind.OVERPAYMENT: Sla(5, business=True),
+    ItemKind.RECOUPMENT: Sla(2, business=True),
 }
 
 

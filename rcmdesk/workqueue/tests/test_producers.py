@@ -223,7 +223,9 @@ def test_the_refresh_task_syncs_one_client_on_the_day_it_is_given(world: World) 
                             "posting_exception": {"created": 0, "refreshed": 0, "closed": 0},
                             "ar_followup": {"created": 1, "refreshed": 0, "closed": 0},
                             "prior_auth": {"created": 0, "refreshed": 0, "closed": 0},
-                            "eligibility": {"created": 0, "refreshed": 0, "closed": 0}}}
+                            "eligibility": {"created": 0, "refreshed": 0, "closed": 0},
+                            "underpayment": {"created": 0, "refreshed": 0, "closed": 0},
+                            "recoupment": {"created": 0, "refreshed": 0, "closed": 0}}}
     assert WorkItem.objects.get().client == world.acme
 
 
