@@ -116,3 +116,17 @@ def test_the_weekly_section_totals_the_week(world: World) -> None:
     assert section["recoupments"]["count"] == 0  # the PLB came the week after
     assert [p.name for p in section["payers"]] == ["Aetna (synthetic)",
                                                    "Blue Shield (synthetic)"]
+
+
+def test_the_weekly_report_carries_the_expected_payment_section(world: World) -> None:
+    from rcmdesk.reports import weekly
+
+    march(world.acme)
+    content = weekly.build(world.acme, "2026-W11")  # March 9 to 15
+    assert content.expected_payment["underpaid"].found == D("60.00")
+    body = weekly.render_html(content)
+    assert 'data-testid="expected-payment"' in body
+    assert "Underpayments found this week: 2 lines, $60.00 below contract" in body
+    assert "97.2%" in body
+    quiet = weekly.render_html(weekly.build(world.birch, "2026-W11"))
+    assert "No posted line was compared with a contract this week" in quiet
