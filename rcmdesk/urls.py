@@ -26,6 +26,7 @@ urlpatterns = [
     path("escalations/", include("rcmdesk.escalations.urls")),
     path("qa/", include("rcmdesk.qa.urls")),
     path("reports/", include("rcmdesk.reports.urls")),
+    path("expected-payment/", include("rcmdesk.contracts.report_urls")),
     path("capacity/", include("rcmdesk.capacity.urls")),
     path("realtime/", include("rcmdesk.connectivity.realtime_urls")),
     path("connections/transfers/", include("rcmdesk.connectivity.transfer_urls")),

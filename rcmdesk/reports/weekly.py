@@ -86,6 +86,7 @@ class Content:
     missing: list[str] = field(default_factory=list)  # sections the KPI engine could not fill
     engagements: list[dict[str, Any]] = field(default_factory=list)  # engagements.report
     service_levels: list[Any] = field(default_factory=list)  # servicelevels.queries.Row
+    expected_payment: dict[str, Any] = field(default_factory=dict)  # contracts.scorecard
 
 
 def build(client: Organization, week: str) -> Content:
@@ -101,7 +102,16 @@ def build(client: Organization, week: str) -> Content:
     content.access = access_report.weekly_section(client, window.end)
     content.engagements = _engagements(client, window)
     content.service_levels = service_levels.weekly(client, week)
+    content.expected_payment = _expected_payment(client, window)
     return content
+
+
+def _expected_payment(client: Organization, window: Window) -> dict[str, Any]:
+    """Underpayments found and recovered, recoupments and pay rate against contract for
+    the week (``contracts.scorecard``: contracts sit above reports' inputs, so imported here)."""
+    from rcmdesk.contracts.scorecard import weekly_section
+
+    return weekly_section(client, window.monday, window.last_day)
 
 
 def _engagements(client: Organization, window: Window) -> list[dict[str, Any]]:

@@ -85,7 +85,8 @@ class Drawn:
 
 
 def _reports(a: Asker) -> bool:
-    """reports.dashboard_views / weekly_views: VIEW_REPORTS, over the clients one sees."""
+    """reports.dashboard_views / weekly_views, contracts.report_views: VIEW_REPORTS, over the
+    clients one sees."""
     return a.may(Action.VIEW_REPORTS) and a.sees()
 
 
@@ -157,6 +158,8 @@ NAV: tuple[Menu, ...] = (
     Menu("Reports", (
         Entry("KPIs", "reports:dashboard", _reports),
         Entry("Weekly reports", "reports:weekly_list", _reports),
+        Entry("Underpayments", "expected_payment:underpayments", _reports),
+        Entry("Payer scorecard", "expected_payment:scorecard", _reports),
         Entry("Capacity", "capacity:planner", _capacity),
         Entry("Productivity", "capacity:productivity", _capacity),
         Entry("File transfers", "transfers:transfers", _transfers),

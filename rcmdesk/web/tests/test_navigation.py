@@ -109,3 +109,9 @@ def test_someone_past_the_password_but_not_the_code_sees_no_menus_only_sign_out(
     assert reverse("workqueue:workbench") not in nav.group(0)
     assert "data-global-search" not in body
     assert 'data-testid="logout"' in body
+
+
+def test_the_expected_payment_reports_sit_in_the_reports_menu_of_whoever_reads_reports(world):
+    reports = _labels(world, Role.CLIENT_MANAGER)["Reports"]
+    assert reports[:4] == ["KPIs", "Weekly reports", "Underpayments", "Payer scorecard"]
+    assert "Underpayments" in _labels(world, Role.PARTNER_LEAD)["Reports"]
