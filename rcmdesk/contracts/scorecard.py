@@ -7,15 +7,16 @@ posted lines pays the same handful of queries as one with twenty. Money stays ``
 
 Definitions (the pages' notes repeat them):
 
-- Found: posted lines whose variance (allowed - expected) is an underpayment, counted on the
-  client's day it was found (``LineVariance.found_on``) within the period; dollars are the
-  shortfall, ``-sum(variance)``.
+- Found: posted lines whose first comparison with the contract (allowed - expected) is an
+  underpayment (a later payment compares the line again: that is recovery, not a second
+  finding), counted on the client's day it was found (``LineVariance.found_on``) within
+  the period; dollars are the shortfall, ``-sum(variance)``.
 - Recovered: what later remittances (received after the one that showed the variance) paid
   on the same claim line, as of now, capped per line at its shortfall and never below zero
   (a later reversal nets against a later payment). Open = found - recovered.
 - Overpayments mirror it: the excess, and what recoupments traced to the same line took back
   (found on or after the day the overpayment was), capped per line at the excess.
-- Pay rate against contract: allowed / expected over the period's compared lines (every
+- Pay rate against contract: allowed / expected over the period's first comparisons (every
   ``LineVariance`` has an expectation: unpriced lines are never compared), as a percent;
   paid as contracted: the share of those lines within tolerance.
 - Days to pay: from the claim's submission to the payer's payment date. Submission is the
@@ -44,6 +45,7 @@ from django.db.models import (
     DateField,
     DecimalField,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -139,9 +141,19 @@ def _days(value: Any) -> Decimal | None:
     return Decimal(str(round(seconds / 86400, 1)))
 
 
+def _first_comparisons(rows: Any) -> Any:
+    """Each claim line's first comparison only. A line is compared again with every later
+    payment (on its running totals), so a shortfall partly paid later shows again, smaller:
+    counting every comparison would find the same dollars twice. The first is what the payer
+    paid at first; what came later is "recovered"."""
+    earlier = LineVariance.objects.filter(claim_line_id=OuterRef("claim_line_id"),
+                                          pk__lt=OuterRef("pk"))
+    return rows.filter(~Exists(earlier))
+
+
 def _found(client: Organization, period: Period, kind: VarianceKind) -> Any:
-    return LineVariance.objects.filter(client=client, kind=kind,
-                                       found_on__gte=period.first, found_on__lte=period.last)
+    return _first_comparisons(LineVariance.objects.filter(
+        client=client, kind=kind, found_on__gte=period.first, found_on__lte=period.last))
 
 
 def _paid_later() -> Subquery:
@@ -224,8 +236,8 @@ def scorecard(client: Organization, period: Period) -> list[PayerScore]:
     zone = ZoneInfo(client.time_zone)
     start, end = period.window(client)
     lines = {r["payer_id"]: r for r in (
-        LineVariance.objects.filter(client=client, found_on__gte=period.first,
-                                    found_on__lte=period.last)
+        _first_comparisons(LineVariance.objects.filter(
+            client=client, found_on__gte=period.first, found_on__lte=period.last))
         .values("payer_id")
         .annotate(compared=Count("pk"), allowed=Sum("allowed"), expected=Sum("expected"),
                   within=Count("pk", filter=Q(kind=VarianceKind.WITHIN)))
