@@ -130,3 +130,28 @@ def test_the_weekly_report_carries_the_expected_payment_section(world: World) ->
     assert "97.2%" in body
     quiet = weekly.render_html(weekly.build(world.birch, "2026-W11"))
     assert "No posted line was compared with a contract this week" in quiet
+
+
+def test_a_shortfall_paid_in_part_later_is_found_once_and_recovered_in_part(
+        world: World) -> None:
+    """Through the real poster: $40 short, then $25 more on a supplemental payment. The line
+    is compared twice (the second time $15 short on its running totals); the report finds
+    $40 once, recovered $25, open $15 - not $55 found."""
+    from rcmdesk.contracts.scorecard import Period, totals, underpayments
+    from rcmdesk.contracts.tests.remits import expected_claim, payer_contract
+    from rcmdesk.intake.services import ingest
+    from rcmdesk.remits.tests.x12text import header, remit
+
+    made = payer_contract(world.acme, {"99213": "100.00"})
+    expected_claim(world.acme, made, "PCN1", [("99213", "150.00")])
+    for trace, isa13, body, amount in (
+            ("T1", "000000801", "CLP*PCN1*1*150*60**12*ICN1~SVC*HC:99213*150*60**1~"
+             "CAS*CO*45*90~", "60.00"),
+            ("T2", "000000802", "CLP*PCN1*1*0*25**12*ICN1~SVC*HC:99213*0*25**1~"
+             "CAS*CO*45*-25~", "25.00")):
+        ingest(world.acme, remit(header(amount, trace=trace) + body, isa13=isa13),
+               f"{trace}.835")
+    today = world.acme.today()
+    found = totals(underpayments(world.acme, Period(today, today)))
+    assert (found.lines, found.found, found.recovered, found.open) == (
+        1, Decimal("40.00"), Decimal("25.00"), Decimal("15.00"))
