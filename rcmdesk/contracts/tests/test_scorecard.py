@@ -134,9 +134,10 @@ def test_the_weekly_report_carries_the_expected_payment_section(world: World) ->
 
 def test_a_shortfall_paid_in_part_later_is_found_once_and_recovered_in_part(
         world: World) -> None:
-    """Through the real poster: $40 short, then $25 more on a supplemental payment. The line
-    is compared twice (the second time $15 short on its running totals); the report finds
-    $40 once, recovered $25, open $15 - not $55 found."""
+    """Through the real poster: $40 short, then the payer reprocesses (reversal and a
+    corrected payment $25 higher). The line is compared twice (the second time $15 short on
+    its running totals); the report finds $40 once, recovered $25, open $15 - not $55."""
+    from rcmdesk.contracts.models import LineVariance
     from rcmdesk.contracts.scorecard import Period, totals, underpayments
     from rcmdesk.contracts.tests.remits import expected_claim, payer_contract
     from rcmdesk.intake.services import ingest
@@ -147,10 +148,12 @@ def test_a_shortfall_paid_in_part_later_is_found_once_and_recovered_in_part(
     for trace, isa13, body, amount in (
             ("T1", "000000801", "CLP*PCN1*1*150*60**12*ICN1~SVC*HC:99213*150*60**1~"
              "CAS*CO*45*90~", "60.00"),
-            ("T2", "000000802", "CLP*PCN1*1*0*25**12*ICN1~SVC*HC:99213*0*25**1~"
-             "CAS*CO*45*-25~", "25.00")):
+            ("T2", "000000802", "CLP*PCN1*22*-150*-60**12*ICN1~SVC*HC:99213*-150*-60**1~"
+             "CAS*CO*45*-90~CLP*PCN1*1*150*85**12*ICN2~SVC*HC:99213*150*85**1~"
+             "CAS*CO*45*65~", "25.00")):
         ingest(world.acme, remit(header(amount, trace=trace) + body, isa13=isa13),
                f"{trace}.835")
+    assert LineVariance.objects.filter(kind="underpaid").count() == 2
     today = world.acme.today()
     found = totals(underpayments(world.acme, Period(today, today)))
     assert (found.lines, found.found, found.recovered, found.open) == (
