@@ -32,6 +32,7 @@ from rcmdesk.claims.models import (
     Payer,
     Provider,
 )
+from rcmdesk.claims.signals import claims_built
 from rcmdesk.db import bulk
 from rcmdesk.db.bulk import as_stored
 from rcmdesk.remits import ledger
@@ -168,6 +169,7 @@ def _apply_chunk(refs: _Refs, kind: str, chunk: list[t837.Claim], result: ApplyR
     _load_coverages(refs, chunk)
     mirrored = _upsert_claims(refs, kind, chunk, draft)
     charged = set() if draft else _charge(refs.client, mirrored, actor, result.events)
+    claims_built.send(Claim, client_id=refs.client.pk, claim_ids=[m.claim.pk for m in mirrored])
     for m in mirrored:
         pcn = m.claim.patient_control_number
         (result.created if m.created else result.updated).append(pcn)
