@@ -12,6 +12,7 @@ urlpatterns = [
     path("reconciliation/", include("rcmdesk.remits.deposit_urls")),
     path("intake/", include("rcmdesk.intake.urls")),
     path("claims/", include("rcmdesk.claims.urls")),
+    path("contracts/", include("rcmdesk.contracts.urls")),
     path("posting/", include("rcmdesk.remits.urls")),
     path("work/", include("rcmdesk.workqueue.urls")),
     path("appeals/", include("rcmdesk.denials.urls")),

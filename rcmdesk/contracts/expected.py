@@ -28,6 +28,7 @@ from rcmdesk.claims.models import Claim, ClaimLine, ClaimStatus
 from rcmdesk.contracts.book import ContractBook
 from rcmdesk.contracts.models import Contract, ExpectedLine
 from rcmdesk.contracts.pricing import Line, price_claim
+from rcmdesk.db import bulk
 from rcmdesk.remits.models import RemitLine
 
 CHUNK = 1000
@@ -36,6 +37,8 @@ CHUNK = 1000
 # drafts, submitted, partially paid, denied (appealable) and reversed (to be paid again).
 SETTLED = frozenset({ClaimStatus.PAID, ClaimStatus.PATIENT_BALANCE, ClaimStatus.ADJUSTED})
 CLAIM_FIELDS = ("pk", "payer_id", "coverage__group_number", "facility_code", "service_from")
+INSERT_NAMES = ("client_id", "claim_id", "claim_line_id", "contract_id", "rate_id", "amount",
+                "basis", "computed_at")
 LINE_FIELDS = ("pk", "claim_id", "procedure", "modifiers", "place_of_service", "units",
                "charge", "service_date", "revenue_code")
 
@@ -104,16 +107,16 @@ def _price_chunk(client_id: int, book: ContractBook, payers: set[int],
         line = _line(pk, claims[claim_id], *values)
         if line is not None:
             lines[claim_id].append(line)
-    now = timezone.now()
+    now = bulk.db_datetime(timezone.now())
     rows = []
     for claim_id, claim_lines in lines.items():
         contract = claims[claim_id][0]
         for p in price_claim(claim_lines, book.schedule(contract), book.terms(contract)):
-            rows.append(ExpectedLine(
-                client_id=client_id, claim_id=claim_id, claim_line_id=p.line_id,
-                contract_id=contract.pk, rate_id=p.rate.id if p.rate else None,
-                amount=p.amount, basis=p.basis[:300], computed_at=now))
-    ExpectedLine.objects.bulk_create(rows, batch_size=CHUNK)
+            rows.append((client_id, claim_id, p.line_id, contract.pk,
+                         p.rate.id if p.rate else None, p.amount, p.basis[:300], now))
+    # Rows as the columns take them, in one COPY / executemany: model instances and
+    # bulk_create cost more than the pricing itself on a 20,000-claim 837.
+    bulk.insert(ExpectedLine, INSERT_NAMES, rows)
     return len(rows)
 
 
