@@ -258,7 +258,7 @@ def offers(user: Any, claim: Claim, rel: Related) -> Offers:
         and may(Action.WORK_ITEMS, workflow=Workflow.DENIALS),
         edit_draft=claim.status == ClaimStatus.DRAFT
         and may(Action.WORK_ITEMS, workflow=Workflow.CHARGES_CLAIMS),
-        contract=may(Action.MANAGE_CONTRACTS))
+        contract=may(Action.VIEW_TENANT_DATA))
 
 
 def related(user: Any, claim: Claim) -> Related:

@@ -15,13 +15,13 @@ from rcmdesk.tenancy.roles import Action
 
 @login_required
 @require_GET
-def contract_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
-    """The contract and its versions, for whoever may manage the client's contracts (the
-    claim workspace links here from an expected amount on the same question)."""
-    contract: Contract = (Contract.objects.select_related("payer", "reference")
-                          .get_visible_or_404(request.user, pk=contract_id))
-    require(request.user, Action.MANAGE_CONTRACTS, contract.client_id)
-    record("read", client_id=contract.client_id, obj=contract)
-    versions = contract.versions.select_related("author").order_by("-number")
+def contract(request: HttpRequest, contract_id: int) -> HttpResponse:
+    """The contract and its versions, for whoever may read the client's data (the claim
+    workspace links here from an expected amount on the same question)."""
+    found: Contract = (Contract.objects.select_related("payer", "reference")
+                       .get_visible_or_404(request.user, pk=contract_id))
+    require(request.user, Action.VIEW_TENANT_DATA, found.client_id)
+    record("read", client_id=found.client_id, obj=found)
+    versions = found.versions.select_related("author").order_by("-number")
     return render(request, "contracts/contract_detail.html",
-                  {"contract": contract, "versions": versions})
+                  {"contract": found, "versions": versions})

@@ -7,11 +7,13 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from rcmdesk.claims.models import Claim
 from rcmdesk.claims.tests.test_claim_page import acme_claim
+from rcmdesk.conftest import sign_in
 from rcmdesk.contracts import expected
 from rcmdesk.contracts.models import LineVariance, VarianceKind
 from rcmdesk.contracts.tests.factories import contract
@@ -56,16 +58,16 @@ def test_the_claim_page_shows_expected_allowed_and_the_variance_in_words(world, 
     assert 'data-testid="co45-excess"' in html
 
 
-def test_the_contract_is_linked_only_for_those_who_may_open_it(world, signed_in):
+def test_the_contract_behind_the_amount_is_linked_and_opens_for_the_reader(world, signed_in):
     claim = priced_and_posted(world)
     contract_id = claim.lines.get().expected.contract_id
-    link = f'href="{reverse("contracts:detail", args=[contract_id])}"'
-    manager = signed_in(Role.CLIENT_MANAGER)
-    assert link in manager.get(page(claim)).content.decode()
-    assert manager.get(reverse("contracts:detail", args=[contract_id])).status_code == 200
-    specialist = signed_in(Role.PARTNER_SPECIALIST)
-    assert link not in specialist.get(page(claim)).content.decode()
-    assert specialist.get(reverse("contracts:detail", args=[contract_id])).status_code == 403
+    url = reverse("contracts:contract", args=[contract_id])
+    for role in (Role.PARTNER_SPECIALIST, Role.CLIENT_MANAGER):
+        reader = signed_in(role)
+        assert f'href="{url}"' in reader.get(page(claim)).content.decode()
+        assert reader.get(url).status_code == 200
+    outsider = sign_in(Client(), world.birch_admin)
+    assert outsider.get(url).status_code == 404
 
 
 def test_a_line_without_a_rate_shows_not_priced(world, signed_in):

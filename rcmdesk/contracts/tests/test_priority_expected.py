@@ -6,13 +6,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from rcmdesk.claims.models import ClaimLine
+from rcmdesk.claims.models import Claim, ClaimLine
+from rcmdesk.claims.tests.test_claim_page import acme_claim
 from rcmdesk.conftest import World
 from rcmdesk.contracts import expected
 from rcmdesk.contracts.tests.factories import contract
 from rcmdesk.workqueue.models import WorkItem
 from rcmdesk.workqueue.priority import Contracted, Facts, score
 from rcmdesk.workqueue.producers import sync_ar
+from rcmdesk.workqueue.producers.common import Allowances
 from rcmdesk.workqueue.tests import factories
 
 D = Decimal
@@ -54,3 +56,16 @@ def test_ar_priority_uses_the_expected_amount_with_a_contract_and_the_pay_rate_w
                                     "(Test contract)")
     without = WorkItem.objects.get(claim=unpriced).priority_factors[0]
     assert "default pay rate 60%" in str(without["why"])
+
+
+def test_what_the_payer_already_paid_on_a_line_is_not_recoverable_again(world: World) -> None:
+    claim = acme_claim(world)  # 99213 billed $100.00, paid $80.00
+    Claim.objects.filter(pk=claim.pk).update(service_from=date(2026, 3, 2))
+    contract(world.acme, {"99213": "120.00"}, of=claim.payer)  # expected: the $100.00 billed
+    expected.price_claims(world.acme.pk, [claim.pk])
+    line = claim.lines.get()
+    allowed = Allowances(world.acme.pk, [claim.pk])
+    assert allowed.for_item(claim.pk, line.pk) == Contracted(D("20.00"), "Test contract")
+    assert allowed.for_item(claim.pk, None) == Contracted(D("20.00"), "Test contract")
+    assert allowed.for_item(claim.pk, line.pk + 1000) is None  # a line it did not price
+    assert Allowances(world.acme.pk, [claim.pk + 1000]).for_item(claim.pk + 1000, None) is None
