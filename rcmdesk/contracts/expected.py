@@ -27,7 +27,7 @@ from django.utils import timezone
 from rcmdesk.claims.models import Claim, ClaimLine, ClaimStatus
 from rcmdesk.contracts.book import ContractBook
 from rcmdesk.contracts.models import Contract, ExpectedLine
-from rcmdesk.contracts.pricing import Line, price_claim
+from rcmdesk.contracts.pricing import Line, Terms, price_claim
 from rcmdesk.db import bulk
 from rcmdesk.remits.models import RemitLine
 
@@ -109,9 +109,12 @@ def _price_chunk(client_id: int, book: ContractBook, payers: set[int],
             lines[claim_id].append(line)
     now = bulk.db_datetime(timezone.now())
     rows = []
+    terms: dict[int, Terms] = {}  # built once per contract, not once per claim
     for claim_id, claim_lines in lines.items():
         contract = claims[claim_id][0]
-        for p in price_claim(claim_lines, book.schedule(contract), book.terms(contract)):
+        if contract.pk not in terms:
+            terms[contract.pk] = book.terms(contract)
+        for p in price_claim(claim_lines, book.schedule(contract), terms[contract.pk]):
             rows.append((client_id, claim_id, p.line_id, contract.pk,
                          p.rate.id if p.rate else None, p.amount, p.basis[:300], now))
     # Rows as the columns take them, in one COPY / executemany: model instances and
