@@ -42,6 +42,7 @@ from rcmdesk.claims.models import (
     Provider,
 )
 from rcmdesk.claims.services import EDITABLE_FRONT_DOORS
+from rcmdesk.claims.signals import claims_built
 from rcmdesk.tenancy.authz import require
 from rcmdesk.tenancy.models import Organization
 from rcmdesk.tenancy.roles import Action, Workflow
@@ -377,6 +378,7 @@ def enter_claim(client: Organization, data: ChargeInput, *,
         raise ChargeError(problems)
     with transaction.atomic():
         claim = write_new_draft(client, data, origin, pcn)
+        claims_built.send(Claim, client_id=client.pk, claim_ids=[claim.pk])
         record("charges.claim_entered", client_id=client.pk, obj=claim, acting_user=acting_user,
                detail={"origin": origin, "lines": len(data.lines),
                        "total_charge": str(claim.total_charge)})
@@ -428,6 +430,7 @@ def update_draft(claim: Claim, data: ChargeInput, version: int | None, *,
         raise ChargeError(problems)
     with transaction.atomic():
         current = replace_content(lock_draft(claim, version), data)
+        claims_built.send(Claim, client_id=current.client_id, claim_ids=[current.pk])
         record("charges.draft_updated", client_id=current.client_id, obj=current,
                acting_user=acting_user,
                detail={"version": current.version, "lines": len(data.lines),
@@ -498,14 +501,16 @@ def save_keyed_drafts(client: Organization, origin: str,
     if result.problems:
         return result
     with transaction.atomic():
+        built = []
         for key, data, _where in claims:
             claim = existing.get(key)
             if claim is None:
-                write_new_draft(client, data, origin, key)
+                built.append(write_new_draft(client, data, origin, key).pk)
                 result.created.append(key)
             else:
-                replace_content(lock_draft(claim, None), data)
+                built.append(replace_content(lock_draft(claim, None), data).pk)
                 result.updated.append(key)
+        claims_built.send(Claim, client_id=client.pk, claim_ids=built)
         record("charges.imported", client_id=client.pk, acting_user=acting_user,
                object_type="claims.claim", object_id="",
                detail={"origin": origin, **result.as_summary()})

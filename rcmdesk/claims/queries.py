@@ -142,6 +142,7 @@ class Offers:
     status_now: bool = False  # ask for status in real time (the client has a CORE 276 link)
     correct: bool = False  # a corrected (7) or void (8) claim
     edit_draft: bool = False  # open a draft in charge entry (charges.services.may_enter)
+    contract: bool = False  # link the contract behind an expected amount (its page's question)
 
 
 @dataclass
@@ -199,11 +200,28 @@ def detail(user: Any, claim: Claim) -> ClaimDetail:
                     .prefetch_related("entries").order_by("created_at", "id"))
     rel = related(user, claim)
     return ClaimDetail(
-        claim, list(claim.lines.all()), remits, journals, rel,
+        claim, priced_lines(claim), remits, journals, rel,
         paid=sum((rc.paid for rc in remit_claims), Decimal("0.00")),
         deadline=next_deadline(rel, claim.client.today()), offers=offers(user, claim, rel),
         timeline=timeline(user, claim, remits=remit_claims, journals=journals),
         today=claim.client.today())
+
+
+def priced_lines(claim: Claim) -> list[Any]:
+    """The claim's lines, each with what its contract expects (``expected_row``: the
+    ``ExpectedLine`` or None) and its latest posted comparison (``variance_row``: the newest
+    ``LineVariance`` or None), in two queries whatever the number of lines.
+
+    Both rows belong to rcmdesk.contracts, which sits above claims: they are reached through
+    the claim's own relations, never by importing that app."""
+    lines = list(claim.lines.select_related("expected__contract", "expected__rate")
+                 .prefetch_related("variances"))
+    for ln in lines:
+        ln.expected_row = ln.expected if hasattr(ln, "expected") else None
+        ln.variance_row = max(ln.variances.all(), key=lambda v: (v.created_at, v.pk),
+                              default=None)
+        ln.variance_gap = abs(ln.variance_row.variance) if ln.variance_row else None
+    return lines
 
 
 def next_deadline(rel: Related, today: date) -> Deadline | None:
@@ -239,7 +257,8 @@ def offers(user: Any, claim: Claim, rel: Related) -> Offers:
         correct=bool(claim.payer_claim_control_number)
         and may(Action.WORK_ITEMS, workflow=Workflow.DENIALS),
         edit_draft=claim.status == ClaimStatus.DRAFT
-        and may(Action.WORK_ITEMS, workflow=Workflow.CHARGES_CLAIMS))
+        and may(Action.WORK_ITEMS, workflow=Workflow.CHARGES_CLAIMS),
+        contract=may(Action.VIEW_TENANT_DATA))
 
 
 def related(user: Any, claim: Claim) -> Related:

@@ -32,6 +32,7 @@ from rcmdesk.claims.models import (
     Payer,
     Provider,
 )
+from rcmdesk.claims.signals import claims_built
 from rcmdesk.db import bulk
 from rcmdesk.db.bulk import as_stored
 from rcmdesk.remits import ledger
@@ -60,6 +61,7 @@ class ApplyResult:
     charged: list[str] = field(default_factory=list)
     # the credit balances found, recorded together at the end of the set (``record_many``)
     events: list[PendingEvent] = field(default_factory=list, repr=False)
+    claim_ids: list[int] = field(default_factory=list, repr=False)  # every claim written
 
     def as_summary(self) -> dict[str, Any]:
         return {"claims_created": len(self.created), "claims_updated": len(self.updated),
@@ -109,6 +111,9 @@ def apply_837(client: Organization, submission: t837.ClaimSubmission, *, file: A
     with transaction.atomic():
         for chunk in _chunks(submission.claims):
             _apply_chunk(refs, submission.kind, chunk, result, acting_user, draft)
+        # Apps above claims derive rows from the lines (contracts: expected amounts), once
+        # for the whole set (one contract book, not one per chunk), inside the transaction.
+        claims_built.send(Claim, client_id=client.pk, claim_ids=result.claim_ids)
         # The set's per-claim events go last, in one batch: the audit trail is written once,
         # at the end of the transaction, not claim by claim from its first chunk on.
         record_many(result.events, acting_user=acting_user)
@@ -168,6 +173,7 @@ def _apply_chunk(refs: _Refs, kind: str, chunk: list[t837.Claim], result: ApplyR
     _load_coverages(refs, chunk)
     mirrored = _upsert_claims(refs, kind, chunk, draft)
     charged = set() if draft else _charge(refs.client, mirrored, actor, result.events)
+    result.claim_ids += [m.claim.pk for m in mirrored]
     for m in mirrored:
         pcn = m.claim.patient_control_number
         (result.created if m.created else result.updated).append(pcn)

@@ -1,9 +1,12 @@
 """An explainable priority score: points a specialist can read back, factor by factor.
 
 score = dollars + age + urgency, where
-- dollars: expected recoverable dollars (open balance x the payer's historical pay rate),
-  on a log scale so a $50,000 claim does not bury fifty $1,000 ones: 100 x log10(1 + $),
-  capped at 500 points;
+- dollars: expected recoverable dollars, on a log scale so a $50,000 claim does not bury
+  fifty $1,000 ones: 100 x log10(1 + $),
+  capped at 500 points. When a contract prices the claim, the recoverable dollars are
+  what it still allows: min(open balance, expected allowed not yet paid on the item's line,
+  or on the claim's lines); without one, the open balance x the payer's historical pay rate
+  (a guess: 60% with no history yet);
 - age: one point per day since the date of service, capped at 180 (old claims get harder
   to collect, and aging is what the client's AR report shows);
 - urgency: days left until the payer's deadline (timely filing or appeal): 300 points with
@@ -26,6 +29,15 @@ URGENCY = ((14, 300), (30, 200), (60, 100))
 
 
 @dataclass(frozen=True)
+class Contracted:
+    """What the contract still allows on the item's line or claim: expected allowed minus
+    what the payer has paid on those lines so far (``contracts.expected.expected_unpaid``)."""
+
+    unpaid: Decimal
+    contract: str  # the contract's name, for the why text
+
+
+@dataclass(frozen=True)
 class Facts:
     balance: Decimal
     pay_rate: Decimal | None  # share of billed dollars the payer paid recently, None: unknown
@@ -33,6 +45,7 @@ class Facts:
     deadline: date | None
     deadline_kind: str  # "timely filing" or "appeal"
     today: date
+    contracted: Contracted | None = None  # None: no contract prices it (pay-rate guess)
 
 
 @dataclass(frozen=True)
@@ -64,12 +77,23 @@ def score(facts: Facts) -> Priority:
 
 
 def _dollars(facts: Facts) -> Factor:
+    if facts.contracted is not None:
+        return _contracted(facts, facts.contracted)
     rate = facts.pay_rate if facts.pay_rate is not None else DEFAULT_PAY_RATE
     source = "payer's pay rate" if facts.pay_rate is not None else "default pay rate"
     expected = (max(facts.balance, Decimal(0)) * rate).quantize(Decimal("0.01"))
     points = min(500, round(100 * math.log10(1 + float(expected))))
     return Factor("expected recoverable", points,
                   f"${facts.balance:,.2f} open x {source} {rate:.0%} = ${expected:,.2f}")
+
+
+def _contracted(facts: Facts, contracted: Contracted) -> Factor:
+    balance = max(facts.balance, Decimal(0))
+    expected = min(balance, max(contracted.unpaid, Decimal(0))).quantize(Decimal("0.01"))
+    points = min(500, round(100 * math.log10(1 + float(expected))))
+    return Factor("expected recoverable", points,
+                  f"${facts.balance:,.2f} open; contract allows ${contracted.unpaid:,.2f} "
+                  f"({contracted.contract})")
 
 
 def _age(facts: Facts) -> Factor:

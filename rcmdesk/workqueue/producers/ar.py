@@ -35,6 +35,7 @@ from rcmdesk.workqueue.models import ItemKind, WorkItem, aging_bucket
 from rcmdesk.workqueue.payrates import pay_rate, pay_rates
 from rcmdesk.workqueue.producers.common import (
     CHUNK,
+    Allowances,
     Draft,
     Written,
     chunks,
@@ -59,7 +60,8 @@ def sync_ar(client_id: int, today: date, *, claim_ids: ClaimIds | None = None,
     written = Written()
     for batch in chunks(_needing_followup(client_id, today, payers, book, claim_ids)):
         needed.update(row["pk"] for row in batch)
-        drafts = [_draft(row, payers, book, rates, today) for row in batch]
+        allowed = Allowances(client_id, [row["pk"] for row in batch])
+        drafts = [_draft(row, payers, book, rates, today, allowed) for row in batch]
         written.add(upsert(client_id, drafts, today))
     written.closed = _close_dropped(client_id, needed, claim_ids)
     return written
@@ -104,7 +106,7 @@ def _ids(claim_ids: ClaimIds) -> Any:
 
 
 def _draft(row: Mapping[str, Any], payers: dict[int, Payer], book: DeadlineBook,
-           rates: dict[int, Decimal], today: date) -> Draft:
+           rates: dict[int, Decimal], today: date, allowed: Allowances) -> Draft:
     payer = payers[row["payer_id"]]
     deadlines = book.for_payer(payer)
     service: date | None = row["service_from"]
@@ -120,7 +122,7 @@ def _draft(row: Mapping[str, Any], payers: dict[int, Payer], book: DeadlineBook,
         amount=balance, aging_bucket=aging_bucket(max(0, (today - aged_from).days)).value,
         deadline=deadline, category="partial_payment" if responded else "no_response",
         priority=prioritise(balance, pay_rate(rates, payer.pk), service, deadline,
-                            "timely filing", today),
+                            "timely filing", today, allowed.for_item(row["pk"], None)),
         detail={"payer": payer.name, "why": why,
                 "service_date": service.isoformat() if service else None,
                 "last_response": responded.isoformat() if responded else None,

@@ -32,7 +32,7 @@ from rcmdesk.workqueue.models import (
     WorkAction,
     WorkItem,
 )
-from rcmdesk.workqueue.priority import Facts, Priority, score
+from rcmdesk.workqueue.priority import Contracted, Facts, Priority, score
 
 CHUNK = 1000
 
@@ -89,9 +89,39 @@ class Draft:
 
 
 def prioritise(amount: Decimal, rate: Decimal | None, service_date: date | None,
-               deadline: date | None, deadline_kind: str, today: date) -> Priority:
+               deadline: date | None, deadline_kind: str, today: date,
+               contracted: Contracted | None = None) -> Priority:
     return score(Facts(balance=amount, pay_rate=rate, service_date=service_date,
-                       deadline=deadline, deadline_kind=deadline_kind, today=today))
+                       deadline=deadline, deadline_kind=deadline_kind, today=today,
+                       contracted=contracted))
+
+
+class Allowances:
+    """What contracts still allow on a batch of claims, read in one query per batch.
+
+    rcmdesk.contracts sits above the work queue, so it is imported here lazily, inside the
+    call (as the producers do for prior authorizations); a client with no contracts costs
+    one query per batch that finds nothing."""
+
+    def __init__(self, client_id: int, claim_ids: Iterable[int]):
+        from rcmdesk.contracts.expected import expected_unpaid
+
+        self._found = expected_unpaid(client_id, list(claim_ids))
+
+    def for_claim(self, claim_id: int | None) -> Contracted | None:
+        found = self._found.get(claim_id) if claim_id is not None else None
+        return Contracted(found[0], found[2]) if found else None
+
+    def for_item(self, claim_id: int | None, line_id: int | None) -> Contracted | None:
+        """A line-level item: its line, if the contract priced it (else the pay-rate guess);
+        a claim-level item: the claim's priced lines."""
+        found = self._found.get(claim_id) if claim_id is not None else None
+        if found is None:
+            return None
+        if line_id is None:
+            return Contracted(found[0], found[2])
+        unpaid = found[1].get(line_id)
+        return Contracted(unpaid, found[2]) if unpaid is not None else None
 
 
 def chunks[T](items: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:

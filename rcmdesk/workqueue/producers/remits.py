@@ -30,6 +30,7 @@ from rcmdesk.workqueue.models import ItemKind, ItemStatus, WorkItem
 from rcmdesk.workqueue.payrates import pay_rate
 from rcmdesk.workqueue.priority import Factor, Priority
 from rcmdesk.workqueue.producers.common import (
+    Allowances,
     Draft,
     Written,
     chunks,
@@ -93,10 +94,12 @@ def produce_denials(client_id: int, adjustments: Any, today: date,
     book = DeadlineBook(client_id)
     categories = CategoryBook(client_id)  # the client's rules read once, not once per item
     drafts: dict[str, Draft] = {}
+    allowed = Allowances(client_id, {f.row["remit_claim__claim_id"] for f in denied.values()})
     for (remit_id, key), found in sorted(denied.items()):  # later remits win
         if (key, remit_id) in worked or found.amount <= 0:
             continue
-        drafts[key] = _denial_draft(client_id, found, payers, book, categories, rates, today)
+        drafts[key] = _denial_draft(client_id, found, payers, book, categories, rates, today,
+                                    allowed)
     return upsert(client_id, list(drafts.values()), today)
 
 
@@ -112,7 +115,8 @@ def _closed_by_remit(client_id: int, keys: set[str]) -> set[tuple[str, int]]:
 
 
 def _denial_draft(client_id: int, found: _Denied, payers: dict[int, Payer], book: DeadlineBook,
-                  categories: CategoryBook, rates: dict[int, Decimal], today: date) -> Draft:
+                  categories: CategoryBook, rates: dict[int, Decimal], today: date,
+                  allowed: Allowances) -> Draft:
     row = found.row
     payer = payers[row["remit_claim__claim__payer_id"]]
     deadlines = book.for_payer(payer)
@@ -132,7 +136,8 @@ def _denial_draft(client_id: int, found: _Denied, payers: dict[int, Payer], book
         title=f"Denied {what} on {pcn}: {category.replace('_', ' ')} ({group}-{carc})",
         amount=amount, category=category, deadline=deadline,
         priority=prioritise(amount, pay_rate(rates, payer.pk), service, deadline, "appeal",
-                            today),
+                            today, allowed.for_item(row["remit_claim__claim_id"],
+                                                    row["remit_line__claim_line_id"])),
         detail={"carcs": found.carcs, "rarcs": rarcs, "group": group, "carc": carc,
                 "remit": row["remit_claim__remittance_id"],
                 "trace": row["remit_claim__remittance__trace_number"],
@@ -234,17 +239,21 @@ def rescore_denials(client_id: int, today: date, rates: dict[int, Decimal]) -> i
     """Age and days-to-deadline move daily: recompute open denial items' priority."""
     items = WorkItem.objects.active().filter(client_id=client_id, kind=ItemKind.DENIAL)
     changed: list[tuple[int, dict[str, Any]]] = []
-    for item in items.select_related("claim", "claim_line").filter(~Q(claim=None)).only(
-            "pk", "amount", "deadline", "priority", "priority_factors", "claim__payer_id",
-            "claim__service_from", "claim_line__service_date").iterator(chunk_size=1000):
-        service = (item.claim_line.service_date if item.claim_line else None) or (
-            item.claim.service_from if item.claim else None)
-        payer_id = item.claim.payer_id if item.claim else None
-        priority = prioritise(item.amount, pay_rate(rates, payer_id), service, item.deadline,
-                              "appeal", today)
-        if priority.points != item.priority or priority.as_list() != item.priority_factors:
-            changed.append((item.pk, {"priority": priority.points,
-                                      "priority_factors": priority.as_list()}))
+    for batch in chunks(items.select_related("claim", "claim_line").filter(~Q(claim=None)).only(
+            "pk", "amount", "deadline", "priority", "priority_factors", "claim_id",
+            "claim_line_id", "claim__payer_id", "claim__service_from",
+            "claim_line__service_date").iterator(chunk_size=1000)):
+        allowed = Allowances(client_id, {item.claim_id for item in batch})
+        for item in batch:
+            service = (item.claim_line.service_date if item.claim_line else None) or (
+                item.claim.service_from if item.claim else None)
+            payer_id = item.claim.payer_id if item.claim else None
+            priority = prioritise(item.amount, pay_rate(rates, payer_id), service,
+                                  item.deadline, "appeal", today,
+                                  allowed.for_item(item.claim_id, item.claim_line_id))
+            if priority.points != item.priority or priority.as_list() != item.priority_factors:
+                changed.append((item.pk, {"priority": priority.points,
+                                          "priority_factors": priority.as_list()}))
     for batch in chunks(changed):
         write_fields(("priority", "priority_factors"), batch)
     return len(changed)
