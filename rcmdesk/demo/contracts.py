@@ -35,7 +35,7 @@ from rcmdesk.remits.models import RemitLine, Remittance
 from rcmdesk.tenancy.models import Organization
 from rcmdesk.workqueue.models import ItemKind, WorkItem
 from rcmdesk.x12 import t835
-from rcmdesk.x12.values import DateRef, Name
+from rcmdesk.x12.values import Address, DateRef, Name
 from rcmdesk.x12.writer import Envelope, write_interchange
 from rcmdesk.x12.writers import build_835
 
@@ -46,7 +46,11 @@ FEE_SHARE = Decimal("0.62")  # the contract's fees: about what the payer allowed
 AMENDMENT_DAYS = 30  # the E/M amendment took effect this many days before today
 AMENDMENT_RAISE = Decimal("1.03")
 PAID_CLAIMS = 8  # open claims this morning's 835 pays
+SHORT = {0: Decimal("0.85"), 1: Decimal("0.70")}  # claims paid short, and by how much
+OVER = 2  # the claim paid over its contract
 ZERO = Decimal("0.00")
+PAYER_ADDRESS = Address("1 CLAIMS WAY", "", "ALBANY", "NY", "12207")
+PAYEE_ADDRESS = Address("100 MAIN ST", "", "SPRINGFIELD", "NY", "10001")
 
 
 @dataclass(frozen=True)
@@ -68,11 +72,11 @@ class ContractsDemo:
 def build_contracts() -> ContractsDemo | None:
     """Acme's contract and this morning's remittance against it (idempotent)."""
     acme = Organization.objects.get(slug=CLIENT, kind="client")
-    payer = busiest_payer(acme)
+    contract = Contract.objects.filter(client=acme).order_by("pk").first()
+    payer = contract.payer if contract is not None else busiest_payer(acme)
     if payer is None:
         return None
     today = built_on(acme)
-    contract = Contract.objects.filter(client=acme, payer=payer, plan="").first()
     if contract is None:
         with stopped_at(moment(today, acme.time_zone, FILE_HOUR - 1)):
             contract = load_contract(acme, payer, today)
@@ -142,17 +146,16 @@ def this_mornings_835(client: Organization, payer: Payer, contract: Contract,
 
 
 def _payment(claim: Claim, n: int) -> t835.Claim:
-    """Paid as contracted, except: claim 2 short by 15%, claim 4 short with CO-45 beyond
-    the contract's allowance, claim 6 over by $25."""
+    """Paid as contracted, except the first line of: the first claim, short by 15%; the
+    second, short by 30% (both with CO-45 beyond the contract's allowance); the third, over
+    by $25 where its charge leaves room."""
     lines: list[t835.ServiceLine] = []
     for line in claim.lines.select_related("expected").order_by("line_number"):
         expected = getattr(line, "expected", None)
         allowed = expected.amount if expected and expected.amount is not None else line.charge
-        if n == 2 and not lines:
-            allowed = (allowed * Decimal("0.85")).quantize(Decimal("0.01"))
-        elif n == 4 and not lines:
-            allowed = (allowed * Decimal("0.70")).quantize(Decimal("0.01"))
-        elif n == 6 and not lines:
+        if not lines and n in SHORT:
+            allowed = (allowed * SHORT[n]).quantize(Decimal("0.01"))
+        elif not lines and n == OVER:
             allowed = min(line.charge, allowed + Decimal(25))
         coinsurance = (allowed * Decimal("0.20")).quantize(Decimal("0.01"))
         adjustments = [t835.Adjustment("CO", "45", line.charge - allowed)] if (
@@ -185,7 +188,7 @@ def _earlier_payments(client: Organization, payer: Payer,
     """Paid lines of two claims paid earlier, one each: what a takeback or a reversal takes."""
     found: dict[int, RemitLine] = {}
     lines = (RemitLine.objects.filter(
-        remit_claim__remittance__client=client, remit_claim__remittance__payer=payer,
+        remit_claim__remittance__client=client, remit_claim__claim__payer=payer,
         remit_claim__status_code="1",
         remit_claim__claim__status__in=(ClaimStatus.PAID, ClaimStatus.PATIENT_BALANCE),
         claim_line__isnull=False, paid__gt=0)
@@ -223,8 +226,9 @@ def _remittance(payer: Payer, today: date, claims: list[t835.Claim],
     return t835.Remittance(
         control="0001", payment=t835.Payment("I", total, "C", "CHK", "", f"{today:%Y%m%d}"),
         trace=TRACE, trace_originator=f"1{payer.payer_id[-9:]:0>9}",
-        payer=t835.Party("PR", payer.name, "XV", payer.payer_id),
-        payee=t835.Party("PE", "ACME FAMILY MEDICINE", "XX", "1234567893"),
+        payer=t835.Party("PR", payer.name, "XV", payer.payer_id, PAYER_ADDRESS,
+                         contacts=(("BL", "PROVIDER SERVICES", "TE", "8005550100"),)),
+        payee=t835.Party("PE", "ACME FAMILY MEDICINE", "XX", "1234567893", PAYEE_ADDRESS),
         claims=tuple(claims), provider_adjustments=tuple(plbs))
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from rcmdesk.contracts.models import Contract, ContractVersion, LineVariance, Recoupment
 from rcmdesk.demo.backoffice import build_backoffice
-from rcmdesk.demo.contracts import build_contracts
+from rcmdesk.demo.contracts import TRACE, build_contracts
 from rcmdesk.demo.services import build_demo
 from rcmdesk.workqueue.models import ItemKind, WorkItem
 
@@ -34,10 +34,14 @@ def test_this_mornings_835_shows_underpayments_an_overpayment_and_recoupments():
     items = WorkItem.objects.active().filter(kind=ItemKind.UNDERPAYMENT)
     assert items.count() == 2
     assert all(item.claim_line_id for item in items)
-    recouped = Recoupment.objects.all()
-    assert recouped.count() == 2
-    assert all(r.claim_line_id for r in recouped)
-    assert WorkItem.objects.active().filter(kind=ItemKind.RECOUPMENT).count() == 2
+    recouped = Recoupment.objects.filter(remittance__trace_number=TRACE)
+    assert sorted(recouped.values_list("source", "reason")) == [("plb", "WO"),
+                                                                  ("reversal", "22")]
+    assert all(r.claim_line_id and r.original_id and r.correction_id is None
+               for r in recouped)
+    assert WorkItem.objects.active().filter(
+        kind=ItemKind.RECOUPMENT, source_key__in=[f"recoupment:{r.pk}" for r in recouped]
+    ).count() == 2
 
 
 @pytest.mark.django_db
