@@ -84,12 +84,22 @@ class Schedule:
         self._by_key: dict[tuple[str, str, str], list[Rate]] = defaultdict(list)
         for rate in rates:
             self._by_key[rate.key].append(rate)
+        # A file bills the same few codes on the same few days over and over: each answer
+        # is kept (the rows never change under a Schedule, which is built per load).
+        self._found: dict[tuple[tuple[str, ...], tuple[str, ...], str, date], Rate | None] = {}
 
     def find(self, codes: Sequence[str], modifiers: Sequence[str], place: str,
              day: date) -> Rate | None:
         """The most specific row in force: code + modifier + place of service first, then
         without the place, then without the modifier, for each code given (the procedure,
         then the revenue code of an institutional line)."""
+        question = (tuple(codes), tuple(modifiers), place, day)
+        if question not in self._found:
+            self._found[question] = self._search(codes, modifiers, place, day)
+        return self._found[question]
+
+    def _search(self, codes: Sequence[str], modifiers: Sequence[str], place: str,
+                day: date) -> Rate | None:
         for code in (c for c in codes if c):
             for modifier in (*modifiers, ""):
                 for where in (place, ""):
