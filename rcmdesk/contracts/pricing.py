@@ -216,6 +216,8 @@ def _contract_default(line: Line, terms: Terms) -> Priced:
         return Priced(line.id, None, None, "no contract rate for this code")
     amount, basis = _of_reference(line, terms.reference_percent, line.units or Decimal(1),
                                   terms)
+    if amount is None:
+        return Priced(line.id, None, None, basis)
     return Priced(line.id, amount, None, basis + " (the contract's rate for other codes)")
 
 
