@@ -187,8 +187,8 @@ def _basis(text: str, bad: Any) -> str | None:
     for choice in RateBasis:
         if wanted in (choice.value, str(choice.label).lower()):
             return str(choice.value)
-    bad("basis", f"{text!r} is not a basis; use fee, pct_reference, pct_charge, per_diem or "
-                 "case_rate.")
+    words = ", ".join(f'"{choice.label}"' for choice in RateBasis)
+    bad("basis", f"{text!r} is not a basis; use one of {words} (or blank for a fee).")
     return None
 
 
