@@ -36,7 +36,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
 from rcmdesk.audit.services import record
@@ -140,29 +140,22 @@ class _Totals:
 
 def _history(payers: dict[int, int]) -> dict[int, list[tuple[int, _Totals]]]:
     """Each claim line's (claim line id -> its contract's payer) posted remit lines from its
-    contract's payer, in posting order, with their own amounts."""
+    contract's payer, in posting order, with their own amounts (PR and CO-45 summed by the
+    database: one row per remit line)."""
     history: dict[int, list[tuple[int, _Totals]]] = defaultdict(list)
-    own: dict[int, _Totals] = {}
+    posted = Q(adjustments__posted=True)
     for batch in chunks(sorted(payers)):
-        for pk, line_id, paid, payer_id, status in RemitLine.objects.filter(
-                claim_line_id__in=batch, remit_claim__outcome__in=POSTED).values_list(
+        for pk, line_id, paid, payer_id, status, pr, co45 in RemitLine.objects.filter(
+                claim_line_id__in=batch, remit_claim__outcome__in=POSTED).annotate(
+                pr=Sum("adjustments__amount", filter=posted & Q(adjustments__group="PR")),
+                co45=Sum("adjustments__amount", filter=posted & Q(
+                    adjustments__group=CONTRACTUAL_WRITE_OFF[0],
+                    adjustments__reason=CONTRACTUAL_WRITE_OFF[1]))).values_list(
                 "pk", "claim_line_id", "paid", "remit_claim__remittance__payer_id",
-                "remit_claim__status_code").order_by("pk"):
+                "remit_claim__status_code", "pr", "co45").order_by("pk"):
             if status in SECONDARY or payer_id not in (None, payers[line_id]):
                 continue  # another payer's money: not what this contract allowed
-            own[pk] = _Totals(paid=paid)
-            history[line_id].append((pk, own[pk]))
-        for remit_line_id, group, reason, amount in RemitAdjustment.objects.filter(
-                remit_line__claim_line_id__in=batch, posted=True,
-                remit_claim__outcome__in=POSTED).values_list(
-                "remit_line_id", "group", "reason", "amount"):
-            totals = own.get(remit_line_id)
-            if totals is None:
-                continue
-            if group == "PR":
-                totals.pr += amount
-            elif (group, reason) == CONTRACTUAL_WRITE_OFF:
-                totals.co45 += amount
+            history[line_id].append((pk, _Totals(paid, pr or ZERO, co45 or ZERO)))
     return history
 
 
