@@ -257,7 +257,8 @@ def _latest(client_id: int, line_ids: set[int]) -> dict[int, LineVariance]:
     for batch in chunks(sorted(line_ids)):
         for v in LineVariance.objects.filter(
                 client_id=client_id, claim_line_id__in=batch).select_related(
-                "remittance", "contract", "rate", "claim", "claim_line", "payer").order_by(
+                "remittance", "contract", "rate", "claim", "claim_line__expected",
+                "payer").order_by(
                 "claim_line_id", "remit_line_id"):
             latest[v.claim_line_id] = v  # the last one wins
     return latest
