@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "rcmdesk.engagements",
     "rcmdesk.servicelevels",
     "rcmdesk.contracts",
+    "rcmdesk.assessments",
     "rcmdesk.web",
     "rcmdesk.api",
 ]

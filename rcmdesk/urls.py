@@ -13,6 +13,7 @@ urlpatterns = [
     path("intake/", include("rcmdesk.intake.urls")),
     path("claims/", include("rcmdesk.claims.urls")),
     path("contracts/", include("rcmdesk.contracts.urls")),
+    path("assessments/", include("rcmdesk.assessments.urls")),
     path("posting/", include("rcmdesk.remits.urls")),
     path("work/", include("rcmdesk.workqueue.urls")),
     path("appeals/", include("rcmdesk.denials.urls")),

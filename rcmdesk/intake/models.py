@@ -25,6 +25,7 @@ class Channel(models.TextChoices):
     API = "api", "API"
     SFTP = "sftp", "Trading-partner mailbox"
     REALTIME = "realtime", "Real-time answer"
+    ASSESSMENT = "assess", "Loaded for an assessment"
 
 
 class FileStatus(models.TextChoices):

@@ -57,7 +57,7 @@ def ensure_schedules(now: datetime | None = None) -> int:
     platform's. Idempotent: existing rows (and a client admin's changes to them) are kept;
     only a job's workflow is brought up to date. Returns how many were made."""
     now = now or timezone.now()
-    clients = list(Organization.objects.clients().filter(is_active=True))
+    clients = list(Organization.objects.working())
     existing = {(s.job, s.client_id): s for s in Schedule.objects.all()}
     made = 0
     for job in registry.jobs():

@@ -51,6 +51,10 @@ class OrganizationQuerySet(TenantQuerySet):
     def clients(self) -> OrganizationQuerySet:
         return self.filter(kind=OrgKind.CLIENT)
 
+    def working(self) -> OrganizationQuerySet:
+        """Active clients whose work the product runs (not a prospect under assessment)."""
+        return self.clients().filter(is_active=True, prospect=False)
+
     def zones_by_day(self, now: datetime) -> dict[date, list[str]]:
         """The clients' time zones grouped by the calendar day each is on at ``now``.
 
@@ -90,6 +94,10 @@ class Organization(models.Model):
     # ``Holiday`` rows. Read together by ``tenancy.calendars.business_calendar``.
     working_weekdays = models.JSONField(default=default_working_weekdays,
                                         validators=[validate_weekdays])
+    # A prospective client loaded for a capacity assessment (rcmdesk.assessments): its files
+    # are history to measure, not work arriving today, so no work items are produced for it
+    # and no scheduled job runs for it. A tenant like any other in every other respect.
+    prospect = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = OrganizationQuerySet.as_manager()

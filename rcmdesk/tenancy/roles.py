@@ -102,6 +102,9 @@ class Action(StrEnum):
     MANAGE_SYSTEM_ACCESS = "manage_system_access"
     # Payer contracts and fee schedules are the client's commercial terms: only it edits them.
     MANAGE_CONTRACTS = "manage_contracts"
+    # A capacity assessment of a prospective client from its own files: its admin, or a
+    # platform admin on its behalf (who sees the assessment's figures, never its claims).
+    RUN_ASSESSMENT = "run_assessment"
 
 
 A = Action
@@ -109,7 +112,8 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.CLIENT_ADMIN: frozenset(
         {A.VIEW_TENANT_DATA, A.VIEW_REPORTS, A.EDIT_PLAYBOOKS, A.MANAGE_USERS,
          A.MANAGE_ENGAGEMENT_SCOPE, A.VIEW_AUDIT_LOG, A.ASSIGN_WORK, A.MANAGE_CONNECTIONS,
-         A.REQUEST_SYSTEM_ACCESS, A.MANAGE_SYSTEM_ACCESS, A.MANAGE_CONTRACTS}
+         A.REQUEST_SYSTEM_ACCESS, A.MANAGE_SYSTEM_ACCESS, A.MANAGE_CONTRACTS,
+         A.RUN_ASSESSMENT}
     ),
     Role.CLIENT_MANAGER: frozenset(
         {A.VIEW_TENANT_DATA, A.WORK_ITEMS, A.DECIDE, A.OWN_ESCALATIONS, A.VIEW_REPORTS,
@@ -122,7 +126,7 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
     ),
     Role.PARTNER_SPECIALIST: frozenset({A.VIEW_TENANT_DATA, A.WORK_ITEMS, A.PROPOSE_DECISION}),
     Role.PARTNER_QA: frozenset({A.VIEW_TENANT_DATA, A.AUDIT_QA}),
-    Role.PLATFORM_ADMIN: frozenset({A.MANAGE_ORGANIZATIONS}),
+    Role.PLATFORM_ADMIN: frozenset({A.MANAGE_ORGANIZATIONS, A.RUN_ASSESSMENT}),
 }
 
 # Client decisions belong to the client. This set is checked on top of the matrix so that

@@ -52,7 +52,7 @@ def birch_patient_data(world: World) -> dict[str, str]:
 SWEEP_DATA_APPS = ("eligibility", "priorauth", "charges", "scrubber", "submission", "playbooks",
                    "decisions", "escalations", "qa", "reports", "capacity", "attachments",
                    "remits", "connectivity", "scheduler", "systemaccess",
-                   "engagements", "servicelevels", "contracts")
+                   "engagements", "servicelevels", "contracts", "assessments")
 
 
 def app_sweep_data(world: World) -> dict[str, str]:
