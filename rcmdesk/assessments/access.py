@@ -9,14 +9,33 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import Http404
+
 from rcmdesk.assessments.models import Assessment
+from rcmdesk.tenancy.authz import allows
+from rcmdesk.tenancy.roles import Action, Role
+from rcmdesk.tenancy.visibility import visibility_for
 
 
 def assessments_for(user: Any) -> Any:
     """The assessments ``user`` may open (a queryset)."""
-    raise NotImplementedError("helper E writes this")
+    if not allows(user, Action.RUN_ASSESSMENT):
+        return Assessment.objects.none()
+    if Role(user.role) is Role.PLATFORM_ADMIN:
+        return Assessment.objects.all()
+    return Assessment.objects.visible_to(user)
 
 
-def assessment_for(user: Any, pk: int) -> Assessment:
+def assessment_for(user: Any, assessment_id: int) -> Assessment:
     """The assessment, or Http404 when the user may not open it."""
-    raise NotImplementedError("helper E writes this")
+    found: Assessment | None = (assessments_for(user).select_related("client")
+                                .filter(pk=assessment_id).first())
+    if found is None:
+        raise Http404("No such assessment.")
+    return found
+
+
+def sees_claims(user: Any, assessment: Assessment) -> bool:
+    """Whether pages may link ``user`` to the tenant's claims (its own admin: yes; a platform
+    admin working on the prospect's behalf: no)."""
+    return visibility_for(user).can_see(assessment.client_id)
