@@ -76,22 +76,25 @@ def score(facts: Facts) -> Priority:
     return Priority(sum(f.points for f in factors), factors)
 
 
+def _points(expected: Decimal) -> int:
+    """100 x log10(1 + $), capped at 500: the dollars' share of an item's priority."""
+    return min(500, round(100 * math.log10(1 + float(expected))))
+
+
 def _dollars(facts: Facts) -> Factor:
     if facts.contracted is not None:
         return _contracted(facts, facts.contracted)
     rate = facts.pay_rate if facts.pay_rate is not None else DEFAULT_PAY_RATE
     source = "payer's pay rate" if facts.pay_rate is not None else "default pay rate"
     expected = (max(facts.balance, Decimal(0)) * rate).quantize(Decimal("0.01"))
-    points = min(500, round(100 * math.log10(1 + float(expected))))
-    return Factor("expected recoverable", points,
+    return Factor("expected recoverable", _points(expected),
                   f"${facts.balance:,.2f} open x {source} {rate:.0%} = ${expected:,.2f}")
 
 
 def _contracted(facts: Facts, contracted: Contracted) -> Factor:
     balance = max(facts.balance, Decimal(0))
     expected = min(balance, max(contracted.unpaid, Decimal(0))).quantize(Decimal("0.01"))
-    points = min(500, round(100 * math.log10(1 + float(expected))))
-    return Factor("expected recoverable", points,
+    return Factor("expected recoverable", _points(expected),
                   f"${facts.balance:,.2f} open; contract allows ${contracted.unpaid:,.2f} "
                   f"({contracted.contract})")
 
