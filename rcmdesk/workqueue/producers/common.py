@@ -108,10 +108,6 @@ class Allowances:
 
         self._found = expected_unpaid(client_id, list(claim_ids))
 
-    def for_claim(self, claim_id: int | None) -> Contracted | None:
-        found = self._found.get(claim_id) if claim_id is not None else None
-        return Contracted(found[0], found[2]) if found else None
-
     def for_item(self, claim_id: int | None, line_id: int | None) -> Contracted | None:
         """A line-level item: its line, if the contract priced it (else the pay-rate guess);
         a claim-level item: the claim's priced lines."""
