@@ -8,6 +8,7 @@ recommendation recomputed from them for any number of weeks (the page's what-if)
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from dataclasses import dataclass
@@ -74,6 +75,11 @@ def _dump(value: Any) -> Any:
     return value
 
 
+@functools.cache
+def _hints(kind: type) -> dict[str, Any]:
+    return typing.get_type_hints(kind)
+
+
 def _load(kind: Any, value: Any) -> Any:
     """``value`` read back as ``kind`` (a type hint of the dataclasses above)."""
     origin, args = typing.get_origin(kind), typing.get_args(kind)
@@ -88,7 +94,7 @@ def _load(kind: Any, value: Any) -> Any:
     if origin is dict:
         return {_load(args[0], k): _load(args[1], v) for k, v in value.items()}
     if dataclasses.is_dataclass(kind) and isinstance(kind, type):
-        hints = typing.get_type_hints(kind)
+        hints = _hints(kind)
         return kind(**{f.name: _load(hints[f.name], value[f.name])
                        for f in dataclasses.fields(kind) if f.name in value})
     if kind is Decimal:
