@@ -33,7 +33,7 @@ from rcmdesk.assessments.figures import (
     Quality,
 )
 from rcmdesk.assessments.work import WorkType
-from rcmdesk.claims.models import Claim, ClaimStatus, Payer
+from rcmdesk.claims.models import Claim, ClaimStatus, FrontDoor, Payer
 from rcmdesk.contracts.models import Contract, LineVariance, VarianceKind
 from rcmdesk.intake.models import FileStatus, ReceivedFile
 from rcmdesk.playbooks.rules import Deadlines
@@ -56,6 +56,7 @@ class _Claim:
     service: date | None
     charge: Decimal
     balance: Decimal
+    accepted: bool  # our own batch's claim the payer's front door accepted (277CA)
 
 
 @dataclass
@@ -83,10 +84,10 @@ def measure(client_id: int, as_of: date) -> Findings:
     claims_qs = Claim.objects.filter(client_id=client_id).exclude(status=ClaimStatus.DRAFT)
     totals = claims_qs.aggregate(n=Count("pk"), billed=Sum("total_charge"),
                                  first=Min("service_from"), last=Max("service_from"))
-    claims = [_Claim(pk, pcn, payer, service, charge, balance) for pk, pcn, payer, service,
-              charge, balance in claims_qs.values_list(
+    claims = [_Claim(pk, pcn, payer, service, charge, balance, front == FrontDoor.ACCEPTED)
+              for pk, pcn, payer, service, charge, balance, front in claims_qs.values_list(
                   "pk", "patient_control_number", "payer_id", "service_from", "total_charge",
-                  "insurance_balance").iterator(chunk_size=5000)]
+                  "insurance_balance", "front_door").iterator(chunk_size=5000)]
     answers: dict[int, list[_Answer]] = defaultdict(list)
     for pk, claim_id, status, day in RemitClaim.objects.filter(
             remittance__client_id=client_id, claim__isnull=False).values_list(
@@ -164,7 +165,7 @@ def _filing(as_of: date, open_claims: list[_Claim], answers: dict[int, list[_Ans
     per: dict[int, dict[str, Figure]] = {days: defaultdict(Figure) for days in (*WINDOWS, 0)}
     for c in open_claims:
         limit = _limit(c, rules)
-        if limit is None or c.pk in answers or door.accepted(c.pcn):
+        if limit is None or c.pk in answers or c.accepted or door.accepted(c.pcn):
             continue
         name = payers[c.payer_id].name
         if limit <= as_of:
@@ -222,7 +223,8 @@ def _ar_followup(as_of: date, claims: list[_Claim], open_claims: list[_Claim],
         if due >= as_of:  # not yet more than the follow-up days old
             continue
         limit = _limit(c, rules)
-        lost = limit is not None and limit <= as_of and not door.accepted(c.pcn)
+        lost = (limit is not None and limit <= as_of and not c.accepted
+                and not door.accepted(c.pcn))
         items.append((c.balance, ZERO if lost else c.balance, _age(as_of, due)))
     arrivals = []
     for c in claims:

@@ -18,7 +18,7 @@ from rcmdesk.contracts.models import LineVariance, VarianceKind
 from rcmdesk.contracts.tests import factories
 from rcmdesk.intake.models import FileStatus, ReceivedFile
 from rcmdesk.intake.services import ingest
-from rcmdesk.remits.models import Remittance, RemitAdjustment, RemitClaim, RemitLine
+from rcmdesk.remits.models import RemitAdjustment, RemitClaim, RemitLine, Remittance
 from rcmdesk.tenancy.models import Organization
 
 D = date(2026, 6, 3)  # a Wednesday
@@ -115,10 +115,12 @@ def test_filing_risk_counts_a_claim_20_days_from_its_limit_in_every_window_and_o
     windows = {w.days: w.figure for w in found.filing}
     # NEAR (limit D+20) is in the 30, 60 and 90 day windows; REJ (limit D+50) in 60 and 90;
     # YOUNG (limit D+80) in 90; PAST (limit D-10) is past. Answered claims are never at risk.
-    assert windows[30].count == 1 and windows[30].dollars == Decimal("200.00")
+    assert windows[30].count == 1
+    assert windows[30].dollars == Decimal("200.00")
     assert windows[60].dollars == Decimal("300.00")
     assert windows[90].dollars == Decimal("350.00")
-    assert windows[0].count == 1 and windows[0].dollars == Decimal("100.00")
+    assert windows[0].count == 1
+    assert windows[0].dollars == Decimal("100.00")
     assert [w.days for w in found.filing] == [30, 60, 90, 0]
 
 
@@ -139,7 +141,7 @@ def test_denials_are_filed_under_the_largest_adjustment_and_appealable_only_insi
     assert sorted(denials.ages) == [30, 200]
 
 
-def test_ar_follow_up_leaves_out_answered_rejected_and_young_claims_and_a_lost_claim_recovers_nothing(
+def test_ar_follow_up_leaves_out_answered_rejected_and_young_claims_and_a_lost_one_recovers_0(
         practice: Any) -> None:
     found = measure(practice["org"].pk, D)
     ar = found.backlog_of(WorkType.AR_FOLLOWUP)
@@ -153,17 +155,20 @@ def test_a_rejection_and_an_unmatched_remittance_are_their_own_backlogs(practice
     found = measure(practice["org"].pk, D)
     rejections = found.backlog_of(WorkType.REJECTIONS)
     unmatched = found.backlog_of(WorkType.UNMATCHED_REMITS)
-    assert rejections is not None and unmatched is not None
+    assert rejections is not None
+    assert unmatched is not None
     assert rejections.open.dollars == rejections.recoverable.dollars == Decimal("100.00")
     assert rejections.ages == (25,)
     assert unmatched.open == Figure(1, Decimal("55.00"))
     assert unmatched.ages == (5,)
-    assert found.backlog_of(WorkType.UNDERPAYMENTS) is None and not found.contracts_loaded
+    assert found.backlog_of(WorkType.UNDERPAYMENTS) is None
+    assert not found.contracts_loaded
 
 
 def test_aging_quality_files_and_notes_describe_the_whole_tenant(practice: Any) -> None:
     found = measure(practice["org"].pk, D)
-    assert found.claims == 7 and found.billed == Decimal("1230.00")
+    assert found.claims == 7
+    assert found.billed == Decimal("1230.00")
     assert sum((t.dollars for t in found.aging.totals), Decimal(0)) == Decimal("1150.00")
     assert found.aging.buckets == ("0-30", "31-60", "61-90", "91-120", "120+")
     assert [t.count for t in found.aging.totals] == [1, 2, 1, 1, 1]
@@ -182,7 +187,9 @@ def test_arrivals_are_counted_over_the_twelve_full_weeks_before_the_day(practice
     unmatched = found.backlog_of(WorkType.UNMATCHED_REMITS)
     assert unmatched is not None
     days = [d for d, _ in unmatched.daily_arrivals]
-    assert len(days) == 84 and days[0].weekday() == 0 and days[-1] == date(2026, 5, 31)
+    assert len(days) == 84
+    assert days[0].weekday() == 0
+    assert days[-1] == date(2026, 5, 31)
     assert sum(n for _, n in unmatched.daily_arrivals) == 1
     assert unmatched.arrivals_per_week == Decimal("0.1")
 
@@ -192,18 +199,20 @@ def test_an_underpaid_line_counts_its_shortfall_when_a_contract_is_loaded(practi
     contract = factories.contract(org, {"99213": "120.00"}, of=payer)
     claim = practice["claims"]["paid"]
     remit = RemitClaim.objects.get(claim=claim)
-    line = RemitLine.objects.create(remit_claim=remit, index=1, claim_line=claim.lines.get(),
+    claim_line = claim.lines.get()
+    line = RemitLine.objects.create(remit_claim=remit, index=1, claim_line=claim_line,
                                     procedure="99213", charge=Decimal("80.00"),
                                     paid=Decimal("80.00"))
     LineVariance.objects.create(
         client=org, remit_line=line, remittance=remit.remittance, claim=claim,
-        claim_line=line.claim_line, payer=payer, contract=contract, procedure="99213",
+        claim_line=claim_line, payer=payer, contract=contract, procedure="99213",
         expected=Decimal("120.00"), allowed=Decimal("80.00"), paid=Decimal("80.00"),
         patient_responsibility=Decimal("0.00"), variance=Decimal("-40.00"),
         contractual_excess=Decimal("0.00"), kind=VarianceKind.UNDERPAID, found_on=D)
     found = measure(org.pk, D)
     underpaid = found.backlog_of(WorkType.UNDERPAYMENTS)
-    assert found.contracts_loaded and underpaid is not None
+    assert found.contracts_loaded
+    assert underpaid is not None
     assert underpaid.open == underpaid.recoverable == Figure(1, Decimal("40.00"))
     assert underpaid.ages == (20,)
 
