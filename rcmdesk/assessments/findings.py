@@ -190,14 +190,16 @@ def _weeks(as_of: date) -> tuple[date, date]:
     return monday - timedelta(weeks=ARRIVAL_WEEKS), monday - timedelta(days=1)
 
 
-def _backlog(work: WorkType, items: list[tuple[Decimal, Decimal, int]], arrivals: list[date],
-             window: tuple[date, date]) -> Backlog:
-    """``items``: (open dollars, recoverable dollars, age in days) per open item."""
+def _backlog(work: WorkType, items: list[tuple[Decimal, Decimal | None, int]],
+             arrivals: list[date], window: tuple[date, date]) -> Backlog:
+    """``items``: (open dollars, recoverable dollars or None when it is not, age in days)
+    per open item; a recoverable item counts even when its dollars are 0 (an unmatched
+    remittance that paid nothing still has to be worked)."""
     start, end = window
     counted = Counter(d for d in arrivals if start <= d <= end)
     days = [(start + timedelta(days=i), counted[start + timedelta(days=i)])
             for i in range((end - start).days + 1)]
-    recoverable = [r for _, r, _ in items if r > 0]
+    recoverable = [r for _, r, _ in items if r is not None]
     return Backlog(
         work=work,
         open=Figure(len(items), sum((o for o, _, _ in items), ZERO)),
@@ -215,7 +217,7 @@ def _age(as_of: date, since: date | None) -> int:
 def _ar_followup(as_of: date, claims: list[_Claim], open_claims: list[_Claim],
                  answers: dict[int, list[_Answer]], door: acks.FrontDoor,
                  rules: dict[int, Deadlines], window: tuple[date, date]) -> Backlog:
-    items = []
+    items: list[tuple[Decimal, Decimal | None, int]] = []
     for c in open_claims:
         if c.service is None or c.pk in answers or door.rejected(c.pcn):
             continue
@@ -225,7 +227,7 @@ def _ar_followup(as_of: date, claims: list[_Claim], open_claims: list[_Claim],
         limit = _limit(c, rules)
         lost = (limit is not None and limit <= as_of and not c.accepted
                 and not door.accepted(c.pcn))
-        items.append((c.balance, ZERO if lost else c.balance, _age(as_of, due)))
+        items.append((c.balance, None if lost else c.balance, _age(as_of, due)))
     arrivals = []
     for c in claims:
         if c.service is None:
@@ -251,7 +253,7 @@ def _denials(client_id: int, as_of: date, open_claims: list[_Claim],
     causes = _causes(client_id, set(latest_denied))
     open_by: dict[str, Figure] = defaultdict(Figure)
     appealable_by: dict[str, Figure] = defaultdict(Figure)
-    items = []
+    items: list[tuple[Decimal, Decimal | None, int]] = []
     for remit_id, (c, answer) in latest_denied.items():
         cause = causes.get(remit_id, "other")
         limit = (answer.day + timedelta(days=rules[c.payer_id].appeal_days)
@@ -260,7 +262,7 @@ def _denials(client_id: int, as_of: date, open_claims: list[_Claim],
         open_by[cause] += Figure(1, c.balance)
         if appealable:
             appealable_by[cause] += Figure(1, c.balance)
-        items.append((c.balance, c.balance if appealable else ZERO, _age(as_of, answer.day)))
+        items.append((c.balance, c.balance if appealable else None, _age(as_of, answer.day)))
     denials = tuple(sorted(
         (DenialCause(cause, figure, appealable_by.get(cause, Figure()))
          for cause, figure in open_by.items()),
@@ -295,13 +297,13 @@ def _causes(client_id: int, remit_claim_ids: set[int]) -> dict[int, str]:
 def _rejections(as_of: date, open_claims: list[_Claim], answers: dict[int, list[_Answer]],
                 door: acks.FrontDoor, rules: dict[int, Deadlines],
                 window: tuple[date, date]) -> Backlog:
-    items = []
+    items: list[tuple[Decimal, Decimal | None, int]] = []
     for c in open_claims:
         if c.pk in answers or not door.rejected(c.pcn):
             continue
         limit = _limit(c, rules)
         inside = limit is None or limit > as_of
-        items.append((c.balance, c.balance if inside else ZERO,
+        items.append((c.balance, c.balance if inside else None,
                       _age(as_of, door.latest[c.pcn][1])))
     arrivals = [day for days in door.rejections.values() for day in days]
     return _backlog(WorkType.REJECTIONS, items, arrivals, window)
