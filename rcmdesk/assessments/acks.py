@@ -30,7 +30,7 @@ CLAIM_FILES = ("837", "837P", "837I", "837D")
 
 
 @dataclass
-class FrontDoor:
+class Verdicts:
     """Per patient control number: the latest verdict and its 277CA's date, and every
     rejection seen (the first-pass figure counts a claim rejected once even if it was
     accepted later)."""
@@ -65,10 +65,10 @@ def _d8(text: str) -> date | None:
         return None
 
 
-def read(client_id: int) -> FrontDoor:
+def read(client_id: int) -> Verdicts:
     """Every applied 277CA of the tenant, oldest first, as verdicts per claim (one query for
     the files; the 837s are read only when some set was accepted at the set level)."""
-    out = FrontDoor()
+    out = Verdicts()
     set_level: dict[str, date] = {}  # 2200B trace (the 837's BHT03) -> latest acceptance
     rows = (ReceivedFile.objects.filter(client_id=client_id, status=FileStatus.APPLIED,
                                         kind="277CA")
@@ -95,7 +95,7 @@ def read(client_id: int) -> FrontDoor:
     return out
 
 
-def _accept_sets(client_id: int, set_level: dict[str, date], out: FrontDoor) -> None:
+def _accept_sets(client_id: int, set_level: dict[str, date], out: Verdicts) -> None:
     """Claims of the 837 sets a 277CA accepted as a whole, unless listed by name."""
     listed = set(out.latest)
     rows = (ReceivedFile.objects.filter(client_id=client_id, status=FileStatus.APPLIED,

@@ -159,7 +159,7 @@ def _limit(c: _Claim, rules: dict[int, Deadlines]) -> date | None:
 
 
 def _filing(as_of: date, open_claims: list[_Claim], answers: dict[int, list[_Answer]],
-            door: acks.FrontDoor, rules: dict[int, Deadlines], payers: dict[int, Payer]
+            door: acks.Verdicts, rules: dict[int, Deadlines], payers: dict[int, Payer]
             ) -> tuple[FilingWindow, ...]:
     """Windows 30/60/90 (cumulative), then past (days 0)."""
     per: dict[int, dict[str, Figure]] = {days: defaultdict(Figure) for days in (*WINDOWS, 0)}
@@ -215,7 +215,7 @@ def _age(as_of: date, since: date | None) -> int:
 
 
 def _ar_followup(as_of: date, claims: list[_Claim], open_claims: list[_Claim],
-                 answers: dict[int, list[_Answer]], door: acks.FrontDoor,
+                 answers: dict[int, list[_Answer]], door: acks.Verdicts,
                  rules: dict[int, Deadlines], window: tuple[date, date]) -> Backlog:
     items: list[tuple[Decimal, Decimal | None, int]] = []
     for c in open_claims:
@@ -295,7 +295,7 @@ def _causes(client_id: int, remit_claim_ids: set[int]) -> dict[int, str]:
 
 
 def _rejections(as_of: date, open_claims: list[_Claim], answers: dict[int, list[_Answer]],
-                door: acks.FrontDoor, rules: dict[int, Deadlines],
+                door: acks.Verdicts, rules: dict[int, Deadlines],
                 window: tuple[date, date]) -> Backlog:
     items: list[tuple[Decimal, Decimal | None, int]] = []
     for c in open_claims:
@@ -329,7 +329,7 @@ def _underpaid(client_id: int, as_of: date, window: tuple[date, date]) -> Backlo
 
 
 def _quality(client_id: int, claims: list[_Claim], answers: dict[int, list[_Answer]],
-             door: acks.FrontDoor, rules: dict[int, Deadlines]) -> tuple[Quality, ...]:
+             door: acks.Verdicts, rules: dict[int, Deadlines]) -> tuple[Quality, ...]:
     rejected = [c for c in claims if c.pcn in door.rejections]
     late = []
     for c in claims:
@@ -363,7 +363,7 @@ def _files(client_id: int) -> dict[str, int]:
     return counts
 
 
-def _notes(files: dict[str, int], door: acks.FrontDoor, contracts: bool, claims: int
+def _notes(files: dict[str, int], door: acks.Verdicts, contracts: bool, claims: int
            ) -> tuple[str, ...]:
     notes = []
     if not claims:
