@@ -24,6 +24,10 @@ from rcmdesk.reports.charts import BLUE, GREY, INK, RED, Number
 SHADES = ("#3b6ea5", "#6b93c0", "#9cb8d8", "#c8d7ea", "#e1e9f3")
 
 
+def _wrap(name: str) -> str:
+    return textwrap.fill(name, 12, break_long_words=False)
+
+
 def aging(buckets: Sequence[str], layers: Sequence[tuple[str, Sequence[Number]]]) -> SafeString:
     """Open A/R dollars by days since service, each bar stacked by payer (``layers``: the
     top payers, then "Other payers"), the bucket's total written over it."""
@@ -39,7 +43,7 @@ def _aging(buckets: tuple[str, ...],
     title = "A/R by days since service, by payer"
     with base._LOCK:
         plt = base._pyplot()
-        fig, ax = plt.subplots(figsize=(3.6, 2.0))
+        fig, ax = plt.subplots(figsize=(3.2, 2.0))
         bottom = [0.0] * len(buckets)
         for n, (name, values) in enumerate(layers):
             heights = [0.0 if v is None else float(v) for v in values]
@@ -52,10 +56,11 @@ def _aging(buckets: tuple[str, ...],
         for x, total in enumerate(bottom):
             ax.annotate(base._axis_text(total, "$"), (x, total), xytext=(0, 2),
                         textcoords="offset points", ha="center", fontsize=6.5, color=INK)
-        ax.set_xticks(range(len(buckets)), [f"{b} days" for b in buckets], fontsize=6.5)
+        ax.set_xticks(range(len(buckets)), list(buckets), fontsize=6.5)
         base._frame(ax, title, "$")
         ax.set_ylim(0, (max(bottom, default=0) * 1.2) or 1)
-        ax.legend(fontsize=5.5, frameon=False, loc="upper right", ncols=1)
+        ax.legend(fontsize=5.5, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.14),
+                  ncols=3)
         return base._draw(fig, plt, title)
 
 
@@ -78,7 +83,7 @@ def _cliff(labels: tuple[str, ...], values: tuple[Number, ...], past_label: str)
         drawn = ax.bar(range(len(labels)), heights, color=colours, width=0.6)
         ax.bar_label(drawn, labels=[base._axis_text(h, "$") for h in heights], fontsize=6.5,
                      padding=2, color=INK)
-        ax.set_xticks(range(len(labels)), [textwrap.fill(n, 12) for n in labels], fontsize=6.5)
+        ax.set_xticks(range(len(labels)), [_wrap(n) for n in labels], fontsize=6.5)
         base._frame(ax, title, "$")
         ax.set_ylim(0, (max(heights, default=0) * 1.2) or 1)
         return base._draw(fig, plt, title)
@@ -113,10 +118,10 @@ def _pareto(causes: tuple[str, ...], open_dollars: tuple[Number, ...],
         ax.bar(xs, inside, color=BLUE, width=0.65, label="Still appealable")
         ax.bar(xs, [r[1] - r[2] for r in rows], bottom=inside, color=GREY, width=0.65,
                label="Past the appeal limit")
-        ax.set_xticks(list(xs), [textwrap.fill(name, 12) for name, _, _ in rows], fontsize=6)
+        ax.set_xticks(list(xs), [_wrap(name) for name, _, _ in rows], fontsize=6)
         base._frame(ax, title, "$")
         ax.set_ylim(0, max(r[1] for r in rows) * 1.25 or 1)
-        ax.legend(fontsize=6, frameon=False, loc="upper center")
+        ax.legend(fontsize=6, frameon=False, loc="center right")
         share = ax.twinx()
         share.plot(list(xs), shares, color=RED, marker="o", markersize=2.5, linewidth=1.2)
         share.set_ylim(0, 105)

@@ -184,10 +184,14 @@ def _charts(report: Report, assessed: Assessed) -> dict[str, SafeString]:
         "aging": charts.aging(f.aging.buckets, layers),
         "cliff": charts.cliff([r.words for r in report.cliff],
                               [r.figure.dollars for r in report.cliff], PAST),
-        "pareto": charts.pareto([label(d.cause, "root_cause") for d in f.denials],
+        "pareto": charts.pareto([_capital(label(d.cause, "root_cause")) for d in f.denials],
                                 [d.open.dollars for d in f.denials],
                                 [d.appealable.dollars for d in f.denials]),
         "burndown": charts.burndown([f"{d.month}/{d.day}" for d, _, _ in points],
                                     [left for _, left, _ in points],
                                     [ideal for _, _, ideal in points]),
     }
+
+
+def _capital(words: str) -> str:
+    return words[:1].upper() + words[1:]

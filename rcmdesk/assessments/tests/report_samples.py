@@ -116,8 +116,8 @@ def recommendation(weeks: int, rows: tuple[WorkflowCapacity, ...]) -> Recommenda
                         specialists=ar.to_clear, target_date=AS_OF + timedelta(weeks=weeks),
                         cleanup_items=700, cleanup_dollars=_d("419300.00"),
                         then_model="dedicated", then_specialists=1)
-    burndown = tuple((AS_OF + timedelta(weeks=w), _d(max(0, 700 - 700 * w // weeks + 5)),
-                      _d(700 - 700 * w / weeks).quantize(_d("0.1")))
+    burndown = tuple((AS_OF + timedelta(weeks=w), Decimal(max(0, 700 - 700 * w // weeks + 5)),
+                      (Decimal(700) - Decimal(700 * w) / weeks).quantize(_d("0.1")))
                      for w in range(weeks + 1))
     reasoning = (
         "Claims with no payer response hold $391,000.00 still recoverable; at 70% recovery "

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from rcmdesk.accounts.models import User
 from rcmdesk.assessments.models import Assessment
-from rcmdesk.assessments.tests.report_fixtures import (  # noqa: F401 - fixtures
+from rcmdesk.assessments.tests.report_fixtures import (  # noqa: F401 - fixtures (no conftest: shared by helpers)
     computed,
     prospect,
     prospect_admin,
@@ -32,7 +32,7 @@ def _visible(html: str) -> str:
 
 
 def test_the_page_shows_every_section_with_formatted_money_and_no_codes_or_reprs(
-        computed: Assessment, prospect_admin: User) -> None:
+        computed: Assessment, prospect_admin: User) -> None:  # noqa: F811 - the fixtures imported above
     page = sign_in(Client(), prospect_admin).get(_url(computed))
     assert page.status_code == 200
     html = page.content.decode()
@@ -43,14 +43,19 @@ def test_the_page_shows_every_section_with_formatted_money_and_no_codes_or_reprs
     text = _visible(html)
     assert "Start with AR follow-up" in text
     assert "Fixed-scope backlog clean-up" in text
-    assert "$419,300.00" in text and "$4,380.22" in text and "$9,320.00" in text
-    assert "Other payers (2)" in text and "Already past" in text
-    assert "Authorization" in text and "Eligibility" in text
+    assert "$419,300.00" in text
+    assert "$4,380.22" in text
+    assert "$9,320.00" in text
+    assert "Other payers (2)" in text
+    assert "Already past" in text
+    assert "Authorization" in text
+    assert "Eligibility" in text
     assert "Measured: measured over 212 closed denial items" in text
     assert "Set for this assessment" in text
     assert raw_values(text) == []
     assert html.count("<svg") == 4
-    assert "<style" not in html.split("<body", 1)[1] and ' style="' not in html
+    assert "<style" not in html.split("<body", 1)[1]
+    assert ' style="' not in html
     assert reverse("assessments:pdf", args=[computed.pk]) in html
     assert reverse("assessments:files", args=[computed.pk]) in html
     assert reverse("assessments:list") in html
@@ -59,37 +64,40 @@ def test_the_page_shows_every_section_with_formatted_money_and_no_codes_or_reprs
 
 
 def test_its_own_admin_is_linked_to_the_claims_of_each_named_payer(
-        computed: Assessment, prospect_admin: User) -> None:
+        computed: Assessment, prospect_admin: User) -> None:  # noqa: F811 - the fixtures imported above
     html = sign_in(Client(), prospect_admin).get(_url(computed)).content.decode()
     assert f'{reverse("claims:claims")}?client=oakridge&amp;payer=Aetna' in html
     assert html.count('data-testid="claims-link"') == 5  # the top payers, not "others"
 
 
 def test_a_platform_admin_sees_the_figures_but_no_claim_links(
-        computed: Assessment, world: World) -> None:
+        computed: Assessment, world: World) -> None:  # noqa: F811 - the fixtures imported above
     page = sign_in(Client(), world.user(Role.PLATFORM_ADMIN)).get(_url(computed))
     assert page.status_code == 200
     html = page.content.decode()
-    assert "$419,300.00" in html and "Start with AR follow-up" in html
-    assert reverse("claims:claims") not in html and "claims-link" not in html
+    assert "$419,300.00" in html
+    assert "Start with AR follow-up" in html
+    assert reverse("claims:claims") not in html
+    assert "claims-link" not in html
 
 
 def test_what_if_twelve_weeks_shows_twelve_and_the_specialists_for_twelve(
-        computed: Assessment, prospect_admin: User) -> None:
+        computed: Assessment, prospect_admin: User) -> None:  # noqa: F811 - the fixtures imported above
     browser = sign_in(Client(), prospect_admin)
     eight = browser.get(_url(computed)).content.decode()
     twelve = browser.get(_url(computed, "?weeks=12"))
     assert twelve.status_code == 200
     html = twelve.content.decode()
     assert computed.what_if_asked == [12]  # type: ignore[attr-defined]
-    assert "within 12 weeks" in html and 'value="12"' in html
+    assert "within 12 weeks" in html
+    assert 'value="12"' in html
     assert re.findall(r'data-testid="to-clear">([^<]*)<', eight)[1] == "3 specialists"
     assert re.findall(r'data-testid="to-clear">([^<]*)<', html)[1] == "2 specialists"
     assert f'{reverse("assessments:pdf", args=[computed.pk])}?weeks=12' in html
 
 
 def test_weeks_that_are_not_one_to_fifty_two_answer_400_in_words(
-        computed: Assessment, prospect_admin: User) -> None:
+        computed: Assessment, prospect_admin: User) -> None:  # noqa: F811 - the fixtures imported above
     browser = sign_in(Client(), prospect_admin)
     for bad in ("0", "53", "ten", "-3", "2.5"):
         page = browser.get(_url(computed, f"?weeks={bad}"))
@@ -101,14 +109,14 @@ def test_weeks_that_are_not_one_to_fifty_two_answer_400_in_words(
 
 
 def test_a_partner_and_another_clients_admin_get_404(
-        computed: Assessment, world: World) -> None:
+        computed: Assessment, world: World) -> None:  # noqa: F811 - the fixtures imported above
     for user in (world.user(Role.PARTNER_LEAD), world.birch_admin,
                  world.user(Role.CLIENT_ADMIN)):
         assert sign_in(Client(), user).get(_url(computed)).status_code == 404, user
 
 
 def test_an_assessment_not_computed_yet_says_so_and_links_to_its_files(
-        prospect: Organization, prospect_admin: User, monkeypatch: Any) -> None:
+        prospect: Organization, prospect_admin: User, monkeypatch: Any) -> None:  # noqa: F811 - the fixtures imported above
     empty = Assessment.objects.create(client=prospect, name="Oakridge assessment")
     page = sign_in(Client(), prospect_admin).get(_url(empty))
     assert page.status_code == 200
