@@ -1,8 +1,10 @@
 """Who may open an assessment: the one question every page, the CLI and the API ask.
 
 A prospect's client admin sees its own tenant's assessment (the visibility function); a
-platform admin runs any assessment on a prospect's behalf (``RUN_ASSESSMENT``) and sees its
-figures, never its claims (no visibility of the tenant's rows is granted). Anyone else: 404.
+platform admin runs the assessment of any *prospect* on its behalf (``RUN_ASSESSMENT``) and
+sees its figures, never its claims (no visibility of the tenant's rows is granted); once the
+prospect becomes a client (``prospect`` cleared) its data is the client's alone and the
+platform admin's way in is break-glass, as for any client. Anyone else: 404.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ def assessments_for(user: Any) -> Any:
     if not allows(user, Action.RUN_ASSESSMENT):
         return Assessment.objects.none()
     if Role(user.role) is Role.PLATFORM_ADMIN:
-        return Assessment.objects.all()
+        return Assessment.objects.filter(client__prospect=True)
     return Assessment.objects.visible_to(user)
 
 

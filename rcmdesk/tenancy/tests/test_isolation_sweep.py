@@ -128,15 +128,8 @@ def test_the_sweep_covers_the_routes_that_take_tenant_ids(sweep: Sweep) -> None:
     assert "api/unapplied-cash/<int:unapplied_id>/apply" in swept
 
 
-# A platform admin opens any prospect's assessment on its behalf (``assessments.access``):
-# its figures by design, never its claims (the pages link it to none), so not a leak.
-PLATFORM_ADMIN_REACHES = ("assessments/<int:assessment_id>/",)
-
-
 def test_no_route_leaks_another_tenant_to_any_role(sweep: Sweep) -> None:
-    leaks = [leak for leak in sweep.run()
-             if not (leak.who == "platform_admin"
-                     and leak.route.startswith(PLATFORM_ADMIN_REACHES))]
+    leaks = sweep.run()
     assert leaks == [], "\n".join(str(leak) for leak in leaks)
 
 
