@@ -39,3 +39,14 @@ def sees_claims(user: Any, assessment: Assessment) -> bool:
     """Whether pages may link ``user`` to the tenant's claims (its own admin: yes; a platform
     admin working on the prospect's behalf: no)."""
     return visibility_for(user).can_see(assessment.client_id)
+
+
+def loaded_files(assessment: Assessment) -> Any:
+    """The files received into the assessment's tenant, newest first: what the workspace
+    shows whoever may open the assessment (names and outcomes, never their claims)."""
+    from rcmdesk.intake.models import ReceivedFile
+
+    return (ReceivedFile.objects.filter(client_id=assessment.client_id)
+            .only("pk", "client_id", "original_name", "kind", "status", "reason", "channel",
+                  "received_at", "size")
+            .order_by("-received_at", "-id"))
