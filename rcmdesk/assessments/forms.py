@@ -34,9 +34,9 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class FilesForm(forms.Form):
-    """The files themselves are read from ``request.FILES.getlist("files")``."""
+    """The files themselves are read from ``request.FILES.getlist("x12_files")``."""
 
-    files = forms.FileField(label="837, 999, 277CA and 835 files", required=False,
+    x12_files = forms.FileField(label="837, 999, 277CA and 835 files", required=False,
                             widget=MultipleFileInput(attrs={"multiple": True}),
                             help_text="Choose as many files as you like; they are applied "
                                       "claims first, then acknowledgments, then remittances.")

@@ -84,15 +84,15 @@ def files(request: HttpRequest, assessment_id: int) -> HttpResponse:
     form = FilesForm(request.POST or None)  # the files are read below, many at once
     report = None
     if request.method == "POST":
-        uploads = request.FILES.getlist("files")
+        uploads = request.FILES.getlist("x12_files")
         try:
             read = [((u.name or "file.x12")[:255], read_upload(u, what="file"))
                     for u in uploads]
         except UploadRefused as exc:
-            form.add_error("files", str(exc))
+            form.add_error("x12_files", str(exc))
         else:
             if not read:
-                form.add_error("files", "Choose at least one file.")
+                form.add_error("x12_files", "Choose at least one file.")
             else:
                 report = do_load_files(found, read, acting_user=user)
     loaded = list(access.loaded_files(found))

@@ -120,7 +120,7 @@ def do_reuse_assessment(client: Organization, *, acting_user: Any) -> Assessment
     if not client.prospect:
         raise AssessmentRefused(f"{client.name} is a working client, not a prospect: an "
                                 "assessment runs on a prospect's own tenant.")
-    found = Assessment.objects.filter(client=client).first()
+    found: Assessment | None = Assessment.objects.filter(client=client).first()
     if found is not None:
         require_runner(acting_user, found)
         return found
