@@ -34,8 +34,12 @@ def test_assess_creates_the_prospect_loads_its_files_and_prints_the_reasoning(
     generate(tmp_path / "synth", claims=20)
     files = [str(p) for p in sorted((tmp_path / "synth").glob("*/*.x12"))]
     seen: list[Assessment] = []
-    monkeypatch.setattr(compute, "assess",
-                        lambda a, *, acting_user: seen.append(a) or fake_assessed())
+
+    def assess(assessment: Assessment, *, acting_user: Any) -> Any:
+        seen.append(assessment)
+        return fake_assessed()
+
+    monkeypatch.setattr(compute, "assess", assess)
     result = CliRunner().invoke(app, ["assess", *files, "--practice", "Riverside Family",
                                       "--slug", "riverside", "--as-of", "03/31/2026",
                                       "--weeks", "6", "--as", "platform.admin"])
