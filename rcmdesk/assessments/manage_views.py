@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -83,7 +83,7 @@ def files(request: HttpRequest, assessment_id: int) -> HttpResponse:
     found = access.assessment_for(user, assessment_id)
     form = FilesForm(request.POST or None)  # the files are read below, many at once
     report = None
-    if request.method == "POST":
+    if request.method == "POST" and form.is_valid():
         uploads = request.FILES.getlist("x12_files")
         try:
             read = [((u.name or "file.x12")[:255], read_upload(u, what="file"))
@@ -165,7 +165,8 @@ def certificates(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def certificate(request: HttpRequest, certificate_id: int) -> HttpResponse:
-    _platform_admin(request.user)
+    if not is_platform_admin(request.user):  # nobody else learns that one exists
+        raise Http404("No such certificate.")
     found = get_object_or_404(DeletionCertificate.objects.select_related("deleted_by"),
                               pk=certificate_id)
     record("read", client_id=None, obj=found)

@@ -33,8 +33,8 @@ from django.utils import timezone
 from rcmdesk import errors
 from rcmdesk.accounts.models import User, UserSession
 from rcmdesk.accounts.people import person
+from rcmdesk.assessments.access import require_platform_admin
 from rcmdesk.assessments.models import Assessment, DeletionCertificate, PurgeGrant
-from rcmdesk.assessments.services import require_platform_admin
 from rcmdesk.audit.models import AuditChainHead, AuditEvent, chain_of
 from rcmdesk.audit.services import record
 from rcmdesk.tenancy.models import Engagement, Organization

@@ -19,6 +19,7 @@ from django.db import transaction
 
 from rcmdesk import errors
 from rcmdesk.accounts.people import person
+from rcmdesk.assessments.access import require_platform_admin, require_runner
 from rcmdesk.assessments.models import Assessment
 from rcmdesk.assessments.work import WorkType
 from rcmdesk.audit.services import record
@@ -41,10 +42,6 @@ ASKED = "the 837, 999, 277CA and 835 files of the practice"
 
 class AssessmentRefused(errors.Conflict):
     """The assessment cannot be created or changed as asked."""
-
-
-class NotPlatformAdmin(errors.Forbidden):
-    """Only a platform admin may do this (create or delete an assessment's tenant)."""
 
 
 @dataclass(frozen=True)
@@ -73,22 +70,6 @@ class LoadReport:
             key = f.outcome.split(":")[0]
             out[key] = out.get(key, 0) + 1
         return out
-
-
-def require_platform_admin(user: Any) -> None:
-    """A platform admin with RUN_ASSESSMENT, or refused."""
-    require(user, Action.RUN_ASSESSMENT, None)
-    if Role(user.role) is not Role.PLATFORM_ADMIN:
-        raise NotPlatformAdmin("Only a platform admin may do this.")
-
-
-def require_runner(user: Any, assessment: Assessment) -> None:
-    """A platform admin on the prospect's behalf, or the prospect's own client admin (the
-    same question ``access.assessment_for`` asks)."""
-    if getattr(user, "is_authenticated", False) and Role(user.role) is Role.PLATFORM_ADMIN:
-        require(user, Action.RUN_ASSESSMENT, None)
-        return
-    require(user, Action.RUN_ASSESSMENT, assessment.client_id)
 
 
 def do_create_assessment(*, practice_name: str, slug: str, time_zone: str, name: str = "",

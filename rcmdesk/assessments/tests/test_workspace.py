@@ -179,6 +179,7 @@ def test_the_client_admin_of_the_prospect_opens_its_workspace_but_not_deletion(
     assert client.get(reverse("assessments:delete", args=[prospect.pk])).status_code == 403
     assert client.get(reverse("assessments:new")).status_code == 403
     assert client.get(reverse("assessments:certificates")).status_code == 403
+    assert client.get(reverse("assessments:certificate", args=[1])).status_code == 404
 
 
 def test_another_clients_people_get_404_for_the_assessment(world, prospect):
@@ -229,3 +230,19 @@ def test_deletion_asks_for_the_practice_name_then_shows_its_certificate(world, p
     listing = client.get(reverse("assessments:certificates")).content.decode()
     assert reverse("assessments:certificate", args=[made.pk]) in listing
     assert not Organization.objects.filter(slug="riverside").exists()
+
+
+def test_a_deletion_certificate_is_a_platform_admins_alone(world):
+    made = DeletionCertificate.objects.create(
+        organization_id=999, organization_slug="gone", organization_name="Gone Practice",
+        assessment_name="gone", requested_by="the owner", digest="0" * 64)
+    url = reverse("assessments:certificate", args=[made.pk])
+    for role in Role:
+        if role is Role.PLATFORM_ADMIN:
+            continue
+        client = page(world.user(role))
+        assert client.get(url).status_code == 404, role
+        assert client.get(reverse("assessments:certificates")).status_code == 403, role
+    admin = page(world.user(Role.PLATFORM_ADMIN))
+    assert "Gone Practice" in admin.get(url).content.decode()
+    assert 'data-testid="tampered"' in admin.get(url).content.decode()
