@@ -81,7 +81,8 @@ def new(request: HttpRequest) -> HttpResponse:
 def files(request: HttpRequest, assessment_id: int) -> HttpResponse:
     user: Any = request.user
     found = access.assessment_for(user, assessment_id)
-    form = FilesForm(request.POST or None)  # the files are read below, many at once
+    # bound on every POST (its only field is the files, read below many at once)
+    form = FilesForm(request.POST if request.method == "POST" else None)
     report = None
     if request.method == "POST" and form.is_valid():
         uploads = request.FILES.getlist("x12_files")
