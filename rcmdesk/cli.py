@@ -22,6 +22,7 @@ from rich.console import Console
 from rich.table import Table
 
 from rcmdesk import cli_support
+from rcmdesk.assessments import cli as assessments_cli
 from rcmdesk.capacity import cli as capacity_cli
 from rcmdesk.charges import cli as charges_cli
 from rcmdesk.cli_support import active_user, audited, cli_context, client_by_slug, err, refusing
@@ -830,6 +831,9 @@ app.add_typer(connections_app, name="connections")
 contracts_app = typer.Typer(help="Payer contracts: schedule imports and reference schedules.",
                             no_args_is_help=True)
 app.add_typer(contracts_app, name="contracts")
+assessments_app = typer.Typer(help="Capacity assessments of prospective clients.",
+                              no_args_is_help=True)
+app.add_typer(assessments_app, name="assessments")
 
 # The one list of the apps' command modules: each adds its commands to its group.
 APP_GROUPS: tuple[tuple[Any, typer.Typer], ...] = (
@@ -850,10 +854,12 @@ APP_GROUPS: tuple[tuple[Any, typer.Typer], ...] = (
     (connectivity_cli, connections_app),
     (transfer_cli, connections_app),
     (contracts_cli, contracts_app),
+    (assessments_cli, assessments_app),
 )
 for _module, _group in APP_GROUPS:
     _module.register(_group)
 kpi_cli.register_root(app)  # ``rcmdesk kpi``
+assessments_cli.register_root(app)  # ``rcmdesk assess``
 
 
 def main() -> None:

@@ -51,13 +51,20 @@ SEALED_TABLES: dict[str, tuple[str, ...]] = {
 }
 
 
-def forward_sql(vendor: str, table: str, *, sealable: bool | None = None) -> list[str]:
+def forward_sql(vendor: str, table: str, *, sealable: bool | None = None,
+                purgeable: bool | None = None) -> list[str]:
     """The triggers of ``table``; ``sealable`` (default: whether it is in SEALED_TABLES)
-    lets the one sealing UPDATE through. Migrations written before sealing pass False."""
+    lets the one sealing UPDATE through. Migrations written before sealing pass False.
+    ``purgeable`` (default: whether it is in PURGEABLE) lets a DELETE through for a client
+    under a purge grant; migrations written before purging pass False."""
     if sealable is None:
         sealable = table in SEALED_TABLES
     if sealable:
         return _sealable_sql(vendor, table)
+    if purgeable is None:
+        purgeable = table in PURGEABLE
+    if purgeable:
+        return purge_sql(vendor, table)
     if vendor == "postgresql":
         return [PG_FUNCTION, (
             f"CREATE OR REPLACE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
@@ -97,9 +104,81 @@ def _sealable_sql(vendor: str, table: str) -> list[str]:
     return []
 
 
+# Append-only tables whose rows an assessment's deletion removes (``assessments.purge``):
+# table -> the SQL expression of a row's client, through its parent where the row has no
+# client of its own (so a purge deletes children before their parents). A DELETE goes
+# through only while that client has a row in ``assessments_purgegrant``, which exists only
+# inside the purging transaction; UPDATE and TRUNCATE stay refused as for any other table.
+PURGEABLE: dict[str, str] = {
+    "remits_journalentry": "OLD.client_id",
+    "remits_ledgerentry": "OLD.client_id",
+    "playbooks_playbookchange": "OLD.client_id",
+    "workqueue_workaction":
+        "(SELECT p.client_id FROM workqueue_workitem p WHERE p.id = OLD.item_id)",
+    "workqueue_calllog":
+        "(SELECT p.client_id FROM workqueue_workitem p WHERE p.id = OLD.item_id)",
+    "decisions_proposalevent":
+        "(SELECT p.client_id FROM decisions_proposal p WHERE p.id = OLD.proposal_id)",
+    "playbooks_sopversion":
+        "(SELECT p.client_id FROM playbooks_sopdocument p WHERE p.id = OLD.document_id)",
+}
+
+GRANTED = "EXISTS (SELECT 1 FROM assessments_purgegrant g WHERE g.client_id = {client})"
+
+
+def purge_sql(vendor: str, table: str) -> list[str]:
+    """The triggers of a ``PURGEABLE`` table for ``vendor``."""
+    if vendor == "postgresql":
+        return purge_sql_postgresql(table)
+    if vendor == "sqlite":
+        return purge_sql_sqlite(table)
+    return []
+
+
+def purge_sql_postgresql(table: str) -> list[str]:
+    """UPDATE and TRUNCATE refused as before; DELETE refused unless the row's client is
+    under a purge grant (one function per table: the client expression differs)."""
+    granted = GRANTED.format(client=PURGEABLE[table])
+    return [PG_FUNCTION, f"""
+CREATE OR REPLACE FUNCTION rcmdesk_purge_only_{table}() RETURNS trigger AS $$
+BEGIN
+  IF {granted} THEN
+    RETURN OLD;
+  END IF;
+  RAISE EXCEPTION USING
+    MESSAGE = 'rcmdesk: ' || TG_TABLE_NAME || ' is append-only; ' || TG_OP || ' refused',
+    ERRCODE = 'insufficient_privilege';
+END;
+$$ LANGUAGE plpgsql;
+""", (
+        f"CREATE OR REPLACE TRIGGER {table}_append_only BEFORE UPDATE ON {table} "
+        f"FOR EACH ROW EXECUTE FUNCTION rcmdesk_refuse_change();"
+    ), (
+        f"CREATE OR REPLACE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+        f"FOR EACH ROW EXECUTE FUNCTION rcmdesk_purge_only_{table}();"
+    ), (
+        f"CREATE OR REPLACE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION rcmdesk_refuse_change();"
+    )]
+
+
+def purge_sql_sqlite(table: str) -> list[str]:
+    """The same for SQLite: the DELETE trigger is replaced (a WHEN clause cannot be added
+    to an existing trigger), the UPDATE one kept as it is."""
+    granted = GRANTED.format(client=PURGEABLE[table])
+    return [
+        f"CREATE TRIGGER IF NOT EXISTS {table}_no_update BEFORE UPDATE ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, 'rcmdesk: {table} is append-only; UPDATE refused'); END;",
+        f"DROP TRIGGER IF EXISTS {table}_no_delete;",
+        f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} WHEN NOT {granted} "
+        f"BEGIN SELECT RAISE(ABORT, 'rcmdesk: {table} is append-only; DELETE refused'); END;",
+    ]
+
+
 def backward_sql(vendor: str, table: str) -> list[str]:
     if vendor == "postgresql":
         return [f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};",
+                f"DROP TRIGGER IF EXISTS {table}_no_delete ON {table};",
                 f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table};"]
     if vendor == "sqlite":
         return [f"DROP TRIGGER IF EXISTS {table}_no_update;",
@@ -134,7 +213,8 @@ def make_operations(table: str, *, sealable: bool = False) -> tuple[Any, Any]:
     (the plain ones unless ``sealable``: a migration's SQL must not change under it)."""
 
     def forward(apps: Any, schema_editor: Any) -> None:
-        for sql in forward_sql(schema_editor.connection.vendor, table, sealable=sealable):
+        for sql in forward_sql(schema_editor.connection.vendor, table, sealable=sealable,
+                               purgeable=False):
             schema_editor.execute(sql)
 
     def backward(apps: Any, schema_editor: Any) -> None:

@@ -62,7 +62,8 @@ READS_FOR_A_VIEWER = {
         ["events_of_own_organization", "own_organization_chain",
          "checkpoints_of_own_organization"], "a client admin's read of the trail"),
     "assessments/access.py": dict.fromkeys(
-        ["assessments_for", "assessment_for", "sees_claims"],
+        ["assessments_for", "assessment_for", "sees_claims", "require_platform_admin",
+         "require_runner"],
         "which assessments a viewer may open"),
     "capacity/services.py": dict.fromkeys(
         ["authorize", "action_durations", "histories", "plans", "productivity"],

@@ -54,7 +54,8 @@ VALUES = {"client": "nobody", "acting_as": "nobody", "to": "nobody", "username":
           "appeal_id": "1", "on": "2026-01-02", "channel": "fax", "outcome": "upheld",
           "exception_id": "1", "unapplied_id": "1", "claim": "NOPCN", "reason": "none",
           "amount": "1.00", "job": "no_such_job", "connection": "nobody", "name": "nobody",
-          "contract": "1", "note": "none", "year": "2026"}
+          "contract": "1", "note": "none", "year": "2026", "assessment_id": "1",
+          "requested_by": "nobody"}
 FILES = {"files", "file", "path"}
 # Options that keep a real run short and local: never serve, loop or build much.
 EXTRA: dict[tuple[str, ...], list[str]] = {

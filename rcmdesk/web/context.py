@@ -170,6 +170,9 @@ NAV: tuple[Menu, ...] = (
         Entry("Connections", "connectivity:connections", _connections, "nav-connections"),
         Entry("Audit log", "audit:events", allowed(Action.VIEW_AUDIT_LOG)),
         Entry("Break glass", "tenancy:break_glass", allowed(Action.MANAGE_ORGANIZATIONS)),
+        # assessments.manage_views.assessments asks the same question
+        Entry("Assessments", "assessments:list", allowed(Action.RUN_ASSESSMENT),
+              "nav-assessments"),
         Entry("Scheduled jobs", "scheduler:schedules", _schedules),
         Entry("Site admin", "admin:index", lambda a: bool(a.user.is_staff)),
     )),

@@ -66,11 +66,12 @@ def test_a_client_sees_every_workflow_of_its_own(world):
 
 def test_administration_is_offered_to_whoever_administers(world):
     assert _labels(world, Role.CLIENT_ADMIN)["Admin"] == ["Team", "Members", "Connections",
-                                                          "Audit log", "Scheduled jobs"]
+                                                          "Audit log", "Assessments",
+                                                          "Scheduled jobs"]
     assert _labels(world, Role.PARTNER_LEAD)["Admin"] == ["Team", "Scheduled jobs"]
     assert "Admin" not in _labels(world, Role.PARTNER_SPECIALIST)
-    assert _labels(world, Role.PLATFORM_ADMIN) == {"Admin": ["Break glass", "Scheduled jobs",
-                                                             "Site admin"]}
+    assert _labels(world, Role.PLATFORM_ADMIN) == {"Admin": ["Break glass", "Assessments",
+                                                             "Scheduled jobs", "Site admin"]}
 
 
 def test_the_access_registry_is_offered_to_the_client_admin_and_partners_not_to_client_staff(
