@@ -132,6 +132,8 @@ def assess(
     weeks: Annotated[int | None, typer.Option(help="weeks to clear the backlog")] = None,
     time_zone: Annotated[str, typer.Option(help="the practice's time zone (a new one)")]
     = "America/New_York",
+    pdf: Annotated[Path | None, typer.Option(help="write the two-page PDF report here")]
+    = None,
 ) -> None:
     """Load a prospect's files, compute its capacity assessment and print the findings and
     the recommendation. Exit 1 when a file is refused or quarantined, or the person may not."""
@@ -150,8 +152,23 @@ def assess(
         assessed = compute.assess(found, acting_user=user)
     console.print(f"Assessment {found.pk}: {found.name}")
     print_assessed(console, assessed)
+    if pdf is not None:
+        _write_pdf(console, found, assessed, pdf)
     if not report.ok:
         raise typer.Exit(1)
+
+
+def _write_pdf(console: Console, found: Any, assessed: Any, path: Path) -> None:
+    """The same two pages the report page downloads; a server without Pango says so."""
+    from rcmdesk.assessments.report import pdf_bytes
+    from rcmdesk.pdf import PdfUnavailable
+
+    try:
+        path.write_bytes(pdf_bytes(found, assessed))
+    except PdfUnavailable as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    console.print(f"PDF written to {path}")
 
 
 def delete(

@@ -12,8 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from rcmdesk.assessments import charts
@@ -24,6 +26,10 @@ from rcmdesk.assessments.models import Assessment
 from rcmdesk.assessments.recommend import Proposal
 from rcmdesk.assessments.work import WORKFLOW, WorkType
 from rcmdesk.labels import label
+from rcmdesk.pdf import html_to_pdf
+
+STYLES = (Path(__file__).parents[1] / "reports" / "static" / "reports" / "reports.css",
+          Path(__file__).parent / "static" / "assessments" / "report.css")
 
 TOP_PAYERS = 5  # named in the aging table and chart; the rest are "Other payers"
 CHART_PAYERS = 4  # a stacked bar holds four named layers and "Other payers" legibly
@@ -195,3 +201,14 @@ def _charts(report: Report, assessed: Assessed) -> dict[str, SafeString]:
 
 def _capital(words: str) -> str:
     return words[:1].upper() + words[1:]
+
+
+def pdf_bytes(assessment: Assessment, assessed: Assessed) -> bytes:
+    """The two-page PDF (the page's body template with the print stylesheet); raises
+    ``pdf.PdfUnavailable`` on a server without Pango. Claims are never linked in a PDF."""
+    built = build(assessment, assessed, claim_links=False)
+    body = render_to_string("assessments/report_body.html", {"r": built, "print": True})
+    css = "\n".join(path.read_text(encoding="utf-8") for path in STYLES)
+    document = render_to_string("assessments/report_print.html",
+                                {"r": built, "body": body, "css": css})
+    return html_to_pdf(document, what="PDF assessment reports")

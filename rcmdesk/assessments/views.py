@@ -9,7 +9,6 @@ or PDF, goes to the audit chain: the report carries the prospect's money.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -22,11 +21,9 @@ from rcmdesk.assessments import access, compute, report
 from rcmdesk.assessments.compute import Assessed
 from rcmdesk.assessments.models import Assessment
 from rcmdesk.audit.services import record
-from rcmdesk.pdf import PdfUnavailable, html_to_pdf
+from rcmdesk.pdf import PdfUnavailable
 
 MIN_WEEKS, MAX_WEEKS = 1, 52
-STYLES = (Path(__file__).parents[1] / "reports" / "static" / "reports" / "reports.css",
-          Path(__file__).parent / "static" / "assessments" / "report.css")
 
 
 def _weeks(request: HttpRequest) -> tuple[int | None, str, str]:
@@ -82,12 +79,8 @@ def pdf(request: HttpRequest, assessment_id: int) -> HttpResponse:
         return _page(request, found, assessed, typed=typed, problem=problem or (
             "This assessment has no figures yet, so it has no PDF: load the practice's files "
             "and compute it first."), status=400 if problem else 409)
-    built = report.build(found, assessed, claim_links=False)
-    body = render_to_string("assessments/report_body.html", {"r": built, "print": True})
-    document = render_to_string("assessments/report_print.html", {
-        "r": built, "body": body, "css": _print_css()})
     try:
-        content = html_to_pdf(document, what="PDF assessment reports")
+        content = report.pdf_bytes(found, assessed)
     except PdfUnavailable as exc:
         return _page(request, found, assessed, problem=str(exc), status=503)
     record("assessments.report.pdf", client_id=found.client_id, obj=found,
@@ -97,8 +90,3 @@ def pdf(request: HttpRequest, assessment_id: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
-
-def _print_css() -> str:
-    """The pages' own stylesheets (one home for tables and charts); the print template adds
-    the page size and the two pages' rules."""
-    return "\n".join(path.read_text(encoding="utf-8") for path in STYLES)
