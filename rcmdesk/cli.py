@@ -107,6 +107,7 @@ def demo(
     """Build the demo back office (idempotent): logins, then claims and remits for acme and
     birch, ingested and posted as ``rcmdesk ingest`` would, and each client's connections
     to the clearinghouse simulator (after ``rcmdesk sim --prepare``)."""
+    from rcmdesk.demo.assessment import build_assessment
     from rcmdesk.demo.backoffice import build_backoffice
     from rcmdesk.demo.connectivity import build_connections
     from rcmdesk.demo.contracts import build_contracts
@@ -125,12 +126,13 @@ def demo(
         controls = build_controls() if claims else None
         engagements = build_engagements() if claims else None  # after the SOPs and plans
         contracts = build_contracts() if claims else None  # this morning's 835 vs contract
+        prospect = build_assessment() if claims else None  # a practice weighing an engagement
         connections = build_connections()
         ensure_schedules()  # the worker would at its first tick; the page shows them at once
     table = Table(title="Demo logins (synthetic data only)", title_justify="left")
     for column in ("username", "role", "org", "password", "TOTP secret (base32)"):
         table.add_column(column)
-    for login in logins:
+    for login in [*logins, *([prospect.login] if prospect is not None else [])]:
         table.add_row(login.username, login.role, login.org, login.password,
                       login.totp_base32 or "-")
     wide = Console(width=max(Console().width, 120))  # never truncate a password
@@ -149,6 +151,8 @@ def demo(
         print(engagements.line())
     if contracts is not None:
         print(contracts.line())
+    if prospect is not None:
+        print(prospect.line())
     print(connections.line())
 
 
