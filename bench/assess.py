@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import importlib
+import importlib.util
 import os
 import pstats
 import sys
@@ -80,9 +82,10 @@ def loader() -> Callable[[Any, list[Path], Any], None]:
     """How one kind's files reach the prospect: the assessment's ``do_load_files`` when the
     branch has it (one line to drop once merged), else ``ingest`` file by file on the
     assessment channel, which is what ``do_load_files`` does for each file."""
-    try:
-        from rcmdesk.assessments.services import do_load_files  # type: ignore[attr-defined]
-    except ImportError:
+    name = "rcmdesk.assessments.services"
+    service = importlib.import_module(name) if importlib.util.find_spec(name) else None
+    do_load_files: Any = getattr(service, "do_load_files", None)
+    if do_load_files is None:
         from rcmdesk.intake.models import Channel
         from rcmdesk.intake.services import ingest
 
