@@ -793,7 +793,7 @@ def queue_refresh(
         err.print("[red]The work-item producers are not installed yet[/red]")
         raise typer.Exit(1) from None
     orgs = [client_by_slug(client)] if client else list(
-        Organization.objects.filter(kind="client").order_by("slug"))
+        Organization.objects.filter(kind="client", prospect=False).order_by("slug"))
     with cli_context():
         for org in orgs:
             written = sync_client(org, org.today())

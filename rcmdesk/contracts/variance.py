@@ -79,9 +79,14 @@ def assess(client: Organization, remittance_ids: Iterable[int],
     """``assess_remittances`` for a caller that has the client's day; also the items changed.
 
     One transaction: the variances and their items are written together, so a failure
-    leaves both for the next catch-up rather than variances without their items."""
+    leaves both for the next catch-up rather than variances without their items.
+
+    A client without a contract has no expected amount to compare with (``ExpectedLine``
+    needs its contract), so one ``exists`` answers for it instead of the candidate query of
+    every 835. A prospect gets its variances (the assessment reports its underpaid lines)
+    but no items: a prospect's files are history to measure, not work."""
     ids = sorted(set(remittance_ids))
-    if not ids:
+    if not ids or not Contract.objects.filter(client_id=client.pk).exists():
         return 0, Written()
     with transaction.atomic():
         candidates = [row for batch in chunks(ids) for row in _candidates(client.pk, batch)]
@@ -97,7 +102,7 @@ def assess(client: Organization, remittance_ids: Iterable[int],
                    detail={"remittances": ids[:100], "lines": len(rows),
                            "underpaid": kinds.count(VarianceKind.UNDERPAID),
                            "overpaid": kinds.count(VarianceKind.OVERPAID)})
-        items = sync_items(client.pk, lines, today)
+        items = Written() if client.prospect else sync_items(client.pk, lines, today)
     return len(rows), items
 
 

@@ -112,8 +112,11 @@ def close_paid_appeals(client_id: int, remittance_ids: Iterable[int]) -> list[in
 
 def on_file_applied(sender: Any, received: Any, **kwargs: Any) -> None:
     """Receiver for intake's ``file_applied``: the file is committed, so a failure here must
-    not fail the ingest; it is logged, and recording or re-reading the answer finds it."""
+    not fail the ingest; it is logged, and recording or re-reading the answer finds it.
+    A prospect's files are history to measure: a prospect has no appeal to close."""
     try:
+        if received.client.prospect:
+            return
         ids = list(received.remittances.values_list("pk", flat=True))
         if ids:
             close_paid_appeals(received.client_id, ids)

@@ -12,6 +12,8 @@ Entry points:
   missed while the producer failed). The ``rcmdesk queue refresh`` command and the
   ``refresh_queues`` task (``producers.tasks``) call it.
 Every step is idempotent: running any of them twice changes nothing the second time.
+A prospect (``Organization.prospect``, a practice loaded for a capacity assessment) gets no
+items from any of them: its files are history to measure, not work anyone will do.
 """
 
 from __future__ import annotations
@@ -34,7 +36,12 @@ log = logging.getLogger(__name__)
 
 
 def sync_client(client: Organization, today: date) -> dict[str, Written]:
-    """Run every producer for one client; returns what each changed, by item kind."""
+    """Run every producer for one client; returns what each changed, by item kind.
+
+    Nothing for a prospect: its files are history to measure, and an item would put a
+    practice nobody works for on a specialist's queue."""
+    if client.prospect:
+        return {}
     rates = pay_rates(client.pk, today)
     denials = remits.produce_denials(client.pk, remits.unitemised_denials(client.pk), today,
                                      rates)
@@ -52,7 +59,12 @@ def sync_client(client: Organization, today: date) -> dict[str, Written]:
 
 
 def produce_for_file(received: Any, today: date) -> Written:
-    """What one applied file changes in the queues (safe to run again for the same file)."""
+    """What one applied file changes in the queues (safe to run again for the same file).
+
+    Nothing for a prospect's file: a prospect's files are history to measure, not work (and
+    skipping them is most of what makes a year of a practice load in minutes)."""
+    if received.client.prospect:
+        return Written()
     client_id: int = received.client_id
     if not received.remittances.exists():  # an 837, 999, 277...: nothing here makes items
         return Written()

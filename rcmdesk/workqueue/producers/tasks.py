@@ -17,9 +17,10 @@ def refresh_queues(client_id: int | None = None, today: str | None = None) -> di
     else each client's own calendar day.
 
     Nothing enqueues it on a schedule yet: a nightly run belongs to whatever scheduler the
-    deployment has (cron calling ``rcmdesk queue refresh`` does the same work).
+    deployment has (cron calling ``rcmdesk queue refresh`` does the same work). Prospects are
+    left out: a prospect's files are history to measure, not work.
     """
-    clients = Organization.objects.filter(kind="client")
+    clients = Organization.objects.filter(kind="client", prospect=False)
     if client_id is not None:
         clients = clients.filter(pk=client_id)
     out: dict[str, object] = {}

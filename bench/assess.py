@@ -1,0 +1,172 @@
+"""Benchmark a capacity assessment: a year of a practice's files loaded and assessed.
+
+Generates N claims of synthetic practice history (``GENERATE``: helper A's practice
+generator once merged, else the plain ``rcmdesk.synth.generate``), then, timed from the
+first file loaded to the findings computed:
+
+  (a) a prospect (``Organization.prospect``) and its ``Assessment``;
+  (b) every file through intake on the assessment channel, by kind in the order an
+      assessment loads them: 837, 999, 277CA, 835 (within a kind by interchange number),
+      each kind timed on its own (``LOAD``: the assessment's own ``do_load_files`` when it
+      is importable, else ``intake.services.ingest`` file by file, as it does);
+  (c) ``rcmdesk.assessments.compute.assess``: the findings, capacity and recommendation.
+
+A prospect's files make no work items (its files are history to measure), so the load is
+intake, posting and the contracts' variances, and none of the queue producers.
+
+Django is set up as in bench/posting.py: a throwaway RCMDESK_VAR_DIR (so a throwaway SQLite
+database) under a temporary directory and ``migrate``; DATABASE_URL, when set, wins:
+
+Usage: python bench/assess.py [--claims 50000] [--seed 3] [--profile 40]
+       scripts/with-postgres python bench/assess.py
+
+The last line is ``assess_seconds=... claims=...`` (target: under 120 s for 50,000 claims,
+twelve months). ``--profile N`` runs the load and the computation under cProfile and prints
+the N hottest functions by cumulative time after the last line's figures (the timings are
+then the profiled ones).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import importlib
+import importlib.util
+import os
+import pstats
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+KINDS = ("837", "999", "277ca", "835")  # the run's folders, in the order they are loaded
+
+
+def setup_django(tmp: Path) -> str:
+    """Django on a throwaway var dir (and SQLite file), migrated; returns the vendor (as
+    bench/posting.py does: DATABASE_URL, when set, wins)."""
+    os.environ["RCMDESK_VAR_DIR"] = str(tmp / "var")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rcmdesk.settings")
+    os.environ.setdefault("RCMDESK_HTTPS", "false")
+    import django
+    from django.core.management import call_command
+    from django.db import connection
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    return connection.vendor
+
+
+def loadavg_figures() -> list[str]:
+    """The machine's 1, 5 and 15-minute load averages (timings are noisy on a shared box)."""
+    try:
+        return Path("/proc/loadavg").read_text().split()[:3]
+    except OSError:
+        return ["?"]
+
+
+def generator() -> Callable[..., Any]:
+    """The practice's files: switch to the practice generator by this one line once merged
+    (``from rcmdesk.synth.practice import generate_practice as generate``)."""
+    from rcmdesk.synth import generate
+
+    return generate
+
+
+def loader() -> Callable[[Any, list[Path], Any], None]:
+    """How one kind's files reach the prospect: the assessment's ``do_load_files`` when the
+    branch has it (one line to drop once merged), else ``ingest`` file by file on the
+    assessment channel, which is what ``do_load_files`` does for each file."""
+    name = "rcmdesk.assessments.services"
+    service = importlib.import_module(name) if importlib.util.find_spec(name) else None
+    do_load_files: Any = getattr(service, "do_load_files", None)
+    if do_load_files is None:
+        from rcmdesk.intake.models import Channel
+        from rcmdesk.intake.services import ingest
+
+        def by_ingest(assessment: Any, paths: list[Path], user: Any) -> None:
+            for path in paths:
+                ingest(assessment.client, path.read_bytes(), path.name, acting_user=user,
+                       channel=Channel.ASSESSMENT.value)
+        return by_ingest
+
+    def by_service(assessment: Any, paths: list[Path], user: Any) -> None:
+        do_load_files(assessment, [(p.name, p.read_bytes()) for p in paths], acting_user=user)
+    return by_service
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--claims", type=int, default=50_000)
+    parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--profile", type=int, default=0)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="assess-bench-") as tmp:
+        run(Path(tmp), args)
+
+
+def run(tmp: Path, args: argparse.Namespace) -> None:
+    vendor = setup_django(tmp)
+    from rcmdesk.accounts.models import User
+    from rcmdesk.assessments import compute
+    from rcmdesk.assessments.models import Assessment
+    from rcmdesk.audit.context import acting
+    from rcmdesk.contracts.detection import _interchange_number, refresh_statistics
+    from rcmdesk.tenancy.models import Organization
+    from rcmdesk.tenancy.roles import Role
+    from rcmdesk.workqueue.models import WorkItem
+
+    out = tmp / "run"
+    start = time.perf_counter()
+    generator()(out, seed=args.seed, claims=args.claims)
+    files = {kind: sorted((out / kind).glob("*.x12"), key=_interchange_number)
+             for kind in KINDS}
+    print(f"generate {args.claims:,} claims: {time.perf_counter() - start:.1f}s; files "
+          + ", ".join(f"{kind} {len(paths)}" for kind, paths in files.items()), flush=True)
+    # A platform admin runs it on the prospect's behalf (the service asks who).
+    admin = User.objects.create(username=f"bench-{uuid.uuid4().hex[:8]}",
+                                role=Role.PLATFORM_ADMIN.value, is_staff=True)
+    load = loader()
+    profile = cProfile.Profile() if args.profile else None
+    if profile:
+        profile.enable()
+    began = time.perf_counter()
+    with acting(admin, channel="cli:bench"):
+        client = Organization.objects.create(
+            slug=f"prospect-{uuid.uuid4().hex[:8]}", name="Assessed practice", kind="client",
+            time_zone="America/New_York", prospect=True)
+        assessment = Assessment.objects.create(client=client, name="Bench assessment",
+                                               created_by=admin)
+        for kind, paths in files.items():
+            start = time.perf_counter()
+            load(assessment, paths, admin)
+            print(f"{vendor} load {kind}: {len(paths)} files {time.perf_counter() - start:.1f}s"
+                  f"; load {' '.join(loadavg_figures())}", flush=True)
+            refresh_statistics()  # PostgreSQL only: what autovacuum does for a live database
+        loaded = time.perf_counter() - began
+        start = time.perf_counter()
+        try:
+            compute.assess(assessment, acting_user=admin)
+        except NotImplementedError:  # only the stub of a branch without the computation
+            print("compute: not available on this branch", flush=True)
+        else:
+            print(f"{vendor} compute: {time.perf_counter() - start:.1f}s", flush=True)
+    total = time.perf_counter() - began
+    if profile:
+        profile.disable()
+    print(f"{vendor} loaded in {loaded:.1f}s, assessed in {total:.1f}s; "
+          f"load {' '.join(loadavg_figures())}; work items made for the prospect: "
+          f"{WorkItem.objects.filter(client=client).count()} (a prospect's files make none)",
+          flush=True)
+    if profile:
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(args.profile)
+    print(f"assess_seconds={total:.1f} claims={args.claims}")
+
+
+if __name__ == "__main__":
+    main()
