@@ -26,6 +26,7 @@ from typing import Any
 
 import pytest
 from django.db import transaction
+from typer.testing import CliRunner
 
 from rcmdesk.assessments import findings as findings_module
 from rcmdesk.assessments.figures import Figure, Findings
@@ -37,6 +38,7 @@ from rcmdesk.assessments.work import (
 )
 from rcmdesk.audit.context import acting
 from rcmdesk.claims.models import Payer
+from rcmdesk.cli import app
 from rcmdesk.intake.models import Channel
 from rcmdesk.intake.services import ingest
 from rcmdesk.playbooks.rules import DEFAULTS
@@ -253,3 +255,24 @@ def test_the_truths_copied_deadlines_are_the_products_for_its_payers(loaded: Loa
     payers = Payer.objects.filter(client_id=loaded.client_id)
     assert payers.exists()
     assert {(p.kind, p.timely_filing_days) for p in payers} == {(practice.PAYER_KIND, None)}
+
+
+def test_the_synth_command_writes_a_practice_and_names_its_seeded_workflow(
+        tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["synth", str(tmp_path), "--practice", "--claims", "120",
+                                      "--dominant", "posting", "--seed", "4"])
+    assert result.exit_code == 0, result.output
+    truth = json.loads((tmp_path / "truth" / "assessment.json").read_text(encoding="utf-8"))
+    assert truth["claims"] == 120
+    assert truth["dominant"] == "posting"
+    assert "highest yield per hour: posting (seeded: posting)" in result.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["277ca", "835", "837", "999",
+                                                          "truth"]
+
+
+def test_the_synth_command_refuses_an_unknown_workflow_in_words(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["synth", str(tmp_path), "--practice", "--dominant",
+                                      "coding"])
+    assert result.exit_code == 2  # a usage error, before anything is written
+    assert "--dominant" in result.output
+    assert not (tmp_path / "837").exists()
