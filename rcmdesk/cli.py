@@ -489,12 +489,23 @@ def synth(
     contracts: Annotated[bool, typer.Option(
         help="contract mode: payers pay fee schedules (contracts/*.csv), with seeded "
              "underpayments and recoupments listed in truth/")] = False,
+    practice: Annotated[bool, typer.Option(
+        help="a prospect's year of files as of --anchor with a seeded backlog; its ground "
+             "truth in truth/assessment.json")] = False,
+    dominant: Annotated[str, typer.Option(
+        help="with --practice: the workflow seeded with the highest yield per hour "
+             "(ar_followup, denials, charges_claims, posting)")] = "denials",
+    anchor: Annotated[str, typer.Option(
+        help="with --practice: the day the figures are as of (YYYY-MM-DD)")] = "2026-11-01",
 ) -> None:
     """Write synthetic 837/835/277CA/999 files and manifest.json (no database needed)."""
     from rich.progress import Progress
 
     from rcmdesk.synth import generate
 
+    if practice:
+        _synth_practice(out_dir, seed, claims, dominant, anchor)
+        return
     with Progress(console=err) as progress:
         task = progress.add_task("claims", total=claims)
         manifest = generate(out_dir, seed=seed, claims=claims, contracts=contracts,
@@ -516,6 +527,32 @@ def synth(
         if counts or label != "contracts":
             console.print(f"{label}: " + ", ".join(f"{k} {v}"
                                                    for k, v in sorted(counts.items())))
+
+
+def _synth_practice(out_dir: Path, seed: int, claims: int, dominant: str, anchor: str) -> None:
+    """``synth --practice``: the files, then the truth's headline figures."""
+    from datetime import date
+
+    from rich.progress import Progress
+
+    from rcmdesk.synth.practice import DOMINANTS, generate_practice
+
+    if dominant not in DOMINANTS:
+        raise typer.BadParameter(f"--dominant: one of {', '.join(DOMINANTS)}")
+    with Progress(console=err) as progress:
+        task = progress.add_task("claims", total=claims)
+        manifest = generate_practice(out_dir, seed=seed, claims=claims, dominant=dominant,
+                                     anchor=date.fromisoformat(anchor),
+                                     progress=lambda done: progress.update(task,
+                                                                           completed=done))
+    truth = manifest.truth
+    print(f"{out_dir}: {truth['claims']} claims billed {truth['billed']}, as of "
+          f"{truth['as_of']}; files " + ", ".join(f"{k} {v}" for k, v in manifest.files.items()))
+    for work, figures in truth["backlog"].items():
+        print(f"{work}: open {figures['open']['count']} ({figures['open']['dollars']}), "
+              f"recoverable {figures['recoverable']['dollars']}")
+    print(f"highest yield per hour: {truth['highest_yield_workflow']} (seeded: {dominant}); "
+          f"truth in {out_dir / 'truth' / 'assessment.json'}")
 
 
 @app.command()

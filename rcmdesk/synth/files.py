@@ -142,8 +142,11 @@ def build_277ca(
     rejected: Sequence[Rejection],
     day: str,
     reference: str,
+    name_accepted: bool = False,
 ) -> TransactionBody:
-    """A 277CA (005010X214) for one 837: totals, then one patient level per rejection.
+    """A 277CA (005010X214) for one 837: totals, then one patient level per rejection
+    (and, with ``name_accepted``, one per accepted claim first: STC A2:20, accepted for
+    processing, which is the practice mode's proof of timely filing per claim).
 
     ``rcmdesk.x12.writers`` has no 277CA builder, so the segments are laid out here
     in guide order and handed to the same envelope writer as every other set.
@@ -174,14 +177,16 @@ def build_277ca(
         ["AMT", "YU", amount(ok)],
         ["AMT", "YY", amount(bad)],
     ]
-    for n, r in enumerate(rejected, start=4):
+    named = [Rejection(b, "A2", "20", "") for b in accepted] if name_accepted else []
+    for n, r in enumerate([*named, *rejected], start=4):
         b = r.billed
         p = b.patient
         segs += [
             ["HL", str(n), "3", "PT"],
             ["NM1", "QC", "1", p.last, p.first, "", "", "", "MI", b.coverage.member_id],
             ["TRN", "2", b.claim.patient_control_number],
-            _stc(r.category, r.status, r.entity, day, "U", b.claim.charge),
+            _stc(r.category, r.status, r.entity, day, "WQ" if r.category == "A2" else "U",
+                 b.claim.charge),
             ["DTP", "472", "D8", d8(b.service_date)],
         ]
     return TransactionBody("277", "005010X214", "HN", "0001", segs)
@@ -195,8 +200,9 @@ def write_277ca(
     rejected: Sequence[Rejection],
     day: str,
     reference: str,
+    name_accepted: bool = False,
 ) -> None:
-    body = build_277ca(practice, accepted, rejected, day, reference)
+    body = build_277ca(practice, accepted, rejected, day, reference, name_accepted)
     envelope = controls.envelope(CLEARINGHOUSE_ID, practice.submitter_id, day)
     path.write_bytes(write_interchange([body], envelope))
 

@@ -275,9 +275,11 @@ def _paid(
     return _claim(billed, "1", icn, lines, received)
 
 
-def denied(billed: Billed, icn: str, received: str, turn: int) -> t835.Claim:
-    """A zero-pay denial (CLP02 4) with the ``turn``-th reason of the cycle on every line."""
-    denial = DENIAL_CYCLE[turn % len(DENIAL_CYCLE)]
+def denied(billed: Billed, icn: str, received: str, turn: int,
+           reason: Denial | None = None) -> t835.Claim:
+    """A zero-pay denial (CLP02 4) with the ``turn``-th reason of the cycle on every line
+    (or ``reason``: the practice mode chooses its own, see ``rcmdesk.synth.practice``)."""
+    denial = reason or DENIAL_CYCLE[turn % len(DENIAL_CYCLE)]
     lines = [
         _line(
             billed,
