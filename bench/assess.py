@@ -1,14 +1,14 @@
 """Benchmark a capacity assessment: a year of a practice's files loaded and assessed.
 
-Generates N claims of synthetic practice history (``GENERATE``: helper A's practice
-generator once merged, else the plain ``rcmdesk.synth.generate``), then, timed from the
-first file loaded to the findings computed:
+Generates N claims of a synthetic practice's year (``rcmdesk.synth.practice``: a seeded
+backlog as of its anchor day), then, timed from the prospect's creation to the assessment
+computed:
 
-  (a) a prospect (``Organization.prospect``) and its ``Assessment``;
-  (b) every file through intake on the assessment channel, by kind in the order an
-      assessment loads them: 837, 999, 277CA, 835 (within a kind by interchange number),
-      each kind timed on its own (``LOAD``: the assessment's own ``do_load_files`` when it
-      is importable, else ``intake.services.ingest`` file by file, as it does);
+  (a) a prospect (``Organization.prospect``) and its ``Assessment`` as of the anchor
+      (``services.do_create_assessment``, a platform admin acting);
+  (b) every file through ``services.do_load_files`` (intake on the assessment channel),
+      kind by kind in the order an assessment loads them: 837, 999, 277CA, 835, each kind
+      timed on its own;
   (c) ``rcmdesk.assessments.compute.assess``: the findings, capacity and recommendation.
 
 A prospect's files make no work items (its files are history to measure), so the load is
@@ -30,17 +30,15 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import importlib
-import importlib.util
+import json
 import os
 import pstats
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from datetime import date
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -70,36 +68,6 @@ def loadavg_figures() -> list[str]:
         return ["?"]
 
 
-def generator() -> Callable[..., Any]:
-    """The practice's files: switch to the practice generator by this one line once merged
-    (``from rcmdesk.synth.practice import generate_practice as generate``)."""
-    from rcmdesk.synth import generate
-
-    return generate
-
-
-def loader() -> Callable[[Any, list[Path], Any], None]:
-    """How one kind's files reach the prospect: the assessment's ``do_load_files`` when the
-    branch has it (one line to drop once merged), else ``ingest`` file by file on the
-    assessment channel, which is what ``do_load_files`` does for each file."""
-    name = "rcmdesk.assessments.services"
-    service = importlib.import_module(name) if importlib.util.find_spec(name) else None
-    do_load_files: Any = getattr(service, "do_load_files", None)
-    if do_load_files is None:
-        from rcmdesk.intake.models import Channel
-        from rcmdesk.intake.services import ingest
-
-        def by_ingest(assessment: Any, paths: list[Path], user: Any) -> None:
-            for path in paths:
-                ingest(assessment.client, path.read_bytes(), path.name, acting_user=user,
-                       channel=Channel.ASSESSMENT.value)
-        return by_ingest
-
-    def by_service(assessment: Any, paths: list[Path], user: Any) -> None:
-        do_load_files(assessment, [(p.name, p.read_bytes()) for p in paths], acting_user=user)
-    return by_service
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--claims", type=int, default=50_000)
@@ -114,16 +82,17 @@ def run(tmp: Path, args: argparse.Namespace) -> None:
     vendor = setup_django(tmp)
     from rcmdesk.accounts.models import User
     from rcmdesk.assessments import compute
-    from rcmdesk.assessments.models import Assessment
+    from rcmdesk.assessments.services import do_create_assessment, do_load_files
     from rcmdesk.audit.context import acting
     from rcmdesk.contracts.detection import _interchange_number, refresh_statistics
-    from rcmdesk.tenancy.models import Organization
+    from rcmdesk.synth.practice import generate_practice
     from rcmdesk.tenancy.roles import Role
     from rcmdesk.workqueue.models import WorkItem
 
     out = tmp / "run"
     start = time.perf_counter()
-    generator()(out, seed=args.seed, claims=args.claims)
+    generate_practice(out, seed=args.seed, claims=args.claims)
+    truth = json.loads((out / "truth" / "assessment.json").read_text(encoding="utf-8"))
     files = {kind: sorted((out / kind).glob("*.x12"), key=_interchange_number)
              for kind in KINDS}
     print(f"generate {args.claims:,} claims: {time.perf_counter() - start:.1f}s; files "
@@ -131,31 +100,28 @@ def run(tmp: Path, args: argparse.Namespace) -> None:
     # A platform admin runs it on the prospect's behalf (the service asks who).
     admin = User.objects.create(username=f"bench-{uuid.uuid4().hex[:8]}",
                                 role=Role.PLATFORM_ADMIN.value, is_staff=True)
-    load = loader()
     profile = cProfile.Profile() if args.profile else None
     if profile:
         profile.enable()
     began = time.perf_counter()
     with acting(admin, channel="cli:bench"):
-        client = Organization.objects.create(
-            slug=f"prospect-{uuid.uuid4().hex[:8]}", name="Assessed practice", kind="client",
-            time_zone="America/New_York", prospect=True)
-        assessment = Assessment.objects.create(client=client, name="Bench assessment",
-                                               created_by=admin)
+        assessment = do_create_assessment(
+            practice_name="Assessed practice", slug=f"prospect-{uuid.uuid4().hex[:8]}",
+            time_zone="America/New_York", as_of=date.fromisoformat(truth["as_of"]),
+            acting_user=admin)
+        client = assessment.client
         for kind, paths in files.items():
             start = time.perf_counter()
-            load(assessment, paths, admin)
+            do_load_files(assessment, [(p.name, p.read_bytes()) for p in paths],
+                          acting_user=admin)
             print(f"{vendor} load {kind}: {len(paths)} files {time.perf_counter() - start:.1f}s"
                   f"; load {' '.join(loadavg_figures())}", flush=True)
             refresh_statistics()  # PostgreSQL only: what autovacuum does for a live database
         loaded = time.perf_counter() - began
         start = time.perf_counter()
-        try:
-            compute.assess(assessment, acting_user=admin)
-        except NotImplementedError:  # only the stub of a branch without the computation
-            print("compute: not available on this branch", flush=True)
-        else:
-            print(f"{vendor} compute: {time.perf_counter() - start:.1f}s", flush=True)
+        assessed = compute.assess(assessment, acting_user=admin)
+        print(f"{vendor} compute: {time.perf_counter() - start:.1f}s; first workflow "
+              f"{assessed.recommendation.first} (seeded: {truth['dominant']})", flush=True)
     total = time.perf_counter() - began
     if profile:
         profile.disable()

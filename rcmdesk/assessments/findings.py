@@ -36,7 +36,7 @@ from rcmdesk.assessments.work import WorkType
 from rcmdesk.claims.models import Claim, ClaimStatus, FrontDoor, Payer
 from rcmdesk.contracts.models import Contract, LineVariance, VarianceKind
 from rcmdesk.intake.models import FileStatus, ReceivedFile
-from rcmdesk.playbooks.rules import Deadlines
+from rcmdesk.playbooks.rules import DEFAULTS, Deadlines
 from rcmdesk.playbooks.services import DeadlineBook
 from rcmdesk.remits.models import RemitAdjustment, RemitClaim
 from rcmdesk.reports.kpis import AGING_BUCKETS
@@ -111,7 +111,7 @@ def measure(client_id: int, as_of: date) -> Findings:
     if contracts:
         backlog.append(_underpaid(client_id, as_of, window))
     files = _files(client_id)
-    notes = _notes(files, door, contracts, totals["n"])
+    notes = (*_notes(files, door, contracts, totals["n"]), *_defaulted(payers, rules))
     return Findings(
         as_of=as_of, first_service=totals["first"], last_service=totals["last"],
         claims=totals["n"], billed=_money(totals["billed"]),
@@ -361,6 +361,21 @@ def _files(client_id: int) -> dict[str, int]:
         if label is not None:
             counts[label] += n
     return counts
+
+
+def _defaulted(payers: dict[int, Payer], rules: dict[int, Deadlines]) -> tuple[str, ...]:
+    """Payers whose limits are only the default for a payer of unknown kind (an 837 names a
+    payer, not its rules): the cliff and the appeal windows are as good as those limits."""
+    names = sorted(payers[pk].name for pk, rule in rules.items()
+                   if rule.source == DEFAULTS["other"].source)
+    if not names:
+        return ()
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    other = DEFAULTS["other"]
+    return (f"{len(names)} payer(s) ({shown}) have no filing or appeal limits of their own: "
+            f"the defaults ({other.timely_filing_days} days to file, {other.appeal_days} to "
+            "appeal) are used. Set each payer's limits in the playbook's payer rules for "
+            "exact figures.",)
 
 
 def _notes(files: dict[str, int], door: acks.Verdicts, contracts: bool, claims: int

@@ -28,8 +28,10 @@ import pytest
 from django.db import transaction
 from typer.testing import CliRunner
 
+from rcmdesk.assessments import compute
 from rcmdesk.assessments import findings as findings_module
 from rcmdesk.assessments.figures import Figure, Findings
+from rcmdesk.assessments.models import Assessment
 from rcmdesk.assessments.work import (
     DEFAULT_HANDLE_HOURS,
     DEFAULT_RECOVERY_PERCENT,
@@ -106,11 +108,8 @@ def loaded(tmp_path_factory: Any, django_db_setup: Any,
 @pytest.fixture(scope="module")
 def measured(loaded: Loaded, django_db_blocker: Any) -> Measured:
     with django_db_blocker.unblock():
-        try:
-            found = findings_module.measure(loaded.client_id,
-                                            date.fromisoformat(loaded.truth["as_of"]))
-        except NotImplementedError:
-            pytest.skip("findings.measure is not written on this branch yet")
+        found = findings_module.measure(loaded.client_id,
+                                        date.fromisoformat(loaded.truth["as_of"]))
     return Measured(loaded.truth, found, loaded.client_id)
 
 
@@ -239,6 +238,21 @@ def test_the_measured_backlog_names_the_seeded_workflow_first_under_the_defaults
             backlog.open.count * DEFAULT_HANDLE_HOURS[work])
     best = max(expected, key=lambda flow: expected[flow] / hours[flow] if hours[flow] else 0)
     assert best == measured.truth["dominant"] == measured.truth["highest_yield_workflow"]
+
+
+def test_the_assessment_recommends_the_seeded_workflow_and_proposes_for_it(
+        loaded: Loaded, django_db_blocker: Any) -> None:
+    """The product's own ranking (capacity + recommendation over the measured findings, with
+    the default assumptions: the test database has no productivity history) names it."""
+    with django_db_blocker.unblock():
+        assessment = Assessment.objects.create(
+            client_id=loaded.client_id, name="Ground truth assessment",
+            as_of=date.fromisoformat(loaded.truth["as_of"]))
+        assessed = compute.assess(assessment, acting_user=None)
+    advice = assessed.recommendation
+    assert advice.first == loaded.truth["dominant"]
+    assert advice.proposal is not None and advice.proposal.workflow == loaded.truth["dominant"]
+    assert advice.ranking[0].workflow == loaded.truth["dominant"]
 
 
 def test_the_truths_copied_assumptions_are_the_assessments_defaults() -> None:
