@@ -251,7 +251,8 @@ def test_the_assessment_recommends_the_seeded_workflow_and_proposes_for_it(
         assessed = compute.assess(assessment, acting_user=None)
     advice = assessed.recommendation
     assert advice.first == loaded.truth["dominant"]
-    assert advice.proposal is not None and advice.proposal.workflow == loaded.truth["dominant"]
+    assert advice.proposal is not None
+    assert advice.proposal.workflow == loaded.truth["dominant"]
     assert advice.ranking[0].workflow == loaded.truth["dominant"]
 
 
