@@ -3,9 +3,10 @@ its own tenant, its client admin's login, a year of its files loaded and its cap
 assessment computed.
 
 Idempotent like the rest of the demo: a second run finds the prospect, its admin and its
-files and loads nothing again. The files come from the synthetic generator (the practice
-generator with a seeded backlog replaces it at integration); the assessment's day is the
-generator's anchor, so its figures read as of the files' last day.
+files and loads nothing again. The files come from the practice generator
+(``rcmdesk.synth.practice``: a year of claims with a seeded backlog, denials the richest
+workflow), anchored on the practice's today: the files run to yesterday, as an extract taken
+this morning would, and the assessment's figures are as of today.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from rcmdesk.assessments.services import LoadReport, do_create_assessment, do_lo
 from rcmdesk.demo.personas import OrgSpec, Persona
 from rcmdesk.demo.services import DemoLogin, _login, _user
 from rcmdesk.intake.models import ReceivedFile
-from rcmdesk.synth import DEFAULT_ANCHOR, generate
+from rcmdesk.synth.practice import generate_practice
 from rcmdesk.tenancy.models import Organization
 from rcmdesk.tenancy.roles import Role
 
@@ -52,8 +53,7 @@ def build_prospect() -> tuple[Assessment, DemoLogin]:
         "client").first()
     if found is None:
         found = do_create_assessment(practice_name=RIVERSIDE.name, slug=RIVERSIDE.slug,
-                                     time_zone=RIVERSIDE.time_zone, as_of=DEFAULT_ANCHOR,
-                                     acting_user=operator)
+                                     time_zone=RIVERSIDE.time_zone, acting_user=operator)
     orgs: dict[str, Organization] = {RIVERSIDE.slug: found.client}
     admin = _user(orgs, RIVERSIDE_ADMIN)
     return found, _login(admin, RIVERSIDE_ADMIN)
@@ -67,7 +67,8 @@ def load_files(assessment: Assessment, *, claims: int = CLAIMS,
         return None
     operator = User.objects.get(username=OPERATOR)
     with tempfile.TemporaryDirectory(prefix="rcmdesk-riverside-") as tmp:
-        generate(Path(tmp), seed=seed, claims=claims, anchor=DEFAULT_ANCHOR)
+        generate_practice(Path(tmp), seed=seed, claims=claims,
+                          anchor=assessment.client.today(), dominant="denials")
         files = [(f"{p.parent.name}-{p.name}", p.read_bytes())
                  for p in sorted(Path(tmp).glob("*/*.x12"))]
     return do_load_files(assessment, files, acting_user=operator)
