@@ -32,7 +32,7 @@ class HandleHours:
     work: WorkType
     hours: Decimal
     source: str  # "measured" / "default" / "set for this assessment"
-    basis: str  # e.g. "measured over 212 closed denial items in the last 8 weeks"
+    basis: str  # e.g. "over 212 closed denial items in the last 8 weeks"
 
 
 @dataclass(frozen=True)

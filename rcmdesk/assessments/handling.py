@@ -34,7 +34,7 @@ from rcmdesk.workqueue.models import ItemKind, ItemStatus, WorkItem
 MEASURED = "measured"
 DEFAULT = "default"
 SET_HERE = "set for this assessment"
-DEFAULT_HANDLE_BASIS = "default: typical of co-managed teams"
+DEFAULT_HANDLE_BASIS = "typical of co-managed teams"
 DEFAULT_RECOVERY_BASIS = "default"
 
 
@@ -91,7 +91,7 @@ def measured_hours() -> dict[WorkType, HandleHours]:
         work = kinds[kind]
         out[work] = HandleHours(
             work, mean.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), MEASURED,
-            f"measured over {len(hours):,} closed {ItemKind(kind).label} items "
+            f"over {len(hours):,} closed {ItemKind(kind).label} items "
             f"in the last {HISTORY_DAYS // 7} weeks")
     return out
 

@@ -83,22 +83,34 @@ def recommend(rows: tuple[WorkflowCapacity, ...], *, as_of: date, weeks: int,
                          "start with and no proposal.")
         return Recommendation(ranking, "", None, tuple(reasoning))
     reasoning.append(_ranked_line(top, ranking))
-    proposal = propose(top, as_of=as_of, weeks=weeks)
+    proposal = propose(top, as_of=as_of, weeks=weeks, hours_per_day=hours_per_day)
     reasoning.append(_staffing_line(top, proposal))
     reasoning.append(_proposal_line(top, proposal))
     return Recommendation(ranking, top.workflow, proposal, tuple(reasoning))
 
 
-def propose(row: WorkflowCapacity, *, as_of: date, weeks: int) -> Proposal:
-    """A clean-up with a target date when the backlog needs more hands than holding steady
-    state does, then the steady-state model; else the steady-state model alone."""
+def propose(row: WorkflowCapacity, *, as_of: date, weeks: int,
+            hours_per_day: Decimal) -> Proposal:
+    """A clean-up with a target date when the steady-state model alone would not clear the
+    backlog within the weeks asked (it needs more hands, or the model's hours beyond the
+    new items' are too few: monthly support is sized to the arrivals), then the steady-state
+    model; else the steady-state model alone."""
     model, specialists, monthly = steady_model(row)
-    if row.items and row.to_clear > row.steady:
+    if row.items and (row.to_clear > row.steady or _spare_hours(
+            row, model, specialists, monthly, hours_per_day) * weeks < row.hours_to_clear):
         return Proposal(row.workflow, BACKLOG_CLEANUP, row.to_clear,
                         target_date=as_of + timedelta(weeks=weeks), cleanup_items=row.items,
                         cleanup_dollars=row.dollars, then_model=model,
                         then_specialists=specialists, then_monthly_hours=monthly)
     return Proposal(row.workflow, model, specialists, monthly_hours=monthly)
+
+
+def _spare_hours(row: WorkflowCapacity, model: str, specialists: int,
+                 monthly: Decimal | None, hours_per_day: Decimal) -> Decimal:
+    """Hours a week the steady-state model has beyond the new items' own."""
+    weekly = ((monthly or Decimal(0)) / WEEKS_PER_MONTH if model == MONTHLY_SUPPORT
+              else specialists * hours_per_day * 5)
+    return max(Decimal(0), weekly - row.steady_hours_per_week)
 
 
 def steady_model(row: WorkflowCapacity) -> tuple[str, int, Decimal | None]:
@@ -192,6 +204,7 @@ def _proposal_line(row: WorkflowCapacity, proposal: Proposal) -> str:
                 f"({proposal.cleanup_items:,} {NOUNS[row.workflow]}, "
                 f"{dollars(proposal.cleanup_dollars)}) by {office_day(proposal.target_date)} "
                 f"with {proposal.specialists} specialist"
-                f"{'s' if proposal.specialists != 1 else ''}, then {then}.")
+                f"{'s' if proposal.specialists != 1 else ''} (about "
+                f"{_number(row.hours_to_clear)} hours of work), then {then}.")
     words = _model_words(proposal.model, proposal.specialists, proposal.monthly_hours)
     return f"Proposal: {label} with {words}."

@@ -98,7 +98,7 @@ def sample_findings(**changes: tuple[int, str, str, int]) -> Findings:
 
 def default_handle() -> dict[WorkType, HandleHours]:
     return {w: HandleHours(w, DEFAULT_HANDLE_HOURS[w], "default",
-                           "default: typical of co-managed teams") for w in WorkType}
+                           "typical of co-managed teams") for w in WorkType}
 
 
 def sample_assessed(weeks: int = WEEKS) -> Assessed:

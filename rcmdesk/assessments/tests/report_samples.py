@@ -134,7 +134,7 @@ def handle() -> dict[WorkType, HandleHours]:
     made = {w: HandleHours(w, h, "default", "no history of this kind in the product")
             for w, h in DEFAULT_HANDLE_HOURS.items()}
     made[WorkType.DENIALS] = HandleHours(WorkType.DENIALS, _d("0.45"), "measured",
-                                         "measured over 212 closed denial items")
+                                         "over 212 closed denial items")
     made[WorkType.REJECTIONS] = HandleHours(WorkType.REJECTIONS, _d("0.30"),
                                             "set for this assessment", "set by the client admin")
     return made

@@ -53,10 +53,10 @@ def test_handle_hours_are_measured_where_the_platform_has_enough_history(
     hours = handle_hours(prospect)
     denials = hours[WorkType.DENIALS]
     assert (denials.hours, denials.source) == (Decimal("0.58"), "measured")
-    assert denials.basis == "measured over 31 closed denial items in the last 8 weeks"
+    assert denials.basis == "over 31 closed denial items in the last 8 weeks"
     assert hours[WorkType.REJECTIONS].source == "default"
     assert hours[WorkType.REJECTIONS].hours == Decimal("0.25")
-    assert hours[WorkType.REJECTIONS].basis == "default: typical of co-managed teams"
+    assert hours[WorkType.REJECTIONS].basis == "typical of co-managed teams"
     assert hours[WorkType.AR_FOLLOWUP].source == "default"
 
 

@@ -25,7 +25,8 @@ from rcmdesk.remits.models import JournalEntry
 from rcmdesk.synth import generate
 from rcmdesk.tenancy.models import Engagement, Organization
 from rcmdesk.tenancy.roles import Role
-from rcmdesk.workqueue.models import WorkAction
+from rcmdesk.workqueue.models import ActionKind, ItemKind, WorkAction
+from rcmdesk.workqueue.tests.factories import make_item
 
 
 def synth_files(tmp: Path, claims: int) -> list[tuple[str, bytes]]:
@@ -46,6 +47,10 @@ def build_prospect(world: World, tmp_path: Path, claims: int) -> Any:
     ApiToken.objects.create(user=own, name="t", prefix="abcd", digest="d" * 64,
                             expires_at="2099-01-01T00:00Z")
     storage.save(assessment.client_id, storage.digest(b"proof"), b"proof")
+    # A prospect's files make no work items; its own staff may still note one by hand, and
+    # its history (append-only) must go with it.
+    item = make_item(assessment.client, 1, kind=ItemKind.DENIAL)
+    WorkAction.objects.create(item=item, actor=own, kind=ActionKind.CALLED_PAYER, note="x")
     return assessment
 
 

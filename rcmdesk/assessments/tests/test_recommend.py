@@ -7,11 +7,12 @@ from datetime import date
 from decimal import Decimal
 
 from rcmdesk.assessments.capacity import WorkflowCapacity
-from rcmdesk.assessments.recommend import dollars, propose, recommend
+from rcmdesk.assessments.recommend import Proposal, dollars, propose, recommend
 from rcmdesk.assessments.tests.factories import sample_assessed
 from rcmdesk.assessments.work import WorkType
 
 AS_OF = date(2026, 11, 23)
+SMALL = "1.00"  # backlog hours any steady-state model clears within the weeks
 
 
 def row(workflow: str = "denials", *, expected: str = "206150.00", hours: str = "620.00",
@@ -26,6 +27,10 @@ def row(workflow: str = "denials", *, expected: str = "206150.00", hours: str = 
         yield_per_hour=(expected_d / hours_d).quantize(Decimal("0.01")) if hours_d
         else Decimal("0.00"),
         to_clear=to_clear, steady_fte=Decimal(fte), steady=steady, weeks=8)
+
+
+def proposed(capacity: WorkflowCapacity) -> Proposal:
+    return propose(capacity, as_of=AS_OF, weeks=8, hours_per_day=Decimal("6.00"))
 
 
 def test_workflows_are_ranked_by_yield_per_hour_and_a_tie_goes_to_the_larger_dollars() -> None:
@@ -49,7 +54,7 @@ def test_the_first_workflow_is_the_best_one_with_something_to_recover() -> None:
 
 
 def test_a_backlog_needing_more_than_steady_state_is_proposed_as_a_clean_up_with_a_date() -> None:
-    proposal = propose(row(to_clear=4, steady=1, fte="0.80"), as_of=AS_OF, weeks=8)
+    proposal = proposed(row(to_clear=4, steady=1, fte="0.80"))
     assert proposal.model == "backlog_cleanup"
     assert proposal.specialists == 4
     assert proposal.target_date == date(2027, 1, 18)  # 8 weeks after 11/23/2026
@@ -59,20 +64,29 @@ def test_a_backlog_needing_more_than_steady_state_is_proposed_as_a_clean_up_with
 
 def test_a_small_steady_state_is_monthly_support_in_hours_rounded_up_to_five() -> None:
     # 9 h a week x 52 / 12 = 39 h a month -> 40
-    proposal = propose(row(fte="0.30", weekly_hours="9.00"), as_of=AS_OF, weeks=8)
+    proposal = proposed(row(fte="0.30", weekly_hours="9.00", hours=SMALL))
     assert (proposal.model, proposal.monthly_hours) == ("monthly_support", Decimal(40))
     assert proposal.target_date is None
 
 
 def test_half_to_a_week_and_a_quarter_is_one_dedicated_specialist() -> None:
-    assert propose(row(fte="0.50"), as_of=AS_OF, weeks=8).model == "dedicated"
-    top = propose(row(fte="1.25"), as_of=AS_OF, weeks=8)
+    assert proposed(row(fte="0.50", hours=SMALL)).model == "dedicated"
+    top = proposed(row(fte="1.25", hours=SMALL))
     assert (top.model, top.specialists) == ("dedicated", 1)
 
 
 def test_above_a_week_and_a_quarter_is_a_managed_pod_of_whole_specialists() -> None:
-    proposal = propose(row(fte="2.30", steady=3, to_clear=3), as_of=AS_OF, weeks=8)
+    proposal = proposed(row(fte="2.30", steady=3, to_clear=3, hours=SMALL))
     assert (proposal.model, proposal.specialists) == ("managed_pod", 3)
+
+
+def test_a_backlog_the_steady_state_model_has_no_hours_for_is_cleaned_up_first() -> None:
+    """Monthly support is sized to the new items: 9 h a week bought as 40 h a month leaves
+    about 0.2 h a week, nowhere near 620 h in 8 weeks, though one specialist would do."""
+    proposal = proposed(row(fte="0.30", weekly_hours="9.00", to_clear=1, steady=1))
+    assert proposal.model == "backlog_cleanup"
+    assert (proposal.then_model, proposal.then_monthly_hours) == ("monthly_support",
+                                                                   Decimal(40))
 
 
 def test_the_reasoning_shows_each_step_with_its_numbers() -> None:
@@ -89,8 +103,8 @@ def test_the_reasoning_shows_each_step_with_its_numbers() -> None:
                         "specialists; holding 95 a week takes 1.6 (a managed pod of 2 "
                         "specialists)")
     assert lines[-1] == ("Proposal: a fixed-scope backlog clean-up of Denials (1,240 denials, "
-                         "$500,000.00) by 01/18/2027 with 5 specialists, then a managed pod "
-                         "of 2 specialists.")
+                         "$500,000.00) by 01/18/2027 with 5 specialists (about 620.0 hours "
+                         "of work), then a managed pod of 2 specialists.")
 
 
 def test_a_blended_workflow_reads_its_blended_percent_and_hours() -> None:
@@ -101,7 +115,8 @@ def test_a_blended_workflow_reads_its_blended_percent_and_hours() -> None:
 
 
 def test_the_steady_state_alone_reads_as_its_model() -> None:
-    advice = recommend((replace(row(fte="0.30", weekly_hours="9.00"), to_clear=1, steady=1),),
+    advice = recommend((replace(row(fte="0.30", weekly_hours="9.00", hours=SMALL),
+                                to_clear=1, steady=1),),
                        as_of=AS_OF, weeks=8, hours_per_day=Decimal(6))
     assert advice.reasoning[-1] == "Proposal: Denials with monthly support, 40 hours a month."
 

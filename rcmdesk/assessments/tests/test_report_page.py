@@ -50,7 +50,7 @@ def test_the_page_shows_every_section_with_formatted_money_and_no_codes_or_reprs
     assert "Already past" in text
     assert "Authorization" in text
     assert "Eligibility" in text
-    assert "Measured: measured over 212 closed denial items" in text
+    assert "Measured: over 212 closed denial items" in text
     assert "Set for this assessment" in text
     assert raw_values(text) == []
     assert html.count("<svg") == 4
