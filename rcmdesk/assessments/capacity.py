@@ -102,8 +102,9 @@ def plan(findings: Findings, handle: dict[WorkType, HandleHours],
 def burndown(row: WorkflowCapacity, findings: Findings, handle: dict[WorkType, HandleHours],
              specialists: float, *, start: date, weeks: int, hours_per_day: Decimal,
              ) -> tuple[tuple[date, Decimal, Decimal], ...]:
-    """(week's end, backlog left under ``specialists``, the ideal straight line to zero at
-    ``weeks``), week by week, from the planner's fluid forecast."""
+    """(day, backlog left under ``specialists``, the ideal straight line to zero at
+    ``weeks``): today's backlog first, then each week's end, from the planner's fluid
+    forecast (a line that starts from the backlog, not from the first week's remainder)."""
     backlogs = _backlogs(findings, row.workflow)
     ages: list[int] = []
     for b in backlogs:
@@ -112,7 +113,8 @@ def burndown(row: WorkflowCapacity, findings: Findings, handle: dict[WorkType, H
     days = planner.forecast(_arrivals(backlogs, start), _mean_hours(backlogs, handle, weeks),
                             planner.Staffing(specialists, float(hours_per_day)), ages, start,
                             days=7 * weeks).days
-    out = []
+    now = _cents(Decimal(row.items))
+    out = [(start, now, now)]
     for week in range(1, weeks + 1):
         day = days[7 * week - 1]
         ideal = Decimal(row.items) * (weeks - week) / weeks

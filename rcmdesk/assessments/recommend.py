@@ -187,7 +187,7 @@ def _model_words(model: str, specialists: int, monthly: Decimal | None) -> str:
 def _staffing_line(row: WorkflowCapacity, proposal: Proposal) -> str:
     model, specialists, monthly = steady_model(row)
     holding = (f"holding {_rate(row.arrivals_per_week)} a week takes "
-               f"{_number(row.steady_fte)} ({_model_words(model, specialists, monthly)})")
+               f"{_number(row.steady_fte, 2)} ({_model_words(model, specialists, monthly)})")
     if not row.items:
         return f"No backlog to clear; {holding}"
     return (f"Clearing {row.items:,} items plus {_rate(row.arrivals_per_week)} arriving a "

@@ -81,13 +81,14 @@ def test_the_burn_down_reaches_zero_under_the_specialists_that_clear_it() -> Non
                                hours_per_day=HOURS_PER_DAY) if r.workflow == "denials")
     curve = burndown(row, found, handle, float(row.to_clear), start=AS_OF, weeks=8,
                      hours_per_day=HOURS_PER_DAY)
-    assert [day for day, _, _ in curve][:2] == [date(2026, 11, 29), date(2026, 12, 6)]
-    assert len(curve) == 8
+    assert [day for day, _, _ in curve][:3] == [AS_OF, date(2026, 11, 29), date(2026, 12, 6)]
+    assert len(curve) == 9  # today, then each week's end
+    assert curve[0][1:] == (Decimal("1240.00"), Decimal("1240.00"))
     # 5 specialists finish 300 a working day and 95 arrive a week: 1,240 - 5 x 300 + 95 = 1,035
-    assert curve[0][1] == Decimal("1035.00")
+    assert curve[1][1] == Decimal("1035.00")
     assert curve[-1][1] == Decimal("0.00")
     assert [ideal for _, _, ideal in curve] == [Decimal(1240 * (8 - k) / 8).quantize(
-        Decimal("0.01")) for k in range(1, 9)]
+        Decimal("0.01")) for k in range(0, 9)]
     short = burndown(row, found, handle, 1.0, start=AS_OF, weeks=8,
                      hours_per_day=HOURS_PER_DAY)
     assert short[-1][1] > curve[-1][1]
@@ -102,4 +103,4 @@ def test_hand_made_backlog_without_ages_or_daily_arrivals_still_plans() -> None:
                                hours_per_day=HOURS_PER_DAY) if r.workflow == "denials")
     assert row.to_clear >= 4
     assert len(burndown(row, bare, handle, 5.0, start=AS_OF, weeks=8,
-                        hours_per_day=HOURS_PER_DAY)) == 8
+                        hours_per_day=HOURS_PER_DAY)) == 9

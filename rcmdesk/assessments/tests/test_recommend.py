@@ -100,7 +100,7 @@ def test_the_reasoning_shows_each_step_with_its_numbers() -> None:
     assert "AR follow-up $250.72" in ranked
     staffing = next(line for line in lines if line.startswith("Clearing"))
     assert staffing == ("Clearing 1,240 items plus 95 arriving a week within 8 weeks takes 5 "
-                        "specialists; holding 95 a week takes 1.6 (a managed pod of 2 "
+                        "specialists; holding 95 a week takes 1.58 (a managed pod of 2 "
                         "specialists)")
     assert lines[-1] == ("Proposal: a fixed-scope backlog clean-up of Denials (1,240 denials, "
                          "$500,000.00) by 01/18/2027 with 5 specialists (about 620.0 hours "
