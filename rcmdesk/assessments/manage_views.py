@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -29,9 +30,13 @@ from rcmdesk.assessments.services import (
     do_load_files,
 )
 from rcmdesk.audit.services import record, record_listing
+from rcmdesk.intake.models import FileStatus
 from rcmdesk.tenancy.authz import allows
 from rcmdesk.tenancy.roles import Action, Role
 from rcmdesk.uploads import UploadRefused, read_upload
+
+ATTENTION_SHOWN = 100  # files not applied (quarantined, held...), every one up to this
+APPLIED_SHOWN = 25  # the latest applied files; the counts by kind say the rest
 
 
 def is_platform_admin(user: Any) -> bool:
@@ -96,13 +101,29 @@ def files(request: HttpRequest, assessment_id: int) -> HttpResponse:
                 form.add_error("x12_files", "Choose at least one file.")
             else:
                 report = do_load_files(found, read, acting_user=user)
-    loaded = list(access.loaded_files(found))
-    record_listing({found.client_id: [f.pk for f in loaded]}, "intake.receivedfile",
-                   key="files")
+    files_of = access.loaded_files(found)
+    attention = list(files_of.exclude(status=FileStatus.APPLIED)[:ATTENTION_SHOWN])
+    loaded = list(files_of.filter(status=FileStatus.APPLIED)[:APPLIED_SHOWN])
+    record_listing({found.client_id: [f.pk for f in [*attention, *loaded]]},
+                   "intake.receivedfile", key="files")
     return render(request, "assessments/files.html", {
         "assessment": found, "form": form, "report": report, "loaded": loaded,
+        "attention": attention, "by_kind": _by_kind(files_of),
         "platform_admin": is_platform_admin(user)},
         status=400 if form.errors else 200)
+
+
+def _by_kind(files_of: Any) -> list[dict[str, Any]]:
+    """Files per kind: how many, how many applied (a year is hundreds of files: the page
+    lists the ones needing attention and the latest, and counts the rest here)."""
+    rows: dict[str, dict[str, Any]] = {}
+    for row in files_of.order_by().values("kind", "status").annotate(n=Count("pk")):
+        kind = rows.setdefault(row["kind"], {"kind": row["kind"], "files": 0, "applied": 0})
+        kind["files"] += row["n"]
+        kind["applied"] += row["n"] if row["status"] == FileStatus.APPLIED else 0
+    for kind in rows.values():
+        kind["not_applied"] = kind["files"] - kind["applied"]
+    return sorted(rows.values(), key=lambda r: str(r["kind"]))
 
 
 @login_required
