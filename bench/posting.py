@@ -44,7 +44,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import gc
-import os
 import pstats
 import random
 import sys
@@ -59,6 +58,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from _common import loadavg_figures, setup_django
 
 ISA = (
     "ISA*00*          *00*          *ZZ*{sender:<15}*ZZ*{receiver:<15}"
@@ -221,18 +222,6 @@ def build_835(claims: list[BenchClaim]) -> bytes:
     return _interchange("HP", "005010X221A1", body, "835", 2)
 
 
-def setup_django(tmp: Path) -> str:
-    """Django on a throwaway var dir (and SQLite file), migrated; returns the vendor."""
-    os.environ["RCMDESK_VAR_DIR"] = str(tmp / "var")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rcmdesk.settings")
-    os.environ.setdefault("RCMDESK_HTTPS", "false")
-    import django
-    from django.core.management import call_command
-    from django.db import connection
-
-    django.setup()
-    call_command("migrate", verbosity=0)
-    return connection.vendor
 
 
 def timed(fn: Callable[[], object]) -> tuple[float, object]:
@@ -375,12 +364,6 @@ def time_claim_events() -> list[float]:
     return spent
 
 
-def loadavg_figures() -> list[str]:
-    """The machine's 1, 5 and 15-minute load averages (timings are noisy on a shared box)."""
-    try:
-        return Path("/proc/loadavg").read_text().split()[:3]
-    except OSError:
-        return ["?"]
 
 
 def ingest_837_replacement(client: Any, claims: list[BenchClaim], tmp: Path,

@@ -33,7 +33,8 @@ from typing import Any, cast
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from posting import setup_django, timed  # the same set-up and stopwatch as bench/posting.py
+from _common import setup_django
+from posting import timed  # the same stopwatch as bench/posting.py
 
 TODAY = date(2026, 3, 2)
 DEADLINE = date(2026, 6, 1)

@@ -35,7 +35,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from posting import setup_django, timed  # the same set-up and stopwatch as bench/posting.py
+from _common import setup_django
+from posting import timed  # the same stopwatch as bench/posting.py
 
 TODAY = date(2026, 11, 20)
 DIAGNOSES = (["ABK", "E119"], ["ABF", "I10"], ["ABF", "R519"], ["ABF", "J069"])

@@ -69,7 +69,8 @@ from collections.abc import Callable, Iterator  # noqa: E402
 from dataclasses import dataclass, field, replace  # noqa: E402
 from typing import Any  # noqa: E402
 
-from posting import BenchClaim, build_835, build_837p, make_claims, setup_django  # noqa: E402
+from _common import setup_django  # noqa: E402
+from posting import BenchClaim, build_835, build_837p, make_claims  # noqa: E402
 from work_queue import Desk, make_desk, make_items, percentile  # noqa: E402
 
 TARGETS = "targets: cross-tenant p99 < 100 ms, max < 250 ms, shared_lock_waits=0"

@@ -19,7 +19,6 @@ The last line is ``underpayment_recall=... false_positive_rate=... recoupment_li
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import time
@@ -28,29 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-
-
-def setup_django(tmp: Path) -> str:
-    """Django on a throwaway var dir (and SQLite file), migrated; returns the vendor (as
-    bench/posting.py does: DATABASE_URL, when set, wins)."""
-    os.environ["RCMDESK_VAR_DIR"] = str(tmp / "var")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rcmdesk.settings")
-    os.environ.setdefault("RCMDESK_HTTPS", "false")
-    import django
-    from django.core.management import call_command
-    from django.db import connection
-
-    django.setup()
-    call_command("migrate", verbosity=0)
-    return connection.vendor
-
-
-def loadavg_figures() -> list[str]:
-    """The machine's 1, 5 and 15-minute load averages (timings are noisy on a shared box)."""
-    try:
-        return Path("/proc/loadavg").read_text().split()[:3]
-    except OSError:
-        return ["?"]
+from _common import loadavg_figures, setup_django
 
 
 def main() -> None:
