@@ -194,4 +194,4 @@ def certificate(request: HttpRequest, certificate_id: int) -> HttpResponse:
     record("read", client_id=None, obj=found)
     return render(request, "assessments/certificate.html", {
         "certificate": found, "intact": purge.intact(found),
-        "text": purge.certificate_text(found)})
+        "text": purge.certificate_text(found), "removed": purge.removed_rows(found)})

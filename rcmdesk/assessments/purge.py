@@ -227,3 +227,25 @@ def do_delete_assessment(assessment: Assessment, *, requested_by: str, reason: s
         shutil.rmtree(Path(settings.RCMDESK_ATTACHMENTS_DIR) / str(client_id),
                       ignore_errors=True)
     return certificate
+
+
+def removed_rows(certificate: DeletionCertificate) -> list[tuple[str, str, int]]:
+    """(what the rows were, in words, the table's label, rows) for the certificate's page:
+    an auditor reads "Claim lines (claims.claimline)", not a model label alone. A label no
+    model answers to any more keeps its label."""
+    rows = []
+    for label, count in certificate.removed.items():
+        try:
+            words = _plural(str(apps.get_model(label)._meta.verbose_name))
+        except (LookupError, ValueError):
+            rows.append((label, label, int(count)))
+            continue
+        rows.append((words[:1].upper() + words[1:], label, int(count)))
+    return rows
+
+
+def _plural(noun: str) -> str:
+    """English plural of a model's name (Django's default plural writes "ledger entrys")."""
+    if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return noun[:-1] + "ies"
+    return noun + ("es" if noun.endswith(("s", "x", "ch", "sh")) else "s")

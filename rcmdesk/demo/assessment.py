@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rcmdesk.accounts.models import User
-from rcmdesk.assessments.models import Assessment
+from rcmdesk.assessments.models import Assessment, DeletionCertificate
 from rcmdesk.assessments.services import LoadReport, do_create_assessment, do_load_files
 from rcmdesk.demo.personas import OrgSpec, Persona
 from rcmdesk.demo.services import DemoLogin, _login, _user
@@ -84,4 +84,27 @@ def build_assessment(*, claims: int = CLAIMS, seed: int = SEED,
     report = load_files(assessment, claims=claims, seed=seed)
     if compute and (report is not None or assessment.computed_at is None):
         assess(assessment, acting_user=User.objects.get(username=OPERATOR))
+    if compute:
+        build_deleted_prospect()
     return DemoAssessment(assessment, login, report)
+
+
+LAKESIDE = OrgSpec("lakeside", "Lakeside Pediatrics", "client", "America/Chicago")
+
+
+def build_deleted_prospect() -> DeletionCertificate:
+    """A prospect assessed and then deleted at its request, so the certificates page has
+    one to show: its files loaded (a few weeks of claims), then every row removed. Once."""
+    from rcmdesk.assessments.purge import do_delete_assessment
+
+    done = DeletionCertificate.objects.filter(organization_slug=LAKESIDE.slug).first()
+    if done is not None:
+        return done
+    operator = User.objects.get(username=OPERATOR)
+    found = do_create_assessment(practice_name=LAKESIDE.name, slug=LAKESIDE.slug,
+                                 time_zone=LAKESIDE.time_zone, acting_user=operator)
+    load_files(found, claims=120, seed=SEED + 1)
+    return do_delete_assessment(
+        found, requested_by="Dr. Lena Lake, owner (by email)",
+        reason="The practice chose not to go ahead; asked that its files be deleted.",
+        acting_user=operator)

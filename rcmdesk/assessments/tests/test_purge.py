@@ -152,3 +152,11 @@ def test_updates_stay_refused_under_a_grant(world, prospect):
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE remits_journalentry SET memo = 'x' WHERE client_id = %s",
                        [prospect.client_id])
+
+
+def test_the_certificate_names_each_table_in_words_beside_its_label() -> None:
+    made = DeletionCertificate(removed={"remits.ledgerentry": 3, "claims.claim": 2,
+                                        "gone.model": 1})
+    assert purge.removed_rows(made) == [("Ledger entries", "remits.ledgerentry", 3),
+                                        ("Claims", "claims.claim", 2),
+                                        ("gone.model", "gone.model", 1)]
