@@ -126,7 +126,8 @@ def demo(
         controls = build_controls() if claims else None
         engagements = build_engagements() if claims else None  # after the SOPs and plans
         contracts = build_contracts() if claims else None  # this morning's 835 vs contract
-        prospect = build_assessment() if claims else None  # a practice weighing an engagement
+        # a practice weighing an engagement: a year of claims, four times a client's run
+        prospect = build_assessment(claims=max(300, 4 * claims)) if claims else None
         connections = build_connections()
         ensure_schedules()  # the worker would at its first tick; the page shows them at once
     table = Table(title="Demo logins (synthetic data only)", title_justify="left")

@@ -105,7 +105,21 @@ def _queryset(part: Part, client_id: int, by_label: dict[str, Part]) -> Any:
     if part.parent:
         return manager.filter(**{part.lookup: _queryset(by_label[part.parent], client_id,
                                                         by_label).values("pk")})
-    return manager.filter(**{part.lookup: client_id})
+    return _scoped(part.model, part.lookup, client_id)
+
+
+def _scoped(model: type[models.Model], path: str, client_id: int) -> Any:
+    """``model``'s rows whose ``path`` leads to ``client_id``, each hop a ``fk IN (SELECT
+    id ...)`` rather than a join: a DELETE over a join is written ``id IN (SELECT id FROM
+    the same table JOIN ...)``, which PostgreSQL, with statistics that do not know the
+    tables' size yet, ran as a nested loop over the whole table for every row (a demo's
+    purge of 251 claim lines was still running after 16 minutes)."""
+    head, _, rest = path.partition("__")
+    field = model._meta.get_field(head)
+    if not rest or field.related_model is None:
+        return model._base_manager.filter(**{path: client_id})
+    parent = _scoped(field.related_model, rest, client_id)  # type: ignore[arg-type]
+    return model._base_manager.filter(**{f"{head}__in": parent.values("pk")})
 
 
 def _sessions(client_id: int) -> Any:
